@@ -1,0 +1,249 @@
+/* The IR core: types, SSA values with use-lists, ops with attributes and
+ * single-block regions, and the context that owns all of it (one arena).
+ *
+ * One IR carries every level: tensor ops in `func`s, `fused` ops with scalar
+ * bodies, and `kernel`s with loops, loads and stores. A module is a block whose
+ * ops are `func` and `kernel` ops. Nothing here rewrites or prints; see
+ * rewrite.h, print.c, parse.c, verify.c. */
+#ifndef SJ_IR_H
+#define SJ_IR_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symjit/status.h"
+
+#define SJ_MAX_RANK 8
+#define SJ_DYN (-1) /* a dynamic (`?`) dimension */
+
+typedef struct sj_ctx sj_ctx;
+typedef struct sj_op sj_op;
+typedef struct sj_block sj_block;
+typedef struct sj_value sj_value;
+typedef struct sj_use sj_use;
+
+/* ---- locations and diagnostics ---------------------------------------- */
+
+typedef struct sj_loc {
+  const char *file; /* interned; NULL for ops made by passes */
+  int line, col;
+} sj_loc;
+
+/* Records `file:line:col: error: msg` in the context's diagnostic buffer.
+ * Returns SJ_ERR_VERIFY for convenience; `st` variants choose the code. */
+sj_status sj_emit_error(sj_ctx *c, sj_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+sj_status sj_emit_verror(sj_ctx *c, sj_loc loc, const char *fmt, va_list ap);
+/* Diagnostics recorded so far, one per line; borrowed, valid until the next
+ * error or sj_ctx_clear_diags. Empty string when there are none. */
+const char *sj_ctx_diags(const sj_ctx *c);
+int sj_ctx_num_errors(const sj_ctx *c);
+void sj_ctx_clear_diags(sj_ctx *c);
+
+/* ---- context and arena -------------------------------------------------- */
+
+sj_ctx *sj_ctx_new(void);
+void sj_ctx_free(sj_ctx *c); /* frees every op, value and string; NULL ok */
+/* Zeroed arena memory, alive until sj_ctx_free. Never returns NULL (an
+ * out-of-memory condition is recorded and a static dummy is never returned:
+ * the process aborts only if malloc itself fails, which we do not handle). */
+void *sj_arena_alloc(sj_ctx *c, size_t n);
+const char *sj_intern(sj_ctx *c, const char *s);
+const char *sj_intern_n(sj_ctx *c, const char *s, size_t n);
+bool sj_ctx_fast_math(const sj_ctx *c);
+void sj_ctx_set_fast_math(sj_ctx *c, bool on);
+
+/* ---- types ---------------------------------------------------------------- */
+
+/* A value's type: a scalar (register value inside kernel bodies) or a tensor
+ * of static/dynamic dims (rank 0 allowed: `f32[]`). */
+typedef struct sj_type {
+  sj_dtype dt;
+  bool is_tensor;
+  int rank;
+  int64_t dims[SJ_MAX_RANK];
+} sj_type;
+
+sj_type sj_scalar_type(sj_dtype dt);
+sj_type sj_tensor_type(sj_dtype dt, int rank, const int64_t *dims);
+bool sj_type_eq(const sj_type *a, const sj_type *b);
+bool sj_dtype_is_float(sj_dtype dt);
+bool sj_dtype_is_int(sj_dtype dt); /* i8 i32 i64 (not bool) */
+const char *sj_dtype_name(sj_dtype dt);
+bool sj_dtype_parse(const char *s, size_t n, sj_dtype *out);
+/* Writes the type as text (`f32[?,10]`, `f32[]`, `f32`) into buf; returns buf. */
+char *sj_type_str(const sj_type *t, char *buf, size_t cap);
+#define SJ_TYPE_STR_CAP 128
+/* numpy broadcasting of two shapes; false if incompatible. `?` against `?`
+ * is assumed equal (checked at run time); `?` against 1 gives `?`. */
+bool sj_broadcast_shapes(const sj_type *a, const sj_type *b, sj_type *out);
+/* True if `from` can be broadcast to exactly the dims of `to`. */
+bool sj_broadcastable_to(const sj_type *from, const sj_type *to);
+int64_t sj_type_numel(const sj_type *t); /* -1 if any dim is dynamic */
+
+/* ---- attributes ------------------------------------------------------------ */
+
+typedef enum sj_attr_kind {
+  SJ_ATTR_INT,
+  SJ_ATTR_FLOAT,
+  SJ_ATTR_BOOL,
+  SJ_ATTR_INTS,  /* [1, 2] */
+  SJ_ATTR_STR,   /* "text" */
+  SJ_ATTR_DTYPE, /* f32 */
+  SJ_ATTR_DENSE, /* dense<[1.0, 2.0]> */
+  SJ_ATTR_SYM    /* @name */
+} sj_attr_kind;
+
+typedef struct sj_attr {
+  const char *name; /* interned */
+  sj_attr_kind kind;
+  union {
+    int64_t i;
+    double f;
+    bool b;
+    const char *s; /* STR and SYM, interned */
+    sj_dtype dt;
+    struct {
+      int n;
+      int64_t *v;
+    } ints;
+    struct {
+      int n;
+      bool is_int; /* print elements as integers */
+      double *v;
+    } dense;
+  } u;
+} sj_attr;
+
+bool sj_attr_eq(const sj_attr *a, const sj_attr *b);
+
+/* ---- values and uses -------------------------------------------------------- */
+
+struct sj_use {
+  sj_value *value; /* the used value; NULL when the slot is unset */
+  sj_op *user;
+  unsigned index; /* operand position in user */
+  sj_use *next, **prevp; /* intrusive list in value->uses */
+};
+
+struct sj_value {
+  sj_type type;
+  sj_op *def;         /* defining op, or NULL for a block argument */
+  sj_block *owner;    /* block of a block argument */
+  unsigned index;     /* result or argument position */
+  sj_use *uses;       /* head of the use list */
+  const char *name;   /* name hint from the text (without %), or NULL */
+};
+
+static inline bool sj_value_has_uses(const sj_value *v) { return v->uses != NULL; }
+unsigned sj_value_num_uses(const sj_value *v);
+/* Points every use of `from` at `to`. O(uses). */
+void sj_value_replace_all_uses(sj_value *from, sj_value *to);
+
+/* ---- ops, blocks ---------------------------------------------------------- */
+
+typedef enum sj_opcode {
+#define SJ_OP(ID, NAME, ...) SJ_OP_##ID,
+#include "ops.def"
+#undef SJ_OP
+  SJ_OP_COUNT
+} sj_opcode;
+
+struct sj_block {
+  sj_op *parent;       /* op owning this region; NULL for the module */
+  sj_value **args;
+  unsigned nargs;
+  sj_op *first, *last; /* ops in order */
+};
+
+struct sj_op {
+  sj_opcode code;
+  unsigned nopnds, nresults, nattrs, nregions;
+  sj_use *opnds;
+  sj_value **results;
+  sj_attr *attrs;      /* sorted by name */
+  sj_block **regions;
+  sj_block *block;     /* enclosing block, NULL when detached */
+  sj_op *prev, *next;
+  sj_loc loc;
+  unsigned scratch; /* free for a pass's temporary numbering; never printed */
+};
+
+static inline sj_value *sj_opnd(const sj_op *op, unsigned i) { return op->opnds[i].value; }
+static inline sj_value *sj_res(const sj_op *op, unsigned i) { return op->results[i]; }
+
+/* Creates a detached op with the given operands and result types.
+ * Regions are created empty (no args). */
+sj_op *sj_op_new(sj_ctx *c, sj_opcode code, unsigned nopnds, sj_value *const *opnds,
+                 unsigned nresults, const sj_type *rtypes, unsigned nregions, sj_loc loc);
+void sj_op_set_operand(sj_op *op, unsigned i, sj_value *v);
+/* Replaces the operand array (arity may change). */
+void sj_op_set_operands(sj_ctx *c, sj_op *op, unsigned n, sj_value *const *vals);
+/* Drops operand uses of `op` and everything nested in it, then unlinks it.
+ * Its results must be unused. */
+void sj_op_erase(sj_op *op);
+void sj_op_unlink(sj_op *op);
+void sj_op_drop_operands(sj_op *op); /* recursive into regions */
+void sj_block_append(sj_block *b, sj_op *op);
+void sj_block_insert_before(sj_op *pos, sj_op *op);
+void sj_block_insert_after(sj_op *pos, sj_op *op);
+sj_block *sj_block_new(sj_ctx *c, sj_op *parent);
+sj_value *sj_block_add_arg(sj_ctx *c, sj_block *b, sj_type t);
+sj_op *sj_block_terminator(const sj_block *b); /* last op if it is a terminator */
+/* True if v is defined (or is an argument) in block `b` or an ancestor of b. */
+bool sj_value_visible_in(const sj_value *v, const sj_block *b);
+bool sj_op_is_ancestor(const sj_op *anc, const sj_op *op);
+
+/* Attributes (kept sorted by name so printing and hashing are deterministic). */
+const sj_attr *sj_op_attr(const sj_op *op, const char *name);
+void sj_op_set_attr(sj_ctx *c, sj_op *op, sj_attr a); /* a.name need not be interned */
+bool sj_op_remove_attr(sj_op *op, const char *name);
+void sj_op_set_int(sj_ctx *c, sj_op *op, const char *name, int64_t v);
+void sj_op_set_float(sj_ctx *c, sj_op *op, const char *name, double v);
+void sj_op_set_bool(sj_ctx *c, sj_op *op, const char *name, bool v);
+void sj_op_set_ints(sj_ctx *c, sj_op *op, const char *name, int n, const int64_t *v);
+void sj_op_set_sym(sj_ctx *c, sj_op *op, const char *name, const char *sym);
+int64_t sj_op_int(const sj_op *op, const char *name, int64_t dflt);
+bool sj_op_bool(const sj_op *op, const char *name, bool dflt);
+const char *sj_op_sym(const sj_op *op, const char *name);
+
+/* Deep copy of `op` (regions included). `map` maps old values to new ones:
+ * operands found in it are remapped, others kept. The copy's results and block
+ * args are added to the map. Returns a detached op. */
+typedef struct sj_value_map sj_value_map;
+sj_value_map *sj_value_map_new(sj_ctx *c);
+void sj_value_map_set(sj_value_map *m, sj_value *from, sj_value *to);
+sj_value *sj_value_map_get(const sj_value_map *m, sj_value *from); /* from if absent */
+sj_op *sj_op_clone(sj_ctx *c, const sj_op *op, sj_value_map *m);
+
+/* ---- module ------------------------------------------------------------------ */
+
+typedef struct sj_module {
+  sj_ctx *ctx;
+  sj_block *body; /* func and kernel ops */
+} sj_module;
+
+sj_module *sj_module_new(sj_ctx *c);
+sj_op *sj_module_lookup(const sj_module *m, const char *sym); /* func/kernel by name */
+/* Name of a func/kernel op. */
+const char *sj_func_name(const sj_op *f);
+static inline sj_block *sj_func_body(const sj_op *f) { return f->regions[0]; }
+
+/* Pre-order walk over every op nested in `b`. The callback may not erase ops;
+ * collect them first (see sj_collect_ops). */
+typedef void (*sj_walk_fn)(sj_op *op, void *ud);
+void sj_walk_block(sj_block *b, sj_walk_fn fn, void *ud);
+
+/* A growable array of op pointers. */
+typedef struct sj_op_vec {
+  sj_op **v;
+  size_t n, cap;
+} sj_op_vec;
+void sj_op_vec_push(sj_op_vec *v, sj_op *op);
+void sj_op_vec_free(sj_op_vec *v);
+/* Every op nested in `b`, pre-order. */
+void sj_collect_ops(sj_block *b, sj_op_vec *out);
+
+#endif

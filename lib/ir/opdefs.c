@@ -1,0 +1,580 @@
+/* The op registry (built from ops.def) and each op's rules: type inference,
+ * op-specific verification and scalar evaluation for constant folding. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "opinfo.h"
+
+#define TYS(t, buf) sj_type_str((t), (buf), sizeof(buf))
+
+static sj_status err(sj_ctx *c, const sj_op *op, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static sj_status err(sj_ctx *c, const sj_op *op, const char *fmt, ...) {
+  char msg[768];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return sj_emit_error(c, op->loc, "'%s' op %s", sj_op_name(op), msg);
+}
+
+/* ---- type inference ---- */
+
+static sj_status infer_unary_num(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  char b[SJ_TYPE_STR_CAP];
+  if (t->dt == SJ_BOOL) return err(c, op, "operand must be numeric, got %s", TYS(t, b));
+  *out = *t;
+  return SJ_OK;
+}
+
+static sj_status infer_unary_float(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  char b[SJ_TYPE_STR_CAP];
+  if (!sj_dtype_is_float(t->dt))
+    return err(c, op, "operand must be floating point, got %s", TYS(t, b));
+  *out = *t;
+  return SJ_OK;
+}
+
+static sj_status broadcast2(sj_ctx *c, const sj_op *op, const sj_type *a, const sj_type *b,
+                            sj_type *out) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (a->is_tensor != b->is_tensor)
+    return err(c, op, "cannot mix scalar and tensor operands: %s and %s", TYS(a, x), TYS(b, y));
+  if (!sj_broadcast_shapes(a, b, out))
+    return err(c, op, "operand shapes are not broadcast-compatible: %s and %s", TYS(a, x),
+               TYS(b, y));
+  return SJ_OK;
+}
+
+static sj_status same_dtype(sj_ctx *c, const sj_op *op, const sj_type *a, const sj_type *b) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (a->dt != b->dt)
+    return err(c, op, "operand dtypes differ: %s and %s", TYS(a, x), TYS(b, y));
+  return SJ_OK;
+}
+
+static sj_status infer_binary_num(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *a = &sj_opnd(op, 0)->type, *b = &sj_opnd(op, 1)->type;
+  char x[SJ_TYPE_STR_CAP];
+  if (same_dtype(c, op, a, b)) return SJ_ERR_VERIFY;
+  if (a->dt == SJ_BOOL) return err(c, op, "operands must be numeric, got %s", TYS(a, x));
+  return broadcast2(c, op, a, b, out);
+}
+
+static sj_status infer_binary_float(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *a = &sj_opnd(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP];
+  if (!sj_dtype_is_float(a->dt))
+    return err(c, op, "operands must be floating point, got %s", TYS(a, x));
+  return infer_binary_num(c, op, out);
+}
+
+static sj_status infer_compare(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *a = &sj_opnd(op, 0)->type, *b = &sj_opnd(op, 1)->type;
+  if (same_dtype(c, op, a, b) || broadcast2(c, op, a, b, out)) return SJ_ERR_VERIFY;
+  out->dt = SJ_BOOL;
+  return SJ_OK;
+}
+
+static sj_status infer_select(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *k = &sj_opnd(op, 0)->type, *a = &sj_opnd(op, 1)->type,
+                *b = &sj_opnd(op, 2)->type;
+  char x[SJ_TYPE_STR_CAP];
+  sj_type t;
+  if (k->dt != SJ_BOOL) return err(c, op, "condition must be bool, got %s", TYS(k, x));
+  if (same_dtype(c, op, a, b) || broadcast2(c, op, a, b, &t) || broadcast2(c, op, k, &t, out))
+    return SJ_ERR_VERIFY;
+  out->dt = a->dt;
+  return SJ_OK;
+}
+
+/* Normalizes `axes` (negative counts from the end); returns a bitmask. */
+static sj_status reduce_mask(sj_ctx *c, const sj_op *op, int rank, unsigned *mask) {
+  const sj_attr *a = sj_op_attr(op, "axes");
+  *mask = 0;
+  if (!a || a->u.ints.n == 0) {
+    *mask = (1u << rank) - 1;
+    return SJ_OK;
+  }
+  for (int i = 0; i < a->u.ints.n; i++) {
+    int64_t ax = a->u.ints.v[i];
+    if (ax < -rank || ax >= rank)
+      return err(c, op, "axis %lld is out of range for rank %d", (long long)ax, rank);
+    if (ax < 0) ax += rank;
+    if (*mask & (1u << ax)) return err(c, op, "axis %lld appears twice", (long long)ax);
+    *mask |= 1u << ax;
+  }
+  return SJ_OK;
+}
+
+static sj_status infer_reduce(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP];
+  unsigned mask;
+  if (!t->is_tensor) return err(c, op, "operand must be a tensor, got %s", TYS(t, x));
+  if (t->dt == SJ_BOOL) return err(c, op, "operand must be numeric, got %s", TYS(t, x));
+  if (reduce_mask(c, op, t->rank, &mask)) return SJ_ERR_VERIFY;
+  bool keep = sj_op_bool(op, "keepdims", false);
+  *out = *t;
+  out->rank = 0;
+  for (int i = 0; i < t->rank; i++) {
+    if (!(mask & (1u << i))) out->dims[out->rank++] = t->dims[i];
+    else if (keep) out->dims[out->rank++] = 1;
+  }
+  return SJ_OK;
+}
+
+static sj_status infer_reduce_float(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP];
+  if (!sj_dtype_is_float(t->dt))
+    return err(c, op, "operand must be floating point, got %s", TYS(t, x));
+  return infer_reduce(c, op, out);
+}
+
+static sj_status infer_transpose(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  const sj_attr *p = sj_op_attr(op, "perm");
+  char x[SJ_TYPE_STR_CAP];
+  if (!t->is_tensor) return err(c, op, "operand must be a tensor, got %s", TYS(t, x));
+  if (p->u.ints.n != t->rank)
+    return err(c, op, "perm has %d entries but the operand %s has rank %d", p->u.ints.n,
+               TYS(t, x), t->rank);
+  unsigned seen = 0;
+  *out = *t;
+  for (int i = 0; i < t->rank; i++) {
+    int64_t k = p->u.ints.v[i];
+    if (k < 0 || k >= t->rank || (seen & (1u << k)))
+      return err(c, op, "perm is not a permutation of 0..%d", t->rank - 1);
+    seen |= 1u << k;
+    out->dims[i] = t->dims[k];
+  }
+  return SJ_OK;
+}
+
+static bool dims_match(int64_t a, int64_t b) { return a == b || a == SJ_DYN || b == SJ_DYN; }
+
+/* [..., m, k] @ [..., k, n] with broadcast batch dims (numpy matmul). */
+static sj_status infer_matmul(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *a = &sj_opnd(op, 0)->type, *b = &sj_opnd(op, 1)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (same_dtype(c, op, a, b)) return SJ_ERR_VERIFY;
+  if (!a->is_tensor || !b->is_tensor || a->rank < 2 || b->rank < 2)
+    return err(c, op, "operands must be tensors of rank >= 2, got %s and %s", TYS(a, x),
+               TYS(b, y));
+  if (!sj_dtype_is_float(a->dt))
+    return err(c, op, "operands must be floating point, got %s", TYS(a, x));
+  if (!dims_match(a->dims[a->rank - 1], b->dims[b->rank - 2]))
+    return err(c, op, "contracting dimensions differ: %s and %s", TYS(a, x), TYS(b, y));
+  sj_type ba = *a, bb = *b;
+  ba.rank -= 2;
+  bb.rank -= 2;
+  if (!sj_broadcast_shapes(&ba, &bb, out))
+    return err(c, op, "batch dimensions are not broadcast-compatible: %s and %s", TYS(a, x),
+               TYS(b, y));
+  out->dims[out->rank++] = a->dims[a->rank - 2];
+  out->dims[out->rank++] = b->dims[b->rank - 1];
+  out->is_tensor = true;
+  return SJ_OK;
+}
+
+static sj_status infer_dim(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  int64_t ax = sj_op_int(op, "axis", 0);
+  char x[SJ_TYPE_STR_CAP];
+  if (!t->is_tensor || ax < 0 || ax >= t->rank)
+    return err(c, op, "axis %lld is out of range for %s", (long long)ax, TYS(t, x));
+  *out = sj_scalar_type(SJ_I64);
+  return SJ_OK;
+}
+
+static sj_status check_indices(sj_ctx *c, const sj_op *op, unsigned first, const sj_type *buf) {
+  char x[SJ_TYPE_STR_CAP];
+  if (!buf->is_tensor) return err(c, op, "expects a tensor buffer, got %s", TYS(buf, x));
+  if ((int)(op->nopnds - first) != buf->rank)
+    return err(c, op, "expects %d indices for %s, got %u", buf->rank, TYS(buf, x),
+               op->nopnds - first);
+  for (unsigned i = first; i < op->nopnds; i++) {
+    const sj_type *t = &sj_opnd(op, i)->type;
+    if (t->is_tensor || t->dt != SJ_I64)
+      return err(c, op, "index %u must be an i64 scalar, got %s", i - first, TYS(t, x));
+  }
+  return SJ_OK;
+}
+
+static sj_status infer_load(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  if (check_indices(c, op, 1, t)) return SJ_ERR_VERIFY;
+  *out = sj_scalar_type(t->dt);
+  return SJ_OK;
+}
+
+/* ---- op-specific verifiers ---- */
+
+static sj_status verify_constant(sj_ctx *c, const sj_op *op) {
+  const sj_attr *v = sj_op_attr(op, "value");
+  const sj_type *t = &sj_res(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP];
+  if (v->kind == SJ_ATTR_DENSE) {
+    int64_t n = sj_type_numel(t);
+    if (!t->is_tensor || n != v->u.dense.n)
+      return err(c, op, "dense literal has %d elements but the type %s needs %lld", v->u.dense.n,
+                 TYS(t, x), (long long)n);
+  }
+  if (!sj_dtype_is_float(t->dt)) {
+    int n = v->kind == SJ_ATTR_DENSE ? v->u.dense.n : 1;
+    for (int i = 0; i < n; i++) {
+      double d = v->kind == SJ_ATTR_DENSE ? v->u.dense.v[i]
+                 : v->kind == SJ_ATTR_FLOAT ? v->u.f : (double)v->u.i;
+      if (d != floor(d) || (t->dt == SJ_BOOL && d != 0 && d != 1))
+        return err(c, op, "value %g is not representable in %s", d, sj_dtype_name(t->dt));
+    }
+  }
+  return SJ_OK;
+}
+
+static sj_status verify_cast(sj_ctx *c, const sj_op *op) {
+  const sj_type *a = &sj_opnd(op, 0)->type, *r = &sj_res(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  sj_type t = *a;
+  t.dt = r->dt;
+  if (!sj_type_eq(&t, r))
+    return err(c, op, "result %s must have the shape of the operand %s", TYS(r, x), TYS(a, y));
+  return SJ_OK;
+}
+
+static sj_status verify_reshape(sj_ctx *c, const sj_op *op) {
+  const sj_type *a = &sj_opnd(op, 0)->type, *r = &sj_res(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (!a->is_tensor || !r->is_tensor || a->dt != r->dt)
+    return err(c, op, "cannot reshape %s to %s", TYS(a, x), TYS(r, y));
+  int64_t na = sj_type_numel(a), nr = sj_type_numel(r);
+  if (na >= 0 && nr >= 0 && na != nr)
+    return err(c, op, "element counts differ: %s has %lld, %s has %lld", TYS(a, x),
+               (long long)na, TYS(r, y), (long long)nr);
+  return SJ_OK;
+}
+
+static sj_status verify_broadcast_to(sj_ctx *c, const sj_op *op) {
+  const sj_type *a = &sj_opnd(op, 0)->type, *r = &sj_res(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (!a->is_tensor || !r->is_tensor || a->dt != r->dt || !sj_broadcastable_to(a, r))
+    return err(c, op, "cannot broadcast %s to %s", TYS(a, x), TYS(r, y));
+  return SJ_OK;
+}
+
+static sj_status verify_func(sj_ctx *c, const sj_op *op) {
+  sj_block *b = op->regions[0];
+  sj_op *t = b->last;
+  if (!t || t->code != SJ_OP_RETURN)
+    return err(c, op, "@%s must end with 'return'", sj_func_name(op));
+  if (op->code == SJ_OP_KERNEL && t->nopnds)
+    return err(c, op, "@%s: a kernel returns nothing; it writes its buffer arguments",
+               sj_func_name(op));
+  return SJ_OK;
+}
+
+static sj_status verify_return(sj_ctx *c, const sj_op *op) {
+  sj_op *p = op->block ? op->block->parent : NULL;
+  if (!p || (p->code != SJ_OP_FUNC && p->code != SJ_OP_KERNEL))
+    return err(c, op, "must be directly inside a func or kernel");
+  return SJ_OK;
+}
+
+/* yield's operands must match the parent's results (fused, for) in dtype. */
+static sj_status verify_yield(sj_ctx *c, const sj_op *op) {
+  sj_op *p = op->block ? op->block->parent : NULL;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (!p || (p->code != SJ_OP_FUSED && p->code != SJ_OP_FOR && p->code != SJ_OP_PARALLEL_FOR))
+    return err(c, op, "must be inside 'fused', 'for' or 'parallel_for'");
+  if (op->nopnds != p->nresults)
+    return err(c, op, "yields %u values but the parent '%s' has %u results", op->nopnds,
+               sj_op_name(p), p->nresults);
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    const sj_type *a = &sj_opnd(op, i)->type, *r = &sj_res(p, i)->type;
+    sj_type want = p->code == SJ_OP_FUSED ? sj_scalar_type(r->dt) : *r;
+    if (!sj_type_eq(a, &want))
+      return err(c, op, "value %u has type %s but '%s' expects %s", i, TYS(a, x), sj_op_name(p),
+                 TYS(&want, y));
+  }
+  return SJ_OK;
+}
+
+static sj_status verify_fused(sj_ctx *c, const sj_op *op) {
+  sj_block *b = op->regions[0];
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (op->nresults == 0) return err(c, op, "must have at least one result");
+  const sj_type *space = &sj_res(op, 0)->type;
+  for (unsigned i = 0; i < op->nresults; i++) {
+    const sj_type *r = &sj_res(op, i)->type;
+    sj_type s = *r;
+    s.dt = space->dt;
+    if (!r->is_tensor || !sj_type_eq(&s, space))
+      return err(c, op, "result %u has type %s; all results must be tensors of shape %s", i,
+                 TYS(r, x), TYS(space, y));
+  }
+  if (b->nargs != op->nopnds)
+    return err(c, op, "body has %u arguments for %u operands", b->nargs, op->nopnds);
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    const sj_type *a = &sj_opnd(op, i)->type, *arg = &b->args[i]->type;
+    if (!a->is_tensor || !sj_broadcastable_to(a, space))
+      return err(c, op, "operand %u of type %s does not broadcast to %s", i, TYS(a, x),
+                 TYS(space, y));
+    if (arg->is_tensor || arg->dt != a->dt)
+      return err(c, op, "body argument %u must be a %s scalar, got %s", i, sj_dtype_name(a->dt),
+                 TYS(arg, x));
+  }
+  if (!b->last || b->last->code != SJ_OP_YIELD) return err(c, op, "body must end with 'yield'");
+  return SJ_OK;
+}
+
+/* for: operands lo, hi, inits...; args (iv, carried...); results = carried.
+ * parallel_for: lo, hi; args (iv); no results. */
+static sj_status verify_loop(sj_ctx *c, const sj_op *op) {
+  sj_block *b = op->regions[0];
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  for (unsigned i = 0; i < 2; i++) {
+    const sj_type *t = &sj_opnd(op, i)->type;
+    if (t->is_tensor || t->dt != SJ_I64)
+      return err(c, op, "bound %u must be an i64 scalar, got %s", i, TYS(t, x));
+  }
+  unsigned ncar = op->nopnds - 2;
+  if (op->nresults != ncar)
+    return err(c, op, "has %u initial values but %u results", ncar, op->nresults);
+  if (b->nargs != ncar + 1)
+    return err(c, op, "body must have %u arguments (induction variable first), got %u",
+               ncar + 1, b->nargs);
+  if (b->args[0]->type.is_tensor || b->args[0]->type.dt != SJ_I64)
+    return err(c, op, "induction variable must be i64");
+  for (unsigned i = 0; i < ncar; i++) {
+    const sj_type *in = &sj_opnd(op, 2 + i)->type, *arg = &b->args[1 + i]->type,
+                  *r = &sj_res(op, i)->type;
+    if (!sj_type_eq(in, arg) || !sj_type_eq(in, r))
+      return err(c, op, "carried value %u: initial %s, argument %s and result %s must agree", i,
+                 TYS(in, x), TYS(arg, y), sj_type_str(r, (char[SJ_TYPE_STR_CAP]){0}, SJ_TYPE_STR_CAP));
+  }
+  if (!b->last || b->last->code != SJ_OP_YIELD) return err(c, op, "body must end with 'yield'");
+  return SJ_OK;
+}
+
+static sj_status verify_store(sj_ctx *c, const sj_op *op) {
+  const sj_type *v = &sj_opnd(op, 0)->type, *buf = &sj_opnd(op, 1)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (check_indices(c, op, 2, buf)) return SJ_ERR_VERIFY;
+  if (v->is_tensor || v->dt != buf->dt)
+    return err(c, op, "cannot store %s into %s", TYS(v, x), TYS(buf, y));
+  return SJ_OK;
+}
+
+static sj_status verify_alloc(sj_ctx *c, const sj_op *op) {
+  const sj_type *r = &sj_res(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP];
+  unsigned ndyn = 0;
+  for (int i = 0; i < r->rank; i++) ndyn += r->dims[i] == SJ_DYN;
+  if (!r->is_tensor) return err(c, op, "result must be a tensor, got %s", TYS(r, x));
+  if (op->nopnds != ndyn)
+    return err(c, op, "%s has %u dynamic dims but %u sizes were given", TYS(r, x), ndyn,
+               op->nopnds);
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    const sj_type *t = &sj_opnd(op, i)->type;
+    if (t->is_tensor || t->dt != SJ_I64) return err(c, op, "size %u must be an i64 scalar", i);
+  }
+  return SJ_OK;
+}
+
+/* The callee is checked against its signature here; that it exists is
+ * checked by the module verifier (it needs the module). */
+static sj_status verify_launch(sj_ctx *c, const sj_op *op) {
+  char x[SJ_TYPE_STR_CAP];
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    const sj_type *t = &sj_opnd(op, i)->type;
+    if (!t->is_tensor && t->dt != SJ_I64)
+      return err(c, op, "argument %u must be a tensor or an i64 size, got %s", i, TYS(t, x));
+  }
+  return SJ_OK;
+}
+
+static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
+  const sj_type *o = &sj_opnd(op, 2)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  sj_type r;
+  if (infer_matmul(c, op, &r)) return SJ_ERR_VERIFY;
+  if (r.rank != o->rank || r.dt != o->dt)
+    return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x),
+               TYS(&r, y));
+  for (int i = 0; i < r.rank; i++)
+    if (!dims_match(r.dims[i], o->dims[i]))
+      return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x),
+                 TYS(&r, y));
+  return SJ_OK;
+}
+
+/* ---- scalar evaluation (constant folding) ---- */
+
+#define EVAL1(NAME, EXPR)                                         \
+  static bool NAME(sj_dtype dt, const double *in, double *out) {  \
+    double a = in[0];                                             \
+    (void)dt;                                                     \
+    *out = (EXPR);                                                \
+    return true;                                                  \
+  }
+#define EVAL2(NAME, EXPR)                                         \
+  static bool NAME(sj_dtype dt, const double *in, double *out) {  \
+    double a = in[0], b = in[1];                                  \
+    (void)dt;                                                     \
+    *out = (EXPR);                                                \
+    return true;                                                  \
+  }
+
+EVAL1(eval_identity, a)
+EVAL1(eval_neg, -a)
+EVAL1(eval_abs, fabs(a))
+EVAL1(eval_sign, (double)((a > 0) - (a < 0)))
+EVAL1(eval_exp, exp(a))
+EVAL1(eval_log, log(a))
+EVAL1(eval_log1p, log1p(a))
+EVAL1(eval_expm1, expm1(a))
+EVAL1(eval_sqrt, sqrt(a))
+EVAL1(eval_rsqrt, 1.0 / sqrt(a))
+EVAL1(eval_tanh, tanh(a))
+EVAL1(eval_sigmoid, 1.0 / (1.0 + exp(-a)))
+EVAL1(eval_softplus, a > 0 ? a + log1p(exp(-a)) : log1p(exp(a)))
+EVAL2(eval_add, a + b)
+EVAL2(eval_sub, a - b)
+EVAL2(eval_mul, a * b)
+EVAL2(eval_pow, pow(a, b))
+EVAL2(eval_maximum, a != a || b != b ? NAN : (a > b ? a : b))
+EVAL2(eval_minimum, a != a || b != b ? NAN : (a < b ? a : b))
+EVAL2(eval_eq, (double)(a == b))
+EVAL2(eval_ne, (double)(a != b))
+EVAL2(eval_lt, (double)(a < b))
+EVAL2(eval_le, (double)(a <= b))
+EVAL2(eval_gt, (double)(a > b))
+EVAL2(eval_ge, (double)(a >= b))
+
+/* Integer division truncates toward zero (C semantics); by zero is not folded. */
+static bool eval_div(sj_dtype dt, const double *in, double *out) {
+  if (sj_dtype_is_float(dt)) {
+    *out = in[0] / in[1];
+    return true;
+  }
+  if (in[1] == 0) return false;
+  *out = trunc(in[0] / in[1]);
+  return true;
+}
+
+static bool eval_select(sj_dtype dt, const double *in, double *out) {
+  (void)dt;
+  *out = in[0] != 0 ? in[1] : in[2];
+  return true;
+}
+
+/* ---- the table ---- */
+
+#define PURE SJ_F_PURE
+#define CONSTANT SJ_F_CONSTANT
+#define SCALAR SJ_F_SCALAR
+#define TENSOR SJ_F_TENSOR
+#define REDUCE SJ_F_REDUCE
+#define BROADCAST SJ_F_BROADCAST
+#define EXPENSIVE SJ_F_EXPENSIVE
+#define COMMUTATIVE SJ_F_COMMUTATIVE
+#define SYMBOL SJ_F_SYMBOL
+#define TERMINATOR SJ_F_TERMINATOR
+#define LOOP SJ_F_LOOP
+#define EW (SJ_F_PURE | SJ_F_ELEMWISE | SJ_F_SCALAR | SJ_F_TENSOR)
+
+static const sj_opinfo op_table[] = {
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL) \
+  {NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL},
+#include "ops.def"
+#undef SJ_OP
+};
+
+_Static_assert(sizeof op_table / sizeof op_table[0] == SJ_OP_COUNT, "every opcode has a row");
+
+const sj_opinfo *sj_opinfo_get(sj_opcode code) { return &op_table[code]; }
+
+bool sj_opcode_lookup(const char *name, size_t n, sj_opcode *out) {
+  for (int i = 0; i < SJ_OP_COUNT; i++)
+    if (strlen(op_table[i].name) == n && memcmp(op_table[i].name, name, n) == 0) {
+      *out = (sj_opcode)i;
+      return true;
+    }
+  return false;
+}
+
+/* ---- generic attribute check against the row's spec ---- */
+
+static bool kind_ok(const char *k, size_t n, sj_attr_kind kind) {
+#define IS(s) (n == sizeof(s) - 1 && memcmp(k, s, n) == 0)
+  if (IS("int")) return kind == SJ_ATTR_INT;
+  if (IS("float")) return kind == SJ_ATTR_FLOAT;
+  if (IS("bool")) return kind == SJ_ATTR_BOOL;
+  if (IS("ints")) return kind == SJ_ATTR_INTS;
+  if (IS("str")) return kind == SJ_ATTR_STR;
+  if (IS("dtype")) return kind == SJ_ATTR_DTYPE;
+  if (IS("dense")) return kind == SJ_ATTR_DENSE;
+  if (IS("sym")) return kind == SJ_ATTR_SYM;
+  if (IS("num")) return kind == SJ_ATTR_INT || kind == SJ_ATTR_FLOAT || kind == SJ_ATTR_DENSE;
+#undef IS
+  return false;
+}
+
+/* Finds `name` in the spec; sets the kind word and optional flag. */
+static bool spec_find(const char *spec, const char *name, const char **kind, size_t *klen,
+                      bool *optional) {
+  size_t nl = strlen(name);
+  const char *p = spec;
+  while (*p) {
+    while (*p == ' ') p++;
+    const char *colon = strchr(p, ':');
+    if (!colon) break;
+    const char *end = colon + 1;
+    while (*end && *end != ' ') end++;
+    if ((size_t)(colon - p) == nl && memcmp(p, name, nl) == 0) {
+      *kind = colon + 1;
+      *klen = (size_t)(end - colon - 1);
+      *optional = *klen && (*kind)[*klen - 1] == '?';
+      if (*optional) (*klen)--;
+      return true;
+    }
+    p = end;
+  }
+  return false;
+}
+
+sj_status sj_verify_attrs(sj_ctx *c, const sj_op *op) {
+  const char *spec = sj_opinfo_get(op->code)->attrs;
+  const char *k;
+  size_t kl;
+  bool opt;
+  for (unsigned i = 0; i < op->nattrs; i++) {
+    const sj_attr *a = &op->attrs[i];
+    if (!spec_find(spec, a->name, &k, &kl, &opt))
+      return err(c, op, "has no attribute '%s'", a->name);
+    if (!kind_ok(k, kl, a->kind))
+      return err(c, op, "attribute '%s' must be of kind %.*s", a->name, (int)kl, k);
+  }
+  /* required attributes present */
+  const char *p = spec;
+  while (*p) {
+    while (*p == ' ') p++;
+    const char *colon = strchr(p, ':');
+    if (!colon) break;
+    const char *end = colon + 1;
+    while (*end && *end != ' ') end++;
+    bool optional = end[-1] == '?';
+    char name[64];
+    size_t nl = (size_t)(colon - p) < sizeof name - 1 ? (size_t)(colon - p) : sizeof name - 1;
+    memcpy(name, p, nl);
+    name[nl] = '\0';
+    if (!optional && !sj_op_attr(op, name))
+      return err(c, op, "requires attribute '%s'", name);
+    p = end;
+  }
+  return SJ_OK;
+}

@@ -1,0 +1,261 @@
+/* Printer: canonical text for modules, funcs, kernels and generic ops.
+ * Names: a value keeps its textual name unless it is numeric (those are
+ * renumbered in order) or already taken in its func (a suffix is added). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opinfo.h"
+#include "text.h"
+
+typedef struct namer {
+  const sj_value **keys;
+  char **names;
+  size_t cap, n;
+  unsigned next_num;
+} namer;
+
+typedef struct printer {
+  FILE *out;
+  namer nm;
+  int indent;
+} printer;
+
+static size_t phash(const void *p, size_t cap) {
+  uintptr_t x = (uintptr_t)p;
+  x ^= x >> 17;
+  x *= 0x9E3779B97F4A7C15ull;
+  return (size_t)(x >> 20) & (cap - 1);
+}
+
+static void namer_reset(namer *nm) {
+  for (size_t i = 0; i < nm->cap; i++) free(nm->names[i]);
+  free(nm->keys);
+  free(nm->names);
+  memset(nm, 0, sizeof *nm);
+}
+
+static bool name_taken(const namer *nm, const char *s) {
+  for (size_t i = 0; i < nm->cap; i++)
+    if (nm->names[i] && strcmp(nm->names[i], s) == 0) return true;
+  return false;
+}
+
+static void namer_put(namer *nm, const sj_value *v, char *name) {
+  if (2 * (nm->n + 1) > nm->cap) {
+    namer old = *nm;
+    nm->cap = old.cap ? old.cap * 2 : 64;
+    nm->keys = calloc(nm->cap, sizeof *nm->keys);
+    nm->names = calloc(nm->cap, sizeof *nm->names);
+    nm->n = 0;
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.keys[i]) namer_put(nm, old.keys[i], old.names[i]);
+    free(old.keys);
+    free(old.names);
+  }
+  size_t j = phash(v, nm->cap);
+  while (nm->keys[j]) j = (j + 1) & (nm->cap - 1);
+  nm->keys[j] = v;
+  nm->names[j] = name;
+  nm->n++;
+}
+
+static const char *namer_get(const namer *nm, const sj_value *v) {
+  if (!nm->cap) return NULL;
+  for (size_t j = phash(v, nm->cap); nm->keys[j]; j = (j + 1) & (nm->cap - 1))
+    if (nm->keys[j] == v) return nm->names[j];
+  return NULL;
+}
+
+static bool is_numeric(const char *s) {
+  if (!*s) return false;
+  for (; *s; s++)
+    if (*s < '0' || *s > '9') return false;
+  return true;
+}
+
+/* Gives `v` its printed name. Linear name_taken is fine at our func sizes
+ * only because named values are few; numeric names never collide. */
+static const char *name_value(printer *p, const sj_value *v) {
+  char buf[160];
+  if (v->name && !is_numeric(v->name)) {
+    snprintf(buf, sizeof buf, "%s", v->name);
+    for (unsigned k = 1; name_taken(&p->nm, buf); k++)
+      snprintf(buf, sizeof buf, "%s_%u", v->name, k);
+  } else {
+    snprintf(buf, sizeof buf, "%u", p->nm.next_num++);
+  }
+  char *s = malloc(strlen(buf) + 1);
+  strcpy(s, buf);
+  namer_put(&p->nm, v, s);
+  return s;
+}
+
+static void print_value(printer *p, const sj_value *v) {
+  const char *n = v ? namer_get(&p->nm, v) : NULL;
+  fprintf(p->out, "%%%s", n ? n : "<<undefined>>");
+}
+
+static void print_type(printer *p, const sj_type *t) {
+  char buf[SJ_TYPE_STR_CAP];
+  fputs(sj_type_str(t, buf, sizeof buf), p->out);
+}
+
+/* Shortest text that reads back as the same double, always marked as a
+ * float (".0" or an exponent) so it does not re-parse as an int. */
+static void print_double(FILE *out, double d) {
+  if (isnan(d)) {
+    fputs("nan", out);
+    return;
+  }
+  if (isinf(d)) {
+    fputs(d < 0 ? "-inf" : "inf", out);
+    return;
+  }
+  char buf[40];
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, sizeof buf, "%.*g", prec, d);
+    if (strtod(buf, NULL) == d) break;
+  }
+  if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
+  fputs(buf, out);
+}
+
+static void print_string(FILE *out, const char *s) {
+  fputc('"', out);
+  for (; *s; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') fprintf(out, "\\%c", ch);
+    else if (ch < 32 || ch > 126) fprintf(out, "\\x%02x", ch);
+    else fputc(ch, out);
+  }
+  fputc('"', out);
+}
+
+static void print_attr_value(FILE *out, const sj_attr *a) {
+  switch (a->kind) {
+  case SJ_ATTR_INT: fprintf(out, "%" PRId64, a->u.i); break;
+  case SJ_ATTR_FLOAT: print_double(out, a->u.f); break;
+  case SJ_ATTR_BOOL: fputs(a->u.b ? "true" : "false", out); break;
+  case SJ_ATTR_STR: print_string(out, a->u.s); break;
+  case SJ_ATTR_SYM: fprintf(out, "@%s", a->u.s); break;
+  case SJ_ATTR_DTYPE: fputs(sj_dtype_name(a->u.dt), out); break;
+  case SJ_ATTR_INTS:
+    fputc('[', out);
+    for (int i = 0; i < a->u.ints.n; i++) fprintf(out, "%s%" PRId64, i ? ", " : "", a->u.ints.v[i]);
+    fputc(']', out);
+    break;
+  case SJ_ATTR_DENSE:
+    fputs("dense<[", out);
+    for (int i = 0; i < a->u.dense.n; i++) {
+      if (i) fputs(", ", out);
+      if (a->u.dense.is_int) fprintf(out, "%" PRId64, (int64_t)a->u.dense.v[i]);
+      else print_double(out, a->u.dense.v[i]);
+    }
+    fputs("]>", out);
+    break;
+  }
+}
+
+static void print_indent(printer *p) {
+  for (int i = 0; i < p->indent; i++) fputs("  ", p->out);
+}
+
+static void print_block_body(printer *p, const sj_block *b);
+
+static void print_args(printer *p, const sj_block *b) {
+  fputc('(', p->out);
+  for (unsigned i = 0; i < b->nargs; i++) {
+    if (i) fputs(", ", p->out);
+    name_value(p, b->args[i]);
+    print_value(p, b->args[i]);
+    fputs(": ", p->out);
+    print_type(p, &b->args[i]->type);
+  }
+  fputc(')', p->out);
+}
+
+static void print_generic(printer *p, const sj_op *op) {
+  FILE *o = p->out;
+  print_indent(p);
+  for (unsigned i = 0; i < op->nresults; i++) {
+    name_value(p, op->results[i]);
+    if (i) fputs(", ", o);
+    print_value(p, op->results[i]);
+  }
+  if (op->nresults) fputs(" = ", o);
+  fputs(sj_op_name(op), o);
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    fputs(i ? ", " : " ", o);
+    print_value(p, sj_opnd(op, i));
+  }
+  if (op->nattrs) {
+    fputs(" {", o);
+    for (unsigned i = 0; i < op->nattrs; i++) {
+      fprintf(o, "%s%s = ", i ? ", " : "", op->attrs[i].name);
+      print_attr_value(o, &op->attrs[i]);
+    }
+    fputc('}', o);
+  }
+  for (unsigned i = 0; i < op->nresults; i++) {
+    fputs(i ? ", " : " : ", o);
+    print_type(p, &op->results[i]->type);
+  }
+  for (unsigned r = 0; r < op->nregions; r++) {
+    fputc(' ', o);
+    print_args(p, op->regions[r]);
+    fputs(" {\n", o);
+    p->indent++;
+    print_block_body(p, op->regions[r]);
+    p->indent--;
+    print_indent(p);
+    fputc('}', o);
+  }
+  fputc('\n', o);
+}
+
+static void print_func(printer *p, const sj_op *f) {
+  FILE *o = p->out;
+  namer_reset(&p->nm);
+  fprintf(o, "%s @%s", sj_op_name(f), sj_func_name(f));
+  print_args(p, f->regions[0]);
+  const sj_op *ret = f->regions[0]->last;
+  if (f->code == SJ_OP_FUNC) {
+    fputs(" -> (", o);
+    for (unsigned i = 0; ret && ret->code == SJ_OP_RETURN && i < ret->nopnds; i++) {
+      if (i) fputs(", ", o);
+      print_type(p, &sj_opnd(ret, i)->type);
+    }
+    fputc(')', o);
+  }
+  fputs(" {\n", o);
+  p->indent = 1;
+  print_block_body(p, f->regions[0]);
+  p->indent = 0;
+  fputs("}\n", o);
+  namer_reset(&p->nm);
+}
+
+static void print_block_body(printer *p, const sj_block *b) {
+  for (const sj_op *op = b->first; op; op = op->next) {
+    if (op->code == SJ_OP_FUNC || op->code == SJ_OP_KERNEL) print_func(p, op);
+    else print_generic(p, op);
+  }
+}
+
+void sj_print_module(FILE *out, const sj_module *m) {
+  printer p = {.out = out};
+  for (const sj_op *f = m->body->first; f; f = f->next) {
+    if (f != m->body->first) fputc('\n', out);
+    if (f->code == SJ_OP_FUNC || f->code == SJ_OP_KERNEL) print_func(&p, f);
+    else print_generic(&p, f);
+  }
+  namer_reset(&p.nm);
+}
+
+void sj_print_op(FILE *out, const sj_op *op) {
+  printer p = {.out = out};
+  print_generic(&p, op);
+  namer_reset(&p.nm);
+}

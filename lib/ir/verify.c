@@ -1,0 +1,155 @@
+/* Verifier. Generic rules (arity, attributes, inferred result types,
+ * definitions before uses, terminators, isolation of funcs and fused bodies)
+ * are here; op-specific rules are registry callbacks in opdefs.c. */
+#include <string.h>
+
+#include "opinfo.h"
+#include "verify.h"
+
+#define TYS(t, buf) sj_type_str((t), (buf), sizeof(buf))
+
+static sj_status check_arity(sj_ctx *c, const sj_op *op, const sj_opinfo *oi) {
+  if ((int)op->nopnds < oi->min_opnds || (oi->max_opnds >= 0 && (int)op->nopnds > oi->max_opnds)) {
+    if (oi->min_opnds == oi->max_opnds)
+      return sj_emit_error(c, op->loc, "'%s' op expects %d operand%s, got %u", oi->name,
+                           oi->min_opnds, oi->min_opnds == 1 ? "" : "s", op->nopnds);
+    return sj_emit_error(c, op->loc, "'%s' op expects %d to %d operands, got %u", oi->name,
+                         oi->min_opnds, oi->max_opnds, op->nopnds);
+  }
+  if (oi->nresults >= 0 && (int)op->nresults != oi->nresults)
+    return sj_emit_error(c, op->loc, "'%s' op has %d result%s, got %u", oi->name, oi->nresults,
+                         oi->nresults == 1 ? "" : "s", op->nresults);
+  if ((int)op->nregions != oi->nregions)
+    return sj_emit_error(c, op->loc, "'%s' op has %d region%s, got %u", oi->name, oi->nregions,
+                         oi->nregions == 1 ? "" : "s", op->nregions);
+  for (unsigned i = 0; i < op->nopnds; i++)
+    if (!sj_opnd(op, i))
+      return sj_emit_error(c, op->loc, "'%s' op operand %u is missing", oi->name, i);
+  return SJ_OK;
+}
+
+sj_status sj_verify_op(sj_ctx *c, const sj_op *op) {
+  const sj_opinfo *oi = sj_opinfo_get(op->code);
+  if (check_arity(c, op, oi) || sj_verify_attrs(c, op)) return SJ_ERR_VERIFY;
+  if (oi->infer) {
+    sj_type t;
+    if (oi->infer(c, op, &t)) return SJ_ERR_VERIFY;
+    const sj_type *r = &sj_res(op, 0)->type;
+    if (!sj_type_eq(&t, r)) {
+      char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+      return sj_emit_error(c, op->loc, "'%s' op result type %s does not match the inferred type %s",
+                           oi->name, TYS(r, x), TYS(&t, y));
+    }
+  }
+  if (oi->verify && oi->verify(c, op)) return SJ_ERR_VERIFY;
+  if ((oi->flags & SJ_F_TERMINATOR) && op->next)
+    return sj_emit_error(c, op->loc, "'%s' op must be the last op of its block", oi->name);
+  return SJ_OK;
+}
+
+/* Innermost enclosing op that isolates its body (func, kernel, fused). */
+static const sj_op *isolating_parent(const sj_op *op) {
+  for (const sj_block *b = op->block; b && b->parent; b = b->parent->block) {
+    sj_opcode k = b->parent->code;
+    if (k == SJ_OP_FUNC || k == SJ_OP_KERNEL || k == SJ_OP_FUSED) return b->parent;
+  }
+  return NULL;
+}
+
+/* Each operand must be visible (same block or an enclosing one), defined
+ * earlier in pre-order (scratch holds the pre-order number), and not cross
+ * an isolating boundary. */
+static sj_status check_operands(sj_ctx *c, const sj_op *op) {
+  const sj_op *iso = isolating_parent(op);
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    const sj_value *v = sj_opnd(op, i);
+    bool vis = sj_value_visible_in(v, op->block);
+    bool before = !v->def || v->def->scratch < op->scratch;
+    const sj_block *vb = v->def ? v->def->block : v->owner;
+    bool inside = iso && (vb->parent == iso || (vb->parent && sj_op_is_ancestor(iso, vb->parent)));
+    if (!vis || !before)
+      return sj_emit_error(c, op->loc, "'%s' op operand %u is used before its definition",
+                           sj_op_name(op), i);
+    if (iso && !inside)
+      return sj_emit_error(c, op->loc,
+                           "'%s' op operand %u is defined outside the enclosing '%s'",
+                           sj_op_name(op), i, sj_op_name(iso));
+  }
+  return SJ_OK;
+}
+
+/* Only scalar elementwise ops, constants and yield live in a fused body. */
+static sj_status check_fused_member(sj_ctx *c, const sj_op *op) {
+  const sj_op *p = op->block->parent;
+  if (!p || p->code != SJ_OP_FUSED) return SJ_OK;
+  unsigned f = sj_opinfo_get(op->code)->flags;
+  if (op->code == SJ_OP_YIELD) return SJ_OK;
+  if (!(f & (SJ_F_ELEMWISE | SJ_F_CONSTANT)) || sj_res(op, 0)->type.is_tensor)
+    return sj_emit_error(c, op->loc,
+                         "'%s' op is not allowed in a 'fused' body (only scalar elementwise ops)",
+                         sj_op_name(op));
+  return SJ_OK;
+}
+
+unsigned sj_func_results(const sj_op *f, const sj_type **types, unsigned cap) {
+  sj_op *r = f->regions[0]->last;
+  if (!r || r->code != SJ_OP_RETURN) return 0;
+  for (unsigned i = 0; i < r->nopnds && i < cap; i++) types[i] = &sj_opnd(r, i)->type;
+  return r->nopnds;
+}
+
+/* launch: callee exists, is a kernel, and arguments match its parameters. */
+static sj_status check_launch(sj_module *m, const sj_op *op) {
+  sj_ctx *c = m->ctx;
+  const char *sym = sj_op_sym(op, "kernel");
+  sj_op *k = sym ? sj_module_lookup(m, sym) : NULL;
+  if (!k || k->code != SJ_OP_KERNEL)
+    return sj_emit_error(c, op->loc, "'launch' op refers to unknown kernel @%s", sym ? sym : "");
+  sj_block *b = k->regions[0];
+  if (b->nargs != op->nopnds)
+    return sj_emit_error(c, op->loc, "'launch' op passes %u arguments but @%s takes %u",
+                         op->nopnds, sym, b->nargs);
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    const sj_type *a = &sj_opnd(op, i)->type, *p = &b->args[i]->type;
+    char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+    bool ok = a->dt == p->dt && a->is_tensor == p->is_tensor && a->rank == p->rank;
+    for (int d = 0; ok && d < a->rank; d++)
+      ok = p->dims[d] == SJ_DYN || a->dims[d] == p->dims[d];
+    if (!ok)
+      return sj_emit_error(c, op->loc, "'launch' op argument %u has type %s but @%s expects %s",
+                           i, TYS(a, x), sym, TYS(p, y));
+  }
+  return SJ_OK;
+}
+
+static sj_status check_symbols(sj_module *m) {
+  for (sj_op *f = m->body->first; f; f = f->next) {
+    if (f->code != SJ_OP_FUNC && f->code != SJ_OP_KERNEL)
+      return sj_emit_error(m->ctx, f->loc, "'%s' op cannot appear at module level",
+                           sj_op_name(f));
+    for (sj_op *g = m->body->first; g != f; g = g->next)
+      if (strcmp(sj_func_name(f), sj_func_name(g)) == 0)
+        return sj_emit_error(m->ctx, f->loc, "redefinition of symbol @%s", sj_func_name(f));
+  }
+  return SJ_OK;
+}
+
+sj_status sj_verify_module(sj_module *m) {
+  sj_ctx *c = m->ctx;
+  if (check_symbols(m)) return SJ_ERR_VERIFY;
+  sj_op_vec all = {0};
+  sj_collect_ops(m->body, &all);
+  sj_status st = SJ_OK;
+  for (size_t i = 0; i < all.n; i++) all.v[i]->scratch = (unsigned)i;
+  for (size_t i = 0; i < all.n && st == SJ_OK; i++) {
+    sj_op *op = all.v[i];
+    if (op->block != m->body && (op->code == SJ_OP_FUNC || op->code == SJ_OP_KERNEL))
+      st = sj_emit_error(c, op->loc, "'%s' op must be at module level", sj_op_name(op));
+    else if (sj_verify_op(c, op) || check_operands(c, op) || check_fused_member(c, op))
+      st = SJ_ERR_VERIFY;
+    else if (op->code == SJ_OP_LAUNCH)
+      st = check_launch(m, op);
+  }
+  sj_op_vec_free(&all);
+  return st;
+}

@@ -1,0 +1,8 @@
+/* loop-fusion: placeholder until the pass lands (fails loudly, never pretends). */
+#include "pass.h"
+
+sj_status sj_pass_loop_fusion(sj_module *m) {
+  sj_loc none = {0};
+  sj_emit_error(m->ctx, none, "pass 'loop-fusion' is not implemented yet");
+  return SJ_ERR_UNSUPPORTED;
+}

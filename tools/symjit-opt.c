@@ -1,0 +1,110 @@
+/* symjit-opt: parse a .sj module, run passes, print the result. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pass.h"
+#include "text.h"
+#include "verify.h"
+
+static void usage(FILE *o) {
+  fputs("USAGE: symjit-opt [options] [file|-]\n"
+        "\n"
+        "Parses a symjit IR module (stdin if no file or '-'), runs passes, prints it.\n"
+        "\n"
+        "OPTIONS:\n"
+        "  --passes=a,b,c       run these passes in order (see --list-passes)\n"
+        "  -O                   run the default pipeline\n"
+        "  --list-passes        list the passes with a one-line description\n"
+        "  --print-after-all    print the module after every pass (to stderr)\n"
+        "  --verify-each        verify after every pass (default)\n"
+        "  --no-verify-each     do not verify between passes\n"
+        "  --fast-math          allow identities that are wrong for NaN/Inf/signed zero\n"
+        "  -o FILE              write the output to FILE instead of stdout\n"
+        "  --help               show this help\n",
+        o);
+}
+
+static void list_passes(void) {
+  for (size_t i = 0; i < sj_num_passes(); i++) {
+    const sj_pass_info *p = sj_pass_at(i);
+    printf("  %-18s %s\n", p->name, p->desc);
+  }
+  printf("\n-O runs: %s\n", sj_default_pipeline);
+}
+
+typedef struct opts {
+  const char *input, *output, *pipeline;
+  bool print_after_all, verify_each, fast_math;
+} opts;
+
+/* Returns -1 to continue, else an exit code. */
+static int parse_args(int argc, char **argv, opts *o) {
+  *o = (opts){.input = "-", .pipeline = "", .verify_each = true};
+  bool have_input = false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) return usage(stdout), 0;
+    else if (!strcmp(a, "--list-passes")) return list_passes(), 0;
+    else if (!strncmp(a, "--passes=", 9)) o->pipeline = a + 9;
+    else if (!strcmp(a, "-O")) o->pipeline = sj_default_pipeline;
+    else if (!strcmp(a, "--print-after-all")) o->print_after_all = true;
+    else if (!strcmp(a, "--verify-each")) o->verify_each = true;
+    else if (!strcmp(a, "--no-verify-each")) o->verify_each = false;
+    else if (!strcmp(a, "--fast-math")) o->fast_math = true;
+    else if (!strcmp(a, "-o") && i + 1 < argc) o->output = argv[++i];
+    else if (a[0] == '-' && a[1]) {
+      fprintf(stderr, "symjit-opt: error: unknown option '%s' (see --help)\n", a);
+      return 2;
+    } else if (have_input) {
+      fprintf(stderr, "symjit-opt: error: more than one input file ('%s')\n", a);
+      return 2;
+    } else {
+      o->input = a;
+      have_input = true;
+    }
+  }
+  return -1;
+}
+
+static int run(const opts *o, sj_ctx *c) {
+  char *text;
+  size_t len;
+  if (sj_read_file(o->input, &text, &len)) {
+    fprintf(stderr, "symjit-opt: error: cannot read '%s'\n", o->input);
+    return 1;
+  }
+  sj_module *m;
+  sj_ctx_set_fast_math(c, o->fast_math);
+  const char *name = strcmp(o->input, "-") ? o->input : "<stdin>";
+  sj_status st = sj_parse_module(c, name, text, len, true, &m);
+  free(text);
+  if (st == SJ_OK) {
+    sj_pm_options pm = {.verify_each = o->verify_each,
+                        .print_after = o->print_after_all ? stderr : NULL};
+    st = sj_run_pipeline(m, o->pipeline, &pm);
+  }
+  if (st != SJ_OK) {
+    fputs(sj_ctx_diags(c), stderr);
+    return 1;
+  }
+  FILE *out = o->output ? fopen(o->output, "w") : stdout;
+  if (!out) {
+    fprintf(stderr, "symjit-opt: error: cannot write '%s'\n", o->output);
+    return 1;
+  }
+  sj_print_module(out, m);
+  if (out != stdout) fclose(out);
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  opts o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc >= 0) return rc;
+  sj_ctx *c = sj_ctx_new();
+  if (!c) return 1;
+  rc = run(&o, c);
+  sj_ctx_free(c);
+  return rc;
+}
