@@ -20,6 +20,8 @@ static void usage(FILE *o) {
         "  --verify-each        verify after every pass (default)\n"
         "  --no-verify-each     do not verify between passes\n"
         "  --fast-math          allow identities that are wrong for NaN/Inf/signed zero\n"
+        "  --split-input-file   process each '// -----' separated chunk on its own;\n"
+        "                       line numbers in errors stay those of the whole file\n"
         "  -o FILE              write the output to FILE instead of stdout\n"
         "  --help               show this help\n",
         o);
@@ -35,7 +37,7 @@ static void list_passes(void) {
 
 typedef struct opts {
   const char *input, *output, *pipeline;
-  bool print_after_all, verify_each, fast_math;
+  bool print_after_all, verify_each, fast_math, split;
 } opts;
 
 /* Returns -1 to continue, else an exit code. */
@@ -52,6 +54,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--verify-each")) o->verify_each = true;
     else if (!strcmp(a, "--no-verify-each")) o->verify_each = false;
     else if (!strcmp(a, "--fast-math")) o->fast_math = true;
+    else if (!strcmp(a, "--split-input-file")) o->split = true;
     else if (!strcmp(a, "-o") && i + 1 < argc) o->output = argv[++i];
     else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "symjit-opt: error: unknown option '%s' (see --help)\n", a);
@@ -67,18 +70,11 @@ static int parse_args(int argc, char **argv, opts *o) {
   return -1;
 }
 
-static int run(const opts *o, sj_ctx *c) {
-  char *text;
-  size_t len;
-  if (sj_read_file(o->input, &text, &len)) {
-    fprintf(stderr, "symjit-opt: error: cannot read '%s'\n", o->input);
-    return 1;
-  }
+/* Parses, transforms and prints one chunk. Returns 0 or 1. */
+static int process(const opts *o, sj_ctx *c, const char *name, const char *text, size_t len,
+                   FILE *out) {
   sj_module *m;
-  sj_ctx_set_fast_math(c, o->fast_math);
-  const char *name = strcmp(o->input, "-") ? o->input : "<stdin>";
   sj_status st = sj_parse_module(c, name, text, len, true, &m);
-  free(text);
   if (st == SJ_OK) {
     sj_pm_options pm = {.verify_each = o->verify_each,
                         .print_after = o->print_after_all ? stderr : NULL};
@@ -88,14 +84,69 @@ static int run(const opts *o, sj_ctx *c) {
     fputs(sj_ctx_diags(c), stderr);
     return 1;
   }
+  sj_print_module(out, m);
+  return 0;
+}
+
+/* Start of the line after the next "// -----" separator line, or NULL. */
+static const char *next_split(const char *p, const char *end) {
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    const char *q = p;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if ((size_t)(end - q) >= 8 && !memcmp(q, "// -----", 8)) return eol ? eol + 1 : end;
+    p = eol ? eol + 1 : end;
+  }
+  return NULL;
+}
+
+/* Each chunk is parsed with the other chunks' lines blanked out, so
+ * diagnostics keep the line numbers of the whole file. */
+static int run_split(const opts *o, const char *name, const char *text, size_t len, FILE *out) {
+  const char *end = text + len, *start = text;
+  int rc = 0;
+  char *buf = malloc(len + 1);
+  if (!buf) return 1;
+  for (bool first = true; start; first = false) {
+    const char *next = next_split(start, end);
+    const char *stop = next ? next : end;
+    size_t k = 0;
+    for (const char *p = text; p < end; p++)
+      if ((p >= start && p < stop) || *p == '\n') buf[k++] = (p >= start && p < stop) ? *p : '\n';
+    if (!first) fputs("// -----\n", out);
+    sj_ctx *c = sj_ctx_new();
+    if (!c) {
+      free(buf);
+      return 1;
+    }
+    sj_ctx_set_fast_math(c, o->fast_math);
+    rc |= process(o, c, name, buf, k, out);
+    sj_ctx_free(c);
+    start = next;
+  }
+  free(buf);
+  return rc;
+}
+
+static int run(const opts *o, sj_ctx *c) {
+  char *text;
+  size_t len;
+  if (sj_read_file(o->input, &text, &len)) {
+    fprintf(stderr, "symjit-opt: error: cannot read '%s'\n", o->input);
+    return 1;
+  }
   FILE *out = o->output ? fopen(o->output, "w") : stdout;
   if (!out) {
     fprintf(stderr, "symjit-opt: error: cannot write '%s'\n", o->output);
+    free(text);
     return 1;
   }
-  sj_print_module(out, m);
+  sj_ctx_set_fast_math(c, o->fast_math);
+  const char *name = strcmp(o->input, "-") ? o->input : "<stdin>";
+  int rc = o->split ? run_split(o, name, text, len, out) : process(o, c, name, text, len, out);
+  free(text);
   if (out != stdout) fclose(out);
-  return 0;
+  return rc;
 }
 
 int main(int argc, char **argv) {
