@@ -10,9 +10,11 @@
 #include "text.h"
 
 typedef struct namer {
-  const sj_value **keys;
+  const sj_value **keys; /* value -> name */
   char **names;
   size_t cap, n;
+  const char **taken; /* set of names in use, for O(1) collision checks */
+  size_t tcap, tn;
   unsigned next_num;
 } namer;
 
@@ -33,13 +35,38 @@ static void namer_reset(namer *nm) {
   for (size_t i = 0; i < nm->cap; i++) free(nm->names[i]);
   free(nm->keys);
   free(nm->names);
+  free(nm->taken);
   memset(nm, 0, sizeof *nm);
 }
 
+static size_t str_hash(const char *s, size_t cap) {
+  uint64_t h = 1469598103934665603ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return (size_t)h & (cap - 1);
+}
+
 static bool name_taken(const namer *nm, const char *s) {
-  for (size_t i = 0; i < nm->cap; i++)
-    if (nm->names[i] && strcmp(nm->names[i], s) == 0) return true;
+  if (!nm->tcap) return false;
+  for (size_t j = str_hash(s, nm->tcap); nm->taken[j]; j = (j + 1) & (nm->tcap - 1))
+    if (strcmp(nm->taken[j], s) == 0) return true;
   return false;
+}
+
+static void taken_add(namer *nm, const char *s) {
+  if (2 * (nm->tn + 1) > nm->tcap) {
+    const char **old = nm->taken;
+    size_t oc = nm->tcap;
+    nm->tcap = oc ? oc * 2 : 64;
+    nm->taken = calloc(nm->tcap, sizeof *nm->taken);
+    nm->tn = 0;
+    for (size_t i = 0; i < oc; i++)
+      if (old[i]) taken_add(nm, old[i]);
+    free(old);
+  }
+  size_t j = str_hash(s, nm->tcap);
+  while (nm->taken[j]) j = (j + 1) & (nm->tcap - 1);
+  nm->taken[j] = s;
+  nm->tn++;
 }
 
 static void namer_put(namer *nm, const sj_value *v, char *name) {
@@ -75,8 +102,7 @@ static bool is_numeric(const char *s) {
   return true;
 }
 
-/* Gives `v` its printed name. Linear name_taken is fine at our func sizes
- * only because named values are few; numeric names never collide. */
+/* Gives `v` its printed name; numeric names never collide with kept ones. */
 static const char *name_value(printer *p, const sj_value *v) {
   char buf[160];
   if (v->name && !is_numeric(v->name)) {
@@ -89,6 +115,7 @@ static const char *name_value(printer *p, const sj_value *v) {
   char *s = malloc(strlen(buf) + 1);
   strcpy(s, buf);
   namer_put(&p->nm, v, s);
+  taken_add(&p->nm, s);
   return s;
 }
 
