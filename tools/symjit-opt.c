@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen.h"
 #include "pass.h"
 #include "text.h"
 #include "verify.h"
@@ -22,6 +23,9 @@ static void usage(FILE *o) {
         "  --fast-math          allow identities that are wrong for NaN/Inf/signed zero\n"
         "  --split-input-file   process each '// -----' separated chunk on its own;\n"
         "                       line numbers in errors stay those of the whole file\n"
+        "  --emit-llvm          print the LLVM IR of the module's kernels (after the\n"
+        "                       passes), optimized for the host CPU at -O3\n"
+        "  --llvm-opt=N         LLVM optimization level for --emit-llvm (0-3)\n"
         "  -o FILE              write the output to FILE instead of stdout\n"
         "  --help               show this help\n",
         o);
@@ -37,12 +41,13 @@ static void list_passes(void) {
 
 typedef struct opts {
   const char *input, *output, *pipeline;
-  bool print_after_all, verify_each, fast_math, split;
+  bool print_after_all, verify_each, fast_math, split, emit_llvm;
+  int llvm_opt;
 } opts;
 
 /* Returns -1 to continue, else an exit code. */
 static int parse_args(int argc, char **argv, opts *o) {
-  *o = (opts){.input = "-", .pipeline = "", .verify_each = true};
+  *o = (opts){.input = "-", .pipeline = "", .verify_each = true, .llvm_opt = 3};
   bool have_input = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
@@ -55,6 +60,9 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--no-verify-each")) o->verify_each = false;
     else if (!strcmp(a, "--fast-math")) o->fast_math = true;
     else if (!strcmp(a, "--split-input-file")) o->split = true;
+    else if (!strcmp(a, "--emit-llvm")) o->emit_llvm = true;
+    else if (!strncmp(a, "--llvm-opt=", 11) && a[11] >= '0' && a[11] <= '3' && !a[12])
+      o->llvm_opt = a[11] - '0';
     else if (!strcmp(a, "-o") && i + 1 < argc) o->output = argv[++i];
     else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "symjit-opt: error: unknown option '%s' (see --help)\n", a);
@@ -79,6 +87,14 @@ static int process(const opts *o, sj_ctx *c, const char *name, const char *text,
     sj_pm_options pm = {.verify_each = o->verify_each,
                         .print_after = o->print_after_all ? stderr : NULL};
     st = sj_run_pipeline(m, o->pipeline, &pm);
+  }
+  if (st == SJ_OK && o->emit_llvm) {
+    sj_cg_options cg = {.opt_level = o->llvm_opt};
+    char *ir = NULL;
+    st = sj_emit_llvm_ir(m, &cg, &ir);
+    if (st == SJ_OK) fputs(ir, out);
+    free(ir);
+    if (st == SJ_OK) return 0;
   }
   if (st != SJ_OK) {
     fputs(sj_ctx_diags(c), stderr);

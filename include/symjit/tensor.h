@@ -1,0 +1,52 @@
+/* symjit public API: tensors (dtype, shape, contiguous row-major data),
+ * owning or borrowing their memory. Self-contained, C++-safe. */
+#ifndef SYMJIT_TENSOR_H
+#define SYMJIT_TENSOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symjit/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SJ_TENSOR_MAX_RANK 8
+
+typedef struct sj_tensor sj_tensor;
+
+/* Bytes per element of `dt` (bf16/f16: 2, bool: 1). */
+size_t sj_dtype_size(sj_dtype dt);
+
+/* A new tensor owning zeroed, 64-byte aligned memory. NULL on bad
+ * arguments (rank > 8, negative dim) or out of memory. Free with
+ * sj_tensor_free. */
+sj_tensor *sj_tensor_new(sj_dtype dt, int rank, const int64_t *dims);
+/* A tensor over caller memory (borrowed: never freed by symjit; must
+ * outlive the tensor). */
+sj_tensor *sj_tensor_wrap(sj_dtype dt, int rank, const int64_t *dims, void *data);
+/* A new owning tensor with a copy of `data`. */
+sj_tensor *sj_tensor_from(sj_dtype dt, int rank, const int64_t *dims, const void *data);
+void sj_tensor_free(sj_tensor *t); /* NULL ok */
+
+sj_dtype sj_tensor_dtype(const sj_tensor *t);
+int sj_tensor_rank(const sj_tensor *t);
+const int64_t *sj_tensor_dims(const sj_tensor *t); /* borrowed, `rank` entries */
+int64_t sj_tensor_numel(const sj_tensor *t);
+size_t sj_tensor_nbytes(const sj_tensor *t);
+void *sj_tensor_data(const sj_tensor *t); /* borrowed */
+/* Element i (row-major) converted to double, for printing and tests. */
+double sj_tensor_get(const sj_tensor *t, int64_t i);
+void sj_tensor_set(sj_tensor *t, int64_t i, double v);
+
+/* .npy files (format 1.0/2.0; f32 f64 i32 i64 i8 bool; C order only).
+ * Errors (missing file, Fortran order, unsupported dtype, truncated data) are
+ * written to err (if non-NULL, up to errcap bytes) and give a non-OK status. */
+sj_status sj_npy_load(const char *path, sj_tensor **out, char *err, size_t errcap);
+sj_status sj_npy_save(const char *path, const sj_tensor *t, char *err, size_t errcap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,37 @@
+/* Public API glue for contexts and modules (see include/symjit/symjit.h). */
+#include <stdlib.h>
+
+#include "symjit/symjit.h"
+#include "text.h"
+
+const char *sj_ctx_errmsg(const sj_ctx *c) { return c ? sj_ctx_diags(c) : "no context"; }
+void sj_ctx_clear_errors(sj_ctx *c) {
+  if (c) sj_ctx_clear_diags(c);
+}
+
+sj_status sj_module_parse(sj_ctx *c, const char *text, size_t len, const char *name,
+                          sj_module **out) {
+  if (!c || !text || !out) return SJ_ERR_INVALID;
+  return sj_parse_module(c, name, text, len, true, out);
+}
+
+sj_status sj_module_load(sj_ctx *c, const char *path, sj_module **out) {
+  if (!c || !path || !out) return SJ_ERR_INVALID;
+  char *text;
+  size_t len;
+  if (sj_read_file(path, &text, &len)) {
+    sj_loc none = {0};
+    sj_emit_error(c, none, "cannot read '%s'", path);
+    return SJ_ERR_IO;
+  }
+  sj_status st = sj_parse_module(c, path, text, len, true, out);
+  free(text);
+  return st;
+}
+
+void sj_compile_options_init(sj_compile_options *o) {
+  if (!o) return;
+  o->pipeline = NULL;
+  o->opt_level = 3;
+  o->num_threads = 0;
+}

@@ -1,0 +1,65 @@
+/* Shared between the files of lib/codegen: the emission state and helpers. */
+#ifndef SJ_CG_INTERNAL_H
+#define SJ_CG_INTERNAL_H
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "codegen.h"
+#include "opinfo.h"
+
+/* Vector widths the host's libmvec variants can serve (bitmask of ISA
+ * classes: 'b' SSE4 128-bit, 'd' AVX2 256-bit, 'e' AVX-512 512-bit). */
+enum { SJ_ISA_B = 1, SJ_ISA_D = 2, SJ_ISA_E = 4 };
+
+typedef struct cg_buf {
+  const sj_value *v; /* kernel parameter */
+  unsigned param;    /* its position in the kernel signature */
+  LLVMValueRef data;
+  LLVMValueRef dims[SJ_MAX_RANK];
+  LLVMValueRef strides[SJ_MAX_RANK];
+} cg_buf;
+
+typedef struct cg {
+  sj_ctx *sc;
+  LLVMContextRef L;
+  LLVMModuleRef M;
+  LLVMBuilderRef B;
+  unsigned isa;           /* SJ_ISA_* available on the host */
+  LLVMValueRef *used;     /* declarations kept alive in llvm.compiler.used */
+  size_t nused, capused;
+  /* per LLVM function */
+  const sj_op *kernel;
+  LLVMValueRef fn, dims_ptr, rt_ptr;
+  cg_buf *bufs;
+  unsigned nbufs;
+  /* sj_value -> LLVM value, open addressing */
+  const sj_value **vkeys;
+  LLVMValueRef *vvals;
+  size_t vcap, vn;
+  unsigned nouter; /* outlined parallel bodies so far, for names */
+  int par_depth;   /* >0 inside an outlined parallel body */
+  sj_status st;
+} cg;
+
+LLVMTypeRef sj_cg_dtype(cg *g, sj_dtype dt);
+void sj_cg_set(cg *g, const sj_value *v, LLVMValueRef x);
+LLVMValueRef sj_cg_get(cg *g, const sj_value *v);
+void sj_cg_fail(cg *g, const sj_op *op, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sj_cg_keep_used(cg *g, LLVMValueRef decl);
+LLVMValueRef sj_cg_intrinsic(cg *g, const char *name, LLVMTypeRef ty, LLVMValueRef *args,
+                             unsigned n);
+
+/* Scalar math (exp, log, ...) for a float dtype; vectorizable. */
+LLVMValueRef sj_cg_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt);
+LLVMValueRef sj_cg_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt);
+
+/* Scalar elementwise op emission (table-driven, scalar_ops.c). Returns NULL
+ * and fails g when the op has no scalar rule. */
+LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args);
+
+/* Target machine for the host (emit.c/jit.c share it). */
+LLVMTargetMachineRef sj_cg_host_tm(LLVMCodeGenOptLevel lvl, unsigned *isa);
+sj_status sj_cg_build_module(sj_module *m, sj_op *const *ks, size_t n, int opt_level,
+                             LLVMContextRef L, LLVMModuleRef *out);
+#endif

@@ -1,0 +1,34 @@
+/* Code generation: kernels of the loop IR -> LLVM IR -> native code (ORC
+ * LLJIT) for the host CPU. Only lib/codegen includes llvm-c headers; this
+ * header exposes plain C types. */
+#ifndef SJ_CODEGEN_H
+#define SJ_CODEGEN_H
+
+#include <stdint.h>
+
+#include "ir.h"
+
+/* ABI of a compiled kernel: ptrs[i] is the data of parameter i, dims holds
+ * SJ_MAX_RANK entries per parameter (parameter i's dim k at dims[i*8+k]),
+ * rt is the thread pool (sj_pool*, may be NULL: run serially). */
+typedef void (*sj_kernel_fn)(void *const *ptrs, const int64_t *dims, void *rt);
+
+typedef struct sj_jit sj_jit;
+
+typedef struct sj_cg_options {
+  int opt_level; /* 0..3; 3 = default<O3> */
+} sj_cg_options;
+
+/* Compiles the kernels `ks[0..n)` of module m into one JIT dylib and returns
+ * their entry points in fns[]. Errors are reported in m's context. */
+sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_options *o,
+                         sj_jit **out, sj_kernel_fn *fns);
+void sj_jit_free(sj_jit *j); /* frees the code; NULL ok */
+
+/* The LLVM IR (after optimization at o->opt_level) of every kernel in m, as a
+ * malloc'd string (free with free()). */
+sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out);
+
+/* Host CPU description, e.g. "rocketlake (+avx2,+avx512f,...)"; malloc'd. */
+char *sj_host_cpu_desc(void);
+#endif

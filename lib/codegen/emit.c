@@ -1,0 +1,612 @@
+/* Loop IR -> LLVM IR. Each kernel becomes
+ *   void sjk_<name>(ptr ptrs, ptr dims, ptr rt)   -- the ABI entry, which calls
+ *   void sjk_<name>.impl(ptr noalias p0.., ptr noalias dims, ptr rt)
+ * so the optimizer knows kernel buffers do not alias. A top-level
+ * `parallel_for` body is outlined into sjk_<name>.par<N>(env, lo, hi) and run
+ * through sj_rt_parallel_for on the thread pool; nested ones run serially.
+ * No rewrites happen here: the IR arrives lowered and optimized. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "cg_internal.h"
+
+/* Work (innermost iterations) below which a parallel loop runs serially:
+ * a pool fork/join costs ~1 us spinning, ~40 us sleeping (notes/llvm-c.md). */
+#define PAR_MIN_WORK 32768
+/* Assumed trip count of a dynamic inner loop for that estimate. */
+#define DYN_TRIP_GUESS 64
+
+/* ---- small helpers ---- */
+
+void sj_cg_fail(cg *g, const sj_op *op, const char *fmt, ...) {
+  if (g->st != SJ_OK) return;
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  sj_loc none = {0};
+  sj_emit_error(g->sc, op ? op->loc : none, "codegen: %s", msg);
+  g->st = SJ_ERR_UNSUPPORTED;
+}
+
+LLVMTypeRef sj_cg_dtype(cg *g, sj_dtype dt) {
+  switch (dt) {
+  case SJ_F16: return LLVMHalfTypeInContext(g->L);
+  case SJ_BF16: return LLVMBFloatTypeInContext(g->L);
+  case SJ_F32: return LLVMFloatTypeInContext(g->L);
+  case SJ_F64: return LLVMDoubleTypeInContext(g->L);
+  case SJ_I8: return LLVMInt8TypeInContext(g->L);
+  case SJ_I32: return LLVMInt32TypeInContext(g->L);
+  case SJ_I64: return LLVMInt64TypeInContext(g->L);
+  case SJ_BOOL: return LLVMInt1TypeInContext(g->L);
+  case SJ_DTYPE_COUNT: break;
+  }
+  return LLVMInt8TypeInContext(g->L);
+}
+
+/* Element type in memory: bool is a byte. */
+static LLVMTypeRef mem_type(cg *g, sj_dtype dt) {
+  return dt == SJ_BOOL ? LLVMInt8TypeInContext(g->L) : sj_cg_dtype(g, dt);
+}
+
+static LLVMTypeRef i64t(cg *g) { return LLVMInt64TypeInContext(g->L); }
+static LLVMTypeRef ptrt(cg *g) { return LLVMPointerTypeInContext(g->L, 0); }
+static LLVMValueRef ci64(cg *g, int64_t v) { return LLVMConstInt(i64t(g), (unsigned long long)v, 1); }
+
+static size_t vhash(const void *p, size_t cap) {
+  uintptr_t x = (uintptr_t)p;
+  x *= 0x9E3779B97F4A7C15ull;
+  return (size_t)(x >> 24) & (cap - 1);
+}
+
+void sj_cg_set(cg *g, const sj_value *v, LLVMValueRef x) {
+  if (2 * (g->vn + 1) > g->vcap) {
+    const sj_value **ok = g->vkeys;
+    LLVMValueRef *ov = g->vvals;
+    size_t oc = g->vcap;
+    g->vcap = oc ? oc * 2 : 256;
+    g->vkeys = calloc(g->vcap, sizeof *g->vkeys);
+    g->vvals = calloc(g->vcap, sizeof *g->vvals);
+    g->vn = 0;
+    for (size_t i = 0; i < oc; i++)
+      if (ok[i]) sj_cg_set(g, ok[i], ov[i]);
+    free(ok);
+    free(ov);
+  }
+  size_t j = vhash(v, g->vcap);
+  while (g->vkeys[j] && g->vkeys[j] != v) j = (j + 1) & (g->vcap - 1);
+  if (!g->vkeys[j]) g->vn++;
+  g->vkeys[j] = v;
+  g->vvals[j] = x;
+}
+
+LLVMValueRef sj_cg_get(cg *g, const sj_value *v) {
+  if (g->vcap)
+    for (size_t j = vhash(v, g->vcap); g->vkeys[j]; j = (j + 1) & (g->vcap - 1))
+      if (g->vkeys[j] == v) return g->vvals[j];
+  return NULL;
+}
+
+void sj_cg_keep_used(cg *g, LLVMValueRef decl) {
+  if (g->nused == g->capused) {
+    g->capused = g->capused ? 2 * g->capused : 16;
+    g->used = realloc(g->used, g->capused * sizeof *g->used);
+  }
+  g->used[g->nused++] = decl;
+}
+
+static void finish_used(cg *g) {
+  if (!g->nused) return;
+  LLVMTypeRef at = LLVMArrayType(ptrt(g), (unsigned)g->nused);
+  LLVMValueRef gv = LLVMAddGlobal(g->M, at, "llvm.compiler.used");
+  LLVMSetLinkage(gv, LLVMAppendingLinkage);
+  LLVMSetSection(gv, "llvm.metadata");
+  LLVMSetInitializer(gv, LLVMConstArray2(ptrt(g), g->used, g->nused));
+}
+
+static void add_param_attr(cg *g, LLVMValueRef fn, unsigned idx, const char *kind) {
+  unsigned k = LLVMGetEnumAttributeKindForName(kind, strlen(kind));
+  LLVMAddAttributeAtIndex(fn, idx + 1, LLVMCreateEnumAttribute(g->L, k, 0));
+}
+
+/* ---- buffers ---- */
+
+static cg_buf *find_buf(cg *g, const sj_value *v) {
+  for (unsigned i = 0; i < g->nbufs; i++)
+    if (g->bufs[i].v == v) return &g->bufs[i];
+  return NULL;
+}
+
+/* Loads dims and computes row-major strides at the function entry. */
+static void setup_buf(cg *g, cg_buf *b) {
+  const sj_type *t = &b->v->type;
+  for (int k = 0; k < t->rank; k++) {
+    if (t->dims[k] != SJ_DYN) {
+      b->dims[k] = ci64(g, t->dims[k]);
+      continue;
+    }
+    LLVMValueRef idx = ci64(g, (int64_t)b->param * SJ_MAX_RANK + k);
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, i64t(g), g->dims_ptr, &idx, 1, "");
+    b->dims[k] = LLVMBuildLoad2(g->B, i64t(g), p, "dim");
+  }
+  for (int k = t->rank - 1; k >= 0; k--)
+    b->strides[k] = k == t->rank - 1 ? ci64(g, 1)
+                                      : LLVMBuildNSWMul(g->B, b->strides[k + 1], b->dims[k + 1], "");
+}
+
+static LLVMValueRef elem_ptr(cg *g, const sj_op *op, unsigned first) {
+  cg_buf *b = find_buf(g, sj_opnd(op, first - 1));
+  if (!b) {
+    sj_cg_fail(g, op, "'%s' op: buffer is not a kernel parameter", sj_op_name(op));
+    return NULL;
+  }
+  LLVMValueRef idx = ci64(g, 0);
+  for (unsigned i = first; i < op->nopnds; i++) {
+    LLVMValueRef term = LLVMBuildNSWMul(g->B, sj_cg_get(g, sj_opnd(op, i)), b->strides[i - first], "");
+    idx = i == first ? term : LLVMBuildNSWAdd(g->B, idx, term, "");
+  }
+  LLVMTypeRef et = mem_type(g, b->v->type.dt);
+  return LLVMBuildInBoundsGEP2(g->B, et, b->data, &idx, 1, "");
+}
+
+/* ---- op emission ---- */
+
+static void emit_block(cg *g, const sj_block *b);
+typedef void (*emit_fn)(cg *g, const sj_op *op);
+
+static void e_constant(cg *g, const sj_op *op) {
+  const sj_type *t = &sj_res(op, 0)->type;
+  const sj_attr *a = sj_op_attr(op, "value");
+  if (t->is_tensor || a->kind == SJ_ATTR_DENSE) {
+    sj_cg_fail(g, op, "tensor constants cannot appear inside a kernel");
+    return;
+  }
+  double d = a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
+  LLVMTypeRef ty = sj_cg_dtype(g, t->dt);
+  LLVMValueRef v = sj_dtype_is_float(t->dt) ? LLVMConstReal(ty, d)
+                                            : LLVMConstInt(ty, (unsigned long long)(int64_t)d, 1);
+  sj_cg_set(g, sj_res(op, 0), v);
+}
+
+static void e_dim(cg *g, const sj_op *op) {
+  cg_buf *b = find_buf(g, sj_opnd(op, 0));
+  if (!b) return sj_cg_fail(g, op, "'dim' op: buffer is not a kernel parameter");
+  sj_cg_set(g, sj_res(op, 0), b->dims[sj_op_int(op, "axis", 0)]);
+}
+
+static void e_load(cg *g, const sj_op *op) {
+  LLVMValueRef p = elem_ptr(g, op, 1);
+  if (!p) return;
+  sj_dtype dt = sj_res(op, 0)->type.dt;
+  LLVMValueRef v = LLVMBuildLoad2(g->B, mem_type(g, dt), p, "");
+  if (dt == SJ_BOOL) v = LLVMBuildICmp(g->B, LLVMIntNE, v, LLVMConstInt(mem_type(g, dt), 0, 0), "");
+  sj_cg_set(g, sj_res(op, 0), v);
+}
+
+static void e_store(cg *g, const sj_op *op) {
+  LLVMValueRef p = elem_ptr(g, op, 2);
+  if (!p) return;
+  LLVMValueRef v = sj_cg_get(g, sj_opnd(op, 0));
+  if (sj_opnd(op, 0)->type.dt == SJ_BOOL) v = LLVMBuildZExt(g->B, v, LLVMInt8TypeInContext(g->L), "");
+  LLVMBuildStore(g->B, v, p);
+}
+
+static void e_return(cg *g, const sj_op *op) {
+  (void)op;
+  LLVMBuildRetVoid(g->B);
+}
+
+static void e_yield(cg *g, const sj_op *op) { (void)g, (void)op; /* read by the loop */ }
+
+/* A combine of the carried value (acc = acc op x) may be reassociated so the
+ * reduction vectorizes; nothing else gets fast-math flags. */
+static void mark_reductions(cg *g, const sj_op *loop) {
+  const sj_block *b = loop->regions[0];
+  const sj_op *y = b->last;
+  for (unsigned i = 0; i < y->nopnds; i++) {
+    const sj_value *v = sj_opnd(y, i);
+    const sj_op *d = v->def;
+    if (!d || d->block != b || !sj_dtype_is_float(v->type.dt)) continue;
+    if (d->code != SJ_OP_ADD && d->code != SJ_OP_MUL && d->code != SJ_OP_MAXIMUM &&
+        d->code != SJ_OP_MINIMUM)
+      continue;
+    if (sj_opnd(d, 0) != b->args[1 + i] && sj_opnd(d, 1) != b->args[1 + i]) continue;
+    LLVMValueRef inst = sj_cg_get(g, v);
+    if (inst && LLVMIsAInstruction(inst) && LLVMCanValueUseFastMathFlags(inst))
+      LLVMSetFastMathFlags(inst, LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros);
+  }
+}
+
+/* lo..hi loop around the body of `loop` (block args: iv, carried...). */
+static void emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi) {
+  const sj_block *b = loop->regions[0];
+  unsigned ncar = b->nargs - 1;
+  LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
+  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->fn, "loop");
+  LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->L, g->fn, "body");
+  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->fn, "exit");
+  LLVMBuildBr(g->B, head);
+  LLVMPositionBuilderAtEnd(g->B, head);
+  LLVMValueRef iv = LLVMBuildPhi(g->B, i64t(g), "i");
+  LLVMValueRef phis[64];
+  if (ncar > 64) return sj_cg_fail(g, loop, "more than 64 carried values");
+  for (unsigned k = 0; k < ncar; k++) {
+    phis[k] = LLVMBuildPhi(g->B, sj_cg_dtype(g, b->args[1 + k]->type.dt), "acc");
+    LLVMValueRef init = sj_cg_get(g, sj_opnd(loop, 2 + k));
+    LLVMAddIncoming(phis[k], &init, &pre, 1);
+    sj_cg_set(g, b->args[1 + k], phis[k]);
+  }
+  LLVMAddIncoming(iv, &lo, &pre, 1);
+  LLVMBuildCondBr(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, iv, hi, ""), body, exit);
+  LLVMPositionBuilderAtEnd(g->B, body);
+  sj_cg_set(g, b->args[0], iv);
+  emit_block(g, b);
+  if (g->st) return;
+  mark_reductions(g, loop);
+  LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
+  LLVMValueRef next = LLVMBuildNSWAdd(g->B, iv, ci64(g, 1), "");
+  LLVMBuildBr(g->B, head);
+  LLVMAddIncoming(iv, &next, &latch, 1);
+  for (unsigned k = 0; k < ncar; k++) {
+    LLVMValueRef y = sj_cg_get(g, sj_opnd(b->last, k));
+    LLVMAddIncoming(phis[k], &y, &latch, 1);
+  }
+  LLVMPositionBuilderAtEnd(g->B, exit);
+  for (unsigned k = 0; k < ncar; k++) sj_cg_set(g, sj_res(loop, k), phis[k]);
+}
+
+static void e_for(cg *g, const sj_op *op) {
+  emit_loop(g, op, sj_cg_get(g, sj_opnd(op, 0)), sj_cg_get(g, sj_opnd(op, 1)));
+}
+
+/* ---- outlining parallel_for ---- */
+
+typedef struct livein {
+  const sj_value **v;
+  unsigned n, cap;
+} livein;
+
+/* True if v is a result of an op nested in `loop` or an argument of a block
+ * owned by `loop` or by an op nested in it. */
+static bool defined_inside(const sj_op *loop, const sj_value *v) {
+  if (v->def) return v->def != loop && sj_op_is_ancestor(loop, v->def);
+  return v->owner->parent && sj_op_is_ancestor(loop, v->owner->parent);
+}
+
+static void collect_liveins(const sj_op *loop, livein *li) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(loop->regions[0], &ops);
+  for (size_t i = 0; i < ops.n; i++)
+    for (unsigned k = 0; k < ops.v[i]->nopnds; k++) {
+      const sj_value *v = sj_opnd(ops.v[i], k);
+      if (defined_inside(loop, v)) continue;
+      bool seen = false;
+      for (unsigned j = 0; j < li->n && !seen; j++) seen = li->v[j] == v;
+      if (seen) continue;
+      if (li->n == li->cap) {
+        li->cap = li->cap ? 2 * li->cap : 16;
+        li->v = realloc(li->v, li->cap * sizeof *li->v);
+      }
+      li->v[li->n++] = v;
+    }
+  sj_op_vec_free(&ops);
+}
+
+/* Innermost iterations per outer iteration, for the serial threshold. */
+static int64_t inner_work(const sj_op *loop) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(loop->regions[0], &ops);
+  int64_t w = 1;
+  for (size_t i = 0; i < ops.n; i++) {
+    const sj_op *o = ops.v[i];
+    if (o->code != SJ_OP_FOR && o->code != SJ_OP_PARALLEL_FOR) continue;
+    const sj_op *hi = sj_opnd(o, 1)->def;
+    const sj_attr *a = hi && hi->code == SJ_OP_CONSTANT ? sj_op_attr(hi, "value") : NULL;
+    int64_t t = a && a->kind == SJ_ATTR_INT ? a->u.i : DYN_TRIP_GUESS;
+    if (t > 0 && w < (INT64_C(1) << 40)) w *= t;
+  }
+  sj_op_vec_free(&ops);
+  return w;
+}
+
+typedef struct fn_state {
+  LLVMValueRef fn, dims_ptr, rt_ptr;
+  cg_buf *bufs;
+  unsigned nbufs;
+  const sj_value **vkeys;
+  LLVMValueRef *vvals;
+  size_t vcap, vn;
+  LLVMBasicBlockRef bb;
+} fn_state;
+
+static void save_state(cg *g, fn_state *s) {
+  *s = (fn_state){g->fn, g->dims_ptr, g->rt_ptr, g->bufs, g->nbufs, g->vkeys, g->vvals,
+                  g->vcap, g->vn, LLVMGetInsertBlock(g->B)};
+  g->vkeys = NULL, g->vvals = NULL, g->vcap = g->vn = 0;
+}
+
+static void restore_state(cg *g, fn_state *s) {
+  free(g->vkeys);
+  free(g->vvals);
+  free(g->bufs);
+  g->fn = s->fn, g->dims_ptr = s->dims_ptr, g->rt_ptr = s->rt_ptr;
+  g->bufs = s->bufs, g->nbufs = s->nbufs;
+  g->vkeys = s->vkeys, g->vvals = s->vvals, g->vcap = s->vcap, g->vn = s->vn;
+  LLVMPositionBuilderAtEnd(g->B, s->bb);
+}
+
+/* impl(ptr noalias bufs..., ptr dims, ptr rt, scalars..., i64 lo, i64 hi) */
+static LLVMValueRef build_par_impl(cg *g, const sj_op *loop, const livein *li, const char *name,
+                                   const fn_state *outer, LLVMTypeRef *ptys, unsigned np) {
+  LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(g->L), ptys, np, 0);
+  LLVMValueRef fn = LLVMAddFunction(g->M, name, fty);
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  g->fn = fn;
+  g->bufs = calloc(li->n + 1, sizeof *g->bufs);
+  g->nbufs = 0;
+  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
+  unsigned pi = 0;
+  for (unsigned i = 0; i < li->n; i++) {
+    if (!li->v[i]->type.is_tensor) continue;
+    const cg_buf *ob = NULL;
+    for (unsigned k = 0; k < outer->nbufs; k++)
+      if (outer->bufs[k].v == li->v[i]) ob = &outer->bufs[k];
+    if (!ob) {
+      sj_cg_fail(g, loop, "parallel_for uses a buffer that is not a kernel parameter");
+      return fn;
+    }
+    add_param_attr(g, fn, pi, "noalias");
+    cg_buf *b = &g->bufs[g->nbufs++];
+    b->v = li->v[i];
+    b->param = ob->param;
+    b->data = LLVMGetParam(fn, pi++);
+  }
+  g->dims_ptr = LLVMGetParam(fn, pi++);
+  g->rt_ptr = LLVMGetParam(fn, pi++);
+  for (unsigned i = 0; i < g->nbufs; i++) setup_buf(g, &g->bufs[i]);
+  for (unsigned i = 0; i < li->n; i++)
+    if (!li->v[i]->type.is_tensor) sj_cg_set(g, li->v[i], LLVMGetParam(fn, pi++));
+  g->par_depth++;
+  emit_loop(g, loop, LLVMGetParam(fn, pi), LLVMGetParam(fn, pi + 1));
+  g->par_depth--;
+  LLVMBuildRetVoid(g->B);
+  return fn;
+}
+
+/* tramp(ptr env, i64 lo, i64 hi): unpack env, call impl */
+static LLVMValueRef build_tramp(cg *g, LLVMValueRef impl, LLVMTypeRef envty, LLVMTypeRef *ptys,
+                                unsigned np, const char *name) {
+  LLVMTypeRef args[3] = {ptrt(g), i64t(g), i64t(g)};
+  LLVMValueRef fn = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), args, 3, 0));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
+  LLVMValueRef *vals = calloc(np, sizeof *vals);
+  LLVMValueRef env = LLVMGetParam(fn, 0);
+  for (unsigned i = 0; i + 2 < np; i++) {
+    LLVMValueRef p = LLVMBuildStructGEP2(g->B, envty, env, i, "");
+    vals[i] = LLVMBuildLoad2(g->B, ptys[i], p, "");
+  }
+  vals[np - 2] = LLVMGetParam(fn, 1);
+  vals[np - 1] = LLVMGetParam(fn, 2);
+  LLVMBuildCall2(g->B, LLVMGlobalGetValueType(impl), impl, vals, np, "");
+  LLVMBuildRetVoid(g->B);
+  free(vals);
+  return fn;
+}
+
+static LLVMValueRef rt_parallel_for_decl(cg *g) {
+  LLVMValueRef f = LLVMGetNamedFunction(g->M, "sj_rt_parallel_for");
+  if (f) return f;
+  LLVMTypeRef a[7] = {ptrt(g), ptrt(g), ptrt(g), i64t(g), i64t(g), i64t(g), i64t(g)};
+  return LLVMAddFunction(g->M, "sj_rt_parallel_for",
+                         LLVMFunctionType(LLVMVoidTypeInContext(g->L), a, 7, 0));
+}
+
+static void e_parallel_for(cg *g, const sj_op *op) {
+  if (g->par_depth > 0) return e_for(g, op); /* no nested parallelism */
+  livein li = {0};
+  collect_liveins(op, &li);
+  unsigned np = 0;
+  LLVMTypeRef *ptys = calloc(li.n + 4, sizeof *ptys);
+  for (unsigned i = 0; i < li.n; i++)
+    if (li.v[i]->type.is_tensor) ptys[np++] = ptrt(g);
+  ptys[np++] = ptrt(g); /* dims */
+  ptys[np++] = ptrt(g); /* rt */
+  for (unsigned i = 0; i < li.n; i++)
+    if (!li.v[i]->type.is_tensor) ptys[np++] = sj_cg_dtype(g, li.v[i]->type.dt);
+  ptys[np++] = i64t(g);
+  ptys[np++] = i64t(g);
+  /* env values, in impl parameter order (without lo/hi) */
+  LLVMValueRef *env_vals = calloc(np, sizeof *env_vals);
+  unsigned ne = 0;
+  for (unsigned i = 0; i < li.n; i++)
+    if (li.v[i]->type.is_tensor) env_vals[ne++] = find_buf(g, li.v[i]) ? find_buf(g, li.v[i])->data : NULL;
+  env_vals[ne++] = g->dims_ptr;
+  env_vals[ne++] = g->rt_ptr;
+  for (unsigned i = 0; i < li.n; i++)
+    if (!li.v[i]->type.is_tensor) env_vals[ne++] = sj_cg_get(g, li.v[i]);
+  LLVMValueRef lo = sj_cg_get(g, sj_opnd(op, 0)), hi = sj_cg_get(g, sj_opnd(op, 1));
+  char name[256];
+  snprintf(name, sizeof name, "%s.par%u", LLVMGetValueName(g->fn), g->nouter++);
+  char iname[272];
+  snprintf(iname, sizeof iname, "%s.impl", name);
+  fn_state s;
+  save_state(g, &s);
+  LLVMValueRef impl = build_par_impl(g, op, &li, iname, &s, ptys, np);
+  LLVMTypeRef envty = LLVMStructTypeInContext(g->L, ptys, np - 2, 0);
+  LLVMValueRef tramp = g->st ? NULL : build_tramp(g, impl, envty, ptys, np, name);
+  restore_state(g, &s);
+  if (!g->st) {
+    /* env lives in the caller's frame: allocate it in the entry block */
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(g->fn);
+    LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->L);
+    LLVMPositionBuilder(eb, entry, LLVMGetFirstInstruction(entry));
+    LLVMValueRef env = LLVMBuildAlloca(eb, envty, "env");
+    LLVMDisposeBuilder(eb);
+    for (unsigned i = 0; i < ne; i++)
+      LLVMBuildStore(g->B, env_vals[i], LLVMBuildStructGEP2(g->B, envty, env, i, ""));
+    int64_t work = inner_work(op);
+    int64_t minpar = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / (work ? work : 1);
+    LLVMValueRef args[7] = {g->rt_ptr, tramp, env, lo, hi, ci64(g, minpar), ci64(g, work == 1 ? 64 : 1)};
+    LLVMValueRef f = rt_parallel_for_decl(g);
+    LLVMBuildCall2(g->B, LLVMGlobalGetValueType(f), f, args, 7, "");
+  }
+  free(env_vals);
+  free(ptys);
+  free(li.v);
+}
+
+static const emit_fn structural[SJ_OP_COUNT] = {
+    [SJ_OP_CONSTANT] = e_constant, [SJ_OP_DIM] = e_dim,     [SJ_OP_LOAD] = e_load,
+    [SJ_OP_STORE] = e_store,       [SJ_OP_RETURN] = e_return, [SJ_OP_YIELD] = e_yield,
+    [SJ_OP_FOR] = e_for,           [SJ_OP_PARALLEL_FOR] = e_parallel_for,
+};
+
+static void emit_op(cg *g, const sj_op *op) {
+  if (structural[op->code]) return structural[op->code](g, op);
+  if (!sj_op_has(op, SJ_F_ELEMWISE) || sj_res(op, 0)->type.is_tensor)
+    return sj_cg_fail(g, op, "'%s' op cannot appear in a kernel", sj_op_name(op));
+  LLVMValueRef args[3];
+  for (unsigned i = 0; i < op->nopnds && i < 3; i++) args[i] = sj_cg_get(g, sj_opnd(op, i));
+  LLVMValueRef r = sj_cg_scalar_op(g, op, args);
+  if (r) sj_cg_set(g, sj_res(op, 0), r);
+}
+
+static void emit_block(cg *g, const sj_block *b) {
+  for (const sj_op *op = b->first; op && !g->st; op = op->next) emit_op(g, op);
+}
+
+/* ---- kernels ---- */
+
+static void emit_kernel(cg *g, const sj_op *k) {
+  const sj_block *body = k->regions[0];
+  char name[256];
+  for (unsigned i = 0; i < body->nargs; i++)
+    if (!body->args[i]->type.is_tensor)
+      return sj_cg_fail(g, k, "kernel @%s: parameter %u must be a tensor", sj_func_name(k), i);
+  unsigned np = body->nargs;
+  LLVMTypeRef *pt = calloc(np + 2, sizeof *pt);
+  for (unsigned i = 0; i < np + 2; i++) pt[i] = ptrt(g);
+  snprintf(name, sizeof name, "sjk_%s.impl", sj_func_name(k));
+  LLVMValueRef impl = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, np + 2, 0));
+  LLVMSetLinkage(impl, LLVMInternalLinkage);
+  for (unsigned i = 0; i < np + 1; i++) add_param_attr(g, impl, i, "noalias");
+  g->kernel = k;
+  g->fn = impl;
+  g->nouter = 0;
+  g->bufs = calloc(np + 1, sizeof *g->bufs);
+  g->nbufs = np;
+  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, impl, "entry"));
+  g->dims_ptr = LLVMGetParam(impl, np);
+  g->rt_ptr = LLVMGetParam(impl, np + 1);
+  for (unsigned i = 0; i < np; i++) {
+    g->bufs[i] = (cg_buf){.v = body->args[i], .param = i, .data = LLVMGetParam(impl, i)};
+    setup_buf(g, &g->bufs[i]);
+  }
+  emit_block(g, body);
+  free(g->bufs);
+  g->bufs = NULL;
+  /* ABI entry: unpack the pointer array */
+  snprintf(name, sizeof name, "sjk_%s", sj_func_name(k));
+  LLVMValueRef entry = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, 3, 0));
+  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, entry, "entry"));
+  LLVMValueRef *args = calloc(np + 2, sizeof *args);
+  for (unsigned i = 0; i < np; i++) {
+    LLVMValueRef idx = ci64(g, i);
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, ptrt(g), LLVMGetParam(entry, 0), &idx, 1, "");
+    args[i] = LLVMBuildLoad2(g->B, ptrt(g), p, "");
+  }
+  args[np] = LLVMGetParam(entry, 1);
+  args[np + 1] = LLVMGetParam(entry, 2);
+  LLVMBuildCall2(g->B, LLVMGlobalGetValueType(impl), impl, args, np + 2, "");
+  LLVMBuildRetVoid(g->B);
+  free(args);
+  free(pt);
+}
+
+static sj_status optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
+  char pipeline[32];
+  snprintf(pipeline, sizeof pipeline, "default<O%d>", opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level);
+  LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+  LLVMPassBuilderOptionsSetLoopVectorization(po, opt_level >= 2);
+  LLVMPassBuilderOptionsSetSLPVectorization(po, opt_level >= 2);
+  LLVMPassBuilderOptionsSetLoopUnrolling(po, opt_level >= 2);
+  LLVMErrorRef e = LLVMRunPasses(g->M, pipeline, tm, po);
+  LLVMDisposePassBuilderOptions(po);
+  if (e) {
+    char *msg = LLVMGetErrorMessage(e);
+    sj_loc none = {0};
+    sj_emit_error(g->sc, none, "codegen: LLVM passes failed: %s", msg);
+    LLVMDisposeErrorMessage(msg);
+    return SJ_ERR_PASS;
+  }
+  return SJ_OK;
+}
+
+sj_status sj_cg_build_module(sj_module *m, sj_op *const *ks, size_t n, int opt_level,
+                             LLVMContextRef L, LLVMModuleRef *out) {
+  cg g = {.sc = m->ctx, .L = L};
+  LLVMTargetMachineRef tm = sj_cg_host_tm(LLVMCodeGenLevelAggressive, &g.isa);
+  if (!tm) {
+    sj_loc none = {0};
+    sj_emit_error(m->ctx, none, "codegen: cannot create a target machine for the host");
+    return SJ_ERR_UNSUPPORTED;
+  }
+  g.M = LLVMModuleCreateWithNameInContext("symjit", L);
+  g.B = LLVMCreateBuilderInContext(L);
+  char *triple = LLVMGetTargetMachineTriple(tm);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+  char *layout = LLVMCopyStringRepOfTargetData(td);
+  LLVMSetTarget(g.M, triple);
+  LLVMSetDataLayout(g.M, layout);
+  LLVMDisposeMessage(triple);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeTargetData(td);
+  for (size_t i = 0; i < n && !g.st; i++) emit_kernel(&g, ks[i]);
+  finish_used(&g);
+  LLVMDisposeBuilder(g.B);
+  free(g.used);
+  free(g.vkeys);
+  free(g.vvals);
+  char *msg = NULL;
+  if (!g.st && LLVMVerifyModule(g.M, LLVMReturnStatusAction, &msg)) {
+    sj_loc none = {0};
+    sj_emit_error(m->ctx, none, "codegen: invalid LLVM IR (internal error): %.400s", msg);
+    g.st = SJ_ERR_UNSUPPORTED;
+  }
+  if (msg) LLVMDisposeMessage(msg);
+  if (!g.st && opt_level > 0) g.st = optimize(&g, opt_level, tm);
+  LLVMDisposeTargetMachine(tm);
+  if (g.st) {
+    LLVMDisposeModule(g.M);
+    return g.st;
+  }
+  *out = g.M;
+  return SJ_OK;
+}
+
+sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out) {
+  sj_op_vec ks = {0};
+  for (sj_op *f = m->body->first; f; f = f->next)
+    if (f->code == SJ_OP_KERNEL) sj_op_vec_push(&ks, f);
+  LLVMContextRef L = LLVMContextCreate();
+  LLVMModuleRef M;
+  sj_status st = sj_cg_build_module(m, ks.v, ks.n, o ? o->opt_level : 3, L, &M);
+  sj_op_vec_free(&ks);
+  if (st == SJ_OK) {
+    char *s = LLVMPrintModuleToString(M);
+    size_t len = strlen(s);
+    *out = malloc(len + 1);
+    if (*out) memcpy(*out, s, len + 1);
+    LLVMDisposeMessage(s);
+    LLVMDisposeModule(M);
+  }
+  LLVMContextDispose(L);
+  return st;
+}

@@ -1,0 +1,13 @@
+/* Entry points that JIT-compiled kernels call (registered as absolute
+ * symbols in lib/codegen/jit.c). */
+#include "runtime.h"
+
+void sj_rt_parallel_for(void *pool, sj_range_fn fn, void *env, int64_t lo, int64_t hi,
+                        int64_t min_parallel, int64_t align) {
+  if (hi <= lo) return;
+  if (!pool) {
+    fn(env, lo, hi);
+    return;
+  }
+  sj_pool_run((sj_pool *)pool, fn, env, lo, hi, min_parallel, align);
+}

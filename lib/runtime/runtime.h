@@ -1,0 +1,46 @@
+/* Runtime internals used by the executor and by JIT-compiled kernels:
+ * the thread pool and BLAS calls. Only plain C types cross this boundary. */
+#ifndef SJ_RUNTIME_H
+#define SJ_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "symjit/tensor.h"
+
+/* ---- thread pool ---- */
+
+typedef struct sj_pool sj_pool;
+/* Body of a parallel loop: runs iterations [lo, hi). Must be re-entrant. */
+typedef void (*sj_range_fn)(void *env, int64_t lo, int64_t hi);
+
+/* A pool of `nthreads` threads in all (the caller counts as one, so
+ * nthreads-1 workers are started; nthreads <= 0 means the number of online
+ * CPUs). NULL on failure. */
+sj_pool *sj_pool_new(int nthreads);
+void sj_pool_free(sj_pool *p); /* joins the workers; NULL ok */
+int sj_pool_size(const sj_pool *p);
+/* Runs fn over [lo, hi) split into at most size(p) contiguous chunks, each a
+ * multiple of `align` iterations except the last; returns when all are done.
+ * Runs serially on the caller when the range is shorter than `min_parallel`
+ * iterations, when p is NULL or has one thread, or when called from inside
+ * a pool task (no nested parallelism). Spins briefly before sleeping, since
+ * condvar wake-ups cost ~40 us on these machines. */
+void sj_pool_run(sj_pool *p, sj_range_fn fn, void *env, int64_t lo, int64_t hi,
+                 int64_t min_parallel, int64_t align);
+
+/* Called by JIT-compiled kernels for a top-level parallel_for: `pool` is the
+ * sj_pool* the kernel was given (NULL: serial). */
+void sj_rt_parallel_for(void *pool, sj_range_fn fn, void *env, int64_t lo, int64_t hi,
+                        int64_t min_parallel, int64_t align);
+
+/* ---- BLAS ---- */
+
+/* c = a @ b for row-major f32/f64 buffers of shapes a [batch..., m, k],
+ * b [batch..., k, n], c [batch..., m, n], with numpy-broadcast batch dims
+ * (a rank-2 operand is shared by all batches). Ranks and dims are given
+ * explicitly. Returns false (and does nothing) for unsupported dtypes or
+ * mismatched dims. */
+bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
+                const int64_t *db, void *c, int rc, const int64_t *dc);
+#endif
