@@ -57,6 +57,12 @@ double sj_function_compile_ms(const sj_function *f);
 sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
                            size_t nout);
 
+/* As sj_function_call, but writes into caller-provided output tensors, which
+ * must already have the result dtypes and shapes (checked before any kernel
+ * runs). Avoids allocating (and page-faulting) fresh outputs on every call. */
+sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin,
+                                sj_tensor *const *out, size_t nout);
+
 #ifdef __cplusplus
 }
 #endif

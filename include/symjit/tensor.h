@@ -40,6 +40,12 @@ void *sj_tensor_data(const sj_tensor *t); /* borrowed */
 double sj_tensor_get(const sj_tensor *t, int64_t i);
 void sj_tensor_set(sj_tensor *t, int64_t i, double v);
 
+/* Counter-based random fill: element i depends only on (seed, i), so results
+ * do not depend on thread count or call order (as Philox/Threefry in JAX).
+ * Integer dtypes get values rounded toward zero. */
+sj_status sj_tensor_fill_uniform(sj_tensor *t, uint64_t seed, double lo, double hi);
+sj_status sj_tensor_fill_normal(sj_tensor *t, uint64_t seed, double mean, double stddev);
+
 /* .npy files (format 1.0/2.0; f32 f64 i32 i64 i8 bool; C order only).
  * Errors (missing file, Fortran order, unsupported dtype, truncated data) are
  * written to err (if non-NULL, up to errcap bytes) and give a non-OK status. */

@@ -67,6 +67,7 @@ struct sj_function {
   int64_t *dims; /* SJ_MAX_RANK per slot; scalar i64 slots use dims[0] */
   void **data;
   sj_tensor **fresh;
+  sj_tensor **given; /* caller-provided output storage, by slot */
   void **bufmem;
   size_t *bufcap;
   int nbufs;
@@ -315,6 +316,7 @@ static sj_status build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn
   f->dims = calloc((size_t)n * SJ_MAX_RANK + 1, sizeof *f->dims);
   f->data = calloc((size_t)n + 1, sizeof *f->data);
   f->fresh = calloc((size_t)n + 1, sizeof *f->fresh);
+  f->given = calloc((size_t)n + 1, sizeof *f->given);
   return SJ_OK;
 }
 
@@ -397,6 +399,7 @@ void sj_function_free(sj_function *f) {
   free(f->dims);
   free(f->data);
   free(f->fresh);
+  free(f->given);
   free(f->bufmem);
   free(f->bufcap);
   free(f);
@@ -539,6 +542,10 @@ static sj_status phase1(sj_function *f) {
 static sj_status alloc_slot(sj_function *f, const step *s) {
   slot *o = &f->slots[s->out];
   size_t bytes = (size_t)numel(f, s->out) * sj_dtype_size(o->type.dt);
+  if (o->fresh_out && f->given[s->out]) {
+    f->data[s->out] = sj_tensor_data(f->given[s->out]);
+    return SJ_OK;
+  }
   if (o->fresh_out) {
     f->fresh[s->out] = sj_tensor_new(o->type.dt, o->type.rank, D(f, s->out));
     if (!f->fresh[s->out]) return fail(f->ctx, s->op, "out of memory allocating %zu bytes", bytes);
@@ -599,7 +606,53 @@ static void drop_fresh(sj_function *f) {
   for (int i = 0; i < f->nslots; i++) {
     sj_tensor_free(f->fresh[i]);
     f->fresh[i] = NULL;
+    f->given[i] = NULL;
   }
+}
+
+/* Binds caller outputs to result slots once shapes are known (after phase 1). */
+static sj_status bind_outputs(sj_function *f, sj_tensor *const *out) {
+  for (size_t i = 0; i < f->nout; i++) {
+    int s = f->outs[i];
+    const slot *sl = &f->slots[s];
+    bool ok = out[i] && sj_tensor_dtype(out[i]) == sl->type.dt && sj_tensor_rank(out[i]) == sl->type.rank;
+    for (int k = 0; ok && k < sl->type.rank; k++) ok = sj_tensor_dims(out[i])[k] == D(f, s)[k];
+    if (!ok) {
+      char want[128];
+      shape_str(f, s, want, sizeof want);
+      return fail(f->ctx, NULL, "@%s: output %zu must be a %s tensor", sj_func_name(f->func), i, want);
+    }
+    bool twice = false;
+    for (size_t k = 0; k < i; k++) twice |= f->outs[k] == s;
+    if (sl->fresh_out && !twice) f->given[s] = out[i];
+  }
+  return SJ_OK;
+}
+
+/* Outputs that were not computed in place (inputs, constants, views,
+ * duplicates) are copied into the caller's tensors. */
+static void copy_into(sj_function *f, sj_tensor *const *out) {
+  for (size_t i = 0; i < f->nout; i++) {
+    int s = f->outs[i];
+    if (f->given[s] == out[i]) continue;
+    memcpy(sj_tensor_data(out[i]), f->data[s], sj_tensor_nbytes(out[i]));
+  }
+}
+
+sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor *const *out,
+                                size_t nout) {
+  if (!f) return SJ_ERR_INVALID;
+  if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
+  if (!out && nout) return fail(f->ctx, NULL, "outputs array is NULL");
+  if (nout != f->nout)
+    return fail(f->ctx, NULL, "@%s has %zu outputs, %zu given", sj_func_name(f->func), f->nout, nout);
+  sj_status st = check_inputs(f, in, nin);
+  if (!st) st = phase1(f);
+  if (!st) st = bind_outputs(f, out);
+  if (!st) st = phase2(f);
+  if (!st) copy_into(f, out);
+  drop_fresh(f);
+  return st;
 }
 
 /* Outputs: hand over freshly allocated results; copy anything else (inputs,

@@ -1,0 +1,362 @@
+/* symjit-run: compile a function of a .sj module through the default
+ * pipeline and run it on .npy or random inputs; print, save or time it. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "codegen.h"
+#include "ir.h"
+#include "ref_eval.h"
+#include "symjit/symjit.h"
+
+#define MAX_ARGS 64
+#define DEFAULT_DYN 8
+#define SUMMARY_EDGE 3         /* numpy prints 3 items at each end when summarizing */
+#define SUMMARY_THRESHOLD 1000 /* numpy's default print threshold */
+
+typedef struct opts {
+  const char *file, *func, *save_dir, *pipeline;
+  const char *inputs[MAX_ARGS]; /* "name=path" */
+  int ninputs;
+  const char *shapes[MAX_ARGS]; /* "name=2x3" */
+  int nshapes;
+  unsigned long long seed;
+  int64_t dyn;
+  int bench, threads, llvm_opt;
+  bool full, check;
+  double lo, hi, rtol, atol; /* rtol/atol < 0: per-dtype defaults */
+} opts;
+
+static void usage(FILE *o) {
+  fputs("USAGE: symjit-run FILE.sj [options]\n\n"
+        "Compiles a function through the default pipeline and runs it.\n\n"
+        "OPTIONS:\n"
+        "  --func NAME            function to run (default: the first func)\n"
+        "  --input NAME=FILE.npy  value of parameter NAME (repeatable)\n"
+        "  --random SEED          seed for parameters without --input (default 0)\n"
+        "  --shape NAME=2x3x4     shape of a random parameter with '?' dims\n"
+        "  --dim N                size of other '?' dims of random inputs (default 8)\n"
+        "  --range LO,HI          range of random float inputs (default -1,1)\n"
+        "  --check                compare the fused and the unfused compiled paths with\n"
+        "                         a double-precision reference evaluation; exit 1 if\n"
+        "                         any output is out of tolerance (docs/numerics.md)\n"
+        "  --rtol X, --atol X     override the tolerances of --check\n"
+        "  --print                print outputs in full (default: numpy-like summary)\n"
+        "  --save DIR             write outputs as DIR/<func>_out<i>.npy\n"
+        "  --bench N              time N calls after one warm-up; print median/min\n"
+        "  --threads N            threads for parallel loops (default: all cores)\n"
+        "  --passes=a,b           symjit pipeline (default: -O)\n"
+        "  --llvm-opt=N           LLVM optimization level 0-3 (default 3)\n"
+        "  --help\n",
+        o);
+}
+
+static int parse_args(int argc, char **argv, opts *o) {
+  *o = (opts){.dyn = DEFAULT_DYN, .llvm_opt = 3, .lo = -1, .hi = 1, .rtol = -1, .atol = -1};
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    bool more = i + 1 < argc;
+    if (!strcmp(a, "--help")) return usage(stdout), 0;
+    else if (!strcmp(a, "--func") && more) o->func = argv[++i];
+    else if (!strcmp(a, "--input") && more && o->ninputs < MAX_ARGS) o->inputs[o->ninputs++] = argv[++i];
+    else if (!strcmp(a, "--shape") && more && o->nshapes < MAX_ARGS) o->shapes[o->nshapes++] = argv[++i];
+    else if (!strcmp(a, "--random") && more) o->seed = strtoull(argv[++i], NULL, 10);
+    else if (!strcmp(a, "--dim") && more) o->dyn = atoll(argv[++i]);
+    else if (!strcmp(a, "--print")) o->full = true;
+    else if (!strcmp(a, "--check")) o->check = true;
+    else if (!strcmp(a, "--rtol") && more) o->rtol = atof(argv[++i]);
+    else if (!strcmp(a, "--atol") && more) o->atol = atof(argv[++i]);
+    else if (!strcmp(a, "--range") && more && sscanf(argv[++i], "%lf,%lf", &o->lo, &o->hi) == 2) {
+    }
+    else if (!strcmp(a, "--save") && more) o->save_dir = argv[++i];
+    else if (!strcmp(a, "--bench") && more) o->bench = atoi(argv[++i]);
+    else if (!strcmp(a, "--threads") && more) o->threads = atoi(argv[++i]);
+    else if (!strncmp(a, "--passes=", 9)) o->pipeline = a + 9;
+    else if (!strncmp(a, "--llvm-opt=", 11)) o->llvm_opt = atoi(a + 11);
+    else if (a[0] == '-') {
+      fprintf(stderr, "symjit-run: error: unknown or incomplete option '%s' (see --help)\n", a);
+      return 2;
+    } else if (o->file) {
+      fprintf(stderr, "symjit-run: error: more than one input file ('%s')\n", a);
+      return 2;
+    } else o->file = a;
+  }
+  if (!o->file) {
+    usage(stderr);
+    return 2;
+  }
+  return -1;
+}
+
+/* "name=value" lookup */
+static const char *lookup(const char *const *kv, int n, const char *name) {
+  size_t len = strlen(name);
+  for (int i = 0; i < n; i++)
+    if (!strncmp(kv[i], name, len) && kv[i][len] == '=') return kv[i] + len + 1;
+  return NULL;
+}
+
+static sj_tensor *random_input(const opts *o, const sj_value *p, unsigned idx) {
+  const sj_type *t = &p->type;
+  int64_t dims[SJ_MAX_RANK];
+  const char *shape = p->name ? lookup(o->shapes, o->nshapes, p->name) : NULL;
+  for (int k = 0; k < t->rank; k++) dims[k] = t->dims[k] == SJ_DYN ? o->dyn : t->dims[k];
+  for (int k = 0; shape && k < t->rank; k++) {
+    dims[k] = strtoll(shape, (char **)&shape, 10);
+    if (*shape == 'x') shape++;
+  }
+  sj_tensor *x = sj_tensor_new(t->dt, t->rank, dims);
+  if (!x) return NULL;
+  if (t->dt == SJ_BOOL) sj_tensor_fill_uniform(x, o->seed + idx, 0, 2);
+  else if (sj_dtype_is_float(t->dt)) sj_tensor_fill_uniform(x, o->seed + idx, o->lo, o->hi);
+  else sj_tensor_fill_uniform(x, o->seed + idx, 0, 10);
+  return x;
+}
+
+static int make_inputs(const opts *o, const sj_op *f, sj_tensor **in) {
+  const sj_block *b = sj_func_body(f);
+  for (unsigned i = 0; i < b->nargs; i++) {
+    const char *name = b->args[i]->name ? b->args[i]->name : "";
+    const char *path = lookup(o->inputs, o->ninputs, name);
+    char err[512] = "";
+    if (path) {
+      if (sj_npy_load(path, &in[i], err, sizeof err)) {
+        fprintf(stderr, "symjit-run: error: --input %s: %s\n", name, err);
+        return 1;
+      }
+    } else if (!(in[i] = random_input(o, b->args[i], i))) {
+      fprintf(stderr, "symjit-run: error: cannot create input %%%s\n", name);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* numpy-like nested printing; summarizes long dims unless `full` */
+static void print_rec(const sj_tensor *t, int d, int64_t off, int64_t stride, bool summ, int indent) {
+  const int64_t *dims = sj_tensor_dims(t);
+  int r = sj_tensor_rank(t);
+  if (r == 0) {
+    printf("%.6g", sj_tensor_get(t, 0));
+    return;
+  }
+  int64_t n = dims[d], inner = stride / (n ? n : 1);
+  putchar('[');
+  for (int64_t i = 0; i < n; i++) {
+    if (summ && n > 2 * SUMMARY_EDGE && i == SUMMARY_EDGE) {
+      printf(d == r - 1 ? "..., " : "...,\n%*s", d == r - 1 ? 0 : indent + 1, "");
+      i = n - SUMMARY_EDGE;
+    }
+    if (d == r - 1) printf("%.6g", sj_tensor_get(t, off + i));
+    else print_rec(t, d + 1, off + i * inner, inner, summ, indent + 1);
+    if (i + 1 < n) printf(d == r - 1 ? ", " : ",\n%*s", d == r - 1 ? 0 : indent + 1, "");
+  }
+  putchar(']');
+}
+
+static void print_tensor(const char *label, const sj_tensor *t, bool full) {
+  sj_type ty = sj_tensor_type(sj_tensor_dtype(t), sj_tensor_rank(t), sj_tensor_dims(t));
+  char ts[SJ_TYPE_STR_CAP];
+  printf("%s: %s =\n", label, sj_type_str(&ty, ts, sizeof ts));
+  print_rec(t, 0, 0, sj_tensor_numel(t), !full && sj_tensor_numel(t) > SUMMARY_THRESHOLD, 0);
+  putchar('\n');
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+static int bench(const opts *o, sj_function *fn, sj_tensor **in, size_t nin, size_t nout) {
+  double *t = calloc((size_t)o->bench, sizeof *t);
+  sj_tensor **out = calloc(nout + 1, sizeof *out);
+  int rc = 0;
+  for (int i = -1; i < o->bench && !rc; i++) {
+    double t0 = now_ms();
+    rc = sj_function_call(fn, in, nin, out, nout) != SJ_OK;
+    if (i >= 0) t[i] = now_ms() - t0;
+    for (size_t k = 0; k < nout && !rc; k++) sj_tensor_free(out[k]);
+  }
+  if (!rc) {
+    qsort(t, (size_t)o->bench, sizeof *t, cmp_double);
+    printf("bench: %d calls, median %.4f ms, min %.4f ms\n", o->bench, t[o->bench / 2], t[0]);
+  }
+  free(t);
+  free(out);
+  return rc;
+}
+
+static int run_outputs(const opts *o, sj_function *fn, const char *fname, sj_tensor **in, size_t nin) {
+  size_t nout = sj_function_num_outputs(fn);
+  sj_tensor **out = calloc(nout + 1, sizeof *out);
+  int rc = sj_function_call(fn, in, nin, out, nout) != SJ_OK;
+  for (size_t k = 0; k < nout && !rc; k++) {
+    char label[300];
+    snprintf(label, sizeof label, "%s.out%zu", fname, k);
+    print_tensor(label, out[k], o->full);
+    if (o->save_dir) {
+      char path[1024], err[512];
+      snprintf(path, sizeof path, "%s/%s_out%zu.npy", o->save_dir, fname, k);
+      if (sj_npy_save(path, out[k], err, sizeof err)) {
+        fprintf(stderr, "symjit-run: error: %s\n", err);
+        rc = 1;
+      }
+    }
+  }
+  for (size_t k = 0; k < nout; k++) sj_tensor_free(out[k]);
+  free(out);
+  if (!rc && o->bench > 0) rc = bench(o, fn, in, nin, nout);
+  return rc;
+}
+
+/* ---- --check: compiled paths against the double-precision reference ---- */
+
+typedef struct tol {
+  double rtol, atol;
+} tol;
+
+/* Per-dtype defaults; justified in docs/numerics.md. */
+static tol default_tol(sj_dtype dt) {
+  switch (dt) {
+  case SJ_F64: return (tol){1e-10, 1e-12};
+  case SJ_F32: return (tol){2e-5, 1e-5};
+  case SJ_F16: return (tol){4e-3, 2e-3};
+  case SJ_BF16: return (tol){3e-2, 1e-2};
+  default: return (tol){0, 0};
+  }
+}
+
+/* |got - ref| <= atol * max(1, max|ref|) + rtol * |ref|; NaN matches NaN. */
+static bool compare(const opts *o, const char *label, const sj_tensor *got, const sj_tensor *ref) {
+  sj_type gt = sj_tensor_type(sj_tensor_dtype(got), sj_tensor_rank(got), sj_tensor_dims(got));
+  sj_type rt = sj_tensor_type(sj_tensor_dtype(got), sj_tensor_rank(ref), sj_tensor_dims(ref));
+  char ts[SJ_TYPE_STR_CAP], rs[SJ_TYPE_STR_CAP];
+  if (!sj_type_eq(&gt, &rt)) {
+    printf("check: %s FAILED: shape %s, reference %s\n", label, sj_type_str(&gt, ts, sizeof ts), sj_type_str(&rt, rs, sizeof rs));
+    return false;
+  }
+  tol t = default_tol(gt.dt);
+  if (o->rtol >= 0) t.rtol = o->rtol;
+  if (o->atol >= 0) t.atol = o->atol;
+  int64_t n = sj_tensor_numel(ref), worst = -1;
+  double scale = 1, maxerr = 0, maxrel = 0;
+  for (int64_t i = 0; i < n; i++)
+    if (fabs(sj_tensor_get(ref, i)) > scale && isfinite(sj_tensor_get(ref, i))) scale = fabs(sj_tensor_get(ref, i));
+  bool ok = true;
+  for (int64_t i = 0; i < n; i++) {
+    double g = sj_tensor_get(got, i), r = sj_tensor_get(ref, i);
+    if (isnan(g) && isnan(r)) continue;
+    if (isinf(r) && g == r) continue;
+    double e = fabs(g - r);
+    if (!(e <= t.atol * scale + t.rtol * fabs(r))) {
+      if (ok) worst = i;
+      ok = false;
+    }
+    if (e > maxerr || isnan(e)) maxerr = e;
+    if (r != 0 && e / fabs(r) > maxrel) maxrel = e / fabs(r);
+  }
+  printf("check: %s %s %s max_abs_err=%.3g max_rel_err=%.3g\n", label, sj_type_str(&gt, ts, sizeof ts), ok ? "ok" : "FAILED", maxerr, maxrel);
+  if (!ok) printf("  first mismatch at element %lld: got %.9g, reference %.9g\n", (long long)worst, sj_tensor_get(got, worst), sj_tensor_get(ref, worst));
+  return ok;
+}
+
+/* Pipeline without fusion: every op becomes its own kernel. */
+static const char *const unfused_pipeline = "canonicalize,cse,constant-fold,dce,lower-to-loops";
+
+static int check_path(const opts *o, sj_module *m, const char *fname, const char *path_name,
+                      const char *pipeline, sj_tensor **in, size_t nin, sj_tensor **ref, size_t nout) {
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  co.num_threads = o->threads;
+  co.pipeline = pipeline;
+  sj_function *fn;
+  if (sj_module_compile(m, fname, &co, &fn)) return 1;
+  sj_tensor **out = calloc(nout + 1, sizeof *out);
+  int rc = sj_function_call(fn, in, nin, out, nout) != SJ_OK;
+  for (size_t k = 0; k < nout && !rc; k++) {
+    char label[300];
+    snprintf(label, sizeof label, "@%s %s out%zu", fname, path_name, k);
+    rc |= !compare(o, label, out[k], ref[k]);
+  }
+  for (size_t k = 0; k < nout; k++) sj_tensor_free(out[k]);
+  free(out);
+  sj_function_free(fn);
+  return rc;
+}
+
+static int run_check(const opts *o, sj_ctx *c, sj_module *m, const sj_op *f, sj_tensor **in, size_t nin) {
+  const sj_op *ret = sj_func_body(f)->last;
+  size_t nout = ret ? ret->nopnds : 0;
+  sj_tensor **ref = calloc(nout + 1, sizeof *ref);
+  int rc = sj_ref_eval(c, f, in, nin, ref, nout) != SJ_OK;
+  const char *fname = sj_func_name(f);
+  if (!rc) rc |= check_path(o, m, fname, "fused", o->pipeline, in, nin, ref, nout);
+  if (!rc) rc |= check_path(o, m, fname, "unfused", unfused_pipeline, in, nin, ref, nout);
+  for (size_t k = 0; k < nout; k++) sj_tensor_free(ref[k]);
+  free(ref);
+  printf("check: @%s %s\n", fname, rc ? "FAILED" : "passed");
+  return rc;
+}
+
+static const sj_op *pick_func(sj_module *m, const char *name) {
+  for (const sj_op *f = m->body->first; f; f = f->next)
+    if (f->code == SJ_OP_FUNC && (!name || !strcmp(sj_func_name(f), name))) return f;
+  return NULL;
+}
+
+static int run(const opts *o, sj_ctx *c) {
+  sj_module *m;
+  if (sj_module_load(c, o->file, &m)) return 1;
+  const sj_op *f = pick_func(m, o->func);
+  if (!f) {
+    fprintf(stderr, "symjit-run: error: %s has no func%s%s\n", o->file, o->func ? " @" : "", o->func ? o->func : "");
+    return 1;
+  }
+  const char *fname = sj_func_name(f);
+  if (o->check) {
+    size_t nin = sj_func_body(f)->nargs;
+    sj_tensor **in = calloc(nin + 1, sizeof *in);
+    int rc = make_inputs(o, f, in);
+    if (!rc) rc = run_check(o, c, m, f, in, nin);
+    for (size_t i = 0; i < nin; i++) sj_tensor_free(in[i]);
+    free(in);
+    return rc;
+  }
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  co.num_threads = o->threads;
+  co.pipeline = o->pipeline;
+  co.opt_level = o->llvm_opt;
+  sj_function *fn;
+  if (sj_module_compile(m, fname, &co, &fn)) return 1;
+  printf("compiled @%s in %.1f ms\n", fname, sj_function_compile_ms(fn));
+  size_t nin = sj_function_num_inputs(fn);
+  sj_tensor **in = calloc(nin + 1, sizeof *in);
+  int rc = make_inputs(o, f, in);
+  if (!rc) rc = run_outputs(o, fn, fname, in, nin);
+  for (size_t i = 0; i < nin; i++) sj_tensor_free(in[i]);
+  free(in);
+  sj_function_free(fn);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  opts o;
+  int rc = parse_args(argc, argv, &o);
+  if (rc >= 0) return rc;
+  sj_ctx *c = sj_ctx_new();
+  if (!c) return 1;
+  rc = run(&o, c);
+  if (rc) fputs(sj_ctx_errmsg(c), stderr);
+  sj_ctx_free(c);
+  return rc;
+}
