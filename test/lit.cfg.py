@@ -1,0 +1,33 @@
+# lit configuration for symjit: finds symjit-opt/symjit-run in the build tree
+# and FileCheck in LLVM 19's tools.
+import os
+import lit.formats
+
+config.name = "symjit"
+config.test_format = lit.formats.ShTest(True)
+config.suffixes = [".sj", ".test"]
+config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "unit", "Inputs", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.symjit_obj_root, "test")
+
+path = os.pathsep.join([config.symjit_obj_root, config.llvm_tools_dir, config.environment.get("PATH", "")])
+config.environment["PATH"] = path + os.pathsep + os.environ.get("PATH", "")
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope --allow-unused-prefixes=false"
+for var in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+config.substitutions.append(("%symjit-opt", os.path.join(config.symjit_obj_root, "symjit-opt")))
+config.substitutions.append(("%symjit-run", os.path.join(config.symjit_obj_root, "symjit-run")))
+config.substitutions.append(("%examples", os.path.join(config.symjit_src_root, "examples")))
+config.substitutions.append(("%python", "/usr/bin/python3"))
+
+# CPU features, for tests that check vector widths (REQUIRES: avx2).
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = f.read()
+    for feat in ("avx2", "avx512f"):
+        if " " + feat in flags:
+            config.available_features.add(feat)
+except OSError:
+    pass
