@@ -1,0 +1,38 @@
+// Every reduction over each axis, all axes, negative axes and keepdims,
+// with dynamic dims.
+// RUN: %symjit-run %s --check --func axes --shape x=7x5x9 | FileCheck %s
+// RUN: %symjit-run %s --check --func kinds --shape x=13x6 | FileCheck %s --check-prefix=KIND
+// RUN: %symjit-run %s --check --func full --shape x=1000 | FileCheck %s --check-prefix=FULL
+// CHECK: check: @axes passed
+// KIND: check: @kinds passed
+// FULL: check: @full passed
+func @axes(%x: f32[?,?,9]) -> (f32[?,9], f32[?,9], f32[?,?], f32[9], f32[?], f32[], f32[?,1,9]) {
+  %0 = sum %x {axes = [0]} : f32[?,9]
+  %1 = sum %x {axes = [1]} : f32[?,9]
+  %2 = sum %x {axes = [-1]} : f32[?,?]
+  %3 = sum %x {axes = [0, 1]} : f32[9]
+  %4 = sum %x {axes = [1, 2]} : f32[?]
+  %5 = sum %x : f32[]
+  %6 = sum %x {axes = [1], keepdims = true} : f32[?,1,9]
+  return %0, %1, %2, %3, %4, %5, %6
+}
+
+func @kinds(%x: f32[?,6]) -> (f32[?], f32[6], f32[?], f32[6], f32[?], f32[6], f32[?,1], f32[1,6]) {
+  %0 = max %x {axes = [1]} : f32[?]
+  %1 = max %x {axes = [0]} : f32[6]
+  %2 = min %x {axes = [1]} : f32[?]
+  %3 = min %x {axes = [0]} : f32[6]
+  %4 = prod %x {axes = [1]} : f32[?]
+  %5 = prod %x {axes = [0]} : f32[6]
+  %6 = mean %x {axes = [1], keepdims = true} : f32[?,1]
+  %7 = mean %x {axes = [0], keepdims = true} : f32[1,6]
+  return %0, %1, %2, %3, %4, %5, %6, %7
+}
+
+func @full(%x: f32[?]) -> (f32[], f32[], f32[], f32[]) {
+  %0 = sum %x : f32[]
+  %1 = max %x : f32[]
+  %2 = min %x : f32[]
+  %3 = mean %x : f32[]
+  return %0, %1, %2, %3
+}
