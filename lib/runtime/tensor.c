@@ -1,0 +1,176 @@
+/* Tensors: dtype, shape and contiguous row-major data, owned (64-byte
+ * aligned, freed with the tensor) or borrowed (caller memory). */
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "symjit/tensor.h"
+
+struct sj_tensor {
+  sj_dtype dt;
+  int rank;
+  int64_t dims[SJ_TENSOR_MAX_RANK];
+  void *data;
+  bool owned;
+};
+
+size_t sj_dtype_size(sj_dtype dt) {
+  static const size_t sizes[SJ_DTYPE_COUNT] = {2, 2, 4, 8, 1, 4, 8, 1};
+  return (unsigned)dt < SJ_DTYPE_COUNT ? sizes[dt] : 0;
+}
+
+/* numel * size, or SIZE_MAX on overflow or bad dims */
+static size_t checked_bytes(sj_dtype dt, int rank, const int64_t *dims) {
+  if ((unsigned)dt >= SJ_DTYPE_COUNT || rank < 0 || rank > SJ_TENSOR_MAX_RANK || (rank && !dims))
+    return SIZE_MAX;
+  size_t n = sj_dtype_size(dt);
+  for (int i = 0; i < rank; i++) {
+    if (dims[i] < 0) return SIZE_MAX;
+    if (dims[i] && n > SIZE_MAX / (size_t)dims[i]) return SIZE_MAX;
+    n *= (size_t)dims[i];
+  }
+  return n;
+}
+
+static sj_tensor *header(sj_dtype dt, int rank, const int64_t *dims) {
+  sj_tensor *t = calloc(1, sizeof *t);
+  if (!t) return NULL;
+  t->dt = dt;
+  t->rank = rank;
+  if (rank) memcpy(t->dims, dims, (size_t)rank * sizeof *dims);
+  return t;
+}
+
+sj_tensor *sj_tensor_new(sj_dtype dt, int rank, const int64_t *dims) {
+  size_t bytes = checked_bytes(dt, rank, dims);
+  if (bytes == SIZE_MAX) return NULL;
+  sj_tensor *t = header(dt, rank, dims);
+  if (!t) return NULL;
+  size_t cap = (bytes + 63) / 64 * 64;
+  t->data = aligned_alloc(64, cap ? cap : 64);
+  if (!t->data) {
+    free(t);
+    return NULL;
+  }
+  memset(t->data, 0, cap ? cap : 64);
+  t->owned = true;
+  return t;
+}
+
+sj_tensor *sj_tensor_wrap(sj_dtype dt, int rank, const int64_t *dims, void *data) {
+  size_t bytes = checked_bytes(dt, rank, dims);
+  if (bytes == SIZE_MAX || (!data && bytes)) return NULL;
+  sj_tensor *t = header(dt, rank, dims);
+  if (t) t->data = data;
+  return t;
+}
+
+sj_tensor *sj_tensor_from(sj_dtype dt, int rank, const int64_t *dims, const void *data) {
+  sj_tensor *t = sj_tensor_new(dt, rank, dims);
+  if (t && data) memcpy(t->data, data, sj_tensor_nbytes(t));
+  return t;
+}
+
+void sj_tensor_free(sj_tensor *t) {
+  if (!t) return;
+  if (t->owned) free(t->data);
+  free(t);
+}
+
+sj_dtype sj_tensor_dtype(const sj_tensor *t) { return t->dt; }
+int sj_tensor_rank(const sj_tensor *t) { return t->rank; }
+const int64_t *sj_tensor_dims(const sj_tensor *t) { return t->dims; }
+void *sj_tensor_data(const sj_tensor *t) { return t->data; }
+
+int64_t sj_tensor_numel(const sj_tensor *t) {
+  int64_t n = 1;
+  for (int i = 0; i < t->rank; i++) n *= t->dims[i];
+  return n;
+}
+
+size_t sj_tensor_nbytes(const sj_tensor *t) { return (size_t)sj_tensor_numel(t) * sj_dtype_size(t->dt); }
+
+/* IEEE half <-> float, round to nearest even */
+static float half_to_float(uint16_t h) {
+  uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1f, m = h & 0x3ff, bits;
+  if (e == 0) {
+    float f = ldexpf((float)m, -24);
+    return s ? -f : f;
+  }
+  if (e == 31) bits = s | 0x7f800000u | (m << 13);
+  else bits = s | ((e + 112) << 23) | (m << 13);
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
+
+static uint16_t float_to_half(float f) {
+  uint32_t x;
+  memcpy(&x, &f, 4);
+  uint16_t s = (uint16_t)((x >> 16) & 0x8000);
+  float a = fabsf(f);
+  if (isnan(f)) return s | 0x7e00;
+  if (a >= 65520.0f) return s | 0x7c00;
+  if (a < 6.103515625e-05f) return s | (uint16_t)lrintf(a * 16777216.0f); /* subnormal: m * 2^-24 */
+  int e;
+  float m = frexpf(a, &e); /* a = m * 2^e, m in [0.5, 1) */
+  uint32_t mant = (uint32_t)lrintf((m * 2.0f - 1.0f) * 1024.0f);
+  int he = e - 1 + 15;
+  if (mant == 1024) mant = 0, he++;
+  if (he >= 31) return s | 0x7c00;
+  return s | (uint16_t)(he << 10) | (uint16_t)mant;
+}
+
+static float bf16_to_float(uint16_t h) {
+  uint32_t bits = (uint32_t)h << 16;
+  float f;
+  memcpy(&f, &bits, 4);
+  return f;
+}
+
+static uint16_t float_to_bf16(float f) {
+  uint32_t x;
+  memcpy(&x, &f, 4);
+  if (isnan(f)) return (uint16_t)((x >> 16) | 0x40);
+  x += 0x7fff + ((x >> 16) & 1);
+  return (uint16_t)(x >> 16);
+}
+
+double sj_tensor_get(const sj_tensor *t, int64_t i) {
+  const void *p = t->data;
+  switch (t->dt) {
+  case SJ_F16: return half_to_float(((const uint16_t *)p)[i]);
+  case SJ_BF16: return bf16_to_float(((const uint16_t *)p)[i]);
+  case SJ_F32: return ((const float *)p)[i];
+  case SJ_F64: return ((const double *)p)[i];
+  case SJ_I8: return ((const int8_t *)p)[i];
+  case SJ_I32: return ((const int32_t *)p)[i];
+  case SJ_I64: return (double)((const int64_t *)p)[i];
+  case SJ_BOOL: return ((const uint8_t *)p)[i] != 0;
+  case SJ_DTYPE_COUNT: break;
+  }
+  return 0;
+}
+
+/* Integers: truncation toward zero, saturating at the type's range. */
+static int64_t to_int(double v, double lo, double hi) {
+  if (isnan(v)) return 0;
+  v = trunc(v);
+  return (int64_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+void sj_tensor_set(sj_tensor *t, int64_t i, double v) {
+  void *p = t->data;
+  switch (t->dt) {
+  case SJ_F16: ((uint16_t *)p)[i] = float_to_half((float)v); break;
+  case SJ_BF16: ((uint16_t *)p)[i] = float_to_bf16((float)v); break;
+  case SJ_F32: ((float *)p)[i] = (float)v; break;
+  case SJ_F64: ((double *)p)[i] = v; break;
+  case SJ_I8: ((int8_t *)p)[i] = (int8_t)to_int(v, -128, 127); break;
+  case SJ_I32: ((int32_t *)p)[i] = (int32_t)to_int(v, -2147483648.0, 2147483647.0); break;
+  case SJ_I64: ((int64_t *)p)[i] = to_int(v, -9.2233720368547758e18, 9.2233720368547748e18); break;
+  case SJ_BOOL: ((uint8_t *)p)[i] = v != 0; break;
+  case SJ_DTYPE_COUNT: break;
+  }
+}
