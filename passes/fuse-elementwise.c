@@ -1,8 +1,300 @@
-/* fuse-elementwise: placeholder until the pass lands (fails loudly, never pretends). */
+/* fuse-elementwise: groups tensor-level elementwise ops and broadcast_to ops
+ * into `fused` ops with scalar bodies (docs/lowering.md, notes/fusion.md §2).
+ * - A group's iteration space is the shape of its members' results: a
+ *   producer joins only if its result has exactly that shape, so nothing is
+ *   recomputed per broadcast element; smaller operands are fused inputs read
+ *   through broadcasting, and broadcast_to members are index maps.
+ * - Convexity: no input of a group may depend on a member (ancestor bitsets),
+ *   so fusion never creates a cycle.
+ * - Nothing is duplicated: a member used outside its group becomes an extra
+ *   result (multi-output). Splat constants are copied into bodies as scalars.
+ * Groups grow from sinks toward producers, in reverse program order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "opinfo.h"
 #include "pass.h"
 
+/* LLVM compile time and kernel argument count grow with group size. */
+#define MAX_GROUP_OPS 256
+/* Kernel parameters (inputs + outputs); the ABI passes them in one array. */
+#define MAX_GROUP_IO 64
+
+typedef uint64_t word;
+
+typedef struct fuse {
+  sj_ctx *c;
+  sj_block *block;
+  sj_op **ops; /* func-level ops in program order; op->scratch = index */
+  int n, words;
+  word *anc;   /* n x words: transitive operand producers of op i */
+  int *group;  /* group id per op, -1 if none */
+} fuse;
+
+#define BIT(set, i) ((set)[(i) / 64] >> ((i) % 64) & 1)
+#define SETBIT(set, i) ((set)[(i) / 64] |= (word)1 << ((i) % 64))
+
+static word *anc_of(fuse *F, int i) { return &F->anc[(size_t)i * (size_t)F->words]; }
+
+/* Index of v's producer among the original ops, -1 for block arguments and
+ * for fused ops made by this pass (their scratch is n). */
+static int index_of(const fuse *F, const sj_value *v) {
+  return v->def && v->def->block == F->block && (int)v->def->scratch < F->n ? (int)v->def->scratch : -1;
+}
+
+static void compute_ancestors(fuse *F) {
+  for (int i = 0; i < F->n; i++) {
+    word *a = anc_of(F, i);
+    for (unsigned k = 0; k < F->ops[i]->nopnds; k++) {
+      int j = index_of(F, sj_opnd(F->ops[i], k));
+      if (j < 0) continue;
+      word *b = anc_of(F, j);
+      for (int w = 0; w < F->words; w++) a[w] |= b[w];
+      SETBIT(a, j);
+    }
+  }
+}
+
+static bool is_splat_const(const sj_value *v) {
+  const sj_op *d = v->def;
+  if (!d || d->code != SJ_OP_CONSTANT) return false;
+  const sj_attr *a = sj_op_attr(d, "value");
+  return a->kind != SJ_ATTR_DENSE;
+}
+
+static bool same_shape(const sj_type *a, const sj_type *b) {
+  if (a->rank != b->rank || !a->is_tensor || !b->is_tensor) return false;
+  for (int k = 0; k < a->rank; k++)
+    if (a->dims[k] != b->dims[k]) return false;
+  return true;
+}
+
+static bool fusible(const sj_op *op) {
+  if (op->nresults != 1 || !sj_res(op, 0)->type.is_tensor) return false;
+  return sj_op_has(op, SJ_F_ELEMWISE) || op->code == SJ_OP_BROADCAST_TO;
+}
+
+typedef struct group {
+  int *members; /* op indices */
+  int n;
+  word *set;
+  sj_type space;
+} group;
+
+/* Inputs of g: producers (op index, or -1 for block args) of non-member,
+ * non-splat operands. Checks convexity: no input depends on a member. */
+static bool convex(fuse *F, const group *g) {
+  for (int m = 0; m < g->n; m++) {
+    const sj_op *op = F->ops[g->members[m]];
+    for (unsigned k = 0; k < op->nopnds; k++) {
+      int j = index_of(F, sj_opnd(op, k));
+      if (j < 0 || BIT(g->set, j)) continue;
+      const word *a = anc_of(F, j);
+      for (int w = 0; w < F->words; w++)
+        if (a[w] & g->set[w]) return false;
+    }
+  }
+  return true;
+}
+
+static int count_io(fuse *F, const group *g) {
+  int io = 0;
+  for (int m = 0; m < g->n; m++) {
+    const sj_op *op = F->ops[g->members[m]];
+    for (unsigned k = 0; k < op->nopnds; k++) {
+      const sj_value *v = sj_opnd(op, k);
+      int j = index_of(F, v);
+      if ((j < 0 || !BIT(g->set, j)) && !is_splat_const(v)) io++; /* upper bound (duplicates counted) */
+    }
+    io++; /* each member may be a result */
+  }
+  return io;
+}
+
+static bool try_add(fuse *F, group *g, int j) {
+  const sj_op *p = F->ops[j];
+  if (F->group[j] >= 0 || !fusible(p) || !same_shape(&sj_res(p, 0)->type, &g->space)) return false;
+  if (g->n >= MAX_GROUP_OPS) return false;
+  g->members[g->n++] = j;
+  SETBIT(g->set, j);
+  if (convex(F, g) && count_io(F, g) <= MAX_GROUP_IO) return true;
+  g->n--;
+  g->set[j / 64] &= ~((word)1 << (j % 64));
+  return false;
+}
+
+/* Grows g toward producers until nothing more can join. */
+static void grow(fuse *F, group *g) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int m = 0; m < g->n; m++) {
+      const sj_op *op = F->ops[g->members[m]];
+      for (unsigned k = 0; k < op->nopnds; k++) {
+        int j = index_of(F, sj_opnd(op, k));
+        if (j >= 0 && !BIT(g->set, j) && try_add(F, g, j)) changed = true;
+      }
+    }
+  }
+}
+
+/* ---- building the fused op ---- */
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+static bool used_outside(fuse *F, const group *g, const sj_value *v) {
+  for (sj_use *u = v->uses; u; u = u->next) {
+    const sj_op *user = u->user;
+    if (user->block != F->block || (int)user->scratch >= F->n || !BIT(g->set, (int)user->scratch)) return true;
+  }
+  return false;
+}
+
+static sj_op *build_fused(fuse *F, group *g) {
+  qsort(g->members, (size_t)g->n, sizeof *g->members, cmp_int);
+  sj_value *ins[MAX_GROUP_IO], *outs[MAX_GROUP_IO];
+  int nin = 0, nout = 0;
+  for (int m = 0; m < g->n; m++) {
+    sj_op *op = F->ops[g->members[m]];
+    for (unsigned k = 0; k < op->nopnds; k++) {
+      sj_value *v = sj_opnd(op, k);
+      int j = index_of(F, v);
+      if ((j >= 0 && BIT(g->set, j)) || is_splat_const(v)) continue;
+      bool seen = false;
+      for (int i = 0; i < nin && !seen; i++) seen = ins[i] == v;
+      if (!seen) ins[nin++] = v;
+    }
+    if (used_outside(F, g, sj_res(op, 0))) outs[nout++] = sj_res(op, 0);
+  }
+  sj_type rts[MAX_GROUP_IO];
+  for (int i = 0; i < nout; i++) rts[i] = outs[i]->type;
+  sj_op *last = F->ops[g->members[g->n - 1]];
+  sj_op *f = sj_op_new(F->c, SJ_OP_FUSED, (unsigned)nin, ins, (unsigned)nout, rts, 1, last->loc);
+  f->scratch = (unsigned)F->n;
+  sj_block *body = f->regions[0];
+  sj_value_map *vm = sj_value_map_new(F->c);
+  for (int i = 0; i < nin; i++) sj_value_map_set(vm, ins[i], sj_block_add_arg(F->c, body, sj_scalar_type(ins[i]->type.dt)));
+  for (int m = 0; m < g->n; m++) {
+    sj_op *op = F->ops[g->members[m]];
+    if (op->code == SJ_OP_BROADCAST_TO) {
+      sj_value_map_set(vm, sj_res(op, 0), sj_value_map_get(vm, sj_opnd(op, 0)));
+      continue;
+    }
+    sj_value *sops[3];
+    for (unsigned k = 0; k < op->nopnds; k++) {
+      sj_value *v = sj_opnd(op, k), *mv = sj_value_map_get(vm, v);
+      if (mv == v && is_splat_const(v)) { /* copy the constant into the body as a scalar */
+        sj_op *kc = sj_op_new(F->c, SJ_OP_CONSTANT, 0, NULL, 1, (sj_type[]){sj_scalar_type(v->type.dt)}, 0, v->def->loc);
+        sj_op_set_attr(F->c, kc, *sj_op_attr(v->def, "value"));
+        sj_block_append(body, kc);
+        mv = sj_res(kc, 0);
+        sj_value_map_set(vm, v, mv);
+      }
+      sops[k] = mv;
+    }
+    sj_op *s = sj_op_new(F->c, op->code, op->nopnds, sops, 1, (sj_type[]){sj_scalar_type(sj_res(op, 0)->type.dt)}, 0, op->loc);
+    sj_block_append(body, s);
+    sj_value_map_set(vm, sj_res(op, 0), sj_res(s, 0));
+  }
+  sj_value *ys[MAX_GROUP_IO];
+  for (int i = 0; i < nout; i++) ys[i] = sj_value_map_get(vm, outs[i]);
+  sj_block_append(body, sj_op_new(F->c, SJ_OP_YIELD, (unsigned)nout, ys, 0, NULL, 0, last->loc));
+  sj_block_insert_before(last, f);
+  for (int i = 0; i < nout; i++) {
+    sj_res(f, (unsigned)i)->name = outs[i]->name;
+    sj_value_replace_all_uses(outs[i], sj_res(f, (unsigned)i));
+  }
+  for (int m = g->n - 1; m >= 0; m--) sj_op_erase(F->ops[g->members[m]]);
+  return f;
+}
+
+/* Stable topological order: each op after its operands' producers, otherwise
+ * program order (iterative DFS). Needed because a result of a fused op may be
+ * used by an op placed between its members. */
+static void topo_sort(sj_block *b) {
+  sj_op_vec order = {0}, stack = {0};
+  int n = 0;
+  for (sj_op *op = b->first; op; op = op->next) op->scratch = 0, n++;
+  sj_op **orig = malloc((size_t)(n ? n : 1) * sizeof *orig);
+  n = 0;
+  for (sj_op *op = b->first; op; op = op->next) orig[n++] = op;
+  for (int i = 0; i < n; i++) {
+    if (orig[i]->scratch) continue;
+    sj_op_vec_push(&stack, orig[i]);
+    while (stack.n) {
+      sj_op *op = stack.v[stack.n - 1];
+      if (op->scratch == 2) {
+        stack.n--;
+        continue;
+      }
+      bool pushed = false;
+      op->scratch = 1;
+      for (unsigned k = 0; k < op->nopnds; k++) {
+        sj_op *d = sj_opnd(op, k)->def;
+        if (d && d->block == b && d->scratch == 0) {
+          sj_op_vec_push(&stack, d);
+          pushed = true;
+        }
+      }
+      if (pushed) continue;
+      op->scratch = 2;
+      stack.n--;
+      sj_op_vec_push(&order, op);
+    }
+  }
+  for (int i = 0; i < n; i++) sj_op_unlink(orig[i]);
+  for (size_t i = 0; i < order.n; i++) sj_block_append(b, order.v[i]);
+  free(orig);
+  sj_op_vec_free(&order);
+  sj_op_vec_free(&stack);
+}
+
+static void fuse_block(sj_ctx *c, sj_block *b) {
+  fuse F = {.c = c, .block = b};
+  for (sj_op *op = b->first; op; op = op->next) F.n++;
+  if (!F.n) return;
+  F.ops = malloc((size_t)F.n * sizeof *F.ops);
+  int i = 0;
+  for (sj_op *op = b->first; op; op = op->next) op->scratch = (unsigned)i, F.ops[i++] = op;
+  F.words = (F.n + 63) / 64;
+  F.anc = calloc((size_t)F.n * (size_t)F.words, sizeof(word));
+  F.group = malloc((size_t)F.n * sizeof *F.group);
+  for (i = 0; i < F.n; i++) F.group[i] = -1;
+  compute_ancestors(&F);
+  group g = {.members = malloc(MAX_GROUP_OPS * sizeof(int)), .set = calloc((size_t)F.words, sizeof(word))};
+  int ngroups = 0;
+  sj_op_vec fused_ops = {0};
+  group *all = calloc((size_t)F.n, sizeof *all);
+  for (int s = F.n - 1; s >= 0; s--) {
+    if (F.group[s] >= 0 || !fusible(F.ops[s])) continue;
+    memset(g.set, 0, (size_t)F.words * sizeof(word));
+    g.n = 0;
+    g.space = sj_res(F.ops[s], 0)->type;
+    g.members[g.n++] = s;
+    SETBIT(g.set, s);
+    grow(&F, &g);
+    for (int m = 0; m < g.n; m++) F.group[g.members[m]] = ngroups;
+    all[ngroups].members = malloc((size_t)g.n * sizeof(int));
+    memcpy(all[ngroups].members, g.members, (size_t)g.n * sizeof(int));
+    all[ngroups].n = g.n;
+    all[ngroups].set = malloc((size_t)F.words * sizeof(word));
+    memcpy(all[ngroups].set, g.set, (size_t)F.words * sizeof(word));
+    ngroups++;
+  }
+  /* build after all groups are chosen: scratch indices stay valid until then */
+  for (int k = 0; k < ngroups; k++) sj_op_vec_push(&fused_ops, build_fused(&F, &all[k]));
+  for (int k = 0; k < ngroups; k++) free(all[k].members), free(all[k].set);
+  free(all);
+  free(g.members);
+  free(g.set);
+  free(F.ops);
+  free(F.anc);
+  free(F.group);
+  sj_op_vec_free(&fused_ops);
+  if (ngroups) topo_sort(b);
+}
+
 sj_status sj_pass_fuse_elementwise(sj_module *m) {
-  sj_loc none = {0};
-  sj_emit_error(m->ctx, none, "pass 'fuse-elementwise' is not implemented yet");
-  return SJ_ERR_UNSUPPORTED;
+  for (sj_op *f = m->body->first; f; f = f->next)
+    if (f->code == SJ_OP_FUNC) fuse_block(m->ctx, sj_func_body(f));
+  return SJ_OK;
 }
