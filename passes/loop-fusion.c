@@ -304,6 +304,32 @@ static bool param_loaded(sj_op *k, unsigned p) {
   return r[p];
 }
 
+/* Points every `dim` of param p at another param with the same size (by the
+ * launch's arguments); false if some dim has no such replacement. */
+static bool redirect_dims(sj_ctx *c, sj_op *k, const sj_op *launch, unsigned p) {
+  sj_block *b = sj_func_body(k);
+  for (sj_use *u = b->args[p]->uses, *nx; u; u = nx) {
+    nx = u->next;
+    sj_op *d = u->user;
+    if (d->code == SJ_OP_STORE && u->index == 1) continue;
+    if (d->code != SJ_OP_DIM) return false;
+    int axis = (int)sj_op_int(d, "axis", 0);
+    dimkey want = canon_dim(sj_opnd(launch, p), axis);
+    sj_value *repl = NULL;
+    for (unsigned q = 0; q < b->nargs && !repl; q++) {
+      const sj_value *a = sj_opnd(launch, q);
+      for (int ax = 0; q != p && ax < a->type.rank && !repl; ax++)
+        if (same_dimkey(canon_dim(a, ax), want)) {
+          repl = b->args[q];
+          if (ax != axis) sj_op_set_int(c, d, "axis", ax);
+        }
+    }
+    if (!repl) return false;
+    sj_op_set_operand(d, 0, repl);
+  }
+  return true;
+}
+
 /* Drops param p: its stores, the block argument (shifting the others). */
 static void drop_param(sj_op *k, unsigned p) {
   sj_block *b = sj_func_body(k);
@@ -384,7 +410,7 @@ static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *
   /* temporaries no longer read: drop stores, param, launch arg */
   for (unsigned p = mg.nargs; p-- > 0;) {
     sj_value *v = sj_opnd(nl, p);
-    if (!temp_only_here(v, nl) || param_loaded(k, p)) continue;
+    if (!temp_only_here(v, nl) || param_loaded(k, p) || !redirect_dims(m->ctx, k, nl, p)) continue;
     drop_param(k, p);
     sj_value *rest[MAX_PARAMS];
     unsigned n = 0;

@@ -565,8 +565,8 @@ static sj_status alloc_slot(sj_function *f, const step *s) {
 }
 
 static void run_launch(sj_function *f, const step *s) {
-  void *ptrs[64];
-  int64_t dims[64 * SJ_MAX_RANK];
+  void *ptrs[64] = {0};
+  int64_t dims[64 * SJ_MAX_RANK] = {0};
   void **pp = s->nargs <= 64 ? ptrs : malloc(s->nargs * sizeof *pp);
   int64_t *dd = s->nargs <= 64 ? dims : malloc(s->nargs * SJ_MAX_RANK * sizeof *dd);
   for (unsigned i = 0; i < s->nargs; i++) {

@@ -218,6 +218,8 @@ static sj_status verify_constant(sj_ctx *c, const sj_op *op) {
   const sj_attr *v = sj_op_attr(op, "value");
   const sj_type *t = &sj_res(op, 0)->type;
   char x[SJ_TYPE_STR_CAP];
+  if (t->is_tensor && sj_type_numel(t) < 0)
+    return err(c, op, "type %s has a dynamic dim; constants need a static shape", TYS(t, x));
   if (v->kind == SJ_ATTR_DENSE) {
     int64_t n = sj_type_numel(t);
     if (!t->is_tensor || n != v->u.dense.n)

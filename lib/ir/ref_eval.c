@@ -156,7 +156,7 @@ static sj_status matmul(ev *e, const sj_op *op, rv *out) {
   rv *a = slot(e, sj_opnd(op, 0)), *b = slot(e, sj_opnd(op, 1));
   int64_t m = a->dims[a->rank - 2], k = a->dims[a->rank - 1], n = b->dims[b->rank - 1];
   if (b->dims[b->rank - 2] != k) return err(e, op, "contracting dims differ at run time");
-  rv ba = *a, bb = *b, bo;
+  rv ba = *a, bb = *b, bo = {0};
   ba.rank -= 2, bb.rank -= 2;
   bo.rank = ba.rank > bb.rank ? ba.rank : bb.rank;
   for (int i = 0; i < bo.rank; i++) {

@@ -63,6 +63,9 @@ static sj_status check_operands(sj_ctx *c, const sj_op *op) {
   const sj_op *iso = isolating_parent(op);
   for (unsigned i = 0; i < op->nopnds; i++) {
     const sj_value *v = sj_opnd(op, i);
+    if (!v->def && (v->index >= v->owner->nargs || v->owner->args[v->index] != v))
+      return sj_emit_error(c, op->loc, "'%s' op operand %u is a block argument that was removed",
+                           sj_op_name(op), i);
     bool vis = sj_value_visible_in(v, op->block);
     bool before = !v->def || v->def->scratch < op->scratch;
     const sj_block *vb = v->def ? v->def->block : v->owner;
