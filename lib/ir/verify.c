@@ -148,7 +148,7 @@ sj_status sj_verify_module(sj_module *m) {
     sj_op *op = all.v[i];
     if (op->block != m->body && (op->code == SJ_OP_FUNC || op->code == SJ_OP_KERNEL))
       st = sj_emit_error(c, op->loc, "'%s' op must be at module level", sj_op_name(op));
-    else if (sj_verify_op(c, op) || check_operands(c, op) || check_fused_member(c, op))
+    else if (check_operands(c, op) || sj_verify_op(c, op) || check_fused_member(c, op))
       st = SJ_ERR_VERIFY;
     else if (op->code == SJ_OP_LAUNCH)
       st = check_launch(m, op);
