@@ -196,6 +196,7 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
   s->nargs = op->nopnds;
   s->args = calloc(op->nopnds + 1, sizeof *s->args);
   for (unsigned i = 0; i < op->nopnds; i++) s->args[i] = slot_of(sj_opnd(op, i));
+  f->nsteps++; /* owned by f from here on, even on failure */
   const sj_type *rt = op->nresults ? &sj_res(op, 0)->type : NULL;
   switch (op->code) {
   case SJ_OP_DIM: s->kind = ST_DIM; break;
@@ -218,7 +219,6 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
     for (size_t i = 0; i < nk; i++)
       if (!strcmp(sj_func_name(ks[i]), name)) {
         s->fn = fns[i];
-        f->nsteps++; /* owned by f from here on, even on failure */
         return analyze_kernel(f->ctx, ks[i], s);
       }
     return fail(f->ctx, op, "kernel @%s was not compiled", name);
@@ -229,7 +229,6 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
                 "(run lower-to-loops)",
                 sj_op_name(op));
   }
-  f->nsteps++;
   return SJ_OK;
 }
 
