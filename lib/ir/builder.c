@@ -37,7 +37,7 @@ sj_value *sj_build_dim(sj_builder *B, sj_value *buf, int axis) {
 sj_op *sj_build_loop(sj_builder *B, bool parallel, sj_value *lo, sj_value *hi, unsigned ninit,
                      sj_value *const *inits) {
   sj_value *ops[2 + 16];
-  sj_type rt[16];
+  sj_type rt[16] = {{0}};
   if (ninit > 16) ninit = 16;
   ops[0] = lo, ops[1] = hi;
   for (unsigned i = 0; i < ninit; i++) ops[2 + i] = inits[i], rt[i] = inits[i]->type;
