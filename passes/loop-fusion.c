@@ -1,38 +1,46 @@
 /* loop-fusion: merges two launches of kernels whose outermost loops have the
- * same iteration space when the second only reads, at outer index i, what the
- * first wrote at outer index i ("fusion at the outer loop", notes/fusion.md
- * §3). Inside the merged loop, adjacent inner loops with equal bounds merge
- * too, a load of a value stored earlier in the same body at the same indices
- * is replaced by the stored value, and an intermediate buffer that is then
- * never read is removed with its stores, parameter and alloc. Repeats to a
- * fixed point, so chains (max -> sub/exp -> sum -> log -> sub) become one
- * kernel. See docs/loop-fusion.md for the legality rules. */
+ * same iteration space when every buffer one of them writes and the other
+ * touches is accessed only at the outer induction variable ("fusion at the
+ * outer loop", notes/fusion.md §3): iteration i of the second kernel then
+ * depends only on iteration i of the first. Inside the merged loop, adjacent
+ * inner loops with equal bounds merge under the same rule, a load of a value
+ * stored earlier at the same indices is replaced by the stored value, and an
+ * intermediate buffer that is then never read is removed with its stores,
+ * parameter, launch argument and alloc. Repeats to a fixed point, so chains
+ * (max -> sub/exp -> sum -> log -> sub) become one kernel.
+ *
+ * Works on the output convention of lower-to-loops (see docs/loop-fusion.md
+ * for the legality rules and what is left for later). In funcs it only
+ * replaces launches and removes an eliminated temporary's alloc (rewriting
+ * func-level dims of it to the alloc's sizes). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "opinfo.h"
 #include "pass.h"
 
-#define MAX_PARAMS 64 /* the kernel ABI passes parameters in one array */
+/* Bounded so the pass needs no heap for argument lists; the kernel ABI passes
+ * parameters in one array and no lowered kernel comes close. */
+#define MAX_PARAMS 64
 
-/* ---- kernel shape: prologue ops, one loop, return ---- */
+/* ---- kernel shape: prologue (constants, dims), one loop nest, return ---- */
 
 typedef struct knest {
-  sj_op *kernel, *loop; /* top-level loop (for without carried values, or parallel_for) */
+  sj_op *kernel, *loop; /* top-level loop: parallel_for, or for without carried values */
 } knest;
+
+static bool is_loop(const sj_op *o) { return o->code == SJ_OP_FOR || o->code == SJ_OP_PARALLEL_FOR; }
 
 static bool single_nest(sj_op *k, knest *out) {
   sj_op *loop = NULL;
   for (sj_op *op = sj_func_body(k)->first; op; op = op->next) {
     if (op->code == SJ_OP_RETURN) break;
-    if (op->code == SJ_OP_FOR || op->code == SJ_OP_PARALLEL_FOR) {
-      if (loop || op->nresults) return false;
+    if (loop) return false; /* nothing but return after the loop */
+    if (is_loop(op)) {
+      if (op->nresults) return false;
       loop = op;
     } else if (op->code != SJ_OP_CONSTANT && op->code != SJ_OP_DIM) {
       return false;
-    } else if (loop) {
-      return false; /* prologue ops only before the loop */
     }
   }
   out->kernel = k;
@@ -40,297 +48,502 @@ static bool single_nest(sj_op *k, knest *out) {
   return loop != NULL;
 }
 
-/* ---- size equivalence in the func ---- */
+static sj_value *loop_iv(const sj_op *loop) { return loop->regions[0]->args[0]; }
+
+/* ---- extents: when two loop bounds are provably equal ----
+ * A bound is an i64 constant or `dim %param {axis}`; through the launch the
+ * param is a func value, and a dim of a func value is canonicalized: a static
+ * dim is its size; a dynamic dim of an alloc is the alloc's size operand,
+ * followed through `dim` back to its source (so `alloc %d0` with
+ * `%d0 = dim %x {axis = 0}` has the extent of `%x` axis 0). Two bounds are
+ * equal when their canonical keys are equal. */
 
 typedef struct dimkey {
-  const sj_value *v; /* NULL: static size c */
-  int axis;
+  const sj_value *v; /* NULL: the static size c */
+  int axis;          /* -1: v is itself the size (an i64 func value) */
   int64_t c;
 } dimkey;
 
-/* Canonical origin of dim `axis` of func value v: a static size, or the dim
- * of a func parameter it was allocated from. */
+/* Guards against a malformed alloc/dim cycle; real chains are 1-2 steps. */
+#define MAX_DIM_CHAIN 64
+
 static dimkey canon_dim(const sj_value *v, int axis) {
-  for (int guard = 0; guard < 64; guard++) {
+  for (int guard = 0; guard < MAX_DIM_CHAIN; guard++) {
+    if (axis < 0 || axis >= v->type.rank) break;
     if (v->type.dims[axis] != SJ_DYN) return (dimkey){NULL, 0, v->type.dims[axis]};
     const sj_op *d = v->def;
     if (!d || d->code != SJ_OP_ALLOC) break;
-    unsigned k = 0; /* alloc operand index of this dim */
+    unsigned k = 0; /* alloc operand of this dim: one per dynamic dim */
     for (int j = 0; j < axis; j++) k += v->type.dims[j] == SJ_DYN;
-    const sj_op *src = sj_opnd(d, k)->def;
-    if (!src || src->code != SJ_OP_DIM) return (dimkey){sj_opnd(d, k), -1, 0};
-    v = sj_opnd(src, 0);
-    axis = (int)sj_op_int(src, "axis", 0);
+    if (k >= d->nopnds) break;
+    const sj_value *sz = sj_opnd(d, k);
+    if (!sz->def || sz->def->code != SJ_OP_DIM) return (dimkey){sz, -1, 0};
+    v = sj_opnd(sz->def, 0);
+    axis = (int)sj_op_int(sz->def, "axis", 0);
   }
   return (dimkey){v, axis, 0};
 }
 
 static bool same_dimkey(dimkey a, dimkey b) { return a.v == b.v && a.axis == b.axis && a.c == b.c; }
 
-/* Value of a loop bound inside kernel k, in terms of the func (via launch). */
-static bool bound_key(const sj_op *launch, const sj_value *b, dimkey *out) {
-  const sj_op *d = b->def;
-  if (!d) return false;
-  if (d->code == SJ_OP_CONSTANT) {
-    const sj_attr *a = sj_op_attr(d, "value");
-    if (a->kind != SJ_ATTR_INT) return false;
-    *out = (dimkey){NULL, 0, a->u.i};
-    return true;
-  }
-  if (d->code != SJ_OP_DIM || sj_opnd(d, 0)->def) return false;
-  unsigned p = sj_opnd(d, 0)->index;
-  *out = canon_dim(sj_opnd(launch, p), (int)sj_op_int(d, "axis", 0));
+static bool int_const(const sj_value *v, int64_t *out) {
+  const sj_op *d = v->def;
+  const sj_attr *a = d && d->code == SJ_OP_CONSTANT ? sj_op_attr(d, "value") : NULL;
+  if (!a || a->kind != SJ_ATTR_INT) return false;
+  *out = a->u.i;
   return true;
 }
 
-static bool const_zero(const sj_value *v) {
-  const sj_op *d = v->def;
-  const sj_attr *a = d && d->code == SJ_OP_CONSTANT ? sj_op_attr(d, "value") : NULL;
-  return a && a->kind == SJ_ATTR_INT && a->u.i == 0;
+/* Key of a bound value inside a kernel whose params are bound to `args`. */
+static bool bound_key(sj_value *const *args, const sj_value *b, dimkey *out) {
+  int64_t c;
+  if (int_const(b, &c)) {
+    *out = (dimkey){NULL, 0, c};
+    return true;
+  }
+  const sj_op *d = b->def;
+  if (!d || d->code != SJ_OP_DIM) return false;
+  const sj_value *p = sj_opnd(d, 0);
+  if (p->def || !p->owner->parent || p->owner->parent->code != SJ_OP_KERNEL) return false;
+  *out = canon_dim(args[p->index], (int)sj_op_int(d, "axis", 0));
+  return true;
+}
+
+static bool same_extent(sj_value *const *a1, const sj_value *b1, sj_value *const *a2, const sj_value *b2) {
+  if (b1 == b2) return true;
+  dimkey x, y;
+  return bound_key(a1, b1, &x) && bound_key(a2, b2, &y) && same_dimkey(x, y);
+}
+
+static bool same_space(sj_value *const *a1, const sj_op *l1, sj_value *const *a2, const sj_op *l2) {
+  return same_extent(a1, sj_opnd(l1, 0), a2, sj_opnd(l2, 0)) && same_extent(a1, sj_opnd(l1, 1), a2, sj_opnd(l2, 1));
 }
 
 /* ---- buffer accesses ---- */
 
-/* Parameter indices of kernel k that are stored to / loaded from. */
-static void accesses(sj_op *k, unsigned *written, unsigned *read) {
-  sj_op_vec ops = {0};
-  sj_collect_ops(sj_func_body(k), &ops);
-  for (size_t i = 0; i < ops.n; i++) {
-    const sj_op *o = ops.v[i];
-    if (o->code == SJ_OP_STORE && !sj_opnd(o, 1)->def) written[sj_opnd(o, 1)->index] = 1;
-    if (o->code == SJ_OP_LOAD && !sj_opnd(o, 0)->def) read[sj_opnd(o, 0)->index] = 1;
-  }
-  sj_op_vec_free(&ops);
+/* The kernel parameter a load/store addresses, or NULL if it is not one. */
+static sj_value *access_buf(const sj_op *o) {
+  sj_value *b = o->code == SJ_OP_LOAD ? sj_opnd(o, 0) : o->code == SJ_OP_STORE ? sj_opnd(o, 1) : NULL;
+  return b && !b->def ? b : NULL;
+}
+static unsigned first_index(const sj_op *o) { return o->code == SJ_OP_LOAD ? 1 : 2; }
+
+/* Positions of o's index list that are exactly `iv`, as a bit mask. */
+static unsigned iv_positions(const sj_op *o, const sj_value *iv) {
+  unsigned m = 0;
+  for (unsigned i = first_index(o); i < o->nopnds && i - first_index(o) < 32; i++)
+    if (sj_opnd(o, i) == iv) m |= 1u << (i - first_index(o));
+  return m;
 }
 
-/* Every access of param p in k has the outer induction variable as its first
- * index (so iteration i touches only row i). */
-static bool row_local(const knest *n, unsigned p) {
-  sj_value *iv = n->loop->regions[0]->args[0];
-  sj_op_vec ops = {0};
-  sj_collect_ops(sj_func_body(n->kernel), &ops);
+typedef struct side {
+  sj_op_vec acc;          /* loads and stores nested in the loop */
+  sj_value *const *args;  /* func value bound to each kernel param */
+  const sj_value *iv;
+} side;
+
+static bool collect_side(sj_op *loop, sj_value *const *args, side *s) {
+  s->acc = (sj_op_vec){0};
+  s->args = args;
+  s->iv = loop_iv(loop);
+  sj_op_vec all = {0};
+  sj_collect_ops(loop->regions[0], &all);
   bool ok = true;
-  for (size_t i = 0; i < ops.n && ok; i++) {
-    const sj_op *o = ops.v[i];
-    unsigned buf = o->code == SJ_OP_LOAD ? 0 : o->code == SJ_OP_STORE ? 1 : 9;
-    if (buf == 9 || sj_opnd(o, buf)->def || sj_opnd(o, buf)->index != p) continue;
-    ok = o->nopnds > buf + 1 && sj_opnd(o, buf + 1) == iv && sj_op_is_ancestor(n->loop, o);
+  for (size_t i = 0; i < all.n; i++) {
+    sj_op *o = all.v[i];
+    if (o->code != SJ_OP_LOAD && o->code != SJ_OP_STORE) continue;
+    if (access_buf(o)) sj_op_vec_push(&s->acc, o);
+    else ok = false; /* not a param: cannot reason about it */
   }
-  sj_op_vec_free(&ops);
+  sj_op_vec_free(&all);
   return ok;
 }
 
-/* ---- legality ---- */
+static const sj_value *func_buf(const side *s, const sj_op *o) { return s->args[access_buf(o)->index]; }
 
+/* Does side s load (want_store false) or store (true) func value v? */
+static bool side_touches(const side *s, const sj_value *v, bool want_store) {
+  for (size_t i = 0; i < s->acc.n; i++)
+    if (func_buf(s, s->acc.v[i]) == v && (!want_store || s->acc.v[i]->code == SJ_OP_STORE)) return true;
+  return false;
+}
+
+/* Positions where every access of v in s uses s's induction variable. */
+static unsigned common_positions(const side *s, const sj_value *v, unsigned mask) {
+  for (size_t i = 0; i < s->acc.n; i++)
+    if (func_buf(s, s->acc.v[i]) == v) mask &= iv_positions(s->acc.v[i], s->iv);
+  return mask;
+}
+
+/* The dependence rule, for two loops A then B run in one loop: every buffer
+ * written by one and touched by the other is accessed, in both, only with the
+ * loop's own induction variable at one common index position p. Iteration j
+ * of either then touches only slice p = j of that buffer, so the only
+ * dependences are within iteration j, and running A's body then B's body
+ * per iteration preserves them. Returns a refusal reason or NULL. */
+static const char *slice_local(const side *a, const side *b) {
+  for (int pass = 0; pass < 2; pass++) {
+    const side *s = pass ? b : a, *t = pass ? a : b;
+    for (size_t i = 0; i < s->acc.n; i++) {
+      const sj_op *o = s->acc.v[i];
+      const sj_value *v = func_buf(s, o);
+      if (o->code != SJ_OP_STORE || !side_touches(t, v, false)) continue;
+      if (!common_positions(t, v, common_positions(s, v, ~0u))) return "a shared buffer is accessed at another index";
+    }
+  }
+  return NULL;
+}
+
+static void free_side(side *s) { sj_op_vec_free(&s->acc); }
+
+/* ---- legality of fusing two launches ---- */
+
+/* Buffers that share memory: reshape results alias their operand. */
+static const sj_value *alias_root(const sj_value *v) {
+  while (v->def && v->def->code == SJ_OP_RESHAPE) v = sj_opnd(v->def, 0);
+  return v;
+}
+
+/* Only ops that touch no buffer contents may sit between the launches; the
+ * fused launch goes where the second one was, after them. */
 static bool pure_between(const sj_op *a, const sj_op *b) {
   for (const sj_op *o = a->next; o && o != b; o = o->next)
     if (o->code != SJ_OP_DIM && o->code != SJ_OP_ALLOC && o->code != SJ_OP_CONSTANT) return false;
   return true;
 }
 
-static bool legal(sj_op *l1, sj_op *l2, const knest *n1, const knest *n2) {
-  if (n1->loop->code != n2->loop->code || !pure_between(l1, l2)) return false;
-  if (!const_zero(sj_opnd(n1->loop, 0)) || !const_zero(sj_opnd(n2->loop, 0))) return false;
-  dimkey h1, h2;
-  if (!bound_key(l1, sj_opnd(n1->loop, 1), &h1) || !bound_key(l2, sj_opnd(n2->loop, 1), &h2) || !same_dimkey(h1, h2))
-    return false;
-  unsigned w1[MAX_PARAMS] = {0}, r1[MAX_PARAMS] = {0}, w2[MAX_PARAMS] = {0}, r2[MAX_PARAMS] = {0};
-  if (l1->nopnds > MAX_PARAMS || l2->nopnds > MAX_PARAMS) return false;
-  accesses(n1->kernel, w1, r1);
-  accesses(n2->kernel, w2, r2);
-  for (unsigned j = 0; j < l2->nopnds; j++) {
-    const sj_value *v = sj_opnd(l2, j);
-    for (unsigned i = 0; i < l1->nopnds; i++) {
-      if (sj_opnd(l1, i) != v) continue;
-      if (w2[j] && (r1[i] || w1[i])) return false; /* K2 overwrites what K1 uses */
-      if (w1[i] && r2[j] && !(row_local(n1, i) && row_local(n2, j))) return false;
+/* Some argument of l2 is an argument of l1 (producer->consumer, or a shared
+ * input for horizontal fusion); unrelated launches are left alone. */
+static bool related(const sj_op *l1, const sj_op *l2) {
+  for (unsigned j = 0; j < l2->nopnds; j++)
+    for (unsigned i = 0; i < l1->nopnds; i++)
+      if (alias_root(sj_opnd(l1, i)) == alias_root(sj_opnd(l2, j))) return true;
+  return false;
+}
+
+/* Two distinct func values of the union share memory and one is written. */
+static bool aliased_write(sj_value *const *u, unsigned n, const side *s1, const side *s2) {
+  for (unsigned i = 0; i < n; i++) {
+    bool wi = side_touches(s1, u[i], true) || side_touches(s2, u[i], true);
+    for (unsigned j = i + 1; j < n; j++)
+      if (alias_root(u[i]) == alias_root(u[j]) && (wi || side_touches(s1, u[j], true) || side_touches(s2, u[j], true)))
+        return true;
+  }
+  return false;
+}
+
+static void operands_of(const sj_op *o, sj_value **out) {
+  for (unsigned i = 0; i < o->nopnds; i++) out[i] = sj_opnd(o, i);
+}
+
+/* Appends v to the set u (n entries) unless present; returns its slot. */
+static unsigned union_slot(sj_value **u, unsigned *n, sj_value *v) {
+  for (unsigned i = 0; i < *n; i++)
+    if (u[i] == v) return i;
+  u[*n] = v;
+  return (*n)++;
+}
+
+/* NULL when fusing launch l1 then l2 is legal, else why not. a1/a2 are
+ * their arguments; the reasons are for debugging and the docs. */
+static const char *why_not(sj_op *l1, sj_op *l2, const knest *n1, const knest *n2, sj_value **a1, sj_value **a2) {
+  if (l1->nopnds + l2->nopnds > MAX_PARAMS) return "too many parameters";
+  if (!pure_between(l1, l2)) return "an op between the launches";
+  if (!related(l1, l2)) return "no shared buffer";
+  if (n1->loop->code != n2->loop->code) return "parallel_for against for";
+  if (!same_space(a1, n1->loop, a2, n2->loop)) return "different outer bounds";
+  sj_value *u[2 * MAX_PARAMS];
+  unsigned nu = 0;
+  for (unsigned i = 0; i < l1->nopnds; i++) union_slot(u, &nu, a1[i]);
+  for (unsigned i = 0; i < l2->nopnds; i++) union_slot(u, &nu, a2[i]);
+  side s1, s2;
+  bool ok = collect_side(n1->loop, a1, &s1);
+  ok = collect_side(n2->loop, a2, &s2) && ok;
+  const char *why = !ok                                ? "access to a non-parameter"
+                    : aliased_write(u, nu, &s1, &s2) ? "aliased buffers"
+                                                      : slice_local(&s1, &s2);
+  free_side(&s1);
+  free_side(&s2);
+  return why;
+}
+
+/* ---- building the fused kernel ---- */
+
+/* An op already in block b computing the same as o (same code, operands,
+ * attributes, result type): prologue constants and dims are shared. */
+static sj_op *find_equiv(const sj_block *b, const sj_op *o) {
+  for (sj_op *p = b->first; p; p = p->next) {
+    if (p->code != o->code || p->nopnds != o->nopnds || p->nattrs != o->nattrs || p->nresults != 1) continue;
+    bool eq = sj_type_eq(&sj_res(p, 0)->type, &sj_res(o, 0)->type);
+    for (unsigned i = 0; eq && i < o->nopnds; i++) eq = sj_opnd(p, i) == sj_opnd(o, i);
+    for (unsigned i = 0; eq && i < o->nattrs; i++) eq = sj_attr_eq(&p->attrs[i], &o->attrs[i]);
+    if (eq) return p;
+  }
+  return NULL;
+}
+
+/* Clones the prologue of kernel `k` (everything before its loop) into kb,
+ * reusing equivalent ops already there. */
+static void clone_prologue(sj_ctx *c, sj_block *kb, const knest *n, sj_value_map *vm) {
+  for (const sj_op *o = sj_func_body(n->kernel)->first; o != n->loop; o = o->next) {
+    sj_op *cl = sj_op_clone(c, o, vm);
+    sj_op *eq = find_equiv(kb, cl);
+    if (eq) {
+      sj_value_map_set(vm, sj_res(o, 0), sj_res(eq, 0));
+      sj_op_drop_operands(cl);
+    } else {
+      sj_block_append(kb, cl);
     }
   }
-  return true;
 }
 
-/* ---- merging ---- */
-
-typedef struct merged {
-  sj_value *args[MAX_PARAMS];
-  unsigned nargs;
-} merged;
-
-static unsigned arg_slot(merged *mg, sj_value *v) {
-  for (unsigned i = 0; i < mg->nargs; i++)
-    if (mg->args[i] == v) return i;
-  mg->args[mg->nargs] = v;
-  return mg->nargs++;
-}
-
-static void clone_into(sj_ctx *c, sj_block *dst, const sj_block *src, sj_value_map *vm, bool skip_loop_and_term) {
-  for (const sj_op *o = src->first; o; o = o->next) {
-    if (sj_op_has(o, SJ_F_TERMINATOR)) break;
-    if (skip_loop_and_term && (o->code == SJ_OP_FOR || o->code == SJ_OP_PARALLEL_FOR)) continue;
+/* Appends clones of b's ops except its terminator to dst. */
+static void clone_body(sj_ctx *c, sj_block *dst, const sj_block *b, sj_value_map *vm) {
+  for (const sj_op *o = b->first; o && !sj_op_has(o, SJ_F_TERMINATOR); o = o->next)
     sj_block_append(dst, sj_op_clone(c, o, vm));
-  }
 }
 
-static sj_op *merge_kernels(sj_module *m, sj_op *l1, sj_op *l2, const knest *n1, const knest *n2, merged *mg) {
-  sj_ctx *c = m->ctx;
-  for (unsigned i = 0; i < l1->nopnds; i++) arg_slot(mg, sj_opnd(l1, i));
-  for (unsigned i = 0; i < l2->nopnds; i++) arg_slot(mg, sj_opnd(l2, i));
+/* New kernel: params = u (K1's args then K2's new ones), K1's prologue, K2's
+ * prologue (deduplicated), then K1's loop whose body is K1's body followed by
+ * K2's body with K2's induction variable replaced by K1's. */
+static sj_op *merge_kernels(sj_ctx *c, const sj_op *l1, const sj_op *l2, const knest *n1, const knest *n2,
+                            sj_value *const *u, unsigned nu) {
   sj_op *k = sj_op_new(c, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, n1->kernel->loc);
   sj_block *kb = sj_func_body(k);
-  sj_value *params[MAX_PARAMS];
-  for (unsigned i = 0; i < mg->nargs; i++) {
-    char name[16];
-    params[i] = sj_block_add_arg(c, kb, mg->args[i]->type);
-    snprintf(name, sizeof name, "arg%u", i);
-    params[i]->name = sj_intern(c, name);
-  }
+  for (unsigned i = 0; i < nu; i++) sj_block_add_arg(c, kb, u[i]->type);
   sj_value_map *vm1 = sj_value_map_new(c), *vm2 = sj_value_map_new(c);
-  for (unsigned i = 0; i < l1->nopnds; i++) sj_value_map_set(vm1, sj_func_body(n1->kernel)->args[i], params[arg_slot(mg, sj_opnd(l1, i))]);
-  for (unsigned i = 0; i < l2->nopnds; i++) sj_value_map_set(vm2, sj_func_body(n2->kernel)->args[i], params[arg_slot(mg, sj_opnd(l2, i))]);
-  clone_into(c, kb, sj_func_body(n1->kernel), vm1, true);
-  clone_into(c, kb, sj_func_body(n2->kernel), vm2, true);
-  /* the loop: K1's, with K2's body appended (K2's iv mapped to K1's) */
-  sj_op *loop = sj_op_clone(c, n1->loop, vm1);
+  for (unsigned p = 0; p < nu; p++) {
+    for (unsigned i = 0; i < l1->nopnds; i++)
+      if (sj_opnd(l1, i) == u[p]) sj_value_map_set(vm1, sj_func_body(n1->kernel)->args[i], kb->args[p]);
+    for (unsigned i = 0; i < l2->nopnds; i++)
+      if (sj_opnd(l2, i) == u[p]) sj_value_map_set(vm2, sj_func_body(n2->kernel)->args[i], kb->args[p]);
+  }
+  clone_prologue(c, kb, n1, vm1);
+  clone_prologue(c, kb, n2, vm2);
+  sj_op *loop = sj_op_new(c, n1->loop->code, 2, (sj_value *[]){sj_value_map_get(vm1, sj_opnd(n1->loop, 0)),
+                                                               sj_value_map_get(vm1, sj_opnd(n1->loop, 1))},
+                          0, NULL, 1, n1->loop->loc);
   sj_block *lb = loop->regions[0];
-  sj_op *y = lb->last;
-  sj_op_unlink(y);
-  sj_value_map_set(vm2, n2->loop->regions[0]->args[0], lb->args[0]);
-  clone_into(c, lb, n2->loop->regions[0], vm2, false);
-  sj_block_append(lb, y);
+  sj_value *iv = sj_block_add_arg(c, lb, loop_iv(n1->loop)->type);
+  iv->name = loop_iv(n1->loop)->name;
+  sj_value_map_set(vm1, loop_iv(n1->loop), iv);
+  sj_value_map_set(vm2, loop_iv(n2->loop), iv);
+  clone_body(c, lb, n1->loop->regions[0], vm1);
+  clone_body(c, lb, n2->loop->regions[0], vm2);
+  sj_block_append(lb, sj_op_new(c, SJ_OP_YIELD, 0, NULL, 0, NULL, 0, n1->loop->loc));
   sj_block_append(kb, loop);
   sj_block_append(kb, sj_op_new(c, SJ_OP_RETURN, 0, NULL, 0, NULL, 0, k->loc));
   return k;
 }
 
-/* ---- inner loops and store-to-load forwarding ---- */
+/* ---- inner loops ---- */
 
-static bool same_bound(const sj_value *a, const sj_value *b) {
-  if (a == b) return true;
-  const sj_op *x = a->def, *y = b->def;
-  if (!x || !y || x->code != y->code) return false;
-  if (x->code == SJ_OP_CONSTANT) return sj_attr_eq(sj_op_attr(x, "value"), sj_op_attr(y, "value"));
-  if (x->code == SJ_OP_DIM) return sj_opnd(x, 0) == sj_opnd(y, 0) && sj_op_int(x, "axis", 0) == sj_op_int(y, "axis", 0);
+static bool stores_to(sj_op *o, const sj_value *buf) {
+  if (o->code == SJ_OP_STORE) return sj_opnd(o, 1) == buf;
+  if (!o->nregions) return false;
+  sj_op_vec ops = {0};
+  sj_collect_ops(o->regions[0], &ops);
+  bool hit = false;
+  for (size_t i = 0; i < ops.n && !hit; i++) hit = ops.v[i]->code == SJ_OP_STORE && sj_opnd(ops.v[i], 1) == buf;
+  sj_op_vec_free(&ops);
+  return hit;
+}
+
+/* o (between loops a and b) may run before a's body instead of after it:
+ * pure, no region, and not a load of a buffer a writes. */
+static bool movable_over(const sj_op *o, sj_op *a) {
+  if (!sj_op_has(o, SJ_F_PURE) || o->nregions) return false;
+  return o->code != SJ_OP_LOAD || !stores_to(a, sj_opnd(o, 0));
+}
+
+/* The next loop after `a` that a could merge into, skipping movable ops. */
+static sj_op *next_loop(sj_op *a) {
+  sj_op *o = a->next;
+  while (o && !is_loop(o) && movable_over(o, a)) o = o->next;
+  return o && o->code == SJ_OP_FOR ? o : NULL;
+}
+
+/* a: plain `for` (no carried values); b: a later `for` in the same block with
+ * the same bounds, carried values allowed. Legal under the same slice rule
+ * as the outer loops (args: the fused kernel's params -> func values). */
+static bool inner_mergeable(sj_op *a, sj_op *b, sj_value *const *args) {
+  if (!same_space(args, a, args, b)) return false;
+  side sa, sb;
+  bool ok = collect_side(a, args, &sa);
+  ok = collect_side(b, args, &sb) && ok;
+  ok = ok && !slice_local(&sa, &sb);
+  free_side(&sa);
+  free_side(&sb);
+  return ok;
+}
+
+/* Moves a's body to the front of b's body (a's iteration j then runs right
+ * before b's iteration j), gives b a's bounds and iv name, and erases a. */
+static void merge_into(sj_op *a, sj_op *b) {
+  sj_block *ab = a->regions[0], *bb = b->regions[0];
+  sj_value_replace_all_uses(ab->args[0], bb->args[0]);
+  bb->args[0]->name = ab->args[0]->name;
+  sj_op *pos = bb->first;
+  while (ab->first && !sj_op_has(ab->first, SJ_F_TERMINATOR)) {
+    sj_op *o = ab->first;
+    sj_op_unlink(o);
+    sj_block_insert_before(pos, o);
+  }
+  sj_op_set_operand(b, 0, sj_opnd(a, 0));
+  sj_op_set_operand(b, 1, sj_opnd(a, 1));
+  sj_op_erase(a);
+}
+
+/* Merges adjacent mergeable loops in b, then in every loop body nested in it.
+ * Nesting depth is bounded by the tensor rank, so the recursion is shallow. */
+static void fuse_inner(sj_block *b, sj_value *const *args) {
+  for (sj_op *o = b->first; o; o = o->next) {
+    while (o->code == SJ_OP_FOR && !o->nresults) {
+      sj_op *nx = next_loop(o);
+      if (!nx || !inner_mergeable(o, nx, args)) break;
+      merge_into(o, nx);
+      o = nx;
+    }
+  }
+  for (sj_op *o = b->first; o; o = o->next)
+    if (is_loop(o)) fuse_inner(o->regions[0], args);
+}
+
+/* ---- store-to-load forwarding ---- */
+
+static bool same_index(const sj_value *a, const sj_value *b) {
+  int64_t x, y;
+  return a == b || (int_const(a, &x) && int_const(b, &y) && x == y);
+}
+
+static bool same_indices(const sj_op *ld, const sj_op *st) {
+  if (ld->nopnds - 1 != st->nopnds - 2) return false;
+  for (unsigned i = 1; i < ld->nopnds; i++)
+    if (!same_index(sj_opnd(ld, i), sj_opnd(st, i + 1))) return false;
+  return true;
+}
+
+/* The store that last wrote what `ld` reads, if it is certain: walking back
+ * through the block and out through enclosing loops, stopping at any other
+ * store to the buffer, any loop that stores to it, or an enclosing loop that
+ * stores to it (an earlier iteration's store could come later in the body). */
+static sj_op *reaching_store(sj_op *ld) {
+  const sj_value *buf = sj_opnd(ld, 0);
+  for (sj_op *at = ld;;) {
+    for (sj_op *p = at->prev; p; p = p->prev) {
+      if (p->code == SJ_OP_STORE && sj_opnd(p, 1) == buf) return same_indices(ld, p) ? p : NULL;
+      if (p->nregions && stores_to(p, buf)) return NULL;
+    }
+    sj_op *parent = at->block->parent;
+    if (!parent || !is_loop(parent) || stores_to(parent, buf)) return NULL;
+    at = parent;
+  }
+}
+
+static void forward_stores(sj_op *k) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(sj_func_body(k), &ops);
+  for (size_t i = 0; i < ops.n; i++) {
+    sj_op *o = ops.v[i];
+    if (o->code != SJ_OP_LOAD || !access_buf(o)) continue;
+    sj_op *st = reaching_store(o);
+    if (st) sj_value_replace_all_uses(sj_res(o, 0), sj_opnd(st, 0));
+  }
+  sj_op_vec_free(&ops);
+}
+
+/* Pure ops with unused results, and `for` loops whose results are unused and
+ * that store nothing (forwarding leaves both behind). */
+static void dce_kernel(sj_op *k) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    sj_op_vec ops = {0};
+    sj_collect_ops(sj_func_body(k), &ops);
+    for (size_t i = ops.n; i-- > 0;) {
+      sj_op *o = ops.v[i];
+      bool used = false;
+      for (unsigned r = 0; r < o->nresults && !used; r++) used = sj_value_has_uses(sj_res(o, r));
+      if (used || !o->nresults) continue;
+      bool dead = sj_op_has(o, SJ_F_PURE) && !o->nregions;
+      if (o->code == SJ_OP_FOR) {
+        sj_op_vec in = {0};
+        sj_collect_ops(o->regions[0], &in);
+        dead = true;
+        for (size_t j = 0; j < in.n && dead; j++) dead = in.v[j]->code != SJ_OP_STORE;
+        sj_op_vec_free(&in);
+      }
+      if (dead) {
+        sj_op_erase(o);
+        changed = true;
+      }
+    }
+    sj_op_vec_free(&ops);
+  }
+}
+
+/* ---- temporaries ---- */
+
+static bool param_loaded(const sj_value *p) {
+  for (const sj_use *u = p->uses; u; u = u->next)
+    if (u->user->code == SJ_OP_LOAD && u->index == 0) return true;
   return false;
 }
 
-/* Merges `b` into `a` (adjacent plain for loops with equal bounds). */
-static void merge_inner(sj_op *a, sj_op *b) {
-  sj_block *ab = a->regions[0], *bb = b->regions[0];
-  sj_value_replace_all_uses(bb->args[0], ab->args[0]);
-  sj_op *y = ab->last;
-  sj_op_unlink(y);
-  while (bb->first && bb->first != bb->last) {
-    sj_op *o = bb->first;
-    sj_op_unlink(o);
-    sj_block_append(ab, o);
-  }
-  sj_block_append(ab, y);
-  sj_op_erase(b);
-}
-
-static bool plain_for(const sj_op *o) { return o && o->code == SJ_OP_FOR && o->nresults == 0; }
-
-/* Non-loop ops between two loops may be hoisted above the second only if the
- * first loop does not need them: they are pure and defined from outside. */
-static void fuse_inner_loops(sj_block *b) {
-  for (sj_op *o = b->first; o; o = o->next) {
-    if (!plain_for(o)) continue;
-    sj_op *nx = o->next;
-    while (nx && (nx->code == SJ_OP_CONSTANT)) nx = nx->next;
-    while (plain_for(nx) && same_bound(sj_opnd(o, 0), sj_opnd(nx, 0)) && same_bound(sj_opnd(o, 1), sj_opnd(nx, 1))) {
-      /* constants between them move above the first loop */
-      for (sj_op *m = o->next; m != nx;) {
-        sj_op *mn = m->next;
-        sj_op_unlink(m);
-        sj_block_insert_before(o, m);
-        m = mn;
-      }
-      merge_inner(o, nx);
-      nx = o->next;
-      while (nx && nx->code == SJ_OP_CONSTANT) nx = nx->next;
-    }
-    fuse_inner_loops(o->regions[0]);
-  }
-}
-
-static bool same_indices(const sj_op *ld, unsigned lfirst, const sj_op *st, unsigned sfirst) {
-  if (ld->nopnds - lfirst != st->nopnds - sfirst) return false;
-  for (unsigned i = 0; i < ld->nopnds - lfirst; i++)
-    if (!same_bound(sj_opnd(ld, lfirst + i), sj_opnd(st, sfirst + i))) return false;
+/* v is a temporary of this func: alloc'd, used only by `launch` and by
+ * `dim`s (not returned, not read elsewhere). */
+static bool temp_only_here(const sj_value *v, const sj_op *launch) {
+  if (!v->def || v->def->code != SJ_OP_ALLOC) return false;
+  for (const sj_use *u = v->uses; u; u = u->next)
+    if (u->user != launch && u->user->code != SJ_OP_DIM) return false;
   return true;
 }
 
-static bool writes_buffer(sj_op *op, const sj_value *buf) {
-  sj_op_vec ops = {0};
-  sj_collect_ops(op->regions[0], &ops);
-  bool w = false;
-  for (size_t i = 0; i < ops.n && !w; i++) w = ops.v[i]->code == SJ_OP_STORE && sj_opnd(ops.v[i], 1) == buf;
-  sj_op_vec_free(&ops);
-  return w;
-}
-
-/* The store that last wrote buf before `ld`, searching back through its
- * block and then the enclosing blocks; NULL if a loop in between may write
- * buf or none is found. */
-static sj_op *reaching_store(sj_op *ld, const sj_value *buf) {
-  for (sj_op *at = ld; at && at->block; at = at->block->parent) {
-    for (sj_op *p = at->prev; p; p = p->prev) {
-      if (p->code == SJ_OP_STORE && sj_opnd(p, 1) == buf) return p;
-      if (p->nregions && writes_buffer(p, buf)) return NULL;
-    }
-    if (!at->block->parent || at->block->parent->code == SJ_OP_KERNEL) break;
-  }
-  return NULL;
-}
-
-/* load B[idx] after `store v, B[idx]` (same index values, nothing writing B
- * in between) becomes v: the stored value is visible there because the
- * store sits in the load's block or an enclosing one. */
-static void forward_stores(sj_block *b) {
-  sj_op_vec ops = {0};
-  sj_collect_ops(b, &ops);
-  for (size_t i = 0; i < ops.n; i++) {
-    sj_op *o = ops.v[i];
-    if (o->code != SJ_OP_LOAD) continue;
-    sj_op *st = reaching_store(o, sj_opnd(o, 0));
-    if (st && same_indices(o, 1, st, 2)) sj_value_replace_all_uses(sj_res(o, 0), sj_opnd(st, 0));
-  }
-  sj_op_vec_free(&ops);
-}
-
-static bool param_loaded(sj_op *k, unsigned p) {
-  unsigned w[MAX_PARAMS] = {0}, r[MAX_PARAMS] = {0};
-  accesses(k, w, r);
-  return r[p];
-}
-
-/* Points every `dim` of param p at another param with the same size (by the
- * launch's arguments); false if some dim has no such replacement. */
-static bool redirect_dims(sj_ctx *c, sj_op *k, const sj_op *launch, unsigned p) {
-  sj_block *b = sj_func_body(k);
-  for (sj_use *u = b->args[p]->uses, *nx; u; u = nx) {
+/* Replaces each func-level `dim` of alloc result v along a dynamic axis by
+ * the alloc's size operand (defined before the alloc), then erases the alloc
+ * if nothing uses it any more. */
+static void drop_alloc(sj_value *v) {
+  sj_op *al = v->def;
+  for (sj_use *u = v->uses, *nx; u; u = nx) {
     nx = u->next;
     sj_op *d = u->user;
-    if (d->code == SJ_OP_STORE && u->index == 1) continue;
-    if (d->code != SJ_OP_DIM) return false;
     int axis = (int)sj_op_int(d, "axis", 0);
-    dimkey want = canon_dim(sj_opnd(launch, p), axis);
-    sj_value *repl = NULL;
-    for (unsigned q = 0; q < b->nargs && !repl; q++) {
-      const sj_value *a = sj_opnd(launch, q);
-      for (int ax = 0; q != p && ax < a->type.rank && !repl; ax++)
-        if (same_dimkey(canon_dim(a, ax), want)) {
-          repl = b->args[q];
-          if (ax != axis) sj_op_set_int(c, d, "axis", ax);
-        }
+    if (d->code != SJ_OP_DIM || axis < 0 || axis >= v->type.rank || v->type.dims[axis] != SJ_DYN) continue;
+    unsigned k = 0;
+    for (int j = 0; j < axis; j++) k += v->type.dims[j] == SJ_DYN;
+    sj_value_replace_all_uses(sj_res(d, 0), sj_opnd(al, k));
+    sj_op_erase(d);
+  }
+  if (!sj_value_has_uses(v)) sj_op_erase(al);
+}
+
+/* Points every `dim` of param p at another param with the same extent (by
+ * the launch's arguments); false if some dim has no replacement. Dims are
+ * changed only when all of them can be. */
+static bool redirect_dims(sj_ctx *c, sj_op *k, const sj_op *launch, unsigned p) {
+  sj_block *b = sj_func_body(k);
+  for (int apply = 0; apply < 2; apply++) {
+    for (sj_use *u = b->args[p]->uses, *nx; u; u = nx) {
+      nx = u->next;
+      sj_op *d = u->user;
+      if (d->code == SJ_OP_STORE && u->index == 1) continue;
+      if (d->code != SJ_OP_DIM) return false;
+      dimkey want = canon_dim(sj_opnd(launch, p), (int)sj_op_int(d, "axis", 0));
+      unsigned q = 0;
+      int ax = -1;
+      for (; q < b->nargs && ax < 0; q++)
+        for (int x = 0; q != p && x < sj_opnd(launch, q)->type.rank && ax < 0; x++)
+          if (same_dimkey(canon_dim(sj_opnd(launch, q), x), want)) ax = x;
+      if (ax < 0) return false;
+      if (apply) {
+        sj_op_set_int(c, d, "axis", ax);
+        sj_op_set_operand(d, 0, b->args[q - 1]);
+      }
     }
-    if (!repl) return false;
-    sj_op_set_operand(d, 0, repl);
   }
   return true;
 }
 
-/* Drops param p: its stores, the block argument (shifting the others). */
+/* Drops param p of k: its stores and the block argument. */
 static void drop_param(sj_op *k, unsigned p) {
   sj_block *b = sj_func_body(k);
   sj_op_vec ops = {0};
@@ -345,35 +558,40 @@ static void drop_param(sj_op *k, unsigned p) {
   b->nargs--;
 }
 
-/* The buffer is a temporary of this func: alloc'd, used only by the launch
- * (and dims of it), not returned. */
-static bool temp_only_here(const sj_value *v, const sj_op *launch) {
-  if (!v->def || v->def->code != SJ_OP_ALLOC) return false;
-  for (const sj_use *u = v->uses; u; u = u->next)
-    if (u->user != launch && u->user->code != SJ_OP_DIM) return false;
-  return true;
+/* Removes every param of the fused kernel that nothing reads any more and
+ * whose buffer is a temporary, with its launch argument and alloc. */
+static void eliminate_temps(sj_ctx *c, sj_op *k, sj_op *launch) {
+  for (unsigned p = launch->nopnds; p-- > 0;) {
+    sj_value *v = sj_opnd(launch, p);
+    if (!temp_only_here(v, launch) || param_loaded(sj_func_body(k)->args[p]) || !redirect_dims(c, k, launch, p))
+      continue;
+    drop_param(k, p);
+    sj_value *rest[MAX_PARAMS];
+    unsigned n = 0;
+    for (unsigned i = 0; i < launch->nopnds; i++)
+      if (i != p) rest[n++] = sj_opnd(launch, i);
+    sj_op_set_operands(c, launch, n, rest);
+    drop_alloc(v);
+  }
 }
 
-/* Dead pure ops in a kernel body (after forwarding left unused loads). */
-static void dce_kernel(sj_op *k) {
-  for (bool changed = true; changed;) {
-    changed = false;
-    sj_op_vec ops = {0};
-    sj_collect_ops(sj_func_body(k), &ops);
-    for (size_t i = ops.n; i-- > 0;) {
-      sj_op *o = ops.v[i];
-      if (!sj_op_has(o, SJ_F_PURE) || !o->nresults || !o->block) continue;
-      bool used = false;
-      for (unsigned r = 0; r < o->nresults && !used; r++) used = sj_res(o, r)->uses != NULL;
-      if (!used) sj_op_erase(o), changed = true;
-    }
-    sj_op_vec_free(&ops);
+/* Params read as `in<k>`, written as `out<k>`, in order. */
+static void name_params(sj_ctx *c, sj_op *k) {
+  sj_block *b = sj_func_body(k);
+  unsigned nin = 0, nout = 0;
+  for (unsigned p = 0; p < b->nargs; p++) {
+    bool written = false;
+    for (const sj_use *u = b->args[p]->uses; u && !written; u = u->next)
+      written = u->user->code == SJ_OP_STORE && u->index == 1;
+    char name[32];
+    snprintf(name, sizeof name, "%s%u", written ? "out" : "in", written ? nout++ : nin++);
+    b->args[p]->name = sj_intern(c, name);
   }
 }
 
 /* ---- driver ---- */
 
-static bool launched_elsewhere(sj_module *m, const char *sym) {
+static bool launched_anywhere(sj_module *m, const char *sym) {
   for (sj_op *f = m->body->first; f; f = f->next) {
     if (f->code != SJ_OP_FUNC) continue;
     for (sj_op *o = sj_func_body(f)->first; o; o = o->next)
@@ -382,55 +600,51 @@ static bool launched_elsewhere(sj_module *m, const char *sym) {
   return false;
 }
 
-static void remove_kernel_if_unused(sj_module *m, sj_op *k) {
-  if (!launched_elsewhere(m, sj_func_name(k))) sj_op_erase(k);
-}
-
 static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *counter) {
+  sj_ctx *c = m->ctx;
   knest n1, n2;
   sj_op *k1 = sj_module_lookup(m, sj_op_sym(l1, "kernel")), *k2 = sj_module_lookup(m, sj_op_sym(l2, "kernel"));
-  if (!k1 || !k2 || k1 == k2 || !single_nest(k1, &n1) || !single_nest(k2, &n2) || !legal(l1, l2, &n1, &n2)) return false;
-  merged mg = {.nargs = 0};
-  if (l1->nopnds + l2->nopnds > MAX_PARAMS) return false;
-  sj_op *k = merge_kernels(m, l1, l2, &n1, &n2, &mg);
+  if (!k1 || !k2 || k1->code != SJ_OP_KERNEL || k2->code != SJ_OP_KERNEL) return false;
+  if (!single_nest(k1, &n1) || !single_nest(k2, &n2)) return false;
+  if (l1->nopnds > MAX_PARAMS || l2->nopnds > MAX_PARAMS) return false;
+  sj_value *a1[MAX_PARAMS], *a2[MAX_PARAMS], *u[2 * MAX_PARAMS];
+  operands_of(l1, a1);
+  operands_of(l2, a2);
+  if (why_not(l1, l2, &n1, &n2, a1, a2)) return false;
+  unsigned nu = 0;
+  for (unsigned i = 0; i < l1->nopnds; i++) union_slot(u, &nu, a1[i]);
+  for (unsigned i = 0; i < l2->nopnds; i++) union_slot(u, &nu, a2[i]);
+
+  sj_op *k = merge_kernels(c, l1, l2, &n1, &n2, u, nu);
   char name[256];
   do snprintf(name, sizeof name, "%s_f%u", sj_func_name(func), (*counter)++);
   while (sj_module_lookup(m, name));
-  sj_op_set_sym(m->ctx, k, "sym_name", name);
-  for (sj_op *o = sj_func_body(k)->first; o; o = o->next)
-    if (o->code == SJ_OP_FOR || o->code == SJ_OP_PARALLEL_FOR) fuse_inner_loops(o->regions[0]);
-  forward_stores(sj_func_body(k));
+  sj_op_set_sym(c, k, "sym_name", name);
+  fuse_inner(sj_func_body(k), u);
+  forward_stores(k);
   dce_kernel(k);
-  /* new launch replaces l2 */
-  sj_op *nl = sj_op_new(m->ctx, SJ_OP_LAUNCH, mg.nargs, mg.args, 0, NULL, 0, l2->loc);
-  sj_op_set_sym(m->ctx, nl, "kernel", name);
+
+  sj_op *nl = sj_op_new(c, SJ_OP_LAUNCH, nu, u, 0, NULL, 0, l2->loc);
+  sj_op_set_sym(c, nl, "kernel", name);
   sj_block_insert_before(l2, nl);
   sj_op_erase(l1);
   sj_op_erase(l2);
-  /* temporaries no longer read: drop stores, param, launch arg */
-  for (unsigned p = mg.nargs; p-- > 0;) {
-    sj_value *v = sj_opnd(nl, p);
-    if (!temp_only_here(v, nl) || param_loaded(k, p) || !redirect_dims(m->ctx, k, nl, p)) continue;
-    drop_param(k, p);
-    sj_value *rest[MAX_PARAMS];
-    unsigned n = 0;
-    for (unsigned i = 0; i < nl->nopnds; i++)
-      if (i != p) rest[n++] = sj_opnd(nl, i);
-    sj_op_set_operands(m->ctx, nl, n, rest);
-  }
+  eliminate_temps(c, k, nl);
   dce_kernel(k);
-  sj_block_append(m->body, k);
-  remove_kernel_if_unused(m, k1);
-  remove_kernel_if_unused(m, k2);
+  name_params(c, k);
+  sj_block_insert_before(k1, k);
+  if (!launched_anywhere(m, sj_func_name(k1))) sj_op_erase(k1);
+  if (k2 != k1 && !launched_anywhere(m, sj_func_name(k2))) sj_op_erase(k2);
   return true;
 }
 
-static bool fuse_func(sj_module *m, sj_op *func, unsigned *counter) {
+/* Tries each launch with the next one (only dim/alloc/constant between);
+ * true after one fusion, so the caller restarts on the changed func. */
+static bool fuse_once(sj_module *m, sj_op *func, unsigned *counter) {
   for (sj_op *a = sj_func_body(func)->first; a; a = a->next) {
     if (a->code != SJ_OP_LAUNCH) continue;
     sj_op *b = a->next;
-    while (b && b->code != SJ_OP_LAUNCH && (b->code == SJ_OP_DIM || b->code == SJ_OP_ALLOC || b->code == SJ_OP_CONSTANT))
-      b = b->next;
+    while (b && (b->code == SJ_OP_DIM || b->code == SJ_OP_ALLOC || b->code == SJ_OP_CONSTANT)) b = b->next;
     if (b && b->code == SJ_OP_LAUNCH && try_fuse(m, func, a, b, counter)) return true;
   }
   return false;
@@ -442,7 +656,7 @@ sj_status sj_pass_loop_fusion(sj_module *m) {
     if (f->code == SJ_OP_FUNC) sj_op_vec_push(&funcs, f);
   for (size_t i = 0; i < funcs.n; i++) {
     unsigned counter = 0;
-    while (fuse_func(m, funcs.v[i], &counter)) {
+    while (fuse_once(m, funcs.v[i], &counter)) {
     }
   }
   sj_op_vec_free(&funcs);
