@@ -23,6 +23,8 @@ struct sj_ctx {
   size_t ndiags, capdiags;
   int nerrors;
   bool fast_math;
+  void *graph;
+  void (*graph_free)(void *);
 };
 
 sj_ctx *sj_ctx_new(void) {
@@ -39,6 +41,7 @@ sj_ctx *sj_ctx_new(void) {
 
 void sj_ctx_free(sj_ctx *c) {
   if (!c) return;
+  if (c->graph_free) c->graph_free(c->graph);
   for (chunk *k = c->chunks, *n; k; k = n) {
     n = k->next;
     free(k);
@@ -108,6 +111,11 @@ const char *sj_intern_n(sj_ctx *c, const char *s, size_t n) {
 const char *sj_intern(sj_ctx *c, const char *s) { return sj_intern_n(c, s, strlen(s)); }
 
 bool sj_ctx_fast_math(const sj_ctx *c) { return c->fast_math; }
+void *sj_ctx_graph(const sj_ctx *c) { return c->graph; }
+void sj_ctx_set_graph(sj_ctx *c, void *g, void (*free_fn)(void *)) {
+  c->graph = g;
+  c->graph_free = free_fn;
+}
 void sj_ctx_set_fast_math(sj_ctx *c, bool on) { c->fast_math = on; }
 
 static void diag_append(sj_ctx *c, const char *s, size_t n) {
@@ -127,8 +135,10 @@ static void diag_append(sj_ctx *c, const char *s, size_t n) {
 sj_status sj_emit_verror(sj_ctx *c, sj_loc loc, const char *fmt, va_list ap) {
   char buf[1024];
   int k;
-  if (loc.file)
+  if (loc.file && loc.col > 0)
     k = snprintf(buf, sizeof buf, "%s:%d:%d: error: ", loc.file, loc.line, loc.col);
+  else if (loc.file) /* graph-API call sites know file and line only */
+    k = snprintf(buf, sizeof buf, "%s:%d: error: ", loc.file, loc.line);
   else
     k = snprintf(buf, sizeof buf, "<generated>: error: ");
   if (k < 0) k = 0;

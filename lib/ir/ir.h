@@ -53,6 +53,10 @@ void *sj_arena_alloc(sj_ctx *c, size_t n);
 const char *sj_intern(sj_ctx *c, const char *s);
 const char *sj_intern_n(sj_ctx *c, const char *s, size_t n);
 bool sj_ctx_fast_math(const sj_ctx *c);
+/* State of the graph front end (lib/graph), owned by the context: `free_fn`
+ * runs in sj_ctx_free. NULL until the first graph call. */
+void *sj_ctx_graph(const sj_ctx *c);
+void sj_ctx_set_graph(sj_ctx *c, void *g, void (*free_fn)(void *));
 void sj_ctx_set_fast_math(sj_ctx *c, bool on);
 
 /* ---- types ---------------------------------------------------------------- */

@@ -1,0 +1,174 @@
+/* symjit public API: the Theano programming model in C. Symbolic inputs,
+ * shared variables (persistent state), one function per op with numpy
+ * broadcasting, symbolic gradients, and compiled functions with updates.
+ *
+ * Errors: building a graph never fails loudly. The first shape or dtype
+ * mistake is recorded in the context with the op, the operand shapes, the
+ * variables' names and the call site (file:line, captured by the macros
+ * below); every later call returns the same poison variable, and
+ * sj_compile fails with that message. */
+#ifndef SYMJIT_GRAPH_H
+#define SYMJIT_GRAPH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "symjit/symjit.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A symbolic variable; owned by its context (never freed by the user). */
+typedef struct sj_var sj_var;
+
+#define SJ_AT __FILE__, __LINE__
+
+/* ---- leaves ---- */
+
+/* dims: `rank` entries, -1 for a dynamic dim. */
+sj_var *sj_input_at(sj_ctx *c, const char *name, sj_dtype dt, int rank, const int64_t *dims,
+                    const char *file, int line);
+#define sj_input(c, name, dt, rank, dims) sj_input_at(c, name, dt, rank, dims, SJ_AT)
+/* A shared variable holding a copy of `value` (persistent state owned by the
+ * context, read and written by compiled functions through updates). */
+sj_var *sj_shared_at(sj_ctx *c, const char *name, const sj_tensor *value, const char *file, int line);
+#define sj_shared(c, name, value) sj_shared_at(c, name, value, SJ_AT)
+/* A rank-0 constant. */
+sj_var *sj_scalar_at(sj_ctx *c, double v, sj_dtype dt, const char *file, int line);
+#define sj_scalar(c, v, dt) sj_scalar_at(c, v, dt, SJ_AT)
+
+/* Current value of a shared variable: borrowed, valid until the next
+ * sj_shared_set or call of a function updating it. */
+const sj_tensor *sj_shared_value(const sj_var *v);
+/* Copies `t` into the shared variable (dtype and shape must match). */
+sj_status sj_shared_set(sj_var *v, const sj_tensor *t);
+
+const char *sj_var_name(const sj_var *v); /* "" for unnamed intermediates */
+sj_dtype sj_var_dtype(const sj_var *v);
+int sj_var_rank(const sj_var *v);
+int64_t sj_var_dim(const sj_var *v, int axis); /* -1 if dynamic */
+sj_var *sj_name(sj_var *v, const char *name);  /* names v (for errors and IR); returns v */
+
+/* ---- ops (each also has a *_at form taking file and line) ---- */
+
+#define SJ_UNARY_OPS(X) X(neg) X(abs) X(sign) X(exp) X(log) X(log1p) X(expm1) X(sqrt) X(rsqrt) X(tanh) X(sigmoid) X(softplus) X(relu)
+#define SJ_BINARY_OPS(X) X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum) X(eq) X(ne) X(lt) X(le) X(gt) X(ge)
+
+#define SJ_DECL_UNARY(name) sj_var *sj_##name##_at(sj_var *x, const char *file, int line);
+#define SJ_DECL_BINARY(name) sj_var *sj_##name##_at(sj_var *a, sj_var *b, const char *file, int line);
+SJ_UNARY_OPS(SJ_DECL_UNARY)
+SJ_BINARY_OPS(SJ_DECL_BINARY)
+#undef SJ_DECL_UNARY
+#undef SJ_DECL_BINARY
+
+#define sj_neg(x) sj_neg_at(x, SJ_AT)
+#define sj_abs(x) sj_abs_at(x, SJ_AT)
+#define sj_sign(x) sj_sign_at(x, SJ_AT)
+#define sj_exp(x) sj_exp_at(x, SJ_AT)
+#define sj_log(x) sj_log_at(x, SJ_AT)
+#define sj_log1p(x) sj_log1p_at(x, SJ_AT)
+#define sj_expm1(x) sj_expm1_at(x, SJ_AT)
+#define sj_sqrt(x) sj_sqrt_at(x, SJ_AT)
+#define sj_rsqrt(x) sj_rsqrt_at(x, SJ_AT)
+#define sj_tanh(x) sj_tanh_at(x, SJ_AT)
+#define sj_sigmoid(x) sj_sigmoid_at(x, SJ_AT)
+#define sj_softplus(x) sj_softplus_at(x, SJ_AT)
+#define sj_relu(x) sj_relu_at(x, SJ_AT)
+#define sj_add(a, b) sj_add_at(a, b, SJ_AT)
+#define sj_sub(a, b) sj_sub_at(a, b, SJ_AT)
+#define sj_mul(a, b) sj_mul_at(a, b, SJ_AT)
+#define sj_div(a, b) sj_div_at(a, b, SJ_AT)
+#define sj_pow(a, b) sj_pow_at(a, b, SJ_AT)
+#define sj_maximum(a, b) sj_maximum_at(a, b, SJ_AT)
+#define sj_minimum(a, b) sj_minimum_at(a, b, SJ_AT)
+#define sj_eq(a, b) sj_eq_at(a, b, SJ_AT)
+#define sj_ne(a, b) sj_ne_at(a, b, SJ_AT)
+#define sj_lt(a, b) sj_lt_at(a, b, SJ_AT)
+#define sj_le(a, b) sj_le_at(a, b, SJ_AT)
+#define sj_gt(a, b) sj_gt_at(a, b, SJ_AT)
+#define sj_ge(a, b) sj_ge_at(a, b, SJ_AT)
+
+sj_var *sj_where_at(sj_var *cond, sj_var *a, sj_var *b, const char *file, int line);
+#define sj_where(c, a, b) sj_where_at(c, a, b, SJ_AT)
+sj_var *sj_cast_at(sj_var *x, sj_dtype dt, const char *file, int line);
+#define sj_cast(x, dt) sj_cast_at(x, dt, SJ_AT)
+
+/* Reductions over `naxes` axes (0: all), numpy keepdims. */
+sj_var *sj_sum_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+sj_var *sj_mean_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+sj_var *sj_max_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+sj_var *sj_min_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+sj_var *sj_prod_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+#define sj_sum(x, n, axes, keep) sj_sum_at(x, n, axes, keep, SJ_AT)
+#define sj_mean(x, n, axes, keep) sj_mean_at(x, n, axes, keep, SJ_AT)
+#define sj_max(x, n, axes, keep) sj_max_at(x, n, axes, keep, SJ_AT)
+#define sj_min(x, n, axes, keep) sj_min_at(x, n, axes, keep, SJ_AT)
+#define sj_prod(x, n, axes, keep) sj_prod_at(x, n, axes, keep, SJ_AT)
+
+/* Shapes: dims may hold one -1 (inferred). */
+sj_var *sj_reshape_at(sj_var *x, int rank, const int64_t *dims, const char *file, int line);
+sj_var *sj_transpose_at(sj_var *x, const int *perm, const char *file, int line);
+sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line);
+#define sj_reshape(x, rank, dims) sj_reshape_at(x, rank, dims, SJ_AT)
+#define sj_transpose(x, perm) sj_transpose_at(x, perm, SJ_AT)
+#define sj_matmul(a, b) sj_matmul_at(a, b, SJ_AT)
+
+/* ---- classifier ops, built from the primitives above ---- */
+
+sj_var *sj_softmax_at(sj_var *x, int axis, const char *file, int line);
+sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line);
+/* Index of the maximum along `axis` (first one on ties), as i32. */
+sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line);
+/* labels (integers, any shape) -> one-hot of dtype dt with a new last axis n. */
+sj_var *sj_one_hot_at(sj_var *labels, int64_t n, sj_dtype dt, const char *file, int line);
+/* Mean over the batch of -log_softmax(logits)[label]; logits [B, C], labels [B]. */
+sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line);
+#define sj_softmax(x, axis) sj_softmax_at(x, axis, SJ_AT)
+#define sj_log_softmax(x, axis) sj_log_softmax_at(x, axis, SJ_AT)
+#define sj_argmax(x, axis) sj_argmax_at(x, axis, SJ_AT)
+#define sj_one_hot(l, n, dt) sj_one_hot_at(l, n, dt, SJ_AT)
+#define sj_crossentropy(logits, labels) sj_crossentropy_at(logits, labels, SJ_AT)
+
+/* ---- gradients ---- */
+
+typedef struct sj_grad_options {
+  sj_var *const *known; /* known_grads: variables ... */
+  sj_var *const *known_grads; /* ... and their given output gradients */
+  size_t nknown;
+  sj_var *const *consider_constant; /* gradients do not flow through these */
+  size_t nconstant;
+  int disconnected_zero; /* 1: a wrt not connected to cost gets zeros instead of an error */
+} sj_grad_options;
+
+/* Symbolic reverse mode: out[i] = d cost / d wrt[i] as new graph nodes
+ * (optimized and fused like any other). cost must be a scalar (rank 0)
+ * unless options give known_grads. */
+sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
+                     const char *file, int line);
+#define sj_grad(cost, wrt, n, out) sj_grad_at(cost, wrt, n, NULL, out, SJ_AT)
+
+/* ---- compiled functions ---- */
+
+typedef struct sj_update {
+  sj_var *shared; /* a shared variable */
+  sj_var *value;  /* its new value, from values read at the start of the call */
+} sj_update;
+
+typedef struct sj_given {
+  sj_var *var;  /* replaced ... */
+  sj_var *expr; /* ... by this expression at compile time */
+} sj_given;
+
+/* Compiles outputs = f(inputs) plus updates (applied after the outputs are
+ * computed, all from the values at the start of the call). A function with
+ * no outputs but updates is valid. Calls take tensors for `inputs` in order;
+ * shared variables are passed implicitly. */
+sj_status sj_compile(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
+                     const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
+                     const sj_compile_options *o, sj_function **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,290 @@
+/* sj_grad: symbolic reverse mode. Walks the graph backwards from the cost,
+ * applying each op's vector-Jacobian rule (a table indexed by opcode), and
+ * builds the gradient as new graph nodes, so it is optimized and fused like
+ * any other graph. Broadcasting is undone by summing over broadcast axes. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_internal.h"
+
+typedef struct gctx {
+  sj_ctx *c;
+  const char *file;
+  int line;
+} gctx;
+
+/* grads[i] receives d(cost)/d(operand i) given g = d(cost)/d(result), or
+ * NULL when operand i gets no gradient. */
+typedef void (*vjp_fn)(gctx *G, sj_op *op, sj_var *g, sj_var **grads);
+
+#define F G->file, G->line
+
+static sj_var *V(gctx *G, sj_value *v) { return sj_graph_var(G->c, v); }
+static sj_var *opnd(gctx *G, sj_op *op, unsigned i) { return V(G, sj_opnd(op, i)); }
+static sj_var *res(gctx *G, sj_op *op) { return V(G, sj_res(op, 0)); }
+static sj_var *k(gctx *G, double v, sj_var *like) {
+  return sj_graph_const(G->c, v, sj_tensor_type(like->v->type.dt, 0, NULL), F);
+}
+
+/* Sums g over the axes that broadcasting added or expanded, so the result
+ * has x's shape. */
+static sj_var *unbroadcast(gctx *G, sj_var *g, const sj_type *x) {
+  const sj_type *t = &g->v->type;
+  if (g->kind == VAR_POISON) return g;
+  int lead = t->rank - x->rank;
+  if (lead > 0) {
+    int axes[SJ_MAX_RANK];
+    for (int i = 0; i < lead; i++) axes[i] = i;
+    g = sj_sum_at(g, lead, axes, 0, F);
+  }
+  int axes[SJ_MAX_RANK], n = 0;
+  for (int i = 0; i < x->rank; i++)
+    if (x->dims[i] == 1 && g->v->type.dims[i] != 1) axes[n++] = i;
+  if (n) g = sj_sum_at(g, n, axes, 1, F);
+  return g;
+}
+
+static sj_var *ub(gctx *G, sj_var *g, sj_op *op, unsigned i) { return unbroadcast(G, g, &sj_opnd(op, i)->type); }
+
+static void v_add(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = ub(G, g, op, 0), r[1] = ub(G, g, op, 1); }
+static void v_sub(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = ub(G, g, op, 0), r[1] = ub(G, sj_neg_at(g, F), op, 1);
+}
+static void v_mul(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = ub(G, sj_mul_at(g, opnd(G, op, 1), F), op, 0);
+  r[1] = ub(G, sj_mul_at(g, opnd(G, op, 0), F), op, 1);
+}
+static void v_div(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *y = opnd(G, op, 1), *gy = sj_div_at(g, y, F);
+  r[0] = ub(G, gy, op, 0);
+  r[1] = ub(G, sj_neg_at(sj_mul_at(gy, res(G, op), F), F), op, 1);
+}
+static void v_pow(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *x = opnd(G, op, 0), *y = opnd(G, op, 1), *z = res(G, op);
+  sj_var *dx = sj_mul_at(y, sj_pow_at(x, sj_sub_at(y, k(G, 1, y), F), F), F);
+  r[0] = ub(G, sj_mul_at(g, dx, F), op, 0);
+  r[1] = ub(G, sj_mul_at(g, sj_mul_at(z, sj_log_at(x, F), F), F), op, 1);
+}
+static void v_minmax(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *x = opnd(G, op, 0), *y = opnd(G, op, 1), *zero = k(G, 0, g);
+  sj_var *xwins = op->code == SJ_OP_MAXIMUM ? sj_ge_at(x, y, F) : sj_le_at(x, y, F);
+  r[0] = ub(G, sj_where_at(xwins, g, zero, F), op, 0);
+  r[1] = ub(G, sj_where_at(xwins, zero, g, F), op, 1);
+}
+static void v_select(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *cnd = opnd(G, op, 0), *zero = k(G, 0, g);
+  r[0] = NULL;
+  r[1] = ub(G, sj_where_at(cnd, g, zero, F), op, 1);
+  r[2] = ub(G, sj_where_at(cnd, zero, g, F), op, 2);
+}
+static void v_neg(gctx *G, sj_op *op, sj_var *g, sj_var **r) { (void)op, r[0] = sj_neg_at(g, F); }
+static void v_exp(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = sj_mul_at(g, res(G, op), F); }
+static void v_log(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = sj_div_at(g, opnd(G, op, 0), F); }
+static void v_log1p(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *x = opnd(G, op, 0);
+  r[0] = sj_div_at(g, sj_add_at(x, k(G, 1, x), F), F);
+}
+static void v_expm1(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *z = res(G, op);
+  r[0] = sj_mul_at(g, sj_add_at(z, k(G, 1, z), F), F);
+}
+static void v_sqrt(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *z = res(G, op);
+  r[0] = sj_div_at(sj_mul_at(g, k(G, 0.5, z), F), z, F);
+}
+static void v_rsqrt(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *z = res(G, op), *x = opnd(G, op, 0);
+  r[0] = sj_mul_at(g, sj_div_at(sj_mul_at(z, k(G, -0.5, z), F), x, F), F);
+}
+static void v_tanh(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *z = res(G, op);
+  r[0] = sj_mul_at(g, sj_sub_at(k(G, 1, z), sj_mul_at(z, z, F), F), F);
+}
+static void v_sigmoid(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *z = res(G, op);
+  r[0] = sj_mul_at(g, sj_mul_at(z, sj_sub_at(k(G, 1, z), z, F), F), F);
+}
+static void v_softplus(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = sj_mul_at(g, sj_sigmoid_at(opnd(G, op, 0), F), F);
+}
+static void v_abs(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = sj_mul_at(g, sj_sign_at(opnd(G, op, 0), F), F); }
+static void v_cast(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_dtype from = sj_opnd(op, 0)->type.dt;
+  r[0] = sj_dtype_is_float(from) ? sj_cast_at(g, from, F) : NULL;
+}
+
+/* reductions: g (reduced shape) broadcast back over the reduced axes */
+static sj_var *expand_back(gctx *G, sj_op *op, sj_var *g) {
+  const sj_type *x = &sj_opnd(op, 0)->type;
+  if (!sj_op_bool(op, "keepdims", false)) {
+    const sj_attr *ax = sj_op_attr(op, "axes");
+    int64_t dims[SJ_MAX_RANK];
+    unsigned mask = 0;
+    for (int i = 0; ax && i < ax->u.ints.n; i++) mask |= 1u << (ax->u.ints.v[i] < 0 ? ax->u.ints.v[i] + x->rank : ax->u.ints.v[i]);
+    if (!ax || !ax->u.ints.n) mask = (1u << x->rank) - 1;
+    for (int i = 0; i < x->rank; i++) dims[i] = (mask & (1u << i)) ? 1 : x->dims[i];
+    g = sj_reshape_at(g, x->rank, dims, F);
+  }
+  return sj_graph_broadcast_like(g, opnd(G, op, 0), F);
+}
+
+static void v_sum(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = expand_back(G, op, g); }
+static void v_mean(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  /* count = numel(x) / numel(result), computed on the graph for dynamic dims */
+  sj_var *x = opnd(G, op, 0), *z = res(G, op);
+  sj_var *one = k(G, 1, x);
+  sj_var *nx = sj_sum_at(sj_graph_broadcast_like(one, x, F), 0, NULL, 0, F);
+  sj_var *nz = sj_sum_at(sj_graph_broadcast_like(one, z, F), 0, NULL, 0, F);
+  r[0] = expand_back(G, op, sj_div_at(g, sj_div_at(nx, nz, F), F));
+}
+static void v_maxmin(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *x = opnd(G, op, 0);
+  sj_var *zb = expand_back(G, op, res(G, op)), *gb = expand_back(G, op, g);
+  r[0] = sj_where_at(sj_eq_at(x, zb, F), gb, k(G, 0, g), F);
+}
+static void v_prod(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *x = opnd(G, op, 0);
+  r[0] = sj_div_at(expand_back(G, op, sj_mul_at(g, res(G, op), F)), x, F);
+}
+static void v_reshape(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  const sj_type *x = &sj_opnd(op, 0)->type;
+  r[0] = sj_reshape_at(g, x->rank, x->dims, F);
+}
+static void v_transpose(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  const sj_attr *p = sj_op_attr(op, "perm");
+  int inv[SJ_MAX_RANK];
+  for (int i = 0; i < p->u.ints.n; i++) inv[p->u.ints.v[i]] = i;
+  r[0] = sj_transpose_at(g, inv, F);
+}
+static void v_broadcast(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = ub(G, g, op, 0); }
+
+/* swap the last two axes */
+static sj_var *mT(gctx *G, sj_var *x) {
+  int r = x->v->type.rank, perm[SJ_MAX_RANK];
+  for (int i = 0; i < r; i++) perm[i] = i;
+  perm[r - 1] = r - 2, perm[r - 2] = r - 1;
+  return sj_transpose_at(x, perm, F);
+}
+static void v_matmul(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *a = opnd(G, op, 0), *b = opnd(G, op, 1);
+  r[0] = ub(G, sj_matmul_at(g, mT(G, b), F), op, 0);
+  r[1] = ub(G, sj_matmul_at(mT(G, a), g, F), op, 1);
+}
+
+static const vjp_fn rules[SJ_OP_COUNT] = {
+    [SJ_OP_ADD] = v_add,         [SJ_OP_SUB] = v_sub,         [SJ_OP_MUL] = v_mul,
+    [SJ_OP_DIV] = v_div,         [SJ_OP_POW] = v_pow,         [SJ_OP_MAXIMUM] = v_minmax,
+    [SJ_OP_MINIMUM] = v_minmax,  [SJ_OP_SELECT] = v_select,   [SJ_OP_NEG] = v_neg,
+    [SJ_OP_EXP] = v_exp,         [SJ_OP_LOG] = v_log,         [SJ_OP_LOG1P] = v_log1p,
+    [SJ_OP_EXPM1] = v_expm1,     [SJ_OP_SQRT] = v_sqrt,       [SJ_OP_RSQRT] = v_rsqrt,
+    [SJ_OP_TANH] = v_tanh,       [SJ_OP_SIGMOID] = v_sigmoid, [SJ_OP_SOFTPLUS] = v_softplus,
+    [SJ_OP_ABS] = v_abs,         [SJ_OP_CAST] = v_cast,       [SJ_OP_SUM] = v_sum,
+    [SJ_OP_MEAN] = v_mean,       [SJ_OP_MAX] = v_maxmin,      [SJ_OP_MIN] = v_maxmin,
+    [SJ_OP_PROD] = v_prod,       [SJ_OP_RESHAPE] = v_reshape, [SJ_OP_TRANSPOSE] = v_transpose,
+    [SJ_OP_BROADCAST_TO] = v_broadcast, [SJ_OP_MATMUL] = v_matmul,
+};
+
+/* ---- the reverse sweep ---- */
+
+/* Adjoints keyed by value: a linear table (graphs of a few thousand values). */
+typedef struct adj {
+  sj_value **keys;
+  sj_var **vals;
+  size_t n, cap;
+} adj;
+
+static sj_var **adj_slot(adj *a, sj_value *v, bool create) {
+  for (size_t i = 0; i < a->n; i++)
+    if (a->keys[i] == v) return &a->vals[i];
+  if (!create) return NULL;
+  if (a->n == a->cap) {
+    a->cap = a->cap ? 2 * a->cap : 64;
+    a->keys = realloc(a->keys, a->cap * sizeof *a->keys);
+    a->vals = realloc(a->vals, a->cap * sizeof *a->vals);
+  }
+  a->keys[a->n] = v;
+  a->vals[a->n] = NULL;
+  return &a->vals[a->n++];
+}
+
+static void accumulate(gctx *G, adj *a, sj_value *v, sj_var *g) {
+  sj_var **s = adj_slot(a, v, true);
+  *s = *s ? sj_add_at(*s, g, F) : g;
+}
+
+static bool in_list(sj_var *const *l, size_t n, const sj_value *v) {
+  for (size_t i = 0; i < n; i++)
+    if (l[i] && l[i]->v == v) return true;
+  return false;
+}
+
+/* Ops whose results depend on some wrt (forward pass; scratch = 1). */
+static void mark_dependent(sj_block *b, sj_var *const *wrt, size_t n, const sj_grad_options *o) {
+  for (sj_op *op = b->first; op; op = op->next) {
+    op->scratch = 0;
+    if (o && in_list(o->consider_constant, o->nconstant, sj_res(op, 0))) continue;
+    for (unsigned i = 0; i < op->nopnds && !op->scratch; i++) {
+      sj_value *v = sj_opnd(op, i);
+      if (o && in_list(o->consider_constant, o->nconstant, v)) continue;
+      op->scratch = in_list(wrt, n, v) || (v->def && v->def->scratch);
+    }
+  }
+}
+
+sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
+                     const char *file, int line) {
+  if (!cost || (n && (!wrt || !out))) return SJ_ERR_INVALID;
+  sj_ctx *c = cost->c;
+  sj_graph *gr = sj_graph_of(c);
+  for (size_t i = 0; i < n; i++) out[i] = gr->poison;
+  if (gr->failed || cost->kind == VAR_POISON) return SJ_ERR_VERIFY;
+  gctx G = {c, file, line};
+  bool known = o && o->nknown;
+  if (!known && (cost->v->type.rank != 0 || !sj_dtype_is_float(cost->v->type.dt))) {
+    char t[SJ_TYPE_STR_CAP];
+    sj_graph_fail(c, file, line, "grad: the cost must be a float scalar, got %s (give known_grads for others)",
+                  sj_type_str(&cost->v->type, t, sizeof t));
+    return SJ_ERR_VERIFY;
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!wrt[i] || wrt[i]->kind == VAR_POISON) return SJ_ERR_INVALID;
+  mark_dependent(gr->block, wrt, n, o);
+  adj A = {0};
+  if (known) {
+    for (size_t i = 0; i < o->nknown; i++) accumulate(&G, &A, o->known[i]->v, o->known_grads[i]);
+  } else {
+    accumulate(&G, &A, cost->v, k(&G, 1, cost));
+  }
+  /* snapshot the ops: the sweep appends gradient nodes to the same block */
+  sj_op_vec ops = {0};
+  for (sj_op *op = gr->block->first; op; op = op->next) sj_op_vec_push(&ops, op);
+  for (size_t i = ops.n; i-- > 0 && !gr->failed;) {
+    sj_op *op = ops.v[i];
+    sj_var **gs = adj_slot(&A, sj_res(op, 0), false);
+    if (!op->scratch || !gs || !*gs || !rules[op->code]) continue;
+    sj_var *grads[4] = {0};
+    rules[op->code](&G, op, *gs, grads);
+    for (unsigned j = 0; j < op->nopnds; j++) {
+      sj_value *v = sj_opnd(op, j);
+      bool flows = in_list(wrt, n, v) || (v->def && v->def->scratch);
+      if (grads[j] && flows && !(o && in_list(o->consider_constant, o->nconstant, v))) accumulate(&G, &A, v, grads[j]);
+    }
+  }
+  sj_op_vec_free(&ops);
+  sj_status st = gr->failed ? SJ_ERR_VERIFY : SJ_OK;
+  for (size_t i = 0; i < n && !st; i++) {
+    sj_var **s = adj_slot(&A, wrt[i]->v, false);
+    if (s && *s) {
+      out[i] = *s;
+    } else if (o && o->disconnected_zero) {
+      out[i] = sj_graph_broadcast_like(k(&G, 0, wrt[i]), wrt[i], file, line);
+    } else {
+      sj_graph_fail(c, file, line, "grad: '%s' is not connected to the cost (pass disconnected_zero to get zeros)",
+                    sj_var_name(wrt[i]));
+      st = SJ_ERR_VERIFY;
+    }
+  }
+  free(A.keys);
+  free(A.vals);
+  return st;
+}

@@ -1,0 +1,43 @@
+/* Internals of the graph front end shared by graph.c, grad.c and
+ * compile.c. A graph is a detached block of IR ops in creation order (hence
+ * topological); a variable wraps one IR value. */
+#ifndef SJ_GRAPH_INTERNAL_H
+#define SJ_GRAPH_INTERNAL_H
+#include "ir.h"
+#include "opinfo.h"
+#include "symjit/graph.h"
+
+typedef enum { VAR_INPUT, VAR_SHARED, VAR_NODE, VAR_POISON } var_kind;
+
+struct sj_var {
+  sj_ctx *c;
+  sj_value *v;
+  var_kind kind;
+  const char *name; /* interned, or NULL */
+  sj_tensor *value; /* VAR_SHARED: current value (owned by the graph) */
+};
+
+typedef struct sj_graph {
+  sj_block *block;   /* the ops, in creation order */
+  sj_var *poison;
+  bool failed;
+  sj_var **leaves;   /* inputs and shared variables, in creation order */
+  size_t nleaves, capleaves;
+  unsigned nfuncs;   /* compiled functions so far (for names) */
+} sj_graph;
+
+sj_graph *sj_graph_of(sj_ctx *c);
+/* The variable for an IR value of the graph (leaves keep their identity). */
+sj_var *sj_graph_var(sj_ctx *c, sj_value *v);
+/* Records a build error at file:line (first error wins). */
+void sj_graph_fail(sj_ctx *c, const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Builds a one-result op; attrs are set by `set` (may be NULL) before
+ * verification. `declared` gives the result type for ops without inference
+ * (reshape, cast, broadcast_to, constant). Returns poison on any error. */
+typedef void (*sj_attr_setter)(sj_ctx *c, sj_op *op, const void *arg);
+sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_type *declared, sj_attr_setter set,
+                    const void *arg, const char *file, int line);
+sj_var *sj_graph_const(sj_ctx *c, double v, sj_type t, const char *file, int line);
+/* g broadcast to the shape of x (works for dynamic dims). */
+sj_var *sj_graph_broadcast_like(sj_var *g, sj_var *x, const char *file, int line);
+#endif
