@@ -71,6 +71,10 @@ struct sj_function {
   void **bufmem;
   size_t *bufcap;
   int nbufs;
+  /* graph functions: shared-variable state passed implicitly */
+  bool bound;
+  size_t nuser_in, nuser_out, nslots_in, nupd;
+  sj_tensor ***in_slots, ***upd_slots;
 };
 
 static double now_ms(void) {
@@ -401,11 +405,23 @@ void sj_function_free(sj_function *f) {
   free(f->given);
   free(f->bufmem);
   free(f->bufcap);
+  free(f->in_slots);
+  free(f->upd_slots);
   free(f);
 }
 
-size_t sj_function_num_inputs(const sj_function *f) { return f ? f->nin : 0; }
-size_t sj_function_num_outputs(const sj_function *f) { return f ? f->nout : 0; }
+size_t sj_function_num_inputs(const sj_function *f) { return f ? (f->bound ? f->nuser_in : f->nin) : 0; }
+size_t sj_function_num_outputs(const sj_function *f) { return f ? (f->bound ? f->nuser_out : f->nout) : 0; }
+
+void sj_function_bind_state(sj_function *f, size_t nuser_in, sj_tensor **const *in_slots, size_t nslots,
+                            size_t nuser_out, sj_tensor **const *upd_slots, size_t nupd) {
+  f->bound = true;
+  f->nuser_in = nuser_in, f->nuser_out = nuser_out, f->nslots_in = nslots, f->nupd = nupd;
+  f->in_slots = calloc(nslots + 1, sizeof *f->in_slots);
+  f->upd_slots = calloc(nupd + 1, sizeof *f->upd_slots);
+  memcpy(f->in_slots, in_slots, nslots * sizeof *in_slots);
+  memcpy(f->upd_slots, upd_slots, nupd * sizeof *upd_slots);
+}
 double sj_function_compile_ms(const sj_function *f) { return f ? f->compile_ms : 0; }
 
 /* ---- calling: phase 1, shapes and checks ---- */
@@ -641,6 +657,7 @@ static void copy_into(sj_function *f, sj_tensor *const *out) {
 sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor *const *out,
                                 size_t nout) {
   if (!f) return SJ_ERR_INVALID;
+  if (f->bound) return fail(f->ctx, NULL, "functions with shared variables are called with sj_function_call");
   if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
   if (!out && nout) return fail(f->ctx, NULL, "outputs array is NULL");
   if (nout != f->nout)
@@ -673,8 +690,7 @@ static sj_status collect_outputs(sj_function *f, sj_tensor **out) {
   return SJ_OK;
 }
 
-sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
-  if (!f) return SJ_ERR_INVALID;
+static sj_status call_plain(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
   if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
   if (!out && nout) return fail(f->ctx, NULL, "outputs array is NULL");
   if (nout != f->nout)
@@ -685,4 +701,39 @@ sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_
   if (!st) st = collect_outputs(f, out);
   drop_fresh(f);
   return st;
+}
+
+/* Graph functions: user inputs, then the shared variables' current values;
+ * updates land in fresh tensors that replace the shared values only after
+ * everything was computed from the old ones (Theano semantics). */
+static sj_status call_bound(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
+  if (nin != f->nuser_in)
+    return fail(f->ctx, NULL, "the function takes %zu inputs, got %zu", f->nuser_in, nin);
+  if (nout != f->nuser_out)
+    return fail(f->ctx, NULL, "the function has %zu outputs, %zu requested", f->nuser_out, nout);
+  if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
+  if (nout && !out) return fail(f->ctx, NULL, "outputs array is NULL");
+  sj_tensor **all_in = calloc(f->nin + 1, sizeof *all_in), **all_out = calloc(f->nout + 1, sizeof *all_out);
+  if (!all_in || !all_out) {
+    free(all_in), free(all_out);
+    return SJ_ERR_NOMEM;
+  }
+  for (size_t i = 0; i < nin; i++) all_in[i] = in[i];
+  for (size_t i = 0; i < f->nslots_in; i++) all_in[nin + i] = *f->in_slots[i];
+  sj_status st = call_plain(f, all_in, f->nin, all_out, f->nout);
+  if (!st) {
+    for (size_t i = 0; i < nout; i++) out[i] = all_out[i];
+    for (size_t k = 0; k < f->nupd; k++) {
+      sj_tensor_free(*f->upd_slots[k]);
+      *f->upd_slots[k] = all_out[nout + k];
+    }
+  }
+  free(all_in);
+  free(all_out);
+  return st;
+}
+
+sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
+  if (!f) return SJ_ERR_INVALID;
+  return f->bound ? call_bound(f, in, nin, out, nout) : call_plain(f, in, nin, out, nout);
 }
