@@ -1,0 +1,38 @@
+/* Fashion-MNIST loading (idx format, gzip) and the training-loop helpers the
+ * classifier examples share. */
+#ifndef SJ_EXAMPLES_FASHION_MNIST_H
+#define SJ_EXAMPLES_FASHION_MNIST_H
+#include <stdint.h>
+
+#include "symjit/graph.h"
+
+typedef struct dataset {
+  int64_t n;
+  float *x;  /* n x 784, scaled to [0, 1] */
+  int32_t *y; /* n labels in 0..9 */
+} dataset;
+
+/* Loads <dir>/<prefix>-images-idx3-ubyte.gz and -labels-idx1-ubyte.gz.
+ * On error prints what is wrong to stderr and returns non-zero. */
+int fm_load(const char *dir, const char *prefix, dataset *out);
+void fm_free(dataset *d);
+
+typedef struct train_opts {
+  int epochs, batch;
+  double lr, momentum;
+  uint64_t seed;
+  const char *data;
+} train_opts;
+
+/* --epochs --batch --lr --seed --data [--momentum]; returns non-zero (after
+ * printing usage) on bad arguments. */
+int fm_parse_args(int argc, char **argv, train_opts *o, const char *name);
+
+/* Copies rows perm[from..from+n) into x (n x 784) and y. */
+void fm_gather(const dataset *d, const int64_t *perm, int64_t from, int64_t n, float *x, int32_t *y);
+void fm_shuffle(int64_t *perm, int64_t n, uint64_t *state);
+double fm_now_s(void);
+/* Fraction of test images whose predicted class (function: x -> i32 [n])
+ * matches the label, evaluated in batches. */
+double fm_accuracy(sj_function *predict, const dataset *test, int64_t batch);
+#endif
