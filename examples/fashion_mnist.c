@@ -87,8 +87,10 @@ int fm_parse_args(int argc, char **argv, train_opts *o, const char *name) {
     else if (!strcmp(a, "--momentum") && v) o->momentum = atof(v), i++;
     else if (!strcmp(a, "--seed") && v) o->seed = strtoull(v, NULL, 10), i++;
     else if (!strcmp(a, "--data") && v) o->data = v, i++;
+    else if (!strcmp(a, "--limit") && v) o->limit = atoll(v), i++;
+    else if (!strcmp(a, "--check-loss-falls")) o->check_falls = 1;
     else {
-      fprintf(stderr, "usage: %s [--epochs N] [--batch N] [--lr X] [--momentum X] [--seed N] [--data DIR]\n", name);
+      fprintf(stderr, "usage: %s [--epochs N] [--batch N] [--lr X] [--momentum X] [--seed N] [--data DIR] [--limit N] [--check-loss-falls]\n", name);
       return 1;
     }
   }

@@ -22,10 +22,13 @@ typedef struct train_opts {
   double lr, momentum;
   uint64_t seed;
   const char *data;
+  int64_t limit;     /* --limit N: train on the first N images only (tests) */
+  int check_falls;   /* --check-loss-falls: exit 1 unless the loss falls */
 } train_opts;
 
-/* --epochs --batch --lr --seed --data [--momentum]; returns non-zero (after
- * printing usage) on bad arguments. */
+/* --epochs --batch --lr --seed --data [--momentum] [--limit N]
+ * [--check-loss-falls]; returns non-zero (after printing usage) on bad
+ * arguments. */
 int fm_parse_args(int argc, char **argv, train_opts *o, const char *name);
 
 /* Copies rows perm[from..from+n) into x (n x 784) and y. */

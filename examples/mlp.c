@@ -10,7 +10,7 @@
 #define NLAYERS 3
 
 int main(int argc, char **argv) {
-  train_opts o = {10, 128, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist"};
+  train_opts o = {10, 128, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0};
   if (fm_parse_args(argc, argv, &o, "mlp")) return 2;
   dataset train, test;
   if (fm_load(o.data, "train", &train)) return 1;
@@ -18,6 +18,7 @@ int main(int argc, char **argv) {
     fm_free(&train);
     return 1;
   }
+  if (o.limit > 0 && o.limit < train.n) train.n = o.limit;
   sj_ctx *c = sj_ctx_new();
   const int64_t sizes[NLAYERS + 1] = {784, 256, 128, 10};
   int64_t xd[2] = {-1, 784}, yd[1] = {-1};
@@ -72,7 +73,7 @@ int main(int argc, char **argv) {
   float *bx = malloc((size_t)o.batch * 784 * sizeof *bx);
   int32_t *by = malloc((size_t)o.batch * sizeof *by);
   uint64_t rng = o.seed * 0x9E3779B97F4A7C15ull + 1;
-  double acc = 0, epoch_s = 0;
+  double acc = 0, epoch_s = 0, first_loss = 0, last_loss = 0;
   for (int e = 1; e <= o.epochs; e++) {
     double te = fm_now_s(), total = 0;
     int64_t steps = 0;
@@ -90,12 +91,18 @@ int main(int argc, char **argv) {
       if (steps % 50 == 0) fprintf(stderr, "\r  epoch %d: %3.0f%%", e, 100.0 * (double)s / (double)train.n);
     }
     epoch_s = fm_now_s() - te;
+    last_loss = total / (double)steps;
+    if (e == 1) first_loss = last_loss;
     acc = fm_accuracy(predict, &test, 1000);
     fprintf(stderr, "\r");
     printf("epoch %d: train loss %.4f, test accuracy %.4f, %.2f s\n", e, total / (double)steps, acc, epoch_s);
   }
   printf("RESULT mlp test_acc=%.4f epochs=%d compile_ms=%.1f epoch_s=%.2f\n", acc, o.epochs, compile_ms, epoch_s);
   rc = 0;
+  if (o.check_falls && !(last_loss < first_loss)) {
+    fprintf(stderr, "%s: the training loss did not fall (%.4f -> %.4f)\n", "mlp", first_loss, last_loss);
+    rc = 1;
+  }
 train_done:
   free(perm), free(bx), free(by);
 done:
