@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "grad_func.h"
 #include "pass.h"
 #include "text.h"
 #include "verify.h"
@@ -23,6 +24,8 @@ static void usage(FILE *o) {
         "  --fast-math          allow identities that are wrong for NaN/Inf/signed zero\n"
         "  --split-input-file   process each '// -----' separated chunk on its own;\n"
         "                       line numbers in errors stay those of the whole file\n"
+        "  --grad=F:P1,P2       append @F_grad(params) -> (cost, dcost/dP1, ...) where\n"
+        "                       cost is F's first result (before the passes run)\n"
         "  --emit-llvm          print the LLVM IR of the module's kernels (after the\n"
         "                       passes), optimized for the host CPU at -O3\n"
         "  --llvm-opt=N         LLVM optimization level for --emit-llvm (0-3)\n"
@@ -40,7 +43,7 @@ static void list_passes(void) {
 }
 
 typedef struct opts {
-  const char *input, *output, *pipeline;
+  const char *input, *output, *pipeline, *grad;
   bool print_after_all, verify_each, fast_math, split, emit_llvm;
   int llvm_opt;
 } opts;
@@ -61,6 +64,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--fast-math")) o->fast_math = true;
     else if (!strcmp(a, "--split-input-file")) o->split = true;
     else if (!strcmp(a, "--emit-llvm")) o->emit_llvm = true;
+    else if (!strncmp(a, "--grad=", 7)) o->grad = a + 7;
     else if (!strncmp(a, "--llvm-opt=", 11) && a[11] >= '0' && a[11] <= '3' && !a[12])
       o->llvm_opt = a[11] - '0';
     else if (!strcmp(a, "-o") && i + 1 < argc) o->output = argv[++i];
@@ -83,6 +87,8 @@ static int process(const opts *o, sj_ctx *c, const char *name, const char *text,
                    FILE *out) {
   sj_module *m;
   sj_status st = sj_parse_module(c, name, text, len, true, &m);
+  if (st == SJ_OK && o->grad) st = sj_grad_func(m, o->grad);
+  if (st == SJ_OK && o->grad) st = sj_verify_module(m);
   if (st == SJ_OK) {
     sj_pm_options pm = {.verify_each = o->verify_each,
                         .print_after = o->print_after_all ? stderr : NULL};

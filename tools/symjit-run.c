@@ -31,7 +31,7 @@ typedef struct opts {
 } opts;
 
 static void usage(FILE *o) {
-  fputs("USAGE: symjit-run FILE.sj [options]\n\n"
+  fputs("USAGE: symjit-run FILE.sj|- [options]\n\n"
         "Compiles a function through the default pipeline and runs it.\n\n"
         "OPTIONS:\n"
         "  --func NAME            function to run (default: the first func)\n"
@@ -76,7 +76,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--threads") && more) o->threads = atoi(argv[++i]);
     else if (!strncmp(a, "--passes=", 9)) o->pipeline = a + 9;
     else if (!strncmp(a, "--llvm-opt=", 11)) o->llvm_opt = atoi(a + 11);
-    else if (a[0] == '-') {
+    else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "symjit-run: error: unknown or incomplete option '%s' (see --help)\n", a);
       return 2;
     } else if (o->file) {

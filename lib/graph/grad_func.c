@@ -1,0 +1,105 @@
+/* Gradient of a text-IR function: `symjit-opt --grad=f:x,W` appends
+ * @f_grad(<f's params>) -> (cost, d cost/d x, d cost/d W), where cost is f's
+ * first result. The body of f is replayed into the graph front end and
+ * differentiated by sj_grad, so the result is exactly what the C API builds. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_internal.h"
+#include "symjit/graph.h"
+
+static sj_var *find_param(sj_var **args, unsigned n, const char *name) {
+  for (unsigned i = 0; i < n; i++)
+    if (args[i]->name && !strcmp(args[i]->name, name)) return args[i];
+  return NULL;
+}
+
+/* Replays f's tensor ops into the graph; returns f's first result. */
+static sj_var *replay(sj_ctx *c, sj_op *f, sj_var **args, sj_value_map *vm) {
+  sj_block *body = sj_func_body(f);
+  sj_graph *g = sj_graph_of(c);
+  for (unsigned i = 0; i < body->nargs; i++) {
+    const sj_type *t = &body->args[i]->type;
+    args[i] = sj_input_at(c, body->args[i]->name, t->dt, t->rank, t->dims, f->loc.file, f->loc.line);
+    sj_value_map_set(vm, body->args[i], args[i]->v);
+  }
+  sj_op *ret = NULL;
+  for (sj_op *op = body->first; op; op = op->next) {
+    if (op->code == SJ_OP_RETURN) {
+      ret = op;
+      break;
+    }
+    sj_block_append(g->block, sj_op_clone(c, op, vm));
+  }
+  if (!ret || !ret->nopnds) return NULL;
+  return sj_graph_var(c, sj_value_map_get(vm, sj_opnd(ret, 0)));
+}
+
+/* Emits @name(params) -> (roots...) holding the graph ops the roots need. */
+static void emit_func(sj_module *m, const char *name, sj_var **args, unsigned nargs, sj_var **roots, unsigned nroots) {
+  sj_ctx *c = m->ctx;
+  sj_graph *g = sj_graph_of(c);
+  sj_op *f = sj_op_new(c, SJ_OP_FUNC, 0, NULL, 0, NULL, 1, (sj_loc){0});
+  sj_op_set_sym(c, f, "sym_name", name);
+  sj_block *body = sj_func_body(f);
+  sj_value_map *vm = sj_value_map_new(c);
+  for (unsigned i = 0; i < nargs; i++) {
+    sj_value *a = sj_block_add_arg(c, body, args[i]->v->type);
+    a->name = args[i]->name;
+    sj_value_map_set(vm, args[i]->v, a);
+  }
+  /* needed ops: mark backwards from the roots (the block is in creation order) */
+  for (sj_op *op = g->block->first; op; op = op->next) op->scratch = 0;
+  for (unsigned i = 0; i < nroots; i++)
+    if (roots[i]->v->def) roots[i]->v->def->scratch = 1;
+  for (sj_op *op = g->block->last; op; op = op->prev)
+    if (op->scratch)
+      for (unsigned k = 0; k < op->nopnds; k++)
+        if (sj_opnd(op, k)->def) sj_opnd(op, k)->def->scratch = 1;
+  for (sj_op *op = g->block->first; op; op = op->next)
+    if (op->scratch) sj_block_append(body, sj_op_clone(c, op, vm));
+  sj_value *rets[64];
+  for (unsigned i = 0; i < nroots && i < 64; i++) rets[i] = sj_value_map_get(vm, roots[i]->v);
+  sj_block_append(body, sj_op_new(c, SJ_OP_RETURN, nroots, rets, 0, NULL, 0, (sj_loc){0}));
+  sj_block_append(m->body, f);
+}
+
+sj_status sj_grad_func(sj_module *m, const char *spec) {
+  sj_ctx *c = m->ctx;
+  sj_loc none = {0};
+  char fname[256];
+  const char *colon = strchr(spec, ':');
+  if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof fname)
+    return sj_emit_error(c, none, "--grad expects FUNC:PARAM[,PARAM...], got '%s'", spec);
+  memcpy(fname, spec, (size_t)(colon - spec));
+  fname[colon - spec] = '\0';
+  sj_op *f = sj_module_lookup(m, fname);
+  if (!f || f->code != SJ_OP_FUNC) return sj_emit_error(c, none, "--grad: no func @%s", fname);
+  unsigned nargs = sj_func_body(f)->nargs;
+  sj_var **args = calloc(nargs + 1, sizeof *args), *wrt[32], *roots[33];
+  sj_value_map *vm = sj_value_map_new(c);
+  sj_var *cost = replay(c, f, args, vm);
+  sj_status st = SJ_OK;
+  unsigned n = 0;
+  for (const char *p = colon + 1; *p && !st;) {
+    const char *e = strchr(p, ',');
+    size_t len = e ? (size_t)(e - p) : strlen(p);
+    char pname[128];
+    snprintf(pname, sizeof pname, "%.*s", (int)(len < 127 ? len : 127), p);
+    sj_var *v = find_param(args, nargs, pname);
+    if (!v || n == 32) st = sj_emit_error(c, f->loc, "--grad: @%s has no parameter %%%s", fname, pname);
+    else wrt[n++] = v;
+    p += len + (e ? 1 : 0);
+  }
+  if (!st && !cost) st = sj_emit_error(c, f->loc, "--grad: @%s returns nothing to differentiate", fname);
+  if (!st) st = sj_grad_at(cost, wrt, n, NULL, roots + 1, f->loc.file, f->loc.line);
+  if (!st) {
+    char gname[300];
+    snprintf(gname, sizeof gname, "%s_grad", fname);
+    roots[0] = cost;
+    emit_func(m, gname, args, nargs, roots, n + 1);
+  }
+  free(args);
+  return st;
+}
