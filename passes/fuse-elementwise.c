@@ -1,23 +1,28 @@
 /* fuse-elementwise: groups tensor-level elementwise ops and broadcast_to ops
  * into `fused` ops with scalar bodies (docs/lowering.md, notes/fusion.md §2).
- * - A group's iteration space is the shape of its members' results: a
- *   producer joins only if its result has exactly that shape, so nothing is
+ * - A group's iteration space is the shape of its members' results: an op
+ *   joins only if its result has exactly that shape, so nothing is
  *   recomputed per broadcast element; smaller operands are fused inputs read
  *   through broadcasting, and broadcast_to members are index maps.
- * - Convexity: no input of a group may depend on a member (ancestor bitsets),
- *   so fusion never creates a cycle.
+ * - Convexity: no input of a group may depend on a member (ancestor bitsets
+ *   over the graph with earlier groups contracted), so fusion never creates
+ *   a cycle.
  * - Nothing is duplicated: a member used outside its group becomes an extra
  *   result (multi-output). Splat constants are copied into bodies as scalars.
- * Groups grow from sinks toward producers, in reverse program order. */
+ * Groups are seeded at the last unassigned op, in reverse program order, and
+ * grow toward producers and consumers (siblings join through a shared
+ * producer) until nothing more may join. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "opinfo.h"
 #include "pass.h"
 
-/* LLVM compile time and kernel argument count grow with group size. */
+/* One kernel per group: LLVM compile time grows with body size (TVM's
+ * kMaxFusedOps); symjit aims at ~50 ms compiles. */
 #define MAX_GROUP_OPS 256
-/* Kernel parameters (inputs + outputs); the ABI passes them in one array. */
+/* Kernel parameters (inputs + outputs): the launch ABI passes them in one
+ * array, and lower-to-loops refuses more. */
 #define MAX_GROUP_IO 64
 
 typedef uint64_t word;
@@ -34,7 +39,7 @@ typedef struct fuse {
 #define BIT(set, i) ((set)[(i) / 64] >> ((i) % 64) & 1)
 #define SETBIT(set, i) ((set)[(i) / 64] |= (word)1 << ((i) % 64))
 
-static word *anc_of(fuse *F, int i) { return &F->anc[(size_t)i * (size_t)F->words]; }
+static word *anc_of(const fuse *F, int i) { return &F->anc[(size_t)i * (size_t)F->words]; }
 
 /* Index of v's producer among the original ops, -1 for block arguments and
  * for fused ops made by this pass (their scratch is n). */
@@ -81,67 +86,36 @@ typedef struct group {
   sj_type space;
 } group;
 
-/* Inputs of g: producers (op index, or -1 for block args) of non-member,
- * non-splat operands. Checks convexity: no input depends on a member. */
-static bool convex(fuse *F, const group *g) {
+/* Convexity of g + {p}, given g is convex: no input of the grown group may
+ * depend on a member, or the fused op would both feed and use that input (a
+ * cycle). Two parts: p's own outside inputs must not depend on g (p may be a
+ * consumer whose other operand comes from g through an outside op), and the
+ * other inputs of g must not depend on p. O(|g| + words). */
+static bool convex_with(const fuse *F, const group *g, int p) {
+  const sj_op *op = F->ops[p];
+  for (unsigned k = 0; k < op->nopnds; k++) {
+    int j = index_of(F, sj_opnd(op, k));
+    if (j < 0 || BIT(g->set, j)) continue;
+    const word *a = anc_of(F, j);
+    for (int w = 0; w < F->words; w++)
+      if (a[w] & g->set[w]) return false;
+  }
   for (int m = 0; m < g->n; m++) {
-    const sj_op *op = F->ops[g->members[m]];
-    for (unsigned k = 0; k < op->nopnds; k++) {
-      int j = index_of(F, sj_opnd(op, k));
-      if (j < 0 || BIT(g->set, j)) continue;
-      const word *a = anc_of(F, j);
-      for (int w = 0; w < F->words; w++)
-        if (a[w] & g->set[w]) return false;
+    const sj_op *mop = F->ops[g->members[m]];
+    for (unsigned k = 0; k < mop->nopnds; k++) {
+      int j = index_of(F, sj_opnd(mop, k));
+      if (j >= 0 && j != p && !BIT(g->set, j) && BIT(anc_of(F, j), p)) return false;
     }
   }
   return true;
 }
 
-static int count_io(fuse *F, const group *g) {
-  int io = 0;
-  for (int m = 0; m < g->n; m++) {
-    const sj_op *op = F->ops[g->members[m]];
-    for (unsigned k = 0; k < op->nopnds; k++) {
-      const sj_value *v = sj_opnd(op, k);
-      int j = index_of(F, v);
-      if ((j < 0 || !BIT(g->set, j)) && !is_splat_const(v)) io++; /* upper bound (duplicates counted) */
-    }
-    io++; /* each member may be a result */
-  }
-  return io;
+static bool is_member_value(const fuse *F, const group *g, const sj_value *v) {
+  int j = index_of(F, v);
+  return j >= 0 && BIT(g->set, j);
 }
 
-static bool try_add(fuse *F, group *g, int j) {
-  const sj_op *p = F->ops[j];
-  if (F->group[j] >= 0 || !fusible(p) || !same_shape(&sj_res(p, 0)->type, &g->space)) return false;
-  if (g->n >= MAX_GROUP_OPS) return false;
-  g->members[g->n++] = j;
-  SETBIT(g->set, j);
-  if (convex(F, g) && count_io(F, g) <= MAX_GROUP_IO) return true;
-  g->n--;
-  g->set[j / 64] &= ~((word)1 << (j % 64));
-  return false;
-}
-
-/* Grows g toward producers until nothing more can join. */
-static void grow(fuse *F, group *g) {
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (int m = 0; m < g->n; m++) {
-      const sj_op *op = F->ops[g->members[m]];
-      for (unsigned k = 0; k < op->nopnds; k++) {
-        int j = index_of(F, sj_opnd(op, k));
-        if (j >= 0 && !BIT(g->set, j) && try_add(F, g, j)) changed = true;
-      }
-    }
-  }
-}
-
-/* ---- building the fused op ---- */
-
-static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
-
-static bool used_outside(fuse *F, const group *g, const sj_value *v) {
+static bool used_outside(const fuse *F, const group *g, const sj_value *v) {
   for (sj_use *u = v->uses; u; u = u->next) {
     const sj_op *user = u->user;
     if (user->block != F->block || (int)user->scratch >= F->n || !BIT(g->set, (int)user->scratch)) return true;
@@ -149,21 +123,148 @@ static bool used_outside(fuse *F, const group *g, const sj_value *v) {
   return false;
 }
 
-static sj_op *build_fused(fuse *F, group *g) {
+/* Exact number of kernel parameters the group would need: distinct outside
+ * inputs (splat constants are copied, not passed) plus members used outside. */
+static int count_io(const fuse *F, const group *g) {
+  const sj_value *seen[MAX_GROUP_IO + 1];
+  int nin = 0, nout = 0;
+  for (int m = 0; m < g->n; m++) {
+    const sj_op *op = F->ops[g->members[m]];
+    for (unsigned k = 0; k < op->nopnds; k++) {
+      const sj_value *v = sj_opnd(op, k);
+      if (is_member_value(F, g, v) || is_splat_const(v)) continue;
+      bool dup = false;
+      for (int i = 0; i < nin && !dup; i++) dup = seen[i] == v;
+      if (dup) continue;
+      if (nin + nout >= MAX_GROUP_IO) return MAX_GROUP_IO + 1;
+      seen[nin++] = v;
+    }
+    if (used_outside(F, g, sj_res(op, 0)) && nin + ++nout > MAX_GROUP_IO) return MAX_GROUP_IO + 1;
+  }
+  return nin + nout;
+}
+
+static bool try_add(fuse *F, group *g, int j) {
+  const sj_op *p = F->ops[j];
+  if (F->group[j] >= 0 || BIT(g->set, j) || !fusible(p) || !same_shape(&sj_res(p, 0)->type, &g->space)) return false;
+  if (g->n >= MAX_GROUP_OPS || !convex_with(F, g, j)) return false;
+  g->members[g->n++] = j;
+  SETBIT(g->set, j);
+  if (count_io(F, g) <= MAX_GROUP_IO) return true;
+  g->n--;
+  g->set[j / 64] &= ~((word)1 << (j % 64));
+  return false;
+}
+
+/* Grows g toward producers and consumers until nothing more can join, so a
+ * group is a maximal convex DAG (siblings join through a shared producer). */
+static void grow(fuse *F, group *g) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int m = 0; m < g->n; m++) {
+      const sj_op *op = F->ops[g->members[m]];
+      for (unsigned k = 0; k < op->nopnds; k++) {
+        int j = index_of(F, sj_opnd(op, k));
+        if (j >= 0 && try_add(F, g, j)) changed = true;
+      }
+      for (sj_use *u = sj_res(op, 0)->uses; u; u = u->next) {
+        const sj_op *user = u->user;
+        if (user->block == F->block && try_add(F, g, (int)user->scratch)) changed = true;
+      }
+    }
+  }
+}
+
+/* Makes the ancestor sets describe the graph with g contracted to one node,
+ * so later groups are checked against it: two groups that are each convex
+ * can still form a cycle together (a1 -> b1 and b2 -> a2 with a1, a2 in one
+ * group and b1, b2 in the other). Every member and every descendant of a
+ * member gets U = the group's members and all their ancestors. The walk over
+ * users stops at ops that already have U: their descendants have it too. */
+static void contract(fuse *F, const group *g) {
+  word *u = calloc((size_t)F->words, sizeof(word));
+  for (int m = 0; m < g->n; m++) {
+    const word *a = anc_of(F, g->members[m]);
+    for (int w = 0; w < F->words; w++) u[w] |= a[w] | g->set[w];
+  }
+  sj_op_vec work = {0};
+  for (int m = 0; m < g->n; m++) sj_op_vec_push(&work, F->ops[g->members[m]]);
+  while (work.n) {
+    const sj_op *op = work.v[--work.n];
+    word *a = anc_of(F, (int)op->scratch);
+    bool has_all = !BIT(g->set, (int)op->scratch);
+    for (int w = 0; w < F->words && has_all; w++) has_all = (a[w] & u[w]) == u[w];
+    if (has_all) continue;
+    for (int w = 0; w < F->words; w++) a[w] |= u[w];
+    for (unsigned r = 0; r < op->nresults; r++)
+      for (sj_use *us = sj_res(op, r)->uses; us; us = us->next)
+        if (us->user->block == F->block && !BIT(g->set, (int)us->user->scratch)) sj_op_vec_push(&work, us->user);
+  }
+  sj_op_vec_free(&work);
+  free(u);
+}
+
+/* Groups left as they are: broadcast_to ops only compute nothing (and
+ * lower-to-loops lowers each on its own); a group whose values are all
+ * unused is dead code, left to dce (a fused op needs a result). */
+static bool worth_building(const fuse *F, const group *g) {
+  bool computes = false, used = false;
+  for (int m = 0; m < g->n; m++) {
+    const sj_op *op = F->ops[g->members[m]];
+    computes |= sj_op_has(op, SJ_F_ELEMWISE);
+    used |= used_outside(F, g, sj_res(op, 0));
+  }
+  return computes && used;
+}
+
+/* ---- building the fused op ---- */
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+/* What a member's operand reads: member broadcast_to ops are index maps, so
+ * they are looked through to the value they broadcast. */
+static sj_value *resolve(const fuse *F, const group *g, sj_value *v) {
+  while (is_member_value(F, g, v) && v->def->code == SJ_OP_BROADCAST_TO) v = sj_opnd(v->def, 0);
+  return v;
+}
+
+static void add_input(sj_value **ins, int *nin, sj_value *v) {
+  for (int i = 0; i < *nin; i++)
+    if (ins[i] == v) return;
+  ins[(*nin)++] = v;
+}
+
+/* The body value for v: a body argument, a member's scalar, or a splat
+ * constant copied into the body as a scalar at its first use. */
+static sj_value *body_value(fuse *F, const group *g, sj_block *body, sj_value_map *vm, sj_value *v) {
+  v = resolve(F, g, v);
+  sj_value *mv = sj_value_map_get(vm, v);
+  if (mv != v || !is_splat_const(v)) return mv;
+  sj_op *kc = sj_op_new(F->c, SJ_OP_CONSTANT, 0, NULL, 1, (sj_type[]){sj_scalar_type(v->type.dt)}, 0, v->def->loc);
+  sj_op_set_attr(F->c, kc, *sj_op_attr(v->def, "value"));
+  sj_block_append(body, kc);
+  sj_value_map_set(vm, v, sj_res(kc, 0));
+  return sj_res(kc, 0);
+}
+
+/* Operands in first-use order of the body (members in program order, their
+ * operands in order, then yielded values); results in program order. */
+static void build_fused(fuse *F, group *g) {
   qsort(g->members, (size_t)g->n, sizeof *g->members, cmp_int);
   sj_value *ins[MAX_GROUP_IO], *outs[MAX_GROUP_IO];
   int nin = 0, nout = 0;
   for (int m = 0; m < g->n; m++) {
     sj_op *op = F->ops[g->members[m]];
-    for (unsigned k = 0; k < op->nopnds; k++) {
-      sj_value *v = sj_opnd(op, k);
-      int j = index_of(F, v);
-      if ((j >= 0 && BIT(g->set, j)) || is_splat_const(v)) continue;
-      bool seen = false;
-      for (int i = 0; i < nin && !seen; i++) seen = ins[i] == v;
-      if (!seen) ins[nin++] = v;
-    }
     if (used_outside(F, g, sj_res(op, 0))) outs[nout++] = sj_res(op, 0);
+    if (op->code == SJ_OP_BROADCAST_TO) continue;
+    for (unsigned k = 0; k < op->nopnds; k++) {
+      sj_value *v = resolve(F, g, sj_opnd(op, k));
+      if (!is_member_value(F, g, v) && !is_splat_const(v)) add_input(ins, &nin, v);
+    }
+  }
+  for (int i = 0; i < nout; i++) { /* a yielded broadcast_to reads its source */
+    sj_value *v = resolve(F, g, outs[i]);
+    if (!is_member_value(F, g, v) && !is_splat_const(v)) add_input(ins, &nin, v);
   }
   sj_type rts[MAX_GROUP_IO];
   for (int i = 0; i < nout; i++) rts[i] = outs[i]->type;
@@ -175,28 +276,15 @@ static sj_op *build_fused(fuse *F, group *g) {
   for (int i = 0; i < nin; i++) sj_value_map_set(vm, ins[i], sj_block_add_arg(F->c, body, sj_scalar_type(ins[i]->type.dt)));
   for (int m = 0; m < g->n; m++) {
     sj_op *op = F->ops[g->members[m]];
-    if (op->code == SJ_OP_BROADCAST_TO) {
-      sj_value_map_set(vm, sj_res(op, 0), sj_value_map_get(vm, sj_opnd(op, 0)));
-      continue;
-    }
+    if (op->code == SJ_OP_BROADCAST_TO) continue;
     sj_value *sops[3];
-    for (unsigned k = 0; k < op->nopnds; k++) {
-      sj_value *v = sj_opnd(op, k), *mv = sj_value_map_get(vm, v);
-      if (mv == v && is_splat_const(v)) { /* copy the constant into the body as a scalar */
-        sj_op *kc = sj_op_new(F->c, SJ_OP_CONSTANT, 0, NULL, 1, (sj_type[]){sj_scalar_type(v->type.dt)}, 0, v->def->loc);
-        sj_op_set_attr(F->c, kc, *sj_op_attr(v->def, "value"));
-        sj_block_append(body, kc);
-        mv = sj_res(kc, 0);
-        sj_value_map_set(vm, v, mv);
-      }
-      sops[k] = mv;
-    }
+    for (unsigned k = 0; k < op->nopnds; k++) sops[k] = body_value(F, g, body, vm, sj_opnd(op, k));
     sj_op *s = sj_op_new(F->c, op->code, op->nopnds, sops, 1, (sj_type[]){sj_scalar_type(sj_res(op, 0)->type.dt)}, 0, op->loc);
     sj_block_append(body, s);
     sj_value_map_set(vm, sj_res(op, 0), sj_res(s, 0));
   }
   sj_value *ys[MAX_GROUP_IO];
-  for (int i = 0; i < nout; i++) ys[i] = sj_value_map_get(vm, outs[i]);
+  for (int i = 0; i < nout; i++) ys[i] = body_value(F, g, body, vm, outs[i]);
   sj_block_append(body, sj_op_new(F->c, SJ_OP_YIELD, (unsigned)nout, ys, 0, NULL, 0, last->loc));
   sj_block_insert_before(last, f);
   for (int i = 0; i < nout; i++) {
@@ -204,7 +292,6 @@ static sj_op *build_fused(fuse *F, group *g) {
     sj_value_replace_all_uses(outs[i], sj_res(f, (unsigned)i));
   }
   for (int m = g->n - 1; m >= 0; m--) sj_op_erase(F->ops[g->members[m]]);
-  return f;
 }
 
 /* Stable topological order: each op after its operands' producers, otherwise
@@ -262,7 +349,6 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
   compute_ancestors(&F);
   group g = {.members = malloc(MAX_GROUP_OPS * sizeof(int)), .set = calloc((size_t)F.words, sizeof(word))};
   int ngroups = 0;
-  sj_op_vec fused_ops = {0};
   group *all = calloc((size_t)F.n, sizeof *all);
   for (int s = F.n - 1; s >= 0; s--) {
     if (F.group[s] >= 0 || !fusible(F.ops[s])) continue;
@@ -272,7 +358,9 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
     g.members[g.n++] = s;
     SETBIT(g.set, s);
     grow(&F, &g);
+    if (!worth_building(&F, &g)) continue;
     for (int m = 0; m < g.n; m++) F.group[g.members[m]] = ngroups;
+    contract(&F, &g);
     all[ngroups].members = malloc((size_t)g.n * sizeof(int));
     memcpy(all[ngroups].members, g.members, (size_t)g.n * sizeof(int));
     all[ngroups].n = g.n;
@@ -281,7 +369,7 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
     ngroups++;
   }
   /* build after all groups are chosen: scratch indices stay valid until then */
-  for (int k = 0; k < ngroups; k++) sj_op_vec_push(&fused_ops, build_fused(&F, &all[k]));
+  for (int k = 0; k < ngroups; k++) build_fused(&F, &all[k]);
   for (int k = 0; k < ngroups; k++) free(all[k].members), free(all[k].set);
   free(all);
   free(g.members);
@@ -289,7 +377,6 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
   free(F.ops);
   free(F.anc);
   free(F.group);
-  sj_op_vec_free(&fused_ops);
   if (ngroups) topo_sort(b);
 }
 

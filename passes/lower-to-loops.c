@@ -5,8 +5,10 @@
  *   sum max min mean prod                          -> reduction kernels
  *   transpose                                      -> permuted-copy kernels
  *   matmul                                         -> alloc + gemm (BLAS)
- * reshape and constant stay. Kernels are appended to the module in creation
- * order and named @<func>_k<N>. */
+ * reshape and constant stay; kernels already in the module are not touched.
+ * Kernels are appended to the module in creation order and named
+ * @<func>_k<N>. The exact form is a contract with loop-fusion and codegen:
+ * change docs/lowering.md together with this file. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +17,7 @@
 #include "opinfo.h"
 #include "pass.h"
 
-#define MAX_IO 64 /* kernel inputs + outputs; fusion keeps groups below this */
+#define MAX_IO 64 /* kernel inputs + outputs: the launch ABI passes them in one array */
 
 typedef struct lower {
   sj_module *m;
@@ -26,7 +28,34 @@ typedef struct lower {
 
 /* ---- kernels ---- */
 
-static sj_op *new_kernel(lower *L, sj_loc loc) {
+/* A kernel under construction. Everything built through `top` lands before
+ * the first loop nest (bounds, counts), because nests are built after it. */
+typedef struct kconst_entry {
+  int64_t n;
+  sj_value *v;
+} kconst_entry;
+
+typedef struct kbuild {
+  sj_op *k;
+  sj_builder top;
+  sj_value *c0;
+  kconst_entry consts[4 * SJ_MAX_RANK + 2];
+  int nconsts;
+} kbuild;
+
+/* The i64 constant n at the kernel top, created once per value (`%c<n>`). */
+static sj_value *kconst(kbuild *K, int64_t n) {
+  for (int i = 0; i < K->nconsts; i++)
+    if (K->consts[i].n == n) return K->consts[i].v;
+  char name[32];
+  snprintf(name, sizeof name, "c%lld", (long long)n);
+  sj_value *v = sj_build_i64(&K->top, n);
+  v->name = sj_intern(K->top.c, name);
+  if (K->nconsts < (int)(sizeof K->consts / sizeof K->consts[0])) K->consts[K->nconsts++] = (kconst_entry){n, v};
+  return v;
+}
+
+static void new_kernel(lower *L, sj_loc loc, kbuild *K) {
   char name[256];
   const char *fn = sj_func_name(L->func);
   do snprintf(name, sizeof name, "%s_k%u", fn, L->next_kernel++);
@@ -34,40 +63,43 @@ static sj_op *new_kernel(lower *L, sj_loc loc) {
   sj_op *k = sj_op_new(L->m->ctx, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, loc);
   sj_op_set_sym(L->m->ctx, k, "sym_name", name);
   sj_block_append(L->m->body, k);
-  return k;
+  *K = (kbuild){.k = k, .top = sj_builder_at_end(L->m->ctx, k->regions[0], loc)};
 }
 
-static sj_value *param(lower *L, sj_op *k, sj_type t, const char *prefix, unsigned i) {
+/* Kernel parameter `%<prefix><i>`; all params are added before the body. */
+static sj_value *param(lower *L, kbuild *K, sj_type t, const char *prefix, unsigned i) {
   char name[32];
   snprintf(name, sizeof name, "%s%u", prefix, i);
-  sj_value *v = sj_block_add_arg(L->m->ctx, k->regions[0], t);
+  sj_value *v = sj_block_add_arg(L->m->ctx, K->k->regions[0], t);
   v->name = sj_intern(L->m->ctx, name);
   return v;
 }
 
-/* Loop bounds for each dim of `t`, read from buffer `buf` when dynamic. */
-static void bounds(sj_builder *B, sj_value *buf, const sj_type *t, sj_value **hi) {
-  for (int k = 0; k < t->rank; k++) hi[k] = t->dims[k] == SJ_DYN ? sj_build_dim(B, buf, k) : sj_build_i64(B, t->dims[k]);
+/* Called after the params: %c0 first in the body. */
+static void kernel_begin(kbuild *K) { K->c0 = kconst(K, 0); }
+
+static void kernel_return(kbuild *K) { sj_build(&K->top, SJ_OP_RETURN, 0, NULL, 0, NULL); }
+
+/* Loop bounds of the dims of type t at the kernel top: a constant for a static
+ * dim, `dim buf` for a dynamic one, NULL for a static 1 (no loop, index 0). */
+static void bounds(kbuild *K, sj_value *buf, const sj_type *t, sj_value **hi) {
+  for (int k = 0; k < t->rank; k++)
+    hi[k] = t->dims[k] == 1 ? NULL : t->dims[k] == SJ_DYN ? sj_build_dim(&K->top, buf, k) : kconst(K, t->dims[k]);
 }
 
-static bool is_const_one(const sj_value *v) {
-  const sj_op *d = v->def;
-  const sj_attr *a = d && d->code == SJ_OP_CONSTANT ? sj_op_attr(d, "value") : NULL;
-  return a && a->kind == SJ_ATTR_INT && a->u.i == 1;
-}
-
-/* Builds the loop nest over dims [0, rank) (the outermost loop parallel when
- * asked); a static size-1 dim gets index 0 instead of a loop. Returns a
- * builder for the innermost body and the induction variables. */
-static sj_builder nest(sj_builder *B, int rank, sj_value *c0, sj_value **hi, bool parallel, sj_value **iv) {
+/* Loop nest over dims [0, rank) of bounds hi (NULL: index %c0, no loop). The
+ * first loop made is a parallel_for if its dim is in `par` (a bit mask),
+ * the others are `for`s. Returns a builder for the innermost body and sets
+ * the index of each dim in iv. */
+static sj_builder nest(kbuild *K, sj_builder *B, int rank, sj_value **hi, unsigned par, sj_value **iv) {
   sj_builder in = *B;
   bool first = true;
   for (int k = 0; k < rank; k++) {
-    if (is_const_one(hi[k])) {
-      iv[k] = c0;
+    if (!hi[k]) {
+      iv[k] = K->c0;
       continue;
     }
-    sj_op *loop = sj_build_loop(&in, parallel && first, c0, hi[k], 0, NULL);
+    sj_op *loop = sj_build_loop(&in, first && (par >> k & 1u), K->c0, hi[k], 0, NULL);
     first = false;
     in = sj_builder_in(&in, loop);
     iv[k] = loop->regions[0]->args[0];
@@ -75,61 +107,90 @@ static sj_builder nest(sj_builder *B, int rank, sj_value *c0, sj_value **hi, boo
   return in;
 }
 
+#define ALL_DIMS (~0u)
+
 /* Terminates every loop of a nest built by nest(): a yield at each level. */
 static void close_nest(sj_builder *inner) {
   sj_block *b = inner->block;
   while (b && b->parent && (b->parent->code == SJ_OP_FOR || b->parent->code == SJ_OP_PARALLEL_FOR)) {
-    if (!b->last || b->last->code != SJ_OP_YIELD) {
-      sj_op *y = sj_op_new(inner->c, SJ_OP_YIELD, 0, NULL, 0, NULL, 0, inner->loc);
-      sj_block_append(b, y);
-    }
+    if (!b->last || b->last->code != SJ_OP_YIELD) sj_block_append(b, sj_op_new(inner->c, SJ_OP_YIELD, 0, NULL, 0, NULL, 0, inner->loc));
     b = b->parent->block;
   }
 }
 
-/* Load of `in` (type t) broadcast into an iteration space of rank r. */
-static sj_value *bcast_load(sj_builder *B, sj_value *in, const sj_type *space, sj_value **iv, sj_value *c0) {
-  const sj_type *t = &in->type;
+static sj_value *load(sj_builder *B, sj_value *buf, sj_value **idx, int n) {
   sj_value *ops[1 + SJ_MAX_RANK];
-  ops[0] = in;
-  for (int j = 0; j < t->rank; j++) {
-    int k = space->rank - t->rank + j;
-    ops[1 + j] = (t->dims[j] == 1 && space->dims[k] != 1) ? c0 : iv[k];
-  }
-  return sj_build1(B, SJ_OP_LOAD, 1 + (unsigned)t->rank, ops, sj_scalar_type(t->dt));
+  ops[0] = buf;
+  for (int k = 0; k < n; k++) ops[1 + k] = idx[k];
+  return sj_build1(B, SJ_OP_LOAD, 1 + (unsigned)n, ops, sj_scalar_type(buf->type.dt));
 }
 
-static void store(sj_builder *B, sj_value *v, sj_value *buf, sj_value **idx, int rank) {
+static void store(sj_builder *B, sj_value *v, sj_value *buf, sj_value **idx, int n) {
   sj_value *ops[2 + SJ_MAX_RANK];
   ops[0] = v, ops[1] = buf;
-  for (int k = 0; k < rank; k++) ops[2 + k] = idx[k];
-  sj_build(B, SJ_OP_STORE, 2 + (unsigned)rank, ops, 0, NULL);
+  for (int k = 0; k < n; k++) ops[2 + k] = idx[k];
+  sj_build(B, SJ_OP_STORE, 2 + (unsigned)n, ops, 0, NULL);
+}
+
+/* Load of `in` broadcast (numpy, trailing-aligned) into the iteration space:
+ * missing leading dims are dropped, a static 1 against a dim that is not 1
+ * reads index 0. A `?` dim is never a broadcast (checked at run time). */
+static sj_value *bcast_load(kbuild *K, sj_builder *B, sj_value *in, const sj_type *space, sj_value **iv) {
+  const sj_type *t = &in->type;
+  sj_value *idx[SJ_MAX_RANK];
+  for (int j = 0; j < t->rank; j++) {
+    int k = space->rank - t->rank + j;
+    idx[j] = (t->dims[j] == 1 && space->dims[k] != 1) ? K->c0 : iv[k];
+  }
+  return load(B, in, idx, t->rank);
+}
+
+static sj_value *binop(sj_builder *B, sj_opcode code, sj_value *a, sj_value *b) {
+  sj_value *ops[2] = {a, b};
+  return sj_build1(B, code, 2, ops, a->type);
 }
 
 /* ---- func side: dims, alloc, launch ---- */
 
 typedef struct dimsrc {
-  sj_value *v;
+  sj_value *v; /* func value whose dim `axis` gives the size; NULL: unknown */
   int axis;
 } dimsrc;
 
-/* alloc for a result of type t; dynamic dim k comes from src[k]. */
-static sj_value *alloc_out(lower *L, sj_builder *B, const sj_op *op, const sj_type *t, const dimsrc *src) {
-  sj_value *sizes[SJ_MAX_RANK];
-  unsigned n = 0;
-  for (int k = 0; k < t->rank; k++) {
-    if (t->dims[k] != SJ_DYN) continue;
-    if (!src[k].v) {
+/* Checks that every dynamic dim of t has a source (before anything is built). */
+static bool sizes_known(lower *L, const sj_op *op, const sj_type *t, const dimsrc *src) {
+  for (int k = 0; k < t->rank; k++)
+    if (t->dims[k] == SJ_DYN && !src[k].v) {
       L->st = sj_emit_error(L->m->ctx, op->loc, "'%s' op: lower-to-loops cannot tell the size of dynamic dim %d of its result",
                             sj_op_name(op), k);
-      return NULL;
+      return false;
     }
-    sizes[n++] = sj_build_dim(B, src[k].v, src[k].axis);
-  }
-  return sj_build1(B, SJ_OP_ALLOC, n, sizes, *t);
+  return true;
 }
 
-/* Sources of the dynamic dims of an elementwise result: an input whose
+/* `dim` of each dynamic dim of t (once), then one alloc per result of op. */
+static void alloc_results(sj_builder *B, const sj_op *op, const sj_type *t, const dimsrc *src, sj_value **bufs) {
+  sj_value *sizes[SJ_MAX_RANK];
+  unsigned n = 0;
+  for (int k = 0; k < t->rank; k++)
+    if (t->dims[k] == SJ_DYN) sizes[n++] = sj_build_dim(B, src[k].v, src[k].axis);
+  for (unsigned r = 0; r < op->nresults; r++) bufs[r] = sj_build1(B, SJ_OP_ALLOC, n, sizes, sj_res(op, r)->type);
+}
+
+/* launch of the kernel with inputs then the result buffers; the op's results
+ * are replaced by the buffers and the op erased. */
+static void launch_and_replace(lower *L, sj_builder *B, sj_op *op, kbuild *K, sj_value **bufs) {
+  sj_value *args[MAX_IO];
+  unsigned n = 0;
+  for (unsigned i = 0; i < op->nopnds; i++) args[n++] = sj_opnd(op, i);
+  for (unsigned r = 0; r < op->nresults; r++) args[n++] = bufs[r];
+  sj_op *l = sj_build(B, SJ_OP_LAUNCH, n, args, 0, NULL);
+  sj_op_set_sym(L->m->ctx, l, "kernel", sj_func_name(K->k));
+  for (unsigned r = 0; r < op->nresults; r++) sj_value_replace_all_uses(sj_res(op, r), bufs[r]);
+  sj_op_erase(op);
+}
+
+/* Sources of the dynamic dims of an elementwise result: the first input whose
  * aligned dim is also dynamic. */
 static void elementwise_dimsrc(const sj_op *op, const sj_type *t, dimsrc *src) {
   for (int k = 0; k < t->rank; k++) {
@@ -140,15 +201,6 @@ static void elementwise_dimsrc(const sj_op *op, const sj_type *t, dimsrc *src) {
       if (x->type.is_tensor && j >= 0 && x->type.dims[j] == SJ_DYN) src[k] = (dimsrc){x, j};
     }
   }
-}
-
-static void launch(lower *L, sj_builder *B, sj_op *k, sj_value **args, unsigned n) {
-  sj_op *l = sj_build(B, SJ_OP_LAUNCH, n, args, 0, NULL);
-  sj_op_set_sym(L->m->ctx, l, "kernel", sj_func_name(k));
-}
-
-static void kernel_return(lower *L, sj_op *k) {
-  sj_block_append(k->regions[0], sj_op_new(L->m->ctx, SJ_OP_RETURN, 0, NULL, 0, NULL, 0, k->loc));
 }
 
 /* ---- elementwise (fused, single op, broadcast_to) ---- */
@@ -165,9 +217,7 @@ static void scalar_body(lower *L, sj_builder *B, const sj_op *op, sj_value **loa
         for (unsigned r = 0; r < o->nopnds; r++) results[r] = sj_value_map_get(vm, sj_opnd(o, r));
         break;
       }
-      sj_op *cl = sj_op_clone(L->m->ctx, o, vm);
-      if (B->before) sj_block_insert_before(B->before, cl);
-      else sj_block_append(B->block, cl);
+      sj_block_append(B->block, sj_op_clone(L->m->ctx, o, vm));
     }
     return;
   }
@@ -181,34 +231,31 @@ static void scalar_body(lower *L, sj_builder *B, const sj_op *op, sj_value **loa
 static void lower_elementwise(lower *L, sj_op *op) {
   sj_ctx *c = L->m->ctx;
   unsigned nin = op->nopnds, nout = op->nresults;
+  const sj_type *space = &sj_res(op, 0)->type;
   if (nin + nout > MAX_IO) {
     L->st = sj_emit_error(c, op->loc, "'%s' op has more than %d inputs and outputs", sj_op_name(op), MAX_IO);
     return;
   }
-  const sj_type *space = &sj_res(op, 0)->type;
-  sj_op *k = new_kernel(L, op->loc);
-  sj_value *in[MAX_IO], *out[MAX_IO], *args[MAX_IO];
-  for (unsigned i = 0; i < nin; i++) in[i] = param(L, k, sj_opnd(op, i)->type, "in", i);
-  for (unsigned j = 0; j < nout; j++) out[j] = param(L, k, sj_res(op, j)->type, "out", j);
-  sj_builder KB = sj_builder_at_end(c, k->regions[0], op->loc);
-  sj_value *c0 = sj_build_i64(&KB, 0), *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *loaded[MAX_IO], *res[MAX_IO];
-  bounds(&KB, out[0], space, hi);
-  sj_builder in_b = nest(&KB, space->rank, c0, hi, true, iv);
-  for (unsigned i = 0; i < nin; i++) loaded[i] = bcast_load(&in_b, in[i], space, iv, c0);
-  scalar_body(L, &in_b, op, loaded, res);
-  for (unsigned j = 0; j < nout; j++) store(&in_b, res[j], out[j], iv, space->rank);
-  close_nest(&in_b);
-  kernel_return(L, k);
-  /* func side */
-  sj_builder FB = sj_builder_before(c, op);
   dimsrc src[SJ_MAX_RANK];
   elementwise_dimsrc(op, space, src);
-  for (unsigned i = 0; i < nin; i++) args[i] = sj_opnd(op, i);
-  for (unsigned j = 0; j < nout && !L->st; j++) args[nin + j] = alloc_out(L, &FB, op, &sj_res(op, j)->type, src);
-  if (L->st) return;
-  launch(L, &FB, k, args, nin + nout);
-  for (unsigned j = 0; j < nout; j++) sj_value_replace_all_uses(sj_res(op, j), args[nin + j]);
-  sj_op_erase(op);
+  if (!sizes_known(L, op, space, src)) return;
+  kbuild K;
+  new_kernel(L, op->loc, &K);
+  sj_value *in[MAX_IO], *out[MAX_IO], *loaded[MAX_IO], *res[MAX_IO], *bufs[MAX_IO];
+  for (unsigned i = 0; i < nin; i++) in[i] = param(L, &K, sj_opnd(op, i)->type, "in", i);
+  for (unsigned j = 0; j < nout; j++) out[j] = param(L, &K, sj_res(op, j)->type, "out", j);
+  kernel_begin(&K);
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
+  bounds(&K, out[0], space, hi);
+  sj_builder B = nest(&K, &K.top, space->rank, hi, ALL_DIMS, iv);
+  for (unsigned i = 0; i < nin; i++) loaded[i] = bcast_load(&K, &B, in[i], space, iv);
+  scalar_body(L, &B, op, loaded, res);
+  for (unsigned j = 0; j < nout; j++) store(&B, res[j], out[j], iv, space->rank);
+  close_nest(&B);
+  kernel_return(&K);
+  sj_builder FB = sj_builder_before(c, op);
+  alloc_results(&FB, op, space, src, bufs);
+  launch_and_replace(L, &FB, op, &K, bufs);
 }
 
 /* ---- transpose ---- */
@@ -217,27 +264,22 @@ static void lower_transpose(lower *L, sj_op *op) {
   sj_ctx *c = L->m->ctx;
   const sj_type *t = &sj_res(op, 0)->type;
   const sj_attr *perm = sj_op_attr(op, "perm");
-  sj_op *k = new_kernel(L, op->loc);
-  sj_value *in = param(L, k, sj_opnd(op, 0)->type, "in", 0), *out = param(L, k, *t, "out", 0);
-  sj_builder KB = sj_builder_at_end(c, k->regions[0], op->loc);
-  sj_value *c0 = sj_build_i64(&KB, 0), *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *ops[1 + SJ_MAX_RANK];
-  bounds(&KB, out, t, hi);
-  sj_builder B = nest(&KB, t->rank, c0, hi, true, iv);
-  ops[0] = in;
-  for (int kk = 0; kk < t->rank; kk++) ops[1 + perm->u.ints.v[kk]] = iv[kk];
-  sj_value *v = sj_build1(&B, SJ_OP_LOAD, 1 + (unsigned)t->rank, ops, sj_scalar_type(t->dt));
-  store(&B, v, out, iv, t->rank);
-  close_nest(&B);
-  kernel_return(L, k);
-  sj_builder FB = sj_builder_before(c, op);
   dimsrc src[SJ_MAX_RANK];
-  for (int kk = 0; kk < t->rank; kk++) src[kk] = (dimsrc){sj_opnd(op, 0), (int)perm->u.ints.v[kk]};
-  sj_value *o = alloc_out(L, &FB, op, t, src);
-  if (!o) return;
-  sj_value *args[2] = {sj_opnd(op, 0), o};
-  launch(L, &FB, k, args, 2);
-  sj_value_replace_all_uses(sj_res(op, 0), o);
-  sj_op_erase(op);
+  for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){sj_opnd(op, 0), (int)perm->u.ints.v[k]};
+  kbuild K;
+  new_kernel(L, op->loc, &K);
+  sj_value *in = param(L, &K, sj_opnd(op, 0)->type, "in", 0), *out = param(L, &K, *t, "out", 0);
+  kernel_begin(&K);
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *idx[SJ_MAX_RANK], *buf;
+  bounds(&K, out, t, hi);
+  sj_builder B = nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
+  for (int k = 0; k < t->rank; k++) idx[perm->u.ints.v[k]] = iv[k]; /* out dim k is in dim perm[k] */
+  store(&B, load(&B, in, idx, t->rank), out, iv, t->rank);
+  close_nest(&B);
+  kernel_return(&K);
+  sj_builder FB = sj_builder_before(c, op);
+  alloc_results(&FB, op, t, src, &buf);
+  launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* ---- reductions ---- */
@@ -266,144 +308,138 @@ static sj_opcode combiner(sj_opcode code) {
   return code == SJ_OP_PROD ? SJ_OP_MUL : code == SJ_OP_MAX ? SJ_OP_MAXIMUM : code == SJ_OP_MIN ? SJ_OP_MINIMUM : SJ_OP_ADD;
 }
 
-/* Number of reduced elements as a scalar of dtype dt (for mean). */
-static sj_value *count_of(sj_builder *B, sj_value **hi, unsigned mask, int rank, sj_dtype dt) {
-  sj_value *n = NULL;
-  for (int k = 0; k < rank; k++) {
-    if (!(mask & (1u << k))) continue;
-    sj_value *ops[2] = {n, hi[k]};
-    n = n ? sj_build1(B, SJ_OP_MUL, 2, ops, sj_scalar_type(SJ_I64)) : hi[k];
+/* How mean scales a sum: `mul` by the constant 1/count when every reduced
+ * dim is static, else `div` by the count computed from the bounds and cast
+ * to the dtype (mean is float-only). Built at the kernel top. */
+typedef struct scale {
+  sj_opcode code; /* SJ_OP_MUL or SJ_OP_DIV */
+  sj_value *by;   /* NULL: nothing to do (not a mean, or a count of 1) */
+} scale;
+
+static scale mean_scale(kbuild *K, const sj_type *t, sj_value **hi, unsigned mask) {
+  int64_t n = 1;
+  sj_value *dyn = NULL;
+  for (int k = 0; k < t->rank; k++) {
+    if (!(mask >> k & 1u)) continue;
+    if (t->dims[k] != SJ_DYN) n *= t->dims[k];
+    else dyn = dyn ? binop(&K->top, SJ_OP_MUL, dyn, hi[k]) : hi[k];
   }
-  if (!n) n = sj_build_i64(B, 1);
-  return sj_build1(B, SJ_OP_CAST, 1, &n, sj_scalar_type(dt));
+  if (!dyn) {
+    if (n == 1) return (scale){SJ_OP_MUL, NULL};
+    return (scale){SJ_OP_MUL, sj_build_scalar(&K->top, t->dt, 1.0 / (double)n)};
+  }
+  if (n != 1) dyn = binop(&K->top, SJ_OP_MUL, dyn, kconst(K, n));
+  return (scale){SJ_OP_DIV, sj_build1(&K->top, SJ_OP_CAST, 1, &dyn, sj_scalar_type(t->dt))};
 }
 
-/* Output indices of input position iv (kept dims, 0 for keepdims). */
-static int out_index(const sj_op *op, unsigned mask, int rank, sj_value **iv, sj_value *c0, sj_value **oidx) {
+static sj_value *apply_scale(sj_builder *B, scale s, sj_value *v) { return !s.by ? v : binop(B, s.code, v, s.by); }
+
+/* Output indices of input position iv (kept dims; %c0 for keepdims). */
+static int out_index(kbuild *K, const sj_op *op, unsigned mask, int rank, sj_value **iv, sj_value **oidx) {
   bool keep = sj_op_bool(op, "keepdims", false);
   int n = 0;
   for (int k = 0; k < rank; k++) {
-    if (!(mask & (1u << k))) oidx[n++] = iv[k];
-    else if (keep) oidx[n++] = c0;
+    if (!(mask >> k & 1u)) oidx[n++] = iv[k];
+    else if (keep) oidx[n++] = K->c0;
   }
   return n;
 }
 
-/* Reduced axes form a suffix: kept loops outside, the reduction carried in
- * registers by nested `for`s (vectorizable with reassoc). */
-static void row_reduce_body(sj_builder *KB, const sj_op *op, sj_value *in, sj_value *out, sj_value **hi, sj_value *c0,
-                            unsigned mask) {
+/* Reduced axes form a suffix: kept loops outside (parallel), the reduced dims
+ * as `for`s carrying the accumulator in a register (vectorizable: codegen
+ * marks the combine reassoc), one store after them. */
+static void row_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *out, sj_value **hi, unsigned mask, scale s) {
   const sj_type *t = &in->type;
-  sj_dtype dt = t->dt;
   int nkept = 0;
-  while (nkept < t->rank && !(mask & (1u << nkept))) nkept++;
+  while (nkept < t->rank && !(mask >> nkept & 1u)) nkept++;
   sj_value *iv[SJ_MAX_RANK], *oidx[SJ_MAX_RANK];
-  sj_builder B = nest(KB, nkept, c0, hi, true, iv);
-  sj_value *acc = sj_build_scalar(&B, dt, identity(op->code, dt));
+  sj_builder B = nest(K, &K->top, nkept, hi, ALL_DIMS, iv);
+  sj_value *acc = sj_build_scalar(&B, t->dt, identity(op->code, t->dt));
   sj_op *loops[SJ_MAX_RANK];
+  int nloops = 0;
   sj_builder in_b = B;
   for (int k = nkept; k < t->rank; k++) {
-    loops[k] = sj_build_loop(&in_b, false, c0, hi[k], 1, &acc);
-    in_b = sj_builder_in(&in_b, loops[k]);
-    iv[k] = loops[k]->regions[0]->args[0];
-    acc = loops[k]->regions[0]->args[1];
+    if (!hi[k]) {
+      iv[k] = K->c0;
+      continue;
+    }
+    sj_op *l = loops[nloops++] = sj_build_loop(&in_b, false, K->c0, hi[k], 1, &acc);
+    in_b = sj_builder_in(&in_b, l);
+    iv[k] = l->regions[0]->args[0];
+    acc = l->regions[0]->args[1];
   }
-  sj_value *lops[1 + SJ_MAX_RANK];
-  lops[0] = in;
-  for (int k = 0; k < t->rank; k++) lops[1 + k] = iv[k];
-  sj_value *x = sj_build1(&in_b, SJ_OP_LOAD, 1 + (unsigned)t->rank, lops, sj_scalar_type(dt));
-  sj_value *cops[2] = {acc, x};
-  sj_value *y = sj_build1(&in_b, combiner(op->code), 2, cops, sj_scalar_type(dt));
-  for (int k = t->rank - 1; k >= nkept; k--) {
-    sj_builder lb = sj_builder_at_end(KB->c, loops[k]->regions[0], KB->loc);
+  sj_value *y = binop(&in_b, combiner(op->code), acc, load(&in_b, in, iv, t->rank));
+  for (int i = nloops - 1; i >= 0; i--) {
+    sj_builder lb = sj_builder_in(&B, loops[i]);
     sj_build(&lb, SJ_OP_YIELD, 1, &y, 0, NULL);
-    y = sj_res(loops[k], 0);
+    y = sj_res(loops[i], 0);
   }
-  if (op->code == SJ_OP_MEAN) {
-    sj_value *dops[2] = {y, count_of(&B, hi, mask, t->rank, dt)};
-    y = sj_build1(&B, SJ_OP_DIV, 2, dops, sj_scalar_type(dt));
-  }
-  int n = out_index(op, mask, t->rank, iv, c0, oidx);
-  store(&B, y, out, oidx, n);
+  y = apply_scale(&B, s, y);
+  store(&B, y, out, oidx, out_index(K, op, mask, t->rank, iv, oidx));
   close_nest(&B);
 }
 
-/* General case: out = identity; then for every input element (input order,
- * contiguous inner loop) out[o] = out[o] (+) x; mean scales afterwards. */
-static void general_reduce_body(sj_builder *KB, const sj_op *op, sj_value *in, sj_value *out, sj_value **hi,
-                                sj_value *c0, unsigned mask) {
+/* General case (a reduced axis outside a kept one, e.g. a column sum): out =
+ * identity; then over every input element in input order (contiguous inner
+ * loop; parallel only on an outermost kept axis, whose iterations write
+ * disjoint outputs) out[o] = out[o] (+) x; mean scales in a last nest. */
+static void general_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *out, sj_value **hi, unsigned mask, scale s) {
   const sj_type *t = &in->type, *ot = &out->type;
-  sj_dtype dt = t->dt;
   sj_value *ohi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *oidx[SJ_MAX_RANK];
-  bounds(KB, out, ot, ohi);
-  sj_builder B = nest(KB, ot->rank, c0, ohi, true, iv);
-  store(&B, sj_build_scalar(&B, dt, identity(op->code, dt)), out, iv, ot->rank);
+  bounds(K, out, ot, ohi);
+  sj_builder B = nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
+  store(&B, sj_build_scalar(&B, t->dt, identity(op->code, t->dt)), out, iv, ot->rank);
   close_nest(&B);
-  B = nest(KB, t->rank, c0, hi, !(mask & 1u), iv);
-  sj_value *lops[1 + SJ_MAX_RANK];
-  lops[0] = in;
-  for (int k = 0; k < t->rank; k++) lops[1 + k] = iv[k];
-  sj_value *x = sj_build1(&B, SJ_OP_LOAD, 1 + (unsigned)t->rank, lops, sj_scalar_type(dt));
-  int n = out_index(op, mask, t->rank, iv, c0, oidx);
-  lops[0] = out;
-  for (int k = 0; k < n; k++) lops[1 + k] = oidx[k];
-  sj_value *a = sj_build1(&B, SJ_OP_LOAD, 1 + (unsigned)n, lops, sj_scalar_type(dt));
-  sj_value *cops[2] = {a, x};
-  store(&B, sj_build1(&B, combiner(op->code), 2, cops, sj_scalar_type(dt)), out, oidx, n);
+  B = nest(K, &K->top, t->rank, hi, ~mask, iv);
+  sj_value *x = load(&B, in, iv, t->rank);
+  int n = out_index(K, op, mask, t->rank, iv, oidx);
+  store(&B, binop(&B, combiner(op->code), load(&B, out, oidx, n), x), out, oidx, n);
   close_nest(&B);
-  if (op->code != SJ_OP_MEAN) return;
-  sj_value *cnt = count_of(KB, hi, mask, t->rank, dt);
-  B = nest(KB, ot->rank, c0, ohi, true, iv);
-  lops[0] = out;
-  for (int k = 0; k < ot->rank; k++) lops[1 + k] = iv[k];
-  sj_value *dops[2] = {sj_build1(&B, SJ_OP_LOAD, 1 + (unsigned)ot->rank, lops, sj_scalar_type(dt)), cnt};
-  store(&B, sj_build1(&B, SJ_OP_DIV, 2, dops, sj_scalar_type(dt)), out, iv, ot->rank);
+  if (!s.by) return;
+  B = nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
+  store(&B, apply_scale(&B, s, load(&B, out, iv, ot->rank)), out, iv, ot->rank);
   close_nest(&B);
 }
 
 static void lower_reduce(lower *L, sj_op *op) {
-  sj_ctx *c = L->m->ctx;
   sj_value *x = sj_opnd(op, 0);
   const sj_type *t = &x->type, *rt = &sj_res(op, 0)->type;
   unsigned mask = reduce_mask(op, t->rank);
-  sj_op *k = new_kernel(L, op->loc);
-  sj_value *in = param(L, k, *t, "in", 0), *out = param(L, k, *rt, "out", 0);
-  sj_builder KB = sj_builder_at_end(c, k->regions[0], op->loc);
-  sj_value *c0 = sj_build_i64(&KB, 0), *hi[SJ_MAX_RANK];
-  bounds(&KB, in, t, hi);
-  bool is_suffix = true;
-  for (int kk = 0, seen = 0; kk < t->rank; kk++) {
-    if (mask & (1u << kk)) seen = 1;
-    else if (seen) is_suffix = false;
-  }
-  if (is_suffix) row_reduce_body(&KB, op, in, out, hi, c0, mask);
-  else general_reduce_body(&KB, op, in, out, hi, c0, mask);
-  kernel_return(L, k);
-  /* func side: result dim k comes from the input's kept dim */
-  sj_builder FB = sj_builder_before(c, op);
-  dimsrc src[SJ_MAX_RANK];
   bool keep = sj_op_bool(op, "keepdims", false);
-  for (int kk = 0, o = 0; kk < t->rank; kk++) {
-    if (!(mask & (1u << kk))) src[o++] = (dimsrc){x, kk};
+  dimsrc src[SJ_MAX_RANK];
+  for (int k = 0, o = 0; k < t->rank; k++) {
+    if (!(mask >> k & 1u)) src[o++] = (dimsrc){x, k};
     else if (keep) src[o++] = (dimsrc){0};
   }
-  sj_value *o = alloc_out(L, &FB, op, rt, src);
-  if (!o) return;
-  sj_value *args[2] = {x, o};
-  launch(L, &FB, k, args, 2);
-  sj_value_replace_all_uses(sj_res(op, 0), o);
-  sj_op_erase(op);
+  if (!sizes_known(L, op, rt, src)) return;
+  kbuild K;
+  new_kernel(L, op->loc, &K);
+  sj_value *in = param(L, &K, *t, "in", 0), *out = param(L, &K, *rt, "out", 0), *buf;
+  kernel_begin(&K);
+  sj_value *hi[SJ_MAX_RANK];
+  bounds(&K, in, t, hi); /* the iteration space is the input's */
+  scale s = op->code == SJ_OP_MEAN ? mean_scale(&K, t, hi, mask) : (scale){SJ_OP_MUL, NULL};
+  bool is_suffix = true;
+  for (int k = 0, seen = 0; k < t->rank; k++) {
+    if (mask >> k & 1u) seen = 1;
+    else if (seen) is_suffix = false;
+  }
+  if (is_suffix) row_reduce(&K, op, in, out, hi, mask, s);
+  else general_reduce(&K, op, in, out, hi, mask, s);
+  kernel_return(&K);
+  sj_builder FB = sj_builder_before(L->m->ctx, op);
+  alloc_results(&FB, op, rt, src, &buf);
+  launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* ---- matmul ---- */
 
 static void lower_matmul(lower *L, sj_op *op) {
-  sj_ctx *c = L->m->ctx;
-  sj_value *a = sj_opnd(op, 0), *b = sj_opnd(op, 1);
+  sj_value *a = sj_opnd(op, 0), *b = sj_opnd(op, 1), *o;
   const sj_type *t = &sj_res(op, 0)->type;
   dimsrc src[SJ_MAX_RANK];
   int nb = t->rank - 2;
-  for (int k = 0; k < nb; k++) {
+  for (int k = 0; k < nb; k++) { /* batch dims broadcast like elementwise */
     int ja = a->type.rank - 2 - nb + k, jb = b->type.rank - 2 - nb + k;
     src[k] = (dimsrc){0};
     if (ja >= 0 && a->type.dims[ja] == SJ_DYN) src[k] = (dimsrc){a, ja};
@@ -411,9 +447,9 @@ static void lower_matmul(lower *L, sj_op *op) {
   }
   src[nb] = (dimsrc){a, a->type.rank - 2};
   src[nb + 1] = (dimsrc){b, b->type.rank - 1};
-  sj_builder FB = sj_builder_before(c, op);
-  sj_value *o = alloc_out(L, &FB, op, t, src);
-  if (!o) return;
+  if (!sizes_known(L, op, t, src)) return;
+  sj_builder FB = sj_builder_before(L->m->ctx, op);
+  alloc_results(&FB, op, t, src, &o);
   sj_value *args[3] = {a, b, o};
   sj_build(&FB, SJ_OP_GEMM, 3, args, 0, NULL);
   sj_value_replace_all_uses(sj_res(op, 0), o);

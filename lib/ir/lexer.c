@@ -92,7 +92,8 @@ static sj_token lex_string(sj_lexer *lx, const char *start) {
   const char *body = lx->p;
   while (lx->p < lx->end && *lx->p != '"') {
     if (*lx->p == '\n') return error_at(lx, start, "unterminated string");
-    if (*lx->p == '\\') lx->p++;
+    /* an escape covers the next byte, unless that is a newline or the end */
+    if (*lx->p == '\\' && lx->p + 1 < lx->end && lx->p[1] != '\n') lx->p++;
     lx->p++;
   }
   if (lx->p >= lx->end) return error_at(lx, start, "unterminated string");

@@ -195,8 +195,8 @@ static sj_status check_indices(sj_ctx *c, const sj_op *op, unsigned first, const
   char x[SJ_TYPE_STR_CAP];
   if (!buf->is_tensor) return err(c, op, "expects a tensor buffer, got %s", TYS(buf, x));
   if ((int)(op->nopnds - first) != buf->rank)
-    return err(c, op, "expects %d indices for %s, got %u", buf->rank, TYS(buf, x),
-               op->nopnds - first);
+    return err(c, op, "expects %d ind%s for %s, got %u", buf->rank, buf->rank == 1 ? "ex" : "ices",
+               TYS(buf, x), op->nopnds - first);
   for (unsigned i = first; i < op->nopnds; i++) {
     const sj_type *t = &sj_opnd(op, i)->type;
     if (t->is_tensor || t->dt != SJ_I64)
@@ -214,6 +214,13 @@ static sj_status infer_load(sj_ctx *c, const sj_op *op, sj_type *out) {
 
 /* ---- op-specific verifiers ---- */
 
+/* An integral value within the range of the int (or bool) dtype. */
+static bool int_representable(sj_dtype dt, double d) {
+  double lo = dt == SJ_I8 ? -128.0 : dt == SJ_I32 ? -2147483648.0 : dt == SJ_BOOL ? 0.0 : -0x1p63;
+  double hi = dt == SJ_I8 ? 127.0 : dt == SJ_I32 ? 2147483647.0 : dt == SJ_BOOL ? 1.0 : 0x1p63;
+  return d == floor(d) && d >= lo && (dt == SJ_I64 ? d < hi : d <= hi);
+}
+
 static sj_status verify_constant(sj_ctx *c, const sj_op *op) {
   const sj_attr *v = sj_op_attr(op, "value");
   const sj_type *t = &sj_res(op, 0)->type;
@@ -222,17 +229,20 @@ static sj_status verify_constant(sj_ctx *c, const sj_op *op) {
     return err(c, op, "type %s has a dynamic dim; constants need a static shape", TYS(t, x));
   if (v->kind == SJ_ATTR_DENSE) {
     int64_t n = sj_type_numel(t);
-    if (!t->is_tensor || n != v->u.dense.n)
-      return err(c, op, "dense literal has %d elements but the type %s needs %lld", v->u.dense.n,
-                 TYS(t, x), (long long)n);
+    if (!t->is_tensor || n < 0)
+      return err(c, op, "a dense literal needs a tensor type, got %s", TYS(t, x));
+    if (n != v->u.dense.n)
+      return err(c, op, "dense literal has %d element%s but the type %s needs %lld", v->u.dense.n,
+                 v->u.dense.n == 1 ? "" : "s", TYS(t, x), (long long)n);
   }
   if (!sj_dtype_is_float(t->dt)) {
     int n = v->kind == SJ_ATTR_DENSE ? v->u.dense.n : 1;
     for (int i = 0; i < n; i++) {
       double d = v->kind == SJ_ATTR_DENSE ? v->u.dense.v[i]
                  : v->kind == SJ_ATTR_FLOAT ? v->u.f : (double)v->u.i;
-      if (d != floor(d) || (t->dt == SJ_BOOL && d != 0 && d != 1))
-        return err(c, op, "value %g is not representable in %s", d, sj_dtype_name(t->dt));
+      /* an int attribute is exact; its double may round up to 2^63 */
+      bool ok = v->kind == SJ_ATTR_INT && t->dt == SJ_I64 ? true : int_representable(t->dt, d);
+      if (!ok) return err(c, op, "value %g is not representable in %s", d, sj_dtype_name(t->dt));
     }
   }
   return SJ_OK;
@@ -271,8 +281,14 @@ static sj_status verify_broadcast_to(sj_ctx *c, const sj_op *op) {
 static sj_status verify_func(sj_ctx *c, const sj_op *op) {
   sj_block *b = op->regions[0];
   sj_op *t = b->last;
-  if (!t || t->code != SJ_OP_RETURN)
+  if (!t || t->code != SJ_OP_RETURN) {
+    /* a return in the middle is the likelier mistake: point at it */
+    for (sj_op *o = b->first; o; o = o->next)
+      if (o->code == SJ_OP_RETURN)
+        return sj_emit_error(c, o->loc, "'return' op must be the last op of @%s",
+                             sj_func_name(op));
     return err(c, op, "@%s must end with 'return'", sj_func_name(op));
+  }
   if (op->code == SJ_OP_KERNEL && t->nopnds)
     return err(c, op, "@%s: a kernel returns nothing; it writes its buffer arguments",
                sj_func_name(op));
@@ -293,8 +309,8 @@ static sj_status verify_yield(sj_ctx *c, const sj_op *op) {
   if (!p || (p->code != SJ_OP_FUSED && p->code != SJ_OP_FOR && p->code != SJ_OP_PARALLEL_FOR))
     return err(c, op, "must be inside 'fused', 'for' or 'parallel_for'");
   if (op->nopnds != p->nresults)
-    return err(c, op, "yields %u values but the parent '%s' has %u results", op->nopnds,
-               sj_op_name(p), p->nresults);
+    return err(c, op, "yields %u value%s but the parent '%s' has %u result%s", op->nopnds,
+               op->nopnds == 1 ? "" : "s", sj_op_name(p), p->nresults, p->nresults == 1 ? "" : "s");
   for (unsigned i = 0; i < op->nopnds; i++) {
     const sj_type *a = &sj_opnd(op, i)->type, *r = &sj_res(p, i)->type;
     sj_type want = p->code == SJ_OP_FUSED ? sj_scalar_type(r->dt) : *r;
@@ -378,11 +394,12 @@ static sj_status verify_alloc(sj_ctx *c, const sj_op *op) {
   for (int i = 0; i < r->rank; i++) ndyn += r->dims[i] == SJ_DYN;
   if (!r->is_tensor) return err(c, op, "result must be a tensor, got %s", TYS(r, x));
   if (op->nopnds != ndyn)
-    return err(c, op, "%s has %u dynamic dims but %u sizes were given", TYS(r, x), ndyn,
-               op->nopnds);
+    return err(c, op, "%s has %u dynamic dim%s but %u size%s given", TYS(r, x), ndyn,
+               ndyn == 1 ? "" : "s", op->nopnds, op->nopnds == 1 ? " was" : "s were");
   for (unsigned i = 0; i < op->nopnds; i++) {
     const sj_type *t = &sj_opnd(op, i)->type;
-    if (t->is_tensor || t->dt != SJ_I64) return err(c, op, "size %u must be an i64 scalar", i);
+    if (t->is_tensor || t->dt != SJ_I64)
+      return err(c, op, "size %u must be an i64 scalar, got %s", i, TYS(t, x));
   }
   return SJ_OK;
 }
@@ -526,6 +543,11 @@ static bool kind_ok(const char *k, size_t n, sj_attr_kind kind) {
   return false;
 }
 
+static const char *attr_kind_name(sj_attr_kind k) {
+  static const char *const names[] = {"int", "float", "bool", "ints", "str", "dtype", "dense", "sym"};
+  return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
 /* Finds `name` in the spec; sets the kind word and optional flag. */
 static bool spec_find(const char *spec, const char *name, const char **kind, size_t *klen,
                       bool *optional) {
@@ -556,10 +578,14 @@ sj_status sj_verify_attrs(sj_ctx *c, const sj_op *op) {
   bool opt;
   for (unsigned i = 0; i < op->nattrs; i++) {
     const sj_attr *a = &op->attrs[i];
+    /* dotted names are discardable annotations (MLIR's dialect attributes):
+     * any kind, on any op, unchecked; rewrites may drop them */
+    if (strchr(a->name, '.')) continue;
     if (!spec_find(spec, a->name, &k, &kl, &opt))
       return err(c, op, "has no attribute '%s'", a->name);
     if (!kind_ok(k, kl, a->kind))
-      return err(c, op, "attribute '%s' must be of kind %.*s", a->name, (int)kl, k);
+      return err(c, op, "attribute '%s' must be of kind %.*s, got %s", a->name, (int)kl, k,
+                 attr_kind_name(a->kind));
   }
   /* required attributes present */
   const char *p = spec;

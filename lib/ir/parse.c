@@ -242,7 +242,13 @@ static bool parse_type(parser *p, sj_type *out) {
     if (d < 0) return fail(p, dt_tok, "dimension %lld is negative", (long long)d), false;
     out->dims[out->rank++] = d;
   } while (accept(p, TK_COMMA));
-  return expect(p, TK_RBRACKET, "to close the shape");
+  if (!expect(p, TK_RBRACKET, "to close the shape")) return false;
+  /* keeps sj_type_numel free of overflow for every parsed type */
+  int64_t numel = 1;
+  for (int i = 0; i < out->rank; i++)
+    if (out->dims[i] != SJ_DYN && __builtin_mul_overflow(numel, out->dims[i], &numel))
+      return fail(p, t, "tensor type has more than 2^63-1 elements"), false;
+  return true;
 }
 
 /* ---- attributes ---- */
@@ -265,6 +271,16 @@ static bool parse_list(parser *p, sj_attr *a) {
   return true;
 }
 
+/* An int token (already known to fit in 64 bits) within +-2^53. */
+static bool exact_in_double(sj_token t) {
+  char buf[64];
+  size_t n = t.len < sizeof buf - 1 ? t.len : sizeof buf - 1;
+  memcpy(buf, t.text, n);
+  buf[n] = '\0';
+  long long v = strtoll(buf, NULL, 10);
+  return v >= -(1LL << 53) && v <= (1LL << 53);
+}
+
 static bool parse_dense(parser *p, sj_attr *a) {
   size_t cap = 16, n = 0;
   double *v = sj_arena_alloc(p->c, cap * sizeof *v);
@@ -282,7 +298,12 @@ static bool parse_dense(parser *p, sj_attr *a) {
       }
       if (n >= (1u << 30)) return fail(p, p->tok, "dense literal too large"), false;
       bool is_int;
+      sj_token nt = p->tok;
       if (!parse_number(p, &v[n++], &is_int)) return false;
+      /* elements are doubles: a larger int would silently change value */
+      if (is_int && !exact_in_double(nt))
+        return fail(p, nt, "integer %.*s in a dense literal is not exactly representable "
+                    "(|v| > 2^53)", (int)(nt.len > 40 ? 40 : nt.len), nt.text), false;
       all_int = all_int && is_int;
     } while (accept(p, TK_COMMA));
     if (!expect(p, TK_RBRACKET, "to close the literal")) return false;
@@ -293,26 +314,36 @@ static bool parse_dense(parser *p, sj_attr *a) {
   return expect(p, TK_RANGLE, "to close 'dense<'");
 }
 
+static int hex_digit(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  if (ch >= 'A' && ch <= 'F') return ch - 'A' + 10;
+  return -1;
+}
+
 static bool decode_string(parser *p, sj_token t, const char **out) {
   char *s = sj_arena_alloc(p->c, t.len + 1);
   size_t k = 0;
   for (size_t i = 0; i < t.len; i++) {
     char ch = t.text[i];
+    if (ch == '\0') return fail(p, t, "NUL byte in string (strings cannot hold \\x00)"), false;
     if (ch != '\\') {
       s[k++] = ch;
       continue;
     }
     if (++i >= t.len) return fail(p, t, "bad escape in string"), false;
     if (t.text[i] == 'x') {
-      if (i + 2 >= t.len) return fail(p, t, "bad \\x escape in string"), false;
-      char hex[3] = {t.text[i + 1], t.text[i + 2], 0};
-      char *end;
-      long v = strtol(hex, &end, 16);
-      if (end != hex + 2 || v == 0) return fail(p, t, "bad \\x escape in string"), false;
-      s[k++] = (char)v;
+      int hi = i + 2 < t.len ? hex_digit(t.text[i + 1]) : -1;
+      int lo = i + 2 < t.len ? hex_digit(t.text[i + 2]) : -1;
+      if (hi < 0 || lo < 0 || (hi | lo) == 0)
+        return fail(p, t, "bad \\x escape in string (two hex digits, not 00)"), false;
+      s[k++] = (char)(hi * 16 + lo);
       i += 2;
-    } else {
+    } else if (t.text[i] == '"' || t.text[i] == '\\') {
       s[k++] = t.text[i];
+    } else {
+      return fail(p, t, "unknown escape '\\%c' in string (use \\\", \\\\ or \\xNN)",
+                  t.text[i] >= 32 && t.text[i] < 127 ? t.text[i] : '?'), false;
     }
   }
   s[k] = '\0';
@@ -467,9 +498,13 @@ static bool parse_op(parser *p, sj_block *b) {
       if (!parse_type(p, &types[ntypes++])) return false;
     } while (accept(p, TK_COMMA));
   }
-  if (ntypes != nres)
-    return fail(p, nt, "'%s' op has %u result name%s but %u type%s", sj_opinfo_get(code)->name,
-                nres, nres == 1 ? "" : "s", ntypes, ntypes == 1 ? "" : "s"), false;
+  if (ntypes != nres) {
+    /* the usual cause: operands continued on the next line */
+    bool hint = ntypes == 0 && p->tok.kind == TK_VALUE && p->tok.line != nt.line;
+    return fail(p, nt, "'%s' op has %u result name%s but %u type%s%s", sj_opinfo_get(code)->name,
+                nres, nres == 1 ? "" : "s", ntypes, ntypes == 1 ? "" : "s",
+                hint ? " (operands must start on the op's line)" : ""), false;
+  }
   /* results get their values now; regions see them only after the op in
    * the verifier's order, so defining them first is harmless */
   sj_op *full = sj_op_new(p->c, code, nop, opnds, nres, types, 0, op->loc);

@@ -103,17 +103,28 @@ static bool is_numeric(const char *s) {
 }
 
 /* Gives `v` its printed name; numeric names never collide with kept ones. */
+/* Names a pass or the API gave may hold bytes the lexer does not accept
+ * in a name; such values are numbered instead. */
+static bool is_lexable(const char *s) {
+  if (!*s) return false;
+  for (; *s; s++)
+    if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.$-", *s))
+      return false;
+  return true;
+}
+
 static const char *name_value(printer *p, const sj_value *v) {
-  char buf[160];
-  if (v->name && !is_numeric(v->name)) {
-    snprintf(buf, sizeof buf, "%s", v->name);
-    for (unsigned k = 1; name_taken(&p->nm, buf); k++)
-      snprintf(buf, sizeof buf, "%s_%u", v->name, k);
+  char *s;
+  if (v->name && !is_numeric(v->name) && is_lexable(v->name)) {
+    /* sized to the name: a truncated name could collide forever */
+    size_t cap = strlen(v->name) + 16;
+    s = malloc(cap);
+    snprintf(s, cap, "%s", v->name);
+    for (unsigned k = 1; name_taken(&p->nm, s); k++) snprintf(s, cap, "%s_%u", v->name, k);
   } else {
-    snprintf(buf, sizeof buf, "%u", p->nm.next_num++);
+    s = malloc(16);
+    snprintf(s, 16, "%u", p->nm.next_num++);
   }
-  char *s = malloc(strlen(buf) + 1);
-  strcpy(s, buf);
   namer_put(&p->nm, v, s);
   taken_add(&p->nm, s);
   return s;
@@ -124,9 +135,29 @@ static void print_value(printer *p, const sj_value *v) {
   fprintf(p->out, "%%%s", n ? n : "<<undefined>>");
 }
 
+/* Written directly, not through sj_type_str: its buffer may truncate the
+ * largest types, and printed text must always re-parse. */
 static void print_type(printer *p, const sj_type *t) {
-  char buf[SJ_TYPE_STR_CAP];
-  fputs(sj_type_str(t, buf, sizeof buf), p->out);
+  fputs(sj_dtype_name(t->dt), p->out);
+  if (!t->is_tensor) return;
+  fputc('[', p->out);
+  for (int i = 0; i < t->rank; i++) {
+    if (i) fputc(',', p->out);
+    if (t->dims[i] == SJ_DYN) fputc('?', p->out);
+    else fprintf(p->out, "%" PRId64, t->dims[i]);
+  }
+  fputc(']', p->out);
+}
+
+/* Dense elements print as ints only when every one is an exact int64
+ * (passes may build is_int literals from arbitrary doubles). */
+static bool dense_prints_as_ints(const sj_attr *a) {
+  if (!a->u.dense.is_int) return false;
+  for (int i = 0; i < a->u.dense.n; i++) {
+    double d = a->u.dense.v[i];
+    if (!(d == floor(d) && d >= -0x1p63 && d < 0x1p63)) return false;
+  }
+  return true;
 }
 
 /* Shortest text that reads back as the same double, always marked as a
@@ -173,15 +204,17 @@ static void print_attr_value(FILE *out, const sj_attr *a) {
     for (int i = 0; i < a->u.ints.n; i++) fprintf(out, "%s%" PRId64, i ? ", " : "", a->u.ints.v[i]);
     fputc(']', out);
     break;
-  case SJ_ATTR_DENSE:
+  case SJ_ATTR_DENSE: {
+    bool ints = dense_prints_as_ints(a);
     fputs("dense<[", out);
     for (int i = 0; i < a->u.dense.n; i++) {
       if (i) fputs(", ", out);
-      if (a->u.dense.is_int) fprintf(out, "%" PRId64, (int64_t)a->u.dense.v[i]);
+      if (ints) fprintf(out, "%" PRId64, (int64_t)a->u.dense.v[i]);
       else print_double(out, a->u.dense.v[i]);
     }
     fputs("]>", out);
     break;
+  }
   }
 }
 

@@ -63,20 +63,31 @@ static sj_status check_operands(sj_ctx *c, const sj_op *op) {
   const sj_op *iso = isolating_parent(op);
   for (unsigned i = 0; i < op->nopnds; i++) {
     const sj_value *v = sj_opnd(op, i);
+    if (!v) continue; /* reported by the arity check */
     if (!v->def && (v->index >= v->owner->nargs || v->owner->args[v->index] != v))
       return sj_emit_error(c, op->loc, "'%s' op operand %u is a block argument that was removed",
+                           sj_op_name(op), i);
+    if (v->def && !v->def->block)
+      return sj_emit_error(c, op->loc, "'%s' op operand %u is the result of an erased op",
                            sj_op_name(op), i);
     bool vis = sj_value_visible_in(v, op->block);
     bool before = !v->def || v->def->scratch < op->scratch;
     const sj_block *vb = v->def ? v->def->block : v->owner;
     bool inside = iso && (vb->parent == iso || (vb->parent && sj_op_is_ancestor(iso, vb->parent)));
-    if (!vis || !before)
-      return sj_emit_error(c, op->loc, "'%s' op operand %u is used before its definition",
-                           sj_op_name(op), i);
+    const char *nm = v->name ? v->name : "", *pre = v->name ? " %" : "";
+    if (!vis)
+      return sj_emit_error(c, op->loc,
+                           "'%s' op operand %u%s%s is defined in a region that does not "
+                           "enclose this op",
+                           sj_op_name(op), i, pre, nm);
+    if (!before)
+      return sj_emit_error(c, op->loc, "'%s' op operand %u%s%s is used before its definition",
+                           sj_op_name(op), i, pre, nm);
     if (iso && !inside)
       return sj_emit_error(c, op->loc,
-                           "'%s' op operand %u is defined outside the enclosing '%s'",
-                           sj_op_name(op), i, sj_op_name(iso));
+                           "'%s' op operand %u%s%s is defined outside the enclosing '%s'"
+                           " (its body is isolated: pass the value as an operand)",
+                           sj_op_name(op), i, pre, nm, sj_op_name(iso));
   }
   return SJ_OK;
 }
@@ -106,12 +117,15 @@ static sj_status check_launch(sj_module *m, const sj_op *op) {
   sj_ctx *c = m->ctx;
   const char *sym = sj_op_sym(op, "kernel");
   sj_op *k = sym ? sj_module_lookup(m, sym) : NULL;
-  if (!k || k->code != SJ_OP_KERNEL)
+  if (k && k->code != SJ_OP_KERNEL)
+    return sj_emit_error(c, op->loc, "'launch' op refers to @%s, which is a '%s', not a kernel",
+                         sym, sj_op_name(k));
+  if (!k)
     return sj_emit_error(c, op->loc, "'launch' op refers to unknown kernel @%s", sym ? sym : "");
   sj_block *b = k->regions[0];
   if (b->nargs != op->nopnds)
-    return sj_emit_error(c, op->loc, "'launch' op passes %u arguments but @%s takes %u",
-                         op->nopnds, sym, b->nargs);
+    return sj_emit_error(c, op->loc, "'launch' op passes %u argument%s but @%s takes %u",
+                         op->nopnds, op->nopnds == 1 ? "" : "s", sym, b->nargs);
   for (unsigned i = 0; i < op->nopnds; i++) {
     const sj_type *a = &sj_opnd(op, i)->type, *p = &b->args[i]->type;
     char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];

@@ -1,4 +1,5 @@
 // RUN: %symjit-opt %s > %t && grep -v '^//' %s | diff -u - %t
+// RUN: %symjit-opt %t | diff -u %t -
 // Constants: splats of every dtype, dense literals, inf/nan, scalars.
 func @c() -> (f32[2,2], f64[], i32[3], bool[2], f16[], bf16[4], i8[], i64[], f32[3]) {
   %0 = constant {value = 0.5} : f32[2,2]

@@ -1,4 +1,5 @@
 // RUN: %symjit-opt %s > %t && grep -v '^//' %s | diff -u - %t
+// RUN: %symjit-opt %t | diff -u %t -
 // Every elementwise op, with broadcasting between ranks.
 func @unary(%x: f32[?,3]) -> (f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3], f32[?,3]) {
   %0 = neg %x : f32[?,3]

@@ -1,7 +1,8 @@
 // RUN: %symjit-opt %s > %t && grep -v '^//' %s | diff -u - %t
-// Kernel level: loops with carried values, loads, stores, dims; a lowered
-// func with alloc, launch and gemm; a multi-output fused op; a func with no
-// results.
+// RUN: %symjit-opt %t | diff -u %t -
+// Kernel level: loops with carried values, nested loops with and without
+// carried values, loads (rank 0 too), stores, dims; a lowered func with
+// alloc, launch and gemm; multi-output fused ops with scalar bodies.
 kernel @k(%in0: f32[?,8], %out0: f32[?], %out1: bool[?,8]) {
   %c0 = constant {value = 0} : i64
   %n = dim %in0 {axis = 0} : i64
@@ -39,7 +40,33 @@ func @f(%x: f32[?,8], %w: f32[8,8]) -> (f32[?], f32[?,8], f32[?,8], f32[?,8]) {
   return %o, %m, %u, %v
 }
 
-func @attrs() -> () {
-  %c = constant {value = 1} : i64
+kernel @k2(%in0: f64[], %in1: f64[?,?], %out0: f64[?,?]) {
+  %c0 = constant {value = 0} : i64
+  %c1 = constant {value = 1} : i64
+  %m = dim %in1 {axis = 0} : i64
+  %n = dim %in1 {axis = 1} : i64
+  %s = load %in0 : f64
+  for %c0, %m (%i: i64) {
+    %lo = add %i, %c1 : i64
+    for %lo, %n (%j: i64) {
+      %x = load %in1, %i, %j : f64
+      %b0 = lt %x, %s : bool
+      %t = select %b0, %x, %s : f64
+      store %t, %out0, %i, %j
+      yield
+    }
+    yield
+  }
   return
+}
+
+func @scalar_body(%x: i32[?], %y: i32[]) -> (bool[?], i32[?]) {
+  %c, %d = fused %x, %y : bool[?], i32[?] (%a: i32, %b: i32) {
+    %k = constant {value = 3} : i32
+    %m = mul %a, %k : i32
+    %g = ge %m, %b : bool
+    %s = select %g, %m, %b : i32
+    yield %g, %s
+  }
+  return %c, %d
 }

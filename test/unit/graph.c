@@ -51,7 +51,7 @@ static void verify_grad(const gcase *gc) {
   sj_var *x[3];
   sj_tensor *xs[3];
   for (int i = 0; i < gc->nx; i++) {
-    char name[8];
+    char name[16];
     snprintf(name, sizeof name, "x%d", i);
     x[i] = sj_input(c, name, SJ_F64, gc->rank[i], gc->dims[i]);
     xs[i] = randt(gc->rank[i], gc->dims[i], 17u + (uint64_t)i, gc->lo, gc->hi);

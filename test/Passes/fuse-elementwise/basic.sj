@@ -1,5 +1,8 @@
 // RUN: %symjit-opt %s --passes=fuse-elementwise --split-input-file | FileCheck %s
-// A chain becomes one fused op; a splat constant is copied into the body.
+// RUN: %symjit-opt %s --passes=fuse-elementwise --split-input-file > %t && %symjit-opt %t --split-input-file | diff %t -
+// A chain becomes one fused op placed where its last member was; operands
+// in first-use order of the body; the rank-0 splat constant is copied into
+// the body as a scalar at its first use (the tensor constant stays for dce).
 // CHECK-LABEL: func @chain(%a: f32[?], %b: f32[?], %c: f32[?], %d: f32[?]) -> (f32[?]) {
 // CHECK-NEXT:   %k = constant {value = 0.5} : f32[]
 // CHECK-NEXT:   %0 = fused %a, %b, %c, %d : f32[?] (%1: f32, %2: f32, %3: f32, %4: f32) {
@@ -23,42 +26,79 @@ func @chain(%a: f32[?], %b: f32[?], %c: f32[?], %d: f32[?]) -> (f32[?]) {
   return %4
 }
 // -----
-// Bias add + relu: the smaller operand is a broadcast input; broadcast_to is
-// absorbed as an index map.
-// CHECK-LABEL: func @bias(%x: f32[?,16], %b: f32[16], %r: f32[16]) -> (f32[?,16]) {
-// CHECK-NEXT:   %z = constant {value = 0.0} : f32[]
-// CHECK-NEXT:   %0 = fused %x, %b, %r : f32[?,16] (%1: f32, %2: f32, %3: f32) {
-// CHECK-NEXT:     %4 = add %1, %2 : f32
-// CHECK-NEXT:     %5 = constant {value = 0.0} : f32
-// CHECK-NEXT:     %6 = maximum %4, %5 : f32
-// CHECK-NEXT:     %7 = mul %6, %3 : f32
-// CHECK-NEXT:     yield %7
+// A shaped splat constant and an int splat are copied too; a dense constant
+// becomes an operand.
+// CHECK-LABEL: func @consts(%x: i32[2,3]) -> (i32[2,3]) {
+// CHECK-NEXT:   %two = constant {value = 2} : i32[2,3]
+// CHECK-NEXT:   %d = constant {value = dense<[1, 2, 3]>} : i32[3]
+// CHECK-NEXT:   %0 = fused %x, %d : i32[2,3] (%1: i32, %2: i32) {
+// CHECK-NEXT:     %3 = constant {value = 2} : i32
+// CHECK-NEXT:     %4 = mul %1, %3 : i32
+// CHECK-NEXT:     %5 = add %4, %2 : i32
+// CHECK-NEXT:     %6 = sub %5, %3 : i32
+// CHECK-NEXT:     yield %6
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return %0
 // CHECK-NEXT: }
-func @bias(%x: f32[?,16], %b: f32[16], %r: f32[16]) -> (f32[?,16]) {
-  %0 = add %x, %b : f32[?,16]
-  %z = constant {value = 0.0} : f32[]
-  %1 = maximum %0, %z : f32[?,16]
-  %rb = broadcast_to %r : f32[?,16]
-  %2 = mul %1, %rb : f32[?,16]
+func @consts(%x: i32[2,3]) -> (i32[2,3]) {
+  %two = constant {value = 2} : i32[2,3]
+  %d = constant {value = dense<[1, 2, 3]>} : i32[3]
+  %0 = mul %x, %two : i32[2,3]
+  %1 = add %0, %d : i32[2,3]
+  %2 = sub %1, %two : i32[2,3]
   return %2
 }
 // -----
-// A member used outside the group becomes an extra result (multi-output);
-// the expensive exp is computed once.
-// CHECK-LABEL: func @multi(%x: f32[8,4]) -> (f32[8,4], f32[8,4], f32[8]) {
-// CHECK-NEXT:   %0, %1 = fused %x : f32[8,4], f32[8,4] (%2: f32) {
-// CHECK-NEXT:     %3 = exp %2 : f32
-// CHECK-NEXT:     %4 = mul %3, %2 : f32
-// CHECK-NEXT:     yield %3, %4
+// A lone elementwise op still becomes a 1-op fused op, so lower-to-loops and
+// later passes see one form.
+// CHECK-LABEL: func @single(%x: f64[7]) -> (f64[7]) {
+// CHECK-NEXT:   %0 = fused %x : f64[7] (%1: f64) {
+// CHECK-NEXT:     %2 = sqrt %1 : f64
+// CHECK-NEXT:     yield %2
 // CHECK-NEXT:   }
-// CHECK-NEXT:   %5 = sum %0 {axes = [1]} : f32[8]
-// CHECK-NEXT:   return %0, %1, %5
+// CHECK-NEXT:   return %0
 // CHECK-NEXT: }
-func @multi(%x: f32[8,4]) -> (f32[8,4], f32[8,4], f32[8]) {
-  %0 = exp %x : f32[8,4]
-  %1 = mul %0, %x : f32[8,4]
-  %2 = sum %0 {axes = [1]} : f32[8]
-  return %0, %1, %2
+func @single(%x: f64[7]) -> (f64[7]) {
+  %0 = sqrt %x : f64[7]
+  return %0
+}
+// -----
+// Rank-0 tensors fuse like any other iteration space.
+// CHECK-LABEL: func @rank0(%x: f32[], %y: f32[]) -> (f32[]) {
+// CHECK-NEXT:   %0 = fused %x, %y : f32[] (%1: f32, %2: f32) {
+// CHECK-NEXT:     %3 = mul %1, %2 : f32
+// CHECK-NEXT:     %4 = tanh %3 : f32
+// CHECK-NEXT:     yield %4
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return %0
+// CHECK-NEXT: }
+func @rank0(%x: f32[], %y: f32[]) -> (f32[]) {
+  %0 = mul %x, %y : f32[]
+  %1 = tanh %0 : f32[]
+  return %1
+}
+// -----
+// Mixed dtypes: comparisons and select and cast fuse in one body; results
+// may have different dtypes over the same shape.
+// CHECK-LABEL: func @dtypes(%x: f32[5], %y: i32[5]) -> (bool[5], f32[5]) {
+// CHECK-NEXT:   %z = constant {value = 0.0} : f32[]
+// CHECK-NEXT:   %p, %r = fused %x, %y : bool[5], f32[5] (%0: f32, %1: i32) {
+// CHECK-NEXT:     %2 = constant {value = 0.0} : f32
+// CHECK-NEXT:     %3 = gt %0, %2 : bool
+// CHECK-NEXT:     %4 = neg %0 : f32
+// CHECK-NEXT:     %5 = select %3, %0, %4 : f32
+// CHECK-NEXT:     %6 = cast %1 : f32
+// CHECK-NEXT:     %7 = add %5, %6 : f32
+// CHECK-NEXT:     yield %3, %7
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return %p, %r
+// CHECK-NEXT: }
+func @dtypes(%x: f32[5], %y: i32[5]) -> (bool[5], f32[5]) {
+  %z = constant {value = 0.0} : f32[]
+  %p = gt %x, %z : bool[5]
+  %n = neg %x : f32[5]
+  %s = select %p, %x, %n : f32[5]
+  %c = cast %y : f32[5]
+  %r = add %s, %c : f32[5]
+  return %p, %r
 }
