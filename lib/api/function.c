@@ -6,6 +6,8 @@
  * Intermediate buffers persist across calls and are shared between values
  * whose lifetimes do not overlap. */
 #define _POSIX_C_SOURCE 200809L
+#include <cblas.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +78,10 @@ struct sj_function {
   size_t nuser_in, nuser_out, nslots_in, nupd;
   sj_tensor ***in_slots, ***upd_slots;
 };
+
+/* OpenBLAS runs single-threaded: GEMMs are split over our pool instead. */
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static void blas_single_thread(void) { openblas_set_num_threads(1); }
 
 static double now_ms(void) {
   struct timespec ts;
@@ -360,6 +366,7 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   free(fns);
   sj_op_vec_free(&ks);
   if (!st) {
+    pthread_once(&blas_once, blas_single_thread);
     f->pool = sj_pool_new(o->num_threads);
     if (!f->pool) st = fail(c, NULL, "cannot start the thread pool");
   }
@@ -579,6 +586,41 @@ static sj_status alloc_slot(sj_function *f, const step *s) {
   return SJ_OK;
 }
 
+/* GEMM runs on our pool in row panels with OpenBLAS single-threaded: two
+ * thread pools (ours spinning between kernels, OpenBLAS's) on two cores
+ * oversubscribe them (measured 3x slower MLP steps; bench/RESULTS.md). */
+#define GEMM_PARALLEL_FLOPS 2000000.0
+
+typedef struct gemm_job {
+  sj_function *f;
+  int a, b, c;
+} gemm_job;
+
+static void gemm_rows(void *env, int64_t lo, int64_t hi) {
+  gemm_job *j = env;
+  sj_function *f = j->f;
+  size_t es = sj_dtype_size(f->slots[j->c].type.dt);
+  int64_t K = D(f, j->a)[1], N = D(f, j->c)[1];
+  int64_t da[2] = {hi - lo, K}, dc[2] = {hi - lo, N};
+  sj_rt_gemm(f->slots[j->c].type.dt, (const char *)f->data[j->a] + (size_t)(lo * K) * es, 2, da, f->data[j->b], 2,
+             D(f, j->b), (char *)f->data[j->c] + (size_t)(lo * N) * es, 2, dc);
+}
+
+static bool run_gemm(sj_function *f, const step *s) {
+  int a = s->args[0], b = s->args[1], c = s->args[2];
+  sj_dtype dt = f->slots[c].type.dt;
+  if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2 && (dt == SJ_F32 || dt == SJ_F64)) {
+    int64_t M = D(f, a)[0], K = D(f, a)[1], N = D(f, b)[1];
+    if (K != D(f, b)[0] || D(f, c)[0] != M || D(f, c)[1] != N) return false;
+    gemm_job j = {f, a, b, c};
+    bool big = (double)M * (double)N * (double)K >= GEMM_PARALLEL_FLOPS;
+    sj_pool_run(f->pool, gemm_rows, &j, 0, M, big ? 16 : M + 1, 16);
+    return true;
+  }
+  return sj_rt_gemm(dt, f->data[a], f->slots[a].type.rank, D(f, a), f->data[b], f->slots[b].type.rank, D(f, b),
+                    f->data[c], f->slots[c].type.rank, D(f, c));
+}
+
 static void run_launch(sj_function *f, const step *s) {
   void *ptrs[64] = {0};
   int64_t dims[64 * SJ_MAX_RANK] = {0};
@@ -605,13 +647,9 @@ static sj_status phase2(sj_function *f) {
       if (alloc_slot(f, s)) return SJ_ERR_NOMEM;
       break;
     case ST_LAUNCH: run_launch(f, s); break;
-    case ST_GEMM: {
-      int a = s->args[0], b = s->args[1], c = s->args[2];
-      if (!sj_rt_gemm(f->slots[c].type.dt, f->data[a], f->slots[a].type.rank, D(f, a), f->data[b],
-                      f->slots[b].type.rank, D(f, b), f->data[c], f->slots[c].type.rank, D(f, c)))
-        return fail(f->ctx, s->op, "gemm failed (unsupported dtype or shapes)");
+    case ST_GEMM:
+      if (!run_gemm(f, s)) return fail(f->ctx, s->op, "gemm failed (unsupported dtype or shapes)");
       break;
-    }
     }
   }
   return SJ_OK;
