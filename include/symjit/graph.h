@@ -148,6 +148,19 @@ sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_o
                      const char *file, int line);
 #define sj_grad(cost, wrt, n, out) sj_grad_at(cost, wrt, n, NULL, out, SJ_AT)
 
+/* Forward mode (Jacobian-vector product): out = sum_i d f / d wrt[i] . v[i],
+ * with f's shape. Built by transposing the reverse mode twice (Theano's
+ * R-op via L-ops), so every op with a VJP rule has an R-op. */
+sj_status sj_rop_at(sj_var *f, sj_var *const *wrt, sj_var *const *v, size_t n, sj_var **out, const char *file,
+                    int line);
+#define sj_rop(f, wrt, v, n, out) sj_rop_at(f, wrt, v, n, out, SJ_AT)
+/* Small dense cases: the Jacobian of a static rank-1 y w.r.t. a static rank-1
+ * x ([len(y), len(x)]), and the Hessian of a scalar cost w.r.t. x. */
+sj_status sj_jacobian_at(sj_var *y, sj_var *x, sj_var **out, const char *file, int line);
+sj_status sj_hessian_at(sj_var *cost, sj_var *x, sj_var **out, const char *file, int line);
+#define sj_jacobian(y, x, out) sj_jacobian_at(y, x, out, SJ_AT)
+#define sj_hessian(cost, x, out) sj_hessian_at(cost, x, out, SJ_AT)
+
 /* ---- compiled functions ---- */
 
 typedef struct sj_update {

@@ -331,7 +331,38 @@ static void test_argmax_onehot(void) {
   sj_ctx_free(c);
 }
 
+static void test_rop_jacobian_hessian(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {3};
+  sj_var *x = sj_input(c, "x", SJ_F64, 1, d), *y = sj_input(c, "y", SJ_F64, 1, d);
+  sj_var *vx = sj_input(c, "vx", SJ_F64, 1, d), *vy = sj_input(c, "vy", SJ_F64, 1, d);
+  sj_var *f = sj_mul(sj_exp(x), y), *wrt[2] = {x, y}, *v[2] = {vx, vy}, *jv = NULL, *J = NULL, *H = NULL;
+  CHECK(sj_rop(f, wrt, v, 2, &jv) == SJ_OK);
+  CHECK(sj_jacobian(sj_mul(x, x), x, &J) == SJ_OK);
+  CHECK(sj_hessian(sj_sum(sj_mul(sj_mul(x, x), x), 0, NULL, 0), x, &H) == SJ_OK);
+  sj_var *ins[4] = {x, y, vx, vy}, *outs[3] = {jv, J, H};
+  sj_function *fn = NULL;
+  CHECK(sj_compile(c, ins, 4, outs, 3, NULL, 0, NULL, 0, NULL, &fn) == SJ_OK);
+  if (!fn) fprintf(stderr, "%s", sj_ctx_errmsg(c));
+  sj_tensor *in[4], *o[3] = {0};
+  for (int i = 0; i < 4; i++) in[i] = randt(1, d, 40u + (uint64_t)i, -1, 1);
+  CHECK(fn && sj_function_call(fn, in, 4, o, 3) == SJ_OK);
+  for (int i = 0; o[0] && i < 3; i++) {
+    double X = sj_tensor_get(in[0], i), Y = sj_tensor_get(in[1], i), VX = sj_tensor_get(in[2], i), VY = sj_tensor_get(in[3], i);
+    CHECK(fabs(sj_tensor_get(o[0], i) - (exp(X) * Y * VX + exp(X) * VY)) < 1e-12);
+    for (int j = 0; j < 3; j++) {
+      CHECK(fabs(sj_tensor_get(o[1], i * 3 + j) - (i == j ? 2 * X : 0)) < 1e-12);
+      CHECK(fabs(sj_tensor_get(o[2], i * 3 + j) - (i == j ? 6 * X : 0)) < 1e-12);
+    }
+  }
+  for (int i = 0; i < 4; i++) sj_tensor_free(in[i]);
+  for (int i = 0; i < 3; i++) sj_tensor_free(o[i]);
+  sj_function_free(fn);
+  sj_ctx_free(c);
+}
+
 int main(void) {
+  test_rop_jacobian_hessian();
   test_build_error();
   test_grads();
   test_disconnected();
