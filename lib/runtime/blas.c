@@ -1,53 +1,76 @@
 /* Matrix products through OpenBLAS (row-major), batched over numpy-broadcast
- * leading dims by a loop; a rank-2 operand is shared by every batch. */
+ * leading dims by a loop; a rank-2 operand (or a batch dim of 1) is shared by
+ * every batch, so broadcasting never copies. One gemm call per batch keeps
+ * this simple; OpenBLAS has no strided-batched gemm in its CBLAS interface. */
 #include <cblas.h>
+#include <limits.h>
 #include <string.h>
 
 #include "runtime.h"
 
-#define MAXB 8
-
-/* Element offset of batch `t` in an operand with batch dims bd[0..rb). */
-static int64_t batch_offset(int64_t t, const int64_t *out_bd, int rb_out, const int64_t *bd, int rb,
+/* Element offset of output batch `t` in an operand whose batch dims bd[0..rb)
+ * are right-aligned against the output's od[0..nb) (numpy broadcasting: a
+ * dim of 1 repeats, so it adds no offset). `mat` is the matrix size. */
+static int64_t batch_offset(int64_t t, const int64_t *od, int nb, const int64_t *bd, int rb,
                             int64_t mat) {
   int64_t off = 0, stride = mat;
-  for (int k = rb_out - 1, j = rb - 1; k >= 0; k--, j--) {
-    int64_t ik = t % out_bd[k];
-    t /= out_bd[k];
-    if (j < 0) continue;
+  for (int k = nb - 1, j = rb - 1; k >= 0 && j >= 0; k--, j--) {
+    int64_t ik = t % od[k];
+    t /= od[k];
     if (bd[j] != 1) off += ik * stride;
     stride *= bd[j];
   }
   return off;
 }
 
-bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
-                const int64_t *db, void *c, int rc, const int64_t *dc) {
-  if ((dt != SJ_F32 && dt != SJ_F64) || ra < 2 || rb < 2 || rc < 2) return false;
-  int64_t m = da[ra - 2], k = da[ra - 1], n = db[rb - 1];
-  if (db[rb - 2] != k || dc[rc - 2] != m || dc[rc - 1] != n) return false;
-  int nb = rc - 2;
-  if (nb > MAXB || ra - 2 > nb || rb - 2 > nb) return false;
+static bool dims_ok(int r, const int64_t *d) {
+  for (int i = 0; i < r; i++)
+    if (d[i] < 0) return false;
+  return true;
+}
+
+/* Checks that dc's batch dims are exactly the broadcast of a's and b's, and
+ * returns the number of batches (or -1). */
+static int64_t check_batch(int ra, const int64_t *da, int rb, const int64_t *db, int nb,
+                           const int64_t *dc) {
   int64_t batches = 1;
   for (int i = 0; i < nb; i++) {
     int ja = ra - 2 - nb + i, jb = rb - 2 - nb + i;
-    int64_t x = ja >= 0 ? da[ja] : 1, y = jb >= 0 ? db[jb] : 1;
-    if ((x != dc[i] && x != 1) || (y != dc[i] && y != 1)) return false;
-    batches *= dc[i];
+    int64_t x = ja >= 0 ? da[ja] : 1, y = jb >= 0 ? db[jb] : 1, want = x == 1 ? y : x;
+    if ((y != 1 && y != want) || dc[i] != want) return -1;
+    batches *= want;
   }
-  if (m == 0 || n == 0) return true;
+  return batches;
+}
+
+static void gemm1(sj_dtype dt, const void *a, const void *b, void *c, int m, int n, int k) {
+  if (dt == SJ_F32)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+  else
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
+}
+
+bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
+                const int64_t *db, void *c, int rc, const int64_t *dc) {
+  if ((dt != SJ_F32 && dt != SJ_F64) || !da || !db || !dc) return false;
+  if (ra < 2 || rb < 2 || rc != (ra > rb ? ra : rb) || rc > SJ_TENSOR_MAX_RANK) return false;
+  if (!dims_ok(ra, da) || !dims_ok(rb, db) || !dims_ok(rc, dc)) return false;
+  int64_t m = da[ra - 2], k = da[ra - 1], n = db[rb - 1];
+  if (db[rb - 2] != k || dc[rc - 2] != m || dc[rc - 1] != n) return false;
+  if (m > INT_MAX || n > INT_MAX || k > INT_MAX) return false; /* CBLAS takes int */
+  int nb = rc - 2;
+  int64_t batches = check_batch(ra, da, rb, db, nb, dc);
+  if (batches < 0) return false;
+  if (m == 0 || n == 0 || batches == 0) return true;
+  size_t es = dt == SJ_F32 ? 4 : 8;
   for (int64_t t = 0; t < batches; t++) {
-    int64_t oa = batch_offset(t, dc, nb, da, ra - 2, m * k), ob = batch_offset(t, dc, nb, db, rb - 2, k * n);
-    if (k == 0) {
-      memset((char *)c + (size_t)(t * m * n) * (dt == SJ_F32 ? 4 : 8), 0, (size_t)(m * n) * (dt == SJ_F32 ? 4 : 8));
+    char *ct = (char *)c + (size_t)(t * m * n) * es;
+    if (k == 0) { /* empty sum; BLAS may not write c when k == 0 */
+      memset(ct, 0, (size_t)(m * n) * es);
       continue;
     }
-    if (dt == SJ_F32)
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0f, (const float *)a + oa,
-                  (int)k, (const float *)b + ob, (int)n, 0.0f, (float *)c + t * m * n, (int)n);
-    else
-      cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)m, (int)n, (int)k, 1.0, (const double *)a + oa,
-                  (int)k, (const double *)b + ob, (int)n, 0.0, (double *)c + t * m * n, (int)n);
+    int64_t oa = batch_offset(t, dc, nb, da, ra - 2, m * k), ob = batch_offset(t, dc, nb, db, rb - 2, k * n);
+    gemm1(dt, (const char *)a + (size_t)oa * es, (const char *)b + (size_t)ob * es, ct, (int)m, (int)n, (int)k);
   }
   return true;
 }

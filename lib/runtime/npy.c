@@ -1,6 +1,7 @@
 /* .npy reading and writing (format 1.0 and 2.0, little-endian, C order). */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,34 +39,53 @@ static const char *dict_value(const char *h, const char *key) {
   return p;
 }
 
+/* descr must be one of ours, quoted as numpy writes it: '<f4'. */
+static sj_status parse_descr(const char *path, const char *d, sj_dtype *dt, char *err, size_t cap) {
+  for (size_t i = 0; i < sizeof descrs / sizeof descrs[0]; i++) {
+    size_t n = strlen(descrs[i].descr);
+    if (d[0] == '\'' && !strncmp(d + 1, descrs[i].descr, n) && d[1 + n] == '\'') {
+      *dt = descrs[i].dt;
+      return SJ_OK;
+    }
+  }
+  char what[24] = "";
+  if (sscanf(d, "'%23[^']'", what) != 1) /* not a plain string: structured dtype */
+    return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported dtype %.20s", path, d);
+  return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported dtype '%s'", path, what);
+}
+
+/* shape is a tuple of non-negative ints: (), (3,), (2, 3). Python 2 wrote
+ * longs as 3L. The element count must fit in memory sizes. */
+static sj_status parse_shape(const char *path, const char *s, int *rank, int64_t *dims, char *err,
+                             size_t cap) {
+  if (*s != '(') return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
+  uint64_t total = 1;
+  *rank = 0;
+  for (s++;;) {
+    while (*s == ' ' || *s == ',') s++;
+    if (*s == ')') return SJ_OK;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end == s || v < 0) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
+    if (*rank == SJ_TENSOR_MAX_RANK)
+      return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: arrays of rank > %d are not supported", path,
+                     SJ_TENSOR_MAX_RANK);
+    if (v && total > (UINT64_C(1) << 60) / (uint64_t)v)
+      return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: shape is too large", path);
+    total *= (uint64_t)v;
+    dims[(*rank)++] = v;
+    s = end + (*end == 'L');
+  }
+}
+
 static sj_status parse_header(const char *path, const char *h, sj_dtype *dt, int *rank, int64_t *dims,
                               char *err, size_t cap) {
   const char *d = dict_value(h, "descr"), *f = dict_value(h, "fortran_order"), *s = dict_value(h, "shape");
   if (!d || !f || !s) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed .npy header", path);
   if (!strncmp(f, "True", 4)) return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: fortran_order arrays are not supported", path);
-  bool found = false;
-  for (size_t i = 0; i < sizeof descrs / sizeof descrs[0] && !found; i++) {
-    size_t n = strlen(descrs[i].descr);
-    if (d[0] == '\'' && !strncmp(d + 1, descrs[i].descr, n) && d[1 + n] == '\'') *dt = descrs[i].dt, found = true;
-  }
-  if (!found) {
-    char what[16] = "";
-    sscanf(d, "'%15[^']'", what);
-    return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported dtype '%s'", path, what);
-  }
-  if (*s != '(') return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
-  *rank = 0;
-  for (s++; *s && *s != ')';) {
-    while (*s == ' ' || *s == ',') s++;
-    if (*s == ')') break;
-    char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || v < 0 || *rank == SJ_TENSOR_MAX_RANK)
-      return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported shape in .npy header", path);
-    dims[(*rank)++] = v;
-    s = end;
-  }
-  return SJ_OK;
+  if (strncmp(f, "False", 5)) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed .npy header", path);
+  sj_status st = parse_descr(path, d, dt, err, cap);
+  return st ? st : parse_shape(path, s, rank, dims, err, cap);
 }
 
 static sj_status read_header(FILE *fp, const char *path, char **hdr, char *err, size_t cap) {
@@ -87,6 +107,7 @@ static sj_status read_header(FILE *fp, const char *path, char **hdr, char *err, 
   if (!*hdr) return SJ_ERR_NOMEM;
   if (fread(*hdr, 1, hl, fp) != hl) {
     free(*hdr);
+    *hdr = NULL; /* the caller frees *hdr whatever the status */
     return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated in the header", path);
   }
   (*hdr)[hl] = '\0';
@@ -140,7 +161,8 @@ sj_status sj_npy_save(const char *path, const sj_tensor *t, char *err, size_t ca
   bool ok = fwrite(pre, 1, 10, fp) == 10 && fwrite(hdr, 1, (size_t)n, fp) == (size_t)n;
   for (size_t i = 0; ok && i < pad; i++) ok = fputc(' ', fp) != EOF;
   ok = ok && fputc('\n', fp) != EOF;
-  ok = ok && fwrite(sj_tensor_data(t), 1, sj_tensor_nbytes(t), fp) == sj_tensor_nbytes(t);
+  size_t nbytes = sj_tensor_nbytes(t);
+  ok = ok && (!nbytes || fwrite(sj_tensor_data(t), 1, nbytes, fp) == nbytes);
   ok = (fclose(fp) == 0) && ok;
   return ok ? SJ_OK : npy_err(err, cap, SJ_ERR_IO, "%s: write failed", path);
 }

@@ -2,6 +2,7 @@
  * aligned, freed with the tensor) or borrowed (caller memory). */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,14 +21,16 @@ size_t sj_dtype_size(sj_dtype dt) {
   return (unsigned)dt < SJ_DTYPE_COUNT ? sizes[dt] : 0;
 }
 
-/* numel * size, or SIZE_MAX on overflow or bad dims */
+/* numel * size, or SIZE_MAX on bad dims or overflow. The limit leaves room
+ * to round up to 64 bytes and keeps numel within int64_t and ptrdiff_t. */
 static size_t checked_bytes(sj_dtype dt, int rank, const int64_t *dims) {
   if ((unsigned)dt >= SJ_DTYPE_COUNT || rank < 0 || rank > SJ_TENSOR_MAX_RANK || (rank && !dims))
     return SIZE_MAX;
+  const size_t limit = PTRDIFF_MAX - 64;
   size_t n = sj_dtype_size(dt);
   for (int i = 0; i < rank; i++) {
     if (dims[i] < 0) return SIZE_MAX;
-    if (dims[i] && n > SIZE_MAX / (size_t)dims[i]) return SIZE_MAX;
+    if (dims[i] && n > limit / (size_t)dims[i]) return SIZE_MAX;
     n *= (size_t)dims[i];
   }
   return n;
@@ -78,20 +81,24 @@ void sj_tensor_free(sj_tensor *t) {
   free(t);
 }
 
-sj_dtype sj_tensor_dtype(const sj_tensor *t) { return t->dt; }
-int sj_tensor_rank(const sj_tensor *t) { return t->rank; }
-const int64_t *sj_tensor_dims(const sj_tensor *t) { return t->dims; }
-void *sj_tensor_data(const sj_tensor *t) { return t->data; }
+/* Accessors tolerate NULL (an absent tensor: no data, no elements) so that
+ * printing and error paths need no special cases. */
+sj_dtype sj_tensor_dtype(const sj_tensor *t) { return t ? t->dt : SJ_F32; }
+int sj_tensor_rank(const sj_tensor *t) { return t ? t->rank : 0; }
+const int64_t *sj_tensor_dims(const sj_tensor *t) { return t ? t->dims : NULL; }
+void *sj_tensor_data(const sj_tensor *t) { return t ? t->data : NULL; }
 
 int64_t sj_tensor_numel(const sj_tensor *t) {
+  if (!t) return 0;
   int64_t n = 1;
   for (int i = 0; i < t->rank; i++) n *= t->dims[i];
   return n;
 }
 
-size_t sj_tensor_nbytes(const sj_tensor *t) { return (size_t)sj_tensor_numel(t) * sj_dtype_size(t->dt); }
+size_t sj_tensor_nbytes(const sj_tensor *t) { return (size_t)sj_tensor_numel(t) * sj_dtype_size(sj_tensor_dtype(t)); }
 
-/* IEEE half <-> float, round to nearest even */
+/* IEEE half and bfloat16 conversions, round to nearest even (lrint: the
+ * default rounding mode). */
 static float half_to_float(uint16_t h) {
   uint32_t s = (uint32_t)(h >> 15) << 31, e = (h >> 10) & 0x1f, m = h & 0x3ff, bits;
   if (e == 0) {
@@ -105,17 +112,17 @@ static float half_to_float(uint16_t h) {
   return f;
 }
 
-static uint16_t float_to_half(float f) {
-  uint32_t x;
-  memcpy(&x, &f, 4);
-  uint16_t s = (uint16_t)((x >> 16) & 0x8000);
-  float a = fabsf(f);
-  if (isnan(f)) return s | 0x7e00;
-  if (a >= 65520.0f) return s | 0x7c00;
-  if (a < 6.103515625e-05f) return s | (uint16_t)lrintf(a * 16777216.0f); /* subnormal: m * 2^-24 */
+/* From double directly: going through float first would round twice, and a
+ * double just above a half-way point could land on it and round to even. */
+static uint16_t double_to_half(double v) {
+  uint16_t s = signbit(v) ? 0x8000 : 0;
+  double a = fabs(v);
+  if (isnan(v)) return s | 0x7e00;
+  if (a >= 65520.0) return s | 0x7c00; /* 65520 is the tie between 65504 and 2^16 */
+  if (a < 0x1p-14) return s | (uint16_t)lrint(a * 0x1p24); /* subnormal: m * 2^-24 (1024: smallest normal) */
   int e;
-  float m = frexpf(a, &e); /* a = m * 2^e, m in [0.5, 1) */
-  uint32_t mant = (uint32_t)lrintf((m * 2.0f - 1.0f) * 1024.0f);
+  double m = frexp(a, &e); /* a = m * 2^e, m in [0.5, 1) */
+  uint32_t mant = (uint32_t)lrint((m * 2.0 - 1.0) * 1024.0); /* exact scaling, one rounding */
   int he = e - 1 + 15;
   if (mant == 1024) mant = 0, he++;
   if (he >= 31) return s | 0x7c00;
@@ -129,15 +136,25 @@ static float bf16_to_float(uint16_t h) {
   return f;
 }
 
-static uint16_t float_to_bf16(float f) {
+/* bf16 is float's top half. The double is first rounded to float; if that
+ * landed exactly on a bf16 half-way point, the tie is not real, so nudge the
+ * float one ulp toward v before the final round-to-nearest-even. */
+static uint16_t double_to_bf16(double v) {
+  float f = (float)v;
   uint32_t x;
   memcpy(&x, &f, 4);
-  if (isnan(f)) return (uint16_t)((x >> 16) | 0x40);
+  if (isnan(f)) return (uint16_t)((x >> 16) | 0x40); /* keep it a (quiet) NaN */
+  if ((x & 0xffff) == 0x8000 && (double)f != v) x = fabs(v) > fabsf(f) ? x + 1 : x - 1;
   x += 0x7fff + ((x >> 16) & 1);
   return (uint16_t)(x >> 16);
 }
 
+static bool in_range(const sj_tensor *t, int64_t i) { return t && i >= 0 && i < sj_tensor_numel(t); }
+
+/* Out-of-range reads give NaN, writes are ignored: these are for printing
+ * and tests, where a bad index should show up, not corrupt memory. */
 double sj_tensor_get(const sj_tensor *t, int64_t i) {
+  if (!in_range(t, i)) return NAN;
   const void *p = t->data;
   switch (t->dt) {
   case SJ_F16: return half_to_float(((const uint16_t *)p)[i]);
@@ -161,10 +178,11 @@ static int64_t to_int(double v, double lo, double hi) {
 }
 
 void sj_tensor_set(sj_tensor *t, int64_t i, double v) {
+  if (!in_range(t, i)) return;
   void *p = t->data;
   switch (t->dt) {
-  case SJ_F16: ((uint16_t *)p)[i] = float_to_half((float)v); break;
-  case SJ_BF16: ((uint16_t *)p)[i] = float_to_bf16((float)v); break;
+  case SJ_F16: ((uint16_t *)p)[i] = double_to_half(v); break;
+  case SJ_BF16: ((uint16_t *)p)[i] = double_to_bf16(v); break;
   case SJ_F32: ((float *)p)[i] = (float)v; break;
   case SJ_F64: ((double *)p)[i] = v; break;
   case SJ_I8: ((int8_t *)p)[i] = (int8_t)to_int(v, -128, 127); break;

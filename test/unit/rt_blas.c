@@ -1,0 +1,148 @@
+/* sj_rt_gemm against a naive triple loop in double precision: plain 2-D,
+ * batched, broadcast batch dims (rank-2 operand shared, size-1 batch dims,
+ * different ranks), empty dims (k = 0 must give zeros), f32 and f64; and the
+ * rejections (dtype, ranks, k mismatch, c not the broadcast shape). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "runtime.h"
+
+static int failures;
+
+#define CHECK(cond)                                                                \
+  do {                                                                             \
+    if (!(cond)) {                                                                 \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
+      failures++;                                                                  \
+    }                                                                              \
+  } while (0)
+
+typedef struct shape {
+  int r;
+  int64_t d[6];
+} shape;
+
+static int64_t numel(const shape *s) {
+  int64_t n = 1;
+  for (int i = 0; i < s->r; i++) n *= s->d[i];
+  return n;
+}
+
+/* Offset of batch index `idx` (of the output's nb batch dims) in operand s,
+ * written independently of blas.c: per-dim index, 1 broadcasts. */
+static int64_t ref_offset(const shape *s, const int64_t *idx, int nb) {
+  int64_t off = 0;
+  for (int j = 0; j < s->r - 2; j++) {
+    int64_t i = idx[nb - (s->r - 2) + j];
+    off = off * s->d[j] + (s->d[j] == 1 ? 0 : i);
+  }
+  return off * s->d[s->r - 2] * s->d[s->r - 1];
+}
+
+static void ref_gemm(const double *a, const shape *sa, const double *b, const shape *sb, double *c,
+                     const shape *sc) {
+  int nb = sc->r - 2;
+  int64_t m = sc->d[nb], n = sc->d[nb + 1], k = sa->d[sa->r - 1];
+  if (!m || !n) return;
+  int64_t batches = numel(sc) / (m * n);
+  for (int64_t t = 0; t < batches; t++) {
+    int64_t idx[6], rest = t;
+    for (int i = nb - 1; i >= 0; i--) idx[i] = rest % sc->d[i], rest /= sc->d[i];
+    const double *at = a + ref_offset(sa, idx, nb), *bt = b + ref_offset(sb, idx, nb);
+    for (int64_t i = 0; i < m; i++)
+      for (int64_t j = 0; j < n; j++) {
+        double s = 0;
+        for (int64_t l = 0; l < k; l++) s += at[i * k + l] * bt[l * n + j];
+        c[t * m * n + i * n + j] = s;
+      }
+  }
+}
+
+/* Fills with small values so f32 sums stay accurate: x = (h % 17 - 8) / 8. */
+static void fill(double *x, int64_t n, unsigned seed) {
+  for (int64_t i = 0; i < n; i++) x[i] = (double)((int)((i * 2654435761u + seed * 40503u) % 17) - 8) / 8;
+}
+
+/* A copy of x[0..n) in dtype dt (f32 or f64). */
+static void *to_dtype(sj_dtype dt, const double *x, int64_t n) {
+  if (dt == SJ_F64) return memcpy(malloc(sizeof(double) * (size_t)(n + 1)), x, sizeof(double) * (size_t)n);
+  float *f = malloc(sizeof(float) * (size_t)(n + 1));
+  for (int64_t i = 0; i < n; i++) f[i] = (float)x[i];
+  return f;
+}
+
+static void check_case(sj_dtype dt, shape sa, shape sb, shape sc) {
+  int64_t na = numel(&sa), nb = numel(&sb), nc = numel(&sc);
+  double *a = malloc(sizeof(double) * (size_t)(na + 1)), *b = malloc(sizeof(double) * (size_t)(nb + 1));
+  double *want = calloc((size_t)nc + 1, sizeof(double));
+  fill(a, na, 1);
+  fill(b, nb, 2);
+  ref_gemm(a, &sa, b, &sb, want, &sc);
+  size_t es = dt == SJ_F32 ? 4 : 8;
+  void *ta = to_dtype(dt, a, na), *tb = to_dtype(dt, b, nb);
+  char *tc = malloc(es * (size_t)(nc + 1));
+  memset(tc, 0x7f, es * (size_t)(nc + 1)); /* garbage: every element must be written */
+  bool ok = sj_rt_gemm(dt, ta, sa.r, sa.d, tb, sb.r, sb.d, tc, sc.r, sc.d);
+  CHECK(ok);
+  int bad = 0;
+  for (int64_t i = 0; ok && i < nc; i++) {
+    double got = dt == SJ_F32 ? ((float *)tc)[i] : ((double *)tc)[i];
+    /* values are multiples of 1/64 with small sums: exact in f32 for k < 2^16 */
+    if (got != want[i] && bad++ < 3) fprintf(stderr, "c[%lld] = %g, want %g\n", (long long)i, got, want[i]);
+  }
+  if (bad) {
+    fprintf(stderr, "gemm %s: %d wrong element(s), a rank %d, b rank %d, c rank %d\n",
+            dt == SJ_F32 ? "f32" : "f64", bad, sa.r, sb.r, sc.r);
+    failures++;
+  }
+  free(a), free(b), free(want), free(ta), free(tb), free(tc);
+}
+
+static void test_products(void) {
+  for (int dt = SJ_F32; dt <= SJ_F64; dt++) {
+    sj_dtype t = (sj_dtype)dt;
+    check_case(t, (shape){2, {3, 4}}, (shape){2, {4, 5}}, (shape){2, {3, 5}});
+    check_case(t, (shape){2, {1, 1}}, (shape){2, {1, 1}}, (shape){2, {1, 1}});
+    check_case(t, (shape){2, {17, 33}}, (shape){2, {33, 9}}, (shape){2, {17, 9}});
+    check_case(t, (shape){3, {4, 3, 5}}, (shape){3, {4, 5, 2}}, (shape){3, {4, 3, 2}});         /* batched */
+    check_case(t, (shape){3, {4, 3, 5}}, (shape){2, {5, 2}}, (shape){3, {4, 3, 2}});            /* b shared */
+    check_case(t, (shape){2, {3, 5}}, (shape){3, {4, 5, 2}}, (shape){3, {4, 3, 2}});            /* a shared */
+    check_case(t, (shape){4, {2, 1, 3, 5}}, (shape){4, {1, 3, 5, 2}}, (shape){4, {2, 3, 3, 2}}); /* 1s broadcast */
+    check_case(t, (shape){4, {2, 3, 3, 5}}, (shape){3, {1, 5, 2}}, (shape){4, {2, 3, 3, 2}});   /* ranks differ */
+    check_case(t, (shape){3, {3, 4, 0}}, (shape){3, {3, 0, 2}}, (shape){3, {3, 4, 2}});         /* k = 0: zeros */
+    check_case(t, (shape){3, {0, 4, 5}}, (shape){2, {5, 2}}, (shape){3, {0, 4, 2}});            /* no batches */
+    check_case(t, (shape){2, {0, 5}}, (shape){2, {5, 2}}, (shape){2, {0, 2}});                  /* m = 0 */
+  }
+}
+
+static void test_rejections(void) {
+  float x[64] = {0};
+  int64_t d34[] = {3, 4}, d45[] = {4, 5}, d35[] = {3, 5}, d55[] = {5, 5}, d36[] = {3, 6};
+  CHECK(sj_rt_gemm(SJ_F32, x, 2, d34, x, 2, d45, x, 2, d35));
+  CHECK(!sj_rt_gemm(SJ_I32, x, 2, d34, x, 2, d45, x, 2, d35));  /* dtype */
+  CHECK(!sj_rt_gemm(SJ_F16, x, 2, d34, x, 2, d45, x, 2, d35));
+  CHECK(!sj_rt_gemm(SJ_F32, x, 2, d34, x, 2, d55, x, 2, d35));  /* k: 4 vs 5 */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 2, d34, x, 2, d45, x, 2, d36));  /* n */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 2, d34, x, 2, d45, x, 2, d45));  /* m */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 1, d34, x, 2, d45, x, 2, d35));  /* rank 1 */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 2, d34, x, 2, d45, x, 1, d35));
+  CHECK(!sj_rt_gemm(SJ_F32, x, 2, d34, x, 2, d45, x, 2, NULL));
+  int64_t a234[] = {2, 3, 4}, b345[] = {3, 4, 5}, c235[] = {2, 3, 5}, c135[] = {1, 3, 5}, c335[] = {3, 3, 5};
+  int64_t a134[] = {1, 3, 4}, c2235[] = {2, 2, 3, 5}, neg[] = {-1, 3, 4};
+  CHECK(!sj_rt_gemm(SJ_F32, x, 3, a234, x, 3, b345, x, 3, c235)); /* batch 2 vs 3 */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 3, a234, x, 2, d45, x, 3, c135));  /* c batch must be 2 */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 3, a134, x, 2, d45, x, 3, c335));  /* 1 does not broadcast to 3 in c */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 3, a234, x, 2, d45, x, 4, c2235)); /* c rank is max(ra, rb) */
+  CHECK(!sj_rt_gemm(SJ_F32, x, 3, neg, x, 2, d45, x, 3, c235));   /* negative dim */
+  CHECK(sj_rt_gemm(SJ_F32, x, 3, a134, x, 2, d45, x, 3, c135));
+}
+
+int main(void) {
+  test_products();
+  test_rejections();
+  if (failures) fprintf(stderr, "rt_blas: %d check(s) failed\n", failures);
+  else printf("rt_blas: all checks passed\n");
+  return failures != 0;
+}
