@@ -434,9 +434,31 @@ static void lower_reduce(lower *L, sj_op *op) {
 
 /* ---- matmul ---- */
 
+/* A 2-D transpose feeding a matmul is read through BLAS's transpose flag. */
+static sj_value *untransposed(sj_value *v) {
+  const sj_op *d = v->def;
+  if (!d || d->code != SJ_OP_TRANSPOSE || v->type.rank != 2) return NULL;
+  const sj_attr *p = sj_op_attr(d, "perm");
+  return p->u.ints.v[0] == 1 && p->u.ints.v[1] == 0 ? sj_opnd(d, 0) : NULL;
+}
+
 static void lower_matmul(lower *L, sj_op *op) {
   sj_value *a = sj_opnd(op, 0), *b = sj_opnd(op, 1), *o;
   const sj_type *t = &sj_res(op, 0)->type;
+  sj_value *ua = untransposed(a), *ub = untransposed(b);
+  if (ua || ub) {
+    dimsrc s2[2] = {ua ? (dimsrc){ua, 1} : (dimsrc){a, 0}, ub ? (dimsrc){ub, 0} : (dimsrc){b, 1}};
+    if (t->rank != 2 || !sizes_known(L, op, t, s2)) return;
+    sj_builder FB = sj_builder_before(L->m->ctx, op);
+    alloc_results(&FB, op, t, s2, &o);
+    sj_value *args[3] = {ua ? ua : a, ub ? ub : b, o};
+    sj_op *g = sj_build(&FB, SJ_OP_GEMM, 3, args, 0, NULL);
+    if (ua) sj_op_set_bool(L->m->ctx, g, "trans_a", true);
+    if (ub) sj_op_set_bool(L->m->ctx, g, "trans_b", true);
+    sj_value_replace_all_uses(sj_res(op, 0), o);
+    sj_op_erase(op);
+    return;
+  }
   dimsrc src[SJ_MAX_RANK];
   int nb = t->rank - 2;
   for (int k = 0; k < nb; k++) { /* batch dims broadcast like elementwise */
@@ -476,6 +498,23 @@ sj_status sj_pass_lower_to_loops(sj_module *m) {
     if (f->code != SJ_OP_FUNC) continue;
     L.func = f;
     L.next_kernel = 0;
+    /* matmuls of transposes first, so the transposes die instead of
+     * becoming copy kernels */
+    for (sj_op *op = sj_func_body(f)->first, *nx; op && !L.st; op = nx) {
+      nx = op->next;
+      if (op->code == SJ_OP_MATMUL && (untransposed(sj_opnd(op, 0)) || untransposed(sj_opnd(op, 1)))) {
+        sj_op *ta = sj_opnd(op, 0)->def, *tb = sj_opnd(op, 1)->def;
+        lower_matmul(&L, op);
+        if (ta && ta->block && ta->code == SJ_OP_TRANSPOSE && !sj_res(ta, 0)->uses) {
+          if (nx == ta) nx = ta->next;
+          sj_op_erase(ta);
+        }
+        if (tb && tb != ta && tb->block && tb->code == SJ_OP_TRANSPOSE && !sj_res(tb, 0)->uses) {
+          if (nx == tb) nx = tb->next;
+          sj_op_erase(tb);
+        }
+      }
+    }
     for (sj_op *op = sj_func_body(f)->first, *nx; op && !L.st; op = nx) {
       nx = op->next;
       lower_op(&L, op);

@@ -518,9 +518,10 @@ static sj_status shape_reshape(sj_function *f, const step *s) {
 }
 
 static sj_status shape_gemm(sj_function *f, const step *s) {
-  int a = s->args[0], b = s->args[1], c = s->args[2];
+  int a = s->args[0], b = s->args[1];
   int ra = f->slots[a].type.rank, rb = f->slots[b].type.rank;
-  int64_t k1 = D(f, a)[ra - 1], k2 = D(f, b)[rb - 2];
+  bool ta = sj_op_bool(s->op, "trans_a", false), tb = sj_op_bool(s->op, "trans_b", false);
+  int64_t k1 = D(f, a)[ta ? ra - 2 : ra - 1], k2 = D(f, b)[tb ? rb - 1 : rb - 2];
   if (k1 != k2) {
     char sa[128], sb[128];
     shape_str(f, a, sa, sizeof sa);
@@ -528,7 +529,6 @@ static sj_status shape_gemm(sj_function *f, const step *s) {
     return fail(f->ctx, s->op, "matmul of %s (%s) and %s (%s): contracting dims %lld and %lld differ",
                 f->slots[a].name, sa, f->slots[b].name, sb, (long long)k1, (long long)k2);
   }
-  (void)c;
   return SJ_OK;
 }
 
@@ -594,29 +594,45 @@ static sj_status alloc_slot(sj_function *f, const step *s) {
 typedef struct gemm_job {
   sj_function *f;
   int a, b, c;
+  bool ta, tb;
+  int64_t M, N, K;
 } gemm_job;
 
+/* Rows [lo, hi) of c = op(a) @ op(b), 2-D, row-major; op() transposes when
+ * the flag is set (a stored [K, M], b stored [N, K]). */
 static void gemm_rows(void *env, int64_t lo, int64_t hi) {
   gemm_job *j = env;
   sj_function *f = j->f;
-  size_t es = sj_dtype_size(f->slots[j->c].type.dt);
-  int64_t K = D(f, j->a)[1], N = D(f, j->c)[1];
-  int64_t da[2] = {hi - lo, K}, dc[2] = {hi - lo, N};
-  sj_rt_gemm(f->slots[j->c].type.dt, (const char *)f->data[j->a] + (size_t)(lo * K) * es, 2, da, f->data[j->b], 2,
-             D(f, j->b), (char *)f->data[j->c] + (size_t)(lo * N) * es, 2, dc);
+  int m = (int)(hi - lo), n = (int)j->N, k = (int)j->K;
+  int lda = j->ta ? (int)j->M : k, ldb = j->tb ? k : n;
+  CBLAS_TRANSPOSE ta = j->ta ? CblasTrans : CblasNoTrans, tb = j->tb ? CblasTrans : CblasNoTrans;
+  int64_t aoff = j->ta ? lo : lo * j->K, coff = lo * j->N;
+  if (f->slots[j->c].type.dt == SJ_F32)
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, (const float *)f->data[j->a] + aoff, lda,
+                (const float *)f->data[j->b], ldb, 0.0f, (float *)f->data[j->c] + coff, n);
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, (const double *)f->data[j->a] + aoff, lda,
+                (const double *)f->data[j->b], ldb, 0.0, (double *)f->data[j->c] + coff, n);
 }
 
 static bool run_gemm(sj_function *f, const step *s) {
   int a = s->args[0], b = s->args[1], c = s->args[2];
   sj_dtype dt = f->slots[c].type.dt;
+  bool ta = sj_op_bool(s->op, "trans_a", false), tb = sj_op_bool(s->op, "trans_b", false);
   if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2 && (dt == SJ_F32 || dt == SJ_F64)) {
-    int64_t M = D(f, a)[0], K = D(f, a)[1], N = D(f, b)[1];
-    if (K != D(f, b)[0] || D(f, c)[0] != M || D(f, c)[1] != N) return false;
-    gemm_job j = {f, a, b, c};
+    int64_t M = D(f, a)[ta ? 1 : 0], K = D(f, a)[ta ? 0 : 1], N = D(f, b)[tb ? 0 : 1];
+    if (K != D(f, b)[tb ? 1 : 0] || D(f, c)[0] != M || D(f, c)[1] != N) return false;
+    if (M == 0 || N == 0) return true;
+    if (K == 0) {
+      memset(f->data[c], 0, (size_t)(M * N) * sj_dtype_size(dt));
+      return true;
+    }
+    gemm_job j = {f, a, b, c, ta, tb, M, N, K};
     bool big = (double)M * (double)N * (double)K >= GEMM_PARALLEL_FLOPS;
     sj_pool_run(f->pool, gemm_rows, &j, 0, M, big ? 16 : M + 1, 16);
     return true;
   }
+  if (ta || tb) return false;
   return sj_rt_gemm(dt, f->data[a], f->slots[a].type.rank, D(f, a), f->data[b], f->slots[b].type.rank, D(f, b),
                     f->data[c], f->slots[c].type.rank, D(f, c));
 }

@@ -416,18 +416,38 @@ static sj_status verify_launch(sj_ctx *c, const sj_op *op) {
   return SJ_OK;
 }
 
+static sj_type swap_last2(const sj_type *t) {
+  sj_type r = *t;
+  r.dims[t->rank - 1] = t->dims[t->rank - 2];
+  r.dims[t->rank - 2] = t->dims[t->rank - 1];
+  return r;
+}
+
 static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
   const sj_type *o = &sj_opnd(op, 2)->type;
   char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  bool ta = sj_op_bool(op, "trans_a", false), tb = sj_op_bool(op, "trans_b", false);
+  const sj_type *a = &sj_opnd(op, 0)->type, *b = &sj_opnd(op, 1)->type;
+  if ((ta && a->rank != 2) || (tb && b->rank != 2))
+    return err(c, op, "trans_a/trans_b need rank-2 operands, got %s and %s", TYS(a, x), TYS(b, y));
   sj_type r;
-  if (infer_matmul(c, op, &r)) return SJ_ERR_VERIFY;
+  if (ta || tb) {
+    /* infer on the transposed views through a scratch op */
+    sj_type va = ta ? swap_last2(a) : *a, vb = tb ? swap_last2(b) : *b;
+    sj_value fa = {.type = va}, fb = {.type = vb};
+    sj_use uses[2] = {{.value = &fa}, {.value = &fb}};
+    sj_op tmp = *op;
+    tmp.opnds = uses;
+    tmp.nopnds = 2;
+    if (infer_matmul(c, &tmp, &r)) return SJ_ERR_VERIFY;
+  } else if (infer_matmul(c, op, &r)) {
+    return SJ_ERR_VERIFY;
+  }
   if (r.rank != o->rank || r.dt != o->dt)
-    return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x),
-               TYS(&r, y));
+    return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x), TYS(&r, y));
   for (int i = 0; i < r.rank; i++)
     if (!dims_match(r.dims[i], o->dims[i]))
-      return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x),
-                 TYS(&r, y));
+      return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x), TYS(&r, y));
   return SJ_OK;
 }
 
