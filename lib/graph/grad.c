@@ -129,14 +129,30 @@ static sj_var *expand_back(gctx *G, sj_op *op, sj_var *g) {
 }
 
 static void v_sum(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = expand_back(G, op, g); }
+/* mean: g / count. A static count is a constant; a dynamic one is one sum of
+ * ones over the same axes (kept dims), which fuses with its neighbours. */
 static void v_mean(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
-  /* count = numel(x) / numel(result), computed on the graph for dynamic dims */
-  sj_var *x = opnd(G, op, 0), *z = res(G, op);
-  sj_var *one = k(G, 1, x);
-  sj_var *nx = sj_sum_at(sj_graph_broadcast_like(one, x, F), 0, NULL, 0, F);
-  sj_var *nz = sj_sum_at(sj_graph_broadcast_like(one, z, F), 0, NULL, 0, F);
-  r[0] = expand_back(G, op, sj_div_at(g, sj_div_at(nx, nz, F), F));
+  sj_var *x = opnd(G, op, 0);
+  const sj_type *t = &x->v->type;
+  const sj_attr *ax = sj_op_attr(op, "axes");
+  unsigned mask = 0;
+  for (int i = 0; ax && i < ax->u.ints.n; i++) mask |= 1u << (ax->u.ints.v[i] < 0 ? ax->u.ints.v[i] + t->rank : ax->u.ints.v[i]);
+  if (!ax || !ax->u.ints.n) mask = (1u << t->rank) - 1;
+  int64_t count = 1;
+  int axes[SJ_MAX_RANK], n = 0;
+  for (int i = 0; i < t->rank; i++)
+    if (mask & (1u << i)) {
+      axes[n++] = i;
+      count = count < 0 || t->dims[i] < 0 ? -1 : count * t->dims[i];
+    }
+  if (count > 0) {
+    r[0] = sj_div_at(expand_back(G, op, g), k(G, (double)count, g), F);
+    return;
+  }
+  sj_var *cnt = sj_sum_at(sj_graph_broadcast_like(k(G, 1, x), x, F), n, axes, 1, F);
+  r[0] = sj_div_at(expand_back(G, op, g), cnt, F);
 }
+
 static void v_maxmin(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   sj_var *x = opnd(G, op, 0);
   sj_var *zb = expand_back(G, op, res(G, op)), *gb = expand_back(G, op, g);

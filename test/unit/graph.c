@@ -31,6 +31,7 @@ typedef sj_var *(*cost_fn)(sj_ctx *c, sj_var *const *x);
 
 typedef struct gcase {
   const char *name;
+  int dyn; /* declare dim 0 of every input dynamic */
   int nx;
   int rank[3];
   int64_t dims[3][3];
@@ -53,7 +54,9 @@ static void verify_grad(const gcase *gc) {
   for (int i = 0; i < gc->nx; i++) {
     char name[16];
     snprintf(name, sizeof name, "x%d", i);
-    x[i] = sj_input(c, name, SJ_F64, gc->rank[i], gc->dims[i]);
+    int64_t vd[3];
+    for (int k = 0; k < gc->rank[i]; k++) vd[k] = gc->dyn && k == 0 ? -1 : gc->dims[i][k];
+    x[i] = sj_input(c, name, SJ_F64, gc->rank[i], vd);
     xs[i] = randt(gc->rank[i], gc->dims[i], 17u + (uint64_t)i, gc->lo, gc->hi);
   }
   sj_var *cost = gc->f(c, x), *g[3];
@@ -148,23 +151,32 @@ static sj_var *c_mlp(sj_ctx *c, sj_var *const *x) {
   return sj_mean(sj_sigmoid(sj_matmul(h, x[2])), 0, NULL, 0);
 }
 
+static sj_var *c_dynmean(sj_ctx *c, sj_var *const *x) {
+  int a0 = 0, a1 = 1;
+  (void)c;
+  sj_var *t = sj_add(x[0], x[1]);
+  return sj_add(sj_mean(sj_mean(sj_mul(t, t), 1, &a0, 0), 0, NULL, 0), S(sj_mean(sj_exp(t), 1, &a1, 1)));
+}
+
 static void test_grads(void) {
   const gcase cases[] = {
-      {"add", 2, {2, 1}, {{3, 4}, {4}}, -1, 1, c_add},
-      {"sub", 2, {2, 2}, {{3, 4}, {3, 1}}, -1, 1, c_sub},
-      {"mul", 2, {1, 0}, {{5}, {0}}, -1, 1, c_mul},
-      {"div", 2, {2, 1}, {{2, 3}, {3}}, 0.5, 2, c_div},
-      {"pow", 2, {1, 1}, {{4}, {4}}, 0.5, 2, c_pow},
-      {"maximum/minimum", 2, {1, 1}, {{6}, {6}}, -1, 1, c_maxmin},
-      {"unary", 1, {2}, {{2, 3}}, -2, 2, c_unary},
-      {"log/sqrt/rsqrt/log1p", 1, {1}, {{5}}, 0.5, 3, c_positive},
-      {"reductions", 1, {2}, {{3, 4}}, 0.5, 1.5, c_reduce},
-      {"reshape/transpose", 1, {1}, {{6}}, -1, 1, c_shape},
-      {"matmul", 2, {2, 2}, {{3, 4}, {4, 2}}, -1, 1, c_matmul},
-      {"broadcast", 3, {2, 1, 2}, {{2, 3}, {3}, {2, 1}}, -1, 1, c_bcast},
-      {"where", 2, {1, 1}, {{5}, {5}}, -1, 1, c_where},
-      {"softmax/log_softmax", 2, {2, 2}, {{4, 3}, {4, 3}}, -2, 2, c_softmax_xent},
-      {"mlp", 3, {2, 2, 2}, {{4, 5}, {5, 3}, {3, 2}}, -1, 1, c_mlp},
+      {"add", 0, 2, {2, 1}, {{3, 4}, {4}}, -1, 1, c_add},
+      {"sub", 0, 2, {2, 2}, {{3, 4}, {3, 1}}, -1, 1, c_sub},
+      {"mul", 0, 2, {1, 0}, {{5}, {0}}, -1, 1, c_mul},
+      {"div", 0, 2, {2, 1}, {{2, 3}, {3}}, 0.5, 2, c_div},
+      {"pow", 0, 2, {1, 1}, {{4}, {4}}, 0.5, 2, c_pow},
+      {"maximum/minimum", 0, 2, {1, 1}, {{6}, {6}}, -1, 1, c_maxmin},
+      {"unary", 0, 1, {2}, {{2, 3}}, -2, 2, c_unary},
+      {"log/sqrt/rsqrt/log1p", 0, 1, {1}, {{5}}, 0.5, 3, c_positive},
+      {"reductions", 0, 1, {2}, {{3, 4}}, 0.5, 1.5, c_reduce},
+      {"reshape/transpose", 0, 1, {1}, {{6}}, -1, 1, c_shape},
+      {"matmul", 0, 2, {2, 2}, {{3, 4}, {4, 2}}, -1, 1, c_matmul},
+      {"broadcast", 0, 3, {2, 1, 2}, {{2, 3}, {3}, {2, 1}}, -1, 1, c_bcast},
+      {"where", 0, 2, {1, 1}, {{5}, {5}}, -1, 1, c_where},
+      {"softmax/log_softmax", 0, 2, {2, 2}, {{4, 3}, {4, 3}}, -2, 2, c_softmax_xent},
+      {"mlp", 0, 3, {2, 2, 2}, {{4, 5}, {5, 3}, {3, 2}}, -1, 1, c_mlp},
+      {"dynamic reductions", 1, 1, {2}, {{3, 4}}, 0.5, 1.5, c_reduce},
+      {"dynamic mean/broadcast", 1, 2, {2, 1}, {{5, 3}, {3}}, -1, 1, c_dynmean},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) verify_grad(&cases[i]);
 }
