@@ -38,4 +38,9 @@ double fm_now_s(void);
 /* Fraction of test images whose predicted class (function: x -> i32 [n])
  * matches the label, evaluated in batches. */
 double fm_accuracy(sj_function *predict, const dataset *test, int64_t batch);
+/* Compiles the step (x, y -> loss, with updates) and argmax(logits), trains
+ * for o->epochs printing per-epoch loss, test accuracy and time, then the
+ * RESULT line. Returns the exit code. */
+int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *train, const dataset *test,
+             sj_var *x, sj_var *y, sj_var *loss, const sj_update *upd, size_t nupd, sj_var *logits);
 #endif

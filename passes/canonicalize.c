@@ -1,12 +1,23 @@
 /* canonicalize: algebraic identities and shape-op simplifications, as
- * patterns for the greedy driver. Identities that are wrong for NaN, Inf or
- * signed zero on floats run only under --fast-math (docs/fast-math.md):
- *   x - x -> 0, x / x -> 1, x * 0 -> 0   (ints always; floats fast-math only)
- * Everything else is exact: x*1, 1*x, x+0, 0+x, x-0, x/1 -> x; neg(neg x) -> x;
- * transpose(transpose x) -> one transpose (or x); reshape(reshape x) ->
- * reshape x; reshape/broadcast_to/cast to the same type -> x; broadcast_to of
- * a splat constant -> a splat constant of the new type. A rewrite that would
- * change the result type (broadcasting) is not applied. */
+ * patterns for the greedy driver, on tensors and on scalars in kernel and
+ * fused bodies. Every rewrite keeps the result type: one that would change it
+ * (an identity operand broadcast to a larger shape) is not applied.
+ *
+ * Exact for every value (applied always):
+ *   x*1, 1*x, x/1 -> x; neg(neg x) -> x
+ *   x + (-0.0), (-0.0) + x, x - (+0.0) -> x   (floats; any zero for ints)
+ *   x - neg(y) -> x + y; x + neg(y), neg(y) + x -> x - y
+ *   transpose(transpose x) -> one transpose (or x); identity perm -> x
+ *   reshape(reshape x) -> reshape x; broadcast_to(broadcast_to x) -> one
+ *   same-type reshape/broadcast_to/cast -> x; broadcast_to(splat) -> splat
+ *   cast(cast x) -> x when the inner cast is lossless and the outer one
+ *   goes back to x's dtype (f32 -> f64 -> f32, i8 -> i32 -> i8, ...)
+ * Wrong for some float values, so floats need --fast-math (docs/fast-math.md):
+ *   x + (+0.0) -> x, x - (-0.0) -> x    (-0 + +0 is +0, not -0)
+ *   x - x -> 0                          (inf - inf, NaN - NaN are NaN)
+ *   x * 0 -> 0                          (inf * 0 is NaN, -1 * 0 is -0)
+ *   x / x -> 1                          (0/0, inf/inf are NaN)
+ * Integer x / x is never 1: symjit defines 0 / 0 as 0 (docs/numerics.md). */
 #include <math.h>
 #include <string.h>
 
@@ -14,8 +25,8 @@
 #include "pass.h"
 #include "rewrite.h"
 
-/* Splat value of a constant (int or float attribute, not dense). */
-static bool splat(const sj_value *v, double *out) {
+/* The value of a splat constant (an int or float attribute, not dense). */
+static bool is_splat(const sj_value *v, double *out) {
   const sj_op *d = v->def;
   if (!d || d->code != SJ_OP_CONSTANT) return false;
   const sj_attr *a = sj_op_attr(d, "value");
@@ -25,9 +36,24 @@ static bool splat(const sj_value *v, double *out) {
   return true;
 }
 
-static bool is_splat(const sj_value *v, double k) {
+static bool fast_math(sj_rewriter *rw) { return sj_ctx_fast_math(sj_rw_ctx(rw)); }
+
+static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
+
+/* v is the splat k (1, -1, ...): exact comparison, so not NaN. */
+static bool splat_is(const sj_value *v, double k) {
   double x;
-  return splat(v, &x) && x == k && !(k == 0 && signbit(x));
+  return is_splat(v, &x) && x == k;
+}
+
+/* v is a splat zero that is the identity of `add` (neg = false) or of `sub`
+ * (neg = true) on v's dtype: -0.0 for add, +0.0 for sub. Under fast-math the
+ * sign of zero is ignored; ints have one zero. */
+static bool additive_identity(sj_rewriter *rw, const sj_value *v, bool for_sub) {
+  double x;
+  if (!is_splat(v, &x) || x != 0) return false;
+  if (!is_float(v) || fast_math(rw)) return true;
+  return (bool)signbit(x) != for_sub;
 }
 
 static bool same_type(const sj_value *a, const sj_value *b) { return sj_type_eq(&a->type, &b->type); }
@@ -39,12 +65,16 @@ static bool forward(sj_rewriter *rw, sj_op *op, sj_value *v) {
   return true;
 }
 
-/* A splat constant of type t, built before op. */
-static sj_value *make_splat(sj_rewriter *rw, sj_op *op, sj_type t, double v) {
-  sj_op *c = sj_rw_create(rw, op, SJ_OP_CONSTANT, 0, NULL, t);
-  if (sj_dtype_is_float(t.dt)) sj_op_set_float(sj_rw_ctx(rw), c, "value", v);
-  else sj_op_set_int(sj_rw_ctx(rw), c, "value", (int64_t)v);
-  return sj_res(c, 0);
+/* The defining op of v if it has opcode `code`. */
+static sj_op *def_of(const sj_value *v, sj_opcode code) {
+  return v->def && v->def->code == code ? v->def : NULL;
+}
+
+/* After an in-place operand change the old producer may be dead: re-queue
+ * it so the driver erases it. */
+static void requeue(sj_rewriter *rw, sj_op *op, sj_op *old_producer) {
+  sj_rw_changed(rw, op);
+  sj_rw_changed(rw, old_producer);
 }
 
 static bool static_shape(const sj_type *t) {
@@ -53,36 +83,43 @@ static bool static_shape(const sj_type *t) {
   return true;
 }
 
-static bool exact_ok(sj_rewriter *rw, const sj_op *op) {
-  return !sj_dtype_is_float(sj_res(op, 0)->type.dt) || sj_ctx_fast_math(sj_rw_ctx(rw));
+/* A splat constant of type t, built before op. */
+static sj_value *make_splat(sj_rewriter *rw, sj_op *op, sj_type t, double v) {
+  sj_op *c = sj_rw_create(rw, op, SJ_OP_CONSTANT, 0, NULL, t);
+  if (sj_dtype_is_float(t.dt)) sj_op_set_float(sj_rw_ctx(rw), c, "value", v);
+  else sj_op_set_int(sj_rw_ctx(rw), c, "value", (int64_t)v);
+  return sj_res(c, 0);
 }
 
+/* x*1, 1*x, x/1, x+0, 0+x, x-0 -> x (zeros per additive_identity). */
 static bool identity_elem(sj_rewriter *rw, sj_op *op) {
-  if (op->nresults != 1 || op->nopnds != 2) return false;
+  if (op->code != SJ_OP_ADD && op->code != SJ_OP_SUB && op->code != SJ_OP_MUL && op->code != SJ_OP_DIV)
+    return false;
   sj_value *a = sj_opnd(op, 0), *b = sj_opnd(op, 1);
   switch (op->code) {
   case SJ_OP_ADD:
-    return (is_splat(b, 0) && forward(rw, op, a)) || (is_splat(a, 0) && forward(rw, op, b));
-  case SJ_OP_SUB: return is_splat(b, 0) && forward(rw, op, a);
-  case SJ_OP_MUL:
-    return (is_splat(b, 1) && forward(rw, op, a)) || (is_splat(a, 1) && forward(rw, op, b));
-  case SJ_OP_DIV: return is_splat(b, 1) && forward(rw, op, a);
+    return (additive_identity(rw, b, false) && forward(rw, op, a)) ||
+           (additive_identity(rw, a, false) && forward(rw, op, b));
+  case SJ_OP_SUB: return additive_identity(rw, b, true) && forward(rw, op, a);
+  case SJ_OP_MUL: return (splat_is(b, 1) && forward(rw, op, a)) || (splat_is(a, 1) && forward(rw, op, b));
+  case SJ_OP_DIV: return splat_is(b, 1) && forward(rw, op, a);
   default: return false;
   }
 }
 
-/* x - x -> 0, x / x -> 1, x * 0 -> 0: exact for ints only. */
+/* x - x -> 0, x * 0 -> 0 (ints, or floats under fast-math); x / x -> 1
+ * (floats under fast-math only). The constant takes the result type, which
+ * must be static. */
 static bool self_cancel(sj_rewriter *rw, sj_op *op) {
-  /* a constant result needs a static shape */
-  if (op->nopnds != 2 || op->nresults != 1 || !exact_ok(rw, op) || !static_shape(&sj_res(op, 0)->type)) return false;
+  if (op->code != SJ_OP_SUB && op->code != SJ_OP_DIV && op->code != SJ_OP_MUL) return false;
   sj_value *a = sj_opnd(op, 0), *b = sj_opnd(op, 1);
   sj_type t = sj_res(op, 0)->type;
-  double zero = 0;
+  bool fl = sj_dtype_is_float(t.dt);
+  if ((fl && !fast_math(rw)) || !static_shape(&t)) return false;
   sj_value *r = NULL;
   if (op->code == SJ_OP_SUB && a == b) r = make_splat(rw, op, t, 0);
-  else if (op->code == SJ_OP_DIV && a == b && sj_dtype_is_float(t.dt)) r = make_splat(rw, op, t, 1);
-  else if (op->code == SJ_OP_MUL && ((splat(b, &zero) && zero == 0) || (splat(a, &zero) && zero == 0)))
-    r = make_splat(rw, op, t, 0);
+  else if (op->code == SJ_OP_DIV && a == b && fl) r = make_splat(rw, op, t, 1);
+  else if (op->code == SJ_OP_MUL && (splat_is(a, 0) || splat_is(b, 0))) r = make_splat(rw, op, t, 0);
   if (!r) return false;
   sj_rw_replace_op(rw, op, &r);
   return true;
@@ -90,8 +127,24 @@ static bool self_cancel(sj_rewriter *rw, sj_op *op) {
 
 static bool double_neg(sj_rewriter *rw, sj_op *op) {
   if (op->code != SJ_OP_NEG) return false;
-  sj_op *d = sj_opnd(op, 0)->def;
-  return d && d->code == SJ_OP_NEG && forward(rw, op, sj_opnd(d, 0));
+  sj_op *d = def_of(sj_opnd(op, 0), SJ_OP_NEG);
+  return d && forward(rw, op, sj_opnd(d, 0));
+}
+
+/* x - neg(y) -> x + y; x + neg(y) -> x - y; neg(y) + x -> x - y. IEEE
+ * defines a - b as a + (-b), so these are exact (ints: modulo 2^n). */
+static bool fold_neg_operand(sj_rewriter *rw, sj_op *op) {
+  if (op->code != SJ_OP_ADD && op->code != SJ_OP_SUB) return false;
+  sj_value *x = sj_opnd(op, 0), *y = sj_opnd(op, 1);
+  sj_op *n = def_of(y, SJ_OP_NEG);
+  sj_opcode code = op->code == SJ_OP_ADD ? SJ_OP_SUB : SJ_OP_ADD;
+  if (!n && op->code == SJ_OP_ADD && (n = def_of(x, SJ_OP_NEG))) x = y; /* commute */
+  if (!n) return false;
+  sj_value *ops[2] = {x, sj_opnd(n, 0)};
+  sj_op *r = sj_rw_create(rw, op, code, 2, ops, sj_res(op, 0)->type);
+  sj_value *v = sj_res(r, 0);
+  sj_rw_replace_op(rw, op, &v);
+  return true;
 }
 
 /* Same-type shape ops and casts are no-ops. */
@@ -100,12 +153,16 @@ static bool noop_shape(sj_rewriter *rw, sj_op *op) {
   return forward(rw, op, sj_opnd(op, 0));
 }
 
-static bool reshape_chain(sj_rewriter *rw, sj_op *op) {
-  if (op->code != SJ_OP_RESHAPE) return false;
-  sj_op *d = sj_opnd(op, 0)->def;
-  if (!d || d->code != SJ_OP_RESHAPE) return false;
-  sj_op_set_operand(op, 0, sj_opnd(d, 0));
-  sj_rw_changed(rw, op);
+/* reshape(reshape x) -> reshape x; broadcast_to(broadcast_to x) ->
+ * broadcast_to x (numpy broadcasting composes). */
+static bool shape_chain(sj_rewriter *rw, sj_op *op) {
+  if (op->code != SJ_OP_RESHAPE && op->code != SJ_OP_BROADCAST_TO) return false;
+  sj_op *d = def_of(sj_opnd(op, 0), op->code);
+  if (!d) return false;
+  sj_value *x = sj_opnd(d, 0);
+  if (op->code == SJ_OP_BROADCAST_TO && !sj_broadcastable_to(&x->type, &sj_res(op, 0)->type)) return false;
+  sj_op_set_operand(op, 0, x);
+  requeue(rw, op, d);
   return true;
 }
 
@@ -115,25 +172,26 @@ static bool identity_perm(const sj_attr *p) {
   return true;
 }
 
-/* transpose(transpose(x, p), q) = transpose(x, p∘q): r[i] = p[q[i]] */
+/* transpose(transpose(x, p), q) = transpose(x, r) with r[i] = p[q[i]]:
+ * result dim i is y's dim q[i], which is x's dim p[q[i]]. */
 static bool transpose_chain(sj_rewriter *rw, sj_op *op) {
   if (op->code != SJ_OP_TRANSPOSE) return false;
   const sj_attr *q = sj_op_attr(op, "perm");
   if (identity_perm(q)) return forward(rw, op, sj_opnd(op, 0));
-  sj_op *d = sj_opnd(op, 0)->def;
-  if (!d || d->code != SJ_OP_TRANSPOSE) return false;
+  sj_op *d = def_of(sj_opnd(op, 0), SJ_OP_TRANSPOSE);
+  if (!d) return false;
   const sj_attr *p = sj_op_attr(d, "perm");
   int64_t r[SJ_MAX_RANK];
   for (int i = 0; i < q->u.ints.n; i++) r[i] = p->u.ints.v[q->u.ints.v[i]];
   sj_op_set_operand(op, 0, sj_opnd(d, 0));
   sj_op_set_ints(sj_rw_ctx(rw), op, "perm", q->u.ints.n, r);
-  sj_rw_changed(rw, op);
+  requeue(rw, op, d);
   return true;
 }
 
 static bool broadcast_splat(sj_rewriter *rw, sj_op *op) {
   double v;
-  if (op->code != SJ_OP_BROADCAST_TO || !splat(sj_opnd(op, 0), &v)) return false;
+  if (op->code != SJ_OP_BROADCAST_TO || !is_splat(sj_opnd(op, 0), &v)) return false;
   const sj_type *t = &sj_res(op, 0)->type;
   if (!static_shape(t)) return false;
   sj_value *r = make_splat(rw, op, *t, v);
@@ -141,10 +199,35 @@ static bool broadcast_splat(sj_rewriter *rw, sj_op *op) {
   return true;
 }
 
+/* Every value of dtype `from` is exactly representable in `to`. */
+static bool lossless_cast(sj_dtype from, sj_dtype to) {
+  switch (from) {
+  case SJ_BOOL: return true;
+  case SJ_I8: return to != SJ_BOOL; /* |x| <= 128 fits every float's significand */
+  case SJ_I32: return to == SJ_I64 || to == SJ_F64;
+  case SJ_I64: return false;
+  case SJ_F16:
+  case SJ_BF16: return to == SJ_F32 || to == SJ_F64;
+  case SJ_F32: return to == SJ_F64;
+  default: return false;
+  }
+}
+
+/* cast(cast(x, T1), T0) -> x when x: T0 converts to T1 without loss. */
+static bool cast_chain(sj_rewriter *rw, sj_op *op) {
+  if (op->code != SJ_OP_CAST) return false;
+  sj_op *d = def_of(sj_opnd(op, 0), SJ_OP_CAST);
+  if (!d) return false;
+  sj_value *x = sj_opnd(d, 0);
+  return lossless_cast(x->type.dt, sj_opnd(op, 0)->type.dt) && forward(rw, op, x);
+}
+
 static const sj_pattern patterns[] = {
-    {"identity-element", identity_elem}, {"self-cancel", self_cancel},       {"double-neg", double_neg},
-    {"noop-shape", noop_shape},          {"reshape-chain", reshape_chain},   {"transpose-chain", transpose_chain},
-    {"broadcast-splat", broadcast_splat},
+    {"identity-element", identity_elem}, {"self-cancel", self_cancel},
+    {"double-neg", double_neg},          {"fold-neg-operand", fold_neg_operand},
+    {"noop-shape", noop_shape},          {"shape-chain", shape_chain},
+    {"transpose-chain", transpose_chain}, {"broadcast-splat", broadcast_splat},
+    {"cast-chain", cast_chain},
 };
 
 sj_status sj_pass_canonicalize(sj_module *m) {

@@ -1,9 +1,17 @@
 /* cse: merges structurally identical ops (same opcode, attributes, operands
- * and result types; operands of commutative ops in either order). Scoped as
- * MLIR's CSE: an op may reuse an identical op earlier in its block or in an
- * enclosing block. Only pure ops without regions are candidates; `alloc`
- * (each call is a distinct buffer) and `load` (memory may change between two
- * loads) never are. */
+ * and result types; the two operands of a commutative op in either order).
+ * Scoped as MLIR's CSE: an op may reuse an identical op earlier in its block
+ * or earlier in an enclosing block, but never one from outside an isolating
+ * op (func, kernel, fused), nor one inside a sibling region.
+ *
+ * Candidates are pure ops without regions. Never merged:
+ *   - `alloc`: pure (removable when unused) but each one is a distinct buffer;
+ *   - `load`: memory changes between two loads of the same address (store,
+ *     launch, gemm). Loads are simply never merged; LLVM's GVN removes the
+ *     redundant ones after codegen, where it can see aliasing (noalias args).
+ *   - ops with regions (`fused`, loops) and ops with effects.
+ * The walk is iterative (a frame per open block) and the output does not
+ * depend on pointer values: hashes only pick buckets, matches are exact. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,41 +21,66 @@
 typedef struct entry {
   uint64_t hash;
   sj_op *op;
+  size_t slot; /* position in the index, cleared when the entry is popped */
 } entry;
 
 /* A scoped table: a stack of entries (popped when a region is left) and an
- * open-addressing index over stack positions, rebuilt on pop. */
+ * open-addressing index (linear probing) over stack positions + 1. Entries
+ * leave in the reverse order they came in, so clearing the slot of the newest
+ * entry never breaks another entry's probe chain: any chain running through
+ * that slot belongs to an entry inserted after it, which is already gone. */
 typedef struct table {
   entry *stack;
   size_t n, cap;
-  size_t *index; /* open addressing over stack positions + 1 */
-  size_t icap;
+  size_t *index;
+  size_t icap; /* a power of two, or 0 */
 } table;
+
+/* One open block of the walk. Lookups ignore entries below `floor`: they come
+ * from outside an isolating op and their results are not usable inside. */
+typedef struct frame {
+  sj_op *next;
+  size_t mark, floor;
+} frame;
+
+typedef struct frames {
+  frame *v;
+  size_t n, cap;
+} frames;
 
 static bool candidate(const sj_op *op) {
   if (!sj_op_has(op, SJ_F_PURE) || op->nregions || op->nresults == 0) return false;
   return op->code != SJ_OP_ALLOC && op->code != SJ_OP_LOAD;
 }
 
+static bool isolates(const sj_op *op) {
+  return op->code == SJ_OP_FUNC || op->code == SJ_OP_KERNEL || op->code == SJ_OP_FUSED;
+}
+
 static uint64_t mix(uint64_t h, uint64_t x) { return (h ^ x) * 0x100000001B3ull + (h >> 29); }
+
+static uint64_t dbits(double d) {
+  uint64_t b;
+  memcpy(&b, &d, sizeof b);
+  return b;
+}
 
 static uint64_t hash_attr(const sj_attr *a) {
   uint64_t h = mix((uintptr_t)a->name, (uint64_t)a->kind);
   switch (a->kind) {
   case SJ_ATTR_INT: return mix(h, (uint64_t)a->u.i);
-  case SJ_ATTR_FLOAT: {
-    uint64_t b;
-    memcpy(&b, &a->u.f, sizeof b);
-    return mix(h, b);
-  }
+  case SJ_ATTR_FLOAT: return mix(h, dbits(a->u.f));
   case SJ_ATTR_BOOL: return mix(h, a->u.b);
   case SJ_ATTR_STR:
-  case SJ_ATTR_SYM: return mix(h, (uintptr_t)a->u.s);
+  case SJ_ATTR_SYM: return mix(h, (uintptr_t)a->u.s); /* interned */
   case SJ_ATTR_DTYPE: return mix(h, (uint64_t)a->u.dt);
   case SJ_ATTR_INTS:
     for (int i = 0; i < a->u.ints.n; i++) h = mix(h, (uint64_t)a->u.ints.v[i]);
     return h;
-  case SJ_ATTR_DENSE: return mix(h, (uint64_t)a->u.dense.n);
+  case SJ_ATTR_DENSE:
+    h = mix(h, (uint64_t)a->u.dense.n);
+    for (int i = 0; i < a->u.dense.n; i++) h = mix(h, dbits(a->u.dense.v[i]));
+    return h;
   }
   return h;
 }
@@ -80,6 +113,7 @@ static bool same_operands(const sj_op *a, const sj_op *b) {
          sj_opnd(a, 1) == sj_opnd(b, 0);
 }
 
+/* Attributes are kept sorted by name, so they compare pairwise. */
 static bool equivalent(const sj_op *a, const sj_op *b) {
   if (a->code != b->code || a->nattrs != b->nattrs || a->nresults != b->nresults || !same_operands(a, b))
     return false;
@@ -94,85 +128,104 @@ static void index_put(table *t, size_t pos) {
   size_t j = t->stack[pos].hash & (t->icap - 1);
   while (t->index[j]) j = (j + 1) & (t->icap - 1);
   t->index[j] = pos + 1;
+  t->stack[pos].slot = j;
 }
 
-static void push(table *t, uint64_t h, sj_op *op) {
+static sj_status push(table *t, uint64_t h, sj_op *op) {
   if (t->n == t->cap) {
-    t->cap = t->cap ? 2 * t->cap : 64;
-    t->stack = realloc(t->stack, t->cap * sizeof *t->stack);
+    size_t cap = t->cap ? 2 * t->cap : 64;
+    entry *s = realloc(t->stack, cap * sizeof *s);
+    if (!s) return SJ_ERR_NOMEM;
+    t->stack = s, t->cap = cap;
   }
-  t->stack[t->n++] = (entry){h, op};
-  if (2 * t->n > t->icap) {
+  t->stack[t->n++] = (entry){h, op, 0};
+  if (2 * t->n > t->icap) { /* keep the load factor at most 1/2 */
+    size_t icap = t->icap ? 2 * t->icap : 128;
+    size_t *ix = calloc(icap, sizeof *ix);
+    if (!ix) return SJ_ERR_NOMEM;
     free(t->index);
-    t->icap = t->icap ? 2 * t->icap : 128;
-    while (2 * t->n > t->icap) t->icap *= 2;
-    t->index = calloc(t->icap, sizeof *t->index);
-    for (size_t i = 0; i < t->n; i++) index_put(t, i);
+    t->index = ix, t->icap = icap;
+    for (size_t i = 0; i < t->n; i++) index_put(t, i); /* in stack order: keeps the LIFO property */
   } else {
     index_put(t, t->n - 1);
   }
+  return SJ_OK;
 }
 
-/* Removes entries above `mark` (leaving a scope): rebuild the index. */
+/* Leaves a scope: drops entries above `mark`, newest first. */
 static void pop_to(table *t, size_t mark) {
-  if (t->n == mark) return;
-  t->n = mark;
-  memset(t->index, 0, t->icap * sizeof *t->index);
-  for (size_t i = 0; i < t->n; i++) index_put(t, i);
+  while (t->n > mark) t->index[t->stack[--t->n].slot] = 0;
 }
 
-static sj_op *find(const table *t, uint64_t h, const sj_op *op) {
+static sj_op *find(const table *t, uint64_t h, const sj_op *op, size_t floor) {
   if (!t->icap) return NULL;
   for (size_t j = h & (t->icap - 1); t->index[j]; j = (j + 1) & (t->icap - 1)) {
-    const entry *e = &t->stack[t->index[j] - 1];
-    if (e->hash == h && equivalent(e->op, op)) return e->op;
+    size_t pos = t->index[j] - 1;
+    const entry *e = &t->stack[pos];
+    if (pos >= floor && e->hash == h && equivalent(e->op, op)) return e->op;
   }
   return NULL;
 }
 
-/* Iterative walk: a frame per open block. */
-typedef struct frame {
-  sj_op *next;
-  size_t mark;
-} frame;
+static sj_status open_block(frames *fs, sj_block *b, size_t mark, size_t floor) {
+  if (fs->n == fs->cap) {
+    size_t cap = fs->cap ? 2 * fs->cap : 32;
+    frame *v = realloc(fs->v, cap * sizeof *v);
+    if (!v) return SJ_ERR_NOMEM;
+    fs->v = v, fs->cap = cap;
+  }
+  fs->v[fs->n++] = (frame){b->first, mark, floor};
+  return SJ_OK;
+}
 
-static void cse_region(sj_block *root, table *t) {
-  frame stack[256];
-  int depth = 0;
-  stack[0] = (frame){root->first, t->n};
-  while (depth >= 0) {
-    sj_op *op = stack[depth].next;
+/* Replaces `op` by an identical visible op, or records it. */
+static sj_status visit(table *t, sj_op *op, size_t floor, bool *erased) {
+  *erased = false;
+  if (!candidate(op)) return SJ_OK;
+  uint64_t h = hash_op(op);
+  sj_op *prev = find(t, h, op, floor);
+  if (!prev) return push(t, h, op);
+  for (unsigned i = 0; i < op->nresults; i++) sj_value_replace_all_uses(sj_res(op, i), sj_res(prev, i));
+  sj_op_erase(op);
+  *erased = true;
+  return SJ_OK;
+}
+
+/* Pre-order walk of `root` (a func or kernel op). */
+static sj_status cse_symbol(sj_op *root, table *t, frames *fs) {
+  sj_status st = SJ_OK;
+  pop_to(t, 0);
+  fs->n = 0;
+  for (unsigned r = root->nregions; r-- > 0 && st == SJ_OK;) st = open_block(fs, root->regions[r], 0, 0);
+  while (fs->n && st == SJ_OK) {
+    frame *f = &fs->v[fs->n - 1];
+    sj_op *op = f->next;
     if (!op) {
-      pop_to(t, stack[depth].mark);
-      depth--;
+      pop_to(t, f->mark);
+      fs->n--;
       continue;
     }
-    stack[depth].next = op->next;
-    if (candidate(op)) {
-      uint64_t h = hash_op(op);
-      sj_op *prev = find(t, h, op);
-      if (prev) {
-        for (unsigned i = 0; i < op->nresults; i++) sj_value_replace_all_uses(sj_res(op, i), sj_res(prev, i));
-        sj_op_erase(op);
-        continue;
-      }
-      push(t, h, op);
-    }
-    /* ops outside an isolated body (fused) can never match inside it:
-     * their operands are not visible there */
-    for (unsigned r = op->nregions; r-- > 0 && depth + 1 < 256;) {
-      stack[++depth] = (frame){op->regions[r]->first, t->n};
-    }
+    f->next = op->next;
+    size_t floor = f->floor;
+    bool erased;
+    st = visit(t, op, floor, &erased);
+    if (erased || !op->nregions) continue;
+    /* regions are visited before op->next; the last region is pushed first
+     * so they are walked in order */
+    size_t inner = isolates(op) ? t->n : floor;
+    for (unsigned r = op->nregions; r-- > 0 && st == SJ_OK;) st = open_block(fs, op->regions[r], t->n, inner);
   }
+  return st;
 }
 
 sj_status sj_pass_cse(sj_module *m) {
   table t = {0};
-  for (sj_op *f = m->body->first; f; f = f->next) {
-    pop_to(&t, 0);
-    cse_region(f->regions[0], &t);
-  }
+  frames fs = {0};
+  sj_status st = SJ_OK;
+  for (sj_op *f = m->body->first; f && st == SJ_OK; f = f->next) st = cse_symbol(f, &t, &fs);
   free(t.stack);
   free(t.index);
-  return SJ_OK;
+  free(fs.v);
+  if (st != SJ_OK) sj_emit_error(m->ctx, (sj_loc){0}, "cse: out of memory");
+  return st;
 }
