@@ -241,7 +241,7 @@ static void lower_elementwise(lower *L, sj_op *op) {
   if (!sizes_known(L, op, space, src)) return;
   kbuild K;
   new_kernel(L, op->loc, &K);
-  sj_value *in[MAX_IO], *out[MAX_IO], *loaded[MAX_IO], *res[MAX_IO], *bufs[MAX_IO];
+  sj_value *in[MAX_IO] = {0}, *out[MAX_IO] = {0}, *loaded[MAX_IO] = {0}, *res[MAX_IO] = {0}, *bufs[MAX_IO] = {0};
   for (unsigned i = 0; i < nin; i++) in[i] = param(L, &K, sj_opnd(op, i)->type, "in", i);
   for (unsigned j = 0; j < nout; j++) out[j] = param(L, &K, sj_res(op, j)->type, "out", j);
   kernel_begin(&K);
