@@ -59,7 +59,11 @@ LLVMValueRef sj_cg_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef 
 LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args);
 
 /* Target machine for the host (emit.c/jit.c share it). */
+/* Also used for the object files added to the JIT: non-PIC code with the
+ * JIT code model measured faster than PIC (the libmvec calls). */
 LLVMTargetMachineRef sj_cg_host_tm(LLVMCodeGenOptLevel lvl, unsigned *isa);
-sj_status sj_cg_build_module(sj_module *m, sj_op *const *ks, size_t n, int opt_level,
-                             LLVMContextRef L, LLVMModuleRef *out);
+/* Emits and optimizes kernels ks[0..n) into a new module in L; errors go to
+ * `diag` (a context only this thread uses). */
+sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_level, LLVMContextRef L,
+                             LLVMModuleRef *out);
 #endif

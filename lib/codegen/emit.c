@@ -549,13 +549,13 @@ static sj_status optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
   return SJ_OK;
 }
 
-sj_status sj_cg_build_module(sj_module *m, sj_op *const *ks, size_t n, int opt_level,
-                             LLVMContextRef L, LLVMModuleRef *out) {
-  cg g = {.sc = m->ctx, .L = L};
+sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_level, LLVMContextRef L,
+                             LLVMModuleRef *out) {
+  cg g = {.sc = diag, .L = L};
   LLVMTargetMachineRef tm = sj_cg_host_tm(LLVMCodeGenLevelAggressive, &g.isa);
   if (!tm) {
     sj_loc none = {0};
-    sj_emit_error(m->ctx, none, "codegen: cannot create a target machine for the host");
+    sj_emit_error(diag, none, "codegen: cannot create a target machine for the host");
     return SJ_ERR_UNSUPPORTED;
   }
   g.M = LLVMModuleCreateWithNameInContext("symjit", L);
@@ -577,7 +577,7 @@ sj_status sj_cg_build_module(sj_module *m, sj_op *const *ks, size_t n, int opt_l
   char *msg = NULL;
   if (!g.st && LLVMVerifyModule(g.M, LLVMReturnStatusAction, &msg)) {
     sj_loc none = {0};
-    sj_emit_error(m->ctx, none, "codegen: invalid LLVM IR (internal error): %.400s", msg);
+    sj_emit_error(diag, none, "codegen: invalid LLVM IR (internal error): %.400s", msg);
     g.st = SJ_ERR_UNSUPPORTED;
   }
   if (msg) LLVMDisposeMessage(msg);
@@ -597,7 +597,7 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out) {
     if (f->code == SJ_OP_KERNEL) sj_op_vec_push(&ks, f);
   LLVMContextRef L = LLVMContextCreate();
   LLVMModuleRef M;
-  sj_status st = sj_cg_build_module(m, ks.v, ks.n, o ? o->opt_level : 3, L, &M);
+  sj_status st = sj_cg_build_module(m->ctx, ks.v, ks.n, o ? o->opt_level : 3, L, &M);
   sj_op_vec_free(&ks);
   if (st == SJ_OK) {
     char *s = LLVMPrintModuleToString(M);
