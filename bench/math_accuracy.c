@@ -81,6 +81,7 @@ static void measure(sj_ctx *c, const fn *f) {
     fprintf(stderr, "%s", sj_ctx_errmsg(c));
     return;
   }
+  sj_function_wait(fun);
   int64_t n = SWEEP;
   sj_tensor *x = sj_tensor_new(SJ_F32, 1, &n), *y = sj_tensor_new(SJ_F32, 1, &n);
   float *xs = sj_tensor_data(x), *ys = sj_tensor_data(y);

@@ -36,6 +36,9 @@ typedef struct sj_compile_options {
   const char *pipeline; /* symjit passes; NULL = the default (-O) pipeline */
   int opt_level;        /* LLVM optimization level 0..3 (default 3) */
   int num_threads;      /* threads for parallel loops; 0 = all cores */
+  int tiered;           /* 1 (default): return after a fast machine-code
+                           compile and swap in fully optimized kernels from a
+                           background thread; 0: optimize fully up front */
 } sj_compile_options;
 void sj_compile_options_init(sj_compile_options *o);
 
@@ -44,6 +47,9 @@ void sj_compile_options_init(sj_compile_options *o);
 sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_options *o,
                             sj_function **out);
 void sj_function_free(sj_function *f); /* NULL ok */
+/* Blocks until the fully optimized kernels are installed (tiered compiles;
+ * returns at once otherwise). Call before timing a function. */
+void sj_function_wait(sj_function *f);
 
 size_t sj_function_num_inputs(const sj_function *f);
 size_t sj_function_num_outputs(const sj_function *f);

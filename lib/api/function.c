@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <cblas.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,7 @@ typedef struct step {
   int *args;      /* operand slots */
   unsigned nargs;
   sj_kernel_fn fn;
+  size_t kidx; /* launch: index of the kernel in the compiled list */
   kcheck *checks;
   unsigned nchecks;
 } step;
@@ -57,6 +59,17 @@ struct sj_function {
   sj_module *mod;
   const sj_op *func;
   sj_jit *jit;
+  /* tiering: fast-to-compile code first, optimized code from a background
+   * thread, swapped in between calls (tier2_ready: 0 pending, 1 ready, 2 in) */
+  sj_op **ks;
+  size_t nk;
+  int opt_level;
+  pthread_t tier2;
+  bool tier2_started;
+  atomic_int tier2_ready;
+  sj_jit *jit2;
+  sj_kernel_fn *fns2;
+  sj_ctx *tier2_diag;
   sj_pool *pool;
   slot *slots;
   int nslots;
@@ -229,6 +242,7 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
     for (size_t i = 0; i < nk; i++)
       if (!strcmp(sj_func_name(ks[i]), name)) {
         s->fn = fns[i];
+        s->kidx = i;
         return analyze_kernel(f->ctx, ks[i], s);
       }
     return fail(f->ctx, op, "kernel @%s was not compiled", name);
@@ -349,6 +363,30 @@ static void launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks) {
   }
 }
 
+/* Background thread: the same kernels with full machine-code optimization. */
+static void *tier2_main(void *arg) {
+  sj_function *f = arg;
+  sj_cg_options cg = {.opt_level = f->opt_level, .fast_codegen = false, .diag = f->tier2_diag};
+  if (sj_jit_compile(f->mod, f->ks, f->nk, &cg, &f->jit2, f->fns2) == SJ_OK)
+    atomic_store_explicit(&f->tier2_ready, 1, memory_order_release);
+  return NULL;
+}
+
+/* Installs the optimized kernels once they are ready (between calls). */
+static void maybe_swap_tier2(sj_function *f) {
+  if (atomic_load_explicit(&f->tier2_ready, memory_order_acquire) != 1) return;
+  for (int i = 0; i < f->nsteps; i++)
+    if (f->steps[i].kind == ST_LAUNCH) f->steps[i].fn = f->fns2[f->steps[i].kidx];
+  atomic_store_explicit(&f->tier2_ready, 2, memory_order_relaxed);
+}
+
+void sj_function_wait(sj_function *f) {
+  if (!f || !f->tier2_started) return;
+  pthread_join(f->tier2, NULL);
+  f->tier2_started = false;
+  maybe_swap_tier2(f);
+}
+
 static sj_status compile_into(sj_function *f, sj_module *m, const char *func, const sj_compile_options *o) {
   sj_ctx *c = m->ctx;
   f->mod = copy_module(c, m);
@@ -360,16 +398,25 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   sj_op_vec ks = {0};
   launched_kernels(f->mod, f->func, &ks);
   sj_kernel_fn *fns = calloc(ks.n + 1, sizeof *fns);
-  sj_cg_options cg = {.opt_level = o->opt_level};
+  bool tiered = o->tiered && o->opt_level >= 2 && ks.n;
+  /* first tier: O1 IR (no vectorization) and unoptimized machine code */
+  sj_cg_options cg = {.opt_level = tiered ? 1 : o->opt_level, .fast_codegen = tiered};
   st = ks.n ? sj_jit_compile(f->mod, ks.v, ks.n, &cg, &f->jit, fns) : SJ_OK;
   if (!st) st = build_plan(f, ks.v, fns, ks.n);
   free(fns);
-  sj_op_vec_free(&ks);
   if (!st) {
     pthread_once(&blas_once, blas_single_thread);
     f->pool = sj_pool_new(o->num_threads);
     if (!f->pool) st = fail(c, NULL, "cannot start the thread pool");
   }
+  if (!st && tiered) {
+    f->ks = ks.v, f->nk = ks.n, f->opt_level = o->opt_level;
+    ks.v = NULL;
+    f->fns2 = calloc(f->nk + 1, sizeof *f->fns2);
+    f->tier2_diag = sj_ctx_new();
+    f->tier2_started = f->fns2 && f->tier2_diag && pthread_create(&f->tier2, NULL, tier2_main, f) == 0;
+  }
+  sj_op_vec_free(&ks);
   return st;
 }
 
@@ -395,6 +442,11 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
 
 void sj_function_free(sj_function *f) {
   if (!f) return;
+  if (f->tier2_started) pthread_join(f->tier2, NULL);
+  sj_jit_free(f->jit2);
+  free(f->fns2);
+  free(f->ks);
+  sj_ctx_free(f->tier2_diag);
   for (int i = 0; i < f->nsteps; i++) {
     free(f->steps[i].args);
     free(f->steps[i].checks);
@@ -712,6 +764,7 @@ sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin
                                 size_t nout) {
   if (!f) return SJ_ERR_INVALID;
   if (f->bound) return fail(f->ctx, NULL, "functions with shared variables are called with sj_function_call");
+  maybe_swap_tier2(f);
   if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
   if (!out && nout) return fail(f->ctx, NULL, "outputs array is NULL");
   if (nout != f->nout)
@@ -745,6 +798,7 @@ static sj_status collect_outputs(sj_function *f, sj_tensor **out) {
 }
 
 static sj_status call_plain(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
+  maybe_swap_tier2(f);
   if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
   if (!out && nout) return fail(f->ctx, NULL, "outputs array is NULL");
   if (nout != f->nout)

@@ -16,7 +16,10 @@ typedef void (*sj_kernel_fn)(void *const *ptrs, const int64_t *dims, void *rt);
 typedef struct sj_jit sj_jit;
 
 typedef struct sj_cg_options {
-  int opt_level; /* 0..3; 3 = default<O3> */
+  int opt_level;     /* 0..3; 3 = default<O3> */
+  bool fast_codegen; /* machine code at CodeGenOpt::None: ~2.5x faster to
+                        compile, slower code (the first tier of tiering) */
+  sj_ctx *diag;      /* where errors go; NULL: the module's context */
 } sj_cg_options;
 
 /* Compiles the kernels `ks[0..n)` of module m into one JIT dylib and returns

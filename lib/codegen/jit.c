@@ -86,6 +86,7 @@ typedef struct part {
   sj_op **ks;
   size_t n;
   int opt_level;
+  bool fast;
   sj_ctx *diag;
   LLVMMemoryBufferRef obj;
   sj_status st;
@@ -97,7 +98,7 @@ static void *compile_part(void *arg) {
   LLVMModuleRef M;
   p->st = sj_cg_build_module(p->diag, p->ks, p->n, p->opt_level, L, &M);
   if (!p->st) {
-    LLVMTargetMachineRef tm = sj_cg_host_tm(LLVMCodeGenLevelAggressive, NULL);
+    LLVMTargetMachineRef tm = sj_cg_host_tm(p->fast ? LLVMCodeGenLevelNone : LLVMCodeGenLevelAggressive, NULL);
     char *err = NULL;
     if (!tm || LLVMTargetMachineEmitToMemoryBuffer(tm, M, LLVMObjectFile, &err, &p->obj)) {
       sj_loc none = {0};
@@ -117,20 +118,20 @@ static unsigned online_cpus(void) {
   return n < 1 ? 1 : (unsigned)n;
 }
 
-static sj_status lookup_all(sj_module *m, sj_jit *jit, sj_op *const *ks, size_t n, sj_kernel_fn *fns) {
+static sj_status lookup_all(sj_ctx *diag, sj_jit *jit, sj_op *const *ks, size_t n, sj_kernel_fn *fns) {
   for (size_t i = 0; i < n; i++) {
     char name[256];
     snprintf(name, sizeof name, "sjk_%s", sj_func_name(ks[i]));
     LLVMOrcExecutorAddress addr = 0;
     LLVMErrorRef e = LLVMOrcLLJITLookup(jit->j, &addr, name);
-    if (e) return llvm_error(m->ctx, e, "symbol lookup failed");
+    if (e) return llvm_error(diag, e, "symbol lookup failed");
     fns[i] = (sj_kernel_fn)(uintptr_t)addr;
   }
   return SJ_OK;
 }
 
 /* Compiles the parts (one on this thread), then links their objects. */
-static sj_status compile_parts(sj_module *m, part *parts, size_t np, sj_jit *jit) {
+static sj_status compile_parts(sj_ctx *diag, part *parts, size_t np, sj_jit *jit) {
   pthread_t th[MAX_PARTS];
   bool started[MAX_PARTS] = {0};
   for (size_t i = 1; i < np; i++) started[i] = pthread_create(&th[i], NULL, compile_part, &parts[i]) == 0;
@@ -145,13 +146,13 @@ static sj_status compile_parts(sj_module *m, part *parts, size_t np, sj_jit *jit
       st = parts[i].st; /* the message was recorded in the part's context */
       const char *d = sj_ctx_diags(parts[i].diag);
       sj_loc none = {0};
-      sj_emit_error(m->ctx, none, "%.*s", (int)(strlen(d) && d[strlen(d) - 1] == '\n' ? strlen(d) - 1 : strlen(d)), d);
+      sj_emit_error(diag, none, "%.*s", (int)(strlen(d) && d[strlen(d) - 1] == '\n' ? strlen(d) - 1 : strlen(d)), d);
     }
     if (!parts[i].obj) continue;
     LLVMErrorRef e = st ? NULL : LLVMOrcLLJITAddObjectFile(jit->j, LLVMOrcLLJITGetMainJITDylib(jit->j), parts[i].obj);
     if (st) LLVMDisposeMemoryBuffer(parts[i].obj);
     parts[i].obj = NULL;
-    if (e) st = llvm_error(m->ctx, e, "adding an object to the JIT failed");
+    if (e) st = llvm_error(diag, e, "adding an object to the JIT failed");
   }
   return st;
 }
@@ -159,12 +160,13 @@ static sj_status compile_parts(sj_module *m, part *parts, size_t np, sj_jit *jit
 sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_options *o,
                          sj_jit **out, sj_kernel_fn *fns) {
   *out = NULL;
+  sj_ctx *diag = o && o->diag ? o->diag : m->ctx;
   sj_jit *jit = calloc(1, sizeof *jit);
   if (!jit) return SJ_ERR_NOMEM;
   LLVMErrorRef e = make_jit(&jit->j);
   if (e) {
     sj_jit_free(jit);
-    return llvm_error(m->ctx, e, "creating the JIT failed");
+    return llvm_error(diag, e, "creating the JIT failed");
   }
   size_t np = n < MAX_PARTS ? n : MAX_PARTS;
   if (online_cpus() < np) np = online_cpus();
@@ -174,13 +176,13 @@ sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_o
   sj_op **lists = calloc(n + 1, sizeof *lists);
   size_t at = 0;
   for (size_t p = 0; p < np; p++) { /* round robin keeps the parts' sizes close */
-    parts[p] = (part){.ks = lists + at, .opt_level = o ? o->opt_level : 3, .diag = sj_ctx_new()};
+    parts[p] = (part){.ks = lists + at, .opt_level = o ? o->opt_level : 3, .fast = o && o->fast_codegen, .diag = sj_ctx_new()};
     for (size_t i = p; i < n; i += np) lists[at++] = ks[i], parts[p].n++;
   }
-  sj_status st = compile_parts(m, parts, np, jit);
+  sj_status st = compile_parts(diag, parts, np, jit);
   for (size_t p = 0; p < np; p++) sj_ctx_free(parts[p].diag);
   free(lists);
-  if (!st) st = lookup_all(m, jit, ks, n, fns);
+  if (!st) st = lookup_all(diag, jit, ks, n, fns);
   if (st) {
     sj_jit_free(jit);
     return st;

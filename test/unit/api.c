@@ -122,6 +122,30 @@ static void test_parse_errors(sj_ctx *c) {
   CHECK(sj_module_parse(c, NULL, 1, NULL, &m) == SJ_ERR_INVALID);
 }
 
+/* Tiered compilation: the first-tier kernels and the optimized ones that
+ * replace them give the same results; a function freed while its background
+ * compile runs is safe. */
+static void test_tiers(sj_module *m) {
+  sj_function *f = NULL;
+  CHECK(sj_module_compile(m, "f", NULL, &f) == SJ_OK);
+  float x[6] = {1, 2, 3, 4, 5, 6}, y[6] = {0.5f, -1, 2, 3, -4, 1}, b[3] = {1, 2, 3};
+  int64_t d2[2] = {2, 3}, d1[1] = {3};
+  sj_tensor *in[3] = {sj_tensor_wrap(SJ_F32, 2, d2, x), sj_tensor_wrap(SJ_F32, 2, d2, y), sj_tensor_wrap(SJ_F32, 1, d1, b)};
+  sj_tensor *first[2] = {0}, *later[2] = {0};
+  CHECK(f && sj_function_call(f, in, 3, first, 2) == SJ_OK);
+  sj_function_wait(f);
+  CHECK(f && sj_function_call(f, in, 3, later, 2) == SJ_OK);
+  for (int i = 0; first[0] && later[0] && i < 6; i++) CHECK(sj_tensor_get(first[0], i) == sj_tensor_get(later[0], i));
+  for (int i = 0; first[1] && later[1] && i < 2; i++) CHECK(fabs(sj_tensor_get(first[1], i) - sj_tensor_get(later[1], i)) < 1e-5);
+  for (int i = 0; i < 2; i++) sj_tensor_free(first[i]), sj_tensor_free(later[i]);
+  sj_function_free(f);
+  f = NULL;
+  CHECK(sj_module_compile(m, "f", NULL, &f) == SJ_OK);
+  sj_function_free(f); /* background compile still running */
+  sj_function_wait(NULL);
+  for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
+}
+
 static void test_passthrough(sj_module *m) {
   sj_function *f = NULL;
   CHECK(sj_module_compile(m, "id", NULL, &f) == SJ_OK);
@@ -167,6 +191,7 @@ int main(void) {
   if (m) {
     test_compile_errors(c, m);
     test_passthrough(m);
+    test_tiers(m);
   }
   test_parse_errors(c);
   test_tensors();
