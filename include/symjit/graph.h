@@ -122,6 +122,17 @@ sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line);
 sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line);
 /* labels (integers, any shape) -> one-hot of dtype dt with a new last axis n. */
 sj_var *sj_one_hot_at(sj_var *labels, int64_t n, sj_dtype dt, const char *file, int line);
+/* numpy take along axis 0 (embedding lookup): x [N, ...], integer idx of any
+ * shape -> idx.shape + x.shape[1:]. N must be static. Built as
+ * one_hot(idx) @ x, so the gradient is a scatter-add for free; an index
+ * outside [0, N) selects nothing (zeros) instead of raising, and inf/NaN
+ * rows of x leak NaN into other rows (0 * inf). */
+sj_var *sj_take_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
+/* numpy take_along_axis on the last axis: x [..., C], idx [..., K] integer
+ * (same leading dims) -> [..., K]; C static. Built from one_hot and sum. */
+sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
+#define sj_take(x, idx, axis) sj_take_at(x, idx, axis, SJ_AT)
+#define sj_take_along_axis(x, idx, axis) sj_take_along_axis_at(x, idx, axis, SJ_AT)
 /* Mean over the batch of -log_softmax(logits)[label]; logits [B, C], labels [B]. */
 sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line);
 #define sj_softmax(x, axis) sj_softmax_at(x, axis, SJ_AT)

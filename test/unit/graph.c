@@ -373,7 +373,60 @@ static void test_rop_jacobian_hessian(void) {
   sj_ctx_free(c);
 }
 
+/* take (embedding rows) and take_along_axis (label picks): values and the
+ * scatter-add gradient against central differences. */
+static void test_take(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t xd[2] = {5, 3}, id[1] = {-1}, ld[2] = {-1, 2};
+  sj_var *x = sj_input(c, "x", SJ_F64, 2, xd), *idx = sj_input(c, "idx", SJ_I32, 1, id);
+  sj_var *lab = sj_input(c, "lab", SJ_I32, 2, ld);
+  sj_var *t = sj_take(x, idx, 0), *ta = sj_take_along_axis(x, lab, 1);
+  sj_var *cost = sj_add(sj_sum(sj_tanh(t), 0, NULL, 0), sj_sum(sj_mul(ta, ta), 0, NULL, 0)), *g = NULL;
+  CHECK(sj_grad(cost, &x, 1, &g) == SJ_OK);
+  sj_var *ins[3] = {x, idx, lab}, *outs[4] = {t, ta, cost, g};
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, ins, 3, outs, 4, NULL, 0, NULL, 0, NULL, &f) == SJ_OK);
+  if (!f) {
+    fprintf(stderr, "%s", sj_ctx_errmsg(c));
+    sj_ctx_free(c);
+    return;
+  }
+  int32_t iv[4] = {4, 0, 2, 0}, lv[10] = {2, 0, 1, 1, 0, 0, 2, 2, 1, 0};
+  int64_t idims[1] = {4}, ldims[2] = {5, 2};
+  sj_tensor *in[3] = {randt(2, xd, 77, -1, 1), sj_tensor_wrap(SJ_I32, 1, idims, iv), sj_tensor_wrap(SJ_I32, 2, ldims, lv)};
+  sj_tensor *o[4] = {0};
+  CHECK(sj_function_call(f, in, 3, o, 4) == SJ_OK);
+  if (o[0] && o[1] && o[3]) {
+    for (int r = 0; r < 4; r++)
+      for (int k = 0; k < 3; k++) CHECK(sj_tensor_get(o[0], r * 3 + k) == sj_tensor_get(in[0], iv[r] * 3 + k));
+    for (int r = 0; r < 5; r++)
+      for (int k = 0; k < 2; k++) CHECK(sj_tensor_get(o[1], r * 2 + k) == sj_tensor_get(in[0], r * 3 + lv[r * 2 + k]));
+    double *xv = sj_tensor_data(in[0]), worst = 0;
+    for (int e = 0; e < 15; e++) {
+      double keep = xv[e], h = 1e-6, up, dn;
+      sj_tensor *oo[4] = {0};
+      xv[e] = keep + h;
+      sj_function_call(f, in, 3, oo, 4);
+      up = sj_tensor_get(oo[2], 0);
+      for (int i = 0; i < 4; i++) sj_tensor_free(oo[i]), oo[i] = NULL;
+      xv[e] = keep - h;
+      sj_function_call(f, in, 3, oo, 4);
+      dn = sj_tensor_get(oo[2], 0);
+      for (int i = 0; i < 4; i++) sj_tensor_free(oo[i]);
+      xv[e] = keep;
+      double err = fabs((up - dn) / (2 * h) - sj_tensor_get(o[3], e));
+      if (err > worst) worst = err;
+    }
+    CHECK(worst < 1e-6);
+  }
+  for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
+  for (int i = 0; i < 4; i++) sj_tensor_free(o[i]);
+  sj_function_free(f);
+  sj_ctx_free(c);
+}
+
 int main(void) {
+  test_take();
   test_rop_jacobian_hessian();
   test_build_error();
   test_grads();
