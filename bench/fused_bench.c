@@ -13,6 +13,7 @@
 #include "codegen.h"
 #include "ref_kernels.h"
 #include "runtime.h"
+#include "bench_util.h"
 #include "symjit/symjit.h"
 
 #define REPS 15
@@ -44,31 +45,6 @@ typedef struct bench_env {
   size_t nin, nout;
 } bench_env;
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmpd(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-typedef void (*run_fn)(void *);
-
-/* Median of REPS runs after one warm-up. */
-static double time_median(run_fn fn, void *env) {
-  double t[REPS];
-  fn(env);
-  for (int i = 0; i < REPS; i++) {
-    double t0 = now_ms();
-    fn(env);
-    t[i] = now_ms() - t0;
-  }
-  qsort(t, REPS, sizeof t[0], cmpd);
-  return t[REPS / 2];
-}
 
 static void run_symjit(void *p) {
   bench_env *e = p;
@@ -143,12 +119,12 @@ static void bench_elementwise(sj_ctx *c, sj_pool *pool, int threads) {
   sj_function *fused = compile(c, elementwise_src, "f", NULL, threads);
   sj_function *unfused = compile(c, elementwise_src, "f", unfused_pipeline, threads);
   bench_env ef = {fused, in, &out, 4, 1}, eu = {unfused, in, &out, 4, 1};
-  double t_f = time_median(run_symjit, &ef), t_u = time_median(run_symjit, &eu);
+  double t_f = bench_median_ms(run_symjit, &ef, REPS), t_u = bench_median_ms(run_symjit, &eu, REPS);
   ref_env r = {pool, ref_fused, {sj_tensor_data(in[0]), sj_tensor_data(in[1]), sj_tensor_data(in[2]),
                                  sj_tensor_data(in[3]), sj_tensor_data(out), 2.5f, 0, NULL}, n};
-  double t_ref = time_median(run_ref, &r);
+  double t_ref = bench_median_ms(run_ref, &r, REPS);
   r.fn = ref_triad;
-  double t_triad = time_median(run_ref, &r);
+  double t_triad = bench_median_ms(run_ref, &r, REPS);
   double bytes = 5.0 * 4 * (double)n;
   report("fused_elementwise", t_f, t_ref, bytes);
   printf("BENCH unfused_vs_fused symjit_ms=%.3f ref_ms=%.3f ratio=%.3f gbps=%.2f\n", t_u, t_f, t_u / t_f,
@@ -167,10 +143,10 @@ static void bench_logsumexp(sj_ctx *c, sj_pool *pool, int threads) {
   sj_tensor *x = rand_tensor(1, &n, 7), *out = sj_tensor_new(SJ_F32, 0, NULL);
   sj_function *f = compile(c, logsumexp_src, "lse", NULL, threads);
   bench_env e = {f, &x, &out, 1, 1};
-  double t = time_median(run_symjit, &e);
+  double t = bench_median_ms(run_symjit, &e, REPS);
   float partial[4], ref_out[1];
   ref_env r = {pool, NULL, {sj_tensor_data(x), NULL, NULL, NULL, ref_out, 0, n, partial}, n};
-  double t_ref = time_median(run_ref_lse, &r);
+  double t_ref = bench_median_ms(run_ref_lse, &r, REPS);
   report("logsumexp", t, t_ref, 4.0 * (double)n);
   printf("  logsumexp: symjit %.6f, reference %.6f\n", sj_tensor_get(out, 0), (double)ref_out[0]);
   sj_function_free(f);
@@ -183,11 +159,11 @@ static void bench_log_softmax(sj_ctx *c, sj_pool *pool, int threads) {
   sj_tensor *x = rand_tensor(2, dims, 9), *out = sj_tensor_new(SJ_F32, 2, dims);
   sj_function *f = compile(c, log_softmax_src, "ls", NULL, threads);
   bench_env e = {f, &x, &out, 1, 1};
-  double t = time_median(run_symjit, &e);
+  double t = bench_median_ms(run_symjit, &e, REPS);
   sj_tensor *ref = sj_tensor_new(SJ_F32, 2, dims);
   ref_env r = {pool, ref_log_softmax_rows, {sj_tensor_data(x), NULL, NULL, NULL, sj_tensor_data(ref), 0, LS_COLS, NULL}, LS_ROWS};
   r.fn = ref_log_softmax_rows;
-  double t_ref = time_median(run_ref, &r);
+  double t_ref = bench_median_ms(run_ref, &r, REPS);
   double maxerr = 0;
   for (int64_t i = 0; i < LS_ROWS * LS_COLS; i++)
     maxerr = fmax(maxerr, fabs(sj_tensor_get(out, i) - sj_tensor_get(ref, i)));
@@ -222,15 +198,15 @@ static void bench_compile(sj_ctx *c, int threads) {
     sj_compile_options o;
     sj_compile_options_init(&o);
     o.num_threads = threads;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     if (sj_module_parse(c, src, strlen(src), "g", &m) || sj_module_compile(m, "g", &o, &f)) exit(1);
-    t1[i] = now_ms() - t0; /* callable (first tier) */
+    t1[i] = bench_now_ms() - t0; /* callable (first tier) */
     sj_function_wait(f);
-    t[i] = now_ms() - t0; /* fully optimized kernels installed */
+    t[i] = bench_now_ms() - t0; /* fully optimized kernels installed */
     sj_function_free(f);
   }
-  qsort(t, 5, sizeof t[0], cmpd);
-  qsort(t1, 5, sizeof t1[0], cmpd);
+  qsort(t, 5, sizeof t[0], bench_cmp_double);
+  qsort(t1, 5, sizeof t1[0], bench_cmp_double);
   printf("BENCH compile_20op symjit_ms=%.3f ref_ms=50.000 ratio=%.3f gbps=0\n", t[2], t[2] / 50.0);
   printf("BENCH compile_20op_callable symjit_ms=%.3f ref_ms=50.000 ratio=%.3f gbps=0\n", t1[2], t1[2] / 50.0);
 }

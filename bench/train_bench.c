@@ -10,35 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "symjit/graph.h"
 
 #define REPS 30
 #define NL 3
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmpd(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-typedef void (*step_fn)(void *);
-
-static double median_ms(step_fn f, void *env) {
-  double t[REPS];
-  f(env);
-  for (int i = 0; i < REPS; i++) {
-    double t0 = now_ms();
-    f(env);
-    t[i] = now_ms() - t0;
-  }
-  qsort(t, REPS, sizeof t[0], cmpd);
-  return t[REPS / 2];
-}
 
 /* ---- hand-written reference ---- */
 
@@ -130,14 +107,14 @@ static void bench(const char *name, int nl, const int *sizes, int batch) {
   for (int p = 0; p < 2 * nl; p++) upd[p] = (sj_update){params[p], sj_sub(params[p], sj_mul(lr, grads[p]))};
   sj_var *ins[2] = {x, y};
   sj_env e = {0};
-  double t0 = now_ms();
+  double t0 = bench_now_ms();
   if (sj_compile(c, ins, 2, &loss, 1, upd, (size_t)(2 * nl), NULL, 0, NULL, &e.f) != SJ_OK) {
     fprintf(stderr, "%s", sj_ctx_errmsg(c));
     exit(1);
   }
-  double compile_ms = now_ms() - t0;
+  double compile_ms = bench_now_ms() - t0;
   sj_function_wait(e.f);
-  double full_ms = now_ms() - t0;
+  double full_ms = bench_now_ms() - t0;
   int64_t bx[2] = {batch, sizes[0]}, by[1] = {batch};
   e.in[0] = sj_tensor_new(SJ_F32, 2, bx), e.in[1] = sj_tensor_new(SJ_I32, 1, by);
   sj_tensor_fill_uniform(e.in[0], 99, 0, 1);
@@ -147,9 +124,9 @@ static void bench(const char *name, int nl, const int *sizes, int batch) {
   /* symjit runs OpenBLAS single-threaded and splits GEMMs over its own pool;
    * the reference gets OpenBLAS's own 2 threads */
   openblas_set_num_threads(1);
-  double t_sj = median_ms(sj_step, &e);
+  double t_sj = bench_median_ms(sj_step, &e, REPS);
   openblas_set_num_threads(2);
-  double t_ref = median_ms(ref_step, &r);
+  double t_ref = bench_median_ms(ref_step, &r, REPS);
   printf("BENCH %s symjit_ms=%.3f ref_ms=%.3f ratio=%.3f gbps=0 compile_ms=%.1f optimized_ms=%.1f\n", name, t_sj, t_ref,
          t_sj / t_ref, compile_ms, full_ms);
   for (int l = 0; l < nl; l++) free(r.W[l]), free(r.b[l]), free(r.dW[l]);

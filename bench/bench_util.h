@@ -1,0 +1,33 @@
+/* Timing helpers shared by the benchmarks: a monotonic clock and the median
+ * of `reps` runs after one warm-up run. */
+#ifndef SJ_BENCH_UTIL_H
+#define SJ_BENCH_UTIL_H
+#include <stdlib.h>
+#include <time.h>
+
+static inline double bench_now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static inline int bench_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+typedef void (*bench_fn)(void *);
+
+static inline double bench_median_ms(bench_fn fn, void *env, int reps) {
+  double t[64];
+  if (reps > 64) reps = 64;
+  fn(env);
+  for (int i = 0; i < reps; i++) {
+    double t0 = bench_now_ms();
+    fn(env);
+    t[i] = bench_now_ms() - t0;
+  }
+  qsort(t, (size_t)reps, sizeof t[0], bench_cmp_double);
+  return t[reps / 2];
+}
+#endif
