@@ -161,6 +161,7 @@ int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *tr
   }
   printf("%s: %lld train / %lld test images, batch %d, lr %g, momentum %g; training step compiled in %.1f ms\n", name,
          (long long)train->n, (long long)test->n, o->batch, o->lr, o->momentum, compile_ms);
+  fflush(stdout);
   int64_t *perm = malloc((size_t)train->n * sizeof *perm);
   for (int64_t i = 0; i < train->n; i++) perm[i] = i;
   float *bx = malloc((size_t)o->batch * 784 * sizeof *bx);
@@ -192,6 +193,7 @@ int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *tr
     acc = fm_accuracy(predict, test, 1000);
     fprintf(stderr, "\r");
     printf("epoch %d: train loss %.4f, test accuracy %.4f, %.2f s\n", e, last_loss, acc, epoch_s);
+    fflush(stdout); /* keep order with the progress line on stderr */
   }
   if (!rc) printf("RESULT %s test_acc=%.4f epochs=%d compile_ms=%.1f epoch_s=%.2f\n", name, acc, o->epochs, compile_ms, epoch_s);
   if (!rc && o->check_falls && !(last_loss < first_loss)) {
