@@ -154,7 +154,12 @@ static LLVMValueRef emit_cast(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to)
     return isf(from) ? LLVMBuildFCmp(g->B, LLVMRealUNE, x, LLVMConstReal(fty, 0), "")
                      : LLVMBuildICmp(g->B, LLVMIntNE, x, LLVMConstInt(fty, 0, 0), "");
   if (from == SJ_BOOL) return isf(to) ? LLVMBuildUIToFP(g->B, x, ty, "") : LLVMBuildZExt(g->B, x, ty, "");
-  if (isf(from) && isf(to)) return LLVMBuildFPCast(g->B, x, ty, "");
+  if (isf(from) && isf(to)) {
+    /* f16 <-> bf16 have the same size: FPCast would be a bitcast; go via f32 */
+    if ((from == SJ_F16 && to == SJ_BF16) || (from == SJ_BF16 && to == SJ_F16))
+      x = LLVMBuildFPExt(g->B, x, LLVMFloatTypeInContext(g->L), "");
+    return LLVMBuildFPCast(g->B, x, ty, "");
+  }
   if (isf(from)) return LLVMBuildFPToSI(g->B, x, ty, "");
   if (isf(to)) return LLVMBuildSIToFP(g->B, x, ty, "");
   return LLVMBuildIntCast2(g->B, x, ty, 1, "");
