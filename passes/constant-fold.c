@@ -92,15 +92,7 @@ static bool cast_in_range(double x, sj_dtype from, sj_dtype to) {
 
 /* Index into a (possibly broadcast) operand of output element `lin`. */
 static int64_t bcast_index(const sj_type *out, const sj_type *in, int64_t lin) {
-  int64_t idx = 0, stride = 1;
-  for (int k = out->rank - 1, j = in->rank - 1; k >= 0; k--, j--) {
-    int64_t ok = lin % out->dims[k];
-    lin /= out->dims[k];
-    if (j < 0) continue;
-    if (in->dims[j] != 1) idx += ok * stride;
-    stride *= in->dims[j];
-  }
-  return idx;
+  return sj_broadcast_index(out->dims, out->rank, in->dims, in->rank, lin);
 }
 
 static bool same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }

@@ -86,6 +86,9 @@ bool sj_broadcast_shapes(const sj_type *a, const sj_type *b, sj_type *out);
 /* True if `from` can be broadcast to exactly the dims of `to`. */
 bool sj_broadcastable_to(const sj_type *from, const sj_type *to);
 int64_t sj_type_numel(const sj_type *t); /* -1 if any dim is dynamic */
+/* Row-major index, into an operand with dims in[in_rank], of element `lin` of
+ * its numpy broadcast to dims out[out_rank] (all dims concrete). */
+int64_t sj_broadcast_index(const int64_t *out, int out_rank, const int64_t *in, int in_rank, int64_t lin);
 
 /* ---- attributes ------------------------------------------------------------ */
 

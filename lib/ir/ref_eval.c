@@ -55,15 +55,7 @@ static double to_dtype(double x, sj_dtype dt) {
 
 /* Index of output element `lin` in a broadcast operand. */
 static int64_t bcast_index(const rv *out, const rv *in, int64_t lin) {
-  int64_t idx = 0, stride = 1;
-  for (int k = out->rank - 1, j = in->rank - 1; k >= 0; k--, j--) {
-    int64_t ok = lin % out->dims[k];
-    lin /= out->dims[k];
-    if (j < 0) continue;
-    if (in->dims[j] != 1) idx += ok * stride;
-    stride *= in->dims[j];
-  }
-  return idx;
+  return sj_broadcast_index(out->dims, out->rank, in->dims, in->rank, lin);
 }
 
 static sj_status elementwise(ev *e, const sj_op *op, rv *out) {

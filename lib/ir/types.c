@@ -100,3 +100,15 @@ int64_t sj_type_numel(const sj_type *t) {
   }
   return n;
 }
+
+int64_t sj_broadcast_index(const int64_t *out, int out_rank, const int64_t *in, int in_rank, int64_t lin) {
+  int64_t idx = 0, stride = 1;
+  for (int k = out_rank - 1, j = in_rank - 1; k >= 0; k--, j--) {
+    int64_t ok = lin % out[k];
+    lin /= out[k];
+    if (j < 0) continue;
+    if (in[j] != 1) idx += ok * stride;
+    stride *= in[j];
+  }
+  return idx;
+}
