@@ -10,14 +10,7 @@
 
 #include "symjit/graph.h"
 
-static int failures;
-#define CHECK(cond)                                                                  \
-  do {                                                                               \
-    if (!(cond)) {                                                                   \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);       \
-      failures++;                                                                    \
-    }                                                                                \
-  } while (0)
+#include "check.h"
 
 static sj_tensor *randt(int rank, const int64_t *dims, uint64_t seed, double lo, double hi) {
   sj_tensor *t = sj_tensor_new(SJ_F64, rank, dims);

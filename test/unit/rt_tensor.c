@@ -10,15 +10,7 @@
 
 #include "symjit/tensor.h"
 
-static int failures;
-
-#define CHECK(cond)                                                                \
-  do {                                                                             \
-    if (!(cond)) {                                                                 \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);    \
-      failures++;                                                                  \
-    }                                                                              \
-  } while (0)
+#include "check.h"
 
 static void test_create(void) {
   int64_t d[3] = {2, 3, 4};
