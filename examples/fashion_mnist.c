@@ -73,6 +73,16 @@ int fm_load(const char *dir, const char *prefix, dataset *out) {
   return rc;
 }
 
+int fm_load_splits(const train_opts *o, dataset *train, dataset *test) {
+  if (fm_load(o->data, "train", train)) return 1;
+  if (fm_load(o->data, "t10k", test)) {
+    fm_free(train);
+    return 1;
+  }
+  if (o->limit > 0 && o->limit < train->n) train->n = o->limit;
+  return 0;
+}
+
 void fm_free(dataset *d) {
   free(d->x);
   free(d->y);

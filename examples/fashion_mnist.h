@@ -26,6 +26,10 @@ typedef struct train_opts {
   int check_falls;   /* --check-loss-falls: exit 1 unless the loss falls */
 } train_opts;
 
+/* Loads the train and t10k splits from o->data, keeping the first o->limit
+ * training images when set. Non-zero (after a message) on error. */
+int fm_load_splits(const train_opts *o, dataset *train, dataset *test);
+
 /* --epochs --batch --lr --seed --data [--momentum] [--limit N]
  * [--check-loss-falls]; returns non-zero (after printing usage) on bad
  * arguments. */

@@ -10,12 +10,7 @@ int main(int argc, char **argv) {
   train_opts o = {5, 256, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0};
   if (fm_parse_args(argc, argv, &o, "logreg")) return 2;
   dataset train, test;
-  if (fm_load(o.data, "train", &train)) return 1;
-  if (fm_load(o.data, "t10k", &test)) {
-    fm_free(&train);
-    return 1;
-  }
-  if (o.limit > 0 && o.limit < train.n) train.n = o.limit;
+  if (fm_load_splits(&o, &train, &test)) return 1;
   sj_ctx *c = sj_ctx_new();
   int64_t xd[2] = {-1, 784}, yd[1] = {-1}, wd[2] = {784, 10}, bd[1] = {10};
   sj_tensor *w0 = sj_tensor_new(SJ_F32, 2, wd), *b0 = sj_tensor_new(SJ_F32, 1, bd);

@@ -13,12 +13,7 @@ int main(int argc, char **argv) {
   train_opts o = {10, 128, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0};
   if (fm_parse_args(argc, argv, &o, "mlp")) return 2;
   dataset train, test;
-  if (fm_load(o.data, "train", &train)) return 1;
-  if (fm_load(o.data, "t10k", &test)) {
-    fm_free(&train);
-    return 1;
-  }
-  if (o.limit > 0 && o.limit < train.n) train.n = o.limit;
+  if (fm_load_splits(&o, &train, &test)) return 1;
   sj_ctx *c = sj_ctx_new();
   const int64_t sizes[NLAYERS + 1] = {784, 256, 128, 10};
   int64_t xd[2] = {-1, 784}, yd[1] = {-1};
