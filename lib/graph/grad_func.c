@@ -36,33 +36,18 @@ static sj_var *replay(sj_ctx *c, sj_op *f, sj_var **args, sj_value_map *vm) {
   return sj_graph_var(c, sj_value_map_get(vm, sj_opnd(ret, 0)));
 }
 
-/* Emits @name(params) -> (roots...) holding the graph ops the roots need. */
-static void emit_func(sj_module *m, const char *name, sj_var **args, unsigned nargs, sj_var **roots, unsigned nroots) {
-  sj_ctx *c = m->ctx;
-  sj_graph *g = sj_graph_of(c);
-  sj_op *f = sj_op_new(c, SJ_OP_FUNC, 0, NULL, 0, NULL, 1, (sj_loc){0});
-  sj_op_set_sym(c, f, "sym_name", name);
-  sj_block *body = sj_func_body(f);
-  sj_value_map *vm = sj_value_map_new(c);
-  for (unsigned i = 0; i < nargs; i++) {
-    sj_value *a = sj_block_add_arg(c, body, args[i]->v->type);
-    a->name = args[i]->name;
-    sj_value_map_set(vm, args[i]->v, a);
-  }
-  /* needed ops: mark backwards from the roots (the block is in creation order) */
+/* Without givens the graph's creation order is already topological: mark
+ * backwards from the roots and keep that order (so @f_grad reads like f). */
+static void needed_in_creation_order(sj_graph *g, sj_value *const *roots, unsigned n, sj_op_vec *order) {
   for (sj_op *op = g->block->first; op; op = op->next) op->scratch = 0;
-  for (unsigned i = 0; i < nroots; i++)
-    if (roots[i]->v->def) roots[i]->v->def->scratch = 1;
+  for (unsigned i = 0; i < n; i++)
+    if (roots[i]->def) roots[i]->def->scratch = 1;
   for (sj_op *op = g->block->last; op; op = op->prev)
     if (op->scratch)
       for (unsigned k = 0; k < op->nopnds; k++)
         if (sj_opnd(op, k)->def) sj_opnd(op, k)->def->scratch = 1;
   for (sj_op *op = g->block->first; op; op = op->next)
-    if (op->scratch) sj_block_append(body, sj_op_clone(c, op, vm));
-  sj_value *rets[64];
-  for (unsigned i = 0; i < nroots && i < 64; i++) rets[i] = sj_value_map_get(vm, roots[i]->v);
-  sj_block_append(body, sj_op_new(c, SJ_OP_RETURN, nroots, rets, 0, NULL, 0, (sj_loc){0}));
-  sj_block_append(m->body, f);
+    if (op->scratch) sj_op_vec_push(order, op);
 }
 
 sj_status sj_grad_func(sj_module *m, const char *spec) {
@@ -98,7 +83,12 @@ sj_status sj_grad_func(sj_module *m, const char *spec) {
     char gname[300];
     snprintf(gname, sizeof gname, "%s_grad", fname);
     roots[0] = cost;
-    emit_func(m, gname, args, nargs, roots, n + 1);
+    sj_value *rv[33];
+    for (unsigned i = 0; i <= n; i++) rv[i] = roots[i]->v;
+    sj_op_vec order = {0};
+    needed_in_creation_order(sj_graph_of(c), rv, n + 1, &order);
+    sj_graph_build_func(m, gname, args, nargs, &order, NULL, 0, rv, n + 1);
+    sj_op_vec_free(&order);
   }
   free(args);
   return st;

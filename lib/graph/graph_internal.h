@@ -40,4 +40,13 @@ sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_ty
 sj_var *sj_graph_const(sj_ctx *c, double v, sj_type t, const char *file, int line);
 /* g broadcast to the shape of x (works for dynamic dims). */
 sj_var *sj_graph_broadcast_like(sj_var *g, sj_var *x, const char *file, int line);
+/* The value v stands for under givens (v itself when not given). */
+sj_value *sj_graph_eff(const sj_given *givens, size_t ngiv, sj_value *v);
+/* The graph ops the roots need, through givens, each after its operands. */
+void sj_graph_collect(sj_graph *g, const sj_given *givens, size_t ngiv, sj_value *const *roots, size_t n,
+                      sj_op_vec *order);
+/* Appends @name(params) -> (roots) to m, holding clones of `order`'s ops. */
+sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params, size_t nparams,
+                           const sj_op_vec *order, const sj_given *givens, size_t ngiv, sj_value *const *roots,
+                           size_t nroots);
 #endif
