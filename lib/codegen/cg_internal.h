@@ -20,6 +20,17 @@ typedef struct cg_buf {
   LLVMValueRef strides[SJ_MAX_RANK];
 } cg_buf;
 
+/* Per LLVM function: saved and restored around an outlined parallel body. */
+typedef struct cg_fn {
+  LLVMValueRef fn, dims_ptr, rt_ptr;
+  cg_buf *bufs;
+  unsigned nbufs;
+  /* sj_value -> LLVM value, open addressing */
+  const sj_value **vkeys;
+  LLVMValueRef *vvals;
+  size_t vcap, vn;
+} cg_fn;
+
 typedef struct cg {
   sj_ctx *sc;
   LLVMContextRef L;
@@ -28,15 +39,8 @@ typedef struct cg {
   unsigned isa;           /* SJ_ISA_* available on the host */
   LLVMValueRef *used;     /* declarations kept alive in llvm.compiler.used */
   size_t nused, capused;
-  /* per LLVM function */
   const sj_op *kernel;
-  LLVMValueRef fn, dims_ptr, rt_ptr;
-  cg_buf *bufs;
-  unsigned nbufs;
-  /* sj_value -> LLVM value, open addressing */
-  const sj_value **vkeys;
-  LLVMValueRef *vvals;
-  size_t vcap, vn;
+  cg_fn cur; /* the LLVM function being emitted */
   unsigned nouter; /* outlined parallel bodies so far, for names */
   int par_depth;   /* >0 inside an outlined parallel body */
   sj_status st;

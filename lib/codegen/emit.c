@@ -66,30 +66,30 @@ static size_t vhash(const void *p, size_t cap) {
 }
 
 void sj_cg_set(cg *g, const sj_value *v, LLVMValueRef x) {
-  if (2 * (g->vn + 1) > g->vcap) {
-    const sj_value **ok = g->vkeys;
-    LLVMValueRef *ov = g->vvals;
-    size_t oc = g->vcap;
-    g->vcap = oc ? oc * 2 : 256;
-    g->vkeys = calloc(g->vcap, sizeof *g->vkeys);
-    g->vvals = calloc(g->vcap, sizeof *g->vvals);
-    g->vn = 0;
+  if (2 * (g->cur.vn + 1) > g->cur.vcap) {
+    const sj_value **ok = g->cur.vkeys;
+    LLVMValueRef *ov = g->cur.vvals;
+    size_t oc = g->cur.vcap;
+    g->cur.vcap = oc ? oc * 2 : 256;
+    g->cur.vkeys = calloc(g->cur.vcap, sizeof *g->cur.vkeys);
+    g->cur.vvals = calloc(g->cur.vcap, sizeof *g->cur.vvals);
+    g->cur.vn = 0;
     for (size_t i = 0; i < oc; i++)
       if (ok[i]) sj_cg_set(g, ok[i], ov[i]);
     free(ok);
     free(ov);
   }
-  size_t j = vhash(v, g->vcap);
-  while (g->vkeys[j] && g->vkeys[j] != v) j = (j + 1) & (g->vcap - 1);
-  if (!g->vkeys[j]) g->vn++;
-  g->vkeys[j] = v;
-  g->vvals[j] = x;
+  size_t j = vhash(v, g->cur.vcap);
+  while (g->cur.vkeys[j] && g->cur.vkeys[j] != v) j = (j + 1) & (g->cur.vcap - 1);
+  if (!g->cur.vkeys[j]) g->cur.vn++;
+  g->cur.vkeys[j] = v;
+  g->cur.vvals[j] = x;
 }
 
 LLVMValueRef sj_cg_get(cg *g, const sj_value *v) {
-  if (g->vcap)
-    for (size_t j = vhash(v, g->vcap); g->vkeys[j]; j = (j + 1) & (g->vcap - 1))
-      if (g->vkeys[j] == v) return g->vvals[j];
+  if (g->cur.vcap)
+    for (size_t j = vhash(v, g->cur.vcap); g->cur.vkeys[j]; j = (j + 1) & (g->cur.vcap - 1))
+      if (g->cur.vkeys[j] == v) return g->cur.vvals[j];
   return NULL;
 }
 
@@ -118,8 +118,8 @@ static void add_param_attr(cg *g, LLVMValueRef fn, unsigned idx, const char *kin
 /* ---- buffers ---- */
 
 static cg_buf *find_buf(cg *g, const sj_value *v) {
-  for (unsigned i = 0; i < g->nbufs; i++)
-    if (g->bufs[i].v == v) return &g->bufs[i];
+  for (unsigned i = 0; i < g->cur.nbufs; i++)
+    if (g->cur.bufs[i].v == v) return &g->cur.bufs[i];
   return NULL;
 }
 
@@ -132,7 +132,7 @@ static void setup_buf(cg *g, cg_buf *b) {
       continue;
     }
     LLVMValueRef idx = ci64(g, (int64_t)b->param * SJ_MAX_RANK + k);
-    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, i64t(g), g->dims_ptr, &idx, 1, "");
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, i64t(g), g->cur.dims_ptr, &idx, 1, "");
     b->dims[k] = LLVMBuildLoad2(g->B, i64t(g), p, "dim");
   }
   for (int k = t->rank - 1; k >= 0; k--)
@@ -228,9 +228,9 @@ static void emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi
   const sj_block *b = loop->regions[0];
   unsigned ncar = b->nargs - 1;
   LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
-  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->fn, "loop");
-  LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->L, g->fn, "body");
-  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->fn, "exit");
+  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "loop");
+  LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "body");
+  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "exit");
   LLVMBuildBr(g->B, head);
   LLVMPositionBuilderAtEnd(g->B, head);
   LLVMValueRef iv = LLVMBuildPhi(g->B, i64t(g), "i");
@@ -316,28 +316,21 @@ static int64_t inner_work(const sj_op *loop) {
 }
 
 typedef struct fn_state {
-  LLVMValueRef fn, dims_ptr, rt_ptr;
-  cg_buf *bufs;
-  unsigned nbufs;
-  const sj_value **vkeys;
-  LLVMValueRef *vvals;
-  size_t vcap, vn;
+  cg_fn f;
   LLVMBasicBlockRef bb;
 } fn_state;
 
+/* Starts a new LLVM function's state; the outer one is kept in s. */
 static void save_state(cg *g, fn_state *s) {
-  *s = (fn_state){g->fn, g->dims_ptr, g->rt_ptr, g->bufs, g->nbufs, g->vkeys, g->vvals,
-                  g->vcap, g->vn, LLVMGetInsertBlock(g->B)};
-  g->vkeys = NULL, g->vvals = NULL, g->vcap = g->vn = 0;
+  *s = (fn_state){g->cur, LLVMGetInsertBlock(g->B)};
+  g->cur.vkeys = NULL, g->cur.vvals = NULL, g->cur.vcap = g->cur.vn = 0;
 }
 
 static void restore_state(cg *g, fn_state *s) {
-  free(g->vkeys);
-  free(g->vvals);
-  free(g->bufs);
-  g->fn = s->fn, g->dims_ptr = s->dims_ptr, g->rt_ptr = s->rt_ptr;
-  g->bufs = s->bufs, g->nbufs = s->nbufs;
-  g->vkeys = s->vkeys, g->vvals = s->vvals, g->vcap = s->vcap, g->vn = s->vn;
+  free(g->cur.vkeys);
+  free(g->cur.vvals);
+  free(g->cur.bufs);
+  g->cur = s->f;
   LLVMPositionBuilderAtEnd(g->B, s->bb);
 }
 
@@ -347,29 +340,29 @@ static LLVMValueRef build_par_impl(cg *g, const sj_op *loop, const livein *li, c
   LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(g->L), ptys, np, 0);
   LLVMValueRef fn = LLVMAddFunction(g->M, name, fty);
   LLVMSetLinkage(fn, LLVMInternalLinkage);
-  g->fn = fn;
-  g->bufs = calloc(li->n + 1, sizeof *g->bufs);
-  g->nbufs = 0;
+  g->cur.fn = fn;
+  g->cur.bufs = calloc(li->n + 1, sizeof *g->cur.bufs);
+  g->cur.nbufs = 0;
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
   unsigned pi = 0;
   for (unsigned i = 0; i < li->n; i++) {
     if (!li->v[i]->type.is_tensor) continue;
     const cg_buf *ob = NULL;
-    for (unsigned k = 0; k < outer->nbufs; k++)
-      if (outer->bufs[k].v == li->v[i]) ob = &outer->bufs[k];
+    for (unsigned k = 0; k < outer->f.nbufs; k++)
+      if (outer->f.bufs[k].v == li->v[i]) ob = &outer->f.bufs[k];
     if (!ob) {
       sj_cg_fail(g, loop, "parallel_for uses a buffer that is not a kernel parameter");
       return fn;
     }
     add_param_attr(g, fn, pi, "noalias");
-    cg_buf *b = &g->bufs[g->nbufs++];
+    cg_buf *b = &g->cur.bufs[g->cur.nbufs++];
     b->v = li->v[i];
     b->param = ob->param;
     b->data = LLVMGetParam(fn, pi++);
   }
-  g->dims_ptr = LLVMGetParam(fn, pi++);
-  g->rt_ptr = LLVMGetParam(fn, pi++);
-  for (unsigned i = 0; i < g->nbufs; i++) setup_buf(g, &g->bufs[i]);
+  g->cur.dims_ptr = LLVMGetParam(fn, pi++);
+  g->cur.rt_ptr = LLVMGetParam(fn, pi++);
+  for (unsigned i = 0; i < g->cur.nbufs; i++) setup_buf(g, &g->cur.bufs[i]);
   for (unsigned i = 0; i < li->n; i++)
     if (!li->v[i]->type.is_tensor) sj_cg_set(g, li->v[i], LLVMGetParam(fn, pi++));
   g->par_depth++;
@@ -427,13 +420,13 @@ static void e_parallel_for(cg *g, const sj_op *op) {
   unsigned ne = 0;
   for (unsigned i = 0; i < li.n; i++)
     if (li.v[i]->type.is_tensor) env_vals[ne++] = find_buf(g, li.v[i]) ? find_buf(g, li.v[i])->data : NULL;
-  env_vals[ne++] = g->dims_ptr;
-  env_vals[ne++] = g->rt_ptr;
+  env_vals[ne++] = g->cur.dims_ptr;
+  env_vals[ne++] = g->cur.rt_ptr;
   for (unsigned i = 0; i < li.n; i++)
     if (!li.v[i]->type.is_tensor) env_vals[ne++] = sj_cg_get(g, li.v[i]);
   LLVMValueRef lo = sj_cg_get(g, sj_opnd(op, 0)), hi = sj_cg_get(g, sj_opnd(op, 1));
   char name[256];
-  snprintf(name, sizeof name, "%s.par%u", LLVMGetValueName(g->fn), g->nouter++);
+  snprintf(name, sizeof name, "%s.par%u", LLVMGetValueName(g->cur.fn), g->nouter++);
   char iname[272];
   snprintf(iname, sizeof iname, "%s.impl", name);
   fn_state s;
@@ -444,7 +437,7 @@ static void e_parallel_for(cg *g, const sj_op *op) {
   restore_state(g, &s);
   if (!g->st) {
     /* env lives in the caller's frame: allocate it in the entry block */
-    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(g->fn);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(g->cur.fn);
     LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->L);
     LLVMPositionBuilder(eb, entry, LLVMGetFirstInstruction(entry));
     LLVMValueRef env = LLVMBuildAlloca(eb, envty, "env");
@@ -453,7 +446,7 @@ static void e_parallel_for(cg *g, const sj_op *op) {
       LLVMBuildStore(g->B, env_vals[i], LLVMBuildStructGEP2(g->B, envty, env, i, ""));
     int64_t work = inner_work(op);
     int64_t minpar = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / (work ? work : 1);
-    LLVMValueRef args[7] = {g->rt_ptr, tramp, env, lo, hi, ci64(g, minpar), ci64(g, work == 1 ? 64 : 1)};
+    LLVMValueRef args[7] = {g->cur.rt_ptr, tramp, env, lo, hi, ci64(g, minpar), ci64(g, work == 1 ? 64 : 1)};
     LLVMValueRef f = rt_parallel_for_decl(g);
     LLVMBuildCall2(g->B, LLVMGlobalGetValueType(f), f, args, 7, "");
   }
@@ -498,20 +491,20 @@ static void emit_kernel(cg *g, const sj_op *k) {
   LLVMSetLinkage(impl, LLVMInternalLinkage);
   for (unsigned i = 0; i < np + 1; i++) add_param_attr(g, impl, i, "noalias");
   g->kernel = k;
-  g->fn = impl;
+  g->cur.fn = impl;
   g->nouter = 0;
-  g->bufs = calloc(np + 1, sizeof *g->bufs);
-  g->nbufs = np;
+  g->cur.bufs = calloc(np + 1, sizeof *g->cur.bufs);
+  g->cur.nbufs = np;
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, impl, "entry"));
-  g->dims_ptr = LLVMGetParam(impl, np);
-  g->rt_ptr = LLVMGetParam(impl, np + 1);
+  g->cur.dims_ptr = LLVMGetParam(impl, np);
+  g->cur.rt_ptr = LLVMGetParam(impl, np + 1);
   for (unsigned i = 0; i < np; i++) {
-    g->bufs[i] = (cg_buf){.v = body->args[i], .param = i, .data = LLVMGetParam(impl, i)};
-    setup_buf(g, &g->bufs[i]);
+    g->cur.bufs[i] = (cg_buf){.v = body->args[i], .param = i, .data = LLVMGetParam(impl, i)};
+    setup_buf(g, &g->cur.bufs[i]);
   }
   emit_block(g, body);
-  free(g->bufs);
-  g->bufs = NULL;
+  free(g->cur.bufs);
+  g->cur.bufs = NULL;
   /* ABI entry: unpack the pointer array */
   snprintf(name, sizeof name, "sjk_%s", sj_func_name(k));
   LLVMValueRef entry = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, 3, 0));
@@ -572,8 +565,8 @@ sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_l
   finish_used(&g);
   LLVMDisposeBuilder(g.B);
   free(g.used);
-  free(g.vkeys);
-  free(g.vvals);
+  free(g.cur.vkeys);
+  free(g.cur.vvals);
   char *msg = NULL;
   if (!g.st && LLVMVerifyModule(g.M, LLVMReturnStatusAction, &msg)) {
     sj_loc none = {0};
