@@ -41,6 +41,7 @@ typedef struct step {
   sj_kernel_fn fn;
   size_t kidx; /* launch: index of the kernel in the compiled list */
   kcheck *checks;
+  bool trans_a, trans_b; /* gemm: read once from the op's attributes */
   unsigned nchecks;
 } step;
 
@@ -224,7 +225,11 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
   switch (op->code) {
   case SJ_OP_DIM: s->kind = ST_DIM; break;
   case SJ_OP_ALLOC: s->kind = ST_ALLOC; break;
-  case SJ_OP_GEMM: s->kind = ST_GEMM; break;
+  case SJ_OP_GEMM:
+    s->kind = ST_GEMM;
+    s->trans_a = sj_op_bool(op, "trans_a", false);
+    s->trans_b = sj_op_bool(op, "trans_b", false);
+    break;
   case SJ_OP_RESHAPE: s->kind = ST_RESHAPE; break;
   case SJ_OP_CONSTANT:
     if (!rt->is_tensor) {
@@ -572,7 +577,7 @@ static sj_status shape_reshape(sj_function *f, const step *s) {
 static sj_status shape_gemm(sj_function *f, const step *s) {
   int a = s->args[0], b = s->args[1];
   int ra = f->slots[a].type.rank, rb = f->slots[b].type.rank;
-  bool ta = sj_op_bool(s->op, "trans_a", false), tb = sj_op_bool(s->op, "trans_b", false);
+  bool ta = s->trans_a, tb = s->trans_b;
   int64_t k1 = D(f, a)[ta ? ra - 2 : ra - 1], k2 = D(f, b)[tb ? rb - 1 : rb - 2];
   if (k1 != k2) {
     char sa[128], sb[128];
@@ -670,7 +675,7 @@ static void gemm_rows(void *env, int64_t lo, int64_t hi) {
 static bool run_gemm(sj_function *f, const step *s) {
   int a = s->args[0], b = s->args[1], c = s->args[2];
   sj_dtype dt = f->slots[c].type.dt;
-  bool ta = sj_op_bool(s->op, "trans_a", false), tb = sj_op_bool(s->op, "trans_b", false);
+  bool ta = s->trans_a, tb = s->trans_b;
   if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2 && (dt == SJ_F32 || dt == SJ_F64)) {
     int64_t M = D(f, a)[ta ? 1 : 0], K = D(f, a)[ta ? 0 : 1], N = D(f, b)[tb ? 0 : 1];
     if (K != D(f, b)[tb ? 1 : 0] || D(f, c)[0] != M || D(f, c)[1] != N) return false;
