@@ -6,7 +6,6 @@
  * Intermediate buffers persist across calls and are shared between values
  * whose lifetimes do not overlap. */
 #define _POSIX_C_SOURCE 200809L
-#include <cblas.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -92,10 +91,6 @@ struct sj_function {
   size_t nuser_in, nuser_out, nslots_in, nupd;
   sj_tensor ***in_slots, ***upd_slots;
 };
-
-/* OpenBLAS runs single-threaded: GEMMs are split over our pool instead. */
-static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
-static void blas_single_thread(void) { openblas_set_num_threads(1); }
 
 static double now_ms(void) {
   struct timespec ts;
@@ -410,7 +405,6 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   if (!st) st = build_plan(f, ks.v, fns, ks.n);
   free(fns);
   if (!st) {
-    pthread_once(&blas_once, blas_single_thread);
     f->pool = sj_pool_new(o->num_threads);
     if (!f->pool) st = fail(c, NULL, "cannot start the thread pool");
   }
@@ -643,51 +637,14 @@ static sj_status alloc_slot(sj_function *f, const step *s) {
   return SJ_OK;
 }
 
-/* GEMM runs on our pool in row panels with OpenBLAS single-threaded: two
- * thread pools (ours spinning between kernels, OpenBLAS's) on two cores
- * oversubscribe them (measured 3x slower MLP steps; bench/RESULTS.md). */
-#define GEMM_PARALLEL_FLOPS 2000000.0
-
-typedef struct gemm_job {
-  sj_function *f;
-  int a, b, c;
-  bool ta, tb;
-  int64_t M, N, K;
-} gemm_job;
-
-/* Rows [lo, hi) of c = op(a) @ op(b), 2-D, row-major; op() transposes when
- * the flag is set (a stored [K, M], b stored [N, K]). */
-static void gemm_rows(void *env, int64_t lo, int64_t hi) {
-  gemm_job *j = env;
-  sj_function *f = j->f;
-  int m = (int)(hi - lo), n = (int)j->N, k = (int)j->K;
-  int lda = j->ta ? (int)j->M : k, ldb = j->tb ? k : n;
-  CBLAS_TRANSPOSE ta = j->ta ? CblasTrans : CblasNoTrans, tb = j->tb ? CblasTrans : CblasNoTrans;
-  int64_t aoff = j->ta ? lo : lo * j->K, coff = lo * j->N;
-  if (f->slots[j->c].type.dt == SJ_F32)
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, (const float *)f->data[j->a] + aoff, lda,
-                (const float *)f->data[j->b], ldb, 0.0f, (float *)f->data[j->c] + coff, n);
-  else
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, (const double *)f->data[j->a] + aoff, lda,
-                (const double *)f->data[j->b], ldb, 0.0, (double *)f->data[j->c] + coff, n);
-}
-
 static bool run_gemm(sj_function *f, const step *s) {
   int a = s->args[0], b = s->args[1], c = s->args[2];
   sj_dtype dt = f->slots[c].type.dt;
   bool ta = s->trans_a, tb = s->trans_b;
-  if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2 && (dt == SJ_F32 || dt == SJ_F64)) {
+  if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2) {
     int64_t M = D(f, a)[ta ? 1 : 0], K = D(f, a)[ta ? 0 : 1], N = D(f, b)[tb ? 0 : 1];
     if (K != D(f, b)[tb ? 1 : 0] || D(f, c)[0] != M || D(f, c)[1] != N) return false;
-    if (M == 0 || N == 0) return true;
-    if (K == 0) {
-      memset(f->data[c], 0, (size_t)(M * N) * sj_dtype_size(dt));
-      return true;
-    }
-    gemm_job j = {f, a, b, c, ta, tb, M, N, K};
-    bool big = (double)M * (double)N * (double)K >= GEMM_PARALLEL_FLOPS;
-    sj_pool_run(f->pool, gemm_rows, &j, 0, M, big ? 16 : M + 1, 16);
-    return true;
+    return sj_rt_gemm2d(f->pool, dt, f->data[a], ta, f->data[b], tb, f->data[c], M, N, K);
   }
   if (ta || tb) return false;
   return sj_rt_gemm(dt, f->data[a], f->slots[a].type.rank, D(f, a), f->data[b], f->slots[b].type.rank, D(f, b),

@@ -4,6 +4,7 @@
  * this simple; OpenBLAS has no strided-batched gemm in its CBLAS interface. */
 #include <cblas.h>
 #include <limits.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "runtime.h"
@@ -72,5 +73,51 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
     int64_t oa = batch_offset(t, dc, nb, da, ra - 2, m * k), ob = batch_offset(t, dc, nb, db, rb - 2, k * n);
     gemm1(dt, (const char *)a + (size_t)oa * es, (const char *)b + (size_t)ob * es, ct, (int)m, (int)n, (int)k);
   }
+  return true;
+}
+
+/* Below this many multiply-adds a GEMM runs on the caller: splitting costs
+ * more than it saves. */
+#define GEMM_PARALLEL_FLOPS 2000000.0
+
+static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
+static void blas_single_thread(void) { openblas_set_num_threads(1); }
+
+typedef struct gemm_job {
+  sj_dtype dt;
+  const void *a, *b;
+  void *c;
+  bool ta, tb;
+  int64_t M, N, K;
+} gemm_job;
+
+/* Rows [lo, hi) of c. */
+static void gemm_rows(void *env, int64_t lo, int64_t hi) {
+  const gemm_job *j = env;
+  int m = (int)(hi - lo), n = (int)j->N, k = (int)j->K;
+  int lda = j->ta ? (int)j->M : k, ldb = j->tb ? k : n;
+  CBLAS_TRANSPOSE ta = j->ta ? CblasTrans : CblasNoTrans, tb = j->tb ? CblasTrans : CblasNoTrans;
+  int64_t aoff = j->ta ? lo : lo * j->K, coff = lo * j->N;
+  if (j->dt == SJ_F32)
+    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, (const float *)j->a + aoff, lda, (const float *)j->b, ldb,
+                0.0f, (float *)j->c + coff, n);
+  else
+    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, (const double *)j->a + aoff, lda, (const double *)j->b, ldb, 0.0,
+                (double *)j->c + coff, n);
+}
+
+bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const void *b, bool trans_b, void *c,
+                  int64_t M, int64_t N, int64_t K) {
+  if ((dt != SJ_F32 && dt != SJ_F64) || M < 0 || N < 0 || K < 0 || M > INT_MAX || N > INT_MAX || K > INT_MAX)
+    return false;
+  if (M == 0 || N == 0) return true;
+  if (K == 0) {
+    memset(c, 0, (size_t)(M * N) * sj_dtype_size(dt));
+    return true;
+  }
+  pthread_once(&blas_once, blas_single_thread);
+  gemm_job j = {dt, a, b, c, trans_a, trans_b, M, N, K};
+  bool big = (double)M * (double)N * (double)K >= GEMM_PARALLEL_FLOPS;
+  sj_pool_run(pool, gemm_rows, &j, 0, M, big ? 16 : M + 1, 16);
   return true;
 }

@@ -43,4 +43,11 @@ void sj_rt_parallel_for(void *pool, sj_range_fn fn, void *env, int64_t lo, int64
  * mismatched dims. */
 bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
                 const int64_t *db, void *c, int rc, const int64_t *dc);
+/* c = op(a) @ op(b) for 2-D row-major f32/f64 (a [M,K] or, transposed,
+ * [K,M]; b [K,N] or [N,K]), split into row panels on `pool`, each a
+ * single-threaded BLAS call. The first call sets OpenBLAS to one thread: its
+ * own pool and ours spinning on the same cores made training steps 3x slower
+ * (bench/RESULTS.md). Returns false for unsupported dtypes or sizes. */
+bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const void *b, bool trans_b, void *c,
+                  int64_t M, int64_t N, int64_t K);
 #endif
