@@ -39,8 +39,8 @@ static bool single_nest(sj_op *k, knest *out) {
     if (is_loop(op)) {
       if (op->nresults) return false;
       loop = op;
-    } else if (op->code != SJ_OP_CONSTANT && op->code != SJ_OP_DIM) {
-      return false;
+    } else if (op->code == SJ_OP_LOAD || !sj_op_has(op, SJ_F_PURE) || !sj_op_has(op, SJ_F_SCALAR)) {
+      return false; /* the prologue is bounds and scalars computed from them (a mean's scale, a clamp's n - 1) */
     }
   }
   out->kernel = k;

@@ -5,6 +5,8 @@
  *   sum max min mean prod                          -> reduction kernels
  *   transpose                                      -> permuted-copy kernels
  *   matmul                                         -> alloc + gemm (BLAS)
+ *   take, take_along_axis                          -> gather kernels
+ *   scatter_add, scatter_add_along_axis            -> zero + accumulate kernels
  * reshape and constant stay; kernels already in the module are not touched.
  * Kernels are appended to the module in creation order and named
  * @<func>_k<N>. The exact form is a contract with loop-fusion and codegen:
@@ -432,6 +434,125 @@ static void lower_reduce(lower *L, sj_op *op) {
   launch_and_replace(L, &FB, op, &K, &buf);
 }
 
+/* ---- take, take_along_axis, scatter_add(_along_axis) ---- */
+
+typedef struct take_info {
+  bool along;
+  int axis;          /* normalized */
+  sj_value *n, *nm1; /* size of the indexed axis and n - 1 (kernel top); NULL when it is a static 1 */
+} take_info;
+
+static bool is_along(const sj_op *op) {
+  return op->code == SJ_OP_TAKE_ALONG_AXIS || op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS;
+}
+
+static int take_axis(const sj_op *op, int rank) {
+  int k = (int)sj_op_int(op, "axis", 0);
+  return k < 0 ? k + rank : k;
+}
+
+/* The bounds of the indexed axis of buffer xb, at the kernel top. */
+static take_info take_begin(kbuild *K, const sj_op *op, sj_value *xb) {
+  take_info T = {.along = is_along(op), .axis = take_axis(op, xb->type.rank)};
+  int64_t d = xb->type.dims[T.axis];
+  if (d == 1) return T;
+  T.n = d == SJ_DYN ? sj_build_dim(&K->top, xb, T.axis) : kconst(K, d);
+  T.nm1 = d == SJ_DYN ? binop(&K->top, SJ_OP_SUB, T.n, kconst(K, 1)) : kconst(K, d - 1);
+  return T;
+}
+
+/* i -> maximum(minimum(i < 0 ? i + n : i, n - 1), 0): numpy's wrap of a
+ * negative index, then XLA's clamp. The executor proves this form in bounds
+ * (it requires the axis to be non-empty). */
+static sj_value *clamp_index(kbuild *K, sj_builder *B, const take_info *T, sj_value *raw) {
+  if (raw->type.dt != SJ_I64) raw = sj_build1(B, SJ_OP_CAST, 1, &raw, sj_scalar_type(SJ_I64));
+  sj_value *cmp[2] = {raw, K->c0};
+  sj_value *sel[3] = {sj_build1(B, SJ_OP_LT, 2, cmp, sj_scalar_type(SJ_BOOL)), binop(B, SJ_OP_ADD, raw, T->n), raw};
+  sj_value *w = sj_build1(B, SJ_OP_SELECT, 3, sel, raw->type);
+  return binop(B, SJ_OP_MAXIMUM, binop(B, SJ_OP_MINIMUM, w, T->nm1), K->c0);
+}
+
+/* For position iv of the index space `sp` (a take's result, a scatter's
+ * updates): loads the index from ib and sets xi to the indices into the
+ * indexed tensor, of type xt. */
+static void take_indices(kbuild *K, sj_builder *B, const take_info *T, sj_value *ib, const sj_type *sp, const sj_type *xt,
+                         sj_value **iv, sj_value **xi) {
+  int k = T->axis, r = ib->type.rank;
+  for (int d = 0; d < xt->rank; d++) {
+    if (d == k) xi[d] = !T->n ? K->c0 : clamp_index(K, B, T, T->along ? bcast_load(K, B, ib, sp, iv) : load(B, ib, iv + k, r));
+    else if (T->along) xi[d] = xt->dims[d] == 1 && sp->dims[d] != 1 ? K->c0 : iv[d];
+    else xi[d] = iv[d < k ? d : d + r - 1];
+  }
+}
+
+/* Gather: one nest over the result (outermost parallel_for), a load of x
+ * at the computed indices, a store. */
+static void lower_take(lower *L, sj_op *op) {
+  sj_value *x = sj_opnd(op, 0), *ix = sj_opnd(op, 1), *buf;
+  const sj_type *t = &sj_res(op, 0)->type;
+  int k = take_axis(op, x->type.rank), r = ix->type.rank;
+  bool along = is_along(op);
+  dimsrc src[SJ_MAX_RANK];
+  for (int d = 0; d < t->rank; d++) {
+    if (along) src[d] = d == k || ix->type.dims[d] == SJ_DYN ? (dimsrc){ix, d} : (dimsrc){x, d};
+    else src[d] = d < k ? (dimsrc){x, d} : d < k + r ? (dimsrc){ix, d - k} : (dimsrc){x, d - r + 1};
+  }
+  if (!sizes_known(L, op, t, src)) return;
+  kbuild K;
+  new_kernel(L, op->loc, &K);
+  sj_value *in = param(L, &K, x->type, "in", 0), *ib = param(L, &K, ix->type, "in", 1), *out = param(L, &K, *t, "out", 0);
+  kernel_begin(&K);
+  take_info T = take_begin(&K, op, in);
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
+  bounds(&K, out, t, hi);
+  sj_builder B = nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
+  take_indices(&K, &B, &T, ib, t, &x->type, iv, xi);
+  store(&B, load(&B, in, xi, x->type.rank), out, iv, t->rank);
+  close_nest(&B);
+  kernel_return(&K);
+  sj_builder FB = sj_builder_before(L->m->ctx, op);
+  alloc_results(&FB, op, t, src, &buf);
+  launch_and_replace(L, &FB, op, &K, &buf);
+}
+
+/* Scatter-add: zero the output, then over the updates out[xi] += g[iv].
+ * Updates that may hit the same element (along the indexed dims, or a
+ * broadcast dim) are never split across threads: the outer loop is a
+ * parallel_for only over a dim whose iterations write disjoint outputs. */
+static void lower_scatter(lower *L, sj_op *op) {
+  sj_value *g = sj_opnd(op, 0), *ix = sj_opnd(op, 1), *like = sj_opnd(op, 2), *buf;
+  const sj_type *t = &sj_res(op, 0)->type, *gt = &g->type;
+  dimsrc src[SJ_MAX_RANK];
+  for (int d = 0; d < t->rank; d++) src[d] = (dimsrc){like, d};
+  kbuild K;
+  new_kernel(L, op->loc, &K);
+  sj_value *gb = param(L, &K, *gt, "in", 0), *ib = param(L, &K, ix->type, "in", 1);
+  param(L, &K, like->type, "in", 2);
+  sj_value *out = param(L, &K, *t, "out", 0);
+  kernel_begin(&K);
+  take_info T = take_begin(&K, op, out);
+  sj_value *ohi[SJ_MAX_RANK], *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
+  bounds(&K, out, t, ohi);
+  bounds(&K, gb, gt, hi);
+  sj_builder B = nest(&K, &K.top, t->rank, ohi, ALL_DIMS, iv);
+  store(&B, sj_build_scalar(&B, t->dt, 0), out, iv, t->rank);
+  close_nest(&B);
+  unsigned par = 0;
+  for (int d = 0; d < gt->rank; d++) {
+    bool hits = T.along ? d == T.axis || (t->dims[d] == 1 && gt->dims[d] != 1) : d >= T.axis && d < T.axis + ix->type.rank;
+    if (!hits) par |= 1u << d;
+  }
+  B = nest(&K, &K.top, gt->rank, hi, par, iv);
+  take_indices(&K, &B, &T, ib, gt, t, iv, xi);
+  sj_value *sum = binop(&B, SJ_OP_ADD, load(&B, out, xi, t->rank), load(&B, gb, iv, gt->rank));
+  store(&B, sum, out, xi, t->rank);
+  close_nest(&B);
+  kernel_return(&K);
+  sj_builder FB = sj_builder_before(L->m->ctx, op);
+  alloc_results(&FB, op, t, src, &buf);
+  launch_and_replace(L, &FB, op, &K, &buf);
+}
+
 /* ---- matmul ---- */
 
 /* A 2-D transpose feeding a matmul is read through BLAS's transpose flag. */
@@ -489,6 +610,8 @@ static void lower_op(lower *L, sj_op *op) {
   else if (sj_op_has(op, SJ_F_REDUCE)) lower_reduce(L, op);
   else if (op->code == SJ_OP_TRANSPOSE) lower_transpose(L, op);
   else if (op->code == SJ_OP_MATMUL) lower_matmul(L, op);
+  else if (op->code == SJ_OP_TAKE || op->code == SJ_OP_TAKE_ALONG_AXIS) lower_take(L, op);
+  else if (op->code == SJ_OP_SCATTER_ADD || op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS) lower_scatter(L, op);
 }
 
 sj_status sj_pass_lower_to_loops(sj_module *m) {

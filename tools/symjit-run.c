@@ -27,7 +27,7 @@ typedef struct opts {
   int64_t dyn;
   int bench, threads, llvm_opt;
   bool full, check;
-  double lo, hi, rtol, atol; /* rtol/atol < 0: per-dtype defaults */
+  double lo, hi, ilo, ihi, rtol, atol; /* rtol/atol < 0: per-dtype defaults */
 } opts;
 
 static void usage(FILE *o) {
@@ -40,6 +40,7 @@ static void usage(FILE *o) {
         "  --shape NAME=2x3x4     shape of a random parameter with '?' dims\n"
         "  --dim N                size of other '?' dims of random inputs (default 8)\n"
         "  --range LO,HI          range of random float inputs (default -1,1)\n"
+        "  --int-range LO,HI      range of random integer inputs (default 0,10)\n"
         "  --check                compare the fused and the unfused compiled paths with\n"
         "                         a double-precision reference evaluation; exit 1 if\n"
         "                         any output is out of tolerance (docs/numerics.md)\n"
@@ -55,7 +56,7 @@ static void usage(FILE *o) {
 }
 
 static int parse_args(int argc, char **argv, opts *o) {
-  *o = (opts){.dyn = DEFAULT_DYN, .llvm_opt = 3, .lo = -1, .hi = 1, .rtol = -1, .atol = -1};
+  *o = (opts){.dyn = DEFAULT_DYN, .llvm_opt = 3, .lo = -1, .hi = 1, .ilo = 0, .ihi = 10, .rtol = -1, .atol = -1};
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     bool more = i + 1 < argc;
@@ -70,6 +71,8 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--rtol") && more) o->rtol = atof(argv[++i]);
     else if (!strcmp(a, "--atol") && more) o->atol = atof(argv[++i]);
     else if (!strcmp(a, "--range") && more && sscanf(argv[++i], "%lf,%lf", &o->lo, &o->hi) == 2) {
+    }
+    else if (!strcmp(a, "--int-range") && more && sscanf(argv[++i], "%lf,%lf", &o->ilo, &o->ihi) == 2) {
     }
     else if (!strcmp(a, "--save") && more) o->save_dir = argv[++i];
     else if (!strcmp(a, "--bench") && more) o->bench = atoi(argv[++i]);
@@ -112,7 +115,7 @@ static sj_tensor *random_input(const opts *o, const sj_value *p, unsigned idx) {
   if (!x) return NULL;
   if (t->dt == SJ_BOOL) sj_tensor_fill_uniform(x, o->seed + idx, 0, 2);
   else if (sj_dtype_is_float(t->dt)) sj_tensor_fill_uniform(x, o->seed + idx, o->lo, o->hi);
-  else sj_tensor_fill_uniform(x, o->seed + idx, 0, 10);
+  else sj_tensor_fill_uniform(x, o->seed + idx, o->ilo, o->ihi);
   return x;
 }
 

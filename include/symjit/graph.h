@@ -122,17 +122,21 @@ sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line);
 sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line);
 /* labels (integers, any shape) -> one-hot of dtype dt with a new last axis n. */
 sj_var *sj_one_hot_at(sj_var *labels, int64_t n, sj_dtype dt, const char *file, int line);
-/* numpy take along axis 0 (embedding lookup): x [N, ...], integer idx of any
- * shape -> idx.shape + x.shape[1:]. N must be static. Built as
- * one_hot(idx) @ x, so the gradient is a scatter-add for free; an index
- * outside [0, N) selects nothing (zeros) instead of raising, and inf/NaN
- * rows of x leak NaN into other rows (0 * inf). */
+/* numpy take: x indexed along `axis` by integer idx of any shape ->
+ * x.shape[:axis] + idx.shape + x.shape[axis+1:] (embedding lookup: axis 0).
+ * A negative index counts from the end; one still outside [0, n) is clamped
+ * (numpy raises; XLA clamps). Calling with an empty indexed axis fails. */
 sj_var *sj_take_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
-/* numpy take_along_axis on the last axis: x [..., C], idx [..., K] integer
- * (same leading dims) -> [..., K]; C static. Built from one_hot and sum. */
+/* numpy take_along_axis: idx has x's rank; out[..., j, ...] =
+ * x[..., idx[..., j, ...], ...] along `axis`, the other axes broadcast (label
+ * picks: x [B, C], idx [B, 1]). Same index rules as sj_take. */
 sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
+/* Adjoint of take (along: of take_along_axis): zeros shaped like `like`,
+ * with g added at the positions the matching take reads (repeats add up). */
+sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int along, const char *file, int line);
 #define sj_take(x, idx, axis) sj_take_at(x, idx, axis, SJ_AT)
 #define sj_take_along_axis(x, idx, axis) sj_take_along_axis_at(x, idx, axis, SJ_AT)
+#define sj_scatter_add(g, idx, like, axis, along) sj_scatter_add_at(g, idx, like, axis, along, SJ_AT)
 /* Mean over the batch of -log_softmax(logits)[label]; logits [B, C], labels [B]. */
 sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line);
 #define sj_softmax(x, axis) sj_softmax_at(x, axis, SJ_AT)

@@ -135,8 +135,44 @@ static void add_check(step *s, kcheck k) {
   s->checks[s->nchecks++] = k;
 }
 
+/* The bound b of a clamped index maximum(minimum(i, b), 0), which
+ * lower-to-loops emits for take and scatter_add kernels; NULL otherwise. */
+static const sj_value *clamp_bound(const sj_value *idx) {
+  const sj_op *mx = idx->def, *mn;
+  int64_t v;
+  if (!mx || mx->code != SJ_OP_MAXIMUM || !const_int(sj_opnd(mx, 1), &v) || v != 0) return NULL;
+  mn = sj_opnd(mx, 0)->def;
+  return mn && mn->code == SJ_OP_MINIMUM ? sj_opnd(mn, 1) : NULL;
+}
+
+/* A clamped index at dim j of param p is in bounds when the clamp's bound
+ * is that dim minus 1: a constant N - 1 (the dim must be N), or
+ * `dim q {axis} - 1` (the dims must be equal and non-empty). */
+static bool clamp_check(step *s, unsigned p, unsigned j, const sj_value *b) {
+  kcheck k;
+  memset(&k, 0, sizeof k);
+  k.arg = p, k.dim = j;
+  int64_t v;
+  if (const_int(b, &v)) {
+    k.kind = CK_EQ_CONST, k.c = v + 1;
+    add_check(s, k);
+    return true;
+  }
+  const sj_op *sub = b->def, *d;
+  if (!sub || sub->code != SJ_OP_SUB || !const_int(sj_opnd(sub, 1), &v) || v != 1) return false;
+  d = sj_opnd(sub, 0)->def;
+  if (!d || d->code != SJ_OP_DIM || sj_opnd(d, 0)->def) return false;
+  k.kind = CK_NONEMPTY;
+  add_check(s, k);
+  k.kind = CK_EQ_DIM;
+  k.arg2 = sj_opnd(d, 0)->index;
+  k.dim2 = (unsigned)sj_op_int(d, "axis", 0);
+  if (k.arg2 != p || k.dim2 != j) add_check(s, k);
+  return true;
+}
+
 /* Index `idx` used at dim j of kernel param p: a loop variable over
- * [0, const or dim of a param), or the constant 0. */
+ * [0, const or dim of a param), the constant 0, or a clamped index. */
 static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, unsigned j,
                              const sj_value *idx) {
   kcheck k = {.arg = p, .dim = j};
@@ -166,6 +202,8 @@ static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, u
       return SJ_OK;
     }
   }
+  const sj_value *b = clamp_bound(idx);
+  if (b && clamp_check(s, p, j, b)) return SJ_OK;
   return fail(c, mem, "'%s' op: index %u is neither 0 nor a loop variable over [0, n); "
                       "its bounds cannot be checked before the kernel runs",
               sj_op_name(mem), j);

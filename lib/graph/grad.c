@@ -187,6 +187,17 @@ static void v_matmul(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[1] = ub(G, sj_matmul_at(mT(G, a), g, F), op, 1);
 }
 
+/* take's adjoint is a scatter-add into zeros shaped like x, and back. */
+static void v_take(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  int axis = (int)sj_op_int(op, "axis", 0);
+  r[0] = sj_scatter_add_at(g, opnd(G, op, 1), opnd(G, op, 0), axis, op->code == SJ_OP_TAKE_ALONG_AXIS, F);
+}
+static void v_scatter(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  int axis = (int)sj_op_int(op, "axis", 0);
+  sj_var *idx = opnd(G, op, 1);
+  r[0] = op->code == SJ_OP_SCATTER_ADD ? sj_take_at(g, idx, axis, F) : sj_take_along_axis_at(g, idx, axis, F);
+}
+
 static const vjp_fn rules[SJ_OP_COUNT] = {
     [SJ_OP_ADD] = v_add,         [SJ_OP_SUB] = v_sub,         [SJ_OP_MUL] = v_mul,
     [SJ_OP_DIV] = v_div,         [SJ_OP_POW] = v_pow,         [SJ_OP_MAXIMUM] = v_minmax,
@@ -197,7 +208,8 @@ static const vjp_fn rules[SJ_OP_COUNT] = {
     [SJ_OP_ABS] = v_abs,         [SJ_OP_CAST] = v_cast,       [SJ_OP_SUM] = v_sum,
     [SJ_OP_MEAN] = v_mean,       [SJ_OP_MAX] = v_maxmin,      [SJ_OP_MIN] = v_maxmin,
     [SJ_OP_PROD] = v_prod,       [SJ_OP_RESHAPE] = v_reshape, [SJ_OP_TRANSPOSE] = v_transpose,
-    [SJ_OP_BROADCAST_TO] = v_broadcast, [SJ_OP_MATMUL] = v_matmul,
+    [SJ_OP_BROADCAST_TO] = v_broadcast, [SJ_OP_MATMUL] = v_matmul, [SJ_OP_TAKE] = v_take,
+    [SJ_OP_TAKE_ALONG_AXIS] = v_take,   [SJ_OP_SCATTER_ADD] = v_scatter, [SJ_OP_SCATTER_ADD_ALONG_AXIS] = v_scatter,
 };
 
 /* ---- the reverse sweep ---- */

@@ -447,63 +447,20 @@ sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int
   return sj_neg_at(sj_mean_at(picked, 0, NULL, 0, file, line), file, line);
 }
 
-static sj_var *poison_of(sj_var *a, sj_var *b) {
-  if (!a || !b) return NULL;
-  return a->kind == VAR_POISON ? a : b->kind == VAR_POISON ? b : NULL;
-}
+static void set_axis(sj_ctx *c, sj_op *op, const void *arg) { sj_op_set_int(c, op, "axis", *(const int *)arg); }
 
+/* The op's inference names what is wrong (shapes, dtypes, axis) at the call. */
 sj_var *sj_take_at(sj_var *x, sj_var *idx, int axis, const char *file, int line) {
-  sj_var *p = poison_of(x, idx);
-  if (!x || !idx || p) return p;
-  const sj_type *t = &x->v->type, *it = &idx->v->type;
-  if (axis < 0) axis += t->rank;
-  if (axis != 0 || t->rank < 1 || t->dims[0] < 0 || sj_dtype_is_float(it->dt) || it->dt == SJ_BOOL ||
-      it->rank + t->rank - 1 > SJ_MAX_RANK) {
-    char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
-    sj_graph_fail(x->c, file, line, "take: needs axis 0 of a tensor with a static first dim and integer indices, got %s, %s and axis %d",
-                  sj_type_str(t, a, sizeof a), sj_type_str(it, b, sizeof b), axis);
-    return sj_graph_of(x->c)->poison;
-  }
-  int64_t n = t->dims[0], rest = 1, d2[2], out[SJ_MAX_RANK];
-  for (int i = 1; i < t->rank; i++) rest = rest < 0 || t->dims[i] < 0 ? -1 : rest * t->dims[i];
-  sj_var *oh = sj_one_hot_at(idx, n, t->dt, file, line); /* idx.shape + [n] */
-  d2[0] = -1, d2[1] = n;
-  sj_var *oh2 = sj_reshape_at(oh, 2, d2, file, line);
-  d2[0] = n, d2[1] = rest;
-  sj_var *x2 = t->rank == 2 ? x : sj_reshape_at(x, 2, d2, file, line);
-  sj_var *prod = sj_matmul_at(oh2, x2, file, line); /* [prod(idx.shape), rest] */
-  int r = 0;
-  for (int i = 0; i < it->rank; i++) out[r++] = it->dims[i];
-  for (int i = 1; i < t->rank; i++) out[r++] = t->dims[i];
-  int ndyn = 0;
-  for (int i = 0; i < r; i++) ndyn += out[i] < 0;
-  if (ndyn > 1) {
-    sj_graph_fail(x->c, file, line, "take: at most one dynamic dim in the result");
-    return sj_graph_of(x->c)->poison;
-  }
-  return sj_reshape_at(prod, r, out, file, line);
+  sj_var *args[2] = {x, idx};
+  return sj_graph_op(SJ_OP_TAKE, 2, args, NULL, set_axis, &axis, file, line);
 }
 
 sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file, int line) {
-  sj_var *p = poison_of(x, idx);
-  if (!x || !idx || p) return p;
-  const sj_type *t = &x->v->type, *it = &idx->v->type;
-  if (axis < 0) axis += t->rank;
-  if (axis != t->rank - 1 || it->rank != t->rank || t->dims[axis] < 0 || sj_dtype_is_float(it->dt) ||
-      it->dt == SJ_BOOL || t->rank + 1 > SJ_MAX_RANK) {
-    char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
-    sj_graph_fail(x->c, file, line,
-                  "take_along_axis: needs the last axis (static size) and integer indices of the same rank, got %s, %s and axis %d",
-                  sj_type_str(t, a, sizeof a), sj_type_str(it, b, sizeof b), axis);
-    return sj_graph_of(x->c)->poison;
-  }
-  /* out[..., k] = sum_c x[..., 1, c] * onehot(idx)[..., k, c] */
-  int64_t n = t->dims[axis], xd[SJ_MAX_RANK];
-  for (int i = 0; i < t->rank; i++) xd[i] = t->dims[i];
-  xd[t->rank - 1] = 1;
-  xd[t->rank] = n;
-  sj_var *xe = sj_reshape_at(x, t->rank + 1, xd, file, line);
-  sj_var *oh = sj_one_hot_at(idx, n, t->dt, file, line);
-  int last = t->rank;
-  return sj_sum_at(sj_mul_at(xe, oh, file, line), 1, &last, 0, file, line);
+  sj_var *args[2] = {x, idx};
+  return sj_graph_op(SJ_OP_TAKE_ALONG_AXIS, 2, args, NULL, set_axis, &axis, file, line);
+}
+
+sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int along, const char *file, int line) {
+  sj_var *args[3] = {g, idx, like};
+  return sj_graph_op(along ? SJ_OP_SCATTER_ADD_ALONG_AXIS : SJ_OP_SCATTER_ADD, 3, args, NULL, set_axis, &axis, file, line);
 }

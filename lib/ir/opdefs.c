@@ -181,6 +181,75 @@ static sj_status infer_matmul(sj_ctx *c, const sj_op *op, sj_type *out) {
   return SJ_OK;
 }
 
+/* ---- integer indexing ---- */
+
+/* The normalized `axis` of a take on x, and checks shared by the take ops:
+ * tensors, integer indices, an indexed axis that is not statically empty. */
+static sj_status take_axis(sj_ctx *c, const sj_op *op, const sj_type *x, const sj_type *idx, int *axis) {
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
+  int64_t ax = sj_op_int(op, "axis", 0);
+  if (!x->is_tensor || !idx->is_tensor || x->rank < 1)
+    return err(c, op, "needs a tensor of rank >= 1 and a tensor of indices, got %s and %s", TYS(x, a), TYS(idx, b));
+  if (!sj_dtype_is_int(idx->dt)) return err(c, op, "indices must be integers, got %s", TYS(idx, b));
+  if (ax < -x->rank || ax >= x->rank)
+    return err(c, op, "axis %lld is out of range for %s", (long long)ax, TYS(x, a));
+  *axis = (int)(ax < 0 ? ax + x->rank : ax);
+  if (x->dims[*axis] == 0) return err(c, op, "cannot index axis %d of %s: it is empty", *axis, TYS(x, a));
+  return SJ_OK;
+}
+
+/* take(x, idx, axis): x.shape[:axis] + idx.shape + x.shape[axis+1:] */
+static sj_status take_type(sj_ctx *c, const sj_op *op, const sj_type *x, const sj_type *idx, sj_type *out) {
+  int k;
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
+  if (take_axis(c, op, x, idx, &k)) return SJ_ERR_VERIFY;
+  if (x->rank - 1 + idx->rank > SJ_MAX_RANK)
+    return err(c, op, "result of %s indexed by %s has rank > %d", TYS(x, a), TYS(idx, b), SJ_MAX_RANK);
+  *out = *x;
+  out->rank = 0;
+  for (int i = 0; i < k; i++) out->dims[out->rank++] = x->dims[i];
+  for (int i = 0; i < idx->rank; i++) out->dims[out->rank++] = idx->dims[i];
+  for (int i = k + 1; i < x->rank; i++) out->dims[out->rank++] = x->dims[i];
+  return SJ_OK;
+}
+
+/* take_along_axis(x, idx, axis): same ranks; the other axes broadcast. */
+static sj_status take_along_type(sj_ctx *c, const sj_op *op, const sj_type *x, const sj_type *idx, sj_type *out) {
+  int k;
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
+  if (take_axis(c, op, x, idx, &k)) return SJ_ERR_VERIFY;
+  sj_type xs = *x;
+  xs.dims[k] = idx->dims[k];
+  if (idx->rank != x->rank || !sj_broadcast_shapes(&xs, idx, out))
+    return err(c, op, "indices %s must have the rank of %s and broadcast with it off axis %d", TYS(idx, b), TYS(x, a), k);
+  out->dt = x->dt;
+  return SJ_OK;
+}
+
+static sj_status infer_take(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return take_type(c, op, &sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type, out);
+}
+
+static sj_status infer_take_along(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return take_along_type(c, op, &sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type, out);
+}
+
+/* scatter_add*(g, idx, like): like's type; g must have the shape the
+ * matching take of like by idx has. */
+static sj_status infer_scatter(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *g = &sj_opnd(op, 0)->type, *idx = &sj_opnd(op, 1)->type, *like = &sj_opnd(op, 2)->type;
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP], d[SJ_TYPE_STR_CAP], w[SJ_TYPE_STR_CAP];
+  sj_type want;
+  sj_status st = op->code == SJ_OP_SCATTER_ADD ? take_type(c, op, like, idx, &want) : take_along_type(c, op, like, idx, &want);
+  if (st) return st;
+  bool fits = g->dt != SJ_BOOL && g->dt == like->dt && g->is_tensor && g->rank == want.rank;
+  for (int i = 0; fits && i < g->rank; i++) fits = dims_match(g->dims[i], want.dims[i]);
+  if (!fits) return err(c, op, "updates %s do not fit %s indexed by %s (expected %s)", TYS(g, a), TYS(like, b), TYS(idx, d),
+                        TYS(&want, w));
+  *out = *like;
+  return SJ_OK;
+}
+
 static sj_status infer_dim(sj_ctx *c, const sj_op *op, sj_type *out) {
   const sj_type *t = &sj_opnd(op, 0)->type;
   int64_t ax = sj_op_int(op, "axis", 0);

@@ -175,6 +175,71 @@ static sj_status matmul(ev *e, const sj_op *op, rv *out) {
   return SJ_OK;
 }
 
+/* ---- take, take_along_axis and their scatter_add adjoints ---- */
+
+/* numpy's wrap of a negative index, then a clamp into [0, n) (n > 0). */
+static int64_t norm_index(double raw, int64_t n) {
+  int64_t i = (int64_t)raw;
+  if (i < 0) i += n;
+  return i < 0 ? 0 : i >= n ? n - 1 : i;
+}
+
+/* Offset in x (the indexed tensor) of element `lin` of the index space
+ * `sp` (the take's result; the scatter's updates). */
+static int64_t take_offset(bool along, int k, const rv *x, const rv *idx, const rv *sp, int64_t lin) {
+  int64_t c[SJ_MAX_RANK], rem = lin, ipos = 0, off = 0;
+  for (int d = sp->rank - 1; d >= 0; d--) c[d] = rem % sp->dims[d], rem /= sp->dims[d];
+  if (along) {
+    ipos = sj_broadcast_index(sp->dims, sp->rank, idx->dims, idx->rank, lin);
+  } else {
+    for (int d = 0; d < idx->rank; d++) ipos = ipos * idx->dims[d] + c[k + d];
+  }
+  int64_t i = norm_index(idx->v[ipos], x->dims[k]);
+  for (int d = 0; d < x->rank; d++) {
+    int64_t cd = d == k ? i : along ? (x->dims[d] == 1 ? 0 : c[d]) : c[d < k ? d : d + idx->rank - 1];
+    off = off * x->dims[d] + cd;
+  }
+  return off;
+}
+
+/* Runtime shape of take(x, idx): see infer_take / infer_take_along. */
+static void take_shape(bool along, int k, const rv *x, const rv *idx, rv *out) {
+  out->rank = 0;
+  if (along) {
+    out->rank = x->rank;
+    for (int d = 0; d < x->rank; d++) out->dims[d] = d == k || x->dims[d] == 1 ? idx->dims[d] : x->dims[d];
+    return;
+  }
+  for (int d = 0; d < k; d++) out->dims[out->rank++] = x->dims[d];
+  for (int d = 0; d < idx->rank; d++) out->dims[out->rank++] = idx->dims[d];
+  for (int d = k + 1; d < x->rank; d++) out->dims[out->rank++] = x->dims[d];
+}
+
+static sj_status take(ev *e, const sj_op *op, rv *out) {
+  bool scatter = op->code == SJ_OP_SCATTER_ADD || op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS;
+  bool along = op->code == SJ_OP_TAKE_ALONG_AXIS || op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS;
+  rv *x = slot(e, sj_opnd(op, scatter ? 2 : 0)), *idx = slot(e, sj_opnd(op, 1)), sp = {0};
+  int k = (int)sj_op_int(op, "axis", 0);
+  if (k < 0) k += x->rank;
+  if (x->dims[k] == 0) return err(e, op, "the indexed axis is empty at run time");
+  take_shape(along, k, x, idx, &sp);
+  if (scatter) {
+    rv *g = slot(e, sj_opnd(op, 0));
+    if (g->rank != sp.rank || memcmp(g->dims, sp.dims, (size_t)sp.rank * sizeof *sp.dims))
+      return err(e, op, "update shape does not match at run time");
+    out->rank = x->rank;
+    memcpy(out->dims, x->dims, sizeof out->dims);
+    if (!rv_alloc(out)) return err(e, op, "out of memory");
+    for (int64_t l = 0, n = rv_numel(g); l < n; l++) out->v[take_offset(along, k, x, idx, g, l)] += g->v[l];
+    return SJ_OK;
+  }
+  out->rank = sp.rank;
+  memcpy(out->dims, sp.dims, sizeof out->dims);
+  if (!rv_alloc(out)) return err(e, op, "out of memory");
+  for (int64_t l = 0, n = rv_numel(out); l < n; l++) out->v[l] = x->v[take_offset(along, k, x, idx, out, l)];
+  return SJ_OK;
+}
+
 static sj_status reshape_like(ev *e, const sj_op *op, rv *out, bool broadcast) {
   rv *x = slot(e, sj_opnd(op, 0));
   const sj_type *t = &sj_res(op, 0)->type;
@@ -281,6 +346,9 @@ static sj_status eval_op(ev *e, const sj_op *op) {
   if (f & SJ_F_REDUCE) return reduce(e, op, out);
   if (op->code == SJ_OP_TRANSPOSE) return transpose(e, op, out);
   if (op->code == SJ_OP_MATMUL) return matmul(e, op, out);
+  if (op->code == SJ_OP_TAKE || op->code == SJ_OP_TAKE_ALONG_AXIS || op->code == SJ_OP_SCATTER_ADD ||
+      op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS)
+    return take(e, op, out);
   if (op->code == SJ_OP_RESHAPE) return reshape_like(e, op, out, false);
   if (op->code == SJ_OP_BROADCAST_TO) return reshape_like(e, op, out, true);
   return err(e, op, "not supported (only tensor-level ops are)");

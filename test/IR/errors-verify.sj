@@ -326,3 +326,45 @@ func @f(%x: f32[4]) -> () {
   launch %x
   return
 }
+// -----
+func @f(%x: f32[4,3], %i: f32[2]) -> (f32[2,3]) {
+  // CHECK: errors-verify.sj:[[@LINE+1]]:8: error: 'take' op indices must be integers, got f32[2]
+  %0 = take %x, %i {axis = 0} : f32[2,3]
+  return %0
+}
+// -----
+func @f(%x: f32[4,3], %i: i32[2]) -> (f32[2,3]) {
+  // CHECK: errors-verify.sj:[[@LINE+1]]:8: error: 'take' op axis 2 is out of range for f32[4,3]
+  %0 = take %x, %i {axis = 2} : f32[2,3]
+  return %0
+}
+// -----
+func @f(%x: f32[0,3], %i: i32[2]) -> (f32[2,3]) {
+  // CHECK: errors-verify.sj:[[@LINE+1]]:8: error: 'take' op cannot index axis 0 of f32[0,3]: it is empty
+  %0 = take %x, %i {axis = 0} : f32[2,3]
+  return %0
+}
+// -----
+func @f(%x: f32[4,3], %i: i32[2]) -> (f32[2]) {
+  // CHECK: errors-verify.sj:[[@LINE+1]]:8: error: 'take_along_axis' op indices i32[2] must have the rank of f32[4,3] and broadcast with it off axis 1
+  %0 = take_along_axis %x, %i {axis = 1} : f32[2]
+  return %0
+}
+// -----
+func @f(%x: f32[4,3], %i: i32[5,1]) -> (f32[5,1]) {
+  // CHECK: errors-verify.sj:[[@LINE+1]]:8: error: 'take_along_axis' op indices i32[5,1] must have the rank of f32[4,3] and broadcast with it off axis 1
+  %0 = take_along_axis %x, %i {axis = 1} : f32[5,1]
+  return %0
+}
+// -----
+func @f(%g: f32[2,4], %i: i32[2], %x: f32[4,3]) -> (f32[4,3]) {
+  // CHECK: errors-verify.sj:[[@LINE+1]]:8: error: 'scatter_add' op updates f32[2,4] do not fit f32[4,3] indexed by i32[2] (expected f32[2,3])
+  %0 = scatter_add %g, %i, %x {axis = 0} : f32[4,3]
+  return %0
+}
+// -----
+func @f(%x: f32[4,3], %i: i32[2]) -> (f32[2,3]) {
+  // CHECK: errors-verify.sj:[[@LINE+1]]:8: error: 'take' op result type f32[3,3] does not match the inferred type f32[2,3]
+  %0 = take %x, %i {axis = 0} : f32[3,3]
+  return %0
+}

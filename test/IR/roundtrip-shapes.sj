@@ -25,3 +25,12 @@ func @dynamic(%x: f32[?,4], %s: f32[], %r: f32[1,?]) -> (f32[?], f32[2,?,2], f32
   %5 = broadcast_to %s : f32[1,1]
   return %0, %1, %2, %3, %4, %5
 }
+
+func @idx(%x: f32[?,6,3], %i: i32[?,2], %j: i64[], %y: i8[?,1,3]) -> (f32[?,2,6,3], f32[?,3], f32[?,1,3], f32[?,6,3], f32[?,6,3]) {
+  %0 = take %x, %i {axis = 0} : f32[?,2,6,3]
+  %1 = take %x, %j {axis = -2} : f32[?,3]
+  %2 = take_along_axis %x, %y {axis = 1} : f32[?,1,3]
+  %3 = scatter_add %0, %i, %x {axis = 0} : f32[?,6,3]
+  %4 = scatter_add_along_axis %2, %y, %x {axis = 1} : f32[?,6,3]
+  return %0, %1, %2, %3, %4
+}
