@@ -2,6 +2,7 @@
  * applying each op's vector-Jacobian rule (a table indexed by opcode), and
  * builds the gradient as new graph nodes, so it is optimized and fused like
  * any other graph. Broadcasting is undone by summing over broadcast axes. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -214,25 +215,45 @@ static const vjp_fn rules[SJ_OP_COUNT] = {
 
 /* ---- the reverse sweep ---- */
 
-/* Adjoints keyed by value: a linear table (graphs of a few thousand values). */
+/* Adjoints keyed by value: an open-addressing hash table (linear probing,
+ * at most half full), so a sweep over n ops costs O(n), not O(n^2). */
 typedef struct adj {
   sj_value **keys;
   sj_var **vals;
-  size_t n, cap;
+  size_t n, cap; /* cap: 0 or a power of two */
 } adj;
 
-static sj_var **adj_slot(adj *a, sj_value *v, bool create) {
-  for (size_t i = 0; i < a->n; i++)
-    if (a->keys[i] == v) return &a->vals[i];
-  if (!create) return NULL;
-  if (a->n == a->cap) {
-    a->cap = a->cap ? 2 * a->cap : 64;
-    a->keys = realloc(a->keys, a->cap * sizeof *a->keys);
-    a->vals = realloc(a->vals, a->cap * sizeof *a->vals);
+static size_t adj_hash(const sj_value *v, size_t cap) {
+  uint64_t h = (uint64_t)(uintptr_t)v * 0x9E3779B97F4A7C15ull;
+  return (size_t)(h >> 32) & (cap - 1);
+}
+
+static void adj_grow(adj *a) {
+  adj b = {.cap = a->cap ? 2 * a->cap : 64};
+  b.keys = calloc(b.cap, sizeof *b.keys);
+  b.vals = calloc(b.cap, sizeof *b.vals);
+  for (size_t i = 0; i < a->cap; i++) {
+    if (!a->keys[i]) continue;
+    size_t j = adj_hash(a->keys[i], b.cap);
+    while (b.keys[j]) j = (j + 1) & (b.cap - 1);
+    b.keys[j] = a->keys[i], b.vals[j] = a->vals[i];
   }
-  a->keys[a->n] = v;
-  a->vals[a->n] = NULL;
-  return &a->vals[a->n++];
+  b.n = a->n;
+  free(a->keys);
+  free(a->vals);
+  *a = b;
+}
+
+static sj_var **adj_slot(adj *a, sj_value *v, bool create) {
+  if (create && 2 * (a->n + 1) > a->cap) adj_grow(a);
+  if (!a->cap) return NULL;
+  size_t j = adj_hash(v, a->cap);
+  while (a->keys[j] && a->keys[j] != v) j = (j + 1) & (a->cap - 1);
+  if (a->keys[j]) return &a->vals[j];
+  if (!create) return NULL;
+  a->keys[j] = v;
+  a->n++;
+  return &a->vals[j];
 }
 
 static void accumulate(gctx *G, adj *a, sj_value *v, sj_var *g) {
