@@ -86,10 +86,12 @@ struct sj_function {
   void **bufmem;
   size_t *bufcap;
   int nbufs;
-  /* graph functions: shared-variable state passed implicitly */
+  /* graph functions: shared-variable state passed implicitly; spare[k] is
+   * the tensor update k's variable held before the last call (owned here,
+   * reused for the next value: no allocation per call) */
   bool bound;
   size_t nuser_in, nuser_out, nslots_in, nupd;
-  sj_tensor ***in_slots, ***upd_slots;
+  sj_tensor ***in_slots, ***upd_slots, **spare, **all_in, **all_out;
 };
 
 static double now_ms(void) {
@@ -503,6 +505,10 @@ void sj_function_free(sj_function *f) {
   free(f->bufcap);
   free(f->in_slots);
   free(f->upd_slots);
+  for (size_t k = 0; k < f->nupd; k++) sj_tensor_free(f->spare[k]);
+  free(f->spare);
+  free(f->all_in);
+  free(f->all_out);
   free(f);
 }
 
@@ -517,6 +523,9 @@ void sj_function_bind_state(sj_function *f, size_t nuser_in, sj_tensor **const *
   f->upd_slots = calloc(nupd + 1, sizeof *f->upd_slots);
   memcpy(f->in_slots, in_slots, nslots * sizeof *in_slots);
   memcpy(f->upd_slots, upd_slots, nupd * sizeof *upd_slots);
+  f->spare = calloc(nupd + 1, sizeof *f->spare);
+  f->all_in = calloc(f->nin + 1, sizeof *f->all_in);
+  f->all_out = calloc(f->nout + 1, sizeof *f->all_out);
 }
 double sj_function_compile_ms(const sj_function *f) { return f ? f->compile_ms : 0; }
 
@@ -778,26 +787,44 @@ sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin
   return st;
 }
 
-/* Outputs: hand over freshly allocated results; copy anything else (inputs,
- * constants, views, a value returned twice). */
+/* Outputs: hand over freshly allocated results and tensors bound by
+ * bind_spares; copy anything else (inputs, constants, views, a value
+ * returned twice). */
 static sj_status collect_outputs(sj_function *f, sj_tensor **out) {
   for (size_t i = 0; i < f->nout; i++) {
     int s = f->outs[i];
-    if (f->fresh[s]) {
-      out[i] = f->fresh[s];
+    if (f->fresh[s] || f->given[s]) {
+      out[i] = f->fresh[s] ? f->fresh[s] : f->given[s];
       f->fresh[s] = NULL;
       continue;
     }
     out[i] = sj_tensor_from(f->slots[s].type.dt, f->slots[s].type.rank, D(f, s), f->data[s]);
     if (!out[i]) {
-      for (size_t k = 0; k < i; k++) sj_tensor_free(out[k]);
+      for (size_t k = 0; k < i; k++)
+        if (f->given[f->outs[k]] != out[k]) sj_tensor_free(out[k]);
       return fail(f->ctx, NULL, "out of memory copying output %zu", i);
     }
   }
   return SJ_OK;
 }
 
-static sj_status call_plain(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
+/* Update k's value is written into the spare tensor of its variable when the
+ * function computes it into a buffer of its own (not an input or a view),
+ * returns it once, and the shapes agree. */
+static void bind_spares(sj_function *f) {
+  for (size_t k = 0; k < f->nupd; k++) {
+    size_t i = f->nuser_out + k;
+    int s = f->outs[i];
+    const sj_tensor *t = f->spare[k];
+    bool ok = t && f->slots[s].fresh_out && sj_tensor_dtype(t) == f->slots[s].type.dt &&
+              sj_tensor_rank(t) == f->slots[s].type.rank;
+    for (int d = 0; ok && d < f->slots[s].type.rank; d++) ok = sj_tensor_dims(t)[d] == D(f, s)[d];
+    for (size_t j = 0; ok && j < f->nout; j++) ok = j == i || f->outs[j] != s;
+    if (ok) f->given[s] = f->spare[k];
+  }
+}
+
+static sj_status run_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
   maybe_swap_tier2(f);
   if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
   if (!out && nout) return fail(f->ctx, NULL, "outputs array is NULL");
@@ -805,6 +832,7 @@ static sj_status call_plain(sj_function *f, sj_tensor *const *in, size_t nin, sj
     return fail(f->ctx, NULL, "@%s has %zu outputs, %zu requested", sj_func_name(f->func), f->nout, nout);
   sj_status st = check_inputs(f, in, nin);
   if (!st) st = phase1(f);
+  if (!st && f->bound) bind_spares(f);
   if (!st) st = phase2(f);
   if (!st) st = collect_outputs(f, out);
   drop_fresh(f);
@@ -812,8 +840,9 @@ static sj_status call_plain(sj_function *f, sj_tensor *const *in, size_t nin, sj
 }
 
 /* Graph functions: user inputs, then the shared variables' current values;
- * updates land in fresh tensors that replace the shared values only after
- * everything was computed from the old ones (Theano semantics). */
+ * update values replace the shared values only after everything was
+ * computed from the old ones (Theano semantics). The replaced tensor becomes
+ * the variable's spare, written by the next call (double buffering). */
 static sj_status call_bound(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
   if (nin != f->nuser_in)
     return fail(f->ctx, NULL, "the function takes %zu inputs, got %zu", f->nuser_in, nin);
@@ -821,27 +850,21 @@ static sj_status call_bound(sj_function *f, sj_tensor *const *in, size_t nin, sj
     return fail(f->ctx, NULL, "the function has %zu outputs, %zu requested", f->nuser_out, nout);
   if (nin && !in) return fail(f->ctx, NULL, "inputs array is NULL");
   if (nout && !out) return fail(f->ctx, NULL, "outputs array is NULL");
-  sj_tensor **all_in = calloc(f->nin + 1, sizeof *all_in), **all_out = calloc(f->nout + 1, sizeof *all_out);
-  if (!all_in || !all_out) {
-    free(all_in), free(all_out);
-    return SJ_ERR_NOMEM;
+  for (size_t i = 0; i < nin; i++) f->all_in[i] = in[i];
+  for (size_t i = 0; i < f->nslots_in; i++) f->all_in[nin + i] = *f->in_slots[i];
+  sj_status st = run_call(f, f->all_in, f->nin, f->all_out, f->nout);
+  if (st) return st;
+  for (size_t i = 0; i < nout; i++) out[i] = f->all_out[i];
+  for (size_t k = 0; k < f->nupd; k++) {
+    sj_tensor *nv = f->all_out[nout + k];
+    if (nv != f->spare[k]) sj_tensor_free(f->spare[k]);
+    f->spare[k] = *f->upd_slots[k];
+    *f->upd_slots[k] = nv;
   }
-  for (size_t i = 0; i < nin; i++) all_in[i] = in[i];
-  for (size_t i = 0; i < f->nslots_in; i++) all_in[nin + i] = *f->in_slots[i];
-  sj_status st = call_plain(f, all_in, f->nin, all_out, f->nout);
-  if (!st) {
-    for (size_t i = 0; i < nout; i++) out[i] = all_out[i];
-    for (size_t k = 0; k < f->nupd; k++) {
-      sj_tensor_free(*f->upd_slots[k]);
-      *f->upd_slots[k] = all_out[nout + k];
-    }
-  }
-  free(all_in);
-  free(all_out);
-  return st;
+  return SJ_OK;
 }
 
 sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
   if (!f) return SJ_ERR_INVALID;
-  return f->bound ? call_bound(f, in, nin, out, nout) : call_plain(f, in, nin, out, nout);
+  return f->bound ? call_bound(f, in, nin, out, nout) : run_call(f, in, nin, out, nout);
 }

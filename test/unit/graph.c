@@ -295,6 +295,48 @@ static void test_updates_swap(void) {
   sj_ctx_free(c);
 }
 
+/* Updates are double-buffered: the value the variable held before the last
+ * call is reused for the next one, so the variable alternates between two
+ * tensors. Two functions updating the same variable and an update also
+ * returned as an output keep their values right. */
+static void test_updates_reuse(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {3};
+  double wv[3] = {1, 2, 3};
+  sj_tensor *tw = sj_tensor_wrap(SJ_F64, 1, d, wv);
+  sj_var *w = sj_shared(c, "w", tw);
+  sj_tensor_free(tw);
+  sj_var *two = sj_scalar(c, 2, SJ_F64), *one = sj_scalar(c, 1, SJ_F64);
+  sj_update dbl = {w, sj_mul(w, two)}, inc = {w, sj_add(w, one)};
+  sj_function *f = NULL, *g = NULL;
+  CHECK(sj_compile(c, NULL, 0, NULL, 0, &dbl, 1, NULL, 0, NULL, &f) == SJ_OK);
+  CHECK(sj_compile(c, NULL, 0, &inc.value, 1, &inc, 1, NULL, 0, NULL, &g) == SJ_OK);
+  if (!f || !g) {
+    sj_ctx_free(c);
+    return;
+  }
+  const sj_tensor *seen[4];
+  double want[3] = {1, 2, 3};
+  for (int i = 0; i < 4; i++) {
+    CHECK(sj_function_call(f, NULL, 0, NULL, 0) == SJ_OK);
+    seen[i] = sj_shared_value(w);
+    for (int e = 0; e < 3; e++) CHECK(sj_tensor_get(seen[i], e) == (want[e] *= 2));
+  }
+  CHECK(seen[2] == seen[0] && seen[3] == seen[1] && seen[0] != seen[1]);
+  for (int i = 0; i < 3; i++) { /* interleaved with another function, which also returns the new value */
+    sj_tensor *o = NULL;
+    CHECK(sj_function_call(g, NULL, 0, &o, 1) == SJ_OK);
+    for (int e = 0; e < 3; e++) want[e] += 1;
+    CHECK(o && o != sj_shared_value(w) && sj_tensor_get(o, 0) == want[0] && sj_tensor_get(o, 2) == want[2]);
+    sj_tensor_free(o);
+    CHECK(sj_function_call(f, NULL, 0, NULL, 0) == SJ_OK);
+    for (int e = 0; e < 3; e++) CHECK(sj_tensor_get(sj_shared_value(w), e) == (want[e] *= 2));
+  }
+  sj_function_free(f);
+  sj_function_free(g);
+  sj_ctx_free(c);
+}
+
 static void test_givens(void) {
   sj_ctx *c = sj_ctx_new();
   int64_t d[1] = {3};
@@ -460,6 +502,7 @@ static void test_take(void) {
 
 int main(void) {
   test_take();
+  test_updates_reuse();
   test_rop_jacobian_hessian();
   test_build_error();
   test_grads();
