@@ -36,8 +36,12 @@ const int64_t *sj_tensor_dims(const sj_tensor *t); /* borrowed, `rank` entries *
 int64_t sj_tensor_numel(const sj_tensor *t);
 size_t sj_tensor_nbytes(const sj_tensor *t);
 void *sj_tensor_data(const sj_tensor *t); /* borrowed */
-/* Element i (row-major) converted to double, for printing and tests. */
+/* Element i (row-major) converted to double, for printing and tests; NaN
+ * when t is NULL or i is outside [0, numel). */
 double sj_tensor_get(const sj_tensor *t, int64_t i);
+/* Stores v converted to t's dtype (integers: truncated toward zero and
+ * saturated, NaN gives 0; bool: v != 0); does nothing when t is NULL or i is
+ * outside [0, numel). */
 void sj_tensor_set(sj_tensor *t, int64_t i, double v);
 
 /* Counter-based random fill: element i depends only on (seed, i), so results
