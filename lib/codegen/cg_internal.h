@@ -62,6 +62,24 @@ LLVMValueRef sj_cg_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef 
  * and fails g when the op has no scalar rule. */
 LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args);
 
+static inline LLVMTypeRef sj_cg_i64(cg *g) { return LLVMInt64TypeInContext(g->L); }
+static inline LLVMTypeRef sj_cg_ptr(cg *g) { return LLVMPointerTypeInContext(g->L, 0); }
+static inline LLVMValueRef sj_cg_ci64(cg *g, int64_t v) { return LLVMConstInt(sj_cg_i64(g), (unsigned long long)v, 1); }
+
+/* emit.c: buffers, blocks and loops of the current function. */
+cg_buf *sj_cg_find_buf(cg *g, const sj_value *v);
+void sj_cg_setup_buf(cg *g, cg_buf *b);
+void sj_cg_param_attr(cg *g, LLVMValueRef fn, unsigned idx, const char *kind);
+void sj_cg_emit_block(cg *g, const sj_block *b);
+/* A loop over [lo, hi) around the body of `loop`; sets its results. */
+void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi);
+
+/* parallel.c: a top-level parallel_for, outlined and run on the pool. */
+void sj_cg_parallel_for(cg *g, const sj_op *op);
+/* A top-level `for` that is an associative reduction, run in chunks on the
+ * pool; false (nothing emitted) when `op` is not one. */
+bool sj_cg_parallel_reduce(cg *g, const sj_op *op);
+
 /* Target machine for the host (emit.c/jit.c share it). */
 /* Also used for the object files added to the JIT: non-PIC code with the
  * JIT code model measured faster than PIC (the libmvec calls). */

@@ -1,10 +1,9 @@
 /* Loop IR -> LLVM IR. Each kernel becomes
  *   void sjk_<name>(ptr ptrs, ptr dims, ptr rt)   -- the ABI entry, which calls
  *   void sjk_<name>.impl(ptr noalias p0.., ptr noalias dims, ptr rt)
- * so the optimizer knows kernel buffers do not alias. A top-level
- * `parallel_for` body is outlined into sjk_<name>.par<N>(env, lo, hi) and run
- * through sj_rt_parallel_for on the thread pool; nested ones run serially.
- * No rewrites happen here: the IR arrives lowered and optimized. */
+ * so the optimizer knows kernel buffers do not alias. Top-level parallel
+ * loops and reductions are outlined by parallel.c. No rewrites happen here:
+ * the IR arrives lowered and optimized. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +14,6 @@
 
 #include "cg_internal.h"
 
-/* Work (innermost iterations) below which a parallel loop runs serially:
- * a pool fork/join costs ~1 us spinning, ~40 us sleeping (notes/llvm-c.md). */
-#define PAR_MIN_WORK 32768
-/* Assumed trip count of a dynamic inner loop for that estimate. */
-#define DYN_TRIP_GUESS 64
 
 /* ---- small helpers ---- */
 
@@ -55,9 +49,9 @@ static LLVMTypeRef mem_type(cg *g, sj_dtype dt) {
   return dt == SJ_BOOL ? LLVMInt8TypeInContext(g->L) : sj_cg_dtype(g, dt);
 }
 
-static LLVMTypeRef i64t(cg *g) { return LLVMInt64TypeInContext(g->L); }
-static LLVMTypeRef ptrt(cg *g) { return LLVMPointerTypeInContext(g->L, 0); }
-static LLVMValueRef ci64(cg *g, int64_t v) { return LLVMConstInt(i64t(g), (unsigned long long)v, 1); }
+#define i64t sj_cg_i64
+#define ptrt sj_cg_ptr
+#define ci64 sj_cg_ci64
 
 static size_t vhash(const void *p, size_t cap) {
   uintptr_t x = (uintptr_t)p;
@@ -110,21 +104,21 @@ static void finish_used(cg *g) {
   LLVMSetInitializer(gv, LLVMConstArray2(ptrt(g), g->used, g->nused));
 }
 
-static void add_param_attr(cg *g, LLVMValueRef fn, unsigned idx, const char *kind) {
+void sj_cg_param_attr(cg *g, LLVMValueRef fn, unsigned idx, const char *kind) {
   unsigned k = LLVMGetEnumAttributeKindForName(kind, strlen(kind));
   LLVMAddAttributeAtIndex(fn, idx + 1, LLVMCreateEnumAttribute(g->L, k, 0));
 }
 
 /* ---- buffers ---- */
 
-static cg_buf *find_buf(cg *g, const sj_value *v) {
+cg_buf *sj_cg_find_buf(cg *g, const sj_value *v) {
   for (unsigned i = 0; i < g->cur.nbufs; i++)
     if (g->cur.bufs[i].v == v) return &g->cur.bufs[i];
   return NULL;
 }
 
 /* Loads dims and computes row-major strides at the function entry. */
-static void setup_buf(cg *g, cg_buf *b) {
+void sj_cg_setup_buf(cg *g, cg_buf *b) {
   const sj_type *t = &b->v->type;
   for (int k = 0; k < t->rank; k++) {
     if (t->dims[k] != SJ_DYN) {
@@ -141,7 +135,7 @@ static void setup_buf(cg *g, cg_buf *b) {
 }
 
 static LLVMValueRef elem_ptr(cg *g, const sj_op *op, unsigned first) {
-  cg_buf *b = find_buf(g, sj_opnd(op, first - 1));
+  cg_buf *b = sj_cg_find_buf(g, sj_opnd(op, first - 1));
   if (!b) {
     sj_cg_fail(g, op, "'%s' op: buffer is not a kernel parameter", sj_op_name(op));
     return NULL;
@@ -157,7 +151,6 @@ static LLVMValueRef elem_ptr(cg *g, const sj_op *op, unsigned first) {
 
 /* ---- op emission ---- */
 
-static void emit_block(cg *g, const sj_block *b);
 typedef void (*emit_fn)(cg *g, const sj_op *op);
 
 static void e_constant(cg *g, const sj_op *op) {
@@ -175,7 +168,7 @@ static void e_constant(cg *g, const sj_op *op) {
 }
 
 static void e_dim(cg *g, const sj_op *op) {
-  cg_buf *b = find_buf(g, sj_opnd(op, 0));
+  cg_buf *b = sj_cg_find_buf(g, sj_opnd(op, 0));
   if (!b) return sj_cg_fail(g, op, "'dim' op: buffer is not a kernel parameter");
   sj_cg_set(g, sj_res(op, 0), b->dims[sj_op_int(op, "axis", 0)]);
 }
@@ -224,7 +217,7 @@ static void mark_reductions(cg *g, const sj_op *loop) {
 }
 
 /* lo..hi loop around the body of `loop` (block args: iv, carried...). */
-static void emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi) {
+void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi) {
   const sj_block *b = loop->regions[0];
   unsigned ncar = b->nargs - 1;
   LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
@@ -246,7 +239,7 @@ static void emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi
   LLVMBuildCondBr(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, iv, hi, ""), body, exit);
   LLVMPositionBuilderAtEnd(g->B, body);
   sj_cg_set(g, b->args[0], iv);
-  emit_block(g, b);
+  sj_cg_emit_block(g, b);
   if (g->st) return;
   mark_reductions(g, loop);
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
@@ -262,203 +255,14 @@ static void emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi
 }
 
 static void e_for(cg *g, const sj_op *op) {
-  emit_loop(g, op, sj_cg_get(g, sj_opnd(op, 0)), sj_cg_get(g, sj_opnd(op, 1)));
-}
-
-/* ---- outlining parallel_for ---- */
-
-typedef struct livein {
-  const sj_value **v;
-  unsigned n, cap;
-} livein;
-
-/* True if v is a result of an op nested in `loop` or an argument of a block
- * owned by `loop` or by an op nested in it. */
-static bool defined_inside(const sj_op *loop, const sj_value *v) {
-  if (v->def) return v->def != loop && sj_op_is_ancestor(loop, v->def);
-  return v->owner->parent && sj_op_is_ancestor(loop, v->owner->parent);
-}
-
-static void collect_liveins(const sj_op *loop, livein *li) {
-  sj_op_vec ops = {0};
-  sj_collect_ops(loop->regions[0], &ops);
-  for (size_t i = 0; i < ops.n; i++)
-    for (unsigned k = 0; k < ops.v[i]->nopnds; k++) {
-      const sj_value *v = sj_opnd(ops.v[i], k);
-      if (defined_inside(loop, v)) continue;
-      bool seen = false;
-      for (unsigned j = 0; j < li->n && !seen; j++) seen = li->v[j] == v;
-      if (seen) continue;
-      if (li->n == li->cap) {
-        li->cap = li->cap ? 2 * li->cap : 16;
-        li->v = realloc(li->v, li->cap * sizeof *li->v);
-      }
-      li->v[li->n++] = v;
-    }
-  sj_op_vec_free(&ops);
-}
-
-/* Innermost iterations per outer iteration, for the serial threshold. */
-static int64_t inner_work(const sj_op *loop) {
-  sj_op_vec ops = {0};
-  sj_collect_ops(loop->regions[0], &ops);
-  int64_t w = 1;
-  for (size_t i = 0; i < ops.n; i++) {
-    const sj_op *o = ops.v[i];
-    if (o->code != SJ_OP_FOR && o->code != SJ_OP_PARALLEL_FOR) continue;
-    const sj_op *hi = sj_opnd(o, 1)->def;
-    const sj_attr *a = hi && hi->code == SJ_OP_CONSTANT ? sj_op_attr(hi, "value") : NULL;
-    int64_t t = a && a->kind == SJ_ATTR_INT ? a->u.i : DYN_TRIP_GUESS;
-    if (t > 0 && w < (INT64_C(1) << 40)) w *= t;
-  }
-  sj_op_vec_free(&ops);
-  return w;
-}
-
-typedef struct fn_state {
-  cg_fn f;
-  LLVMBasicBlockRef bb;
-} fn_state;
-
-/* Starts a new LLVM function's state; the outer one is kept in s. */
-static void save_state(cg *g, fn_state *s) {
-  *s = (fn_state){g->cur, LLVMGetInsertBlock(g->B)};
-  g->cur.vkeys = NULL, g->cur.vvals = NULL, g->cur.vcap = g->cur.vn = 0;
-}
-
-static void restore_state(cg *g, fn_state *s) {
-  free(g->cur.vkeys);
-  free(g->cur.vvals);
-  free(g->cur.bufs);
-  g->cur = s->f;
-  LLVMPositionBuilderAtEnd(g->B, s->bb);
-}
-
-/* impl(ptr noalias bufs..., ptr dims, ptr rt, scalars..., i64 lo, i64 hi) */
-static LLVMValueRef build_par_impl(cg *g, const sj_op *loop, const livein *li, const char *name,
-                                   const fn_state *outer, LLVMTypeRef *ptys, unsigned np) {
-  LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(g->L), ptys, np, 0);
-  LLVMValueRef fn = LLVMAddFunction(g->M, name, fty);
-  LLVMSetLinkage(fn, LLVMInternalLinkage);
-  g->cur.fn = fn;
-  g->cur.bufs = calloc(li->n + 1, sizeof *g->cur.bufs);
-  g->cur.nbufs = 0;
-  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
-  unsigned pi = 0;
-  for (unsigned i = 0; i < li->n; i++) {
-    if (!li->v[i]->type.is_tensor) continue;
-    const cg_buf *ob = NULL;
-    for (unsigned k = 0; k < outer->f.nbufs; k++)
-      if (outer->f.bufs[k].v == li->v[i]) ob = &outer->f.bufs[k];
-    if (!ob) {
-      sj_cg_fail(g, loop, "parallel_for uses a buffer that is not a kernel parameter");
-      return fn;
-    }
-    add_param_attr(g, fn, pi, "noalias");
-    cg_buf *b = &g->cur.bufs[g->cur.nbufs++];
-    b->v = li->v[i];
-    b->param = ob->param;
-    b->data = LLVMGetParam(fn, pi++);
-  }
-  g->cur.dims_ptr = LLVMGetParam(fn, pi++);
-  g->cur.rt_ptr = LLVMGetParam(fn, pi++);
-  for (unsigned i = 0; i < g->cur.nbufs; i++) setup_buf(g, &g->cur.bufs[i]);
-  for (unsigned i = 0; i < li->n; i++)
-    if (!li->v[i]->type.is_tensor) sj_cg_set(g, li->v[i], LLVMGetParam(fn, pi++));
-  g->par_depth++;
-  emit_loop(g, loop, LLVMGetParam(fn, pi), LLVMGetParam(fn, pi + 1));
-  g->par_depth--;
-  LLVMBuildRetVoid(g->B);
-  return fn;
-}
-
-/* tramp(ptr env, i64 lo, i64 hi): unpack env, call impl */
-static LLVMValueRef build_tramp(cg *g, LLVMValueRef impl, LLVMTypeRef envty, LLVMTypeRef *ptys,
-                                unsigned np, const char *name) {
-  LLVMTypeRef args[3] = {ptrt(g), i64t(g), i64t(g)};
-  LLVMValueRef fn = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), args, 3, 0));
-  LLVMSetLinkage(fn, LLVMInternalLinkage);
-  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
-  LLVMValueRef *vals = calloc(np, sizeof *vals);
-  LLVMValueRef env = LLVMGetParam(fn, 0);
-  for (unsigned i = 0; i + 2 < np; i++) {
-    LLVMValueRef p = LLVMBuildStructGEP2(g->B, envty, env, i, "");
-    vals[i] = LLVMBuildLoad2(g->B, ptys[i], p, "");
-  }
-  vals[np - 2] = LLVMGetParam(fn, 1);
-  vals[np - 1] = LLVMGetParam(fn, 2);
-  LLVMBuildCall2(g->B, LLVMGlobalGetValueType(impl), impl, vals, np, "");
-  LLVMBuildRetVoid(g->B);
-  free(vals);
-  return fn;
-}
-
-static LLVMValueRef rt_parallel_for_decl(cg *g) {
-  LLVMValueRef f = LLVMGetNamedFunction(g->M, "sj_rt_parallel_for");
-  if (f) return f;
-  LLVMTypeRef a[7] = {ptrt(g), ptrt(g), ptrt(g), i64t(g), i64t(g), i64t(g), i64t(g)};
-  return LLVMAddFunction(g->M, "sj_rt_parallel_for",
-                         LLVMFunctionType(LLVMVoidTypeInContext(g->L), a, 7, 0));
-}
-
-static void e_parallel_for(cg *g, const sj_op *op) {
-  if (g->par_depth > 0) return e_for(g, op); /* no nested parallelism */
-  livein li = {0};
-  collect_liveins(op, &li);
-  unsigned np = 0;
-  LLVMTypeRef *ptys = calloc(li.n + 4, sizeof *ptys);
-  for (unsigned i = 0; i < li.n; i++)
-    if (li.v[i]->type.is_tensor) ptys[np++] = ptrt(g);
-  ptys[np++] = ptrt(g); /* dims */
-  ptys[np++] = ptrt(g); /* rt */
-  for (unsigned i = 0; i < li.n; i++)
-    if (!li.v[i]->type.is_tensor) ptys[np++] = sj_cg_dtype(g, li.v[i]->type.dt);
-  ptys[np++] = i64t(g);
-  ptys[np++] = i64t(g);
-  /* env values, in impl parameter order (without lo/hi) */
-  LLVMValueRef *env_vals = calloc(np, sizeof *env_vals);
-  unsigned ne = 0;
-  for (unsigned i = 0; i < li.n; i++)
-    if (li.v[i]->type.is_tensor) env_vals[ne++] = find_buf(g, li.v[i]) ? find_buf(g, li.v[i])->data : NULL;
-  env_vals[ne++] = g->cur.dims_ptr;
-  env_vals[ne++] = g->cur.rt_ptr;
-  for (unsigned i = 0; i < li.n; i++)
-    if (!li.v[i]->type.is_tensor) env_vals[ne++] = sj_cg_get(g, li.v[i]);
-  LLVMValueRef lo = sj_cg_get(g, sj_opnd(op, 0)), hi = sj_cg_get(g, sj_opnd(op, 1));
-  char name[256];
-  snprintf(name, sizeof name, "%s.par%u", LLVMGetValueName(g->cur.fn), g->nouter++);
-  char iname[272];
-  snprintf(iname, sizeof iname, "%s.impl", name);
-  fn_state s;
-  save_state(g, &s);
-  LLVMValueRef impl = build_par_impl(g, op, &li, iname, &s, ptys, np);
-  LLVMTypeRef envty = LLVMStructTypeInContext(g->L, ptys, np - 2, 0);
-  LLVMValueRef tramp = g->st ? NULL : build_tramp(g, impl, envty, ptys, np, name);
-  restore_state(g, &s);
-  if (!g->st) {
-    /* env lives in the caller's frame: allocate it in the entry block */
-    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(g->cur.fn);
-    LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->L);
-    LLVMPositionBuilder(eb, entry, LLVMGetFirstInstruction(entry));
-    LLVMValueRef env = LLVMBuildAlloca(eb, envty, "env");
-    LLVMDisposeBuilder(eb);
-    for (unsigned i = 0; i < ne; i++)
-      LLVMBuildStore(g->B, env_vals[i], LLVMBuildStructGEP2(g->B, envty, env, i, ""));
-    int64_t work = inner_work(op);
-    int64_t minpar = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / (work ? work : 1);
-    LLVMValueRef args[7] = {g->cur.rt_ptr, tramp, env, lo, hi, ci64(g, minpar), ci64(g, work == 1 ? 64 : 1)};
-    LLVMValueRef f = rt_parallel_for_decl(g);
-    LLVMBuildCall2(g->B, LLVMGlobalGetValueType(f), f, args, 7, "");
-  }
-  free(env_vals);
-  free(ptys);
-  free(li.v);
+  if (g->par_depth == 0 && sj_cg_parallel_reduce(g, op)) return;
+  sj_cg_emit_loop(g, op, sj_cg_get(g, sj_opnd(op, 0)), sj_cg_get(g, sj_opnd(op, 1)));
 }
 
 static const emit_fn structural[SJ_OP_COUNT] = {
     [SJ_OP_CONSTANT] = e_constant, [SJ_OP_DIM] = e_dim,     [SJ_OP_LOAD] = e_load,
     [SJ_OP_STORE] = e_store,       [SJ_OP_RETURN] = e_return, [SJ_OP_YIELD] = e_yield,
-    [SJ_OP_FOR] = e_for,           [SJ_OP_PARALLEL_FOR] = e_parallel_for,
+    [SJ_OP_FOR] = e_for,           [SJ_OP_PARALLEL_FOR] = sj_cg_parallel_for,
 };
 
 static void emit_op(cg *g, const sj_op *op) {
@@ -471,7 +275,7 @@ static void emit_op(cg *g, const sj_op *op) {
   if (r) sj_cg_set(g, sj_res(op, 0), r);
 }
 
-static void emit_block(cg *g, const sj_block *b) {
+void sj_cg_emit_block(cg *g, const sj_block *b) {
   for (const sj_op *op = b->first; op && !g->st; op = op->next) emit_op(g, op);
 }
 
@@ -489,7 +293,7 @@ static void emit_kernel(cg *g, const sj_op *k) {
   snprintf(name, sizeof name, "sjk_%s.impl", sj_func_name(k));
   LLVMValueRef impl = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, np + 2, 0));
   LLVMSetLinkage(impl, LLVMInternalLinkage);
-  for (unsigned i = 0; i < np + 1; i++) add_param_attr(g, impl, i, "noalias");
+  for (unsigned i = 0; i < np + 1; i++) sj_cg_param_attr(g, impl, i, "noalias");
   g->kernel = k;
   g->cur.fn = impl;
   g->nouter = 0;
@@ -500,9 +304,9 @@ static void emit_kernel(cg *g, const sj_op *k) {
   g->cur.rt_ptr = LLVMGetParam(impl, np + 1);
   for (unsigned i = 0; i < np; i++) {
     g->cur.bufs[i] = (cg_buf){.v = body->args[i], .param = i, .data = LLVMGetParam(impl, i)};
-    setup_buf(g, &g->cur.bufs[i]);
+    sj_cg_setup_buf(g, &g->cur.bufs[i]);
   }
-  emit_block(g, body);
+  sj_cg_emit_block(g, body);
   free(g->cur.bufs);
   g->cur.bufs = NULL;
   /* ABI entry: unpack the pointer array */

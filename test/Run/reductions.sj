@@ -5,7 +5,13 @@
 // RUN: %symjit-run %s --check --func full --shape x=1000 | FileCheck %s --check-prefix=FULL
 // CHECK: check: @axes passed
 // KIND: check: @kinds passed
+// Large full reductions run as parallel chunks (lib/codegen/parallel.c):
+// RUN: %symjit-run %s --check --func full --shape x=1000003 | FileCheck %s --check-prefix=FULL
+// RUN: %symjit-run %s --check --func full2 --shape x=3001x77 | FileCheck %s --check-prefix=FULL2
+// RUN: %symjit-run %s --check --func fullint --shape x=500001 --int-range -100,100 | FileCheck %s --check-prefix=INT
 // FULL: check: @full passed
+// FULL2: check: @full2 passed
+// INT: check: @fullint passed
 func @axes(%x: f32[?,?,9]) -> (f32[?,9], f32[?,9], f32[?,?], f32[9], f32[?], f32[], f32[?,1,9]) {
   %0 = sum %x {axes = [0]} : f32[?,9]
   %1 = sum %x {axes = [1]} : f32[?,9]
@@ -34,5 +40,21 @@ func @full(%x: f32[?]) -> (f32[], f32[], f32[], f32[]) {
   %1 = max %x : f32[]
   %2 = min %x : f32[]
   %3 = mean %x : f32[]
+  return %0, %1, %2, %3
+}
+
+func @full2(%x: f64[?,77]) -> (f64[], f64[], f64[]) {
+  %0 = sum %x : f64[]
+  %1 = max %x : f64[]
+  %2 = mean %x : f64[]
+  return %0, %1, %2
+}
+
+func @fullint(%x: i32[?]) -> (i32[], i32[], i32[], i64[]) {
+  %0 = sum %x : i32[]
+  %1 = max %x : i32[]
+  %2 = min %x : i32[]
+  %w = cast %x : i64[?]
+  %3 = sum %w : i64[]
   return %0, %1, %2, %3
 }

@@ -1,0 +1,393 @@
+/* Outlining for the thread pool. A top-level `parallel_for` body becomes
+ *   <kernel>.par<N>.impl(ptr noalias bufs..., ptr dims, ptr rt, scalars..., extras..., i64 lo, i64 hi)
+ * reached through a trampoline <kernel>.par<N>(env, lo, hi) that
+ * sj_rt_parallel_for calls on chunks of [lo, hi); nested parallel loops run
+ * serially. A top-level `for` that is an associative reduction (the row form
+ * lower-to-loops emits for a full reduction) is outlined the same way over
+ * fixed chunks whose partial results the caller folds in order. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <math.h>
+
+#include "cg_internal.h"
+
+/* Work (innermost iterations) below which a parallel loop runs serially:
+ * a pool fork/join costs ~1 us spinning, ~40 us sleeping (notes/llvm-c.md). */
+#define PAR_MIN_WORK 32768
+/* Assumed trip count of a dynamic inner loop for that estimate. */
+#define DYN_TRIP_GUESS 64
+/* Most chunks of a parallel reduction (its partials live on the stack). */
+#define RED_MAX_CHUNKS 64
+
+typedef struct livein {
+  const sj_value **v;
+  unsigned n, cap;
+} livein;
+
+/* True if v is a result of an op nested in `loop` or an argument of a block
+ * owned by `loop` or by an op nested in it. */
+static bool defined_inside(const sj_op *loop, const sj_value *v) {
+  if (v->def) return v->def != loop && sj_op_is_ancestor(loop, v->def);
+  return v->owner->parent && sj_op_is_ancestor(loop, v->owner->parent);
+}
+
+static void collect_liveins(const sj_op *loop, livein *li) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(loop->regions[0], &ops);
+  for (size_t i = 0; i < ops.n; i++)
+    for (unsigned k = 0; k < ops.v[i]->nopnds; k++) {
+      const sj_value *v = sj_opnd(ops.v[i], k);
+      if (defined_inside(loop, v)) continue;
+      bool seen = false;
+      for (unsigned j = 0; j < li->n && !seen; j++) seen = li->v[j] == v;
+      if (seen) continue;
+      if (li->n == li->cap) {
+        li->cap = li->cap ? 2 * li->cap : 16;
+        li->v = realloc(li->v, li->cap * sizeof *li->v);
+      }
+      li->v[li->n++] = v;
+    }
+  sj_op_vec_free(&ops);
+}
+
+/* Innermost iterations per outer iteration, for the serial threshold. */
+static int64_t inner_work(const sj_op *loop) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(loop->regions[0], &ops);
+  int64_t w = 1;
+  for (size_t i = 0; i < ops.n; i++) {
+    const sj_op *o = ops.v[i];
+    if (o->code != SJ_OP_FOR && o->code != SJ_OP_PARALLEL_FOR) continue;
+    const sj_op *hi = sj_opnd(o, 1)->def;
+    const sj_attr *a = hi && hi->code == SJ_OP_CONSTANT ? sj_op_attr(hi, "value") : NULL;
+    int64_t t = a && a->kind == SJ_ATTR_INT ? a->u.i : DYN_TRIP_GUESS;
+    if (t > 0 && w < (INT64_C(1) << 40)) w *= t;
+  }
+  sj_op_vec_free(&ops);
+  return w;
+}
+
+/* ---- the outlined function and its call ---- */
+
+typedef struct fn_state {
+  cg_fn f;
+  LLVMBasicBlockRef bb;
+} fn_state;
+
+/* Starts a new LLVM function's state; the outer one is kept in s. */
+static void save_state(cg *g, fn_state *s) {
+  *s = (fn_state){g->cur, LLVMGetInsertBlock(g->B)};
+  g->cur.vkeys = NULL, g->cur.vvals = NULL, g->cur.vcap = g->cur.vn = 0;
+}
+
+static void restore_state(cg *g, fn_state *s) {
+  free(g->cur.vkeys);
+  free(g->cur.vvals);
+  free(g->cur.bufs);
+  g->cur = s->f;
+  LLVMPositionBuilderAtEnd(g->B, s->bb);
+}
+
+/* The outlined function's parameters and the caller's values for them. */
+typedef struct outline {
+  livein li;
+  LLVMTypeRef *ptys;      /* bufs, dims, rt, scalars, extras, lo, hi */
+  LLVMValueRef *env_vals; /* the caller's values of all but lo and hi */
+  unsigned np, first_extra;
+} outline;
+
+static void outline_init(cg *g, const sj_op *op, outline *o, const LLVMValueRef *extra, unsigned nextra) {
+  *o = (outline){0};
+  collect_liveins(op, &o->li);
+  o->ptys = calloc(o->li.n + nextra + 4, sizeof *o->ptys);
+  o->env_vals = calloc(o->li.n + nextra + 4, sizeof *o->env_vals);
+  for (unsigned i = 0; i < o->li.n; i++)
+    if (o->li.v[i]->type.is_tensor) {
+      cg_buf *b = sj_cg_find_buf(g, o->li.v[i]);
+      o->env_vals[o->np] = b ? b->data : NULL;
+      o->ptys[o->np++] = sj_cg_ptr(g);
+    }
+  o->env_vals[o->np] = g->cur.dims_ptr, o->ptys[o->np++] = sj_cg_ptr(g);
+  o->env_vals[o->np] = g->cur.rt_ptr, o->ptys[o->np++] = sj_cg_ptr(g);
+  for (unsigned i = 0; i < o->li.n; i++)
+    if (!o->li.v[i]->type.is_tensor) {
+      o->env_vals[o->np] = sj_cg_get(g, o->li.v[i]);
+      o->ptys[o->np++] = sj_cg_dtype(g, o->li.v[i]->type.dt);
+    }
+  o->first_extra = o->np;
+  for (unsigned i = 0; i < nextra; i++) o->env_vals[o->np] = extra[i], o->ptys[o->np++] = LLVMTypeOf(extra[i]);
+  o->ptys[o->np++] = sj_cg_i64(g);
+  o->ptys[o->np++] = sj_cg_i64(g);
+}
+
+static void outline_free(outline *o) {
+  free(o->li.v);
+  free(o->ptys);
+  free(o->env_vals);
+}
+
+/* impl's entry: binds its buffer and scalar parameters. */
+static LLVMValueRef impl_begin(cg *g, const sj_op *loop, const outline *o, const char *name, const fn_state *outer) {
+  LLVMTypeRef fty = LLVMFunctionType(LLVMVoidTypeInContext(g->L), o->ptys, o->np, 0);
+  LLVMValueRef fn = LLVMAddFunction(g->M, name, fty);
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  g->cur.fn = fn;
+  g->cur.bufs = calloc(o->li.n + 1, sizeof *g->cur.bufs);
+  g->cur.nbufs = 0;
+  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
+  unsigned pi = 0;
+  for (unsigned i = 0; i < o->li.n; i++) {
+    if (!o->li.v[i]->type.is_tensor) continue;
+    const cg_buf *ob = NULL;
+    for (unsigned k = 0; k < outer->f.nbufs; k++)
+      if (outer->f.bufs[k].v == o->li.v[i]) ob = &outer->f.bufs[k];
+    if (!ob) {
+      sj_cg_fail(g, loop, "a parallel loop uses a buffer that is not a kernel parameter");
+      return fn;
+    }
+    sj_cg_param_attr(g, fn, pi, "noalias");
+    cg_buf *b = &g->cur.bufs[g->cur.nbufs++];
+    b->v = o->li.v[i];
+    b->param = ob->param;
+    b->data = LLVMGetParam(fn, pi++);
+  }
+  g->cur.dims_ptr = LLVMGetParam(fn, pi++);
+  g->cur.rt_ptr = LLVMGetParam(fn, pi++);
+  for (unsigned i = 0; i < g->cur.nbufs; i++) sj_cg_setup_buf(g, &g->cur.bufs[i]);
+  for (unsigned i = 0; i < o->li.n; i++)
+    if (!o->li.v[i]->type.is_tensor) sj_cg_set(g, o->li.v[i], LLVMGetParam(fn, pi++));
+  return fn;
+}
+
+/* tramp(ptr env, i64 lo, i64 hi): unpack env, call impl */
+static LLVMValueRef build_tramp(cg *g, LLVMValueRef impl, LLVMTypeRef envty, const outline *o, const char *name) {
+  LLVMTypeRef args[3] = {sj_cg_ptr(g), sj_cg_i64(g), sj_cg_i64(g)};
+  LLVMValueRef fn = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), args, 3, 0));
+  LLVMSetLinkage(fn, LLVMInternalLinkage);
+  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
+  LLVMValueRef *vals = calloc(o->np, sizeof *vals);
+  LLVMValueRef env = LLVMGetParam(fn, 0);
+  for (unsigned i = 0; i + 2 < o->np; i++) {
+    LLVMValueRef p = LLVMBuildStructGEP2(g->B, envty, env, i, "");
+    vals[i] = LLVMBuildLoad2(g->B, o->ptys[i], p, "");
+  }
+  vals[o->np - 2] = LLVMGetParam(fn, 1);
+  vals[o->np - 1] = LLVMGetParam(fn, 2);
+  LLVMBuildCall2(g->B, LLVMGlobalGetValueType(impl), impl, vals, o->np, "");
+  LLVMBuildRetVoid(g->B);
+  free(vals);
+  return fn;
+}
+
+static LLVMValueRef rt_parallel_for_decl(cg *g) {
+  LLVMValueRef f = LLVMGetNamedFunction(g->M, "sj_rt_parallel_for");
+  if (f) return f;
+  LLVMTypeRef p = sj_cg_ptr(g), i = sj_cg_i64(g), a[7] = {p, p, p, i, i, i, i};
+  return LLVMAddFunction(g->M, "sj_rt_parallel_for", LLVMFunctionType(LLVMVoidTypeInContext(g->L), a, 7, 0));
+}
+
+/* Emits impl's body over [lo, hi) (its last two parameters); the extras
+ * start at parameter `x`. */
+typedef void (*body_fn)(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x, void *arg);
+
+/* Builds the outlined function and its trampoline, fills the env in the
+ * caller's frame, and returns the trampoline and the env; NULL on error. */
+static LLVMValueRef outline_build(cg *g, const sj_op *op, const outline *o, body_fn body, void *arg, LLVMValueRef *env) {
+  char name[256], iname[272];
+  snprintf(name, sizeof name, "%s.par%u", LLVMGetValueName(g->cur.fn), g->nouter++);
+  snprintf(iname, sizeof iname, "%s.impl", name);
+  fn_state s;
+  save_state(g, &s);
+  LLVMValueRef impl = impl_begin(g, op, o, iname, &s);
+  if (!g->st) {
+    g->par_depth++;
+    body(g, op, impl, o->first_extra, arg);
+    g->par_depth--;
+    LLVMBuildRetVoid(g->B);
+  }
+  LLVMTypeRef envty = LLVMStructTypeInContext(g->L, o->ptys, o->np - 2, 0);
+  LLVMValueRef tramp = g->st ? NULL : build_tramp(g, impl, envty, o, name);
+  restore_state(g, &s);
+  if (g->st) return NULL;
+  /* the env lives in the caller's frame: allocate it in the entry block */
+  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(g->cur.fn);
+  LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->L);
+  LLVMPositionBuilder(eb, entry, LLVMGetFirstInstruction(entry));
+  *env = LLVMBuildAlloca(eb, envty, "env");
+  LLVMDisposeBuilder(eb);
+  for (unsigned i = 0; i + 2 < o->np; i++)
+    LLVMBuildStore(g->B, o->env_vals[i], LLVMBuildStructGEP2(g->B, envty, *env, i, ""));
+  return tramp;
+}
+
+static void call_pool(cg *g, LLVMValueRef tramp, LLVMValueRef env, LLVMValueRef lo, LLVMValueRef hi, int64_t minpar,
+                      int64_t align) {
+  LLVMValueRef args[7] = {g->cur.rt_ptr, tramp, env, lo, hi, sj_cg_ci64(g, minpar), sj_cg_ci64(g, align)};
+  LLVMValueRef f = rt_parallel_for_decl(g);
+  LLVMBuildCall2(g->B, LLVMGlobalGetValueType(f), f, args, 7, "");
+}
+
+/* ---- parallel_for ---- */
+
+static void body_loop(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x, void *arg) {
+  (void)arg;
+  sj_cg_emit_loop(g, loop, LLVMGetParam(impl, x), LLVMGetParam(impl, x + 1));
+}
+
+void sj_cg_parallel_for(cg *g, const sj_op *op) {
+  LLVMValueRef lo = sj_cg_get(g, sj_opnd(op, 0)), hi = sj_cg_get(g, sj_opnd(op, 1)), env = NULL;
+  if (g->par_depth > 0) return sj_cg_emit_loop(g, op, lo, hi); /* no nested parallelism */
+  outline o;
+  outline_init(g, op, &o, NULL, 0);
+  LLVMValueRef tramp = outline_build(g, op, &o, body_loop, NULL, &env);
+  if (tramp) {
+    int64_t work = inner_work(op);
+    int64_t minpar = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / (work ? work : 1);
+    call_pool(g, tramp, env, lo, hi, minpar, work == 1 ? 64 : 1);
+  }
+  outline_free(&o);
+}
+
+/* ---- parallel reductions ----
+ * `%r = for %lo, %hi, %id (%i, %acc) { ...; yield combine(%acc, x) }`, or a
+ * body whose yield is an inner such loop started from %acc, with no stores:
+ * the reduction is split into P chunks of C iterations, P = the work over
+ * PAR_MIN_WORK, at most RED_MAX_CHUNKS. Chunk p reduces its iterations from
+ * the identity %id into partial[p]; the caller folds partial[0..P) in
+ * order. P depends only on the trip count, so the result does not depend on
+ * the number of threads (the order differs from a serial loop, which the
+ * reassociation mark_reductions allows already changes anyway). */
+
+static bool is_combine(sj_opcode c) {
+  return c == SJ_OP_ADD || c == SJ_OP_MUL || c == SJ_OP_MAXIMUM || c == SJ_OP_MINIMUM;
+}
+
+/* The combine op of a reduction loop, or NULL. */
+static const sj_op *combine_of(const sj_op *loop) {
+  const sj_block *b = loop->regions[0];
+  if (loop->code != SJ_OP_FOR || loop->nresults != 1 || b->nargs != 2 || !b->last || b->last->nopnds != 1) return NULL;
+  const sj_value *acc = b->args[1];
+  const sj_op *d = sj_opnd(b->last, 0)->def;
+  if (sj_value_num_uses(acc) != 1 || !d || d->block != b) return NULL;
+  if (d->code == SJ_OP_FOR) return sj_opnd(d, 2) == acc ? combine_of(d) : NULL;
+  return is_combine(d->code) && sj_opnd(d, 0) == acc ? d : NULL;
+}
+
+static double identity(sj_opcode c, sj_dtype dt) {
+  bool f = sj_dtype_is_float(dt);
+  double big = f ? INFINITY : dt == SJ_I8 ? 127 : dt == SJ_I32 ? 2147483647.0 : 9.2233720368547748e18;
+  return c == SJ_OP_MUL ? 1 : c == SJ_OP_MAXIMUM ? (f ? -big : dt == SJ_I8 ? -128 : -big - 1) : c == SJ_OP_MINIMUM ? big : 0;
+}
+
+/* The loop starts from the combine's identity constant and stores nothing. */
+static bool reducible(const sj_op *loop, const sj_op *comb) {
+  const sj_op *init = sj_opnd(loop, 2)->def;
+  const sj_attr *a = init && init->code == SJ_OP_CONSTANT ? sj_op_attr(init, "value") : NULL;
+  sj_dtype dt = sj_res(loop, 0)->type.dt;
+  if (!a || dt == SJ_BOOL || comb->code == SJ_OP_MUL) return false; /* prod: overflow/rounding differ too much */
+  double v = a->kind == SJ_ATTR_FLOAT ? a->u.f : a->kind == SJ_ATTR_INT ? (double)a->u.i : NAN;
+  if (v != identity(comb->code, dt)) return false;
+  sj_op_vec ops = {0};
+  sj_collect_ops(loop->regions[0], &ops);
+  bool ok = true;
+  for (size_t i = 0; i < ops.n && ok; i++) ok = ops.v[i]->code != SJ_OP_STORE;
+  sj_op_vec_free(&ops);
+  return ok;
+}
+
+/* A counted loop [lo, hi) around what `step` emits for index i. */
+typedef void (*step_fn)(cg *g, LLVMValueRef i, void *arg);
+static void counted_loop(cg *g, LLVMValueRef lo, LLVMValueRef hi, step_fn step, void *arg) {
+  LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
+  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "chunk");
+  LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "chunk.body");
+  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "chunk.exit");
+  LLVMBuildBr(g->B, head);
+  LLVMPositionBuilderAtEnd(g->B, head);
+  LLVMValueRef i = LLVMBuildPhi(g->B, sj_cg_i64(g), "p");
+  LLVMAddIncoming(i, &lo, &pre, 1);
+  LLVMBuildCondBr(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, i, hi, ""), body, exit);
+  LLVMPositionBuilderAtEnd(g->B, body);
+  step(g, i, arg);
+  LLVMValueRef next = LLVMBuildNSWAdd(g->B, i, sj_cg_ci64(g, 1), "");
+  LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
+  LLVMBuildBr(g->B, head);
+  LLVMAddIncoming(i, &next, &latch, 1);
+  LLVMPositionBuilderAtEnd(g->B, exit);
+}
+
+typedef struct red {
+  const sj_op *loop, *comb;
+  LLVMTypeRef ty;
+  LLVMValueRef lo, chunk, hi, partial, acc; /* in the function being emitted; acc: a stack slot */
+} red;
+
+static LLVMValueRef partial_at(cg *g, const red *r, LLVMValueRef p) {
+  LLVMValueRef idx[2] = {sj_cg_ci64(g, 0), p};
+  return LLVMBuildInBoundsGEP2(g->B, LLVMArrayType2(r->ty, RED_MAX_CHUNKS), r->partial, idx, 2, "");
+}
+
+/* chunk p: [lo + p C, min(lo + (p+1) C, hi)) from the identity -> partial[p] */
+static void reduce_chunk(cg *g, LLVMValueRef p, void *arg) {
+  red *r = arg;
+  LLVMValueRef s = LLVMBuildNSWAdd(g->B, r->lo, LLVMBuildNSWMul(g->B, p, r->chunk, ""), "");
+  LLVMValueRef e = LLVMBuildNSWAdd(g->B, s, r->chunk, "");
+  e = LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, e, r->hi, ""), e, r->hi, "");
+  sj_cg_emit_loop(g, r->loop, s, e);
+  LLVMBuildStore(g->B, sj_cg_get(g, sj_res(r->loop, 0)), partial_at(g, r, p));
+}
+
+static void body_reduce(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x, void *arg) {
+  red in = *(red *)arg;
+  in.lo = LLVMGetParam(impl, x), in.chunk = LLVMGetParam(impl, x + 1), in.hi = LLVMGetParam(impl, x + 2);
+  in.partial = LLVMGetParam(impl, x + 3);
+  double id = identity(in.comb->code, sj_res(loop, 0)->type.dt);
+  sj_cg_set(g, sj_opnd(loop, 2), sj_dtype_is_float(sj_res(loop, 0)->type.dt) ? LLVMConstReal(in.ty, id)
+                                                                          : LLVMConstInt(in.ty, (unsigned long long)(int64_t)id, 1));
+  counted_loop(g, LLVMGetParam(impl, x + 4), LLVMGetParam(impl, x + 5), reduce_chunk, &in);
+}
+
+/* *acc = combine(*acc, partial[q]) (the slot becomes a phi in mem2reg) */
+static void fold_partial(cg *g, LLVMValueRef q, void *arg) {
+  red *r = arg;
+  LLVMValueRef args[2] = {LLVMBuildLoad2(g->B, r->ty, r->acc, ""), LLVMBuildLoad2(g->B, r->ty, partial_at(g, r, q), "")};
+  LLVMBuildStore(g->B, sj_cg_scalar_op(g, r->comb, args), r->acc);
+}
+
+bool sj_cg_parallel_reduce(cg *g, const sj_op *op) {
+  const sj_op *comb = combine_of(op);
+  if (!comb || !reducible(op, comb)) return false;
+  int64_t work = inner_work(op), per = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / work, n0;
+  const sj_op *hd = sj_opnd(op, 1)->def, *ld = sj_opnd(op, 0)->def;
+  const sj_attr *ha = hd && hd->code == SJ_OP_CONSTANT ? sj_op_attr(hd, "value") : NULL;
+  const sj_attr *la = ld && ld->code == SJ_OP_CONSTANT ? sj_op_attr(ld, "value") : NULL;
+  n0 = ha && la ? ha->u.i - la->u.i : -1;
+  if (n0 >= 0 && n0 / per < 2) return false; /* statically small: serial */
+  red r = {.loop = op, .comb = comb, .ty = sj_cg_dtype(g, sj_res(op, 0)->type.dt)};
+  r.lo = sj_cg_get(g, sj_opnd(op, 0)), r.hi = sj_cg_get(g, sj_opnd(op, 1));
+  LLVMBuilderRef B = g->B;
+  LLVMValueRef n = LLVMBuildNSWSub(B, r.hi, r.lo, "");
+  n = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, n, sj_cg_ci64(g, 0), ""), sj_cg_ci64(g, 0), n, "");
+  LLVMValueRef P = LLVMBuildSDiv(B, n, sj_cg_ci64(g, per), "");
+  P = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, P, sj_cg_ci64(g, 1), ""), sj_cg_ci64(g, 1), P, "");
+  P = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSGT, P, sj_cg_ci64(g, RED_MAX_CHUNKS), ""), sj_cg_ci64(g, RED_MAX_CHUNKS), P, "");
+  r.chunk = LLVMBuildSDiv(B, LLVMBuildNSWAdd(B, n, LLVMBuildNSWSub(B, P, sj_cg_ci64(g, 1), ""), ""), P, "csize");
+  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(g->cur.fn);
+  LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->L);
+  LLVMPositionBuilder(eb, entry, LLVMGetFirstInstruction(entry));
+  r.partial = LLVMBuildAlloca(eb, LLVMArrayType2(r.ty, RED_MAX_CHUNKS), "partial");
+  r.acc = LLVMBuildAlloca(eb, r.ty, "acc");
+  LLVMDisposeBuilder(eb);
+  LLVMValueRef extra[4] = {r.lo, r.chunk, r.hi, r.partial}, env = NULL;
+  outline o;
+  outline_init(g, op, &o, extra, 4);
+  LLVMValueRef tramp = outline_build(g, op, &o, body_reduce, &r, &env);
+  outline_free(&o);
+  if (!tramp) return true;
+  call_pool(g, tramp, env, sj_cg_ci64(g, 0), P, 1, 1);
+  LLVMBuildStore(B, LLVMBuildLoad2(B, r.ty, partial_at(g, &r, sj_cg_ci64(g, 0)), ""), r.acc);
+  counted_loop(g, sj_cg_ci64(g, 1), P, fold_partial, &r);
+  sj_cg_set(g, sj_res(op, 0), LLVMBuildLoad2(B, r.ty, r.acc, ""));
+  return true;
+}
