@@ -26,25 +26,36 @@
 /* ---- kernel shape: prologue (constants, dims), one loop nest, return ---- */
 
 typedef struct knest {
-  sj_op *kernel, *loop; /* top-level loop: parallel_for, or for without carried values */
+  sj_op *kernel, *loop; /* top-level loop: parallel_for, for without carried values, or a reduction */
+  bool reduce;          /* loop is a `for` carrying values; an epilogue stores them */
 } knest;
 
 static bool is_loop(const sj_op *o) { return o->code == SJ_OP_FOR || o->code == SJ_OP_PARALLEL_FOR; }
 
+/* Constants, dims and pure scalar ops on them (a mean's scale, a clamp's
+ * n - 1); never a load. */
+static bool prologue_op(const sj_op *op) {
+  return op->code != SJ_OP_LOAD && sj_op_has(op, SJ_F_PURE) && sj_op_has(op, SJ_F_SCALAR);
+}
+
+/* prologue, one top-level loop, return. After a reduction `for` (a full
+ * reduction's row form) an epilogue may scale and store its results. */
 static bool single_nest(sj_op *k, knest *out) {
   sj_op *loop = NULL;
   for (sj_op *op = sj_func_body(k)->first; op; op = op->next) {
     if (op->code == SJ_OP_RETURN) break;
-    if (loop) return false; /* nothing but return after the loop */
-    if (is_loop(op)) {
-      if (op->nresults) return false;
+    if (loop) {
+      if (!loop->nresults || (op->code != SJ_OP_STORE && !prologue_op(op))) return false;
+    } else if (is_loop(op)) {
+      if (op->nresults && op->code != SJ_OP_FOR) return false;
       loop = op;
-    } else if (op->code == SJ_OP_LOAD || !sj_op_has(op, SJ_F_PURE) || !sj_op_has(op, SJ_F_SCALAR)) {
-      return false; /* the prologue is bounds and scalars computed from them (a mean's scale, a clamp's n - 1) */
+    } else if (!prologue_op(op)) {
+      return false;
     }
   }
   out->kernel = k;
   out->loop = loop;
+  out->reduce = loop && loop->nresults;
   return loop != NULL;
 }
 
@@ -244,13 +255,43 @@ static unsigned union_slot(sj_value **u, unsigned *n, sj_value *v) {
   return (*n)++;
 }
 
+/* An elementwise nest merges into the following reduction (the fused loop is
+ * the reduction's `for`, which codegen runs in parallel chunks) only if
+ * everything the nest writes is a temporary that only the two launches use,
+ * so the merged loop ends up storing nothing, and the nest touches nothing
+ * the reduction's epilogue stores. */
+static const char *into_reduction(sj_op *l1, sj_op *l2, const knest *n1, const knest *n2, sj_value **a1, sj_value **a2) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(n1->loop->regions[0], &ops);
+  const char *why = NULL;
+  for (size_t i = 0; i < ops.n && !why; i++) {
+    if (ops.v[i]->code != SJ_OP_STORE || !access_buf(ops.v[i])) continue;
+    const sj_value *v = a1[access_buf(ops.v[i])->index];
+    if (!v->def || v->def->code != SJ_OP_ALLOC) why = "the nest writes a buffer that is not a temporary";
+    for (const sj_use *u = v->uses; u && !why; u = u->next)
+      if (u->user != l1 && u->user != l2 && u->user->code != SJ_OP_DIM) why = "the nest's result is used elsewhere";
+  }
+  sj_op_vec_free(&ops);
+  for (const sj_op *o = n2->loop->next; o && !why; o = o->next)
+    if (o->code == SJ_OP_STORE && access_buf(o))
+      for (unsigned i = 0; i < l1->nopnds; i++)
+        if (alias_root(sj_opnd(l1, i)) == alias_root(a2[access_buf(o)->index])) why = "the nest touches the reduction's output";
+  return why;
+}
+
 /* NULL when fusing launch l1 then l2 is legal, else why not. a1/a2 are
  * their arguments; the reasons are for debugging and the docs. */
 static const char *why_not(sj_op *l1, sj_op *l2, const knest *n1, const knest *n2, sj_value **a1, sj_value **a2) {
   if (l1->nopnds + l2->nopnds > MAX_PARAMS) return "too many parameters";
   if (!pure_between(l1, l2)) return "an op between the launches";
   if (!related(l1, l2)) return "no shared buffer";
-  if (n1->loop->code != n2->loop->code) return "parallel_for against for";
+  if (n1->reduce) return "a reduction's results are ready only after its loop";
+  if (n2->reduce) {
+    const char *w = into_reduction(l1, l2, n1, n2, a1, a2);
+    if (w) return w;
+  } else if (n1->loop->code != n2->loop->code) {
+    return "parallel_for against for";
+  }
   if (!same_space(a1, n1->loop, a2, n2->loop)) return "different outer bounds";
   sj_value *u[2 * MAX_PARAMS];
   unsigned nu = 0;
@@ -320,18 +361,31 @@ static sj_op *merge_kernels(sj_ctx *c, const sj_op *l1, const sj_op *l2, const k
   }
   clone_prologue(c, kb, n1, vm1);
   clone_prologue(c, kb, n2, vm2);
-  sj_op *loop = sj_op_new(c, n1->loop->code, 2, (sj_value *[]){sj_value_map_get(vm1, sj_opnd(n1->loop, 0)),
-                                                               sj_value_map_get(vm1, sj_opnd(n1->loop, 1))},
-                          0, NULL, 1, n1->loop->loc);
+  /* the reduction's loop (with its carried values) or the first nest's kind */
+  const sj_op *shape = n2->reduce ? n2->loop : n1->loop;
+  sj_value *lops[2 + 64];
+  unsigned nl = shape->nopnds;
+  for (unsigned i = 0; i < nl && i < 66; i++) lops[i] = sj_value_map_get(i < 2 ? vm1 : vm2, sj_opnd(i < 2 ? n1->loop : shape, i));
+  sj_type rts[64];
+  for (unsigned r = 0; r < shape->nresults && r < 64; r++) rts[r] = sj_res(shape, r)->type;
+  sj_op *loop = sj_op_new(c, shape->code, nl, lops, shape->nresults, rts, 1, n1->loop->loc);
   sj_block *lb = loop->regions[0];
   sj_value *iv = sj_block_add_arg(c, lb, loop_iv(n1->loop)->type);
   iv->name = loop_iv(n1->loop)->name;
   sj_value_map_set(vm1, loop_iv(n1->loop), iv);
   sj_value_map_set(vm2, loop_iv(n2->loop), iv);
+  for (unsigned a = 1; n2->reduce && a < shape->regions[0]->nargs; a++) {
+    sj_value *ca = sj_block_add_arg(c, lb, shape->regions[0]->args[a]->type);
+    ca->name = shape->regions[0]->args[a]->name;
+    sj_value_map_set(vm2, shape->regions[0]->args[a], ca);
+  }
   clone_body(c, lb, n1->loop->regions[0], vm1);
   clone_body(c, lb, n2->loop->regions[0], vm2);
-  sj_block_append(lb, sj_op_new(c, SJ_OP_YIELD, 0, NULL, 0, NULL, 0, n1->loop->loc));
+  sj_block_append(lb, sj_op_clone(c, n2->reduce ? n2->loop->regions[0]->last : n1->loop->regions[0]->last, vm2));
   sj_block_append(kb, loop);
+  for (unsigned r = 0; r < loop->nresults; r++) sj_value_map_set(vm2, sj_res(n2->loop, r), sj_res(loop, r));
+  for (const sj_op *o = n2->loop->next; n2->reduce && o && o->code != SJ_OP_RETURN; o = o->next)
+    sj_block_append(kb, sj_op_clone(c, o, vm2)); /* the reduction's epilogue */
   sj_block_append(kb, sj_op_new(c, SJ_OP_RETURN, 0, NULL, 0, NULL, 0, k->loc));
   return k;
 }
@@ -684,6 +738,17 @@ static void name_params(sj_ctx *c, sj_op *k) {
   }
 }
 
+/* Some store's buffer is still loaded in kernel k. */
+static bool reads_back(sj_op *k) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(sj_func_body(k), &ops);
+  bool hit = false;
+  for (size_t i = 0; i < ops.n && !hit; i++)
+    hit = ops.v[i]->code == SJ_OP_STORE && access_buf(ops.v[i]) && param_loaded(access_buf(ops.v[i]));
+  sj_op_vec_free(&ops);
+  return hit;
+}
+
 /* ---- driver ---- */
 
 static bool launched_anywhere(sj_module *m, const char *sym) {
@@ -718,6 +783,10 @@ static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *
   fuse_inner(sj_func_body(k), u);
   forward_stores(k);
   dce_kernel(k);
+  if (n2.reduce && reads_back(k)) { /* the nest's results are not all forwarded: keep it parallel */
+    sj_op_drop_operands(k);
+    return false;
+  }
 
   sj_op *nl = sj_op_new(c, SJ_OP_LAUNCH, nu, u, 0, NULL, 0, l2->loc);
   sj_op_set_sym(c, nl, "kernel", name);

@@ -12,6 +12,9 @@
 // FULL: check: @full passed
 // FULL2: check: @full2 passed
 // INT: check: @fullint passed
+// Elementwise producers fused into full reductions (one parallel pass):
+// RUN: %symjit-run %s --check --func fusedfull --shape x=700001 --shape y=700001 --shape z=20001x8 | FileCheck %s --check-prefix=FF
+// FF: check: @fusedfull passed
 func @axes(%x: f32[?,?,9]) -> (f32[?,9], f32[?,9], f32[?,?], f32[9], f32[?], f32[], f32[?,1,9]) {
   %0 = sum %x {axes = [0]} : f32[?,9]
   %1 = sum %x {axes = [1]} : f32[?,9]
@@ -57,4 +60,19 @@ func @fullint(%x: i32[?]) -> (i32[], i32[], i32[], i64[]) {
   %w = cast %x : i64[?]
   %3 = sum %w : i64[]
   return %0, %1, %2, %3
+}
+
+func @fusedfull(%x: f32[?], %y: f32[?], %z: f32[?,8]) -> (f32[], f32[], f32[]) {
+  %d = sub %x, %y : f32[?]
+  %q = mul %d, %d : f32[?]
+  %0 = sum %q : f32[]
+  %e = exp %z : f32[?,8]
+  %1 = mean %e : f32[]
+  %m = max %x : f32[]
+  %s = sub %x, %m : f32[?]
+  %t = exp %s : f32[?]
+  %u = sum %t : f32[]
+  %l = log %u : f32[]
+  %2 = add %l, %m : f32[]
+  return %0, %1, %2
 }
