@@ -2,7 +2,6 @@
  * applying each op's vector-Jacobian rule (a table indexed by opcode), and
  * builds the gradient as new graph nodes, so it is optimized and fused like
  * any other graph. Broadcasting is undone by summing over broadcast axes. */
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,50 +214,16 @@ static const vjp_fn rules[SJ_OP_COUNT] = {
 
 /* ---- the reverse sweep ---- */
 
-/* Adjoints keyed by value: an open-addressing hash table (linear probing,
- * at most half full), so a sweep over n ops costs O(n), not O(n^2). */
-typedef struct adj {
-  sj_value **keys;
-  sj_var **vals;
-  size_t n, cap; /* cap: 0 or a power of two */
-} adj;
-
-static size_t adj_hash(const sj_value *v, size_t cap) {
-  uint64_t h = (uint64_t)(uintptr_t)v * 0x9E3779B97F4A7C15ull;
-  return (size_t)(h >> 32) & (cap - 1);
+/* Adjoints: each value's gradient so far, in a value map (hashed, so a
+ * sweep over n ops costs O(n)). */
+static sj_var *adjoint(gctx *G, const sj_value_map *a, sj_value *v) {
+  sj_value *g = sj_value_map_find(a, v);
+  return g ? sj_graph_var(G->c, g) : NULL;
 }
 
-static void adj_grow(adj *a) {
-  adj b = {.cap = a->cap ? 2 * a->cap : 64};
-  b.keys = calloc(b.cap, sizeof *b.keys);
-  b.vals = calloc(b.cap, sizeof *b.vals);
-  for (size_t i = 0; i < a->cap; i++) {
-    if (!a->keys[i]) continue;
-    size_t j = adj_hash(a->keys[i], b.cap);
-    while (b.keys[j]) j = (j + 1) & (b.cap - 1);
-    b.keys[j] = a->keys[i], b.vals[j] = a->vals[i];
-  }
-  b.n = a->n;
-  free(a->keys);
-  free(a->vals);
-  *a = b;
-}
-
-static sj_var **adj_slot(adj *a, sj_value *v, bool create) {
-  if (create && 2 * (a->n + 1) > a->cap) adj_grow(a);
-  if (!a->cap) return NULL;
-  size_t j = adj_hash(v, a->cap);
-  while (a->keys[j] && a->keys[j] != v) j = (j + 1) & (a->cap - 1);
-  if (a->keys[j]) return &a->vals[j];
-  if (!create) return NULL;
-  a->keys[j] = v;
-  a->n++;
-  return &a->vals[j];
-}
-
-static void accumulate(gctx *G, adj *a, sj_value *v, sj_var *g) {
-  sj_var **s = adj_slot(a, v, true);
-  *s = *s ? sj_add_at(*s, g, F) : g;
+static void accumulate(gctx *G, sj_value_map *a, sj_value *v, sj_var *g) {
+  sj_var *old = adjoint(G, a, v);
+  sj_value_map_set(a, v, (old ? sj_add_at(old, g, F) : g)->v);
 }
 
 static bool in_list(sj_var *const *l, size_t n, const sj_value *v) {
@@ -298,33 +263,33 @@ sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_o
   for (size_t i = 0; i < n; i++)
     if (!wrt[i] || wrt[i]->kind == VAR_POISON) return SJ_ERR_INVALID;
   mark_dependent(gr->block, wrt, n, o);
-  adj A = {0};
+  sj_value_map *A = sj_value_map_new(c);
   if (known) {
-    for (size_t i = 0; i < o->nknown; i++) accumulate(&G, &A, o->known[i]->v, o->known_grads[i]);
+    for (size_t i = 0; i < o->nknown; i++) accumulate(&G, A, o->known[i]->v, o->known_grads[i]);
   } else {
-    accumulate(&G, &A, cost->v, k(&G, 1, cost));
+    accumulate(&G, A, cost->v, k(&G, 1, cost));
   }
   /* snapshot the ops: the sweep appends gradient nodes to the same block */
   sj_op_vec ops = {0};
   for (sj_op *op = gr->block->first; op; op = op->next) sj_op_vec_push(&ops, op);
   for (size_t i = ops.n; i-- > 0 && !gr->failed;) {
     sj_op *op = ops.v[i];
-    sj_var **gs = adj_slot(&A, sj_res(op, 0), false);
-    if (!op->scratch || !gs || !*gs || !rules[op->code]) continue;
+    sj_var *gs = adjoint(&G, A, sj_res(op, 0));
+    if (!op->scratch || !gs || !rules[op->code]) continue;
     sj_var *grads[4] = {0};
-    rules[op->code](&G, op, *gs, grads);
+    rules[op->code](&G, op, gs, grads);
     for (unsigned j = 0; j < op->nopnds; j++) {
       sj_value *v = sj_opnd(op, j);
       bool flows = in_list(wrt, n, v) || (v->def && v->def->scratch);
-      if (grads[j] && flows && !(o && in_list(o->consider_constant, o->nconstant, v))) accumulate(&G, &A, v, grads[j]);
+      if (grads[j] && flows && !(o && in_list(o->consider_constant, o->nconstant, v))) accumulate(&G, A, v, grads[j]);
     }
   }
   sj_op_vec_free(&ops);
   sj_status st = gr->failed ? SJ_ERR_VERIFY : SJ_OK;
   for (size_t i = 0; i < n && !st; i++) {
-    sj_var **s = adj_slot(&A, wrt[i]->v, false);
-    if (s && *s) {
-      out[i] = *s;
+    sj_var *s = adjoint(&G, A, wrt[i]->v);
+    if (s) {
+      out[i] = s;
     } else if (o && o->disconnected_zero) {
       out[i] = sj_graph_broadcast_like(k(&G, 0, wrt[i]), wrt[i], file, line);
     } else {
@@ -333,7 +298,5 @@ sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_o
       st = SJ_ERR_VERIFY;
     }
   }
-  free(A.keys);
-  free(A.vals);
   return st;
 }

@@ -318,12 +318,17 @@ static void map_put(sj_value_map *m, sj_value *from, sj_value *to) {
 
 void sj_value_map_set(sj_value_map *m, sj_value *from, sj_value *to) { map_put(m, from, to); }
 
-sj_value *sj_value_map_get(const sj_value_map *m, sj_value *from) {
+sj_value *sj_value_map_find(const sj_value_map *m, sj_value *from) {
   if (!from) return NULL;
   size_t j = ptr_hash(from, m->cap);
   for (; m->from[j]; j = (j + 1) & (m->cap - 1))
     if (m->from[j] == from) return m->to[j];
-  return from;
+  return NULL;
+}
+
+sj_value *sj_value_map_get(const sj_value_map *m, sj_value *from) {
+  sj_value *to = sj_value_map_find(m, from);
+  return to ? to : from;
 }
 
 sj_op *sj_op_clone(sj_ctx *c, const sj_op *op, sj_value_map *m) {

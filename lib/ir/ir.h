@@ -223,6 +223,7 @@ typedef struct sj_value_map sj_value_map;
 sj_value_map *sj_value_map_new(sj_ctx *c);
 void sj_value_map_set(sj_value_map *m, sj_value *from, sj_value *to);
 sj_value *sj_value_map_get(const sj_value_map *m, sj_value *from); /* from if absent */
+sj_value *sj_value_map_find(const sj_value_map *m, sj_value *from); /* NULL if absent */
 sj_op *sj_op_clone(sj_ctx *c, const sj_op *op, sj_value_map *m);
 
 /* ---- module ------------------------------------------------------------------ */
