@@ -11,7 +11,6 @@
  * Kernels are appended to the module in creation order and named
  * @<func>_k<N>. The exact form is a contract with loop-fusion and codegen:
  * change docs/lowering.md together with this file. */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -294,21 +293,12 @@ static unsigned reduce_mask(const sj_op *op, int rank) {
   return mask;
 }
 
-static double identity(sj_opcode code, sj_dtype dt) {
-  bool f = sj_dtype_is_float(dt);
-  double big = f ? INFINITY : dt == SJ_I8 ? 127 : dt == SJ_I32 ? 2147483647.0 : 9.2233720368547748e18;
-  double small = f ? -INFINITY : dt == SJ_I8 ? -128 : dt == SJ_I32 ? -2147483648.0 : -9.2233720368547758e18;
-  switch (code) {
-  case SJ_OP_PROD: return 1;
-  case SJ_OP_MAX: return small;
-  case SJ_OP_MIN: return big;
-  default: return 0;
-  }
-}
-
 static sj_opcode combiner(sj_opcode code) {
   return code == SJ_OP_PROD ? SJ_OP_MUL : code == SJ_OP_MAX ? SJ_OP_MAXIMUM : code == SJ_OP_MIN ? SJ_OP_MINIMUM : SJ_OP_ADD;
 }
+
+/* The reduction's start value: its combine's identity. */
+static double identity(sj_opcode code, sj_dtype dt) { return sj_combine_identity(combiner(code), dt); }
 
 /* How mean scales a sum: `mul` by the constant 1/count when every reduced
  * dim is static, else `div` by the count computed from the bounds and cast

@@ -206,9 +206,7 @@ static void mark_reductions(cg *g, const sj_op *loop) {
     const sj_value *v = sj_opnd(y, i);
     const sj_op *d = v->def;
     if (!d || d->block != b || !sj_dtype_is_float(v->type.dt)) continue;
-    if (d->code != SJ_OP_ADD && d->code != SJ_OP_MUL && d->code != SJ_OP_MAXIMUM &&
-        d->code != SJ_OP_MINIMUM)
-      continue;
+    if (!sj_is_combine(d->code)) continue;
     if (sj_opnd(d, 0) != b->args[1 + i] && sj_opnd(d, 1) != b->args[1 + i]) continue;
     LLVMValueRef inst = sj_cg_get(g, v);
     if (inst && LLVMIsAInstruction(inst) && LLVMCanValueUseFastMathFlags(inst))

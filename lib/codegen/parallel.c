@@ -259,10 +259,6 @@ void sj_cg_parallel_for(cg *g, const sj_op *op) {
  * the number of threads (the order differs from a serial loop, which the
  * reassociation mark_reductions allows already changes anyway). */
 
-static bool is_combine(sj_opcode c) {
-  return c == SJ_OP_ADD || c == SJ_OP_MUL || c == SJ_OP_MAXIMUM || c == SJ_OP_MINIMUM;
-}
-
 /* The combine op of a reduction loop, or NULL. */
 static const sj_op *combine_of(const sj_op *loop) {
   const sj_block *b = loop->regions[0];
@@ -271,13 +267,7 @@ static const sj_op *combine_of(const sj_op *loop) {
   const sj_op *d = sj_opnd(b->last, 0)->def;
   if (sj_value_num_uses(acc) != 1 || !d || d->block != b) return NULL;
   if (d->code == SJ_OP_FOR) return sj_opnd(d, 2) == acc ? combine_of(d) : NULL;
-  return is_combine(d->code) && sj_opnd(d, 0) == acc ? d : NULL;
-}
-
-static double identity(sj_opcode c, sj_dtype dt) {
-  bool f = sj_dtype_is_float(dt);
-  double big = f ? INFINITY : dt == SJ_I8 ? 127 : dt == SJ_I32 ? 2147483647.0 : 9.2233720368547748e18;
-  return c == SJ_OP_MUL ? 1 : c == SJ_OP_MAXIMUM ? (f ? -big : dt == SJ_I8 ? -128 : -big - 1) : c == SJ_OP_MINIMUM ? big : 0;
+  return sj_is_combine(d->code) && sj_opnd(d, 0) == acc ? d : NULL;
 }
 
 /* The loop starts from the combine's identity constant and stores nothing. */
@@ -287,7 +277,7 @@ static bool reducible(const sj_op *loop, const sj_op *comb) {
   sj_dtype dt = sj_res(loop, 0)->type.dt;
   if (!a || dt == SJ_BOOL || comb->code == SJ_OP_MUL) return false; /* prod: overflow/rounding differ too much */
   double v = a->kind == SJ_ATTR_FLOAT ? a->u.f : a->kind == SJ_ATTR_INT ? (double)a->u.i : NAN;
-  if (v != identity(comb->code, dt)) return false;
+  if (v != sj_combine_identity(comb->code, dt)) return false;
   sj_op_vec ops = {0};
   sj_collect_ops(loop->regions[0], &ops);
   bool ok = true;
@@ -342,7 +332,7 @@ static void body_reduce(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x,
   red in = *(red *)arg;
   in.lo = LLVMGetParam(impl, x), in.chunk = LLVMGetParam(impl, x + 1), in.hi = LLVMGetParam(impl, x + 2);
   in.partial = LLVMGetParam(impl, x + 3);
-  double id = identity(in.comb->code, sj_res(loop, 0)->type.dt);
+  double id = sj_combine_identity(in.comb->code, sj_res(loop, 0)->type.dt);
   sj_cg_set(g, sj_opnd(loop, 2), sj_dtype_is_float(sj_res(loop, 0)->type.dt) ? LLVMConstReal(in.ty, id)
                                                                           : LLVMConstInt(in.ty, (unsigned long long)(int64_t)id, 1));
   counted_loop(g, LLVMGetParam(impl, x + 4), LLVMGetParam(impl, x + 5), reduce_chunk, &in);

@@ -615,6 +615,17 @@ bool sj_opcode_lookup(const char *name, size_t n, sj_opcode *out) {
   return false;
 }
 
+bool sj_is_combine(sj_opcode code) {
+  return code == SJ_OP_ADD || code == SJ_OP_MUL || code == SJ_OP_MAXIMUM || code == SJ_OP_MINIMUM;
+}
+
+double sj_combine_identity(sj_opcode code, sj_dtype dt) {
+  bool f = sj_dtype_is_float(dt);
+  double big = f ? INFINITY : dt == SJ_I8 ? 127 : dt == SJ_I32 ? 2147483647.0 : 9.2233720368547748e18;
+  double small = f ? -INFINITY : dt == SJ_I8 ? -128 : dt == SJ_I32 ? -2147483648.0 : -9.2233720368547758e18;
+  return code == SJ_OP_MUL ? 1 : code == SJ_OP_MAXIMUM ? small : code == SJ_OP_MINIMUM ? big : 0;
+}
+
 /* ---- generic attribute check against the row's spec ---- */
 
 static bool kind_ok(const char *k, size_t n, sj_attr_kind kind) {

@@ -47,6 +47,11 @@ typedef struct sj_opinfo {
 const sj_opinfo *sj_opinfo_get(sj_opcode code);
 /* Looks an op up by name; returns false if unknown. */
 bool sj_opcode_lookup(const char *name, size_t n, sj_opcode *out);
+/* add, mul, maximum, minimum: the associative ops a reduction combines with. */
+bool sj_is_combine(sj_opcode code);
+/* The identity of combine `code` for dtype dt (0, 1, the lowest value, the
+ * highest value; -inf/+inf for floats), as reductions start from it. */
+double sj_combine_identity(sj_opcode code, sj_dtype dt);
 static inline bool sj_op_has(const sj_op *op, unsigned flag) {
   return (sj_opinfo_get(op->code)->flags & flag) != 0;
 }

@@ -53,13 +53,14 @@ func @full2(%x: f64[?,77]) -> (f64[], f64[], f64[]) {
   return %0, %1, %2
 }
 
-func @fullint(%x: i32[?]) -> (i32[], i32[], i32[], i64[]) {
+func @fullint(%x: i32[?]) -> (i32[], i32[], i32[], i64[], i64[]) {
   %0 = sum %x : i32[]
   %1 = max %x : i32[]
   %2 = min %x : i32[]
   %w = cast %x : i64[?]
   %3 = sum %w : i64[]
-  return %0, %1, %2, %3
+  %4 = max %w : i64[]
+  return %0, %1, %2, %3, %4
 }
 
 func @fusedfull(%x: f32[?], %y: f32[?], %z: f32[?,8]) -> (f32[], f32[], f32[]) {
