@@ -506,101 +506,6 @@ static void forward_stores(sj_op *k) {
   sj_op_vec_free(&ops);
 }
 
-static bool temp_only_here(const sj_value *v, const sj_op *launch);
-
-/* ---- rematerialization ----
- * A load of a temporary that an earlier sibling loop stored at the
- * corresponding index, when the stored value is a small tree of cheap ops
- * over loads of buffers the kernel never writes and values from outside
- * that loop, is replaced by recomputing the tree where the load was. The
- * temporary then has no reader and is eliminated: log_softmax stores x - max
- * for the sum and reads it back for the result; recomputing it from x (a
- * row the cache holds) saves writing and reading a whole buffer. */
-
-#define REMAT_MAX_OPS 8
-
-static const sj_value *loop_iv_c(const sj_op *loop) { return loop->regions[0]->args[0]; }
-
-static bool inside(const sj_op *loop, const sj_value *v) {
-  if (v->def) return sj_op_is_ancestor(loop, v->def);
-  return v->owner->parent && (v->owner->parent == loop || sj_op_is_ancestor(loop, v->owner->parent));
-}
-
-/* Can v (computed in loop sl) be recomputed elsewhere from its tree? */
-static bool remat_ok(sj_op *k, const sj_op *sl, const sj_value *v, int *n) {
-  if (!inside(sl, v)) return true;
-  const sj_op *d = v->def;
-  if (!d || d->nregions || ++*n > REMAT_MAX_OPS) return false;
-  if (d->code == SJ_OP_LOAD) {
-    if (!access_buf(d) || stores_to(k, sj_opnd(d, 0))) return false;
-    for (unsigned i = 1; i < d->nopnds; i++)
-      if (inside(sl, sj_opnd(d, i)) && sj_opnd(d, i) != loop_iv_c(sl)) return false;
-    return true;
-  }
-  if (!sj_op_has(d, SJ_F_ELEMWISE) || sj_op_has(d, SJ_F_EXPENSIVE) || !sj_op_has(d, SJ_F_PURE)) return false;
-  for (unsigned i = 0; i < d->nopnds; i++)
-    if (!remat_ok(k, sl, sj_opnd(d, i), n)) return false;
-  return true;
-}
-
-/* Clones v's tree before `at`, sl's induction variable mapped in vm. */
-static sj_value *remat_clone(sj_ctx *c, const sj_op *sl, sj_value *v, sj_op *at, sj_value_map *vm) {
-  if (!inside(sl, v) || sj_value_map_get(vm, v) != v) return sj_value_map_get(vm, v);
-  for (unsigned i = 0; i < v->def->nopnds; i++) remat_clone(c, sl, sj_opnd(v->def, i), at, vm);
-  sj_op *cl = sj_op_clone(c, v->def, vm);
-  sj_block_insert_before(at, cl);
-  sj_value_map_set(vm, v, sj_res(cl, 0));
-  return sj_res(cl, 0);
-}
-
-/* The store whose value `ld` (directly in loop ll) reads: the only store to
- * the buffer in the nearest earlier sibling loop sl that stores to it, with
- * the same bounds, at corresponding indices (sl's variable where ld has
- * ll's, the same outside values elsewhere). */
-static sj_op *sibling_store(sj_op *ld, const sj_op **slp) {
-  sj_op *ll = ld->block->parent;
-  const sj_value *buf = sj_opnd(ld, 0);
-  if (!ll || !is_loop(ll) || stores_to(ll, buf)) return NULL;
-  sj_op *sl = ll->prev;
-  while (sl && !stores_to(sl, buf)) sl = sl->prev;
-  if (!sl || !is_loop(sl) || !same_index(sj_opnd(sl, 0), sj_opnd(ll, 0)) || !same_index(sj_opnd(sl, 1), sj_opnd(ll, 1)))
-    return NULL;
-  sj_op *st = NULL;
-  for (sj_op *o = sl->regions[0]->first; o; o = o->next)
-    if (stores_to(o, buf)) {
-      if (st || o->code != SJ_OP_STORE) return NULL;
-      st = o;
-    }
-  if (!st || ld->nopnds + 1 != st->nopnds) return NULL;
-  for (unsigned i = 1; i < ld->nopnds; i++) {
-    const sj_value *a = sj_opnd(st, i + 1), *b = sj_opnd(ld, i);
-    bool ok = a == loop_iv_c(sl) ? b == loop_iv_c(ll) : !inside(sl, a) && same_index(a, b);
-    if (!ok) return NULL;
-  }
-  *slp = sl;
-  return st;
-}
-
-/* Recomputes loads of temporaries (alloc'd, used only by `launch`) where
- * sibling_store and remat_ok allow. */
-static void remat_loads(sj_ctx *c, sj_op *k, const sj_op *launch) {
-  sj_op_vec ops = {0};
-  sj_collect_ops(sj_func_body(k), &ops);
-  for (size_t i = 0; i < ops.n; i++) {
-    sj_op *ld = ops.v[i];
-    const sj_op *sl = NULL;
-    int n = 0;
-    if (ld->code != SJ_OP_LOAD || !access_buf(ld) || !temp_only_here(sj_opnd(launch, access_buf(ld)->index), launch)) continue;
-    sj_op *st = sibling_store(ld, &sl);
-    if (!st || !remat_ok(k, sl, sj_opnd(st, 0), &n)) continue;
-    sj_value_map *vm = sj_value_map_new(c);
-    sj_value_map_set(vm, sl->regions[0]->args[0], ld->block->parent->regions[0]->args[0]);
-    sj_value_replace_all_uses(sj_res(ld, 0), remat_clone(c, sl, sj_opnd(st, 0), ld, vm));
-    sj_op_erase(ld);
-  }
-  sj_op_vec_free(&ops);
-}
-
 /* Pure ops with unused results, and `for` loops whose results are unused and
  * that store nothing (forwarding leaves both behind). */
 static void dce_kernel(sj_op *k) {
@@ -722,6 +627,92 @@ static void eliminate_temps(sj_ctx *c, sj_op *k, sj_op *launch) {
     sj_op_set_operands(c, launch, n, rest);
     drop_alloc(v);
   }
+}
+
+/* ---- rematerialization ----
+ * A load of a temporary that an earlier sibling loop stored at the
+ * corresponding index, when the stored value is a small tree of cheap ops
+ * over loads of buffers the kernel never writes and values from outside
+ * that loop, is replaced by recomputing the tree where the load was. The
+ * temporary then has no reader and is eliminated: log_softmax stores x - max
+ * for the sum and reads it back for the result; recomputing it from x (a
+ * row the cache holds) saves writing and reading a whole buffer. */
+
+#define REMAT_MAX_OPS 8
+
+/* Can v (computed in loop sl) be recomputed elsewhere from its tree? */
+static bool remat_ok(sj_op *k, const sj_op *sl, const sj_value *v, int *n) {
+  if (!sj_value_defined_in(sl, v)) return true;
+  const sj_op *d = v->def;
+  if (!d || d->nregions || ++*n > REMAT_MAX_OPS) return false;
+  if (d->code == SJ_OP_LOAD) {
+    if (!access_buf(d) || stores_to(k, sj_opnd(d, 0))) return false;
+    for (unsigned i = 1; i < d->nopnds; i++)
+      if (sj_value_defined_in(sl, sj_opnd(d, i)) && sj_opnd(d, i) != loop_iv(sl)) return false;
+    return true;
+  }
+  if (!sj_op_has(d, SJ_F_ELEMWISE) || sj_op_has(d, SJ_F_EXPENSIVE) || !sj_op_has(d, SJ_F_PURE)) return false;
+  for (unsigned i = 0; i < d->nopnds; i++)
+    if (!remat_ok(k, sl, sj_opnd(d, i), n)) return false;
+  return true;
+}
+
+/* Clones v's tree before `at`, sl's induction variable mapped in vm. */
+static sj_value *remat_clone(sj_ctx *c, const sj_op *sl, sj_value *v, sj_op *at, sj_value_map *vm) {
+  if (!sj_value_defined_in(sl, v) || sj_value_map_get(vm, v) != v) return sj_value_map_get(vm, v);
+  for (unsigned i = 0; i < v->def->nopnds; i++) remat_clone(c, sl, sj_opnd(v->def, i), at, vm);
+  sj_op *cl = sj_op_clone(c, v->def, vm);
+  sj_block_insert_before(at, cl);
+  sj_value_map_set(vm, v, sj_res(cl, 0));
+  return sj_res(cl, 0);
+}
+
+/* The store whose value `ld` (directly in loop ll) reads: the only store to
+ * the buffer in the nearest earlier sibling loop sl that stores to it, with
+ * the same bounds, at corresponding indices (sl's variable where ld has
+ * ll's, the same outside values elsewhere). */
+static sj_op *sibling_store(sj_op *ld, const sj_op **slp) {
+  sj_op *ll = ld->block->parent;
+  const sj_value *buf = sj_opnd(ld, 0);
+  if (!ll || !is_loop(ll) || stores_to(ll, buf)) return NULL;
+  sj_op *sl = ll->prev;
+  while (sl && !stores_to(sl, buf)) sl = sl->prev;
+  if (!sl || !is_loop(sl) || !same_index(sj_opnd(sl, 0), sj_opnd(ll, 0)) || !same_index(sj_opnd(sl, 1), sj_opnd(ll, 1)))
+    return NULL;
+  sj_op *st = NULL;
+  for (sj_op *o = sl->regions[0]->first; o; o = o->next)
+    if (stores_to(o, buf)) {
+      if (st || o->code != SJ_OP_STORE) return NULL;
+      st = o;
+    }
+  if (!st || ld->nopnds + 1 != st->nopnds) return NULL;
+  for (unsigned i = 1; i < ld->nopnds; i++) {
+    const sj_value *a = sj_opnd(st, i + 1), *b = sj_opnd(ld, i);
+    bool ok = a == loop_iv(sl) ? b == loop_iv(ll) : !sj_value_defined_in(sl, a) && same_index(a, b);
+    if (!ok) return NULL;
+  }
+  *slp = sl;
+  return st;
+}
+
+/* Recomputes loads of temporaries (alloc'd, used only by `launch`) where
+ * sibling_store and remat_ok allow. */
+static void remat_loads(sj_ctx *c, sj_op *k, const sj_op *launch) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(sj_func_body(k), &ops);
+  for (size_t i = 0; i < ops.n; i++) {
+    sj_op *ld = ops.v[i];
+    const sj_op *sl = NULL;
+    int n = 0;
+    if (ld->code != SJ_OP_LOAD || !access_buf(ld) || !temp_only_here(sj_opnd(launch, access_buf(ld)->index), launch)) continue;
+    sj_op *st = sibling_store(ld, &sl);
+    if (!st || !remat_ok(k, sl, sj_opnd(st, 0), &n)) continue;
+    sj_value_map *vm = sj_value_map_new(c);
+    sj_value_map_set(vm, loop_iv(sl), loop_iv(ld->block->parent));
+    sj_value_replace_all_uses(sj_res(ld, 0), remat_clone(c, sl, sj_opnd(st, 0), ld, vm));
+    sj_op_erase(ld);
+  }
+  sj_op_vec_free(&ops);
 }
 
 /* Params read as `in<k>`, written as `out<k>`, in order. */

@@ -25,20 +25,13 @@ typedef struct livein {
   unsigned n, cap;
 } livein;
 
-/* True if v is a result of an op nested in `loop` or an argument of a block
- * owned by `loop` or by an op nested in it. */
-static bool defined_inside(const sj_op *loop, const sj_value *v) {
-  if (v->def) return v->def != loop && sj_op_is_ancestor(loop, v->def);
-  return v->owner->parent && sj_op_is_ancestor(loop, v->owner->parent);
-}
-
 static void collect_liveins(const sj_op *loop, livein *li) {
   sj_op_vec ops = {0};
   sj_collect_ops(loop->regions[0], &ops);
   for (size_t i = 0; i < ops.n; i++)
     for (unsigned k = 0; k < ops.v[i]->nopnds; k++) {
       const sj_value *v = sj_opnd(ops.v[i], k);
-      if (defined_inside(loop, v)) continue;
+      if (sj_value_defined_in(loop, v)) continue;
       bool seen = false;
       for (unsigned j = 0; j < li->n && !seen; j++) seen = li->v[j] == v;
       if (seen) continue;

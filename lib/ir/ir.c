@@ -178,6 +178,11 @@ bool sj_op_is_ancestor(const sj_op *anc, const sj_op *op) {
   return false;
 }
 
+bool sj_value_defined_in(const sj_op *op, const sj_value *v) {
+  if (v->def) return v->def != op && sj_op_is_ancestor(op, v->def);
+  return v->owner->parent && sj_op_is_ancestor(op, v->owner->parent);
+}
+
 /* ---- attributes ---- */
 
 bool sj_attr_eq(const sj_attr *a, const sj_attr *b) {

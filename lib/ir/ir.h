@@ -202,6 +202,9 @@ sj_op *sj_block_terminator(const sj_block *b); /* last op if it is a terminator 
 /* True if v is defined (or is an argument) in block `b` or an ancestor of b. */
 bool sj_value_visible_in(const sj_value *v, const sj_block *b);
 bool sj_op_is_ancestor(const sj_op *anc, const sj_op *op);
+/* True if v is defined inside op's regions: a result of a nested op or an
+ * argument of a block of op or of a nested op (not op's own results). */
+bool sj_value_defined_in(const sj_op *op, const sj_value *v);
 
 /* Attributes (kept sorted by name so printing and hashing are deterministic). */
 const sj_attr *sj_op_attr(const sj_op *op, const char *name);
