@@ -147,37 +147,40 @@ static const sj_value *clamp_bound(const sj_value *idx) {
   return mn && mn->code == SJ_OP_MINIMUM ? sj_opnd(mn, 1) : NULL;
 }
 
-/* A clamped index at dim j of param p is in bounds when the clamp's bound
- * is that dim minus 1: a constant N - 1 (the dim must be N), or
- * `dim q {axis} - 1` (the dims must be equal and non-empty). */
-static bool clamp_check(step *s, unsigned p, unsigned j, const sj_value *b) {
-  kcheck k;
-  memset(&k, 0, sizeof k);
-  k.arg = p, k.dim = j;
-  int64_t v;
-  if (const_int(b, &v)) {
-    k.kind = CK_EQ_CONST, k.c = v + 1;
+/* Requires dim k.dim of argument k.arg to equal n + plus, where n is a
+ * constant or (plus 0 only) `dim` of a kernel parameter; false otherwise. */
+static bool extent_check(step *s, kcheck k, const sj_value *n, int64_t plus) {
+  if (const_int(n, &k.c)) {
+    k.kind = CK_EQ_CONST, k.c += plus;
     add_check(s, k);
     return true;
   }
-  const sj_op *sub = b->def, *d;
-  if (!sub || sub->code != SJ_OP_SUB || !const_int(sj_opnd(sub, 1), &v) || v != 1) return false;
-  d = sj_opnd(sub, 0)->def;
-  if (!d || d->code != SJ_OP_DIM || sj_opnd(d, 0)->def) return false;
-  k.kind = CK_NONEMPTY;
-  add_check(s, k);
+  const sj_op *d = n->def;
+  if (plus || !d || d->code != SJ_OP_DIM || sj_opnd(d, 0)->def) return false;
   k.kind = CK_EQ_DIM;
   k.arg2 = sj_opnd(d, 0)->index;
   k.dim2 = (unsigned)sj_op_int(d, "axis", 0);
-  if (k.arg2 != p || k.dim2 != j) add_check(s, k);
+  if (k.arg2 != k.arg || k.dim2 != k.dim) add_check(s, k);
   return true;
+}
+
+/* A clamped index is in bounds when the clamp's bound b is the dim minus 1:
+ * a constant N - 1 (the dim must be N), or `dim q {axis} - 1` (the dims must
+ * be equal and non-empty). */
+static bool clamp_check(step *s, kcheck k, const sj_value *b) {
+  const sj_op *sub = b->def;
+  int64_t one;
+  if (!sub || sub->code != SJ_OP_SUB || !const_int(sj_opnd(sub, 1), &one) || one != 1) return extent_check(s, k, b, 1);
+  k.kind = CK_NONEMPTY;
+  add_check(s, k);
+  return extent_check(s, k, sj_opnd(sub, 0), 0);
 }
 
 /* Index `idx` used at dim j of kernel param p: a loop variable over
  * [0, const or dim of a param), the constant 0, or a clamped index. */
 static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, unsigned j,
                              const sj_value *idx) {
-  kcheck k = {.arg = p, .dim = j};
+  kcheck k;
   int64_t v;
   memset(&k, 0, sizeof k);
   k.arg = p, k.dim = j;
@@ -188,24 +191,10 @@ static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, u
   }
   const sj_op *loop = idx->def ? NULL : idx->owner->parent;
   if (loop && (loop->code == SJ_OP_FOR || loop->code == SJ_OP_PARALLEL_FOR) && idx->index == 0 &&
-      const_int(sj_opnd(loop, 0), &v) && v == 0) {
-    const sj_value *hi = sj_opnd(loop, 1);
-    if (const_int(hi, &k.c)) {
-      k.kind = CK_EQ_CONST;
-      add_check(s, k);
-      return SJ_OK;
-    }
-    const sj_op *d = hi->def;
-    if (d && d->code == SJ_OP_DIM && !sj_opnd(d, 0)->def) {
-      k.kind = CK_EQ_DIM;
-      k.arg2 = sj_opnd(d, 0)->index;
-      k.dim2 = (unsigned)sj_op_int(d, "axis", 0);
-      if (k.arg2 != p || k.dim2 != j) add_check(s, k);
-      return SJ_OK;
-    }
-  }
+      const_int(sj_opnd(loop, 0), &v) && v == 0 && extent_check(s, k, sj_opnd(loop, 1), 0))
+    return SJ_OK;
   const sj_value *b = clamp_bound(idx);
-  if (b && clamp_check(s, p, j, b)) return SJ_OK;
+  if (b && clamp_check(s, k, b)) return SJ_OK;
   return fail(c, mem, "'%s' op: index %u is neither 0 nor a loop variable over [0, n); "
                       "its bounds cannot be checked before the kernel runs",
               sj_op_name(mem), j);
