@@ -18,12 +18,76 @@ typedef struct sj_ctx sj_ctx;
 typedef struct sj_module sj_module;
 typedef struct sj_function sj_function;
 
-/* A context owns modules and their IR; free it last. */
+/* ---- threads ----
+ *
+ * What may run at the same time (anything not listed needs the caller to
+ * serialize calls):
+ *  - Different contexts are independent: any calls on two contexts may run
+ *    concurrently.
+ *  - One context: building graphs (sj_input, sj_add, sj_grad, ...),
+ *    parsing, compiling (sj_module_compile, sj_compile), sj_shared_set,
+ *    sj_ctx_clear_errors and sj_function_free are "context-writing" calls:
+ *    at most one thread at a time per context, and not while a call of one of
+ *    its functions is running.
+ *  - Calls of compiled functions: different functions of one context may be
+ *    called from different threads at the same time (each has its own
+ *    buffers and thread pool). One function is not re-entrant: at most one
+ *    call of a given sj_function at a time. A graph function that updates
+ *    shared variables writes them: two functions updating (or one updating
+ *    and one reading) the same shared variable must not run concurrently.
+ *  - Errors: recording errors is locked, so concurrent calls that fail
+ *    (e.g. two functions given bad inputs) are safe; the log is bounded
+ *    (SJ_DIAG_MAX_BYTES bytes of messages, then a count of dropped ones).
+ *    sj_ctx_errmsg's pointer is stable but its text may grow while another
+ *    thread records an error: use sj_ctx_errmsg_copy then.
+ *  - sj_function_wait and the background tier-2 compile: the tier-2 thread
+ *    only reads the function's IR and writes its own state; it is joined by
+ *    sj_function_wait and sj_function_free.
+ *  - Tensors: no locks; a tensor may be read by several threads (e.g. as an
+ *    input of concurrent calls) but written by one at a time.
+ *  - The allocator hook (below) is always called under the context's lock,
+ *    so it need not be thread-safe itself. */
+
+/* ---- contexts and memory ---- */
+
+/* An allocator in Lua's lua_Alloc form: frees ptr when nsize is 0 (returns
+ * NULL), else returns a block of nsize bytes holding the first
+ * min(osize, nsize) bytes of ptr (ptr NULL: a new block, osize 0), or NULL
+ * on failure (ptr is then left unchanged). Alignment: at least 16 bytes. */
+typedef void *(*sj_alloc_fn)(void *ud, void *ptr, size_t osize, size_t nsize);
+
+typedef struct sj_ctx_options {
+  sj_alloc_fn alloc; /* NULL: the C library's realloc/free */
+  void *alloc_ud;    /* passed to alloc; borrowed, must outlive the context */
+} sj_ctx_options;
+void sj_ctx_options_init(sj_ctx_options *o); /* NULL ok (no-op) */
+
+/* A context owns modules, their IR, graphs and diagnostics; free it last
+ * (after its functions). Every block the library allocates for a context
+ * (arenas, IR vectors, hash tables, diagnostics, graph state, pass
+ * temporaries) comes from its allocator, including the context itself; when
+ * it fails, the call that needed it returns SJ_ERR_NOMEM (graph builders:
+ * poison, then sj_compile returns SJ_ERR_NOMEM) with "out of memory" in
+ * sj_ctx_errmsg, and the context stays usable. Not from the hook: tensors
+ * (sj_tensor_new and the outputs of calls, which outlive contexts), the
+ * compiled functions' plans and buffers, and LLVM's own memory.
+ * NULL when the context itself cannot be allocated. */
 sj_ctx *sj_ctx_new(void);
+sj_ctx *sj_ctx_new_with(const sj_ctx_options *o); /* o NULL: defaults */
 void sj_ctx_free(sj_ctx *c); /* NULL ok */
-/* Errors recorded so far ("" if none); borrowed, valid until the next call
- * that records an error or sj_ctx_clear_errors. */
+/* Diagnostics recorded so far ("" if none): lines `where: error: ...`,
+ * `where: warning: ...` and `where: note: ...` (a note explains the error
+ * before it). Borrowed, valid until sj_ctx_clear_errors or sj_ctx_free.
+ * "no context" for NULL. */
 const char *sj_ctx_errmsg(const sj_ctx *c);
+/* Copies the diagnostics into buf (cap bytes, always NUL-terminated when
+ * cap > 0, truncated if needed); returns their full length. Safe while other
+ * threads record errors. 0 (and "" in buf) for a NULL context. */
+size_t sj_ctx_errmsg_copy(const sj_ctx *c, char *buf, size_t cap);
+/* Forgets recorded diagnostics and the graph layer's sticky build error:
+ * after it, new graph variables can be built and compiled in the same
+ * context (variables built before the error stay valid; the poison variable
+ * stays poison). NULL ok (no-op). */
 void sj_ctx_clear_errors(sj_ctx *c);
 
 /* Parses and verifies a module; it belongs to the context. `name` is used in
@@ -59,7 +123,9 @@ double sj_function_compile_ms(const sj_function *f);
 /* Runs f. Inputs are borrowed and checked (count, dtype, shape) before any
  * kernel runs. On success out[0..nout) receive new tensors owned by the
  * caller. On error nothing is written to out and the message is in the
- * context. Not thread-safe for one f (it reuses its buffers). */
+ * context. Not re-entrant for one f (it reuses its buffers); different
+ * functions may run concurrently (see "threads" above). f NULL:
+ * SJ_ERR_INVALID. */
 sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
                            size_t nout);
 

@@ -5,6 +5,13 @@
 #include "text.h"
 
 const char *sj_ctx_errmsg(const sj_ctx *c) { return c ? sj_ctx_diags(c) : "no context"; }
+size_t sj_ctx_errmsg_copy(const sj_ctx *c, char *buf, size_t cap) {
+  if (!buf) cap = 0;
+  if (c) return sj_ctx_diags_copy(c, buf, cap);
+  if (cap) buf[0] = '\0';
+  return 0;
+}
+/* Also resets the graph layer's sticky error (see sj_ctx_set_graph). */
 void sj_ctx_clear_errors(sj_ctx *c) {
   if (c) sj_ctx_clear_diags(c);
 }

@@ -69,14 +69,84 @@ static bool any_poison(sj_var *const *v, size_t n) {
   return false;
 }
 
+/* A given replaces a variable by an expression of the same dtype and rank
+ * whose static dims agree with the variable's. */
+static sj_status check_givens(sj_ctx *c, const sj_given *givens, size_t ngiv) {
+  for (size_t i = 0; i < ngiv; i++) {
+    const sj_var *v = givens[i].var, *e = givens[i].expr;
+    if (!v || !e || v->kind == VAR_POISON || e->kind == VAR_POISON)
+      return fail(c, "sj_compile: given %zu has a NULL or invalid %s", i, !v || v->kind == VAR_POISON ? "var" : "expr");
+    if (v->c != c || e->c != c) return fail(c, "sj_compile: given %zu uses a variable of another context", i);
+    const sj_type *tv = &v->v->type, *te = &e->v->type;
+    bool ok = tv->dt == te->dt && tv->rank == te->rank;
+    for (int d = 0; ok && d < tv->rank; d++) ok = tv->dims[d] < 0 || te->dims[d] < 0 || tv->dims[d] == te->dims[d];
+    if (!ok) {
+      char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
+      return fail(c, "sj_compile: given %zu replaces '%s' (%s) by an expression of type %s: %s", i, sj_var_name(v),
+                  sj_type_str(tv, a, sizeof a), sj_type_str(te, b, sizeof b),
+                  tv->dt != te->dt ? "the dtypes differ" : "the shapes differ");
+    }
+  }
+  return SJ_OK;
+}
+
+typedef struct compile_args {
+  sj_ctx *c;
+  sj_graph *g;
+  sj_var *const *inputs, *const *outputs;
+  size_t nin, nout, nupd, ngiv;
+  const sj_update *updates;
+  const sj_given *givens;
+  const sj_compile_options *o;
+  sj_function **out;
+} compile_args;
+
+/* Runs protected: its temporaries are scratch memory (freed by an
+ * out-of-memory unwind), the function is built in a new module. */
+static sj_status compile_protected(void *ud) {
+  compile_args *a = ud;
+  sj_ctx *c = a->c;
+  sj_graph *g = a->g;
+  size_t nin = a->nin, nout = a->nout, nupd = a->nupd, ngiv = a->ngiv;
+  sj_value **roots = sj_scratch_calloc(nout + nupd + 1, sizeof *roots);
+  for (size_t i = 0; i < nout; i++) roots[i] = a->outputs[i]->v;
+  for (size_t i = 0; i < nupd; i++) roots[nout + i] = a->updates[i].value->v;
+  sj_op_vec order = {0};
+  sj_graph_collect(g, a->givens, ngiv, roots, nout + nupd, &order);
+  sj_var **params = sj_scratch_calloc(nin + g->nleaves + 1, sizeof *params), **shared = params + nin;
+  size_t nshared = 0;
+  sj_status st = check_leaves(c, g, &order, a->givens, ngiv, a->inputs, nin, roots, nout + nupd, shared, &nshared);
+  if (!st) {
+    char name[32];
+    snprintf(name, sizeof name, "graph_fn%u", g->nfuncs++);
+    for (size_t i = 0; i < nin; i++) params[i] = a->inputs[i];
+    sj_module *m = sj_module_new(c);
+    sj_graph_build_func(m, name, params, nin + nshared, &order, a->givens, ngiv, roots, nout + nupd);
+    st = sj_module_compile(m, name, a->o, a->out);
+  }
+  if (!st) {
+    sj_tensor ***in_slots = sj_scratch_calloc(nshared + 1, sizeof *in_slots);
+    sj_tensor ***upd_slots = sj_scratch_calloc(nupd + 1, sizeof *upd_slots);
+    for (size_t i = 0; i < nshared; i++) in_slots[i] = &shared[i]->value;
+    for (size_t i = 0; i < nupd; i++) upd_slots[i] = &a->updates[i].shared->value;
+    sj_function_bind_state(*a->out, nin, in_slots, nshared, nout, upd_slots, nupd);
+    sj_scratch_free(in_slots);
+    sj_scratch_free(upd_slots);
+  }
+  sj_scratch_free(roots);
+  sj_scratch_free(params);
+  sj_op_vec_free(&order);
+  return st;
+}
+
 sj_status sj_compile(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
                      const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
                      const sj_compile_options *o, sj_function **out) {
+  if (out) *out = NULL;
   if (!c || !out || (nin && !inputs) || (nout && !outputs) || (nupd && !updates) || (ngiv && !givens))
     return SJ_ERR_INVALID;
-  *out = NULL;
   sj_graph *g = sj_graph_of(c);
-  if (g->failed) return SJ_ERR_VERIFY; /* the build error is already in the context */
+  if (g->failed) return g->status; /* the build error is already in the context */
   if (any_poison(inputs, nin) || any_poison(outputs, nout)) return fail(c, "sj_compile: NULL or invalid variable");
   for (size_t i = 0; i < nupd; i++)
     if (!updates[i].value || updates[i].value->kind == VAR_POISON) return fail(c, "sj_compile: NULL update value");
@@ -84,33 +154,13 @@ sj_status sj_compile(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const
     if (inputs[i]->kind != VAR_INPUT)
       return fail(c, "sj_compile: input '%s' is not a symbolic input (sj_input)", sj_var_name(inputs[i]));
   sj_status st = check_updates(c, updates, nupd);
+  if (!st) st = check_givens(c, givens, ngiv);
   if (st) return st;
-  sj_value **roots = calloc(nout + nupd + 1, sizeof *roots);
-  for (size_t i = 0; i < nout; i++) roots[i] = outputs[i]->v;
-  for (size_t i = 0; i < nupd; i++) roots[nout + i] = updates[i].value->v;
-  sj_op_vec order = {0};
-  sj_graph_collect(g, givens, ngiv, roots, nout + nupd, &order);
-  sj_var **params = calloc(nin + g->nleaves + 1, sizeof *params), **shared = params + nin;
-  size_t nshared = 0;
-  st = check_leaves(c, g, &order, givens, ngiv, inputs, nin, roots, nout + nupd, shared, &nshared);
-  if (!st) {
-    char name[32];
-    snprintf(name, sizeof name, "graph_fn%u", g->nfuncs++);
-    for (size_t i = 0; i < nin; i++) params[i] = inputs[i];
-    sj_module *m = sj_module_new(c);
-    sj_graph_build_func(m, name, params, nin + nshared, &order, givens, ngiv, roots, nout + nupd);
-    st = sj_module_compile(m, name, o, out);
-    if (!st) {
-      sj_tensor ***in_slots = calloc(nshared + 1, sizeof *in_slots), ***upd_slots = calloc(nupd + 1, sizeof *upd_slots);
-      for (size_t i = 0; i < nshared; i++) in_slots[i] = &shared[i]->value;
-      for (size_t i = 0; i < nupd; i++) upd_slots[i] = &updates[i].shared->value;
-      sj_function_bind_state(*out, nin, in_slots, nshared, nout, upd_slots, nupd);
-      free(in_slots);
-      free(upd_slots);
-    }
+  compile_args a = {c, g, inputs, outputs, nin, nout, nupd, ngiv, updates, givens, o, out};
+  st = sj_ctx_protect(c, compile_protected, &a);
+  if (st && *out) { /* an unwind after the function was made */
+    sj_function_free(*out);
+    *out = NULL;
   }
-  free(roots);
-  free(params);
-  sj_op_vec_free(&order);
   return st;
 }

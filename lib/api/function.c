@@ -416,11 +416,27 @@ void sj_function_wait(sj_function *f) {
   maybe_swap_tier2(f);
 }
 
+typedef struct compile_args {
+  sj_function *f;
+  sj_module *m;
+  const char *func;
+  const sj_compile_options *o;
+} compile_args;
+
+/* The passes run protected (out of memory unwinds: the copy is abandoned). */
+static sj_status pipeline_protected(void *ud) {
+  compile_args *a = ud;
+  sj_module *mod = copy_module(a->m->ctx, a->m);
+  sj_pm_options pm = {.verify_each = true};
+  sj_status st = sj_run_pipeline(mod, a->o->pipeline ? a->o->pipeline : sj_default_pipeline, &pm);
+  a->f->mod = st ? NULL : mod;
+  return st;
+}
+
 static sj_status compile_into(sj_function *f, sj_module *m, const char *func, const sj_compile_options *o) {
   sj_ctx *c = m->ctx;
-  f->mod = copy_module(c, m);
-  sj_pm_options pm = {.verify_each = true};
-  sj_status st = sj_run_pipeline(f->mod, o->pipeline ? o->pipeline : sj_default_pipeline, &pm);
+  compile_args ca = {f, m, func, o};
+  sj_status st = sj_ctx_protect(c, pipeline_protected, &ca);
   if (st) return st;
   f->func = sj_module_lookup(f->mod, func);
   if (!f->func || f->func->code != SJ_OP_FUNC) return fail(c, NULL, "no function @%s in the module", func);
@@ -448,6 +464,11 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   return st;
 }
 
+static sj_status compile_unprotected(void *ud) {
+  compile_args *a = ud;
+  return compile_into(a->f, a->m, a->func, a->o);
+}
+
 sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_options *o,
                             sj_function **out) {
   if (!m || !func || !out) return SJ_ERR_INVALID;
@@ -458,7 +479,9 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
   sj_function *f = calloc(1, sizeof *f);
   if (!f) return SJ_ERR_NOMEM;
   f->ctx = m->ctx;
-  sj_status st = compile_into(f, m, func, o ? o : &dflt);
+  /* codegen holds LLVM objects an unwind would leak: unprotected */
+  compile_args ca = {f, m, func, o ? o : &dflt};
+  sj_status st = sj_ctx_unprotected(compile_unprotected, &ca);
   if (st) {
     sj_function_free(f);
     return st;
@@ -473,7 +496,7 @@ void sj_function_free(sj_function *f) {
   if (f->tier2_started) pthread_join(f->tier2, NULL);
   sj_jit_free(f->jit2);
   free(f->fns2);
-  free(f->ks);
+  sj_scratch_free(f->ks); /* an sj_op_vec's array */
   sj_ctx_free(f->tier2_diag);
   for (int i = 0; i < f->nsteps; i++) {
     free(f->steps[i].args);

@@ -245,8 +245,8 @@ static void mark_dependent(sj_block *b, sj_var *const *wrt, size_t n, const sj_g
   }
 }
 
-sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
-                     const char *file, int line) {
+sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
+                        const char *file, int line) {
   if (!cost || (n && (!wrt || !out))) return SJ_ERR_INVALID;
   sj_ctx *c = cost->c;
   sj_graph *gr = sj_graph_of(c);

@@ -50,7 +50,22 @@ static void needed_in_creation_order(sj_graph *g, sj_value *const *roots, unsign
     if (op->scratch) sj_op_vec_push(order, op);
 }
 
+typedef struct grad_func_args {
+  sj_module *m;
+  const char *spec;
+} grad_func_args;
+
+static sj_status grad_func_protected(void *ud);
+
+/* symjit-opt --grad: runs protected (out of memory gives SJ_ERR_NOMEM). */
 sj_status sj_grad_func(sj_module *m, const char *spec) {
+  grad_func_args a = {m, spec};
+  return sj_ctx_protect(m->ctx, grad_func_protected, &a);
+}
+
+static sj_status grad_func_protected(void *ud) {
+  sj_module *m = ((grad_func_args *)ud)->m;
+  const char *spec = ((grad_func_args *)ud)->spec;
   sj_ctx *c = m->ctx;
   sj_loc none = {0};
   char fname[256];
@@ -62,7 +77,7 @@ sj_status sj_grad_func(sj_module *m, const char *spec) {
   sj_op *f = sj_module_lookup(m, fname);
   if (!f || f->code != SJ_OP_FUNC) return sj_emit_error(c, none, "--grad: no func @%s", fname);
   unsigned nargs = sj_func_body(f)->nargs;
-  sj_var **args = calloc(nargs + 1, sizeof *args), *wrt[32], *roots[33];
+  sj_var **args = sj_scratch_calloc(nargs + 1, sizeof *args), *wrt[32], *roots[33];
   sj_value_map *vm = sj_value_map_new(c);
   sj_var *cost = replay(c, f, args, vm);
   sj_status st = SJ_OK;
@@ -90,6 +105,6 @@ sj_status sj_grad_func(sj_module *m, const char *spec) {
     sj_graph_build_func(m, gname, args, nargs, &order, NULL, 0, rv, n + 1);
     sj_op_vec_free(&order);
   }
-  free(args);
+  sj_scratch_free(args);
   return st;
 }

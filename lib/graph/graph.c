@@ -13,30 +13,73 @@
 static void graph_free(void *p) {
   sj_graph *g = p;
   for (size_t i = 0; i < g->nleaves; i++) sj_tensor_free(g->leaves[i]->value);
-  free(g->leaves);
-  free(g);
+  sj_ctx_realloc(g->c, g->leaves, g->capleaves * sizeof *g->leaves, 0);
+  sj_ctx_realloc(g->c, g, sizeof *g, 0);
+}
+
+/* sj_ctx_clear_errors: the sticky build error goes, so new variables can be
+ * built and compiled (the ones built before it are intact: a failed op is
+ * never appended to the graph). */
+static void graph_clear(void *p) {
+  sj_graph *g = p;
+  g->failed = false;
+  g->status = SJ_OK;
+}
+
+/* Handed out while the graph state itself cannot be allocated: failed (so
+ * nothing writes it) with a poison variable of no context. */
+static sj_graph oom_graph = {.failed = true, .status = SJ_ERR_NOMEM, .poison = &oom_graph.poison_var,
+                             .poison_var = {.kind = VAR_POISON}};
+
+static sj_status new_block(void *ud) {
+  sj_graph *g = ud;
+  g->block = sj_block_new(g->c, NULL);
+  return SJ_OK;
 }
 
 sj_graph *sj_graph_of(sj_ctx *c) {
   sj_graph *g = sj_ctx_graph(c);
   if (g) return g;
-  g = calloc(1, sizeof *g);
-  if (!g) abort();
-  g->block = sj_block_new(c, NULL);
-  g->poison = sj_arena_alloc(c, sizeof *g->poison);
+  g = sj_ctx_realloc(c, NULL, 0, sizeof *g);
+  if (!g) {
+    sj_loc none = {0};
+    sj_emit_error(c, none, "out of memory (allocating the graph state)");
+    return &oom_graph;
+  }
+  memset(g, 0, sizeof *g);
+  g->c = c;
+  g->poison = &g->poison_var;
   g->poison->c = c;
   g->poison->kind = VAR_POISON;
-  sj_ctx_set_graph(c, g, graph_free);
+  if (sj_ctx_protect(c, new_block, g) != SJ_OK) {
+    sj_ctx_realloc(c, g, sizeof *g, 0);
+    return &oom_graph;
+  }
+  sj_ctx_set_graph(c, g, graph_free, graph_clear);
   return g;
 }
+
+sj_var *sj_graph_guard(sj_ctx *c, sj_protected_fn fn, void *ud, sj_var *const *res) {
+  sj_graph *g = sj_graph_of(c);
+  if (g->failed) return g->poison;
+  sj_status st = sj_ctx_protect(c, fn, ud);
+  if (st == SJ_ERR_NOMEM) {
+    g->failed = true;
+    g->status = SJ_ERR_NOMEM;
+  }
+  return st ? g->poison : *res;
+}
+
 
 void sj_graph_fail(sj_ctx *c, const char *file, int line, const char *fmt, ...) {
   sj_graph *g = sj_graph_of(c);
   if (g->failed) return;
   g->failed = true;
+  g->status = SJ_ERR_VERIFY;
   va_list ap;
   va_start(ap, fmt);
-  sj_loc loc = {file ? sj_intern(c, file) : NULL, line, 0};
+  /* file is borrowed only for the message: no interning (no allocation) */
+  sj_loc loc = {file, line, 0};
   sj_emit_verror(c, loc, fmt, ap);
   va_end(ap);
 }
@@ -45,7 +88,7 @@ sj_var *sj_graph_var(sj_ctx *c, sj_value *v) {
   sj_graph *g = sj_graph_of(c);
   for (size_t i = 0; i < g->nleaves; i++)
     if (g->leaves[i]->v == v) return g->leaves[i];
-  sj_var *x = sj_arena_alloc(c, sizeof *x);
+  sj_var *x = sj_arena_alloc(c, sizeof *x); /* callers are protected */
   x->c = c;
   x->v = v;
   x->kind = VAR_NODE;
@@ -53,21 +96,41 @@ sj_var *sj_graph_var(sj_ctx *c, sj_value *v) {
   return x;
 }
 
-static sj_var *add_leaf(sj_ctx *c, var_kind kind, const char *name, sj_type t) {
+typedef struct leaf_args {
+  sj_ctx *c;
+  var_kind kind;
+  const char *name;
+  sj_type t;
+  sj_var *res;
+} leaf_args;
+
+static sj_status add_leaf_protected(void *ud) {
+  leaf_args *a = ud;
+  sj_ctx *c = a->c;
   sj_graph *g = sj_graph_of(c);
+  if (g->nleaves == g->capleaves) { /* first: nothing to undo if it fails */
+    size_t cap = g->capleaves ? 2 * g->capleaves : 16;
+    sj_var **nl = sj_ctx_realloc(c, g->leaves, g->capleaves * sizeof *nl, cap * sizeof *nl);
+    if (!nl) sj_ctx_throw_nomem(c, cap * sizeof *nl);
+    if (!nl) return SJ_ERR_NOMEM;
+    g->leaves = nl;
+    g->capleaves = cap;
+  }
   sj_var *x = sj_arena_alloc(c, sizeof *x);
   x->c = c;
-  x->kind = kind;
-  x->name = name ? sj_intern(c, name) : NULL;
+  x->kind = a->kind;
+  x->name = a->name ? sj_intern(c, a->name) : NULL;
   /* leaves are arguments of a placeholder block (never printed) */
-  x->v = sj_block_add_arg(c, g->block, t);
+  x->v = sj_block_add_arg(c, g->block, a->t);
   x->v->name = x->name;
-  if (g->nleaves == g->capleaves) {
-    g->capleaves = g->capleaves ? 2 * g->capleaves : 16;
-    g->leaves = realloc(g->leaves, g->capleaves * sizeof *g->leaves);
-  }
-  g->leaves[g->nleaves++] = x;
-  return x;
+  g->leaves[g->nleaves++] = x; /* last: an unwind never leaves a half leaf */
+  a->res = x;
+  return SJ_OK;
+}
+
+static sj_var *add_leaf(sj_ctx *c, var_kind kind, const char *name, sj_type t) {
+  leaf_args a = {c, kind, name, t, NULL};
+  return sj_graph_guard(c, add_leaf_protected, &a, &a.res);
 }
 
 static const char *describe(const sj_var *v, char *buf, size_t cap) {
@@ -106,9 +169,17 @@ sj_var *sj_shared_at(sj_ctx *c, const char *name, const sj_tensor *value, const 
     sj_graph_fail(c, file, line, "sj_shared '%s': the initial value is NULL", name ? name : "");
     return g->poison;
   }
+  sj_tensor *copy = sj_tensor_from(sj_tensor_dtype(value), sj_tensor_rank(value), sj_tensor_dims(value),
+                                   sj_tensor_data(value));
+  if (!copy) {
+    sj_graph_fail(c, file, line, "sj_shared '%s': out of memory copying the initial value", name ? name : "");
+    g->status = SJ_ERR_NOMEM;
+    return g->poison;
+  }
   sj_var *x = add_leaf(c, VAR_SHARED, name,
                        sj_tensor_type(sj_tensor_dtype(value), sj_tensor_rank(value), sj_tensor_dims(value)));
-  x->value = sj_tensor_from(sj_tensor_dtype(value), sj_tensor_rank(value), sj_tensor_dims(value), sj_tensor_data(value));
+  if (x->kind == VAR_POISON) sj_tensor_free(copy);
+  else x->value = copy;
   return x;
 }
 
@@ -137,11 +208,22 @@ int64_t sj_var_dim(const sj_var *v, int axis) {
   return v->v && axis >= 0 && axis < v->v->type.rank ? v->v->type.dims[axis] : -1;
 }
 
+typedef struct name_args {
+  sj_var *v;
+  const char *name;
+} name_args;
+
+static sj_status name_protected(void *ud) {
+  name_args *a = ud;
+  a->v->name = sj_intern(a->v->c, a->name);
+  a->v->v->name = a->v->name;
+  return SJ_OK;
+}
+
 sj_var *sj_name(sj_var *v, const char *name) {
   if (!v || v->kind == VAR_POISON || !name) return v;
-  v->name = sj_intern(v->c, name);
-  v->v->name = v->name;
-  return v;
+  name_args a = {v, name};
+  return sj_graph_guard(v->c, name_protected, &a, &a.v);
 }
 
 /* ---- building ops ---- */
@@ -152,14 +234,57 @@ static sj_ctx *ctx_of(sj_var *const *args, unsigned n) {
   return NULL;
 }
 
+/* A note after the op's error: what the operands were. */
 static void operands_note(sj_ctx *c, const char *file, int line, const char *opname, sj_var *const *args,
                           unsigned n) {
   char msg[900], d[200];
-  size_t k = (size_t)snprintf(msg, sizeof msg, "note: operands of '%s': ", opname);
+  size_t k = (size_t)snprintf(msg, sizeof msg, "operands of '%s': ", opname);
   for (unsigned i = 0; i < n && k < sizeof msg; i++)
     k += (size_t)snprintf(msg + k, sizeof msg - k, "%s%s", i ? ", " : "", describe(args[i], d, sizeof d));
-  sj_loc loc = {sj_intern(c, file ? file : "<unknown>"), line, 0};
-  sj_emit_error(c, loc, "%s", msg);
+  sj_loc loc = {file ? file : "<unknown>", line, 0};
+  sj_emit_diag(c, SJ_SEV_NOTE, loc, "%s", msg);
+}
+
+typedef struct op_args {
+  sj_ctx *c;
+  sj_opcode code;
+  unsigned n;
+  sj_var *const *args;
+  sj_value *vals[4];
+  const sj_type *declared;
+  sj_attr_setter set;
+  const void *arg;
+  const char *file;
+  int line;
+  sj_op *op; /* made, not yet in the graph: an unwind drops its operands */
+  sj_var *res;
+} op_args;
+
+static sj_status graph_op_protected(void *ud) {
+  op_args *a = ud;
+  sj_ctx *c = a->c;
+  sj_graph *g = sj_graph_of(c);
+  const char *opname = sj_opinfo_get(a->code)->name;
+  sj_loc loc = {sj_intern(c, a->file ? a->file : "<unknown>"), a->line, 0};
+  sj_type rt = a->declared ? *a->declared : sj_scalar_type(SJ_F32);
+  sj_block *gb = g->block;
+  sj_op *op = a->op = sj_op_new(c, a->code, a->n, a->vals, 1, &rt, 0, loc);
+  if (a->set) a->set(c, op, a->arg);
+  const sj_opinfo *oi = sj_opinfo_get(a->code);
+  bool bad = sj_verify_attrs(c, op) != SJ_OK;
+  if (!bad && oi->infer) bad = oi->infer(c, op, &sj_res(op, 0)->type) != SJ_OK;
+  if (!bad) bad = sj_verify_op(c, op) != SJ_OK;
+  if (bad) {
+    g->failed = true;
+    g->status = SJ_ERR_VERIFY;
+    operands_note(c, a->file, a->line, opname, a->args, a->n);
+    return SJ_ERR_VERIFY; /* the caller drops the op */
+  }
+  sj_var *x = sj_graph_var(c, sj_res(op, 0)); /* before appending: may unwind */
+  sj_block_append(gb, op);
+  a->op = NULL;
+  a->res = x;
+  return SJ_OK;
 }
 
 sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_type *declared, sj_attr_setter set,
@@ -169,31 +294,19 @@ sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_ty
   sj_graph *g = sj_graph_of(c);
   const char *opname = sj_opinfo_get(code)->name;
   if (g->failed) return g->poison;
-  sj_value *vals[4];
+  op_args a = {.c = c, .code = code, .n = n, .args = args, .declared = declared, .set = set, .arg = arg,
+               .file = file, .line = line};
   for (unsigned i = 0; i < n; i++) {
+    if (args[i] && args[i]->kind == VAR_POISON) return g->poison;
     if (!args[i] || args[i]->c != c) {
       sj_graph_fail(c, file, line, "'%s': operand %u is %s", opname, i, args[i] ? "from another context" : "NULL");
       return g->poison;
     }
-    if (args[i]->kind == VAR_POISON) return g->poison;
-    vals[i] = args[i]->v;
+    a.vals[i] = args[i]->v;
   }
-  sj_loc loc = {sj_intern(c, file ? file : "<unknown>"), line, 0};
-  sj_type rt = declared ? *declared : sj_scalar_type(SJ_F32);
-  sj_op *op = sj_op_new(c, code, n, vals, 1, &rt, 0, loc);
-  if (set) set(c, op, arg);
-  const sj_opinfo *oi = sj_opinfo_get(code);
-  bool bad = sj_verify_attrs(c, op) != SJ_OK;
-  if (!bad && oi->infer) bad = oi->infer(c, op, &sj_res(op, 0)->type) != SJ_OK;
-  if (!bad) bad = sj_verify_op(c, op) != SJ_OK;
-  if (bad) {
-    g->failed = true;
-    operands_note(c, file, line, opname, args, n);
-    sj_op_drop_operands(op);
-    return g->poison;
-  }
-  sj_block_append(g->block, op);
-  return sj_graph_var(c, sj_res(op, 0));
+  sj_var *r = sj_graph_guard(c, graph_op_protected, &a, &a.res);
+  if (a.op) sj_op_drop_operands(a.op); /* failed or unwound: not in the graph */
+  return r;
 }
 
 static void set_value(sj_ctx *c, sj_op *op, const void *arg) {
@@ -202,14 +315,42 @@ static void set_value(sj_ctx *c, sj_op *op, const void *arg) {
   else sj_op_set_int(c, op, "value", (int64_t)*v);
 }
 
-sj_var *sj_graph_const(sj_ctx *c, double v, sj_type t, const char *file, int line) {
+typedef struct const_args {
+  sj_ctx *c;
+  double v;
+  sj_type t;
+  const char *file;
+  int line;
+  int64_t n; /* iota: n > 0 makes the dense constant 0..n-1 */
+  sj_var *res;
+} const_args;
+
+static sj_status const_protected(void *ud) {
+  const_args *a = ud;
+  sj_ctx *c = a->c;
   sj_graph *g = sj_graph_of(c);
-  if (g->failed) return g->poison;
-  sj_loc loc = {sj_intern(c, file ? file : "<unknown>"), line, 0};
-  sj_op *op = sj_op_new(c, SJ_OP_CONSTANT, 0, NULL, 1, &t, 0, loc);
-  set_value(c, op, &v);
-  sj_block_append(g->block, op);
-  return sj_graph_var(c, sj_res(op, 0));
+  sj_loc loc = {sj_intern(c, a->file ? a->file : "<unknown>"), a->line, 0};
+  sj_block *gb = g->block;
+  sj_op *op = sj_op_new(c, SJ_OP_CONSTANT, 0, NULL, 1, &a->t, 0, loc);
+  if (a->n > 0) {
+    sj_attr at = {.name = "value", .kind = SJ_ATTR_DENSE};
+    at.u.dense.n = (int)a->n;
+    at.u.dense.is_int = !sj_dtype_is_float(a->t.dt);
+    at.u.dense.v = sj_arena_alloc(c, (size_t)a->n * sizeof(double));
+    for (int64_t i = 0; i < a->n; i++) at.u.dense.v[i] = (double)i;
+    sj_op_set_attr(c, op, at);
+  } else {
+    set_value(c, op, &a->v);
+  }
+  sj_var *x = sj_graph_var(c, sj_res(op, 0));
+  sj_block_append(gb, op); /* no operands: nothing to undo before this */
+  a->res = x;
+  return SJ_OK;
+}
+
+sj_var *sj_graph_const(sj_ctx *c, double v, sj_type t, const char *file, int line) {
+  const_args a = {c, v, t, file, line, 0, NULL};
+  return sj_graph_guard(c, const_protected, &a, &a.res);
 }
 
 sj_var *sj_scalar_at(sj_ctx *c, double v, sj_dtype dt, const char *file, int line) {
@@ -371,21 +512,10 @@ sj_var *sj_softmax_at(sj_var *x, int axis, const char *file, int line) {
   return sj_div_at(e, sj_sum_at(e, 1, &axis, 1, file, line), file, line);
 }
 
-/* iota along the last axis: a dense constant 0..n-1 */
+/* iota along the last axis: a dense constant 0..n-1 (n > 0) */
 static sj_var *iota(sj_ctx *c, int64_t n, sj_dtype dt, const char *file, int line) {
-  sj_graph *g = sj_graph_of(c);
-  if (g->failed) return g->poison;
-  sj_type t = sj_tensor_type(dt, 1, &n);
-  sj_loc loc = {sj_intern(c, file ? file : "<unknown>"), line, 0};
-  sj_op *op = sj_op_new(c, SJ_OP_CONSTANT, 0, NULL, 1, &t, 0, loc);
-  sj_attr a = {.name = "value", .kind = SJ_ATTR_DENSE};
-  a.u.dense.n = (int)n;
-  a.u.dense.is_int = !sj_dtype_is_float(dt);
-  a.u.dense.v = sj_arena_alloc(c, (size_t)(n ? n : 1) * sizeof(double));
-  for (int64_t i = 0; i < n; i++) a.u.dense.v[i] = (double)i;
-  sj_op_set_attr(c, op, a);
-  sj_block_append(g->block, op);
-  return sj_graph_var(c, sj_res(op, 0));
+  const_args a = {c, 0, sj_tensor_type(dt, 1, &n), file, line, n, NULL};
+  return sj_graph_guard(c, const_protected, &a, &a.res);
 }
 
 /* expand dims: x[..., 1] */
@@ -463,4 +593,38 @@ sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file
 sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int along, const char *file, int line) {
   sj_var *args[3] = {g, idx, like};
   return sj_graph_op(along ? SJ_OP_SCATTER_ADD_ALONG_AXIS : SJ_OP_SCATTER_ADD, 3, args, NULL, set_axis, &axis, file, line);
+}
+
+/* ---- gradients (the rules are in grad.c) ---- */
+
+typedef struct grad_args {
+  sj_var *cost;
+  sj_var *const *wrt;
+  size_t n;
+  const sj_grad_options *o;
+  sj_var **out;
+  const char *file;
+  int line;
+} grad_args;
+
+static sj_status grad_protected(void *ud) {
+  grad_args *a = ud;
+  return sj_graph_grad(a->cost, a->wrt, a->n, a->o, a->out, a->file, a->line);
+}
+
+sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
+                     const char *file, int line) {
+  if (!cost || (n && (!wrt || !out))) return SJ_ERR_INVALID;
+  if (!cost->c) return SJ_ERR_NOMEM; /* the poison of a graph that could not be allocated */
+  sj_graph *g = sj_graph_of(cost->c);
+  grad_args a = {cost, wrt, n, o, out, file, line};
+  sj_status st = g->failed ? g->status : sj_ctx_protect(cost->c, grad_protected, &a);
+  if (st == SJ_ERR_NOMEM) {
+    g->failed = true;
+    g->status = SJ_ERR_NOMEM;
+  }
+  if (st && g->failed) st = g->status;
+  if (st)
+    for (size_t i = 0; i < n; i++) out[i] = g->poison;
+  return st;
 }

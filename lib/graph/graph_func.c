@@ -63,10 +63,10 @@ sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params
       sj_op_set_operand(cl, j, sj_value_map_get(vm, sj_value_map_get(vm, sj_opnd(cl, j))));
     sj_block_append(body, cl);
   }
-  sj_value **rets = calloc(nroots + 1, sizeof *rets);
+  sj_value **rets = sj_scratch_calloc(nroots + 1, sizeof *rets); /* callers are protected */
   for (size_t i = 0; i < nroots; i++) rets[i] = sj_value_map_get(vm, sj_graph_eff(givens, ngiv, roots[i]));
   sj_block_append(body, sj_op_new(c, SJ_OP_RETURN, (unsigned)nroots, rets, 0, NULL, 0, (sj_loc){0}));
-  free(rets);
+  sj_scratch_free(rets);
   sj_block_append(m->body, f);
   return f;
 }

@@ -18,15 +18,29 @@ struct sj_var {
 };
 
 typedef struct sj_graph {
+  sj_ctx *c;
   sj_block *block;   /* the ops, in creation order */
-  sj_var *poison;
-  bool failed;
+  sj_var *poison;    /* &poison_var */
+  sj_var poison_var;
+  bool failed;       /* sticky until sj_ctx_clear_errors */
+  sj_status status;  /* why it failed: SJ_ERR_VERIFY or SJ_ERR_NOMEM */
   sj_var **leaves;   /* inputs and shared variables, in creation order */
   size_t nleaves, capleaves;
   unsigned nfuncs;   /* compiled functions so far (for names) */
 } sj_graph;
 
+/* The context's graph state, made on first use. When even that cannot be
+ * allocated: a static failed graph (status SJ_ERR_NOMEM) whose poison
+ * variable has no context. */
 sj_graph *sj_graph_of(sj_ctx *c);
+/* Runs fn(ud) in a protected call (see ir.h) and returns *res, or the
+ * poison variable when the graph has failed or fn fails; out of memory
+ * makes the graph fail with SJ_ERR_NOMEM. Every graph builder that
+ * allocates runs through it. */
+sj_var *sj_graph_guard(sj_ctx *c, sj_protected_fn fn, void *ud, sj_var *const *res);
+/* sj_grad_at's body (grad.c); sj_grad_at (graph.c) runs it protected. */
+sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
+                        const char *file, int line);
 /* The variable for an IR value of the graph (leaves keep their identity). */
 sj_var *sj_graph_var(sj_ctx *c, sj_value *v);
 /* Records a build error at file:line (first error wins). */

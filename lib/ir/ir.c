@@ -66,16 +66,13 @@ sj_value *sj_block_add_arg(sj_ctx *c, sj_block *b, sj_type t) {
 
 sj_op *sj_op_new(sj_ctx *c, sj_opcode code, unsigned nopnds, sj_value *const *opnds,
                  unsigned nresults, const sj_type *rtypes, unsigned nregions, sj_loc loc) {
+  /* Allocate everything before linking operand uses: an out-of-memory unwind
+   * (see sj_ctx_protect) then leaves no half-made op on any use list. */
   sj_op *op = sj_arena_alloc(c, sizeof *op);
   op->code = code;
   op->loc = loc;
   op->nopnds = nopnds;
   op->opnds = sj_arena_alloc(c, (nopnds ? nopnds : 1) * sizeof *op->opnds);
-  for (unsigned i = 0; i < nopnds; i++) {
-    op->opnds[i].user = op;
-    op->opnds[i].index = i;
-    use_link(&op->opnds[i], opnds ? opnds[i] : NULL);
-  }
   op->nresults = nresults;
   op->results = sj_arena_alloc(c, (nresults ? nresults : 1) * sizeof *op->results);
   for (unsigned i = 0; i < nresults; i++) {
@@ -87,6 +84,11 @@ sj_op *sj_op_new(sj_ctx *c, sj_opcode code, unsigned nopnds, sj_value *const *op
   op->nregions = nregions;
   op->regions = sj_arena_alloc(c, (nregions ? nregions : 1) * sizeof *op->regions);
   for (unsigned i = 0; i < nregions; i++) op->regions[i] = sj_block_new(c, op);
+  for (unsigned i = 0; i < nopnds; i++) {
+    op->opnds[i].user = op;
+    op->opnds[i].index = i;
+    use_link(&op->opnds[i], opnds ? opnds[i] : NULL);
+  }
   return op;
 }
 
@@ -96,9 +98,11 @@ void sj_op_set_operand(sj_op *op, unsigned i, sj_value *v) {
 }
 
 void sj_op_set_operands(sj_ctx *c, sj_op *op, unsigned n, sj_value *const *vals) {
+  /* use slots are linked by address, so a new array must be linked afresh
+   * (allocated first: an out-of-memory unwind leaves op unchanged) */
+  sj_use *nu = sj_arena_alloc(c, (n ? n : 1) * sizeof *op->opnds);
   for (unsigned i = 0; i < op->nopnds; i++) use_unlink(&op->opnds[i]);
-  /* use slots are linked by address, so a new array must be linked afresh */
-  op->opnds = sj_arena_alloc(c, (n ? n : 1) * sizeof *op->opnds);
+  op->opnds = nu;
   op->nopnds = n;
   for (unsigned i = 0; i < n; i++) {
     op->opnds[i].user = op;
@@ -389,8 +393,11 @@ sj_op *sj_module_lookup(const sj_module *m, const char *sym) {
 void sj_op_vec_push(sj_op_vec *v, sj_op *op) {
   if (v->n == v->cap) {
     size_t cap = v->cap ? v->cap * 2 : 32;
-    sj_op **nv = realloc(v->v, cap * sizeof *nv);
-    if (!nv) abort();
+    sj_op **nv = sj_scratch_realloc(v->v, cap, sizeof *nv);
+    if (!nv) { /* only outside a protected call (a protected one unwinds) */
+      v->failed = true;
+      return;
+    }
     v->v = nv;
     v->cap = cap;
   }
@@ -398,7 +405,7 @@ void sj_op_vec_push(sj_op_vec *v, sj_op *op) {
 }
 
 void sj_op_vec_free(sj_op_vec *v) {
-  free(v->v);
+  sj_scratch_free(v->v);
   v->v = NULL;
   v->n = v->cap = 0;
 }

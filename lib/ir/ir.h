@@ -31,32 +31,91 @@ typedef struct sj_loc {
   int line, col;
 } sj_loc;
 
-/* Records `file:line:col: error: msg` in the context's diagnostic buffer.
- * Returns SJ_ERR_VERIFY for convenience; `st` variants choose the code. */
+typedef enum sj_severity { SJ_SEV_ERROR, SJ_SEV_WARNING, SJ_SEV_NOTE } sj_severity;
+
+/* Records `file:line:col: error: msg` in the context's diagnostic log.
+ * Returns SJ_ERR_VERIFY for convenience. Thread-safe (the log has a lock).
+ * The log is bounded: the first SJ_DIAG_MAX_BYTES bytes of messages are
+ * kept, later ones are counted in a final "note: N more diagnostics
+ * dropped" line. A note belongs to the error before it. */
 sj_status sj_emit_error(sj_ctx *c, sj_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 sj_status sj_emit_verror(sj_ctx *c, sj_loc loc, const char *fmt, va_list ap);
-/* Diagnostics recorded so far, one per line; borrowed, valid until the next
- * error or sj_ctx_clear_diags. Empty string when there are none. */
+/* Any severity: `file:line: warning: ` / `note: `. Only errors count in
+ * sj_ctx_num_errors. */
+void sj_emit_diag(sj_ctx *c, sj_severity sev, sj_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void sj_emit_vdiag(sj_ctx *c, sj_severity sev, sj_loc loc, const char *fmt, va_list ap);
+#define SJ_DIAG_MAX_BYTES (16 * 1024)
+/* Diagnostics recorded so far, one per line; borrowed, valid until the
+ * next diagnostic or sj_ctx_clear_diags (so not while another thread may
+ * record one: use sj_ctx_diags_copy then). Empty string when there are none. */
 const char *sj_ctx_diags(const sj_ctx *c);
+/* Copies the log into buf (cap bytes, NUL-terminated, truncated); returns
+ * the log's full length. Thread-safe. */
+size_t sj_ctx_diags_copy(const sj_ctx *c, char *buf, size_t cap);
 int sj_ctx_num_errors(const sj_ctx *c);
 void sj_ctx_clear_diags(sj_ctx *c);
 
-/* ---- context and arena -------------------------------------------------- */
+/* ---- context, allocation and arena --------------------------------------
+ *
+ * Every byte the library allocates for a context goes through the context's
+ * allocator (sj_ctx_options.alloc, Lua's lua_Alloc), serialized by the
+ * context's lock so the hook itself need not be thread-safe. Three kinds:
+ *  - arena memory (sj_arena_alloc): the IR, interned strings; lives until
+ *    sj_ctx_free;
+ *  - scratch memory (sj_scratch_*): temporaries of passes and builders,
+ *    freed explicitly; a block carries a header naming its context;
+ *  - owned heap memory (sj_ctx_realloc): long-lived tables the context or
+ *    the graph layer frees themselves (checked by the caller: NULL on failure).
+ *
+ * Out of memory (Lua's model: errors unwind to the API boundary): arena and
+ * scratch allocations never return NULL inside a protected call. A public
+ * entry point runs its work through sj_ctx_protect; a failed allocation
+ * records "out of memory" in the context, frees the scratch blocks allocated
+ * since that entry point, and longjmps back to it, which returns
+ * SJ_ERR_NOMEM. Arena memory stays with the context (no leak), so an unwind
+ * can abandon half-built IR: entry points work on copies (the compile
+ * pipeline) or discard what they were building (the parser, graph ops).
+ * Frames are per thread. Outside any frame (or inside sj_ctx_unprotected)
+ * a failed arena or scratch allocation returns NULL instead. */
 
 sj_ctx *sj_ctx_new(void);
 void sj_ctx_free(sj_ctx *c); /* frees every op, value and string; NULL ok */
-/* Zeroed arena memory, alive until sj_ctx_free. Never returns NULL (an
- * out-of-memory condition is recorded and a static dummy is never returned:
- * the process aborts only if malloc itself fails, which we do not handle). */
+/* The raw hook: like realloc (nsize 0 frees, returns NULL); osize is the
+ * block's size (0 for a new block). NULL on failure, nothing recorded. */
+void *sj_ctx_realloc(sj_ctx *c, void *p, size_t osize, size_t nsize);
+/* Zeroed arena memory, alive until sj_ctx_free (see above for failure). */
 void *sj_arena_alloc(sj_ctx *c, size_t n);
+/* Zeroed scratch memory of n*size bytes (overflow is out of memory), from
+ * the context of the innermost protected call (the default allocator
+ * outside one). */
+void *sj_scratch_calloc(size_t n, size_t size);
+/* Resizes a scratch block (p NULL: a new one) to n*size bytes; new bytes are
+ * not zeroed. */
+void *sj_scratch_realloc(void *p, size_t n, size_t size);
+void sj_scratch_free(void *p); /* NULL ok */
+/* Runs fn(ud) in a protected call for c: returns its status, or
+ * SJ_ERR_NOMEM (message recorded) when an allocation failed inside. Nests. */
+typedef sj_status (*sj_protected_fn)(void *ud);
+sj_status sj_ctx_protect(sj_ctx *c, sj_protected_fn fn, void *ud);
+/* Runs fn(ud) outside any protected call: allocation failures return NULL
+ * (for code that holds resources an unwind would leak, such as codegen). */
+sj_status sj_ctx_unprotected(sj_protected_fn fn, void *ud);
+/* Records "out of memory (allocating n bytes)" and unwinds to the innermost
+ * protected call; returns only outside one (the caller then fails
+ * normally). For checked sj_ctx_realloc failures inside protected code. */
+void sj_ctx_throw_nomem(sj_ctx *c, size_t n);
+/* True while the calling thread is inside a protected call. */
+bool sj_ctx_protected(void);
 const char *sj_intern(sj_ctx *c, const char *s);
 const char *sj_intern_n(sj_ctx *c, const char *s, size_t n);
 bool sj_ctx_fast_math(const sj_ctx *c);
 /* State of the graph front end (lib/graph), owned by the context: `free_fn`
- * runs in sj_ctx_free. NULL until the first graph call. */
+ * runs in sj_ctx_free, `clear_fn` (may be NULL) in sj_ctx_clear_errors.
+ * NULL until the first graph call. */
 void *sj_ctx_graph(const sj_ctx *c);
-void sj_ctx_set_graph(sj_ctx *c, void *g, void (*free_fn)(void *));
+void sj_ctx_set_graph(sj_ctx *c, void *g, void (*free_fn)(void *), void (*clear_fn)(void *));
 void sj_ctx_set_fast_math(sj_ctx *c, bool on);
 
 /* ---- types ---------------------------------------------------------------- */
@@ -247,10 +306,15 @@ static inline sj_block *sj_func_body(const sj_op *f) { return f->regions[0]; }
 typedef void (*sj_walk_fn)(sj_op *op, void *ud);
 void sj_walk_block(sj_block *b, sj_walk_fn fn, void *ud);
 
-/* A growable array of op pointers. */
+/* A growable array of op pointers, in scratch memory (sj_scratch_realloc):
+ * inside a protected call a failed push unwinds with SJ_ERR_NOMEM; outside
+ * one (codegen, the tier-2 thread) it sets `failed` and drops the op, so
+ * such callers check `failed`. Free with sj_op_vec_free (or
+ * sj_scratch_free(v.v) after taking v.v over), never with free(). */
 typedef struct sj_op_vec {
   sj_op **v;
   size_t n, cap;
+  bool failed;
 } sj_op_vec;
 void sj_op_vec_push(sj_op_vec *v, sj_op *op);
 void sj_op_vec_free(sj_op_vec *v);

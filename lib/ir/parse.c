@@ -102,7 +102,7 @@ static size_t shash(const void *s, size_t cap) {
 }
 
 static void scope_reset(parser *p) {
-  free(p->names);
+  sj_scratch_free(p->names);
   p->names = NULL;
   p->ncap = p->nn = 0;
 }
@@ -132,12 +132,11 @@ static bool define(parser *p, sj_token t, sj_value *v) {
     scope_entry *old = p->names;
     size_t oc = p->ncap;
     p->ncap = oc ? oc * 2 : 64;
-    p->names = calloc(p->ncap, sizeof *p->names);
-    if (!p->names) abort();
+    p->names = sj_scratch_calloc(p->ncap, sizeof *p->names); /* unwinds on failure */
     p->nn = 0;
     for (size_t i = 0; i < oc; i++)
       if (old[i].name) scope_put_raw(p, old[i].name, old[i].v);
-    free(old);
+    sj_scratch_free(old);
   }
   scope_put_raw(p, name, v);
   v->name = name;
@@ -598,11 +597,25 @@ static sj_status check_decls(parser *p) {
   return SJ_OK;
 }
 
-sj_status sj_parse_module(sj_ctx *c, const char *filename, const char *text, size_t len,
-                          bool verify, sj_module **out) {
-  parser p = {.c = c, .file = sj_intern(c, filename ? filename : "<input>")};
+typedef struct parse_args {
+  sj_ctx *c;
+  const char *filename, *text;
+  size_t len;
+  bool verify;
+  sj_module **out;
+} parse_args;
+
+/* Runs protected: an out-of-memory unwind abandons the half-parsed module
+ * (arena memory, freed with the context) and the name table (scratch). */
+static sj_status parse_protected(void *ud) {
+  const parse_args *a = ud;
+  sj_ctx *c = a->c;
+  const char *text = a->text;
+  size_t len = a->len;
+  bool verify = a->verify;
+  sj_module **out = a->out;
+  parser p = {.c = c, .file = sj_intern(c, a->filename ? a->filename : "<input>")};
   sj_module *m = sj_module_new(c);
-  *out = NULL;
   sj_lexer_init(&p.lx, text, len);
   advance(&p);
   while (!p.failed && p.tok.kind != TK_EOF) {
@@ -620,6 +633,13 @@ sj_status sj_parse_module(sj_ctx *c, const char *filename, const char *text, siz
   if (check_decls(&p)) return SJ_ERR_VERIFY;
   *out = m;
   return SJ_OK;
+}
+
+sj_status sj_parse_module(sj_ctx *c, const char *filename, const char *text, size_t len,
+                          bool verify, sj_module **out) {
+  *out = NULL;
+  parse_args a = {c, filename, text, len, verify, out};
+  return sj_ctx_protect(c, parse_protected, &a);
 }
 
 sj_status sj_read_file(const char *path, char **buf, size_t *len) {
