@@ -149,12 +149,12 @@ static bool fold_elementwise(sj_rewriter *rw, sj_op *op) {
   if (!foldable_dtype(rt->dt) || numel <= 0) return false; /* nothing to gain from empty tensors */
   int64_t n = all_splat ? 1 : numel;
   if (n > MAX_FOLD_ELEMS) return false;
-  double *vals = malloc((size_t)n * sizeof *vals);
+  double *vals = sj_scratch_realloc(NULL, (size_t)n, sizeof *vals);
   if (!vals) return false;
   bool ok = true;
   for (int64_t l = 0; l < n && ok; l++) ok = eval_elem(op, in, all_splat, l, &vals[l]);
   if (ok) emit_constant(rw, op, vals, n);
-  free(vals);
+  sj_scratch_free(vals);
   return ok;
 }
 
@@ -218,7 +218,7 @@ static bool fold_reduce(sj_rewriter *rw, sj_op *op) {
   if (total < 0 || n <= 0 || total > MAX_FOLD_ELEMS || !foldable_dtype(rt->dt)) return false;
   /* over zero elements: sum/prod/mean have an identity (mean is 0/0 = NaN) */
   if (total == 0 && (op->code == SJ_OP_MAX || op->code == SJ_OP_MIN)) return false;
-  double *acc = malloc((size_t)n * sizeof *acc);
+  double *acc = sj_scratch_realloc(NULL, (size_t)n, sizeof *acc);
   if (!acc) return false;
   bool ok = reduce_into(op, &x, acc, n);
   for (int64_t i = 0; i < n && ok; i++) {
@@ -226,7 +226,7 @@ static bool fold_reduce(sj_rewriter *rw, sj_op *op) {
     ok = round_to(acc[i], rt->dt, &acc[i]);
   }
   if (ok) emit_constant(rw, op, acc, n);
-  free(acc);
+  sj_scratch_free(acc);
   return ok;
 }
 

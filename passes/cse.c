@@ -134,16 +134,16 @@ static void index_put(table *t, size_t pos) {
 static sj_status push(table *t, uint64_t h, sj_op *op) {
   if (t->n == t->cap) {
     size_t cap = t->cap ? 2 * t->cap : 64;
-    entry *s = realloc(t->stack, cap * sizeof *s);
+    entry *s = sj_scratch_realloc(t->stack, cap, sizeof *s);
     if (!s) return SJ_ERR_NOMEM;
     t->stack = s, t->cap = cap;
   }
   t->stack[t->n++] = (entry){h, op, 0};
   if (2 * t->n > t->icap) { /* keep the load factor at most 1/2 */
     size_t icap = t->icap ? 2 * t->icap : 128;
-    size_t *ix = calloc(icap, sizeof *ix);
+    size_t *ix = sj_scratch_calloc(icap, sizeof *ix);
     if (!ix) return SJ_ERR_NOMEM;
-    free(t->index);
+    sj_scratch_free(t->index);
     t->index = ix, t->icap = icap;
     for (size_t i = 0; i < t->n; i++) index_put(t, i); /* in stack order: keeps the LIFO property */
   } else {
@@ -170,7 +170,7 @@ static sj_op *find(const table *t, uint64_t h, const sj_op *op, size_t floor) {
 static sj_status open_block(frames *fs, sj_block *b, size_t mark, size_t floor) {
   if (fs->n == fs->cap) {
     size_t cap = fs->cap ? 2 * fs->cap : 32;
-    frame *v = realloc(fs->v, cap * sizeof *v);
+    frame *v = sj_scratch_realloc(fs->v, cap, sizeof *v);
     if (!v) return SJ_ERR_NOMEM;
     fs->v = v, fs->cap = cap;
   }
@@ -223,9 +223,9 @@ sj_status sj_pass_cse(sj_module *m) {
   frames fs = {0};
   sj_status st = SJ_OK;
   for (sj_op *f = m->body->first; f && st == SJ_OK; f = f->next) st = cse_symbol(f, &t, &fs);
-  free(t.stack);
-  free(t.index);
-  free(fs.v);
+  sj_scratch_free(t.stack);
+  sj_scratch_free(t.index);
+  sj_scratch_free(fs.v);
   if (st != SJ_OK) sj_emit_error(m->ctx, (sj_loc){0}, "cse: out of memory");
   return st;
 }

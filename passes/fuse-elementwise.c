@@ -182,7 +182,7 @@ static void grow(fuse *F, group *g) {
  * member gets U = the group's members and all their ancestors. The walk over
  * users stops at ops that already have U: their descendants have it too. */
 static void contract(fuse *F, const group *g) {
-  word *u = calloc((size_t)F->words, sizeof(word));
+  word *u = sj_scratch_calloc((size_t)F->words, sizeof(word));
   for (int m = 0; m < g->n; m++) {
     const word *a = anc_of(F, g->members[m]);
     for (int w = 0; w < F->words; w++) u[w] |= a[w] | g->set[w];
@@ -201,7 +201,7 @@ static void contract(fuse *F, const group *g) {
         if (us->user->block == F->block && !BIT(g->set, (int)us->user->scratch)) sj_op_vec_push(&work, us->user);
   }
   sj_op_vec_free(&work);
-  free(u);
+  sj_scratch_free(u);
 }
 
 /* Groups left as they are: broadcast_to ops only compute nothing (and
@@ -301,7 +301,7 @@ static void topo_sort(sj_block *b) {
   sj_op_vec order = {0}, stack = {0};
   int n = 0;
   for (sj_op *op = b->first; op; op = op->next) op->scratch = 0, n++;
-  sj_op **orig = malloc((size_t)(n ? n : 1) * sizeof *orig);
+  sj_op **orig = sj_scratch_realloc(NULL, (size_t)(n ? n : 1), sizeof *orig);
   n = 0;
   for (sj_op *op = b->first; op; op = op->next) orig[n++] = op;
   for (int i = 0; i < n; i++) {
@@ -330,7 +330,7 @@ static void topo_sort(sj_block *b) {
   }
   for (int i = 0; i < n; i++) sj_op_unlink(orig[i]);
   for (size_t i = 0; i < order.n; i++) sj_block_append(b, order.v[i]);
-  free(orig);
+  sj_scratch_free(orig);
   sj_op_vec_free(&order);
   sj_op_vec_free(&stack);
 }
@@ -339,17 +339,17 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
   fuse F = {.c = c, .block = b};
   for (sj_op *op = b->first; op; op = op->next) F.n++;
   if (!F.n) return;
-  F.ops = malloc((size_t)F.n * sizeof *F.ops);
+  F.ops = sj_scratch_realloc(NULL, (size_t)F.n, sizeof *F.ops);
   int i = 0;
   for (sj_op *op = b->first; op; op = op->next) op->scratch = (unsigned)i, F.ops[i++] = op;
   F.words = (F.n + 63) / 64;
-  F.anc = calloc((size_t)F.n * (size_t)F.words, sizeof(word));
-  F.group = malloc((size_t)F.n * sizeof *F.group);
+  F.anc = sj_scratch_calloc((size_t)F.n * (size_t)F.words, sizeof(word));
+  F.group = sj_scratch_realloc(NULL, (size_t)F.n, sizeof *F.group);
   for (i = 0; i < F.n; i++) F.group[i] = -1;
   compute_ancestors(&F);
-  group g = {.members = malloc(MAX_GROUP_OPS * sizeof(int)), .set = calloc((size_t)F.words, sizeof(word))};
+  group g = {.members = sj_scratch_realloc(NULL, MAX_GROUP_OPS, sizeof(int)), .set = sj_scratch_calloc((size_t)F.words, sizeof(word))};
   int ngroups = 0;
-  group *all = calloc((size_t)F.n, sizeof *all);
+  group *all = sj_scratch_calloc((size_t)F.n, sizeof *all);
   for (int s = F.n - 1; s >= 0; s--) {
     if (F.group[s] >= 0 || !fusible(F.ops[s])) continue;
     memset(g.set, 0, (size_t)F.words * sizeof(word));
@@ -361,22 +361,22 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
     if (!worth_building(&F, &g)) continue;
     for (int m = 0; m < g.n; m++) F.group[g.members[m]] = ngroups;
     contract(&F, &g);
-    all[ngroups].members = malloc((size_t)g.n * sizeof(int));
+    all[ngroups].members = sj_scratch_realloc(NULL, (size_t)g.n, sizeof(int));
     memcpy(all[ngroups].members, g.members, (size_t)g.n * sizeof(int));
     all[ngroups].n = g.n;
-    all[ngroups].set = malloc((size_t)F.words * sizeof(word));
+    all[ngroups].set = sj_scratch_realloc(NULL, (size_t)F.words, sizeof(word));
     memcpy(all[ngroups].set, g.set, (size_t)F.words * sizeof(word));
     ngroups++;
   }
   /* build after all groups are chosen: scratch indices stay valid until then */
   for (int k = 0; k < ngroups; k++) build_fused(&F, &all[k]);
-  for (int k = 0; k < ngroups; k++) free(all[k].members), free(all[k].set);
-  free(all);
-  free(g.members);
-  free(g.set);
-  free(F.ops);
-  free(F.anc);
-  free(F.group);
+  for (int k = 0; k < ngroups; k++) sj_scratch_free(all[k].members), sj_scratch_free(all[k].set);
+  sj_scratch_free(all);
+  sj_scratch_free(g.members);
+  sj_scratch_free(g.set);
+  sj_scratch_free(F.ops);
+  sj_scratch_free(F.anc);
+  sj_scratch_free(F.group);
   if (ngroups) topo_sort(b);
 }
 

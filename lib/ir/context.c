@@ -2,7 +2,7 @@
  * context), protected calls that turn out-of-memory into SJ_ERR_NOMEM, the
  * arena, string interning and the bounded, locked diagnostic log.
  * Everything the IR allocates lives in the arena and dies with the context.
- * Nothing here aborts or prints. */
+ * Nothing here ends the process or prints. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>

@@ -24,7 +24,26 @@ const sj_pass_info *sj_pass_lookup(const char *name, size_t n) {
   return NULL;
 }
 
+typedef struct pipeline_args {
+  sj_module *m;
+  const char *pipeline;
+  const sj_pm_options *opt;
+} pipeline_args;
+
+static sj_status run_pipeline(sj_module *m, const char *pipeline, const sj_pm_options *opt);
+static sj_status run_protected(void *ud) {
+  pipeline_args *a = ud;
+  return run_pipeline(a->m, a->pipeline, a->opt);
+}
+
+/* Protected (ir.h): passes allocate without checks; out of memory unwinds
+ * here and gives SJ_ERR_NOMEM (the module is then half-transformed). */
 sj_status sj_run_pipeline(sj_module *m, const char *pipeline, const sj_pm_options *opt) {
+  pipeline_args a = {m, pipeline, opt};
+  return sj_ctx_protect(m->ctx, run_protected, &a);
+}
+
+static sj_status run_pipeline(sj_module *m, const char *pipeline, const sj_pm_options *opt) {
   sj_loc none = {0};
   const char *p = pipeline;
   /* check every name before running anything */

@@ -16,6 +16,8 @@ typedef struct namer {
   const char **taken; /* set of names in use, for O(1) collision checks */
   size_t tcap, tn;
   unsigned next_num;
+  bool oom; /* a table could not grow (only outside protected calls): every
+               later value prints as <<out of memory>>, which never parses */
 } namer;
 
 typedef struct printer {
@@ -31,11 +33,13 @@ static size_t phash(const void *p, size_t cap) {
   return (size_t)(x >> 20) & (cap - 1);
 }
 
+/* Tables and names are scratch memory (ir.h): inside a protected call a
+ * failure unwinds, outside one it sets nm->oom. */
 static void namer_reset(namer *nm) {
-  for (size_t i = 0; i < nm->cap; i++) free(nm->names[i]);
-  free(nm->keys);
-  free(nm->names);
-  free(nm->taken);
+  for (size_t i = 0; i < nm->cap; i++) sj_scratch_free(nm->names[i]);
+  sj_scratch_free(nm->keys);
+  sj_scratch_free(nm->names);
+  sj_scratch_free(nm->taken);
   memset(nm, 0, sizeof *nm);
 }
 
@@ -52,40 +56,52 @@ static bool name_taken(const namer *nm, const char *s) {
   return false;
 }
 
-static void taken_add(namer *nm, const char *s) {
-  if (2 * (nm->tn + 1) > nm->tcap) {
-    const char **old = nm->taken;
-    size_t oc = nm->tcap;
-    nm->tcap = oc ? oc * 2 : 64;
-    nm->taken = calloc(nm->tcap, sizeof *nm->taken);
-    nm->tn = 0;
-    for (size_t i = 0; i < oc; i++)
-      if (old[i]) taken_add(nm, old[i]);
-    free(old);
-  }
-  size_t j = str_hash(s, nm->tcap);
-  while (nm->taken[j]) j = (j + 1) & (nm->tcap - 1);
-  nm->taken[j] = s;
-  nm->tn++;
+static void taken_put(const char **t, size_t cap, const char *s) {
+  size_t j = str_hash(s, cap);
+  while (t[j]) j = (j + 1) & (cap - 1);
+  t[j] = s;
 }
 
-static void namer_put(namer *nm, const sj_value *v, char *name) {
-  if (2 * (nm->n + 1) > nm->cap) {
-    namer old = *nm;
-    nm->cap = old.cap ? old.cap * 2 : 64;
-    nm->keys = calloc(nm->cap, sizeof *nm->keys);
-    nm->names = calloc(nm->cap, sizeof *nm->names);
-    nm->n = 0;
-    for (size_t i = 0; i < old.cap; i++)
-      if (old.keys[i]) namer_put(nm, old.keys[i], old.names[i]);
-    free(old.keys);
-    free(old.names);
+static bool taken_add(namer *nm, const char *s) {
+  if (2 * (nm->tn + 1) > nm->tcap) {
+    size_t cap = nm->tcap ? nm->tcap * 2 : 64;
+    const char **nt = sj_scratch_calloc(cap, sizeof *nt);
+    if (!nt) return false;
+    for (size_t i = 0; i < nm->tcap; i++)
+      if (nm->taken[i]) taken_put(nt, cap, nm->taken[i]);
+    sj_scratch_free(nm->taken);
+    nm->taken = nt, nm->tcap = cap;
   }
-  size_t j = phash(v, nm->cap);
-  while (nm->keys[j]) j = (j + 1) & (nm->cap - 1);
-  nm->keys[j] = v;
-  nm->names[j] = name;
+  taken_put(nm->taken, nm->tcap, s);
+  nm->tn++;
+  return true;
+}
+
+static void namer_put_raw(const sj_value **keys, char **names, size_t cap, const sj_value *v, char *name) {
+  size_t j = phash(v, cap);
+  while (keys[j]) j = (j + 1) & (cap - 1);
+  keys[j] = v;
+  names[j] = name;
+}
+
+static bool namer_put(namer *nm, const sj_value *v, char *name) {
+  if (2 * (nm->n + 1) > nm->cap) {
+    size_t cap = nm->cap ? nm->cap * 2 : 64;
+    const sj_value **keys = sj_scratch_calloc(cap, sizeof *keys);
+    char **names = keys ? sj_scratch_calloc(cap, sizeof *names) : NULL;
+    if (!names) {
+      sj_scratch_free(keys);
+      return false;
+    }
+    for (size_t i = 0; i < nm->cap; i++)
+      if (nm->keys[i]) namer_put_raw(keys, names, cap, nm->keys[i], nm->names[i]);
+    sj_scratch_free(nm->keys);
+    sj_scratch_free(nm->names);
+    nm->keys = keys, nm->names = names, nm->cap = cap;
+  }
+  namer_put_raw(nm->keys, nm->names, nm->cap, v, name);
   nm->n++;
+  return true;
 }
 
 static const char *namer_get(const namer *nm, const sj_value *v) {
@@ -114,19 +130,28 @@ static bool is_lexable(const char *s) {
 }
 
 static const char *name_value(printer *p, const sj_value *v) {
+  static const char oom[] = "<<out of memory>>";
+  if (p->nm.oom) return oom;
   char *s;
   if (v->name && !is_numeric(v->name) && is_lexable(v->name)) {
     /* sized to the name: a truncated name could collide forever */
     size_t cap = strlen(v->name) + 16;
-    s = malloc(cap);
-    snprintf(s, cap, "%s", v->name);
-    for (unsigned k = 1; name_taken(&p->nm, s); k++) snprintf(s, cap, "%s_%u", v->name, k);
+    s = sj_scratch_realloc(NULL, cap, 1);
+    if (s) snprintf(s, cap, "%s", v->name);
+    for (unsigned k = 1; s && name_taken(&p->nm, s); k++) snprintf(s, cap, "%s_%u", v->name, k);
   } else {
-    s = malloc(16);
-    snprintf(s, 16, "%u", p->nm.next_num++);
+    s = sj_scratch_realloc(NULL, 16, 1);
+    if (s) snprintf(s, 16, "%u", p->nm.next_num++);
   }
-  namer_put(&p->nm, v, s);
-  taken_add(&p->nm, s);
+  if (!s || !namer_put(&p->nm, v, s)) { /* once in `names`, s is freed at reset */
+    sj_scratch_free(s);
+    p->nm.oom = true;
+    return oom;
+  }
+  if (!taken_add(&p->nm, s)) {
+    p->nm.oom = true;
+    return oom;
+  }
   return s;
 }
 
