@@ -63,6 +63,13 @@ static sj_status check_updates(sj_ctx *c, const sj_update *upd, size_t nupd) {
   return SJ_OK;
 }
 
+/* The poison of a graph state that could not be allocated has no context. */
+static bool any_oom(sj_var *const *v, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (v[i] && v[i]->kind == VAR_POISON && !v[i]->c) return true;
+  return false;
+}
+
 static bool any_poison(sj_var *const *v, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (!v[i] || v[i]->kind == VAR_POISON) return true;
@@ -147,6 +154,12 @@ sj_status sj_compile(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const
     return SJ_ERR_INVALID;
   sj_graph *g = sj_graph_of(c);
   if (g->failed) return g->status; /* the build error is already in the context */
+  bool oom = any_oom(inputs, nin) || any_oom(outputs, nout);
+  for (size_t i = 0; i < nupd; i++) oom = oom || any_oom(&updates[i].value, 1) || any_oom(&updates[i].shared, 1);
+  if (oom) {
+    fail(c, "sj_compile: out of memory (a variable was built while the graph state could not be allocated)");
+    return SJ_ERR_NOMEM;
+  }
   if (any_poison(inputs, nin) || any_poison(outputs, nout)) return fail(c, "sj_compile: NULL or invalid variable");
   for (size_t i = 0; i < nupd; i++)
     if (!updates[i].value || updates[i].value->kind == VAR_POISON) return fail(c, "sj_compile: NULL update value");

@@ -290,13 +290,17 @@ static sj_status graph_op_protected(void *ud) {
 sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_type *declared, sj_attr_setter set,
                     const void *arg, const char *file, int line) {
   sj_ctx *c = ctx_of(args, n);
-  if (!c) return NULL;
+  if (!c) return n && args[0] ? oom_graph.poison : NULL; /* only oom_graph's poison has no context */
   sj_graph *g = sj_graph_of(c);
   const char *opname = sj_opinfo_get(code)->name;
   if (g->failed) return g->poison;
   op_args a = {.c = c, .code = code, .n = n, .args = args, .declared = declared, .set = set, .arg = arg,
                .file = file, .line = line};
   for (unsigned i = 0; i < n; i++) {
+    if (args[i] && args[i]->kind == VAR_POISON && !args[i]->c) { /* built while out of memory */
+      sj_graph_fail(c, file, line, "'%s': operand %u was built while out of memory", opname, i);
+      g->status = SJ_ERR_NOMEM;
+    }
     if (args[i] && args[i]->kind == VAR_POISON) return g->poison;
     if (!args[i] || args[i]->c != c) {
       sj_graph_fail(c, file, line, "'%s': operand %u is %s", opname, i, args[i] ? "from another context" : "NULL");
@@ -614,9 +618,15 @@ static sj_status grad_protected(void *ud) {
 
 sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
                      const char *file, int line) {
-  if (!cost || (n && (!wrt || !out))) return SJ_ERR_INVALID;
-  if (!cost->c) return SJ_ERR_NOMEM; /* the poison of a graph that could not be allocated */
+  if (n && !out) return SJ_ERR_INVALID;
+  for (size_t i = 0; i < n; i++) out[i] = NULL;
+  if (!cost || (n && !wrt)) return SJ_ERR_INVALID;
+  if (!cost->c) { /* the poison of a graph that could not be allocated */
+    for (size_t i = 0; i < n; i++) out[i] = oom_graph.poison;
+    return SJ_ERR_NOMEM;
+  }
   sj_graph *g = sj_graph_of(cost->c);
+  for (size_t i = 0; i < n; i++) out[i] = g->poison;
   grad_args a = {cost, wrt, n, o, out, file, line};
   sj_status st = g->failed ? g->status : sj_ctx_protect(cost->c, grad_protected, &a);
   if (st == SJ_ERR_NOMEM) {

@@ -15,6 +15,8 @@
 
 #define ARENA_CHUNK (64 * 1024)
 #define INTERN_INIT 256
+#define DROPPED_LINE 128 /* room for the "N more dropped" line */
+#define DIAG_BUF (SJ_DIAG_MAX_BYTES + DROPPED_LINE)
 
 typedef struct chunk {
   struct chunk *next;
@@ -42,7 +44,7 @@ struct sj_ctx {
   uint64_t seq;
   const char **interned; /* open addressing table */
   size_t nintern, capintern;
-  char *diags; /* SJ_DIAG_MAX_BYTES + room for the dropped line, or NULL */
+  char *diags; /* DIAG_BUF bytes, allocated with the context (never moves) */
   size_t ndiags;  /* bytes of kept messages */
   size_t ndropped;
   int nerrors;
@@ -79,11 +81,15 @@ sj_ctx *sj_ctx_new_with(const sj_ctx_options *o) {
   c->alloc_ud = ud;
   c->capintern = INTERN_INIT;
   c->interned = fn(ud, NULL, 0, c->capintern * sizeof *c->interned);
-  if (!c->interned || pthread_mutex_init(&c->lock, NULL) != 0) {
+  /* the log up front: "out of memory" must have somewhere to go */
+  c->diags = c->interned ? fn(ud, NULL, 0, DIAG_BUF) : NULL;
+  if (!c->diags || pthread_mutex_init(&c->lock, NULL) != 0) {
+    if (c->diags) fn(ud, c->diags, DIAG_BUF, 0);
     if (c->interned) fn(ud, c->interned, c->capintern * sizeof *c->interned, 0);
     fn(ud, c, sizeof *c, 0);
     return NULL;
   }
+  c->diags[0] = '\0';
   memset(c->interned, 0, c->capintern * sizeof *c->interned);
   return c;
 }
@@ -109,7 +115,7 @@ void sj_ctx_free(sj_ctx *c) {
     c->alloc(c->alloc_ud, s, sizeof *s + s->size, 0);
   }
   c->alloc(c->alloc_ud, c->interned, c->capintern * sizeof *c->interned, 0);
-  if (c->diags) c->alloc(c->alloc_ud, c->diags, SJ_DIAG_MAX_BYTES + 128, 0);
+  c->alloc(c->alloc_ud, c->diags, DIAG_BUF, 0);
   pthread_mutex_destroy(&c->lock);
   c->alloc(c->alloc_ud, c, sizeof *c, 0);
 }
@@ -315,11 +321,6 @@ void sj_ctx_set_fast_math(sj_ctx *c, bool on) { c->fast_math = on; }
  * counting the dropped ones, rewritten at each drop. The buffer has a fixed
  * size so the log never moves while it grows. */
 static void diag_append(sj_ctx *c, const char *s, size_t n) {
-  if (!c->diags) {
-    c->diags = c->alloc(c->alloc_ud, NULL, 0, SJ_DIAG_MAX_BYTES + 128);
-    if (!c->diags) return; /* out of memory for the log itself: nothing to keep */
-    c->diags[0] = '\0';
-  }
   if (c->ndropped == 0 && c->ndiags + n <= SJ_DIAG_MAX_BYTES) {
     memcpy(c->diags + c->ndiags, s, n);
     c->ndiags += n;
@@ -327,7 +328,7 @@ static void diag_append(sj_ctx *c, const char *s, size_t n) {
     return;
   }
   c->ndropped++;
-  snprintf(c->diags + c->ndiags, 128, "note: %zu more diagnostic%s dropped (the log keeps %d bytes)\n",
+  snprintf(c->diags + c->ndiags, DROPPED_LINE, "note: %zu more diagnostic%s dropped (the log keeps %d bytes)\n",
            c->ndropped, c->ndropped == 1 ? "" : "s", SJ_DIAG_MAX_BYTES);
 }
 
@@ -375,7 +376,7 @@ sj_status sj_emit_error(sj_ctx *c, sj_loc loc, const char *fmt, ...) {
   return s;
 }
 
-const char *sj_ctx_diags(const sj_ctx *c) { return c->diags ? c->diags : ""; }
+const char *sj_ctx_diags(const sj_ctx *c) { return c->diags; }
 
 size_t sj_ctx_diags_copy(const sj_ctx *c, char *buf, size_t cap) {
   sj_ctx *m = (sj_ctx *)c; /* the lock is not part of the context's value */
@@ -404,7 +405,7 @@ void sj_ctx_clear_diags(sj_ctx *c) {
   c->ndiags = 0;
   c->ndropped = 0;
   c->nerrors = 0;
-  if (c->diags) c->diags[0] = '\0';
+  c->diags[0] = '\0';
   pthread_mutex_unlock(&c->lock);
   if (c->graph_clear) c->graph_clear(c->graph);
 }
