@@ -76,8 +76,9 @@ static bool any_poison(sj_var *const *v, size_t n) {
   return false;
 }
 
-/* A given replaces a variable by an expression of the same dtype and rank
- * whose static dims agree with the variable's. */
+/* A given replaces a variable by an expression of exactly its type (the
+ * ops built on the variable keep their inferred types: a `?` dim where the
+ * variable had 3 would no longer verify). */
 static sj_status check_givens(sj_ctx *c, const sj_given *givens, size_t ngiv) {
   for (size_t i = 0; i < ngiv; i++) {
     const sj_var *v = givens[i].var, *e = givens[i].expr;
@@ -85,9 +86,7 @@ static sj_status check_givens(sj_ctx *c, const sj_given *givens, size_t ngiv) {
       return fail(c, "sj_compile: given %zu has a NULL or invalid %s", i, !v || v->kind == VAR_POISON ? "var" : "expr");
     if (v->c != c || e->c != c) return fail(c, "sj_compile: given %zu uses a variable of another context", i);
     const sj_type *tv = &v->v->type, *te = &e->v->type;
-    bool ok = tv->dt == te->dt && tv->rank == te->rank;
-    for (int d = 0; ok && d < tv->rank; d++) ok = tv->dims[d] < 0 || te->dims[d] < 0 || tv->dims[d] == te->dims[d];
-    if (!ok) {
+    if (!sj_type_eq(tv, te)) {
       char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
       return fail(c, "sj_compile: given %zu replaces '%s' (%s) by an expression of type %s: %s", i, sj_var_name(v),
                   sj_type_str(tv, a, sizeof a), sj_type_str(te, b, sizeof b),

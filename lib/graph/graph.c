@@ -38,6 +38,7 @@ static sj_status new_block(void *ud) {
 }
 
 sj_graph *sj_graph_of(sj_ctx *c) {
+  if (!c) return &oom_graph; /* c of oom_graph's poison */
   sj_graph *g = sj_ctx_graph(c);
   if (g) return g;
   g = sj_ctx_realloc(c, NULL, 0, sizeof *g);
@@ -202,10 +203,10 @@ sj_status sj_shared_set(sj_var *v, const sj_tensor *t) {
 }
 
 const char *sj_var_name(const sj_var *v) { return v && v->name ? v->name : ""; }
-sj_dtype sj_var_dtype(const sj_var *v) { return v->v ? v->v->type.dt : SJ_F32; }
-int sj_var_rank(const sj_var *v) { return v->v ? v->v->type.rank : 0; }
+sj_dtype sj_var_dtype(const sj_var *v) { return v && v->v ? v->v->type.dt : SJ_F32; }
+int sj_var_rank(const sj_var *v) { return v && v->v ? v->v->type.rank : 0; }
 int64_t sj_var_dim(const sj_var *v, int axis) {
-  return v->v && axis >= 0 && axis < v->v->type.rank ? v->v->type.dims[axis] : -1;
+  return v && v->v && axis >= 0 && axis < v->v->type.rank ? v->v->type.dims[axis] : -1;
 }
 
 typedef struct name_args {
@@ -440,6 +441,10 @@ static void set_reduce(sj_ctx *c, sj_op *op, const void *arg) {
 #define DEF_REDUCE(name, CODE)                                                                        \
   sj_var *sj_##name##_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line) { \
     red_args r = {naxes, axes, keepdims};                                                             \
+    if (x && x->kind != VAR_POISON && (naxes < 0 || (naxes > 0 && !axes))) {                          \
+      sj_graph_fail(x->c, file, line, "%s: %d axes given%s", #name, naxes, naxes > 0 ? " but axes is NULL" : ""); \
+      return sj_graph_of(x->c)->poison;                                                               \
+    }                                                                                                 \
     return sj_graph_op(SJ_OP_##CODE, 1, &x, NULL, set_reduce, &r, file, line);                        \
   }
 DEF_REDUCE(sum, SUM)
@@ -450,8 +455,8 @@ DEF_REDUCE(prod, PROD)
 
 sj_var *sj_reshape_at(sj_var *x, int rank, const int64_t *dims, const char *file, int line) {
   if (!x || x->kind == VAR_POISON) return x;
-  if (rank < 0 || rank > SJ_MAX_RANK) {
-    sj_graph_fail(x->c, file, line, "reshape: rank %d is out of range", rank);
+  if (rank < 0 || rank > SJ_MAX_RANK || (rank && !dims)) {
+    sj_graph_fail(x->c, file, line, "reshape: rank %d is out of range%s", rank, rank && !dims ? " (dims is NULL)" : "");
     return sj_graph_of(x->c)->poison;
   }
   sj_type t = sj_tensor_type(x->v->type.dt, rank, dims);

@@ -357,6 +357,86 @@ static void test_givens(void) {
   sj_ctx_free(c);
 }
 
+/* A given must keep the variable's dtype and (static) shape: the error
+ * names the variable and both types, for every mismatching dtype. */
+static void test_given_mismatch(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {3}, d4[1] = {4}, dd[1] = {-1};
+  sj_var *x = sj_input(c, "x", SJ_F64, 1, d), *y = sj_mul(x, x);
+  sj_function *f = NULL;
+  for (int dt = 0; dt < SJ_DTYPE_COUNT; dt++) {
+    if (dt == SJ_F64) continue;
+    sj_var *z = sj_input(c, "z", (sj_dtype)dt, 1, d);
+    sj_given gv = {x, z};
+    sj_ctx_clear_errors(c);
+    CHECK(sj_compile(c, &z, 1, &y, 1, NULL, 0, &gv, 1, NULL, &f) == SJ_ERR_INVALID && f == NULL);
+    char want[160];
+    snprintf(want, sizeof want, "given 0 replaces 'x' (f64[3]) by an expression of type %s[3]: the dtypes differ",
+             (const char *[]){"f16", "bf16", "f32", "f64", "i8", "i32", "i64", "bool"}[dt]);
+    if (!strstr(sj_ctx_errmsg(c), want)) {
+      fprintf(stderr, "given dtype %d: wanted '%s' in: %s\n", dt, want, sj_ctx_errmsg(c));
+      failures++;
+    }
+    CHECK(!strstr(sj_ctx_errmsg(c), "erased"));
+  }
+  /* shapes must match exactly: a dynamic dim for a static one is a
+   * different type; the same dynamic type is fine */
+  sj_var *z4 = sj_input(c, "z4", SJ_F64, 1, d4), *zd = sj_input(c, "zd", SJ_F64, 1, dd);
+  sj_given g4 = {x, z4}, gd = {x, zd};
+  sj_ctx_clear_errors(c);
+  CHECK(sj_compile(c, &z4, 1, &y, 1, NULL, 0, &g4, 1, NULL, &f) == SJ_ERR_INVALID);
+  CHECK(strstr(sj_ctx_errmsg(c), "replaces 'x' (f64[3]) by an expression of type f64[4]: the shapes differ") != NULL);
+  sj_ctx_clear_errors(c);
+  CHECK(sj_compile(c, &zd, 1, &y, 1, NULL, 0, &gd, 1, NULL, &f) == SJ_ERR_INVALID);
+  CHECK(strstr(sj_ctx_errmsg(c), "replaces 'x' (f64[3]) by an expression of type f64[?]: the shapes differ") != NULL);
+  sj_var *xd = sj_input(c, "xd", SJ_F64, 1, dd), *yd = sj_exp(xd);
+  sj_given gdd = {xd, sj_add(zd, zd)};
+  sj_ctx_clear_errors(c);
+  CHECK(sj_compile(c, &zd, 1, &yd, 1, NULL, 0, &gdd, 1, NULL, &f) == SJ_OK);
+  if (!f) fprintf(stderr, "given of the same dynamic type: %s\n", sj_ctx_errmsg(c));
+  sj_function_free(f);
+  sj_ctx_free(c);
+}
+
+/* sj_ctx_clear_errors resets the sticky build error: the same context then
+ * builds, compiles and runs new graphs (also after several errors, and after
+ * a grad error), and variables built before the error still work. */
+static void test_clear_errors(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d3[1] = {3}, d4[1] = {4};
+  sj_var *x = sj_input(c, "x", SJ_F64, 1, d3), *w = sj_input(c, "w", SJ_F64, 1, d4);
+  sj_var *before = sj_exp(x);
+  for (int round = 0; round < 3; round++) {
+    sj_var *bad = sj_add(x, w); /* poison */
+    CHECK(sj_add(x, x) == bad); /* sticky: everything is poison now */
+    sj_function *f = NULL;
+    CHECK(sj_compile(c, &x, 1, &bad, 1, NULL, 0, NULL, 0, NULL, &f) == SJ_ERR_VERIFY);
+    /* a note (not an error) says what the operands were */
+    CHECK(strstr(sj_ctx_errmsg(c), ": note: operands of 'add': 'x' f64[3], 'w' f64[4]") != NULL);
+    CHECK(!strstr(sj_ctx_errmsg(c), "error: note:"));
+    sj_ctx_clear_errors(c);
+    CHECK(sj_ctx_errmsg(c)[0] == '\0');
+    sj_var *y = sj_add(sj_mul(x, x), before), *g;
+    CHECK(y != bad);
+    CHECK(sj_grad(sj_sum(y, 0, NULL, 0), &x, 1, &g) == SJ_OK);
+    sj_var *outs[2] = {y, g};
+    CHECK(sj_compile(c, &x, 1, outs, 2, NULL, 0, NULL, 0, NULL, &f) == SJ_OK);
+    double xv[3] = {0, 1, 2};
+    sj_tensor *tx = sj_tensor_wrap(SJ_F64, 1, d3, xv), *o[2] = {0};
+    CHECK(f && sj_function_call(f, &tx, 1, o, 2) == SJ_OK);
+    if (o[0] && o[1]) {
+      CHECK(fabs(sj_tensor_get(o[0], 2) - (4 + exp(2))) < 1e-12);
+      CHECK(fabs(sj_tensor_get(o[1], 1) - (2 + exp(1))) < 1e-12);
+    }
+    sj_tensor_free(o[0]), sj_tensor_free(o[1]), sj_tensor_free(tx);
+    sj_function_free(f);
+    /* a grad error (cost not scalar) is also cleared */
+    CHECK(sj_grad(y, &x, 1, &g) == SJ_ERR_VERIFY);
+    sj_ctx_clear_errors(c);
+  }
+  sj_ctx_free(c);
+}
+
 /* ---- a tiny training run: logistic regression on separable data ---- */
 
 static void test_training(void) {
@@ -509,6 +589,8 @@ int main(void) {
   test_disconnected();
   test_updates_swap();
   test_givens();
+  test_given_mismatch();
+  test_clear_errors();
   test_argmax_onehot();
   test_training();
   printf("graph: %d failures\n", failures);
