@@ -75,6 +75,9 @@ void sj_ctx_options_init(sj_ctx_options *o); /* NULL ok (no-op) */
 sj_ctx *sj_ctx_new(void);
 sj_ctx *sj_ctx_new_with(const sj_ctx_options *o); /* o NULL: defaults */
 void sj_ctx_free(sj_ctx *c); /* NULL ok */
+/* The error log keeps this many bytes of messages; later ones are counted
+ * in a last line "note: N more diagnostics dropped ...". */
+#define SJ_ERRMSG_MAX_BYTES (16 * 1024)
 /* Diagnostics recorded so far ("" if none): lines `where: error: ...`,
  * `where: warning: ...` and `where: note: ...` (a note explains the error
  * before it). Borrowed, valid until sj_ctx_clear_errors or sj_ctx_free.

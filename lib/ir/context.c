@@ -17,6 +17,7 @@
 #define INTERN_INIT 256
 #define DROPPED_LINE 128 /* room for the "N more dropped" line */
 #define DIAG_BUF (SJ_DIAG_MAX_BYTES + DROPPED_LINE)
+_Static_assert(SJ_DIAG_MAX_BYTES == SJ_ERRMSG_MAX_BYTES, "ir.h and symjit.h name one bound");
 
 typedef struct chunk {
   struct chunk *next;
