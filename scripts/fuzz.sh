@@ -40,6 +40,17 @@ for t in "${targets[@]}"; do
   clang -g -O1 -fsanitize=fuzzer $san $inc "test/fuzz/fuzz_$t.c" $libs -o "$dir/fuzz_$t"
 done
 
+# A dictionary for the parser: op names from the op table (so it follows new
+# rows), dtypes, attribute names and the punctuation and extremes of types.
+{
+  grep -o 'SJ_OP([A-Z_0-9]*, *"[a-z_0-9.]*"' lib/ir/ops.def | sed 's/.*"\(.*\)"/"\1"/'
+  for w in func kernel return f16 bf16 f32 f64 i8 i32 i64 bool value axis axes perm kernel keepdims trans_a \
+           true false 'dense<' '[?,' '?]' '[]' ' -> (' '%0' '@f' '{' '}' ' = ' ' : ' 9223372036854775807 \
+           4611686018427387904 0x1p63 nan inf -0.0 1e308 '// -----'; do
+    printf '"%s"\n' "$w"
+  done
+} > "$dir/parse.dict"
+
 for t in "${targets[@]}"; do
   mkdir -p "$dir/corpus-$t" "$dir/seeds-$t" "test/fuzz/corpus/$t"
   case "$t" in
@@ -48,7 +59,9 @@ for t in "${targets[@]}"; do
   esac
   echo "== fuzz_$t for $minutes min"
   # -rss_limit_mb: a header that claims gigabytes must be refused, not allocated.
-  (cd "$dir" && ./"fuzz_$t" -max_total_time=$((minutes * 60)) -rss_limit_mb=2048 -max_len=65536 \
+  dict=()
+  [ "$t" = parse ] && dict=(-dict=parse.dict)
+  (cd "$dir" && ./"fuzz_$t" "${dict[@]}" -max_total_time=$((minutes * 60)) -rss_limit_mb=2048 -max_len=65536 \
      -artifact_prefix="crash-$t-" -print_final_stats=1 "corpus-$t" "seeds-$t" "../test/fuzz/corpus/$t") \
     2>&1 | tee "$dir/fuzz_$t.log" | grep -E '^#[0-9]+ *(INITED|DONE|pulse)|ERROR|SUMMARY|stat::' || true
 done

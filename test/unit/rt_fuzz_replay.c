@@ -3,7 +3,8 @@
  * committed corpus (test/fuzz/corpus/<target>: inputs found by
  * scripts/fuzz.sh, crash reproducers among them), then a fixed-seed slice of
  * mutants. A failure traps inside the target, so the test fails with a
- * crash; ASan+UBSan builds check memory as the fuzzer would.
+ * crash; ASan+UBSan builds check memory as the fuzzer would. Corpus files
+ * are replayed as they are; the seeds below also get mutants:
  *   parse: every .sj under test/ and examples/, plus 50 byte-level mutants
  *          each (test/unit/fuzz_parser.c mutates them far more);
  *   npy:   the .npy files of test/unit/Inputs, plus per file 1000
@@ -95,18 +96,18 @@ static uint8_t *read_file(const char *path, size_t *n) {
   return buf;
 }
 
-static void replay_file(const char *path, bool npy, uint64_t seed) {
+static void replay_file(const char *path, bool npy, bool mutate, uint64_t seed) {
   size_t n;
   uint8_t *src = read_file(path, &n), *buf = malloc(REPLAY_MAX_BYTES + 64);
   if (src && buf) {
     target_fn fn = npy ? fuzz_npy_one : fuzz_parse_one;
     run_one(fn, src, n);
     uint64_t s = seed | 1;
-    for (int k = 0; k < (npy ? NPY_BYTE_MUTANTS : PARSE_MUTANTS); k++) {
+    for (int k = 0; mutate && k < (npy ? NPY_BYTE_MUTANTS : PARSE_MUTANTS); k++) {
       memcpy(buf, src, n);
       run_one(fn, buf, mutate_bytes(buf, n, REPLAY_MAX_BYTES + 64, npy ? 128 : n, &s));
     }
-    for (int k = 0; npy && k < NPY_SHAPE_MUTANTS; k++) {
+    for (int k = 0; mutate && npy && k < NPY_SHAPE_MUTANTS; k++) {
       size_t m = mutate_shape(src, n, buf, REPLAY_MAX_BYTES + 64, &s);
       if (m) run_one(fn, buf, m);
     }
@@ -115,8 +116,9 @@ static void replay_file(const char *path, bool npy, uint64_t seed) {
   free(buf);
 }
 
-/* Files under dir (recursively) whose name ends in `suffix` ("" = all). */
-static int walk(const char *dir, const char *suffix, bool npy, uint64_t *seed) {
+/* Files under dir (recursively) whose name ends in `suffix` ("" = all);
+ * `mutate`: the mutants too (seeds), else the file alone (corpus). */
+static int walk(const char *dir, const char *suffix, bool npy, bool mutate, uint64_t *seed) {
   DIR *d = opendir(dir);
   if (!d) return 0;
   int count = 0;
@@ -127,9 +129,9 @@ static int walk(const char *dir, const char *suffix, bool npy, uint64_t *seed) {
     struct stat sb;
     if (lstat(path, &sb)) continue;
     size_t nl = strlen(e->d_name), sl = strlen(suffix);
-    if (S_ISDIR(sb.st_mode)) count += walk(path, suffix, npy, seed);
+    if (S_ISDIR(sb.st_mode)) count += walk(path, suffix, npy, mutate, seed);
     else if (S_ISREG(sb.st_mode) && nl >= sl && !strcmp(e->d_name + nl - sl, suffix)) {
-      replay_file(path, npy, (*seed)++ * 0x9E3779B97F4A7C15ull);
+      replay_file(path, npy, mutate, (*seed)++ * 0x9E3779B97F4A7C15ull);
       count++;
     }
   }
@@ -144,13 +146,13 @@ int main(void) {
   static const char *const sj_dirs[] = {"test", "examples", "test/fuzz/corpus/parse"};
   for (size_t i = 0; i < 3; i++) {
     snprintf(dir, sizeof dir, "%s/%s", SJ_SOURCE_DIR, sj_dirs[i]);
-    files += walk(dir, i == 2 ? "" : ".sj", false, &seed);
+    files += walk(dir, i == 2 ? "" : ".sj", false, i < 2, &seed);
   }
   long parse_runs = runs;
   snprintf(dir, sizeof dir, "%s/test/unit/Inputs", SJ_SOURCE_DIR);
-  int npy_files = walk(dir, ".npy", true, &seed);
+  int npy_files = walk(dir, ".npy", true, true, &seed);
   snprintf(dir, sizeof dir, "%s/test/fuzz/corpus/npy", SJ_SOURCE_DIR);
-  npy_files += walk(dir, "", true, &seed);
+  npy_files += walk(dir, "", true, false, &seed);
   if (files < 20 || npy_files < 5) {
     fprintf(stderr, "rt_fuzz_replay: only %d .sj and %d .npy inputs found under %s\n", files, npy_files, SJ_SOURCE_DIR);
     return 1;
