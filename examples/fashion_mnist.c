@@ -1,5 +1,8 @@
 /* Fashion-MNIST idx.gz reader and training-loop helpers (see header). */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,68 +11,130 @@
 
 #include "fashion_mnist.h"
 
-static int read_gz(const char *path, unsigned char **buf, size_t *len) {
-  gzFile f = gzopen(path, "rb");
-  if (!f) {
-    fprintf(stderr, "error: cannot open %s (install Debian's dataset-fashion-mnist or pass --data DIR)\n", path);
-    return 1;
-  }
-  size_t cap = 1 << 20, n = 0;
-  unsigned char *b = malloc(cap);
-  for (;;) {
-    if (n == cap) b = realloc(b, cap *= 2);
-    int k = gzread(f, b + n, (unsigned)(cap - n));
+#define IMAGE_BYTES 784 /* 28 x 28 */
+
+static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+
+/* Reads up to `want` bytes into *buf, growing it as data arrives (so a
+ * header that announces terabytes costs nothing until the data is there).
+ * Returns the count read, or -1 after a message on corrupt data or when
+ * memory runs out. */
+static int64_t read_upto(gzFile f, const char *path, unsigned char **buf, size_t want) {
+  size_t cap = 0, n = 0;
+  *buf = NULL;
+  while (n < want) {
+    if (n == cap) {
+      size_t grow = cap ? cap : 1 << 20;
+      cap = want - cap < grow ? want : cap + grow;
+      unsigned char *b = realloc(*buf, cap);
+      if (!b) {
+        fprintf(stderr, "error: %s: out of memory reading %zu bytes\n", path, want);
+        return -1;
+      }
+      *buf = b;
+    }
+    size_t chunk = cap - n < (1u << 30) ? cap - n : (1u << 30);
+    int k = gzread(f, *buf + n, (unsigned)chunk);
     if (k < 0) {
       fprintf(stderr, "error: %s: corrupt gzip data\n", path);
-      gzclose(f);
-      free(b);
-      return 1;
+      return -1;
     }
     if (k == 0) break;
     n += (size_t)k;
   }
-  gzclose(f);
-  *buf = b;
-  *len = n;
-  return 0;
+  return (int64_t)n;
 }
 
-static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
+/* One idx file: `hlen` header bytes (magic, count, and for images rows and
+ * cols), then `count` items of `item` bytes. Reads what the header announces
+ * and no more: a stream that goes on (a gzip bomb: a few kilobytes that
+ * inflate to gigabytes) is refused after one extra byte, and a short one is
+ * reported by the caller from `len`. */
+typedef struct idx_file {
+  const char *path;
+  uint32_t magic, count, rows, cols;
+  unsigned char *data;
+  size_t len; /* bytes read after the header */
+} idx_file;
+
+static int read_idx(idx_file *f, size_t hlen, size_t item) {
+  f->data = NULL;
+  f->len = 0;
+  gzFile g = gzopen(f->path, "rb");
+  if (!g) {
+    fprintf(stderr, "error: cannot open %s (install Debian's dataset-fashion-mnist or pass --data DIR)\n", f->path);
+    return 1;
+  }
+  unsigned char hdr[16] = {0};
+  int k = gzread(g, hdr, (unsigned)hlen);
+  if (k < 0) {
+    fprintf(stderr, "error: %s: corrupt gzip data\n", f->path);
+    gzclose(g);
+    return 1;
+  }
+  f->magic = (size_t)k == hlen ? be32(hdr) : 0;
+  f->count = be32(hdr + 4);
+  f->rows = be32(hdr + 8);
+  f->cols = be32(hdr + 12);
+  /* other magics and image sizes are reported by the caller; their data is
+   * not read. want <= 2^32 * 784: no overflow. */
+  size_t want = (size_t)f->count * item;
+  bool shape_ok = hlen == 8 || (f->rows == 28 && f->cols == 28);
+  int rc = 0;
+  if (f->magic && shape_ok) {
+    int64_t n = read_upto(g, f->path, &f->data, want);
+    unsigned char extra;
+    if (n < 0) rc = 1;
+    else if ((f->len = (size_t)n) == want && gzread(g, &extra, 1) != 0) {
+      fprintf(stderr, "error: %s: more data than its header announces (%u %s)\n", f->path, f->count,
+              hlen == 16 ? "images of 28x28" : "labels");
+      rc = 1;
+    }
+  }
+  gzclose(g);
+  if (rc) {
+    free(f->data);
+    f->data = NULL;
+  }
+  return rc;
+}
 
 int fm_load(const char *dir, const char *prefix, dataset *out) {
   char ip[1024], lp[1024];
   snprintf(ip, sizeof ip, "%s/%s-images-idx3-ubyte.gz", dir, prefix);
   snprintf(lp, sizeof lp, "%s/%s-labels-idx1-ubyte.gz", dir, prefix);
-  unsigned char *ib = NULL, *lb = NULL;
-  size_t il, ll;
-  if (read_gz(ip, &ib, &il) || read_gz(lp, &lb, &ll)) {
-    free(ib);
+  *out = (dataset){0};
+  idx_file im = {.path = ip}, lb = {.path = lp};
+  if (read_idx(&im, 16, IMAGE_BYTES)) return 1;
+  if (read_idx(&lb, 8, 1)) {
+    free(im.data);
     return 1;
   }
   int rc = 1;
-  if (il < 16 || be32(ib) != 0x803 || ll < 8 || be32(lb) != 0x801) {
+  if (im.magic != 0x803 || lb.magic != 0x801) {
     fprintf(stderr, "error: %s or %s is not an idx file (bad magic)\n", ip, lp);
-  } else if (be32(ib + 8) != 28 || be32(ib + 12) != 28 || be32(ib + 4) != be32(lb + 4)) {
+  } else if (im.rows != 28 || im.cols != 28 || im.count != lb.count) {
     fprintf(stderr, "error: %s: expected 28x28 images and as many labels as images\n", ip);
-  } else if (il < 16 + (size_t)be32(ib + 4) * 784 || ll < 8 + (size_t)be32(lb + 4)) {
+  } else if (im.len < (size_t)im.count * IMAGE_BYTES || lb.len < lb.count) {
     fprintf(stderr, "error: %s or %s is truncated\n", ip, lp);
+  } else if (!(out->x = malloc(((size_t)im.count * IMAGE_BYTES + 1) * sizeof *out->x)) ||
+             !(out->y = malloc(((size_t)im.count + 1) * sizeof *out->y))) {
+    fprintf(stderr, "error: %s: out of memory for %u images\n", ip, im.count);
   } else {
-    out->n = be32(ib + 4);
-    out->x = malloc((size_t)out->n * 784 * sizeof *out->x);
-    out->y = malloc((size_t)out->n * sizeof *out->y);
-    for (int64_t i = 0; i < out->n * 784; i++) out->x[i] = ib[16 + i] / 255.0f;
+    out->n = im.count;
+    for (int64_t i = 0; i < out->n * IMAGE_BYTES; i++) out->x[i] = im.data[i] / 255.0f;
     rc = 0;
-    for (int64_t i = 0; i < out->n; i++) {
-      out->y[i] = lb[8 + i];
+    for (int64_t i = 0; i < out->n && !rc; i++) {
+      out->y[i] = lb.data[i];
       if (out->y[i] > 9) {
         fprintf(stderr, "error: %s: label %d out of range\n", lp, out->y[i]);
         rc = 1;
-        break;
       }
     }
   }
-  free(ib);
-  free(lb);
+  free(im.data);
+  free(lb.data);
+  if (rc) fm_free(out);
   return rc;
 }
 
@@ -80,27 +145,54 @@ int fm_load_splits(const train_opts *o, dataset *train, dataset *test) {
     return 1;
   }
   if (o->limit > 0 && o->limit < train->n) train->n = o->limit;
+  /* an empty split would print a NaN loss or accuracy */
+  const char *empty = !train->n ? "train" : !test->n ? "t10k" : NULL;
+  if (empty) {
+    fprintf(stderr, "error: %s/%s-images-idx3-ubyte.gz has no images (loss and accuracy need at least one)\n",
+            o->data, empty);
+    fm_free(train);
+    fm_free(test);
+    return 1;
+  }
   return 0;
 }
 
 void fm_free(dataset *d) {
   free(d->x);
   free(d->y);
+  *d = (dataset){0};
+}
+
+/* A whole decimal number in [lo, hi] (atoi would wrap 99999999999). */
+static int parse_int(const char *s, long long lo, long long hi, long long *out) {
+  char *end;
+  errno = 0;
+  long long v = strtoll(s, &end, 10);
+  if (end == s || *end || errno || v < lo || v > hi) return 1;
+  *out = v;
+  return 0;
 }
 
 int fm_parse_args(int argc, char **argv, train_opts *o, const char *name) {
+  long long v = 0;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(a, "--epochs") && v) o->epochs = atoi(v), i++;
-    else if (!strcmp(a, "--batch") && v) o->batch = atoi(v), i++;
-    else if (!strcmp(a, "--lr") && v) o->lr = atof(v), i++;
-    else if (!strcmp(a, "--momentum") && v) o->momentum = atof(v), i++;
-    else if (!strcmp(a, "--seed") && v) o->seed = strtoull(v, NULL, 10), i++;
-    else if (!strcmp(a, "--data") && v) o->data = v, i++;
-    else if (!strcmp(a, "--limit") && v) o->limit = atoll(v), i++;
+    const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    int bad = 0;
+    if (!strcmp(a, "--epochs") && val) bad = parse_int(val, 1, INT_MAX, &v), o->epochs = (int)v, i++;
+    else if (!strcmp(a, "--batch") && val) bad = parse_int(val, 1, INT_MAX, &v), o->batch = (int)v, i++;
+    else if (!strcmp(a, "--lr") && val) o->lr = atof(val), i++;
+    else if (!strcmp(a, "--momentum") && val) o->momentum = atof(val), i++;
+    else if (!strcmp(a, "--seed") && val) o->seed = strtoull(val, NULL, 10), i++;
+    else if (!strcmp(a, "--data") && val) o->data = val, i++;
+    else if (!strcmp(a, "--limit") && val) bad = parse_int(val, 1, LLONG_MAX, &v), o->limit = v, i++;
     else if (!strcmp(a, "--check-loss-falls")) o->check_falls = 1;
     else {
       fprintf(stderr, "usage: %s [--epochs N] [--batch N] [--lr X] [--momentum X] [--seed N] [--data DIR] [--limit N] [--check-loss-falls]\n", name);
+      return 1;
+    }
+    if (bad) {
+      fprintf(stderr, "%s: %s %s: expected a whole number from 1 to %lld\n", name, a, val,
+              !strcmp(a, "--limit") ? LLONG_MAX : (long long)INT_MAX);
       return 1;
     }
   }
@@ -145,13 +237,13 @@ double fm_accuracy(sj_function *predict, const dataset *test, int64_t batch) {
   for (int64_t s = 0; s < test->n; s += batch) {
     int64_t n = test->n - s < batch ? test->n - s : batch, dims[2] = {n, 784};
     sj_tensor *x = sj_tensor_wrap(SJ_F32, 2, dims, test->x + s * 784), *pred = NULL;
-    if (sj_function_call(predict, &x, 1, &pred, 1) == SJ_OK) {
-      for (int64_t i = 0; i < n; i++) correct += (int32_t)sj_tensor_get(pred, i) == test->y[s + i];
-      sj_tensor_free(pred);
-    }
+    sj_status st = x ? sj_function_call(predict, &x, 1, &pred, 1) : SJ_ERR_NOMEM;
+    for (int64_t i = 0; i < n && !st; i++) correct += (int32_t)sj_tensor_get(pred, i) == test->y[s + i];
+    sj_tensor_free(pred);
     sj_tensor_free(x);
+    if (st) return -1;
   }
-  return (double)correct / (double)test->n;
+  return test->n ? (double)correct / (double)test->n : -1;
 }
 
 /* Compiles the training step and the predictor, runs the epochs, prints
@@ -167,18 +259,26 @@ int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *tr
   if (st) {
     fprintf(stderr, "%s: %s", name, sj_ctx_errmsg(c));
     sj_function_free(step);
+    sj_function_free(predict);
     return 1;
   }
   printf("%s: %lld train / %lld test images, batch %d, lr %g, momentum %g; training step compiled in %.1f ms\n", name,
          (long long)train->n, (long long)test->n, o->batch, o->lr, o->momentum, compile_ms);
   fflush(stdout);
+  /* a batch larger than the data set is the whole set: size the buffers by
+   * what a step can hold, not by --batch (which may be 2^31 - 1) */
+  int64_t cap = o->batch < train->n ? o->batch : train->n;
   int64_t *perm = malloc((size_t)train->n * sizeof *perm);
-  for (int64_t i = 0; i < train->n; i++) perm[i] = i;
-  float *bx = malloc((size_t)o->batch * 784 * sizeof *bx);
-  int32_t *by = malloc((size_t)o->batch * sizeof *by);
+  float *bx = malloc((size_t)cap * 784 * sizeof *bx);
+  int32_t *by = malloc((size_t)cap * sizeof *by);
   uint64_t rng = o->seed * 0x9E3779B97F4A7C15ull + 1;
   double acc = 0, epoch_s = 0, first_loss = 0, last_loss = 0;
   int rc = 0;
+  if (!perm || !bx || !by) {
+    fprintf(stderr, "%s: out of memory for a batch of %lld images\n", name, (long long)cap);
+    rc = 1;
+  }
+  for (int64_t i = 0; i < train->n && !rc; i++) perm[i] = i;
   for (int e = 1; e <= o->epochs && !rc; e++) {
     double te = fm_now_s(), total = 0;
     int64_t steps = 0;
@@ -187,7 +287,7 @@ int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *tr
       int64_t n = train->n - s < o->batch ? train->n - s : o->batch, xdims[2] = {n, 784}, ydims[1] = {n};
       fm_gather(train, perm, s, n, bx, by);
       sj_tensor *in[2] = {sj_tensor_wrap(SJ_F32, 2, xdims, bx), sj_tensor_wrap(SJ_I32, 1, ydims, by)}, *l = NULL;
-      if (sj_function_call(step, in, 2, &l, 1) != SJ_OK) {
+      if (!in[0] || !in[1] || sj_function_call(step, in, 2, &l, 1) != SJ_OK) {
         fprintf(stderr, "%s: %s", name, sj_ctx_errmsg(c));
         rc = 1;
       } else {
@@ -202,6 +302,11 @@ int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *tr
     if (e == 1) first_loss = last_loss;
     acc = fm_accuracy(predict, test, 1000);
     fprintf(stderr, "\r");
+    if (acc < 0) {
+      fprintf(stderr, "%s: evaluating the test set failed: %s", name, sj_ctx_errmsg(c));
+      rc = 1;
+      break;
+    }
     printf("epoch %d: train loss %.4f, test accuracy %.4f, %.2f s\n", e, last_loss, acc, epoch_s);
     fflush(stdout); /* keep order with the progress line on stderr */
   }

@@ -12,8 +12,10 @@ typedef struct dataset {
   int32_t *y; /* n labels in 0..9 */
 } dataset;
 
-/* Loads <dir>/<prefix>-images-idx3-ubyte.gz and -labels-idx1-ubyte.gz.
- * On error prints what is wrong to stderr and returns non-zero. */
+/* Loads <dir>/<prefix>-images-idx3-ubyte.gz and -labels-idx1-ubyte.gz,
+ * reading no more than their headers announce (a longer stream is an
+ * error). On error prints what is wrong to stderr, leaves *out empty and
+ * returns non-zero. */
 int fm_load(const char *dir, const char *prefix, dataset *out);
 void fm_free(dataset *d);
 
@@ -27,7 +29,8 @@ typedef struct train_opts {
 } train_opts;
 
 /* Loads the train and t10k splits from o->data, keeping the first o->limit
- * training images when set. Non-zero (after a message) on error. */
+ * training images when set. Non-zero (after a message) on error, including
+ * an empty split (its loss or accuracy would be NaN). */
 int fm_load_splits(const train_opts *o, dataset *train, dataset *test);
 
 /* --epochs --batch --lr --seed --data [--momentum] [--limit N]
@@ -40,7 +43,8 @@ void fm_gather(const dataset *d, const int64_t *perm, int64_t from, int64_t n, f
 void fm_shuffle(int64_t *perm, int64_t n, uint64_t *state);
 double fm_now_s(void);
 /* Fraction of test images whose predicted class (function: x -> i32 [n])
- * matches the label, evaluated in batches. */
+ * matches the label, evaluated in batches; -1 when a call fails (the error
+ * is in the context) or the test set is empty. */
 double fm_accuracy(sj_function *predict, const dataset *test, int64_t batch);
 /* Compiles the step (x, y -> loss, with updates) and argmax(logits), trains
  * for o->epochs printing per-epoch loss, test accuracy and time, then the

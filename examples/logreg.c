@@ -14,6 +14,13 @@ int main(int argc, char **argv) {
   sj_ctx *c = sj_ctx_new();
   int64_t xd[2] = {-1, 784}, yd[1] = {-1}, wd[2] = {784, 10}, bd[1] = {10};
   sj_tensor *w0 = sj_tensor_new(SJ_F32, 2, wd), *b0 = sj_tensor_new(SJ_F32, 1, bd);
+  if (!c || !w0 || !b0) {
+    fprintf(stderr, "logreg: out of memory\n");
+    sj_tensor_free(w0), sj_tensor_free(b0);
+    sj_ctx_free(c);
+    fm_free(&train), fm_free(&test);
+    return 1;
+  }
   sj_var *x = sj_input(c, "x", SJ_F32, 2, xd), *y = sj_input(c, "y", SJ_I32, 1, yd);
   sj_var *W = sj_shared(c, "W", w0), *b = sj_shared(c, "b", b0);
   sj_var *logits = sj_add(sj_matmul(x, W), b);

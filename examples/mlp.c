@@ -15,16 +15,18 @@ int main(int argc, char **argv) {
   dataset train, test;
   if (fm_load_splits(&o, &train, &test)) return 1;
   sj_ctx *c = sj_ctx_new();
+  sj_tensor *init[2 * NLAYERS] = {0};
+  int ok = c != NULL;
   const int64_t sizes[NLAYERS + 1] = {784, 256, 128, 10};
   int64_t xd[2] = {-1, 784}, yd[1] = {-1};
   sj_var *x = sj_input(c, "x", SJ_F32, 2, xd), *y = sj_input(c, "y", SJ_I32, 1, yd);
   sj_var *params[2 * NLAYERS], *grads[2 * NLAYERS], *h = x;
-  sj_tensor *init[2 * NLAYERS];
-  for (int l = 0; l < NLAYERS; l++) {
+  for (int l = 0; l < NLAYERS && ok; l++) {
     int64_t wd[2] = {sizes[l], sizes[l + 1]}, bd[1] = {sizes[l + 1]};
     double r = 1.0 / sqrt((double)sizes[l]);
     init[2 * l] = sj_tensor_new(SJ_F32, 2, wd);
     init[2 * l + 1] = sj_tensor_new(SJ_F32, 1, bd);
+    if (!(ok = init[2 * l] && init[2 * l + 1])) break;
     sj_tensor_fill_uniform(init[2 * l], o.seed * 7919 + (uint64_t)l, -r, r);
     char wn[8], bn[8];
     snprintf(wn, sizeof wn, "W%d", l + 1), snprintf(bn, sizeof bn, "b%d", l + 1);
@@ -32,6 +34,13 @@ int main(int argc, char **argv) {
     params[2 * l + 1] = sj_shared(c, bn, init[2 * l + 1]);
     h = sj_add(sj_matmul(h, params[2 * l]), params[2 * l + 1]);
     if (l + 1 < NLAYERS) h = sj_relu(h);
+  }
+  if (!ok) {
+    fprintf(stderr, "mlp: out of memory\n");
+    for (int p = 0; p < 2 * NLAYERS; p++) sj_tensor_free(init[p]);
+    sj_ctx_free(c);
+    fm_free(&train), fm_free(&test);
+    return 1;
   }
   sj_var *loss = sj_crossentropy(h, y);
   sj_grad(loss, params, 2 * NLAYERS, grads);

@@ -2,6 +2,7 @@
  * pipeline and run it on .npy or random inputs; print, save or time it. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,12 +139,61 @@ static int make_inputs(const opts *o, const sj_op *f, sj_tensor **in) {
   return 0;
 }
 
+/* Element i as an exact integer, for integer and bool dtypes (reading it
+ * through double would round i64 values beyond 2^53). */
+static bool get_int(const sj_tensor *t, int64_t i, int64_t *v) {
+  const void *p = sj_tensor_data(t);
+  if (i < 0 || i >= sj_tensor_numel(t)) return false;
+  switch (sj_tensor_dtype(t)) {
+  case SJ_I8: *v = ((const int8_t *)p)[i]; return true;
+  case SJ_I32: *v = ((const int32_t *)p)[i]; return true;
+  case SJ_I64: *v = ((const int64_t *)p)[i]; return true;
+  case SJ_BOOL: *v = ((const uint8_t *)p)[i] != 0; return true;
+  default: return false;
+  }
+}
+
+/* The shortest %g form of v that reads back as the same value of `dt`
+ * (v was read from a tensor of dt): 17 digits always suffice for f64, fewer
+ * for the narrower types, so 0.1f prints as 0.1 and not 0.100000001. */
+static void format_float(sj_dtype dt, double v, char *buf, size_t cap) {
+  if (isnan(v)) {
+    snprintf(buf, cap, "nan");
+    return;
+  }
+  if (isinf(v)) {
+    snprintf(buf, cap, v < 0 ? "-inf" : "inf");
+    return;
+  }
+  sj_tensor *probe = sj_tensor_new(dt, 0, NULL);
+  for (int digits = 1; digits <= 17; digits++) {
+    snprintf(buf, cap, "%.*g", digits, v);
+    sj_tensor_set(probe, 0, strtod(buf, NULL));
+    if (!probe || sj_tensor_get(probe, 0) == v) break;
+  }
+  sj_tensor_free(probe);
+}
+
+/* Integers exactly, bools as numpy prints them, floats shortest round trip. */
+static void format_elem(const sj_tensor *t, int64_t i, char *buf, size_t cap) {
+  int64_t v;
+  if (sj_tensor_dtype(t) == SJ_BOOL && get_int(t, i, &v)) snprintf(buf, cap, v ? "True" : "False");
+  else if (get_int(t, i, &v)) snprintf(buf, cap, "%lld", (long long)v);
+  else format_float(sj_tensor_dtype(t), sj_tensor_get(t, i), buf, cap);
+}
+
+static void print_elem(const sj_tensor *t, int64_t i) {
+  char buf[48];
+  format_elem(t, i, buf, sizeof buf);
+  fputs(buf, stdout);
+}
+
 /* numpy-like nested printing; summarizes long dims unless `full` */
 static void print_rec(const sj_tensor *t, int d, int64_t off, int64_t stride, bool summ, int indent) {
   const int64_t *dims = sj_tensor_dims(t);
   int r = sj_tensor_rank(t);
   if (r == 0) {
-    printf("%.6g", sj_tensor_get(t, 0));
+    print_elem(t, 0);
     return;
   }
   int64_t n = dims[d], inner = stride / (n ? n : 1);
@@ -153,7 +203,7 @@ static void print_rec(const sj_tensor *t, int d, int64_t off, int64_t stride, bo
       printf(d == r - 1 ? "..., " : "...,\n%*s", d == r - 1 ? 0 : indent + 1, "");
       i = n - SUMMARY_EDGE;
     }
-    if (d == r - 1) printf("%.6g", sj_tensor_get(t, off + i));
+    if (d == r - 1) print_elem(t, off + i);
     else print_rec(t, d + 1, off + i * inner, inner, summ, indent + 1);
     if (i + 1 < n) printf(d == r - 1 ? ", " : ",\n%*s", d == r - 1 ? 0 : indent + 1, "");
   }
@@ -239,7 +289,20 @@ static tol default_tol(sj_dtype dt) {
   }
 }
 
-/* |got - ref| <= atol * max(1, max|ref|) + rtol * |ref|; NaN matches NaN. */
+/* An integer result against the reference (an integer tensor, or f64
+ * holding an integer): equal exactly, not through double (i64 values beyond
+ * 2^53 would round). */
+static bool int_equal(const sj_tensor *got, const sj_tensor *ref, int64_t i) {
+  int64_t g, r;
+  if (!get_int(got, i, &g)) return false;
+  if (get_int(ref, i, &r)) return g == r;
+  double d = sj_tensor_get(ref, i);
+  return d == trunc(d) && d >= -0x1p63 && d < 0x1p63 && (int64_t)d == g;
+}
+
+/* |got - ref| <= atol * max(1, max|ref|) + rtol * |ref|; NaN matches NaN.
+ * Integer and bool results with zero tolerance (their default) must be
+ * exactly equal. */
 static bool compare(const opts *o, const char *label, const sj_tensor *got, const sj_tensor *ref) {
   sj_type gt = sj_tensor_type(sj_tensor_dtype(got), sj_tensor_rank(got), sj_tensor_dims(got));
   sj_type rt = sj_tensor_type(sj_tensor_dtype(got), sj_tensor_rank(ref), sj_tensor_dims(ref));
@@ -251,6 +314,7 @@ static bool compare(const opts *o, const char *label, const sj_tensor *got, cons
   tol t = default_tol(gt.dt);
   if (o->rtol >= 0) t.rtol = o->rtol;
   if (o->atol >= 0) t.atol = o->atol;
+  bool exact = !sj_dtype_is_float(gt.dt) && t.rtol == 0 && t.atol == 0;
   int64_t n = sj_tensor_numel(ref), worst = -1;
   double scale = 1, maxerr = 0, maxrel = 0;
   for (int64_t i = 0; i < n; i++)
@@ -258,18 +322,25 @@ static bool compare(const opts *o, const char *label, const sj_tensor *got, cons
   bool ok = true;
   for (int64_t i = 0; i < n; i++) {
     double g = sj_tensor_get(got, i), r = sj_tensor_get(ref, i);
-    if (isnan(g) && isnan(r)) continue;
-    if (isinf(r) && g == r) continue;
     double e = fabs(g - r);
-    if (!(e <= t.atol * scale + t.rtol * fabs(r))) {
+    bool good = exact ? int_equal(got, ref, i)
+                : (isnan(g) && isnan(r)) || (isinf(r) && g == r) || e <= t.atol * scale + t.rtol * fabs(r);
+    if (!good) {
       if (ok) worst = i;
       ok = false;
     }
+    if (isnan(g) && isnan(r)) continue;
+    if (isinf(r) && g == r) continue;
     if (e > maxerr || isnan(e)) maxerr = e;
     if (r != 0 && e / fabs(r) > maxrel) maxrel = e / fabs(r);
   }
   printf("check: %s %s %s max_abs_err=%.3g max_rel_err=%.3g\n", label, sj_type_str(&gt, ts, sizeof ts), ok ? "ok" : "FAILED", maxerr, maxrel);
-  if (!ok) printf("  first mismatch at element %lld: got %.9g, reference %.9g\n", (long long)worst, sj_tensor_get(got, worst), sj_tensor_get(ref, worst));
+  if (!ok) {
+    char gs[48], rfs[48];
+    format_elem(got, worst, gs, sizeof gs);
+    format_elem(ref, worst, rfs, sizeof rfs);
+    printf("  first mismatch at element %lld: got %s, reference %s\n", (long long)worst, gs, rfs);
+  }
   return ok;
 }
 

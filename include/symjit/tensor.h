@@ -19,8 +19,17 @@ typedef struct sj_tensor sj_tensor;
 /* Bytes per element of `dt` (bf16/f16: 2, bool: 1). */
 size_t sj_dtype_size(sj_dtype dt);
 
-/* A new tensor owning zeroed, 64-byte aligned memory. NULL on bad
- * arguments (rank > 8, negative dim) or out of memory. Free with
+/* Checks that a tensor of this dtype and shape can exist: rank 0..8, dims
+ * >= 0, and a byte size counted as numpy does (the product of the non-zero
+ * dims times the element size) of at most PTRDIFF_MAX - 64. On success
+ * writes the real byte size to *bytes (if non-NULL; 0 for an empty shape).
+ * Otherwise returns SJ_ERR_INVALID (bad rank, dtype or dim) or SJ_ERR_NOMEM
+ * (too large) and writes a message naming the shape to err (if non-NULL, up
+ * to errcap bytes). The constructors below refuse exactly these shapes. */
+sj_status sj_tensor_check_shape(sj_dtype dt, int rank, const int64_t *dims, size_t *bytes, char *err,
+                                size_t errcap);
+/* A new tensor owning zeroed, 64-byte aligned memory. NULL on a shape that
+ * sj_tensor_check_shape refuses or out of memory. Free with
  * sj_tensor_free. */
 sj_tensor *sj_tensor_new(sj_dtype dt, int rank, const int64_t *dims);
 /* A tensor over caller memory (borrowed: never freed by symjit; must

@@ -144,7 +144,14 @@ char *sj_type_str(const sj_type *t, char *buf, size_t cap);
 bool sj_broadcast_shapes(const sj_type *a, const sj_type *b, sj_type *out);
 /* True if `from` can be broadcast to exactly the dims of `to`. */
 bool sj_broadcastable_to(const sj_type *from, const sj_type *to);
-int64_t sj_type_numel(const sj_type *t); /* -1 if any dim is dynamic */
+/* -1 if any dim is dynamic or the count overflows int64 (a verified type
+ * never does: see sj_type_fits). */
+int64_t sj_type_numel(const sj_type *t);
+/* True if a tensor of type t can exist, `?` dims counting as 1: the product
+ * of its non-zero dims times the element size is at most 2^63 - 65 bytes
+ * (lib/support/checked.h, the runtime's rule). Scalars always fit. The
+ * verifier requires it of every result and block argument. */
+bool sj_type_fits(const sj_type *t);
 /* Row-major index, into an operand with dims in[in_rank], of element `lin` of
  * its numpy broadcast to dims out[out_rank] (all dims concrete). */
 int64_t sj_broadcast_index(const int64_t *out, int out_rank, const int64_t *in, int in_rank, int64_t lin);

@@ -3,9 +3,12 @@
 #include <string.h>
 
 #include "ir.h"
+#include "support/checked.h"
 
 static const char *const dtype_names[SJ_DTYPE_COUNT] = {"f16", "bf16", "f32", "f64",
                                                         "i8",  "i32",  "i64", "bool"};
+/* as sj_dtype_size of the runtime, which lib/ir does not call */
+static const size_t dtype_sizes[SJ_DTYPE_COUNT] = {2, 2, 4, 8, 1, 4, 8, 1};
 
 const char *sj_dtype_name(sj_dtype dt) {
   return (unsigned)dt < SJ_DTYPE_COUNT ? dtype_names[dt] : "?dtype";
@@ -95,10 +98,17 @@ bool sj_broadcastable_to(const sj_type *from, const sj_type *to) {
 int64_t sj_type_numel(const sj_type *t) {
   int64_t n = 1;
   for (int i = 0; i < t->rank; i++) {
-    if (t->dims[i] == SJ_DYN) return -1;
-    n *= t->dims[i];
+    if (t->dims[i] == SJ_DYN || !sj_mul_i64(n, t->dims[i], &n)) return -1;
   }
   return n;
+}
+
+bool sj_type_fits(const sj_type *t) {
+  if (!t->is_tensor) return true;
+  int64_t d[SJ_MAX_RANK];
+  for (int i = 0; i < t->rank; i++) d[i] = t->dims[i] == SJ_DYN ? 1 : t->dims[i];
+  size_t bytes;
+  return (unsigned)t->dt < SJ_DTYPE_COUNT && sj_shape_bytes(d, t->rank, dtype_sizes[t->dt], &bytes);
 }
 
 int64_t sj_broadcast_index(const int64_t *out, int out_rank, const int64_t *in, int in_rank, int64_t lin) {

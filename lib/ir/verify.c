@@ -28,9 +28,25 @@ static sj_status check_arity(sj_ctx *c, const sj_op *op, const sj_opinfo *oi) {
   return SJ_OK;
 }
 
+/* Every result and block argument must be an array that can exist, before
+ * any rule multiplies its dims (sj_type_fits). */
+static sj_status check_sizes(sj_ctx *c, const sj_op *op) {
+  char x[SJ_TYPE_STR_CAP];
+  for (unsigned i = 0; i < op->nresults; i++)
+    if (!sj_type_fits(&sj_res(op, i)->type))
+      return sj_emit_error(c, op->loc, "'%s' op result %u has type %s, over 2^63 bytes (zero dims aside)",
+                           sj_op_name(op), i, TYS(&sj_res(op, i)->type, x));
+  for (unsigned r = 0; r < op->nregions; r++)
+    for (unsigned a = 0; op->regions[r] && a < op->regions[r]->nargs; a++)
+      if (!sj_type_fits(&op->regions[r]->args[a]->type))
+        return sj_emit_error(c, op->loc, "'%s' op argument %u has type %s, over 2^63 bytes (zero dims aside)",
+                             sj_op_name(op), a, TYS(&op->regions[r]->args[a]->type, x));
+  return SJ_OK;
+}
+
 sj_status sj_verify_op(sj_ctx *c, const sj_op *op) {
   const sj_opinfo *oi = sj_opinfo_get(op->code);
-  if (check_arity(c, op, oi) || sj_verify_attrs(c, op)) return SJ_ERR_VERIFY;
+  if (check_arity(c, op, oi) || check_sizes(c, op) || sj_verify_attrs(c, op)) return SJ_ERR_VERIFY;
   if (oi->infer) {
     sj_type t;
     if (oi->infer(c, op, &t)) return SJ_ERR_VERIFY;

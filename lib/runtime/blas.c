@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runtime.h"
+#include "support/checked.h"
 
 /* Element offset of output batch `t` in an operand whose batch dims bd[0..rb)
  * are right-aligned against the output's od[0..nb) (numpy broadcasting: a
@@ -24,10 +25,11 @@ static int64_t batch_offset(int64_t t, const int64_t *od, int nb, const int64_t 
   return off;
 }
 
-static bool dims_ok(int r, const int64_t *d) {
-  for (int i = 0; i < r; i++)
-    if (d[i] < 0) return false;
-  return true;
+/* Non-negative dims whose byte size fits (lib/support/checked.h): then every
+ * element offset and byte count below fits in int64_t and size_t. */
+static bool dims_ok(int r, const int64_t *d, size_t es) {
+  size_t bytes;
+  return sj_shape_bytes(d, r, es, &bytes);
 }
 
 /* Checks that dc's batch dims are exactly the broadcast of a's and b's, and
@@ -55,7 +57,8 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
                 const int64_t *db, void *c, int rc, const int64_t *dc) {
   if ((dt != SJ_F32 && dt != SJ_F64) || !da || !db || !dc) return false;
   if (ra < 2 || rb < 2 || rc != (ra > rb ? ra : rb) || rc > SJ_TENSOR_MAX_RANK) return false;
-  if (!dims_ok(ra, da) || !dims_ok(rb, db) || !dims_ok(rc, dc)) return false;
+  size_t es = dt == SJ_F32 ? 4 : 8;
+  if (!dims_ok(ra, da, es) || !dims_ok(rb, db, es) || !dims_ok(rc, dc, es)) return false;
   int64_t m = da[ra - 2], k = da[ra - 1], n = db[rb - 1];
   if (db[rb - 2] != k || dc[rc - 2] != m || dc[rc - 1] != n) return false;
   if (m > INT_MAX || n > INT_MAX || k > INT_MAX) return false; /* CBLAS takes int */
@@ -63,7 +66,6 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
   int64_t batches = check_batch(ra, da, rb, db, nb, dc);
   if (batches < 0) return false;
   if (m == 0 || n == 0 || batches == 0) return true;
-  size_t es = dt == SJ_F32 ? 4 : 8;
   for (int64_t t = 0; t < batches; t++) {
     char *ct = (char *)c + (size_t)(t * m * n) * es;
     if (k == 0) { /* empty sum; BLAS may not write c when k == 0 */
@@ -110,9 +112,14 @@ bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const
                   int64_t M, int64_t N, int64_t K) {
   if ((dt != SJ_F32 && dt != SJ_F64) || M < 0 || N < 0 || K < 0 || M > INT_MAX || N > INT_MAX || K > INT_MAX)
     return false;
+  /* the three operands must be arrays that can exist (M*N*8 can pass 2^64) */
+  size_t es = sj_dtype_size(dt), cbytes;
+  if (!dims_ok(2, (int64_t[]){M, K}, es) || !dims_ok(2, (int64_t[]){K, N}, es) ||
+      !sj_shape_bytes((int64_t[]){M, N}, 2, es, &cbytes))
+    return false;
   if (M == 0 || N == 0) return true;
   if (K == 0) {
-    memset(c, 0, (size_t)(M * N) * sj_dtype_size(dt));
+    memset(c, 0, cbytes);
     return true;
   }
   pthread_once(&blas_once, blas_single_thread);

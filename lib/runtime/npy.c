@@ -1,4 +1,6 @@
 /* .npy reading and writing (format 1.0 and 2.0, little-endian, C order). */
+#define _POSIX_C_SOURCE 200809L /* fseeko, ftello */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -6,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "symjit/tensor.h"
+#include "runtime.h"
 
 static sj_status npy_err(char *err, size_t cap, sj_status st, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -55,27 +57,39 @@ static sj_status parse_descr(const char *path, const char *d, sj_dtype *dt, char
 }
 
 /* shape is a tuple of non-negative ints: (), (3,), (2, 3). Python 2 wrote
- * longs as 3L. The element count must fit in memory sizes. */
+ * longs as 3L. Only the syntax is checked here; the size is checked once the
+ * dtype is known. */
 static sj_status parse_shape(const char *path, const char *s, int *rank, int64_t *dims, char *err,
                              size_t cap) {
   if (*s != '(') return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
-  uint64_t total = 1;
   *rank = 0;
   for (s++;;) {
-    while (*s == ' ' || *s == ',') s++;
+    while (*s == ' ') s++;
     if (*s == ')') return SJ_OK;
     char *end;
-    long long v = strtoll(s, &end, 10);
-    if (end == s || v < 0) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
+    errno = 0;
+    long long v = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : -1;
+    if (v < 0) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
+    if (errno == ERANGE)
+      return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: shape dim %.24s... does not fit in 64 bits", path, s);
     if (*rank == SJ_TENSOR_MAX_RANK)
       return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: arrays of rank > %d are not supported", path,
                      SJ_TENSOR_MAX_RANK);
-    if (v && total > (UINT64_C(1) << 60) / (uint64_t)v)
-      return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: shape is too large", path);
-    total *= (uint64_t)v;
     dims[(*rank)++] = v;
     s = end + (*end == 'L');
+    while (*s == ' ') s++;
+    if (*s == ',') s++;
+    else if (*s != ')') return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
   }
+}
+
+/* numpy's own limit (the product of the non-zero dims times the element
+ * size must fit), so (0, 2^63-1) is refused like np.empty refuses it. */
+static sj_status check_size(const char *path, sj_dtype dt, int rank, const int64_t *dims, char *err,
+                            size_t cap) {
+  char why[160];
+  if (!sj_tensor_check_shape(dt, rank, dims, NULL, why, sizeof why)) return SJ_OK;
+  return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: %s", path, why);
 }
 
 static sj_status parse_header(const char *path, const char *h, sj_dtype *dt, int *rank, int64_t *dims,
@@ -85,7 +99,8 @@ static sj_status parse_header(const char *path, const char *h, sj_dtype *dt, int
   if (!strncmp(f, "True", 4)) return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: fortran_order arrays are not supported", path);
   if (strncmp(f, "False", 5)) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed .npy header", path);
   sj_status st = parse_descr(path, d, dt, err, cap);
-  return st ? st : parse_shape(path, s, rank, dims, err, cap);
+  if (!st) st = parse_shape(path, s, rank, dims, err, cap);
+  return st ? st : check_size(path, *dt, *rank, dims, err, cap);
 }
 
 static sj_status read_header(FILE *fp, const char *path, char **hdr, char *err, size_t cap) {
@@ -114,11 +129,41 @@ static sj_status read_header(FILE *fp, const char *path, char **hdr, char *err, 
   return SJ_OK;
 }
 
-sj_status sj_npy_load(const char *path, sj_tensor **out, char *err, size_t cap) {
-  if (!path || !out) return npy_err(err, cap, SJ_ERR_INVALID, "NULL argument");
+/* Bytes left in fp after the current position, or -1 when it cannot seek
+ * (a pipe): then the read itself finds a truncation. */
+static long long bytes_left(FILE *fp) {
+  off_t here = ftello(fp);
+  if (here < 0 || fseeko(fp, 0, SEEK_END)) return -1;
+  off_t end = ftello(fp);
+  if (end < 0 || fseeko(fp, here, SEEK_SET)) return -1;
+  return end - here;
+}
+
+/* The data must be there before it is allocated, so a header claiming
+ * terabytes costs nothing. */
+static sj_status read_data(FILE *fp, const char *path, sj_dtype dt, int rank, const int64_t *dims,
+                           sj_tensor **out, char *err, size_t cap) {
+  size_t want = 0;
+  sj_tensor_check_shape(dt, rank, dims, &want, NULL, 0); /* checked by parse_header */
+  long long left = bytes_left(fp);
+  if (left >= 0 && (unsigned long long)left < want)
+    return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated: expected %zu bytes of data, found %lld", path,
+                   want, left);
+  sj_tensor *t = sj_tensor_new(dt, rank, dims);
+  if (!t) return npy_err(err, cap, SJ_ERR_NOMEM, "%s: cannot allocate %zu bytes for the array", path, want);
+  size_t got = fread(sj_tensor_data(t), 1, want, fp);
+  if (got != want) {
+    sj_tensor_free(t);
+    return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated: expected %zu bytes of data, found %zu", path, want,
+                   got);
+  }
+  *out = t;
+  return SJ_OK;
+}
+
+sj_status sj_rt_npy_read(FILE *fp, const char *path, sj_tensor **out, char *err, size_t cap) {
+  if (!fp || !path || !out) return npy_err(err, cap, SJ_ERR_INVALID, "NULL argument");
   *out = NULL;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return npy_err(err, cap, SJ_ERR_IO, "%s: cannot open file", path);
   char *hdr = NULL;
   sj_dtype dt = SJ_F32;
   int rank = 0;
@@ -126,16 +171,16 @@ sj_status sj_npy_load(const char *path, sj_tensor **out, char *err, size_t cap) 
   sj_status st = read_header(fp, path, &hdr, err, cap);
   if (!st) st = parse_header(path, hdr, &dt, &rank, dims, err, cap);
   free(hdr);
-  sj_tensor *t = st ? NULL : sj_tensor_new(dt, rank, dims);
-  if (!st && !t) st = npy_err(err, cap, SJ_ERR_NOMEM, "%s: cannot allocate the array", path);
-  if (!st) {
-    size_t want = sj_tensor_nbytes(t), got = fread(sj_tensor_data(t), 1, want, fp);
-    if (got != want)
-      st = npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated: expected %zu bytes of data, found %zu", path, want, got);
-  }
+  return st ? st : read_data(fp, path, dt, rank, dims, out, err, cap);
+}
+
+sj_status sj_npy_load(const char *path, sj_tensor **out, char *err, size_t cap) {
+  if (!path || !out) return npy_err(err, cap, SJ_ERR_INVALID, "NULL argument");
+  *out = NULL;
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return npy_err(err, cap, SJ_ERR_IO, "%s: cannot open file", path);
+  sj_status st = sj_rt_npy_read(fp, path, out, err, cap);
   fclose(fp);
-  if (st) sj_tensor_free(t);
-  else *out = t;
   return st;
 }
 

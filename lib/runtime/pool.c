@@ -190,12 +190,15 @@ int sj_pool_size(const sj_pool *p) { return p ? p->n : 1; }
 /* Chunk size: an equal share rounded up to a multiple of align, so every
  * chunk starts `align`-aligned relative to lo and all but the last are whole
  * multiples of align. Returns the number of non-empty chunks and fills
- * bounds[0..nchunks]. */
+ * bounds[0..nchunks]. Counts in uint64_t: hi - lo of any int64 pair fits
+ * there (INT64_MIN to INT64_MAX is 2^64 - 1), and a share rounded up past
+ * the range is clamped to it, so no intermediate can overflow. */
 static int split(sj_pool *p, int64_t lo, int64_t hi, int64_t align) {
-  int64_t len = hi - lo, per = (len + p->n - 1) / p->n;
-  per = (per + align - 1) / align * align;
-  int nchunks = (int)((len + per - 1) / per);
-  for (int i = 0; i < nchunks; i++) p->bounds[i] = lo + per * i;
+  uint64_t len = (uint64_t)hi - (uint64_t)lo, n = (uint64_t)p->n, a = (uint64_t)align;
+  uint64_t per = len / n + (len % n != 0);
+  per = per % a ? (per / a < len / a ? (per / a + 1) * a : len) : per;
+  int nchunks = (int)(len / per + (len % per != 0));
+  for (int i = 0; i < nchunks; i++) p->bounds[i] = (int64_t)((uint64_t)lo + per * (uint64_t)i);
   p->bounds[nchunks] = hi;
   return nchunks;
 }
@@ -233,9 +236,9 @@ void sj_pool_run(sj_pool *p, sj_range_fn fn, void *env, int64_t lo, int64_t hi, 
                  int64_t align) {
   if (hi <= lo) return;
   if (align < 1) align = 1;
-  int64_t len = hi - lo;
+  uint64_t len = (uint64_t)hi - (uint64_t)lo; /* may exceed INT64_MAX */
   /* A range within one aligned chunk cannot be split. */
-  if (!p || p->n < 2 || in_task || len < min_parallel || len <= align) {
+  if (!p || p->n < 2 || in_task || (min_parallel > 0 && len < (uint64_t)min_parallel) || len <= (uint64_t)align) {
     fn(env, lo, hi);
     return;
   }

@@ -4,9 +4,24 @@
 #define SJ_RUNTIME_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "symjit/tensor.h"
+
+/* ---- memory ---- */
+
+/* RAM + swap in bytes (at most SJ_MAX_ARRAY_BYTES of lib/support/checked.h):
+ * no single array larger than this can be zero-filled. */
+size_t sj_rt_memory_limit(void);
+/* `bytes` of zeroed memory, 64-byte aligned, rounded up to 64 bytes (a
+ * 0-byte request gets 64 bytes, so the pointer is never NULL on success);
+ * free with free(). NULL on failure, with a message saying why in err (if
+ * non-NULL, up to cap bytes): more than sj_rt_memory_limit(), or malloc
+ * failed. Size the request with sj_tensor_check_shape first: it refuses
+ * shapes whose byte count overflows. */
+void *sj_rt_alloc(size_t bytes, char *err, size_t cap);
 
 /* ---- thread pool ---- */
 
@@ -50,4 +65,12 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
  * (bench/RESULTS.md). Returns false for unsupported dtypes or sizes. */
 bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const void *b, bool trans_b, void *c,
                   int64_t M, int64_t N, int64_t K);
+
+/* ---- .npy ---- */
+
+/* sj_npy_load on an open stream positioned at the start of a .npy image
+ * (borrowed; left open); `path` names it in messages. The stream is read,
+ * not necessarily to its end. For the fuzz targets (test/fuzz) and callers
+ * holding a .npy in memory (fmemopen). */
+sj_status sj_rt_npy_read(FILE *fp, const char *path, sj_tensor **out, char *err, size_t cap);
 #endif

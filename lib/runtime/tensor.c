@@ -1,12 +1,15 @@
 /* Tensors: dtype, shape and contiguous row-major data, owned (64-byte
  * aligned, freed with the tensor) or borrowed (caller memory). */
 #include <math.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "symjit/tensor.h"
+#include "runtime.h"
+#include "support/checked.h"
 
 struct sj_tensor {
   sj_dtype dt;
@@ -16,24 +19,55 @@ struct sj_tensor {
   bool owned;
 };
 
+static sj_status rt_err(char *err, size_t cap, sj_status st, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static sj_status rt_err(char *err, size_t cap, sj_status st, const char *fmt, ...) {
+  if (err && cap) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, cap, fmt, ap);
+    va_end(ap);
+  }
+  return st;
+}
+
 size_t sj_dtype_size(sj_dtype dt) {
   static const size_t sizes[SJ_DTYPE_COUNT] = {2, 2, 4, 8, 1, 4, 8, 1};
   return (unsigned)dt < SJ_DTYPE_COUNT ? sizes[dt] : 0;
 }
 
-/* numel * size, or SIZE_MAX on bad dims or overflow. The limit leaves room
- * to round up to 64 bytes and keeps numel within int64_t and ptrdiff_t. */
-static size_t checked_bytes(sj_dtype dt, int rank, const int64_t *dims) {
-  if ((unsigned)dt >= SJ_DTYPE_COUNT || rank < 0 || rank > SJ_TENSOR_MAX_RANK || (rank && !dims))
-    return SIZE_MAX;
-  const size_t limit = PTRDIFF_MAX - 64;
-  size_t n = sj_dtype_size(dt);
-  for (int i = 0; i < rank; i++) {
-    if (dims[i] < 0) return SIZE_MAX;
-    if (dims[i] && n > limit / (size_t)dims[i]) return SIZE_MAX;
-    n *= (size_t)dims[i];
+/* Formats dims as a numpy shape: (), (3,), (2, 3). */
+static void shape_str(int rank, const int64_t *dims, char *buf, size_t cap) {
+  size_t k = (size_t)snprintf(buf, cap, "(");
+  for (int i = 0; i < rank && k < cap; i++)
+    k += (size_t)snprintf(buf + k, cap - k, "%s%lld%s", i ? ", " : "", (long long)dims[i], rank == 1 ? "," : "");
+  if (k < cap) snprintf(buf + k, cap - k, ")");
+}
+
+sj_status sj_tensor_check_shape(sj_dtype dt, int rank, const int64_t *dims, size_t *bytes, char *err,
+                                size_t cap) {
+  char sh[SJ_TENSOR_MAX_RANK * 24 + 8];
+  if ((unsigned)dt >= SJ_DTYPE_COUNT) return rt_err(err, cap, SJ_ERR_INVALID, "dtype %d is out of range", (int)dt);
+  if (rank < 0 || rank > SJ_TENSOR_MAX_RANK)
+    return rt_err(err, cap, SJ_ERR_INVALID, "rank %d is out of range (0 to %d)", rank, SJ_TENSOR_MAX_RANK);
+  if (rank && !dims) return rt_err(err, cap, SJ_ERR_INVALID, "NULL dims for rank %d", rank);
+  size_t n;
+  if (!sj_shape_bytes(dims, rank, sj_dtype_size(dt), &n)) {
+    shape_str(rank, dims, sh, sizeof sh);
+    for (int i = 0; i < rank; i++)
+      if (dims[i] < 0) return rt_err(err, cap, SJ_ERR_INVALID, "shape %s has a negative dim", sh);
+    return rt_err(err, cap, SJ_ERR_NOMEM,
+                  "shape %s of %zu-byte elements is too large: over 2^63 bytes (zero dims aside)", sh,
+                  sj_dtype_size(dt));
   }
-  return n;
+  if (bytes) *bytes = n;
+  return SJ_OK;
+}
+
+/* The byte size, or SIZE_MAX for a shape that sj_tensor_check_shape refuses. */
+static size_t checked_bytes(sj_dtype dt, int rank, const int64_t *dims) {
+  size_t n;
+  return sj_tensor_check_shape(dt, rank, dims, &n, NULL, 0) ? SIZE_MAX : n;
 }
 
 static sj_tensor *header(sj_dtype dt, int rank, const int64_t *dims) {
@@ -50,13 +84,11 @@ sj_tensor *sj_tensor_new(sj_dtype dt, int rank, const int64_t *dims) {
   if (bytes == SIZE_MAX) return NULL;
   sj_tensor *t = header(dt, rank, dims);
   if (!t) return NULL;
-  size_t cap = (bytes + 63) / 64 * 64;
-  t->data = aligned_alloc(64, cap ? cap : 64);
+  t->data = sj_rt_alloc(bytes, NULL, 0);
   if (!t->data) {
     free(t);
     return NULL;
   }
-  memset(t->data, 0, cap ? cap : 64);
   t->owned = true;
   return t;
 }
@@ -95,6 +127,7 @@ int64_t sj_tensor_numel(const sj_tensor *t) {
   return n;
 }
 
+/* Cannot overflow: every constructor checked the shape. */
 size_t sj_tensor_nbytes(const sj_tensor *t) { return (size_t)sj_tensor_numel(t) * sj_dtype_size(sj_tensor_dtype(t)); }
 
 /* IEEE half and bfloat16 conversions, round to nearest even (lrint: the

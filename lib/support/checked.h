@@ -30,4 +30,27 @@ static inline bool sj_bytes_for(int64_t numel, size_t elem, size_t *out) {
   return numel >= 0 && sj_mul_size((size_t)numel, elem, out);
 }
 
+/* The largest array, in bytes: the runtime rounds allocations up to 64 bytes
+ * and addresses elements with ptrdiff_t offsets. */
+#define SJ_MAX_ARRAY_BYTES ((size_t)PTRDIFF_MAX - 64)
+
+/* Byte size of a dense row-major array of extents dims[0..n) and `elem`-byte
+ * elements. It counts as numpy does: the product of the NON-ZERO extents
+ * times elem must not exceed SJ_MAX_ARRAY_BYTES, whatever zeros there are.
+ * So the answer does not depend on the order of the dims ((0, 2^62, 4) and
+ * (2^62, 4, 0) are both refused), and every stride and loop trip count of an
+ * empty array still fits in int64. False on a negative extent or too large;
+ * otherwise *out is the real size (0 when some extent is 0). */
+static inline bool sj_shape_bytes(const int64_t *dims, int n, size_t elem, size_t *out) {
+  size_t nz = elem;
+  bool empty = false;
+  for (int i = 0; i < n; i++) {
+    if (dims[i] < 0) return false;
+    if (dims[i] == 0) empty = true;
+    else if (!sj_mul_size(nz, (size_t)dims[i], &nz) || nz > SJ_MAX_ARRAY_BYTES) return false;
+  }
+  *out = empty ? 0 : nz;
+  return true;
+}
+
 #endif

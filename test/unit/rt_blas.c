@@ -131,9 +131,29 @@ static void test_rejections(void) {
   CHECK(sj_rt_gemm(SJ_F32, x, 3, a134, x, 2, d45, x, 3, c135));
 }
 
+/* Dims whose element or byte counts overflow are refused before any offset
+ * is computed or anything is written (x is a small buffer: a write would be
+ * an ASan report). Each case has m, n, k within CBLAS's int. */
+static void test_size_overflow(void) {
+  float x[64] = {0};
+  int64_t big = 2147483647; /* INT_MAX: m * n * 8 bytes is about 2^65 */
+  int64_t a[] = {big, 1}, b[] = {1, big}, c[] = {big, big};
+  CHECK(!sj_rt_gemm(SJ_F64, x, 2, a, x, 2, b, x, 2, c));
+  CHECK(!sj_rt_gemm2d(NULL, SJ_F64, x, false, x, false, x, big, big, 0)); /* k = 0 would memset c */
+  CHECK(!sj_rt_gemm2d(NULL, SJ_F32, x, false, x, false, x, big, big, 1));
+  /* batches * m * n overflows int64 although each dim is small */
+  int64_t ab[] = {INT64_MAX / 4, 2, 2, 1}, bb[] = {1, 1, 1, 2}, cb[] = {INT64_MAX / 4, 2, 2, 2};
+  CHECK(!sj_rt_gemm(SJ_F32, x, 4, ab, x, 4, bb, x, 4, cb));
+  /* an empty batch is still fine when the rest fits */
+  int64_t a0[] = {0, 2, 3}, b0[] = {3, 2}, c0[] = {0, 2, 2};
+  CHECK(sj_rt_gemm(SJ_F32, x, 3, a0, x, 2, b0, x, 3, c0));
+  CHECK(sj_rt_gemm2d(NULL, SJ_F32, x, false, x, false, x, 0, big, 5)); /* M = 0: nothing to write */
+}
+
 int main(void) {
   test_products();
   test_rejections();
+  test_size_overflow();
   if (failures) fprintf(stderr, "rt_blas: %d check(s) failed\n", failures);
   else printf("rt_blas: all checks passed\n");
   return failures != 0;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime.h"
 #include "symjit/tensor.h"
 
 #ifndef SJ_SOURCE_DIR
@@ -187,6 +188,61 @@ static void make_npy(const char *path, const char *dict, const void *data, size_
   write_all(path, buf, 10 + hl + n);
 }
 
+/* Sizes: numpy's rule (non-zero dims times the element size must fit, so
+ * (0, 2^63-1) is refused in either order), dims beyond 64 bits, and a header
+ * that claims far more data than the file holds: refused from the file size
+ * before anything is allocated (an ASan build would abort on a 4 TiB
+ * request, and a plain one would zero-fill it). */
+static void test_sizes(void) {
+  const char *p = tmp("size.npy");
+  float d[6] = {1, 2, 3, 4, 5, 6};
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 9223372036854775807), }", d, 0);
+  check_load_error(p, SJ_ERR_UNSUPPORTED, "size.npy: shape (0, 9223372036854775807) of 4-byte elements is too large");
+  make_npy(p, "{'descr': '|i1', 'fortran_order': False, 'shape': (9223372036854775807, 0), }", d, 0);
+  check_load_error(p, SJ_ERR_UNSUPPORTED, "shape (9223372036854775807, 0) of 1-byte elements is too large");
+  make_npy(p, "{'descr': '<f8', 'fortran_order': False, 'shape': (2305843009213693952,), }", d, 24);
+  check_load_error(p, SJ_ERR_UNSUPPORTED, "too large"); /* 2^61 * 8 = 2^64 bytes */
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999, 1), }", d, 4);
+  check_load_error(p, SJ_ERR_UNSUPPORTED, "shape dim 99999999999999999999");
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (1099511627776,), }", d, 12);
+  check_load_error(p, SJ_ERR_IO, "size.npy: file is truncated: expected 4398046511104 bytes of data, found 12");
+  make_npy(p, "{'descr': '<i8', 'fortran_order': False, 'shape': (1048576, 1048576, 0), }", d, 0);
+  sj_tensor *t = NULL;
+  CHECK(sj_npy_load(p, &t, NULL, 0) == SJ_OK && t && sj_tensor_numel(t) == 0 && sj_tensor_dims(t)[1] == 1048576);
+  sj_tensor_free(t);
+  /* separators: commas between dims, one optional trailing comma */
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (2 3), }", d, 24);
+  check_load_error(p, SJ_ERR_IO, "malformed shape");
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (,6), }", d, 24);
+  check_load_error(p, SJ_ERR_IO, "malformed shape");
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (6,,), }", d, 24);
+  check_load_error(p, SJ_ERR_IO, "malformed shape");
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (+6,), }", d, 24);
+  check_load_error(p, SJ_ERR_IO, "malformed shape");
+  make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': ( 2 , 3 , ), }", d, 24);
+  CHECK(sj_npy_load(p, &t, NULL, 0) == SJ_OK && t && sj_tensor_rank(t) == 2 && sj_tensor_get(t, 5) == 6);
+  sj_tensor_free(t);
+  remove(p);
+}
+
+/* The stream reader behind sj_npy_load works on memory (the fuzz target's
+ * path), and finds a truncation there too. */
+static void test_stream(void) {
+  static unsigned char img[4096];
+  long n = read_all(input("f32_2x3.npy"), img, sizeof img);
+  CHECK(n > 0);
+  FILE *fp = fmemopen(img, (size_t)n, "rb");
+  sj_tensor *t = NULL;
+  char err[256] = "";
+  CHECK(fp && sj_rt_npy_read(fp, "mem", &t, err, sizeof err) == SJ_OK && t && sj_tensor_numel(t) == 6);
+  sj_tensor_free(t);
+  if (fp) fclose(fp);
+  fp = fmemopen(img, (size_t)n - 3, "rb"); /* the last float cut short */
+  CHECK(fp && sj_rt_npy_read(fp, "mem", &t, err, sizeof err) == SJ_ERR_IO && !t && strstr(err, "mem: file is truncated"));
+  if (fp) fclose(fp);
+  CHECK(sj_rt_npy_read(NULL, "mem", &t, err, sizeof err) == SJ_ERR_INVALID);
+}
+
 static void test_malformed(void) {
   const char *p = tmp("bad.npy");
   float d[6] = {1, 2, 3, 4, 5, 6};
@@ -209,7 +265,7 @@ static void test_malformed(void) {
   make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,1,1,1,1,1,1,1,1), }", d, 4);
   check_load_error(p, SJ_ERR_UNSUPPORTED, "rank > 8");
   make_npy(p, "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296), }", d, 4);
-  check_load_error(p, SJ_ERR_UNSUPPORTED, "shape is too large");
+  check_load_error(p, SJ_ERR_UNSUPPORTED, "bad.npy: shape (4294967296, 4294967296) of 4-byte elements is too large");
   /* Python 2's numpy wrote longs: (2L, 3L). Keys in another order are fine. */
   make_npy(p, "{'shape': (2L, 3L), 'fortran_order': False, 'descr': '<f4'}", d, 24);
   sj_tensor *t = NULL;
@@ -242,6 +298,8 @@ int main(void) {
   test_roundtrip();
   test_save_errors();
   test_malformed();
+  test_sizes();
+  test_stream();
   if (failures) fprintf(stderr, "rt_npy: %d check(s) failed\n", failures);
   else printf("rt_npy: all checks passed\n");
   return failures != 0;

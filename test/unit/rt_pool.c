@@ -121,6 +121,57 @@ static void test_splits(void) {
   }
 }
 
+/* Records chunk bounds only, for ranges too long to visit. */
+typedef struct bounds_log {
+  pthread_mutex_t mu;
+  int n;
+  int64_t lo[MAXCHUNKS], hi[MAXCHUNKS];
+} bounds_log;
+
+static void log_bounds(void *env, int64_t lo, int64_t hi) {
+  bounds_log *l = env;
+  pthread_mutex_lock(&l->mu);
+  if (l->n < MAXCHUNKS) l->lo[l->n] = lo, l->hi[l->n] = hi;
+  l->n++;
+  pthread_mutex_unlock(&l->mu);
+}
+
+/* Ranges whose length (hi - lo up to 2^64 - 1) or rounded-up share overflow
+ * int64: the chunks must still tile [lo, hi) exactly, in order, aligned. */
+static void test_huge_ranges(void) {
+  static const int64_t ranges[][2] = {{INT64_MIN, INT64_MAX}, {0, INT64_MAX}, {INT64_MIN, 0},
+                                      {-1, INT64_MAX},        {INT64_MAX - 5, INT64_MAX}, {INT64_MIN, INT64_MIN + 1000}};
+  static const int64_t aligns[] = {1, 64, INT64_MAX / 3, INT64_MAX};
+  for (int threads = 2; threads <= 3; threads++) {
+    sj_pool *p = sj_pool_new(threads);
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++)
+      for (size_t a = 0; a < sizeof aligns / sizeof aligns[0]; a++) {
+        bounds_log l = {.mu = PTHREAD_MUTEX_INITIALIZER};
+        int64_t lo = ranges[r][0], hi = ranges[r][1];
+        sj_pool_run(p, log_bounds, &l, lo, hi, 1, aligns[a]);
+        CHECK(l.n >= 1 && l.n <= threads);
+        /* sort by lo (at most 3 chunks), then they must tile [lo, hi) */
+        for (int i = 0; i < l.n; i++)
+          for (int k = i + 1; k < l.n; k++)
+            if (l.lo[k] < l.lo[i]) {
+              int64_t t0 = l.lo[i], t1 = l.hi[i];
+              l.lo[i] = l.lo[k], l.hi[i] = l.hi[k], l.lo[k] = t0, l.hi[k] = t1;
+            }
+        bool ok = l.lo[0] == lo && l.hi[l.n - 1] == hi;
+        for (int i = 0; i < l.n; i++) {
+          ok = ok && l.lo[i] < l.hi[i] && ((uint64_t)l.lo[i] - (uint64_t)lo) % (uint64_t)aligns[a] == 0;
+          if (i) ok = ok && l.lo[i] == l.hi[i - 1];
+        }
+        if (!ok) {
+          fprintf(stderr, "bad split of [%lld, %lld) align %lld on %d threads\n", (long long)lo, (long long)hi,
+                  (long long)aligns[a], threads);
+          failures++;
+        }
+      }
+    sj_pool_free(p);
+  }
+}
+
 static void test_serial_rules(void) {
   sj_pool *p = sj_pool_new(3);
   job *j = new_job(p, 0);
@@ -263,6 +314,7 @@ int main(void) {
   test_sizes();
   test_splits();
   test_serial_rules();
+  test_huge_ranges();
   test_rapid(2, 10000);
   test_rapid(3, 3000);
   test_rapid(8, 1000); /* more threads than CPUs: no spinning, condvar only */

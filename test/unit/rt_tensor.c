@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "runtime.h"
 #include "symjit/tensor.h"
 
 #include "check.h"
@@ -55,6 +57,68 @@ static void test_bad_args(void) {
   CHECK(w0 && sj_tensor_numel(w0) == 0);
   sj_tensor_free(w0);
   sj_tensor_free(NULL);
+}
+
+/* The size rule (numpy's): the product of the non-zero dims times the
+ * element size must fit, whatever the zeros and their position; messages
+ * name the shape. */
+static void check_shape_err(sj_dtype dt, int rank, const int64_t *dims, sj_status want, const char *needle) {
+  char err[160] = "";
+  size_t bytes = 12345;
+  sj_status st = sj_tensor_check_shape(dt, rank, dims, &bytes, err, sizeof err);
+  if (st != want || !strstr(err, needle) || bytes != 12345) {
+    fprintf(stderr, "check_shape: status %d, want %d, message '%s' lacks '%s'\n", (int)st, (int)want, err, needle);
+    failures++;
+  }
+  CHECK(!sj_tensor_new(dt, rank, dims));
+}
+
+static void test_shape_sizes(void) {
+  const int64_t M = INT64_MAX;
+  size_t b = 1;
+  CHECK(sj_tensor_check_shape(SJ_F32, 2, (int64_t[]){2, 3}, &b, NULL, 0) == SJ_OK && b == 24);
+  CHECK(sj_tensor_check_shape(SJ_F32, 0, NULL, &b, NULL, 0) == SJ_OK && b == 4);
+  CHECK(sj_tensor_check_shape(SJ_F32, 2, (int64_t[]){0, 1000}, &b, NULL, 0) == SJ_OK && b == 0);
+  /* an empty shape whose other dims fit: fine in any order, i8 up to the limit */
+  CHECK(sj_tensor_check_shape(SJ_I8, 3, (int64_t[]){0, 1LL << 31, 1LL << 31}, &b, NULL, 0) == SJ_OK && b == 0);
+  CHECK(sj_tensor_check_shape(SJ_I8, 3, (int64_t[]){1LL << 31, 1LL << 31, 0}, &b, NULL, 0) == SJ_OK && b == 0);
+  CHECK(sj_tensor_check_shape(SJ_I8, 1, (int64_t[]){PTRDIFF_MAX - 64}, &b, NULL, 0) == SJ_OK);
+  /* (0, 2^63-1) as numpy refuses it, in either order, for every dtype */
+  check_shape_err(SJ_F32, 2, (int64_t[]){0, M}, SJ_ERR_NOMEM, "shape (0, 9223372036854775807) of 4-byte elements is too large");
+  check_shape_err(SJ_F32, 2, (int64_t[]){M, 0}, SJ_ERR_NOMEM, "shape (9223372036854775807, 0)");
+  check_shape_err(SJ_I8, 2, (int64_t[]){0, M}, SJ_ERR_NOMEM, "too large");
+  check_shape_err(SJ_I8, 1, (int64_t[]){PTRDIFF_MAX - 63}, SJ_ERR_NOMEM, "shape (9223372036854775744,)");
+  /* element count overflows int64, byte count overflows size_t, both only in the product */
+  check_shape_err(SJ_I8, 2, (int64_t[]){1LL << 32, 1LL << 32}, SJ_ERR_NOMEM, "(4294967296, 4294967296)");
+  check_shape_err(SJ_F64, 2, (int64_t[]){1LL << 31, 1LL << 31}, SJ_ERR_NOMEM, "of 8-byte elements is too large");
+  check_shape_err(SJ_F32, 8, (int64_t[]){256, 256, 256, 256, 256, 256, 256, 256}, SJ_ERR_NOMEM, "too large");
+  check_shape_err(SJ_F32, 2, (int64_t[]){3, -2}, SJ_ERR_INVALID, "shape (3, -2) has a negative dim");
+  check_shape_err(SJ_F32, 9, (int64_t[]){1, 1, 1, 1, 1, 1, 1, 1, 1}, SJ_ERR_INVALID, "rank 9 is out of range");
+  check_shape_err(SJ_DTYPE_COUNT, 1, (int64_t[]){1}, SJ_ERR_INVALID, "dtype 8");
+  check_shape_err(SJ_F32, 1, NULL, SJ_ERR_INVALID, "NULL dims");
+  /* a short buffer is truncated, a NULL one ignored */
+  char small[6];
+  CHECK(sj_tensor_check_shape(SJ_F32, 2, (int64_t[]){0, M}, NULL, small, sizeof small) && strlen(small) == 5);
+  CHECK(sj_tensor_check_shape(SJ_F32, 2, (int64_t[]){0, M}, NULL, NULL, 99) == SJ_ERR_NOMEM);
+  /* wrap obeys the same rule */
+  CHECK(!sj_tensor_wrap(SJ_F32, 2, (int64_t[]){0, M}, NULL));
+  sj_tensor *w = sj_tensor_wrap(SJ_F32, 2, (int64_t[]){0, 1LL << 40}, NULL);
+  CHECK(w && sj_tensor_numel(w) == 0 && sj_tensor_nbytes(w) == 0);
+  sj_tensor_free(w);
+}
+
+/* A shape that fits the size rule but not the machine is refused before
+ * malloc (an ASan build would abort on the request), with a message. */
+static void test_memory_limit(void) {
+  size_t lim = sj_rt_memory_limit();
+  CHECK(lim > (1u << 20) && lim <= PTRDIFF_MAX - 64);
+  char err[160] = "";
+  CHECK(!sj_rt_alloc(lim + 1, err, sizeof err) && strstr(err, "more than this machine's memory"));
+  CHECK(!sj_tensor_new(SJ_I8, 1, (int64_t[]){(int64_t)lim + 1}));
+  CHECK(!sj_tensor_new(SJ_F64, 2, (int64_t[]){1LL << 29, 1LL << 30})); /* 2^62 bytes fit the rule, not RAM */
+  void *p = sj_rt_alloc(0, err, sizeof err);
+  CHECK(p && (uintptr_t)p % 64 == 0);
+  free(p);
 }
 
 static void test_null_accessors(void) {
@@ -178,6 +242,8 @@ static void test_bf16_rounding(void) {
 }
 
 int main(void) {
+  test_shape_sizes();
+  test_memory_limit();
   test_create();
   test_bad_args();
   test_null_accessors();
