@@ -124,7 +124,7 @@ static void emit_constant(sj_rewriter *rw, sj_op *op, const double *vals, int64_
 static bool eval_elem(const sj_op *op, const cval *in, bool all_splat, int64_t l, double *out) {
   const sj_opinfo *oi = sj_opinfo_get(op->code);
   const sj_type *rt = &sj_res(op, 0)->type;
-  sj_dtype dt = in[op->code == SJ_OP_SELECT ? 1 : 0].t->dt; /* eval's operand dtype */
+  sj_dtype dt = sj_op_compute_dtype(op); /* eval's operand dtype */
   double a[3], r;
   for (unsigned i = 0; i < op->nopnds; i++) {
     bool dense = !all_splat && in[i].a->kind == SJ_ATTR_DENSE;
@@ -158,45 +158,20 @@ static bool fold_elementwise(sj_rewriter *rw, sj_op *op) {
   return ok;
 }
 
-/* Bit k set when axis k of a rank-`rank` operand is reduced. */
-static unsigned reduce_mask(const sj_op *op, int rank) {
-  const sj_attr *ax = sj_op_attr(op, "axes");
-  if (!ax || !ax->u.ints.n) return (1u << rank) - 1;
-  unsigned mask = 0;
-  for (int i = 0; i < ax->u.ints.n; i++) {
-    int64_t a = ax->u.ints.v[i];
-    mask |= 1u << (a < 0 ? a + rank : a);
-  }
-  return mask;
-}
-
-static double reduce_init(sj_opcode code) {
-  switch (code) {
-  case SJ_OP_PROD: return 1;
-  case SJ_OP_MAX: return -INFINITY;
-  case SJ_OP_MIN: return INFINITY;
-  default: return 0;
-  }
-}
-
-/* acc op= v; max/min propagate NaN. */
-static double reduce_step(sj_opcode code, double acc, double v) {
-  switch (code) {
-  case SJ_OP_PROD: return acc * v;
-  case SJ_OP_MAX: return isnan(v) || v > acc ? v : acc;
-  case SJ_OP_MIN: return isnan(v) || v < acc ? v : acc;
-  default: return acc + v;
-  }
-}
+/* The identity as a double: exact for the integers folding accepts (a
+ * max/min bound is replaced by the first element; empty ones do not fold). */
+static double identity_value(const sj_attr *a) { return a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i; }
 
 /* Accumulates x into acc[n] (output element of each input element by
- * dropping reduced axes); false if an integer left the exact range. */
-static bool reduce_into(const sj_op *op, const cval *x, double *acc, int64_t n) {
+ * dropping reduced axes) with the combine's own `eval` rule (max/min
+ * propagate NaN); false if an integer left the exact range. */
+static bool reduce_into(const sj_reduce_info *ri, const cval *x, double *acc, int64_t n) {
   const sj_type *t = x->t;
   int64_t total = sj_type_numel(t);
-  unsigned mask = reduce_mask(op, t->rank);
+  unsigned mask = ri->mask;
   bool isint = !sj_dtype_is_float(t->dt);
-  for (int64_t i = 0; i < n; i++) acc[i] = reduce_init(op->code);
+  sj_eval_fn combine = sj_opinfo_get(ri->combine)->eval;
+  for (int64_t i = 0; i < n; i++) acc[i] = identity_value(&ri->identity);
   for (int64_t l = 0; l < total; l++) {
     int64_t rem = l, o = 0, stride = 1;
     for (int k = t->rank - 1; k >= 0; k--) {
@@ -204,7 +179,8 @@ static bool reduce_into(const sj_op *op, const cval *x, double *acc, int64_t n) 
       rem /= t->dims[k];
       if (!(mask & (1u << k))) o += ik * stride, stride *= t->dims[k];
     }
-    acc[o] = reduce_step(op->code, acc[o], elem(x, x->a->kind == SJ_ATTR_DENSE ? l : 0));
+    double in[2] = {acc[o], elem(x, x->a->kind == SJ_ATTR_DENSE ? l : 0)};
+    combine(t->dt, in, &acc[o]);
     if (isint && !exact_int(acc[o])) return false;
   }
   return true;
@@ -212,17 +188,18 @@ static bool reduce_into(const sj_op *op, const cval *x, double *acc, int64_t n) 
 
 static bool fold_reduce(sj_rewriter *rw, sj_op *op) {
   cval x;
-  if (!sj_op_has(op, SJ_F_REDUCE) || !const_of(sj_opnd(op, 0), &x)) return false;
+  sj_reduce_info ri;
+  if (!sj_reduce_info_get(op, &ri) || !const_of(sj_opnd(op, 0), &x)) return false;
   const sj_type *rt = &sj_res(op, 0)->type;
   int64_t total = sj_type_numel(x.t), n = sj_type_numel(rt);
   if (total < 0 || n <= 0 || total > MAX_FOLD_ELEMS || !foldable_dtype(rt->dt)) return false;
   /* over zero elements: sum/prod/mean have an identity (mean is 0/0 = NaN) */
-  if (total == 0 && (op->code == SJ_OP_MAX || op->code == SJ_OP_MIN)) return false;
+  if (total == 0 && (ri.combine == SJ_OP_MAXIMUM || ri.combine == SJ_OP_MINIMUM)) return false;
   double *acc = sj_scratch_realloc(NULL, (size_t)n, sizeof *acc);
   if (!acc) return false;
-  bool ok = reduce_into(op, &x, acc, n);
+  bool ok = reduce_into(&ri, &x, acc, n);
   for (int64_t i = 0; i < n && ok; i++) {
-    if (op->code == SJ_OP_MEAN) acc[i] /= (double)(total / n);
+    if (ri.mean) acc[i] /= (double)(total / n);
     ok = round_to(acc[i], rt->dt, &acc[i]);
   }
   if (ok) emit_constant(rw, op, acc, n);

@@ -2,13 +2,15 @@
  * and result types; the two operands of a commutative op in either order).
  * Scoped as MLIR's CSE: an op may reuse an identical op earlier in its block
  * or earlier in an enclosing block, but never one from outside an isolating
- * op (func, kernel, fused), nor one inside a sibling region.
+ * op (SJ_F_ISOLATED: func, kernel, fused), nor one inside a sibling region.
  *
- * Candidates are pure ops without regions. Never merged:
- *   - `alloc`: pure (removable when unused) but each one is a distinct buffer;
- *   - `load`: memory changes between two loads of the same address (store,
- *     launch, gemm). Loads are simply never merged; LLVM's GVN removes the
- *     redundant ones after codegen, where it can see aliasing (noalias args).
+ * Candidates are pure ops without regions. Never merged (row flags):
+ *   - SJ_F_ALLOCATES (`alloc`): pure (removable when unused) but each one is
+ *     a distinct buffer;
+ *   - SJ_F_READS (`load`): memory changes between two loads of the same
+ *     address (store, launch, gemm). Loads are simply never merged; LLVM's
+ *     GVN removes the redundant ones after codegen, where it can see
+ *     aliasing (noalias args).
  *   - ops with regions (`fused`, loops) and ops with effects.
  * The walk is iterative (a frame per open block) and the output does not
  * depend on pointer values: hashes only pick buckets, matches are exact. */
@@ -50,12 +52,10 @@ typedef struct frames {
 
 static bool candidate(const sj_op *op) {
   if (!sj_op_has(op, SJ_F_PURE) || op->nregions || op->nresults == 0) return false;
-  return op->code != SJ_OP_ALLOC && op->code != SJ_OP_LOAD;
+  return !sj_op_has(op, SJ_F_ALLOCATES | SJ_F_READS);
 }
 
-static bool isolates(const sj_op *op) {
-  return op->code == SJ_OP_FUNC || op->code == SJ_OP_KERNEL || op->code == SJ_OP_FUSED;
-}
+static bool isolates(const sj_op *op) { return sj_op_has(op, SJ_F_ISOLATED); }
 
 static uint64_t mix(uint64_t h, uint64_t x) { return (h ^ x) * 0x100000001B3ull + (h >> 29); }
 

@@ -76,7 +76,7 @@ static bool same_shape(const sj_type *a, const sj_type *b) {
 
 static bool fusible(const sj_op *op) {
   if (op->nresults != 1 || !sj_res(op, 0)->type.is_tensor) return false;
-  return sj_op_has(op, SJ_F_ELEMWISE) || op->code == SJ_OP_BROADCAST_TO;
+  return sj_op_has(op, SJ_F_ELEMWISE | SJ_F_BROADCAST);
 }
 
 typedef struct group {
@@ -224,7 +224,7 @@ static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(co
 /* What a member's operand reads: member broadcast_to ops are index maps, so
  * they are looked through to the value they broadcast. */
 static sj_value *resolve(const fuse *F, const group *g, sj_value *v) {
-  while (is_member_value(F, g, v) && v->def->code == SJ_OP_BROADCAST_TO) v = sj_opnd(v->def, 0);
+  while (is_member_value(F, g, v) && sj_op_has(v->def, SJ_F_BROADCAST)) v = sj_opnd(v->def, 0);
   return v;
 }
 
@@ -256,7 +256,7 @@ static void build_fused(fuse *F, group *g) {
   for (int m = 0; m < g->n; m++) {
     sj_op *op = F->ops[g->members[m]];
     if (used_outside(F, g, sj_res(op, 0))) outs[nout++] = sj_res(op, 0);
-    if (op->code == SJ_OP_BROADCAST_TO) continue;
+    if (sj_op_has(op, SJ_F_BROADCAST)) continue;
     for (unsigned k = 0; k < op->nopnds; k++) {
       sj_value *v = resolve(F, g, sj_opnd(op, k));
       if (!is_member_value(F, g, v) && !is_splat_const(v)) add_input(ins, &nin, v);
@@ -276,7 +276,7 @@ static void build_fused(fuse *F, group *g) {
   for (int i = 0; i < nin; i++) sj_value_map_set(vm, ins[i], sj_block_add_arg(F->c, body, sj_scalar_type(ins[i]->type.dt)));
   for (int m = 0; m < g->n; m++) {
     sj_op *op = F->ops[g->members[m]];
-    if (op->code == SJ_OP_BROADCAST_TO) continue;
+    if (sj_op_has(op, SJ_F_BROADCAST)) continue;
     sj_value *sops[3];
     for (unsigned k = 0; k < op->nopnds; k++) sops[k] = body_value(F, g, body, vm, sj_opnd(op, k));
     sj_op *s = sj_op_new(F->c, op->code, op->nopnds, sops, 1, (sj_type[]){sj_scalar_type(sj_res(op, 0)->type.dt)}, 0, op->loc);

@@ -30,12 +30,12 @@ typedef struct knest {
   bool reduce;          /* loop is a `for` carrying values; an epilogue stores them */
 } knest;
 
-static bool is_loop(const sj_op *o) { return o->code == SJ_OP_FOR || o->code == SJ_OP_PARALLEL_FOR; }
+static bool is_loop(const sj_op *o) { return sj_op_has(o, SJ_F_LOOP); }
 
 /* Constants, dims and pure scalar ops on them (a mean's scale, a clamp's
  * n - 1); never a load. */
 static bool prologue_op(const sj_op *op) {
-  return op->code != SJ_OP_LOAD && sj_op_has(op, SJ_F_PURE) && sj_op_has(op, SJ_F_SCALAR);
+  return !sj_op_has(op, SJ_F_READS) && sj_op_has(op, SJ_F_PURE) && sj_op_has(op, SJ_F_SCALAR);
 }
 
 /* prologue, one top-level loop, return. After a reduction `for` (a full
@@ -215,11 +215,17 @@ static const sj_value *alias_root(const sj_value *v) {
   return v;
 }
 
+/* dim, alloc, constant, reshape: no region, neither reads nor writes buffer
+ * contents (row flags), not a terminator. */
+static bool touches_no_buffer(const sj_op *o) {
+  return !o->nregions && !sj_op_has(o, SJ_F_READS | SJ_F_WRITES | SJ_F_TERMINATOR);
+}
+
 /* Only ops that touch no buffer contents may sit between the launches; the
  * fused launch goes where the second one was, after them. */
 static bool pure_between(const sj_op *a, const sj_op *b) {
   for (const sj_op *o = a->next; o && o != b; o = o->next)
-    if (o->code != SJ_OP_DIM && o->code != SJ_OP_ALLOC && o->code != SJ_OP_CONSTANT) return false;
+    if (!touches_no_buffer(o)) return false;
   return true;
 }
 
@@ -794,13 +800,13 @@ static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *
   return true;
 }
 
-/* Tries each launch with the next one (only dim/alloc/constant between);
+/* Tries each launch with the next one (only ops that touch no buffer between);
  * true after one fusion, so the caller restarts on the changed func. */
 static bool fuse_once(sj_module *m, sj_op *func, unsigned *counter) {
   for (sj_op *a = sj_func_body(func)->first; a; a = a->next) {
     if (a->code != SJ_OP_LAUNCH) continue;
     sj_op *b = a->next;
-    while (b && (b->code == SJ_OP_DIM || b->code == SJ_OP_ALLOC || b->code == SJ_OP_CONSTANT)) b = b->next;
+    while (b && touches_no_buffer(b)) b = b->next;
     if (b && b->code == SJ_OP_LAUNCH && try_fuse(m, func, a, b, counter)) return true;
   }
   return false;

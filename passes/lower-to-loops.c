@@ -285,20 +285,13 @@ static void lower_transpose(lower *L, sj_op *op) {
 
 /* ---- reductions ---- */
 
-static unsigned reduce_mask(const sj_op *op, int rank) {
-  const sj_attr *a = sj_op_attr(op, "axes");
-  unsigned mask = 0;
-  if (!a || !a->u.ints.n) return (1u << rank) - 1;
-  for (int i = 0; i < a->u.ints.n; i++) mask |= 1u << (a->u.ints.v[i] < 0 ? a->u.ints.v[i] + rank : a->u.ints.v[i]);
-  return mask;
+/* The reduction's start value: its combine's identity, exactly (the i64
+ * bounds are not doubles). */
+static sj_value *identity(sj_builder *B, const sj_reduce_info *ri) {
+  sj_op *k = sj_build(B, SJ_OP_CONSTANT, 0, NULL, 1, (sj_type[]){sj_scalar_type(ri->dt)});
+  sj_op_set_attr(B->c, k, ri->identity);
+  return sj_res(k, 0);
 }
-
-static sj_opcode combiner(sj_opcode code) {
-  return code == SJ_OP_PROD ? SJ_OP_MUL : code == SJ_OP_MAX ? SJ_OP_MAXIMUM : code == SJ_OP_MIN ? SJ_OP_MINIMUM : SJ_OP_ADD;
-}
-
-/* The reduction's start value: its combine's identity. */
-static double identity(sj_opcode code, sj_dtype dt) { return sj_combine_identity(combiner(code), dt); }
 
 /* How mean scales a sum: `mul` by the constant 1/count when every reduced
  * dim is static, else `div` by the count computed from the bounds and cast
@@ -327,12 +320,11 @@ static scale mean_scale(kbuild *K, const sj_type *t, sj_value **hi, unsigned mas
 static sj_value *apply_scale(sj_builder *B, scale s, sj_value *v) { return !s.by ? v : binop(B, s.code, v, s.by); }
 
 /* Output indices of input position iv (kept dims; %c0 for keepdims). */
-static int out_index(kbuild *K, const sj_op *op, unsigned mask, int rank, sj_value **iv, sj_value **oidx) {
-  bool keep = sj_op_bool(op, "keepdims", false);
+static int out_index(kbuild *K, const sj_reduce_info *ri, sj_value **iv, sj_value **oidx) {
   int n = 0;
-  for (int k = 0; k < rank; k++) {
-    if (!(mask >> k & 1u)) oidx[n++] = iv[k];
-    else if (keep) oidx[n++] = K->c0;
+  for (int k = 0; k < ri->rank; k++) {
+    if (!(ri->mask >> k & 1u)) oidx[n++] = iv[k];
+    else if (ri->keepdims) oidx[n++] = K->c0;
   }
   return n;
 }
@@ -340,13 +332,14 @@ static int out_index(kbuild *K, const sj_op *op, unsigned mask, int rank, sj_val
 /* Reduced axes form a suffix: kept loops outside (parallel), the reduced dims
  * as `for`s carrying the accumulator in a register (vectorizable: codegen
  * marks the combine reassoc), one store after them. */
-static void row_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *out, sj_value **hi, unsigned mask, scale s) {
+static void row_reduce(kbuild *K, const sj_reduce_info *ri, sj_value *in, sj_value *out, sj_value **hi, scale s) {
   const sj_type *t = &in->type;
+  unsigned mask = ri->mask;
   int nkept = 0;
   while (nkept < t->rank && !(mask >> nkept & 1u)) nkept++;
   sj_value *iv[SJ_MAX_RANK], *oidx[SJ_MAX_RANK];
   sj_builder B = nest(K, &K->top, nkept, hi, ALL_DIMS, iv);
-  sj_value *acc = sj_build_scalar(&B, t->dt, identity(op->code, t->dt));
+  sj_value *acc = identity(&B, ri);
   sj_op *loops[SJ_MAX_RANK];
   int nloops = 0;
   sj_builder in_b = B;
@@ -360,14 +353,14 @@ static void row_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *out, 
     iv[k] = l->regions[0]->args[0];
     acc = l->regions[0]->args[1];
   }
-  sj_value *y = binop(&in_b, combiner(op->code), acc, load(&in_b, in, iv, t->rank));
+  sj_value *y = binop(&in_b, ri->combine, acc, load(&in_b, in, iv, t->rank));
   for (int i = nloops - 1; i >= 0; i--) {
     sj_builder lb = sj_builder_in(&B, loops[i]);
     sj_build(&lb, SJ_OP_YIELD, 1, &y, 0, NULL);
     y = sj_res(loops[i], 0);
   }
   y = apply_scale(&B, s, y);
-  store(&B, y, out, oidx, out_index(K, op, mask, t->rank, iv, oidx));
+  store(&B, y, out, oidx, out_index(K, ri, iv, oidx));
   close_nest(&B);
 }
 
@@ -375,17 +368,17 @@ static void row_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *out, 
  * identity; then over every input element in input order (contiguous inner
  * loop; parallel only on an outermost kept axis, whose iterations write
  * disjoint outputs) out[o] = out[o] (+) x; mean scales in a last nest. */
-static void general_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *out, sj_value **hi, unsigned mask, scale s) {
+static void general_reduce(kbuild *K, const sj_reduce_info *ri, sj_value *in, sj_value *out, sj_value **hi, scale s) {
   const sj_type *t = &in->type, *ot = &out->type;
   sj_value *ohi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *oidx[SJ_MAX_RANK];
   bounds(K, out, ot, ohi);
   sj_builder B = nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
-  store(&B, sj_build_scalar(&B, t->dt, identity(op->code, t->dt)), out, iv, ot->rank);
+  store(&B, identity(&B, ri), out, iv, ot->rank);
   close_nest(&B);
-  B = nest(K, &K->top, t->rank, hi, ~mask, iv);
+  B = nest(K, &K->top, t->rank, hi, ~ri->mask, iv);
   sj_value *x = load(&B, in, iv, t->rank);
-  int n = out_index(K, op, mask, t->rank, iv, oidx);
-  store(&B, binop(&B, combiner(op->code), load(&B, out, oidx, n), x), out, oidx, n);
+  int n = out_index(K, ri, iv, oidx);
+  store(&B, binop(&B, ri->combine, load(&B, out, oidx, n), x), out, oidx, n);
   close_nest(&B);
   if (!s.by) return;
   B = nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
@@ -396,12 +389,13 @@ static void general_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *o
 static void lower_reduce(lower *L, sj_op *op) {
   sj_value *x = sj_opnd(op, 0);
   const sj_type *t = &x->type, *rt = &sj_res(op, 0)->type;
-  unsigned mask = reduce_mask(op, t->rank);
-  bool keep = sj_op_bool(op, "keepdims", false);
+  sj_reduce_info ri;
+  if (!sj_reduce_info_get(op, &ri)) return; /* the verifier rejects bad axes */
+  unsigned mask = ri.mask;
   dimsrc src[SJ_MAX_RANK];
   for (int k = 0, o = 0; k < t->rank; k++) {
     if (!(mask >> k & 1u)) src[o++] = (dimsrc){x, k};
-    else if (keep) src[o++] = (dimsrc){0};
+    else if (ri.keepdims) src[o++] = (dimsrc){0};
   }
   if (!sizes_known(L, op, rt, src)) return;
   kbuild K;
@@ -410,18 +404,55 @@ static void lower_reduce(lower *L, sj_op *op) {
   kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK];
   bounds(&K, in, t, hi); /* the iteration space is the input's */
-  scale s = op->code == SJ_OP_MEAN ? mean_scale(&K, t, hi, mask) : (scale){SJ_OP_MUL, NULL};
+  scale s = ri.mean ? mean_scale(&K, t, hi, mask) : (scale){SJ_OP_MUL, NULL};
   bool is_suffix = true;
   for (int k = 0, seen = 0; k < t->rank; k++) {
     if (mask >> k & 1u) seen = 1;
     else if (seen) is_suffix = false;
   }
-  if (is_suffix) row_reduce(&K, op, in, out, hi, mask, s);
-  else general_reduce(&K, op, in, out, hi, mask, s);
+  if (is_suffix) row_reduce(&K, &ri, in, out, hi, s);
+  else general_reduce(&K, &ri, in, out, hi, s);
   kernel_return(&K);
   sj_builder FB = sj_builder_before(L->m->ctx, op);
   alloc_results(&FB, op, rt, src, &buf);
   launch_and_replace(L, &FB, op, &K, &buf);
+}
+
+/* f16/bf16 sums, products, means and matmuls accumulate in f32: the op is
+ * rewritten at func level into cast -> the op in f32 -> cast back, so one
+ * rounding to the half dtype happens at the end instead of one per element
+ * (docs/decisions/0005). max/min are exact in any dtype and stay. */
+static bool accumulates_wider(const sj_op *op) {
+  sj_reduce_info ri;
+  if (sj_reduce_info_get(op, &ri)) return ri.acc_dt != ri.dt;
+  return op->code == SJ_OP_MATMUL && sj_accumulate_dtype(sj_opnd(op, 0)->type.dt) != sj_opnd(op, 0)->type.dt;
+}
+
+static void widen(sj_ctx *c, sj_op *op) {
+  sj_builder B = sj_builder_before(c, op);
+  sj_value *ins[2];
+  for (unsigned i = 0; i < op->nopnds && i < 2; i++) {
+    sj_value *x = sj_opnd(op, i);
+    sj_type t = x->type;
+    t.dt = sj_accumulate_dtype(t.dt);
+    ins[i] = sj_build1(&B, SJ_OP_CAST, 1, &x, t);
+  }
+  sj_value *r = sj_res(op, 0);
+  sj_type wt = r->type;
+  wt.dt = sj_accumulate_dtype(wt.dt);
+  sj_op *w = sj_build(&B, op->code, op->nopnds, ins, 1, &wt);
+  for (unsigned i = 0; i < op->nattrs; i++) sj_op_set_attr(c, w, op->attrs[i]);
+  sj_value *back = sj_build1(&B, SJ_OP_CAST, 1, (sj_value *[]){sj_res(w, 0)}, r->type);
+  back->name = r->name;
+  sj_value_replace_all_uses(r, back);
+  sj_op_erase(op);
+}
+
+static void widen_halves(sj_ctx *c, sj_block *body) {
+  for (sj_op *op = body->first, *nx; op; op = nx) {
+    nx = op->next;
+    if (accumulates_wider(op)) widen(c, op);
+  }
 }
 
 /* ---- take, take_along_axis, scatter_add(_along_axis) ---- */
@@ -611,6 +642,7 @@ sj_status sj_pass_lower_to_loops(sj_module *m) {
     if (f->code != SJ_OP_FUNC) continue;
     L.func = f;
     L.next_kernel = 0;
+    widen_halves(m->ctx, sj_func_body(f));
     /* matmuls of transposes first, so the transposes die instead of
      * becoming copy kernels */
     for (sj_op *op = sj_func_body(f)->first, *nx; op && !L.st; op = nx) {

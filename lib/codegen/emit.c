@@ -257,20 +257,28 @@ static void e_for(cg *g, const sj_op *op) {
   sj_cg_emit_loop(g, op, sj_cg_get(g, sj_opnd(op, 0)), sj_cg_get(g, sj_opnd(op, 1)));
 }
 
-static const emit_fn structural[SJ_OP_COUNT] = {
-    [SJ_OP_CONSTANT] = e_constant, [SJ_OP_DIM] = e_dim,     [SJ_OP_LOAD] = e_load,
-    [SJ_OP_STORE] = e_store,       [SJ_OP_RETURN] = e_return, [SJ_OP_YIELD] = e_yield,
-    [SJ_OP_FOR] = e_for,           [SJ_OP_PARALLEL_FOR] = sj_cg_parallel_for,
-};
-
-static void emit_op(cg *g, const sj_op *op) {
-  if (structural[op->code]) return structural[op->code](g, op);
-  if (!sj_op_has(op, SJ_F_ELEMWISE) || sj_res(op, 0)->type.is_tensor)
-    return sj_cg_fail(g, op, "'%s' op cannot appear in a kernel", sj_op_name(op));
+/* Scalar elementwise ops (their SCALAR rule, scalar_ops.c). */
+static void e_scalar(cg *g, const sj_op *op) {
+  if (sj_res(op, 0)->type.is_tensor) return sj_cg_fail(g, op, "'%s' op cannot appear in a kernel (tensor operands)", sj_op_name(op));
   LLVMValueRef args[3];
   for (unsigned i = 0; i < op->nopnds && i < 3; i++) args[i] = sj_cg_get(g, sj_opnd(op, i));
   LLVMValueRef r = sj_cg_scalar_op(g, op, args);
   if (r) sj_cg_set(g, sj_res(op, 0), r);
+}
+
+/* The EMIT column of ops.def; NONE: the op cannot appear in a kernel. */
+#define NONE NULL
+static const emit_fn emitters[SJ_OP_COUNT] = {
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+  [SJ_OP_##ID] = EMIT,
+#include "ops.def"
+#undef SJ_OP
+};
+#undef NONE
+
+static void emit_op(cg *g, const sj_op *op) {
+  if (!emitters[op->code]) return sj_cg_fail(g, op, "'%s' op cannot appear in a kernel", sj_op_name(op));
+  emitters[op->code](g, op);
 }
 
 void sj_cg_emit_block(cg *g, const sj_block *b) {

@@ -269,8 +269,7 @@ static bool reducible(const sj_op *loop, const sj_op *comb) {
   const sj_attr *a = init && init->code == SJ_OP_CONSTANT ? sj_op_attr(init, "value") : NULL;
   sj_dtype dt = sj_res(loop, 0)->type.dt;
   if (!a || dt == SJ_BOOL || comb->code == SJ_OP_MUL) return false; /* prod: overflow/rounding differ too much */
-  double v = a->kind == SJ_ATTR_FLOAT ? a->u.f : a->kind == SJ_ATTR_INT ? (double)a->u.i : NAN;
-  if (v != sj_combine_identity(comb->code, dt)) return false;
+  if (!sj_is_combine_identity(comb->code, dt, a)) return false;
   sj_op_vec ops = {0};
   sj_collect_ops(loop->regions[0], &ops);
   bool ok = true;
@@ -325,9 +324,8 @@ static void body_reduce(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x,
   red in = *(red *)arg;
   in.lo = LLVMGetParam(impl, x), in.chunk = LLVMGetParam(impl, x + 1), in.hi = LLVMGetParam(impl, x + 2);
   in.partial = LLVMGetParam(impl, x + 3);
-  double id = sj_combine_identity(in.comb->code, sj_res(loop, 0)->type.dt);
-  sj_cg_set(g, sj_opnd(loop, 2), sj_dtype_is_float(sj_res(loop, 0)->type.dt) ? LLVMConstReal(in.ty, id)
-                                                                          : LLVMConstInt(in.ty, (unsigned long long)(int64_t)id, 1));
+  sj_attr id = sj_combine_identity(in.comb->code, sj_res(loop, 0)->type.dt);
+  sj_cg_set(g, sj_opnd(loop, 2), id.kind == SJ_ATTR_FLOAT ? LLVMConstReal(in.ty, id.u.f) : LLVMConstInt(in.ty, (unsigned long long)id.u.i, 1));
   counted_loop(g, LLVMGetParam(impl, x + 4), LLVMGetParam(impl, x + 5), reduce_chunk, &in);
 }
 

@@ -1,29 +1,35 @@
-/* Scalar code generation for the elementwise ops: one rule per opcode in a
- * table (no switch over op kinds). Integer ops wrap; integer division by
- * zero gives 0 (as numpy, minus the warning) instead of trapping. */
+/* Scalar code generation for the elementwise ops: the SCALAR column of
+ * ops.def names each op's rule here (r_*) or NONE. Integer ops wrap; integer
+ * division by zero gives 0 (as numpy, minus the warning) instead of
+ * trapping. Conversions into f16/bf16 round once, exactly (emit_cast). */
 #include <math.h>
 
 #include "cg_internal.h"
 
-typedef LLVMValueRef (*rule_fn)(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty);
+/* a: the operands' LLVM values; dt: the dtype the op computes in (its
+ * first value operand's), ty: its LLVM type. */
+typedef LLVMValueRef (*rule_fn)(cg *g, const sj_op *op, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty);
+/* A rule's definition; not every rule reads every parameter. */
+#define RULE(NAME)                                                                                          \
+  static LLVMValueRef NAME(cg *g, const sj_op *op __attribute__((unused)), LLVMValueRef *a,                \
+                           sj_dtype dt __attribute__((unused)), LLVMTypeRef ty __attribute__((unused)))
 
 static bool isf(sj_dtype dt) { return sj_dtype_is_float(dt); }
 
 static LLVMValueRef fconst(LLVMTypeRef ty, double v) { return LLVMConstReal(ty, v); }
 
-static LLVMValueRef r_neg(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  (void)ty;
+RULE(r_neg) {
   return isf(dt) ? LLVMBuildFNeg(g->B, a[0], "") : LLVMBuildNeg(g->B, a[0], "");
 }
 
-static LLVMValueRef r_abs(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
+RULE(r_abs) {
   if (isf(dt)) return sj_cg_intrinsic(g, "llvm.fabs", ty, a, 1);
   LLVMValueRef args[2] = {a[0], LLVMConstInt(LLVMInt1TypeInContext(g->L), 0, 0)};
   return sj_cg_intrinsic(g, "llvm.abs", ty, args, 2);
 }
 
 /* sign: 1, -1, or x itself for 0, -0 and NaN */
-static LLVMValueRef r_sign(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
+RULE(r_sign) {
   LLVMValueRef gt, lt, one, mone;
   if (isf(dt)) {
     gt = LLVMBuildFCmp(g->B, LLVMRealOGT, a[0], fconst(ty, 0), "");
@@ -38,8 +44,7 @@ static LLVMValueRef r_sign(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) 
 }
 
 #define MATH1(NAME, FN)                                                          \
-  static LLVMValueRef NAME(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) { \
-    (void)ty;                                                                    \
+  RULE(NAME) { \
     return sj_cg_math1(g, FN, a[0], dt);                                         \
   }
 MATH1(r_exp, "exp")
@@ -48,23 +53,22 @@ MATH1(r_log1p, "log1p")
 MATH1(r_expm1, "expm1")
 MATH1(r_tanh, "tanh")
 
-static LLVMValueRef r_sqrt(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  (void)dt;
+RULE(r_sqrt) {
   return sj_cg_intrinsic(g, "llvm.sqrt", ty, a, 1);
 }
 
-static LLVMValueRef r_rsqrt(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  return LLVMBuildFDiv(g->B, fconst(ty, 1), r_sqrt(g, a, dt, ty), "");
+RULE(r_rsqrt) {
+  return LLVMBuildFDiv(g->B, fconst(ty, 1), r_sqrt(g, op, a, dt, ty), "");
 }
 
 /* 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving 0. */
-static LLVMValueRef r_sigmoid(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
+RULE(r_sigmoid) {
   LLVMValueRef e = sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, a[0], ""), dt);
   return LLVMBuildFDiv(g->B, fconst(ty, 1), LLVMBuildFAdd(g->B, fconst(ty, 1), e, ""), "");
 }
 
 /* max(x, 0) + log1p(exp(-|x|)): never overflows. */
-static LLVMValueRef r_softplus(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
+RULE(r_softplus) {
   LLVMValueRef ax = sj_cg_intrinsic(g, "llvm.fabs", ty, a, 1);
   LLVMValueRef e = sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, ax, ""), dt);
   LLVMValueRef l = sj_cg_math1(g, "log1p", e, dt);
@@ -72,21 +76,18 @@ static LLVMValueRef r_softplus(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef 
   return LLVMBuildFAdd(g->B, sj_cg_intrinsic(g, "llvm.maxnum", ty, mx, 2), l, "");
 }
 
-static LLVMValueRef r_add(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  (void)ty;
+RULE(r_add) {
   return isf(dt) ? LLVMBuildFAdd(g->B, a[0], a[1], "") : LLVMBuildAdd(g->B, a[0], a[1], "");
 }
-static LLVMValueRef r_sub(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  (void)ty;
+RULE(r_sub) {
   return isf(dt) ? LLVMBuildFSub(g->B, a[0], a[1], "") : LLVMBuildSub(g->B, a[0], a[1], "");
 }
-static LLVMValueRef r_mul(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  (void)ty;
+RULE(r_mul) {
   return isf(dt) ? LLVMBuildFMul(g->B, a[0], a[1], "") : LLVMBuildMul(g->B, a[0], a[1], "");
 }
 
 /* Integer division: truncating; x/0 = 0 and INT_MIN/-1 wraps (no traps). */
-static LLVMValueRef r_div(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
+RULE(r_div) {
   if (isf(dt)) return LLVMBuildFDiv(g->B, a[0], a[1], "");
   LLVMValueRef zero = LLVMConstInt(ty, 0, 0), one = LLVMConstInt(ty, 1, 0);
   LLVMValueRef mone = LLVMConstAllOnes(ty);
@@ -98,16 +99,15 @@ static LLVMValueRef r_div(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
   return LLVMBuildSelect(g->B, isz, zero, q, "");
 }
 
-static LLVMValueRef r_pow(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  (void)ty;
+RULE(r_pow) {
   return sj_cg_math2(g, "pow", a[0], a[1], dt);
 }
 
 /* maximum/minimum propagate NaN as numpy does (llvm.maximum/minimum). */
-static LLVMValueRef r_maximum(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
+RULE(r_maximum) {
   return sj_cg_intrinsic(g, isf(dt) ? "llvm.maximum" : "llvm.smax", ty, a, 2);
 }
-static LLVMValueRef r_minimum(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
+RULE(r_minimum) {
   return sj_cg_intrinsic(g, isf(dt) ? "llvm.minimum" : "llvm.smin", ty, a, 2);
 }
 
@@ -118,8 +118,7 @@ static LLVMValueRef cmp(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMRealPredicate f
 }
 /* ne is unordered (NaN != NaN is true), the others ordered, as in numpy */
 #define CMP(NAME, FP, IP)                                                         \
-  static LLVMValueRef NAME(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) { \
-    (void)ty;                                                                     \
+  RULE(NAME) { \
     return cmp(g, a, dt, FP, IP);                                                 \
   }
 CMP(r_eq, LLVMRealOEQ, LLVMIntEQ)
@@ -129,49 +128,118 @@ CMP(r_le, LLVMRealOLE, LLVMIntSLE)
 CMP(r_gt, LLVMRealOGT, LLVMIntSGT)
 CMP(r_ge, LLVMRealOGE, LLVMIntSGE)
 
-static LLVMValueRef r_select(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMTypeRef ty) {
-  (void)dt, (void)ty;
+RULE(r_select) {
   return LLVMBuildSelect(g->B, a[0], a[1], a[2], "");
 }
 
-static const rule_fn rules[SJ_OP_COUNT] = {
-    [SJ_OP_NEG] = r_neg,         [SJ_OP_ABS] = r_abs,         [SJ_OP_SIGN] = r_sign,
-    [SJ_OP_EXP] = r_exp,         [SJ_OP_LOG] = r_log,         [SJ_OP_LOG1P] = r_log1p,
-    [SJ_OP_EXPM1] = r_expm1,     [SJ_OP_SQRT] = r_sqrt,       [SJ_OP_RSQRT] = r_rsqrt,
-    [SJ_OP_TANH] = r_tanh,       [SJ_OP_SIGMOID] = r_sigmoid, [SJ_OP_SOFTPLUS] = r_softplus,
-    [SJ_OP_ADD] = r_add,         [SJ_OP_SUB] = r_sub,         [SJ_OP_MUL] = r_mul,
-    [SJ_OP_DIV] = r_div,         [SJ_OP_POW] = r_pow,         [SJ_OP_MAXIMUM] = r_maximum,
-    [SJ_OP_MINIMUM] = r_minimum, [SJ_OP_EQ] = r_eq,           [SJ_OP_NE] = r_ne,
-    [SJ_OP_LT] = r_lt,           [SJ_OP_LE] = r_le,           [SJ_OP_GT] = r_gt,
-    [SJ_OP_GE] = r_ge,           [SJ_OP_SELECT] = r_select,
-};
+/* ---- casts ---- */
 
-/* Conversions between any two dtypes; bool is i1 in registers. */
+static LLVMTypeRef f32t(cg *g) { return LLVMFloatTypeInContext(g->L); }
+static LLVMTypeRef i32t(cg *g) { return LLVMInt32TypeInContext(g->L); }
+static LLVMValueRef ci32(cg *g, uint32_t v) { return LLVMConstInt(i32t(g), v, 0); }
+static bool is_half(sj_dtype dt) { return dt == SJ_F16 || dt == SJ_BF16; }
+
+/* f32 -> bf16, round to nearest even, in integer ops: no libcall
+ * (__truncsfbf2) on hosts without native bf16 conversions. NaN stays a
+ * quiet NaN. */
+static LLVMValueRef f32_to_bf16(cg *g, LLVMValueRef x) {
+  LLVMValueRef u = LLVMBuildBitCast(g->B, x, i32t(g), "");
+  LLVMValueRef lsb = LLVMBuildAnd(g->B, LLVMBuildLShr(g->B, u, ci32(g, 16), ""), ci32(g, 1), "");
+  LLVMValueRef r = LLVMBuildAdd(g->B, u, LLVMBuildAdd(g->B, lsb, ci32(g, 0x7fff), ""), "");
+  LLVMValueRef nan = LLVMBuildFCmp(g->B, LLVMRealUNO, x, x, "");
+  r = LLVMBuildSelect(g->B, nan, LLVMBuildOr(g->B, u, ci32(g, 0x400000), ""), r, "");
+  LLVMValueRef h = LLVMBuildTrunc(g->B, LLVMBuildLShr(g->B, r, ci32(g, 16), ""), LLVMInt16TypeInContext(g->L), "");
+  return LLVMBuildBitCast(g->B, h, LLVMBFloatTypeInContext(g->L), "");
+}
+
+/* f32 -> f16 or bf16, round to nearest even. */
+static LLVMValueRef f32_to_half(cg *g, LLVMValueRef x, sj_dtype to) {
+  return to == SJ_BF16 ? f32_to_bf16(g, x) : LLVMBuildFPTrunc(g->B, x, sj_cg_dtype(g, to), "");
+}
+
+/* f64 -> f32 rounded to odd (truncate, then set the last bit when inexact):
+ * rounding that to nearest at 11 or 8 bits gives the correctly rounded half,
+ * where rounding twice to nearest could be off by one ulp at ties. */
+static LLVMValueRef f64_to_f32_odd(cg *g, LLVMValueRef x) {
+  LLVMValueRef t = LLVMBuildFPTrunc(g->B, x, f32t(g), "");
+  LLVMValueRef back = LLVMBuildFPExt(g->B, t, LLVMTypeOf(x), "");
+  LLVMValueRef inexact = LLVMBuildFCmp(g->B, LLVMRealONE, back, x, ""); /* false for NaN */
+  LLVMValueRef ab[1] = {back}, ax[1] = {x};
+  LLVMValueRef away = LLVMBuildFCmp(g->B, LLVMRealOGT, sj_cg_intrinsic(g, "llvm.fabs", LLVMTypeOf(x), ab, 1),
+                                    sj_cg_intrinsic(g, "llvm.fabs", LLVMTypeOf(x), ax, 1), "");
+  LLVMValueRef u = LLVMBuildBitCast(g->B, t, i32t(g), "");
+  LLVMValueRef even = LLVMBuildICmp(g->B, LLVMIntEQ, LLVMBuildAnd(g->B, u, ci32(g, 1), ""), ci32(g, 0), "");
+  /* t is the nearest; stepping its bits by one moves one ulp in magnitude */
+  LLVMValueRef odd = LLVMBuildSelect(g->B, away, LLVMBuildSub(g->B, u, ci32(g, 1), ""), LLVMBuildAdd(g->B, u, ci32(g, 1), ""), "");
+  u = LLVMBuildSelect(g->B, LLVMBuildAnd(g->B, inexact, even, ""), odd, u, "");
+  return LLVMBuildBitCast(g->B, u, f32t(g), "");
+}
+
+/* Signed integer -> f32 rounded to odd at 24 bits: keep the top 24
+ * significant bits of |x| and OR the dropped ones into the last kept bit;
+ * the result converts to f32 exactly. */
+static LLVMValueRef int_to_f32_odd(cg *g, LLVMValueRef x, sj_dtype from) {
+  LLVMTypeRef i64 = sj_cg_i64(g);
+  if (from != SJ_I64) x = LLVMBuildSExt(g->B, x, i64, "");
+  LLVMValueRef zero = LLVMConstInt(i64, 0, 0), one = LLVMConstInt(i64, 1, 0);
+  LLVMValueRef neg = LLVMBuildICmp(g->B, LLVMIntSLT, x, zero, "");
+  LLVMValueRef a = LLVMBuildSelect(g->B, neg, LLVMBuildSub(g->B, zero, x, ""), x, ""); /* INT64_MIN: 2^63 unsigned */
+  LLVMValueRef args[2] = {a, LLVMConstInt(LLVMInt1TypeInContext(g->L), 0, 0)};
+  LLVMValueRef bits = LLVMBuildSub(g->B, LLVMConstInt(i64, 64, 0), sj_cg_intrinsic(g, "llvm.ctlz", i64, args, 2), "");
+  LLVMValueRef over = LLVMBuildICmp(g->B, LLVMIntUGT, bits, LLVMConstInt(i64, 24, 0), "");
+  LLVMValueRef sh = LLVMBuildSelect(g->B, over, LLVMBuildSub(g->B, bits, LLVMConstInt(i64, 24, 0), ""), zero, "");
+  LLVMValueRef low = LLVMBuildSub(g->B, LLVMBuildShl(g->B, one, sh, ""), one, "");
+  LLVMValueRef sticky = LLVMBuildICmp(g->B, LLVMIntNE, LLVMBuildAnd(g->B, a, low, ""), zero, "");
+  LLVMValueRef kept = LLVMBuildAnd(g->B, a, LLVMBuildNot(g->B, low, ""), "");
+  kept = LLVMBuildOr(g->B, kept, LLVMBuildSelect(g->B, sticky, LLVMBuildShl(g->B, one, sh, ""), zero, ""), "");
+  LLVMValueRef f = LLVMBuildUIToFP(g->B, kept, f32t(g), "");
+  return LLVMBuildSelect(g->B, neg, LLVMBuildFNeg(g->B, f, ""), f, "");
+}
+
+/* Conversions between any two dtypes; bool is i1 in registers. Halves go
+ * through f32 (exact on the way up; one correct rounding on the way down),
+ * so no pair needs a conversion libcall the JIT may not find. */
 static LLVMValueRef emit_cast(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to) {
   LLVMTypeRef ty = sj_cg_dtype(g, to), fty = sj_cg_dtype(g, from);
   if (from == to) return x;
   if (to == SJ_BOOL)
     return isf(from) ? LLVMBuildFCmp(g->B, LLVMRealUNE, x, LLVMConstReal(fty, 0), "")
                      : LLVMBuildICmp(g->B, LLVMIntNE, x, LLVMConstInt(fty, 0, 0), "");
-  if (from == SJ_BOOL) return isf(to) ? LLVMBuildUIToFP(g->B, x, ty, "") : LLVMBuildZExt(g->B, x, ty, "");
-  if (isf(from) && isf(to)) {
-    /* f16 <-> bf16 have the same size: FPCast would be a bitcast; go via f32 */
-    if ((from == SJ_F16 && to == SJ_BF16) || (from == SJ_BF16 && to == SJ_F16))
-      x = LLVMBuildFPExt(g->B, x, LLVMFloatTypeInContext(g->L), "");
-    return LLVMBuildFPCast(g->B, x, ty, "");
+  if (is_half(from)) return emit_cast(g, LLVMBuildFPExt(g->B, x, f32t(g), ""), SJ_F32, to);
+  if (is_half(to)) {
+    LLVMValueRef f = from == SJ_BOOL ? LLVMBuildUIToFP(g->B, x, f32t(g), "")
+                     : from == SJ_F32 ? x
+                     : from == SJ_F64 ? f64_to_f32_odd(g, x)
+                     : from == SJ_I8  ? LLVMBuildSIToFP(g->B, x, f32t(g), "")
+                                      : int_to_f32_odd(g, x, from);
+    return f32_to_half(g, f, to);
   }
+  if (from == SJ_BOOL) return isf(to) ? LLVMBuildUIToFP(g->B, x, ty, "") : LLVMBuildZExt(g->B, x, ty, "");
+  if (isf(from) && isf(to)) return LLVMBuildFPCast(g->B, x, ty, "");
   if (isf(from)) return LLVMBuildFPToSI(g->B, x, ty, "");
   if (isf(to)) return LLVMBuildSIToFP(g->B, x, ty, "");
   return LLVMBuildIntCast2(g->B, x, ty, 1, "");
 }
 
+RULE(r_cast) { return emit_cast(g, a[0], dt, sj_res(op, 0)->type.dt); }
+
+/* ---- the table: the SCALAR column of ops.def ---- */
+
+#define NONE NULL
+static const rule_fn rules[SJ_OP_COUNT] = {
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+  [SJ_OP_##ID] = SCALAR_CG,
+#include "ops.def"
+#undef SJ_OP
+};
+#undef NONE
+
 LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args) {
-  sj_dtype dt = sj_opnd(op, op->code == SJ_OP_SELECT ? 1 : 0)->type.dt;
-  if (op->code == SJ_OP_CAST) return emit_cast(g, args[0], dt, sj_res(op, 0)->type.dt);
+  sj_dtype dt = sj_op_compute_dtype(op);
   rule_fn r = rules[op->code];
   if (!r) {
     sj_cg_fail(g, op, "'%s' op has no scalar code generation rule", sj_op_name(op));
     return NULL;
   }
-  return r(g, args, dt, sj_cg_dtype(g, dt));
+  return r(g, op, args, dt, sj_cg_dtype(g, dt));
 }

@@ -1,5 +1,5 @@
 /* sj_grad: symbolic reverse mode. Walks the graph backwards from the cost,
- * applying each op's vector-Jacobian rule (a table indexed by opcode), and
+ * applying each op's vector-Jacobian rule (the VJP column of ops.def), and
  * builds the gradient as new graph nodes, so it is optimized and fused like
  * any other graph. Broadcasting is undone by summing over broadcast axes. */
 #include <stdlib.h>
@@ -65,11 +65,17 @@ static void v_pow(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[0] = ub(G, sj_mul_at(g, dx, F), op, 0);
   r[1] = ub(G, sj_mul_at(g, sj_mul_at(z, sj_log_at(x, F), F), F), op, 1);
 }
-static void v_minmax(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
-  sj_var *x = opnd(G, op, 0), *y = opnd(G, op, 1), *zero = k(G, 0, g);
-  sj_var *xwins = op->code == SJ_OP_MAXIMUM ? sj_ge_at(x, y, F) : sj_le_at(x, y, F);
+/* maximum/minimum: the gradient goes to the winner (x on ties) */
+static void to_winner(gctx *G, sj_op *op, sj_var *g, sj_var *xwins, sj_var **r) {
+  sj_var *zero = k(G, 0, g);
   r[0] = ub(G, sj_where_at(xwins, g, zero, F), op, 0);
   r[1] = ub(G, sj_where_at(xwins, zero, g, F), op, 1);
+}
+static void v_maximum(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  to_winner(G, op, g, sj_ge_at(opnd(G, op, 0), opnd(G, op, 1), F), r);
+}
+static void v_minimum(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  to_winner(G, op, g, sj_le_at(opnd(G, op, 0), opnd(G, op, 1), F), r);
 }
 static void v_select(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   sj_var *cnd = opnd(G, op, 0), *zero = k(G, 0, g);
@@ -116,13 +122,11 @@ static void v_cast(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
 /* reductions: g (reduced shape) broadcast back over the reduced axes */
 static sj_var *expand_back(gctx *G, sj_op *op, sj_var *g) {
   const sj_type *x = &sj_opnd(op, 0)->type;
-  if (!sj_op_bool(op, "keepdims", false)) {
-    const sj_attr *ax = sj_op_attr(op, "axes");
+  sj_reduce_info ri;
+  if (!sj_reduce_info_get(op, &ri)) return g; /* verified ops always decode */
+  if (!ri.keepdims) {
     int64_t dims[SJ_MAX_RANK];
-    unsigned mask = 0;
-    for (int i = 0; ax && i < ax->u.ints.n; i++) mask |= 1u << (ax->u.ints.v[i] < 0 ? ax->u.ints.v[i] + x->rank : ax->u.ints.v[i]);
-    if (!ax || !ax->u.ints.n) mask = (1u << x->rank) - 1;
-    for (int i = 0; i < x->rank; i++) dims[i] = (mask & (1u << i)) ? 1 : x->dims[i];
+    for (int i = 0; i < x->rank; i++) dims[i] = (ri.mask & (1u << i)) ? 1 : x->dims[i];
     g = sj_reshape_at(g, x->rank, dims, F);
   }
   return sj_graph_broadcast_like(g, opnd(G, op, 0), F);
@@ -134,10 +138,8 @@ static void v_sum(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = expand_bac
 static void v_mean(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   sj_var *x = opnd(G, op, 0);
   const sj_type *t = &x->v->type;
-  const sj_attr *ax = sj_op_attr(op, "axes");
-  unsigned mask = 0;
-  for (int i = 0; ax && i < ax->u.ints.n; i++) mask |= 1u << (ax->u.ints.v[i] < 0 ? ax->u.ints.v[i] + t->rank : ax->u.ints.v[i]);
-  if (!ax || !ax->u.ints.n) mask = (1u << t->rank) - 1;
+  sj_reduce_info ri;
+  unsigned mask = sj_reduce_info_get(op, &ri) ? ri.mask : 0;
   int64_t count = 1;
   int axes[SJ_MAX_RANK], n = 0;
   for (int i = 0; i < t->rank; i++)
@@ -188,29 +190,27 @@ static void v_matmul(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
 }
 
 /* take's adjoint is a scatter-add into zeros shaped like x, and back. */
+static int axis_of(sj_op *op) { return (int)sj_op_int(op, "axis", 0); }
 static void v_take(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
-  int axis = (int)sj_op_int(op, "axis", 0);
-  r[0] = sj_scatter_add_at(g, opnd(G, op, 1), opnd(G, op, 0), axis, op->code == SJ_OP_TAKE_ALONG_AXIS, F);
+  r[0] = sj_scatter_add_at(g, opnd(G, op, 1), opnd(G, op, 0), axis_of(op), 0, F);
 }
-static void v_scatter(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
-  int axis = (int)sj_op_int(op, "axis", 0);
-  sj_var *idx = opnd(G, op, 1);
-  r[0] = op->code == SJ_OP_SCATTER_ADD ? sj_take_at(g, idx, axis, F) : sj_take_along_axis_at(g, idx, axis, F);
+static void v_take_along(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = sj_scatter_add_at(g, opnd(G, op, 1), opnd(G, op, 0), axis_of(op), 1, F);
+}
+static void v_scatter(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = sj_take_at(g, opnd(G, op, 1), axis_of(op), F); }
+static void v_scatter_along(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = sj_take_along_axis_at(g, opnd(G, op, 1), axis_of(op), F);
 }
 
+/* The VJP column of ops.def; NONE: no gradient flows through the op. */
+#define NONE NULL
 static const vjp_fn rules[SJ_OP_COUNT] = {
-    [SJ_OP_ADD] = v_add,         [SJ_OP_SUB] = v_sub,         [SJ_OP_MUL] = v_mul,
-    [SJ_OP_DIV] = v_div,         [SJ_OP_POW] = v_pow,         [SJ_OP_MAXIMUM] = v_minmax,
-    [SJ_OP_MINIMUM] = v_minmax,  [SJ_OP_SELECT] = v_select,   [SJ_OP_NEG] = v_neg,
-    [SJ_OP_EXP] = v_exp,         [SJ_OP_LOG] = v_log,         [SJ_OP_LOG1P] = v_log1p,
-    [SJ_OP_EXPM1] = v_expm1,     [SJ_OP_SQRT] = v_sqrt,       [SJ_OP_RSQRT] = v_rsqrt,
-    [SJ_OP_TANH] = v_tanh,       [SJ_OP_SIGMOID] = v_sigmoid, [SJ_OP_SOFTPLUS] = v_softplus,
-    [SJ_OP_ABS] = v_abs,         [SJ_OP_CAST] = v_cast,       [SJ_OP_SUM] = v_sum,
-    [SJ_OP_MEAN] = v_mean,       [SJ_OP_MAX] = v_maxmin,      [SJ_OP_MIN] = v_maxmin,
-    [SJ_OP_PROD] = v_prod,       [SJ_OP_RESHAPE] = v_reshape, [SJ_OP_TRANSPOSE] = v_transpose,
-    [SJ_OP_BROADCAST_TO] = v_broadcast, [SJ_OP_MATMUL] = v_matmul, [SJ_OP_TAKE] = v_take,
-    [SJ_OP_TAKE_ALONG_AXIS] = v_take,   [SJ_OP_SCATTER_ADD] = v_scatter, [SJ_OP_SCATTER_ADD_ALONG_AXIS] = v_scatter,
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+  [SJ_OP_##ID] = VJP,
+#include "ops.def"
+#undef SJ_OP
 };
+#undef NONE
 
 /* ---- the reverse sweep ---- */
 

@@ -1,6 +1,7 @@
 /* The op registry (built from ops.def) and each op's rules: type inference,
  * op-specific verification and scalar evaluation for constant folding. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -91,23 +92,34 @@ static sj_status infer_select(sj_ctx *c, const sj_op *op, sj_type *out) {
   return SJ_OK;
 }
 
-/* Normalizes `axes` (negative counts from the end); returns a bitmask. */
-static sj_status reduce_mask(sj_ctx *c, const sj_op *op, int rank, unsigned *mask) {
+/* The one decoder of `axes` (negative counts from the end; absent or empty:
+ * all axes) into a bitmask. On a bad entry returns false with *bad set to
+ * it and *twice telling whether it was a repeat (else out of range). */
+static bool decode_axes(const sj_op *op, int rank, unsigned *mask, int64_t *bad, bool *twice) {
   const sj_attr *a = sj_op_attr(op, "axes");
   *mask = 0;
-  if (!a || a->u.ints.n == 0) {
-    *mask = (1u << rank) - 1;
-    return SJ_OK;
+  if (!a || a->kind != SJ_ATTR_INTS || a->u.ints.n == 0) {
+    *mask = rank > 0 ? (1u << rank) - 1 : 0;
+    return true;
   }
   for (int i = 0; i < a->u.ints.n; i++) {
     int64_t ax = a->u.ints.v[i];
-    if (ax < -rank || ax >= rank)
-      return err(c, op, "axis %lld is out of range for rank %d", (long long)ax, rank);
+    *bad = ax;
+    *twice = false;
+    if (ax < -rank || ax >= rank) return false;
     if (ax < 0) ax += rank;
-    if (*mask & (1u << ax)) return err(c, op, "axis %lld appears twice", (long long)ax);
+    if (*mask & (1u << ax)) return *bad = ax, *twice = true, false;
     *mask |= 1u << ax;
   }
-  return SJ_OK;
+  return true;
+}
+
+static sj_status reduce_mask(sj_ctx *c, const sj_op *op, int rank, unsigned *mask) {
+  int64_t bad = 0;
+  bool twice = false;
+  if (decode_axes(op, rank, mask, &bad, &twice)) return SJ_OK;
+  if (twice) return err(c, op, "axis %lld appears twice", (long long)bad);
+  return err(c, op, "axis %lld is out of range for rank %d", (long long)bad, rank);
 }
 
 static sj_status infer_reduce(sj_ctx *c, const sj_op *op, sj_type *out) {
@@ -236,11 +248,11 @@ static sj_status infer_take_along(sj_ctx *c, const sj_op *op, sj_type *out) {
 
 /* scatter_add*(g, idx, like): like's type; g must have the shape the
  * matching take of like by idx has. */
-static sj_status infer_scatter(sj_ctx *c, const sj_op *op, sj_type *out) {
+static sj_status scatter_type(sj_ctx *c, const sj_op *op, bool along, sj_type *out) {
   const sj_type *g = &sj_opnd(op, 0)->type, *idx = &sj_opnd(op, 1)->type, *like = &sj_opnd(op, 2)->type;
   char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP], d[SJ_TYPE_STR_CAP], w[SJ_TYPE_STR_CAP];
   sj_type want;
-  sj_status st = op->code == SJ_OP_SCATTER_ADD ? take_type(c, op, like, idx, &want) : take_along_type(c, op, like, idx, &want);
+  sj_status st = along ? take_along_type(c, op, like, idx, &want) : take_type(c, op, like, idx, &want);
   if (st) return st;
   bool fits = g->dt != SJ_BOOL && g->dt == like->dt && g->is_tensor && g->rank == want.rank;
   for (int i = 0; fits && i < g->rank; i++) fits = dims_match(g->dims[i], want.dims[i]);
@@ -249,6 +261,9 @@ static sj_status infer_scatter(sj_ctx *c, const sj_op *op, sj_type *out) {
   *out = *like;
   return SJ_OK;
 }
+
+static sj_status infer_scatter(sj_ctx *c, const sj_op *op, sj_type *out) { return scatter_type(c, op, false, out); }
+static sj_status infer_scatter_along(sj_ctx *c, const sj_op *op, sj_type *out) { return scatter_type(c, op, true, out); }
 
 static sj_status infer_dim(sj_ctx *c, const sj_op *op, sj_type *out) {
   const sj_type *t = &sj_opnd(op, 0)->type;
@@ -366,7 +381,7 @@ static sj_status verify_func(sj_ctx *c, const sj_op *op) {
 
 static sj_status verify_return(sj_ctx *c, const sj_op *op) {
   sj_op *p = op->block ? op->block->parent : NULL;
-  if (!p || (p->code != SJ_OP_FUNC && p->code != SJ_OP_KERNEL))
+  if (!p || !sj_op_has(p, SJ_F_SYMBOL))
     return err(c, op, "must be directly inside a func or kernel");
   return SJ_OK;
 }
@@ -375,7 +390,7 @@ static sj_status verify_return(sj_ctx *c, const sj_op *op) {
 static sj_status verify_yield(sj_ctx *c, const sj_op *op) {
   sj_op *p = op->block ? op->block->parent : NULL;
   char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
-  if (!p || (p->code != SJ_OP_FUSED && p->code != SJ_OP_FOR && p->code != SJ_OP_PARALLEL_FOR))
+  if (!p || (p->code != SJ_OP_FUSED && !sj_op_has(p, SJ_F_LOOP)))
     return err(c, op, "must be inside 'fused', 'for' or 'parallel_for'");
   if (op->nopnds != p->nresults)
     return err(c, op, "yields %u value%s but the parent '%s' has %u result%s", op->nopnds,
@@ -497,6 +512,10 @@ static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
   char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
   bool ta = sj_op_bool(op, "trans_a", false), tb = sj_op_bool(op, "trans_b", false);
   const sj_type *a = &sj_opnd(op, 0)->type, *b = &sj_opnd(op, 1)->type;
+  /* BLAS has no half-precision gemm; a half matmul is widened to f32 by
+   * lower-to-loops before it becomes a gemm (docs/decisions/0005) */
+  if (a->dt != SJ_F32 && a->dt != SJ_F64)
+    return err(c, op, "operands must be f32 or f64 (BLAS), got %s", TYS(a, x));
   if ((ta && a->rank != 2) || (tb && b->rank != 2))
     return err(c, op, "trans_a/trans_b need rank-2 operands, got %s and %s", TYS(a, x), TYS(b, y));
   sj_type r;
@@ -586,21 +605,40 @@ static bool eval_select(sj_dtype dt, const double *in, double *out) {
 #define CONSTANT SJ_F_CONSTANT
 #define SCALAR SJ_F_SCALAR
 #define TENSOR SJ_F_TENSOR
-#define REDUCE SJ_F_REDUCE
 #define BROADCAST SJ_F_BROADCAST
 #define EXPENSIVE SJ_F_EXPENSIVE
 #define COMMUTATIVE SJ_F_COMMUTATIVE
 #define SYMBOL SJ_F_SYMBOL
+#define ISOLATED SJ_F_ISOLATED
 #define TERMINATOR SJ_F_TERMINATOR
 #define LOOP SJ_F_LOOP
+#define READS SJ_F_READS
+#define WRITES SJ_F_WRITES
+#define ALLOCATES SJ_F_ALLOCATES
+#define MEAN SJ_F_MEAN
+#define COND_FIRST SJ_F_COND_FIRST
 #define EW (SJ_F_PURE | SJ_F_ELEMWISE | SJ_F_SCALAR | SJ_F_TENSOR)
+#define NONE NULL
+
+/* COMBINE and IDENTITY come as a pair; REDUCE and NO_VJP are derived from
+ * the COMBINE and VJP columns so they cannot disagree with them. */
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+  _Static_assert((SJ_OP_##COMBINE == SJ_OP_NONE) == (SJ_IDENTITY_##IDENTITY == SJ_IDENTITY_NONE),                      \
+                 "ops.def row " #ID ": a reduction names both its COMBINE and its IDENTITY");                          \
+  _Static_assert(!((FLAGS) & SJ_F_MEAN) || SJ_OP_##COMBINE != SJ_OP_NONE, "ops.def row " #ID ": MEAN needs a COMBINE");
+#include "ops.def"
+#undef SJ_OP
 
 static const sj_opinfo op_table[] = {
-#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL) \
-  {NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL},
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+  {NAME, MINO, MAXO, NRES, NREG,                                                                                       \
+   (FLAGS) | (SJ_OP_##COMBINE != SJ_OP_NONE ? SJ_F_REDUCE : 0u) |                                                      \
+       (SJ_COLUMN_IS_NONE(SJ_COLUMN_PROBE_##VJP) ? SJ_F_NO_VJP : 0u),                                                  \
+   ATTRS, INFER, VERIFY, EVAL, SJ_OP_##COMBINE, SJ_IDENTITY_##IDENTITY},
 #include "ops.def"
 #undef SJ_OP
 };
+#undef NONE
 
 _Static_assert(sizeof op_table / sizeof op_table[0] == SJ_OP_COUNT, "every opcode has a row");
 
@@ -615,15 +653,70 @@ bool sj_opcode_lookup(const char *name, size_t n, sj_opcode *out) {
   return false;
 }
 
-bool sj_is_combine(sj_opcode code) {
-  return code == SJ_OP_ADD || code == SJ_OP_MUL || code == SJ_OP_MAXIMUM || code == SJ_OP_MINIMUM;
+/* ---- reductions ---- */
+
+/* The identity some reduction row pairs with combine `code`. */
+static sj_identity identity_of(sj_opcode code) {
+  for (int i = 0; i < SJ_OP_COUNT; i++)
+    if (op_table[i].combine == code) return op_table[i].identity;
+  return SJ_IDENTITY_NONE;
 }
 
-double sj_combine_identity(sj_opcode code, sj_dtype dt) {
+bool sj_is_combine(sj_opcode code) { return code != SJ_OP_NONE && identity_of(code) != SJ_IDENTITY_NONE; }
+
+/* The lowest and highest values of an integer (or bool) dtype. */
+static int64_t int_lowest(sj_dtype dt) {
+  return dt == SJ_I8 ? INT8_MIN : dt == SJ_I32 ? INT32_MIN : dt == SJ_BOOL ? 0 : INT64_MIN;
+}
+static int64_t int_highest(sj_dtype dt) {
+  return dt == SJ_I8 ? INT8_MAX : dt == SJ_I32 ? INT32_MAX : dt == SJ_BOOL ? 1 : INT64_MAX;
+}
+
+sj_attr sj_combine_identity(sj_opcode code, sj_dtype dt) {
+  sj_attr a = {.name = "value", .kind = SJ_ATTR_INT};
+  sj_identity id = identity_of(code);
   bool f = sj_dtype_is_float(dt);
-  double big = f ? INFINITY : dt == SJ_I8 ? 127 : dt == SJ_I32 ? 2147483647.0 : 9.2233720368547748e18;
-  double small = f ? -INFINITY : dt == SJ_I8 ? -128 : dt == SJ_I32 ? -2147483648.0 : -9.2233720368547758e18;
-  return code == SJ_OP_MUL ? 1 : code == SJ_OP_MAXIMUM ? small : code == SJ_OP_MINIMUM ? big : 0;
+  if (f) a.kind = SJ_ATTR_FLOAT;
+  switch (id) {
+  case SJ_IDENTITY_ONE: f ? (void)(a.u.f = 1.0) : (void)(a.u.i = 1); break;
+  case SJ_IDENTITY_LOWEST: f ? (void)(a.u.f = -INFINITY) : (void)(a.u.i = int_lowest(dt)); break;
+  case SJ_IDENTITY_HIGHEST: f ? (void)(a.u.f = INFINITY) : (void)(a.u.i = int_highest(dt)); break;
+  case SJ_IDENTITY_ZERO:
+  case SJ_IDENTITY_NONE: f ? (void)(a.u.f = 0.0) : (void)(a.u.i = 0); break;
+  }
+  return a;
+}
+
+bool sj_is_combine_identity(sj_opcode code, sj_dtype dt, const sj_attr *value) {
+  sj_attr id = sj_combine_identity(code, dt);
+  if (!value || !sj_is_combine(code)) return false;
+  if (value->kind == SJ_ATTR_INT && id.kind == SJ_ATTR_INT) return value->u.i == id.u.i;
+  if (value->kind == SJ_ATTR_FLOAT && id.kind == SJ_ATTR_FLOAT) return value->u.f == id.u.f;
+  /* an integral float spelling of a float identity (`0` for an f32 sum) */
+  return value->kind == SJ_ATTR_INT && id.kind == SJ_ATTR_FLOAT && (double)value->u.i == id.u.f;
+}
+
+sj_dtype sj_accumulate_dtype(sj_dtype dt) { return dt == SJ_F16 || dt == SJ_BF16 ? SJ_F32 : dt; }
+
+bool sj_reduce_info_get(const sj_op *op, sj_reduce_info *out) {
+  const sj_opinfo *oi = sj_opinfo_get(op->code);
+  if (oi->combine == SJ_OP_NONE || op->nopnds != 1) return false;
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  int64_t bad;
+  bool twice;
+  *out = (sj_reduce_info){.combine = oi->combine, .mean = (oi->flags & SJ_F_MEAN) != 0, .rank = t->rank, .dt = t->dt};
+  out->keepdims = sj_op_bool(op, "keepdims", false);
+  if (!decode_axes(op, t->rank, &out->mask, &bad, &twice)) return false;
+  /* max/min are exact in any dtype; sums and products of halves are not */
+  bool exact = oi->combine == SJ_OP_MAXIMUM || oi->combine == SJ_OP_MINIMUM;
+  out->acc_dt = exact ? t->dt : sj_accumulate_dtype(t->dt);
+  out->identity = sj_combine_identity(oi->combine, out->acc_dt);
+  return true;
+}
+
+sj_dtype sj_op_compute_dtype(const sj_op *op) {
+  unsigned i = sj_op_has(op, SJ_F_COND_FIRST) ? 1 : 0;
+  return i < op->nopnds ? sj_opnd(op, i)->type.dt : sj_res(op, 0)->type.dt;
 }
 
 /* ---- generic attribute check against the row's spec ---- */

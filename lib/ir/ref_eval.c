@@ -90,18 +90,17 @@ static sj_status elementwise(ev *e, const sj_op *op, rv *out) {
 
 static sj_status reduce(ev *e, const sj_op *op, rv *out) {
   rv *x = slot(e, sj_opnd(op, 0));
-  const sj_attr *ax = sj_op_attr(op, "axes");
-  unsigned mask = 0;
-  for (int i = 0; ax && i < ax->u.ints.n; i++)
-    mask |= 1u << (ax->u.ints.v[i] < 0 ? ax->u.ints.v[i] + x->rank : ax->u.ints.v[i]);
-  if (!ax || !ax->u.ints.n) mask = (1u << x->rank) - 1;
-  bool keep = sj_op_bool(op, "keepdims", false);
+  sj_reduce_info ri;
+  if (!sj_reduce_info_get(op, &ri)) return err(e, op, "invalid reduction axes");
+  unsigned mask = ri.mask;
+  bool keep = ri.keepdims;
+  sj_eval_fn combine = sj_opinfo_get(ri.combine)->eval;
   out->rank = 0;
   for (int k = 0; k < x->rank; k++)
     if (!(mask & (1u << k)) || keep) out->dims[out->rank++] = (mask & (1u << k)) ? 1 : x->dims[k];
   if (!rv_alloc(out)) return err(e, op, "out of memory");
   int64_t n = rv_numel(out), total = rv_numel(x), count = n ? total / n : 0;
-  double init = op->code == SJ_OP_PROD ? 1 : op->code == SJ_OP_MAX ? -INFINITY : op->code == SJ_OP_MIN ? INFINITY : 0;
+  double init = ri.identity.kind == SJ_ATTR_FLOAT ? ri.identity.u.f : (double)ri.identity.u.i;
   for (int64_t i = 0; i < n; i++) out->v[i] = init;
   for (int64_t l = 0; l < total; l++) {
     int64_t rem = l, o = 0, stride = 1;
@@ -112,14 +111,11 @@ static sj_status reduce(ev *e, const sj_op *op, rv *out) {
       o += ik * stride;
       stride *= x->dims[k];
     }
-    double v = x->v[l], *acc = &out->v[o];
-    if (op->code == SJ_OP_PROD) *acc *= v;
-    else if (op->code == SJ_OP_MAX) *acc = (isnan(v) || v > *acc) ? v : *acc;
-    else if (op->code == SJ_OP_MIN) *acc = (isnan(v) || v < *acc) ? v : *acc;
-    else *acc += v;
+    double in[2] = {out->v[o], x->v[l]};
+    combine(x->dt, in, &out->v[o]); /* max/min propagate NaN */
   }
   for (int64_t i = 0; i < n; i++) {
-    if (op->code == SJ_OP_MEAN) out->v[i] /= (double)count;
+    if (ri.mean) out->v[i] /= (double)count;
     out->v[i] = to_dtype(out->v[i], out->dt);
   }
   return SJ_OK;

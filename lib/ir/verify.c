@@ -65,10 +65,8 @@ sj_status sj_verify_op(sj_ctx *c, const sj_op *op) {
 
 /* Innermost enclosing op that isolates its body (func, kernel, fused). */
 static const sj_op *isolating_parent(const sj_op *op) {
-  for (const sj_block *b = op->block; b && b->parent; b = b->parent->block) {
-    sj_opcode k = b->parent->code;
-    if (k == SJ_OP_FUNC || k == SJ_OP_KERNEL || k == SJ_OP_FUSED) return b->parent;
-  }
+  for (const sj_block *b = op->block; b && b->parent; b = b->parent->block)
+    if (sj_op_has(b->parent, SJ_F_ISOLATED)) return b->parent;
   return NULL;
 }
 
@@ -157,7 +155,7 @@ static sj_status check_launch(sj_module *m, const sj_op *op) {
 
 static sj_status check_symbols(sj_module *m) {
   for (sj_op *f = m->body->first; f; f = f->next) {
-    if (f->code != SJ_OP_FUNC && f->code != SJ_OP_KERNEL)
+    if (!sj_op_has(f, SJ_F_SYMBOL))
       return sj_emit_error(m->ctx, f->loc, "'%s' op cannot appear at module level",
                            sj_op_name(f));
     for (sj_op *g = m->body->first; g != f; g = g->next)
@@ -176,7 +174,7 @@ sj_status sj_verify_module(sj_module *m) {
   for (size_t i = 0; i < all.n; i++) all.v[i]->scratch = (unsigned)i;
   for (size_t i = 0; i < all.n && st == SJ_OK; i++) {
     sj_op *op = all.v[i];
-    if (op->block != m->body && (op->code == SJ_OP_FUNC || op->code == SJ_OP_KERNEL))
+    if (op->block != m->body && sj_op_has(op, SJ_F_SYMBOL))
       st = sj_emit_error(c, op->loc, "'%s' op must be at module level", sj_op_name(op));
     else if (check_operands(c, op) || sj_verify_op(c, op) || check_fused_member(c, op))
       st = SJ_ERR_VERIFY;
