@@ -14,6 +14,7 @@
  * replaces launches and removes an eliminated temporary's alloc (rewriting
  * func-level dims of it to the alloc's sizes). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "opinfo.h"
@@ -766,11 +767,14 @@ static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *
   for (unsigned i = 0; i < l1->nopnds; i++) union_slot(u, &nu, a1[i]);
   for (unsigned i = 0; i < l2->nopnds; i++) union_slot(u, &nu, a2[i]);
 
+  size_t cap = strlen(sj_func_name(func)) + 16; /* the whole name: a truncated one would repeat forever */
+  char *name = malloc(cap);
+  if (!name) return false;
   sj_op *k = merge_kernels(c, l1, l2, &n1, &n2, u, nu);
-  char name[256];
-  do snprintf(name, sizeof name, "%s_f%u", sj_func_name(func), (*counter)++);
+  do snprintf(name, cap, "%s_f%u", sj_func_name(func), (*counter)++);
   while (sj_module_lookup(m, name));
   sj_op_set_sym(c, k, "sym_name", name);
+  free(name);
   fuse_inner(sj_func_body(k), u);
   forward_stores(k);
   dce_kernel(k);
@@ -780,7 +784,7 @@ static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *
   }
 
   sj_op *nl = sj_op_new(c, SJ_OP_LAUNCH, nu, u, 0, NULL, 0, l2->loc);
-  sj_op_set_sym(c, nl, "kernel", name);
+  sj_op_set_sym(c, nl, "kernel", sj_func_name(k));
   sj_block_insert_before(l2, nl);
   sj_op_erase(l1);
   sj_op_erase(l2);

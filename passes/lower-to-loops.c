@@ -12,6 +12,7 @@
  * @<func>_k<N>. The exact form is a contract with loop-fusion and codegen:
  * change docs/lowering.md together with this file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
@@ -56,15 +57,24 @@ static sj_value *kconst(kbuild *K, int64_t n) {
   return v;
 }
 
-static void new_kernel(lower *L, sj_loc loc, kbuild *K) {
-  char name[256];
+/* @<func>_k<N>: the whole func name, however long (a truncated one would
+ * repeat and the search for a free name would never end). */
+static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
   const char *fn = sj_func_name(L->func);
-  do snprintf(name, sizeof name, "%s_k%u", fn, L->next_kernel++);
+  size_t cap = strlen(fn) + 16; /* "_k" + a 32-bit counter + NUL */
+  char *name = malloc(cap);
+  if (!name) {
+    L->st = sj_emit_error(L->m->ctx, loc, "out of memory naming a kernel of @%s", fn);
+    return false;
+  }
+  do snprintf(name, cap, "%s_k%u", fn, L->next_kernel++);
   while (sj_module_lookup(L->m, name));
   sj_op *k = sj_op_new(L->m->ctx, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, loc);
   sj_op_set_sym(L->m->ctx, k, "sym_name", name);
+  free(name);
   sj_block_append(L->m->body, k);
   *K = (kbuild){.k = k, .top = sj_builder_at_end(L->m->ctx, k->regions[0], loc)};
+  return true;
 }
 
 /* Kernel parameter `%<prefix><i>`; all params are added before the body. */
@@ -241,7 +251,7 @@ static void lower_elementwise(lower *L, sj_op *op) {
   elementwise_dimsrc(op, space, src);
   if (!sizes_known(L, op, space, src)) return;
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in[MAX_IO] = {0}, *out[MAX_IO] = {0}, *loaded[MAX_IO] = {0}, *res[MAX_IO] = {0}, *bufs[MAX_IO] = {0};
   for (unsigned i = 0; i < nin; i++) in[i] = param(L, &K, sj_opnd(op, i)->type, "in", i);
   for (unsigned j = 0; j < nout; j++) out[j] = param(L, &K, sj_res(op, j)->type, "out", j);
@@ -268,7 +278,7 @@ static void lower_transpose(lower *L, sj_op *op) {
   dimsrc src[SJ_MAX_RANK];
   for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){sj_opnd(op, 0), (int)perm->u.ints.v[k]};
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in = param(L, &K, sj_opnd(op, 0)->type, "in", 0), *out = param(L, &K, *t, "out", 0);
   kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *idx[SJ_MAX_RANK], *buf;
@@ -405,7 +415,7 @@ static void lower_reduce(lower *L, sj_op *op) {
   }
   if (!sizes_known(L, op, rt, src)) return;
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in = param(L, &K, *t, "in", 0), *out = param(L, &K, *rt, "out", 0), *buf;
   kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK];
@@ -489,7 +499,7 @@ static void lower_take(lower *L, sj_op *op) {
   }
   if (!sizes_known(L, op, t, src)) return;
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in = param(L, &K, x->type, "in", 0), *ib = param(L, &K, ix->type, "in", 1), *out = param(L, &K, *t, "out", 0);
   kernel_begin(&K);
   take_info T = take_begin(&K, op, in);
@@ -515,7 +525,7 @@ static void lower_scatter(lower *L, sj_op *op) {
   dimsrc src[SJ_MAX_RANK];
   for (int d = 0; d < t->rank; d++) src[d] = (dimsrc){like, d};
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *gb = param(L, &K, *gt, "in", 0), *ib = param(L, &K, ix->type, "in", 1);
   param(L, &K, like->type, "in", 2);
   sj_value *out = param(L, &K, *t, "out", 0);

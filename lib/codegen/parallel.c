@@ -173,13 +173,6 @@ static LLVMValueRef build_tramp(cg *g, LLVMValueRef impl, LLVMTypeRef envty, con
   return fn;
 }
 
-static LLVMValueRef rt_parallel_for_decl(cg *g) {
-  LLVMValueRef f = LLVMGetNamedFunction(g->M, "sj_rt_parallel_for");
-  if (f) return f;
-  LLVMTypeRef p = sj_cg_ptr(g), i = sj_cg_i64(g), a[7] = {p, p, p, i, i, i, i};
-  return LLVMAddFunction(g->M, "sj_rt_parallel_for", LLVMFunctionType(LLVMVoidTypeInContext(g->L), a, 7, 0));
-}
-
 /* Emits impl's body over [lo, hi) (its last two parameters); the extras
  * start at parameter `x`. */
 typedef void (*body_fn)(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x, void *arg);
@@ -217,7 +210,7 @@ static LLVMValueRef outline_build(cg *g, const sj_op *op, const outline *o, body
 static void call_pool(cg *g, LLVMValueRef tramp, LLVMValueRef env, LLVMValueRef lo, LLVMValueRef hi, int64_t minpar,
                       int64_t align) {
   LLVMValueRef args[7] = {g->cur.rt_ptr, tramp, env, lo, hi, sj_cg_ci64(g, minpar), sj_cg_ci64(g, align)};
-  LLVMValueRef f = rt_parallel_for_decl(g);
+  LLVMValueRef f = sj_cg_rt_decl(g, SJ_RT_ID_sj_rt_parallel_for);
   LLVMBuildCall2(g->B, LLVMGlobalGetValueType(f), f, args, 7, "");
 }
 
