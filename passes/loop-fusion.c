@@ -370,6 +370,7 @@ static sj_op *merge_kernels(sj_ctx *c, const sj_op *l1, const sj_op *l2, const k
   sj_type rts[64];
   for (unsigned r = 0; r < shape->nresults && r < 64; r++) rts[r] = sj_res(shape, r)->type;
   sj_op *loop = sj_op_new(c, shape->code, nl, lops, shape->nresults, rts, 1, n1->loop->loc);
+  for (unsigned a = 0; a < shape->nattrs; a++) sj_op_set_attr(c, loop, shape->attrs[a]); /* a reduction's combine */
   sj_block *lb = loop->regions[0];
   sj_value *iv = sj_block_add_arg(c, lb, loop_iv(n1->loop)->type);
   iv->name = loop_iv(n1->loop)->name;

@@ -307,6 +307,13 @@ static sj_opcode combiner(sj_opcode code) {
   return code == SJ_OP_PROD ? SJ_OP_MUL : code == SJ_OP_MAX ? SJ_OP_MAXIMUM : code == SJ_OP_MIN ? SJ_OP_MINIMUM : SJ_OP_ADD;
 }
 
+/* {combine = "<op>"}: the loop's carried value is a reduction with `code`
+ * (verified; codegen reassociates and parallelizes on it, never on shape). */
+static void mark_combine(kbuild *K, sj_op *loop, sj_opcode code) {
+  sj_attr a = {.name = "combine", .kind = SJ_ATTR_STR, .u.s = sj_intern(K->top.c, sj_opinfo_get(code)->name)};
+  sj_op_set_attr(K->top.c, loop, a);
+}
+
 /* The reduction's start value: its combine's identity. */
 static double identity(sj_opcode code, sj_dtype dt) { return sj_combine_identity(combiner(code), dt); }
 
@@ -366,6 +373,7 @@ static void row_reduce(kbuild *K, const sj_op *op, sj_value *in, sj_value *out, 
       continue;
     }
     sj_op *l = loops[nloops++] = sj_build_loop(&in_b, false, K->c0, hi[k], 1, &acc);
+    mark_combine(K, l, combiner(op->code));
     in_b = sj_builder_in(&in_b, l);
     iv[k] = l->regions[0]->args[0];
     acc = l->regions[0]->args[1];
@@ -438,8 +446,8 @@ static void lower_reduce(lower *L, sj_op *op) {
 
 typedef struct take_info {
   bool along;
-  int axis;          /* normalized */
-  sj_value *n, *nm1; /* size of the indexed axis and n - 1 (kernel top); NULL when it is a static 1 */
+  int axis;     /* normalized */
+  sj_value *n;  /* size of the indexed axis (kernel top); NULL when it is a static 1 */
 } take_info;
 
 static bool is_along(const sj_op *op) {
@@ -457,19 +465,19 @@ static take_info take_begin(kbuild *K, const sj_op *op, sj_value *xb) {
   int64_t d = xb->type.dims[T.axis];
   if (d == 1) return T;
   T.n = d == SJ_DYN ? sj_build_dim(&K->top, xb, T.axis) : kconst(K, d);
-  T.nm1 = d == SJ_DYN ? binop(&K->top, SJ_OP_SUB, T.n, kconst(K, 1)) : kconst(K, d - 1);
   return T;
 }
 
-/* i -> maximum(minimum(i < 0 ? i + n : i, n - 1), 0): numpy's wrap of a
- * negative index, then XLA's clamp. The executor proves this form in bounds
- * (it requires the axis to be non-empty). */
+/* i -> clamp(i < 0 ? i + n : i, n): numpy's wrap of a negative index, then
+ * XLA's clamp into [0, n). `clamp` states the intent: the executor checks
+ * that the addressed dim is n and not empty before the kernel runs. */
 static sj_value *clamp_index(kbuild *K, sj_builder *B, const take_info *T, sj_value *raw) {
   if (raw->type.dt != SJ_I64) raw = sj_build1(B, SJ_OP_CAST, 1, &raw, sj_scalar_type(SJ_I64));
   sj_value *cmp[2] = {raw, K->c0};
   sj_value *sel[3] = {sj_build1(B, SJ_OP_LT, 2, cmp, sj_scalar_type(SJ_BOOL)), binop(B, SJ_OP_ADD, raw, T->n), raw};
   sj_value *w = sj_build1(B, SJ_OP_SELECT, 3, sel, raw->type);
-  return binop(B, SJ_OP_MAXIMUM, binop(B, SJ_OP_MINIMUM, w, T->nm1), K->c0);
+  sj_value *cl[2] = {w, T->n};
+  return sj_build1(B, SJ_OP_CLAMP, 2, cl, raw->type);
 }
 
 /* For position iv of the index space `sp` (a take's result, a scatter's

@@ -191,6 +191,14 @@ static void e_store(cg *g, const sj_op *op) {
   LLVMBuildStore(g->B, v, p);
 }
 
+/* clamp %i, %n = max(min(i, n - 1), 0) */
+static void e_clamp(cg *g, const sj_op *op) {
+  LLVMValueRef i = sj_cg_get(g, sj_opnd(op, 0)), zero = ci64(g, 0);
+  LLVMValueRef hi = LLVMBuildSub(g->B, sj_cg_get(g, sj_opnd(op, 1)), ci64(g, 1), "");
+  LLVMValueRef m = LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, i, hi, ""), i, hi, "");
+  sj_cg_set(g, sj_res(op, 0), LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSGT, m, zero, ""), m, zero, "clamp"));
+}
+
 static void e_return(cg *g, const sj_op *op) {
   (void)op;
   LLVMBuildRetVoid(g->B);
@@ -198,21 +206,17 @@ static void e_return(cg *g, const sj_op *op) {
 
 static void e_yield(cg *g, const sj_op *op) { (void)g, (void)op; /* read by the loop */ }
 
-/* A combine of the carried value (acc = acc op x) may be reassociated so the
- * reduction vectorizes; nothing else gets fast-math flags. */
-static void mark_reductions(cg *g, const sj_op *loop) {
-  const sj_block *b = loop->regions[0];
-  const sj_op *y = b->last;
-  for (unsigned i = 0; i < y->nopnds; i++) {
-    const sj_value *v = sj_opnd(y, i);
-    const sj_op *d = v->def;
-    if (!d || d->block != b || !sj_dtype_is_float(v->type.dt)) continue;
-    if (!sj_is_combine(d->code)) continue;
-    if (sj_opnd(d, 0) != b->args[1 + i] && sj_opnd(d, 1) != b->args[1 + i]) continue;
-    LLVMValueRef inst = sj_cg_get(g, v);
-    if (inst && LLVMIsAInstruction(inst) && LLVMCanValueUseFastMathFlags(inst))
-      LLVMSetFastMathFlags(inst, LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros);
-  }
+/* The combine of a reduction loop ({combine = ...}, verified: the yield's
+ * value is that op of the carried value) may be reassociated so the
+ * reduction vectorizes; nothing else gets fast-math flags. A nested
+ * reduction loop's combine is marked when that loop is emitted. */
+static void mark_reduction(cg *g, const sj_op *loop) {
+  if (!sj_op_attr(loop, "combine")) return;
+  const sj_value *v = sj_opnd(loop->regions[0]->last, 0);
+  if (!sj_dtype_is_float(v->type.dt) || !v->def || v->def->code == SJ_OP_FOR) return;
+  LLVMValueRef inst = sj_cg_get(g, v);
+  if (inst && LLVMIsAInstruction(inst) && LLVMCanValueUseFastMathFlags(inst))
+    LLVMSetFastMathFlags(inst, LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros);
 }
 
 /* lo..hi loop around the body of `loop` (block args: iv, carried...). */
@@ -240,7 +244,7 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
   sj_cg_set(g, b->args[0], iv);
   sj_cg_emit_block(g, b);
   if (g->st) return;
-  mark_reductions(g, loop);
+  mark_reduction(g, loop);
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
   LLVMValueRef next = LLVMBuildNSWAdd(g->B, iv, ci64(g, 1), "");
   LLVMBuildBr(g->B, head);
@@ -261,7 +265,7 @@ static void e_for(cg *g, const sj_op *op) {
 static const emit_fn structural[SJ_OP_COUNT] = {
     [SJ_OP_CONSTANT] = e_constant, [SJ_OP_DIM] = e_dim,     [SJ_OP_LOAD] = e_load,
     [SJ_OP_STORE] = e_store,       [SJ_OP_RETURN] = e_return, [SJ_OP_YIELD] = e_yield,
-    [SJ_OP_FOR] = e_for,           [SJ_OP_PARALLEL_FOR] = sj_cg_parallel_for,
+    [SJ_OP_FOR] = e_for,           [SJ_OP_PARALLEL_FOR] = sj_cg_parallel_for, [SJ_OP_CLAMP] = e_clamp,
 };
 
 static void emit_op(cg *g, const sj_op *op) {
