@@ -14,6 +14,7 @@
  * replaces launches and removes an eliminated temporary's alloc (rewriting
  * func-level dims of it to the alloc's sizes). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "opinfo.h"
@@ -375,6 +376,7 @@ static sj_op *merge_kernels(sj_ctx *c, const sj_op *l1, const sj_op *l2, const k
   sj_type rts[64];
   for (unsigned r = 0; r < shape->nresults && r < 64; r++) rts[r] = sj_res(shape, r)->type;
   sj_op *loop = sj_op_new(c, shape->code, nl, lops, shape->nresults, rts, 1, n1->loop->loc);
+  for (unsigned a = 0; a < shape->nattrs; a++) sj_op_set_attr(c, loop, shape->attrs[a]); /* a reduction's combine */
   sj_block *lb = loop->regions[0];
   sj_value *iv = sj_block_add_arg(c, lb, loop_iv(n1->loop)->type);
   iv->name = loop_iv(n1->loop)->name;
@@ -772,11 +774,14 @@ static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *
   for (unsigned i = 0; i < l1->nopnds; i++) union_slot(u, &nu, a1[i]);
   for (unsigned i = 0; i < l2->nopnds; i++) union_slot(u, &nu, a2[i]);
 
+  size_t cap = strlen(sj_func_name(func)) + 16; /* the whole name: a truncated one would repeat forever */
+  char *name = malloc(cap);
+  if (!name) return false;
   sj_op *k = merge_kernels(c, l1, l2, &n1, &n2, u, nu);
-  char name[256];
-  do snprintf(name, sizeof name, "%s_f%u", sj_func_name(func), (*counter)++);
+  do snprintf(name, cap, "%s_f%u", sj_func_name(func), (*counter)++);
   while (sj_module_lookup(m, name));
   sj_op_set_sym(c, k, "sym_name", name);
+  free(name);
   fuse_inner(sj_func_body(k), u);
   forward_stores(k);
   dce_kernel(k);
@@ -786,7 +791,7 @@ static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *
   }
 
   sj_op *nl = sj_op_new(c, SJ_OP_LAUNCH, nu, u, 0, NULL, 0, l2->loc);
-  sj_op_set_sym(c, nl, "kernel", name);
+  sj_op_set_sym(c, nl, "kernel", sj_func_name(k));
   sj_block_insert_before(l2, nl);
   sj_op_erase(l1);
   sj_op_erase(l2);

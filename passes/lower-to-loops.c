@@ -12,6 +12,7 @@
  * @<func>_k<N>. The exact form is a contract with loop-fusion and codegen:
  * change docs/lowering.md together with this file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "builder.h"
@@ -56,15 +57,24 @@ static sj_value *kconst(kbuild *K, int64_t n) {
   return v;
 }
 
-static void new_kernel(lower *L, sj_loc loc, kbuild *K) {
-  char name[256];
+/* @<func>_k<N>: the whole func name, however long (a truncated one would
+ * repeat and the search for a free name would never end). */
+static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
   const char *fn = sj_func_name(L->func);
-  do snprintf(name, sizeof name, "%s_k%u", fn, L->next_kernel++);
+  size_t cap = strlen(fn) + 16; /* "_k" + a 32-bit counter + NUL */
+  char *name = malloc(cap);
+  if (!name) {
+    L->st = sj_emit_error(L->m->ctx, loc, "out of memory naming a kernel of @%s", fn);
+    return false;
+  }
+  do snprintf(name, cap, "%s_k%u", fn, L->next_kernel++);
   while (sj_module_lookup(L->m, name));
   sj_op *k = sj_op_new(L->m->ctx, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, loc);
   sj_op_set_sym(L->m->ctx, k, "sym_name", name);
+  free(name);
   sj_block_append(L->m->body, k);
   *K = (kbuild){.k = k, .top = sj_builder_at_end(L->m->ctx, k->regions[0], loc)};
+  return true;
 }
 
 /* Kernel parameter `%<prefix><i>`; all params are added before the body. */
@@ -241,7 +251,7 @@ static void lower_elementwise(lower *L, sj_op *op) {
   elementwise_dimsrc(op, space, src);
   if (!sizes_known(L, op, space, src)) return;
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in[MAX_IO] = {0}, *out[MAX_IO] = {0}, *loaded[MAX_IO] = {0}, *res[MAX_IO] = {0}, *bufs[MAX_IO] = {0};
   for (unsigned i = 0; i < nin; i++) in[i] = param(L, &K, sj_opnd(op, i)->type, "in", i);
   for (unsigned j = 0; j < nout; j++) out[j] = param(L, &K, sj_res(op, j)->type, "out", j);
@@ -268,7 +278,7 @@ static void lower_transpose(lower *L, sj_op *op) {
   dimsrc src[SJ_MAX_RANK];
   for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){sj_opnd(op, 0), (int)perm->u.ints.v[k]};
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in = param(L, &K, sj_opnd(op, 0)->type, "in", 0), *out = param(L, &K, *t, "out", 0);
   kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *idx[SJ_MAX_RANK], *buf;
@@ -291,6 +301,13 @@ static sj_value *identity(sj_builder *B, const sj_reduce_info *ri) {
   sj_op *k = sj_build(B, SJ_OP_CONSTANT, 0, NULL, 1, (sj_type[]){sj_scalar_type(ri->dt)});
   sj_op_set_attr(B->c, k, ri->identity);
   return sj_res(k, 0);
+}
+
+/* {combine = "<op>"}: the loop's carried value is a reduction with `code`
+ * (verified; codegen reassociates and parallelizes on it, never on shape). */
+static void mark_combine(kbuild *K, sj_op *loop, sj_opcode code) {
+  sj_attr a = {.name = "combine", .kind = SJ_ATTR_STR, .u.s = sj_intern(K->top.c, sj_opinfo_get(code)->name)};
+  sj_op_set_attr(K->top.c, loop, a);
 }
 
 /* How mean scales a sum: `mul` by the constant 1/count when every reduced
@@ -349,6 +366,7 @@ static void row_reduce(kbuild *K, const sj_reduce_info *ri, sj_value *in, sj_val
       continue;
     }
     sj_op *l = loops[nloops++] = sj_build_loop(&in_b, false, K->c0, hi[k], 1, &acc);
+    mark_combine(K, l, ri->combine);
     in_b = sj_builder_in(&in_b, l);
     iv[k] = l->regions[0]->args[0];
     acc = l->regions[0]->args[1];
@@ -399,7 +417,7 @@ static void lower_reduce(lower *L, sj_op *op) {
   }
   if (!sizes_known(L, op, rt, src)) return;
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in = param(L, &K, *t, "in", 0), *out = param(L, &K, *rt, "out", 0), *buf;
   kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK];
@@ -459,8 +477,8 @@ static void widen_halves(sj_ctx *c, sj_block *body) {
 
 typedef struct take_info {
   bool along;
-  int axis;          /* normalized */
-  sj_value *n, *nm1; /* size of the indexed axis and n - 1 (kernel top); NULL when it is a static 1 */
+  int axis;     /* normalized */
+  sj_value *n;  /* size of the indexed axis (kernel top); NULL when it is a static 1 */
 } take_info;
 
 static bool is_along(const sj_op *op) {
@@ -478,19 +496,19 @@ static take_info take_begin(kbuild *K, const sj_op *op, sj_value *xb) {
   int64_t d = xb->type.dims[T.axis];
   if (d == 1) return T;
   T.n = d == SJ_DYN ? sj_build_dim(&K->top, xb, T.axis) : kconst(K, d);
-  T.nm1 = d == SJ_DYN ? binop(&K->top, SJ_OP_SUB, T.n, kconst(K, 1)) : kconst(K, d - 1);
   return T;
 }
 
-/* i -> maximum(minimum(i < 0 ? i + n : i, n - 1), 0): numpy's wrap of a
- * negative index, then XLA's clamp. The executor proves this form in bounds
- * (it requires the axis to be non-empty). */
+/* i -> clamp(i < 0 ? i + n : i, n): numpy's wrap of a negative index, then
+ * XLA's clamp into [0, n). `clamp` states the intent: the executor checks
+ * that the addressed dim is n and not empty before the kernel runs. */
 static sj_value *clamp_index(kbuild *K, sj_builder *B, const take_info *T, sj_value *raw) {
   if (raw->type.dt != SJ_I64) raw = sj_build1(B, SJ_OP_CAST, 1, &raw, sj_scalar_type(SJ_I64));
   sj_value *cmp[2] = {raw, K->c0};
   sj_value *sel[3] = {sj_build1(B, SJ_OP_LT, 2, cmp, sj_scalar_type(SJ_BOOL)), binop(B, SJ_OP_ADD, raw, T->n), raw};
   sj_value *w = sj_build1(B, SJ_OP_SELECT, 3, sel, raw->type);
-  return binop(B, SJ_OP_MAXIMUM, binop(B, SJ_OP_MINIMUM, w, T->nm1), K->c0);
+  sj_value *cl[2] = {w, T->n};
+  return sj_build1(B, SJ_OP_CLAMP, 2, cl, raw->type);
 }
 
 /* For position iv of the index space `sp` (a take's result, a scatter's
@@ -520,7 +538,7 @@ static void lower_take(lower *L, sj_op *op) {
   }
   if (!sizes_known(L, op, t, src)) return;
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *in = param(L, &K, x->type, "in", 0), *ib = param(L, &K, ix->type, "in", 1), *out = param(L, &K, *t, "out", 0);
   kernel_begin(&K);
   take_info T = take_begin(&K, op, in);
@@ -546,7 +564,7 @@ static void lower_scatter(lower *L, sj_op *op) {
   dimsrc src[SJ_MAX_RANK];
   for (int d = 0; d < t->rank; d++) src[d] = (dimsrc){like, d};
   kbuild K;
-  new_kernel(L, op->loc, &K);
+  if (!new_kernel(L, op->loc, &K)) return;
   sj_value *gb = param(L, &K, *gt, "in", 0), *ib = param(L, &K, ix->type, "in", 1);
   param(L, &K, like->type, "in", 2);
   sj_value *out = param(L, &K, *t, "out", 0);

@@ -165,6 +165,10 @@ static void format_float(sj_dtype dt, double v, char *buf, size_t cap) {
     snprintf(buf, cap, v < 0 ? "-inf" : "inf");
     return;
   }
+  if (v == trunc(v) && fabs(v) < 1e16) { /* whole numbers in full: 10, not 1e+01 */
+    snprintf(buf, cap, "%.0f", v);
+    return;
+  }
   sj_tensor *probe = sj_tensor_new(dt, 0, NULL);
   for (int digits = 1; digits <= 17; digits++) {
     snprintf(buf, cap, "%.*g", digits, v);

@@ -137,26 +137,16 @@ static void add_check(step *s, kcheck k) {
   s->checks[s->nchecks++] = k;
 }
 
-/* The bound b of a clamped index maximum(minimum(i, b), 0), which
- * lower-to-loops emits for take and scatter_add kernels; NULL otherwise. */
-static const sj_value *clamp_bound(const sj_value *idx) {
-  const sj_op *mx = idx->def, *mn;
-  int64_t v;
-  if (!mx || mx->code != SJ_OP_MAXIMUM || !const_int(sj_opnd(mx, 1), &v) || v != 0) return NULL;
-  mn = sj_opnd(mx, 0)->def;
-  return mn && mn->code == SJ_OP_MINIMUM ? sj_opnd(mn, 1) : NULL;
-}
-
-/* Requires dim k.dim of argument k.arg to equal n + plus, where n is a
- * constant or (plus 0 only) `dim` of a kernel parameter; false otherwise. */
-static bool extent_check(step *s, kcheck k, const sj_value *n, int64_t plus) {
+/* Requires dim k.dim of argument k.arg to equal n, a constant or `dim` of
+ * a kernel parameter; false otherwise. */
+static bool extent_check(step *s, kcheck k, const sj_value *n) {
   if (const_int(n, &k.c)) {
-    k.kind = CK_EQ_CONST, k.c += plus;
+    k.kind = CK_EQ_CONST;
     add_check(s, k);
     return true;
   }
   const sj_op *d = n->def;
-  if (plus || !d || d->code != SJ_OP_DIM || sj_opnd(d, 0)->def) return false;
+  if (!d || d->code != SJ_OP_DIM || sj_opnd(d, 0)->def) return false;
   k.kind = CK_EQ_DIM;
   k.arg2 = sj_opnd(d, 0)->index;
   k.dim2 = (unsigned)sj_op_int(d, "axis", 0);
@@ -164,20 +154,9 @@ static bool extent_check(step *s, kcheck k, const sj_value *n, int64_t plus) {
   return true;
 }
 
-/* A clamped index is in bounds when the clamp's bound b is the dim minus 1:
- * a constant N - 1 (the dim must be N), or `dim q {axis} - 1` (the dims must
- * be equal and non-empty). */
-static bool clamp_check(step *s, kcheck k, const sj_value *b) {
-  const sj_op *sub = b->def;
-  int64_t one;
-  if (!sub || sub->code != SJ_OP_SUB || !const_int(sj_opnd(sub, 1), &one) || one != 1) return extent_check(s, k, b, 1);
-  k.kind = CK_NONEMPTY;
-  add_check(s, k);
-  return extent_check(s, k, sj_opnd(sub, 0), 0);
-}
-
 /* Index `idx` used at dim j of kernel param p: a loop variable over
- * [0, const or dim of a param), the constant 0, or a clamped index. */
+ * [0, const or dim of a param), the constant 0, or `clamp %i, %n` (in
+ * bounds when the dim is n and not empty). */
 static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, unsigned j,
                              const sj_value *idx) {
   kcheck k;
@@ -191,12 +170,15 @@ static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, u
   }
   const sj_op *loop = idx->def ? NULL : idx->owner->parent;
   if (loop && (loop->code == SJ_OP_FOR || loop->code == SJ_OP_PARALLEL_FOR) && idx->index == 0 &&
-      const_int(sj_opnd(loop, 0), &v) && v == 0 && extent_check(s, k, sj_opnd(loop, 1), 0))
+      const_int(sj_opnd(loop, 0), &v) && v == 0 && extent_check(s, k, sj_opnd(loop, 1)))
     return SJ_OK;
-  const sj_value *b = clamp_bound(idx);
-  if (b && clamp_check(s, k, b)) return SJ_OK;
-  return fail(c, mem, "'%s' op: index %u is neither 0 nor a loop variable over [0, n); "
-                      "its bounds cannot be checked before the kernel runs",
+  if (idx->def && idx->def->code == SJ_OP_CLAMP && extent_check(s, k, sj_opnd(idx->def, 1))) {
+    k.kind = CK_NONEMPTY;
+    add_check(s, k);
+    return SJ_OK;
+  }
+  return fail(c, mem, "'%s' op: index %u is neither 0, nor a loop variable over [0, n), nor a clamp into [0, n) "
+                      "(n a constant or a dim of a parameter); its bounds cannot be checked before the kernel runs",
               sj_op_name(mem), j);
 }
 

@@ -3,6 +3,7 @@
 #define SJ_CG_INTERNAL_H
 
 #include <llvm-c/Core.h>
+#include <llvm-c/LLJIT.h>
 #include <llvm-c/TargetMachine.h>
 
 #include "codegen.h"
@@ -80,12 +81,27 @@ void sj_cg_parallel_for(cg *g, const sj_op *op);
  * pool; false (nothing emitted) when `op` is not one. */
 bool sj_cg_parallel_reduce(cg *g, const sj_op *op);
 
+/* rt_symbols.c: the runtime entry points of rt_symbols.def. */
+typedef enum sj_rt_id {
+#define SJ_RT_SYMBOL(NAME, RET, PARAMS) SJ_RT_ID_##NAME,
+#include "rt_symbols.def"
+#undef SJ_RT_SYMBOL
+  SJ_RT_ID_COUNT
+} sj_rt_id;
+/* The declaration of entry point `id` in g's module (added once). */
+LLVMValueRef sj_cg_rt_decl(cg *g, sj_rt_id id);
+/* Defines every entry point in the JIT's main dylib as an absolute symbol. */
+LLVMErrorRef sj_cg_rt_define(LLVMOrcLLJITRef j);
+
 /* Target machine for the host (emit.c/jit.c share it). */
 /* Also used for the object files added to the JIT: non-PIC code with the
  * JIT code model measured faster than PIC (the libmvec calls). */
 LLVMTargetMachineRef sj_cg_host_tm(LLVMCodeGenOptLevel lvl, unsigned *isa);
-/* Emits and optimizes kernels ks[0..n) into a new module in L; errors go to
- * `diag` (a context only this thread uses). */
-sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_level, LLVMContextRef L,
-                             LLVMModuleRef *out);
+/* The entry symbol of each of ks[0..n) (kernel_abi.h): bounded however long
+ * the kernel's name, and distinct for distinct kernels of one list. */
+void sj_cg_kernel_symbols(sj_op *const *ks, size_t n, char (*syms)[SJ_KABI_SYM_CAP]);
+/* Emits and optimizes kernels ks[0..n), with entry symbols syms[0..n), into a
+ * new module in L; errors go to `diag` (a context only this thread uses). */
+sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n,
+                             int opt_level, LLVMContextRef L, LLVMModuleRef *out);
 #endif

@@ -7,11 +7,7 @@
 #include <stdint.h>
 
 #include "ir.h"
-
-/* ABI of a compiled kernel: ptrs[i] is the data of parameter i, dims holds
- * SJ_MAX_RANK entries per parameter (parameter i's dim k at dims[i*8+k]),
- * rt is the thread pool (sj_pool*, may be NULL: run serially). */
-typedef void (*sj_kernel_fn)(void *const *ptrs, const int64_t *dims, void *rt);
+#include "kernel_abi.h" /* sj_kernel_fn and the argument layout */
 
 typedef struct sj_jit sj_jit;
 

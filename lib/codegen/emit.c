@@ -1,6 +1,7 @@
 /* Loop IR -> LLVM IR. Each kernel becomes
- *   void sjk_<name>(ptr ptrs, ptr dims, ptr rt)   -- the ABI entry, which calls
- *   void sjk_<name>.impl(ptr noalias p0.., ptr noalias dims, ptr rt)
+ *   void <sym>(ptr ptrs, ptr dims, ptr rt)   -- the ABI entry (kernel_abi.h),
+ *   void <sym>.impl(ptr noalias p0.., ptr noalias dims, ptr rt)
+ * where <sym> is sjk_<name>, bounded for long names (sj_cg_kernel_symbols),
  * so the optimizer knows kernel buffers do not alias. Top-level parallel
  * loops and reductions are outlined by parallel.c. No rewrites happen here:
  * the IR arrives lowered and optimized. */
@@ -125,7 +126,7 @@ void sj_cg_setup_buf(cg *g, cg_buf *b) {
       b->dims[k] = ci64(g, t->dims[k]);
       continue;
     }
-    LLVMValueRef idx = ci64(g, (int64_t)b->param * SJ_MAX_RANK + k);
+    LLVMValueRef idx = ci64(g, (int64_t)sj_kabi_dim_slot(b->param, (size_t)k));
     LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, i64t(g), g->cur.dims_ptr, &idx, 1, "");
     b->dims[k] = LLVMBuildLoad2(g->B, i64t(g), p, "dim");
   }
@@ -160,10 +161,13 @@ static void e_constant(cg *g, const sj_op *op) {
     sj_cg_fail(g, op, "tensor constants cannot appear inside a kernel");
     return;
   }
-  double d = a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
+  /* integers stay integers: i64 values past 2^53 are not doubles */
   LLVMTypeRef ty = sj_cg_dtype(g, t->dt);
-  LLVMValueRef v = sj_dtype_is_float(t->dt) ? LLVMConstReal(ty, d)
-                                            : LLVMConstInt(ty, (unsigned long long)(int64_t)d, 1);
+  LLVMValueRef v;
+  if (sj_dtype_is_float(t->dt))
+    v = LLVMConstReal(ty, a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i);
+  else
+    v = LLVMConstInt(ty, (unsigned long long)(a->kind == SJ_ATTR_FLOAT ? (int64_t)a->u.f : a->u.i), 1);
   sj_cg_set(g, sj_res(op, 0), v);
 }
 
@@ -190,6 +194,14 @@ static void e_store(cg *g, const sj_op *op) {
   LLVMBuildStore(g->B, v, p);
 }
 
+/* clamp %i, %n = max(min(i, n - 1), 0) */
+static void e_clamp(cg *g, const sj_op *op) {
+  LLVMValueRef i = sj_cg_get(g, sj_opnd(op, 0)), zero = ci64(g, 0);
+  LLVMValueRef hi = LLVMBuildSub(g->B, sj_cg_get(g, sj_opnd(op, 1)), ci64(g, 1), "");
+  LLVMValueRef m = LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, i, hi, ""), i, hi, "");
+  sj_cg_set(g, sj_res(op, 0), LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSGT, m, zero, ""), m, zero, "clamp"));
+}
+
 static void e_return(cg *g, const sj_op *op) {
   (void)op;
   LLVMBuildRetVoid(g->B);
@@ -197,21 +209,17 @@ static void e_return(cg *g, const sj_op *op) {
 
 static void e_yield(cg *g, const sj_op *op) { (void)g, (void)op; /* read by the loop */ }
 
-/* A combine of the carried value (acc = acc op x) may be reassociated so the
- * reduction vectorizes; nothing else gets fast-math flags. */
-static void mark_reductions(cg *g, const sj_op *loop) {
-  const sj_block *b = loop->regions[0];
-  const sj_op *y = b->last;
-  for (unsigned i = 0; i < y->nopnds; i++) {
-    const sj_value *v = sj_opnd(y, i);
-    const sj_op *d = v->def;
-    if (!d || d->block != b || !sj_dtype_is_float(v->type.dt)) continue;
-    if (!sj_is_combine(d->code)) continue;
-    if (sj_opnd(d, 0) != b->args[1 + i] && sj_opnd(d, 1) != b->args[1 + i]) continue;
-    LLVMValueRef inst = sj_cg_get(g, v);
-    if (inst && LLVMIsAInstruction(inst) && LLVMCanValueUseFastMathFlags(inst))
-      LLVMSetFastMathFlags(inst, LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros);
-  }
+/* The combine of a reduction loop ({combine = ...}, verified: the yield's
+ * value is that op of the carried value) may be reassociated so the
+ * reduction vectorizes; nothing else gets fast-math flags. A nested
+ * reduction loop's combine is marked when that loop is emitted. */
+static void mark_reduction(cg *g, const sj_op *loop) {
+  if (!sj_op_attr(loop, "combine")) return;
+  const sj_value *v = sj_opnd(loop->regions[0]->last, 0);
+  if (!sj_dtype_is_float(v->type.dt) || !v->def || v->def->code == SJ_OP_FOR) return;
+  LLVMValueRef inst = sj_cg_get(g, v);
+  if (inst && LLVMIsAInstruction(inst) && LLVMCanValueUseFastMathFlags(inst))
+    LLVMSetFastMathFlags(inst, LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros);
 }
 
 /* lo..hi loop around the body of `loop` (block args: iv, carried...). */
@@ -239,7 +247,7 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
   sj_cg_set(g, b->args[0], iv);
   sj_cg_emit_block(g, b);
   if (g->st) return;
-  mark_reductions(g, loop);
+  mark_reduction(g, loop);
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
   LLVMValueRef next = LLVMBuildNSWAdd(g->B, iv, ci64(g, 1), "");
   LLVMBuildBr(g->B, head);
@@ -287,17 +295,68 @@ void sj_cg_emit_block(cg *g, const sj_block *b) {
 
 /* ---- kernels ---- */
 
-static void emit_kernel(cg *g, const sj_op *k) {
+/* ---- kernel symbols ---- */
+
+static uint64_t fnv1a64(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return h;
+}
+
+void sj_cg_kernel_symbols(sj_op *const *ks, size_t n, char (*syms)[SJ_KABI_SYM_CAP]) {
+  for (size_t i = 0; i < n; i++) {
+    const char *name = sj_func_name(ks[i]);
+    size_t len = strlen(name);
+    if (len <= SJ_KABI_NAME_MAX) {
+      snprintf(syms[i], SJ_KABI_SYM_CAP, SJ_KABI_PREFIX "%s", name);
+      continue;
+    }
+    snprintf(syms[i], SJ_KABI_SYM_CAP, SJ_KABI_PREFIX "%.*s#%016llx", SJ_KABI_NAME_KEEP, name,
+             (unsigned long long)fnv1a64(name));
+    /* two long names with one prefix and hash: the index makes them differ
+     * (only long names can meet here; they are few, so quadratic is fine) */
+    for (size_t j = 0; j < i; j++)
+      if (strlen(sj_func_name(ks[j])) > SJ_KABI_NAME_MAX && !strcmp(syms[j], syms[i])) {
+        size_t at = strlen(syms[i]);
+        snprintf(syms[i] + at, SJ_KABI_SYM_CAP - at, ".%zu", i);
+        break;
+      }
+  }
+}
+
+/* ---- kernels ---- */
+
+/* The ABI entry: unpacks the pointer array and calls impl. */
+static void emit_entry(cg *g, const char *sym, LLVMValueRef impl, unsigned np) {
+  LLVMTypeRef et[SJ_KABI_NPARAMS];
+  for (unsigned i = 0; i < SJ_KABI_NPARAMS; i++) et[i] = ptrt(g);
+  LLVMValueRef entry = LLVMAddFunction(g->M, sym, LLVMFunctionType(LLVMVoidTypeInContext(g->L), et, SJ_KABI_NPARAMS, 0));
+  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, entry, "entry"));
+  LLVMValueRef *args = calloc(np + 2, sizeof *args);
+  for (unsigned i = 0; i < np; i++) {
+    LLVMValueRef idx = ci64(g, i);
+    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, ptrt(g), LLVMGetParam(entry, SJ_KABI_PTRS), &idx, 1, "");
+    args[i] = LLVMBuildLoad2(g->B, ptrt(g), p, "");
+  }
+  args[np] = LLVMGetParam(entry, SJ_KABI_DIMS);
+  args[np + 1] = LLVMGetParam(entry, SJ_KABI_RT);
+  LLVMBuildCall2(g->B, LLVMGlobalGetValueType(impl), impl, args, np + 2, "");
+  LLVMBuildRetVoid(g->B);
+  free(args);
+}
+
+static void emit_kernel(cg *g, const sj_op *k, const char *sym) {
   const sj_block *body = k->regions[0];
-  char name[256];
+  char name[SJ_KABI_SYM_CAP + 8];
   for (unsigned i = 0; i < body->nargs; i++)
     if (!body->args[i]->type.is_tensor)
       return sj_cg_fail(g, k, "kernel @%s: parameter %u must be a tensor", sj_func_name(k), i);
   unsigned np = body->nargs;
   LLVMTypeRef *pt = calloc(np + 2, sizeof *pt);
   for (unsigned i = 0; i < np + 2; i++) pt[i] = ptrt(g);
-  snprintf(name, sizeof name, "sjk_%s.impl", sj_func_name(k));
+  snprintf(name, sizeof name, "%s.impl", sym);
   LLVMValueRef impl = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, np + 2, 0));
+  free(pt);
   LLVMSetLinkage(impl, LLVMInternalLinkage);
   for (unsigned i = 0; i < np + 1; i++) sj_cg_param_attr(g, impl, i, "noalias");
   g->kernel = k;
@@ -315,22 +374,7 @@ static void emit_kernel(cg *g, const sj_op *k) {
   sj_cg_emit_block(g, body);
   free(g->cur.bufs);
   g->cur.bufs = NULL;
-  /* ABI entry: unpack the pointer array */
-  snprintf(name, sizeof name, "sjk_%s", sj_func_name(k));
-  LLVMValueRef entry = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, 3, 0));
-  LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, entry, "entry"));
-  LLVMValueRef *args = calloc(np + 2, sizeof *args);
-  for (unsigned i = 0; i < np; i++) {
-    LLVMValueRef idx = ci64(g, i);
-    LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, ptrt(g), LLVMGetParam(entry, 0), &idx, 1, "");
-    args[i] = LLVMBuildLoad2(g->B, ptrt(g), p, "");
-  }
-  args[np] = LLVMGetParam(entry, 1);
-  args[np + 1] = LLVMGetParam(entry, 2);
-  LLVMBuildCall2(g->B, LLVMGlobalGetValueType(impl), impl, args, np + 2, "");
-  LLVMBuildRetVoid(g->B);
-  free(args);
-  free(pt);
+  emit_entry(g, sym, impl, np);
 }
 
 static sj_status optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
@@ -352,8 +396,8 @@ static sj_status optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
   return SJ_OK;
 }
 
-sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_level, LLVMContextRef L,
-                             LLVMModuleRef *out) {
+sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n,
+                             int opt_level, LLVMContextRef L, LLVMModuleRef *out) {
   cg g = {.sc = diag, .L = L};
   LLVMTargetMachineRef tm = sj_cg_host_tm(LLVMCodeGenLevelAggressive, &g.isa);
   if (!tm) {
@@ -371,7 +415,7 @@ sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_l
   LLVMDisposeMessage(triple);
   LLVMDisposeMessage(layout);
   LLVMDisposeTargetData(td);
-  for (size_t i = 0; i < n && !g.st; i++) emit_kernel(&g, ks[i]);
+  for (size_t i = 0; i < n && !g.st; i++) emit_kernel(&g, ks[i], syms[i]);
   finish_used(&g);
   LLVMDisposeBuilder(g.B);
   free(g.used);
@@ -398,10 +442,17 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out) {
   sj_op_vec ks = {0};
   for (sj_op *f = m->body->first; f; f = f->next)
     if (f->code == SJ_OP_KERNEL) sj_op_vec_push(&ks, f);
+  char (*syms)[SJ_KABI_SYM_CAP] = calloc(ks.n + 1, sizeof *syms);
+  if (!syms) {
+    sj_op_vec_free(&ks);
+    return SJ_ERR_NOMEM;
+  }
+  sj_cg_kernel_symbols(ks.v, ks.n, syms);
   LLVMContextRef L = LLVMContextCreate();
   LLVMModuleRef M;
-  sj_status st = sj_cg_build_module(m->ctx, ks.v, ks.n, o ? o->opt_level : 3, L, &M);
+  sj_status st = sj_cg_build_module(m->ctx, ks.v, syms, ks.n, o ? o->opt_level : 3, L, &M);
   sj_op_vec_free(&ks);
+  free(syms);
   if (st == SJ_OK) {
     char *s = LLVMPrintModuleToString(M);
     size_t len = strlen(s);

@@ -1,5 +1,5 @@
 /* ORC LLJIT for compiled kernels: one LLJIT per sj_jit, runtime entry
- * points registered as absolute symbols (no -rdynamic needed), libm and
+ * points registered as absolute symbols (rt_symbols.c), libm and
  * libmvec resolved from the process. Disposal order follows
  * notes/llvm-c.md section 1 (leak-free under LSan). */
 #include <pthread.h>
@@ -15,17 +15,10 @@
 #include <llvm-c/Support.h>
 
 #include "cg_internal.h"
-#include "runtime.h"
 
 struct sj_jit {
   LLVMOrcLLJITRef j;
 };
-
-/* The runtime functions JIT-compiled code may call (one row each). */
-typedef struct rt_symbol {
-  const char *name;
-  void *addr;
-} rt_symbol;
 
 static sj_status llvm_error(sj_ctx *c, LLVMErrorRef e, const char *what) {
   char *msg = LLVMGetErrorMessage(e);
@@ -33,22 +26,6 @@ static sj_status llvm_error(sj_ctx *c, LLVMErrorRef e, const char *what) {
   sj_emit_error(c, none, "codegen: %s: %s", what, msg);
   LLVMDisposeErrorMessage(msg);
   return SJ_ERR_UNSUPPORTED;
-}
-
-static LLVMErrorRef define_runtime(LLVMOrcLLJITRef j) {
-  const rt_symbol syms[] = {
-      {"sj_rt_parallel_for", (void *)(uintptr_t)&sj_rt_parallel_for},
-  };
-  size_t n = sizeof syms / sizeof syms[0];
-  LLVMOrcCSymbolMapPair pairs[sizeof syms / sizeof syms[0]];
-  for (size_t i = 0; i < n; i++) {
-    pairs[i].Name = LLVMOrcLLJITMangleAndIntern(j, syms[i].name);
-    pairs[i].Sym.Address = (LLVMOrcExecutorAddress)(uintptr_t)syms[i].addr;
-    pairs[i].Sym.Flags.GenericFlags = LLVMJITSymbolGenericFlagsExported | LLVMJITSymbolGenericFlagsCallable;
-    pairs[i].Sym.Flags.TargetFlags = 0;
-  }
-  LLVMOrcMaterializationUnitRef mu = LLVMOrcAbsoluteSymbols(pairs, n);
-  return LLVMOrcJITDylibDefine(LLVMOrcLLJITGetMainJITDylib(j), mu);
 }
 
 static LLVMErrorRef make_jit(LLVMOrcLLJITRef *out) {
@@ -64,7 +41,7 @@ static LLVMErrorRef make_jit(LLVMOrcLLJITRef *out) {
   e = LLVMOrcCreateDynamicLibrarySearchGeneratorForProcess(&g, LLVMOrcLLJITGetGlobalPrefix(*out), NULL, NULL);
   if (e) return e;
   LLVMOrcJITDylibAddGenerator(LLVMOrcLLJITGetMainJITDylib(*out), g);
-  return define_runtime(*out);
+  return sj_cg_rt_define(*out);
 }
 
 void sj_jit_free(sj_jit *j) {
@@ -84,6 +61,7 @@ void sj_jit_free(sj_jit *j) {
 
 typedef struct part {
   sj_op **ks;
+  char (*syms)[SJ_KABI_SYM_CAP]; /* entry symbol of each of ks */
   size_t n;
   int opt_level;
   bool fast;
@@ -96,7 +74,7 @@ static void *compile_part(void *arg) {
   part *p = arg;
   LLVMContextRef L = LLVMContextCreate();
   LLVMModuleRef M;
-  p->st = sj_cg_build_module(p->diag, p->ks, p->n, p->opt_level, L, &M);
+  p->st = sj_cg_build_module(p->diag, p->ks, p->syms, p->n, p->opt_level, L, &M);
   if (!p->st) {
     LLVMTargetMachineRef tm = sj_cg_host_tm(p->fast ? LLVMCodeGenLevelNone : LLVMCodeGenLevelAggressive, NULL);
     char *err = NULL;
@@ -118,12 +96,10 @@ static unsigned online_cpus(void) {
   return n < 1 ? 1 : (unsigned)n;
 }
 
-static sj_status lookup_all(sj_ctx *diag, sj_jit *jit, sj_op *const *ks, size_t n, sj_kernel_fn *fns) {
+static sj_status lookup_all(sj_ctx *diag, sj_jit *jit, char (*syms)[SJ_KABI_SYM_CAP], size_t n, sj_kernel_fn *fns) {
   for (size_t i = 0; i < n; i++) {
-    char name[256];
-    snprintf(name, sizeof name, "sjk_%s", sj_func_name(ks[i]));
     LLVMOrcExecutorAddress addr = 0;
-    LLVMErrorRef e = LLVMOrcLLJITLookup(jit->j, &addr, name);
+    LLVMErrorRef e = LLVMOrcLLJITLookup(jit->j, &addr, syms[i]);
     if (e) return llvm_error(diag, e, "symbol lookup failed");
     fns[i] = (sj_kernel_fn)(uintptr_t)addr;
   }
@@ -174,15 +150,28 @@ sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_o
   part parts[MAX_PARTS];
   memset(parts, 0, sizeof parts);
   sj_op **lists = calloc(n + 1, sizeof *lists);
+  char (*syms)[SJ_KABI_SYM_CAP] = calloc(n + 1, sizeof *syms), (*psyms)[SJ_KABI_SYM_CAP] = calloc(n + 1, sizeof *psyms);
+  if (!lists || !syms || !psyms) {
+    free(lists), free(syms), free(psyms);
+    sj_jit_free(jit);
+    return SJ_ERR_NOMEM;
+  }
+  sj_cg_kernel_symbols(ks, n, syms);
   size_t at = 0;
   for (size_t p = 0; p < np; p++) { /* round robin keeps the parts' sizes close */
-    parts[p] = (part){.ks = lists + at, .opt_level = o ? o->opt_level : 3, .fast = o && o->fast_codegen, .diag = sj_ctx_new()};
-    for (size_t i = p; i < n; i += np) lists[at++] = ks[i], parts[p].n++;
+    parts[p] = (part){.ks = lists + at, .syms = psyms + at, .opt_level = o ? o->opt_level : 3, .fast = o && o->fast_codegen,
+                      .diag = sj_ctx_new()};
+    for (size_t i = p; i < n; i += np) {
+      memcpy(psyms[at], syms[i], sizeof *syms);
+      lists[at++] = ks[i], parts[p].n++;
+    }
   }
   sj_status st = compile_parts(diag, parts, np, jit);
   for (size_t p = 0; p < np; p++) sj_ctx_free(parts[p].diag);
   free(lists);
-  if (!st) st = lookup_all(diag, jit, ks, n, fns);
+  free(psyms);
+  if (!st) st = lookup_all(diag, jit, syms, n, fns);
+  free(syms);
   if (st) {
     sj_jit_free(jit);
     return st;

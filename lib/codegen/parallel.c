@@ -7,6 +7,7 @@
  * fixed chunks whose partial results the caller folds in order. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <math.h>
 
@@ -173,13 +174,6 @@ static LLVMValueRef build_tramp(cg *g, LLVMValueRef impl, LLVMTypeRef envty, con
   return fn;
 }
 
-static LLVMValueRef rt_parallel_for_decl(cg *g) {
-  LLVMValueRef f = LLVMGetNamedFunction(g->M, "sj_rt_parallel_for");
-  if (f) return f;
-  LLVMTypeRef p = sj_cg_ptr(g), i = sj_cg_i64(g), a[7] = {p, p, p, i, i, i, i};
-  return LLVMAddFunction(g->M, "sj_rt_parallel_for", LLVMFunctionType(LLVMVoidTypeInContext(g->L), a, 7, 0));
-}
-
 /* Emits impl's body over [lo, hi) (its last two parameters); the extras
  * start at parameter `x`. */
 typedef void (*body_fn)(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x, void *arg);
@@ -217,7 +211,7 @@ static LLVMValueRef outline_build(cg *g, const sj_op *op, const outline *o, body
 static void call_pool(cg *g, LLVMValueRef tramp, LLVMValueRef env, LLVMValueRef lo, LLVMValueRef hi, int64_t minpar,
                       int64_t align) {
   LLVMValueRef args[7] = {g->cur.rt_ptr, tramp, env, lo, hi, sj_cg_ci64(g, minpar), sj_cg_ci64(g, align)};
-  LLVMValueRef f = rt_parallel_for_decl(g);
+  LLVMValueRef f = sj_cg_rt_decl(g, SJ_RT_ID_sj_rt_parallel_for);
   LLVMBuildCall2(g->B, LLVMGlobalGetValueType(f), f, args, 7, "");
 }
 
@@ -243,33 +237,37 @@ void sj_cg_parallel_for(cg *g, const sj_op *op) {
 }
 
 /* ---- parallel reductions ----
- * `%r = for %lo, %hi, %id (%i, %acc) { ...; yield combine(%acc, x) }`, or a
- * body whose yield is an inner such loop started from %acc, with no stores:
- * the reduction is split into P chunks of C iterations, P = the work over
- * PAR_MIN_WORK, at most RED_MAX_CHUNKS. Chunk p reduces its iterations from
- * the identity %id into partial[p]; the caller folds partial[0..P) in
- * order. P depends only on the trip count, so the result does not depend on
- * the number of threads (the order differs from a serial loop, which the
- * reassociation mark_reductions allows already changes anyway). */
+ * A top-level `for {combine = "<op>"}` (a reduction by contract: the
+ * verifier checked that its one carried value is only combined with <op>,
+ * possibly through nested reduction loops) whose body stores nothing is
+ * split into P chunks of C iterations, P = the work over PAR_MIN_WORK, at
+ * most RED_MAX_CHUNKS. Chunk p reduces its iterations from <op>'s identity
+ * into partial[p]; the caller folds the loop's initial value and
+ * partial[0..P) in order. P depends only on the trip count, so the result
+ * does not depend on the number of threads (the order differs from a serial
+ * loop, which the reassociation mark_reduction allows already changes
+ * anyway). */
 
-/* The combine op of a reduction loop, or NULL. */
-static const sj_op *combine_of(const sj_op *loop) {
-  const sj_block *b = loop->regions[0];
-  if (loop->code != SJ_OP_FOR || loop->nresults != 1 || b->nargs != 2 || !b->last || b->last->nopnds != 1) return NULL;
-  const sj_value *acc = b->args[1];
-  const sj_op *d = sj_opnd(b->last, 0)->def;
-  if (sj_value_num_uses(acc) != 1 || !d || d->block != b) return NULL;
-  if (d->code == SJ_OP_FOR) return sj_opnd(d, 2) == acc ? combine_of(d) : NULL;
-  return sj_is_combine(d->code) && sj_opnd(d, 0) == acc ? d : NULL;
+/* The combine op of a reduction loop (its `combine` attribute), or
+ * SJ_OP_COUNT when the loop is not marked as one. */
+static sj_opcode combine_of(const sj_op *loop) {
+  const sj_attr *a = sj_op_attr(loop, "combine");
+  sj_opcode code;
+  if (!a || !sj_opcode_lookup(a->u.s, strlen(a->u.s), &code)) return SJ_OP_COUNT;
+  return code;
 }
 
-/* The loop starts from the combine's identity constant and stores nothing. */
-static bool reducible(const sj_op *loop, const sj_op *comb) {
-  const sj_op *init = sj_opnd(loop, 2)->def;
-  const sj_attr *a = init && init->code == SJ_OP_CONSTANT ? sj_op_attr(init, "value") : NULL;
-  sj_dtype dt = sj_res(loop, 0)->type.dt;
-  if (!a || dt == SJ_BOOL || comb->code == SJ_OP_MUL) return false; /* prod: overflow/rounding differ too much */
-  if (!sj_is_combine_identity(comb->code, dt, a)) return false;
+/* The op that combines the carried value: by the verified contract, the
+ * yield's value, or that of the nested reduction loop it yields. */
+static const sj_op *combine_op(const sj_op *loop) {
+  const sj_op *d = sj_opnd(loop->regions[0]->last, 0)->def;
+  return d->code == SJ_OP_FOR ? combine_op(d) : d;
+}
+
+/* Chunks may run in any order on any thread: nothing is stored. prod stays
+ * serial (overflow and rounding differ too much between orders). */
+static bool reducible(const sj_op *loop, sj_opcode comb) {
+  if (comb == SJ_OP_COUNT || comb == SJ_OP_MUL || sj_res(loop, 0)->type.dt == SJ_BOOL) return false;
   sj_op_vec ops = {0};
   sj_collect_ops(loop->regions[0], &ops);
   bool ok = true;
@@ -300,7 +298,8 @@ static void counted_loop(cg *g, LLVMValueRef lo, LLVMValueRef hi, step_fn step, 
 }
 
 typedef struct red {
-  const sj_op *loop, *comb;
+  const sj_op *loop;
+  sj_opcode comb;
   LLVMTypeRef ty;
   LLVMValueRef lo, chunk, hi, partial, acc; /* in the function being emitted; acc: a stack slot */
 } red;
@@ -324,7 +323,7 @@ static void body_reduce(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x,
   red in = *(red *)arg;
   in.lo = LLVMGetParam(impl, x), in.chunk = LLVMGetParam(impl, x + 1), in.hi = LLVMGetParam(impl, x + 2);
   in.partial = LLVMGetParam(impl, x + 3);
-  sj_attr id = sj_combine_identity(in.comb->code, sj_res(loop, 0)->type.dt);
+  sj_attr id = sj_combine_identity(in.comb, sj_res(loop, 0)->type.dt);
   sj_cg_set(g, sj_opnd(loop, 2), id.kind == SJ_ATTR_FLOAT ? LLVMConstReal(in.ty, id.u.f) : LLVMConstInt(in.ty, (unsigned long long)id.u.i, 1));
   counted_loop(g, LLVMGetParam(impl, x + 4), LLVMGetParam(impl, x + 5), reduce_chunk, &in);
 }
@@ -333,12 +332,12 @@ static void body_reduce(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x,
 static void fold_partial(cg *g, LLVMValueRef q, void *arg) {
   red *r = arg;
   LLVMValueRef args[2] = {LLVMBuildLoad2(g->B, r->ty, r->acc, ""), LLVMBuildLoad2(g->B, r->ty, partial_at(g, r, q), "")};
-  LLVMBuildStore(g->B, sj_cg_scalar_op(g, r->comb, args), r->acc);
+  LLVMBuildStore(g->B, sj_cg_scalar_op(g, combine_op(r->loop), args), r->acc);
 }
 
 bool sj_cg_parallel_reduce(cg *g, const sj_op *op) {
-  const sj_op *comb = combine_of(op);
-  if (!comb || !reducible(op, comb)) return false;
+  sj_opcode comb = combine_of(op);
+  if (!reducible(op, comb)) return false;
   int64_t work = inner_work(op), per = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / work, n0;
   const sj_op *hd = sj_opnd(op, 1)->def, *ld = sj_opnd(op, 0)->def;
   const sj_attr *ha = hd && hd->code == SJ_OP_CONSTANT ? sj_op_attr(hd, "value") : NULL;
@@ -367,8 +366,8 @@ bool sj_cg_parallel_reduce(cg *g, const sj_op *op) {
   outline_free(&o);
   if (!tramp) return true;
   call_pool(g, tramp, env, sj_cg_ci64(g, 0), P, 1, 1);
-  LLVMBuildStore(B, LLVMBuildLoad2(B, r.ty, partial_at(g, &r, sj_cg_ci64(g, 0)), ""), r.acc);
-  counted_loop(g, sj_cg_ci64(g, 1), P, fold_partial, &r);
+  LLVMBuildStore(B, sj_cg_get(g, sj_opnd(op, 2)), r.acc); /* the loop's initial value first */
+  counted_loop(g, sj_cg_ci64(g, 0), P, fold_partial, &r);
   sj_cg_set(g, sj_res(op, 0), LLVMBuildLoad2(B, r.ty, r.acc, ""));
   return true;
 }

@@ -275,6 +275,18 @@ static sj_status infer_dim(sj_ctx *c, const sj_op *op, sj_type *out) {
   return SJ_OK;
 }
 
+/* clamp %i, %n: both i64 scalars, an i64 index. */
+static sj_status infer_clamp(sj_ctx *c, const sj_op *op, sj_type *out) {
+  char x[SJ_TYPE_STR_CAP];
+  for (unsigned i = 0; i < 2; i++) {
+    const sj_type *t = &sj_opnd(op, i)->type;
+    if (t->is_tensor || t->dt != SJ_I64)
+      return err(c, op, "%s must be an i64 scalar, got %s", i ? "the size" : "the index", TYS(t, x));
+  }
+  *out = sj_scalar_type(SJ_I64);
+  return SJ_OK;
+}
+
 static sj_status check_indices(sj_ctx *c, const sj_op *op, unsigned first, const sj_type *buf) {
   char x[SJ_TYPE_STR_CAP];
   if (!buf->is_tensor) return err(c, op, "expects a tensor buffer, got %s", TYS(buf, x));
@@ -433,6 +445,38 @@ static sj_status verify_fused(sj_ctx *c, const sj_op *op) {
   return SJ_OK;
 }
 
+/* {combine = "<op>"} on a `for`: the loop reduces its one carried value %acc
+ * with <op>. The body yields `<op>` of %acc and a value (either order: the
+ * combine ops are commutative) computed in the body, or the result of a
+ * nested `for` with the same combine started from %acc, and %acc has no
+ * other use. That is what lets codegen reassociate the combine and split the
+ * loop into chunks reduced separately. */
+static sj_status verify_combine(sj_ctx *c, const sj_op *op) {
+  const sj_attr *a = sj_op_attr(op, "combine");
+  sj_opcode code;
+  if (!a) return SJ_OK;
+  if (!sj_opcode_lookup(a->u.s, strlen(a->u.s), &code) || !sj_is_combine(code))
+    return err(c, op, "combine \"%s\" is not one of add, mul, maximum, minimum", a->u.s);
+  if (op->nresults != 1)
+    return err(c, op, "with combine \"%s\" must carry exactly one value, got %u", a->u.s, op->nresults);
+  const sj_block *b = op->regions[0];
+  if (b->last->nopnds != 1) return SJ_OK; /* verify_yield reports it */
+  const sj_value *acc = b->args[1];
+  const sj_op *d = sj_opnd(b->last, 0)->def;
+  if (sj_value_num_uses(acc) != 1)
+    return err(c, op, "with combine \"%s\": the carried value may only be combined, but it has %u uses", a->u.s,
+               sj_value_num_uses(acc));
+  if (d && d->block == b && d->code == SJ_OP_FOR) {
+    const sj_attr *in = sj_op_attr(d, "combine");
+    if (in && in->kind == SJ_ATTR_STR && !strcmp(in->u.s, a->u.s) && sj_opnd(d, 2) == acc) return SJ_OK;
+    return err(c, op, "with combine \"%s\" yields a nested 'for' that is not a \"%s\" reduction started from the carried value",
+               a->u.s, a->u.s);
+  }
+  if (!d || d->block != b || d->code != code || (sj_opnd(d, 0) != acc && sj_opnd(d, 1) != acc))
+    return err(c, op, "with combine \"%s\" must yield '%s' of the carried value and a value of the body", a->u.s, a->u.s);
+  return SJ_OK;
+}
+
 /* for: operands lo, hi, inits...; args (iv, carried...); results = carried.
  * parallel_for: lo, hi; args (iv); no results. */
 static sj_status verify_loop(sj_ctx *c, const sj_op *op) {
@@ -459,7 +503,7 @@ static sj_status verify_loop(sj_ctx *c, const sj_op *op) {
                  TYS(in, x), TYS(arg, y), sj_type_str(r, (char[SJ_TYPE_STR_CAP]){0}, SJ_TYPE_STR_CAP));
   }
   if (!b->last || b->last->code != SJ_OP_YIELD) return err(c, op, "body must end with 'yield'");
-  return SJ_OK;
+  return verify_combine(c, op);
 }
 
 static sj_status verify_store(sj_ctx *c, const sj_op *op) {

@@ -30,7 +30,7 @@
 // FLOAT-NEXT: floats.out1: f64[4] =
 // FLOAT-NEXT: [0.30000000000000004, 5e-324, inf, -0.25]
 // FLOAT-NEXT: floats.out2: f16[4] =
-// FLOAT-NEXT: [0.1, 6.55e+04, 6e-08, -2.5]
+// FLOAT-NEXT: [0.1, 65504, 6e-08, -2.5]
 func @i64(%x: i64[?]) -> (i64[?], i64[?], i64[]) {
   %c = constant {value = 1} : i64[]
   %0 = sub %x, %c : i64[?]

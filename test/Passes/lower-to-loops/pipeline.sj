@@ -59,7 +59,7 @@ func @z(%a: f32[?,32], %b: f32[?,32], %c: f32[?,32], %d: f32[32]) -> (f32[?,32])
 // CHECK-NEXT:   %c10 = constant {value = 10} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
 // CHECK-NEXT:     %2 = constant {value = -inf} : f32
-// CHECK-NEXT:     %3 = for %c0, %c10, %2 : f32 (%4: i64, %5: f32) {
+// CHECK-NEXT:     %3 = for %c0, %c10, %2 {combine = "maximum"} : f32 (%4: i64, %5: f32) {
 // CHECK-NEXT:       %6 = load %in0, %1, %4 : f32
 // CHECK-NEXT:       %7 = maximum %5, %6 : f32
 // CHECK-NEXT:       yield %7
@@ -92,7 +92,7 @@ func @z(%a: f32[?,32], %b: f32[?,32], %c: f32[?,32], %d: f32[32]) -> (f32[?,32])
 // CHECK-NEXT:   %c10 = constant {value = 10} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
 // CHECK-NEXT:     %2 = constant {value = 0.0} : f32
-// CHECK-NEXT:     %3 = for %c0, %c10, %2 : f32 (%4: i64, %5: f32) {
+// CHECK-NEXT:     %3 = for %c0, %c10, %2 {combine = "add"} : f32 (%4: i64, %5: f32) {
 // CHECK-NEXT:       %6 = load %in0, %1, %4 : f32
 // CHECK-NEXT:       %7 = add %5, %6 : f32
 // CHECK-NEXT:       yield %7

@@ -15,7 +15,7 @@
 // CHECK-NEXT:   %c100 = constant {value = 100} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
 // CHECK-NEXT:     %2 = constant {value = 0.0} : f32
-// CHECK-NEXT:     %3 = for %c0, %c100, %2 : f32 (%4: i64, %5: f32) {
+// CHECK-NEXT:     %3 = for %c0, %c100, %2 {combine = "add"} : f32 (%4: i64, %5: f32) {
 // CHECK-NEXT:       %6 = load %in0, %1, %4 : f32
 // CHECK-NEXT:       %7 = add %5, %6 : f32
 // CHECK-NEXT:       yield %7
@@ -44,7 +44,7 @@ func @rowsum(%x: f32[?,100]) -> (f32[?]) {
 // CHECK-NEXT:   %c7 = constant {value = 7} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
 // CHECK-NEXT:     %2 = constant {value = -inf} : f32
-// CHECK-NEXT:     %3 = for %c0, %c7, %2 : f32 (%4: i64, %5: f32) {
+// CHECK-NEXT:     %3 = for %c0, %c7, %2 {combine = "maximum"} : f32 (%4: i64, %5: f32) {
 // CHECK-NEXT:       %6 = load %in0, %1, %4 : f32
 // CHECK-NEXT:       %7 = maximum %5, %6 : f32
 // CHECK-NEXT:       yield %7
@@ -75,8 +75,8 @@ func @rowmax(%x: f32[?,7]) -> (f32[?,1]) {
 // CHECK-NEXT:   %c4 = constant {value = 4} : i64
 // CHECK-NEXT:   parallel_for %c0, %c3 (%1: i64) {
 // CHECK-NEXT:     %2 = constant {value = inf} : f64
-// CHECK-NEXT:     %3 = for %c0, %0, %2 : f64 (%4: i64, %5: f64) {
-// CHECK-NEXT:       %6 = for %c0, %c4, %5 : f64 (%7: i64, %8: f64) {
+// CHECK-NEXT:     %3 = for %c0, %0, %2 {combine = "minimum"} : f64 (%4: i64, %5: f64) {
+// CHECK-NEXT:       %6 = for %c0, %c4, %5 {combine = "minimum"} : f64 (%7: i64, %8: f64) {
 // CHECK-NEXT:         %9 = load %in0, %1, %4, %7 : f64
 // CHECK-NEXT:         %10 = minimum %8, %9 : f64
 // CHECK-NEXT:         yield %10
@@ -94,7 +94,7 @@ func @rowmax(%x: f32[?,7]) -> (f32[?,1]) {
 // CHECK-NEXT:   %c6 = constant {value = 6} : i64
 // CHECK-NEXT:   parallel_for %c0, %c5 (%0: i64) {
 // CHECK-NEXT:     %1 = constant {value = 1} : i32
-// CHECK-NEXT:     %2 = for %c0, %c6, %1 : i32 (%3: i64, %4: i32) {
+// CHECK-NEXT:     %2 = for %c0, %c6, %1 {combine = "mul"} : i32 (%3: i64, %4: i32) {
 // CHECK-NEXT:       %5 = load %in0, %0, %3 : i32
 // CHECK-NEXT:       %6 = mul %4, %5 : i32
 // CHECK-NEXT:       yield %6
@@ -124,7 +124,7 @@ func @suffix2(%x: f64[3,?,4], %y: i32[5,6]) -> (f64[3], i32[5]) {
 // CHECK-NEXT:   %1 = constant {value = 0.125} : f32
 // CHECK-NEXT:   parallel_for %c0, %0 (%2: i64) {
 // CHECK-NEXT:     %3 = constant {value = 0.0} : f32
-// CHECK-NEXT:     %4 = for %c0, %c8, %3 : f32 (%5: i64, %6: f32) {
+// CHECK-NEXT:     %4 = for %c0, %c8, %3 {combine = "add"} : f32 (%5: i64, %6: f32) {
 // CHECK-NEXT:       %7 = load %in0, %2, %5 : f32
 // CHECK-NEXT:       %8 = add %6, %7 : f32
 // CHECK-NEXT:       yield %8
@@ -158,9 +158,9 @@ func @rowmean(%x: f32[?,8]) -> (f32[?]) {
 // CHECK-NEXT:   %4 = cast %3 : f32
 // CHECK-NEXT:   parallel_for %c0, %c2 (%5: i64) {
 // CHECK-NEXT:     %6 = constant {value = 0.0} : f32
-// CHECK-NEXT:     %7 = for %c0, %0, %6 : f32 (%8: i64, %9: f32) {
-// CHECK-NEXT:       %10 = for %c0, %1, %9 : f32 (%11: i64, %12: f32) {
-// CHECK-NEXT:         %13 = for %c0, %c4, %12 : f32 (%14: i64, %15: f32) {
+// CHECK-NEXT:     %7 = for %c0, %0, %6 {combine = "add"} : f32 (%8: i64, %9: f32) {
+// CHECK-NEXT:       %10 = for %c0, %1, %9 {combine = "add"} : f32 (%11: i64, %12: f32) {
+// CHECK-NEXT:         %13 = for %c0, %c4, %12 {combine = "add"} : f32 (%14: i64, %15: f32) {
 // CHECK-NEXT:           %16 = load %in0, %5, %8, %11, %14 : f32
 // CHECK-NEXT:           %17 = add %15, %16 : f32
 // CHECK-NEXT:           yield %17
@@ -308,7 +308,7 @@ func @unit_lead(%x: f32[1,?,3]) -> (f32[1,3]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %0 = dim %in0 {axis = 0} : i64
 // CHECK-NEXT:   %1 = constant {value = -2147483648} : i32
-// CHECK-NEXT:   %2 = for %c0, %0, %1 : i32 (%3: i64, %4: i32) {
+// CHECK-NEXT:   %2 = for %c0, %0, %1 {combine = "maximum"} : i32 (%3: i64, %4: i32) {
 // CHECK-NEXT:     %5 = load %in0, %3 : i32
 // CHECK-NEXT:     %6 = maximum %4, %5 : i32
 // CHECK-NEXT:     yield %6
@@ -333,8 +333,8 @@ func @full(%x: i32[?]) -> (i32[]) {
 // CHECK-NEXT:   %c5 = constant {value = 5} : i64
 // CHECK-NEXT:   %0 = constant {value = 0.05} : f32
 // CHECK-NEXT:   %1 = constant {value = 0.0} : f32
-// CHECK-NEXT:   %2 = for %c0, %c4, %1 : f32 (%3: i64, %4: f32) {
-// CHECK-NEXT:     %5 = for %c0, %c5, %4 : f32 (%6: i64, %7: f32) {
+// CHECK-NEXT:   %2 = for %c0, %c4, %1 {combine = "add"} : f32 (%3: i64, %4: f32) {
+// CHECK-NEXT:     %5 = for %c0, %c5, %4 {combine = "add"} : f32 (%6: i64, %7: f32) {
 // CHECK-NEXT:       %8 = load %in0, %3, %6 : f32
 // CHECK-NEXT:       %9 = add %7, %8 : f32
 // CHECK-NEXT:       yield %9

@@ -1,8 +1,8 @@
 // RUN: %symjit-opt %s --passes=lower-to-loops --split-input-file | FileCheck %s
 // RUN: %symjit-opt %s --passes=lower-to-loops --split-input-file > %t && %symjit-opt %t --split-input-file | diff %t -
 // take on a dynamic axis (embedding rows): one nest over the result; the
-// index is loaded, a negative one wrapped once, then clamped into
-// [0, n - 1] with n = dim of the table (the form the executor checks).
+// index is loaded, a negative one wrapped once, then `clamp`ed into [0, n)
+// with n = dim of the table (the op states the bound the executor checks).
 // CHECK-LABEL: func @emb(%w: f32[?,8], %ids: i32[?,5]) -> (f32[?,5,8]) {
 // CHECK-NEXT:   %0 = dim %ids {axis = 0} : i64
 // CHECK-NEXT:   %1 = alloc %0 : f32[?,5,8]
@@ -12,23 +12,20 @@
 // CHECK-LABEL: kernel @emb_k0(%in0: f32[?,8], %in1: i32[?,5], %out0: f32[?,5,8]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %0 = dim %in0 {axis = 0} : i64
-// CHECK-NEXT:   %c1 = constant {value = 1} : i64
-// CHECK-NEXT:   %1 = sub %0, %c1 : i64
-// CHECK-NEXT:   %2 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:   %1 = dim %out0 {axis = 0} : i64
 // CHECK-NEXT:   %c5 = constant {value = 5} : i64
 // CHECK-NEXT:   %c8 = constant {value = 8} : i64
-// CHECK-NEXT:   parallel_for %c0, %2 (%3: i64) {
-// CHECK-NEXT:     for %c0, %c5 (%4: i64) {
-// CHECK-NEXT:       for %c0, %c8 (%5: i64) {
-// CHECK-NEXT:         %6 = load %in1, %3, %4 : i32
-// CHECK-NEXT:         %7 = cast %6 : i64
-// CHECK-NEXT:         %8 = lt %7, %c0 : bool
-// CHECK-NEXT:         %9 = add %7, %0 : i64
-// CHECK-NEXT:         %10 = select %8, %9, %7 : i64
-// CHECK-NEXT:         %11 = minimum %10, %1 : i64
-// CHECK-NEXT:         %12 = maximum %11, %c0 : i64
-// CHECK-NEXT:         %13 = load %in0, %12, %5 : f32
-// CHECK-NEXT:         store %13, %out0, %3, %4, %5
+// CHECK-NEXT:   parallel_for %c0, %1 (%2: i64) {
+// CHECK-NEXT:     for %c0, %c5 (%3: i64) {
+// CHECK-NEXT:       for %c0, %c8 (%4: i64) {
+// CHECK-NEXT:         %5 = load %in1, %2, %3 : i32
+// CHECK-NEXT:         %6 = cast %5 : i64
+// CHECK-NEXT:         %7 = lt %6, %c0 : bool
+// CHECK-NEXT:         %8 = add %6, %0 : i64
+// CHECK-NEXT:         %9 = select %7, %8, %6 : i64
+// CHECK-NEXT:         %10 = clamp %9, %0 : i64
+// CHECK-NEXT:         %11 = load %in0, %10, %4 : f32
+// CHECK-NEXT:         store %11, %out0, %2, %3, %4
 // CHECK-NEXT:         yield
 // CHECK-NEXT:       }
 // CHECK-NEXT:       yield
@@ -52,7 +49,6 @@ func @emb(%w: f32[?,8], %ids: i32[?,5]) -> (f32[?,5,8]) {
 // CHECK-LABEL: kernel @col_k0(%in0: f32[?,6,3], %in1: i64[], %out0: f32[?,3]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c6 = constant {value = 6} : i64
-// CHECK-NEXT:   %c5 = constant {value = 5} : i64
 // CHECK-NEXT:   %0 = dim %out0 {axis = 0} : i64
 // CHECK-NEXT:   %c3 = constant {value = 3} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
@@ -61,10 +57,9 @@ func @emb(%w: f32[?,8], %ids: i32[?,5]) -> (f32[?,5,8]) {
 // CHECK-NEXT:       %4 = lt %3, %c0 : bool
 // CHECK-NEXT:       %5 = add %3, %c6 : i64
 // CHECK-NEXT:       %6 = select %4, %5, %3 : i64
-// CHECK-NEXT:       %7 = minimum %6, %c5 : i64
-// CHECK-NEXT:       %8 = maximum %7, %c0 : i64
-// CHECK-NEXT:       %9 = load %in0, %1, %8, %2 : f32
-// CHECK-NEXT:       store %9, %out0, %1, %2
+// CHECK-NEXT:       %7 = clamp %6, %c6 : i64
+// CHECK-NEXT:       %8 = load %in0, %1, %7, %2 : f32
+// CHECK-NEXT:       store %8, %out0, %1, %2
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     yield
@@ -87,17 +82,15 @@ func @col(%x: f32[?,6,3], %i: i64[]) -> (f32[?,3]) {
 // CHECK-LABEL: kernel @pick_k0(%in0: f32[1,10], %in1: i64[?,1], %out0: f32[?,1]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c10 = constant {value = 10} : i64
-// CHECK-NEXT:   %c9 = constant {value = 9} : i64
 // CHECK-NEXT:   %0 = dim %out0 {axis = 0} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
 // CHECK-NEXT:     %2 = load %in1, %1, %c0 : i64
 // CHECK-NEXT:     %3 = lt %2, %c0 : bool
 // CHECK-NEXT:     %4 = add %2, %c10 : i64
 // CHECK-NEXT:     %5 = select %3, %4, %2 : i64
-// CHECK-NEXT:     %6 = minimum %5, %c9 : i64
-// CHECK-NEXT:     %7 = maximum %6, %c0 : i64
-// CHECK-NEXT:     %8 = load %in0, %c0, %7 : f32
-// CHECK-NEXT:     store %8, %out0, %1, %c0
+// CHECK-NEXT:     %6 = clamp %5, %c10 : i64
+// CHECK-NEXT:     %7 = load %in0, %c0, %6 : f32
+// CHECK-NEXT:     store %7, %out0, %1, %c0
 // CHECK-NEXT:     yield
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
@@ -145,34 +138,31 @@ func @one(%x: f32[1,4], %i: i32[3]) -> (f32[3,4]) {
 // CHECK-LABEL: kernel @grad_k0(%in0: f32[?,5,8], %in1: i32[?,5], %in2: f32[?,8], %out0: f32[?,8]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %0 = dim %out0 {axis = 0} : i64
-// CHECK-NEXT:   %c1 = constant {value = 1} : i64
-// CHECK-NEXT:   %1 = sub %0, %c1 : i64
-// CHECK-NEXT:   %2 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:   %1 = dim %out0 {axis = 0} : i64
 // CHECK-NEXT:   %c8 = constant {value = 8} : i64
-// CHECK-NEXT:   %3 = dim %in0 {axis = 0} : i64
+// CHECK-NEXT:   %2 = dim %in0 {axis = 0} : i64
 // CHECK-NEXT:   %c5 = constant {value = 5} : i64
-// CHECK-NEXT:   parallel_for %c0, %2 (%4: i64) {
-// CHECK-NEXT:     for %c0, %c8 (%5: i64) {
-// CHECK-NEXT:       %6 = constant {value = 0.0} : f32
-// CHECK-NEXT:       store %6, %out0, %4, %5
+// CHECK-NEXT:   parallel_for %c0, %1 (%3: i64) {
+// CHECK-NEXT:     for %c0, %c8 (%4: i64) {
+// CHECK-NEXT:       %5 = constant {value = 0.0} : f32
+// CHECK-NEXT:       store %5, %out0, %3, %4
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     yield
 // CHECK-NEXT:   }
-// CHECK-NEXT:   for %c0, %3 (%7: i64) {
-// CHECK-NEXT:     for %c0, %c5 (%8: i64) {
-// CHECK-NEXT:       for %c0, %c8 (%9: i64) {
-// CHECK-NEXT:         %10 = load %in1, %7, %8 : i32
-// CHECK-NEXT:         %11 = cast %10 : i64
-// CHECK-NEXT:         %12 = lt %11, %c0 : bool
-// CHECK-NEXT:         %13 = add %11, %0 : i64
-// CHECK-NEXT:         %14 = select %12, %13, %11 : i64
-// CHECK-NEXT:         %15 = minimum %14, %1 : i64
-// CHECK-NEXT:         %16 = maximum %15, %c0 : i64
-// CHECK-NEXT:         %17 = load %in0, %7, %8, %9 : f32
-// CHECK-NEXT:         %18 = load %out0, %16, %9 : f32
-// CHECK-NEXT:         %19 = add %18, %17 : f32
-// CHECK-NEXT:         store %19, %out0, %16, %9
+// CHECK-NEXT:   for %c0, %2 (%6: i64) {
+// CHECK-NEXT:     for %c0, %c5 (%7: i64) {
+// CHECK-NEXT:       for %c0, %c8 (%8: i64) {
+// CHECK-NEXT:         %9 = load %in1, %6, %7 : i32
+// CHECK-NEXT:         %10 = cast %9 : i64
+// CHECK-NEXT:         %11 = lt %10, %c0 : bool
+// CHECK-NEXT:         %12 = add %10, %0 : i64
+// CHECK-NEXT:         %13 = select %11, %12, %10 : i64
+// CHECK-NEXT:         %14 = clamp %13, %0 : i64
+// CHECK-NEXT:         %15 = load %in0, %6, %7, %8 : f32
+// CHECK-NEXT:         %16 = load %out0, %14, %8 : f32
+// CHECK-NEXT:         %17 = add %16, %15 : f32
+// CHECK-NEXT:         store %17, %out0, %14, %8
 // CHECK-NEXT:         yield
 // CHECK-NEXT:       }
 // CHECK-NEXT:       yield
@@ -197,7 +187,6 @@ func @grad(%g: f32[?,5,8], %ids: i32[?,5], %w: f32[?,8]) -> (f32[?,8]) {
 // CHECK-LABEL: kernel @gpick_k0(%in0: f32[?,2], %in1: i32[?,2], %in2: f32[?,10], %out0: f32[?,10]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c10 = constant {value = 10} : i64
-// CHECK-NEXT:   %c9 = constant {value = 9} : i64
 // CHECK-NEXT:   %0 = dim %out0 {axis = 0} : i64
 // CHECK-NEXT:   %1 = dim %in0 {axis = 0} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
@@ -216,12 +205,11 @@ func @grad(%g: f32[?,5,8], %ids: i32[?,5], %w: f32[?,8]) -> (f32[?,8]) {
 // CHECK-NEXT:       %9 = lt %8, %c0 : bool
 // CHECK-NEXT:       %10 = add %8, %c10 : i64
 // CHECK-NEXT:       %11 = select %9, %10, %8 : i64
-// CHECK-NEXT:       %12 = minimum %11, %c9 : i64
-// CHECK-NEXT:       %13 = maximum %12, %c0 : i64
-// CHECK-NEXT:       %14 = load %in0, %5, %6 : f32
-// CHECK-NEXT:       %15 = load %out0, %5, %13 : f32
-// CHECK-NEXT:       %16 = add %15, %14 : f32
-// CHECK-NEXT:       store %16, %out0, %5, %13
+// CHECK-NEXT:       %12 = clamp %11, %c10 : i64
+// CHECK-NEXT:       %13 = load %in0, %5, %6 : f32
+// CHECK-NEXT:       %14 = load %out0, %5, %12 : f32
+// CHECK-NEXT:       %15 = add %14, %13 : f32
+// CHECK-NEXT:       store %15, %out0, %5, %12
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     yield
@@ -243,7 +231,6 @@ func @gpick(%g: f32[?,2], %y: i32[?,2], %x: f32[?,10]) -> (f32[?,10]) {
 // CHECK-LABEL: kernel @gbcast_k0(%in0: f32[?,2], %in1: i32[?,2], %in2: f32[1,10], %out0: f32[1,10]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c10 = constant {value = 10} : i64
-// CHECK-NEXT:   %c9 = constant {value = 9} : i64
 // CHECK-NEXT:   %0 = dim %in0 {axis = 0} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
 // CHECK-NEXT:   parallel_for %c0, %c10 (%1: i64) {
@@ -258,12 +245,11 @@ func @gpick(%g: f32[?,2], %y: i32[?,2], %x: f32[?,10]) -> (f32[?,10]) {
 // CHECK-NEXT:       %7 = lt %6, %c0 : bool
 // CHECK-NEXT:       %8 = add %6, %c10 : i64
 // CHECK-NEXT:       %9 = select %7, %8, %6 : i64
-// CHECK-NEXT:       %10 = minimum %9, %c9 : i64
-// CHECK-NEXT:       %11 = maximum %10, %c0 : i64
-// CHECK-NEXT:       %12 = load %in0, %3, %4 : f32
-// CHECK-NEXT:       %13 = load %out0, %c0, %11 : f32
-// CHECK-NEXT:       %14 = add %13, %12 : f32
-// CHECK-NEXT:       store %14, %out0, %c0, %11
+// CHECK-NEXT:       %10 = clamp %9, %c10 : i64
+// CHECK-NEXT:       %11 = load %in0, %3, %4 : f32
+// CHECK-NEXT:       %12 = load %out0, %c0, %10 : f32
+// CHECK-NEXT:       %13 = add %12, %11 : f32
+// CHECK-NEXT:       store %13, %out0, %c0, %10
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     yield
