@@ -16,13 +16,13 @@
 #include <string.h>
 
 #include "opinfo.h"
-#include "pass.h"
+#include "registry.h"
 
-/* One kernel per group: LLVM compile time grows with body size (TVM's
- * kMaxFusedOps); symjit aims at ~50 ms compiles. */
-#define MAX_GROUP_OPS 256
-/* Kernel parameters (inputs + outputs): the launch ABI passes them in one
- * array, and lower-to-loops refuses more. */
+/* The limits are the pass's options (passes.def): max-group-ops, 256 by
+ * default: one kernel per group, and LLVM compile time grows with body size
+ * (TVM's kMaxFusedOps); symjit aims at ~50 ms compiles. max-group-io, at
+ * most MAX_GROUP_IO: kernel parameters (inputs + outputs), which the launch
+ * ABI passes in one array, and lower-to-loops refuses more. */
 #define MAX_GROUP_IO 64
 
 typedef uint64_t word;
@@ -34,6 +34,8 @@ typedef struct fuse {
   int n, words;
   word *anc;   /* n x words: transitive operand producers of op i */
   int *group;  /* group id per op, -1 if none */
+  int max_ops, max_io;
+  sj_pass_run *run;
 } fuse;
 
 #define BIT(set, i) ((set)[(i) / 64] >> ((i) % 64) & 1)
@@ -136,24 +138,62 @@ static int count_io(const fuse *F, const group *g) {
       bool dup = false;
       for (int i = 0; i < nin && !dup; i++) dup = seen[i] == v;
       if (dup) continue;
-      if (nin + nout >= MAX_GROUP_IO) return MAX_GROUP_IO + 1;
+      if (nin + nout >= F->max_io) return F->max_io + 1;
       seen[nin++] = v;
     }
-    if (used_outside(F, g, sj_res(op, 0)) && nin + ++nout > MAX_GROUP_IO) return MAX_GROUP_IO + 1;
+    if (used_outside(F, g, sj_res(op, 0)) && nin + ++nout > F->max_io) return F->max_io + 1;
   }
   return nin + nout;
 }
 
-static bool try_add(fuse *F, group *g, int j) {
+/* Refusals that are not a decision about this group: the op is taken or
+ * is not an elementwise/broadcast op. */
+static const char not_candidate[] = "";
+
+/* NULL if op j may join g, else why not (not_candidate, or a reason for
+ * --debug-fusion). */
+static const char *join_refusal(fuse *F, group *g, int j) {
   const sj_op *p = F->ops[j];
-  if (F->group[j] >= 0 || BIT(g->set, j) || !fusible(p) || !same_shape(&sj_res(p, 0)->type, &g->space)) return false;
-  if (g->n >= MAX_GROUP_OPS || !convex_with(F, g, j)) return false;
+  if (F->group[j] >= 0 || BIT(g->set, j) || !fusible(p)) return not_candidate;
+  if (!same_shape(&sj_res(p, 0)->type, &g->space)) return "its shape differs from the group's iteration space";
+  if (g->n >= F->max_ops) return "the group already has max-group-ops ops";
+  if (!convex_with(F, g, j)) return "it would create a cycle (the group reaches it through an op outside)";
   g->members[g->n++] = j;
   SETBIT(g->set, j);
-  if (count_io(F, g) <= MAX_GROUP_IO) return true;
+  bool fits = count_io(F, g) <= F->max_io;
   g->n--;
   g->set[j / 64] &= ~((word)1 << (j % 64));
-  return false;
+  return fits ? NULL : "the group would need more than max-group-io inputs and results";
+}
+
+static bool try_add(fuse *F, group *g, int j) {
+  if (join_refusal(F, g, j)) return false;
+  g->members[g->n++] = j;
+  SETBIT(g->set, j);
+  return true;
+}
+
+/* A name for v in remarks: its name from the text, else its op. */
+static const char *vname(const sj_value *v) { return v->name ? v->name : v->def ? sj_op_name(v->def) : "?"; }
+
+/* --debug-fusion: op j, a neighbour of finished group g, once per group. */
+static void remark_once(fuse *F, group *g, int *stamp, int gid, int j) {
+  if (j < 0 || stamp[j] == gid) return;
+  stamp[j] = gid;
+  const char *why = join_refusal(F, g, j);
+  if (!why || why == not_candidate) return;
+  sj_pass_remark(F->run, F->ops[j]->loc, "'%%%s' (%s) not fused into the group of '%%%s': %s",
+                 vname(sj_res(F->ops[j], 0)), sj_op_name(F->ops[j]), vname(sj_res(F->ops[g->members[0]], 0)), why);
+}
+
+/* Each elementwise producer or user of a member left out of g, with why. */
+static void remark_left_out(fuse *F, group *g, int *stamp, int gid) {
+  for (int m = 0; m < g->n; m++) {
+    const sj_op *op = F->ops[g->members[m]];
+    for (unsigned k = 0; k < op->nopnds; k++) remark_once(F, g, stamp, gid, index_of(F, sj_opnd(op, k)));
+    for (sj_use *u = sj_res(op, 0)->uses; u; u = u->next)
+      if (u->user->block == F->block && (int)u->user->scratch < F->n) remark_once(F, g, stamp, gid, (int)u->user->scratch);
+  }
 }
 
 /* Grows g toward producers and consumers until nothing more can join, so a
@@ -268,6 +308,7 @@ static void build_fused(fuse *F, group *g) {
   }
   sj_type rts[MAX_GROUP_IO];
   for (int i = 0; i < nout; i++) rts[i] = outs[i]->type;
+  sj_pass_stat_add(F->run, SJ_STAT_fuse_results, (uint64_t)nout);
   sj_op *last = F->ops[g->members[g->n - 1]];
   sj_op *f = sj_op_new(F->c, SJ_OP_FUSED, (unsigned)nin, ins, (unsigned)nout, rts, 1, last->loc);
   f->scratch = (unsigned)F->n;
@@ -335,8 +376,12 @@ static void topo_sort(sj_block *b) {
   sj_op_vec_free(&stack);
 }
 
-static void fuse_block(sj_ctx *c, sj_block *b) {
-  fuse F = {.c = c, .block = b};
+static void fuse_block(sj_ctx *c, sj_block *b, sj_pass_run *run) {
+  fuse F = {.c = c,
+            .block = b,
+            .run = run,
+            .max_ops = (int)sj_pass_opt(run, SJ_OPT_fuse_max_ops),
+            .max_io = (int)sj_pass_opt(run, SJ_OPT_fuse_max_io)};
   for (sj_op *op = b->first; op; op = op->next) F.n++;
   if (!F.n) return;
   F.ops = malloc((size_t)F.n * sizeof *F.ops);
@@ -347,7 +392,9 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
   F.group = malloc((size_t)F.n * sizeof *F.group);
   for (i = 0; i < F.n; i++) F.group[i] = -1;
   compute_ancestors(&F);
-  group g = {.members = malloc(MAX_GROUP_OPS * sizeof(int)), .set = calloc((size_t)F.words, sizeof(word))};
+  group g = {.members = malloc((size_t)F.max_ops * sizeof(int)), .set = calloc((size_t)F.words, sizeof(word))};
+  int *stamp = sj_pass_remarks_on(run) ? malloc((size_t)F.n * sizeof *stamp) : NULL;
+  for (i = 0; stamp && i < F.n; i++) stamp[i] = -1;
   int ngroups = 0;
   group *all = calloc((size_t)F.n, sizeof *all);
   for (int s = F.n - 1; s >= 0; s--) {
@@ -359,6 +406,9 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
     SETBIT(g.set, s);
     grow(&F, &g);
     if (!worth_building(&F, &g)) continue;
+    if (stamp) remark_left_out(&F, &g, stamp, ngroups);
+    sj_pass_stat_add(run, SJ_STAT_fuse_groups, 1);
+    sj_pass_stat_add(run, SJ_STAT_fuse_members, (uint64_t)g.n);
     for (int m = 0; m < g.n; m++) F.group[g.members[m]] = ngroups;
     contract(&F, &g);
     all[ngroups].members = malloc((size_t)g.n * sizeof(int));
@@ -374,14 +424,15 @@ static void fuse_block(sj_ctx *c, sj_block *b) {
   free(all);
   free(g.members);
   free(g.set);
+  free(stamp);
   free(F.ops);
   free(F.anc);
   free(F.group);
   if (ngroups) topo_sort(b);
 }
 
-sj_status sj_pass_fuse_elementwise(sj_module *m) {
+sj_status sj_pass_fuse_elementwise(sj_module *m, sj_pass_run *run) {
   for (sj_op *f = m->body->first; f; f = f->next)
-    if (f->code == SJ_OP_FUNC) fuse_block(m->ctx, sj_func_body(f));
+    if (f->code == SJ_OP_FUNC) fuse_block(m->ctx, sj_func_body(f), run);
   return SJ_OK;
 }
