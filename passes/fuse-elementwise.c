@@ -4,9 +4,11 @@
  *   joins only if its result has exactly that shape, so nothing is
  *   recomputed per broadcast element; smaller operands are fused inputs read
  *   through broadcasting, and broadcast_to members are index maps.
- * - Convexity: no input of a group may depend on a member (ancestor bitsets
- *   over the graph with earlier groups contracted), so fusion never creates
- *   a cycle.
+ * - Convexity: no input of a group may depend on a member (searched in the
+ *   graph with earlier groups contracted to one node each), so fusion never
+ *   creates a cycle. Searches are pruned by a topological numbering of that
+ *   graph, kept up to date as groups are contracted, so the pass stays near
+ *   linear: a chain of 100k ops costs what 100 chains of 1k do.
  * - Nothing is duplicated: a member used outside its group becomes an extra
  *   result (multi-output). Splat constants are copied into bodies as scalars.
  * Groups are seeded at the last unassigned op, in reverse program order, and
@@ -25,23 +27,30 @@
  * ABI passes in one array, and lower-to-loops refuses more. */
 #define MAX_GROUP_IO 64
 
-typedef uint64_t word;
+typedef struct group {
+  int *members; /* op indices */
+  int n;
+  int serial;   /* member_of[] value of the members */
+  sj_type space;
+} group;
 
 typedef struct fuse {
   sj_ctx *c;
   sj_block *block;
   sj_op **ops; /* func-level ops in program order; op->scratch = index */
-  int n, words;
-  word *anc;   /* n x words: transitive operand producers of op i */
-  int *group;  /* group id per op, -1 if none */
-  int max_ops, max_io;
+  int n;
+  int *group;     /* built group id per op, -1 if none */
+  int *member_of; /* serial of the group (being grown or built) holding op i */
+  group *all;     /* built groups */
+  /* Topological numbering of the graph with built groups contracted: every
+   * edge goes from a lower pos to a higher one, members of a built group
+   * share one pos, ord[pos] is an op at that pos (-1: unused). */
+  int *pos, *ord;
+  int *mark, stamp, *stack, top; /* depth-first search state */
+  int *tmp;                       /* n ints of scratch for contract */
+  int max_ops, max_io, serial;
   sj_pass_run *run;
 } fuse;
-
-#define BIT(set, i) ((set)[(i) / 64] >> ((i) % 64) & 1)
-#define SETBIT(set, i) ((set)[(i) / 64] |= (word)1 << ((i) % 64))
-
-static word *anc_of(const fuse *F, int i) { return &F->anc[(size_t)i * (size_t)F->words]; }
 
 /* Index of v's producer among the original ops, -1 for block arguments and
  * for fused ops made by this pass (their scratch is n). */
@@ -49,16 +58,49 @@ static int index_of(const fuse *F, const sj_value *v) {
   return v->def && v->def->block == F->block && (int)v->def->scratch < F->n ? (int)v->def->scratch : -1;
 }
 
-static void compute_ancestors(fuse *F) {
-  for (int i = 0; i < F->n; i++) {
-    word *a = anc_of(F, i);
-    for (unsigned k = 0; k < F->ops[i]->nopnds; k++) {
-      int j = index_of(F, sj_opnd(F->ops[i], k));
-      if (j < 0) continue;
-      word *b = anc_of(F, j);
-      for (int w = 0; w < F->words; w++) a[w] |= b[w];
-      SETBIT(a, j);
+static bool in_group(const fuse *F, const group *g, int j) { return j >= 0 && F->member_of[j] == g->serial; }
+
+/* Pushes node j (all members of its built group, which is one node). */
+static void dfs_push(fuse *F, int j) {
+  if (j < 0 || F->mark[j] == F->stamp) return;
+  const group *b = F->group[j] >= 0 ? &F->all[F->group[j]] : NULL;
+  for (int m = 0; m < (b ? b->n : 1); m++) {
+    int k = b ? b->members[m] : j;
+    F->mark[k] = F->stamp;
+    F->stack[F->top++] = k;
+  }
+}
+
+/* Depth-first search from op `start` along users (forward) or operands
+ * (backward) for a member of g. A path into g going forward never passes a
+ * pos above g's highest, going backward never one below g's lowest, so the
+ * search stops there: forward with bound = g's highest pos, backward with
+ * bound = g's lowest. Marks what it visited with F->stamp. */
+static bool reaches(fuse *F, const group *g, int start, bool forward, int bound) {
+  F->stamp++;
+  F->top = 0;
+  dfs_push(F, start);
+  while (F->top) {
+    int v = F->stack[--F->top];
+    if (in_group(F, g, v)) return true;
+    if (forward ? F->pos[v] > bound : F->pos[v] < bound) continue;
+    const sj_op *op = F->ops[v];
+    if (!forward) {
+      for (unsigned k = 0; k < op->nopnds; k++) dfs_push(F, index_of(F, sj_opnd(op, k)));
+      continue;
     }
+    for (unsigned r = 0; r < op->nresults; r++)
+      for (const sj_use *u = sj_res(op, r)->uses; u; u = u->next)
+        if (u->user->block == F->block && (int)u->user->scratch < F->n) dfs_push(F, (int)u->user->scratch);
+  }
+  return false;
+}
+
+static void pos_range(const fuse *F, const group *g, int *lo, int *hi) {
+  *lo = F->n, *hi = -1;
+  for (int m = 0; m < g->n; m++) {
+    int p = F->pos[g->members[m]];
+    *lo = p < *lo ? p : *lo, *hi = p > *hi ? p : *hi;
   }
 }
 
@@ -81,46 +123,35 @@ static bool fusible(const sj_op *op) {
   return sj_op_has(op, SJ_F_ELEMWISE) || op->code == SJ_OP_BROADCAST_TO;
 }
 
-typedef struct group {
-  int *members; /* op indices */
-  int n;
-  word *set;
-  sj_type space;
-} group;
-
-/* Convexity of g + {p}, given g is convex: no input of the grown group may
- * depend on a member, or the fused op would both feed and use that input (a
- * cycle). Two parts: p's own outside inputs must not depend on g (p may be a
- * consumer whose other operand comes from g through an outside op), and the
- * other inputs of g must not depend on p. O(|g| + words). */
-static bool convex_with(const fuse *F, const group *g, int p) {
+/* Convexity of g + {p}, given g is convex: no path may leave the grown
+ * group and come back, or the fused op would both feed and use a value (a
+ * cycle). Two parts: p's outside inputs must not depend on g (p may be a
+ * consumer whose other operand comes from g through an outside op), and no
+ * outside user of p may lead back into g. */
+static bool convex_with(fuse *F, const group *g, int p) {
+  int lo, hi;
+  pos_range(F, g, &lo, &hi);
   const sj_op *op = F->ops[p];
   for (unsigned k = 0; k < op->nopnds; k++) {
     int j = index_of(F, sj_opnd(op, k));
-    if (j < 0 || BIT(g->set, j)) continue;
-    const word *a = anc_of(F, j);
-    for (int w = 0; w < F->words; w++)
-      if (a[w] & g->set[w]) return false;
+    if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, false, lo)) return false;
   }
-  for (int m = 0; m < g->n; m++) {
-    const sj_op *mop = F->ops[g->members[m]];
-    for (unsigned k = 0; k < mop->nopnds; k++) {
-      int j = index_of(F, sj_opnd(mop, k));
-      if (j >= 0 && j != p && !BIT(g->set, j) && BIT(anc_of(F, j), p)) return false;
+  for (unsigned r = 0; r < op->nresults; r++)
+    for (const sj_use *u = sj_res(op, r)->uses; u; u = u->next) {
+      int j = u->user->block == F->block && (int)u->user->scratch < F->n ? (int)u->user->scratch : -1;
+      if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, true, hi)) return false;
     }
-  }
   return true;
 }
 
 static bool is_member_value(const fuse *F, const group *g, const sj_value *v) {
-  int j = index_of(F, v);
-  return j >= 0 && BIT(g->set, j);
+  return in_group(F, g, index_of(F, v));
 }
 
 static bool used_outside(const fuse *F, const group *g, const sj_value *v) {
   for (sj_use *u = v->uses; u; u = u->next) {
     const sj_op *user = u->user;
-    if (user->block != F->block || (int)user->scratch >= F->n || !BIT(g->set, (int)user->scratch)) return true;
+    if (user->block != F->block || (int)user->scratch >= F->n || !in_group(F, g, (int)user->scratch)) return true;
   }
   return false;
 }
@@ -154,22 +185,22 @@ static const char not_candidate[] = "";
  * --debug-fusion). */
 static const char *join_refusal(fuse *F, group *g, int j) {
   const sj_op *p = F->ops[j];
-  if (F->group[j] >= 0 || BIT(g->set, j) || !fusible(p)) return not_candidate;
+  if (F->group[j] >= 0 || in_group(F, g, j) || !fusible(p)) return not_candidate;
   if (!same_shape(&sj_res(p, 0)->type, &g->space)) return "its shape differs from the group's iteration space";
   if (g->n >= F->max_ops) return "the group already has max-group-ops ops";
   if (!convex_with(F, g, j)) return "it would create a cycle (the group reaches it through an op outside)";
   g->members[g->n++] = j;
-  SETBIT(g->set, j);
+  F->member_of[j] = g->serial;
   bool fits = count_io(F, g) <= F->max_io;
   g->n--;
-  g->set[j / 64] &= ~((word)1 << (j % 64));
+  F->member_of[j] = -1;
   return fits ? NULL : "the group would need more than max-group-io inputs and results";
 }
 
 static bool try_add(fuse *F, group *g, int j) {
   if (join_refusal(F, g, j)) return false;
   g->members[g->n++] = j;
-  SETBIT(g->set, j);
+  F->member_of[j] = g->serial;
   return true;
 }
 
@@ -215,33 +246,47 @@ static void grow(fuse *F, group *g) {
   }
 }
 
-/* Makes the ancestor sets describe the graph with g contracted to one node,
- * so later groups are checked against it: two groups that are each convex
- * can still form a cycle together (a1 -> b1 and b2 -> a2 with a1, a2 in one
- * group and b1, b2 in the other). Every member and every descendant of a
- * member gets U = the group's members and all their ancestors. The walk over
- * users stops at ops that already have U: their descendants have it too. */
+/* Contracts built group g to one node of the numbering, so later groups
+ * are checked against it: two groups that are each convex can still form a
+ * cycle together (a1 -> b1 and b2 -> a2 with a1, a2 in one group and b1, b2
+ * in the other). Between g's lowest and highest pos, the nodes that reach g
+ * keep their order and move before g, the others after it: a valid order,
+ * as g is convex (nothing both reaches g and is reached from it). Costs the
+ * width of that window. */
 static void contract(fuse *F, const group *g) {
-  word *u = calloc((size_t)F->words, sizeof(word));
+  int lo, hi;
+  pos_range(F, g, &lo, &hi);
+  /* mark g's ancestors within the window */
+  F->stamp++;
+  F->top = 0;
+  for (int m = 0; m < g->n; m++) F->mark[g->members[m]] = F->stamp;
   for (int m = 0; m < g->n; m++) {
-    const word *a = anc_of(F, g->members[m]);
-    for (int w = 0; w < F->words; w++) u[w] |= a[w] | g->set[w];
+    const sj_op *op = F->ops[g->members[m]];
+    for (unsigned k = 0; k < op->nopnds; k++) dfs_push(F, index_of(F, sj_opnd(op, k)));
   }
-  sj_op_vec work = {0};
-  for (int m = 0; m < g->n; m++) sj_op_vec_push(&work, F->ops[g->members[m]]);
-  while (work.n) {
-    const sj_op *op = work.v[--work.n];
-    word *a = anc_of(F, (int)op->scratch);
-    bool has_all = !BIT(g->set, (int)op->scratch);
-    for (int w = 0; w < F->words && has_all; w++) has_all = (a[w] & u[w]) == u[w];
-    if (has_all) continue;
-    for (int w = 0; w < F->words; w++) a[w] |= u[w];
-    for (unsigned r = 0; r < op->nresults; r++)
-      for (sj_use *us = sj_res(op, r)->uses; us; us = us->next)
-        if (us->user->block == F->block && !BIT(g->set, (int)us->user->scratch)) sj_op_vec_push(&work, us->user);
+  while (F->top) {
+    int v = F->stack[--F->top];
+    if (F->pos[v] < lo) continue;
+    const sj_op *op = F->ops[v];
+    for (unsigned k = 0; k < op->nopnds; k++) dfs_push(F, index_of(F, sj_opnd(op, k)));
   }
-  sj_op_vec_free(&work);
-  free(u);
+  int anc = F->stamp, q = lo;
+  memcpy(F->tmp, F->ord + lo, (size_t)(hi - lo + 1) * sizeof *F->tmp);
+  for (int pass = 0; pass < 3; pass++) { /* ancestors, g, the rest */
+    if (pass == 1) {
+      for (int m = 0; m < g->n; m++) F->pos[g->members[m]] = q;
+      F->ord[q++] = g->members[0];
+      continue;
+    }
+    for (int k = 0; k <= hi - lo; k++) {
+      int r = F->tmp[k];
+      if (r < 0 || in_group(F, g, r) || (F->mark[r] == anc) != (pass == 0)) continue;
+      const group *b = F->group[r] >= 0 ? &F->all[F->group[r]] : NULL;
+      for (int m = 0; m < (b ? b->n : 1); m++) F->pos[b ? b->members[m] : r] = q;
+      F->ord[q++] = r;
+    }
+  }
+  for (; q <= hi; q++) F->ord[q] = -1;
 }
 
 /* Groups left as they are: broadcast_to ops only compute nothing (and
@@ -376,63 +421,71 @@ static void topo_sort(sj_block *b) {
   sj_op_vec_free(&stack);
 }
 
-static void fuse_block(sj_ctx *c, sj_block *b, sj_pass_run *run) {
+static void free_fuse(fuse *F, int ngroups) {
+  for (int k = 0; F->all && k < ngroups; k++) free(F->all[k].members);
+  free(F->all), free(F->ops), free(F->group), free(F->member_of), free(F->pos), free(F->ord);
+  free(F->mark), free(F->stack), free(F->tmp);
+}
+
+/* Chooses the groups of block b, then builds them. False if out of memory
+ * (b is then unchanged). */
+static bool fuse_block(sj_ctx *c, sj_block *b, sj_pass_run *run) {
   fuse F = {.c = c,
             .block = b,
             .run = run,
             .max_ops = (int)sj_pass_opt(run, SJ_OPT_fuse_max_ops),
             .max_io = (int)sj_pass_opt(run, SJ_OPT_fuse_max_io)};
   for (sj_op *op = b->first; op; op = op->next) F.n++;
-  if (!F.n) return;
-  F.ops = malloc((size_t)F.n * sizeof *F.ops);
-  int i = 0;
-  for (sj_op *op = b->first; op; op = op->next) op->scratch = (unsigned)i, F.ops[i++] = op;
-  F.words = (F.n + 63) / 64;
-  F.anc = calloc((size_t)F.n * (size_t)F.words, sizeof(word));
-  F.group = malloc((size_t)F.n * sizeof *F.group);
-  for (i = 0; i < F.n; i++) F.group[i] = -1;
-  compute_ancestors(&F);
-  group g = {.members = malloc((size_t)F.max_ops * sizeof(int)), .set = calloc((size_t)F.words, sizeof(word))};
-  int *stamp = sj_pass_remarks_on(run) ? malloc((size_t)F.n * sizeof *stamp) : NULL;
-  for (i = 0; stamp && i < F.n; i++) stamp[i] = -1;
+  if (!F.n) return true;
+  size_t n = (size_t)F.n;
+  F.ops = malloc(n * sizeof *F.ops);
+  F.group = malloc(n * sizeof(int)), F.member_of = malloc(n * sizeof(int));
+  F.pos = malloc(n * sizeof(int)), F.ord = malloc(n * sizeof(int));
+  F.mark = calloc(n, sizeof(int)), F.stack = malloc(n * sizeof(int)), F.tmp = malloc(n * sizeof(int));
+  F.all = calloc(n, sizeof *F.all);
+  group g = {.members = malloc((size_t)F.max_ops * sizeof(int))};
+  int *stamp = sj_pass_remarks_on(run) ? malloc(n * sizeof *stamp) : NULL;
   int ngroups = 0;
-  group *all = calloc((size_t)F.n, sizeof *all);
-  for (int s = F.n - 1; s >= 0; s--) {
+  bool ok = F.ops && F.group && F.member_of && F.pos && F.ord && F.mark && F.stack && F.tmp && F.all && g.members &&
+            (stamp || !sj_pass_remarks_on(run));
+  int i = 0;
+  for (sj_op *op = b->first; ok && op; op = op->next, i++) {
+    op->scratch = (unsigned)i, F.ops[i] = op;
+    F.group[i] = F.member_of[i] = -1, F.pos[i] = F.ord[i] = i;
+    if (stamp) stamp[i] = -1;
+  }
+  for (int s = F.n - 1; ok && s >= 0; s--) {
     if (F.group[s] >= 0 || !fusible(F.ops[s])) continue;
-    memset(g.set, 0, (size_t)F.words * sizeof(word));
     g.n = 0;
+    g.serial = F.serial++;
     g.space = sj_res(F.ops[s], 0)->type;
     g.members[g.n++] = s;
-    SETBIT(g.set, s);
+    F.member_of[s] = g.serial;
     grow(&F, &g);
     if (!worth_building(&F, &g)) continue;
     if (stamp) remark_left_out(&F, &g, stamp, ngroups);
+    F.all[ngroups] = g;
+    F.all[ngroups].members = malloc((size_t)g.n * sizeof(int));
+    if (!(ok = F.all[ngroups].members != NULL)) break;
+    memcpy(F.all[ngroups].members, g.members, (size_t)g.n * sizeof(int));
+    for (int m = 0; m < g.n; m++) F.group[g.members[m]] = ngroups;
+    contract(&F, &F.all[ngroups]);
     sj_pass_stat_add(run, SJ_STAT_fuse_groups, 1);
     sj_pass_stat_add(run, SJ_STAT_fuse_members, (uint64_t)g.n);
-    for (int m = 0; m < g.n; m++) F.group[g.members[m]] = ngroups;
-    contract(&F, &g);
-    all[ngroups].members = malloc((size_t)g.n * sizeof(int));
-    memcpy(all[ngroups].members, g.members, (size_t)g.n * sizeof(int));
-    all[ngroups].n = g.n;
-    all[ngroups].set = malloc((size_t)F.words * sizeof(word));
-    memcpy(all[ngroups].set, g.set, (size_t)F.words * sizeof(word));
     ngroups++;
   }
   /* build after all groups are chosen: scratch indices stay valid until then */
-  for (int k = 0; k < ngroups; k++) build_fused(&F, &all[k]);
-  for (int k = 0; k < ngroups; k++) free(all[k].members), free(all[k].set);
-  free(all);
+  for (int k = 0; ok && k < ngroups; k++) build_fused(&F, &F.all[k]);
   free(g.members);
-  free(g.set);
   free(stamp);
-  free(F.ops);
-  free(F.anc);
-  free(F.group);
-  if (ngroups) topo_sort(b);
+  free_fuse(&F, ngroups);
+  if (ok && ngroups) topo_sort(b);
+  return ok;
 }
 
 sj_status sj_pass_fuse_elementwise(sj_module *m, sj_pass_run *run) {
   for (sj_op *f = m->body->first; f; f = f->next)
-    if (f->code == SJ_OP_FUNC) fuse_block(m->ctx, sj_func_body(f), run);
+    if (f->code == SJ_OP_FUNC && !fuse_block(m->ctx, sj_func_body(f), run))
+      return sj_emit_error(m->ctx, f->loc, "fuse-elementwise: out of memory"), SJ_ERR_NOMEM;
   return SJ_OK;
 }
