@@ -4,7 +4,9 @@
   gen_graph.py chain N   one function, N elementwise ops, each reading the
                          previous result (depth N): add/mul/neg/tanh in turn
   gen_graph.py wide N    one function, N elementwise ops in independent
-                         chains of 8, summed pairwise at the end (width N/8)
+                         chains of 8 (each starts from x + its own constant,
+                         so cse cannot merge them), summed pairwise at the
+                         end (width N/8, depth 8 + log2(N/8))
 
 Used by bench/compile_scale.sh and by test/Passes/scale.test.
 """
@@ -27,7 +29,10 @@ def wide(n, out):
     out.write(f"func @wide(%x: {TY}, %y: {TY}) -> ({TY}) {{\n")
     heads, k = [], 0
     while k < n:
-        prev = "x"
+        c = len(heads)
+        out.write(f"  %c{c} = constant {{value = {c}.0}} : f32[]\n")
+        out.write(f"  %h{c} = add %x, %c{c} : {TY}\n")
+        prev = f"h{c}"
         for j in range(min(8, n - k)):
             out.write(f"  %v{k} = " + OPS[j % len(OPS)].format(p=prev) + f" : {TY}\n")
             prev = f"v{k}"
