@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "opinfo.h"
-#include "pass.h"
+#include "registry.h"
 #include "rewrite.h"
 
 /* The value of a splat constant (an int or float attribute, not dense). */
@@ -222,14 +222,26 @@ static bool cast_chain(sj_rewriter *rw, sj_op *op) {
   return lossless_cast(x->type.dt, sj_opnd(op, 0)->type.dt) && forward(rw, op, x);
 }
 
+/* Indexed by statistic: each pattern's applications are its counter. */
 static const sj_pattern patterns[] = {
-    {"identity-element", identity_elem}, {"self-cancel", self_cancel},
-    {"double-neg", double_neg},          {"fold-neg-operand", fold_neg_operand},
-    {"noop-shape", noop_shape},          {"shape-chain", shape_chain},
-    {"transpose-chain", transpose_chain}, {"broadcast-splat", broadcast_splat},
-    {"cast-chain", cast_chain},
+    [SJ_STAT_canon_identity_element] = {"identity-element", identity_elem},
+    [SJ_STAT_canon_self_cancel] = {"self-cancel", self_cancel},
+    [SJ_STAT_canon_double_neg] = {"double-neg", double_neg},
+    [SJ_STAT_canon_fold_neg_operand] = {"fold-neg-operand", fold_neg_operand},
+    [SJ_STAT_canon_noop_shape] = {"noop-shape", noop_shape},
+    [SJ_STAT_canon_shape_chain] = {"shape-chain", shape_chain},
+    [SJ_STAT_canon_transpose_chain] = {"transpose-chain", transpose_chain},
+    [SJ_STAT_canon_broadcast_splat] = {"broadcast-splat", broadcast_splat},
+    [SJ_STAT_canon_cast_chain] = {"cast-chain", cast_chain},
 };
+#define NPATS (sizeof patterns / sizeof patterns[0])
+_Static_assert(NPATS == SJ_STAT_canon_dead, "one statistic per pattern, then dead-ops-erased");
 
-sj_status sj_pass_canonicalize(sj_module *m) {
-  return sj_apply_patterns(m, patterns, sizeof patterns / sizeof patterns[0], NULL);
+sj_status sj_pass_canonicalize(sj_module *m, sj_pass_run *run) {
+  uint64_t applied[NPATS] = {0};
+  sj_rewrite_counts n = {.applied = applied};
+  sj_status st = sj_apply_patterns(m, patterns, NPATS, &n);
+  for (unsigned k = 0; k < NPATS; k++) sj_pass_stat_add(run, k, applied[k]);
+  sj_pass_stat_add(run, SJ_STAT_canon_dead, n.dead);
+  return st;
 }

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "opinfo.h"
-#include "pass.h"
+#include "registry.h"
 #include "rewrite.h"
 
 /* Larger folded tensors would bloat the IR text and compile memory. */
@@ -207,8 +207,17 @@ static bool fold_reduce(sj_rewriter *rw, sj_op *op) {
   return ok;
 }
 
-static const sj_pattern patterns[] = {{"fold-elementwise", fold_elementwise}, {"fold-reduction", fold_reduce}};
+/* Indexed by statistic: each pattern's applications are its counter. */
+static const sj_pattern patterns[] = {[SJ_STAT_cfold_elementwise] = {"fold-elementwise", fold_elementwise},
+                                      [SJ_STAT_cfold_reduction] = {"fold-reduction", fold_reduce}};
+#define NPATS (sizeof patterns / sizeof patterns[0])
+_Static_assert(NPATS == SJ_STAT_cfold_dead, "one statistic per pattern, then dead-ops-erased");
 
-sj_status sj_pass_constant_fold(sj_module *m) {
-  return sj_apply_patterns(m, patterns, sizeof patterns / sizeof patterns[0], NULL);
+sj_status sj_pass_constant_fold(sj_module *m, sj_pass_run *run) {
+  uint64_t applied[NPATS] = {0};
+  sj_rewrite_counts n = {.applied = applied};
+  sj_status st = sj_apply_patterns(m, patterns, NPATS, &n);
+  for (unsigned k = 0; k < NPATS; k++) sj_pass_stat_add(run, k, applied[k]);
+  sj_pass_stat_add(run, SJ_STAT_cfold_dead, n.dead);
+  return st;
 }

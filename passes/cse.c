@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "opinfo.h"
-#include "pass.h"
+#include "registry.h"
 
 typedef struct entry {
   uint64_t hash;
@@ -192,7 +192,7 @@ static sj_status visit(table *t, sj_op *op, size_t floor, bool *erased) {
 }
 
 /* Pre-order walk of `root` (a func or kernel op). */
-static sj_status cse_symbol(sj_op *root, table *t, frames *fs) {
+static sj_status cse_symbol(sj_op *root, table *t, frames *fs, sj_pass_run *run) {
   sj_status st = SJ_OK;
   pop_to(t, 0);
   fs->n = 0;
@@ -209,6 +209,7 @@ static sj_status cse_symbol(sj_op *root, table *t, frames *fs) {
     size_t floor = f->floor;
     bool erased;
     st = visit(t, op, floor, &erased);
+    if (erased) sj_pass_stat_add(run, SJ_STAT_cse_merged, 1);
     if (erased || !op->nregions) continue;
     /* regions are visited before op->next; the last region is pushed first
      * so they are walked in order */
@@ -218,11 +219,11 @@ static sj_status cse_symbol(sj_op *root, table *t, frames *fs) {
   return st;
 }
 
-sj_status sj_pass_cse(sj_module *m) {
+sj_status sj_pass_cse(sj_module *m, sj_pass_run *run) {
   table t = {0};
   frames fs = {0};
   sj_status st = SJ_OK;
-  for (sj_op *f = m->body->first; f && st == SJ_OK; f = f->next) st = cse_symbol(f, &t, &fs);
+  for (sj_op *f = m->body->first; f && st == SJ_OK; f = f->next) st = cse_symbol(f, &t, &fs, run);
   sj_scratch_free(t.stack);
   sj_scratch_free(t.index);
   sj_scratch_free(fs.v);

@@ -18,7 +18,7 @@
 #include <string.h>
 
 #include "opinfo.h"
-#include "pass.h"
+#include "registry.h"
 
 /* Bounded so the pass needs no heap for argument lists; the kernel ABI passes
  * parameters in one array and no lowered kernel comes close. */
@@ -458,17 +458,20 @@ static void merge_into(sj_op *a, sj_op *b) {
 
 /* Merges adjacent mergeable loops in b, then in every loop body nested in it.
  * Nesting depth is bounded by the tensor rank, so the recursion is shallow. */
-static void fuse_inner(sj_block *b, sj_value *const *args) {
+static unsigned fuse_inner(sj_block *b, sj_value *const *args) {
+  unsigned merged = 0;
   for (sj_op *o = b->first; o; o = o->next) {
     while (o->code == SJ_OP_FOR && !o->nresults) {
       sj_op *nx = next_loop(o);
       if (!nx || !inner_mergeable(o, nx, args)) break;
       merge_into(o, nx);
+      merged++;
       o = nx;
     }
   }
   for (sj_op *o = b->first; o; o = o->next)
-    if (is_loop(o)) fuse_inner(o->regions[0], args);
+    if (is_loop(o)) merged += fuse_inner(o->regions[0], args);
+  return merged;
 }
 
 /* ---- store-to-load forwarding ---- */
@@ -485,33 +488,77 @@ static bool same_indices(const sj_op *ld, const sj_op *st) {
   return true;
 }
 
-/* The store that last wrote what `ld` reads, if it is certain: walking back
- * through the block and out through enclosing loops, stopping at any other
- * store to the buffer, any loop that stores to it, or an enclosing loop that
- * stores to it (an earlier iteration's store could come later in the body). */
-static sj_op *reaching_store(sj_op *ld) {
-  const sj_value *buf = sj_opnd(ld, 0);
-  for (sj_op *at = ld;;) {
-    for (sj_op *p = at->prev; p; p = p->prev) {
-      if (p->code == SJ_OP_STORE && sj_opnd(p, 1) == buf) return same_indices(ld, p) ? p : NULL;
-      if (p->nregions && stores_to(p, buf)) return NULL;
-    }
-    sj_op *parent = at->block->parent;
-    if (!parent || !is_loop(parent) || stores_to(parent, buf)) return NULL;
-    at = parent;
+/* Store-to-load forwarding in one forward walk (linear in the kernel): per
+ * parameter buffer, `state` holds the store that last wrote it on the way
+ * to the current op, NULL when none (then nothing reaches), or BLOCKED when
+ * a nested loop stored to it or we are inside a loop that stores to it
+ * anywhere (an earlier iteration's store, later in the body, could reach
+ * the load). A load whose state is a store at the same indices reads the
+ * stored value. Buffers are kernel parameters, at most MAX_PARAMS of them,
+ * so a buffer set is a 64-bit mask. */
+typedef uint64_t bufmask;
+_Static_assert(MAX_PARAMS <= 64, "buffer sets are 64-bit masks");
+
+static sj_op blocked_store;
+#define BLOCKED (&blocked_store)
+
+static int buf_slot(const sj_op *o) {
+  const sj_value *b = access_buf(o);
+  bool param = b && b->owner && b->owner->parent && b->owner->parent->code == SJ_OP_KERNEL;
+  return param && b->index < MAX_PARAMS ? (int)b->index : -1;
+}
+
+/* stored[op->scratch]: buffers stored anywhere inside op (ops numbered in
+ * pre-order by the caller). */
+static void stored_masks(const sj_op_vec *ops, sj_op *k, bufmask *stored) {
+  for (size_t i = ops->n; i-- > 0;) {
+    const sj_op *o = ops->v[i];
+    if (o->code == SJ_OP_STORE && buf_slot(o) >= 0) stored[i] |= (bufmask)1 << buf_slot(o);
+    const sj_op *parent = o->block->parent;
+    if (parent && parent != k) stored[parent->scratch] |= stored[i];
   }
 }
 
-static void forward_stores(sj_op *k) {
+static unsigned forward_block(sj_block *b, sj_op **state, const bufmask *stored) {
+  unsigned n = 0;
+  for (sj_op *o = b->first; o; o = o->next) {
+    int slot = buf_slot(o);
+    if (o->code == SJ_OP_LOAD && slot >= 0) {
+      sj_op *st = state[slot];
+      if (st && st != BLOCKED && same_indices(o, st)) {
+        sj_value_replace_all_uses(sj_res(o, 0), sj_opnd(st, 0));
+        n++;
+      }
+    } else if (o->code == SJ_OP_STORE && slot >= 0) {
+      state[slot] = o;
+    }
+    if (!o->nregions) continue;
+    bufmask m = stored[o->scratch];
+    for (unsigned r = 0; r < o->nregions; r++) { /* depth: loop nesting, bounded by the rank */
+      sj_op *inner[MAX_PARAMS];
+      for (int p = 0; p < MAX_PARAMS; p++) inner[p] = !is_loop(o) ? NULL : m >> p & 1 ? BLOCKED : state[p];
+      n += forward_block(o->regions[r], inner, stored);
+    }
+    for (int p = 0; p < MAX_PARAMS; p++)
+      if (m >> p & 1) state[p] = BLOCKED;
+  }
+  return n;
+}
+
+static unsigned forward_stores(sj_op *k) {
   sj_op_vec ops = {0};
   sj_collect_ops(sj_func_body(k), &ops);
-  for (size_t i = 0; i < ops.n; i++) {
-    sj_op *o = ops.v[i];
-    if (o->code != SJ_OP_LOAD || !access_buf(o)) continue;
-    sj_op *st = reaching_store(o);
-    if (st) sj_value_replace_all_uses(sj_res(o, 0), sj_opnd(st, 0));
+  bufmask *stored = sj_scratch_calloc(ops.n ? ops.n : 1, sizeof *stored);
+  unsigned n = 0;
+  if (stored) {
+    for (size_t i = 0; i < ops.n; i++) ops.v[i]->scratch = (unsigned)i;
+    stored_masks(&ops, k, stored);
+    sj_op *state[MAX_PARAMS] = {0};
+    n = forward_block(sj_func_body(k), state, stored);
   }
+  sj_scratch_free(stored);
   sj_op_vec_free(&ops);
+  return n;
 }
 
 /* Pure ops with unused results, and `for` loops whose results are unused and
@@ -622,7 +669,8 @@ static void drop_param(sj_op *k, unsigned p) {
 
 /* Removes every param of the fused kernel that nothing reads any more and
  * whose buffer is a temporary, with its launch argument and alloc. */
-static void eliminate_temps(sj_ctx *c, sj_op *k, sj_op *launch) {
+static unsigned eliminate_temps(sj_ctx *c, sj_op *k, sj_op *launch) {
+  unsigned removed = 0;
   for (unsigned p = launch->nopnds; p-- > 0;) {
     sj_value *v = sj_opnd(launch, p);
     if (!temp_only_here(v, launch) || param_loaded(sj_func_body(k)->args[p]) || !redirect_dims(c, k, launch, p))
@@ -634,7 +682,9 @@ static void eliminate_temps(sj_ctx *c, sj_op *k, sj_op *launch) {
       if (i != p) rest[n++] = sj_opnd(launch, i);
     sj_op_set_operands(c, launch, n, rest);
     drop_alloc(v);
+    removed++;
   }
+  return removed;
 }
 
 /* ---- rematerialization ----
@@ -705,7 +755,8 @@ static sj_op *sibling_store(sj_op *ld, const sj_op **slp) {
 
 /* Recomputes loads of temporaries (alloc'd, used only by `launch`) where
  * sibling_store and remat_ok allow. */
-static void remat_loads(sj_ctx *c, sj_op *k, const sj_op *launch) {
+static unsigned remat_loads(sj_ctx *c, sj_op *k, const sj_op *launch) {
+  unsigned n_remat = 0;
   sj_op_vec ops = {0};
   sj_collect_ops(sj_func_body(k), &ops);
   for (size_t i = 0; i < ops.n; i++) {
@@ -719,8 +770,10 @@ static void remat_loads(sj_ctx *c, sj_op *k, const sj_op *launch) {
     sj_value_map_set(vm, loop_iv(sl), loop_iv(ld->block->parent));
     sj_value_replace_all_uses(sj_res(ld, 0), remat_clone(c, sl, sj_opnd(st, 0), ld, vm));
     sj_op_erase(ld);
+    n_remat++;
   }
   sj_op_vec_free(&ops);
+  return n_remat;
 }
 
 /* Params read as `in<k>`, written as `out<k>`, in order. */
@@ -750,82 +803,214 @@ static bool reads_back(sj_op *k) {
 
 /* ---- driver ---- */
 
-static bool launched_anywhere(sj_module *m, const char *sym) {
-  for (sj_op *f = m->body->first; f; f = f->next) {
-    if (f->code != SJ_OP_FUNC) continue;
-    for (sj_op *o = sj_func_body(f)->first; o; o = o->next)
-      if (o->code == SJ_OP_LAUNCH && !strcmp(sj_op_sym(o, "kernel"), sym)) return true;
-  }
-  return false;
+/* Module symbols by interned name, so a lookup is O(1) instead of a walk
+ * of the module per launch (open addressing; an erased symbol keeps its
+ * slot with op NULL). A kernel's scratch counts the func-level launches of
+ * it, so a merged-away kernel is erased when its count drops to 0. */
+typedef struct symtab {
+  const char **names;
+  sj_op **ops;
+  size_t cap, n;
+} symtab;
+
+static size_t sym_slot(const symtab *t, const char *name) {
+  size_t h = (size_t)(((uintptr_t)name >> 4) * 0x9E3779B97F4A7C15u);
+  size_t j = h & (t->cap - 1);
+  while (t->names[j] && t->names[j] != name) j = (j + 1) & (t->cap - 1);
+  return j;
 }
 
-static bool try_fuse(sj_module *m, sj_op *func, sj_op *l1, sj_op *l2, unsigned *counter) {
-  sj_ctx *c = m->ctx;
+static sj_op *sym_get(const symtab *t, const char *name) {
+  return t->cap && name ? t->ops[sym_slot(t, name)] : NULL;
+}
+
+static bool sym_put(symtab *t, const char *name, sj_op *op) {
+  if (2 * (t->n + 1) > t->cap) {
+    symtab g = {sj_scratch_calloc(t->cap ? 2 * t->cap : 64, sizeof(char *)), sj_scratch_calloc(t->cap ? 2 * t->cap : 64, sizeof(sj_op *)),
+                t->cap ? 2 * t->cap : 64, 0};
+    if (!g.names || !g.ops) {
+      sj_scratch_free(g.names), sj_scratch_free(g.ops);
+      return false;
+    }
+    for (size_t i = 0; i < t->cap; i++)
+      if (t->names[i]) {
+        size_t j = sym_slot(&g, t->names[i]);
+        g.names[j] = t->names[i], g.ops[j] = t->ops[i], g.n++;
+      }
+    sj_scratch_free(t->names), sj_scratch_free(t->ops);
+    *t = g;
+  }
+  size_t j = sym_slot(t, name);
+  t->n += !t->names[j];
+  t->names[j] = name, t->ops[j] = op;
+  return true;
+}
+
+typedef struct lfuse {
+  sj_module *m;
+  sj_pass_run *run;
+  symtab syms;
+  int64_t max_ops;
+  unsigned counter; /* next _f<N> of the current func */
+} lfuse;
+
+static void count_cb(sj_op *op, void *ud) {
+  (void)op;
+  ++*(size_t *)ud;
+}
+static size_t count_ops(sj_op *k) {
+  size_t n = 0;
+  sj_walk_block(sj_func_body(k), count_cb, &n);
+  return n;
+}
+
+/* Records why l1 and l2 were not merged (--debug-fusion); returns NULL. */
+static sj_op *refuse(lfuse *L, const sj_op *l1, const sj_op *l2, const char *why) {
+  sj_pass_remark(L->run, l2->loc, "launches of @%s and @%s not merged: %s", sj_op_sym(l1, "kernel"),
+                 sj_op_sym(l2, "kernel"), why);
+  return NULL;
+}
+
+/* A fresh name @<func>_f<N>, interned. The whole func name: a truncated
+ * one could repeat forever (codegen bounds symbol lengths itself). */
+static const char *fused_name(lfuse *L, sj_op *func) {
+  size_t cap = strlen(sj_func_name(func)) + 16;
+  char *name = sj_scratch_realloc(NULL, cap, 1);
+  const char *s;
+  if (!name) return NULL;
+  do {
+    snprintf(name, cap, "%s_f%u", sj_func_name(func), L->counter++);
+    s = sj_intern(L->m->ctx, name);
+  } while (s && sym_get(&L->syms, s));
+  sj_scratch_free(name);
+  return s;
+}
+
+/* Merges launches l1 and l2; returns the new launch, or NULL (and why). */
+static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
+  sj_ctx *c = L->m->ctx;
   knest n1, n2;
-  sj_op *k1 = sj_module_lookup(m, sj_op_sym(l1, "kernel")), *k2 = sj_module_lookup(m, sj_op_sym(l2, "kernel"));
-  if (!k1 || !k2 || k1->code != SJ_OP_KERNEL || k2->code != SJ_OP_KERNEL) return false;
-  if (!single_nest(k1, &n1) || !single_nest(k2, &n2)) return false;
-  if (l1->nopnds > MAX_PARAMS || l2->nopnds > MAX_PARAMS) return false;
+  sj_op *k1 = sym_get(&L->syms, sj_op_sym(l1, "kernel")), *k2 = sym_get(&L->syms, sj_op_sym(l2, "kernel"));
+  if (!k1 || !k2 || k1->code != SJ_OP_KERNEL || k2->code != SJ_OP_KERNEL) return NULL;
+  if (!single_nest(k1, &n1) || !single_nest(k2, &n2)) return refuse(L, l1, l2, "a kernel is not one loop nest");
+  if (l1->nopnds > MAX_PARAMS || l2->nopnds > MAX_PARAMS) return refuse(L, l1, l2, "too many parameters");
   sj_value *a1[MAX_PARAMS], *a2[MAX_PARAMS], *u[2 * MAX_PARAMS];
   operands_of(l1, a1);
   operands_of(l2, a2);
-  if (why_not(l1, l2, &n1, &n2, a1, a2)) return false;
+  const char *why = why_not(l1, l2, &n1, &n2, a1, a2);
+  if (why) return refuse(L, l1, l2, why);
+  if ((int64_t)(count_ops(k1) + count_ops(k2)) > L->max_ops)
+    return refuse(L, l1, l2, "the kernels together have more than max-kernel-ops ops");
   unsigned nu = 0;
   for (unsigned i = 0; i < l1->nopnds; i++) union_slot(u, &nu, a1[i]);
   for (unsigned i = 0; i < l2->nopnds; i++) union_slot(u, &nu, a2[i]);
 
-  size_t cap = strlen(sj_func_name(func)) + 16; /* the whole name: a truncated one would repeat forever */
-  char *name = malloc(cap);
-  if (!name) return false;
   sj_op *k = merge_kernels(c, l1, l2, &n1, &n2, u, nu);
-  do snprintf(name, cap, "%s_f%u", sj_func_name(func), (*counter)++);
-  while (sj_module_lookup(m, name));
-  sj_op_set_sym(c, k, "sym_name", name);
-  free(name);
-  fuse_inner(sj_func_body(k), u);
-  forward_stores(k);
+  unsigned inner = fuse_inner(sj_func_body(k), u);
+  unsigned fwd = forward_stores(k);
   dce_kernel(k);
   if (n2.reduce && reads_back(k)) { /* the nest's results are not all forwarded: keep it parallel */
     sj_op_drop_operands(k);
-    return false;
+    return refuse(L, l1, l2, "the nest's results are still read after forwarding (it stays a parallel loop)");
   }
-
+  const char *name = fused_name(L, func);
+  if (!name || !sym_put(&L->syms, name, k)) { /* out of memory: leave the pair as it is */
+    sj_op_drop_operands(k);
+    return NULL;
+  }
+  sj_op_set_sym(c, k, "sym_name", name);
   sj_op *nl = sj_op_new(c, SJ_OP_LAUNCH, nu, u, 0, NULL, 0, l2->loc);
   sj_op_set_sym(c, nl, "kernel", sj_func_name(k));
   sj_block_insert_before(l2, nl);
   sj_op_erase(l1);
   sj_op_erase(l2);
-  remat_loads(c, k, nl);
-  eliminate_temps(c, k, nl);
+  unsigned remat = remat_loads(c, k, nl);
+  unsigned temps = eliminate_temps(c, k, nl);
   dce_kernel(k);
   name_params(c, k);
   sj_block_insert_before(k1, k);
-  if (!launched_anywhere(m, sj_func_name(k1))) sj_op_erase(k1);
-  if (k2 != k1 && !launched_anywhere(m, sj_func_name(k2))) sj_op_erase(k2);
+  k->scratch = 1;
+  k1->scratch--, k2->scratch--;
+  for (int i = 0; i < 2; i++) {
+    sj_op *old = i ? k2 : k1;
+    if (old->scratch || (i && k2 == k1)) continue;
+    sym_put(&L->syms, sj_func_name(old), NULL);
+    sj_op_erase(old);
+  }
+  sj_pass_stat_add(L->run, SJ_STAT_lf_kernels_merged, 1);
+  sj_pass_stat_add(L->run, SJ_STAT_lf_inner_merged, inner);
+  sj_pass_stat_add(L->run, SJ_STAT_lf_forwarded, fwd);
+  sj_pass_stat_add(L->run, SJ_STAT_lf_remat, remat);
+  sj_pass_stat_add(L->run, SJ_STAT_lf_temps, temps);
+  return nl;
+}
+
+static bool between_launches(const sj_op *o) {
+  return o->code == SJ_OP_DIM || o->code == SJ_OP_ALLOC || o->code == SJ_OP_CONSTANT;
+}
+
+/* The launch right after a (only dim/alloc/constant between), or NULL. */
+static sj_op *next_adjacent(sj_op *a) {
+  sj_op *b = a->next;
+  while (b && between_launches(b)) b = b->next;
+  return b && b->code == SJ_OP_LAUNCH ? b : NULL;
+}
+static sj_op *prev_adjacent(sj_op *b) {
+  sj_op *a = b->prev;
+  while (a && between_launches(a)) a = a->prev;
+  return a && a->code == SJ_OP_LAUNCH ? a : NULL;
+}
+
+/* Tries each launch with the next one. After a merge the new launch is
+ * tried with the launch before it (which may now fuse: the pair is new),
+ * then with the next one, so every adjacent pair is tried again only when
+ * one side changed: linear in the number of launches. */
+static void fuse_func(lfuse *L, sj_op *func) {
+  L->counter = 0;
+  sj_op *a = sj_func_body(func)->first;
+  while (a) {
+    sj_op *b = a->code == SJ_OP_LAUNCH ? next_adjacent(a) : NULL;
+    if (!b) {
+      a = a->next;
+      continue;
+    }
+    sj_op *nl = try_fuse(L, func, a, b);
+    if (!nl) {
+      a = b;
+      continue;
+    }
+    sj_op *p = prev_adjacent(nl);
+    a = p ? p : nl;
+  }
+}
+
+/* Symbols of the module, and per kernel the number of func-level launches. */
+static bool index_module(lfuse *L) {
+  for (sj_op *f = L->m->body->first; f; f = f->next) {
+    f->scratch = 0;
+    const char *s = sj_op_sym(f, "sym_name");
+    if (s && !sym_get(&L->syms, s) && !sym_put(&L->syms, s, f)) return false;
+  }
+  for (sj_op *f = L->m->body->first; f; f = f->next) {
+    if (f->code != SJ_OP_FUNC) continue;
+    for (sj_op *o = sj_func_body(f)->first; o; o = o->next) {
+      sj_op *k = o->code == SJ_OP_LAUNCH ? sym_get(&L->syms, sj_op_sym(o, "kernel")) : NULL;
+      if (k) k->scratch++;
+    }
+  }
   return true;
 }
 
-/* Tries each launch with the next one (only ops that touch no buffer between);
- * true after one fusion, so the caller restarts on the changed func. */
-static bool fuse_once(sj_module *m, sj_op *func, unsigned *counter) {
-  for (sj_op *a = sj_func_body(func)->first; a; a = a->next) {
-    if (a->code != SJ_OP_LAUNCH) continue;
-    sj_op *b = a->next;
-    while (b && touches_no_buffer(b)) b = b->next;
-    if (b && b->code == SJ_OP_LAUNCH && try_fuse(m, func, a, b, counter)) return true;
-  }
-  return false;
-}
-
-sj_status sj_pass_loop_fusion(sj_module *m) {
+sj_status sj_pass_loop_fusion(sj_module *m, sj_pass_run *run) {
+  lfuse L = {.m = m, .run = run, .max_ops = sj_pass_opt(run, SJ_OPT_lf_max_ops)};
+  sj_status st = SJ_OK;
+  if (!index_module(&L)) st = sj_emit_error(m->ctx, (sj_loc){0}, "loop-fusion: out of memory");
   sj_op_vec funcs = {0};
-  for (sj_op *f = m->body->first; f; f = f->next)
+  for (sj_op *f = m->body->first; f && !st; f = f->next)
     if (f->code == SJ_OP_FUNC) sj_op_vec_push(&funcs, f);
-  for (size_t i = 0; i < funcs.n; i++) {
-    unsigned counter = 0;
-    while (fuse_once(m, funcs.v[i], &counter)) {
-    }
-  }
+  for (size_t i = 0; i < funcs.n; i++) fuse_func(&L, funcs.v[i]);
   sj_op_vec_free(&funcs);
-  return SJ_OK;
+  sj_scratch_free(L.syms.names);
+  sj_scratch_free(L.syms.ops);
+  return st ? SJ_ERR_NOMEM : SJ_OK;
 }

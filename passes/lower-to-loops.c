@@ -17,7 +17,7 @@
 
 #include "builder.h"
 #include "opinfo.h"
-#include "pass.h"
+#include "registry.h"
 
 #define MAX_IO 64 /* kernel inputs + outputs: the launch ABI passes them in one array */
 
@@ -26,6 +26,7 @@ typedef struct lower {
   sj_op *func;
   unsigned next_kernel;
   sj_status st;
+  sj_pass_run *run;
 } lower;
 
 /* ---- kernels ---- */
@@ -62,7 +63,7 @@ static sj_value *kconst(kbuild *K, int64_t n) {
 static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
   const char *fn = sj_func_name(L->func);
   size_t cap = strlen(fn) + 16; /* "_k" + a 32-bit counter + NUL */
-  char *name = malloc(cap);
+  char *name = sj_scratch_realloc(NULL, cap, 1);
   if (!name) {
     L->st = sj_emit_error(L->m->ctx, loc, "out of memory naming a kernel of @%s", fn);
     return false;
@@ -71,8 +72,9 @@ static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
   while (sj_module_lookup(L->m, name));
   sj_op *k = sj_op_new(L->m->ctx, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, loc);
   sj_op_set_sym(L->m->ctx, k, "sym_name", name);
-  free(name);
+  sj_scratch_free(name);
   sj_block_append(L->m->body, k);
+  sj_pass_stat_add(L->run, SJ_STAT_lower_kernels, 1);
   *K = (kbuild){.k = k, .top = sj_builder_at_end(L->m->ctx, k->regions[0], loc)};
   return true;
 }
@@ -617,6 +619,7 @@ static void lower_matmul(lower *L, sj_op *op) {
     if (ub) sj_op_set_bool(L->m->ctx, g, "trans_b", true);
     sj_value_replace_all_uses(sj_res(op, 0), o);
     sj_op_erase(op);
+    sj_pass_stat_add(L->run, SJ_STAT_lower_gemms, 1);
     return;
   }
   dimsrc src[SJ_MAX_RANK];
@@ -636,6 +639,7 @@ static void lower_matmul(lower *L, sj_op *op) {
   sj_build(&FB, SJ_OP_GEMM, 3, args, 0, NULL);
   sj_value_replace_all_uses(sj_res(op, 0), o);
   sj_op_erase(op);
+  sj_pass_stat_add(L->run, SJ_STAT_lower_gemms, 1);
 }
 
 /* ---- driver ---- */
@@ -653,8 +657,8 @@ static void lower_op(lower *L, sj_op *op) {
   else if (op->code == SJ_OP_SCATTER_ADD || op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS) lower_scatter(L, op);
 }
 
-sj_status sj_pass_lower_to_loops(sj_module *m) {
-  lower L = {.m = m};
+sj_status sj_pass_lower_to_loops(sj_module *m, sj_pass_run *run) {
+  lower L = {.m = m, .run = run};
   sj_op *last = m->body->last; /* kernels we append are not revisited */
   for (sj_op *f = m->body->first; f && !L.st; f = f == last ? NULL : f->next) {
     if (f->code != SJ_OP_FUNC) continue;

@@ -5,7 +5,7 @@
 
 #include "codegen.h"
 #include "grad_func.h"
-#include "pass.h"
+#include "registry.h"
 #include "text.h"
 #include "verify.h"
 
@@ -15,12 +15,17 @@ static void usage(FILE *o) {
         "Parses a symjit IR module (stdin if no file or '-'), runs passes, prints it.\n"
         "\n"
         "OPTIONS:\n"
-        "  --passes=a,b,c       run these passes in order (see --list-passes)\n"
+        "  --passes=a,b,c       run these passes in order (see --list-passes);\n"
+        "                       options as name{key=value key=value}\n"
         "  -O                   run the default pipeline\n"
         "  --list-passes        list the passes with a one-line description\n"
         "  --print-after-all    print the module after every pass (to stderr)\n"
         "  --verify-each        verify after every pass (default)\n"
         "  --no-verify-each     do not verify between passes\n"
+        "  --pass-statistics    print each pass's counters after the run (to stderr)\n"
+        "  --time-passes        print the wall time of each pass (to stderr)\n"
+        "  --debug-fusion       print why fuse-elementwise and loop-fusion left\n"
+        "                       candidates apart, as remarks (to stderr)\n"
         "  --fast-math          allow identities that are wrong for NaN/Inf/signed zero\n"
         "  --split-input-file   process each '// -----' separated chunk on its own;\n"
         "                       line numbers in errors stay those of the whole file\n"
@@ -38,6 +43,9 @@ static void list_passes(void) {
   for (size_t i = 0; i < sj_num_passes(); i++) {
     const sj_pass_info *p = sj_pass_at(i);
     printf("  %-18s %s\n", p->name, p->desc);
+    for (unsigned k = 0; k < p->nopts; k++)
+      printf("    %s=<int>%*s %s (default %lld)\n", p->opts[k].name, (int)(20 - strlen(p->opts[k].name)), "",
+             p->opts[k].desc, (long long)p->opts[k].def);
   }
   printf("\n-O runs: %s\n", sj_default_pipeline);
 }
@@ -45,6 +53,7 @@ static void list_passes(void) {
 typedef struct opts {
   const char *input, *output, *pipeline, *grad;
   bool print_after_all, verify_each, fast_math, split, emit_llvm;
+  bool statistics, time_passes, debug_fusion;
   int llvm_opt;
 } opts;
 
@@ -61,6 +70,9 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--print-after-all")) o->print_after_all = true;
     else if (!strcmp(a, "--verify-each")) o->verify_each = true;
     else if (!strcmp(a, "--no-verify-each")) o->verify_each = false;
+    else if (!strcmp(a, "--pass-statistics")) o->statistics = true;
+    else if (!strcmp(a, "--time-passes")) o->time_passes = true;
+    else if (!strcmp(a, "--debug-fusion")) o->debug_fusion = true;
     else if (!strcmp(a, "--fast-math")) o->fast_math = true;
     else if (!strcmp(a, "--split-input-file")) o->split = true;
     else if (!strcmp(a, "--emit-llvm")) o->emit_llvm = true;
@@ -82,6 +94,61 @@ static int parse_args(int argc, char **argv, opts *o) {
   return -1;
 }
 
+/* ---- reports (MLIR's -mlir-pass-statistics and -mlir-timing formats) ---- */
+
+static void banner(const char *title) {
+  fputs("===-------------------------------------------------------------------------===\n", stderr);
+  fprintf(stderr, "%*s... %s ...\n", (int)(37 - (strlen(title) + 8) / 2), "", title);
+  fputs("===-------------------------------------------------------------------------===\n", stderr);
+}
+
+/* One block per pipeline entry, in pipeline order; counters in passes.def
+ * order, values right-aligned within the pass. */
+static void print_statistics(const sj_pm_report *r) {
+  banner("Pass statistics report");
+  for (size_t i = 0; i < r->nruns; i++) {
+    const sj_pm_record *rec = &r->runs[i];
+    fprintf(stderr, "%s\n", rec->info->name);
+    int w = 1;
+    for (unsigned k = 0; k < rec->info->nstats; k++) {
+      int d = snprintf(NULL, 0, "%llu", (unsigned long long)rec->stats[k]);
+      if (d > w) w = d;
+    }
+    for (unsigned k = 0; k < rec->info->nstats; k++)
+      fprintf(stderr, "  (S) %*llu %s - %s\n", w, (unsigned long long)rec->stats[k], rec->info->stats[k].name,
+              rec->info->stats[k].desc);
+  }
+}
+
+static void print_times(const sj_pm_report *r) {
+  double total = r->verify_seconds;
+  for (size_t i = 0; i < r->nruns; i++) total += r->runs[i].seconds;
+  double pct = total > 0 ? 100.0 / total : 0;
+  banner("Execution time report");
+  fprintf(stderr, "  Total Execution Time: %.4f seconds\n\n", total);
+  fputs("  ----Wall Time----  ----Name----\n", stderr);
+  for (size_t i = 0; i < r->nruns; i++)
+    fprintf(stderr, "  %8.4f (%5.1f%%)  %s\n", r->runs[i].seconds, r->runs[i].seconds * pct, r->runs[i].info->name);
+  fprintf(stderr, "  %8.4f (%5.1f%%)  (verify-each)\n", r->verify_seconds, r->verify_seconds * pct);
+  fprintf(stderr, "  %8.4f (%5.1f%%)  Total\n", total, total > 0 ? 100.0 : 0.0);
+}
+
+static void print_remarks(const sj_pm_report *r) {
+  for (size_t i = 0; i < r->nremarks; i++) {
+    const sj_pm_remark *k = &r->remarks[i];
+    if (k->loc.file && k->loc.col > 0) fprintf(stderr, "%s:%d:%d: ", k->loc.file, k->loc.line, k->loc.col);
+    else if (k->loc.file) fprintf(stderr, "%s:%d: ", k->loc.file, k->loc.line);
+    fprintf(stderr, "remark: [%s] %s\n", k->pass, k->msg);
+  }
+}
+
+static void print_report(const opts *o, const sj_pm_report *r) {
+  if (o->debug_fusion) print_remarks(r);
+  if (o->statistics) print_statistics(r);
+  if (o->time_passes) print_times(r);
+  if (r->oom) fputs("symjit-opt: warning: out of memory: the report is incomplete\n", stderr);
+}
+
 /* Parses, transforms and prints one chunk. Returns 0 or 1. */
 static int process(const opts *o, sj_ctx *c, const char *name, const char *text, size_t len,
                    FILE *out) {
@@ -90,9 +157,14 @@ static int process(const opts *o, sj_ctx *c, const char *name, const char *text,
   if (st == SJ_OK && o->grad) st = sj_grad_func(m, o->grad);
   if (st == SJ_OK && o->grad) st = sj_verify_module(m);
   if (st == SJ_OK) {
+    sj_pm_report rep = {.want_remarks = o->debug_fusion};
+    bool want = o->statistics || o->time_passes || o->debug_fusion;
     sj_pm_options pm = {.verify_each = o->verify_each,
-                        .print_after = o->print_after_all ? stderr : NULL};
+                        .print_after = o->print_after_all ? stderr : NULL,
+                        .report = want ? &rep : NULL};
     st = sj_run_pipeline(m, o->pipeline, &pm);
+    if (want) print_report(o, &rep);
+    sj_pm_report_free(&rep);
   }
   if (st == SJ_OK && o->emit_llvm) {
     sj_cg_options cg = {.opt_level = o->llvm_opt};

@@ -15,7 +15,7 @@
 
 #include "codegen.h"
 #include "opinfo.h"
-#include "pass.h"
+#include "registry.h"
 #include "runtime.h"
 #include "symjit/symjit.h"
 #include "verify.h"

@@ -85,7 +85,7 @@ static bool trivially_dead(const sj_op *op) {
   return op->block != NULL;
 }
 
-sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, bool *changed) {
+sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, sj_rewrite_counts *counts) {
   sj_rewriter rw = {.c = m->ctx};
   sj_op_vec all = {0};
   sj_collect_ops(m->body, &all);
@@ -103,6 +103,7 @@ sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, 
     if (op->scratch & Q_ERASED) continue;
     if (trivially_dead(op)) {
       sj_rw_erase_op(&rw, op);
+      if (counts) counts->dead++;
       continue;
     }
     for (size_t k = 0; k < npats; k++) {
@@ -112,12 +113,12 @@ sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, 
                              pats[k].name);
           goto done;
         }
+        if (counts && counts->applied) counts->applied[k]++;
         break; /* op may be gone; anything affected was re-queued */
       }
     }
   }
 done:
   sj_op_vec_free(&rw.work);
-  if (changed) *changed = rw.changed;
   return st == SJ_OK ? SJ_OK : SJ_ERR_PASS;
 }

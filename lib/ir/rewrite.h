@@ -3,6 +3,8 @@
  * on each op, affected ops re-queued, until nothing changes. */
 #ifndef SJ_REWRITE_H
 #define SJ_REWRITE_H
+#include <stdint.h>
+
 #include "ir.h"
 
 typedef struct sj_rewriter sj_rewriter;
@@ -26,7 +28,14 @@ void sj_rw_erase_op(sj_rewriter *rw, sj_op *op);
 /* Re-queues op and its users after an in-place change. */
 void sj_rw_changed(sj_rewriter *rw, sj_op *op);
 
+/* What a run of the driver did, for pass statistics. */
+typedef struct sj_rewrite_counts {
+  uint64_t *applied; /* successful applications per pattern (npats entries), or NULL */
+  uint64_t dead;     /* trivially dead ops the driver erased */
+} sj_rewrite_counts;
+
 /* Runs `pats` to a fixed point over every op of the module. Trivially dead
- * pure ops are erased as they are met. Fails if it does not converge. */
-sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, bool *changed);
+ * pure ops are erased as they are met. Fails if it does not converge.
+ * counts (may be NULL) is added to, not reset. */
+sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, sj_rewrite_counts *counts);
 #endif

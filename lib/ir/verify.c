@@ -1,6 +1,7 @@
 /* Verifier. Generic rules (arity, attributes, inferred result types,
  * definitions before uses, terminators, isolation of funcs and fused bodies)
  * are here; op-specific rules are registry callbacks in opdefs.c. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "opinfo.h"
@@ -126,11 +127,37 @@ unsigned sj_func_results(const sj_op *f, const sj_type **types, unsigned cap) {
   return r->nopnds;
 }
 
+/* Module-level symbols sorted by (name, position): lookups and duplicate
+ * checks in O(log n) instead of a walk of the module per launch or per
+ * symbol (a lowered module has a kernel per launch). */
+typedef struct symidx {
+  const char *name;
+  sj_op *op;
+  size_t pos;
+} symidx;
+
+static int cmp_sym(const void *a, const void *b) {
+  const symidx *x = a, *y = b;
+  int c = strcmp(x->name, y->name);
+  return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The first symbol named `name` in module order (as sj_module_lookup). */
+static sj_op *find_sym(const symidx *v, size_t n, const char *name) {
+  size_t lo = 0, hi = n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (strcmp(v[mid].name, name) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < n && !strcmp(v[lo].name, name) ? v[lo].op : NULL;
+}
+
 /* launch: callee exists, is a kernel, and arguments match its parameters. */
-static sj_status check_launch(sj_module *m, const sj_op *op) {
+static sj_status check_launch(sj_module *m, const symidx *syms, size_t nsyms, const sj_op *op) {
   sj_ctx *c = m->ctx;
   const char *sym = sj_op_sym(op, "kernel");
-  sj_op *k = sym ? sj_module_lookup(m, sym) : NULL;
+  sj_op *k = sym ? find_sym(syms, nsyms, sym) : NULL;
   if (k && k->code != SJ_OP_KERNEL)
     return sj_emit_error(c, op->loc, "'launch' op refers to @%s, which is a '%s', not a kernel",
                          sym, sj_op_name(k));
@@ -153,21 +180,37 @@ static sj_status check_launch(sj_module *m, const sj_op *op) {
   return SJ_OK;
 }
 
-static sj_status check_symbols(sj_module *m) {
+/* Builds the sorted index (*out, freed by the caller) and reports the first
+ * module-level op, in module order, that is not a symbol or redefines one.
+ * A symbol redefines when an earlier one has its name: in sorted order,
+ * its left neighbour has the same name. */
+static sj_status check_symbols(sj_module *m, symidx **out, size_t *nout) {
+  size_t n = 0;
+  for (sj_op *f = m->body->first; f; f = f->next) n++;
+  symidx *v = malloc((n ? n : 1) * sizeof *v);
+  if (!v) return sj_emit_error(m->ctx, (sj_loc){0}, "out of memory verifying the module"), SJ_ERR_NOMEM;
+  n = 0;
+  for (sj_op *f = m->body->first; f; f = f->next, n++) v[n] = (symidx){sj_func_name(f), f, n};
+  qsort(v, n, sizeof *v, cmp_sym);
+  for (size_t i = 0; i < n; i++) v[i].op->scratch = i && !strcmp(v[i - 1].name, v[i].name);
+  *out = v, *nout = n;
   for (sj_op *f = m->body->first; f; f = f->next) {
     if (!sj_op_has(f, SJ_F_SYMBOL))
       return sj_emit_error(m->ctx, f->loc, "'%s' op cannot appear at module level",
                            sj_op_name(f));
-    for (sj_op *g = m->body->first; g != f; g = g->next)
-      if (strcmp(sj_func_name(f), sj_func_name(g)) == 0)
-        return sj_emit_error(m->ctx, f->loc, "redefinition of symbol @%s", sj_func_name(f));
+    if (f->scratch) return sj_emit_error(m->ctx, f->loc, "redefinition of symbol @%s", sj_func_name(f));
   }
   return SJ_OK;
 }
 
 sj_status sj_verify_module(sj_module *m) {
   sj_ctx *c = m->ctx;
-  if (check_symbols(m)) return SJ_ERR_VERIFY;
+  symidx *syms = NULL;
+  size_t nsyms = 0;
+  if (check_symbols(m, &syms, &nsyms)) {
+    free(syms);
+    return SJ_ERR_VERIFY;
+  }
   sj_op_vec all = {0};
   sj_collect_ops(m->body, &all);
   sj_status st = SJ_OK;
@@ -179,8 +222,9 @@ sj_status sj_verify_module(sj_module *m) {
     else if (check_operands(c, op) || sj_verify_op(c, op) || check_fused_member(c, op))
       st = SJ_ERR_VERIFY;
     else if (op->code == SJ_OP_LAUNCH)
-      st = check_launch(m, op);
+      st = check_launch(m, syms, nsyms, op);
   }
+  free(syms);
   sj_op_vec_free(&all);
   return st;
 }

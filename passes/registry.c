@@ -1,0 +1,58 @@
+/* The pass registry: the table of passes built from passes.def, the -O
+ * pipeline, and sj_run_pipeline, which parses a pipeline against the table
+ * and hands it to the generic runner in lib/ir. */
+#include "registry.h"
+
+const char *const sj_default_pipeline =
+    "canonicalize,cse,constant-fold,canonicalize,dce,fuse-elementwise,lower-to-loops,"
+    "loop-fusion,cse,dce";
+
+/* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
+#define SJ_STAT(ID, NAME, DESC) {NAME, DESC},
+#define SJ_OPT(ID, NAME, DEF, MIN, MAX, DESC) {NAME, DESC, DEF, MIN, MAX},
+#define SJ_PASS(ID, NAME, DESC, STATS, OPTS)                          \
+  static const sj_pass_stat_info ID##_stats[] = {STATS{NULL, NULL}}; \
+  static const sj_pass_opt_info ID##_opts[] = {OPTS{NULL, NULL, 0, 0, 0}};
+#include "passes.def"
+#undef SJ_PASS
+#undef SJ_STAT
+#undef SJ_OPT
+
+#define SJ_PASS(ID, NAME, DESC, STATS, OPTS)                                              \
+  _Static_assert(SJ_NUM_OPTS_##ID <= SJ_PASS_MAX_OPTS, "pass " NAME ": too many options"); \
+  static const sj_pass_info ID##_info = {NAME, DESC, sj_pass_##ID, ID##_stats, SJ_NUM_STATS_##ID, ID##_opts, SJ_NUM_OPTS_##ID};
+#include "passes.def"
+#undef SJ_PASS
+
+static const sj_pass_info *const passes[] = {
+#define SJ_PASS(ID, NAME, DESC, STATS, OPTS) &ID##_info,
+#include "passes.def"
+#undef SJ_PASS
+};
+
+size_t sj_num_passes(void) { return sizeof passes / sizeof passes[0]; }
+const sj_pass_info *sj_pass_at(size_t i) { return i < sj_num_passes() ? passes[i] : NULL; }
+
+typedef struct run_args {
+  sj_module *m;
+  const sj_pipeline *p;
+  const sj_pm_options *opt;
+} run_args;
+
+static sj_status run_protected(void *ud) {
+  run_args *a = ud;
+  return sj_run_passes(a->m, a->p, a->opt);
+}
+
+/* Passes allocate without checks: out of memory unwinds to the protected
+ * call and gives SJ_ERR_NOMEM (the module is then half-transformed). The
+ * pipeline is parsed outside it so that its entries are always freed. */
+sj_status sj_run_pipeline(sj_module *m, const char *pipeline, const sj_pm_options *opt) {
+  sj_pipeline p;
+  sj_status st = sj_pipeline_parse(m->ctx, passes, sj_num_passes(), pipeline, &p);
+  if (st) return st;
+  run_args a = {m, &p, opt};
+  st = sj_ctx_protect(m->ctx, run_protected, &a);
+  sj_pipeline_free(&p);
+  return st;
+}
