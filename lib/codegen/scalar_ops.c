@@ -146,6 +146,17 @@ static const rule_fn rules[SJ_OP_COUNT] = {
     [SJ_OP_GE] = r_ge,           [SJ_OP_SELECT] = r_select,
 };
 
+/* Float to int saturates at the int's range and NaN gives 0
+ * (llvm.fptosi.sat, as Rust's `as`): plain fptosi is poison out of range
+ * (docs/numerics.md). f16/bf16 widen to f32 first (exact). */
+static LLVMValueRef sat_fptosi(cg *g, LLVMValueRef x, sj_dtype from, LLVMTypeRef ty) {
+  if (from == SJ_F16 || from == SJ_BF16) x = LLVMBuildFPExt(g->B, x, LLVMFloatTypeInContext(g->L), "");
+  LLVMTypeRef tys[2] = {ty, LLVMTypeOf(x)};
+  unsigned id = LLVMLookupIntrinsicID("llvm.fptosi.sat", 15);
+  LLVMValueRef f = LLVMGetIntrinsicDeclaration(g->M, id, tys, 2);
+  return LLVMBuildCall2(g->B, LLVMIntrinsicGetType(g->L, id, tys, 2), f, &x, 1, "");
+}
+
 /* Conversions between any two dtypes; bool is i1 in registers. */
 static LLVMValueRef emit_cast(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to) {
   LLVMTypeRef ty = sj_cg_dtype(g, to), fty = sj_cg_dtype(g, from);
@@ -160,7 +171,7 @@ static LLVMValueRef emit_cast(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to)
       x = LLVMBuildFPExt(g->B, x, LLVMFloatTypeInContext(g->L), "");
     return LLVMBuildFPCast(g->B, x, ty, "");
   }
-  if (isf(from)) return LLVMBuildFPToSI(g->B, x, ty, "");
+  if (isf(from)) return sat_fptosi(g, x, from, ty);
   if (isf(to)) return LLVMBuildSIToFP(g->B, x, ty, "");
   return LLVMBuildIntCast2(g->B, x, ty, 1, "");
 }
