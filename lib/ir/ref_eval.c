@@ -233,30 +233,35 @@ static int64_t bcast_index(const rv *out, const rv *in, int64_t lin) {
   return sj_broadcast_index(out->dims, out->rank, in->dims, in->rank, lin);
 }
 
-/* numpy broadcast of n operands' run-time dims into out (rank `rank`). */
-static bool broadcast_dims(rv *const *in, unsigned n, int rank, rv *out) {
+/* Broadcast of n operands' run-time dims into out (rank `rank`), with the
+ * IR's rule (docs/ir.md): only a dim that is statically 1 (or missing)
+ * broadcasts; `?` and static dims must all be equal at run time (a `?`
+ * that is 1 at run time does not stretch). st[i]: operand i's static type. */
+static bool broadcast_dims(rv *const *in, const sj_type *const *st, unsigned n, int rank, rv *out) {
   out->rank = rank;
   for (int k = 0; k < rank; k++) {
-    int64_t d = 1;
+    int64_t d = -1;
     for (unsigned i = 0; i < n; i++) {
       int j = in[i]->rank - rank + k;
-      int64_t x = j >= 0 ? in[i]->dims[j] : 1;
-      if (x != 1 && d != 1 && x != d) return false;
-      if (x != 1) d = x;
+      if (j < 0 || st[i]->dims[j] == 1) continue;
+      if (d >= 0 && in[i]->dims[j] != d) return false;
+      d = in[i]->dims[j];
     }
-    out->dims[k] = d;
+    out->dims[k] = d < 0 ? 1 : d;
   }
   return true;
 }
 
 static sj_status elementwise(ev *e, const sj_op *op, rv *out) {
   rv *in[3];
+  const sj_type *sts[3];
   int rank = 0;
   for (unsigned i = 0; i < op->nopnds; i++) {
     in[i] = slot(e, sj_opnd(op, i));
+    sts[i] = &sj_opnd(op, i)->type;
     if (in[i]->rank > rank) rank = in[i]->rank;
   }
-  if (!broadcast_dims(in, op->nopnds, rank, out)) return err(e, op, "operand shapes do not broadcast at run time");
+  if (!broadcast_dims(in, sts, op->nopnds, rank, out)) return err(e, op, "operand shapes do not broadcast at run time");
   sj_status st = rv_alloc(e, op, out);
   if (st) return st;
   sj_dtype idt = in[op->code == SJ_OP_SELECT ? 1 : 0]->dt;
@@ -360,7 +365,8 @@ static sj_status matmul(ev *e, const sj_op *op, rv *out) {
   rv ba = *a, bb = *b, bo = {0};
   ba.rank -= 2, bb.rank -= 2;
   rv *ops[2] = {&ba, &bb};
-  if (!broadcast_dims(ops, 2, ba.rank > bb.rank ? ba.rank : bb.rank, &bo))
+  const sj_type *sts[2] = {&sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type};
+  if (!broadcast_dims(ops, sts, 2, ba.rank > bb.rank ? ba.rank : bb.rank, &bo))
     return err(e, op, "batch dims do not broadcast at run time");
   sj_dtype dt = out->dt;
   *out = (rv){.rank = bo.rank + 2, .dt = dt};
@@ -409,14 +415,16 @@ static int64_t take_offset(bool along, int k, const rv *x, const rv *idx, const 
   return off;
 }
 
-/* Runtime shape of take(x, idx): see infer_take / infer_take_along. */
-static bool take_shape(bool along, int k, const rv *x, const rv *idx, rv *out) {
+/* Runtime shape of take(x, idx): see infer_take / infer_take_along (off
+ * the axis, x and idx broadcast by broadcast_dims' rule). */
+static bool take_shape(bool along, int k, const rv *x, const sj_type *xt, const rv *idx, const sj_type *it, rv *out) {
   out->rank = 0;
   if (along) {
     out->rank = x->rank;
     for (int d = 0; d < x->rank; d++) {
-      if (d != k && x->dims[d] != 1 && idx->dims[d] != 1 && idx->dims[d] != x->dims[d]) return false;
-      out->dims[d] = d == k || x->dims[d] == 1 ? idx->dims[d] : x->dims[d];
+      bool xb = xt->dims[d] == 1, ib = it->dims[d] == 1;
+      if (d != k && !xb && !ib && idx->dims[d] != x->dims[d]) return false;
+      out->dims[d] = d == k || xb ? idx->dims[d] : x->dims[d];
     }
     return true;
   }
@@ -432,7 +440,8 @@ static sj_status take(ev *e, const sj_op *op, rv *out) {
   rv *x = slot(e, sj_opnd(op, scatter ? 2 : 0)), *idx = slot(e, sj_opnd(op, 1)), sp = {0};
   int k = (int)sj_op_int(op, "axis", 0);
   if (k < 0) k += x->rank;
-  if (!take_shape(along, k, x, idx, &sp)) return err(e, op, "index shape does not broadcast at run time");
+  const sj_type *xt = &sj_opnd(op, scatter ? 2 : 0)->type, *it = &sj_opnd(op, 1)->type;
+  if (!take_shape(along, k, x, xt, idx, it, &sp)) return err(e, op, "index shape does not broadcast at run time");
   int64_t nsp = 1;
   if (!sj_numel_i64(sp.dims, sp.rank, &nsp)) return err(e, op, "index space too large");
   if (x->dims[k] == 0 && nsp > 0) return err(e, op, "the indexed axis is empty at run time");
@@ -477,10 +486,11 @@ static sj_status reshape_like(ev *e, const sj_op *op, rv *out, bool broadcast) {
     if (known == 0 || total % known) return err(e, op, "element count changes at run time");
     out->dims[dyn] = total / known;
   }
-  if (broadcast) {
+  if (broadcast) { /* only x's static 1-dims stretch (broadcast_dims) */
+    const sj_type *xt = &sj_opnd(op, 0)->type;
     for (int k = 0; k < x->rank; k++) {
       int j = t->rank - x->rank + k;
-      if (j < 0 || (x->dims[k] != 1 && x->dims[k] != out->dims[j]))
+      if (j < 0 || (xt->dims[k] != 1 && x->dims[k] != out->dims[j]))
         return err(e, op, "operand shape does not broadcast to the result at run time");
     }
   }
@@ -535,9 +545,10 @@ static sj_status fused_body(ev *e, const sj_op *op, const sj_op_vec *body, num *
 static sj_status fused(ev *e, const sj_op *op) {
   const sj_block *b = op->regions[0];
   rv *outs[64], *ins[64], space = {0};
+  const sj_type *sts[64];
   if (op->nresults > 64 || op->nopnds > 64) return err(e, op, "too many operands or results");
-  for (unsigned i = 0; i < op->nopnds; i++) ins[i] = slot(e, sj_opnd(op, i));
-  if (!broadcast_dims(ins, op->nopnds, sj_res(op, 0)->type.rank, &space))
+  for (unsigned i = 0; i < op->nopnds; i++) ins[i] = slot(e, sj_opnd(op, i)), sts[i] = &sj_opnd(op, i)->type;
+  if (!broadcast_dims(ins, sts, op->nopnds, sj_res(op, 0)->type.rank, &space))
     return err(e, op, "operand shapes do not broadcast at run time");
   sj_status st = SJ_OK;
   for (unsigned r = 0; r < op->nresults && !st; r++) {
@@ -655,6 +666,20 @@ static sj_tensor *make_output(const rv *x) {
   return t;
 }
 
+/* Marks the slots of the values the results depend on. Only those ops are
+ * evaluated: the function's value is what it returns, so an op whose
+ * result is unused (and removed by dce in the compiled paths) cannot make
+ * the oracle refuse a run. */
+static void mark_live(ev *e, const sj_op *ret, bool *live) {
+  for (const sj_op *op = ret; op; op = op->prev) {
+    bool used = op == ret;
+    for (unsigned r = 0; r < op->nresults && !used; r++) used = live[op->scratch + r];
+    if (!used) continue;
+    if (op != ret) live[op->scratch] = true; /* the op runs: all its results exist */
+    for (unsigned i = 0; i < op->nopnds; i++) live[slot(e, sj_opnd(op, i)) - e->vals] = true;
+  }
+}
+
 sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
                       size_t nout) {
   const sj_block *b = sj_func_body(f);
@@ -670,9 +695,16 @@ sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t ni
     n += (int)op->nresults;
   }
   ev e = {.c = c, .vals = calloc((size_t)n + 1, sizeof(rv)), .n = n};
-  if (!e.vals) return sj_emit_error(c, f->loc, "reference evaluator: out of memory");
+  bool *live = calloc((size_t)n + 1, sizeof *live);
+  if (!e.vals || !live) {
+    free(e.vals), free(live);
+    return sj_emit_error(c, f->loc, "reference evaluator: out of memory");
+  }
+  mark_live(&e, ret, live);
   st = load_inputs(&e, f, in);
-  for (sj_op *op = b->first; op && !st && op != ret; op = op->next) st = eval_op(&e, op);
+  for (sj_op *op = b->first; op && !st && op != ret; op = op->next)
+    if (op->nresults && live[op->scratch]) st = eval_op(&e, op);
+  free(live);
   for (size_t i = 0; i < nout && !st; i++) {
     if (!(out[i] = make_output(slot(&e, sj_opnd(ret, (unsigned)i)))))
       st = sj_emit_error(c, f->loc, "reference evaluator: out of memory");
