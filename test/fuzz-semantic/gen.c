@@ -31,8 +31,8 @@
 /* Known bug classes the generator can leave out (--avoid NAME), so that a
  * fixed-seed run stays green while a fix is pending; each is a reproducer
  * marked XFAIL in test/Run/fuzz-*.sj. */
-enum { AVOID_HALF_MATMUL = 1, AVOID_F64_BF16 = 2 };
-static const char *const avoid_names[] = {"half-matmul", "f64-bf16"};
+enum { AVOID_HALF_MATMUL = 1, AVOID_F64_BF16 = 2, AVOID_HUGE_EMPTY = 4 };
+static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty"};
 
 typedef struct val {
   sj_type t;
@@ -399,7 +399,11 @@ static void gen_params(gen *g, char *args, size_t cap) {
   int64_t base[BASE_RANK];
   static const int64_t sizes[] = {0, 1, 2, 3, 3, 4, 5, 7};
   for (int k = 0; k < BASE_RANK; k++) base[k] = sizes[pick(g, 8)];
-  if (chance(g, 1)) base[pick(g, BASE_RANK)] = HUGE_DIM, g->expect_error = true; /* input too large */
+  if (chance(g, 1)) {
+    base[pick(g, BASE_RANK)] = HUGE_DIM, g->expect_error = true; /* input too large, or empty */
+    for (int k = 0; k < BASE_RANK && (g->avoid & AVOID_HUGE_EMPTY); k++)
+      if (!base[k]) base[k] = 2;
+  }
   int np = 1 + pick(g, 3);
   size_t n = 0;
   emit(g, "func @f(");
@@ -492,7 +496,7 @@ static void gen_program(gen *g, uint64_t seed) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs("usage: sj-fuzzgen SEED [normal|special] [--avoid half-matmul|f64-bf16]...\n", stderr);
+    fputs("usage: sj-fuzzgen SEED [normal|special] [--avoid half-matmul|f64-bf16|huge-empty]...\n", stderr);
     return 2;
   }
   uint64_t seed = strtoull(argv[1], NULL, 10);
