@@ -10,6 +10,8 @@
 #   else build). --special: NaN/Inf/-0 values and wide input ranges;
 #   --mixed: every fourth program special. --keep: copy each failing
 #   program there (default: fuzz-failures/ in the current directory).
+#   FUZZ_AVOID="NAME ...": leave out open bug classes (test/fuzz-semantic/gen.c);
+#   FUZZ_TIMEOUT: seconds per tool run (default 60).
 #
 # Each program is classified:
 #   pass    every output matched the reference
@@ -84,7 +86,7 @@ for ((i = 0; i < count; i++)); do
   m=$mode
   [ "$mode" = mixed ] && { [ $((s % 4)) -eq 0 ] && m=special || m=normal; }
   f="$work/p.sj"
-  # FUZZ_AVOID="half-matmul f64-bf16": leave out known bug classes (gen.c)
+  # FUZZ_AVOID="half-matmul ...": leave out open bug classes (names in gen.c)
   avoid=()
   for a in ${FUZZ_AVOID:-}; do avoid+=(--avoid "$a"); done
   if ! "$gen" "$s" "$m" "${avoid[@]}" > "$f" 2> "$work/gen.log"; then

@@ -31,8 +31,15 @@
 /* Known bug classes the generator can leave out (--avoid NAME), so that a
  * fixed-seed run stays green while a fix is pending; each is a reproducer
  * marked XFAIL in test/Run/fuzz-*.sj. */
-enum { AVOID_HALF_MATMUL = 1, AVOID_F64_BF16 = 2, AVOID_HUGE_EMPTY = 4 };
-static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty"};
+enum {
+  AVOID_HALF_MATMUL = 1,  /* test/Run/fuzz-half-matmul.sj */
+  AVOID_F64_BF16 = 2,     /* test/Run/fuzz-f64-bf16-cast.sj */
+  AVOID_HUGE_EMPTY = 4,   /* test/Run/fuzz-huge-empty-hang.sj */
+  AVOID_I64_BIG_CONST = 8, /* test/Run/fuzz-i64-constant-precision.sj */
+  AVOID_I64_MIN = 16,     /* test/Run/fuzz-i64-min-identity.sj */
+  AVOID_TAKE_EMPTY = 32,  /* test/Run/fuzz-take-empty-index.sj */
+};
+static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant", "i64-min", "take-empty"};
 
 typedef struct val {
   sj_type t;
@@ -144,7 +151,7 @@ static void scalar_literal(gen *g, sj_dtype dt, char *out, size_t cap) {
     if (g->special && chance(g, 50)) snprintf(out, cap, "%s", specials[pick(g, 6)]);
     else snprintf(out, cap, "%d.%d", pick(g, 7) - 3, pick(g, 10));
   } else if (dt == SJ_BOOL) snprintf(out, cap, "%d", pick(g, 2));
-  else if (g->special && dt == SJ_I64 && chance(g, 50)) snprintf(out, cap, "%" PRId64, (int64_t)(rnd(g) >> 1) * (chance(g, 50) ? 1 : -1));
+  else if (g->special && dt == SJ_I64 && chance(g, 50) && !(g->avoid & AVOID_I64_BIG_CONST)) snprintf(out, cap, "%" PRId64, (int64_t)(rnd(g) >> 1) * (chance(g, 50) ? 1 : -1));
   else snprintf(out, cap, "%d", pick(g, 11) - 5);
 }
 
@@ -233,6 +240,7 @@ static void gen_reduce(gen *g) {
   if (!a || a->t.rank == 0) return;
   int which = pick(g, 5);
   if (which == 4 && !sj_dtype_is_float(a->t.dt)) which = 0;
+  if (which == 2 && a->t.dt == SJ_I64 && (g->avoid & AVOID_I64_MIN)) which = 1;
   val x = *a;
   unsigned mask = (unsigned)pick(g, 1 << x.t.rank);
   bool keep = chance(g, 30);
@@ -364,6 +372,7 @@ static void gen_take(gen *g, bool along) {
     for (int d = 0; d < it.rank; d++) rt[t.rank] = iv.rt[d], t.dims[t.rank++] = it.dims[d];
     for (int d = k + 1; d < x.t.rank; d++) rt[t.rank] = x.rt[d], t.dims[t.rank++] = x.t.dims[d];
   }
+  if (x.rt[k] == 0 && (g->avoid & AVOID_TAKE_EMPTY)) return;
   if (x.rt[k] == 0) {
     int64_t n = 1;
     for (int d = 0; d < t.rank; d++) n *= rt[d];
@@ -496,7 +505,7 @@ static void gen_program(gen *g, uint64_t seed) {
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    fputs("usage: sj-fuzzgen SEED [normal|special] [--avoid half-matmul|f64-bf16|huge-empty]...\n", stderr);
+    fputs("usage: sj-fuzzgen SEED [normal|special] [--avoid NAME]...\n", stderr);
     return 2;
   }
   uint64_t seed = strtoull(argv[1], NULL, 10);
