@@ -35,7 +35,7 @@ while [ $# -gt 0 ]; do
   --special) mode=special; shift ;;
   --mixed) mode=mixed; shift ;;
   --keep) keep="$2"; shift 2 ;;
-  -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+  -h | --help) sed -n '2,/^set -u/p' "$0" | grep '^#'; exit 0 ;;
   *) if [ "$budget" = 200 ] && [ -z "${got_budget:-}" ]; then budget="$1"; got_budget=1; else seed="$1"; fi; shift ;;
   esac
 done
