@@ -134,6 +134,17 @@ RULE(r_select) {
 
 /* ---- casts ---- */
 
+/* Float to int saturates at the int's range and NaN gives 0
+ * (llvm.fptosi.sat, as Rust's `as`): plain fptosi is poison out of range
+ * (docs/numerics.md). f16/bf16 widen to f32 first (exact). */
+static LLVMValueRef sat_fptosi(cg *g, LLVMValueRef x, sj_dtype from, LLVMTypeRef ty) {
+  if (from == SJ_F16 || from == SJ_BF16) x = LLVMBuildFPExt(g->B, x, LLVMFloatTypeInContext(g->L), "");
+  LLVMTypeRef tys[2] = {ty, LLVMTypeOf(x)};
+  unsigned id = LLVMLookupIntrinsicID("llvm.fptosi.sat", 15);
+  LLVMValueRef f = LLVMGetIntrinsicDeclaration(g->M, id, tys, 2);
+  return LLVMBuildCall2(g->B, LLVMIntrinsicGetType(g->L, id, tys, 2), f, &x, 1, "");
+}
+
 static LLVMTypeRef f32t(cg *g) { return LLVMFloatTypeInContext(g->L); }
 static LLVMTypeRef i32t(cg *g) { return LLVMInt32TypeInContext(g->L); }
 static LLVMValueRef ci32(cg *g, uint32_t v) { return LLVMConstInt(i32t(g), v, 0); }
@@ -216,7 +227,7 @@ static LLVMValueRef emit_cast(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to)
   }
   if (from == SJ_BOOL) return isf(to) ? LLVMBuildUIToFP(g->B, x, ty, "") : LLVMBuildZExt(g->B, x, ty, "");
   if (isf(from) && isf(to)) return LLVMBuildFPCast(g->B, x, ty, "");
-  if (isf(from)) return LLVMBuildFPToSI(g->B, x, ty, "");
+  if (isf(from)) return sat_fptosi(g, x, from, ty);
   if (isf(to)) return LLVMBuildSIToFP(g->B, x, ty, "");
   return LLVMBuildIntCast2(g->B, x, ty, 1, "");
 }

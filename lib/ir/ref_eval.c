@@ -1,18 +1,36 @@
-/* Reference evaluator (double precision). Values are dense row-major double
- * arrays with concrete dims; integer dtypes wrap to their width and truncate
- * like the compiled code, float results are not rounded to f32 (the
- * reference is more precise than what it checks). */
+/* Reference evaluator: the exact oracle behind `symjit-run --check`.
+ *
+ * Values are dense row-major arrays of `num`: integer and bool dtypes hold
+ * exact int64 values wrapped to the dtype's width (bool 0/1), float dtypes
+ * hold doubles rounded to the dtype's precision after every op (f32, f16,
+ * bf16 round to nearest even), so the only differences left against the
+ * compiled code are those docs/numerics.md allows: transcendental functions
+ * (libm in double vs libmvec), and the order of float sums and products
+ * (accumulated here in double, rounded once). The scalar semantics are this
+ * file's own tables, not the constant folder's `eval` rows, so a folding bug
+ * cannot hide behind the oracle. It never reads or writes outside a value. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "support/checked.h"
 #include "opinfo.h"
 #include "ref_eval.h"
+
+/* Largest value the evaluator materializes: it is an oracle for tests, and
+ * a program whose intermediate exceeds this gets a clear error instead of
+ * an allocation that would exhaust memory (16 bytes per element). */
+#define REF_MAX_ELEMS ((int64_t)1 << 28)
+
+typedef union num {
+  double f;  /* float dtypes */
+  int64_t i; /* int dtypes (wrapped to width) and bool (0/1) */
+} num;
 
 typedef struct rv {
   int rank;
   int64_t dims[SJ_MAX_RANK];
-  double *v;
+  num *v;
   sj_dtype dt;
 } rv;
 
@@ -22,35 +40,192 @@ typedef struct ev {
   int n;
 } ev;
 
-static int64_t rv_numel(const rv *x) {
-  int64_t n = 1;
-  for (int i = 0; i < x->rank; i++) n *= x->dims[i];
-  return n;
+/* ---- dtype rounding ---- */
+
+/* Rounds x to p significant bits with minimum normal exponent emin (below
+ * it: subnormal spacing) and largest finite value maxv, to nearest even. */
+static double round_bits(double x, int p, int emin, double maxv) {
+  if (!isfinite(x) || x == 0) return x;
+  int e;
+  (void)frexp(x, &e); /* |x| in [2^(e-1), 2^e) */
+  int ue = e - 1 < emin ? emin : e - 1;
+  double q = ldexp(1.0, ue - (p - 1)); /* spacing of representable values */
+  double r = nearbyint(x / q) * q;     /* x / q is exact: q is a power of 2 */
+  return fabs(r) > maxv ? copysign(INFINITY, x) : r;
 }
 
-static bool rv_alloc(rv *x) {
-  int64_t n = rv_numel(x);
-  x->v = calloc((size_t)(n > 0 ? n : 1), sizeof *x->v);
-  return x->v != NULL;
+static double round_float(double x, sj_dtype dt) {
+  switch (dt) {
+  case SJ_F32: return (double)(float)x;
+  case SJ_F16: return round_bits(x, 11, -14, 65504.0);
+  case SJ_BF16: return round_bits(x, 8, -126, 0x1.fep127);
+  default: return x;
+  }
 }
+
+/* Two's-complement wrap to the dtype's width (bool: nonzero is 1). */
+static int64_t wrap_int(uint64_t x, sj_dtype dt) {
+  switch (dt) {
+  case SJ_BOOL: return x != 0;
+  case SJ_I8: return (int8_t)(uint8_t)x;
+  case SJ_I32: return (int32_t)(uint32_t)x;
+  default: return (int64_t)x;
+  }
+}
+
+static bool is_float(sj_dtype dt) { return sj_dtype_is_float(dt); }
+
+static int64_t int_min(sj_dtype dt) { return dt == SJ_I8 ? INT8_MIN : dt == SJ_I32 ? INT32_MIN : dt == SJ_BOOL ? 0 : INT64_MIN; }
+static int64_t int_max(sj_dtype dt) { return dt == SJ_I8 ? INT8_MAX : dt == SJ_I32 ? INT32_MAX : dt == SJ_BOOL ? 1 : INT64_MAX; }
+
+/* Float to int: truncation toward zero, saturating at the dtype's range,
+ * NaN gives 0 (LLVM's fptosi.sat; docs/numerics.md). */
+static int64_t float_to_int(double x, sj_dtype to) {
+  if (to == SJ_BOOL) return x != 0; /* NaN is true, as numpy's bool(nan) */
+  if (isnan(x)) return 0;
+  x = trunc(x);
+  if (x <= (double)int_min(to)) return int_min(to);
+  if (x >= 0x1p63 || x >= (double)int_max(to)) return int_max(to);
+  return (int64_t)x;
+}
+
+static num cast_num(num x, sj_dtype from, sj_dtype to) {
+  num r;
+  if (is_float(from) && is_float(to)) r.f = round_float(x.f, to);
+  else if (is_float(from)) r.i = float_to_int(x.f, to);
+  else if (is_float(to)) r.f = to == SJ_F32 ? (double)(float)x.i : round_float((double)x.i, to);
+  else r.i = wrap_int((uint64_t)x.i, to);
+  return r;
+}
+
+/* ---- scalar semantics, one rule per opcode (tables, as scalar_ops.c) ---- */
+
+typedef double (*frule)(const double *a);
+typedef int64_t (*irule)(const int64_t *a, sj_dtype dt); /* before wrapping */
+
+static double f_neg(const double *a) { return -a[0]; }
+static double f_abs(const double *a) { return fabs(a[0]); }
+static double f_sign(const double *a) { return a[0] > 0 ? 1 : a[0] < 0 ? -1 : a[0]; } /* 0, -0, NaN: itself */
+static double f_exp(const double *a) { return exp(a[0]); }
+static double f_log(const double *a) { return log(a[0]); }
+static double f_log1p(const double *a) { return log1p(a[0]); }
+static double f_expm1(const double *a) { return expm1(a[0]); }
+static double f_sqrt(const double *a) { return sqrt(a[0]); }
+static double f_rsqrt(const double *a) { return 1.0 / sqrt(a[0]); }
+static double f_tanh(const double *a) { return tanh(a[0]); }
+static double f_sigmoid(const double *a) { return 1.0 / (1.0 + exp(-a[0])); }
+static double f_softplus(const double *a) { return fmax(a[0], 0) + log1p(exp(-fabs(a[0]))); }
+static double f_add(const double *a) { return a[0] + a[1]; }
+static double f_sub(const double *a) { return a[0] - a[1]; }
+static double f_mul(const double *a) { return a[0] * a[1]; }
+static double f_div(const double *a) { return a[0] / a[1]; }
+static double f_pow(const double *a) { return pow(a[0], a[1]); }
+/* NaN propagates; -0 < +0 (llvm.maximum / numpy.maximum) */
+static double f_maximum(const double *a) {
+  if (isnan(a[0]) || isnan(a[1])) return NAN;
+  if (a[0] == a[1]) return signbit(a[0]) ? a[1] : a[0];
+  return a[0] > a[1] ? a[0] : a[1];
+}
+static double f_minimum(const double *a) {
+  if (isnan(a[0]) || isnan(a[1])) return NAN;
+  if (a[0] == a[1]) return signbit(a[0]) ? a[0] : a[1];
+  return a[0] < a[1] ? a[0] : a[1];
+}
+/* ordered comparisons are false on NaN, `ne` is true (C and numpy agree) */
+static double f_eq(const double *a) { return a[0] == a[1]; }
+static double f_ne(const double *a) { return a[0] != a[1]; }
+static double f_lt(const double *a) { return a[0] < a[1]; }
+static double f_le(const double *a) { return a[0] <= a[1]; }
+static double f_gt(const double *a) { return a[0] > a[1]; }
+static double f_ge(const double *a) { return a[0] >= a[1]; }
+
+static const frule frules[SJ_OP_COUNT] = {
+    [SJ_OP_NEG] = f_neg,         [SJ_OP_ABS] = f_abs,         [SJ_OP_SIGN] = f_sign,
+    [SJ_OP_EXP] = f_exp,         [SJ_OP_LOG] = f_log,         [SJ_OP_LOG1P] = f_log1p,
+    [SJ_OP_EXPM1] = f_expm1,     [SJ_OP_SQRT] = f_sqrt,       [SJ_OP_RSQRT] = f_rsqrt,
+    [SJ_OP_TANH] = f_tanh,       [SJ_OP_SIGMOID] = f_sigmoid, [SJ_OP_SOFTPLUS] = f_softplus,
+    [SJ_OP_ADD] = f_add,         [SJ_OP_SUB] = f_sub,         [SJ_OP_MUL] = f_mul,
+    [SJ_OP_DIV] = f_div,         [SJ_OP_POW] = f_pow,         [SJ_OP_MAXIMUM] = f_maximum,
+    [SJ_OP_MINIMUM] = f_minimum, [SJ_OP_EQ] = f_eq,           [SJ_OP_NE] = f_ne,
+    [SJ_OP_LT] = f_lt,           [SJ_OP_LE] = f_le,           [SJ_OP_GT] = f_gt,
+    [SJ_OP_GE] = f_ge,
+};
+
+/* Integers compute in uint64 (wrapping, no UB) and are wrapped to the
+ * dtype's width afterwards; wrapping commutes with + - * so this equals
+ * arithmetic at the narrow width. */
+static int64_t i_neg(const int64_t *a, sj_dtype dt) { return (void)dt, (int64_t)(0 - (uint64_t)a[0]); }
+static int64_t i_abs(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] < 0 ? (int64_t)(0 - (uint64_t)a[0]) : a[0]; }
+static int64_t i_sign(const int64_t *a, sj_dtype dt) { return (void)dt, (a[0] > 0) - (a[0] < 0); }
+static int64_t i_add(const int64_t *a, sj_dtype dt) { return (void)dt, (int64_t)((uint64_t)a[0] + (uint64_t)a[1]); }
+static int64_t i_sub(const int64_t *a, sj_dtype dt) { return (void)dt, (int64_t)((uint64_t)a[0] - (uint64_t)a[1]); }
+static int64_t i_mul(const int64_t *a, sj_dtype dt) { return (void)dt, (int64_t)((uint64_t)a[0] * (uint64_t)a[1]); }
+/* truncating; x/0 = 0 and INT_MIN/-1 wraps to INT_MIN (scalar_ops.c r_div) */
+static int64_t i_div(const int64_t *a, sj_dtype dt) {
+  (void)dt;
+  if (a[1] == 0) return 0;
+  if (a[1] == -1) return (int64_t)(0 - (uint64_t)a[0]);
+  return a[0] / a[1];
+}
+static int64_t i_maximum(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] > a[1] ? a[0] : a[1]; }
+static int64_t i_minimum(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] < a[1] ? a[0] : a[1]; }
+static int64_t i_eq(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] == a[1]; }
+static int64_t i_ne(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] != a[1]; }
+static int64_t i_lt(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] < a[1]; }
+static int64_t i_le(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] <= a[1]; }
+static int64_t i_gt(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] > a[1]; }
+static int64_t i_ge(const int64_t *a, sj_dtype dt) { return (void)dt, a[0] >= a[1]; }
+
+static const irule irules[SJ_OP_COUNT] = {
+    [SJ_OP_NEG] = i_neg, [SJ_OP_ABS] = i_abs, [SJ_OP_SIGN] = i_sign,       [SJ_OP_ADD] = i_add,
+    [SJ_OP_SUB] = i_sub, [SJ_OP_MUL] = i_mul, [SJ_OP_DIV] = i_div,         [SJ_OP_MAXIMUM] = i_maximum,
+    [SJ_OP_MINIMUM] = i_minimum,              [SJ_OP_EQ] = i_eq,           [SJ_OP_NE] = i_ne,
+    [SJ_OP_LT] = i_lt,   [SJ_OP_LE] = i_le,   [SJ_OP_GT] = i_gt,           [SJ_OP_GE] = i_ge,
+};
+
+/* One elementwise op on scalars: `in` is the operand dtype (of the second
+ * operand for select), `out` the result dtype. False: no rule. */
+static bool scalar_op(sj_opcode code, sj_dtype in, sj_dtype out, const num *a, num *r) {
+  if (code == SJ_OP_CAST) return *r = cast_num(a[0], in, out), true;
+  if (code == SJ_OP_SELECT) return *r = a[0].i ? a[1] : a[2], true;
+  if (is_float(in)) {
+    if (!frules[code]) return false;
+    double x[2] = {a[0].f, a[1].f}, y = frules[code](x);
+    if (is_float(out)) r->f = round_float(y, out);
+    else r->i = y != 0; /* comparisons */
+    return true;
+  }
+  if (!irules[code]) return false;
+  int64_t x[2] = {a[0].i, a[1].i};
+  r->i = wrap_int((uint64_t)irules[code](x, in), out);
+  return true;
+}
+
+/* ---- values ---- */
 
 static sj_status err(ev *e, const sj_op *op, const char *msg) {
   return sj_emit_error(e->c, op->loc, "reference evaluator: '%s' op: %s", sj_op_name(op), msg);
 }
 
-static rv *slot(ev *e, const sj_value *v) {
-  return &e->vals[v->def ? v->def->scratch + v->index : v->index];
+static int64_t rv_numel(const rv *x) {
+  int64_t n = 1;
+  for (int i = 0; i < x->rank; i++) n *= x->dims[i]; /* checked in rv_alloc */
+  return n;
 }
 
-/* Wraps integer results to the dtype's width, as the compiled code does. */
-static double to_dtype(double x, sj_dtype dt) {
-  if (dt == SJ_BOOL) return x != 0;
-  if (!sj_dtype_is_int(dt)) return x;
-  if (isnan(x) || isinf(x)) return 0;
-  int64_t i = (int64_t)trunc(x);
-  if (dt == SJ_I8) return (double)(int8_t)(uint8_t)(uint64_t)i;
-  if (dt == SJ_I32) return (double)(int32_t)(uint32_t)(uint64_t)i;
-  return (double)i;
+/* Allocates x's elements (zeroed: 0, 0.0) after checking its size. */
+static sj_status rv_alloc(ev *e, const sj_op *op, rv *x) {
+  int64_t n;
+  if (!sj_numel_i64(x->dims, x->rank, &n) || n > REF_MAX_ELEMS) {
+    err(e, op, "result has too many elements for the reference evaluator (limit 2^28)");
+    return SJ_ERR_UNSUPPORTED; /* its own limit, not a fault of the program */
+  }
+  x->v = calloc((size_t)(n > 0 ? n : 1), sizeof *x->v);
+  return x->v ? SJ_OK : err(e, op, "out of memory");
+}
+
+static rv *slot(ev *e, const sj_value *v) {
+  return &e->vals[v->def ? v->def->scratch + v->index : v->index];
 }
 
 /* Index of output element `lin` in a broadcast operand. */
@@ -58,34 +233,68 @@ static int64_t bcast_index(const rv *out, const rv *in, int64_t lin) {
   return sj_broadcast_index(out->dims, out->rank, in->dims, in->rank, lin);
 }
 
+/* Broadcast of n operands' run-time dims into out (rank `rank`), with the
+ * IR's rule (docs/ir.md): only a dim that is statically 1 (or missing)
+ * broadcasts; `?` and static dims must all be equal at run time (a `?`
+ * that is 1 at run time does not stretch). st[i]: operand i's static type. */
+static bool broadcast_dims(rv *const *in, const sj_type *const *st, unsigned n, int rank, rv *out) {
+  out->rank = rank;
+  for (int k = 0; k < rank; k++) {
+    int64_t d = -1;
+    for (unsigned i = 0; i < n; i++) {
+      int j = in[i]->rank - rank + k;
+      if (j < 0 || st[i]->dims[j] == 1) continue;
+      if (d >= 0 && in[i]->dims[j] != d) return false;
+      d = in[i]->dims[j];
+    }
+    out->dims[k] = d < 0 ? 1 : d;
+  }
+  return true;
+}
+
 static sj_status elementwise(ev *e, const sj_op *op, rv *out) {
-  const sj_opinfo *oi = sj_opinfo_get(op->code);
   rv *in[3];
-  out->rank = 0;
+  const sj_type *sts[3];
+  int rank = 0;
   for (unsigned i = 0; i < op->nopnds; i++) {
     in[i] = slot(e, sj_opnd(op, i));
-    if (in[i]->rank > out->rank) out->rank = in[i]->rank;
+    sts[i] = &sj_opnd(op, i)->type;
+    if (in[i]->rank > rank) rank = in[i]->rank;
   }
-  for (int k = 0; k < out->rank; k++) {
-    int64_t d = 1;
-    for (unsigned i = 0; i < op->nopnds; i++) {
-      int j = in[i]->rank - out->rank + k;
-      int64_t x = j >= 0 ? in[i]->dims[j] : 1;
-      if (x != 1 && d != 1 && x != d) return err(e, op, "operand shapes do not broadcast at run time");
-      if (x != 1) d = x;
-    }
-    out->dims[k] = d;
-  }
-  if (!rv_alloc(out)) return err(e, op, "out of memory");
-  sj_dtype odt = in[op->code == SJ_OP_SELECT ? 1 : 0]->dt;
+  if (!broadcast_dims(in, sts, op->nopnds, rank, out)) return err(e, op, "operand shapes do not broadcast at run time");
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
+  sj_dtype idt = in[op->code == SJ_OP_SELECT ? 1 : 0]->dt;
   int64_t n = rv_numel(out);
   for (int64_t l = 0; l < n; l++) {
-    double a[3], r = 0;
+    num a[3] = {{0}};
     for (unsigned i = 0; i < op->nopnds; i++) a[i] = in[i]->v[bcast_index(out, in[i], l)];
-    if (!oi->eval(odt, a, &r)) r = 0; /* integer division by zero gives 0 */
-    out->v[l] = to_dtype(r, out->dt);
+    if (!scalar_op(op->code, idt, out->dt, a, &out->v[l])) return err(e, op, "no scalar rule");
   }
   return SJ_OK;
+}
+
+/* ---- reductions ---- */
+
+/* The accumulator starts from the combine's identity (sj_reduce_info, exact
+ * for every dtype) and steps with this file's own rule for the combine.
+ * Floats accumulate in double and are rounded once; max/min of an empty set
+ * is the identity (-inf / +inf, the dtype's lowest / highest integer) as the
+ * compiled code and XLA do, where numpy raises (docs/numerics.md). */
+static num reduce_init(const sj_reduce_info *ri, bool f) {
+  const sj_attr *id = &ri->identity;
+  if (f) return (num){.f = id->kind == SJ_ATTR_FLOAT ? id->u.f : (double)id->u.i};
+  return (num){.i = id->kind == SJ_ATTR_FLOAT ? (int64_t)id->u.f : id->u.i};
+}
+
+static void reduce_step(sj_opcode combine, bool f, num *acc, num v) {
+  if (f) {
+    double x[2] = {acc->f, v.f};
+    acc->f = frules[combine](x);
+  } else {
+    int64_t x[2] = {acc->i, v.i};
+    acc->i = irules[combine](x, SJ_I64); /* wrapped to the dtype at the end */
+  }
 }
 
 static sj_status reduce(ev *e, const sj_op *op, rv *out) {
@@ -94,14 +303,16 @@ static sj_status reduce(ev *e, const sj_op *op, rv *out) {
   if (!sj_reduce_info_get(op, &ri)) return err(e, op, "invalid reduction axes");
   unsigned mask = ri.mask;
   bool keep = ri.keepdims;
-  sj_eval_fn combine = sj_opinfo_get(ri.combine)->eval;
   out->rank = 0;
   for (int k = 0; k < x->rank; k++)
     if (!(mask & (1u << k)) || keep) out->dims[out->rank++] = (mask & (1u << k)) ? 1 : x->dims[k];
-  if (!rv_alloc(out)) return err(e, op, "out of memory");
-  int64_t n = rv_numel(out), total = rv_numel(x), count = n ? total / n : 0;
-  double init = ri.identity.kind == SJ_ATTR_FLOAT ? ri.identity.u.f : (double)ri.identity.u.i;
-  for (int64_t i = 0; i < n; i++) out->v[i] = init;
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
+  int64_t n = rv_numel(out), total = rv_numel(x), count = 1;
+  for (int k = 0; k < x->rank; k++)
+    if (mask & (1u << k)) count *= x->dims[k];
+  bool f = is_float(x->dt);
+  for (int64_t i = 0; i < n; i++) out->v[i] = reduce_init(&ri, f);
   for (int64_t l = 0; l < total; l++) {
     int64_t rem = l, o = 0, stride = 1;
     for (int k = x->rank - 1; k >= 0; k--) {
@@ -111,22 +322,25 @@ static sj_status reduce(ev *e, const sj_op *op, rv *out) {
       o += ik * stride;
       stride *= x->dims[k];
     }
-    double in[2] = {out->v[o], x->v[l]};
-    combine(x->dt, in, &out->v[o]); /* max/min propagate NaN */
+    reduce_step(ri.combine, f, &out->v[o], x->v[l]);
   }
   for (int64_t i = 0; i < n; i++) {
-    if (ri.mean) out->v[i] /= (double)count;
-    out->v[i] = to_dtype(out->v[i], out->dt);
+    if (ri.mean) out->v[i].f /= (double)count; /* empty: 0/0 = NaN, as numpy */
+    if (f) out->v[i].f = round_float(out->v[i].f, out->dt);
+    else out->v[i].i = wrap_int((uint64_t)out->v[i].i, out->dt);
   }
   return SJ_OK;
 }
+
+/* ---- shape ops ---- */
 
 static sj_status transpose(ev *e, const sj_op *op, rv *out) {
   rv *x = slot(e, sj_opnd(op, 0));
   const sj_attr *p = sj_op_attr(op, "perm");
   out->rank = x->rank;
   for (int k = 0; k < x->rank; k++) out->dims[k] = x->dims[p->u.ints.v[k]];
-  if (!rv_alloc(out)) return err(e, op, "out of memory");
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
   int64_t n = rv_numel(out), xs[SJ_MAX_RANK], s = 1;
   for (int k = x->rank - 1; k >= 0; k--) xs[k] = s, s *= x->dims[k];
   for (int64_t l = 0; l < n; l++) {
@@ -140,32 +354,33 @@ static sj_status transpose(ev *e, const sj_op *op, rv *out) {
   return SJ_OK;
 }
 
+/* Float matmul, accumulated in double and rounded once per element. */
 static sj_status matmul(ev *e, const sj_op *op, rv *out) {
   rv *a = slot(e, sj_opnd(op, 0)), *b = slot(e, sj_opnd(op, 1));
   int64_t m = a->dims[a->rank - 2], k = a->dims[a->rank - 1], n = b->dims[b->rank - 1];
   if (b->dims[b->rank - 2] != k) return err(e, op, "contracting dims differ at run time");
   rv ba = *a, bb = *b, bo = {0};
   ba.rank -= 2, bb.rank -= 2;
-  bo.rank = ba.rank > bb.rank ? ba.rank : bb.rank;
-  for (int i = 0; i < bo.rank; i++) {
-    int ia = ba.rank - bo.rank + i, ib = bb.rank - bo.rank + i;
-    int64_t da = ia >= 0 ? ba.dims[ia] : 1, db = ib >= 0 ? bb.dims[ib] : 1;
-    bo.dims[i] = da > db ? da : db;
-  }
-  *out = (rv){.rank = bo.rank + 2, .dt = out->dt};
+  rv *ops[2] = {&ba, &bb};
+  const sj_type *sts[2] = {&sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type};
+  if (!broadcast_dims(ops, sts, 2, ba.rank > bb.rank ? ba.rank : bb.rank, &bo))
+    return err(e, op, "batch dims do not broadcast at run time");
+  sj_dtype dt = out->dt;
+  *out = (rv){.rank = bo.rank + 2, .dt = dt};
   memcpy(out->dims, bo.dims, sizeof bo.dims);
   out->dims[bo.rank] = m, out->dims[bo.rank + 1] = n;
-  if (!rv_alloc(out)) return err(e, op, "out of memory");
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
   int64_t nb = rv_numel(&bo);
   for (int64_t t = 0; t < nb; t++) {
     int64_t ia = bcast_index(&bo, &ba, t), ib = bcast_index(&bo, &bb, t);
-    const double *A = a->v + ia * m * k, *B = b->v + ib * k * n;
-    double *C = out->v + t * m * n;
+    const num *A = a->v + ia * m * k, *B = b->v + ib * k * n;
+    num *C = out->v + t * m * n;
     for (int64_t i = 0; i < m; i++)
       for (int64_t j = 0; j < n; j++) {
         double s = 0;
-        for (int64_t q = 0; q < k; q++) s += A[i * k + q] * B[q * n + j];
-        C[i * n + j] = s;
+        for (int64_t q = 0; q < k; q++) s += A[i * k + q].f * B[q * n + j].f;
+        C[i * n + j].f = round_float(s, dt);
       }
   }
   return SJ_OK;
@@ -174,8 +389,7 @@ static sj_status matmul(ev *e, const sj_op *op, rv *out) {
 /* ---- take, take_along_axis and their scatter_add adjoints ---- */
 
 /* numpy's wrap of a negative index, then a clamp into [0, n) (n > 0). */
-static int64_t norm_index(double raw, int64_t n) {
-  int64_t i = (int64_t)raw;
+static int64_t norm_index(int64_t i, int64_t n) {
   if (i < 0) i += n;
   return i < 0 ? 0 : i >= n ? n - 1 : i;
 }
@@ -190,7 +404,7 @@ static int64_t take_offset(bool along, int k, const rv *x, const rv *idx, const 
   } else {
     for (int d = 0; d < idx->rank; d++) ipos = ipos * idx->dims[d] + c[k + d];
   }
-  int64_t i = norm_index(idx->v[ipos], x->dims[k]);
+  int64_t i = norm_index(idx->v[ipos].i, x->dims[k]);
   for (int d = 0; d < x->rank; d++) {
     int64_t cd = d == k ? i : along ? (x->dims[d] == 1 ? 0 : c[d]) : c[d < k ? d : d + idx->rank - 1];
     off = off * x->dims[d] + cd;
@@ -198,17 +412,23 @@ static int64_t take_offset(bool along, int k, const rv *x, const rv *idx, const 
   return off;
 }
 
-/* Runtime shape of take(x, idx): see infer_take / infer_take_along. */
-static void take_shape(bool along, int k, const rv *x, const rv *idx, rv *out) {
+/* Runtime shape of take(x, idx): see infer_take / infer_take_along (off
+ * the axis, x and idx broadcast by broadcast_dims' rule). */
+static bool take_shape(bool along, int k, const rv *x, const sj_type *xt, const rv *idx, const sj_type *it, rv *out) {
   out->rank = 0;
   if (along) {
     out->rank = x->rank;
-    for (int d = 0; d < x->rank; d++) out->dims[d] = d == k || x->dims[d] == 1 ? idx->dims[d] : x->dims[d];
-    return;
+    for (int d = 0; d < x->rank; d++) {
+      bool xb = xt->dims[d] == 1, ib = it->dims[d] == 1;
+      if (d != k && !xb && !ib && idx->dims[d] != x->dims[d]) return false;
+      out->dims[d] = d == k || xb ? idx->dims[d] : x->dims[d];
+    }
+    return true;
   }
   for (int d = 0; d < k; d++) out->dims[out->rank++] = x->dims[d];
   for (int d = 0; d < idx->rank; d++) out->dims[out->rank++] = idx->dims[d];
   for (int d = k + 1; d < x->rank; d++) out->dims[out->rank++] = x->dims[d];
+  return true;
 }
 
 static sj_status take(ev *e, const sj_op *op, rv *out) {
@@ -217,21 +437,30 @@ static sj_status take(ev *e, const sj_op *op, rv *out) {
   rv *x = slot(e, sj_opnd(op, scatter ? 2 : 0)), *idx = slot(e, sj_opnd(op, 1)), sp = {0};
   int k = (int)sj_op_int(op, "axis", 0);
   if (k < 0) k += x->rank;
-  if (x->dims[k] == 0) return err(e, op, "the indexed axis is empty at run time");
-  take_shape(along, k, x, idx, &sp);
+  const sj_type *xt = &sj_opnd(op, scatter ? 2 : 0)->type, *it = &sj_opnd(op, 1)->type;
+  if (!take_shape(along, k, x, xt, idx, it, &sp)) return err(e, op, "index shape does not broadcast at run time");
+  int64_t nsp = 1;
+  if (!sj_numel_i64(sp.dims, sp.rank, &nsp)) return err(e, op, "index space too large");
+  if (x->dims[k] == 0 && nsp > 0) return err(e, op, "the indexed axis is empty at run time");
+  sj_status st;
   if (scatter) {
     rv *g = slot(e, sj_opnd(op, 0));
     if (g->rank != sp.rank || memcmp(g->dims, sp.dims, (size_t)sp.rank * sizeof *sp.dims))
       return err(e, op, "update shape does not match at run time");
     out->rank = x->rank;
     memcpy(out->dims, x->dims, sizeof out->dims);
-    if (!rv_alloc(out)) return err(e, op, "out of memory");
-    for (int64_t l = 0, n = rv_numel(g); l < n; l++) out->v[take_offset(along, k, x, idx, g, l)] += g->v[l];
+    if ((st = rv_alloc(e, op, out))) return st;
+    bool f = is_float(out->dt);
+    for (int64_t l = 0, n = rv_numel(g); l < n; l++) reduce_step(SJ_OP_ADD, f, &out->v[take_offset(along, k, x, idx, g, l)], g->v[l]);
+    for (int64_t l = 0, n = rv_numel(out); l < n; l++) {
+      if (f) out->v[l].f = round_float(out->v[l].f, out->dt);
+      else out->v[l].i = wrap_int((uint64_t)out->v[l].i, out->dt);
+    }
     return SJ_OK;
   }
   out->rank = sp.rank;
   memcpy(out->dims, sp.dims, sizeof out->dims);
-  if (!rv_alloc(out)) return err(e, op, "out of memory");
+  if ((st = rv_alloc(e, op, out))) return st;
   for (int64_t l = 0, n = rv_numel(out); l < n; l++) out->v[l] = x->v[take_offset(along, k, x, idx, out, l)];
   return SJ_OK;
 }
@@ -248,14 +477,33 @@ static sj_status reshape_like(ev *e, const sj_op *op, rv *out, bool broadcast) {
       int j = x->rank - t->rank + k;
       out->dims[k] = broadcast && j >= 0 ? x->dims[j] : 0;
       if (!broadcast) dyn = k;
-    } else known *= t->dims[k];
+    } else if (!sj_mul_i64(known, t->dims[k], &known)) return err(e, op, "result has too many elements");
   }
-  if (!broadcast && dyn >= 0) out->dims[dyn] = known ? total / known : 0;
-  if (!rv_alloc(out)) return err(e, op, "out of memory");
+  if (!broadcast && dyn >= 0) {
+    if (known == 0 || total % known) return err(e, op, "element count changes at run time");
+    out->dims[dyn] = total / known;
+  }
+  if (broadcast) { /* only x's static 1-dims stretch (broadcast_dims) */
+    const sj_type *xt = &sj_opnd(op, 0)->type;
+    for (int k = 0; k < x->rank; k++) {
+      int j = t->rank - x->rank + k;
+      if (j < 0 || (xt->dims[k] != 1 && x->dims[k] != out->dims[j]))
+        return err(e, op, "operand shape does not broadcast to the result at run time");
+    }
+  }
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
   int64_t n = rv_numel(out);
   if (!broadcast && n != total) return err(e, op, "element count changes at run time");
   for (int64_t l = 0; l < n; l++) out->v[l] = x->v[broadcast ? bcast_index(out, x, l) : l];
   return SJ_OK;
+}
+
+/* A constant attribute value as a `num` of dtype dt. */
+static num attr_num(const sj_attr *a, int64_t i, sj_dtype dt) {
+  if (a->kind == SJ_ATTR_INT) return is_float(dt) ? cast_num((num){.i = a->u.i}, SJ_I64, dt) : (num){.i = wrap_int((uint64_t)a->u.i, dt)};
+  double d = a->kind == SJ_ATTR_DENSE ? a->u.dense.v[i] : a->u.f;
+  return cast_num((num){.f = d}, SJ_F64, dt);
 }
 
 static sj_status constant(ev *e, const sj_op *op, rv *out) {
@@ -263,73 +511,63 @@ static sj_status constant(ev *e, const sj_op *op, rv *out) {
   const sj_attr *a = sj_op_attr(op, "value");
   out->rank = t->is_tensor ? t->rank : 0;
   memcpy(out->dims, t->dims, sizeof t->dims);
-  if (!rv_alloc(out)) return err(e, op, "out of memory");
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
   int64_t n = rv_numel(out);
-  for (int64_t i = 0; i < n; i++)
-    out->v[i] = a->kind == SJ_ATTR_DENSE ? a->u.dense.v[i] : a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
+  for (int64_t i = 0; i < n; i++) out->v[i] = attr_num(a, i, out->dt);
   return SJ_OK;
 }
 
-/* fused: evaluate the scalar body at each element of the iteration space */
-static sj_status fused(ev *e, const sj_op *op) {
-  const sj_block *b = op->regions[0];
-  rv *outs[64];
-  if (op->nresults > 64) return err(e, op, "too many results");
-  rv space = {.rank = 0};
-  for (unsigned i = 0; i < op->nopnds; i++) {
-    rv *x = slot(e, sj_opnd(op, i));
-    if (x->rank > space.rank) space.rank = x->rank;
-  }
-  const sj_type *rt = &sj_res(op, 0)->type;
-  space.rank = rt->rank;
-  for (int k = 0; k < rt->rank; k++) {
-    space.dims[k] = 1;
-    for (unsigned i = 0; i < op->nopnds; i++) {
-      rv *x = slot(e, sj_opnd(op, i));
-      int j = x->rank - rt->rank + k;
-      if (j >= 0 && x->dims[j] != 1) space.dims[k] = x->dims[j];
+/* ---- fused: the scalar body at each element of the iteration space ---- */
+
+static num *fused_value(num *sv, const sj_value *v) { return &sv[v->def ? v->def->scratch : v->index]; }
+
+static sj_status fused_body(ev *e, const sj_op *op, const sj_op_vec *body, num *sv, rv **outs, int64_t l) {
+  for (size_t k = 0; k < body->n; k++) {
+    const sj_op *o = body->v[k];
+    if (o->code == SJ_OP_YIELD) {
+      for (unsigned r = 0; r < o->nopnds; r++) outs[r]->v[l] = *fused_value(sv, sj_opnd(o, r));
+    } else if (o->code == SJ_OP_CONSTANT) {
+      sv[o->scratch] = attr_num(sj_op_attr(o, "value"), 0, sj_res(o, 0)->type.dt);
+    } else {
+      num a[3] = {{0}};
+      for (unsigned i = 0; i < o->nopnds && i < 3; i++) a[i] = *fused_value(sv, sj_opnd(o, i));
+      sj_dtype dt = sj_opnd(o, o->code == SJ_OP_SELECT ? 1 : 0)->type.dt;
+      if (!scalar_op(o->code, dt, sj_res(o, 0)->type.dt, a, &sv[o->scratch])) return err(e, op, "body op has no scalar rule");
     }
   }
-  for (unsigned r = 0; r < op->nresults; r++) {
+  return SJ_OK;
+}
+
+static sj_status fused(ev *e, const sj_op *op) {
+  const sj_block *b = op->regions[0];
+  rv *outs[64], *ins[64], space = {0};
+  const sj_type *sts[64];
+  if (op->nresults > 64 || op->nopnds > 64) return err(e, op, "too many operands or results");
+  for (unsigned i = 0; i < op->nopnds; i++) ins[i] = slot(e, sj_opnd(op, i)), sts[i] = &sj_opnd(op, i)->type;
+  if (!broadcast_dims(ins, sts, op->nopnds, sj_res(op, 0)->type.rank, &space))
+    return err(e, op, "operand shapes do not broadcast at run time");
+  sj_status st = SJ_OK;
+  for (unsigned r = 0; r < op->nresults && !st; r++) {
     outs[r] = slot(e, sj_res(op, r));
     *outs[r] = space;
     outs[r]->dt = sj_res(op, r)->type.dt;
-    if (!rv_alloc(outs[r])) return err(e, op, "out of memory");
+    st = rv_alloc(e, op, outs[r]);
   }
+  if (st) return st;
   int64_t n = rv_numel(&space);
   sj_op_vec body = {0};
   for (sj_op *o = b->first; o; o = o->next) sj_op_vec_push(&body, o);
-  double *sv = calloc(b->nargs + body.n + 1, sizeof *sv); /* scalar values: args, then ops */
+  num *sv = calloc(b->nargs + body.n + 1, sizeof *sv); /* scalar values: args, then ops */
+  if (!sv) st = err(e, op, "out of memory");
   for (size_t k = 0; k < body.n; k++) body.v[k]->scratch = (unsigned)(b->nargs + k);
-  for (int64_t l = 0; l < n; l++) {
-    for (unsigned i = 0; i < op->nopnds; i++) sv[i] = slot(e, sj_opnd(op, i))->v[bcast_index(&space, slot(e, sj_opnd(op, i)), l)];
-    for (size_t k = 0; k < body.n; k++) {
-      const sj_op *o = body.v[k];
-      double a[3] = {0};
-      for (unsigned i = 0; i < o->nopnds && i < 3; i++) {
-        const sj_value *v = sj_opnd(o, i);
-        a[i] = sv[v->def ? v->def->scratch : v->index];
-      }
-      if (o->code == SJ_OP_YIELD) {
-        for (unsigned r = 0; r < o->nopnds; r++) outs[r]->v[l] = a[r < 3 ? r : 0];
-        for (unsigned r = 3; r < o->nopnds; r++) {
-          const sj_value *v = sj_opnd(o, r);
-          outs[r]->v[l] = sv[v->def ? v->def->scratch : v->index];
-        }
-      } else if (o->code == SJ_OP_CONSTANT) {
-        const sj_attr *c = sj_op_attr(o, "value");
-        sv[o->scratch] = c->kind == SJ_ATTR_FLOAT ? c->u.f : (double)c->u.i;
-      } else {
-        double r = 0;
-        sj_dtype dt = sj_opnd(o, o->code == SJ_OP_SELECT ? 1 : 0)->type.dt;
-        if (!sj_opinfo_get(o->code)->eval(dt, a, &r)) r = 0;
-        sv[o->scratch] = to_dtype(r, sj_res(o, 0)->type.dt);
-      }
-    }
+  for (int64_t l = 0; l < n && !st; l++) {
+    for (unsigned i = 0; i < op->nopnds; i++) sv[i] = ins[i]->v[bcast_index(&space, ins[i], l)];
+    st = fused_body(e, op, &body, sv, outs, l);
   }
   free(sv);
   sj_op_vec_free(&body);
-  return SJ_OK;
+  return st;
 }
 
 static sj_status eval_op(ev *e, const sj_op *op) {
@@ -347,19 +585,96 @@ static sj_status eval_op(ev *e, const sj_op *op) {
     return take(e, op, out);
   if (op->code == SJ_OP_RESHAPE) return reshape_like(e, op, out, false);
   if (op->code == SJ_OP_BROADCAST_TO) return reshape_like(e, op, out, true);
-  return err(e, op, "not supported (only tensor-level ops are)");
+  err(e, op, "not supported (only tensor-level ops are)");
+  return SJ_ERR_UNSUPPORTED;
 }
 
-static sj_status load_inputs(ev *e, const sj_block *b, sj_tensor *const *in) {
+/* ---- inputs and outputs ---- */
+
+/* Element k of t, exact (int64 read directly: sj_tensor_get goes through
+ * double). */
+static num tensor_num(const sj_tensor *t, int64_t k) {
+  const void *p = sj_tensor_data(t);
+  switch (sj_tensor_dtype(t)) {
+  case SJ_I8: return (num){.i = ((const int8_t *)p)[k]};
+  case SJ_I32: return (num){.i = ((const int32_t *)p)[k]};
+  case SJ_I64: return (num){.i = ((const int64_t *)p)[k]};
+  case SJ_BOOL: return (num){.i = ((const uint8_t *)p)[k] != 0};
+  default: return (num){.f = sj_tensor_get(t, k)};
+  }
+}
+
+int64_t sj_ref_tensor_int(const sj_tensor *t, int64_t k) { return tensor_num(t, k).i; }
+
+static sj_status input_error(sj_ctx *c, const sj_op *f, unsigned i, const char *what, const sj_type *want,
+                             const sj_tensor *t) {
+  char ws[SJ_TYPE_STR_CAP], gs[SJ_TYPE_STR_CAP] = "NULL";
+  if (t) {
+    sj_type g = sj_tensor_type(sj_tensor_dtype(t), sj_tensor_rank(t), sj_tensor_dims(t));
+    sj_type_str(&g, gs, sizeof gs);
+  }
+  return sj_emit_error(c, f->loc, "reference evaluator: input %u of @%s: %s: expected %s, got %s", i,
+                       sj_func_name(f), what, sj_type_str(want, ws, sizeof ws), gs);
+}
+
+/* Checks every input against the signature (dtype, rank, static dims). */
+static sj_status check_inputs(sj_ctx *c, const sj_op *f, sj_tensor *const *in) {
+  const sj_block *b = sj_func_body(f);
+  for (unsigned i = 0; i < b->nargs; i++) {
+    const sj_type *t = &b->args[i]->type;
+    if (!in[i]) return input_error(c, f, i, "missing", t, NULL);
+    if (sj_tensor_dtype(in[i]) != t->dt) return input_error(c, f, i, "wrong dtype", t, in[i]);
+    int rank = t->is_tensor ? t->rank : 0;
+    if (sj_tensor_rank(in[i]) != rank) return input_error(c, f, i, "wrong rank", t, in[i]);
+    for (int k = 0; k < rank; k++)
+      if (t->dims[k] != SJ_DYN && t->dims[k] != sj_tensor_dims(in[i])[k])
+        return input_error(c, f, i, "wrong shape", t, in[i]);
+  }
+  return SJ_OK;
+}
+
+static sj_status load_inputs(ev *e, const sj_op *f, sj_tensor *const *in) {
+  const sj_block *b = sj_func_body(f);
   for (unsigned i = 0; i < b->nargs; i++) {
     rv *x = &e->vals[i];
     x->rank = sj_tensor_rank(in[i]);
     x->dt = b->args[i]->type.dt;
     memcpy(x->dims, sj_tensor_dims(in[i]), (size_t)x->rank * sizeof(int64_t));
-    if (!rv_alloc(x)) return SJ_ERR_NOMEM;
-    for (int64_t k = 0; k < rv_numel(x); k++) x->v[k] = sj_tensor_get(in[i], k);
+    sj_status st = rv_alloc(e, f, x);
+    if (st) return st;
+    for (int64_t k = 0, n = rv_numel(x); k < n; k++) x->v[k] = tensor_num(in[i], k);
   }
   return SJ_OK;
+}
+
+static sj_tensor *make_output(const rv *x) {
+  sj_tensor *t = sj_tensor_new(x->dt, x->rank, x->dims);
+  if (!t) return NULL;
+  void *p = sj_tensor_data(t);
+  for (int64_t k = 0, n = rv_numel(x); k < n; k++) {
+    switch (x->dt) {
+    case SJ_I8: ((int8_t *)p)[k] = (int8_t)x->v[k].i; break;
+    case SJ_I32: ((int32_t *)p)[k] = (int32_t)x->v[k].i; break;
+    case SJ_I64: ((int64_t *)p)[k] = x->v[k].i; break;
+    case SJ_BOOL: ((uint8_t *)p)[k] = x->v[k].i != 0; break;
+    default: sj_tensor_set(t, k, x->v[k].f); break; /* already rounded: exact */
+    }
+  }
+  return t;
+}
+
+/* Marks the slots of the values the results depend on. Only those ops are
+ * evaluated: the function's value is what it returns, so an op whose
+ * result is unused (and removed by dce in the compiled paths) cannot make
+ * the oracle refuse a run. */
+static void mark_live(ev *e, const sj_op *ret, bool *live) {
+  for (const sj_op *op = ret; op; op = op->prev) {
+    bool used = op == ret;
+    for (unsigned r = 0; r < op->nresults && !used; r++) used = live[op->scratch + r];
+    if (!used) continue;
+    if (op != ret) live[op->scratch] = true; /* the op runs: all its results exist */
+    for (unsigned i = 0; i < op->nopnds; i++) live[slot(e, sj_opnd(op, i)) - e->vals] = true;
+  }
 }
 
 sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
@@ -368,20 +683,31 @@ sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t ni
   const sj_op *ret = b->last;
   if (nin != b->nargs || !ret || ret->code != SJ_OP_RETURN || nout != ret->nopnds)
     return sj_emit_error(c, f->loc, "reference evaluator: wrong number of inputs or outputs");
+  for (size_t i = 0; i < nout; i++) out[i] = NULL;
+  sj_status st = check_inputs(c, f, in);
+  if (st) return st;
   int n = (int)b->nargs;
   for (sj_op *op = b->first; op; op = op->next) {
     op->scratch = (unsigned)n;
     n += (int)op->nresults;
   }
   ev e = {.c = c, .vals = calloc((size_t)n + 1, sizeof(rv)), .n = n};
-  sj_status st = load_inputs(&e, b, in);
-  for (sj_op *op = b->first; op && !st && op != ret; op = op->next) st = eval_op(&e, op);
-  for (size_t i = 0; i < nout && !st; i++) {
-    rv *x = slot(&e, sj_opnd(ret, (unsigned)i));
-    out[i] = sj_tensor_new(SJ_F64, x->rank, x->dims);
-    if (!out[i]) st = SJ_ERR_NOMEM;
-    else memcpy(sj_tensor_data(out[i]), x->v, (size_t)rv_numel(x) * sizeof(double));
+  bool *live = calloc((size_t)n + 1, sizeof *live);
+  if (!e.vals || !live) {
+    free(e.vals), free(live);
+    return sj_emit_error(c, f->loc, "reference evaluator: out of memory");
   }
+  mark_live(&e, ret, live);
+  st = load_inputs(&e, f, in);
+  for (sj_op *op = b->first; op && !st && op != ret; op = op->next)
+    if (op->nresults && live[op->scratch]) st = eval_op(&e, op);
+  free(live);
+  for (size_t i = 0; i < nout && !st; i++) {
+    if (!(out[i] = make_output(slot(&e, sj_opnd(ret, (unsigned)i)))))
+      st = sj_emit_error(c, f->loc, "reference evaluator: out of memory");
+  }
+  if (st)
+    for (size_t i = 0; i < nout; i++) sj_tensor_free(out[i]), out[i] = NULL;
   for (int i = 0; i < n; i++) free(e.vals[i].v);
   free(e.vals);
   return st;

@@ -1,14 +1,23 @@
-/* Reference evaluator: runs a tensor-level func (before lowering) in double
- * precision, one op at a time. It is the oracle for execution tests, never a
- * fast path. */
+/* Reference evaluator: runs a tensor-level func (before lowering) one op at
+ * a time as an exact oracle for execution tests, never a fast path: integers
+ * in int64 wrapped to their width, floats in double rounded to their dtype
+ * after every op (docs/numerics.md). */
 #ifndef SJ_REF_EVAL_H
 #define SJ_REF_EVAL_H
 #include "ir.h"
 #include "symjit/tensor.h"
 
-/* Evaluates func `f` on inputs `in` (any dtypes matching the signature).
- * out[i] receives new f64 tensors (bool/int results as 0/1 and integers).
- * Errors (unsupported op, shape mismatch) go to the context. */
+/* Evaluates func `f` on inputs `in`, which must match the signature (dtype,
+ * rank, static dims; an error otherwise). out[i] receives a new tensor of the
+ * i-th result's dtype (free with sj_tensor_free); all NULL on error. Errors
+ * (input mismatch, shapes that disagree at run time, unsupported op, a value
+ * too large to evaluate) go to the context. SJ_ERR_UNSUPPORTED: the
+ * evaluator's own limit (an op it does not evaluate, more than 2^28
+ * elements in one value), which says nothing about the program. */
 sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
                       size_t nout);
+
+/* Element k of an int or bool tensor, exactly (sj_tensor_get goes through
+ * double); k must be in [0, numel). */
+int64_t sj_ref_tensor_int(const sj_tensor *t, int64_t k);
 #endif
