@@ -1,5 +1,6 @@
-/* The op registry (built from ops.def) and each op's rules: type inference,
- * op-specific verification and scalar evaluation for constant folding. */
+/* The op registry (built from ops.def) and the lib/ir columns of each row:
+ * type inference, op-specific verification, scalar evaluation (constant
+ * folding, reference evaluator) and reduction semantics (sj_reduce_info). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -673,18 +674,13 @@ static int64_t int_highest(sj_dtype dt) {
 }
 
 sj_attr sj_combine_identity(sj_opcode code, sj_dtype dt) {
-  sj_attr a = {.name = "value", .kind = SJ_ATTR_INT};
   sj_identity id = identity_of(code);
-  bool f = sj_dtype_is_float(dt);
-  if (f) a.kind = SJ_ATTR_FLOAT;
-  switch (id) {
-  case SJ_IDENTITY_ONE: f ? (void)(a.u.f = 1.0) : (void)(a.u.i = 1); break;
-  case SJ_IDENTITY_LOWEST: f ? (void)(a.u.f = -INFINITY) : (void)(a.u.i = int_lowest(dt)); break;
-  case SJ_IDENTITY_HIGHEST: f ? (void)(a.u.f = INFINITY) : (void)(a.u.i = int_highest(dt)); break;
-  case SJ_IDENTITY_ZERO:
-  case SJ_IDENTITY_NONE: f ? (void)(a.u.f = 0.0) : (void)(a.u.i = 0); break;
+  if (sj_dtype_is_float(dt)) {
+    double f = id == SJ_IDENTITY_ONE ? 1.0 : id == SJ_IDENTITY_LOWEST ? -INFINITY : id == SJ_IDENTITY_HIGHEST ? INFINITY : 0.0;
+    return (sj_attr){.name = "value", .kind = SJ_ATTR_FLOAT, .u.f = f};
   }
-  return a;
+  int64_t i = id == SJ_IDENTITY_ONE ? 1 : id == SJ_IDENTITY_LOWEST ? int_lowest(dt) : id == SJ_IDENTITY_HIGHEST ? int_highest(dt) : 0;
+  return (sj_attr){.name = "value", .kind = SJ_ATTR_INT, .u.i = i};
 }
 
 bool sj_is_combine_identity(sj_opcode code, sj_dtype dt, const sj_attr *value) {
