@@ -148,7 +148,8 @@ static LLVMValueRef f64_to_f32_odd(cg *g, LLVMValueRef x) {
   LLVMValueRef u = LLVMBuildBitCast(g->B, t, i32t(g), "");
   LLVMValueRef even = LLVMBuildICmp(g->B, LLVMIntEQ, LLVMBuildAnd(g->B, u, ci32(g, 1), ""), ci32(g, 0), "");
   /* t is the nearest; stepping its bits by one moves one ulp in magnitude */
-  LLVMValueRef odd = LLVMBuildSelect(g->B, away, LLVMBuildSub(g->B, u, ci32(g, 1), ""), LLVMBuildAdd(g->B, u, ci32(g, 1), ""), "");
+  LLVMValueRef down = LLVMBuildSub(g->B, u, ci32(g, 1), ""), up = LLVMBuildAdd(g->B, u, ci32(g, 1), "");
+  LLVMValueRef odd = LLVMBuildSelect(g->B, away, down, up, "");
   u = LLVMBuildSelect(g->B, LLVMBuildAnd(g->B, inexact, even, ""), odd, u, "");
   return LLVMBuildBitCast(g->B, u, f32t(g), "");
 }

@@ -675,11 +675,10 @@ static int64_t int_highest(sj_dtype dt) {
 
 sj_attr sj_combine_identity(sj_opcode code, sj_dtype dt) {
   sj_identity id = identity_of(code);
-  if (sj_dtype_is_float(dt)) {
-    double f = id == SJ_IDENTITY_ONE ? 1.0 : id == SJ_IDENTITY_LOWEST ? -INFINITY : id == SJ_IDENTITY_HIGHEST ? INFINITY : 0.0;
-    return (sj_attr){.name = "value", .kind = SJ_ATTR_FLOAT, .u.f = f};
-  }
-  int64_t i = id == SJ_IDENTITY_ONE ? 1 : id == SJ_IDENTITY_LOWEST ? int_lowest(dt) : id == SJ_IDENTITY_HIGHEST ? int_highest(dt) : 0;
+  bool one = id == SJ_IDENTITY_ONE, low = id == SJ_IDENTITY_LOWEST, high = id == SJ_IDENTITY_HIGHEST;
+  if (sj_dtype_is_float(dt))
+    return (sj_attr){.name = "value", .kind = SJ_ATTR_FLOAT, .u.f = one ? 1.0 : low ? -INFINITY : high ? INFINITY : 0.0};
+  int64_t i = one ? 1 : low ? int_lowest(dt) : high ? int_highest(dt) : 0;
   return (sj_attr){.name = "value", .kind = SJ_ATTR_INT, .u.i = i};
 }
 
