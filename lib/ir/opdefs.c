@@ -621,12 +621,18 @@ static bool eval_select(sj_dtype dt, const double *in, double *out) {
 #define EW (SJ_F_PURE | SJ_F_ELEMWISE | SJ_F_SCALAR | SJ_F_TENSOR)
 #define NONE NULL
 
-/* COMBINE and IDENTITY come as a pair; REDUCE and NO_VJP are derived from
- * the COMBINE and VJP columns so they cannot disagree with them. */
+/* Rules between columns: COMBINE and IDENTITY come as a pair, MEAN needs a
+ * COMBINE, an elementwise op (fused bodies, kernels, folding) needs EVAL
+ * and SCALAR. REDUCE and NO_VJP are derived from the COMBINE and VJP
+ * columns so they cannot disagree with them. */
 #define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
   _Static_assert((SJ_OP_##COMBINE == SJ_OP_NONE) == (SJ_IDENTITY_##IDENTITY == SJ_IDENTITY_NONE),                      \
                  "ops.def row " #ID ": a reduction names both its COMBINE and its IDENTITY");                          \
-  _Static_assert(!((FLAGS) & SJ_F_MEAN) || SJ_OP_##COMBINE != SJ_OP_NONE, "ops.def row " #ID ": MEAN needs a COMBINE");
+  _Static_assert(!((FLAGS) & SJ_F_MEAN) || SJ_OP_##COMBINE != SJ_OP_NONE, "ops.def row " #ID ": MEAN needs a COMBINE"); \
+  _Static_assert(!((FLAGS) & SJ_F_ELEMWISE) || !SJ_COLUMN_IS_NONE(SJ_COLUMN_PROBE_##EVAL),                              \
+                 "ops.def row " #ID ": an elementwise op needs an EVAL rule (folding, reference evaluator)");          \
+  _Static_assert(!((FLAGS) & SJ_F_ELEMWISE) || !SJ_COLUMN_IS_NONE(SJ_COLUMN_PROBE_##SCALAR_CG),                         \
+                 "ops.def row " #ID ": an elementwise op needs a SCALAR rule (kernels)");
 #include "ops.def"
 #undef SJ_OP
 
