@@ -298,7 +298,8 @@ static void lower_transpose(lower *L, sj_op *op) {
 /* ---- reductions ---- */
 
 /* The reduction's start value: its combine's identity, exactly (the i64
- * bounds are not doubles). */
+ * bounds are not doubles). Half sums arrive here widened to f32 (widen_halves),
+ * so the accumulator's dtype is the operand's. */
 static sj_value *identity(sj_builder *B, const sj_reduce_info *ri) {
   sj_op *k = sj_build(B, SJ_OP_CONSTANT, 0, NULL, 1, (sj_type[]){sj_scalar_type(ri->dt)});
   sj_op_set_attr(B->c, k, ri->identity);

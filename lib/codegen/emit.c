@@ -267,7 +267,8 @@ static void e_for(cg *g, const sj_op *op) {
 
 /* Scalar elementwise ops (their SCALAR rule, scalar_ops.c). */
 static void e_scalar(cg *g, const sj_op *op) {
-  if (sj_res(op, 0)->type.is_tensor) return sj_cg_fail(g, op, "'%s' op cannot appear in a kernel (tensor operands)", sj_op_name(op));
+  if (sj_res(op, 0)->type.is_tensor)
+    return sj_cg_fail(g, op, "'%s' op cannot appear in a kernel (tensor operands)", sj_op_name(op));
   LLVMValueRef args[3];
   for (unsigned i = 0; i < op->nopnds && i < 3; i++) args[i] = sj_cg_get(g, sj_opnd(op, i));
   LLVMValueRef r = sj_cg_scalar_op(g, op, args);

@@ -18,9 +18,7 @@ static bool isf(sj_dtype dt) { return sj_dtype_is_float(dt); }
 
 static LLVMValueRef fconst(LLVMTypeRef ty, double v) { return LLVMConstReal(ty, v); }
 
-RULE(r_neg) {
-  return isf(dt) ? LLVMBuildFNeg(g->B, a[0], "") : LLVMBuildNeg(g->B, a[0], "");
-}
+RULE(r_neg) { return isf(dt) ? LLVMBuildFNeg(g->B, a[0], "") : LLVMBuildNeg(g->B, a[0], ""); }
 
 RULE(r_abs) {
   if (isf(dt)) return sj_cg_intrinsic(g, "llvm.fabs", ty, a, 1);
@@ -43,23 +41,17 @@ RULE(r_sign) {
   return LLVMBuildSelect(g->B, gt, one, LLVMBuildSelect(g->B, lt, mone, a[0], ""), "");
 }
 
-#define MATH1(NAME, FN)                                                          \
-  RULE(NAME) { \
-    return sj_cg_math1(g, FN, a[0], dt);                                         \
-  }
+#define MATH1(NAME, FN) \
+  RULE(NAME) { return sj_cg_math1(g, FN, a[0], dt); }
 MATH1(r_exp, "exp")
 MATH1(r_log, "log")
 MATH1(r_log1p, "log1p")
 MATH1(r_expm1, "expm1")
 MATH1(r_tanh, "tanh")
 
-RULE(r_sqrt) {
-  return sj_cg_intrinsic(g, "llvm.sqrt", ty, a, 1);
-}
+RULE(r_sqrt) { return sj_cg_intrinsic(g, "llvm.sqrt", ty, a, 1); }
 
-RULE(r_rsqrt) {
-  return LLVMBuildFDiv(g->B, fconst(ty, 1), r_sqrt(g, op, a, dt, ty), "");
-}
+RULE(r_rsqrt) { return LLVMBuildFDiv(g->B, fconst(ty, 1), r_sqrt(g, op, a, dt, ty), ""); }
 
 /* 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving 0. */
 RULE(r_sigmoid) {
@@ -76,15 +68,9 @@ RULE(r_softplus) {
   return LLVMBuildFAdd(g->B, sj_cg_intrinsic(g, "llvm.maxnum", ty, mx, 2), l, "");
 }
 
-RULE(r_add) {
-  return isf(dt) ? LLVMBuildFAdd(g->B, a[0], a[1], "") : LLVMBuildAdd(g->B, a[0], a[1], "");
-}
-RULE(r_sub) {
-  return isf(dt) ? LLVMBuildFSub(g->B, a[0], a[1], "") : LLVMBuildSub(g->B, a[0], a[1], "");
-}
-RULE(r_mul) {
-  return isf(dt) ? LLVMBuildFMul(g->B, a[0], a[1], "") : LLVMBuildMul(g->B, a[0], a[1], "");
-}
+RULE(r_add) { return isf(dt) ? LLVMBuildFAdd(g->B, a[0], a[1], "") : LLVMBuildAdd(g->B, a[0], a[1], ""); }
+RULE(r_sub) { return isf(dt) ? LLVMBuildFSub(g->B, a[0], a[1], "") : LLVMBuildSub(g->B, a[0], a[1], ""); }
+RULE(r_mul) { return isf(dt) ? LLVMBuildFMul(g->B, a[0], a[1], "") : LLVMBuildMul(g->B, a[0], a[1], ""); }
 
 /* Integer division: truncating; x/0 = 0 and INT_MIN/-1 wraps (no traps). */
 RULE(r_div) {
@@ -99,17 +85,11 @@ RULE(r_div) {
   return LLVMBuildSelect(g->B, isz, zero, q, "");
 }
 
-RULE(r_pow) {
-  return sj_cg_math2(g, "pow", a[0], a[1], dt);
-}
+RULE(r_pow) { return sj_cg_math2(g, "pow", a[0], a[1], dt); }
 
 /* maximum/minimum propagate NaN as numpy does (llvm.maximum/minimum). */
-RULE(r_maximum) {
-  return sj_cg_intrinsic(g, isf(dt) ? "llvm.maximum" : "llvm.smax", ty, a, 2);
-}
-RULE(r_minimum) {
-  return sj_cg_intrinsic(g, isf(dt) ? "llvm.minimum" : "llvm.smin", ty, a, 2);
-}
+RULE(r_maximum) { return sj_cg_intrinsic(g, isf(dt) ? "llvm.maximum" : "llvm.smax", ty, a, 2); }
+RULE(r_minimum) { return sj_cg_intrinsic(g, isf(dt) ? "llvm.minimum" : "llvm.smin", ty, a, 2); }
 
 static LLVMValueRef cmp(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMRealPredicate fp,
                         LLVMIntPredicate ip) {
@@ -128,9 +108,7 @@ CMP(r_le, LLVMRealOLE, LLVMIntSLE)
 CMP(r_gt, LLVMRealOGT, LLVMIntSGT)
 CMP(r_ge, LLVMRealOGE, LLVMIntSGE)
 
-RULE(r_select) {
-  return LLVMBuildSelect(g->B, a[0], a[1], a[2], "");
-}
+RULE(r_select) { return LLVMBuildSelect(g->B, a[0], a[1], a[2], ""); }
 
 /* ---- casts ---- */
 
@@ -181,7 +159,8 @@ static LLVMValueRef f64_to_f32_odd(cg *g, LLVMValueRef x) {
   LLVMValueRef u = LLVMBuildBitCast(g->B, t, i32t(g), "");
   LLVMValueRef even = LLVMBuildICmp(g->B, LLVMIntEQ, LLVMBuildAnd(g->B, u, ci32(g, 1), ""), ci32(g, 0), "");
   /* t is the nearest; stepping its bits by one moves one ulp in magnitude */
-  LLVMValueRef odd = LLVMBuildSelect(g->B, away, LLVMBuildSub(g->B, u, ci32(g, 1), ""), LLVMBuildAdd(g->B, u, ci32(g, 1), ""), "");
+  LLVMValueRef down = LLVMBuildSub(g->B, u, ci32(g, 1), ""), up = LLVMBuildAdd(g->B, u, ci32(g, 1), "");
+  LLVMValueRef odd = LLVMBuildSelect(g->B, away, down, up, "");
   u = LLVMBuildSelect(g->B, LLVMBuildAnd(g->B, inexact, even, ""), odd, u, "");
   return LLVMBuildBitCast(g->B, u, f32t(g), "");
 }

@@ -1,5 +1,6 @@
-/* The op registry (built from ops.def) and each op's rules: type inference,
- * op-specific verification and scalar evaluation for constant folding. */
+/* The op registry (built from ops.def) and the lib/ir columns of each row:
+ * type inference, op-specific verification, scalar evaluation (constant
+ * folding, reference evaluator) and reduction semantics (sj_reduce_info). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -664,12 +665,18 @@ static bool eval_select(sj_dtype dt, const double *in, double *out) {
 #define EW (SJ_F_PURE | SJ_F_ELEMWISE | SJ_F_SCALAR | SJ_F_TENSOR)
 #define NONE NULL
 
-/* COMBINE and IDENTITY come as a pair; REDUCE and NO_VJP are derived from
- * the COMBINE and VJP columns so they cannot disagree with them. */
+/* Rules between columns: COMBINE and IDENTITY come as a pair, MEAN needs a
+ * COMBINE, an elementwise op (fused bodies, kernels, folding) needs EVAL
+ * and SCALAR. REDUCE and NO_VJP are derived from the COMBINE and VJP
+ * columns so they cannot disagree with them. */
 #define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
   _Static_assert((SJ_OP_##COMBINE == SJ_OP_NONE) == (SJ_IDENTITY_##IDENTITY == SJ_IDENTITY_NONE),                      \
                  "ops.def row " #ID ": a reduction names both its COMBINE and its IDENTITY");                          \
-  _Static_assert(!((FLAGS) & SJ_F_MEAN) || SJ_OP_##COMBINE != SJ_OP_NONE, "ops.def row " #ID ": MEAN needs a COMBINE");
+  _Static_assert(!((FLAGS) & SJ_F_MEAN) || SJ_OP_##COMBINE != SJ_OP_NONE, "ops.def row " #ID ": MEAN needs a COMBINE"); \
+  _Static_assert(!((FLAGS) & SJ_F_ELEMWISE) || !SJ_COLUMN_IS_NONE(SJ_COLUMN_PROBE_##EVAL),                              \
+                 "ops.def row " #ID ": an elementwise op needs an EVAL rule (folding, reference evaluator)");          \
+  _Static_assert(!((FLAGS) & SJ_F_ELEMWISE) || !SJ_COLUMN_IS_NONE(SJ_COLUMN_PROBE_##SCALAR_CG),                         \
+                 "ops.def row " #ID ": an elementwise op needs a SCALAR rule (kernels)");
 #include "ops.def"
 #undef SJ_OP
 
@@ -717,18 +724,12 @@ static int64_t int_highest(sj_dtype dt) {
 }
 
 sj_attr sj_combine_identity(sj_opcode code, sj_dtype dt) {
-  sj_attr a = {.name = "value", .kind = SJ_ATTR_INT};
   sj_identity id = identity_of(code);
-  bool f = sj_dtype_is_float(dt);
-  if (f) a.kind = SJ_ATTR_FLOAT;
-  switch (id) {
-  case SJ_IDENTITY_ONE: f ? (void)(a.u.f = 1.0) : (void)(a.u.i = 1); break;
-  case SJ_IDENTITY_LOWEST: f ? (void)(a.u.f = -INFINITY) : (void)(a.u.i = int_lowest(dt)); break;
-  case SJ_IDENTITY_HIGHEST: f ? (void)(a.u.f = INFINITY) : (void)(a.u.i = int_highest(dt)); break;
-  case SJ_IDENTITY_ZERO:
-  case SJ_IDENTITY_NONE: f ? (void)(a.u.f = 0.0) : (void)(a.u.i = 0); break;
-  }
-  return a;
+  bool one = id == SJ_IDENTITY_ONE, low = id == SJ_IDENTITY_LOWEST, high = id == SJ_IDENTITY_HIGHEST;
+  if (sj_dtype_is_float(dt))
+    return (sj_attr){.name = "value", .kind = SJ_ATTR_FLOAT, .u.f = one ? 1.0 : low ? -INFINITY : high ? INFINITY : 0.0};
+  int64_t i = one ? 1 : low ? int_lowest(dt) : high ? int_highest(dt) : 0;
+  return (sj_attr){.name = "value", .kind = SJ_ATTR_INT, .u.i = i};
 }
 
 bool sj_is_combine_identity(sj_opcode code, sj_dtype dt, const sj_attr *value) {

@@ -109,8 +109,10 @@ bool sj_reduce_info_get(const sj_op *op, sj_reduce_info *out);
 /* The dtype sums and products of dt accumulate in: f32 for f16/bf16 (one
  * rounding at the end instead of one per element), dt otherwise. */
 sj_dtype sj_accumulate_dtype(sj_dtype dt);
-/* The dtype an elementwise op computes in: its first value operand's. */
+/* The dtype an elementwise op computes in: its first value operand's
+ * (operand 1 of a COND_FIRST op such as select). */
 sj_dtype sj_op_compute_dtype(const sj_op *op);
+/* Whether op's row has any of the SJ_F_* bits in `flag`. */
 static inline bool sj_op_has(const sj_op *op, unsigned flag) {
   return (sj_opinfo_get(op->code)->flags & flag) != 0;
 }
