@@ -945,19 +945,15 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   return nl;
 }
 
-static bool between_launches(const sj_op *o) {
-  return o->code == SJ_OP_DIM || o->code == SJ_OP_ALLOC || o->code == SJ_OP_CONSTANT;
-}
-
-/* The launch right after a (only dim/alloc/constant between), or NULL. */
+/* The launch right after a (only ops that touch no buffer between), or NULL. */
 static sj_op *next_adjacent(sj_op *a) {
   sj_op *b = a->next;
-  while (b && between_launches(b)) b = b->next;
+  while (b && touches_no_buffer(b)) b = b->next;
   return b && b->code == SJ_OP_LAUNCH ? b : NULL;
 }
 static sj_op *prev_adjacent(sj_op *b) {
   sj_op *a = b->prev;
-  while (a && between_launches(a)) a = a->prev;
+  while (a && touches_no_buffer(a)) a = a->prev;
   return a && a->code == SJ_OP_LAUNCH ? a : NULL;
 }
 

@@ -3,7 +3,6 @@
 // __truncdfbf2, which the JIT cannot resolve ("Symbols not found:
 // [ __truncdfbf2 ]"). Root cause: codegen's cast emission (or the runtime
 // symbol table) has no f64->bf16 path. (Fuzzer: FUZZ_AVOID=f64-bf16.)
-// XFAIL: *
 // RUN: %symjit-run %s --check --dim 5 | FileCheck %s
 // CHECK: check: @f passed
 func @f(%x: f64[?]) -> (bf16[?]) {

@@ -4,7 +4,6 @@
 // dtype or shapes)" while the reference evaluates it. Root cause: the gemm
 // runtime has no half-precision path and the verifier accepts the dtype.
 // (Fuzzer: FUZZ_AVOID=half-matmul leaves this class out until fixed.)
-// XFAIL: *
 // RUN: %symjit-run %s --check --shape x=2x3 | FileCheck %s
 // CHECK: check: @f passed
 func @f(%x: bf16[?,3]) -> (bf16[?,?]) {

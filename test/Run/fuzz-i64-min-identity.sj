@@ -4,7 +4,6 @@
 // in both the fused and the unfused paths. Root cause: the combine identity
 // is a double (sj_combine_identity in lib/ir/opdefs.c); the reference uses
 // the exact int64 identity.
-// XFAIL: *
 // RUN: %symjit-run %s --check --shape i=4x0 | FileCheck %s
 // CHECK: check: @f passed
 func @f(%i: i64[?,?]) -> (i64[?]) {

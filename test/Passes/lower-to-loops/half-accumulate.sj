@@ -38,7 +38,7 @@
 // CHECK-NEXT:   %c8 = constant {value = 8} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
 // CHECK-NEXT:     %2 = constant {value = 0.0} : f32
-// CHECK-NEXT:     %3 = for %c0, %c8, %2 : f32 (%4: i64, %5: f32) {
+// CHECK-NEXT:     %3 = for %c0, %c8, %2 {combine = "add"} : f32 (%4: i64, %5: f32) {
 // CHECK-NEXT:       %6 = load %in0, %1, %4 : f32
 // CHECK-NEXT:       %7 = add %5, %6 : f32
 // CHECK-NEXT:       yield %7
@@ -90,7 +90,7 @@ func @hsum(%x: f16[?,8]) -> (f16[?]) {
 // CHECK-NEXT:   %c6 = constant {value = 6} : i64
 // CHECK-NEXT:   %0 = constant {value = 0.16666666666666666} : f32
 // CHECK-NEXT:   %1 = constant {value = 0.0} : f32
-// CHECK-NEXT:   %2 = for %c0, %c6, %1 : f32 (%3: i64, %4: f32) {
+// CHECK-NEXT:   %2 = for %c0, %c6, %1 {combine = "add"} : f32 (%3: i64, %4: f32) {
 // CHECK-NEXT:     %5 = load %in0, %3 : f32
 // CHECK-NEXT:     %6 = add %4, %5 : f32
 // CHECK-NEXT:     yield %6
@@ -121,7 +121,7 @@ func @hmean(%x: bf16[6]) -> (bf16[]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c8 = constant {value = 8} : i64
 // CHECK-NEXT:   %0 = constant {value = -inf} : bf16
-// CHECK-NEXT:   %1 = for %c0, %c8, %0 : bf16 (%2: i64, %3: bf16) {
+// CHECK-NEXT:   %1 = for %c0, %c8, %0 {combine = "maximum"} : bf16 (%2: i64, %3: bf16) {
 // CHECK-NEXT:     %4 = load %in0, %2 : bf16
 // CHECK-NEXT:     %5 = maximum %3, %4 : bf16
 // CHECK-NEXT:     yield %5
@@ -207,7 +207,7 @@ func @hmm(%a: bf16[4,3], %b: bf16[3,5]) -> (bf16[4,5]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c5 = constant {value = 5} : i64
 // CHECK-NEXT:   %0 = constant {value = 0.0} : f64
-// CHECK-NEXT:   %1 = for %c0, %c5, %0 : f64 (%2: i64, %3: f64) {
+// CHECK-NEXT:   %1 = for %c0, %c5, %0 {combine = "add"} : f64 (%2: i64, %3: f64) {
 // CHECK-NEXT:     %4 = load %in0, %2 : f64
 // CHECK-NEXT:     %5 = add %3, %4 : f64
 // CHECK-NEXT:     yield %5

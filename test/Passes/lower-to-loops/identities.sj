@@ -12,7 +12,7 @@
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %0 = dim %in0 {axis = 0} : i64
 // CHECK-NEXT:   %1 = constant {value = 9223372036854775807} : i64
-// CHECK-NEXT:   %2 = for %c0, %0, %1 : i64 (%3: i64, %4: i64) {
+// CHECK-NEXT:   %2 = for %c0, %0, %1 {combine = "minimum"} : i64 (%3: i64, %4: i64) {
 // CHECK-NEXT:     %5 = load %in0, %3 : i64
 // CHECK-NEXT:     %6 = minimum %4, %5 : i64
 // CHECK-NEXT:     yield %6
@@ -34,7 +34,7 @@ func @imin(%x: i64[?]) -> (i64[]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %0 = dim %in0 {axis = 0} : i64
 // CHECK-NEXT:   %1 = constant {value = -9223372036854775808} : i64
-// CHECK-NEXT:   %2 = for %c0, %0, %1 : i64 (%3: i64, %4: i64) {
+// CHECK-NEXT:   %2 = for %c0, %0, %1 {combine = "maximum"} : i64 (%3: i64, %4: i64) {
 // CHECK-NEXT:     %5 = load %in0, %3 : i64
 // CHECK-NEXT:     %6 = maximum %4, %5 : i64
 // CHECK-NEXT:     yield %6
@@ -87,7 +87,7 @@ func @i8min(%x: i8[?,3]) -> (i8[3]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c4 = constant {value = 4} : i64
 // CHECK-NEXT:   %0 = constant {value = 1} : i32
-// CHECK-NEXT:   %1 = for %c0, %c4, %0 : i32 (%2: i64, %3: i32) {
+// CHECK-NEXT:   %1 = for %c0, %c4, %0 {combine = "mul"} : i32 (%2: i64, %3: i32) {
 // CHECK-NEXT:     %4 = load %in0, %2 : i32
 // CHECK-NEXT:     %5 = mul %3, %4 : i32
 // CHECK-NEXT:     yield %5
@@ -109,7 +109,7 @@ func @i32prod(%x: i32[4]) -> (i32[]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c4 = constant {value = 4} : i64
 // CHECK-NEXT:   %0 = constant {value = inf} : f64
-// CHECK-NEXT:   %1 = for %c0, %c4, %0 : f64 (%2: i64, %3: f64) {
+// CHECK-NEXT:   %1 = for %c0, %c4, %0 {combine = "minimum"} : f64 (%2: i64, %3: f64) {
 // CHECK-NEXT:     %4 = load %in0, %2 : f64
 // CHECK-NEXT:     %5 = minimum %3, %4 : f64
 // CHECK-NEXT:     yield %5
