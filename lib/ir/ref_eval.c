@@ -304,6 +304,11 @@ static sj_status fused(ev *e, const sj_op *op) {
   sj_op_vec body = {0};
   for (sj_op *o = b->first; o; o = o->next) sj_op_vec_push(&body, o);
   double *sv = calloc(b->nargs + body.n + 1, sizeof *sv); /* scalar values: args, then ops */
+  if (!sv || body.failed) {
+    free(sv);
+    sj_op_vec_free(&body);
+    return err(e, op, "out of memory");
+  }
   for (size_t k = 0; k < body.n; k++) body.v[k]->scratch = (unsigned)(b->nargs + k);
   for (int64_t l = 0; l < n; l++) {
     for (unsigned i = 0; i < op->nopnds; i++) sv[i] = slot(e, sj_opnd(op, i))->v[bcast_index(&space, slot(e, sj_opnd(op, i)), l)];
@@ -378,6 +383,7 @@ sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t ni
     n += (int)op->nresults;
   }
   ev e = {.c = c, .vals = calloc((size_t)n + 1, sizeof(rv)), .n = n};
+  if (!e.vals) return sj_emit_error(c, f->loc, "reference evaluator: out of memory");
   sj_status st = load_inputs(&e, b, in);
   for (sj_op *op = b->first; op && !st && op != ret; op = op->next) st = eval_op(&e, op);
   for (size_t i = 0; i < nout && !st; i++) {
