@@ -306,14 +306,16 @@ static inline sj_block *sj_func_body(const sj_op *f) { return f->regions[0]; }
 typedef void (*sj_walk_fn)(sj_op *op, void *ud);
 void sj_walk_block(sj_block *b, sj_walk_fn fn, void *ud);
 
-/* A growable array of op pointers, in scratch memory (sj_scratch_realloc):
- * inside a protected call a failed push unwinds with SJ_ERR_NOMEM; outside
- * one (codegen, the tier-2 thread) it sets `failed` and drops the op, so
- * such callers check `failed`. Free with sj_op_vec_free (or
- * sj_scratch_free(v.v) after taking v.v over), never with free(). */
+/* A growable array of op pointers. Made inside a protected call, its array
+ * is scratch memory (from the context's allocator, freed by an unwind) and
+ * a failed push unwinds with SJ_ERR_NOMEM. Made outside one (codegen, the
+ * tier-2 thread, tools), it is plain malloc memory (free(v.v) is fine for
+ * an owner that takes it over) and a failed push sets `failed` and drops
+ * the op, so such callers check `failed`. sj_op_vec_free frees either. */
 typedef struct sj_op_vec {
   sj_op **v;
   size_t n, cap;
+  bool scratch; /* v is a scratch block */
   bool failed;
 } sj_op_vec;
 void sj_op_vec_push(sj_op_vec *v, sj_op *op);
