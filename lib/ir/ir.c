@@ -397,7 +397,9 @@ void sj_op_vec_push(sj_op_vec *v, sj_op *op) {
     if (!v->v) v->scratch = sj_ctx_protected();
     sj_op **nv = v->scratch ? sj_scratch_realloc(v->v, cap, sizeof *nv)
                             : (cap <= SIZE_MAX / sizeof *nv ? realloc(v->v, cap * sizeof *nv) : NULL);
-    if (!nv) { /* only outside a protected call (a protected one unwinds) */
+    if (!nv && sj_ctx_protected()) /* a plain vector grown in a protected call */
+      sj_ctx_throw_nomem(NULL, cap * sizeof *nv);
+    if (!nv) { /* outside a protected call */
       v->failed = true;
       return;
     }

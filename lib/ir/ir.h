@@ -102,9 +102,10 @@ sj_status sj_ctx_protect(sj_ctx *c, sj_protected_fn fn, void *ud);
 /* Runs fn(ud) outside any protected call: allocation failures return NULL
  * (for code that holds resources an unwind would leak, such as codegen). */
 sj_status sj_ctx_unprotected(sj_protected_fn fn, void *ud);
-/* Records "out of memory (allocating n bytes)" and unwinds to the innermost
- * protected call; returns only outside one (the caller then fails
- * normally). For checked sj_ctx_realloc failures inside protected code. */
+/* Records "out of memory (allocating n bytes)" (in c, or in the protected
+ * call's context when c is NULL) and unwinds to the innermost protected
+ * call; returns only outside one (the caller then fails normally). For
+ * checked allocation failures inside protected code. */
 void sj_ctx_throw_nomem(sj_ctx *c, size_t n);
 /* True while the calling thread is inside a protected call. */
 bool sj_ctx_protected(void);
