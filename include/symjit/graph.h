@@ -5,8 +5,15 @@
  * Errors: building a graph never fails loudly. The first shape or dtype
  * mistake is recorded in the context with the op, the operand shapes, the
  * variables' names and the call site (file:line, captured by the macros
- * below); every later call returns the same poison variable, and
- * sj_compile fails with that message. */
+ * below), followed by a note listing the operands; every later call returns
+ * the same poison variable, and sj_compile fails with that message
+ * (SJ_ERR_NOMEM when the failure was out of memory). sj_ctx_clear_errors
+ * ends it: new variables can then be built and compiled.
+ *
+ * NULL: a builder given a NULL variable records "operand N is NULL" and
+ * returns poison when another operand names the context, and returns NULL
+ * when none does; a NULL context gives NULL; status-returning calls give
+ * SJ_ERR_INVALID. Accessors (sj_var_name, sj_var_rank, ...) accept NULL. */
 #ifndef SYMJIT_GRAPH_H
 #define SYMJIT_GRAPH_H
 

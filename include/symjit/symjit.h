@@ -27,8 +27,11 @@ typedef struct sj_function sj_function;
  *  - One context: building graphs (sj_input, sj_add, sj_grad, ...),
  *    parsing, compiling (sj_module_compile, sj_compile), sj_shared_set,
  *    sj_ctx_clear_errors and sj_function_free are "context-writing" calls:
- *    at most one thread at a time per context, and not while a call of one of
- *    its functions is running.
+ *    at most one thread at a time per context. They may run while other
+ *    threads call already compiled functions of the context, except
+ *    sj_function_free of a function being called and sj_shared_set of a
+ *    variable a running function reads or updates. sj_ctx_free comes last,
+ *    after every function of the context is freed.
  *  - Calls of compiled functions: different functions of one context may be
  *    called from different threads at the same time (each has its own
  *    buffers and thread pool). One function is not re-entrant: at most one

@@ -478,7 +478,7 @@ void sj_function_free(sj_function *f) {
   if (f->tier2_started) pthread_join(f->tier2, NULL);
   sj_jit_free(f->jit2);
   free(f->fns2);
-  sj_scratch_free(f->ks); /* an sj_op_vec's array */
+  free(f->ks);
   sj_ctx_free(f->tier2_diag);
   for (int i = 0; i < f->nsteps; i++) {
     free(f->steps[i].args);

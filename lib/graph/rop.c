@@ -12,7 +12,8 @@ sj_status sj_rop_at(sj_var *f, sj_var *const *wrt, sj_var *const *v, size_t n, s
   sj_ctx *c = f->c;
   sj_graph *g = sj_graph_of(c);
   *out = g->poison;
-  if (g->failed || f->kind == VAR_POISON) return SJ_ERR_VERIFY;
+  if (g->failed) return g->status; /* SJ_ERR_NOMEM after out of memory */
+  if (f->kind == VAR_POISON) return f->c ? SJ_ERR_VERIFY : SJ_ERR_NOMEM;
   const sj_type *t = &f->v->type;
   sj_var *u = sj_input_at(c, "rop.u", t->dt, t->rank, t->dims, file, line);
   sj_var *gs[64];
@@ -39,6 +40,7 @@ sj_status sj_jacobian_at(sj_var *y, sj_var *x, sj_var **out, const char *file, i
   if (!y || !x || !out) return SJ_ERR_INVALID;
   sj_graph *g = sj_graph_of(y->c);
   *out = g->poison;
+  if (g->failed) return g->status;
   if (!static_vector(y) || !static_vector(x)) {
     sj_graph_fail(y->c, file, line, "jacobian: y and x must be rank-1 with static sizes");
     return SJ_ERR_VERIFY;
@@ -59,7 +61,7 @@ sj_status sj_jacobian_at(sj_var *y, sj_var *x, sj_var **out, const char *file, i
     J = J ? sj_add_at(J, term, file, line) : term;
   }
   *out = J;
-  return g->failed ? SJ_ERR_VERIFY : SJ_OK;
+  return g->failed ? g->status : SJ_OK;
 }
 
 sj_status sj_hessian_at(sj_var *cost, sj_var *x, sj_var **out, const char *file, int line) {

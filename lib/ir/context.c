@@ -140,7 +140,11 @@ sj_status sj_ctx_protect(sj_ctx *c, sj_protected_fn fn, void *ud) {
   fr.mark = c->seq;
   pthread_mutex_unlock(&c->lock);
   tls_frame = &fr;
-  sj_status st = setjmp(fr.jb) == 0 ? fn(ud) : SJ_ERR_NOMEM;
+  sj_status st;
+  if (setjmp(fr.jb) == 0) /* (the only forms C allows setjmp in) */
+    st = fn(ud);
+  else
+    st = SJ_ERR_NOMEM;
   tls_frame = fr.prev;
   return st;
 }

@@ -1,4 +1,5 @@
 /* Values, use-lists, ops, blocks, attributes, cloning and walking. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -393,8 +394,12 @@ sj_op *sj_module_lookup(const sj_module *m, const char *sym) {
 void sj_op_vec_push(sj_op_vec *v, sj_op *op) {
   if (v->n == v->cap) {
     size_t cap = v->cap ? v->cap * 2 : 32;
-    sj_op **nv = sj_scratch_realloc(v->v, cap, sizeof *nv);
-    if (!nv) { /* only outside a protected call (a protected one unwinds) */
+    if (!v->v) v->scratch = sj_ctx_protected();
+    sj_op **nv = v->scratch ? sj_scratch_realloc(v->v, cap, sizeof *nv)
+                            : (cap <= SIZE_MAX / sizeof *nv ? realloc(v->v, cap * sizeof *nv) : NULL);
+    if (!nv && sj_ctx_protected()) /* a plain vector grown in a protected call */
+      sj_ctx_throw_nomem(NULL, cap * sizeof *nv);
+    if (!nv) { /* outside a protected call */
       v->failed = true;
       return;
     }
@@ -405,7 +410,8 @@ void sj_op_vec_push(sj_op_vec *v, sj_op *op) {
 }
 
 void sj_op_vec_free(sj_op_vec *v) {
-  sj_scratch_free(v->v);
+  if (v->scratch) sj_scratch_free(v->v);
+  else free(v->v);
   v->v = NULL;
   v->n = v->cap = 0;
 }

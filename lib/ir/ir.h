@@ -102,9 +102,10 @@ sj_status sj_ctx_protect(sj_ctx *c, sj_protected_fn fn, void *ud);
 /* Runs fn(ud) outside any protected call: allocation failures return NULL
  * (for code that holds resources an unwind would leak, such as codegen). */
 sj_status sj_ctx_unprotected(sj_protected_fn fn, void *ud);
-/* Records "out of memory (allocating n bytes)" and unwinds to the innermost
- * protected call; returns only outside one (the caller then fails
- * normally). For checked sj_ctx_realloc failures inside protected code. */
+/* Records "out of memory (allocating n bytes)" (in c, or in the protected
+ * call's context when c is NULL) and unwinds to the innermost protected
+ * call; returns only outside one (the caller then fails normally). For
+ * checked allocation failures inside protected code. */
 void sj_ctx_throw_nomem(sj_ctx *c, size_t n);
 /* True while the calling thread is inside a protected call. */
 bool sj_ctx_protected(void);
@@ -313,14 +314,16 @@ static inline sj_block *sj_func_body(const sj_op *f) { return f->regions[0]; }
 typedef void (*sj_walk_fn)(sj_op *op, void *ud);
 void sj_walk_block(sj_block *b, sj_walk_fn fn, void *ud);
 
-/* A growable array of op pointers, in scratch memory (sj_scratch_realloc):
- * inside a protected call a failed push unwinds with SJ_ERR_NOMEM; outside
- * one (codegen, the tier-2 thread) it sets `failed` and drops the op, so
- * such callers check `failed`. Free with sj_op_vec_free (or
- * sj_scratch_free(v.v) after taking v.v over), never with free(). */
+/* A growable array of op pointers. Made inside a protected call, its array
+ * is scratch memory (from the context's allocator, freed by an unwind) and
+ * a failed push unwinds with SJ_ERR_NOMEM. Made outside one (codegen, the
+ * tier-2 thread, tools), it is plain malloc memory (free(v.v) is fine for
+ * an owner that takes it over) and a failed push sets `failed` and drops
+ * the op, so such callers check `failed`. sj_op_vec_free frees either. */
 typedef struct sj_op_vec {
   sj_op **v;
   size_t n, cap;
+  bool scratch; /* v is a scratch block */
   bool failed;
 } sj_op_vec;
 void sj_op_vec_push(sj_op_vec *v, sj_op *op);

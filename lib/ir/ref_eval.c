@@ -559,7 +559,11 @@ static sj_status fused(ev *e, const sj_op *op) {
   sj_op_vec body = {0};
   for (sj_op *o = b->first; o; o = o->next) sj_op_vec_push(&body, o);
   num *sv = calloc(b->nargs + body.n + 1, sizeof *sv); /* scalar values: args, then ops */
-  if (!sv) st = err(e, op, "out of memory");
+  if (!sv || body.failed) {
+    free(sv);
+    sj_op_vec_free(&body);
+    return err(e, op, "out of memory");
+  }
   for (size_t k = 0; k < body.n; k++) body.v[k]->scratch = (unsigned)(b->nargs + k);
   for (int64_t l = 0; l < n && !st; l++) {
     for (unsigned i = 0; i < op->nopnds; i++) sv[i] = ins[i]->v[bcast_index(&space, ins[i], l)];

@@ -2,7 +2,8 @@
  * one context called from several threads at once (tiered, so the tier-2
  * swap happens under load; a graph function with a shared-variable update),
  * errors raised concurrently by them, and the error log read meanwhile with
- * sj_ctx_errmsg_copy; contexts used from different threads independently.
+ * sj_ctx_errmsg_copy, while the context's one writer compiles more;
+ * contexts used from different threads independently.
  * Results must be right, nothing may crash, and the log stays bounded.
  * Built and run under ThreadSanitizer by scripts/test.sh (build-tsan). */
 #include <math.h>
@@ -116,6 +117,24 @@ static void test_one_context(void) {
   CHECK(pthread_create(&rd, NULL, reader, c) == 0);
   for (int t = 0; t < NTHREADS - 1; t++) CHECK(pthread_create(&th[t], NULL, caller, &jobs[t]) == 0);
   CHECK(pthread_create(&th[NTHREADS - 1], NULL, graph_caller, &gj) == 0);
+  /* meanwhile this thread (the one writer) parses, builds and compiles more
+   * in the same context, and calls and frees what it compiled */
+  for (int r = 0; r < 4; r++) {
+    sj_module *m2 = NULL;
+    sj_function *f2 = NULL;
+    CHECK(sj_module_parse(c, src, strlen(src), "more.sj", &m2) == SJ_OK);
+    CHECK(m2 && sj_module_compile(m2, "f2", NULL, &f2) == SJ_OK);
+    sj_var *z = sj_input(c, "z", SJ_F32, 1, (int64_t[]){2}), *e = sj_exp(z);
+    sj_function *f3 = NULL;
+    CHECK(sj_compile(c, &z, 1, &e, 1, NULL, 0, NULL, 0, NULL, &f3) == SJ_OK);
+    float zv[2] = {1, 2};
+    sj_tensor *tz = sj_tensor_wrap(SJ_F32, 1, (int64_t[]){2}, zv), *o2 = NULL, *o3 = NULL;
+    CHECK(f2 && sj_function_call(f2, &tz, 1, &o2, 1) == SJ_OK && sj_tensor_get(o2, 1) == 4);
+    CHECK(f3 && sj_function_call(f3, &tz, 1, &o3, 1) == SJ_OK && fabs(sj_tensor_get(o3, 0) - exp(1.0)) < 1e-6);
+    sj_tensor_free(o2), sj_tensor_free(o3), sj_tensor_free(tz);
+    sj_function_free(f2);
+    sj_function_free(f3);
+  }
   for (int t = 0; t < NTHREADS; t++) pthread_join(th[t], NULL);
   atomic_store(&stop_reader, 1);
   pthread_join(rd, NULL);

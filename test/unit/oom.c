@@ -100,7 +100,7 @@ static bool run_module(failing *a, bool retry) {
   sj_compile_options o;
   sj_compile_options_init(&o);
   o.tiered = 0;
-  o.opt_level = 1;
+  o.opt_level = 0;
   o.num_threads = 1;
   for (int step = 0; ok && step < 2; step++) {
     sj_status st = step == 0 ? sj_module_parse(c, src, strlen(src), "oom.sj", &m) : sj_module_compile(m, "f", &o, &f);
@@ -164,7 +164,7 @@ static bool run_graph(failing *a, bool retry) {
   sj_compile_options o;
   sj_compile_options_init(&o);
   o.tiered = 0;
-  o.opt_level = 1;
+  o.opt_level = 0;
   o.num_threads = 1;
   bool ok = true;
   sj_function *f = NULL;
