@@ -247,7 +247,10 @@ static void print_tensor(const char *label, const sj_tensor *t, bool full) {
   sj_type ty = sj_tensor_type(sj_tensor_dtype(t), sj_tensor_rank(t), sj_tensor_dims(t));
   char ts[SJ_TYPE_STR_CAP];
   printf("%s: %s =\n", label, sj_type_str(&ty, ts, sizeof ts));
-  print_rec(t, 0, 0, sj_tensor_numel(t), !full && sj_tensor_numel(t) > SUMMARY_THRESHOLD, 0);
+  /* an empty tensor prints as numpy's str() does, "[]", however long its
+   * other dims: walking 2^40 empty rows would print for hours */
+  if (sj_tensor_numel(t) == 0) fputs("[]", stdout);
+  else print_rec(t, 0, 0, sj_tensor_numel(t), !full && sj_tensor_numel(t) > SUMMARY_THRESHOLD, 0);
   putchar('\n');
 }
 
