@@ -172,20 +172,6 @@ static int make_inputs(const opts *o, const sj_op *f, sj_tensor **in) {
   return 0;
 }
 
-/* Element i as an exact integer, for integer and bool dtypes (reading it
- * through double would round i64 values beyond 2^53). */
-static bool get_int(const sj_tensor *t, int64_t i, int64_t *v) {
-  const void *p = sj_tensor_data(t);
-  if (i < 0 || i >= sj_tensor_numel(t)) return false;
-  switch (sj_tensor_dtype(t)) {
-  case SJ_I8: *v = ((const int8_t *)p)[i]; return true;
-  case SJ_I32: *v = ((const int32_t *)p)[i]; return true;
-  case SJ_I64: *v = ((const int64_t *)p)[i]; return true;
-  case SJ_BOOL: *v = ((const uint8_t *)p)[i] != 0; return true;
-  default: return false;
-  }
-}
-
 /* The shortest %g form of v that reads back as the same value of `dt`
  * (v was read from a tensor of dt): 17 digits always suffice for f64, fewer
  * for the narrower types, so 0.1f prints as 0.1 and not 0.100000001. */
@@ -210,8 +196,8 @@ static void format_float(sj_dtype dt, double v, char *buf, size_t cap) {
 /* Integers exactly, bools as numpy prints them, floats shortest round trip. */
 static void format_elem(const sj_tensor *t, int64_t i, char *buf, size_t cap) {
   int64_t v;
-  if (sj_tensor_dtype(t) == SJ_BOOL && get_int(t, i, &v)) snprintf(buf, cap, v ? "True" : "False");
-  else if (get_int(t, i, &v)) snprintf(buf, cap, "%lld", (long long)v);
+  if (sj_tensor_dtype(t) == SJ_BOOL && sj_rt_get_int(t, i, &v)) snprintf(buf, cap, v ? "True" : "False");
+  else if (sj_rt_get_int(t, i, &v)) snprintf(buf, cap, "%lld", (long long)v);
   else format_float(sj_tensor_dtype(t), sj_tensor_get(t, i), buf, cap);
 }
 
@@ -330,8 +316,8 @@ static tol default_tol(sj_dtype dt) {
  * 2^53 would round). */
 static bool int_equal(const sj_tensor *got, const sj_tensor *ref, int64_t i) {
   int64_t g, r;
-  if (!get_int(got, i, &g)) return false;
-  if (get_int(ref, i, &r)) return g == r;
+  if (!sj_rt_get_int(got, i, &g)) return false;
+  if (sj_rt_get_int(ref, i, &r)) return g == r;
   double d = sj_tensor_get(ref, i);
   return d == trunc(d) && d >= -0x1p63 && d < 0x1p63 && (int64_t)d == g;
 }
