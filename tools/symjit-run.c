@@ -1,6 +1,7 @@
 /* symjit-run: compile a function of a .sj module through the default
  * pipeline and run it on .npy or random inputs; print, save or time it. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include "codegen.h"
 #include "ir.h"
 #include "ref_eval.h"
+#include "runtime.h"
 #include "symjit/symjit.h"
 
 #define MAX_ARGS 64
@@ -104,17 +106,49 @@ static const char *lookup(const char *const *kv, int n, const char *name) {
   return NULL;
 }
 
+/* Dims of a random input: the type's static dims, --shape NAME=2x3 for all
+ * of them, else --dim for each `?`. Non-zero (after a message) on a
+ * malformed --shape. */
+static int input_dims(const opts *o, const sj_value *p, int64_t *dims) {
+  const sj_type *t = &p->type;
+  const char *name = p->name ? p->name : "", *shape = p->name ? lookup(o->shapes, o->nshapes, p->name) : NULL;
+  for (int k = 0; k < t->rank; k++) dims[k] = t->dims[k] == SJ_DYN ? o->dyn : t->dims[k];
+  if (!shape) return 0;
+  const char *s = shape;
+  int k = 0;
+  for (; *s && k < t->rank; k++) {
+    char *end;
+    errno = 0;
+    dims[k] = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : -1;
+    if (dims[k] < 0 || errno || (*end && *end != 'x')) break;
+    s = end + (*end == 'x');
+  }
+  if (k != t->rank || *s || (t->rank && s[-1] == 'x')) {
+    fprintf(stderr, "symjit-run: error: --shape %s=%s: expected %d non-negative dims like 2x3 for %%%s\n", name,
+            shape, t->rank, name);
+    return 1;
+  }
+  return 0;
+}
+
 static sj_tensor *random_input(const opts *o, const sj_value *p, unsigned idx) {
   const sj_type *t = &p->type;
+  const char *name = p->name ? p->name : "";
   int64_t dims[SJ_MAX_RANK];
-  const char *shape = p->name ? lookup(o->shapes, o->nshapes, p->name) : NULL;
-  for (int k = 0; k < t->rank; k++) dims[k] = t->dims[k] == SJ_DYN ? o->dyn : t->dims[k];
-  for (int k = 0; shape && k < t->rank; k++) {
-    dims[k] = strtoll(shape, (char **)&shape, 10);
-    if (*shape == 'x') shape++;
+  if (input_dims(o, p, dims)) return NULL;
+  size_t bytes = 0;
+  char why[200];
+  sj_tensor *x = NULL;
+  if (sj_tensor_check_shape(t->dt, t->rank, dims, &bytes, why, sizeof why)) {
+  } else if (bytes > sj_rt_memory_limit()) {
+    snprintf(why, sizeof why, "%zu bytes are more than this machine's memory (%zu bytes)", bytes, sj_rt_memory_limit());
+  } else if (!(x = sj_tensor_new(t->dt, t->rank, dims))) {
+    snprintf(why, sizeof why, "out of memory allocating %zu bytes", bytes);
   }
-  sj_tensor *x = sj_tensor_new(t->dt, t->rank, dims);
-  if (!x) return NULL;
+  if (!x) {
+    fprintf(stderr, "symjit-run: error: cannot create input %%%s: %s\n", name, why);
+    return NULL;
+  }
   if (t->dt == SJ_BOOL) sj_tensor_fill_uniform(x, o->seed + idx, 0, 2);
   else if (sj_dtype_is_float(t->dt)) sj_tensor_fill_uniform(x, o->seed + idx, o->lo, o->hi);
   else sj_tensor_fill_uniform(x, o->seed + idx, o->ilo, o->ihi);
@@ -133,25 +167,10 @@ static int make_inputs(const opts *o, const sj_op *f, sj_tensor **in) {
         return 1;
       }
     } else if (!(in[i] = random_input(o, b->args[i], i))) {
-      fprintf(stderr, "symjit-run: error: cannot create input %%%s\n", name);
-      return 1;
+      return 1; /* random_input said why */
     }
   }
   return 0;
-}
-
-/* Element i as an exact integer, for integer and bool dtypes (reading it
- * through double would round i64 values beyond 2^53). */
-static bool get_int(const sj_tensor *t, int64_t i, int64_t *v) {
-  const void *p = sj_tensor_data(t);
-  if (i < 0 || i >= sj_tensor_numel(t)) return false;
-  switch (sj_tensor_dtype(t)) {
-  case SJ_I8: *v = ((const int8_t *)p)[i]; return true;
-  case SJ_I32: *v = ((const int32_t *)p)[i]; return true;
-  case SJ_I64: *v = ((const int64_t *)p)[i]; return true;
-  case SJ_BOOL: *v = ((const uint8_t *)p)[i] != 0; return true;
-  default: return false;
-  }
 }
 
 /* The shortest %g form of v that reads back as the same value of `dt`
@@ -182,8 +201,8 @@ static void format_float(sj_dtype dt, double v, char *buf, size_t cap) {
 /* Integers exactly, bools as numpy prints them, floats shortest round trip. */
 static void format_elem(const sj_tensor *t, int64_t i, char *buf, size_t cap) {
   int64_t v;
-  if (sj_tensor_dtype(t) == SJ_BOOL && get_int(t, i, &v)) snprintf(buf, cap, v ? "True" : "False");
-  else if (get_int(t, i, &v)) snprintf(buf, cap, "%lld", (long long)v);
+  if (sj_tensor_dtype(t) == SJ_BOOL && sj_rt_get_int(t, i, &v)) snprintf(buf, cap, v ? "True" : "False");
+  else if (sj_rt_get_int(t, i, &v)) snprintf(buf, cap, "%lld", (long long)v);
   else format_float(sj_tensor_dtype(t), sj_tensor_get(t, i), buf, cap);
 }
 
@@ -219,7 +238,10 @@ static void print_tensor(const char *label, const sj_tensor *t, bool full) {
   sj_type ty = sj_tensor_type(sj_tensor_dtype(t), sj_tensor_rank(t), sj_tensor_dims(t));
   char ts[SJ_TYPE_STR_CAP];
   printf("%s: %s =\n", label, sj_type_str(&ty, ts, sizeof ts));
-  print_rec(t, 0, 0, sj_tensor_numel(t), !full && sj_tensor_numel(t) > SUMMARY_THRESHOLD, 0);
+  /* an empty tensor prints as numpy's str() does, "[]", however long its
+   * other dims: walking 2^40 empty rows would print for hours */
+  if (sj_tensor_numel(t) == 0) fputs("[]", stdout);
+  else print_rec(t, 0, 0, sj_tensor_numel(t), !full && sj_tensor_numel(t) > SUMMARY_THRESHOLD, 0);
   putchar('\n');
 }
 

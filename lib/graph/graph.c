@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "support/checked.h"
 #include "verify.h"
 
 static void graph_free(void *p) {
@@ -464,7 +465,7 @@ sj_var *sj_reshape_at(sj_var *x, int rank, const int64_t *dims, const char *file
   int infer = -1;
   for (int i = 0; i < rank; i++) {
     if (dims[i] == -1 && infer < 0) infer = i;
-    else known *= dims[i];
+    else if (!sj_mul_i64(known, dims[i], &known)) known = -1; /* too large: the verifier names the type */
   }
   if (infer >= 0 && total >= 0 && known > 0) t.dims[infer] = total / known; /* numpy's -1 */
   return sj_graph_op(SJ_OP_RESHAPE, 1, &x, &t, NULL, NULL, file, line);

@@ -119,7 +119,7 @@ static sj_status read_header(FILE *fp, const char *path, char **hdr, char *err, 
     return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported .npy version %d", path, pre[6]);
   }
   *hdr = malloc(hl + 1);
-  if (!*hdr) return SJ_ERR_NOMEM;
+  if (!*hdr) return npy_err(err, cap, SJ_ERR_NOMEM, "%s: cannot allocate the %zu-byte header", path, hl + 1);
   if (fread(*hdr, 1, hl, fp) != hl) {
     free(*hdr);
     *hdr = NULL; /* the caller frees *hdr whatever the status */

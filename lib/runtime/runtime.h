@@ -23,6 +23,17 @@ size_t sj_rt_memory_limit(void);
  * shapes whose byte count overflows. */
 void *sj_rt_alloc(size_t bytes, char *err, size_t cap);
 
+/* ---- exact integer elements ---- */
+
+/* Element i of an integer or bool tensor as an exact int64 (sj_tensor_get
+ * goes through double, which rounds i64 values beyond 2^53). False, *v
+ * untouched, for a float dtype, a NULL tensor or i outside [0, numel). */
+bool sj_rt_get_int(const sj_tensor *t, int64_t i, int64_t *v);
+/* Stores v exactly into an i64 tensor; i8/i32 saturate, bool stores
+ * v != 0, float dtypes get v rounded to the dtype. False (nothing written)
+ * for a NULL tensor or i outside [0, numel). */
+bool sj_rt_set_int(sj_tensor *t, int64_t i, int64_t v);
+
 /* ---- thread pool ---- */
 
 typedef struct sj_pool sj_pool;

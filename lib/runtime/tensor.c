@@ -225,3 +225,30 @@ void sj_tensor_set(sj_tensor *t, int64_t i, double v) {
   case SJ_DTYPE_COUNT: break;
   }
 }
+
+bool sj_rt_get_int(const sj_tensor *t, int64_t i, int64_t *v) {
+  if (!in_range(t, i)) return false;
+  const void *p = t->data;
+  switch (t->dt) {
+  case SJ_I8: *v = ((const int8_t *)p)[i]; return true;
+  case SJ_I32: *v = ((const int32_t *)p)[i]; return true;
+  case SJ_I64: *v = ((const int64_t *)p)[i]; return true;
+  case SJ_BOOL: *v = ((const uint8_t *)p)[i] != 0; return true;
+  default: return false;
+  }
+}
+
+/* Saturating, as sj_tensor_set does for values in range of double. */
+static int64_t clamp(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+bool sj_rt_set_int(sj_tensor *t, int64_t i, int64_t v) {
+  if (!in_range(t, i)) return false;
+  void *p = t->data;
+  switch (t->dt) {
+  case SJ_I8: ((int8_t *)p)[i] = (int8_t)clamp(v, INT8_MIN, INT8_MAX); return true;
+  case SJ_I32: ((int32_t *)p)[i] = (int32_t)clamp(v, INT32_MIN, INT32_MAX); return true;
+  case SJ_I64: ((int64_t *)p)[i] = v; return true;
+  case SJ_BOOL: ((uint8_t *)p)[i] = v != 0; return true;
+  default: sj_tensor_set(t, i, (double)v); return true; /* floats round anyway */
+  }
+}

@@ -31,6 +31,18 @@
 // FLOAT-NEXT: [0.30000000000000004, 5e-324, inf, -0.25]
 // FLOAT-NEXT: floats.out2: f16[4] =
 // FLOAT-NEXT: [0.1, 65504, 6e-08, -2.5]
+// An empty tensor prints as [] however long its other dims (walking 2^40
+// empty rows would print for hours):
+// RUN: %symjit-run %s --func empty | FileCheck %s --check-prefix=EMPTY
+// EMPTY:      empty.out0: f32[1099511627776,1048576,0] =
+// EMPTY-NEXT: []
+// EMPTY-NEXT: empty.out1: i32[0] =
+// EMPTY-NEXT: []
+func @empty(%x: f32[1099511627776,1048576,0], %y: i32[0]) -> (f32[1099511627776,1048576,0], i32[0]) {
+  %0 = neg %x : f32[1099511627776,1048576,0]
+  return %0, %y
+}
+
 func @i64(%x: i64[?]) -> (i64[?], i64[?], i64[]) {
   %c = constant {value = 1} : i64[]
   %0 = sub %x, %c : i64[?]

@@ -121,6 +121,30 @@ static void test_memory_limit(void) {
   free(p);
 }
 
+/* Integers exactly, beyond 2^53 where double rounds. */
+static void test_exact_ints(void) {
+  sj_tensor *t = sj_tensor_new(SJ_I64, 1, (int64_t[]){4});
+  const int64_t vals[4] = {INT64_MIN, INT64_MAX, INT64_MAX - 1, (INT64_C(1) << 53) + 1};
+  int64_t v = 0;
+  for (int i = 0; i < 4; i++) CHECK(sj_rt_set_int(t, i, vals[i]));
+  for (int i = 0; i < 4; i++) CHECK(sj_rt_get_int(t, i, &v) && v == vals[i]);
+  CHECK((int64_t)sj_tensor_get(t, 3) != vals[3]); /* through double, 2^53+1 rounds */
+  CHECK(!sj_rt_get_int(t, 4, &v) && !sj_rt_get_int(t, -1, &v) && !sj_rt_set_int(t, 4, 1));
+  CHECK(!sj_rt_get_int(NULL, 0, &v) && !sj_rt_set_int(NULL, 0, 1));
+  sj_tensor_free(t);
+  sj_tensor *s8 = sj_tensor_new(SJ_I8, 1, (int64_t[]){2}), *s32 = sj_tensor_new(SJ_I32, 1, (int64_t[]){2});
+  sj_tensor *b = sj_tensor_new(SJ_BOOL, 1, (int64_t[]){1}), *f = sj_tensor_new(SJ_F32, 1, (int64_t[]){1});
+  sj_rt_set_int(s8, 0, INT64_MAX), sj_rt_set_int(s8, 1, -1000); /* saturate as sj_tensor_set does */
+  CHECK(sj_rt_get_int(s8, 0, &v) && v == 127 && sj_rt_get_int(s8, 1, &v) && v == -128);
+  sj_rt_set_int(s32, 0, INT64_MIN), sj_rt_set_int(s32, 1, 123456789);
+  CHECK(sj_rt_get_int(s32, 0, &v) && v == INT32_MIN && sj_rt_get_int(s32, 1, &v) && v == 123456789);
+  sj_rt_set_int(b, 0, -7);
+  CHECK(sj_rt_get_int(b, 0, &v) && v == 1);
+  v = 42;
+  CHECK(sj_rt_set_int(f, 0, 16777217) && sj_tensor_get(f, 0) == 16777216 && !sj_rt_get_int(f, 0, &v) && v == 42);
+  sj_tensor_free(s8), sj_tensor_free(s32), sj_tensor_free(b), sj_tensor_free(f);
+}
+
 static void test_null_accessors(void) {
   CHECK(sj_tensor_rank(NULL) == 0 && sj_tensor_numel(NULL) == 0 && sj_tensor_nbytes(NULL) == 0);
   CHECK(sj_tensor_data(NULL) == NULL && sj_tensor_dims(NULL) == NULL);
@@ -242,6 +266,7 @@ static void test_bf16_rounding(void) {
 }
 
 int main(void) {
+  test_exact_ints();
   test_shape_sizes();
   test_memory_limit();
   test_create();
