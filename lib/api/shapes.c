@@ -31,7 +31,7 @@ static sj_status check_extent(sj_function *f, const sj_op *op, int s, const char
   const char *why = NULL;
   for (int k = 0; k < sl->type.rank && !why; k++) {
     if (!sj_mul_i64(nz, d[k] ? d[k] : 1, &nz)) why = "its non-zero dims multiply past 2^63-1";
-    n = d[k] ? n * d[k] : 0; /* |n| <= nz: no overflow */
+    else n = d[k] ? n * d[k] : 0; /* n <= nz: no overflow */
   }
   if (!why && !sj_bytes_for(n, sj_dtype_size(sl->type.dt), &bytes)) why = "it needs more than SIZE_MAX bytes";
   if (!why) return SJ_OK;
