@@ -294,8 +294,6 @@ void sj_cg_emit_block(cg *g, const sj_block *b) {
   for (const sj_op *op = b->first; op && !g->st; op = op->next) emit_op(g, op);
 }
 
-/* ---- kernels ---- */
-
 /* ---- kernel symbols ---- */
 
 static uint64_t fnv1a64(const char *s) {
@@ -334,6 +332,7 @@ static void emit_entry(cg *g, const char *sym, LLVMValueRef impl, unsigned np) {
   LLVMValueRef entry = LLVMAddFunction(g->M, sym, LLVMFunctionType(LLVMVoidTypeInContext(g->L), et, SJ_KABI_NPARAMS, 0));
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, entry, "entry"));
   LLVMValueRef *args = calloc(np + 2, sizeof *args);
+  if (!args) return sj_cg_fail(g, g->kernel, "out of memory");
   for (unsigned i = 0; i < np; i++) {
     LLVMValueRef idx = ci64(g, i);
     LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, ptrt(g), LLVMGetParam(entry, SJ_KABI_PTRS), &idx, 1, "");
@@ -354,6 +353,7 @@ static void emit_kernel(cg *g, const sj_op *k, const char *sym) {
       return sj_cg_fail(g, k, "kernel @%s: parameter %u must be a tensor", sj_func_name(k), i);
   unsigned np = body->nargs;
   LLVMTypeRef *pt = calloc(np + 2, sizeof *pt);
+  if (!pt) return sj_cg_fail(g, k, "out of memory");
   for (unsigned i = 0; i < np + 2; i++) pt[i] = ptrt(g);
   snprintf(name, sizeof name, "%s.impl", sym);
   LLVMValueRef impl = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, np + 2, 0));
@@ -364,6 +364,7 @@ static void emit_kernel(cg *g, const sj_op *k, const char *sym) {
   g->cur.fn = impl;
   g->nouter = 0;
   g->cur.bufs = calloc(np + 1, sizeof *g->cur.bufs);
+  if (!g->cur.bufs) return sj_cg_fail(g, k, "out of memory");
   g->cur.nbufs = np;
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, impl, "entry"));
   g->cur.dims_ptr = LLVMGetParam(impl, np);

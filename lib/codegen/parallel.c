@@ -2,14 +2,12 @@
  *   <kernel>.par<N>.impl(ptr noalias bufs..., ptr dims, ptr rt, scalars..., extras..., i64 lo, i64 hi)
  * reached through a trampoline <kernel>.par<N>(env, lo, hi) that
  * sj_rt_parallel_for calls on chunks of [lo, hi); nested parallel loops run
- * serially. A top-level `for` that is an associative reduction (the row form
- * lower-to-loops emits for a full reduction) is outlined the same way over
- * fixed chunks whose partial results the caller folds in order. */
+ * serially. A top-level `for {combine = ...}` (a reduction by the verified
+ * contract of ops.def, never recognized from its shape) is outlined the same
+ * way over fixed chunks whose partial results the caller folds in order. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <math.h>
 
 #include "cg_internal.h"
 

@@ -449,9 +449,10 @@ static sj_status verify_fused(sj_ctx *c, const sj_op *op) {
 /* {combine = "<op>"} on a `for`: the loop reduces its one carried value %acc
  * with <op>. The body yields `<op>` of %acc and a value (either order: the
  * combine ops are commutative) computed in the body, or the result of a
- * nested `for` with the same combine started from %acc, and %acc has no
- * other use. That is what lets codegen reassociate the combine and split the
- * loop into chunks reduced separately. */
+ * nested `for` with the same combine started from %acc; neither %acc nor
+ * the running value has another use (a prefix sum that stores the running
+ * value is not a reduction). That is what lets codegen reassociate the
+ * combine and split the loop into chunks reduced separately. */
 static sj_status verify_combine(sj_ctx *c, const sj_op *op) {
   const sj_attr *a = sj_op_attr(op, "combine");
   sj_opcode code;
@@ -467,6 +468,9 @@ static sj_status verify_combine(sj_ctx *c, const sj_op *op) {
   if (sj_value_num_uses(acc) != 1)
     return err(c, op, "with combine \"%s\": the carried value may only be combined, but it has %u uses", a->u.s,
                sj_value_num_uses(acc));
+  if (sj_value_num_uses(sj_opnd(b->last, 0)) != 1)
+    return err(c, op, "with combine \"%s\": the running value may only be yielded, but it has %u uses", a->u.s,
+               sj_value_num_uses(sj_opnd(b->last, 0)));
   if (d && d->block == b && d->code == SJ_OP_FOR) {
     const sj_attr *in = sj_op_attr(d, "combine");
     if (in && in->kind == SJ_ATTR_STR && !strcmp(in->u.s, a->u.s) && sj_opnd(d, 2) == acc) return SJ_OK;

@@ -1,5 +1,6 @@
-/* Entry points that JIT-compiled kernels call (registered as absolute
- * symbols in lib/codegen/jit.c). */
+/* Entry points that JIT-compiled kernels call. Each has a row in
+ * lib/codegen/rt_symbols.def, which declares it to LLVM, registers it with
+ * the JIT and checks the row against its prototype in runtime.h. */
 #include "runtime.h"
 
 void sj_rt_parallel_for(void *pool, sj_range_fn fn, void *env, int64_t lo, int64_t hi,

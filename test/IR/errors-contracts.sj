@@ -66,6 +66,22 @@ kernel @k(%in0: f32[?], %out0: f32[]) {
   return
 }
 // -----
+kernel @k(%in0: f32[?], %out0: f32[?], %out1: f32[]) {
+  %c0 = constant {value = 0} : i64
+  %n = dim %in0 {axis = 0} : i64
+  %z = constant {value = 0.0} : f32
+  // a prefix sum: the running value is stored, so the order matters
+  // CHECK: errors-contracts.sj:[[@LINE+1]]:8: error: 'for' op with combine "add": the running value may only be yielded, but it has 2 uses
+  %r = for %c0, %n, %z {combine = "add"} : f32 (%i: i64, %a: f32) {
+    %x = load %in0, %i : f32
+    %a2 = add %a, %x : f32
+    store %a2, %out0, %i
+    yield %a2
+  }
+  store %r, %out1
+  return
+}
+// -----
 kernel @k(%in0: f32[?], %out0: f32[]) {
   %c0 = constant {value = 0} : i64
   %n = dim %in0 {axis = 0} : i64
@@ -75,7 +91,7 @@ kernel @k(%in0: f32[?], %out0: f32[]) {
   %r = for %c0, %n, %z {combine = "add"} : f32 (%i: i64, %a: f32) {
     %x = load %in0, %i : f32
     %a2 = add %x, %x : f32
-    %u = add %a2, %a : f32
+    %u = add %x, %a : f32
     yield %a2
   }
   store %r, %out0

@@ -1,0 +1,219 @@
+/* Call phase 2 and the call entry points. Every buffer of the call is
+ * allocated before the first kernel runs (an allocation that fails leaves no
+ * half-run call behind); then the steps run in order: kernels through the
+ * ABI of kernel_abi.h, gemm through BLAS. Intermediate buffers persist
+ * across calls; results are fresh tensors or the caller's. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_internal.h"
+#include "opinfo.h"
+#include "support/checked.h"
+
+/* ---- memory ---- */
+
+static size_t slot_bytes(sj_function *f, int s) {
+  int64_t n = 1;
+  for (int k = 0; k < f->slots[s].type.rank; k++) n *= sj_api_dims(f, s)[k]; /* checked in phase 1 */
+  return (size_t)n * sj_dtype_size(f->slots[s].type.dt);
+}
+
+static sj_status nomem_for(sj_function *f, const sj_op *op, int s, size_t bytes) {
+  char sh[160];
+  sj_api_shape_str(f, s, sh, sizeof sh);
+  return sj_api_nomem(f->ctx, op, "out of memory allocating %zu bytes for %s (%s); nothing was run", bytes, f->slots[s].name, sh);
+}
+
+/* Shared buffer b grows to what its largest slot needs in this call. */
+static sj_status grow_buffer(sj_function *f, int b) {
+  size_t need = f->bufneed[b], cap;
+  if (f->bufmem[b] && f->bufcap[b] >= need) return SJ_OK;
+  free(f->bufmem[b]);
+  f->bufmem[b] = NULL, f->bufcap[b] = 0;
+  if (!sj_add_size(need, 63, &cap)) return nomem_for(f, NULL, f->bufslot[b], need);
+  cap = cap / 64 * 64;
+  f->bufmem[b] = aligned_alloc(64, cap ? cap : 64);
+  if (!f->bufmem[b]) return nomem_for(f, NULL, f->bufslot[b], need);
+  f->bufcap[b] = cap;
+  return SJ_OK;
+}
+
+static sj_status alloc_all(sj_function *f) {
+  for (int b = 0; b < f->nbufs; b++) f->bufneed[b] = 0;
+  for (int i = 0; i < f->nsteps; i++) {
+    const step *s = &f->steps[i];
+    if (s->kind != ST_ALLOC) continue;
+    slot *o = &f->slots[s->out];
+    size_t bytes = slot_bytes(f, s->out);
+    if (o->fresh_out) {
+      f->fresh[s->out] = f->given[s->out] ? NULL : sj_tensor_new(o->type.dt, o->type.rank, sj_api_dims(f, s->out));
+      if (!f->given[s->out] && !f->fresh[s->out]) return nomem_for(f, s->op, s->out, bytes);
+      f->data[s->out] = sj_tensor_data(f->given[s->out] ? f->given[s->out] : f->fresh[s->out]);
+    } else if (bytes >= f->bufneed[o->buf]) {
+      f->bufneed[o->buf] = bytes;
+      f->bufslot[o->buf] = s->out;
+    }
+  }
+  for (int b = 0; b < f->nbufs; b++) {
+    sj_status st = grow_buffer(f, b);
+    if (st) return st;
+  }
+  for (int i = 0; i < f->nsteps; i++) {
+    const step *s = &f->steps[i];
+    if (s->kind == ST_ALLOC && !f->slots[s->out].fresh_out) f->data[s->out] = f->bufmem[f->slots[s->out].buf];
+  }
+  return SJ_OK;
+}
+
+/* ---- steps ---- */
+
+static bool run_gemm(sj_function *f, const step *s) {
+  int a = s->args[0], b = s->args[1], c = s->args[2];
+  sj_dtype dt = f->slots[c].type.dt;
+  bool ta = s->trans_a, tb = s->trans_b;
+  const int64_t *da = sj_api_dims(f, a), *db = sj_api_dims(f, b);
+  if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2) {
+    int64_t M = da[ta ? 1 : 0], K = da[ta ? 0 : 1], N = db[tb ? 0 : 1];
+    return sj_rt_gemm2d(f->pool, dt, f->data[a], ta, f->data[b], tb, f->data[c], M, N, K);
+  }
+  if (ta || tb) return false;
+  return sj_rt_gemm(dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank, db, f->data[c],
+                    f->slots[c].type.rank, sj_api_dims(f, c));
+}
+
+/* Packs the launch's arguments as kernel_abi.h lays them out. */
+static sj_status run_launch(sj_function *f, const step *s) {
+  void *ptrs[SJ_KABI_STACK_PARAMS] = {0};
+  int64_t dims[SJ_KABI_STACK_PARAMS * SJ_KABI_DIMS_PER_PARAM] = {0};
+  bool small = s->nargs <= SJ_KABI_STACK_PARAMS;
+  void **pp = small ? ptrs : malloc(s->nargs * sizeof *pp);
+  int64_t *dd = small ? dims : malloc(s->nargs * SJ_KABI_DIMS_PER_PARAM * sizeof *dd);
+  if (!pp || !dd) {
+    if (!small) free(pp), free(dd);
+    return sj_api_nomem(f->ctx, s->op, "out of memory launching a kernel");
+  }
+  for (unsigned i = 0; i < s->nargs; i++) {
+    pp[i] = f->data[s->args[i]];
+    memcpy(&dd[sj_kabi_dim_slot(i, 0)], sj_api_dims(f, s->args[i]), SJ_KABI_DIMS_PER_PARAM * sizeof *dd);
+  }
+  s->fn(pp, dd, f->pool);
+  if (!small) free(pp), free(dd);
+  return SJ_OK;
+}
+
+sj_status sj_api_run(sj_function *f) {
+  sj_status st = alloc_all(f);
+  for (int i = 0; i < f->nsteps && !st; i++) {
+    step *s = &f->steps[i];
+    switch (s->kind) {
+    case ST_DIM:
+    case ST_ICONST:
+    case ST_ALLOC: break;
+    case ST_CONST: f->data[s->out] = sj_tensor_data(f->slots[s->out].konst); break;
+    case ST_RESHAPE: f->data[s->out] = f->data[s->args[0]]; break;
+    case ST_LAUNCH: st = run_launch(f, s); break;
+    case ST_GEMM:
+      if (!run_gemm(f, s)) st = sj_api_fail(f->ctx, s->op, "gemm failed (unsupported dtype or shapes)");
+      break;
+    }
+  }
+  return st;
+}
+
+/* ---- outputs ---- */
+
+static void drop_fresh(sj_function *f) {
+  for (int i = 0; i < f->nslots; i++) {
+    sj_tensor_free(f->fresh[i]);
+    f->fresh[i] = NULL;
+    f->given[i] = NULL;
+  }
+}
+
+/* Binds caller outputs to result slots once shapes are known (after phase 1). */
+static sj_status bind_outputs(sj_function *f, sj_tensor *const *out) {
+  for (size_t i = 0; i < f->nout; i++) {
+    int s = f->outs[i];
+    const slot *sl = &f->slots[s];
+    bool ok = out[i] && sj_tensor_dtype(out[i]) == sl->type.dt && sj_tensor_rank(out[i]) == sl->type.rank;
+    for (int k = 0; ok && k < sl->type.rank; k++) ok = sj_tensor_dims(out[i])[k] == sj_api_dims(f, s)[k];
+    if (!ok) {
+      char want[128];
+      sj_api_shape_str(f, s, want, sizeof want);
+      return sj_api_fail(f->ctx, NULL, "@%s: output %zu must be a %s tensor", sj_func_name(f->func), i, want);
+    }
+    bool twice = false;
+    for (size_t k = 0; k < i; k++) twice |= f->outs[k] == s;
+    if (sl->fresh_out && !twice) f->given[s] = out[i];
+  }
+  return SJ_OK;
+}
+
+/* Outputs that were not computed in place (inputs, constants, views,
+ * duplicates) are copied into the caller's tensors. */
+static void copy_into(sj_function *f, sj_tensor *const *out) {
+  for (size_t i = 0; i < f->nout; i++) {
+    int s = f->outs[i];
+    if (f->given[s] == out[i]) continue;
+    memcpy(sj_tensor_data(out[i]), f->data[s], sj_tensor_nbytes(out[i]));
+  }
+}
+
+sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor *const *out,
+                                size_t nout) {
+  if (!f) return SJ_ERR_INVALID;
+  if (f->bound) return sj_api_fail(f->ctx, NULL, "functions with shared variables are called with sj_function_call");
+  sj_api_swap_tier2(f);
+  if (nin && !in) return sj_api_fail(f->ctx, NULL, "inputs array is NULL");
+  if (!out && nout) return sj_api_fail(f->ctx, NULL, "outputs array is NULL");
+  if (nout != f->nout)
+    return sj_api_fail(f->ctx, NULL, "@%s has %zu outputs, %zu given", sj_func_name(f->func), f->nout, nout);
+  sj_status st = sj_api_check_inputs(f, in, nin);
+  if (!st) st = sj_api_shapes(f);
+  if (!st) st = bind_outputs(f, out);
+  if (!st) st = sj_api_run(f);
+  if (!st) copy_into(f, out);
+  drop_fresh(f);
+  return st;
+}
+
+/* Outputs: hand over freshly allocated results and tensors bound by
+ * bind_spares; copy anything else (inputs, constants, views, a value
+ * returned twice). */
+static sj_status collect_outputs(sj_function *f, sj_tensor **out) {
+  for (size_t i = 0; i < f->nout; i++) {
+    int s = f->outs[i];
+    if (f->fresh[s] || f->given[s]) {
+      out[i] = f->fresh[s] ? f->fresh[s] : f->given[s];
+      f->fresh[s] = NULL;
+      continue;
+    }
+    out[i] = sj_tensor_from(f->slots[s].type.dt, f->slots[s].type.rank, sj_api_dims(f, s), f->data[s]);
+    if (!out[i]) {
+      for (size_t k = 0; k < i; k++)
+        if (f->given[f->outs[k]] != out[k]) sj_tensor_free(out[k]);
+      return sj_api_nomem(f->ctx, NULL, "out of memory copying output %zu", i);
+    }
+  }
+  return SJ_OK;
+}
+
+sj_status sj_api_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
+  sj_api_swap_tier2(f);
+  if (nin && !in) return sj_api_fail(f->ctx, NULL, "inputs array is NULL");
+  if (!out && nout) return sj_api_fail(f->ctx, NULL, "outputs array is NULL");
+  if (nout != f->nout)
+    return sj_api_fail(f->ctx, NULL, "@%s has %zu outputs, %zu requested", sj_func_name(f->func), f->nout, nout);
+  sj_status st = sj_api_check_inputs(f, in, nin);
+  if (!st) st = sj_api_shapes(f);
+  if (!st && f->bound) sj_api_bind_spares(f);
+  if (!st) st = sj_api_run(f);
+  if (!st) st = collect_outputs(f, out);
+  drop_fresh(f);
+  return st;
+}
+
+sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
+  if (!f) return SJ_ERR_INVALID;
+  return f->bound ? sj_api_call_bound(f, in, nin, out, nout) : sj_api_call(f, in, nin, out, nout);
+}

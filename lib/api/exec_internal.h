@@ -1,0 +1,140 @@
+/* Private to the compiled-function files of lib/api:
+ *   function.c     compile (pipeline, JIT), free, accessors
+ *   plan.c         the lowered func -> steps over value slots, shared buffers
+ *   precheck.c     what each launch requires of its arguments' shapes
+ *                  (derived from the kernel at compile time, checked per call)
+ *   shapes.c       call phase 1: inputs, every shape and size, the prechecks
+ *   exec.c         call phase 2: memory, kernels, BLAS; outputs
+ *   tier.c         tiered compilation: optimized kernels from a thread
+ *   bound_state.c  graph functions: shared variables passed implicitly
+ * A call computes every shape and checks every size and launch before any
+ * memory is allocated or any kernel runs. */
+#ifndef SJ_EXEC_INTERNAL_H
+#define SJ_EXEC_INTERNAL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "codegen.h"
+#include "runtime.h"
+#include "symjit/symjit.h"
+
+typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE } step_kind;
+
+/* A launch precondition on the call's shapes, derived from the kernel. */
+typedef enum { CK_EQ_DIM, CK_EQ_CONST, CK_NONEMPTY } check_kind;
+typedef struct kcheck {
+  check_kind kind;
+  unsigned arg, dim;   /* launch argument and its dim */
+  unsigned arg2, dim2; /* CK_EQ_DIM: must equal this */
+  int64_t c;           /* CK_EQ_CONST */
+} kcheck;
+
+typedef struct step {
+  step_kind kind;
+  const sj_op *op;
+  int out;        /* result slot, -1 if none */
+  int *args;      /* operand slots */
+  unsigned nargs;
+  sj_kernel_fn fn;
+  size_t kidx; /* launch: index of the kernel in the compiled list */
+  kcheck *checks;
+  bool trans_a, trans_b; /* gemm: read once from the op's attributes */
+  bool checks_nomem;     /* a check could not be recorded */
+  unsigned nchecks;
+} step;
+
+typedef struct slot {
+  sj_type type;
+  char name[48];
+  int buf;       /* shared intermediate buffer id, -1 if none */
+  int root;      /* slot whose memory this one uses (reshape views) */
+  int last_use;  /* last step reading it */
+  bool is_output, fresh_out;
+  sj_tensor *konst; /* ST_CONST data */
+} slot;
+
+struct sj_function {
+  sj_ctx *ctx;
+  sj_module *mod;
+  const sj_op *func;
+  sj_jit *jit;
+  /* tiering: fast-to-compile code first, optimized code from a background
+   * thread, swapped in between calls (tier2_ready: 0 pending, 1 ready, 2 in) */
+  sj_op **ks;
+  size_t nk;
+  int opt_level;
+  pthread_t tier2;
+  bool tier2_started;
+  atomic_int tier2_ready;
+  sj_jit *jit2;
+  sj_kernel_fn *fns2;
+  sj_ctx *tier2_diag;
+  sj_pool *pool;
+  slot *slots;
+  int nslots;
+  step *steps;
+  int nsteps;
+  int *outs;
+  size_t nin, nout;
+  double compile_ms;
+  /* per-call state */
+  int64_t *dims; /* SJ_MAX_RANK per slot; scalar i64 slots use dims[0] */
+  void **data;
+  sj_tensor **fresh;
+  sj_tensor **given; /* caller-provided output storage, by slot */
+  void **bufmem;
+  size_t *bufcap;
+  size_t *bufneed; /* bytes each buffer needs in this call */
+  int *bufslot;    /* the slot that needs the most of it (for messages) */
+  int nbufs;
+  /* graph functions: shared-variable state passed implicitly; spare[k] is
+   * the tensor update k's variable held before the last call (owned here,
+   * reused for the next value: no allocation per call) */
+  bool bound;
+  size_t nuser_in, nuser_out, nslots_in, nupd;
+  sj_tensor ***in_slots, ***upd_slots, **spare, **all_in, **all_out;
+};
+
+/* Records an error at op (or nowhere) in c; returns SJ_ERR_INVALID. */
+sj_status sj_api_fail(sj_ctx *c, const sj_op *op, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The same for an allocation that failed; returns SJ_ERR_NOMEM. */
+sj_status sj_api_nomem(sj_ctx *c, const sj_op *op, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Dims of slot s in the current call. */
+static inline int64_t *sj_api_dims(sj_function *f, int s) { return &f->dims[(size_t)s * SJ_MAX_RANK]; }
+/* "f32[3,4]" with slot s's current dims. */
+void sj_api_shape_str(const sj_function *f, int s, char *buf, size_t cap);
+
+/* plan.c: builds steps, slots and buffers for f->func's kernels ks/fns. */
+sj_status sj_api_build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk);
+
+/* precheck.c */
+/* Derives the launch preconditions of kernel k into s; an index whose
+ * bounds cannot be checked is an error at compile time. */
+sj_status sj_api_analyze_kernel(sj_ctx *c, const sj_op *k, step *s);
+/* Checks launch s's preconditions on the current dims. */
+sj_status sj_api_check_launch(sj_function *f, const step *s);
+
+/* shapes.c: phase 1 (inputs, then every shape, size and precheck). */
+sj_status sj_api_check_inputs(sj_function *f, sj_tensor *const *in, size_t nin);
+sj_status sj_api_shapes(sj_function *f);
+
+/* exec.c */
+/* Phase 2: allocates every buffer (all before the first kernel), then runs. */
+sj_status sj_api_run(sj_function *f);
+/* The unbound call: phase 1, phase 2, outputs handed over or copied. */
+sj_status sj_api_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout);
+
+/* tier.c */
+void sj_api_start_tier2(sj_function *f, sj_op **ks, size_t nk, int opt_level);
+void sj_api_swap_tier2(sj_function *f); /* between calls only */
+void sj_api_stop_tier2(sj_function *f); /* joins the thread, frees its state */
+
+/* bound_state.c */
+/* Binds pre-existing spare tensors as update outputs (graph functions). */
+void sj_api_bind_spares(sj_function *f);
+sj_status sj_api_call_bound(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout);
+void sj_api_free_bound(sj_function *f);
+#endif

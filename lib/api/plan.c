@@ -1,0 +1,191 @@
+/* The plan of a compiled function: the lowered func (dim, constant, alloc,
+ * launch, gemm, reshape, return) becomes one step per op over numbered value
+ * slots (func params first, then each op's results), with the lifetimes of
+ * the slots and the shared buffers of intermediates. Runs once, at compile
+ * time; nothing here looks at a call's shapes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_internal.h"
+#include "opinfo.h"
+
+/* ---- slots: func params first, then each op's results (op->scratch) ---- */
+
+static int slot_of(const sj_value *v) { return v->def ? (int)(v->def->scratch + v->index) : (int)v->index; }
+
+static void name_slot(slot *s, const sj_value *v, int id) {
+  if (v->name) snprintf(s->name, sizeof s->name, "%%%s", v->name);
+  else snprintf(s->name, sizeof s->name, "%%<%d>", id);
+}
+
+static sj_tensor *const_tensor(const sj_op *op) {
+  const sj_type *t = &sj_res(op, 0)->type;
+  sj_tensor *x = sj_tensor_new(t->dt, t->rank, t->dims);
+  if (!x) return NULL;
+  const sj_attr *a = sj_op_attr(op, "value");
+  int64_t n = sj_tensor_numel(x);
+  for (int64_t i = 0; i < n; i++) {
+    double v = a->kind == SJ_ATTR_DENSE ? a->u.dense.v[i] : a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
+    sj_tensor_set(x, i, v);
+  }
+  return x;
+}
+
+static sj_status launch_step(sj_function *f, step *s, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk) {
+  const char *name = sj_op_sym(s->op, "kernel");
+  s->kind = ST_LAUNCH;
+  for (size_t i = 0; i < nk; i++)
+    if (!strcmp(sj_func_name(ks[i]), name)) {
+      s->fn = fns[i];
+      s->kidx = i;
+      return sj_api_analyze_kernel(f->ctx, ks[i], s);
+    }
+  return sj_api_fail(f->ctx, s->op, "kernel @%s was not compiled", name);
+}
+
+static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, const sj_kernel_fn *fns,
+                          size_t nk) {
+  step *s = &f->steps[f->nsteps];
+  memset(s, 0, sizeof *s);
+  s->op = op;
+  s->out = op->nresults ? slot_of(sj_res(op, 0)) : -1;
+  s->nargs = op->nopnds;
+  s->args = calloc(op->nopnds + 1, sizeof *s->args);
+  f->nsteps++; /* owned by f from here on, even on failure */
+  if (!s->args) return sj_api_nomem(f->ctx, op, "out of memory planning the function");
+  for (unsigned i = 0; i < op->nopnds; i++) s->args[i] = slot_of(sj_opnd(op, i));
+  const sj_type *rt = op->nresults ? &sj_res(op, 0)->type : NULL;
+  switch (op->code) {
+  case SJ_OP_DIM: s->kind = ST_DIM; break;
+  case SJ_OP_ALLOC: s->kind = ST_ALLOC; break;
+  case SJ_OP_GEMM:
+    s->kind = ST_GEMM;
+    s->trans_a = sj_op_bool(op, "trans_a", false);
+    s->trans_b = sj_op_bool(op, "trans_b", false);
+    break;
+  case SJ_OP_RESHAPE: s->kind = ST_RESHAPE; break;
+  case SJ_OP_CONSTANT:
+    if (!rt->is_tensor) {
+      if (rt->dt != SJ_I64) return sj_api_fail(f->ctx, op, "scalar constants at func level must be i64");
+      s->kind = ST_ICONST;
+      break;
+    }
+    s->kind = ST_CONST;
+    f->slots[s->out].konst = const_tensor(op);
+    if (!f->slots[s->out].konst) return sj_api_nomem(f->ctx, op, "cannot materialize constant");
+    break;
+  case SJ_OP_LAUNCH: return launch_step(f, s, ks, fns, nk);
+  default:
+    return sj_api_fail(f->ctx, op,
+                       "'%s' op cannot run at function level: the pipeline must lower it to kernels "
+                       "(run lower-to-loops)",
+                       sj_op_name(op));
+  }
+  return SJ_OK;
+}
+
+/* Greedy interval assignment of shared buffers to intermediates. */
+static sj_status plan_buffers(sj_function *f) {
+  int *owner = calloc((size_t)f->nslots + 1, sizeof *owner); /* buffer id -> slot using it */
+  if (!owner) return sj_api_nomem(f->ctx, NULL, "out of memory planning the function");
+  for (int i = 0; i < f->nslots; i++) f->slots[i].buf = -1;
+  for (int i = 0; i < f->nsteps; i++) {
+    step *s = &f->steps[i];
+    if (s->kind != ST_ALLOC) continue;
+    slot *o = &f->slots[s->out];
+    if (o->is_output) {
+      o->fresh_out = true;
+      continue;
+    }
+    int b = -1;
+    for (int k = 0; k < f->nbufs && b < 0; k++)
+      if (f->slots[owner[k]].last_use < i) b = k;
+    if (b < 0) b = f->nbufs++;
+    owner[b] = s->out;
+    o->buf = b;
+  }
+  free(owner);
+  size_t nb = (size_t)f->nbufs + 1;
+  f->bufmem = calloc(nb, sizeof *f->bufmem);
+  f->bufcap = calloc(nb, sizeof *f->bufcap);
+  f->bufneed = calloc(nb, sizeof *f->bufneed);
+  f->bufslot = calloc(nb, sizeof *f->bufslot);
+  if (!f->bufmem || !f->bufcap || !f->bufneed || !f->bufslot)
+    return sj_api_nomem(f->ctx, NULL, "out of memory planning the function");
+  return SJ_OK;
+}
+
+/* Last use of each slot, extended to the root of reshape views. */
+static void compute_lifetimes(sj_function *f) {
+  for (int i = 0; i < f->nslots; i++) {
+    f->slots[i].root = i;
+    f->slots[i].last_use = -1;
+  }
+  for (int i = 0; i < f->nsteps; i++) {
+    step *s = &f->steps[i];
+    if (s->kind == ST_RESHAPE) f->slots[s->out].root = f->slots[s->args[0]].root;
+    for (unsigned a = 0; a < s->nargs; a++) f->slots[f->slots[s->args[a]].root].last_use = i;
+    if (s->out >= 0 && f->slots[s->out].root != s->out) f->slots[f->slots[s->out].root].last_use = i;
+  }
+  for (size_t i = 0; i < f->nout; i++) {
+    int r = f->slots[f->outs[i]].root;
+    f->slots[f->outs[i]].is_output = true;
+    f->slots[r].last_use = f->nsteps; /* lives to the end */
+  }
+}
+
+static sj_status plan_return(sj_function *f, const sj_op *op) {
+  f->nout = op->nopnds;
+  f->outs = calloc(op->nopnds + 1, sizeof *f->outs);
+  if (!f->outs) return sj_api_nomem(f->ctx, op, "out of memory planning the function");
+  for (unsigned i = 0; i < op->nopnds; i++) {
+    f->outs[i] = slot_of(sj_opnd(op, i));
+    if (!sj_opnd(op, i)->type.is_tensor) return sj_api_fail(f->ctx, op, "functions must return tensors");
+  }
+  return SJ_OK;
+}
+
+/* The per-call arrays, one entry per slot. */
+static sj_status call_state(sj_function *f) {
+  size_t n = (size_t)f->nslots + 1;
+  f->dims = calloc(n * SJ_MAX_RANK, sizeof *f->dims);
+  f->data = calloc(n, sizeof *f->data);
+  f->fresh = calloc(n, sizeof *f->fresh);
+  f->given = calloc(n, sizeof *f->given);
+  if (!f->dims || !f->data || !f->fresh || !f->given)
+    return sj_api_nomem(f->ctx, NULL, "out of memory planning the function");
+  return SJ_OK;
+}
+
+sj_status sj_api_build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk) {
+  sj_block *body = sj_func_body(f->func);
+  int n = (int)body->nargs;
+  int nops = 0;
+  for (sj_op *op = body->first; op; op = op->next) {
+    op->scratch = (unsigned)n;
+    n += (int)op->nresults;
+    nops++;
+  }
+  f->nslots = n;
+  f->nin = body->nargs;
+  f->slots = calloc((size_t)n + 1, sizeof *f->slots);
+  f->steps = calloc((size_t)nops + 1, sizeof *f->steps);
+  if (!f->slots || !f->steps) return sj_api_nomem(f->ctx, NULL, "out of memory planning the function");
+  for (unsigned i = 0; i < body->nargs; i++) {
+    f->slots[i].type = body->args[i]->type;
+    name_slot(&f->slots[i], body->args[i], (int)i);
+  }
+  for (sj_op *op = body->first; op; op = op->next) {
+    for (unsigned r = 0; r < op->nresults; r++) {
+      int id = slot_of(sj_res(op, r));
+      f->slots[id].type = sj_res(op, r)->type;
+      name_slot(&f->slots[id], sj_res(op, r), id);
+    }
+    sj_status st = op->code == SJ_OP_RETURN ? plan_return(f, op) : add_step(f, op, ks, fns, nk);
+    if (st) return st;
+  }
+  compute_lifetimes(f);
+  sj_status st = plan_buffers(f);
+  return st ? st : call_state(f);
+}
