@@ -43,6 +43,7 @@ typedef struct step {
   bool trans_a, trans_b; /* gemm: read once from the op's attributes */
   bool checks_nomem;     /* a check could not be recorded */
   unsigned nchecks;
+  bool *writes; /* launch: argument i is stored to by the kernel */
 } step;
 
 typedef struct slot {
@@ -115,6 +116,8 @@ sj_status sj_api_build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn
  * bounds cannot be checked is an error at compile time. */
 sj_status sj_api_analyze_kernel(sj_ctx *c, const sj_op *k, step *s);
 /* Checks launch s's preconditions on the current dims. */
+/* True when every buffer launch s stores to is empty (run_launch skips it). */
+bool sj_api_writes_nothing(sj_function *f, const step *s);
 sj_status sj_api_check_launch(sj_function *f, const step *s);
 
 /* shapes.c: phase 1 (inputs, then every shape, size and precheck). */

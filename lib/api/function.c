@@ -144,6 +144,7 @@ void sj_function_free(sj_function *f) {
   for (int i = 0; i < f->nsteps; i++) {
     free(f->steps[i].args);
     free(f->steps[i].checks);
+    free(f->steps[i].writes);
   }
   for (int i = 0; f->slots && i < f->nslots; i++) sj_tensor_free(f->slots[i].konst);
   for (int i = 0; f->bufmem && i < f->nbufs; i++) free(f->bufmem[i]);

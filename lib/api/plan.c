@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "exec_internal.h"
+#include "runtime.h"
 #include "opinfo.h"
 
 /* ---- slots: func params first, then each op's results (op->scratch) ---- */
@@ -26,10 +27,34 @@ static sj_tensor *const_tensor(const sj_op *op) {
   const sj_attr *a = sj_op_attr(op, "value");
   int64_t n = sj_tensor_numel(x);
   for (int64_t i = 0; i < n; i++) {
+    /* an integer splat stays an integer: i64 values past 2^53 are not doubles */
+    if (a->kind == SJ_ATTR_INT && !sj_dtype_is_float(t->dt)) {
+      sj_rt_set_int(x, i, a->u.i);
+      continue;
+    }
     double v = a->kind == SJ_ATTR_DENSE ? a->u.dense.v[i] : a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
     sj_tensor_set(x, i, v);
   }
   return x;
+}
+
+/* Which launch arguments the kernel stores to (its only effects: a launch
+ * whose written buffers are all empty is skipped at run time). */
+static bool mark_writes(sj_op *k, step *s) {
+  sj_block *body = k->regions[0];
+  s->writes = calloc(s->nargs + 1, sizeof *s->writes);
+  sj_op_vec ops = {0};
+  sj_collect_ops(body, &ops);
+  bool ok = s->writes && !ops.failed;
+  for (size_t i = 0; ok && i < ops.n; i++) {
+    const sj_op *o = ops.v[i];
+    if (!sj_op_has(o, SJ_F_WRITES) || o->nopnds < 2) continue;
+    const sj_value *buf = sj_opnd(o, 1);
+    for (unsigned a = 0; a < body->nargs && a < s->nargs; a++)
+      if (body->args[a] == buf) s->writes[a] = true;
+  }
+  sj_op_vec_free(&ops);
+  return ok;
 }
 
 static sj_status launch_step(sj_function *f, step *s, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk) {
@@ -39,6 +64,7 @@ static sj_status launch_step(sj_function *f, step *s, sj_op *const *ks, const sj
     if (!strcmp(sj_func_name(ks[i]), name)) {
       s->fn = fns[i];
       s->kidx = i;
+      if (!mark_writes(ks[i], s)) return sj_api_nomem(f->ctx, s->op, "out of memory planning the function");
       return sj_api_analyze_kernel(f->ctx, ks[i], s);
     }
   return sj_api_fail(f->ctx, s->op, "kernel @%s was not compiled", name);

@@ -7,7 +7,6 @@
 // parser (the reference evaluator reads the same attribute exactly). The
 // constant folder loses it too: `abs` of 607918851165863398 folds to
 // 607918851165863424 (it evaluates in double; passes/constant-fold.c).
-// XFAIL: *
 // RUN: %symjit-run %s --check --int-range -1000,1000 --dim 8 | FileCheck %s
 // RUN: %symjit-run %s --check --int-range -1000,1000 --dim 8 --passes=lower-to-loops | FileCheck %s
 // RUN: %symjit-run %s --check --func folded | FileCheck %s --check-prefix=FOLD

@@ -7,7 +7,6 @@
 // indices (lib/api, extent_check) requires a non-empty axis even when the
 // iteration space is empty. (Fuzzer: FUZZ_AVOID=take-empty.) The refusal of
 // a non-empty index into an empty axis stays (test/Run/errors.sj).
-// XFAIL: *
 // RUN: %symjit-run %s --check --shape x=0x3 --shape i=0 | FileCheck %s
 // CHECK: check: @f passed
 func @f(%x: f32[?,3], %i: i64[?]) -> (f32[?,3]) {
