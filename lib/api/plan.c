@@ -70,6 +70,65 @@ static sj_status launch_step(sj_function *f, step *s, sj_op *const *ks, const sj
   return sj_api_fail(f->ctx, s->op, "kernel @%s was not compiled", name);
 }
 
+/* What a step handler may need besides the op: the compiled kernels. */
+typedef struct plan_in {
+  sj_op *const *ks;
+  const sj_kernel_fn *fns;
+  size_t nk;
+} plan_in;
+
+/* ---- the PLAN column of ops.def: one handler per func-level op ---- */
+
+static sj_status p_dim(sj_function *f, step *s, const plan_in *in) {
+  (void)f, (void)in;
+  s->kind = ST_DIM;
+  return SJ_OK;
+}
+static sj_status p_alloc(sj_function *f, step *s, const plan_in *in) {
+  (void)f, (void)in;
+  s->kind = ST_ALLOC;
+  return SJ_OK;
+}
+static sj_status p_reshape(sj_function *f, step *s, const plan_in *in) {
+  (void)f, (void)in;
+  s->kind = ST_RESHAPE;
+  return SJ_OK;
+}
+/* gemm: transpose flags read once here, not on every call */
+static sj_status p_gemm(sj_function *f, step *s, const plan_in *in) {
+  (void)f, (void)in;
+  s->kind = ST_GEMM;
+  s->trans_a = sj_op_bool(s->op, "trans_a", false);
+  s->trans_b = sj_op_bool(s->op, "trans_b", false);
+  return SJ_OK;
+}
+static sj_status p_constant(sj_function *f, step *s, const plan_in *in) {
+  (void)in;
+  const sj_type *rt = &sj_res(s->op, 0)->type;
+  if (!rt->is_tensor) {
+    if (rt->dt != SJ_I64) return sj_api_fail(f->ctx, s->op, "scalar constants at func level must be i64");
+    s->kind = ST_ICONST;
+    return SJ_OK;
+  }
+  s->kind = ST_CONST;
+  f->slots[s->out].konst = const_tensor(s->op);
+  if (!f->slots[s->out].konst) return sj_api_nomem(f->ctx, s->op, "cannot materialize constant");
+  return SJ_OK;
+}
+static sj_status p_launch(sj_function *f, step *s, const plan_in *in) {
+  return launch_step(f, s, in->ks, in->fns, in->nk);
+}
+
+typedef sj_status (*plan_fn)(sj_function *f, step *s, const plan_in *in);
+#define NONE NULL
+static const plan_fn planners[SJ_OP_COUNT] = {
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP, PLAN, REF) \
+  [SJ_OP_##ID] = PLAN,
+#include "ops.def"
+#undef SJ_OP
+};
+#undef NONE
+
 static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, const sj_kernel_fn *fns,
                           size_t nk) {
   step *s = &f->steps[f->nsteps];
@@ -81,34 +140,13 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
   f->nsteps++; /* owned by f from here on, even on failure */
   if (!s->args) return sj_api_nomem(f->ctx, op, "out of memory planning the function");
   for (unsigned i = 0; i < op->nopnds; i++) s->args[i] = slot_of(sj_opnd(op, i));
-  const sj_type *rt = op->nresults ? &sj_res(op, 0)->type : NULL;
-  switch (op->code) {
-  case SJ_OP_DIM: s->kind = ST_DIM; break;
-  case SJ_OP_ALLOC: s->kind = ST_ALLOC; break;
-  case SJ_OP_GEMM:
-    s->kind = ST_GEMM;
-    s->trans_a = sj_op_bool(op, "trans_a", false);
-    s->trans_b = sj_op_bool(op, "trans_b", false);
-    break;
-  case SJ_OP_RESHAPE: s->kind = ST_RESHAPE; break;
-  case SJ_OP_CONSTANT:
-    if (!rt->is_tensor) {
-      if (rt->dt != SJ_I64) return sj_api_fail(f->ctx, op, "scalar constants at func level must be i64");
-      s->kind = ST_ICONST;
-      break;
-    }
-    s->kind = ST_CONST;
-    f->slots[s->out].konst = const_tensor(op);
-    if (!f->slots[s->out].konst) return sj_api_nomem(f->ctx, op, "cannot materialize constant");
-    break;
-  case SJ_OP_LAUNCH: return launch_step(f, s, ks, fns, nk);
-  default:
+  if (!planners[op->code])
     return sj_api_fail(f->ctx, op,
                        "'%s' op cannot run at function level: the pipeline must lower it to kernels "
                        "(run lower-to-loops)",
                        sj_op_name(op));
-  }
-  return SJ_OK;
+  plan_in in = {ks, fns, nk};
+  return planners[op->code](f, s, &in);
 }
 
 /* Greedy interval assignment of shared buffers to intermediates. */

@@ -278,7 +278,7 @@ static void e_scalar(cg *g, const sj_op *op) {
 /* The EMIT column of ops.def; NONE: the op cannot appear in a kernel. */
 #define NONE NULL
 static const emit_fn emitters[SJ_OP_COUNT] = {
-#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP, PLAN, REF) \
   [SJ_OP_##ID] = EMIT,
 #include "ops.def"
 #undef SJ_OP

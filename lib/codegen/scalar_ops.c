@@ -217,7 +217,7 @@ RULE(r_cast) { return emit_cast(g, a[0], dt, sj_res(op, 0)->type.dt); }
 
 #define NONE NULL
 static const rule_fn rules[SJ_OP_COUNT] = {
-#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP, PLAN, REF) \
   [SJ_OP_##ID] = SCALAR_CG,
 #include "ops.def"
 #undef SJ_OP

@@ -183,6 +183,11 @@ static const irule irules[SJ_OP_COUNT] = {
     [SJ_OP_LT] = i_lt,   [SJ_OP_LE] = i_le,   [SJ_OP_GT] = i_gt,           [SJ_OP_GE] = i_ge,
 };
 
+bool sj_ref_has_scalar_rule(sj_opcode code, bool on_floats) {
+  if (code == SJ_OP_CAST || code == SJ_OP_SELECT) return true;
+  return (unsigned)code < SJ_OP_COUNT && (on_floats ? frules[code] != NULL : irules[code] != NULL);
+}
+
 /* One elementwise op on scalars: `in` is the operand dtype (of the second
  * operand for select), `out` the result dtype. False: no rule. */
 static bool scalar_op(sj_opcode code, sj_dtype in, sj_dtype out, const num *a, num *r) {
@@ -574,23 +579,36 @@ static sj_status fused(ev *e, const sj_op *op) {
   return st;
 }
 
+/* ---- the REF column of ops.def: one tensor-level handler per op ---- */
+
+typedef sj_status (*ref_fn)(ev *e, const sj_op *op, rv *out);
+static sj_status x_constant(ev *e, const sj_op *op, rv *out) { return constant(e, op, out); }
+static sj_status x_elementwise(ev *e, const sj_op *op, rv *out) { return elementwise(e, op, out); }
+static sj_status x_reduce(ev *e, const sj_op *op, rv *out) { return reduce(e, op, out); }
+static sj_status x_transpose(ev *e, const sj_op *op, rv *out) { return transpose(e, op, out); }
+static sj_status x_matmul(ev *e, const sj_op *op, rv *out) { return matmul(e, op, out); }
+static sj_status x_take(ev *e, const sj_op *op, rv *out) { return take(e, op, out); }
+static sj_status x_reshape(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, false); }
+static sj_status x_broadcast_to(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, true); }
+static sj_status x_fused(ev *e, const sj_op *op, rv *out) { return (void)out, fused(e, op); }
+
+#define NONE NULL
+static const ref_fn ref_rules[SJ_OP_COUNT] = {
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP, PLAN, REF) \
+  [SJ_OP_##ID] = REF,
+#include "ops.def"
+#undef SJ_OP
+};
+#undef NONE
+
 static sj_status eval_op(ev *e, const sj_op *op) {
-  if (op->code == SJ_OP_FUSED) return fused(e, op);
   rv *out = op->nresults ? slot(e, sj_res(op, 0)) : NULL;
   if (out) out->dt = sj_res(op, 0)->type.dt;
-  unsigned f = sj_opinfo_get(op->code)->flags;
-  if (op->code == SJ_OP_CONSTANT) return constant(e, op, out);
-  if (f & SJ_F_ELEMWISE) return elementwise(e, op, out);
-  if (f & SJ_F_REDUCE) return reduce(e, op, out);
-  if (op->code == SJ_OP_TRANSPOSE) return transpose(e, op, out);
-  if (op->code == SJ_OP_MATMUL) return matmul(e, op, out);
-  if (op->code == SJ_OP_TAKE || op->code == SJ_OP_TAKE_ALONG_AXIS || op->code == SJ_OP_SCATTER_ADD ||
-      op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS)
-    return take(e, op, out);
-  if (op->code == SJ_OP_RESHAPE) return reshape_like(e, op, out, false);
-  if (op->code == SJ_OP_BROADCAST_TO) return reshape_like(e, op, out, true);
-  err(e, op, "not supported (only tensor-level ops are)");
-  return SJ_ERR_UNSUPPORTED;
+  if (!ref_rules[op->code]) {
+    err(e, op, "not supported (only tensor-level ops are)");
+    return SJ_ERR_UNSUPPORTED;
+  }
+  return ref_rules[op->code](e, op, out);
 }
 
 /* ---- inputs and outputs ---- */

@@ -205,7 +205,7 @@ static void v_scatter_along(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
 /* The VJP column of ops.def; NONE: no gradient flows through the op. */
 #define NONE NULL
 static const vjp_fn rules[SJ_OP_COUNT] = {
-#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP, PLAN, REF) \
   [SJ_OP_##ID] = VJP,
 #include "ops.def"
 #undef SJ_OP

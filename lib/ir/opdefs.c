@@ -673,7 +673,7 @@ static bool eval_select(sj_dtype dt, const double *in, double *out) {
  * COMBINE, an elementwise op (fused bodies, kernels, folding) needs EVAL
  * and SCALAR. REDUCE and NO_VJP are derived from the COMBINE and VJP
  * columns so they cannot disagree with them. */
-#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP, PLAN, REF) \
   _Static_assert((SJ_OP_##COMBINE == SJ_OP_NONE) == (SJ_IDENTITY_##IDENTITY == SJ_IDENTITY_NONE),                      \
                  "ops.def row " #ID ": a reduction names both its COMBINE and its IDENTITY");                          \
   _Static_assert(!((FLAGS) & SJ_F_MEAN) || SJ_OP_##COMBINE != SJ_OP_NONE, "ops.def row " #ID ": MEAN needs a COMBINE"); \
@@ -685,7 +685,7 @@ static bool eval_select(sj_dtype dt, const double *in, double *out) {
 #undef SJ_OP
 
 static const sj_opinfo op_table[] = {
-#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP) \
+#define SJ_OP(ID, NAME, MINO, MAXO, NRES, NREG, FLAGS, ATTRS, INFER, VERIFY, EVAL, COMBINE, IDENTITY, EMIT, SCALAR_CG, VJP, PLAN, REF) \
   {NAME, MINO, MAXO, NRES, NREG,                                                                                       \
    (FLAGS) | (SJ_OP_##COMBINE != SJ_OP_NONE ? SJ_F_REDUCE : 0u) |                                                      \
        (SJ_COLUMN_IS_NONE(SJ_COLUMN_PROBE_##VJP) ? SJ_F_NO_VJP : 0u),                                                  \

@@ -8,7 +8,7 @@ flags) every file that builds a table from ops.def:
   control       a complete row reusing existing handlers: every layer compiles
                 (so the failures below are not caused by the harness);
   per column    the row names a handler that does not exist in one column
-                (INFER, VERIFY, EVAL, EMIT, SCALAR, VJP): exactly the layer that
+                (INFER, VERIFY, EVAL, EMIT, SCALAR, VJP, PLAN, REF): exactly the layer that
                 owns that column fails, with "'<handler>' undeclared";
   short row     a column is left out: every layer fails (the macro's arity);
   half reduce   a COMBINE without its IDENTITY: the registry's static assert;
@@ -30,15 +30,18 @@ LAYERS = {
     "lib/codegen/emit.c": ["EMIT"],
     "lib/codegen/scalar_ops.c": ["SCALAR"],
     "lib/graph/grad.c": ["VJP"],
+    "lib/api/plan.c": ["PLAN"],
+    "lib/eval/ref_eval.c": ["REF"],
 }
 COLUMNS = ["ID", "NAME", "MIN_OPNDS", "MAX_OPNDS", "NRESULTS", "NREGIONS", "FLAGS", "ATTRS",
-           "INFER", "VERIFY", "EVAL", "COMBINE", "IDENTITY", "EMIT", "SCALAR", "VJP"]
+           "INFER", "VERIFY", "EVAL", "COMBINE", "IDENTITY", "EMIT", "SCALAR", "VJP", "PLAN", "REF"]
 # A unary op built from existing handlers (as docs/writing-an-op.md starts).
 CONTROL = dict(ID="CUBE", NAME='"cube"', MIN_OPNDS="1", MAX_OPNDS="1", NRESULTS="1", NREGIONS="0",
                FLAGS="EW", ATTRS='""', INFER="infer_unary_num", VERIFY="NONE", EVAL="eval_neg",
-               COMBINE="NONE", IDENTITY="NONE", EMIT="e_scalar", SCALAR="r_neg", VJP="v_neg")
+               COMBINE="NONE", IDENTITY="NONE", EMIT="e_scalar", SCALAR="r_neg", VJP="v_neg",
+               PLAN="NONE", REF="x_elementwise")
 MISSING = dict(INFER="infer_cube", VERIFY="verify_cube", EVAL="eval_cube", EMIT="e_cube",
-               SCALAR="r_cube", VJP="v_cube")
+               SCALAR="r_cube", VJP="v_cube", PLAN="p_cube", REF="x_cube")
 
 
 def undeclared(log, name):
@@ -55,7 +58,7 @@ def compile_layers(args, tree, extra_row):
     shutil.copy(os.path.join(args.src, "lib/ir/ops.def"), os.path.join(tree, "lib/ir/ops.def"))
     with open(os.path.join(tree, "lib/ir/ops.def"), "a") as f:
         f.write("\n" + extra_row)
-    incs = ["include", "lib", "lib/ir", "passes", "lib/runtime", "lib/codegen", "lib/graph"]
+    incs = ["include", "lib", "lib/ir", "passes", "lib/runtime", "lib/codegen", "lib/graph", "lib/api", "lib/eval"]
     flags = ["-std=c17", "-Wall", "-Wextra", "-Werror", "-fsyntax-only"]
     flags += ["-I" + os.path.join(tree, d) for d in incs] + ["-I" + d for d in args.llvm_include]
     out = {}
@@ -98,7 +101,7 @@ def main():
             res = compile_layers(args, tree, row(CONTROL, drop=drop))
             for src, (ok, log) in res.items():
                 # gcc / clang wording
-                arity = 'macro "SJ_OP" requires 16 arguments' in log or "too few arguments provided to function-like macro" in log
+                arity = 'macro "SJ_OP" requires %d arguments' % len(COLUMNS) in log or "too few arguments provided to function-like macro" in log
                 if ok or not arity:
                     problems.append("row without %s: %s should fail on the macro's arity, got:\n%s"
                                     % (drop, src, log or "success"))

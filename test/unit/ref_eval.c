@@ -13,6 +13,7 @@
 
 #include "check.h"
 #include "ir.h"
+#include "opinfo.h"
 #include "ref_eval.h"
 #include "symjit/symjit.h"
 
@@ -269,7 +270,25 @@ static void test_limit(void) {
   done(&r);
 }
 
+/* Every elementwise row of ops.def has the oracle's own float rule (its
+ * REF column is x_elementwise), and every one that accepts integers (not a
+ * float-only transcendental) its integer rule: a row added without them
+ * would only fail when a test happened to reach it. */
+static void test_every_elementwise_row_has_rules(void) {
+  static const char *float_only[] = {"exp", "log", "log1p", "expm1", "sqrt", "rsqrt", "tanh", "sigmoid", "softplus", "pow"};
+  for (int code = 0; code < SJ_OP_COUNT; code++) {
+    const sj_opinfo *oi = sj_opinfo_get((sj_opcode)code);
+    if (!(oi->flags & SJ_F_ELEMWISE)) continue;
+    bool fonly = false;
+    for (size_t k = 0; k < sizeof float_only / sizeof *float_only; k++) fonly |= !strcmp(oi->name, float_only[k]);
+    if (!sj_ref_has_scalar_rule((sj_opcode)code, true)) fprintf(stderr, "no float rule for '%s'\n", oi->name);
+    CHECK(sj_ref_has_scalar_rule((sj_opcode)code, true));
+    if (!fonly) CHECK(sj_ref_has_scalar_rule((sj_opcode)code, false));
+  }
+}
+
 int main(void) {
+  test_every_elementwise_row_has_rules();
   test_int64_exact();
   test_narrow_ints();
   test_nan();
