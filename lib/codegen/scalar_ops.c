@@ -88,12 +88,15 @@ RULE(r_div) {
 RULE(r_pow) { return sj_cg_math2(g, "pow", a[0], a[1], dt); }
 
 /* maximum/minimum propagate NaN as numpy does (llvm.maximum/minimum). */
-RULE(r_maximum) { return sj_cg_intrinsic(g, isf(dt) ? "llvm.maximum" : "llvm.smax", ty, a, 2); }
-RULE(r_minimum) { return sj_cg_intrinsic(g, isf(dt) ? "llvm.minimum" : "llvm.smin", ty, a, 2); }
+/* bool is i1, where true is -1 as a signed value: bools order unsigned */
+RULE(r_maximum) { return sj_cg_intrinsic(g, isf(dt) ? "llvm.maximum" : dt == SJ_BOOL ? "llvm.umax" : "llvm.smax", ty, a, 2); }
+RULE(r_minimum) { return sj_cg_intrinsic(g, isf(dt) ? "llvm.minimum" : dt == SJ_BOOL ? "llvm.umin" : "llvm.smin", ty, a, 2); }
 
 static LLVMValueRef cmp(cg *g, LLVMValueRef *a, sj_dtype dt, LLVMRealPredicate fp,
                         LLVMIntPredicate ip) {
   if (isf(dt)) return LLVMBuildFCmp(g->B, fp, a[0], a[1], "");
+  if (dt == SJ_BOOL) /* i1 true is -1 signed: false < true only unsigned */
+    ip = ip == LLVMIntSLT ? LLVMIntULT : ip == LLVMIntSLE ? LLVMIntULE : ip == LLVMIntSGT ? LLVMIntUGT : ip == LLVMIntSGE ? LLVMIntUGE : ip;
   return LLVMBuildICmp(g->B, ip, a[0], a[1], "");
 }
 /* ne is unordered (NaN != NaN is true), the others ordered, as in numpy */

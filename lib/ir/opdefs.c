@@ -608,7 +608,7 @@ static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
 EVAL1(eval_identity, a)
 EVAL1(eval_neg, -a)
 EVAL1(eval_abs, fabs(a))
-EVAL1(eval_sign, (double)((a > 0) - (a < 0)))
+EVAL1(eval_sign, a > 0 ? 1.0 : a < 0 ? -1.0 : a) /* 0, -0 and NaN: themselves (as the compiled rule, numpy) */
 EVAL1(eval_exp, exp(a))
 EVAL1(eval_log, log(a))
 EVAL1(eval_log1p, log1p(a))
