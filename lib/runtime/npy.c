@@ -10,18 +10,6 @@
 
 #include "runtime.h"
 
-static sj_status npy_err(char *err, size_t cap, sj_status st, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static sj_status npy_err(char *err, size_t cap, sj_status st, const char *fmt, ...) {
-  if (err && cap) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-  }
-  return st;
-}
-
 static const struct {
   const char *descr;
   sj_dtype dt;
@@ -52,8 +40,8 @@ static sj_status parse_descr(const char *path, const char *d, sj_dtype *dt, char
   }
   char what[24] = "";
   if (sscanf(d, "'%23[^']'", what) != 1) /* not a plain string: structured dtype */
-    return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported dtype %.20s", path, d);
-  return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported dtype '%s'", path, what);
+    return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported dtype %.20s", path, d);
+  return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported dtype '%s'", path, what);
 }
 
 /* shape is a tuple of non-negative ints: (), (3,), (2, 3). Python 2 wrote
@@ -61,7 +49,7 @@ static sj_status parse_descr(const char *path, const char *d, sj_dtype *dt, char
  * dtype is known. */
 static sj_status parse_shape(const char *path, const char *s, int *rank, int64_t *dims, char *err,
                              size_t cap) {
-  if (*s != '(') return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
+  if (*s != '(') return sj_rt_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
   *rank = 0;
   for (s++;;) {
     while (*s == ' ') s++;
@@ -69,17 +57,17 @@ static sj_status parse_shape(const char *path, const char *s, int *rank, int64_t
     char *end;
     errno = 0;
     long long v = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : -1;
-    if (v < 0) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
+    if (v < 0) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
     if (errno == ERANGE)
-      return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: shape dim %.24s... does not fit in 64 bits", path, s);
+      return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: shape dim %.24s... does not fit in 64 bits", path, s);
     if (*rank == SJ_TENSOR_MAX_RANK)
-      return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: arrays of rank > %d are not supported", path,
+      return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: arrays of rank > %d are not supported", path,
                      SJ_TENSOR_MAX_RANK);
     dims[(*rank)++] = v;
     s = end + (*end == 'L');
     while (*s == ' ') s++;
     if (*s == ',') s++;
-    else if (*s != ')') return npy_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
+    else if (*s != ')') return sj_rt_err(err, cap, SJ_ERR_IO, "%s: malformed shape in .npy header", path);
   }
 }
 
@@ -89,15 +77,15 @@ static sj_status check_size(const char *path, sj_dtype dt, int rank, const int64
                             size_t cap) {
   char why[160];
   if (!sj_tensor_check_shape(dt, rank, dims, NULL, why, sizeof why)) return SJ_OK;
-  return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: %s", path, why);
+  return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: %s", path, why);
 }
 
 static sj_status parse_header(const char *path, const char *h, sj_dtype *dt, int *rank, int64_t *dims,
                               char *err, size_t cap) {
   const char *d = dict_value(h, "descr"), *f = dict_value(h, "fortran_order"), *s = dict_value(h, "shape");
-  if (!d || !f || !s) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed .npy header", path);
-  if (!strncmp(f, "True", 4)) return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: fortran_order arrays are not supported", path);
-  if (strncmp(f, "False", 5)) return npy_err(err, cap, SJ_ERR_IO, "%s: malformed .npy header", path);
+  if (!d || !f || !s) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: malformed .npy header", path);
+  if (!strncmp(f, "True", 4)) return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: fortran_order arrays are not supported", path);
+  if (strncmp(f, "False", 5)) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: malformed .npy header", path);
   sj_status st = parse_descr(path, d, dt, err, cap);
   if (!st) st = parse_shape(path, s, rank, dims, err, cap);
   return st ? st : check_size(path, *dt, *rank, dims, err, cap);
@@ -106,24 +94,24 @@ static sj_status parse_header(const char *path, const char *h, sj_dtype *dt, int
 static sj_status read_header(FILE *fp, const char *path, char **hdr, char *err, size_t cap) {
   unsigned char pre[10];
   if (fread(pre, 1, 8, fp) != 8 || memcmp(pre, "\x93NUMPY", 6))
-    return npy_err(err, cap, SJ_ERR_IO, "%s: not a .npy file (bad magic)", path);
+    return sj_rt_err(err, cap, SJ_ERR_IO, "%s: not a .npy file (bad magic)", path);
   size_t hl;
   if (pre[6] == 1) {
-    if (fread(pre, 1, 2, fp) != 2) return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated", path);
+    if (fread(pre, 1, 2, fp) != 2) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: file is truncated", path);
     hl = pre[0] | (size_t)pre[1] << 8;
   } else if (pre[6] == 2 || pre[6] == 3) {
-    if (fread(pre, 1, 4, fp) != 4) return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated", path);
+    if (fread(pre, 1, 4, fp) != 4) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: file is truncated", path);
     hl = pre[0] | (size_t)pre[1] << 8 | (size_t)pre[2] << 16 | (size_t)pre[3] << 24;
-    if (hl > (1u << 20)) return npy_err(err, cap, SJ_ERR_IO, "%s: header too large", path);
+    if (hl > (1u << 20)) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: header too large", path);
   } else {
-    return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported .npy version %d", path, pre[6]);
+    return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: unsupported .npy version %d", path, pre[6]);
   }
   *hdr = malloc(hl + 1);
-  if (!*hdr) return npy_err(err, cap, SJ_ERR_NOMEM, "%s: cannot allocate the %zu-byte header", path, hl + 1);
+  if (!*hdr) return sj_rt_err(err, cap, SJ_ERR_NOMEM, "%s: cannot allocate the %zu-byte header", path, hl + 1);
   if (fread(*hdr, 1, hl, fp) != hl) {
     free(*hdr);
     *hdr = NULL; /* the caller frees *hdr whatever the status */
-    return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated in the header", path);
+    return sj_rt_err(err, cap, SJ_ERR_IO, "%s: file is truncated in the header", path);
   }
   (*hdr)[hl] = '\0';
   return SJ_OK;
@@ -147,14 +135,14 @@ static sj_status read_data(FILE *fp, const char *path, sj_dtype dt, int rank, co
   sj_tensor_check_shape(dt, rank, dims, &want, NULL, 0); /* checked by parse_header */
   long long left = bytes_left(fp);
   if (left >= 0 && (unsigned long long)left < want)
-    return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated: expected %zu bytes of data, found %lld", path,
+    return sj_rt_err(err, cap, SJ_ERR_IO, "%s: file is truncated: expected %zu bytes of data, found %lld", path,
                    want, left);
   sj_tensor *t = sj_tensor_new(dt, rank, dims);
-  if (!t) return npy_err(err, cap, SJ_ERR_NOMEM, "%s: cannot allocate %zu bytes for the array", path, want);
+  if (!t) return sj_rt_err(err, cap, SJ_ERR_NOMEM, "%s: cannot allocate %zu bytes for the array", path, want);
   size_t got = fread(sj_tensor_data(t), 1, want, fp);
   if (got != want) {
     sj_tensor_free(t);
-    return npy_err(err, cap, SJ_ERR_IO, "%s: file is truncated: expected %zu bytes of data, found %zu", path, want,
+    return sj_rt_err(err, cap, SJ_ERR_IO, "%s: file is truncated: expected %zu bytes of data, found %zu", path, want,
                    got);
   }
   *out = t;
@@ -162,7 +150,7 @@ static sj_status read_data(FILE *fp, const char *path, sj_dtype dt, int rank, co
 }
 
 sj_status sj_rt_npy_read(FILE *fp, const char *path, sj_tensor **out, char *err, size_t cap) {
-  if (!fp || !path || !out) return npy_err(err, cap, SJ_ERR_INVALID, "NULL argument");
+  if (!fp || !path || !out) return sj_rt_err(err, cap, SJ_ERR_INVALID, "NULL argument");
   *out = NULL;
   char *hdr = NULL;
   sj_dtype dt = SJ_F32;
@@ -175,21 +163,21 @@ sj_status sj_rt_npy_read(FILE *fp, const char *path, sj_tensor **out, char *err,
 }
 
 sj_status sj_npy_load(const char *path, sj_tensor **out, char *err, size_t cap) {
-  if (!path || !out) return npy_err(err, cap, SJ_ERR_INVALID, "NULL argument");
+  if (!path || !out) return sj_rt_err(err, cap, SJ_ERR_INVALID, "NULL argument");
   *out = NULL;
   FILE *fp = fopen(path, "rb");
-  if (!fp) return npy_err(err, cap, SJ_ERR_IO, "%s: cannot open file", path);
+  if (!fp) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: cannot open file", path);
   sj_status st = sj_rt_npy_read(fp, path, out, err, cap);
   fclose(fp);
   return st;
 }
 
 sj_status sj_npy_save(const char *path, const sj_tensor *t, char *err, size_t cap) {
-  if (!path || !t) return npy_err(err, cap, SJ_ERR_INVALID, "NULL argument");
+  if (!path || !t) return sj_rt_err(err, cap, SJ_ERR_INVALID, "NULL argument");
   const char *descr = NULL;
   for (size_t i = 0; i < sizeof descrs / sizeof descrs[0]; i++)
     if (descrs[i].dt == sj_tensor_dtype(t)) descr = descrs[i].descr;
-  if (!descr) return npy_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: dtype %d cannot be saved as .npy", path, (int)sj_tensor_dtype(t));
+  if (!descr) return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s: dtype %d cannot be saved as .npy", path, (int)sj_tensor_dtype(t));
   char shape[256] = "";
   size_t k = 0;
   for (int i = 0; i < sj_tensor_rank(t); i++)
@@ -200,7 +188,7 @@ sj_status sj_npy_save(const char *path, const sj_tensor *t, char *err, size_t ca
   int n = snprintf(hdr, sizeof hdr, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr, shape);
   size_t total = 10 + (size_t)n + 1, pad = (64 - total % 64) % 64;
   FILE *fp = fopen(path, "wb");
-  if (!fp) return npy_err(err, cap, SJ_ERR_IO, "%s: cannot create file", path);
+  if (!fp) return sj_rt_err(err, cap, SJ_ERR_IO, "%s: cannot create file", path);
   size_t hl = (size_t)n + pad + 1;
   unsigned char pre[10] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (unsigned char)(hl & 0xff), (unsigned char)(hl >> 8)};
   bool ok = fwrite(pre, 1, 10, fp) == 10 && fwrite(hdr, 1, (size_t)n, fp) == (size_t)n;
@@ -209,5 +197,5 @@ sj_status sj_npy_save(const char *path, const sj_tensor *t, char *err, size_t ca
   size_t nbytes = sj_tensor_nbytes(t);
   ok = ok && (!nbytes || fwrite(sj_tensor_data(t), 1, nbytes, fp) == nbytes);
   ok = (fclose(fp) == 0) && ok;
-  return ok ? SJ_OK : npy_err(err, cap, SJ_ERR_IO, "%s: write failed", path);
+  return ok ? SJ_OK : sj_rt_err(err, cap, SJ_ERR_IO, "%s: write failed", path);
 }

@@ -22,6 +22,9 @@ size_t sj_rt_memory_limit(void);
  * failed. Size the request with sj_tensor_check_shape first: it refuses
  * shapes whose byte count overflows. */
 void *sj_rt_alloc(size_t bytes, char *err, size_t cap);
+/* Formats a message into err (cap bytes; err NULL or cap 0: none) and
+ * returns st: the runtime's one way to report a failure with a message. */
+sj_status sj_rt_err(char *err, size_t cap, sj_status st, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* ---- exact integer elements ---- */
 

@@ -19,9 +19,7 @@ struct sj_tensor {
   bool owned;
 };
 
-static sj_status rt_err(char *err, size_t cap, sj_status st, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static sj_status rt_err(char *err, size_t cap, sj_status st, const char *fmt, ...) {
+sj_status sj_rt_err(char *err, size_t cap, sj_status st, const char *fmt, ...) {
   if (err && cap) {
     va_list ap;
     va_start(ap, fmt);
@@ -47,16 +45,16 @@ static void shape_str(int rank, const int64_t *dims, char *buf, size_t cap) {
 sj_status sj_tensor_check_shape(sj_dtype dt, int rank, const int64_t *dims, size_t *bytes, char *err,
                                 size_t cap) {
   char sh[SJ_TENSOR_MAX_RANK * 24 + 8];
-  if ((unsigned)dt >= SJ_DTYPE_COUNT) return rt_err(err, cap, SJ_ERR_INVALID, "dtype %d is out of range", (int)dt);
+  if ((unsigned)dt >= SJ_DTYPE_COUNT) return sj_rt_err(err, cap, SJ_ERR_INVALID, "dtype %d is out of range", (int)dt);
   if (rank < 0 || rank > SJ_TENSOR_MAX_RANK)
-    return rt_err(err, cap, SJ_ERR_INVALID, "rank %d is out of range (0 to %d)", rank, SJ_TENSOR_MAX_RANK);
-  if (rank && !dims) return rt_err(err, cap, SJ_ERR_INVALID, "NULL dims for rank %d", rank);
+    return sj_rt_err(err, cap, SJ_ERR_INVALID, "rank %d is out of range (0 to %d)", rank, SJ_TENSOR_MAX_RANK);
+  if (rank && !dims) return sj_rt_err(err, cap, SJ_ERR_INVALID, "NULL dims for rank %d", rank);
   size_t n;
   if (!sj_shape_bytes(dims, rank, sj_dtype_size(dt), &n)) {
     shape_str(rank, dims, sh, sizeof sh);
     for (int i = 0; i < rank; i++)
-      if (dims[i] < 0) return rt_err(err, cap, SJ_ERR_INVALID, "shape %s has a negative dim", sh);
-    return rt_err(err, cap, SJ_ERR_NOMEM,
+      if (dims[i] < 0) return sj_rt_err(err, cap, SJ_ERR_INVALID, "shape %s has a negative dim", sh);
+    return sj_rt_err(err, cap, SJ_ERR_NOMEM,
                   "shape %s of %zu-byte elements is too large: over 2^63 bytes (zero dims aside)", sh,
                   sj_dtype_size(dt));
   }
