@@ -38,8 +38,10 @@ enum {
   AVOID_I64_BIG_CONST = 8, /* test/Run/fuzz-i64-constant-precision.sj */
   AVOID_I64_MIN = 16,     /* test/Run/fuzz-i64-min-identity.sj */
   AVOID_TAKE_EMPTY = 32,  /* test/Run/fuzz-take-empty-index.sj */
+  AVOID_BOOL_COMPARE = 64, /* test/Run/fuzz-bool-compare.sj */
 };
-static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant", "i64-min", "take-empty"};
+static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant",
+                                          "i64-min", "take-empty", "bool-compare"};
 
 typedef struct val {
   sj_type t;
@@ -190,12 +192,14 @@ static void gen_binary(gen *g, int which) { /* 0 arith, 1 compare, 2 pow */
   if (!b && !(b = which == 2 || a->t.dt == SJ_BOOL ? NULL : gen_constant(g, a->t.dt))) return;
   if (which == 1 && a->t.dt == SJ_BOOL && chance(g, 50)) return;
   val x = *a, y = *b;
+  int cmp = pick(g, COUNT(compares));
+  if (which == 1 && a->t.dt == SJ_BOOL && (g->avoid & AVOID_BOOL_COMPARE)) cmp = pick(g, 2); /* eq, ne */
   sj_type o;
   int64_t rt[SJ_MAX_RANK];
   int r;
   if (!sj_broadcast_shapes(&x.t, &y.t, &o)) return;
   if (!rt_broadcast(&x, &y, rt, &r)) g->expect_error = true;
-  const char *name = which == 2 ? "pow" : which == 1 ? compares[pick(g, COUNT(compares))] : binary_num[pick(g, COUNT(binary_num))];
+  const char *name = which == 2 ? "pow" : which == 1 ? compares[cmp] : binary_num[pick(g, COUNT(binary_num))];
   if (which == 1) o.dt = SJ_BOOL;
   val *res = add_val(g, o, rt);
   char b2[SJ_TYPE_STR_CAP];
@@ -310,7 +314,7 @@ static void gen_reshape(gen *g, bool bcast) {
   } else {
     if (x.t.rank >= SJ_MAX_RANK) return;
     t.rank = x.t.rank + 1;
-    t.dims[0] = rt[0] = chance(g, 4) ? HUGE_DIM : 2;
+    t.dims[0] = rt[0] = chance(g, 4) && !(total == 0 && (g->avoid & AVOID_HUGE_EMPTY)) ? HUGE_DIM : 2;
     if (t.dims[0] == HUGE_DIM) g->expect_error = true; /* must be refused before anything runs */
     for (int k = 0; k < x.t.rank; k++) {
       t.dims[k + 1] = x.t.dims[k] == 1 ? 3 : x.t.dims[k];
