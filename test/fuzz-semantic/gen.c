@@ -16,6 +16,7 @@
  * helpers; the whole program is parsed and verified before it is printed, so
  * the harness only ever sees valid programs. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,7 +72,6 @@ static int pick(gen *g, int n) { return (int)(rnd(g) % (uint64_t)n); }
 static bool chance(gen *g, int percent) { return pick(g, 100) < percent; }
 
 static void emit(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#include <stdarg.h>
 static void emit(gen *g, const char *fmt, ...) {
   va_list ap;
   for (;;) {
