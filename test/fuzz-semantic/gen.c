@@ -40,9 +40,11 @@ enum {
   AVOID_I64_MIN = 16,     /* test/Run/fuzz-i64-min-identity.sj */
   AVOID_TAKE_EMPTY = 32,  /* test/Run/fuzz-take-empty-index.sj */
   AVOID_BOOL_COMPARE = 64, /* test/Run/fuzz-bool-compare.sj */
+  AVOID_HALF_SUM = 128,    /* test/Run/fuzz-f16-sum-overflow.sj (special mode) */
+  AVOID_SIGN_NAN = 256,    /* test/Run/fuzz-sign-nan-fold.sj (special mode) */
 };
-static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant",
-                                          "i64-min", "take-empty", "bool-compare"};
+static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant", "i64-min",
+                                          "take-empty", "bool-compare", "half-sum", "sign-nan"};
 
 typedef struct val {
   sj_type t;
@@ -178,6 +180,7 @@ static void gen_unary(gen *g) {
   if (!a) return;
   bool fl = sj_dtype_is_float(a->t.dt) && chance(g, 60);
   const char *name = fl ? unary_float[pick(g, COUNT(unary_float))] : unary_num[pick(g, COUNT(unary_num))];
+  if (g->special && (g->avoid & AVOID_SIGN_NAN) && sj_dtype_is_float(a->t.dt) && !strcmp(name, "sign")) name = "abs";
   val x = *a;
   val *r = add_val(g, x.t, x.rt);
   char b[SJ_TYPE_STR_CAP];
@@ -245,6 +248,8 @@ static void gen_reduce(gen *g) {
   int which = pick(g, 5);
   if (which == 4 && !sj_dtype_is_float(a->t.dt)) which = 0;
   if (which == 2 && a->t.dt == SJ_I64 && (g->avoid & AVOID_I64_MIN)) which = 1;
+  bool half = a->t.dt == SJ_F16 || a->t.dt == SJ_BF16;
+  if (g->special && half && (g->avoid & AVOID_HALF_SUM) && (which == 0 || which >= 3)) return;
   val x = *a;
   unsigned mask = (unsigned)pick(g, 1 << x.t.rank);
   bool keep = chance(g, 30);
