@@ -685,6 +685,38 @@ static sj_tensor *make_output(const rv *x) {
   return t;
 }
 
+/* Float dtypes from the finest to the coarsest (an error bound grows along). */
+static int coarseness(sj_dtype dt) {
+  return dt == SJ_F64 ? 1 : dt == SJ_F32 ? 2 : dt == SJ_F16 ? 3 : dt == SJ_BF16 ? 4 : 0;
+}
+
+sj_dtype sj_ref_result_precision(const sj_op *f, size_t i) {
+  const sj_block *b = sj_func_body(f);
+  const sj_op *ret = b->last;
+  if (!ret || ret->code != SJ_OP_RETURN || i >= ret->nopnds) return SJ_DTYPE_COUNT;
+  unsigned n = b->nargs;
+  for (sj_op *op = b->first; op; op = op->next) op->scratch = n, n += op->nresults;
+  sj_dtype *worst = calloc(n + 1, sizeof *worst); /* coarsest float dtype in each value's cone */
+  if (!worst) return SJ_DTYPE_COUNT;
+  for (unsigned a = 0; a < b->nargs; a++) worst[a] = coarseness(b->args[a]->type.dt) ? b->args[a]->type.dt : SJ_DTYPE_COUNT;
+  for (sj_op *op = b->first; op && op != ret; op = op->next) {
+    sj_dtype w = SJ_DTYPE_COUNT;
+    for (unsigned k = 0; k < op->nopnds; k++) {
+      const sj_value *v = sj_opnd(op, k);
+      sj_dtype d = worst[v->def ? v->def->scratch + v->index : v->index];
+      if (d != SJ_DTYPE_COUNT && (w == SJ_DTYPE_COUNT || coarseness(d) > coarseness(w))) w = d;
+    }
+    for (unsigned r = 0; r < op->nresults; r++) {
+      sj_dtype d = sj_res(op, r)->type.dt;
+      worst[op->scratch + r] = coarseness(d) && (w == SJ_DTYPE_COUNT || coarseness(d) > coarseness(w)) ? d : w;
+    }
+  }
+  const sj_value *v = sj_opnd(ret, (unsigned)i);
+  sj_dtype d = worst[v->def ? v->def->scratch + v->index : v->index];
+  free(worst);
+  return d;
+}
+
 /* Marks the slots of the values the results depend on. Only those ops are
  * evaluated: the function's value is what it returns, so an op whose
  * result is unused (and removed by dce in the compiled paths) cannot make

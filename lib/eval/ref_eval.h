@@ -17,6 +17,12 @@
 sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
                       size_t nout);
 
+/* The coarsest float dtype among the values result i of `f` depends on
+ * (itself included), SJ_DTYPE_COUNT if none: an f32 result computed through
+ * a bf16 value carries bf16's error, and --check compares it with bf16's
+ * tolerance. */
+sj_dtype sj_ref_result_precision(const sj_op *f, size_t i);
+
 /* Element k of an int or bool tensor, exactly (sj_tensor_get goes through
  * double); k must be in [0, numel). */
 int64_t sj_ref_tensor_int(const sj_tensor *t, int64_t k);

@@ -1,3 +1,4 @@
+// Regression test: the bug below is fixed (issue 9); the text says how it was found.
 // Found by the semantic fuzzer (issue 9, "make every cast pair JIT (f64->bf16
 // fails today)"): a cast from f64 to bf16 compiles to a call of
 // __truncdfbf2, which the JIT cannot resolve ("Symbols not found:

@@ -1,3 +1,4 @@
+// Regression test: the bug below is fixed (issue 9); the text says how it was found.
 // Found by the semantic fuzzer (issue 9, "either run f16/bf16 matmul or
 // reject it in the verifier, not at call time"): a bf16 (or f16) matmul
 // verifies, compiles, then fails at call time with "gemm failed (unsupported

@@ -1,3 +1,4 @@
+// Regression test: the bug below is fixed (issue 9); the text says how it was found.
 // Found by the semantic fuzzer: a tensor with a huge static dim and a
 // dynamic dim that is 0 at run time holds no elements, yet the compiled
 // kernel runs its outer loop 2^40 times (a hang: over a minute), where the

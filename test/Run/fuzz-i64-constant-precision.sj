@@ -1,3 +1,4 @@
+// Regression test: the bug below is fixed (issue 9); the text says how it was found.
 // Found by the semantic fuzzer's oracle work (issue 9): an i64 constant
 // above 2^53 loses its low bits in the compiled code (x + (2^53+1) comes out
 // one short), with only lower-to-loops in the pipeline too, so the constant

@@ -1,3 +1,4 @@
+// Regression test: the bug below is fixed (issue 9); the text says how it was found.
 // Found by the semantic fuzzer (issue 9, "the i64 min identity is wrong"):
 // min over an empty axis of an i64 tensor gives 9223372036854774784
 // (2^63 - 1024, INT64_MAX rounded through double) instead of INT64_MAX,

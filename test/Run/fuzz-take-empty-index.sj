@@ -1,3 +1,4 @@
+// Regression test: the bug below is fixed (issue 9); the text says how it was found.
 // Found by the semantic fuzzer: `take` from an axis that is empty at run
 // time with an index tensor that is empty too indexes nothing, and numpy
 // returns an empty result (np.take(np.zeros((0, 3)), np.zeros((0,), int),

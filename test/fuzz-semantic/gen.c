@@ -16,6 +16,7 @@
  * helpers; the whole program is parsed and verified before it is printed, so
  * the harness only ever sees valid programs. */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +39,12 @@ enum {
   AVOID_I64_BIG_CONST = 8, /* test/Run/fuzz-i64-constant-precision.sj */
   AVOID_I64_MIN = 16,     /* test/Run/fuzz-i64-min-identity.sj */
   AVOID_TAKE_EMPTY = 32,  /* test/Run/fuzz-take-empty-index.sj */
+  AVOID_BOOL_COMPARE = 64, /* test/Run/fuzz-bool-compare.sj */
+  AVOID_HALF_SUM = 128,    /* test/Run/fuzz-f16-sum-overflow.sj (special mode) */
+  AVOID_SIGN_NAN = 256,    /* test/Run/fuzz-sign-nan-fold.sj (special mode) */
 };
-static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant", "i64-min", "take-empty"};
+static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant", "i64-min",
+                                          "take-empty", "bool-compare", "half-sum", "sign-nan"};
 
 typedef struct val {
   sj_type t;
@@ -69,7 +74,6 @@ static int pick(gen *g, int n) { return (int)(rnd(g) % (uint64_t)n); }
 static bool chance(gen *g, int percent) { return pick(g, 100) < percent; }
 
 static void emit(gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-#include <stdarg.h>
 static void emit(gen *g, const char *fmt, ...) {
   va_list ap;
   for (;;) {
@@ -176,6 +180,7 @@ static void gen_unary(gen *g) {
   if (!a) return;
   bool fl = sj_dtype_is_float(a->t.dt) && chance(g, 60);
   const char *name = fl ? unary_float[pick(g, COUNT(unary_float))] : unary_num[pick(g, COUNT(unary_num))];
+  if (g->special && (g->avoid & AVOID_SIGN_NAN) && sj_dtype_is_float(a->t.dt) && !strcmp(name, "sign")) name = "abs";
   val x = *a;
   val *r = add_val(g, x.t, x.rt);
   char b[SJ_TYPE_STR_CAP];
@@ -190,12 +195,14 @@ static void gen_binary(gen *g, int which) { /* 0 arith, 1 compare, 2 pow */
   if (!b && !(b = which == 2 || a->t.dt == SJ_BOOL ? NULL : gen_constant(g, a->t.dt))) return;
   if (which == 1 && a->t.dt == SJ_BOOL && chance(g, 50)) return;
   val x = *a, y = *b;
+  int cmp = pick(g, COUNT(compares));
+  if (which == 1 && a->t.dt == SJ_BOOL && (g->avoid & AVOID_BOOL_COMPARE)) cmp = pick(g, 2); /* eq, ne */
   sj_type o;
   int64_t rt[SJ_MAX_RANK];
   int r;
   if (!sj_broadcast_shapes(&x.t, &y.t, &o)) return;
   if (!rt_broadcast(&x, &y, rt, &r)) g->expect_error = true;
-  const char *name = which == 2 ? "pow" : which == 1 ? compares[pick(g, COUNT(compares))] : binary_num[pick(g, COUNT(binary_num))];
+  const char *name = which == 2 ? "pow" : which == 1 ? compares[cmp] : binary_num[pick(g, COUNT(binary_num))];
   if (which == 1) o.dt = SJ_BOOL;
   val *res = add_val(g, o, rt);
   char b2[SJ_TYPE_STR_CAP];
@@ -241,6 +248,8 @@ static void gen_reduce(gen *g) {
   int which = pick(g, 5);
   if (which == 4 && !sj_dtype_is_float(a->t.dt)) which = 0;
   if (which == 2 && a->t.dt == SJ_I64 && (g->avoid & AVOID_I64_MIN)) which = 1;
+  bool half = a->t.dt == SJ_F16 || a->t.dt == SJ_BF16;
+  if (g->special && half && (g->avoid & AVOID_HALF_SUM) && (which == 0 || which >= 3)) return;
   val x = *a;
   unsigned mask = (unsigned)pick(g, 1 << x.t.rank);
   bool keep = chance(g, 30);
@@ -310,7 +319,7 @@ static void gen_reshape(gen *g, bool bcast) {
   } else {
     if (x.t.rank >= SJ_MAX_RANK) return;
     t.rank = x.t.rank + 1;
-    t.dims[0] = rt[0] = chance(g, 4) ? HUGE_DIM : 2;
+    t.dims[0] = rt[0] = chance(g, 4) && !(total == 0 && (g->avoid & AVOID_HUGE_EMPTY)) ? HUGE_DIM : 2;
     if (t.dims[0] == HUGE_DIM) g->expect_error = true; /* must be refused before anything runs */
     for (int k = 0; k < x.t.rank; k++) {
       t.dims[k + 1] = x.t.dims[k] == 1 ? 3 : x.t.dims[k];

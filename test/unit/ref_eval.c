@@ -287,8 +287,30 @@ static void test_every_elementwise_row_has_rules(void) {
   }
 }
 
+static void test_precision(void) {
+  static const char *src = "func @f(%x: f32[2], %h: bf16[2], %i: i32[2]) -> (f32[2], f32[2], i32[2], f64[2], f16[2]) {\n"
+                           "  %a = neg %x : f32[2]\n"
+                           "  %b = cast %h : f32[2]\n"
+                           "  %c = add %a, %b : f32[2]\n"
+                           "  %d = cast %i : f64[2]\n"
+                           "  %e = cast %x : f16[2]\n"
+                           "  return %a, %c, %i, %d, %e\n}\n";
+  sj_ctx *c = sj_ctx_new();
+  sj_module *m;
+  CHECK(sj_module_parse(c, src, strlen(src), "t.sj", &m) == SJ_OK);
+  const sj_op *f = m->body->first;
+  CHECK(sj_ref_result_precision(f, 0) == SJ_F32);
+  CHECK(sj_ref_result_precision(f, 1) == SJ_BF16); /* through a bf16 input */
+  CHECK(sj_ref_result_precision(f, 2) == SJ_DTYPE_COUNT);
+  CHECK(sj_ref_result_precision(f, 3) == SJ_F64);
+  CHECK(sj_ref_result_precision(f, 4) == SJ_F16);
+  CHECK(sj_ref_result_precision(f, 5) == SJ_DTYPE_COUNT); /* no such result */
+  sj_ctx_free(c);
+}
+
 int main(void) {
   test_every_elementwise_row_has_rules();
+  test_precision();
   test_int64_exact();
   test_narrow_ints();
   test_nan();
