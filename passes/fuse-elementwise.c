@@ -26,6 +26,15 @@
  * most MAX_GROUP_IO: kernel parameters (inputs + outputs), which the launch
  * ABI passes in one array, and lower-to-loops refuses more. */
 #define MAX_GROUP_IO 64
+/* Most positions (in the topological numbering below, initially program
+ * order) between a group's first and last member. The dependence searches
+ * and the contraction of a group cost the width of its window, so this
+ * keeps the pass linear in the size of the function; members that far
+ * apart are a forward value and its use in a gradient, which would only
+ * stretch the value's lifetime anyway. */
+#define MAX_GROUP_SPAN 4096
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 typedef struct group {
   int *members; /* op indices */
@@ -188,6 +197,10 @@ static const char *join_refusal(fuse *F, group *g, int j) {
   if (F->group[j] >= 0 || in_group(F, g, j) || !fusible(p)) return not_candidate;
   if (!same_shape(&sj_res(p, 0)->type, &g->space)) return "its shape differs from the group's iteration space";
   if (g->n >= F->max_ops) return "the group already has max-group-ops ops";
+  int lo, hi;
+  pos_range(F, g, &lo, &hi);
+  if ((F->pos[j] > hi ? F->pos[j] : hi) - (F->pos[j] < lo ? F->pos[j] : lo) > MAX_GROUP_SPAN)
+    return "it is too far from the group in program order (more than " STR(MAX_GROUP_SPAN) " ops)";
   if (!convex_with(F, g, j)) return "it would create a cycle (the group reaches it through an op outside)";
   g->members[g->n++] = j;
   F->member_of[j] = g->serial;
