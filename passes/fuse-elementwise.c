@@ -136,21 +136,23 @@ static bool fusible(const sj_op *op) {
  * group and come back, or the fused op would both feed and use a value (a
  * cycle). Two parts: p's outside inputs must not depend on g (p may be a
  * consumer whose other operand comes from g through an outside op), and no
- * outside user of p may lead back into g. */
-static bool convex_with(fuse *F, const group *g, int p) {
+ * outside user of p may lead back into g. Returns NULL or which part fails. */
+static const char *convexity_refusal(fuse *F, const group *g, int p) {
   int lo, hi;
   pos_range(F, g, &lo, &hi);
   const sj_op *op = F->ops[p];
   for (unsigned k = 0; k < op->nopnds; k++) {
     int j = index_of(F, sj_opnd(op, k));
-    if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, false, lo)) return false;
+    if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, false, lo))
+      return "it would create a cycle (one of its inputs depends on the group through an op outside)";
   }
   for (unsigned r = 0; r < op->nresults; r++)
     for (const sj_use *u = sj_res(op, r)->uses; u; u = u->next) {
       int j = u->user->block == F->block && (int)u->user->scratch < F->n ? (int)u->user->scratch : -1;
-      if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, true, hi)) return false;
+      if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, true, hi))
+        return "it would create a cycle (the group depends on it through an op outside)";
     }
-  return true;
+  return NULL;
 }
 
 static bool is_member_value(const fuse *F, const group *g, const sj_value *v) {
@@ -201,7 +203,8 @@ static const char *join_refusal(fuse *F, group *g, int j) {
   pos_range(F, g, &lo, &hi);
   if ((F->pos[j] > hi ? F->pos[j] : hi) - (F->pos[j] < lo ? F->pos[j] : lo) > MAX_GROUP_SPAN)
     return "it is too far from the group in program order (more than " STR(MAX_GROUP_SPAN) " ops)";
-  if (!convex_with(F, g, j)) return "it would create a cycle (the group reaches it through an op outside)";
+  const char *cycle = convexity_refusal(F, g, j);
+  if (cycle) return cycle;
   g->members[g->n++] = j;
   F->member_of[j] = g->serial;
   bool fits = count_io(F, g) <= F->max_io;
