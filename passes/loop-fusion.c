@@ -934,20 +934,18 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   return nl;
 }
 
-static bool between_launches(const sj_op *o) {
-  return o->code == SJ_OP_DIM || o->code == SJ_OP_ALLOC || o->code == SJ_OP_CONSTANT;
-}
-
-/* The launch right after a (only dim/alloc/constant between), or NULL. */
-static sj_op *next_adjacent(sj_op *a) {
+/* The next (previous) launch in the block, whatever lies between: why_not
+ * refuses a pair with anything but dim/alloc/constant between, and
+ * --debug-fusion says so. */
+static sj_op *next_launch(sj_op *a) {
   sj_op *b = a->next;
-  while (b && between_launches(b)) b = b->next;
-  return b && b->code == SJ_OP_LAUNCH ? b : NULL;
+  while (b && b->code != SJ_OP_LAUNCH) b = b->next;
+  return b;
 }
-static sj_op *prev_adjacent(sj_op *b) {
+static sj_op *prev_launch(sj_op *b) {
   sj_op *a = b->prev;
-  while (a && between_launches(a)) a = a->prev;
-  return a && a->code == SJ_OP_LAUNCH ? a : NULL;
+  while (a && a->code != SJ_OP_LAUNCH) a = a->prev;
+  return a;
 }
 
 /* Tries each launch with the next one. After a merge the new launch is
@@ -958,7 +956,7 @@ static void fuse_func(lfuse *L, sj_op *func) {
   L->counter = 0;
   sj_op *a = sj_func_body(func)->first;
   while (a) {
-    sj_op *b = a->code == SJ_OP_LAUNCH ? next_adjacent(a) : NULL;
+    sj_op *b = a->code == SJ_OP_LAUNCH ? next_launch(a) : NULL;
     if (!b) {
       a = a->next;
       continue;
@@ -968,7 +966,7 @@ static void fuse_func(lfuse *L, sj_op *func) {
       a = b;
       continue;
     }
-    sj_op *p = prev_adjacent(nl);
+    sj_op *p = prev_launch(nl);
     a = p ? p : nl;
   }
 }
