@@ -19,6 +19,7 @@
 
 #include "opinfo.h"
 #include "registry.h"
+#include "symtab.h"
 
 /* Bounded so the pass needs no heap for argument lists; the kernel ABI passes
  * parameters in one array and no lowered kernel comes close. */
@@ -796,53 +797,13 @@ static bool reads_back(sj_op *k) {
 
 /* ---- driver ---- */
 
-/* Module symbols by interned name, so a lookup is O(1) instead of a walk
- * of the module per launch (open addressing; an erased symbol keeps its
- * slot with op NULL). A kernel's scratch counts the func-level launches of
- * it, so a merged-away kernel is erased when its count drops to 0. */
-typedef struct symtab {
-  const char **names;
-  sj_op **ops;
-  size_t cap, n;
-} symtab;
-
-static size_t sym_slot(const symtab *t, const char *name) {
-  size_t h = (size_t)(((uintptr_t)name >> 4) * 0x9E3779B97F4A7C15u);
-  size_t j = h & (t->cap - 1);
-  while (t->names[j] && t->names[j] != name) j = (j + 1) & (t->cap - 1);
-  return j;
-}
-
-static sj_op *sym_get(const symtab *t, const char *name) {
-  return t->cap && name ? t->ops[sym_slot(t, name)] : NULL;
-}
-
-static bool sym_put(symtab *t, const char *name, sj_op *op) {
-  if (2 * (t->n + 1) > t->cap) {
-    symtab g = {calloc(t->cap ? 2 * t->cap : 64, sizeof(char *)), calloc(t->cap ? 2 * t->cap : 64, sizeof(sj_op *)),
-                t->cap ? 2 * t->cap : 64, 0};
-    if (!g.names || !g.ops) {
-      free(g.names), free(g.ops);
-      return false;
-    }
-    for (size_t i = 0; i < t->cap; i++)
-      if (t->names[i]) {
-        size_t j = sym_slot(&g, t->names[i]);
-        g.names[j] = t->names[i], g.ops[j] = t->ops[i], g.n++;
-      }
-    free(t->names), free(t->ops);
-    *t = g;
-  }
-  size_t j = sym_slot(t, name);
-  t->n += !t->names[j];
-  t->names[j] = name, t->ops[j] = op;
-  return true;
-}
-
+/* Kernels by name (lib/ir/symtab.h). A kernel's scratch counts the
+ * func-level launches of it, so a merged-away kernel is erased when its
+ * count drops to 0. */
 typedef struct lfuse {
   sj_module *m;
   sj_pass_run *run;
-  symtab syms;
+  sj_symtab syms;
   int64_t max_ops;
   unsigned counter; /* next _f<N> of the current func */
 } lfuse;
@@ -871,7 +832,7 @@ static const char *fused_name(lfuse *L, sj_op *func) {
   do {
     snprintf(name, sizeof name, "%s_f%u", sj_func_name(func), L->counter++);
     s = sj_intern(L->m->ctx, name);
-  } while (sym_get(&L->syms, s));
+  } while (sj_symtab_get(&L->syms, s));
   return s;
 }
 
@@ -879,7 +840,7 @@ static const char *fused_name(lfuse *L, sj_op *func) {
 static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   sj_ctx *c = L->m->ctx;
   knest n1, n2;
-  sj_op *k1 = sym_get(&L->syms, sj_op_sym(l1, "kernel")), *k2 = sym_get(&L->syms, sj_op_sym(l2, "kernel"));
+  sj_op *k1 = sj_symtab_get(&L->syms, sj_op_sym(l1, "kernel")), *k2 = sj_symtab_get(&L->syms, sj_op_sym(l2, "kernel"));
   if (!k1 || !k2 || k1->code != SJ_OP_KERNEL || k2->code != SJ_OP_KERNEL) return NULL;
   if (!single_nest(k1, &n1) || !single_nest(k2, &n2)) return refuse(L, l1, l2, "a kernel is not one loop nest");
   if (l1->nopnds > MAX_PARAMS || l2->nopnds > MAX_PARAMS) return refuse(L, l1, l2, "too many parameters");
@@ -903,7 +864,7 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
     return refuse(L, l1, l2, "the nest's results are still read after forwarding (it stays a parallel loop)");
   }
   const char *name = fused_name(L, func);
-  if (!sym_put(&L->syms, name, k)) { /* out of memory: leave the pair as it is */
+  if (!sj_symtab_put(&L->syms, name, k)) { /* out of memory: leave the pair as it is */
     sj_op_drop_operands(k);
     return NULL;
   }
@@ -923,7 +884,7 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   for (int i = 0; i < 2; i++) {
     sj_op *old = i ? k2 : k1;
     if (old->scratch || (i && k2 == k1)) continue;
-    sym_put(&L->syms, sj_func_name(old), NULL);
+    sj_symtab_put(&L->syms, sj_func_name(old), NULL);
     sj_op_erase(old);
   }
   sj_pass_stat_add(L->run, SJ_STAT_lf_kernels_merged, 1);
@@ -972,16 +933,14 @@ static void fuse_func(lfuse *L, sj_op *func) {
 }
 
 /* Symbols of the module, and per kernel the number of func-level launches. */
+/* Symbols of the module, and per kernel the number of func-level launches. */
 static bool index_module(lfuse *L) {
-  for (sj_op *f = L->m->body->first; f; f = f->next) {
-    f->scratch = 0;
-    const char *s = sj_op_sym(f, "sym_name");
-    if (s && !sym_get(&L->syms, s) && !sym_put(&L->syms, s, f)) return false;
-  }
+  for (sj_op *f = L->m->body->first; f; f = f->next) f->scratch = 0;
+  if (!sj_symtab_index_module(&L->syms, L->m)) return false;
   for (sj_op *f = L->m->body->first; f; f = f->next) {
     if (f->code != SJ_OP_FUNC) continue;
     for (sj_op *o = sj_func_body(f)->first; o; o = o->next) {
-      sj_op *k = o->code == SJ_OP_LAUNCH ? sym_get(&L->syms, sj_op_sym(o, "kernel")) : NULL;
+      sj_op *k = o->code == SJ_OP_LAUNCH ? sj_symtab_get(&L->syms, sj_op_sym(o, "kernel")) : NULL;
       if (k) k->scratch++;
     }
   }
@@ -997,7 +956,6 @@ sj_status sj_pass_loop_fusion(sj_module *m, sj_pass_run *run) {
     if (f->code == SJ_OP_FUNC) sj_op_vec_push(&funcs, f);
   for (size_t i = 0; i < funcs.n; i++) fuse_func(&L, funcs.v[i]);
   sj_op_vec_free(&funcs);
-  free(L.syms.names);
-  free(L.syms.ops);
+  sj_symtab_free(&L.syms);
   return st ? SJ_ERR_NOMEM : SJ_OK;
 }
