@@ -909,11 +909,17 @@ static sj_op *prev_launch(sj_op *b) {
   return a;
 }
 
-/* Tries each launch with the next one. After a merge the new launch is
- * tried with the launch before it (which may now fuse: the pair is new),
- * then with the next one, so every adjacent pair is tried again only when
- * one side changed: linear in the number of launches. */
+/* Tries each launch with the next one. A run of merges grows one launch
+ * (the chain); after the chain's first merge, the launch before it is
+ * tried once against it (the pair is new and may now fuse, as when the
+ * pass restarted from the top after each merge); a launch that refused a
+ * chain is not tried against it again as it grows, since most refusals
+ * persist (an op between, the bounds, the loop kinds) or get worse (size).
+ * So each launch is tried a bounded number of times and nothing is
+ * rescanned per merge: linear in the size of the func. */
 static void fuse_func(lfuse *L, sj_op *func) {
+  static sj_op none;        /* "the chain has no launch before it" */
+  sj_op *tried = NULL;      /* the launch before the current chain, if already tried */
   L->counter = 0;
   sj_op *a = sj_func_body(func)->first;
   while (a) {
@@ -924,15 +930,16 @@ static void fuse_func(lfuse *L, sj_op *func) {
     }
     sj_op *nl = try_fuse(L, func, a, b);
     if (!nl) {
+      tried = a; /* b starts a chain that a has been tried against */
       a = b;
       continue;
     }
-    sj_op *p = prev_launch(nl);
+    sj_op *p = tried ? NULL : prev_launch(nl);
+    tried = p ? NULL : tried ? tried : &none;
     a = p ? p : nl;
   }
 }
 
-/* Symbols of the module, and per kernel the number of func-level launches. */
 /* Symbols of the module, and per kernel the number of func-level launches. */
 static bool index_module(lfuse *L) {
   for (sj_op *f = L->m->body->first; f; f = f->next) f->scratch = 0;
