@@ -8,6 +8,8 @@
                          so cse cannot merge them), summed pairwise at the
                          end (width N/8, depth 8 + log2(N/8))
 
+  --sum                  end with a sum to a scalar f32[] (a cost for --grad)
+
 Used by bench/compile_scale.sh and by test/Passes/scale.test.
 """
 import sys
@@ -16,17 +18,26 @@ OPS = ["add %{p}, %x", "mul %{p}, %y", "neg %{p}", "tanh %{p}"]
 TY = "f32[?,16]"
 
 
-def chain(n, out):
-    out.write(f"func @chain(%x: {TY}, %y: {TY}) -> ({TY}) {{\n")
+def ret(prev, cost, out):
+    if cost:
+        out.write(f"  %cost = sum %{prev} : f32[]\n")
+        prev = "cost"
+    out.write(f"  return %{prev}\n}}\n")
+
+
+def chain(n, cost, out):
+    rty = "f32[]" if cost else TY
+    out.write(f"func @chain(%x: {TY}, %y: {TY}) -> ({rty}) {{\n")
     prev = "x"
     for i in range(n):
         out.write(f"  %v{i} = " + OPS[i % len(OPS)].format(p=prev) + f" : {TY}\n")
         prev = f"v{i}"
-    out.write(f"  return %{prev}\n}}\n")
+    ret(prev, cost, out)
 
 
-def wide(n, out):
-    out.write(f"func @wide(%x: {TY}, %y: {TY}) -> ({TY}) {{\n")
+def wide(n, cost, out):
+    rty = "f32[]" if cost else TY
+    out.write(f"func @wide(%x: {TY}, %y: {TY}) -> ({rty}) {{\n")
     heads, k = [], 0
     while k < n:
         c = len(heads)
@@ -48,14 +59,16 @@ def wide(n, out):
         if len(heads) % 2:
             nxt.append(heads[-1])
         heads = nxt
-    out.write(f"  return %{heads[0]}\n}}\n")
+    ret(heads[0], cost, out)
 
 
 def main(argv):
-    if len(argv) != 3 or argv[1] not in ("chain", "wide") or not argv[2].isdigit() or int(argv[2]) < 1:
-        sys.stderr.write("usage: gen_graph.py chain|wide N   (N >= 1)\n")
+    cost = "--sum" in argv[1:]
+    args = [a for a in argv[1:] if a != "--sum"]
+    if len(args) != 2 or args[0] not in ("chain", "wide") or not args[1].isdigit() or int(args[1]) < 1:
+        sys.stderr.write("usage: gen_graph.py chain|wide N [--sum]   (N >= 1)\n")
         return 2
-    (chain if argv[1] == "chain" else wide)(int(argv[2]), sys.stdout)
+    (chain if args[0] == "chain" else wide)(int(args[1]), cost, sys.stdout)
     return 0
 
 

@@ -26,6 +26,15 @@
  * most MAX_GROUP_IO: kernel parameters (inputs + outputs), which the launch
  * ABI passes in one array, and lower-to-loops refuses more. */
 #define MAX_GROUP_IO 64
+/* Most positions (in the topological numbering below, initially program
+ * order) between a group's first and last member. The dependence searches
+ * and the contraction of a group cost the width of its window, so this
+ * keeps the pass linear in the size of the function; members that far
+ * apart are a forward value and its use in a gradient, which would only
+ * stretch the value's lifetime anyway. */
+#define MAX_GROUP_SPAN 4096
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 typedef struct group {
   int *members; /* op indices */
@@ -127,21 +136,23 @@ static bool fusible(const sj_op *op) {
  * group and come back, or the fused op would both feed and use a value (a
  * cycle). Two parts: p's outside inputs must not depend on g (p may be a
  * consumer whose other operand comes from g through an outside op), and no
- * outside user of p may lead back into g. */
-static bool convex_with(fuse *F, const group *g, int p) {
+ * outside user of p may lead back into g. Returns NULL or which part fails. */
+static const char *convexity_refusal(fuse *F, const group *g, int p) {
   int lo, hi;
   pos_range(F, g, &lo, &hi);
   const sj_op *op = F->ops[p];
   for (unsigned k = 0; k < op->nopnds; k++) {
     int j = index_of(F, sj_opnd(op, k));
-    if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, false, lo)) return false;
+    if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, false, lo))
+      return "it would create a cycle (one of its inputs depends on the group through an op outside)";
   }
   for (unsigned r = 0; r < op->nresults; r++)
     for (const sj_use *u = sj_res(op, r)->uses; u; u = u->next) {
       int j = u->user->block == F->block && (int)u->user->scratch < F->n ? (int)u->user->scratch : -1;
-      if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, true, hi)) return false;
+      if (j >= 0 && !in_group(F, g, j) && reaches(F, g, j, true, hi))
+        return "it would create a cycle (the group depends on it through an op outside)";
     }
-  return true;
+  return NULL;
 }
 
 static bool is_member_value(const fuse *F, const group *g, const sj_value *v) {
@@ -188,7 +199,12 @@ static const char *join_refusal(fuse *F, group *g, int j) {
   if (F->group[j] >= 0 || in_group(F, g, j) || !fusible(p)) return not_candidate;
   if (!same_shape(&sj_res(p, 0)->type, &g->space)) return "its shape differs from the group's iteration space";
   if (g->n >= F->max_ops) return "the group already has max-group-ops ops";
-  if (!convex_with(F, g, j)) return "it would create a cycle (the group reaches it through an op outside)";
+  int lo, hi;
+  pos_range(F, g, &lo, &hi);
+  if ((F->pos[j] > hi ? F->pos[j] : hi) - (F->pos[j] < lo ? F->pos[j] : lo) > MAX_GROUP_SPAN)
+    return "it is too far from the group in program order (more than " STR(MAX_GROUP_SPAN) " ops)";
+  const char *cycle = convexity_refusal(F, g, j);
+  if (cycle) return cycle;
   g->members[g->n++] = j;
   F->member_of[j] = g->serial;
   bool fits = count_io(F, g) <= F->max_io;

@@ -19,6 +19,7 @@
 
 #include "opinfo.h"
 #include "registry.h"
+#include "symtab.h"
 
 /* Bounded so the pass needs no heap for argument lists; the kernel ABI passes
  * parameters in one array and no lowered kernel comes close. */
@@ -803,53 +804,13 @@ static bool reads_back(sj_op *k) {
 
 /* ---- driver ---- */
 
-/* Module symbols by interned name, so a lookup is O(1) instead of a walk
- * of the module per launch (open addressing; an erased symbol keeps its
- * slot with op NULL). A kernel's scratch counts the func-level launches of
- * it, so a merged-away kernel is erased when its count drops to 0. */
-typedef struct symtab {
-  const char **names;
-  sj_op **ops;
-  size_t cap, n;
-} symtab;
-
-static size_t sym_slot(const symtab *t, const char *name) {
-  size_t h = (size_t)(((uintptr_t)name >> 4) * 0x9E3779B97F4A7C15u);
-  size_t j = h & (t->cap - 1);
-  while (t->names[j] && t->names[j] != name) j = (j + 1) & (t->cap - 1);
-  return j;
-}
-
-static sj_op *sym_get(const symtab *t, const char *name) {
-  return t->cap && name ? t->ops[sym_slot(t, name)] : NULL;
-}
-
-static bool sym_put(symtab *t, const char *name, sj_op *op) {
-  if (2 * (t->n + 1) > t->cap) {
-    symtab g = {sj_scratch_calloc(t->cap ? 2 * t->cap : 64, sizeof(char *)), sj_scratch_calloc(t->cap ? 2 * t->cap : 64, sizeof(sj_op *)),
-                t->cap ? 2 * t->cap : 64, 0};
-    if (!g.names || !g.ops) {
-      sj_scratch_free(g.names), sj_scratch_free(g.ops);
-      return false;
-    }
-    for (size_t i = 0; i < t->cap; i++)
-      if (t->names[i]) {
-        size_t j = sym_slot(&g, t->names[i]);
-        g.names[j] = t->names[i], g.ops[j] = t->ops[i], g.n++;
-      }
-    sj_scratch_free(t->names), sj_scratch_free(t->ops);
-    *t = g;
-  }
-  size_t j = sym_slot(t, name);
-  t->n += !t->names[j];
-  t->names[j] = name, t->ops[j] = op;
-  return true;
-}
-
+/* Kernels by name (lib/ir/symtab.h). A kernel's scratch counts the
+ * func-level launches of it, so a merged-away kernel is erased when its
+ * count drops to 0. */
 typedef struct lfuse {
   sj_module *m;
   sj_pass_run *run;
-  symtab syms;
+  sj_symtab syms;
   int64_t max_ops;
   unsigned counter; /* next _f<N> of the current func */
 } lfuse;
@@ -881,7 +842,7 @@ static const char *fused_name(lfuse *L, sj_op *func) {
   do {
     snprintf(name, cap, "%s_f%u", sj_func_name(func), L->counter++);
     s = sj_intern(L->m->ctx, name);
-  } while (s && sym_get(&L->syms, s));
+  } while (s && sj_symtab_get(&L->syms, s));
   sj_scratch_free(name);
   return s;
 }
@@ -890,7 +851,7 @@ static const char *fused_name(lfuse *L, sj_op *func) {
 static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   sj_ctx *c = L->m->ctx;
   knest n1, n2;
-  sj_op *k1 = sym_get(&L->syms, sj_op_sym(l1, "kernel")), *k2 = sym_get(&L->syms, sj_op_sym(l2, "kernel"));
+  sj_op *k1 = sj_symtab_get(&L->syms, sj_op_sym(l1, "kernel")), *k2 = sj_symtab_get(&L->syms, sj_op_sym(l2, "kernel"));
   if (!k1 || !k2 || k1->code != SJ_OP_KERNEL || k2->code != SJ_OP_KERNEL) return NULL;
   if (!single_nest(k1, &n1) || !single_nest(k2, &n2)) return refuse(L, l1, l2, "a kernel is not one loop nest");
   if (l1->nopnds > MAX_PARAMS || l2->nopnds > MAX_PARAMS) return refuse(L, l1, l2, "too many parameters");
@@ -914,7 +875,7 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
     return refuse(L, l1, l2, "the nest's results are still read after forwarding (it stays a parallel loop)");
   }
   const char *name = fused_name(L, func);
-  if (!name || !sym_put(&L->syms, name, k)) { /* out of memory: leave the pair as it is */
+  if (!name || !sj_symtab_put(&L->syms, name, k)) { /* out of memory: leave the pair as it is */
     sj_op_drop_operands(k);
     return NULL;
   }
@@ -934,7 +895,7 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   for (int i = 0; i < 2; i++) {
     sj_op *old = i ? k2 : k1;
     if (old->scratch || (i && k2 == k1)) continue;
-    sym_put(&L->syms, sj_func_name(old), NULL);
+    sj_symtab_put(&L->syms, sj_func_name(old), NULL);
     sj_op_erase(old);
   }
   sj_pass_stat_add(L->run, SJ_STAT_lf_kernels_merged, 1);
@@ -945,52 +906,59 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   return nl;
 }
 
-/* The launch right after a (only ops that touch no buffer between), or NULL. */
-static sj_op *next_adjacent(sj_op *a) {
+/* The next (previous) launch in the block, whatever lies between: why_not
+ * refuses a pair with anything but dim/alloc/constant between, and
+ * --debug-fusion says so. */
+static sj_op *next_launch(sj_op *a) {
   sj_op *b = a->next;
-  while (b && touches_no_buffer(b)) b = b->next;
-  return b && b->code == SJ_OP_LAUNCH ? b : NULL;
+  while (b && b->code != SJ_OP_LAUNCH) b = b->next;
+  return b;
 }
-static sj_op *prev_adjacent(sj_op *b) {
+static sj_op *prev_launch(sj_op *b) {
   sj_op *a = b->prev;
-  while (a && touches_no_buffer(a)) a = a->prev;
-  return a && a->code == SJ_OP_LAUNCH ? a : NULL;
+  while (a && a->code != SJ_OP_LAUNCH) a = a->prev;
+  return a;
 }
 
-/* Tries each launch with the next one. After a merge the new launch is
- * tried with the launch before it (which may now fuse: the pair is new),
- * then with the next one, so every adjacent pair is tried again only when
- * one side changed: linear in the number of launches. */
+/* Tries each launch with the next one. A run of merges grows one launch
+ * (the chain); after the chain's first merge, the launch before it is
+ * tried once against it (the pair is new and may now fuse, as when the
+ * pass restarted from the top after each merge); a launch that refused a
+ * chain is not tried against it again as it grows, since most refusals
+ * persist (an op between, the bounds, the loop kinds) or get worse (size).
+ * So each launch is tried a bounded number of times and nothing is
+ * rescanned per merge: linear in the size of the func. */
 static void fuse_func(lfuse *L, sj_op *func) {
+  static sj_op none;        /* "the chain has no launch before it" */
+  sj_op *tried = NULL;      /* the launch before the current chain, if already tried */
   L->counter = 0;
   sj_op *a = sj_func_body(func)->first;
   while (a) {
-    sj_op *b = a->code == SJ_OP_LAUNCH ? next_adjacent(a) : NULL;
+    sj_op *b = a->code == SJ_OP_LAUNCH ? next_launch(a) : NULL;
     if (!b) {
       a = a->next;
       continue;
     }
     sj_op *nl = try_fuse(L, func, a, b);
     if (!nl) {
+      tried = a; /* b starts a chain that a has been tried against */
       a = b;
       continue;
     }
-    sj_op *p = prev_adjacent(nl);
+    sj_op *p = tried ? NULL : prev_launch(nl);
+    tried = p ? NULL : tried ? tried : &none;
     a = p ? p : nl;
   }
 }
 
 /* Symbols of the module, and per kernel the number of func-level launches. */
 static bool index_module(lfuse *L) {
-  for (sj_op *f = L->m->body->first; f; f = f->next) {
-    f->scratch = 0;
-    const char *s = sj_op_sym(f, "sym_name");
-    if (s && !sym_get(&L->syms, s) && !sym_put(&L->syms, s, f)) return false;
-  }
+  for (sj_op *f = L->m->body->first; f; f = f->next) f->scratch = 0;
+  if (!sj_symtab_index_module(&L->syms, L->m)) return false;
   for (sj_op *f = L->m->body->first; f; f = f->next) {
     if (f->code != SJ_OP_FUNC) continue;
     for (sj_op *o = sj_func_body(f)->first; o; o = o->next) {
-      sj_op *k = o->code == SJ_OP_LAUNCH ? sym_get(&L->syms, sj_op_sym(o, "kernel")) : NULL;
+      sj_op *k = o->code == SJ_OP_LAUNCH ? sj_symtab_get(&L->syms, sj_op_sym(o, "kernel")) : NULL;
       if (k) k->scratch++;
     }
   }
@@ -1006,7 +974,6 @@ sj_status sj_pass_loop_fusion(sj_module *m, sj_pass_run *run) {
     if (f->code == SJ_OP_FUNC) sj_op_vec_push(&funcs, f);
   for (size_t i = 0; i < funcs.n; i++) fuse_func(&L, funcs.v[i]);
   sj_op_vec_free(&funcs);
-  sj_scratch_free(L.syms.names);
-  sj_scratch_free(L.syms.ops);
+  sj_symtab_free(&L.syms);
   return st ? SJ_ERR_NOMEM : SJ_OK;
 }

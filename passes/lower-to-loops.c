@@ -18,6 +18,7 @@
 #include "builder.h"
 #include "opinfo.h"
 #include "registry.h"
+#include "symtab.h"
 
 #define MAX_IO 64 /* kernel inputs + outputs: the launch ABI passes them in one array */
 
@@ -27,6 +28,7 @@ typedef struct lower {
   unsigned next_kernel;
   sj_status st;
   sj_pass_run *run;
+  sj_symtab syms; /* module symbols, for fresh kernel names */
 } lower;
 
 /* ---- kernels ---- */
@@ -61,19 +63,25 @@ static sj_value *kconst(kbuild *K, int64_t n) {
 /* @<func>_k<N>: the whole func name, however long (a truncated one would
  * repeat and the search for a free name would never end). */
 static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
-  const char *fn = sj_func_name(L->func);
+  const char *fn = sj_func_name(L->func), *s;
   size_t cap = strlen(fn) + 16; /* "_k" + a 32-bit counter + NUL */
   char *name = sj_scratch_realloc(NULL, cap, 1);
   if (!name) {
     L->st = sj_emit_error(L->m->ctx, loc, "out of memory naming a kernel of @%s", fn);
     return false;
   }
-  do snprintf(name, cap, "%s_k%u", fn, L->next_kernel++);
-  while (sj_module_lookup(L->m, name));
+  do {
+    snprintf(name, cap, "%s_k%u", fn, L->next_kernel++);
+    s = sj_intern(L->m->ctx, name);
+  } while (s && sj_symtab_get(&L->syms, s));
   sj_op *k = sj_op_new(L->m->ctx, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, loc);
   sj_op_set_sym(L->m->ctx, k, "sym_name", name);
   sj_scratch_free(name);
   sj_block_append(L->m->body, k);
+  if (!sj_symtab_put(&L->syms, s, k)) {
+    sj_emit_error(L->m->ctx, loc, "lower-to-loops: out of memory");
+    L->st = SJ_ERR_NOMEM;
+  }
   sj_pass_stat_add(L->run, SJ_STAT_lower_kernels, 1);
   *K = (kbuild){.k = k, .top = sj_builder_at_end(L->m->ctx, k->regions[0], loc)};
   return true;
@@ -660,6 +668,10 @@ static void lower_op(lower *L, sj_op *op) {
 
 sj_status sj_pass_lower_to_loops(sj_module *m, sj_pass_run *run) {
   lower L = {.m = m, .run = run};
+  if (!sj_symtab_index_module(&L.syms, m)) {
+    sj_emit_error(m->ctx, (sj_loc){0}, "lower-to-loops: out of memory");
+    L.st = SJ_ERR_NOMEM;
+  }
   sj_op *last = m->body->last; /* kernels we append are not revisited */
   for (sj_op *f = m->body->first; f && !L.st; f = f == last ? NULL : f->next) {
     if (f->code != SJ_OP_FUNC) continue;
@@ -688,5 +700,6 @@ sj_status sj_pass_lower_to_loops(sj_module *m, sj_pass_run *run) {
       lower_op(&L, op);
     }
   }
+  sj_symtab_free(&L.syms);
   return L.st;
 }

@@ -178,10 +178,12 @@ static double now(void) {
 
 /* A record for the next pass of the report; NULL (and r->oom) if memory
  * runs out: the pass still runs, uncounted. */
-static sj_pm_record *new_record(sj_pm_report *r, const sj_pass_info *pi, size_t cap) {
-  if (!r->runs) {
-    r->runs = calloc(cap ? cap : 1, sizeof *r->runs);
-    if (!r->runs) return r->oom = true, NULL;
+static sj_pm_record *new_record(sj_pm_report *r, const sj_pass_info *pi, size_t hint) {
+  if (r->nruns == r->runs_cap) {
+    size_t cap = r->runs_cap + (hint ? hint : 1);
+    sj_pm_record *nv = realloc(r->runs, cap * sizeof *nv);
+    if (!nv) return r->oom = true, NULL;
+    r->runs = nv, r->runs_cap = cap;
   }
   uint64_t *stats = calloc(pi->nstats ? pi->nstats : 1, sizeof *stats);
   if (!stats) return r->oom = true, NULL;

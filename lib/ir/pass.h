@@ -86,8 +86,9 @@ typedef struct sj_pm_remark {
 
 typedef struct sj_pm_report {
   bool want_remarks;     /* set by the caller before the run */
-  sj_pm_record *runs;    /* one per pipeline entry that ran, in order */
-  size_t nruns;
+  sj_pm_record *runs;    /* one per pipeline entry that ran, in order (a
+                            report may collect several runs) */
+  size_t nruns, runs_cap;
   sj_pm_remark *remarks; /* in the order the passes recorded them */
   size_t nremarks, cap;
   double verify_seconds; /* time spent in verify-each */

@@ -1,6 +1,10 @@
 // RUN: %symjit-opt %s --passes=loop-fusion --split-input-file | FileCheck %s
 // The printed result re-parses and prints the same:
 // RUN: %symjit-opt %s --passes=loop-fusion --split-input-file | %symjit-opt --split-input-file | FileCheck %s
+// Two different dynamic extents are never assumed equal:
+// RUN: %symjit-opt %s --passes=loop-fusion --split-input-file --debug-fusion 2>&1 >/dev/null | FileCheck %s --check-prefix=WHY
+// WHY:      dynamic.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @dyn_diff_k0 and @dyn_diff_k1 not merged: different outer bounds
+// WHY-NOT:  remark
 // All dims dynamic: the outer bounds are dims of buffers alloc'd from the
 // same `dim %x` values, so they are equal; the inner bounds likewise, so the
 // inner loops merge too and the temporary goes. The func-level dim of the

@@ -1,5 +1,9 @@
 // RUN: %symjit-opt %s --passes=loop-fusion --split-input-file | FileCheck %s
 // RUN: %symjit-opt %s --passes=loop-fusion --split-input-file | %symjit-opt --split-input-file | FileCheck %s
+// RUN: %symjit-opt %s --passes=loop-fusion --split-input-file --debug-fusion 2>&1 >/dev/null | FileCheck %s --check-prefix=WHY
+// WHY:      into-reduction.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @kept_k0 and @kept_k1 not merged: the nest's result is used elsewhere
+// WHY-NEXT: into-reduction.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @after_k0 and @after_k1 not merged: a reduction's results are ready only after its loop
+// WHY-NOT:  remark
 // An elementwise nest merges into the full reduction that reads it
 // (docs/loop-fusion.md rule 1): the fused loop is the reduction's `for`, the
 // nest's body runs first in each iteration, its store is forwarded to the

@@ -1,6 +1,18 @@
 // RUN: %symjit-opt %s --passes=loop-fusion --split-input-file | FileCheck %s
 // The printed result re-parses and prints the same:
 // RUN: %symjit-opt %s --passes=loop-fusion --split-input-file | %symjit-opt --split-input-file | FileCheck %s
+// --debug-fusion names the refusal of each pair, at the second launch, in
+// program order:
+// RUN: %symjit-opt %s --passes=loop-fusion --split-input-file --debug-fusion 2>&1 >/dev/null | FileCheck %s --check-prefix=WHY
+// WHY:      negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @bounds_k0 and @bounds_k1 not merged: different outer bounds
+// WHY-NEXT: negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @transposed_k0 and @transposed_k1 not merged: a shared buffer is accessed at another index
+// WHY-NEXT: negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @bcast_outer_k0 and @bcast_outer_k1 not merged: a shared buffer is accessed at another index
+// WHY-NEXT: negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @colsum_k0 and @colsum_k1 not merged: a kernel is not one loop nest
+// WHY-NEXT: negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @gemm_between_k0 and @gemm_between_k1 not merged: an op between the launches
+// WHY-NEXT: negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @unrelated_k and @unrelated_k not merged: no shared buffer
+// WHY-NEXT: negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @aliased_k and @aliased_k not merged: aliased buffers
+// WHY-NEXT: negative.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @seq_k0 and @seq_k1 not merged: parallel_for against for
+// WHY-NOT:  remark
 // Not fused: different iteration spaces (8 rows against 4 rows).
 // CHECK-LABEL: func @bounds(%x: f32[8]) -> (f32[4]) {
 // CHECK-NEXT:   %0 = alloc : f32[8]
