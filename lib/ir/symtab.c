@@ -1,6 +1,7 @@
 /* Open-addressing hash of interned names to ops; a removed name keeps its
  * slot with op NULL (tables live for one pass, so they never fill up with
- * removed names in practice). */
+ * removed names in practice). Scratch memory: an out-of-memory unwind
+ * frees it with the pass's other temporaries. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -16,7 +17,7 @@ sj_op *sj_symtab_get(const sj_symtab *t, const char *name) { return t->cap && na
 
 static bool grow(sj_symtab *t) {
   size_t cap = t->cap ? 2 * t->cap : 64;
-  sj_symtab g = {calloc(cap, sizeof(char *)), calloc(cap, sizeof(sj_op *)), cap, 0};
+  sj_symtab g = {sj_scratch_calloc(cap, sizeof(char *)), sj_scratch_calloc(cap, sizeof(sj_op *)), cap, 0};
   if (!g.names || !g.ops) {
     sj_symtab_free(&g);
     return false;
@@ -48,7 +49,7 @@ bool sj_symtab_index_module(sj_symtab *t, const sj_module *m) {
 }
 
 void sj_symtab_free(sj_symtab *t) {
-  free(t->names);
-  free(t->ops);
+  sj_scratch_free(t->names);
+  sj_scratch_free(t->ops);
   *t = (sj_symtab){0};
 }

@@ -187,7 +187,7 @@ static sj_status check_launch(sj_module *m, const symidx *syms, size_t nsyms, co
 static sj_status check_symbols(sj_module *m, symidx **out, size_t *nout) {
   size_t n = 0;
   for (sj_op *f = m->body->first; f; f = f->next) n++;
-  symidx *v = malloc((n ? n : 1) * sizeof *v);
+  symidx *v = sj_scratch_realloc(NULL, n ? n : 1, sizeof *v);
   if (!v) return sj_emit_error(m->ctx, (sj_loc){0}, "out of memory verifying the module"), SJ_ERR_NOMEM;
   n = 0;
   for (sj_op *f = m->body->first; f; f = f->next, n++) v[n] = (symidx){sj_func_name(f), f, n};
@@ -208,7 +208,7 @@ sj_status sj_verify_module(sj_module *m) {
   symidx *syms = NULL;
   size_t nsyms = 0;
   if (check_symbols(m, &syms, &nsyms)) {
-    free(syms);
+    sj_scratch_free(syms);
     return SJ_ERR_VERIFY;
   }
   sj_op_vec all = {0};
@@ -224,7 +224,7 @@ sj_status sj_verify_module(sj_module *m) {
     else if (op->code == SJ_OP_LAUNCH)
       st = check_launch(m, syms, nsyms, op);
   }
-  free(syms);
+  sj_scratch_free(syms);
   sj_op_vec_free(&all);
   return st;
 }
