@@ -736,15 +736,6 @@ sj_attr sj_combine_identity(sj_opcode code, sj_dtype dt) {
   return (sj_attr){.name = "value", .kind = SJ_ATTR_INT, .u.i = i};
 }
 
-bool sj_is_combine_identity(sj_opcode code, sj_dtype dt, const sj_attr *value) {
-  sj_attr id = sj_combine_identity(code, dt);
-  if (!value || !sj_is_combine(code)) return false;
-  if (value->kind == SJ_ATTR_INT && id.kind == SJ_ATTR_INT) return value->u.i == id.u.i;
-  if (value->kind == SJ_ATTR_FLOAT && id.kind == SJ_ATTR_FLOAT) return value->u.f == id.u.f;
-  /* an integral float spelling of a float identity (`0` for an f32 sum) */
-  return value->kind == SJ_ATTR_INT && id.kind == SJ_ATTR_FLOAT && (double)value->u.i == id.u.f;
-}
-
 sj_dtype sj_accumulate_dtype(sj_dtype dt) { return dt == SJ_F16 || dt == SJ_BF16 ? SJ_F32 : dt; }
 
 bool sj_reduce_info_get(const sj_op *op, sj_reduce_info *out) {

@@ -86,8 +86,6 @@ bool sj_is_combine(sj_opcode code);
  * bounds are not doubles), a float one otherwise (-inf/+inf for max/min).
  * combine(identity, x) == x for every x of dt. Not a combine: int 0. */
 sj_attr sj_combine_identity(sj_opcode code, sj_dtype dt);
-/* Whether `value` (a constant's attribute) is that identity. */
-bool sj_is_combine_identity(sj_opcode code, sj_dtype dt, const sj_attr *value);
 
 /* Everything a pass needs to know about a reduction op, decoded once from
  * its row and attributes (lowering, constant folding, the reference
