@@ -460,8 +460,10 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out) {
   for (sj_op *f = m->body->first; f; f = f->next)
     if (f->code == SJ_OP_KERNEL) sj_op_vec_push(&ks, f);
   char (*syms)[SJ_KABI_SYM_CAP] = calloc(ks.n + 1, sizeof *syms);
+  sj_loc none = {0};
   if (!syms) {
     sj_op_vec_free(&ks);
+    sj_emit_error(m->ctx, none, "codegen: out of memory");
     return SJ_ERR_NOMEM;
   }
   sj_cg_kernel_symbols(ks.v, ks.n, syms);
@@ -475,6 +477,7 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out) {
     size_t len = strlen(s);
     *out = malloc(len + 1);
     if (*out) memcpy(*out, s, len + 1);
+    else st = SJ_ERR_NOMEM, sj_emit_error(m->ctx, none, "codegen: out of memory printing the module");
     LLVMDisposeMessage(s);
     LLVMDisposeModule(M);
   }
