@@ -51,6 +51,9 @@ LLVMTypeRef sj_cg_dtype(cg *g, sj_dtype dt);
 void sj_cg_set(cg *g, const sj_value *v, LLVMValueRef x);
 LLVMValueRef sj_cg_get(cg *g, const sj_value *v);
 void sj_cg_fail(cg *g, const sj_op *op, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* sj_cg_fail with "out of memory" and status SJ_ERR_NOMEM (g->st, so
+ * emission stops); op may be NULL. */
+void sj_cg_nomem(cg *g, const sj_op *op);
 void sj_cg_keep_used(cg *g, LLVMValueRef decl);
 LLVMValueRef sj_cg_intrinsic(cg *g, const char *name, LLVMTypeRef ty, LLVMValueRef *args,
                              unsigned n);

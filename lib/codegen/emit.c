@@ -30,6 +30,12 @@ void sj_cg_fail(cg *g, const sj_op *op, const char *fmt, ...) {
   g->st = SJ_ERR_UNSUPPORTED;
 }
 
+void sj_cg_nomem(cg *g, const sj_op *op) {
+  if (g->st != SJ_OK) return;
+  sj_cg_fail(g, op, "out of memory");
+  g->st = SJ_ERR_NOMEM;
+}
+
 LLVMTypeRef sj_cg_dtype(cg *g, sj_dtype dt) {
   switch (dt) {
   case SJ_F16: return LLVMHalfTypeInContext(g->L);
@@ -64,15 +70,22 @@ void sj_cg_set(cg *g, const sj_value *v, LLVMValueRef x) {
   if (2 * (g->cur.vn + 1) > g->cur.vcap) {
     const sj_value **ok = g->cur.vkeys;
     LLVMValueRef *ov = g->cur.vvals;
-    size_t oc = g->cur.vcap;
-    g->cur.vcap = oc ? oc * 2 : 256;
-    g->cur.vkeys = calloc(g->cur.vcap, sizeof *g->cur.vkeys);
-    g->cur.vvals = calloc(g->cur.vcap, sizeof *g->cur.vvals);
-    g->cur.vn = 0;
-    for (size_t i = 0; i < oc; i++)
-      if (ok[i]) sj_cg_set(g, ok[i], ov[i]);
-    free(ok);
-    free(ov);
+    size_t oc = g->cur.vcap, nc = oc ? oc * 2 : 256;
+    const sj_value **nk = calloc(nc, sizeof *nk);
+    LLVMValueRef *nv = calloc(nc, sizeof *nv);
+    if (!nk || !nv) {
+      /* keep the old table; v still goes in while a free slot remains after it */
+      free(nk);
+      free(nv);
+      sj_cg_nomem(g, g->kernel);
+      if (g->cur.vn + 1 >= g->cur.vcap) return;
+    } else {
+      g->cur.vkeys = nk, g->cur.vvals = nv, g->cur.vcap = nc, g->cur.vn = 0;
+      for (size_t i = 0; i < oc; i++)
+        if (ok[i]) sj_cg_set(g, ok[i], ov[i]);
+      free(ok);
+      free(ov);
+    }
   }
   size_t j = vhash(v, g->cur.vcap);
   while (g->cur.vkeys[j] && g->cur.vkeys[j] != v) j = (j + 1) & (g->cur.vcap - 1);
@@ -90,8 +103,10 @@ LLVMValueRef sj_cg_get(cg *g, const sj_value *v) {
 
 void sj_cg_keep_used(cg *g, LLVMValueRef decl) {
   if (g->nused == g->capused) {
-    g->capused = g->capused ? 2 * g->capused : 16;
-    g->used = realloc(g->used, g->capused * sizeof *g->used);
+    size_t cap = g->capused ? 2 * g->capused : 16;
+    LLVMValueRef *grown = realloc(g->used, cap * sizeof *g->used);
+    if (!grown) return sj_cg_nomem(g, g->kernel);
+    g->used = grown, g->capused = cap;
   }
   g->used[g->nused++] = decl;
 }
@@ -235,7 +250,7 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
   LLVMValueRef iv = LLVMBuildPhi(g->B, i64t(g), "i");
   LLVMValueRef phis[64];
   if (ncar > 64) return sj_cg_fail(g, loop, "more than 64 carried values");
-  for (unsigned k = 0; k < ncar; k++) {
+  for (unsigned k = 0; k < ncar && !g->st; k++) { /* a failed sj_cg_set stops it */
     phis[k] = LLVMBuildPhi(g->B, sj_cg_dtype(g, b->args[1 + k]->type.dt), "acc");
     LLVMValueRef init = sj_cg_get(g, sj_opnd(loop, 2 + k));
     LLVMAddIncoming(phis[k], &init, &pre, 1);
@@ -332,7 +347,7 @@ static void emit_entry(cg *g, const char *sym, LLVMValueRef impl, unsigned np) {
   LLVMValueRef entry = LLVMAddFunction(g->M, sym, LLVMFunctionType(LLVMVoidTypeInContext(g->L), et, SJ_KABI_NPARAMS, 0));
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, entry, "entry"));
   LLVMValueRef *args = calloc(np + 2, sizeof *args);
-  if (!args) return sj_cg_fail(g, g->kernel, "out of memory");
+  if (!args) return sj_cg_nomem(g, g->kernel);
   for (unsigned i = 0; i < np; i++) {
     LLVMValueRef idx = ci64(g, i);
     LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, ptrt(g), LLVMGetParam(entry, SJ_KABI_PTRS), &idx, 1, "");
@@ -353,7 +368,7 @@ static void emit_kernel(cg *g, const sj_op *k, const char *sym) {
       return sj_cg_fail(g, k, "kernel @%s: parameter %u must be a tensor", sj_func_name(k), i);
   unsigned np = body->nargs;
   LLVMTypeRef *pt = calloc(np + 2, sizeof *pt);
-  if (!pt) return sj_cg_fail(g, k, "out of memory");
+  if (!pt) return sj_cg_nomem(g, k);
   for (unsigned i = 0; i < np + 2; i++) pt[i] = ptrt(g);
   snprintf(name, sizeof name, "%s.impl", sym);
   LLVMValueRef impl = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, np + 2, 0));
@@ -364,7 +379,7 @@ static void emit_kernel(cg *g, const sj_op *k, const char *sym) {
   g->cur.fn = impl;
   g->nouter = 0;
   g->cur.bufs = calloc(np + 1, sizeof *g->cur.bufs);
-  if (!g->cur.bufs) return sj_cg_fail(g, k, "out of memory");
+  if (!g->cur.bufs) return sj_cg_nomem(g, k);
   g->cur.nbufs = np;
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, impl, "entry"));
   g->cur.dims_ptr = LLVMGetParam(impl, np);
@@ -445,8 +460,10 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out) {
   for (sj_op *f = m->body->first; f; f = f->next)
     if (f->code == SJ_OP_KERNEL) sj_op_vec_push(&ks, f);
   char (*syms)[SJ_KABI_SYM_CAP] = calloc(ks.n + 1, sizeof *syms);
+  sj_loc none = {0};
   if (!syms) {
     sj_op_vec_free(&ks);
+    sj_emit_error(m->ctx, none, "codegen: out of memory");
     return SJ_ERR_NOMEM;
   }
   sj_cg_kernel_symbols(ks.v, ks.n, syms);
@@ -460,6 +477,7 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out) {
     size_t len = strlen(s);
     *out = malloc(len + 1);
     if (*out) memcpy(*out, s, len + 1);
+    else st = SJ_ERR_NOMEM, sj_emit_error(m->ctx, none, "codegen: out of memory printing the module");
     LLVMDisposeMessage(s);
     LLVMDisposeModule(M);
   }

@@ -138,7 +138,11 @@ sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_o
   *out = NULL;
   sj_ctx *diag = o && o->diag ? o->diag : m->ctx;
   sj_jit *jit = calloc(1, sizeof *jit);
-  if (!jit) return SJ_ERR_NOMEM;
+  sj_loc none = {0};
+  if (!jit) {
+    sj_emit_error(diag, none, "codegen: out of memory");
+    return SJ_ERR_NOMEM;
+  }
   LLVMErrorRef e = make_jit(&jit->j);
   if (e) {
     sj_jit_free(jit);
@@ -154,6 +158,7 @@ sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_o
   if (!lists || !syms || !psyms) {
     free(lists), free(syms), free(psyms);
     sj_jit_free(jit);
+    sj_emit_error(diag, none, "codegen: out of memory");
     return SJ_ERR_NOMEM;
   }
   sj_cg_kernel_symbols(ks, n, syms);

@@ -24,23 +24,31 @@ typedef struct livein {
   unsigned n, cap;
 } livein;
 
-static void collect_liveins(const sj_op *loop, livein *li) {
+/* false when out of memory (li keeps what it collected, still owned). */
+static bool collect_liveins(const sj_op *loop, livein *li) {
   sj_op_vec ops = {0};
+  bool ok = true;
   sj_collect_ops(loop->regions[0], &ops);
-  for (size_t i = 0; i < ops.n; i++)
-    for (unsigned k = 0; k < ops.v[i]->nopnds; k++) {
+  for (size_t i = 0; i < ops.n && ok; i++)
+    for (unsigned k = 0; k < ops.v[i]->nopnds && ok; k++) {
       const sj_value *v = sj_opnd(ops.v[i], k);
       if (sj_value_defined_in(loop, v)) continue;
       bool seen = false;
       for (unsigned j = 0; j < li->n && !seen; j++) seen = li->v[j] == v;
       if (seen) continue;
       if (li->n == li->cap) {
-        li->cap = li->cap ? 2 * li->cap : 16;
-        li->v = realloc(li->v, li->cap * sizeof *li->v);
+        unsigned cap = li->cap ? 2 * li->cap : 16;
+        const sj_value **grown = realloc(li->v, cap * sizeof *li->v);
+        if (!grown) {
+          ok = false;
+          break;
+        }
+        li->v = grown, li->cap = cap;
       }
       li->v[li->n++] = v;
     }
   sj_op_vec_free(&ops);
+  return ok;
 }
 
 /* Innermost iterations per outer iteration, for the serial threshold. */
@@ -91,9 +99,10 @@ typedef struct outline {
 
 static void outline_init(cg *g, const sj_op *op, outline *o, const LLVMValueRef *extra, unsigned nextra) {
   *o = (outline){0};
-  collect_liveins(op, &o->li);
+  if (!collect_liveins(op, &o->li)) return sj_cg_nomem(g, op);
   o->ptys = calloc(o->li.n + nextra + 4, sizeof *o->ptys);
   o->env_vals = calloc(o->li.n + nextra + 4, sizeof *o->env_vals);
+  if (!o->ptys || !o->env_vals) return sj_cg_nomem(g, op); /* outline_free frees them */
   for (unsigned i = 0; i < o->li.n; i++)
     if (o->li.v[i]->type.is_tensor) {
       cg_buf *b = sj_cg_find_buf(g, o->li.v[i]);
@@ -127,6 +136,10 @@ static LLVMValueRef impl_begin(cg *g, const sj_op *loop, const outline *o, const
   g->cur.fn = fn;
   g->cur.bufs = calloc(o->li.n + 1, sizeof *g->cur.bufs);
   g->cur.nbufs = 0;
+  if (!g->cur.bufs) {
+    sj_cg_nomem(g, loop);
+    return fn;
+  }
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
   unsigned pi = 0;
   for (unsigned i = 0; i < o->li.n; i++) {
@@ -152,13 +165,18 @@ static LLVMValueRef impl_begin(cg *g, const sj_op *loop, const outline *o, const
   return fn;
 }
 
-/* tramp(ptr env, i64 lo, i64 hi): unpack env, call impl */
+/* tramp(ptr env, i64 lo, i64 hi): unpack env, call impl; NULL (g failed)
+ * when out of memory. */
 static LLVMValueRef build_tramp(cg *g, LLVMValueRef impl, LLVMTypeRef envty, const outline *o, const char *name) {
+  LLVMValueRef *vals = calloc(o->np, sizeof *vals);
+  if (!vals) {
+    sj_cg_nomem(g, g->kernel);
+    return NULL;
+  }
   LLVMTypeRef args[3] = {sj_cg_ptr(g), sj_cg_i64(g), sj_cg_i64(g)};
   LLVMValueRef fn = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), args, 3, 0));
   LLVMSetLinkage(fn, LLVMInternalLinkage);
   LLVMPositionBuilderAtEnd(g->B, LLVMAppendBasicBlockInContext(g->L, fn, "entry"));
-  LLVMValueRef *vals = calloc(o->np, sizeof *vals);
   LLVMValueRef env = LLVMGetParam(fn, 0);
   for (unsigned i = 0; i + 2 < o->np; i++) {
     LLVMValueRef p = LLVMBuildStructGEP2(g->B, envty, env, i, "");
@@ -179,6 +197,7 @@ typedef void (*body_fn)(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x,
 /* Builds the outlined function and its trampoline, fills the env in the
  * caller's frame, and returns the trampoline and the env; NULL on error. */
 static LLVMValueRef outline_build(cg *g, const sj_op *op, const outline *o, body_fn body, void *arg, LLVMValueRef *env) {
+  if (g->st) return NULL; /* outline_init failed */
   char name[256], iname[272];
   snprintf(name, sizeof name, "%s.par%u", LLVMGetValueName(g->cur.fn), g->nouter++);
   snprintf(iname, sizeof iname, "%s.impl", name);
@@ -314,6 +333,7 @@ static void reduce_chunk(cg *g, LLVMValueRef p, void *arg) {
   LLVMValueRef e = LLVMBuildNSWAdd(g->B, s, r->chunk, "");
   e = LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, e, r->hi, ""), e, r->hi, "");
   sj_cg_emit_loop(g, r->loop, s, e);
+  if (g->st) return; /* the loop's result may be unset */
   LLVMBuildStore(g->B, sj_cg_get(g, sj_res(r->loop, 0)), partial_at(g, r, p));
 }
 
@@ -323,6 +343,7 @@ static void body_reduce(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x,
   in.partial = LLVMGetParam(impl, x + 3);
   sj_attr id = sj_combine_identity(in.comb, sj_res(loop, 0)->type.dt);
   sj_cg_set(g, sj_opnd(loop, 2), id.kind == SJ_ATTR_FLOAT ? LLVMConstReal(in.ty, id.u.f) : LLVMConstInt(in.ty, (unsigned long long)id.u.i, 1));
+  if (g->st) return; /* out of memory: the identity may not be recorded */
   counted_loop(g, LLVMGetParam(impl, x + 4), LLVMGetParam(impl, x + 5), reduce_chunk, &in);
 }
 
