@@ -27,8 +27,8 @@ typedef struct livein {
 /* false when out of memory (li keeps what it collected, still owned). */
 static bool collect_liveins(const sj_op *loop, livein *li) {
   sj_op_vec ops = {0};
-  bool ok = true;
   sj_collect_ops(loop->regions[0], &ops);
+  bool ok = !ops.failed; /* a partial op list would miss live-ins */
   for (size_t i = 0; i < ops.n && ok; i++)
     for (unsigned k = 0; k < ops.v[i]->nopnds && ok; k++) {
       const sj_value *v = sj_opnd(ops.v[i], k);
@@ -287,8 +287,8 @@ static bool reducible(const sj_op *loop, sj_opcode comb) {
   if (comb == SJ_OP_COUNT || comb == SJ_OP_MUL || sj_res(loop, 0)->type.dt == SJ_BOOL) return false;
   sj_op_vec ops = {0};
   sj_collect_ops(loop->regions[0], &ops);
-  bool ok = true;
-  for (size_t i = 0; i < ops.n && ok; i++) ok = ops.v[i]->code != SJ_OP_STORE;
+  bool ok = !ops.failed; /* unsure (partial list): stay serial */
+  for (size_t i = 0; i < ops.n && ok; i++) ok = !sj_op_has(ops.v[i], SJ_F_WRITES);
   sj_op_vec_free(&ops);
   return ok;
 }
