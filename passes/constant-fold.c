@@ -214,10 +214,5 @@ static const sj_pattern patterns[] = {[SJ_STAT_cfold_elementwise] = {"fold-eleme
 _Static_assert(NPATS == SJ_STAT_cfold_dead, "one statistic per pattern, then dead-ops-erased");
 
 sj_status sj_pass_constant_fold(sj_module *m, sj_pass_run *run) {
-  uint64_t applied[NPATS] = {0};
-  sj_rewrite_counts n = {.applied = applied};
-  sj_status st = sj_apply_patterns(m, patterns, NPATS, &n);
-  for (unsigned k = 0; k < NPATS; k++) sj_pass_stat_add(run, k, applied[k]);
-  sj_pass_stat_add(run, SJ_STAT_cfold_dead, n.dead);
-  return st;
+  return sj_apply_patterns_counted(m, patterns, NPATS, run, SJ_STAT_cfold_dead);
 }

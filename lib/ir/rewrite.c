@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "opinfo.h"
+#include "pass.h"
 #include "rewrite.h"
 
 #define Q_QUEUED 1u
@@ -121,4 +122,16 @@ sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, 
 done:
   sj_op_vec_free(&rw.work);
   return st == SJ_OK ? SJ_OK : SJ_ERR_PASS;
+}
+
+sj_status sj_apply_patterns_counted(sj_module *m, const sj_pattern *pats, size_t npats, sj_pass_run *run,
+                                    unsigned dead_stat) {
+  uint64_t *applied = sj_scratch_calloc(npats ? npats : 1, sizeof *applied);
+  if (!applied) return SJ_ERR_NOMEM;
+  sj_rewrite_counts n = {.applied = applied};
+  sj_status st = sj_apply_patterns(m, pats, npats, &n);
+  for (unsigned k = 0; k < npats; k++) sj_pass_stat_add(run, k, applied[k]);
+  sj_pass_stat_add(run, dead_stat, n.dead);
+  sj_scratch_free(applied);
+  return st;
 }

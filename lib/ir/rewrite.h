@@ -38,4 +38,10 @@ typedef struct sj_rewrite_counts {
  * pure ops are erased as they are met. Fails if it does not converge.
  * counts (may be NULL) is added to, not reset. */
 sj_status sj_apply_patterns(sj_module *m, const sj_pattern *pats, size_t npats, sj_rewrite_counts *counts);
+/* A pattern pass: applies pats, then adds each pattern's applications to
+ * statistic k of run (pats[k] is counted as statistic k) and the ops erased
+ * as dead to statistic `dead_stat`. */
+struct sj_pass_run;
+sj_status sj_apply_patterns_counted(sj_module *m, const sj_pattern *pats, size_t npats, struct sj_pass_run *run,
+                                    unsigned dead_stat);
 #endif
