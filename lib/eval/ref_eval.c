@@ -16,6 +16,7 @@
 #include "support/checked.h"
 #include "opinfo.h"
 #include "ref_eval.h"
+#include "runtime.h"
 
 /* Largest value the evaluator materializes: it is an oracle for tests, and
  * a program whose intermediate exceeds this gets a clear error instead of
@@ -616,17 +617,10 @@ static sj_status eval_op(ev *e, const sj_op *op) {
 /* Element k of t, exact (int64 read directly: sj_tensor_get goes through
  * double). */
 static num tensor_num(const sj_tensor *t, int64_t k) {
-  const void *p = sj_tensor_data(t);
-  switch (sj_tensor_dtype(t)) {
-  case SJ_I8: return (num){.i = ((const int8_t *)p)[k]};
-  case SJ_I32: return (num){.i = ((const int32_t *)p)[k]};
-  case SJ_I64: return (num){.i = ((const int64_t *)p)[k]};
-  case SJ_BOOL: return (num){.i = ((const uint8_t *)p)[k] != 0};
-  default: return (num){.f = sj_tensor_get(t, k)};
-  }
+  int64_t i;
+  if (sj_rt_get_int(t, k, &i)) return (num){.i = i};
+  return (num){.f = sj_tensor_get(t, k)};
 }
-
-int64_t sj_ref_tensor_int(const sj_tensor *t, int64_t k) { return tensor_num(t, k).i; }
 
 static sj_status input_error(sj_ctx *c, const sj_op *f, unsigned i, const char *what, const sj_type *want,
                              const sj_tensor *t) {
@@ -672,15 +666,10 @@ static sj_status load_inputs(ev *e, const sj_op *f, sj_tensor *const *in) {
 static sj_tensor *make_output(const rv *x) {
   sj_tensor *t = sj_tensor_new(x->dt, x->rank, x->dims);
   if (!t) return NULL;
-  void *p = sj_tensor_data(t);
+  bool f = is_float(x->dt);
   for (int64_t k = 0, n = rv_numel(x); k < n; k++) {
-    switch (x->dt) {
-    case SJ_I8: ((int8_t *)p)[k] = (int8_t)x->v[k].i; break;
-    case SJ_I32: ((int32_t *)p)[k] = (int32_t)x->v[k].i; break;
-    case SJ_I64: ((int64_t *)p)[k] = x->v[k].i; break;
-    case SJ_BOOL: ((uint8_t *)p)[k] = x->v[k].i != 0; break;
-    default: sj_tensor_set(t, k, x->v[k].f); break; /* already rounded: exact */
-    }
+    if (f) sj_tensor_set(t, k, x->v[k].f); /* already rounded: exact */
+    else sj_rt_set_int(t, k, x->v[k].i);   /* already wrapped: exact */
   }
   return t;
 }

@@ -23,10 +23,6 @@ sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t ni
  * tolerance. */
 sj_dtype sj_ref_result_precision(const sj_op *f, size_t i);
 
-/* Element k of an int or bool tensor, exactly (sj_tensor_get goes through
- * double); k must be in [0, numel). */
-int64_t sj_ref_tensor_int(const sj_tensor *t, int64_t k);
-
 /* Whether the evaluator has its own scalar rule for elementwise op `code` on
  * floats (every elementwise row needs one: its REF column is x_elementwise)
  * and on integers (ops that accept ints). cast and select need none. */
