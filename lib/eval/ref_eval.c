@@ -76,8 +76,6 @@ static int64_t wrap_int(uint64_t x, sj_dtype dt) {
 
 static bool is_float(sj_dtype dt) { return sj_dtype_is_float(dt); }
 
-static int64_t int_min(sj_dtype dt) { return dt == SJ_I8 ? INT8_MIN : dt == SJ_I32 ? INT32_MIN : dt == SJ_BOOL ? 0 : INT64_MIN; }
-static int64_t int_max(sj_dtype dt) { return dt == SJ_I8 ? INT8_MAX : dt == SJ_I32 ? INT32_MAX : dt == SJ_BOOL ? 1 : INT64_MAX; }
 
 /* Float to int: truncation toward zero, saturating at the dtype's range,
  * NaN gives 0 (LLVM's fptosi.sat; docs/numerics.md). */
@@ -85,8 +83,8 @@ static int64_t float_to_int(double x, sj_dtype to) {
   if (to == SJ_BOOL) return x != 0; /* NaN is true, as numpy's bool(nan) */
   if (isnan(x)) return 0;
   x = trunc(x);
-  if (x <= (double)int_min(to)) return int_min(to);
-  if (x >= 0x1p63 || x >= (double)int_max(to)) return int_max(to);
+  if (x <= (double)sj_dtype_int_min(to)) return sj_dtype_int_min(to);
+  if (x >= 0x1p63 || x >= (double)sj_dtype_int_max(to)) return sj_dtype_int_max(to);
   return (int64_t)x;
 }
 

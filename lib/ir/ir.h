@@ -134,6 +134,9 @@ sj_type sj_scalar_type(sj_dtype dt);
 sj_type sj_tensor_type(sj_dtype dt, int rank, const int64_t *dims);
 bool sj_type_eq(const sj_type *a, const sj_type *b);
 bool sj_dtype_is_float(sj_dtype dt);
+/* The lowest and highest values of an integer (or bool: 0, 1) dtype. */
+int64_t sj_dtype_int_min(sj_dtype dt);
+int64_t sj_dtype_int_max(sj_dtype dt);
 bool sj_dtype_is_int(sj_dtype dt); /* i8 i32 i64 (not bool) */
 const char *sj_dtype_name(sj_dtype dt);
 bool sj_dtype_parse(const char *s, size_t n, sj_dtype *out);

@@ -719,20 +719,12 @@ static sj_identity identity_of(sj_opcode code) {
 
 bool sj_is_combine(sj_opcode code) { return code != SJ_OP_NONE && identity_of(code) != SJ_IDENTITY_NONE; }
 
-/* The lowest and highest values of an integer (or bool) dtype. */
-static int64_t int_lowest(sj_dtype dt) {
-  return dt == SJ_I8 ? INT8_MIN : dt == SJ_I32 ? INT32_MIN : dt == SJ_BOOL ? 0 : INT64_MIN;
-}
-static int64_t int_highest(sj_dtype dt) {
-  return dt == SJ_I8 ? INT8_MAX : dt == SJ_I32 ? INT32_MAX : dt == SJ_BOOL ? 1 : INT64_MAX;
-}
-
 sj_attr sj_combine_identity(sj_opcode code, sj_dtype dt) {
   sj_identity id = identity_of(code);
   bool one = id == SJ_IDENTITY_ONE, low = id == SJ_IDENTITY_LOWEST, high = id == SJ_IDENTITY_HIGHEST;
   if (sj_dtype_is_float(dt))
     return (sj_attr){.name = "value", .kind = SJ_ATTR_FLOAT, .u.f = one ? 1.0 : low ? -INFINITY : high ? INFINITY : 0.0};
-  int64_t i = one ? 1 : low ? int_lowest(dt) : high ? int_highest(dt) : 0;
+  int64_t i = one ? 1 : low ? sj_dtype_int_min(dt) : high ? sj_dtype_int_max(dt) : 0;
   return (sj_attr){.name = "value", .kind = SJ_ATTR_INT, .u.i = i};
 }
 

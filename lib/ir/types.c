@@ -26,6 +26,9 @@ bool sj_dtype_parse(const char *s, size_t n, sj_dtype *out) {
 bool sj_dtype_is_float(sj_dtype dt) {
   return dt == SJ_F16 || dt == SJ_BF16 || dt == SJ_F32 || dt == SJ_F64;
 }
+
+int64_t sj_dtype_int_min(sj_dtype dt) { return dt == SJ_I8 ? INT8_MIN : dt == SJ_I32 ? INT32_MIN : dt == SJ_BOOL ? 0 : INT64_MIN; }
+int64_t sj_dtype_int_max(sj_dtype dt) { return dt == SJ_I8 ? INT8_MAX : dt == SJ_I32 ? INT32_MAX : dt == SJ_BOOL ? 1 : INT64_MAX; }
 bool sj_dtype_is_int(sj_dtype dt) { return dt == SJ_I8 || dt == SJ_I32 || dt == SJ_I64; }
 
 sj_type sj_scalar_type(sj_dtype dt) {
