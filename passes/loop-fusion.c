@@ -832,21 +832,6 @@ static sj_op *refuse(lfuse *L, const sj_op *l1, const sj_op *l2, const char *why
   return NULL;
 }
 
-/* A fresh name @<func>_f<N>, interned. The whole func name: a truncated
- * one could repeat forever (codegen bounds symbol lengths itself). */
-static const char *fused_name(lfuse *L, sj_op *func) {
-  size_t cap = strlen(sj_func_name(func)) + 16;
-  char *name = sj_scratch_realloc(NULL, cap, 1);
-  const char *s;
-  if (!name) return NULL;
-  do {
-    snprintf(name, cap, "%s_f%u", sj_func_name(func), L->counter++);
-    s = sj_intern(L->m->ctx, name);
-  } while (s && sj_symtab_get(&L->syms, s));
-  sj_scratch_free(name);
-  return s;
-}
-
 /* Merges launches l1 and l2; returns the new launch, or NULL (and why). */
 static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   sj_ctx *c = L->m->ctx;
@@ -874,7 +859,7 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
     sj_op_drop_operands(k);
     return refuse(L, l1, l2, "the nest's results are still read after forwarding (it stays a parallel loop)");
   }
-  const char *name = fused_name(L, func);
+  const char *name = sj_symtab_fresh(c, &L->syms, sj_func_name(func), 'f', &L->counter);
   if (!name || !sj_symtab_put(&L->syms, name, k)) { /* out of memory: leave the pair as it is */
     sj_op_drop_operands(k);
     return NULL;

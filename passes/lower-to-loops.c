@@ -60,23 +60,15 @@ static sj_value *kconst(kbuild *K, int64_t n) {
   return v;
 }
 
-/* @<func>_k<N>: the whole func name, however long (a truncated one would
- * repeat and the search for a free name would never end). */
+/* A kernel @<func>_k<N> (sj_symtab_fresh: the whole func name). */
 static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
-  const char *fn = sj_func_name(L->func), *s;
-  size_t cap = strlen(fn) + 16; /* "_k" + a 32-bit counter + NUL */
-  char *name = sj_scratch_realloc(NULL, cap, 1);
-  if (!name) {
-    L->st = sj_emit_error(L->m->ctx, loc, "out of memory naming a kernel of @%s", fn);
+  const char *s = sj_symtab_fresh(L->m->ctx, &L->syms, sj_func_name(L->func), 'k', &L->next_kernel);
+  if (!s) {
+    L->st = sj_emit_error(L->m->ctx, loc, "out of memory naming a kernel of @%s", sj_func_name(L->func));
     return false;
   }
-  do {
-    snprintf(name, cap, "%s_k%u", fn, L->next_kernel++);
-    s = sj_intern(L->m->ctx, name);
-  } while (s && sj_symtab_get(&L->syms, s));
   sj_op *k = sj_op_new(L->m->ctx, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, loc);
-  sj_op_set_sym(L->m->ctx, k, "sym_name", name);
-  sj_scratch_free(name);
+  sj_op_set_sym(L->m->ctx, k, "sym_name", s);
   sj_block_append(L->m->body, k);
   if (!sj_symtab_put(&L->syms, s, k)) {
     sj_emit_error(L->m->ctx, loc, "lower-to-loops: out of memory");

@@ -3,7 +3,9 @@
  * removed names in practice). Scratch memory: an out-of-memory unwind
  * frees it with the pass's other temporaries. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "symtab.h"
 
@@ -52,4 +54,17 @@ void sj_symtab_free(sj_symtab *t) {
   sj_scratch_free(t->names);
   sj_scratch_free(t->ops);
   *t = (sj_symtab){0};
+}
+
+const char *sj_symtab_fresh(sj_ctx *c, const sj_symtab *t, const char *base, char tag, unsigned *counter) {
+  size_t cap = strlen(base) + 16; /* "_", the tag, a 32-bit counter, NUL */
+  char *name = sj_scratch_realloc(NULL, cap, 1);
+  const char *s;
+  if (!name) return NULL;
+  do {
+    snprintf(name, cap, "%s_%c%u", base, tag, (*counter)++);
+    s = sj_intern(c, name);
+  } while (s && sj_symtab_get(t, s));
+  sj_scratch_free(name);
+  return s;
 }

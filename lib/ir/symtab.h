@@ -21,5 +21,9 @@ bool sj_symtab_index_module(sj_symtab *t, const sj_module *m);
 sj_op *sj_symtab_get(const sj_symtab *t, const char *interned);
 /* Sets (op NULL: removes) the entry for `interned`. False if out of memory. */
 bool sj_symtab_put(sj_symtab *t, const char *interned, sj_op *op);
+/* A fresh interned name "<base>_<tag><N>" not in t, N from *counter (which
+ * advances). The whole base, however long: a truncated one could repeat
+ * forever. NULL if out of memory. */
+const char *sj_symtab_fresh(sj_ctx *c, const sj_symtab *t, const char *base, char tag, unsigned *counter);
 void sj_symtab_free(sj_symtab *t);
 #endif
