@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "codegen.h"
+#include "dot.h"
 #include "grad_func.h"
 #include "registry.h"
 #include "text.h"
@@ -34,6 +35,9 @@ static void usage(FILE *o) {
         "  --emit-llvm          print the LLVM IR of the module's kernels (after the\n"
         "                       passes), optimized for the host CPU at -O3\n"
         "  --llvm-opt=N         LLVM optimization level for --emit-llvm (0-3)\n"
+        "  --dot                print the funcs (after the passes) as Graphviz dot:\n"
+        "                       fused ops and kernel launches as clusters\n"
+        "                       (docs/debugging.md)\n"
         "  -o FILE              write the output to FILE instead of stdout\n"
         "  --help               show this help\n",
         o);
@@ -54,6 +58,7 @@ typedef struct opts {
   const char *input, *output, *pipeline, *grad;
   bool print_after_all, verify_each, fast_math, split, emit_llvm;
   bool statistics, time_passes, debug_fusion;
+  bool dot; /* --dot (docs/debugging.md) */
   int llvm_opt;
 } opts;
 
@@ -76,6 +81,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--fast-math")) o->fast_math = true;
     else if (!strcmp(a, "--split-input-file")) o->split = true;
     else if (!strcmp(a, "--emit-llvm")) o->emit_llvm = true;
+    else if (!strcmp(a, "--dot")) o->dot = true;
     else if (!strncmp(a, "--grad=", 7)) o->grad = a + 7;
     else if (!strncmp(a, "--llvm-opt=", 11) && a[11] >= '0' && a[11] <= '3' && !a[12])
       o->llvm_opt = a[11] - '0';
@@ -178,7 +184,8 @@ static int process(const opts *o, sj_ctx *c, const char *name, const char *text,
     fputs(sj_ctx_diags(c), stderr);
     return 1;
   }
-  sj_print_module(out, m);
+  if (o->dot) sj_print_dot(out, m, NULL);
+  else sj_print_module(out, m);
   return 0;
 }
 

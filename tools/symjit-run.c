@@ -30,6 +30,7 @@ typedef struct opts {
   int64_t dyn;
   int bench, threads, llvm_opt;
   bool full, check;
+  bool nan_guard, profile; /* --nan-guard, --profile (docs/debugging.md) */
   double lo, hi, ilo, ihi, rtol, atol; /* rtol/atol < 0: per-dtype defaults */
 } opts;
 
@@ -55,6 +56,9 @@ static void usage(FILE *o) {
         "  --threads N            threads for parallel loops (default: all cores)\n"
         "  --passes=a,b           symjit pipeline (default: -O)\n"
         "  --llvm-opt=N           LLVM optimization level 0-3 (default 3)\n"
+        "  --nan-guard            fail at the first op that makes a NaN/Inf from finite\n"
+        "                         operands, naming it and its line (no fusion)\n"
+        "  --profile              print a per-kernel profile of the calls (to stderr)\n"
         "  --help\n",
         o);
 }
@@ -83,6 +87,8 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--threads") && more) o->threads = atoi(argv[++i]);
     else if (!strncmp(a, "--passes=", 9)) o->pipeline = a + 9;
     else if (!strncmp(a, "--llvm-opt=", 11)) o->llvm_opt = atoi(a + 11);
+    else if (!strcmp(a, "--nan-guard")) o->nan_guard = true;
+    else if (!strcmp(a, "--profile")) o->profile = true;
     else if (a[0] == '-' && a[1]) {
       fprintf(stderr, "symjit-run: error: unknown or incomplete option '%s' (see --help)\n", a);
       return 2;
@@ -450,6 +456,17 @@ static int run_check(const opts *o, sj_ctx *c, sj_module *m, const sj_op *f, sj_
   return 0;
 }
 
+/* --profile: the table of sj_function_profile, on stderr with the
+ * diagnostics (stdout keeps the outputs). */
+static void print_profile(const sj_function *fn) {
+  size_t n = sj_function_profile(fn, NULL, 0);
+  char *buf = malloc(n + 1);
+  if (!buf) return;
+  sj_function_profile(fn, buf, n + 1);
+  fputs(buf, stderr);
+  free(buf);
+}
+
 static const sj_op *pick_func(sj_module *m, const char *name) {
   for (const sj_op *f = m->body->first; f; f = f->next)
     if (f->code == SJ_OP_FUNC && (!name || !strcmp(sj_func_name(f), name))) return f;
@@ -479,6 +496,8 @@ static int run(const opts *o, sj_ctx *c) {
   co.num_threads = o->threads;
   co.pipeline = o->pipeline;
   co.opt_level = o->llvm_opt;
+  co.nan_guard = o->nan_guard;
+  co.profile = o->profile;
   sj_function *fn;
   if (sj_module_compile(m, fname, &co, &fn)) return 1;
   printf("compiled @%s in %.1f ms\n", fname, sj_function_compile_ms(fn));
@@ -486,6 +505,7 @@ static int run(const opts *o, sj_ctx *c) {
   sj_tensor **in = calloc(nin + 1, sizeof *in);
   int rc = make_inputs(o, f, in);
   if (!rc) rc = run_outputs(o, fn, fname, in, nin);
+  if (o->profile) print_profile(fn);
   for (size_t i = 0; i < nin; i++) sj_tensor_free(in[i]);
   free(in);
   sj_function_free(fn);

@@ -102,6 +102,11 @@ sj_status sj_module_parse(sj_ctx *c, const char *text, size_t len, const char *n
                           sj_module **out);
 sj_status sj_module_load(sj_ctx *c, const char *path, sj_module **out);
 
+/* Receives the text of one stage of a compile (see dump below): the func's
+ * name, the stage ("input", a pass name, "final", "llvm") and the text
+ * (NUL-terminated, len bytes; borrowed for the call only). */
+typedef void (*sj_dump_fn)(void *ud, const char *func, const char *stage, const char *text, size_t len);
+
 typedef struct sj_compile_options {
   const char *pipeline; /* symjit passes; NULL = the default (-O) pipeline */
   int opt_level;        /* LLVM optimization level 0..3 (default 3) */
@@ -109,6 +114,27 @@ typedef struct sj_compile_options {
   int tiered;           /* 1 (default): return after a fast machine-code
                            compile and swap in fully optimized kernels from a
                            background thread; 0: optimize fully up front */
+  /* ---- seeing what the compiler did (docs/debugging.md) ---- */
+  const char *dump_dir;    /* write the IR after each stage into this
+                              directory (created if missing) as
+                              <func>.<NN>.<stage>.sj (LLVM IR: .ll);
+                              NULL: $SYMJIT_DUMP if set, else no files */
+  const char *dump_stages; /* which stages, comma-separated: "input",
+                              a pass name, "passes" (every pass), "final",
+                              "llvm", "all"; NULL: $SYMJIT_DUMP_STAGES if
+                              set, else "input,passes,final" */
+  sj_dump_fn dump;         /* also (or instead) hand each stage's text to
+                              this callback; NULL: none */
+  void *dump_ud;           /* passed to dump; borrowed */
+  int nan_guard;           /* 1: after each kernel and gemm, check the float
+                              results it wrote; the first NaN/Inf computed
+                              from finite operands fails the call with the
+                              op, kernel, element and file:line. Compiles
+                              without fusion (one kernel per op). 0
+                              (default): $SYMJIT_NAN_GUARD=1 turns it on */
+  int profile;             /* 1: time every kernel and gemm of each call
+                              (sj_function_profile); 0 (default):
+                              $SYMJIT_PROFILE=1 turns it on */
 } sj_compile_options;
 void sj_compile_options_init(sj_compile_options *o);
 
@@ -140,6 +166,29 @@ sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_
  * runs). Avoids allocating (and page-faulting) fresh outputs on every call. */
 sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin,
                                 sj_tensor *const *out, size_t nout);
+
+/* ---- seeing what the compiler did (docs/debugging.md) ----
+ * The text calls below format into buf (cap bytes, always NUL-terminated
+ * when cap > 0, truncated if needed) and store the full length in *len (if
+ * non-NULL): call with cap 0 to size the buffer. */
+
+/* The IR of f at `stage`: "input" (the module f was compiled from; for
+ * sj_compile, the func built from the graph, with the variables' names and
+ * the file:line of each op as comments), "final" (after the pipeline: the
+ * func and its kernels), "llvm" (the kernels' LLVM IR, optimized at f's
+ * level). An unknown stage: SJ_ERR_INVALID, message in the context. */
+sj_status sj_function_ir(const sj_function *f, const char *stage, char *buf, size_t cap, size_t *len);
+/* Graphviz dot of f at `stage` ("input" or "final"): ops as nodes, types
+ * on the edges, fused groups and kernel launches as clusters with their
+ * bodies. */
+sj_status sj_function_dot(const sj_function *f, const char *stage, char *buf, size_t cap, size_t *len);
+/* The profile of f's calls since compile (or the last reset), one row per
+ * kernel launch and gemm: calls, total time, share of the calls' time, bytes
+ * moved and GB/s, GFLOP/s for gemm, the op's file:line; then the peak of
+ * live buffer memory. Needs sj_compile_options.profile (else one line
+ * saying so). Returns the full length, as sj_ctx_errmsg_copy. */
+size_t sj_function_profile(const sj_function *f, char *buf, size_t cap);
+void sj_function_profile_reset(sj_function *f); /* NULL ok */
 
 #ifdef __cplusplus
 }

@@ -42,4 +42,12 @@ void sj_compile_options_init(sj_compile_options *o) {
   o->opt_level = 3;
   o->num_threads = 0;
   o->tiered = 1;
+  /* debugging aids (docs/debugging.md): off; the SYMJIT_* environment
+   * variables are read at compile time, not here */
+  o->dump_dir = NULL;
+  o->dump_stages = NULL;
+  o->dump = NULL;
+  o->dump_ud = NULL;
+  o->nan_guard = 0;
+  o->profile = 0;
 }

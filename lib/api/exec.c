@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug_internal.h"
 #include "exec_internal.h"
 #include "opinfo.h"
 #include "support/checked.h"
@@ -117,9 +118,11 @@ static sj_status run_launch(sj_function *f, const step *s) {
 }
 
 sj_status sj_api_run(sj_function *f) {
+  double t0 = f->dbg_steps ? sj_dbg_now() : 0; /* profile / NaN guard only */
   sj_status st = alloc_all(f);
   for (int i = 0; i < f->nsteps && !st; i++) {
     step *s = &f->steps[i];
+    double ts = f->dbg_steps ? sj_dbg_now() : 0;
     switch (s->kind) {
     case ST_DIM:
     case ST_ICONST:
@@ -131,7 +134,9 @@ sj_status sj_api_run(sj_function *f) {
       if (!run_gemm(f, s)) st = sj_api_fail(f->ctx, s->op, "gemm failed (unsupported dtype or shapes)");
       break;
     }
+    if (f->dbg_steps && !st) st = sj_dbg_after_step(f, i, ts);
   }
+  if (f->dbg_steps && !st) sj_dbg_after_run(f, t0);
   return st;
 }
 

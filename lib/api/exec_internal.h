@@ -7,6 +7,7 @@
  *   exec.c         call phase 2: memory, kernels, BLAS; outputs
  *   tier.c         tiered compilation: optimized kernels from a thread
  *   bound_state.c  graph functions: shared variables passed implicitly
+ *   debug_*.c, profile.c  dumps, dot, NaN guard, profile (debug_internal.h)
  * A call computes every shape and checks every size and launch before any
  * memory is allocated or any kernel runs. */
 #ifndef SJ_EXEC_INTERNAL_H
@@ -96,6 +97,10 @@ struct sj_function {
   bool bound;
   size_t nuser_in, nuser_out, nslots_in, nupd;
   sj_tensor ***in_slots, ***upd_slots, **spare, **all_in, **all_out;
+  /* debugging aids (debug_internal.h): always set after a compile;
+   * dbg_steps: the NaN guard or the profile runs after each step */
+  struct sj_debug *dbg;
+  bool dbg_steps;
 };
 
 /* Records an error at op (or nowhere) in c; returns SJ_ERR_INVALID. */

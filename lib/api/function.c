@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "debug_internal.h"
 #include "exec_internal.h"
 #include "opinfo.h"
 #include "registry.h"
@@ -67,6 +68,7 @@ typedef struct compile_args {
   sj_module *m;
   const char *func;
   const sj_compile_options *o;
+  sj_dbg_compile *dc; /* dumps, NaN guard, profile (debug_internal.h) */
 } compile_args;
 
 /* The passes run protected (out of memory unwinds: the copy is abandoned). */
@@ -74,14 +76,19 @@ static sj_status pipeline_protected(void *ud) {
   compile_args *a = ud;
   sj_module *mod = copy_module(a->m->ctx, a->m);
   sj_pm_options pm = {.verify_each = true};
-  sj_status st = sj_run_pipeline(mod, a->o->pipeline ? a->o->pipeline : sj_default_pipeline, &pm);
+  if (sj_dbg_dumping(a->dc)) pm.after_pass = sj_dbg_after_pass, pm.after_pass_ud = a->dc;
+  const char *pipeline = sj_dbg_pipeline(a->dc, a->o->pipeline ? a->o->pipeline : sj_default_pipeline);
+  sj_status st = sj_dbg_dump_module(a->dc, "input", a->m);
+  if (!st) st = sj_run_pipeline(mod, pipeline, &pm);
+  if (!st) st = sj_dbg_dump_module(a->dc, "final", mod);
   a->f->mod = st ? NULL : mod;
   return st;
 }
 
-static sj_status compile_into(sj_function *f, sj_module *m, const char *func, const sj_compile_options *o) {
+static sj_status compile_into(sj_function *f, sj_module *m, const char *func, const sj_compile_options *o,
+                              sj_dbg_compile *dc) {
   sj_ctx *c = m->ctx;
-  compile_args ca = {f, m, func, o};
+  compile_args ca = {f, m, func, o, dc};
   sj_status st = sj_ctx_protect(c, pipeline_protected, &ca);
   if (st) return st;
   f->func = sj_module_lookup(f->mod, func);
@@ -97,7 +104,9 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   /* first tier: O1 IR (no vectorization) and unoptimized machine code */
   sj_cg_options cg = {.opt_level = tiered ? 1 : o->opt_level, .fast_codegen = tiered};
   st = ks.n ? sj_jit_compile(f->mod, ks.v, ks.n, &cg, &f->jit, fns) : SJ_OK;
+  if (!st) st = sj_dbg_dump_llvm(dc, f->mod, o->opt_level);
   if (!st) st = sj_api_build_plan(f, ks.v, fns, ks.n);
+  if (!st) st = sj_dbg_attach(f, dc, m, o->opt_level);
   free(fns);
   if (!st) {
     f->pool = sj_pool_new(o->num_threads);
@@ -113,7 +122,7 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
 
 static sj_status compile_unprotected(void *ud) {
   compile_args *a = ud;
-  return compile_into(a->f, a->m, a->func, a->o);
+  return compile_into(a->f, a->m, a->func, a->o, a->dc);
 }
 
 sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_options *o,
@@ -126,9 +135,12 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
   sj_function *f = calloc(1, sizeof *f);
   if (!f) return SJ_ERR_NOMEM;
   f->ctx = m->ctx;
+  sj_dbg_compile dc;
+  compile_args ca = {f, m, func, o ? o : &dflt, &dc};
+  sj_status st = sj_dbg_begin(m->ctx, ca.o, func, &dc);
   /* codegen holds LLVM objects an unwind would leak: unprotected */
-  compile_args ca = {f, m, func, o ? o : &dflt};
-  sj_status st = sj_ctx_unprotected(compile_unprotected, &ca);
+  if (!st) st = sj_ctx_unprotected(compile_unprotected, &ca);
+  sj_dbg_end(&dc);
   if (st) {
     sj_function_free(f);
     return st;
@@ -162,6 +174,7 @@ void sj_function_free(sj_function *f) {
   free(f->bufneed);
   free(f->bufslot);
   sj_api_free_bound(f);
+  sj_dbg_free(f);
   free(f);
 }
 

@@ -2,7 +2,8 @@
  * running with verify-each and print-after-all, and recording statistics,
  * wall times and remarks in an sj_pm_report. Knows no pass by name (the
  * registry is passes/registry.c) and prints nothing unless asked to print
- * the module after each pass. */
+ * the module after each pass; an after_pass hook sees the module after each
+ * pass (the compile-time IR dumps). */
 #define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <ctype.h>
 #include <errno.h>
@@ -205,6 +206,10 @@ static sj_status run_one(sj_module *m, const sj_pass_entry *e, const sj_pm_optio
   if (opt && opt->print_after) {
     fprintf(opt->print_after, "// -----// IR Dump After %s //----- //\n", e->info->name);
     sj_print_module(opt->print_after, m);
+  }
+  if (opt && opt->after_pass) {
+    st = opt->after_pass(opt->after_pass_ud, e->info->name, m);
+    if (st) return st;
   }
   if (!opt || opt->verify_each) {
     double t1 = now();

@@ -100,6 +100,12 @@ typedef struct sj_pm_options {
   bool verify_each;      /* verify after each pass (default on) */
   FILE *print_after;     /* if set, print the module after each pass */
   sj_pm_report *report;  /* if set, filled with statistics, timings, remarks */
+  /* if set, called after each pass (before verify-each, so a pass that
+   * breaks the IR can be seen): the compile-time dumps of
+   * sj_compile_options (lib/api/debug_dump.c). A non-OK status stops the
+   * pipeline with that status (e.g. a dump file could not be written). */
+  sj_status (*after_pass)(void *ud, const char *pass, sj_module *m);
+  void *after_pass_ud;
 } sj_pm_options;
 
 /* Runs p. Pass failures and verifier failures are reported in the context's

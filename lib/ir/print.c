@@ -24,7 +24,15 @@ typedef struct printer {
   FILE *out;
   namer nm;
   int indent;
+  bool locs; /* end op lines with `// file:line` (debug dumps) */
 } printer;
+
+/* A comment, so the text still parses; col 0 (graph-built ops) is left out. */
+static void print_loc(printer *p, const sj_op *op) {
+  if (!p->locs || !op->loc.file) return;
+  fprintf(p->out, "  // %s:%d", op->loc.file, op->loc.line);
+  if (op->loc.col > 0) fprintf(p->out, ":%d", op->loc.col);
+}
 
 static size_t phash(const void *p, size_t cap) {
   uintptr_t x = (uintptr_t)p;
@@ -297,6 +305,7 @@ static void print_generic(printer *p, const sj_op *op) {
     print_indent(p);
     fputc('}', o);
   }
+  print_loc(p, op);
   fputc('\n', o);
 }
 
@@ -314,7 +323,9 @@ static void print_func(printer *p, const sj_op *f) {
     }
     fputc(')', o);
   }
-  fputs(" {\n", o);
+  fputs(" {", o);
+  print_loc(p, f);
+  fputc('\n', o);
   p->indent = 1;
   print_block_body(p, f->regions[0]);
   p->indent = 0;
@@ -329,14 +340,23 @@ static void print_block_body(printer *p, const sj_block *b) {
   }
 }
 
+static void print_module(printer *p, const sj_module *m) {
+  for (const sj_op *f = m->body->first; f; f = f->next) {
+    if (f != m->body->first) fputc('\n', p->out);
+    if (f->code == SJ_OP_FUNC || f->code == SJ_OP_KERNEL) print_func(p, f);
+    else print_generic(p, f);
+  }
+  namer_reset(&p->nm);
+}
+
 void sj_print_module(FILE *out, const sj_module *m) {
   printer p = {.out = out};
-  for (const sj_op *f = m->body->first; f; f = f->next) {
-    if (f != m->body->first) fputc('\n', out);
-    if (f->code == SJ_OP_FUNC || f->code == SJ_OP_KERNEL) print_func(&p, f);
-    else print_generic(&p, f);
-  }
-  namer_reset(&p.nm);
+  print_module(&p, m);
+}
+
+void sj_print_module_locs(FILE *out, const sj_module *m) {
+  printer p = {.out = out, .locs = true};
+  print_module(&p, m);
 }
 
 void sj_print_op(FILE *out, const sj_op *op) {

@@ -8,6 +8,9 @@
 /* Prints the module in canonical form: print(parse(print(m))) == print(m). */
 void sj_print_module(FILE *out, const sj_module *m);
 void sj_print_op(FILE *out, const sj_op *op); /* one op, for diagnostics */
+/* The same text with each op's location as a trailing `// file:line:col`
+ * comment (it still parses): the IR dumps of docs/debugging.md. */
+void sj_print_module_locs(FILE *out, const sj_module *m);
 
 /* Parses `len` bytes of text named `filename` (used in diagnostics).
  * On success *out is a new module in `c` and the module was verified
