@@ -31,3 +31,8 @@ try:
             config.available_features.add(feat)
 except OSError:
     pass
+
+# Graphviz, for tests that feed symjit-opt --dot to `dot` (optional).
+import shutil
+if shutil.which("dot"):
+    config.available_features.add("graphviz")
