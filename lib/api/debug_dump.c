@@ -190,7 +190,8 @@ sj_status sj_dbg_attach(sj_function *f, const sj_dbg_compile *dc, const sj_modul
   *f->dbg = (struct sj_debug){.src = src, .opt_level = opt_level, .nan_guard = dc->nan_guard, .profile = dc->profile};
   if (dc->profile) {
     f->dbg->steps = calloc((size_t)f->nsteps + 1, sizeof *f->dbg->steps);
-    if (!f->dbg->steps) return sj_api_nomem(f->ctx, NULL, "out of memory compiling @%s", dc->func);
+    f->dbg->live = calloc((size_t)f->nsteps + 2, sizeof *f->dbg->live);
+    if (!f->dbg->steps || !f->dbg->live) return sj_api_nomem(f->ctx, NULL, "out of memory compiling @%s", dc->func);
   }
   f->dbg_steps = dc->nan_guard || dc->profile;
   return SJ_OK;
@@ -199,6 +200,7 @@ sj_status sj_dbg_attach(sj_function *f, const sj_dbg_compile *dc, const sj_modul
 void sj_dbg_free(sj_function *f) {
   if (!f->dbg) return;
   free(f->dbg->steps);
+  free(f->dbg->live);
   free(f->dbg);
   f->dbg = NULL;
 }

@@ -23,6 +23,7 @@ struct sj_debug {
   int opt_level;        /* LLVM level of the optimized kernels ("llvm") */
   bool nan_guard, profile;
   sj_dbg_step *steps;   /* profile: one per plan step */
+  double *live;         /* profile: nsteps + 2 entries, peak_live's scratch */
   uint64_t calls;       /* profiled runs */
   double seconds;       /* their phase-2 time (memory, kernels, gemm) */
   size_t peak_live;     /* most bytes of intermediates and results live at

@@ -52,18 +52,33 @@ sj_status sj_dbg_after_step(sj_function *f, int i, double t0) {
 }
 
 /* Bytes of buffers (intermediates and results) live at once, at the step
- * where that is largest: a slot lives from its alloc to its last use. */
+ * where that is largest: a slot lives from its alloc to its last use (the
+ * plan's lifetimes). live[] is a difference array: O(steps) per call. */
 static size_t peak_live(sj_function *f) {
-  size_t peak = 0;
-  for (int i = 0; i < f->nsteps; i++) {
-    double live = 0;
-    for (int j = 0; j <= i; j++) {
-      const step *s = &f->steps[j];
-      if (s->kind == ST_ALLOC && f->slots[s->out].last_use >= i) live += slot_bytes(f, s->out);
-    }
-    if (live > (double)peak) peak = (size_t)live;
+  double *live = f->dbg->live;
+  memset(live, 0, ((size_t)f->nsteps + 2) * sizeof *live);
+  for (int j = 0; j < f->nsteps; j++) {
+    const step *s = &f->steps[j];
+    if (s->kind != ST_ALLOC) continue;
+    int end = f->slots[s->out].last_use < f->nsteps ? f->slots[s->out].last_use : f->nsteps;
+    double b = slot_bytes(f, s->out);
+    live[j] += b;
+    live[(end > j ? end : j) + 1] -= b;
   }
-  return peak;
+  double cur = 0, peak = 0;
+  for (int i = 0; i <= f->nsteps; i++) {
+    cur += live[i];
+    if (cur > peak) peak = cur;
+  }
+  return (size_t)peak;
+}
+
+/* Bytes the function holds between calls: its shared intermediate buffers
+ * (each as large as the largest slot it has served). */
+static size_t held_bytes(const sj_function *f) {
+  size_t n = 0;
+  for (int b = 0; b < f->nbufs; b++) n += f->bufcap[b];
+  return n;
 }
 
 void sj_dbg_after_run(sj_function *f, double t0) {
@@ -140,6 +155,7 @@ size_t sj_function_profile(const sj_function *cf, char *buf, size_t cap) {
       if (timed(&f->steps[i])) put_row(&b, f, i, d->seconds);
     put(&b, "peak memory: %zu bytes of buffers live at once (intermediates and results, largest call)\n",
         d->peak_live);
+    put(&b, "held between calls: %zu bytes of intermediate buffers (%d buffers)\n", held_bytes(f), f->nbufs);
   }
   if (b.cap) b.buf[b.len < b.cap ? b.len : b.cap - 1] = '\0';
   return b.len;

@@ -298,14 +298,16 @@ static void print_generic(printer *p, const sj_op *op) {
   for (unsigned r = 0; r < op->nregions; r++) {
     fputc(' ', o);
     print_args(p, op->regions[r]);
-    fputs(" {\n", o);
+    fputs(" {", o);
+    if (r == 0) print_loc(p, op); /* on the op's own line, not after its body */
+    fputc('\n', o);
     p->indent++;
     print_block_body(p, op->regions[r]);
     p->indent--;
     print_indent(p);
     fputc('}', o);
   }
-  print_loc(p, op);
+  if (!op->nregions) print_loc(p, op);
   fputc('\n', o);
 }
 

@@ -4,11 +4,12 @@
 // RUN: %symjit-run %s --profile --bench 3 --shape x=16x4 2>&1 >/dev/null | FileCheck %s
 // CHECK: profile of @f: 5 calls, {{.*}} ms in all, {{.*}} ms per call; kernels and gemm {{.*}}%
 // CHECK-NEXT:   step  kind    kernel                      calls   total ms   share   MB moved     GB/s  GFLOP/s  where
-// CHECK-NEXT: {{^ +[0-9]+}} launch @f_k0 5 {{[0-9.]+ [0-9.]+%}} 0.003 {{[0-9.]+}} - profile.sj:[[@LINE+9]]
-// CHECK-NEXT: {{^ +[0-9]+}} gemm (BLAS) 5 {{[0-9.]+ [0-9.]+%}} 0.003 {{[0-9.]+ [0-9.]+}} profile.sj:[[@LINE+9]]
-// CHECK-NEXT: {{^ +[0-9]+}} launch @f_k1 5 {{[0-9.]+ [0-9.]+%}} 0.002 {{[0-9.]+}} - profile.sj:[[@LINE+9]]
+// CHECK-NEXT: {{^ +[0-9]+}} launch @f_k0 5 {{[0-9.]+ [0-9.]+%}} 0.003 {{[0-9.]+}} - profile.sj:[[@LINE+10]]
+// CHECK-NEXT: {{^ +[0-9]+}} gemm (BLAS) 5 {{[0-9.]+ [0-9.]+%}} 0.003 {{[0-9.]+ [0-9.]+}} profile.sj:[[@LINE+10]]
+// CHECK-NEXT: {{^ +[0-9]+}} launch @f_k1 5 {{[0-9.]+ [0-9.]+%}} 0.002 {{[0-9.]+}} - profile.sj:[[@LINE+10]]
 // 16x4 f32 intermediates: exp's and matmul's results live at the gemm.
 // CHECK-NEXT: peak memory: 512 bytes of buffers live at once (intermediates and results, largest call)
+// CHECK-NEXT: held between calls: 512 bytes of intermediate buffers (2 buffers)
 // Off without the flag.
 // RUN: %symjit-run %s --shape x=16x4 2>&1 | FileCheck %s --check-prefix=OFF
 // OFF-NOT: profile
