@@ -154,11 +154,28 @@ static sj_status emit(sj_dbg_compile *dc, unsigned seq, const char *stage, const
   return dc->dir ? write_file(dc, seq, stage, ext, text, len) : SJ_OK;
 }
 
+typedef struct print_args {
+  const sj_module *m;
+  char *text;
+  size_t len;
+} print_args;
+
+static sj_status print_unprotected(void *ud) {
+  print_args *a = ud;
+  a->text = print_to_string(print_ir, a->m, NULL, &a->len);
+  return SJ_OK;
+}
+
+/* Dumps run inside the protected pipeline, but the printer's memory stream
+ * must not be abandoned by an out-of-memory unwind: it prints unprotected
+ * (a failed allocation then marks the text instead of unwinding). */
 static sj_status dump(sj_dbg_compile *dc, const char *stage, bool is_pass, const sj_module *m) {
   unsigned seq = dc->seq++;
   if (!sj_dbg_dumping(dc) || !wanted(dc, stage, is_pass)) return SJ_OK;
-  size_t len = 0;
-  char *text = print_to_string(print_ir, m, NULL, &len);
+  print_args pa = {m, NULL, 0};
+  sj_ctx_unprotected(print_unprotected, &pa);
+  size_t len = pa.len;
+  char *text = pa.text;
   if (!text) return sj_api_nomem(dc->ctx, NULL, "dump: out of memory printing stage '%s'", stage);
   sj_status st = emit(dc, seq, stage, "sj", text, len);
   free(text);

@@ -223,6 +223,37 @@ static void test_nan_guard_overflow(void) {
   sj_ctx_free(c);
 }
 
+/* gemm overflowing f32 (1e20 * 1e20): reported at the matmul's line; the
+ * environment turns the guard on for a compile with NULL options. */
+static void test_nan_guard_gemm_env(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t ad[2] = {2, 2};
+  sj_var *a = sj_input(c, "a", SJ_F32, 2, ad), *b = sj_input(c, "b", SJ_F32, 2, ad);
+  int line = __LINE__ + 1;
+  sj_var *p = sj_matmul(a, b);
+  sj_var *in[2] = {a, b};
+  sj_function *f = NULL;
+  setenv("SYMJIT_NAN_GUARD", "1", 1);
+  CHECK(sj_compile(c, in, 2, &p, 1, NULL, 0, NULL, 0, NULL, &f) == SJ_OK);
+  unsetenv("SYMJIT_NAN_GUARD");
+  sj_tensor *at = sj_tensor_new(SJ_F32, 2, ad), *bt = sj_tensor_new(SJ_F32, 2, ad), *out = NULL;
+  for (int i = 0; i < 4; i++) sj_tensor_set(at, i, 1), sj_tensor_set(bt, i, 2);
+  sj_tensor *args[2] = {at, bt};
+  CHECK(sj_function_call(f, args, 2, &out, 1) == SJ_OK && sj_tensor_get(out, 3) == 4);
+  sj_tensor_free(out);
+  out = NULL;
+  sj_tensor_set(at, 2, 1e20), sj_tensor_set(bt, 1, 1e20);
+  CHECK(sj_function_call(f, args, 2, &out, 1) == SJ_ERR_INVALID && !out);
+  char want[128];
+  snprintf(want, sizeof want, "debug.c:%d: error: NaN guard: 'matmul (gemm)' produced inf from finite operands at element 3 [1, 1]", line);
+  CHECK(strstr(sj_ctx_errmsg(c), want) && strstr(sj_ctx_errmsg(c), "in BLAS gemm"));
+  if (!strstr(sj_ctx_errmsg(c), want)) fprintf(stderr, "got: %s\n", sj_ctx_errmsg(c));
+  sj_tensor_free(at);
+  sj_tensor_free(bt);
+  sj_function_free(f);
+  sj_ctx_free(c);
+}
+
 /* ---- profile ---- */
 
 static int count(const char *s, const char *word) {
@@ -294,6 +325,7 @@ int main(void) {
   test_dump_dir();
   test_nan_guard();
   test_nan_guard_overflow();
+  test_nan_guard_gemm_env();
   test_profile();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
