@@ -170,7 +170,7 @@ static void open_cluster(dot *d, const char *style, int depth) {
   indent(d, depth);
   fprintf(d->out, "subgraph cluster_%u {\n", d->next++);
   indent(d, depth + 1);
-  fprintf(d->out, "style=%s;\n", style);
+  fprintf(d->out, "style=%s; label=\"\";\n", style); /* not the graph's label */
 }
 
 /* A launch: the kernel's body, drawn inside the launch's cluster. */

@@ -18,12 +18,12 @@ kernel @orphan(%a: f32[2], %o: f32[2]) {
 // CHECK-LABEL: digraph "func @f" {
 // CHECK:        n0 [shape=ellipse, label="%x\nf32[?,4]"];
 // CHECK:        subgraph cluster_{{[0-9]+}} {
-// CHECK-NEXT:     style=dashed;
+// CHECK-NEXT:     style=dashed; label="";
 // CHECK-NEXT:     n[[L:[0-9]+]] [shape=box, style=bold, label="launch kernel=@f_k0\ndot-launch.sj:8"];
 // CHECK-NEXT:     n[[IN:[0-9]+]] [shape=ellipse, label="%in0\nf32[?,4]"];
 // CHECK-NEXT:     n[[L]] -> n[[IN]] [style=dotted];
 // CHECK:          subgraph cluster_{{[0-9]+}} {
-// CHECK-NEXT:       style=solid;
+// CHECK-NEXT:       style=solid; label="";
 // CHECK-NEXT:       n{{[0-9]+}} [shape=box, style=bold, label="parallel_for\ndot-launch.sj:8"];
 // CHECK:            n[[EXP:[0-9]+]] [label="exp\ndot-launch.sj:8"];
 // CHECK-NEXT:       n{{[0-9]+}} -> n[[EXP]] [label="f32"];

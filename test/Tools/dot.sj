@@ -16,7 +16,7 @@ func @f(%x: f32[4], %y: f32[4]) -> (f32[]) {
 // CHECK-NEXT:   n0 [shape=ellipse, label="%x\nf32[4]"];
 // CHECK-NEXT:   n1 [shape=ellipse, label="%y\nf32[4]"];
 // CHECK-NEXT:   subgraph cluster_3 {
-// CHECK-NEXT:     style=rounded;
+// CHECK-NEXT:     style=rounded; label="";
 // CHECK-NEXT:     n2 [shape=box, style=bold, label="fused\ndot.sj:8"];
 // CHECK-NEXT:     n4 [shape=ellipse, label="arg0\nf32"];
 // CHECK-NEXT:     n2 -> n4 [style=dotted];
