@@ -320,6 +320,45 @@ static void test_profile(void) {
   sj_ctx_free(c);
 }
 
+/* A function with a shared-variable update (the bound call path) is
+ * profiled too, and its NaN guard sees the update's computation. */
+static void test_bound(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {3};
+  sj_tensor *w0 = sj_tensor_new(SJ_F32, 1, d);
+  for (int i = 0; i < 3; i++) sj_tensor_set(w0, i, 1.0 + i);
+  sj_var *w = sj_shared(c, "w", w0);
+  sj_var *x = sj_input(c, "x", SJ_F32, 1, d);
+  int line = __LINE__ + 1;
+  sj_update up = {w, sj_log(sj_mul(w, x))};
+  sj_var *s = sj_sum(w, 0, NULL, 0);
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.profile = 1;
+  o.nan_guard = 1;
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, &x, 1, &s, 1, &up, 1, NULL, 0, &o, &f) == SJ_OK);
+  sj_tensor *xt = sj_tensor_new(SJ_F32, 1, d), *out = NULL;
+  for (int i = 0; i < 3; i++) sj_tensor_set(xt, i, 2.0);
+  CHECK(sj_function_call(f, &xt, 1, &out, 1) == SJ_OK && sj_tensor_get(out, 0) == 6);
+  sj_tensor_free(out);
+  char t[2048];
+  sj_function_profile(f, t, sizeof t);
+  CHECK(strstr(t, ": 1 calls") != NULL);
+  sj_tensor_set(xt, 1, -2.0); /* w = log(w * x) of a negative */
+  out = NULL;
+  CHECK(sj_function_call(f, &xt, 1, &out, 1) == SJ_ERR_INVALID && !out);
+  char want[96];
+  snprintf(want, sizeof want, "debug.c:%d: error: NaN guard: 'log' produced nan", line);
+  CHECK(strstr(sj_ctx_errmsg(c), want) != NULL);
+  /* a failed call does not update the shared variable */
+  CHECK(fabs(sj_tensor_get(sj_shared_value(w), 1) - log(4.0)) < 1e-6);
+  sj_tensor_free(xt);
+  sj_tensor_free(w0);
+  sj_function_free(f);
+  sj_ctx_free(c);
+}
+
 int main(void) {
   test_dump_callback();
   test_dump_dir();
@@ -327,6 +366,7 @@ int main(void) {
   test_nan_guard_overflow();
   test_nan_guard_gemm_env();
   test_profile();
+  test_bound();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
 }
