@@ -113,13 +113,34 @@ __attribute__((format(printf, 2, 3))) static void put(sbuf *b, const char *fmt, 
   if (n > 0) b->len += (size_t)n;
 }
 
-static void put_where(sbuf *b, const sj_op *op) {
+/* The lines of a launched kernel's ops in the launch's file: a fused
+ * kernel computes several graph ops, and the launch carries one line. */
+static void kernel_lines(sj_function *f, const step *s, int *lo, int *hi) {
+  *lo = *hi = s->op->loc.line;
+  sj_op *k = s->kind == ST_LAUNCH ? sj_module_lookup(f->mod, sj_op_sym(s->op, "kernel")) : NULL;
+  if (!k) return;
+  sj_op_vec ops = {0};
+  sj_collect_ops(k->regions[0], &ops);
+  for (size_t i = 0; i < ops.n; i++) {
+    const sj_loc *l = &ops.v[i]->loc;
+    if (l->file != s->op->loc.file || l->line <= 0) continue; /* interned: same file, same pointer */
+    if (l->line < *lo) *lo = l->line;
+    if (l->line > *hi) *hi = l->line;
+  }
+  sj_op_vec_free(&ops);
+}
+
+static void put_where(sbuf *b, sj_function *f, const step *s) {
+  const sj_op *op = s->op;
   if (!op->loc.file) {
     put(b, "-");
     return;
   }
   const char *file = strrchr(op->loc.file, '/');
-  put(b, "%s:%d", file ? file + 1 : op->loc.file, op->loc.line);
+  int lo, hi;
+  kernel_lines(f, s, &lo, &hi);
+  put(b, "%s:%d", file ? file + 1 : op->loc.file, lo);
+  if (hi > lo) put(b, "-%d", hi);
 }
 
 static void put_row(sbuf *b, sj_function *f, int i, double total) {
@@ -133,7 +154,7 @@ static void put_row(sbuf *b, sj_function *f, int i, double total) {
       kernel, (unsigned long long)p->calls, ms, total > 0 ? 100 * p->seconds / total : 0.0, p->bytes / 1e6, gbs);
   if (s->kind == ST_GEMM) put(b, "%8.2f  ", p->seconds > 0 ? p->flops / p->seconds / 1e9 : 0.0);
   else put(b, "%8s  ", "-");
-  put_where(b, s->op);
+  put_where(b, f, s);
   put(b, "\n");
 }
 
