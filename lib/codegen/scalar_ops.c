@@ -87,6 +87,19 @@ RULE(r_div) {
 
 RULE(r_pow) { return sj_cg_math2(g, "pow", a[0], a[1], dt); }
 
+/* logaddexp: m + log1p(exp(-|a - b|)) with m = maximum(a, b) (NaN
+ * propagates through m and a - b); where m is +-inf the result is m, which
+ * the formula would turn into NaN for two equal infinities (inf - inf). */
+RULE(r_logaddexp) {
+  LLVMValueRef m = sj_cg_intrinsic(g, "llvm.maximum", ty, a, 2);
+  LLVMValueRef d = LLVMBuildFSub(g->B, a[0], a[1], "");
+  LLVMValueRef ad = sj_cg_intrinsic(g, "llvm.fabs", ty, &d, 1);
+  LLVMValueRef l = sj_cg_math1(g, "log1p", sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, ad, ""), dt), dt);
+  LLVMValueRef am = sj_cg_intrinsic(g, "llvm.fabs", ty, &m, 1);
+  LLVMValueRef inf = LLVMBuildFCmp(g->B, LLVMRealOEQ, am, fconst(ty, INFINITY), "");
+  return LLVMBuildSelect(g->B, inf, m, LLVMBuildFAdd(g->B, m, l, ""), "");
+}
+
 /* maximum/minimum propagate NaN as numpy does (llvm.maximum/minimum). */
 /* bool is i1, where true is -1 as a signed value: bools order unsigned */
 RULE(r_maximum) { return sj_cg_intrinsic(g, isf(dt) ? "llvm.maximum" : dt == SJ_BOOL ? "llvm.umax" : "llvm.smax", ty, a, 2); }

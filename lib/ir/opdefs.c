@@ -622,6 +622,14 @@ EVAL2(eval_add, a + b)
 EVAL2(eval_sub, a - b)
 EVAL2(eval_mul, a * b)
 EVAL2(eval_pow, pow(a, b))
+/* max + log1p(exp(-|a - b|)); an infinite max is the result (the formula
+ * would give inf - inf = NaN for two equal infinities); NaN propagates. */
+static double logaddexp_d(double a, double b) {
+  if (isnan(a) || isnan(b)) return NAN;
+  double m = a > b ? a : b;
+  return isinf(m) ? m : m + log1p(exp(-fabs(a - b)));
+}
+EVAL2(eval_logaddexp, logaddexp_d(a, b))
 EVAL2(eval_maximum, a != a || b != b ? NAN : (a > b ? a : b))
 EVAL2(eval_minimum, a != a || b != b ? NAN : (a < b ? a : b))
 EVAL2(eval_eq, (double)(a == b))
