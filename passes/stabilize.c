@@ -16,7 +16,7 @@
  *   (a / s) * (s * b) -> a * b   for s = sigmoid(x) or 1 - sigmoid(x)
  *
  * "1" is a float constant whose every element is exactly 1 (a splat, a
- * dense literal of ones, or a reshape/broadcast_to of one). Every rewrite
+ * dense literal of ones, or a reshape/broadcast_to/cast of one). Every rewrite
  * keeps the result type: a result that broadcasting made larger than what
  * the stable form computes gets a broadcast_to (static shapes only); else
  * the rewrite is not applied. Patterns first check in a dry run (types only,
@@ -40,11 +40,17 @@ static sj_op *def_of(const sj_value *v, sj_opcode code) {
 
 static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
 
+/* Ops that keep a constant 1 a 1: shape ops, and casts (1 is exact in
+ * every dtype). */
+static bool keeps_one(const sj_op *d) {
+  return d && (d->code == SJ_OP_RESHAPE || d->code == SJ_OP_BROADCAST_TO || d->code == SJ_OP_CAST);
+}
+
 /* v is a float constant all of whose elements are exactly 1 (through
- * reshapes and broadcasts of a constant, which keep the values). */
+ * reshapes, broadcasts and casts of a constant). */
 static bool is_one(const sj_value *v) {
   if (!is_float(v)) return false;
-  while (v->def && (v->def->code == SJ_OP_RESHAPE || v->def->code == SJ_OP_BROADCAST_TO)) v = sj_opnd(v->def, 0);
+  while (keeps_one(v->def)) v = sj_opnd(v->def, 0);
   const sj_op *d = def_of(v, SJ_OP_CONSTANT);
   if (!d) return false;
   const sj_attr *a = sj_op_attr(d, "value");

@@ -53,10 +53,15 @@ RULE(r_sqrt) { return sj_cg_intrinsic(g, "llvm.sqrt", ty, a, 1); }
 
 RULE(r_rsqrt) { return LLVMBuildFDiv(g->B, fconst(ty, 1), r_sqrt(g, op, a, dt, ty), ""); }
 
-/* 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving 0. */
+/* e = exp(-|x|), r = 1 / (1 + e): r for x >= 0, e * r = exp(x) / (1 +
+ * exp(x)) below, so that sigmoid(-100) in f32 is the subnormal 3.8e-44 and
+ * not 1 / (1 + inf) = 0. exp never overflows; NaN propagates through e. */
 RULE(r_sigmoid) {
-  LLVMValueRef e = sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, a[0], ""), dt);
-  return LLVMBuildFDiv(g->B, fconst(ty, 1), LLVMBuildFAdd(g->B, fconst(ty, 1), e, ""), "");
+  LLVMValueRef ax = sj_cg_intrinsic(g, "llvm.fabs", ty, a, 1);
+  LLVMValueRef e = sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, ax, ""), dt);
+  LLVMValueRef r = LLVMBuildFDiv(g->B, fconst(ty, 1), LLVMBuildFAdd(g->B, fconst(ty, 1), e, ""), "");
+  LLVMValueRef pos = LLVMBuildFCmp(g->B, LLVMRealOGE, a[0], fconst(ty, 0), "");
+  return LLVMBuildSelect(g->B, pos, r, LLVMBuildFMul(g->B, e, r, ""), "");
 }
 
 /* max(x, 0) + log1p(exp(-|x|)): never overflows. */

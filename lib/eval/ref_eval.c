@@ -112,7 +112,8 @@ static double f_expm1(const double *a) { return expm1(a[0]); }
 static double f_sqrt(const double *a) { return sqrt(a[0]); }
 static double f_rsqrt(const double *a) { return 1.0 / sqrt(a[0]); }
 static double f_tanh(const double *a) { return tanh(a[0]); }
-static double f_sigmoid(const double *a) { return 1.0 / (1.0 + exp(-a[0])); }
+/* exp(x) / (1 + exp(x)) below 0: exact down to the subnormals */
+static double f_sigmoid(const double *a) { return a[0] >= 0 ? 1.0 / (1.0 + exp(-a[0])) : exp(a[0]) / (1.0 + exp(a[0])); }
 static double f_softplus(const double *a) { return fmax(a[0], 0) + log1p(exp(-fabs(a[0]))); }
 static double f_add(const double *a) { return a[0] + a[1]; }
 static double f_sub(const double *a) { return a[0] - a[1]; }

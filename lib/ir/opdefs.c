@@ -616,7 +616,7 @@ EVAL1(eval_expm1, expm1(a))
 EVAL1(eval_sqrt, sqrt(a))
 EVAL1(eval_rsqrt, 1.0 / sqrt(a))
 EVAL1(eval_tanh, tanh(a))
-EVAL1(eval_sigmoid, 1.0 / (1.0 + exp(-a)))
+EVAL1(eval_sigmoid, a >= 0 ? 1.0 / (1.0 + exp(-a)) : exp(a) / (1.0 + exp(a))) /* no overflow: scalar_ops.c */
 EVAL1(eval_softplus, a > 0 ? a + log1p(exp(-a)) : log1p(exp(a)))
 EVAL2(eval_add, a + b)
 EVAL2(eval_sub, a - b)
