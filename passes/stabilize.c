@@ -16,7 +16,7 @@
  *   (a / s) * (s * b) -> a * b   for s = sigmoid(x) or 1 - sigmoid(x)
  *
  * "1" is a float constant whose every element is exactly 1 (a splat, a
- * dense literal of ones, or a reshape/broadcast_to/cast of one). Every rewrite
+ * dense literal of ones, or a reshape/broadcast_to/cast of one; -1 alike). Every rewrite
  * keeps the result type: a result that broadcasting made larger than what
  * the stable form computes gets a broadcast_to (static shapes only); else
  * the rewrite is not applied. Patterns first check in a dry run (types only,
@@ -40,41 +40,46 @@ static sj_op *def_of(const sj_value *v, sj_opcode code) {
 
 static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
 
-/* Ops that keep a constant 1 a 1: shape ops, and casts (1 is exact in
- * every dtype). */
-static bool keeps_one(const sj_op *d) {
-  return d && (d->code == SJ_OP_RESHAPE || d->code == SJ_OP_BROADCAST_TO || d->code == SJ_OP_CAST);
+/* Ops that keep the value of a constant +-1: shape ops, and casts to a
+ * dtype other than bool (+-1 is exact in every other dtype; bool would turn
+ * -1 into 1). */
+static bool keeps_unit(const sj_op *d) {
+  if (!d) return false;
+  if (d->code == SJ_OP_CAST) return sj_res(d, 0)->type.dt != SJ_BOOL;
+  return d->code == SJ_OP_RESHAPE || d->code == SJ_OP_BROADCAST_TO;
 }
 
-/* v is a float constant all of whose elements are exactly 1 (through
- * reshapes, broadcasts and casts of a constant). */
-static bool is_one(const sj_value *v) {
+/* v is a float constant all of whose elements are exactly k (+1 or -1),
+ * through reshapes, broadcasts and casts of a constant. */
+static bool is_const(const sj_value *v, double k) {
   if (!is_float(v)) return false;
-  while (keeps_one(v->def)) v = sj_opnd(v->def, 0);
+  while (keeps_unit(v->def)) v = sj_opnd(v->def, 0);
   const sj_op *d = def_of(v, SJ_OP_CONSTANT);
   if (!d) return false;
   const sj_attr *a = sj_op_attr(d, "value");
-  if (a->kind == SJ_ATTR_FLOAT) return a->u.f == 1.0;
-  if (a->kind == SJ_ATTR_INT) return a->u.i == 1;
+  if (a->kind == SJ_ATTR_FLOAT) return a->u.f == k;
+  if (a->kind == SJ_ATTR_INT) return (double)a->u.i == k;
   if (a->kind != SJ_ATTR_DENSE || a->u.dense.n == 0) return false;
   for (int i = 0; i < a->u.dense.n; i++)
-    if (a->u.dense.v[i] != 1.0) return false;
+    if (a->u.dense.v[i] != k) return false;
   return true;
 }
+
+static bool is_one(const sj_value *v) { return is_const(v, 1.0); }
 
 /* How deep equiv compares two expressions: enough for exp(-x) against
  * exp(-x) built twice (the pass runs before cse). */
 #define MAX_EQUIV_DEPTH 3
 
 /* a and b compute the same value: the same value, equal constants, or the
- * same elementwise op (pure, no attributes) on equivalent operands. */
+ * same elementwise op (pure) without attributes on equivalent operands. */
 static bool equiv(const sj_value *a, const sj_value *b, int depth) {
   if (a == b) return true;
   if (!a || !b || !a->def || !b->def || depth == 0 || !sj_type_eq(&a->type, &b->type)) return false;
   const sj_op *x = a->def, *y = b->def;
   if (x->code != y->code || x->nopnds != y->nopnds || x->nresults != 1 || y->nresults != 1) return false;
   if (x->code == SJ_OP_CONSTANT) return sj_attr_eq(sj_op_attr(x, "value"), sj_op_attr(y, "value"));
-  if (!sj_op_has(x, SJ_F_ELEMWISE)) return false;
+  if (!sj_op_has(x, SJ_F_ELEMWISE) || x->nattrs || y->nattrs || x->nregions) return false;
   for (unsigned i = 0; i < x->nopnds; i++)
     if (!equiv(sj_opnd(x, i), sj_opnd(y, i), depth - 1)) return false;
   return true;
@@ -292,12 +297,7 @@ static bool log1p_rewrite(sj_rewriter *rw, sj_op *op) { return rewrite(rw, op, b
 /* ---- exp family ---- */
 
 /* exp(x) - 1, exp(x) + (-1), (-1) + exp(x) -> expm1(x); 1 - exp(x) -> -expm1(x) */
-static bool is_minus_one(const sj_value *v) {
-  sj_op *d = def_of(v, SJ_OP_CONSTANT);
-  if (!d || !is_float(v)) return false;
-  const sj_attr *a = sj_op_attr(d, "value");
-  return a->kind == SJ_ATTR_FLOAT ? a->u.f == -1.0 : a->kind == SJ_ATTR_INT && a->u.i == -1;
-}
+static bool is_minus_one(const sj_value *v) { return is_const(v, -1.0); }
 
 static bool b_expm1(bld *b, sj_op *op, tv *out) {
   sj_value *l = sj_opnd(op, 0), *r = op->nopnds > 1 ? sj_opnd(op, 1) : NULL, *x = NULL;

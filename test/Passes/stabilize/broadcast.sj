@@ -26,6 +26,47 @@ func @ones(%x: f32[3,4]) -> (f32[3,4], f32[3,4], f32[3,4], f32[3,4]) {
   return %1, %3, %5, %6
 }
 // -----
+// Casts of 1 and -1 (from i32 and from bool true) and a broadcast -1.
+// CHECK-LABEL: func @casts(%x: f64[4]) -> (f64[4], f64[4], f64[4]) {
+// CHECK-NEXT:   %0 = log1p %x : f64[4]
+// CHECK-NEXT:   %1 = expm1 %x : f64[4]
+// CHECK-NEXT:   %2 = expm1 %x : f64[4]
+// CHECK-NEXT:   return %0, %1, %2
+// CHECK-NEXT: }
+func @casts(%x: f64[4]) -> (f64[4], f64[4], f64[4]) {
+  %i = constant {value = 1} : i32[]
+  %one = cast %i : f64[]
+  %t = constant {value = 1} : bool[]
+  %tone = cast %t : f64[]
+  %m = constant {value = -1} : i32[]
+  %mone = cast %m : f64[]
+  %mb = broadcast_to %mone : f64[4]
+  %0 = add %one, %x : f64[4]
+  %1 = log %0 : f64[4]
+  %e = exp %x : f64[4]
+  %2 = sub %e, %tone : f64[4]
+  %3 = add %e, %mb : f64[4]
+  return %1, %2, %3
+}
+// -----
+// -1 cast through bool is 1, not -1: exp(x) + cast(cast(-1, bool)) stays.
+// CHECK-LABEL: func @bool_minus_one(%x: f64[4]) -> (f64[4]) {
+// CHECK-NEXT:   %m = constant {value = -1} : i32[]
+// CHECK-NEXT:   %b = cast %m : bool[]
+// CHECK-NEXT:   %mone = cast %b : f64[]
+// CHECK-NEXT:   %e = exp %x : f64[4]
+// CHECK-NEXT:   %0 = add %e, %mone : f64[4]
+// CHECK-NEXT:   return %0
+// CHECK-NEXT: }
+func @bool_minus_one(%x: f64[4]) -> (f64[4]) {
+  %m = constant {value = -1} : i32[]
+  %b = cast %m : bool[]
+  %mone = cast %b : f64[]
+  %e = exp %x : f64[4]
+  %0 = add %e, %mone : f64[4]
+  return %0
+}
+// -----
 // A 1 larger than x: the stable op computes on x's shape and a broadcast_to
 // restores the result type.
 // CHECK-LABEL: func @larger_one(%x: f32[4]) -> (f32[3,4], f32[3,4]) {
