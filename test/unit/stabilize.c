@@ -212,7 +212,24 @@ static void test_logaddexp_fd(void) {
   sj_ctx_free(c);
 }
 
+/* sj_logaddexp of integers: an error naming the op and the call site. */
+static void test_logaddexp_error(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d = 3;
+  sj_var *a = sj_input(c, "a", SJ_I32, 1, &d);
+  int line = __LINE__ + 1;
+  sj_var *r = sj_logaddexp(a, a);
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, &a, 1, &r, 1, NULL, 0, NULL, 0, NULL, &f) != SJ_OK && f == NULL);
+  char where[256];
+  snprintf(where, sizeof where, "%s:%d: error: 'logaddexp' op operands must be floating point", __FILE__, line);
+  if (!strstr(sj_ctx_errmsg(c), where)) fprintf(stderr, "message was: %s\n", sj_ctx_errmsg(c));
+  CHECK(strstr(sj_ctx_errmsg(c), where) != NULL);
+  sj_ctx_free(c);
+}
+
 int main(void) {
+  test_logaddexp_error();
   test_extremes();
   test_logaddexp_ieee();
   test_logaddexp_fd();
