@@ -9,6 +9,15 @@
 // RUN: %python %S/Inputs/write_npy.py %t/n64.npy '<f8' 1 nan
 // RUN: %symjit-run %s --func log_f32 --input x=%t/x32.npy --input n=%t/n32.npy | FileCheck %s --check-prefix=F32
 // RUN: %symjit-run %s --func log_f64 --input x=%t/x64.npy --input n=%t/n64.npy | FileCheck %s --check-prefix=F64
+// Constants: folded at compile time (stabilize runs before constant-fold),
+// log(1 + exp(800)) is 800 and log(1 + 1e-30) is 1e-30 (not inf and 0):
+// RUN: %symjit-run %s --func folded | FileCheck %s --check-prefix=FOLD
+// FOLD:      folded.out0: f32[] =
+// FOLD-NEXT: 800
+// FOLD-NEXT: folded.out1: f64[] =
+// FOLD-NEXT: 800
+// FOLD-NEXT: folded.out2: f64[] =
+// FOLD-NEXT: 1e-30
 //
 // softplus(x) = log(1 + exp(x)): 0 below, x above (exp(-100) = 3.7e-44 is
 // an f32 subnormal); -softplus(-x) = log(sigmoid(x)): x below, 0 above;
@@ -65,4 +74,21 @@ func @log_f64(%x: f64[12], %n: f64[1]) -> (f64[12], f64[12], f64[12], f64[12], f
   %an = add %one, %en : f64[1]
   %ln = log %an : f64[1]
   return %sp, %ls, %l1m, %lp, %ln
+}
+
+func @folded() -> (f32[], f64[], f64[]) {
+  %one = constant {value = 1.0} : f32[]
+  %c = constant {value = 800.0} : f32[]
+  %e = exp %c : f32[]
+  %a = add %one, %e : f32[]
+  %l = log %a : f32[]
+  %one64 = constant {value = 1.0} : f64[]
+  %c64 = constant {value = 800.0} : f64[]
+  %e64 = exp %c64 : f64[]
+  %a64 = add %e64, %one64 : f64[]
+  %l64 = log %a64 : f64[]
+  %t = constant {value = 1e-30} : f64[]
+  %b = add %one64, %t : f64[]
+  %m = log %b : f64[]
+  return %l, %l64, %m
 }
