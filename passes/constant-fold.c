@@ -14,7 +14,12 @@
  *     doubles no longer hold them exactly, so wrapping would be wrong;
  *   - float-to-int casts of NaN or out-of-range values (poison in LLVM);
  *   - max/min over zero elements (no identity);
- *   - dynamic shapes (a constant needs a static shape).
+ *   - dynamic shapes (a constant needs a static shape);
+ *   - an elementwise result that is infinite where every operand is finite
+ *     (exp(800), a product or a cast that overflows, 1/0): folded, the inf
+ *     would be final, while its user may still be rewritten into a stable
+ *     form by `stabilize` (log(1 + exp(800)) is softplus(800) = 800;
+ *     docs/decisions/0007-stabilize.md). The compiled op gives the same inf.
  * Float reductions are evaluated in double and rounded once: at least as
  * accurate as the compiled (reassociated) f32 loop. */
 #include <math.h>
@@ -131,8 +136,11 @@ static bool eval_elem(const sj_op *op, const cval *in, bool all_splat, int64_t l
     a[i] = elem(&in[i], dense ? bcast_index(rt, in[i].t, l) : 0);
   }
   if (op->code == SJ_OP_CAST && !cast_in_range(a[0], dt, rt->dt)) return false;
-  if (!oi->eval(dt, a, &r)) return false;
-  return round_to(r, rt->dt, out);
+  if (!oi->eval(dt, a, &r) || !round_to(r, rt->dt, out)) return false;
+  if (!isinf(*out)) return true;
+  for (unsigned i = 0; i < op->nopnds; i++)
+    if (isinf(a[i]) || isnan(a[i])) return true;
+  return false; /* overflow: left to run time (above) */
 }
 
 static bool fold_elementwise(sj_rewriter *rw, sj_op *op) {

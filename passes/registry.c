@@ -3,8 +3,13 @@
  * and hands it to the generic runner in lib/ir. */
 #include "registry.h"
 
+/* stabilize runs before constant-fold, so that folding cannot turn
+ * log(1 + exp(800)) into inf (or log(1 + 1e-30) into 0) before it is
+ * softplus(800) (log1p(1e-30)), and again after it, for the patterns
+ * folding exposes (a 1 computed from constants), followed by a fold of
+ * what that rewrote; docs/decisions/0007-stabilize.md. */
 const char *const sj_default_pipeline =
-    "canonicalize,cse,constant-fold,canonicalize,dce,fuse-elementwise,lower-to-loops,"
+    "canonicalize,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,fuse-elementwise,lower-to-loops,"
     "loop-fusion,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */

@@ -60,7 +60,7 @@ sj_var *sj_name(sj_var *v, const char *name);  /* names v (for errors and IR); r
 /* ---- ops (each also has a *_at form taking file and line) ---- */
 
 #define SJ_UNARY_OPS(X) X(neg) X(abs) X(sign) X(exp) X(log) X(log1p) X(expm1) X(sqrt) X(rsqrt) X(tanh) X(sigmoid) X(softplus) X(relu)
-#define SJ_BINARY_OPS(X) X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum) X(eq) X(ne) X(lt) X(le) X(gt) X(ge)
+#define SJ_BINARY_OPS(X) X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum) X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(logaddexp)
 
 #define SJ_DECL_UNARY(name) sj_var *sj_##name##_at(sj_var *x, const char *file, int line);
 #define SJ_DECL_BINARY(name) sj_var *sj_##name##_at(sj_var *a, sj_var *b, const char *file, int line);
@@ -95,6 +95,8 @@ SJ_BINARY_OPS(SJ_DECL_BINARY)
 #define sj_le(a, b) sj_le_at(a, b, SJ_AT)
 #define sj_gt(a, b) sj_gt_at(a, b, SJ_AT)
 #define sj_ge(a, b) sj_ge_at(a, b, SJ_AT)
+/* log(exp(a) + exp(b)), stable (docs/stabilize.md) */
+#define sj_logaddexp(a, b) sj_logaddexp_at(a, b, SJ_AT)
 
 sj_var *sj_where_at(sj_var *cond, sj_var *a, sj_var *b, const char *file, int line);
 #define sj_where(c, a, b) sj_where_at(c, a, b, SJ_AT)

@@ -53,10 +53,15 @@ RULE(r_sqrt) { return sj_cg_intrinsic(g, "llvm.sqrt", ty, a, 1); }
 
 RULE(r_rsqrt) { return LLVMBuildFDiv(g->B, fconst(ty, 1), r_sqrt(g, op, a, dt, ty), ""); }
 
-/* 1 / (1 + exp(-x)): exp overflows to inf for very negative x, giving 0. */
+/* e = exp(-|x|), r = 1 / (1 + e): r for x >= 0, e * r = exp(x) / (1 +
+ * exp(x)) below, so that sigmoid(-100) in f32 is the subnormal 3.8e-44 and
+ * not 1 / (1 + inf) = 0. exp never overflows; NaN propagates through e. */
 RULE(r_sigmoid) {
-  LLVMValueRef e = sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, a[0], ""), dt);
-  return LLVMBuildFDiv(g->B, fconst(ty, 1), LLVMBuildFAdd(g->B, fconst(ty, 1), e, ""), "");
+  LLVMValueRef ax = sj_cg_intrinsic(g, "llvm.fabs", ty, a, 1);
+  LLVMValueRef e = sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, ax, ""), dt);
+  LLVMValueRef r = LLVMBuildFDiv(g->B, fconst(ty, 1), LLVMBuildFAdd(g->B, fconst(ty, 1), e, ""), "");
+  LLVMValueRef pos = LLVMBuildFCmp(g->B, LLVMRealOGE, a[0], fconst(ty, 0), "");
+  return LLVMBuildSelect(g->B, pos, r, LLVMBuildFMul(g->B, e, r, ""), "");
 }
 
 /* max(x, 0) + log1p(exp(-|x|)): never overflows. */
@@ -86,6 +91,19 @@ RULE(r_div) {
 }
 
 RULE(r_pow) { return sj_cg_math2(g, "pow", a[0], a[1], dt); }
+
+/* logaddexp: m + log1p(exp(-|a - b|)) with m = maximum(a, b) (NaN
+ * propagates through m and a - b); where m is +-inf the result is m, which
+ * the formula would turn into NaN for two equal infinities (inf - inf). */
+RULE(r_logaddexp) {
+  LLVMValueRef m = sj_cg_intrinsic(g, "llvm.maximum", ty, a, 2);
+  LLVMValueRef d = LLVMBuildFSub(g->B, a[0], a[1], "");
+  LLVMValueRef ad = sj_cg_intrinsic(g, "llvm.fabs", ty, &d, 1);
+  LLVMValueRef l = sj_cg_math1(g, "log1p", sj_cg_math1(g, "exp", LLVMBuildFNeg(g->B, ad, ""), dt), dt);
+  LLVMValueRef am = sj_cg_intrinsic(g, "llvm.fabs", ty, &m, 1);
+  LLVMValueRef inf = LLVMBuildFCmp(g->B, LLVMRealOEQ, am, fconst(ty, INFINITY), "");
+  return LLVMBuildSelect(g->B, inf, m, LLVMBuildFAdd(g->B, m, l, ""), "");
+}
 
 /* maximum/minimum propagate NaN as numpy does (llvm.maximum/minimum). */
 /* bool is i1, where true is -1 as a signed value: bools order unsigned */

@@ -112,13 +112,21 @@ static double f_expm1(const double *a) { return expm1(a[0]); }
 static double f_sqrt(const double *a) { return sqrt(a[0]); }
 static double f_rsqrt(const double *a) { return 1.0 / sqrt(a[0]); }
 static double f_tanh(const double *a) { return tanh(a[0]); }
-static double f_sigmoid(const double *a) { return 1.0 / (1.0 + exp(-a[0])); }
+/* exp(x) / (1 + exp(x)) below 0: exact down to the subnormals */
+static double f_sigmoid(const double *a) { return a[0] >= 0 ? 1.0 / (1.0 + exp(-a[0])) : exp(a[0]) / (1.0 + exp(a[0])); }
 static double f_softplus(const double *a) { return fmax(a[0], 0) + log1p(exp(-fabs(a[0]))); }
 static double f_add(const double *a) { return a[0] + a[1]; }
 static double f_sub(const double *a) { return a[0] - a[1]; }
 static double f_mul(const double *a) { return a[0] * a[1]; }
 static double f_div(const double *a) { return a[0] / a[1]; }
 static double f_pow(const double *a) { return pow(a[0], a[1]); }
+/* log(e^a + e^b): the larger operand plus log1p of the other's share; an
+ * infinite larger operand is the result; NaN propagates */
+static double f_logaddexp(const double *a) {
+  if (isnan(a[0]) || isnan(a[1])) return NAN;
+  double m = fmax(a[0], a[1]);
+  return isinf(m) ? m : m + log1p(exp(-fabs(a[0] - a[1])));
+}
 /* NaN propagates; -0 < +0 (llvm.maximum / numpy.maximum) */
 static double f_maximum(const double *a) {
   if (isnan(a[0]) || isnan(a[1])) return NAN;
@@ -148,6 +156,7 @@ static const frule frules[SJ_OP_COUNT] = {
     [SJ_OP_MINIMUM] = f_minimum, [SJ_OP_EQ] = f_eq,           [SJ_OP_NE] = f_ne,
     [SJ_OP_LT] = f_lt,           [SJ_OP_LE] = f_le,           [SJ_OP_GT] = f_gt,
     [SJ_OP_GE] = f_ge,
+    [SJ_OP_LOGADDEXP] = f_logaddexp,
 };
 
 /* Integers compute in uint64 (wrapping, no UB) and are wrapped to the

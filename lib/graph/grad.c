@@ -65,6 +65,13 @@ static void v_pow(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[0] = ub(G, sj_mul_at(g, dx, F), op, 0);
   r[1] = ub(G, sj_mul_at(g, sj_mul_at(z, sj_log_at(x, F), F), F), op, 1);
 }
+/* d/da logaddexp(a, b) = sigmoid(a - b): finite everywhere the result is
+ * (two sigmoids, so the smaller operand's share keeps its relative precision) */
+static void v_logaddexp(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *a = opnd(G, op, 0), *b = opnd(G, op, 1);
+  r[0] = ub(G, sj_mul_at(g, sj_sigmoid_at(sj_sub_at(a, b, F), F), F), op, 0);
+  r[1] = ub(G, sj_mul_at(g, sj_sigmoid_at(sj_sub_at(b, a, F), F), F), op, 1);
+}
 /* maximum/minimum: the gradient goes to the winner (x on ties) */
 static void to_winner(gctx *G, sj_op *op, sj_var *g, sj_var *xwins, sj_var **r) {
   sj_var *zero = k(G, 0, g);

@@ -405,6 +405,7 @@ DEF_BINARY(lt, LT)
 DEF_BINARY(le, LE)
 DEF_BINARY(gt, GT)
 DEF_BINARY(ge, GE)
+DEF_BINARY(logaddexp, LOGADDEXP)
 
 sj_var *sj_relu_at(sj_var *x, const char *file, int line) {
   return sj_maximum_at(x, scalar_like(x, 0, file, line), file, line);

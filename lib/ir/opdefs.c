@@ -616,12 +616,20 @@ EVAL1(eval_expm1, expm1(a))
 EVAL1(eval_sqrt, sqrt(a))
 EVAL1(eval_rsqrt, 1.0 / sqrt(a))
 EVAL1(eval_tanh, tanh(a))
-EVAL1(eval_sigmoid, 1.0 / (1.0 + exp(-a)))
+EVAL1(eval_sigmoid, a >= 0 ? 1.0 / (1.0 + exp(-a)) : exp(a) / (1.0 + exp(a))) /* no overflow: scalar_ops.c */
 EVAL1(eval_softplus, a > 0 ? a + log1p(exp(-a)) : log1p(exp(a)))
 EVAL2(eval_add, a + b)
 EVAL2(eval_sub, a - b)
 EVAL2(eval_mul, a * b)
 EVAL2(eval_pow, pow(a, b))
+/* max + log1p(exp(-|a - b|)); an infinite max is the result (the formula
+ * would give inf - inf = NaN for two equal infinities); NaN propagates. */
+static double logaddexp_d(double a, double b) {
+  if (isnan(a) || isnan(b)) return NAN;
+  double m = a > b ? a : b;
+  return isinf(m) ? m : m + log1p(exp(-fabs(a - b)));
+}
+EVAL2(eval_logaddexp, logaddexp_d(a, b))
 EVAL2(eval_maximum, a != a || b != b ? NAN : (a > b ? a : b))
 EVAL2(eval_minimum, a != a || b != b ? NAN : (a < b ? a : b))
 EVAL2(eval_eq, (double)(a == b))

@@ -202,7 +202,10 @@ static void gen_binary(gen *g, int which) { /* 0 arith, 1 compare, 2 pow */
   int r;
   if (!sj_broadcast_shapes(&x.t, &y.t, &o)) return;
   if (!rt_broadcast(&x, &y, rt, &r)) g->expect_error = true;
-  const char *name = which == 2 ? "pow" : which == 1 ? compares[cmp] : binary_num[pick(g, COUNT(binary_num))];
+  /* float binary ops: pow or logaddexp, chosen by cmp's parity (already
+   * drawn) so that adding logaddexp left every seed's program shape alone */
+  const char *fbin = cmp & 1 ? "logaddexp" : "pow";
+  const char *name = which == 2 ? fbin : which == 1 ? compares[cmp] : binary_num[pick(g, COUNT(binary_num))];
   if (which == 1) o.dt = SJ_BOOL;
   val *res = add_val(g, o, rt);
   char b2[SJ_TYPE_STR_CAP];
