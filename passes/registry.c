@@ -4,8 +4,8 @@
 #include "registry.h"
 
 const char *const sj_default_pipeline =
-    "canonicalize,cse,constant-fold,canonicalize,dce,fuse-elementwise,lower-to-loops,"
-    "loop-fusion,cse,dce";
+    "canonicalize,cse,constant-fold,canonicalize,dce,gemm-combine,fuse-elementwise,lower-to-loops,"
+    "loop-fusion,gemm-epilogue,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
 #define SJ_STAT(ID, NAME, DESC) {NAME, DESC},
