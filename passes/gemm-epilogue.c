@@ -178,7 +178,8 @@ static sj_op *candidate(const sj_symtab *syms, sj_op *g, rowinfo *ri, unsigned *
   sj_value *c = sj_opnd(g, 2);
   sj_op *l = next_memory_op(g), *k = NULL;
   *why = NULL;
-  if (c->type.rank != 2 || sj_op_attr(g, "epilogue")) return NULL;
+  if (sj_op_attr(g, "epilogue")) return NULL;
+  if (c->type.rank != 2) return *why = "a batched gemm has no row panels", NULL;
   if (!l || l->code != SJ_OP_LAUNCH) return *why = "the next op on buffers is not a launch", NULL;
   int n = 0;
   for (unsigned i = 0; i < l->nopnds; i++)
@@ -232,7 +233,7 @@ sj_status sj_pass_gemm_epilogue(sj_module *m, sj_pass_run *run) {
       const char *why;
       sj_op *l = candidate(&syms, g, &ri, &ci, &why);
       if (!l) {
-        if (why && sj_pass_remarks_on(run)) sj_pass_remark(run, g->loc, "gemm-epilogue: not fused: %s", why);
+        if (why && sj_pass_remarks_on(run)) sj_pass_remark(run, g->loc, "not fused: %s", why);
         continue;
       }
       if (nx == l) nx = l->next;
