@@ -216,6 +216,8 @@ static sj_status infer_addmm(sj_ctx *c, const sj_op *op, sj_type *out) {
   tmp.opnds = uses;
   tmp.nopnds = 2;
   if (infer_matmul(c, &tmp, out)) return SJ_ERR_VERIFY;
+  if (out->dt != SJ_F32 && out->dt != SJ_F64)
+    return err(c, op, "runs in BLAS: operands must be f32 or f64, got %s", TYS(&fx.type, x));
   const sj_type *z = &sj_opnd(op, 0)->type;
   bool same = z->is_tensor && z->dt == out->dt && z->rank == out->rank;
   for (int i = 0; same && i < z->rank; i++) same = z->dims[i] == out->dims[i];
@@ -603,7 +605,8 @@ static sj_status verify_gemm_extra(sj_ctx *c, const sj_op *op, const sj_type *o)
   const sj_attr *rows = sj_op_attr(op, "epilogue_rows");
   if (!sj_op_attr(op, "epilogue")) {
     if (rows) return err(c, op, "`epilogue_rows` without `epilogue`");
-    if (op->nopnds > first) return err(c, op, "%u operands after %%c but no `epilogue`", op->nopnds - 3);
+    if (op->nopnds > first)
+      return err(c, op, "%u operand%s after %%c but no `epilogue`", op->nopnds - 3, op->nopnds == 4 ? "" : "s");
     return SJ_OK;
   }
   if (o->rank != 2) return err(c, op, "an epilogue needs a rank-2 output, got %s", TYS(o, x));
