@@ -10,8 +10,9 @@
  *
  * Also timed: symjit without gemm-epilogue / gemm-combine (the gemm, then an
  * elementwise kernel over the whole output), to show what the fusion buys.
- * Prints `BENCH <name> symjit_ms=.. ref_ms=.. ratio=..` lines; the ratio is
- * what to compare across machines. Built with -O3 -march=native -ffast-math
+ * Prints `BENCH <name> symjit_ms=.. ref_ms=.. ratio=.. min_ratio=..` lines
+ * (medians, and the fastest of each, of calls interleaved round by round);
+ * the ratios are what to compare across machines. Built with -O3 -march=native -ffast-math
  * like the other hand-written references. */
 #define _POSIX_C_SOURCE 200809L
 #include <cblas.h>
@@ -24,7 +25,7 @@
 #include "runtime.h"
 #include "symjit/symjit.h"
 
-#define REPS 21
+#define REPS 31
 
 /* Without the two GEMM passes: the path before this work. */
 static const char *const plain_pipeline =
@@ -111,15 +112,37 @@ static void run_ref(void *p) {
   sj_pool_run(r->pool, r->fn, &r->job, 0, r->job.M, 16, 16);
 }
 
+/* Medians of n functions timed in turn, one call each per round, so that a
+ * change of load hits all of them alike (the machine is shared). */
+static void interleaved_ms(int n, bench_fn const *fns, void *const *envs, int reps, double *out, double *best) {
+  double t[3][64];
+  if (reps > 64) reps = 64;
+  for (int k = 0; k < n; k++) fns[k](envs[k]); /* warm-up */
+  for (int i = 0; i < reps; i++)
+    for (int k = 0; k < n; k++) {
+      double t0 = bench_now_ms();
+      fns[k](envs[k]);
+      t[k][i] = bench_now_ms() - t0;
+    }
+  for (int k = 0; k < n; k++) {
+    qsort(t[k], (size_t)reps, sizeof t[k][0], bench_cmp_double);
+    out[k] = t[k][reps / 2];
+    best[k] = t[k][0];
+  }
+}
+
 static double max_diff(const sj_tensor *a, const sj_tensor *b) {
   double d = 0;
   for (int64_t i = 0; i < sj_tensor_numel(a); i++) d = fmax(d, fabs(sj_tensor_get(a, i) - sj_tensor_get(b, i)));
   return d;
 }
 
-static void report(const char *name, double sj_ms, double plain_ms, double ref_ms, double flops, double err) {
-  printf("BENCH %s symjit_ms=%.3f ref_ms=%.3f ratio=%.3f unfused_ms=%.3f unfused_ratio=%.3f gflops=%.1f maxdiff=%.2g\n",
-         name, sj_ms, ref_ms, sj_ms / ref_ms, plain_ms, plain_ms / ref_ms, flops / (sj_ms * 1e6), err);
+/* t, b: median and fastest of symjit, reference, symjit unfused. The
+ * fastest is the better estimate on a loaded machine (load only adds). */
+static void report(const char *name, const double *t, const double *b, double flops, double err) {
+  printf("BENCH %s symjit_ms=%.3f ref_ms=%.3f ratio=%.3f min_ratio=%.3f unfused_ratio=%.3f unfused_min_ratio=%.3f "
+         "gflops=%.1f maxdiff=%.2g\n",
+         name, t[0], t[1], t[0] / t[1], b[0] / b[1], t[2] / t[1], b[2] / b[1], flops / (b[0] * 1e6), err);
 }
 
 static void bench_dense_relu(sj_ctx *c, sj_pool *pool, int threads, int M, int K, int N) {
@@ -136,13 +159,13 @@ static void bench_dense_relu(sj_ctx *c, sj_pool *pool, int threads, int M, int K
   bench_env e = {f, in, &out, 3, 1}, ep = {plain, in, &out, 3, 1};
   ref_env r = {pool, ref_dense_relu, {sj_tensor_data(in[0]), sj_tensor_data(in[1]), sj_tensor_data(in[2]), NULL,
                                       sj_tensor_data(ref), M, N, K, 1, 0}};
-  /* interleaved, so that a change in load hits both sides */
-  double t = bench_median_ms(run_symjit, &e, REPS), t_ref = bench_median_ms(run_ref, &r, REPS);
-  double t_plain = bench_median_ms(run_symjit, &ep, REPS);
-  double t2 = bench_median_ms(run_symjit, &e, REPS), t_ref2 = bench_median_ms(run_ref, &r, REPS);
+  bench_fn fns[3] = {run_symjit, run_ref, run_symjit};
+  void *envs[3] = {&e, &r, &ep};
+  double t[3], b[3];
+  interleaved_ms(3, fns, envs, REPS, t, b);
   run_symjit(&e);
   snprintf(name, sizeof name, "relu_dense_%dx%dx%d", M, K, N);
-  report(name, fmin(t, t2), t_plain, fmin(t_ref, t_ref2), 2.0 * M * N * K, max_diff(out, ref));
+  report(name, t, b, 2.0 * M * N * K, max_diff(out, ref));
   sj_function_free(f);
   sj_function_free(plain);
   for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
@@ -165,12 +188,13 @@ static void bench_axpby(sj_ctx *c, sj_pool *pool, int threads, int M, int K, int
   bench_env e = {f, in, &out, 3, 1}, ep = {plain, in, &out, 3, 1};
   ref_env r = {pool, ref_axpby, {sj_tensor_data(in[0]), sj_tensor_data(in[1]), NULL, sj_tensor_data(in[2]),
                                  sj_tensor_data(ref), M, N, K, 0.75f, -1.5f}};
-  double t = bench_median_ms(run_symjit, &e, REPS), t_ref = bench_median_ms(run_ref, &r, REPS);
-  double t_plain = bench_median_ms(run_symjit, &ep, REPS);
-  double t2 = bench_median_ms(run_symjit, &e, REPS), t_ref2 = bench_median_ms(run_ref, &r, REPS);
+  bench_fn fns[3] = {run_symjit, run_ref, run_symjit};
+  void *envs[3] = {&e, &r, &ep};
+  double t[3], b[3];
+  interleaved_ms(3, fns, envs, REPS, t, b);
   run_symjit(&e);
   snprintf(name, sizeof name, "axpby_gemm_%dx%dx%d", M, K, N);
-  report(name, fmin(t, t2), t_plain, fmin(t_ref, t_ref2), 2.0 * M * N * K, max_diff(out, ref));
+  report(name, t, b, 2.0 * M * N * K, max_diff(out, ref));
   sj_function_free(f);
   sj_function_free(plain);
   for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
