@@ -140,6 +140,10 @@ static sj_status shape_gemm(sj_function *f, const step *s) {
     int64_t zi = sj_api_dims(f, s->args[3])[i];
     if (zi != dc[i]) return gemm_error(f, s, "the accumulator needs the result's dims", (long long)zi, (long long)dc[i]);
   }
+  for (unsigned i = 0; s->epi && i < s->epi->nargs; i++) { /* row-sliced epilogue arguments have c's rows */
+    int64_t r = sj_api_dims(f, s->epi->args[i])[0];
+    if (s->epi_rows[i] && r != dc[0]) return gemm_error(f, s, "an epilogue argument sliced by rows needs the result's rows", (long long)r, (long long)dc[0]);
+  }
   return SJ_OK;
 }
 
