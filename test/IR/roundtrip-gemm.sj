@@ -1,6 +1,16 @@
 // RUN: %symjit-opt %s > %t
 // RUN: %symjit-opt %t | diff -u %t -
 // RUN: %symjit-opt %s | FileCheck %s
+// addmm runs against the reference evaluator (its x_addmm rule), the second
+// one accumulating in place into the first's output:
+// RUN: %symjit-run %s --check --func t | FileCheck %s --check-prefix=EXEC
+// RUN: %symjit-opt %s -O | FileCheck %s --check-prefix=LOWER
+// EXEC: check: @t passed
+// LOWER-LABEL: func @t(
+// LOWER-NEXT:   %0 = alloc : f64[3,2]
+// LOWER-NEXT:   gemm %x, %y, %0, %z {alpha = -1.0, beta = 3.0}
+// LOWER-NEXT:   gemm %x, %y, %0, %0 {alpha = 1.0, beta = 1.0}
+// LOWER-NEXT:   return %0
 // gemm's alpha, beta, accumulator and epilogue, and the tensor-level addmm,
 // print and re-parse exactly (a float alpha keeps its digits; an integer
 // attribute stays an integer).
