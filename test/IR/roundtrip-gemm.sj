@@ -35,16 +35,18 @@
 kernel @k(%in0: f32[?,4], %in1: f32[4], %out0: f32[?,4]) {
   return
 }
+
 func @g(%x: f32[?,8], %w: f32[8,4], %z: f32[?,4], %b: f32[4]) -> (f32[?,4], f32[?,4], f32[?,4]) {
   %n = dim %x {axis = 0} : i64
   %0 = alloc %n : f32[?,4]
   gemm %x, %w, %0, %z {alpha = 0.1, beta = -2}
   %1 = alloc %n : f32[?,4]
-  gemm %x, %w, %1, %1 {beta = 1.0, alpha = 2.5e-7, trans_b = false}
+  gemm %x, %w, %1, %1 {alpha = 2.5e-07, beta = 1.0, trans_b = false}
   %2 = alloc %n : f32[?,4]
   gemm %x, %w, %2, %2, %b, %0 {epilogue = @k, epilogue_rows = [0, 2]}
   return %0, %1, %2
 }
+
 func @t(%x: f64[3,5], %y: f64[5,2], %z: f64[3,2]) -> (f64[3,2]) {
   %0 = addmm %z, %x, %y {alpha = -1.0, beta = 3} : f64[3,2]
   %1 = addmm %0, %x, %y : f64[3,2]
