@@ -4,7 +4,7 @@
  *   fused ops, lone elementwise ops, broadcast_to  -> elementwise kernels
  *   sum max min mean prod                          -> reduction kernels
  *   transpose                                      -> permuted-copy kernels
- *   matmul                                         -> alloc + gemm (BLAS)
+ *   matmul, addmm                                  -> alloc + gemm (BLAS, alpha/beta)
  *   take, take_along_axis                          -> gather kernels
  *   scatter_add, scatter_add_along_axis            -> zero + accumulate kernels
  * reshape and constant stay; kernels already in the module are not touched.
@@ -605,17 +605,47 @@ static sj_value *untransposed(sj_value *v) {
   return p->u.ints.v[0] == 1 && p->u.ints.v[1] == 0 ? sj_opnd(d, 0) : NULL;
 }
 
+/* addmm's accumulator z may become the gemm's output when nothing reads it
+ * after the addmm: a buffer this func allocated, used only by the launches
+ * and gemms before it that wrote it (no view, not returned). Otherwise the
+ * gemm copies z into a fresh output, row panel by row panel. */
+static bool overwritable(const sj_op *op, sj_value *z) {
+  if (!z->def || z->def->code != SJ_OP_ALLOC || z->def->block != op->block) return false;
+  for (const sj_use *u = z->uses; u; u = u->next)
+    if (u->user != op && u->user->code != SJ_OP_LAUNCH && u->user->code != SJ_OP_GEMM) return false;
+  for (const sj_op *o = op->next; o; o = o->next)
+    for (unsigned i = 0; i < o->nopnds; i++)
+      if (sj_opnd(o, i) == z) return false;
+  return true;
+}
+
+/* The gemm of matmul %a, %b or addmm %z, %a, %b (z its accumulator), writing *o. */
+static sj_op *build_gemm(lower *L, sj_builder *FB, sj_op *op, sj_value *a, sj_value *b, sj_value *const *o) {
+  sj_value *args[4] = {a, b, *o, NULL};
+  unsigned n = 3;
+  if (op->code == SJ_OP_ADDMM) args[n++] = sj_opnd(op, 0);
+  sj_op *g = sj_build(FB, SJ_OP_GEMM, n, args, 0, NULL);
+  if (op->code == SJ_OP_ADDMM) {
+    const sj_attr *al = sj_op_attr(op, "alpha"), *be = sj_op_attr(op, "beta");
+    sj_op_set_float(L->m->ctx, g, "alpha", !al ? 1.0 : al->kind == SJ_ATTR_FLOAT ? al->u.f : (double)al->u.i);
+    sj_op_set_float(L->m->ctx, g, "beta", !be ? 1.0 : be->kind == SJ_ATTR_FLOAT ? be->u.f : (double)be->u.i);
+  }
+  return g;
+}
+
 static void lower_matmul(lower *L, sj_op *op) {
-  sj_value *a = sj_opnd(op, 0), *b = sj_opnd(op, 1), *o;
+  unsigned x = op->code == SJ_OP_ADDMM;
+  sj_value *a = sj_opnd(op, x), *b = sj_opnd(op, x + 1), *o;
   const sj_type *t = &sj_res(op, 0)->type;
   sj_value *ua = untransposed(a), *ub = untransposed(b);
+  sj_value *inplace = x && overwritable(op, sj_opnd(op, 0)) ? sj_opnd(op, 0) : NULL;
   if (ua || ub) {
     dimsrc s2[2] = {ua ? (dimsrc){ua, 1} : (dimsrc){a, 0}, ub ? (dimsrc){ub, 0} : (dimsrc){b, 1}};
     if (t->rank != 2 || !sizes_known(L, op, t, s2)) return;
     sj_builder FB = sj_builder_before(L->m->ctx, op);
-    alloc_results(&FB, op, t, s2, &o);
-    sj_value *args[3] = {ua ? ua : a, ub ? ub : b, o};
-    sj_op *g = sj_build(&FB, SJ_OP_GEMM, 3, args, 0, NULL);
+    if (inplace) o = inplace;
+    else alloc_results(&FB, op, t, s2, &o);
+    sj_op *g = build_gemm(L, &FB, op, ua ? ua : a, ub ? ub : b, &o);
     if (ua) sj_op_set_bool(L->m->ctx, g, "trans_a", true);
     if (ub) sj_op_set_bool(L->m->ctx, g, "trans_b", true);
     sj_value_replace_all_uses(sj_res(op, 0), o);
@@ -635,9 +665,9 @@ static void lower_matmul(lower *L, sj_op *op) {
   src[nb + 1] = (dimsrc){b, b->type.rank - 1};
   if (!sizes_known(L, op, t, src)) return;
   sj_builder FB = sj_builder_before(L->m->ctx, op);
-  alloc_results(&FB, op, t, src, &o);
-  sj_value *args[3] = {a, b, o};
-  sj_build(&FB, SJ_OP_GEMM, 3, args, 0, NULL);
+  if (inplace) o = inplace;
+  else alloc_results(&FB, op, t, src, &o);
+  build_gemm(L, &FB, op, a, b, &o);
   sj_value_replace_all_uses(sj_res(op, 0), o);
   sj_op_erase(op);
   sj_pass_stat_add(L->run, SJ_STAT_lower_gemms, 1);
@@ -653,7 +683,7 @@ static void lower_op(lower *L, sj_op *op) {
   if (op->code == SJ_OP_FUSED || op->code == SJ_OP_BROADCAST_TO || is_tensor_elementwise(op)) lower_elementwise(L, op);
   else if (sj_op_has(op, SJ_F_REDUCE)) lower_reduce(L, op);
   else if (op->code == SJ_OP_TRANSPOSE) lower_transpose(L, op);
-  else if (op->code == SJ_OP_MATMUL) lower_matmul(L, op);
+  else if (op->code == SJ_OP_MATMUL || op->code == SJ_OP_ADDMM) lower_matmul(L, op);
   else if (op->code == SJ_OP_TAKE || op->code == SJ_OP_TAKE_ALONG_AXIS) lower_take(L, op);
   else if (op->code == SJ_OP_SCATTER_ADD || op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS) lower_scatter(L, op);
 }
@@ -674,8 +704,9 @@ sj_status sj_pass_lower_to_loops(sj_module *m, sj_pass_run *run) {
      * becoming copy kernels */
     for (sj_op *op = sj_func_body(f)->first, *nx; op && !L.st; op = nx) {
       nx = op->next;
-      if (op->code == SJ_OP_MATMUL && (untransposed(sj_opnd(op, 0)) || untransposed(sj_opnd(op, 1)))) {
-        sj_op *ta = sj_opnd(op, 0)->def, *tb = sj_opnd(op, 1)->def;
+      unsigned x = op->code == SJ_OP_ADDMM;
+      if ((op->code == SJ_OP_MATMUL || x) && (untransposed(sj_opnd(op, x)) || untransposed(sj_opnd(op, x + 1)))) {
+        sj_op *ta = sj_opnd(op, x)->def, *tb = sj_opnd(op, x + 1)->def;
         lower_matmul(&L, op);
         if (ta && ta->block && ta->code == SJ_OP_TRANSPOSE && !sj_res(ta, 0)->uses) {
           if (nx == ta) nx = ta->next;

@@ -9,8 +9,8 @@
  * folding exposes (a 1 computed from constants), followed by a fold of
  * what that rewrote; docs/decisions/0007-stabilize.md. */
 const char *const sj_default_pipeline =
-    "canonicalize,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,fuse-elementwise,lower-to-loops,"
-    "loop-fusion,cse,dce";
+    "canonicalize,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,gemm-combine,fuse-elementwise,"
+    "lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
 #define SJ_STAT(ID, NAME, DESC) {NAME, DESC},

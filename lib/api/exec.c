@@ -68,18 +68,52 @@ static sj_status alloc_all(sj_function *f) {
 
 /* ---- steps ---- */
 
+/* A gemm's epilogue on rows [lo, hi) of its output: the launch's arguments
+ * with the row-sliced ones (epi_rows) offset to row lo and given hi - lo
+ * rows; runs serially on the calling pool thread (rt NULL). */
+typedef struct epi_env {
+  sj_function *f;
+  const step *g;
+} epi_env;
+
+static void run_epilogue(void *env, int64_t lo, int64_t hi) {
+  const epi_env *e = env;
+  const step *s = e->g->epi;
+  sj_function *f = e->f;
+  void *ptrs[SJ_KABI_STACK_PARAMS];
+  int64_t dims[SJ_KABI_STACK_PARAMS * SJ_KABI_DIMS_PER_PARAM] = {0};
+  for (unsigned i = 0; i < s->nargs; i++) { /* nargs <= 64: checked by p_gemm's caller (lower-to-loops' MAX_IO) */
+    int a = s->args[i];
+    const int64_t *d = sj_api_dims(f, a);
+    int64_t *dd = &dims[sj_kabi_dim_slot(i, 0)];
+    memcpy(dd, d, SJ_KABI_DIMS_PER_PARAM * sizeof *dd);
+    ptrs[i] = f->data[a];
+    if (!e->g->epi_rows[i]) continue;
+    int64_t row = 1; /* elements per row: fits, the buffer exists */
+    for (int k = 1; k < f->slots[a].type.rank; k++) row *= d[k];
+    ptrs[i] = (char *)f->data[a] + (size_t)(lo * row) * sj_dtype_size(f->slots[a].type.dt);
+    dd[0] = hi - lo;
+  }
+  s->fn(ptrs, dims, NULL);
+}
+
 static bool run_gemm(sj_function *f, const step *s) {
   int a = s->args[0], b = s->args[1], c = s->args[2];
   sj_dtype dt = f->slots[c].type.dt;
   bool ta = s->trans_a, tb = s->trans_b;
   const int64_t *da = sj_api_dims(f, a), *db = sj_api_dims(f, b);
+  const void *z = s->has_z ? f->data[s->args[3]] : NULL;
   if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2) {
-    int64_t M = da[ta ? 1 : 0], K = da[ta ? 0 : 1], N = db[tb ? 0 : 1];
-    return sj_rt_gemm2d(f->pool, dt, f->data[a], ta, f->data[b], tb, f->data[c], M, N, K);
+    epi_env env = {f, s};
+    sj_rt_gemm_desc d = {.dt = dt, .a = f->data[a], .b = f->data[b], .c = f->data[c], .z = z, .trans_a = ta,
+                         .trans_b = tb, .alpha = s->alpha, .beta = s->beta, .M = da[ta ? 1 : 0],
+                         .N = db[tb ? 0 : 1], .K = da[ta ? 0 : 1], .epilogue = s->epi ? run_epilogue : NULL,
+                         .epilogue_env = &env};
+    return sj_rt_gemm2d_desc(f->pool, &d);
   }
-  if (ta || tb) return false;
-  return sj_rt_gemm(dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank, db, f->data[c],
-                    f->slots[c].type.rank, sj_api_dims(f, c));
+  if (ta || tb || s->epi) return false;
+  return sj_rt_gemm_acc(dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank, db, f->data[c],
+                        f->slots[c].type.rank, sj_api_dims(f, c), s->alpha, s->beta, z);
 }
 
 /* A kernel's only effects are its stores: when every buffer it writes is

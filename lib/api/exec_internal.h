@@ -42,6 +42,10 @@ typedef struct step {
   size_t kidx; /* launch: index of the kernel in the compiled list */
   kcheck *checks;
   bool trans_a, trans_b; /* gemm: read once from the op's attributes */
+  bool has_z;            /* gemm: operand 3 is the accumulator (`beta` given) */
+  double alpha, beta;    /* gemm */
+  struct step *epi;      /* gemm epilogue: a launch of its kernel over args after z (owned) */
+  bool *epi_rows;        /* epi arg i is sliced to the panel's rows (owned by epi, as writes) */
   bool checks_nomem;     /* a check could not be recorded */
   unsigned nchecks;
   bool *writes; /* launch: argument i is stored to by the kernel */

@@ -52,11 +52,12 @@ static sj_module *copy_module(sj_ctx *c, const sj_module *m) {
   return cp;
 }
 
-/* Kernels launched by f, each once, in launch order. */
+/* Kernels launched by f (or run as a gemm's epilogue), each once, in launch order. */
 static void launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks) {
   for (sj_op *op = sj_func_body(f)->first; op; op = op->next) {
-    if (op->code != SJ_OP_LAUNCH) continue;
-    sj_op *k = sj_module_lookup(m, sj_op_sym(op, "kernel"));
+    const char *sym = op->code == SJ_OP_LAUNCH ? sj_op_sym(op, "kernel") : op->code == SJ_OP_GEMM ? sj_op_sym(op, "epilogue") : NULL;
+    if (!sym) continue;
+    sj_op *k = sj_module_lookup(m, sym);
     bool seen = false;
     for (size_t i = 0; i < ks->n && !seen; i++) seen = ks->v[i] == k;
     if (k && !seen) sj_op_vec_push(ks, k);
@@ -157,6 +158,10 @@ void sj_function_free(sj_function *f) {
     free(f->steps[i].args);
     free(f->steps[i].checks);
     free(f->steps[i].writes);
+    if (f->steps[i].epi) { /* a gemm's epilogue: args point into the gemm's */
+      free(f->steps[i].epi->checks), free(f->steps[i].epi->writes), free(f->steps[i].epi_rows);
+      free(f->steps[i].epi);
+    }
   }
   for (int i = 0; f->slots && i < f->nslots; i++) sj_tensor_free(f->slots[i].konst);
   for (int i = 0; f->bufmem && i < f->nbufs; i++) free(f->bufmem[i]);

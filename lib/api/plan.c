@@ -58,7 +58,7 @@ static bool mark_writes(sj_op *k, step *s) {
 }
 
 static sj_status launch_step(sj_function *f, step *s, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk) {
-  const char *name = sj_op_sym(s->op, "kernel");
+  const char *name = sj_op_sym(s->op, s->op->code == SJ_OP_GEMM ? "epilogue" : "kernel");
   s->kind = ST_LAUNCH;
   for (size_t i = 0; i < nk; i++)
     if (!strcmp(sj_func_name(ks[i]), name)) {
@@ -94,13 +94,32 @@ static sj_status p_reshape(sj_function *f, step *s, const plan_in *in) {
   s->kind = ST_RESHAPE;
   return SJ_OK;
 }
-/* gemm: transpose flags read once here, not on every call */
+static double num_attr(const sj_op *op, const char *name, double dflt) {
+  const sj_attr *a = sj_op_attr(op, name);
+  return !a ? dflt : a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
+}
+
+/* gemm: flags and scalars read once here, not on every call. An epilogue
+ * becomes a launch step of its own (s->epi) over the operands after z,
+ * with the kernel's prechecks, run by the gemm's row panels. */
 static sj_status p_gemm(sj_function *f, step *s, const plan_in *in) {
-  (void)f, (void)in;
   s->kind = ST_GEMM;
   s->trans_a = sj_op_bool(s->op, "trans_a", false);
   s->trans_b = sj_op_bool(s->op, "trans_b", false);
-  return SJ_OK;
+  s->has_z = sj_op_attr(s->op, "beta") != NULL;
+  s->alpha = num_attr(s->op, "alpha", 1);
+  s->beta = num_attr(s->op, "beta", 0);
+  if (!sj_op_attr(s->op, "epilogue")) return SJ_OK;
+  unsigned first = 3 + s->has_z;
+  if (s->nargs - first > SJ_KABI_STACK_PARAMS)
+    return sj_api_fail(f->ctx, s->op, "a gemm epilogue takes at most %d arguments", SJ_KABI_STACK_PARAMS);
+  s->epi = calloc(1, sizeof *s->epi);
+  s->epi_rows = calloc(s->nargs - first + 1, sizeof *s->epi_rows);
+  if (!s->epi || !s->epi_rows) return sj_api_nomem(f->ctx, s->op, "out of memory planning the function");
+  *s->epi = (step){.op = s->op, .out = -1, .args = s->args + first, .nargs = s->nargs - first};
+  const sj_attr *rows = sj_op_attr(s->op, "epilogue_rows");
+  for (int i = 0; rows && i < rows->u.ints.n; i++) s->epi_rows[rows->u.ints.v[i]] = true; /* verified */
+  return launch_step(f, s->epi, in->ks, in->fns, in->nk);
 }
 static sj_status p_constant(sj_function *f, step *s, const plan_in *in) {
   (void)in;

@@ -136,6 +136,14 @@ static sj_status shape_gemm(sj_function *f, const step *s) {
     int64_t x = ja >= 0 ? da[ja] : 1, y = jb >= 0 ? db[jb] : 1, want = x == 1 ? y : x;
     if ((x != y && x != 1 && y != 1) || dc[i] != want) return gemm_error(f, s, "batch dims", (long long)x, (long long)y);
   }
+  for (int i = 0; s->has_z && i < rc; i++) { /* the accumulator is shaped as the result */
+    int64_t zi = sj_api_dims(f, s->args[3])[i];
+    if (zi != dc[i]) return gemm_error(f, s, "the accumulator needs the result's dims", (long long)zi, (long long)dc[i]);
+  }
+  for (unsigned i = 0; s->epi && i < s->epi->nargs; i++) { /* row-sliced epilogue arguments have c's rows */
+    int64_t r = sj_api_dims(f, s->epi->args[i])[0];
+    if (s->epi_rows[i] && r != dc[0]) return gemm_error(f, s, "an epilogue argument sliced by rows needs the result's rows", (long long)r, (long long)dc[0]);
+  }
   return SJ_OK;
 }
 
@@ -151,7 +159,10 @@ sj_status sj_api_shapes(sj_function *f) {
     case ST_ALLOC: st = shape_alloc(f, s); break;
     case ST_RESHAPE: st = shape_reshape(f, s); break;
     case ST_LAUNCH: st = sj_api_check_launch(f, s); break;
-    case ST_GEMM: st = shape_gemm(f, s); break;
+    case ST_GEMM:
+      st = shape_gemm(f, s);
+      if (!st && s->epi) st = sj_api_check_launch(f, s->epi);
+      break;
     }
     if (st) return st;
   }

@@ -25,8 +25,10 @@ void sj_api_start_tier2(sj_function *f, sj_op **ks, size_t nk, int opt_level) {
 
 void sj_api_swap_tier2(sj_function *f) {
   if (atomic_load_explicit(&f->tier2_ready, memory_order_acquire) != 1) return;
-  for (int i = 0; i < f->nsteps; i++)
+  for (int i = 0; i < f->nsteps; i++) {
     if (f->steps[i].kind == ST_LAUNCH) f->steps[i].fn = f->fns2[f->steps[i].kidx];
+    if (f->steps[i].epi) f->steps[i].epi->fn = f->fns2[f->steps[i].epi->kidx]; /* gemm epilogue */
+  }
   atomic_store_explicit(&f->tier2_ready, 2, memory_order_relaxed);
 }
 

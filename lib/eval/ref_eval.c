@@ -368,20 +368,24 @@ static sj_status transpose(ev *e, const sj_op *op, rv *out) {
 }
 
 /* Float matmul, accumulated in double and rounded once per element. */
-static sj_status matmul(ev *e, const sj_op *op, rv *out) {
-  rv *a = slot(e, sj_opnd(op, 0)), *b = slot(e, sj_opnd(op, 1));
+/* alpha * (x @ y) + beta * z (z NULL: a plain matmul), x and y the operands
+ * ix and ix + 1, each element rounded once to the result dtype. */
+static sj_status matmul_acc(ev *e, const sj_op *op, unsigned ix, double alpha, double beta, const rv *z, rv *out) {
+  rv *a = slot(e, sj_opnd(op, ix)), *b = slot(e, sj_opnd(op, ix + 1));
   int64_t m = a->dims[a->rank - 2], k = a->dims[a->rank - 1], n = b->dims[b->rank - 1];
   if (b->dims[b->rank - 2] != k) return err(e, op, "contracting dims differ at run time");
   rv ba = *a, bb = *b, bo = {0};
   ba.rank -= 2, bb.rank -= 2;
   rv *ops[2] = {&ba, &bb};
-  const sj_type *sts[2] = {&sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type};
+  const sj_type *sts[2] = {&sj_opnd(op, ix)->type, &sj_opnd(op, ix + 1)->type};
   if (!broadcast_dims(ops, sts, 2, ba.rank > bb.rank ? ba.rank : bb.rank, &bo))
     return err(e, op, "batch dims do not broadcast at run time");
   sj_dtype dt = out->dt;
   *out = (rv){.rank = bo.rank + 2, .dt = dt};
   memcpy(out->dims, bo.dims, sizeof bo.dims);
   out->dims[bo.rank] = m, out->dims[bo.rank + 1] = n;
+  if (z && (z->rank != out->rank || memcmp(z->dims, out->dims, (size_t)z->rank * sizeof *z->dims)))
+    return err(e, op, "the accumulator's shape differs from the product's at run time");
   sj_status st = rv_alloc(e, op, out);
   if (st) return st;
   int64_t nb = rv_numel(&bo);
@@ -393,10 +397,18 @@ static sj_status matmul(ev *e, const sj_op *op, rv *out) {
       for (int64_t j = 0; j < n; j++) {
         double s = 0;
         for (int64_t q = 0; q < k; q++) s += A[i * k + q].f * B[q * n + j].f;
+        if (z) s = alpha * s + beta * z->v[t * m * n + i * n + j].f;
         C[i * n + j].f = round_float(s, dt);
       }
   }
   return SJ_OK;
+}
+
+static sj_status matmul(ev *e, const sj_op *op, rv *out) { return matmul_acc(e, op, 0, 1, 0, NULL, out); }
+
+static double num_attr(const sj_op *op, const char *name) {
+  const sj_attr *a = sj_op_attr(op, name);
+  return !a ? 1.0 : a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
 }
 
 /* ---- take, take_along_axis and their scatter_add adjoints ---- */
@@ -595,6 +607,9 @@ static sj_status x_elementwise(ev *e, const sj_op *op, rv *out) { return element
 static sj_status x_reduce(ev *e, const sj_op *op, rv *out) { return reduce(e, op, out); }
 static sj_status x_transpose(ev *e, const sj_op *op, rv *out) { return transpose(e, op, out); }
 static sj_status x_matmul(ev *e, const sj_op *op, rv *out) { return matmul(e, op, out); }
+static sj_status x_addmm(ev *e, const sj_op *op, rv *out) {
+  return matmul_acc(e, op, 1, num_attr(op, "alpha"), num_attr(op, "beta"), slot(e, sj_opnd(op, 0)), out);
+}
 static sj_status x_take(ev *e, const sj_op *op, rv *out) { return take(e, op, out); }
 static sj_status x_reshape(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, false); }
 static sj_status x_broadcast_to(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, true); }

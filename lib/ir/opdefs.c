@@ -194,6 +194,37 @@ static sj_status infer_matmul(sj_ctx *c, const sj_op *op, sj_type *out) {
   return SJ_OK;
 }
 
+/* A scalar number attribute (alpha, beta): int or float, not dense. */
+static double num_attr(const sj_op *op, const char *name, double dflt, bool *bad) {
+  const sj_attr *a = sj_op_attr(op, name);
+  if (!a) return dflt;
+  if (a->kind == SJ_ATTR_INT) return (double)a->u.i;
+  if (a->kind == SJ_ATTR_FLOAT) return a->u.f;
+  *bad = true;
+  return dflt;
+}
+
+/* addmm %z, %x, %y: the matmul's type, which z must have exactly */
+static sj_status infer_addmm(sj_ctx *c, const sj_op *op, sj_type *out) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  bool bad = false;
+  num_attr(op, "alpha", 1, &bad), num_attr(op, "beta", 1, &bad);
+  if (bad) return err(c, op, "alpha and beta must be scalar numbers");
+  sj_value fx = {.type = sj_opnd(op, 1)->type}, fy = {.type = sj_opnd(op, 2)->type};
+  sj_use uses[2] = {{.value = &fx}, {.value = &fy}};
+  sj_op tmp = *op;
+  tmp.opnds = uses;
+  tmp.nopnds = 2;
+  if (infer_matmul(c, &tmp, out)) return SJ_ERR_VERIFY;
+  if (out->dt != SJ_F32 && out->dt != SJ_F64)
+    return err(c, op, "runs in BLAS: operands must be f32 or f64, got %s", TYS(&fx.type, x));
+  const sj_type *z = &sj_opnd(op, 0)->type;
+  bool same = z->is_tensor && z->dt == out->dt && z->rank == out->rank;
+  for (int i = 0; same && i < z->rank; i++) same = z->dims[i] == out->dims[i];
+  if (!same) return err(c, op, "accumulator %s must have the product's type %s", TYS(z, x), TYS(out, y));
+  return SJ_OK;
+}
+
 /* ---- integer indexing ---- */
 
 /* The normalized `axis` of a take on x, and checks shared by the take ops:
@@ -556,6 +587,41 @@ static sj_type swap_last2(const sj_type *t) {
   return r;
 }
 
+/* The operands after a, b, c: z when `beta` is given, then the epilogue's
+ * arguments (the module verifier checks them against the kernel). */
+static sj_status verify_gemm_extra(sj_ctx *c, const sj_op *op, const sj_type *o) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  bool bad = false, has_beta = sj_op_attr(op, "beta") != NULL;
+  num_attr(op, "alpha", 1, &bad), num_attr(op, "beta", 0, &bad);
+  if (bad) return err(c, op, "alpha and beta must be scalar numbers");
+  unsigned first = 3 + has_beta;
+  if (op->nopnds < first) return err(c, op, "`beta` needs the accumulator operand %%z after %%c");
+  if (has_beta) {
+    const sj_type *z = &sj_opnd(op, 3)->type;
+    bool same = z->is_tensor && z->dt == o->dt && z->rank == o->rank;
+    for (int i = 0; same && i < z->rank; i++) same = z->dims[i] == o->dims[i];
+    if (!same) return err(c, op, "accumulator %s must have the output's type %s", TYS(z, x), TYS(o, y));
+  }
+  const sj_attr *rows = sj_op_attr(op, "epilogue_rows");
+  if (!sj_op_attr(op, "epilogue")) {
+    if (rows) return err(c, op, "`epilogue_rows` without `epilogue`");
+    if (op->nopnds > first)
+      return err(c, op, "%u operand%s after %%c but no `epilogue`", op->nopnds - 3, op->nopnds == 4 ? "" : "s");
+    return SJ_OK;
+  }
+  if (o->rank != 2) return err(c, op, "an epilogue needs a rank-2 output, got %s", TYS(o, x));
+  for (int i = 0; rows && i < rows->u.ints.n; i++) {
+    int64_t r = rows->u.ints.v[i];
+    if (r < 0 || r >= (int64_t)(op->nopnds - first) || (i && r <= rows->u.ints.v[i - 1]))
+      return err(c, op, "epilogue_rows must be increasing epilogue argument indices, got %lld", (long long)r);
+    const sj_type *t = &sj_opnd(op, first + (unsigned)r)->type;
+    if (!t->is_tensor || t->rank < 1 || !dims_match(t->dims[0], o->dims[0]))
+      return err(c, op, "epilogue argument %lld (%s) is sliced by rows but does not have the output's %s rows",
+                 (long long)r, TYS(t, x), TYS(o, y));
+  }
+  return SJ_OK;
+}
+
 static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
   const sj_type *o = &sj_opnd(op, 2)->type;
   char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
@@ -568,24 +634,20 @@ static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
   if ((ta && a->rank != 2) || (tb && b->rank != 2))
     return err(c, op, "trans_a/trans_b need rank-2 operands, got %s and %s", TYS(a, x), TYS(b, y));
   sj_type r;
-  if (ta || tb) {
-    /* infer on the transposed views through a scratch op */
-    sj_type va = ta ? swap_last2(a) : *a, vb = tb ? swap_last2(b) : *b;
-    sj_value fa = {.type = va}, fb = {.type = vb};
-    sj_use uses[2] = {{.value = &fa}, {.value = &fb}};
-    sj_op tmp = *op;
-    tmp.opnds = uses;
-    tmp.nopnds = 2;
-    if (infer_matmul(c, &tmp, &r)) return SJ_ERR_VERIFY;
-  } else if (infer_matmul(c, op, &r)) {
-    return SJ_ERR_VERIFY;
-  }
+  /* infer on the (possibly transposed) views through a scratch op */
+  sj_type va = ta ? swap_last2(a) : *a, vb = tb ? swap_last2(b) : *b;
+  sj_value fa = {.type = va}, fb = {.type = vb};
+  sj_use uses[2] = {{.value = &fa}, {.value = &fb}};
+  sj_op tmp = *op;
+  tmp.opnds = uses;
+  tmp.nopnds = 2;
+  if (infer_matmul(c, &tmp, &r)) return SJ_ERR_VERIFY;
   if (r.rank != o->rank || r.dt != o->dt)
     return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x), TYS(&r, y));
   for (int i = 0; i < r.rank; i++)
     if (!dims_match(r.dims[i], o->dims[i]))
       return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x), TYS(&r, y));
-  return SJ_OK;
+  return verify_gemm_extra(c, op, o);
 }
 
 /* ---- scalar evaluation (constant folding) ---- */

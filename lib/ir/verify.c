@@ -153,28 +153,31 @@ static sj_op *find_sym(const symidx *v, size_t n, const char *name) {
   return lo < n && !strcmp(v[lo].name, name) ? v[lo].op : NULL;
 }
 
-/* launch: callee exists, is a kernel, and arguments match its parameters. */
-static sj_status check_launch(sj_module *m, const symidx *syms, size_t nsyms, const sj_op *op) {
+/* launch (and a gemm's epilogue): callee exists, is a kernel, and the
+ * arguments from operand `first` on match its parameters. */
+static sj_status check_callee(sj_module *m, const symidx *syms, size_t nsyms, const sj_op *op, const char *attr,
+                              unsigned first) {
   sj_ctx *c = m->ctx;
-  const char *sym = sj_op_sym(op, "kernel");
+  const char *sym = sj_op_sym(op, attr), *on = sj_op_name(op);
   sj_op *k = sym ? find_sym(syms, nsyms, sym) : NULL;
   if (k && k->code != SJ_OP_KERNEL)
-    return sj_emit_error(c, op->loc, "'launch' op refers to @%s, which is a '%s', not a kernel",
+    return sj_emit_error(c, op->loc, "'%s' op refers to @%s, which is a '%s', not a kernel", on,
                          sym, sj_op_name(k));
   if (!k)
-    return sj_emit_error(c, op->loc, "'launch' op refers to unknown kernel @%s", sym ? sym : "");
+    return sj_emit_error(c, op->loc, "'%s' op refers to unknown kernel @%s", on, sym ? sym : "");
   sj_block *b = k->regions[0];
-  if (b->nargs != op->nopnds)
-    return sj_emit_error(c, op->loc, "'launch' op passes %u argument%s but @%s takes %u",
-                         op->nopnds, op->nopnds == 1 ? "" : "s", sym, b->nargs);
-  for (unsigned i = 0; i < op->nopnds; i++) {
-    const sj_type *a = &sj_opnd(op, i)->type, *p = &b->args[i]->type;
+  unsigned n = op->nopnds - first;
+  if (b->nargs != n)
+    return sj_emit_error(c, op->loc, "'%s' op passes %u argument%s but @%s takes %u", on,
+                         n, n == 1 ? "" : "s", sym, b->nargs);
+  for (unsigned i = 0; i < n; i++) {
+    const sj_type *a = &sj_opnd(op, first + i)->type, *p = &b->args[i]->type;
     char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
     bool ok = a->dt == p->dt && a->is_tensor == p->is_tensor && a->rank == p->rank;
     for (int d = 0; ok && d < a->rank; d++)
       ok = p->dims[d] == SJ_DYN || a->dims[d] == p->dims[d];
     if (!ok)
-      return sj_emit_error(c, op->loc, "'launch' op argument %u has type %s but @%s expects %s",
+      return sj_emit_error(c, op->loc, "'%s' op argument %u has type %s but @%s expects %s", on,
                            i, TYS(a, x), sym, TYS(p, y));
   }
   return SJ_OK;
@@ -222,7 +225,9 @@ sj_status sj_verify_module(sj_module *m) {
     else if (check_operands(c, op) || sj_verify_op(c, op) || check_fused_member(c, op))
       st = SJ_ERR_VERIFY;
     else if (op->code == SJ_OP_LAUNCH)
-      st = check_launch(m, syms, nsyms, op);
+      st = check_callee(m, syms, nsyms, op, "kernel", 0);
+    else if (op->code == SJ_OP_GEMM && sj_op_attr(op, "epilogue")) /* z, if any, precedes the epilogue's args */
+      st = check_callee(m, syms, nsyms, op, "epilogue", 3 + (sj_op_attr(op, "beta") != NULL));
   }
   sj_scratch_free(syms);
   sj_op_vec_free(&all);

@@ -46,15 +46,29 @@ static int64_t check_batch(int ra, const int64_t *da, int rb, const int64_t *db,
   return batches;
 }
 
-static void gemm1(sj_dtype dt, const void *a, const void *b, void *c, int m, int n, int k) {
+/* c = alpha * a @ b + beta * c (no transposes) */
+static void gemm1(sj_dtype dt, const void *a, const void *b, void *c, int m, int n, int k, double alpha, double beta) {
   if (dt == SJ_F32)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, (float)alpha, a, k, b, n, (float)beta, c, n);
   else
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0, a, k, b, n, 0.0, c, n);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, alpha, a, k, b, n, beta, c, n);
+}
+
+/* n elements of c = beta * z (beta == 0: zeros, z not read), for an empty
+ * contraction, where BLAS may not write c at all. */
+static void scale_into(sj_dtype dt, void *c, const void *z, int64_t n, double beta) {
+  for (int64_t i = 0; i < n; i++)
+    if (dt == SJ_F32) ((float *)c)[i] = beta == 0 ? 0.0f : (float)beta * ((const float *)z)[i];
+    else ((double *)c)[i] = beta == 0 ? 0.0 : beta * ((const double *)z)[i];
 }
 
 bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
                 const int64_t *db, void *c, int rc, const int64_t *dc) {
+  return sj_rt_gemm_acc(dt, a, ra, da, b, rb, db, c, rc, dc, 1.0, 0.0, NULL);
+}
+
+bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,
+                    void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z) {
   if ((dt != SJ_F32 && dt != SJ_F64) || !da || !db || !dc) return false;
   if (ra < 2 || rb < 2 || rc != (ra > rb ? ra : rb) || rc > SJ_TENSOR_MAX_RANK) return false;
   size_t es = dt == SJ_F32 ? 4 : 8;
@@ -66,14 +80,18 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
   int64_t batches = check_batch(ra, da, rb, db, nb, dc);
   if (batches < 0) return false;
   if (m == 0 || n == 0 || batches == 0) return true;
+  if (!z) beta = 0;
   for (int64_t t = 0; t < batches; t++) {
     char *ct = (char *)c + (size_t)(t * m * n) * es;
+    const char *zt = z ? (const char *)z + (size_t)(t * m * n) * es : NULL;
     if (k == 0) { /* empty sum; BLAS may not write c when k == 0 */
-      memset(ct, 0, (size_t)(m * n) * es);
+      scale_into(dt, ct, zt, m * n, beta);
       continue;
     }
+    if (beta != 0 && zt != ct) memcpy(ct, zt, (size_t)(m * n) * es);
     int64_t oa = batch_offset(t, dc, nb, da, ra - 2, m * k), ob = batch_offset(t, dc, nb, db, rb - 2, k * n);
-    gemm1(dt, (const char *)a + (size_t)oa * es, (const char *)b + (size_t)ob * es, ct, (int)m, (int)n, (int)k);
+    gemm1(dt, (const char *)a + (size_t)oa * es, (const char *)b + (size_t)ob * es, ct, (int)m, (int)n, (int)k,
+          alpha, beta);
   }
   return true;
 }
@@ -85,46 +103,55 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static void blas_single_thread(void) { openblas_set_num_threads(1); }
 
-typedef struct gemm_job {
-  sj_dtype dt;
-  const void *a, *b;
-  void *c;
-  bool ta, tb;
-  int64_t M, N, K;
-} gemm_job;
-
-/* Rows [lo, hi) of c. */
+/* Rows [lo, hi) of c: z's rows first (when c is not z), BLAS, then the
+ * epilogue on the same rows, still in this thread's cache. */
 static void gemm_rows(void *env, int64_t lo, int64_t hi) {
-  const gemm_job *j = env;
+  const sj_rt_gemm_desc *j = env;
   int m = (int)(hi - lo), n = (int)j->N, k = (int)j->K;
-  int lda = j->ta ? (int)j->M : k, ldb = j->tb ? k : n;
-  CBLAS_TRANSPOSE ta = j->ta ? CblasTrans : CblasNoTrans, tb = j->tb ? CblasTrans : CblasNoTrans;
-  int64_t aoff = j->ta ? lo : lo * j->K, coff = lo * j->N;
-  if (j->dt == SJ_F32)
-    cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1.0f, (const float *)j->a + aoff, lda, (const float *)j->b, ldb,
-                0.0f, (float *)j->c + coff, n);
-  else
-    cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, (const double *)j->a + aoff, lda, (const double *)j->b, ldb, 0.0,
-                (double *)j->c + coff, n);
+  size_t es = sj_dtype_size(j->dt);
+  char *c = (char *)j->c + (size_t)(lo * j->N) * es;
+  const char *z = j->z ? (const char *)j->z + (size_t)(lo * j->N) * es : NULL;
+  if (k == 0) {
+    scale_into(j->dt, c, z, (int64_t)m * n, j->beta);
+  } else {
+    if (j->beta != 0 && z != c) memcpy(c, z, (size_t)m * (size_t)n * es);
+    int lda = j->trans_a ? (int)j->M : k, ldb = j->trans_b ? k : n;
+    CBLAS_TRANSPOSE ta = j->trans_a ? CblasTrans : CblasNoTrans, tb = j->trans_b ? CblasTrans : CblasNoTrans;
+    int64_t aoff = j->trans_a ? lo : lo * j->K;
+    if (j->dt == SJ_F32)
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, (float)j->alpha, (const float *)j->a + aoff, lda,
+                  (const float *)j->b, ldb, (float)j->beta, (float *)c, n);
+    else
+      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, j->alpha, (const double *)j->a + aoff, lda, (const double *)j->b,
+                  ldb, j->beta, (double *)c, n);
+  }
+  if (j->epilogue) j->epilogue(j->epilogue_env, lo, hi);
+}
+
+bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d) {
+  int64_t M = d->M, N = d->N, K = d->K;
+  if ((d->dt != SJ_F32 && d->dt != SJ_F64) || M < 0 || N < 0 || K < 0 || M > INT_MAX || N > INT_MAX || K > INT_MAX)
+    return false;
+  /* the three operands must be arrays that can exist (M*N*8 can pass 2^64) */
+  size_t es = sj_dtype_size(d->dt), cbytes;
+  if (!dims_ok(2, (int64_t[]){M, K}, es) || !dims_ok(2, (int64_t[]){K, N}, es) ||
+      !sj_shape_bytes((int64_t[]){M, N}, 2, es, &cbytes))
+    return false;
+  if (M == 0 || N == 0) { /* no product; an epilogue still sees its rows (empty when M == 0) */
+    if (d->epilogue && M > 0) d->epilogue(d->epilogue_env, 0, M);
+    return true;
+  }
+  pthread_once(&blas_once, blas_single_thread);
+  sj_rt_gemm_desc j = *d;
+  if (!j.z) j.beta = 0;
+  bool big = (double)M * (double)N * (double)K >= GEMM_PARALLEL_FLOPS;
+  sj_pool_run(pool, gemm_rows, &j, 0, M, big ? 16 : M + 1, 16);
+  return true;
 }
 
 bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const void *b, bool trans_b, void *c,
                   int64_t M, int64_t N, int64_t K) {
-  if ((dt != SJ_F32 && dt != SJ_F64) || M < 0 || N < 0 || K < 0 || M > INT_MAX || N > INT_MAX || K > INT_MAX)
-    return false;
-  /* the three operands must be arrays that can exist (M*N*8 can pass 2^64) */
-  size_t es = sj_dtype_size(dt), cbytes;
-  if (!dims_ok(2, (int64_t[]){M, K}, es) || !dims_ok(2, (int64_t[]){K, N}, es) ||
-      !sj_shape_bytes((int64_t[]){M, N}, 2, es, &cbytes))
-    return false;
-  if (M == 0 || N == 0) return true;
-  if (K == 0) {
-    memset(c, 0, cbytes);
-    return true;
-  }
-  pthread_once(&blas_once, blas_single_thread);
-  gemm_job j = {dt, a, b, c, trans_a, trans_b, M, N, K};
-  bool big = (double)M * (double)N * (double)K >= GEMM_PARALLEL_FLOPS;
-  sj_pool_run(pool, gemm_rows, &j, 0, M, big ? 16 : M + 1, 16);
-  return true;
+  sj_rt_gemm_desc d = {.dt = dt, .a = a, .b = b, .c = c, .trans_a = trans_a, .trans_b = trans_b, .alpha = 1,
+                       .M = M, .N = N, .K = K};
+  return sj_rt_gemm2d_desc(pool, &d);
 }

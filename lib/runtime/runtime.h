@@ -80,6 +80,31 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
 bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const void *b, bool trans_b, void *c,
                   int64_t M, int64_t N, int64_t K);
 
+/* One 2-D gemm with its accumulation and epilogue (the buffer-level `gemm`
+ * op): c = alpha * op(a) @ op(b) + beta * z, where z (M x N) may be c itself
+ * (in place) or another buffer, whose rows are copied into c panel by panel
+ * right before that panel's BLAS call; beta == 0 never reads z or c (BLAS
+ * semantics). `epilogue`, when set, runs on each row panel [lo, hi) of c on
+ * the thread that computed it, right after its BLAS call, while the panel is
+ * in cache. */
+typedef struct sj_rt_gemm_desc {
+  sj_dtype dt;
+  const void *a, *b, *z;
+  void *c;
+  bool trans_a, trans_b;
+  double alpha, beta;
+  int64_t M, N, K;
+  sj_range_fn epilogue;
+  void *epilogue_env;
+} sj_rt_gemm_desc;
+/* Split into row panels on `pool` as sj_rt_gemm2d; false (nothing run) for
+ * unsupported dtypes or sizes. */
+bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d);
+/* sj_rt_gemm with alpha and beta: c = alpha * a @ b + beta * z, z shaped as
+ * c (z == c: in place; NULL or beta == 0: not read). */
+bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,
+                    void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z);
+
 /* ---- .npy ---- */
 
 /* sj_npy_load on an open stream positioned at the start of a .npy image

@@ -10,7 +10,8 @@
  * (so most operands broadcast): elementwise unary/binary ops, comparisons
  * and select, casts between any two dtypes, reductions over random axes
  * with keepdims (empty ones included: base dims may be 0), reshape,
- * transpose, broadcast_to, matmul, take and take_along_axis, constants.
+ * transpose, broadcast_to, matmul (and c * matmul +/- matmul, gemm-combine's
+ * pattern), take and take_along_axis, constants.
  * `special` mode adds NaN/Inf/-0 values and wide input ranges (i64 inputs
  * beyond 2^53). Each candidate op's type is computed with the IR's own shape
  * helpers; the whole program is parsed and verified before it is printed, so
@@ -355,7 +356,17 @@ static void gen_matmul(gen *g) {
   for (int k = 0; k < r; k++) emit(g, "%s%d", k ? ", " : "", k == r - 2 ? r - 1 : k == r - 1 ? r - 2 : k);
   emit(g, "]} : %s\n", ty(&tt, b));
   val *m = add_val(g, o, ort);
-  if (m) emit(g, "  %%v%d = matmul %%v%d, %%v%d : %s\n", m->id, x.id, t->id, ty(&o, b));
+  if (!m) return;
+  emit(g, "  %%v%d = matmul %%v%d, %%v%d : %s\n", m->id, x.id, t->id, ty(&o, b));
+  if (!chance(g, 30)) return;
+  /* c * (x @ t) +/- (x @ t) again: gemm-combine's addmm, accumulating in place */
+  int mid = m->id;
+  val *m2 = add_val(g, o, ort), *c = m2 ? gen_constant(g, o.dt) : NULL, *s = c ? add_val(g, o, ort) : NULL;
+  val *sum = s ? add_val(g, o, ort) : NULL;
+  if (!sum) return;
+  emit(g, "  %%v%d = matmul %%v%d, %%v%d : %s\n", m2->id, x.id, t->id, ty(&o, b));
+  emit(g, "  %%v%d = mul %%v%d, %%v%d : %s\n", s->id, c->id, mid, ty(&o, b));
+  emit(g, "  %%v%d = %s %%v%d, %%v%d : %s\n", sum->id, chance(g, 50) ? "add" : "sub", s->id, m2->id, ty(&o, b));
 }
 
 /* take(x, cast(y) : i64) / take_along_axis(x, cast(x) : i32) */

@@ -1,7 +1,11 @@
 /* sj_rt_gemm against a naive triple loop in double precision: plain 2-D,
  * batched, broadcast batch dims (rank-2 operand shared, size-1 batch dims,
  * different ranks), empty dims (k = 0 must give zeros), f32 and f64; and the
- * rejections (dtype, ranks, k mismatch, c not the broadcast shape). */
+ * rejections (dtype, ranks, k mismatch, c not the broadcast shape). Then
+ * sj_rt_gemm2d_desc / sj_rt_gemm_acc: alpha, beta, an accumulator in place
+ * or copied (and left unchanged), transposes, and the epilogue: called once
+ * for every row, on rows whose product is already final. */
+#include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,8 +154,98 @@ static void test_size_overflow(void) {
   CHECK(sj_rt_gemm2d(NULL, SJ_F32, x, false, x, false, x, 0, big, 5)); /* M = 0: nothing to write */
 }
 
+
+/* ---- alpha, beta, z, epilogue ---- */
+
+typedef struct epi_check {
+  sj_dtype dt;
+  const void *c;
+  const double *want;
+  int64_t n;
+  atomic_int *seen; /* per row */
+  atomic_int bad;
+} epi_check;
+
+static void epilogue(void *env, int64_t lo, int64_t hi) {
+  epi_check *e = env;
+  for (int64_t i = lo; i < hi; i++) {
+    atomic_fetch_add(&e->seen[i], 1);
+    for (int64_t j = 0; j < e->n; j++) {
+      double got = e->dt == SJ_F32 ? ((const float *)e->c)[i * e->n + j] : ((const double *)e->c)[i * e->n + j];
+      if (got != e->want[i * e->n + j]) atomic_fetch_add(&e->bad, 1);
+    }
+  }
+}
+
+/* c = alpha * op(a) @ op(b) + beta * z on a pool, z in place or separate. */
+static void check_desc(sj_pool *pool, sj_dtype dt, bool ta, bool tb, int64_t M, int64_t N, int64_t K, double alpha,
+                       double beta, bool inplace) {
+  double *a = malloc(sizeof(double) * (size_t)(M * K + 1)), *b = malloc(sizeof(double) * (size_t)(K * N + 1));
+  double *z = malloc(sizeof(double) * (size_t)(M * N + 1)), *want = malloc(sizeof(double) * (size_t)(M * N + 1));
+  fill(a, M * K, 3), fill(b, K * N, 4), fill(z, M * N, 5);
+  for (int64_t i = 0; i < M; i++)
+    for (int64_t j = 0; j < N; j++) {
+      double s = 0;
+      for (int64_t l = 0; l < K; l++) s += a[ta ? l * M + i : i * K + l] * b[tb ? j * K + l : l * N + j];
+      want[i * N + j] = alpha * s + beta * z[i * N + j];
+    }
+  void *xa = to_dtype(dt, a, M * K), *xb = to_dtype(dt, b, K * N), *xz = to_dtype(dt, z, M * N);
+  void *xc = inplace ? xz : to_dtype(dt, want, M * N); /* c's old contents must not matter */
+  if (!inplace) memset(xc, 0x7f, (size_t)(M * N) * (dt == SJ_F32 ? 4 : 8));
+  atomic_int *seen = calloc((size_t)M + 1, sizeof *seen);
+  epi_check e = {dt, xc, want, N, seen, 0};
+  sj_rt_gemm_desc d = {.dt = dt, .a = xa, .b = xb, .c = xc, .z = xz, .trans_a = ta, .trans_b = tb, .alpha = alpha,
+                       .beta = beta, .M = M, .N = N, .K = K, .epilogue = epilogue, .epilogue_env = &e};
+  CHECK(sj_rt_gemm2d_desc(pool, &d));
+  int once = 0;
+  for (int64_t i = 0; i < M; i++) once += atomic_load(&seen[i]) == 1;
+  if (once != M || atomic_load(&e.bad)) {
+    fprintf(stderr, "gemm2d_desc %lldx%lldx%lld ta=%d tb=%d inplace=%d: %lld of %lld rows seen once, %d wrong\n",
+            (long long)M, (long long)N, (long long)K, ta, tb, inplace, (long long)once, (long long)M,
+            atomic_load(&e.bad));
+    failures++;
+  }
+  for (int64_t i = 0; !inplace && i < M * N; i++) /* a separate z is only read */
+    if ((dt == SJ_F32 ? ((float *)xz)[i] : ((double *)xz)[i]) != (double)(dt == SJ_F32 ? (float)z[i] : z[i])) {
+      fprintf(stderr, "gemm2d_desc: z[%lld] was modified\n", (long long)i);
+      failures++;
+      break;
+    }
+  if (!inplace) free(xc);
+  free(a), free(b), free(z), free(want), free(xa), free(xb), free(xz), free(seen);
+}
+
+static void test_alpha_beta_epilogue(void) {
+  sj_pool *pool = sj_pool_new(4);
+  static const int64_t sizes[][3] = {{1, 5, 3}, {16, 7, 4}, {17, 9, 33}, {200, 30, 40}, {513, 64, 64},
+                                     {0, 5, 3}, {6, 0, 3}, {6, 5, 0}};
+  for (int dt = SJ_F32; dt <= SJ_F64; dt++)
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+      for (int t = 0; t < 4; t++) {
+        check_desc(pool, (sj_dtype)dt, t & 1, t & 2, sizes[s][0], sizes[s][1], sizes[s][2], -0.5, 2.0, t == 1);
+        check_desc(pool, (sj_dtype)dt, t & 1, t & 2, sizes[s][0], sizes[s][1], sizes[s][2], 1.0, 0.0, t == 2);
+      }
+  sj_pool_free(pool);
+  /* batched, with a separate and an in-place accumulator */
+  int64_t da[] = {2, 3, 4}, db[] = {4, 5}, dc[] = {2, 3, 5};
+  double a[24], b[20], z[30], want[30];
+  fill(a, 24, 6), fill(b, 20, 7), fill(z, 30, 8);
+  shape sa = {3, {2, 3, 4}}, sb = {2, {4, 5}}, sc = {3, {2, 3, 5}};
+  ref_gemm(a, &sa, b, &sb, want, &sc);
+  for (int i = 0; i < 30; i++) want[i] = 0.25 * want[i] - 3 * z[i];
+  double c[30], zc[30];
+  memcpy(zc, z, sizeof z);
+  CHECK(sj_rt_gemm_acc(SJ_F64, a, 3, da, b, 2, db, c, 3, dc, 0.25, -3, z));
+  CHECK(sj_rt_gemm_acc(SJ_F64, a, 3, da, b, 2, db, zc, 3, dc, 0.25, -3, zc));
+  for (int i = 0; i < 30; i++) CHECK(c[i] == want[i] && zc[i] == want[i]);
+  int64_t a0[] = {2, 3, 0}, b0[] = {0, 5};
+  CHECK(sj_rt_gemm_acc(SJ_F64, a, 3, a0, b, 2, b0, c, 3, dc, 0.25, -3, z)); /* k = 0: beta * z */
+  for (int i = 0; i < 30; i++) CHECK(c[i] == -3 * z[i]);
+}
+
 int main(void) {
   test_products();
+  test_alpha_beta_epilogue();
   test_rejections();
   test_size_overflow();
   if (failures) fprintf(stderr, "rt_blas: %d check(s) failed\n", failures);
