@@ -4,8 +4,8 @@
 #include "registry.h"
 
 const char *const sj_default_pipeline =
-    "canonicalize,cse,constant-fold,canonicalize,dce,fuse-elementwise,lower-to-loops,"
-    "loop-fusion,cse,dce";
+    "canonicalize,stabilize-softmax,cse,constant-fold,canonicalize,dce,expand-softmax,cse,fuse-elementwise,"
+    "lower-to-loops,loop-fusion,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
 #define SJ_STAT(ID, NAME, DESC) {NAME, DESC},
