@@ -75,8 +75,22 @@ sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int
   return mean_xent("crossentropy", logits, labels, file, line);
 }
 
-/* -mean(log(probs[label])): the spelling stabilize-softmax recognizes when
- * probs is a softmax (log(take_along_axis(softmax(x))) -> the fused op). */
+typedef struct var_args {
+  sj_ctx *c;
+  sj_value *v;
+  sj_var *res;
+} var_args;
+
+static sj_status var_protected(void *ud) {
+  var_args *a = ud;
+  a->res = sj_graph_var(a->c, a->v); /* allocates */
+  return SJ_OK;
+}
+
+/* -mean(log(probs[label])). probs = sj_softmax(x, 1) builds the fused op
+ * directly (so sj_grad sees it and its stable gradient); other softmaxes,
+ * e.g. a hand-written exp(x) / sum(exp(x)), are spelled out and the
+ * stabilize-softmax pass fuses the compiled forward value. */
 sj_var *sj_categorical_crossentropy_at(sj_var *probs, sj_var *labels, const char *file, int line) {
   if (bad(probs) || bad(labels)) return bad(probs) ? probs : labels;
   if (!sj_dtype_is_float(probs->v->type.dt)) {
@@ -86,6 +100,12 @@ sj_var *sj_categorical_crossentropy_at(sj_var *probs, sj_var *labels, const char
     return sj_graph_of(probs->c)->poison;
   }
   if (!check_batch("categorical_crossentropy", "probabilities", probs, labels, file, line)) return sj_graph_of(probs->c)->poison;
+  const sj_op *d = probs->v->def;
+  if (d && d->code == SJ_OP_SOFTMAX && sj_op_int(d, "axis", 0) == 1) { /* the fused op now, so its gradient too */
+    var_args a = {probs->c, sj_opnd(d, 0), NULL};
+    sj_var *x = sj_graph_guard(probs->c, var_protected, &a, &a.res);
+    return mean_xent("categorical_crossentropy", x, labels, file, line);
+  }
   sj_var *picked = sj_take_along_axis_at(probs, insert_axis(labels, 1, file, line), 1, file, line);
   return sj_neg_at(sj_mean_at(sj_log_at(picked, file, line), 0, NULL, 0, file, line), file, line);
 }

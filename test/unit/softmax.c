@@ -245,14 +245,16 @@ static void test_rows(void) {
 
 /* The gradient of the mean cost wrt the logits at the extremes is exactly
  * (softmax(x) - onehot(y)) / B: 0 for a dominating target, -1 and +1 for a
- * hugely wrong one (f32 and f64), NaN rows for labels out of range. */
+ * hugely wrong one (f32 and f64), NaN rows for labels out of range; for
+ * sj_crossentropy and for Theano's spelling categorical(softmax(x)). */
 static void test_grad_extremes(void) {
-  for (int k = 0; k < 2; k++) {
-    sj_dtype dt = k ? SJ_F64 : SJ_F32;
+  for (int k = 0; k < 4; k++) {
+    sj_dtype dt = k & 1 ? SJ_F64 : SJ_F32;
     sj_ctx *c = sj_ctx_new();
     int64_t xd[2] = {-1, C}, yd[1] = {-1};
     sj_var *x = sj_input(c, "x", dt, 2, xd), *y = sj_input(c, "y", SJ_I32, 1, yd);
-    sj_var *cost = sj_crossentropy(x, y), *g, *in[2] = {x, y};
+    sj_var *cost = k < 2 ? sj_crossentropy(x, y) : sj_categorical_crossentropy(sj_softmax(x, 1), y), *g;
+    sj_var *in[2] = {x, y};
     CHECK(sj_grad(cost, &x, 1, &g) == SJ_OK);
     sj_function *f = NULL;
     CHECK(sj_compile(c, in, 2, &g, 1, NULL, 0, NULL, 0, NULL, &f) == SJ_OK);
