@@ -192,7 +192,7 @@ static void test_spellings(void) {
     sj_tensor *eye = sj_tensor_new(SJ_F64, 2, wd), *zb = sj_tensor_new(SJ_F64, 1, bd);
     for (int k = 0; k < C; k++) sj_tensor_set(eye, k * C + k, 1);
     sj_tensor *tin[4] = {logits_tensor(SJ_F64), labels_tensor(SJ_I32, B, Y), eye, zb}, *out = NULL;
-    sj_tensor_set(tin[0], 3 * C, 1e300), sj_tensor_set(tin[0], 3 * C + 1, -1e300);
+    sj_tensor_set(tin[0], 3 * C, 1e308), sj_tensor_set(tin[0], 3 * C + 1, -1e308); /* -2e308: -inf */
     sj_function *f = NULL;
     bool ok = sj_compile(c, in, 4, &cost, 1, NULL, 0, NULL, 0, NULL, &f) == SJ_OK &&
               sj_function_call(f, tin, 4, &out, 1) == SJ_OK;
