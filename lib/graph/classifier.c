@@ -124,6 +124,86 @@ sj_var *sj_binary_crossentropy_logits_at(sj_var *logits, sj_var *targets, const 
   return sj_mean_at(e, 0, NULL, 0, file, line);
 }
 
+/* ---- build-time stabilization ----
+ *
+ * sj_grad differentiates the graph as built, before any pass runs, so a
+ * naive spelling would get the naive gradient even though the compiled
+ * value is fused. The two exact rewrites that matter for the gradient are
+ * applied as the graph is built (stabilize-softmax does the same on IR):
+ * log(softmax(x)) is log_softmax(x), also through a gather, and
+ * take_along_axis(log_softmax(x), labels) on the class axis is
+ * -softmax_xent(x, labels). */
+
+typedef struct vars_args {
+  sj_ctx *c;
+  sj_value *v[2];
+  sj_var *res[2];
+  sj_var *first;
+} vars_args;
+
+static sj_status vars_protected(void *ud) {
+  vars_args *a = ud;
+  for (int i = 0; i < 2; i++) a->res[i] = a->v[i] ? sj_graph_var(a->c, a->v[i]) : NULL; /* allocates */
+  a->first = a->res[0];
+  return SJ_OK;
+}
+
+/* The graph variables of up to two IR values (false: out of memory). */
+static bool vars_of(sj_ctx *c, sj_value *v0, sj_value *v1, sj_var **out) {
+  vars_args a = {c, {v0, v1}, {NULL, NULL}, NULL};
+  sj_var *r = sj_graph_guard(c, vars_protected, &a, &a.first);
+  out[0] = a.res[0], out[1] = a.res[1];
+  return !bad(r);
+}
+
+static int axis_norm(const sj_op *op) {
+  int64_t a = sj_op_int(op, "axis", 0);
+  return (int)(a < 0 ? a + sj_opnd(op, 0)->type.rank : a);
+}
+
+sj_var *sj_graph_stable_log(sj_var *x, const char *file, int line) {
+  if (bad(x) || !x->v->def) return NULL;
+  const sj_op *d = x->v->def, *sm = d;
+  bool gather = d->code == SJ_OP_TAKE || d->code == SJ_OP_TAKE_ALONG_AXIS;
+  if (gather) sm = sj_opnd(d, 0)->def;
+  if (!sm || sm->code != SJ_OP_SOFTMAX) return NULL;
+  sj_var *v[2];
+  if (!vars_of(x->c, sj_opnd(sm, 0), gather ? sj_opnd(d, 1) : NULL, v)) return sj_graph_of(x->c)->poison;
+  sj_var *ls = sj_log_softmax_at(v[0], axis_norm(sm), file, line);
+  if (!gather) return ls;
+  int ax = (int)sj_op_int(d, "axis", 0);
+  return d->code == SJ_OP_TAKE ? sj_take_at(ls, v[1], ax, file, line) : sj_take_along_axis_at(ls, v[1], ax, file, line);
+}
+
+sj_var *sj_graph_stable_take_along(sj_var *x, sj_var *idx, int axis, const char *file, int line) {
+  if (bad(x) || bad(idx) || !x->v->def || x->v->def->code != SJ_OP_LOG_SOFTMAX) return NULL;
+  const sj_op *ls = x->v->def;
+  const sj_type *xt = &x->v->type, *it = &idx->v->type;
+  int a = axis_norm(ls);
+  if ((axis < 0 ? axis + xt->rank : axis) != a || xt->dims[a] < 1 || it->rank != xt->rank || !sj_dtype_is_int(it->dt))
+    return NULL;
+  for (int i = 0; i < xt->rank; i++)
+    if (it->dims[i] != (i == a ? 1 : xt->dims[i])) return NULL;
+  const sj_op *rs = idx->v->def;
+  bool unwrap = rs && rs->code == SJ_OP_RESHAPE && sj_opnd(rs, 0)->type.rank == xt->rank - 1;
+  for (int i = 0, j = 0; unwrap && i < xt->rank; i++) /* the reshape only inserted the class axis */
+    if (i != a) unwrap = sj_opnd(rs, 0)->type.dims[j++] == xt->dims[i];
+  sj_var *v[2];
+  if (!vars_of(x->c, sj_opnd(ls, 0), unwrap ? sj_opnd(rs, 0) : NULL, v)) return sj_graph_of(x->c)->poison;
+  sj_var *labels = v[1];
+  if (!unwrap) { /* drop the size-1 class axis of idx */
+    int64_t dims[SJ_MAX_RANK];
+    for (int i = 0, j = 0; i < it->rank; i++)
+      if (i != a) dims[j++] = it->dims[i];
+    sj_type lt = sj_tensor_type(it->dt, it->rank - 1, dims);
+    labels = sj_graph_op(SJ_OP_RESHAPE, 1, &idx, &lt, NULL, NULL, file, line);
+  }
+  sj_var *rows = sj_softmax_xent_at(v[0], labels, a, file, line);
+  sj_type kt = *it;
+  kt.dt = xt->dt;
+  return sj_neg_at(sj_graph_op(SJ_OP_RESHAPE, 1, &rows, &kt, NULL, NULL, file, line), file, line);
+}
+
 /* ---- the gradient of softmax_xent ---- */
 
 static sj_var *scalar_of(sj_var *like, double v, const char *file, int line) {

@@ -378,7 +378,6 @@ DEF_UNARY(neg, NEG)
 DEF_UNARY(abs, ABS)
 DEF_UNARY(sign, SIGN)
 DEF_UNARY(exp, EXP)
-DEF_UNARY(log, LOG)
 DEF_UNARY(log1p, LOG1P)
 DEF_UNARY(expm1, EXPM1)
 DEF_UNARY(sqrt, SQRT)
@@ -386,6 +385,12 @@ DEF_UNARY(rsqrt, RSQRT)
 DEF_UNARY(tanh, TANH)
 DEF_UNARY(sigmoid, SIGMOID)
 DEF_UNARY(softplus, SOFTPLUS)
+
+/* log(softmax(x)) is built as log_softmax(x) (classifier.c) */
+sj_var *sj_log_at(sj_var *x, const char *file, int line) {
+  sj_var *r = sj_graph_stable_log(x, file, line);
+  return r ? r : sj_graph_op(SJ_OP_LOG, 1, &x, NULL, NULL, NULL, file, line);
+}
 
 #define DEF_BINARY(name, CODE)                                                  \
   sj_var *sj_##name##_at(sj_var *a, sj_var *b, const char *file, int line) {    \
@@ -572,6 +577,8 @@ sj_var *sj_take_at(sj_var *x, sj_var *idx, int axis, const char *file, int line)
 }
 
 sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file, int line) {
+  sj_var *r = sj_graph_stable_take_along(x, idx, axis, file, line); /* a cross-entropy: classifier.c */
+  if (r) return r;
   sj_var *args[2] = {x, idx};
   return sj_graph_op(SJ_OP_TAKE_ALONG_AXIS, 2, args, NULL, set_axis, &axis, file, line);
 }
