@@ -75,22 +75,32 @@ sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int
   return mean_xent("crossentropy", logits, labels, file, line);
 }
 
-typedef struct var_args {
+typedef struct vars_args {
   sj_ctx *c;
-  sj_value *v;
-  sj_var *res;
-} var_args;
+  sj_value *v[2];
+  sj_var *res[2];
+  sj_var *first;
+} vars_args;
 
-static sj_status var_protected(void *ud) {
-  var_args *a = ud;
-  a->res = sj_graph_var(a->c, a->v); /* allocates */
+static sj_status vars_protected(void *ud) {
+  vars_args *a = ud;
+  for (int i = 0; i < 2; i++) a->res[i] = a->v[i] ? sj_graph_var(a->c, a->v[i]) : NULL; /* allocates */
+  a->first = a->res[0];
   return SJ_OK;
 }
 
-/* -mean(log(probs[label])). probs = sj_softmax(x, 1) builds the fused op
- * directly (so sj_grad sees it and its stable gradient); other softmaxes,
- * e.g. a hand-written exp(x) / sum(exp(x)), are spelled out and the
- * stabilize-softmax pass fuses the compiled forward value. */
+/* The graph variables of up to two IR values (false: out of memory). */
+static bool vars_of(sj_ctx *c, sj_value *v0, sj_value *v1, sj_var **out) {
+  vars_args a = {c, {v0, v1}, {NULL, NULL}, NULL};
+  sj_var *r = sj_graph_guard(c, vars_protected, &a, &a.first);
+  out[0] = a.res[0], out[1] = a.res[1];
+  return !bad(r);
+}
+
+/* -mean(log(probs[label])). With probs = sj_softmax(x, 1), sj_log and
+ * sj_take_along_axis build the fused op (below), so sj_grad sees it; a
+ * hand-written exp(x) / sum(exp(x)) is fused by the stabilize-softmax pass
+ * (the compiled value; its gradient stays as written). */
 sj_var *sj_categorical_crossentropy_at(sj_var *probs, sj_var *labels, const char *file, int line) {
   if (bad(probs) || bad(labels)) return bad(probs) ? probs : labels;
   if (!sj_dtype_is_float(probs->v->type.dt)) {
@@ -100,12 +110,6 @@ sj_var *sj_categorical_crossentropy_at(sj_var *probs, sj_var *labels, const char
     return sj_graph_of(probs->c)->poison;
   }
   if (!check_batch("categorical_crossentropy", "probabilities", probs, labels, file, line)) return sj_graph_of(probs->c)->poison;
-  const sj_op *d = probs->v->def;
-  if (d && d->code == SJ_OP_SOFTMAX && sj_op_int(d, "axis", 0) == 1) { /* the fused op now, so its gradient too */
-    var_args a = {probs->c, sj_opnd(d, 0), NULL};
-    sj_var *x = sj_graph_guard(probs->c, var_protected, &a, &a.res);
-    return mean_xent("categorical_crossentropy", x, labels, file, line);
-  }
   sj_var *picked = sj_take_along_axis_at(probs, insert_axis(labels, 1, file, line), 1, file, line);
   return sj_neg_at(sj_mean_at(sj_log_at(picked, file, line), 0, NULL, 0, file, line), file, line);
 }
@@ -133,28 +137,6 @@ sj_var *sj_binary_crossentropy_logits_at(sj_var *logits, sj_var *targets, const 
  * log(softmax(x)) is log_softmax(x), also through a gather, and
  * take_along_axis(log_softmax(x), labels) on the class axis is
  * -softmax_xent(x, labels). */
-
-typedef struct vars_args {
-  sj_ctx *c;
-  sj_value *v[2];
-  sj_var *res[2];
-  sj_var *first;
-} vars_args;
-
-static sj_status vars_protected(void *ud) {
-  vars_args *a = ud;
-  for (int i = 0; i < 2; i++) a->res[i] = a->v[i] ? sj_graph_var(a->c, a->v[i]) : NULL; /* allocates */
-  a->first = a->res[0];
-  return SJ_OK;
-}
-
-/* The graph variables of up to two IR values (false: out of memory). */
-static bool vars_of(sj_ctx *c, sj_value *v0, sj_value *v1, sj_var **out) {
-  vars_args a = {c, {v0, v1}, {NULL, NULL}, NULL};
-  sj_var *r = sj_graph_guard(c, vars_protected, &a, &a.first);
-  out[0] = a.res[0], out[1] = a.res[1];
-  return !bad(r);
-}
 
 static int axis_norm(const sj_op *op) {
   int64_t a = sj_op_int(op, "axis", 0);
