@@ -297,14 +297,15 @@ static void verify_grad(const char *name, int rank, const int64_t *dims, bool dy
   }
   CHECK(sj_grad(cost, &x, 1, &g) == SJ_OK);
   sj_var *in[3] = {x, aux, w};
+  size_t nin = second ? 3 : 2; /* no unused inputs (w is read only to second order) */
   sj_function *fc = NULL, *fg = NULL;
-  bool ok = sj_compile(c, in, 3, &cost, 1, NULL, 0, NULL, 0, NULL, &fc) == SJ_OK &&
-            sj_compile(c, in, 3, &g, 1, NULL, 0, NULL, 0, NULL, &fg) == SJ_OK;
+  bool ok = sj_compile(c, in, nin, &cost, 1, NULL, 0, NULL, 0, NULL, &fc) == SJ_OK &&
+            sj_compile(c, in, nin, &g, 1, NULL, 0, NULL, 0, NULL, &fg) == SJ_OK;
   sj_tensor *xt = sj_tensor_new(SJ_F64, rank, dims), *wt = sj_tensor_new(SJ_F64, rank, dims), *gt = NULL;
   sj_tensor_fill_uniform(xt, 7, -3, 3);
   sj_tensor_fill_uniform(wt, 8, -1, 1);
   sj_tensor *tin[3] = {xt, auxval, wt};
-  ok = ok && sj_function_call(fg, tin, 3, &gt, 1) == SJ_OK;
+  ok = ok && sj_function_call(fg, tin, nin, &gt, 1) == SJ_OK;
   if (!ok) fprintf(stderr, "grad %s: %s\n", name, sj_ctx_errmsg(c)), failures++;
   double worst = 0, *d = sj_tensor_data(xt);
   for (int64_t e = 0; ok && e < sj_tensor_numel(xt); e++) {
@@ -312,7 +313,7 @@ static void verify_grad(const char *name, int rank, const int64_t *dims, bool dy
     for (int s = 0; s < 2; s++) {
       sj_tensor *o = NULL;
       d[e] = keep + (s ? -h : h);
-      v[s] = sj_function_call(fc, tin, 3, &o, 1) == SJ_OK ? sj_tensor_get(o, 0) : NAN;
+      v[s] = sj_function_call(fc, tin, nin, &o, 1) == SJ_OK ? sj_tensor_get(o, 0) : NAN;
       sj_tensor_free(o);
     }
     d[e] = keep;
@@ -360,6 +361,47 @@ static void test_grads(void) {
   verify_grad("log_softmax, second order", 2, d2, false, SJ_F64, 2, (int64_t[]){5, 4}, w2, g_log_softmax0, true);
   verify_grad("crossentropy, second order", 2, d2, false, SJ_I32, 1, l5, lab5, g_crossentropy, true);
   sj_tensor_free(w2), sj_tensor_free(w3), sj_tensor_free(t2), sj_tensor_free(lab5), sj_tensor_free(lab4);
+}
+
+/* Forward mode (sj_rop is built from the VJP rules by double
+ * transposition): d/dh softmax_xent(x + h v) and log_softmax(x + h v)
+ * against central differences. */
+static void test_rop(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t xd[2] = {4, 5}, yd[1] = {4};
+  sj_var *x = sj_input(c, "x", SJ_F64, 2, xd), *v = sj_input(c, "v", SJ_F64, 2, xd);
+  sj_var *y = sj_input(c, "y", SJ_I32, 1, yd), *hh = sj_input(c, "h", SJ_F64, 0, NULL);
+  sj_var *outs[2] = {sj_softmax_xent(x, y, 1), sj_log_softmax(x, 0)}, *r[2];
+  sj_var *shifted = sj_add(x, sj_mul(hh, v));
+  sj_var *at[2] = {sj_softmax_xent(shifted, y, 1), sj_log_softmax(shifted, 0)};
+  CHECK(sj_rop(outs[0], &x, &v, 1, &r[0]) == SJ_OK && sj_rop(outs[1], &x, &v, 1, &r[1]) == SJ_OK);
+  sj_var *in[4] = {x, v, y, hh};
+  sj_function *fr = NULL, *fa = NULL;
+  CHECK(sj_compile(c, in, 3, r, 2, NULL, 0, NULL, 0, NULL, &fr) == SJ_OK); /* r does not read h */
+  CHECK(sj_compile(c, in, 4, at, 2, NULL, 0, NULL, 0, NULL, &fa) == SJ_OK);
+  int lab[4] = {0, 4, 2, 1};
+  sj_tensor *xt = sj_tensor_new(SJ_F64, 2, xd), *vt = sj_tensor_new(SJ_F64, 2, xd), *ht = sj_tensor_new(SJ_F64, 0, NULL);
+  sj_tensor_fill_uniform(xt, 11, -3, 3), sj_tensor_fill_uniform(vt, 12, -1, 1);
+  sj_tensor *tin[4] = {xt, vt, labels_tensor(SJ_I32, 4, lab), ht}, *ro[2] = {0}, *up[2] = {0}, *dn[2] = {0};
+  const double h = 1e-6;
+  bool ok = fr && fa && sj_function_call(fr, tin, 3, ro, 2) == SJ_OK;
+  sj_tensor_set(ht, 0, h);
+  ok = ok && sj_function_call(fa, tin, 4, up, 2) == SJ_OK;
+  sj_tensor_set(ht, 0, -h);
+  ok = ok && sj_function_call(fa, tin, 4, dn, 2) == SJ_OK;
+  CHECK(ok);
+  double worst = 0;
+  for (int k = 0; ok && k < 2; k++)
+    for (int64_t e = 0; e < sj_tensor_numel(ro[k]); e++) {
+      double num = (sj_tensor_get(up[k], e) - sj_tensor_get(dn[k], e)) / (2 * h);
+      double err = fabs(num - sj_tensor_get(ro[k], e)) / fmax(1, fabs(num));
+      if (!(err <= worst)) worst = err;
+    }
+  if (ok && !(worst < 1e-6)) fprintf(stderr, "rop: max relative error %.3g\n", worst), failures++;
+  for (int k = 0; k < 2; k++) sj_tensor_free(ro[k]), sj_tensor_free(up[k]), sj_tensor_free(dn[k]);
+  for (int k = 0; k < 4; k++) sj_tensor_free(tin[k]);
+  sj_function_free(fr), sj_function_free(fa);
+  sj_ctx_free(c);
 }
 
 /* ---- binary cross-entropy from logits ---- */
@@ -436,6 +478,7 @@ int main(void) {
   test_rows();
   test_grad_extremes();
   test_grads();
+  test_rop();
   test_binary();
   test_errors();
   if (failures) fprintf(stderr, "%d failure(s)\n", failures);
