@@ -7,10 +7,12 @@
  * log(1 + exp(800)) into inf (or log(1 + 1e-30) into 0) before it is
  * softplus(800) (log1p(1e-30)), and again after it, for the patterns
  * folding exposes (a 1 computed from constants), followed by a fold of
- * what that rewrote; docs/decisions/0007-stabilize.md. */
+ * what that rewrote; docs/decisions/0007-stabilize.md. stabilize-softmax
+ * goes first so that the softmax spellings are whole when it sees them;
+ * expand-softmax lowers its ops after the folds (decision 0006). */
 const char *const sj_default_pipeline =
-    "canonicalize,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,gemm-combine,fuse-elementwise,"
-    "lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
+    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,expand-softmax,cse,"
+    "gemm-combine,fuse-elementwise,lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
 #define SJ_STAT(ID, NAME, DESC) {NAME, DESC},

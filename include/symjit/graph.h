@@ -123,8 +123,10 @@ sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line);
 #define sj_transpose(x, perm) sj_transpose_at(x, perm, SJ_AT)
 #define sj_matmul(a, b) sj_matmul_at(a, b, SJ_AT)
 
-/* ---- classifier ops, built from the primitives above ---- */
+/* ---- classifier ops ---- */
 
+/* softmax and log_softmax along `axis` (negative counts from the end): one
+ * op each, computed stably (the max along the axis is subtracted). */
 sj_var *sj_softmax_at(sj_var *x, int axis, const char *file, int line);
 sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line);
 /* Index of the maximum along `axis` (first one on ties), as i32. */
@@ -146,13 +148,38 @@ sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int al
 #define sj_take(x, idx, axis) sj_take_at(x, idx, axis, SJ_AT)
 #define sj_take_along_axis(x, idx, axis) sj_take_along_axis_at(x, idx, axis, SJ_AT)
 #define sj_scatter_add(g, idx, like, axis, along) sj_scatter_add_at(g, idx, like, axis, along, SJ_AT)
-/* Mean over the batch of -log_softmax(logits)[label]; logits [B, C], labels [B]. */
+/* Cross-entropies (docs/graph.md, "Classifier losses"). Each is named for
+ * what it takes; the softmax ones compile to one fused op whose value is
+ * logsumexp(x) - x[label] and whose gradient is softmax(x) - onehot(label).
+ * A label outside [0, C) gives NaN (for that row, and so for the mean).
+ *
+ * sj_softmax_xent: per-row cost; logits of any rank >= 1 with a static class
+ * axis `axis`, integer labels shaped like the logits without that axis. */
+sj_var *sj_softmax_xent_at(sj_var *logits, sj_var *labels, int axis, const char *file, int line);
+/* Mean over the batch of -log_softmax(logits)[label]; logits [B, C] (static
+ * C), integer labels [B]. sj_crossentropy is the same function (its
+ * historical name). */
+sj_var *sj_softmax_crossentropy_logits_at(sj_var *logits, sj_var *labels, const char *file, int line);
 sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line);
+/* Theano's categorical_crossentropy: takes PROBABILITIES probs [B, C] and
+ * integer labels [B]; the mean over the batch of -log(probs[label]). When
+ * probs is sj_softmax(x) the compiler turns it into the fused op (stable:
+ * no log(0) when a probability underflows). */
+sj_var *sj_categorical_crossentropy_at(sj_var *probs, sj_var *labels, const char *file, int line);
+/* Binary cross-entropy from logits: the mean over all elements of
+ * softplus(x) - x * t (= -t log sigmoid(x) - (1 - t) log(1 - sigmoid(x)),
+ * finite for any finite x); targets t in [0, 1], same dtype, broadcast
+ * against the logits. */
+sj_var *sj_binary_crossentropy_logits_at(sj_var *logits, sj_var *targets, const char *file, int line);
 #define sj_softmax(x, axis) sj_softmax_at(x, axis, SJ_AT)
 #define sj_log_softmax(x, axis) sj_log_softmax_at(x, axis, SJ_AT)
 #define sj_argmax(x, axis) sj_argmax_at(x, axis, SJ_AT)
 #define sj_one_hot(l, n, dt) sj_one_hot_at(l, n, dt, SJ_AT)
 #define sj_crossentropy(logits, labels) sj_crossentropy_at(logits, labels, SJ_AT)
+#define sj_softmax_xent(logits, labels, axis) sj_softmax_xent_at(logits, labels, axis, SJ_AT)
+#define sj_softmax_crossentropy_logits(logits, labels) sj_softmax_crossentropy_logits_at(logits, labels, SJ_AT)
+#define sj_categorical_crossentropy(probs, labels) sj_categorical_crossentropy_at(probs, labels, SJ_AT)
+#define sj_binary_crossentropy_logits(logits, targets) sj_binary_crossentropy_logits_at(logits, targets, SJ_AT)
 
 /* ---- gradients ---- */
 

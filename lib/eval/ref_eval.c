@@ -490,6 +490,58 @@ static sj_status take(ev *e, const sj_op *op, rv *out) {
   return SJ_OK;
 }
 
+/* ---- the softmax family ---- */
+
+/* sum(exp(x - m)) and m = max(x) over one row (n elements, stride st), in
+ * double: the stable form the compiled code uses (a NaN makes m NaN, as
+ * the compiled max does; an all -inf row gives (-inf) - (-inf) = NaN). */
+static double row_expsum(const num *x, int64_t n, int64_t st, double *m) {
+  double mx = -INFINITY, s = 0;
+  for (int64_t j = 0; j < n; j++) {
+    double v = x[j * st].f;
+    if (v != v || mx != mx) mx = NAN;
+    else if (v > mx) mx = v;
+  }
+  for (int64_t j = 0; j < n; j++) s += exp(x[j * st].f - mx);
+  *m = mx;
+  return s;
+}
+
+/* softmax, log_softmax: x's shape; softmax_xent: the labels' shape, each
+ * row's logsumexp minus its target logit (NaN for a label outside [0, n)). */
+static sj_status softmax_family(ev *e, const sj_op *op, rv *out) {
+  rv *x = slot(e, sj_opnd(op, 0));
+  int k = (int)sj_op_int(op, "axis", 0);
+  if (k < 0) k += x->rank;
+  bool xent = op->code == SJ_OP_SOFTMAX_XENT;
+  rv *y = xent ? slot(e, sj_opnd(op, 1)) : NULL;
+  int64_t outer = 1, n = x->dims[k], inner = 1;
+  for (int d = 0; d < k; d++) outer *= x->dims[d];
+  for (int d = k + 1; d < x->rank; d++) inner *= x->dims[d];
+  out->rank = xent ? y->rank : x->rank;
+  memcpy(out->dims, xent ? y->dims : x->dims, sizeof out->dims);
+  if (xent && rv_numel(y) != outer * inner) return err(e, op, "labels do not match the logits at run time");
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
+  for (int64_t o = 0; o < outer; o++)
+    for (int64_t i = 0; i < inner; i++) {
+      const num *row = x->v + o * n * inner + i;
+      double m, t = row_expsum(row, n, inner, &m), l = log(t);
+      if (xent) {
+        int64_t lab = y->v[o * inner + i].i;
+        double c = lab < 0 || lab >= n ? NAN : l - (row[lab * inner].f - m);
+        out->v[o * inner + i].f = round_float(c, out->dt);
+        continue;
+      }
+      for (int64_t j = 0; j < n; j++) {
+        double s = row[j * inner].f - m;
+        double r = op->code == SJ_OP_SOFTMAX ? exp(s) / t : s - l;
+        out->v[o * n * inner + j * inner + i].f = round_float(r, out->dt);
+      }
+    }
+  return SJ_OK;
+}
+
 static sj_status reshape_like(ev *e, const sj_op *op, rv *out, bool broadcast) {
   rv *x = slot(e, sj_opnd(op, 0));
   const sj_type *t = &sj_res(op, 0)->type;
@@ -614,6 +666,7 @@ static sj_status x_take(ev *e, const sj_op *op, rv *out) { return take(e, op, ou
 static sj_status x_reshape(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, false); }
 static sj_status x_broadcast_to(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, true); }
 static sj_status x_fused(ev *e, const sj_op *op, rv *out) { return (void)out, fused(e, op); }
+static sj_status x_softmax(ev *e, const sj_op *op, rv *out) { return softmax_family(e, op, out); }
 
 #define NONE NULL
 static const ref_fn ref_rules[SJ_OP_COUNT] = {

@@ -209,6 +209,28 @@ static void v_scatter_along(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[0] = sj_take_along_axis_at(g, opnd(G, op, 1), axis_of(op), F);
 }
 
+/* The softmax family (axis normalized by inference; the op is verified).
+ * softmax: p * (g - sum(g * p)); log_softmax: g - exp(z) * sum(g), sums
+ * over the axis with kept dims; softmax_xent: g * (softmax(x) - onehot(y))
+ * built without a one-hot matrix (classifier.c). */
+static int softmax_axis_of(sj_op *op) {
+  int a = axis_of(op);
+  return a < 0 ? a + sj_opnd(op, 0)->type.rank : a;
+}
+static void v_softmax(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  int a = softmax_axis_of(op);
+  sj_var *p = res(G, op);
+  r[0] = sj_mul_at(p, sj_sub_at(g, sj_sum_at(sj_mul_at(g, p, F), 1, &a, 1, F), F), F);
+}
+static void v_log_softmax(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  int a = softmax_axis_of(op);
+  r[0] = sj_sub_at(g, sj_mul_at(sj_exp_at(res(G, op), F), sj_sum_at(g, 1, &a, 1, F), F), F);
+}
+static void v_softmax_xent(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = sj_graph_softmax_xent_grad(opnd(G, op, 0), opnd(G, op, 1), g, softmax_axis_of(op), F);
+  r[1] = NULL;
+}
+
 /* The VJP column of ops.def; NONE: no gradient flows through the op. */
 #define NONE NULL
 static const vjp_fn rules[SJ_OP_COUNT] = {

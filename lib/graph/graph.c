@@ -378,7 +378,6 @@ DEF_UNARY(neg, NEG)
 DEF_UNARY(abs, ABS)
 DEF_UNARY(sign, SIGN)
 DEF_UNARY(exp, EXP)
-DEF_UNARY(log, LOG)
 DEF_UNARY(log1p, LOG1P)
 DEF_UNARY(expm1, EXPM1)
 DEF_UNARY(sqrt, SQRT)
@@ -386,6 +385,12 @@ DEF_UNARY(rsqrt, RSQRT)
 DEF_UNARY(tanh, TANH)
 DEF_UNARY(sigmoid, SIGMOID)
 DEF_UNARY(softplus, SOFTPLUS)
+
+/* log(softmax(x)) is built as log_softmax(x) (classifier.c) */
+sj_var *sj_log_at(sj_var *x, const char *file, int line) {
+  sj_var *r = sj_graph_stable_log(x, file, line);
+  return r ? r : sj_graph_op(SJ_OP_LOG, 1, &x, NULL, NULL, NULL, file, line);
+}
 
 #define DEF_BINARY(name, CODE)                                                  \
   sj_var *sj_##name##_at(sj_var *a, sj_var *b, const char *file, int line) {    \
@@ -510,23 +515,16 @@ sj_var *sj_graph_broadcast_like(sj_var *g, sj_var *x, const char *file, int line
 
 /* ---- classifier ops ---- */
 
-sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line) {
-  sj_var *m = sj_max_at(x, 1, &axis, 1, file, line);
-  sj_var *s = sj_sub_at(x, m, file, line);
-  sj_var *l = sj_log_at(sj_sum_at(sj_exp_at(s, file, line), 1, &axis, 1, file, line), file, line);
-  return sj_sub_at(s, l, file, line);
-}
-
-sj_var *sj_softmax_at(sj_var *x, int axis, const char *file, int line) {
-  sj_var *m = sj_max_at(x, 1, &axis, 1, file, line);
-  sj_var *e = sj_exp_at(sj_sub_at(x, m, file, line), file, line);
-  return sj_div_at(e, sj_sum_at(e, 1, &axis, 1, file, line), file, line);
-}
+/* softmax, log_softmax and the cross-entropies: classifier.c */
 
 /* iota along the last axis: a dense constant 0..n-1 (n > 0) */
 static sj_var *iota(sj_ctx *c, int64_t n, sj_dtype dt, const char *file, int line) {
   const_args a = {c, 0, sj_tensor_type(dt, 1, &n), file, line, n, NULL};
   return sj_graph_guard(c, const_protected, &a, &a.res);
+}
+
+sj_var *sj_graph_iota(sj_ctx *c, int64_t n, sj_dtype dt, const char *file, int line) {
+  return iota(c, n, dt, file, line);
 }
 
 /* expand dims: x[..., 1] */
@@ -571,23 +569,6 @@ sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line) {
   return sj_min_at(cand, 1, &axis, 0, file, line);
 }
 
-sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line) {
-  if (!logits || !labels || logits->kind == VAR_POISON || labels->kind == VAR_POISON) return logits ? logits : labels;
-  const sj_type *t = &logits->v->type;
-  if (t->rank != 2 || labels->v->type.rank != 1 || sj_dtype_is_float(labels->v->type.dt) || t->dims[1] < 0) {
-    char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
-    sj_graph_fail(logits->c, file, line,
-                  "crossentropy: needs logits [batch, classes] (static classes) and integer labels [batch], got %s and %s",
-                  sj_type_str(t, a, sizeof a), sj_type_str(&labels->v->type, b, sizeof b));
-    return sj_graph_of(logits->c)->poison;
-  }
-  int axis = 1;
-  sj_var *lp = sj_log_softmax_at(logits, axis, file, line);
-  sj_var *oh = sj_one_hot_at(labels, t->dims[1], t->dt, file, line);
-  sj_var *picked = sj_sum_at(sj_mul_at(lp, oh, file, line), 1, &axis, 0, file, line);
-  return sj_neg_at(sj_mean_at(picked, 0, NULL, 0, file, line), file, line);
-}
-
 static void set_axis(sj_ctx *c, sj_op *op, const void *arg) { sj_op_set_int(c, op, "axis", *(const int *)arg); }
 
 /* The op's inference names what is wrong (shapes, dtypes, axis) at the call. */
@@ -597,6 +578,8 @@ sj_var *sj_take_at(sj_var *x, sj_var *idx, int axis, const char *file, int line)
 }
 
 sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file, int line) {
+  sj_var *r = sj_graph_stable_take_along(x, idx, axis, file, line); /* a cross-entropy: classifier.c */
+  if (r) return r;
   sj_var *args[2] = {x, idx};
   return sj_graph_op(SJ_OP_TAKE_ALONG_AXIS, 2, args, NULL, set_axis, &axis, file, line);
 }

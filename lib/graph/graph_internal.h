@@ -63,4 +63,17 @@ void sj_graph_collect(sj_graph *g, const sj_given *givens, size_t ngiv, sj_value
 sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params, size_t nparams,
                            const sj_op_vec *order, const sj_given *givens, size_t ngiv, sj_value *const *roots,
                            size_t nroots);
+/* Build-time stabilization (classifier.c), so that sj_grad sees the stable
+ * ops: the replacement of log(x) when x is a softmax or a gather of one
+ * (log_softmax), of take_along_axis(x, idx, axis) when x is a log_softmax
+ * along axis and idx one label per row (-softmax_xent); NULL if none. */
+sj_var *sj_graph_stable_log(sj_var *x, const char *file, int line);
+sj_var *sj_graph_stable_take_along(sj_var *x, sj_var *idx, int axis, const char *file, int line);
+/* iota: the dense constant 0..n-1 of dtype dt, shape [n] (n > 0). */
+sj_var *sj_graph_iota(sj_ctx *c, int64_t n, sj_dtype dt, const char *file, int line);
+/* The gradient of softmax_xent(x, labels, axis) given g (the labels'
+ * shape): g * (softmax(x) - onehot(labels)) along axis, as one elementwise
+ * select against the class indices (no one-hot matrix, no scatter); NaN
+ * rows where a label is outside [0, n) (classifier.c). */
+sj_var *sj_graph_softmax_xent_grad(sj_var *x, sj_var *labels, sj_var *g, int axis, const char *file, int line);
 #endif

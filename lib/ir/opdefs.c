@@ -297,6 +297,55 @@ static sj_status scatter_type(sj_ctx *c, const sj_op *op, bool along, sj_type *o
 static sj_status infer_scatter(sj_ctx *c, const sj_op *op, sj_type *out) { return scatter_type(c, op, false, out); }
 static sj_status infer_scatter_along(sj_ctx *c, const sj_op *op, sj_type *out) { return scatter_type(c, op, true, out); }
 
+/* ---- the softmax family ---- */
+
+/* The normalized `axis` of a softmax-family op on x (a float tensor). */
+static sj_status softmax_axis(sj_ctx *c, const sj_op *op, const sj_type *x, int *axis) {
+  char a[SJ_TYPE_STR_CAP];
+  int64_t ax = sj_op_int(op, "axis", 0);
+  if (!x->is_tensor || x->rank < 1 || !sj_dtype_is_float(x->dt))
+    return err(c, op, "operand must be a floating-point tensor of rank >= 1, got %s", TYS(x, a));
+  if (ax < -x->rank || ax >= x->rank)
+    return err(c, op, "axis %lld is out of range for %s", (long long)ax, TYS(x, a));
+  *axis = (int)(ax < 0 ? ax + x->rank : ax);
+  return SJ_OK;
+}
+
+/* softmax, log_softmax: x's type. */
+static sj_status infer_softmax(sj_ctx *c, const sj_op *op, sj_type *out) {
+  int k;
+  if (softmax_axis(c, op, &sj_opnd(op, 0)->type, &k)) return SJ_ERR_VERIFY;
+  *out = sj_opnd(op, 0)->type;
+  return SJ_OK;
+}
+
+/* softmax_xent(x, labels): labels are integers shaped like x without the
+ * class axis, which must be static and non-empty (the gradient compares
+ * labels with the class indices 0..n-1); the result has the labels' shape
+ * and x's dtype. */
+static sj_status infer_softmax_xent(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *x = &sj_opnd(op, 0)->type, *y = &sj_opnd(op, 1)->type;
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
+  int k;
+  if (softmax_axis(c, op, x, &k)) return SJ_ERR_VERIFY;
+  if (x->dims[k] < 1)
+    return err(c, op, "the class axis %d of %s must have a static, non-zero size", k, TYS(x, a));
+  if (!y->is_tensor || !sj_dtype_is_int(y->dt))
+    return err(c, op, "labels must be an integer tensor, got %s", TYS(y, b));
+  bool fits = y->rank == x->rank - 1;
+  *out = *y;
+  out->dt = x->dt;
+  for (int i = 0, j = 0; fits && i < x->rank; i++) {
+    if (i == k) continue;
+    fits = dims_match(x->dims[i], y->dims[j]);
+    if (y->dims[j] == SJ_DYN) out->dims[j] = x->dims[i];
+    j++;
+  }
+  if (!fits)
+    return err(c, op, "labels %s must have the shape of the logits %s without axis %d", TYS(y, b), TYS(x, a), k);
+  return SJ_OK;
+}
+
 static sj_status infer_dim(sj_ctx *c, const sj_op *op, sj_type *out) {
   const sj_type *t = &sj_opnd(op, 0)->type;
   int64_t ax = sj_op_int(op, "axis", 0);

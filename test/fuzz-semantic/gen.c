@@ -11,7 +11,7 @@
  * and select, casts between any two dtypes, reductions over random axes
  * with keepdims (empty ones included: base dims may be 0), reshape,
  * transpose, broadcast_to, matmul (and c * matmul +/- matmul, gemm-combine's
- * pattern), take and take_along_axis, constants.
+ * pattern), take and take_along_axis, softmax and log_softmax, constants.
  * `special` mode adds NaN/Inf/-0 values and wide input ranges (i64 inputs
  * beyond 2^53). Each candidate op's type is computed with the IR's own shape
  * helpers; the whole program is parsed and verified before it is printed, so
@@ -406,6 +406,19 @@ static void gen_take(gen *g, bool along) {
               chance(g, 30) ? k - x.t.rank : k, ty(&t, b));
 }
 
+/* softmax / log_softmax along one axis (f32, f64: half types would round
+ * after each op of the expansion, beyond the reference's one rounding) */
+static void gen_softmax(gen *g) {
+  val *a = pick_val(g, 2);
+  if (!a || a->t.rank == 0 || (a->t.dt != SJ_F32 && a->t.dt != SJ_F64)) return;
+  val x = *a;
+  int k = pick(g, x.t.rank);
+  val *r = add_val(g, x.t, x.rt);
+  char b[SJ_TYPE_STR_CAP];
+  if (r) emit(g, "  %%v%d = %s %%v%d {axis = %d} : %s\n", r->id, chance(g, 50) ? "softmax" : "log_softmax", x.id,
+              chance(g, 30) ? k - x.t.rank : k, ty(&x.t, b));
+}
+
 static void gen_op(gen *g) {
   int w = pick(g, 100);
   if (w < 18) gen_unary(g);
@@ -421,6 +434,7 @@ static void gen_op(gen *g) {
   else if (w < 89) gen_matmul(g);
   else if (w < 93) gen_take(g, false);
   else if (w < 96) gen_take(g, true);
+  else if (w < 98) gen_softmax(g);
   else gen_constant(g, any_dtype(g));
 }
 
