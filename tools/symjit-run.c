@@ -29,7 +29,7 @@ typedef struct opts {
   unsigned long long seed;
   int64_t dyn;
   int bench, threads, llvm_opt;
-  bool full, check;
+  bool full, check, fast_math;
   double lo, hi, ilo, ihi, rtol, atol; /* rtol/atol < 0: per-dtype defaults */
 } opts;
 
@@ -55,6 +55,10 @@ static void usage(FILE *o) {
         "  --threads N            threads for parallel loops (default: all cores)\n"
         "  --passes=a,b           symjit pipeline (default: -O)\n"
         "  --llvm-opt=N           LLVM optimization level 0-3 (default 3)\n"
+        "  --fast-math            allow the rewrites that may remove a NaN or change an\n"
+        "                         inf (x/x -> 1, x*0 -> 0, ...; docs/fast-math.md), as\n"
+        "                         symjit-opt --fast-math; --check then compares them with\n"
+        "                         the exact reference\n"
         "  --help\n",
         o);
 }
@@ -72,6 +76,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--dim") && more) o->dyn = atoll(argv[++i]);
     else if (!strcmp(a, "--print")) o->full = true;
     else if (!strcmp(a, "--check")) o->check = true;
+    else if (!strcmp(a, "--fast-math")) o->fast_math = true;
     else if (!strcmp(a, "--rtol") && more) o->rtol = atof(argv[++i]);
     else if (!strcmp(a, "--atol") && more) o->atol = atof(argv[++i]);
     else if (!strcmp(a, "--range") && more && sscanf(argv[++i], "%lf,%lf", &o->lo, &o->hi) == 2) {
@@ -391,6 +396,7 @@ static int check_path(const opts *o, sj_module *m, const sj_op *f, const char *p
   sj_compile_options_init(&co);
   co.num_threads = o->threads;
   co.pipeline = pipeline;
+  co.fast_math = o->fast_math;
   sj_function *fn;
   if (sj_module_compile(m, fname, &co, &fn)) return 2;
   sj_tensor **out = calloc(nout + 1, sizeof *out);
@@ -479,6 +485,7 @@ static int run(const opts *o, sj_ctx *c) {
   co.num_threads = o->threads;
   co.pipeline = o->pipeline;
   co.opt_level = o->llvm_opt;
+  co.fast_math = o->fast_math;
   sj_function *fn;
   if (sj_module_compile(m, fname, &co, &fn)) return 1;
   printf("compiled @%s in %.1f ms\n", fname, sj_function_compile_ms(fn));

@@ -109,6 +109,12 @@ typedef struct sj_compile_options {
   int tiered;           /* 1 (default): return after a fast machine-code
                            compile and swap in fully optimized kernels from a
                            background thread; 0: optimize fully up front */
+  int fast_math;        /* 0 (default): every rewrite keeps IEEE results
+                           (NaN, infinities, signed zeros) bit for bit;
+                           1: the rewrites of docs/fast-math.md that may
+                           remove a NaN or change an inf are allowed too
+                           (x / x -> 1, x * 0 -> 0, (x*y)/x -> y, ...), for
+                           this compile only */
 } sj_compile_options;
 void sj_compile_options_init(sj_compile_options *o);
 
