@@ -11,14 +11,14 @@
  *   x / c -> x * (1/c) when 1/c is an exact normal float (c = ±2^k): x / c
  *   and x * (1/c) round the same real number, so even subnormal, infinite
  *   and NaN results agree (LLVM's getExactInverse rule)
- *   (x * c2) * c1 -> x * (c1*c2): ints always; floats when |c1| and |c2|
- *   are powers of two >= 1 and c1*c2 is finite (scaling up by 2^k is exact,
- *   and x * c2 overflows only where x * c1*c2 does)
+ *   (x * c2) * c1 -> x * (c1*c2): ints always; f32/f64 when c1*c2 is
+ *   exact and either c2 = ±2^a (a >= 0) and |c1| >= 1, or c1 = ±2^b (b >= 0)
+ *   and c2 a nonzero integer: 2 * (3 * x) -> 6 * x (proof at exact_merge)
  * Floats only under --fast-math:
  *   other constant merges: (x * 2) / 4 -> x * 0.5 (x * 2 overflows for
- *   |x| > max/2 where x * 0.5 does not), 2 * (3 * x) -> 6 * x (3*x rounds in
- *   the subnormal range), (x / 3) / 3 -> x / 9 (two roundings become one),
- *   0 * (c * x) (c * x = inf gives NaN, 0 * x does not)
+ *   |x| > max/2 where x * 0.5 does not), 3 * (1.5 * x) -> 4.5 * x (1.5 * x
+ *   rounds in the subnormal range), (x / 3) / 3 -> x / 9 (two roundings
+ *   become one), 0 * (c * x) (c * x = inf gives NaN, 0 * x does not)
  *   cancelling a common factor: (x*y)/x -> y, x/(x*y) -> 1/y, (x/y)/x ->
  *   1/y, (x*y)/(x*z) -> y/z, x*(y/x) -> y (x = 0 or inf gives NaN before,
  *   x*y overflowing gives inf before; not exact either). Never for ints:
@@ -121,14 +121,28 @@ static bool as_factor(const sj_op *op, factor *f) {
   return true;
 }
 
-/* Whether merging two float factors is exact (see the file comment). */
+/* The value a float splat holds in its dtype (f32 constants round). */
+static double splat_value(const sj_value *c) {
+  double v = 0;
+  sj_canon_splat(c, &v);
+  return c->type.dt == SJ_F32 ? (double)(float)v : v;
+}
+
+static bool is_int_valued(double v) { return isfinite(v) && v == nearbyint(v) && v != 0; }
+
+/* Whether c1 * (c2 * x) -> (c1*c2) * x is exact for every x (both muls,
+ * f32 or f64, c1*c2 representable): either c2 = ±2^a, a >= 0, and |c1| >= 1
+ * (c2 * x is exact or overflows, and then so does c1*c2 * x), or c1 = ±2^b,
+ * b >= 0, and c2 a nonzero integer (c2 * x rounds only where it is normal,
+ * and scaling a normal by 2^b commutes with rounding; an integer multiple of
+ * a subnormal is exact). */
 static bool exact_merge(const factor *o, const factor *i, sj_dtype dt) {
-  double a, b;
-  int ea, eb, lo, hi;
-  sj_canon_splat(o->c, &a), sj_canon_splat(i->c, &b);
-  normal_range(dt, &lo, &hi);
-  return !o->div && !i->div && normal_pow2(a, dt, &ea) && normal_pow2(b, dt, &eb) && ea >= 0 && eb >= 0 &&
-         ea + eb <= hi;
+  if (o->div || i->div || (dt != SJ_F32 && dt != SJ_F64)) return false;
+  double a = splat_value(o->c), b = splat_value(i->c), k = a * b;
+  int e;
+  if (!isfinite(k) || (dt == SJ_F32 && (double)(float)k != k)) return false;
+  bool inner_up = normal_pow2(b, dt, &e) && e >= 0, outer_up = normal_pow2(a, dt, &e) && e >= 0;
+  return (inner_up && fabs(a) >= 1) || (outer_up && is_int_valued(b));
 }
 
 /* The merged constant (dtype dt, type t): ints c1*c2 wrapped; floats the
@@ -141,8 +155,7 @@ static bool merged_constant(const factor *o, const factor *i, sj_dtype dt, doubl
     *ik = wrap_int((uint64_t)a * (uint64_t)b, dt);
     return true;
   }
-  double a, b;
-  sj_canon_splat(o->c, &a), sj_canon_splat(i->c, &b);
+  double a = splat_value(o->c), b = splat_value(i->c);
   if (o->div && i->div) *k = a * b;
   else *k = (o->div ? 1 / a : a) * (i->div ? 1 / b : b);
   if (dt == SJ_F32) *k = (double)(float)*k;
