@@ -1,7 +1,13 @@
 /* canonicalize: algebraic identities and shape-op simplifications, as
  * patterns for the greedy driver, on tensors and on scalars in kernel and
  * fused bodies. Every rewrite keeps the result type: one that would change it
- * (an identity operand broadcast to a larger shape) is not applied.
+ * (an identity operand broadcast to a larger shape) is not applied. This
+ * file holds the additive identities, self-cancellation, negation and
+ * shape-chain patterns and the table that runs them all; the other
+ * patterns live one concern per file: canon-power.c (pow with a constant
+ * exponent), canon-mul.c (multiplicative canonical form), canon-shape.c
+ * (dimshuffle lifting); helpers in canon-util.c. docs/fast-math.md lists
+ * every pattern on each side of the NaN policy.
  *
  * Exact for every value (applied always):
  *   x*1, 1*x, x/1 -> x; neg(neg x) -> x
