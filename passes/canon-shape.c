@@ -7,7 +7,7 @@
  *
  *   transpose(x, p) that keeps the order of x's non-unit dims -> reshape(x)
  *   reshape(transpose(x, p)) where the reshape only adds or drops unit dims
- *       -> transpose(reshape(x), q): the reshape moves next to x (where it
+ *       and is the transpose's only user -> transpose(reshape(x), q): the reshape moves next to x (where it
  *       meets other reshapes), the transpose next to its users (where it
  *       meets other transposes)
  *   transpose(broadcast_to(x, S), p) -> broadcast_to(transpose(x'), S')
@@ -15,8 +15,9 @@
  *       smaller tensor
  *   ew(transpose(a, p), transpose(b, p), ...) -> transpose(ew(a, b, ...), p)
  *       for an elementwise op whose operands are all transposed by the same
- *       p (splat constants of one element may stand anywhere): one transpose
- *       instead of one per operand. Theano lifts the other way (a dimshuffle
+ *       p (splat constants of one element may stand anywhere), at least one
+ *       of those transposes used only here: one transpose instead of one
+ *       per operand. Theano lifts the other way (a dimshuffle
  *       of an elementwise op onto its inputs); symjit sinks, which never adds
  *       transposes.
  * All are index maps only: exact for every value, independent of the NaN
@@ -78,7 +79,8 @@ static int non_unit(const sj_type *t, int64_t *d) {
 bool sj_canon_reshape_transpose(sj_rewriter *rw, sj_op *op) {
   if (op->code != SJ_OP_RESHAPE) return false;
   sj_op *t = sj_canon_def(sj_opnd(op, 0), SJ_OP_TRANSPOSE);
-  if (!t) return false;
+  /* a transpose with other users would stay: the rewrite would add one */
+  if (!t || sj_value_num_uses(sj_res(t, 0)) != 1) return false;
   sj_value *x = sj_opnd(t, 0);
   const sj_type *y = &sj_opnd(op, 0)->type, *r = &sj_res(op, 0)->type;
   int64_t ydn[SJ_MAX_RANK], rdn[SJ_MAX_RANK], p[SJ_MAX_RANK];
@@ -142,6 +144,7 @@ bool sj_canon_sink_transpose(sj_rewriter *rw, sj_op *op) {
   const sj_type *r = &sj_res(op, 0)->type;
   int64_t p[SJ_MAX_RANK], q[SJ_MAX_RANK];
   int n = -1;
+  bool one_dies = false; /* some operand's transpose has no other user */
   for (unsigned i = 0; i < op->nopnds; i++) {
     sj_value *v = sj_opnd(op, i);
     sj_op *t = sj_canon_def(v, SJ_OP_TRANSPOSE);
@@ -149,8 +152,10 @@ bool sj_canon_sink_transpose(sj_rewriter *rw, sj_op *op) {
     if (!t || v->type.rank != r->rank) return false;
     if (n < 0) n = perm_of(t, p);
     else if (perm_of(t, q) != n || memcmp(p, q, (size_t)n * sizeof *p)) return false;
+    one_dies = one_dies || sj_value_num_uses(v) == 1;
   }
-  if (n < 0) return false;
+  /* the rewrite adds one transpose: at least one must go */
+  if (n < 0 || !one_dies) return false;
   sj_value *opnds[MAX_EW_OPNDS];
   for (unsigned i = 0; i < op->nopnds; i++) {
     sj_value *v = sj_opnd(op, i);

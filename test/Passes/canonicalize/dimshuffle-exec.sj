@@ -12,15 +12,20 @@
 // NOUNITS: check: @nounits passed
 // RUN: %symjit-run %s --check --func bcast --dim 3 | FileCheck %s --check-prefix=BCAST
 // BCAST: check: @bcast passed
+// RUN: %symjit-run %s --check --func shared | FileCheck %s --check-prefix=SHARED
+// SHARED: check: @shared passed
 func @sink(%x: f32[3,4], %y: f32[3,4], %m: bool[3,4]) -> (f32[4,3], f32[4,3], f64[4,3], f32[3,4]) {
   %tx = transpose %x {perm = [1, 0]} : f32[4,3]
   %ty = transpose %y {perm = [1, 0]} : f32[4,3]
+  %tx2 = transpose %x {perm = [1, 0]} : f32[4,3]
   %tm = transpose %m {perm = [1, 0]} : bool[4,3]
+  %ty2 = transpose %y {perm = [1, 0]} : f32[4,3]
+  %tx3 = transpose %x {perm = [1, 0]} : f32[4,3]
   %two = constant {value = 2.0} : f32[1,1]
   %a = add %tx, %ty : f32[4,3]
-  %b = select %tm, %tx, %two : f32[4,3]
-  %c = cast %ty : f64[4,3]
-  %e = exp %tx : f32[4,3]
+  %b = select %tm, %tx2, %two : f32[4,3]
+  %c = cast %ty2 : f64[4,3]
+  %e = exp %tx3 : f32[4,3]
   %f = transpose %e {perm = [1, 0]} : f32[3,4]
   return %a, %b, %c, %f
 }
@@ -51,7 +56,8 @@ func @units(%u: f32[3,1,4], %x: f32[2,3], %d: f32[?,1,4]) -> (f32[1,3,4], f32[1,
 func @nounits(%x: f32[2,3,4]) -> (f32[12,2], f32[4,3,1,2]) {
   %t = transpose %x {perm = [2, 1, 0]} : f32[4,3,2]
   %a = reshape %t : f32[12,2]
-  %b = reshape %t : f32[4,3,1,2]
+  %t2 = transpose %x {perm = [2, 1, 0]} : f32[4,3,2]
+  %b = reshape %t2 : f32[4,3,1,2]
   return %a, %b
 }
 
@@ -61,4 +67,13 @@ func @bcast(%b: f32[4], %m: f32[3,1]) -> (f32[4,5,3], f32[4,3]) {
   %mb = broadcast_to %m : f32[3,4]
   %c = transpose %mb {perm = [1, 0]} : f32[4,3]
   return %a, %c
+}
+
+func @shared(%x: f32[3,4], %y: f32[3,4]) -> (f32[4,3], f32[4,3], f32[1,4,3], f32[4,3]) {
+  %tx = transpose %x {perm = [1, 0]} : f32[4,3]
+  %ty = transpose %y {perm = [1, 0]} : f32[4,3]
+  %a = exp %tx : f32[4,3]
+  %r = reshape %tx : f32[1,4,3]
+  %b = add %tx, %ty : f32[4,3]
+  return %a, %tx, %r, %b
 }

@@ -2,8 +2,9 @@
 // Dimshuffle lifting (passes/canon-shape.c): index maps only, so the same
 // with or without --fast-math. An elementwise op whose operands are all
 // transposed by the same perm (one-element splats may stand anywhere)
-// becomes one transpose of the op: ops with attributes (cast) and
-// conditions (select) too, and transposes then fold in chains.
+// becomes one transpose of the op (each transpose here has one user):
+// ops with attributes (cast) and conditions (select) too, and transposes
+// then fold in chains.
 // CHECK-LABEL: func @sink(%x: f32[3,4], %y: f32[3,4], %m: bool[3,4]) -> (f32[4,3], f32[4,3], f64[4,3], f32[3,4]) {
 // CHECK-NEXT:   %two = constant {value = 2.0} : f32[1,1]
 // CHECK-NEXT:   %0 = add %x, %y : f32[3,4]
@@ -18,12 +19,15 @@
 func @sink(%x: f32[3,4], %y: f32[3,4], %m: bool[3,4]) -> (f32[4,3], f32[4,3], f64[4,3], f32[3,4]) {
   %tx = transpose %x {perm = [1, 0]} : f32[4,3]
   %ty = transpose %y {perm = [1, 0]} : f32[4,3]
+  %tx2 = transpose %x {perm = [1, 0]} : f32[4,3]
   %tm = transpose %m {perm = [1, 0]} : bool[4,3]
+  %ty2 = transpose %y {perm = [1, 0]} : f32[4,3]
+  %tx3 = transpose %x {perm = [1, 0]} : f32[4,3]
   %two = constant {value = 2.0} : f32[1,1]
   %a = add %tx, %ty : f32[4,3]
-  %b = select %tm, %tx, %two : f32[4,3]
-  %c = cast %ty : f64[4,3]
-  %e = exp %tx : f32[4,3]
+  %b = select %tm, %tx2, %two : f32[4,3]
+  %c = cast %ty2 : f64[4,3]
+  %e = exp %tx3 : f32[4,3]
   %f = transpose %e {perm = [1, 0]} : f32[3,4]
   return %a, %b, %c, %f
 }
@@ -90,7 +94,8 @@ func @units(%u: f32[3,1,4], %x: f32[2,3], %d: f32[?,1,4]) -> (f32[1,3,4], f32[1,
 func @nounits(%x: f32[2,3,4]) -> (f32[12,2], f32[4,3,1,2]) {
   %t = transpose %x {perm = [2, 1, 0]} : f32[4,3,2]
   %a = reshape %t : f32[12,2]
-  %b = reshape %t : f32[4,3,1,2]
+  %t2 = transpose %x {perm = [2, 1, 0]} : f32[4,3,2]
+  %b = reshape %t2 : f32[4,3,1,2]
   return %a, %b
 }
 // -----
@@ -114,4 +119,25 @@ func @bcast(%b: f32[4], %m: f32[3,1], %d: f32[?]) -> (f32[4,5,3], f32[4,3], f32[
   %db = broadcast_to %d : f32[?,5]
   %e = transpose %db {perm = [1, 0]} : f32[5,?]
   return %a, %c, %e
+}
+// -----
+// A transpose with other users stays, so sinking through an op whose
+// transposed operands all have other users, or moving a reshape below a
+// shared transpose, would add a transpose: neither applies. Sinking applies
+// when one of them dies (%b: %ty is used only there).
+// CHECK-LABEL: func @shared(%x: f32[3,4], %y: f32[3,4]) -> (f32[4,3], f32[4,3], f32[1,4,3], f32[4,3]) {
+// CHECK-NEXT:   %tx = transpose %x {perm = [1, 0]} : f32[4,3]
+// CHECK-NEXT:   %a = exp %tx : f32[4,3]
+// CHECK-NEXT:   %r = reshape %tx : f32[1,4,3]
+// CHECK-NEXT:   %0 = add %x, %y : f32[3,4]
+// CHECK-NEXT:   %1 = transpose %0 {perm = [1, 0]} : f32[4,3]
+// CHECK-NEXT:   return %a, %tx, %r, %1
+// CHECK-NEXT: }
+func @shared(%x: f32[3,4], %y: f32[3,4]) -> (f32[4,3], f32[4,3], f32[1,4,3], f32[4,3]) {
+  %tx = transpose %x {perm = [1, 0]} : f32[4,3]
+  %ty = transpose %y {perm = [1, 0]} : f32[4,3]
+  %a = exp %tx : f32[4,3]
+  %r = reshape %tx : f32[1,4,3]
+  %b = add %tx, %ty : f32[4,3]
+  return %a, %tx, %r, %b
 }
