@@ -7,6 +7,7 @@
  *   x ** 1  -> x
  *   x ** n  -> multiplies by repeated squaring, 2 <= n <= POW_MAX_INT
  *   x ** -n -> (1/x) ** n, 1 <= n <= POW_MAX_INT
+ *   (f16/bf16: x ** 2 and x ** -1 only, see POW_MAX_INT_HALF)
  *   The signs of zeros and infinities follow the product rule, which is
  *   pow's rule for integer exponents (pow(-0, 3) = -0, pow(-inf, -2) = +0).
  *   1/x is taken first so that (1/x)**n overflows and underflows where
@@ -29,6 +30,10 @@
  * 7 multiplies), still cheaper than pow's exp and log, and the rounding
  * error (about n/2 ulp) stays well inside the f32 tolerance. */
 #define POW_MAX_INT 16
+/* f16/bf16: pow computes in f32 and rounds once (docs/numerics.md), while
+ * each multiply of the expansion would round to the half dtype (10 or 7
+ * bits): only x**2 and x**-1, one rounding each, are as accurate. */
+#define POW_MAX_INT_HALF 2
 
 /* pow(x, c) with a splat exponent c, where x already has the result type
  * or broadcasts to it (static); false otherwise. */
@@ -69,7 +74,9 @@ static sj_value *int_power(sj_rewriter *rw, sj_op *pos, sj_value *b, unsigned n)
 bool sj_canon_pow_integer(sj_rewriter *rw, sj_op *op) {
   sj_value *x;
   double c;
-  if (!pow_parts(op, &x, &c) || c != nearbyint(c) || fabs(c) > POW_MAX_INT || c == 0 || c == 1) return false;
+  if (!pow_parts(op, &x, &c) || c != nearbyint(c) || c == 0 || c == 1) return false;
+  bool half = x->type.dt == SJ_F16 || x->type.dt == SJ_BF16;
+  if (fabs(c) > (half ? POW_MAX_INT_HALF : POW_MAX_INT) || (half && c == -2)) return false;
   sj_value *b = x;
   if (c < 0) {
     sj_value *one = sj_canon_splat_new(rw, op, sj_canon_scalar_like(&x->type, x->type.dt), 1);

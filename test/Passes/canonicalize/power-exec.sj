@@ -7,6 +7,9 @@
 // INTS: check: @ints passed
 // RUN: %symjit-run %s --check --func roots --input x=%t.x.npy | FileCheck %s --check-prefix=ROOTS
 // ROOTS: check: @roots passed
+// f16 (x**2 and x**-1 expanded, x**3 kept as pow: power.sj @half):
+// RUN: %symjit-run %s --check --func half --input x=%t.x.npy | FileCheck %s --check-prefix=HALF
+// HALF: check: @half passed
 // The same in f64:
 // RUN: %python %S/../../Run/Inputs/write_npy.py %t.d.npy '<f8' 8 -inf,-4,-0.0,0.0,1e-310,2,inf,nan
 // RUN: %symjit-run %s --check --func roots64 --input x=%t.d.npy | FileCheck %s --check-prefix=R64
@@ -80,4 +83,17 @@ func @neg2(%x: f32[5]) -> (f32[5]) {
   %p = pow %x, %cm2 : f32[5]
   %r = mul %p, %big : f32[5]
   return %r
+}
+
+func @half(%x: f32[14]) -> (f16[14], f16[14], f16[14], f16[14]) {
+  %h = cast %x : f16[14]
+  %c2 = constant {value = 2.0} : f16[]
+  %cm1 = constant {value = -1.0} : f16[]
+  %c3 = constant {value = 3.0} : f16[]
+  %a = pow %h, %c2 : f16[14]
+  %b = pow %h, %cm1 : f16[14]
+  %c = pow %h, %c3 : f16[14]
+  %hh = constant {value = 0.5} : f16[]
+  %d = pow %h, %hh : f16[14]
+  return %a, %b, %c, %d
 }

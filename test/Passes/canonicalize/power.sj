@@ -170,3 +170,31 @@ func @f(%x: f32[4]) -> (f32[4]) {
   }
   return %r
 }
+// -----
+// f16/bf16: pow computes in f32 and rounds once; an expansion would round
+// to the half dtype at every multiply, so only x**2 and x**-1 (one rounding
+// each) are expanded. x**3, x**-2 stay.
+// CHECK-LABEL: func @half(%x: f16[4], %b: bf16[4]) -> (f16[4], f16[4], f16[4], bf16[4], bf16[4]) {
+// CHECK-NEXT:   %c3 = constant {value = 3.0} : f16[]
+// CHECK-NEXT:   %cm2 = constant {value = -2.0} : bf16[]
+// CHECK-NEXT:   %0 = mul %x, %x : f16[4]
+// CHECK-NEXT:   %1 = constant {value = 1.0} : f16[]
+// CHECK-NEXT:   %2 = div %1, %x : f16[4]
+// CHECK-NEXT:   %e = pow %x, %c3 : f16[4]
+// CHECK-NEXT:   %f = pow %b, %cm2 : bf16[4]
+// CHECK-NEXT:   %3 = mul %b, %b : bf16[4]
+// CHECK-NEXT:   return %0, %2, %e, %f, %3
+// CHECK-NEXT: }
+func @half(%x: f16[4], %b: bf16[4]) -> (f16[4], f16[4], f16[4], bf16[4], bf16[4]) {
+  %c2 = constant {value = 2.0} : f16[]
+  %cm1 = constant {value = -1.0} : f16[]
+  %c3 = constant {value = 3.0} : f16[]
+  %cm2 = constant {value = -2.0} : bf16[]
+  %b2 = constant {value = 2.0} : bf16[]
+  %a = pow %x, %c2 : f16[4]
+  %d = pow %x, %cm1 : f16[4]
+  %e = pow %x, %c3 : f16[4]
+  %f = pow %b, %cm2 : bf16[4]
+  %g = pow %b, %b2 : bf16[4]
+  return %a, %d, %e, %f, %g
+}
