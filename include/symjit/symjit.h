@@ -135,6 +135,12 @@ typedef struct sj_compile_options {
   int profile;             /* 1: time every kernel and gemm of each call
                               (sj_function_profile); 0 (default):
                               $SYMJIT_PROFILE=1 turns it on */
+  int fast_math;        /* 0 (default): every rewrite keeps IEEE results
+                           (NaN, infinities, signed zeros) bit for bit;
+                           1: the rewrites of docs/fast-math.md that may
+                           remove a NaN or change an inf are allowed too
+                           (x / x -> 1, x * 0 -> 0, (x*y)/x -> y, ...), for
+                           this compile only */
 } sj_compile_options;
 void sj_compile_options_init(sj_compile_options *o);
 

@@ -50,4 +50,5 @@ void sj_compile_options_init(sj_compile_options *o) {
   o->dump_ud = NULL;
   o->nan_guard = 0;
   o->profile = 0;
+  o->fast_math = 0;
 }

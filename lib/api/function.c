@@ -90,7 +90,14 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
                               sj_dbg_compile *dc) {
   sj_ctx *c = m->ctx;
   compile_args ca = {f, m, func, o, dc};
+  /* The NaN policy of this compile: every pass asks sj_ctx_fast_math, so
+   * the context flag carries it while the pipeline runs (compiles of one
+   * context are serialized, see "threads" in symjit.h; tier 2 runs no
+   * passes), then gets back whatever symjit-opt or a caller had set. */
+  bool saved_fast_math = sj_ctx_fast_math(c);
+  sj_ctx_set_fast_math(c, o->fast_math != 0);
   sj_status st = sj_ctx_protect(c, pipeline_protected, &ca);
+  sj_ctx_set_fast_math(c, saved_fast_math);
   if (st) return st;
   f->func = sj_module_lookup(f->mod, func);
   if (!f->func || f->func->code != SJ_OP_FUNC) return sj_api_fail(c, NULL, "no function @%s in the module", func);

@@ -55,7 +55,8 @@ func @bcast(%x: f32[4], %i: i32[4]) -> (f32[3,4], i32[2,4]) {
 // -----
 // Integer x / x is not 1: 0 / 0 is 0 in symjit. Dynamic shapes cannot become
 // constants. A dense constant is not a splat. 0 - x is not neg x for floats
-// (0 - 0 is +0, neg 0 is -0), and NaN or -1 are not identities.
+// (0 - 0 is +0, neg 0 is -0), and NaN or -1 are not identities (x / -1 is
+// neg x, mul-neg-one, not x).
 // CHECK-LABEL: func @keep(%x: i32[4], %y: i32[?], %w: f32[2]) -> (i32[4], i32[?], f32[2], f32[2], f32[2], f32[2]) {
 // CHECK-NEXT:   %a = div %x, %x : i32[4]
 // CHECK-NEXT:   %b = sub %y, %y : i32[?]
@@ -65,9 +66,8 @@ func @bcast(%x: f32[4], %i: i32[4]) -> (f32[3,4], i32[2,4]) {
 // CHECK-NEXT:   %e = sub %z, %w : f32[2]
 // CHECK-NEXT:   %nan = constant {value = nan} : f32[]
 // CHECK-NEXT:   %f = mul %w, %nan : f32[2]
-// CHECK-NEXT:   %m1 = constant {value = -1.0} : f32[]
-// CHECK-NEXT:   %g = div %w, %m1 : f32[2]
-// CHECK-NEXT:   return %a, %b, %c, %e, %f, %g
+// CHECK-NEXT:   %0 = neg %w : f32[2]
+// CHECK-NEXT:   return %a, %b, %c, %e, %f, %0
 // CHECK-NEXT: }
 func @keep(%x: i32[4], %y: i32[?], %w: f32[2]) -> (i32[4], i32[?], f32[2], f32[2], f32[2], f32[2]) {
   %a = div %x, %x : i32[4]

@@ -20,8 +20,20 @@
 // CHECK-NEXT:   (S) 0 noop-shape - reshapes, transposes, broadcasts to the same shape removed
 // CHECK-NEXT:   (S) 0 shape-chain - reshape/broadcast chains folded into one op
 // CHECK-NEXT:   (S) 0 transpose-chain - transpose chains folded into one op
-// CHECK-NEXT:   (S) 0 broadcast-splat - broadcasts of splat constants made constants
+// CHECK-NEXT:   (S) 0 broadcast-splat - broadcasts and reshapes of splat constants made constants
 // CHECK-NEXT:   (S) 0 cast-chain - lossless cast round trips removed
+// CHECK-NEXT:   (S) 0 pow-trivial - pow(x, 0) and pow(x, 1) replaced by 1 and x
+// CHECK-NEXT:   (S) 0 pow-integer - pow(x, n) for small integers n replaced by multiplies
+// CHECK-NEXT:   (S) 0 pow-sqrt - pow(x, 0.5) and pow(x, -0.5) replaced by sqrt and rsqrt
+// CHECK-NEXT:   (S) 0 mul-neg-one - x * -1 and x / -1 replaced by neg(x)
+// CHECK-NEXT:   (S) 0 neg-factor - neg operands of mul/div folded into the other operand
+// CHECK-NEXT:   (S) 0 div-exact-recip - x / 2^k replaced by x * 2^-k
+// CHECK-NEXT:   (S) 0 const-factor - constant factors merged into one
+// CHECK-NEXT:   (S) 0 cancel-factor - common factors of a product and a quotient cancelled
+// CHECK-NEXT:   (S) 0 transpose-unit-dims - transposes that only move unit dims made reshapes
+// CHECK-NEXT:   (S) 0 reshape-transpose - unit-dim reshapes of a transpose moved below it
+// CHECK-NEXT:   (S) 0 transpose-broadcast - transposes of a broadcast moved onto its operand
+// CHECK-NEXT:   (S) 0 sink-transpose - elementwise ops of transposed operands made one transpose
 // CHECK-NEXT:   (S) 4 dead-ops-erased - unused pure ops erased
 // CHECK-NEXT: cse
 // CHECK-NEXT:   (S) 2 ops-merged - ops replaced by an identical earlier op
