@@ -109,7 +109,11 @@ typedef struct sj_compile_options {
   int tiered;           /* 1 (default): return after a fast machine-code
                            compile and swap in fully optimized kernels from a
                            background thread; 0: optimize fully up front */
+  int on_unused_input;  /* graph sj_compile: an input no output uses is
+                           SJ_UNUSED_INPUT_RAISE (default: an error naming
+                           it), _WARN (a warning in sj_ctx_errmsg) or _IGNORE */
 } sj_compile_options;
+enum { SJ_UNUSED_INPUT_RAISE = 0, SJ_UNUSED_INPUT_WARN = 1, SJ_UNUSED_INPUT_IGNORE = 2 };
 void sj_compile_options_init(sj_compile_options *o);
 
 /* Compiles function `func` of m (m itself is not modified: the pipeline runs

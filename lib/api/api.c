@@ -42,4 +42,5 @@ void sj_compile_options_init(sj_compile_options *o) {
   o->opt_level = 3;
   o->num_threads = 0;
   o->tiered = 1;
+  o->on_unused_input = SJ_UNUSED_INPUT_RAISE; /* Theano's default */
 }

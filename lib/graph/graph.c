@@ -139,6 +139,7 @@ static const char *describe(const sj_var *v, char *buf, size_t cap) {
   char t[SJ_TYPE_STR_CAP];
   sj_type_str(&v->v->type, t, sizeof t);
   if (v->name) snprintf(buf, cap, "'%s' %s", v->name, t);
+  else if (sj_graph_label(v->c, v->v)) snprintf(buf, cap, "(result of '%s') %s", sj_graph_label(v->c, v->v), t);
   else if (v->v->def) snprintf(buf, cap, "(result of '%s') %s", sj_op_name(v->v->def), t);
   else snprintf(buf, cap, "%s", t);
   return buf;
@@ -310,8 +311,18 @@ sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_ty
     }
     a.vals[i] = args[i]->v;
   }
+  /* weak literals adopt the other operands' dtype (weak.c) */
+  sj_var *adopted[4];
+  unsigned fl = sj_opinfo_get(code)->flags;
+  bool ew = (fl & SJ_F_ELEMWISE) != 0, weak = ew && n <= 4;
+  for (unsigned i = 0; i < n && weak; i++) weak = args[i]->weak || (i == 0 && (fl & SJ_F_COND_FIRST));
+  if (ew && n >= 2 && n <= 4) {
+    if (!sj_graph_adopt_weak(code, n, args, adopted, file, line)) return g->poison;
+    for (unsigned i = 0; i < n; i++) a.vals[i] = adopted[i]->v;
+  }
   sj_var *r = sj_graph_guard(c, graph_op_protected, &a, &a.res);
   if (a.op) sj_op_drop_operands(a.op); /* failed or unwound: not in the graph */
+  if (r->kind != VAR_POISON && weak && r->v->type.dt != SJ_BOOL) r->weak = true; /* of literals only: weak too */
   return r;
 }
 
@@ -361,7 +372,9 @@ sj_var *sj_graph_const(sj_ctx *c, double v, sj_type t, const char *file, int lin
 
 sj_var *sj_scalar_at(sj_ctx *c, double v, sj_dtype dt, const char *file, int line) {
   if (!c) return NULL;
-  return sj_graph_const(c, v, sj_tensor_type(dt, 0, NULL), file, line);
+  sj_var *r = sj_graph_const(c, v, sj_tensor_type(dt, 0, NULL), file, line);
+  if (r->kind != VAR_POISON) r->weak = true; /* a literal: adopts the other operand's dtype */
+  return r;
 }
 
 /* Same dtype as x, rank 0. */
@@ -407,7 +420,7 @@ DEF_BINARY(gt, GT)
 DEF_BINARY(ge, GE)
 
 sj_var *sj_relu_at(sj_var *x, const char *file, int line) {
-  return sj_maximum_at(x, scalar_like(x, 0, file, line), file, line);
+  return sj_graph_set_label(sj_maximum_at(x, scalar_like(x, 0, file, line), file, line), "relu");
 }
 
 sj_var *sj_where_at(sj_var *cond, sj_var *a, sj_var *b, const char *file, int line) {
@@ -513,13 +526,13 @@ sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line) {
   sj_var *m = sj_max_at(x, 1, &axis, 1, file, line);
   sj_var *s = sj_sub_at(x, m, file, line);
   sj_var *l = sj_log_at(sj_sum_at(sj_exp_at(s, file, line), 1, &axis, 1, file, line), file, line);
-  return sj_sub_at(s, l, file, line);
+  return sj_graph_set_label(sj_sub_at(s, l, file, line), "log_softmax");
 }
 
 sj_var *sj_softmax_at(sj_var *x, int axis, const char *file, int line) {
   sj_var *m = sj_max_at(x, 1, &axis, 1, file, line);
   sj_var *e = sj_exp_at(sj_sub_at(x, m, file, line), file, line);
-  return sj_div_at(e, sj_sum_at(e, 1, &axis, 1, file, line), file, line);
+  return sj_graph_set_label(sj_div_at(e, sj_sum_at(e, 1, &axis, 1, file, line), file, line), "softmax");
 }
 
 /* iota along the last axis: a dense constant 0..n-1 (n > 0) */
@@ -546,7 +559,7 @@ sj_var *sj_one_hot_at(sj_var *labels, int64_t n, sj_dtype dt, const char *file, 
     return sj_graph_of(labels->c)->poison;
   }
   sj_var *hit = sj_eq_at(unsqueeze_last(labels, file, line), iota(labels->c, n, labels->v->type.dt, file, line), file, line);
-  return sj_cast_at(hit, dt, file, line);
+  return sj_graph_set_label(sj_cast_at(hit, dt, file, line), "one_hot");
 }
 
 /* first index of the max: min over (x == max ? iota : n) */
@@ -567,7 +580,7 @@ sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line) {
   sj_var *idx = iota(x->c, n, SJ_I32, file, line);
   sj_var *big = sj_scalar_at(x->c, (double)n, SJ_I32, file, line);
   sj_var *cand = sj_where_at(sj_eq_at(x, m, file, line), idx, big, file, line);
-  return sj_min_at(cand, 1, &axis, 0, file, line);
+  return sj_graph_set_label(sj_min_at(cand, 1, &axis, 0, file, line), "argmax");
 }
 
 sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line) {
@@ -584,7 +597,7 @@ sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int
   sj_var *lp = sj_log_softmax_at(logits, axis, file, line);
   sj_var *oh = sj_one_hot_at(labels, t->dims[1], t->dt, file, line);
   sj_var *picked = sj_sum_at(sj_mul_at(lp, oh, file, line), 1, &axis, 0, file, line);
-  return sj_neg_at(sj_mean_at(picked, 0, NULL, 0, file, line), file, line);
+  return sj_graph_set_label(sj_neg_at(sj_mean_at(picked, 0, NULL, 0, file, line), file, line), "crossentropy");
 }
 
 static void set_axis(sj_ctx *c, sj_op *op, const void *arg) { sj_op_set_int(c, op, "axis", *(const int *)arg); }
