@@ -145,6 +145,8 @@ static const char *describe(const sj_var *v, char *buf, size_t cap) {
   return buf;
 }
 
+const char *sj_graph_describe(const sj_var *v, char *buf, size_t cap) { return describe(v, buf, cap); }
+
 sj_var *sj_input_at(sj_ctx *c, const char *name, sj_dtype dt, int rank, const int64_t *dims, const char *file,
                     int line) {
   if (!c) return NULL;
@@ -500,9 +502,41 @@ sj_var *sj_transpose_at(sj_var *x, const int *perm, const char *file, int line) 
   return sj_graph_op(SJ_OP_TRANSPOSE, 1, &x, NULL, set_perm, perm ? perm : dflt, file, line);
 }
 
+/* x with a size-1 axis inserted at `axis` (rank-1 x: one dim, so a reshape
+ * infers a `?` there at run time) */
+static sj_var *insert_axis(sj_var *x, int axis, const char *file, int line) {
+  int64_t dims[2];
+  dims[axis] = 1, dims[1 - axis] = x->v->type.dims[0];
+  return sj_reshape_at(x, 2, dims, file, line);
+}
+
+/* r without its size-1 axis `axis`: a reshape when the run time can infer
+ * the shape (one `?` at most), else a sum over that axis (exact). */
+static sj_var *drop_axis(sj_var *r, int axis, const char *file, int line) {
+  if (!r || r->kind == VAR_POISON) return r;
+  const sj_type *t = &r->v->type;
+  int64_t dims[SJ_MAX_RANK];
+  int n = 0, ndyn = 0;
+  for (int i = 0; i < t->rank; i++)
+    if (i != axis) ndyn += t->dims[i] < 0, dims[n++] = t->dims[i];
+  if (ndyn <= 1) return sj_reshape_at(r, n, dims, file, line);
+  return sj_sum_at(r, 1, &axis, 0, file, line);
+}
+
+/* numpy matmul: a rank-1 operand is a row (left) or a column (right) vector
+ * whose added axis is dropped from the result (Theano's dot on vectors). */
 sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line) {
   sj_var *args[2] = {a, b};
-  return sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);
+  if (!a || !b || a->kind == VAR_POISON || b->kind == VAR_POISON || (a->v->type.rank != 1 && b->v->type.rank != 1))
+    return sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);
+  bool va = a->v->type.rank == 1, vb = b->v->type.rank == 1;
+  if (va) args[0] = insert_axis(a, 0, file, line);
+  if (vb) args[1] = insert_axis(b, 1, file, line);
+  sj_var *r = sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);
+  if (r->kind == VAR_POISON) return r;
+  if (vb) r = drop_axis(r, r->v->type.rank - 1, file, line);
+  if (va) r = drop_axis(r, r->v->type.rank - (vb ? 1 : 2), file, line);
+  return sj_graph_set_label(r, "matmul");
 }
 
 static bool static_shape(const sj_type *t) { return sj_type_numel(t) >= 0; }

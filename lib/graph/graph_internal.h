@@ -77,6 +77,10 @@ const char *sj_graph_label(sj_ctx *c, const sj_value *v); /* NULL if none */
  * ones converted to the dtype of the others (JAX's weak types); returns
  * false (error recorded) when the mix has no rule. */
 bool sj_graph_adopt_weak(sj_opcode code, unsigned n, sj_var *const *args, sj_var **out, const char *file, int line);
+/* "'name' f32[2,3]", "(result of 'argmax') i32[2]" or the type alone. */
+const char *sj_graph_describe(const sj_var *v, char *buf, size_t cap);
+/* A dense constant of static type t holding v[0..numel) (join.c). */
+sj_var *sj_graph_dense(sj_ctx *c, sj_type t, const double *v, const char *file, int line);
 /* sj_compile's checks and graph-to-func conversion without the pipeline:
  * *out is a new module of c holding @graph_fnN as sj_compile would compile
  * it (for tests and printing the graph as IR). */
