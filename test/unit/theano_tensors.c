@@ -245,6 +245,21 @@ static void test_join(void) {
   ((int64_t *)sj_tensor_data(huge))[0] = (INT64_C(1) << 53) + 1;
   CHECK(sj_var_rank(sj_constant(c, huge)) == 0 && has(c, "is not exact as a constant"));
   sj_tensor_free(huge);
+  sj_ctx_clear_errors(c);
+  /* a dynamic dim must agree at run time: checked before the kernel runs
+   * (a 1 does not broadcast), the error names the concatenate's line */
+  sj_var *q3 = sj_input(c, "q3", SJ_F32, 2, dq), *qq[2] = {q, q3}, *ins2[2] = {q, q3};
+  line = __LINE__ + 1;
+  sj_var *cq = sj_concatenate(qq, 2, 1);
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, ins2, 2, &cq, 1, NULL, 0, NULL, 0, NULL, &f) == SJ_OK);
+  int64_t d12[2] = {1, 2};
+  sj_tensor *qin[2] = {sj_tensor_new(SJ_F32, 2, d52), sj_tensor_new(SJ_F32, 2, d12)}, *qo = NULL;
+  CHECK(f && sj_function_call(f, qin, 2, &qo, 1) != SJ_OK && qo == NULL);
+  snprintf(want, sizeof want, "%s:%d: error: shape mismatch", __FILE__, line);
+  CHECK(has(c, want));
+  sj_function_free(f);
+  sj_tensor_free(qin[0]), sj_tensor_free(qin[1]);
   for (int i = 0; i < 2; i++) sj_tensor_free(in[i]);
   sj_tensor_free(kt), sj_tensor_free(ki), sj_tensor_free(kz);
   sj_ctx_free(c);
