@@ -223,7 +223,29 @@ static void test_compile_errors(void) {
   sj_ctx_free(c);
 }
 
+/* NULL arguments: NULL (no context), SJ_ERR_INVALID or a recorded error,
+ * never a crash. */
+static void test_nulls(void) {
+  CHECK(sj_stop_gradient(NULL) == NULL && sj_clip_grad(NULL, 0, 1) == NULL && sj_scale_grad(NULL, 2) == NULL);
+  CHECK(sj_copy(NULL) == NULL && sj_constant(NULL, NULL) == NULL && sj_stack(NULL, 0, 0) == NULL);
+  sj_var *J = NULL;
+  CHECK(sj_jacobian(NULL, NULL, &J) == SJ_ERR_INVALID);
+  CHECK(sj_verify_grad(NULL, NULL, 0, NULL, NULL) == SJ_ERR_INVALID);
+  sj_verify_grad_options_init(NULL);
+  sj_function *f = NULL;
+  CHECK(sj_compile(NULL, NULL, 0, NULL, 0, NULL, 0, NULL, 0, NULL, &f) == SJ_ERR_INVALID);
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {2};
+  sj_var *x = sj_input(c, "x", SJ_F64, 1, d);
+  CHECK(sj_verify_grad(x, &x, 1, (sj_tensor *const[]){NULL}, NULL) == SJ_ERR_VERIFY && has(c, "with a value"));
+  sj_ctx_clear_errors(c);
+  sj_var *two[2] = {x, NULL};
+  CHECK(sj_stack(two, 2, 0)->kind == VAR_POISON && has(c, "stack: operand 1 is NULL"));
+  sj_ctx_free(c);
+}
+
 int main(void) {
+  test_nulls();
   test_grad_controls();
   test_not_differentiable();
   test_labels();
