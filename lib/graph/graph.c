@@ -527,9 +527,18 @@ static sj_var *drop_axis(sj_var *r, int axis, const char *file, int line) {
  * whose added axis is dropped from the result (Theano's dot on vectors). */
 sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line) {
   sj_var *args[2] = {a, b};
-  if (!a || !b || a->kind == VAR_POISON || b->kind == VAR_POISON || (a->v->type.rank != 1 && b->v->type.rank != 1))
+  if (!a || !b || a->kind == VAR_POISON || b->kind == VAR_POISON || (a->v->type.rank != 1 && b->v->type.rank != 1) ||
+      a->v->type.rank == 0 || b->v->type.rank == 0) /* the op's inference names what is wrong */
     return sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);
   bool va = a->v->type.rank == 1, vb = b->v->type.rank == 1;
+  const sj_type *ta = &a->v->type, *tb = &b->v->type;
+  int64_t ka = ta->dims[ta->rank - 1], kb = tb->dims[vb ? 0 : tb->rank - 2];
+  if (ka >= 0 && kb >= 0 && ka != kb) { /* say it with the user's operands, not the reshaped views */
+    char x[200], y[200];
+    sj_graph_fail(a->c, file, line, "matmul: contracting dimensions differ: %s and %s", describe(a, x, sizeof x),
+                  describe(b, y, sizeof y));
+    return sj_graph_of(a->c)->poison;
+  }
   if (va) args[0] = insert_axis(a, 0, file, line);
   if (vb) args[1] = insert_axis(b, 1, file, line);
   sj_var *r = sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);

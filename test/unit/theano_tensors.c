@@ -169,7 +169,7 @@ static void test_matmul_vector(void) {
   int line = __LINE__ + 1;
   CHECK(sj_var_rank(sj_matmul(X, v)) == 0);
   char want[128];
-  snprintf(want, sizeof want, "%s:%d: error: 'matmul' op contracting dimensions differ", __FILE__, line);
+  snprintf(want, sizeof want, "%s:%d: error: matmul: contracting dimensions differ: 'X' f64[3,4] and 'v' f64[3]", __FILE__, line);
   CHECK(has(c, want));
   for (int i = 0; i < 5; i++) sj_tensor_free(in[i]);
   sj_ctx_free(c);
