@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "ref_eval.h"
 #include "symjit/graph.h"
 #include "text.h"
 
@@ -223,6 +224,45 @@ static void test_compile_errors(void) {
   sj_ctx_free(c);
 }
 
+/* The compiled function against the reference evaluator (double precision,
+ * one op at a time) on the func sj_compile builds: weak literals, a vector
+ * matmul, a constant, concatenate, stack, copy, and a gradient through the
+ * gradient controls, with a dynamic batch dim. */
+static void test_reference(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t dX[2] = {-1, 3}, dw[1] = {3}, rX[2] = {4, 3};
+  sj_var *X = sj_input(c, "X", SJ_F32, 2, dX), *w = sj_input(c, "w", SJ_F32, 1, dw);
+  sj_tensor *kt = sj_tensor_new(SJ_F32, 1, dw);
+  sj_tensor_fill_uniform(kt, 9, -2, 2);
+  sj_var *parts[2] = {X, sj_copy(X)}, *kparts[3] = {w, sj_constant(c, kt), w};
+  sj_var *cat = sj_concatenate(parts, 2, 1), *kcat = sj_concatenate(kparts, 3, -1); /* [?, 6], [9] */
+  sj_var *h = sj_tanh(sj_add(sj_matmul(X, w), sj_scalar(c, 0.5, SJ_F64))); /* [?] */
+  sj_var *st[2] = {w, sj_mul(w, sj_scalar(c, 3, SJ_I32))}, *S = sj_stack(st, 2, 1); /* [3, 2] */
+  sj_var *cost = sj_add(sj_sum(sj_mul(h, h), 0, NULL, 0),
+                        sj_sum(sj_matmul(sj_clip_grad(sj_scale_grad(X, 2), -0.5, 0.5), S), 0, NULL, 0));
+  sj_var *g[2], *ins[2] = {X, w};
+  CHECK(sj_grad(cost, ins, 2, g) == SJ_OK);
+  sj_var *outs[6] = {cat, h, S, g[0], g[1], kcat};
+  sj_tensor *in[2] = {sj_tensor_new(SJ_F32, 2, rX), sj_tensor_new(SJ_F32, 1, dw)}, *o[6] = {0}, *r[6] = {0};
+  sj_tensor_fill_uniform(in[0], 1, -1, 1), sj_tensor_fill_uniform(in[1], 2, -1, 1);
+  CHECK(run(c, ins, 2, outs, 6, in, o));
+  sj_module *m = NULL;
+  CHECK(sj_graph_module(c, ins, 2, outs, 6, NULL, &m, __FILE__, __LINE__) == SJ_OK);
+  if (m) CHECK(sj_ref_eval(c, m->body->first, in, 2, r, 6) == SJ_OK);
+  double worst = 0;
+  for (int i = 0; o[0] && r[0] && i < 6; i++) {
+    CHECK(sj_tensor_numel(o[i]) == sj_tensor_numel(r[i]));
+    for (int64_t e = 0; e < sj_tensor_numel(o[i]); e++)
+      worst = fmax(worst, fabs(sj_tensor_get(o[i], e) - sj_tensor_get(r[i], e)) / fmax(1, fabs(sj_tensor_get(r[i], e))));
+  }
+  if (o[0]) CHECK(sj_tensor_dims(o[0])[0] == 4 && sj_tensor_dims(o[0])[1] == 6 && sj_tensor_get(o[0], 10) == sj_tensor_get(in[0], 4));
+  if (o[5]) CHECK(sj_tensor_numel(o[5]) == 9 && sj_tensor_get(o[5], 4) == sj_tensor_get(kt, 1));
+  if (!(worst < 1e-5)) fprintf(stderr, "reference: max relative error %.3g\n%s", worst, sj_ctx_errmsg(c)), failures++;
+  for (int i = 0; i < 6; i++) sj_tensor_free(o[i]), sj_tensor_free(r[i]);
+  sj_tensor_free(in[0]), sj_tensor_free(in[1]), sj_tensor_free(kt);
+  sj_ctx_free(c);
+}
+
 /* NULL arguments: NULL (no context), SJ_ERR_INVALID or a recorded error,
  * never a crash. */
 static void test_nulls(void) {
@@ -246,6 +286,7 @@ static void test_nulls(void) {
 
 int main(void) {
   test_nulls();
+  test_reference();
   test_grad_controls();
   test_not_differentiable();
   test_labels();
