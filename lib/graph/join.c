@@ -155,6 +155,11 @@ sj_var *sj_concatenate_at(sj_var *const *xs, size_t n, int axis, const char *fil
     for (int k = 0; !why[0] && k < r; k++)
       if (k != axis && t->dims[k] != t0->dims[k])
         snprintf(why, sizeof why, "dim %d differs%s", k, t->dims[k] < 0 || t0->dims[k] < 0 ? " (a dynamic dim must be dynamic in every operand)" : "");
+    if (why[0] && t->dims[axis] < 0 && t->dt == t0->dt && t->rank == r) { /* about the operand alone */
+      char d[200];
+      sj_graph_fail(c, file, line, "concatenate: operand %zu %s: %s", i, sj_graph_describe(xs[i], d, sizeof d), why);
+      return g->poison;
+    }
     if (why[0]) {
       shape_mismatch(c, "concatenate", i, xs[0], xs[i], why, file, line);
       return g->poison;
