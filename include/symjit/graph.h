@@ -181,6 +181,38 @@ sj_var *sj_binary_crossentropy_logits_at(sj_var *logits, sj_var *targets, const 
 #define sj_categorical_crossentropy(probs, labels) sj_categorical_crossentropy_at(probs, labels, SJ_AT)
 #define sj_binary_crossentropy_logits(logits, targets) sj_binary_crossentropy_logits_at(logits, targets, SJ_AT)
 
+/* ---- tensors from host data, joining, copies ---- */
+
+/* A constant holding a copy of t's elements (any dtype and rank; integers
+ * beyond 2^53 in magnitude are not exact and are refused). */
+sj_var *sj_constant_at(sj_ctx *c, const sj_tensor *t, const char *file, int line);
+/* numpy concatenate / stack of n >= 1 variables of one dtype: the shapes
+ * agree except along `axis` (concatenate; its sizes along axis must be
+ * static) or everywhere (stack, which adds a new axis of size n at `axis`).
+ * A negative axis counts from the end. */
+sj_var *sj_concatenate_at(sj_var *const *xs, size_t n, int axis, const char *file, int line);
+sj_var *sj_stack_at(sj_var *const *xs, size_t n, int axis, const char *file, int line);
+/* A new variable with x's value (Theano's tensor.copy): named separately. */
+sj_var *sj_copy_at(sj_var *x, const char *file, int line);
+#define sj_constant(c, t) sj_constant_at(c, t, SJ_AT)
+#define sj_concatenate(xs, n, axis) sj_concatenate_at(xs, n, axis, SJ_AT)
+#define sj_stack(xs, n, axis) sj_stack_at(xs, n, axis, SJ_AT)
+#define sj_copy(x) sj_copy_at(x, SJ_AT)
+
+/* ---- gradient controls (identity in the forward pass; absent from the
+ * compiled function) ---- */
+
+/* The gradient through it is zero (JAX stop_gradient; Theano
+ * disconnected_grad gives zeros here rather than an error). */
+sj_var *sj_stop_gradient_at(sj_var *x, const char *file, int line);
+/* The incoming gradient clipped elementwise to [lo, hi] (Theano grad_clip). */
+sj_var *sj_clip_grad_at(sj_var *x, double lo, double hi, const char *file, int line);
+/* The incoming gradient times s (Theano grad_scale; s = -1 reverses it). */
+sj_var *sj_scale_grad_at(sj_var *x, double s, const char *file, int line);
+#define sj_stop_gradient(x) sj_stop_gradient_at(x, SJ_AT)
+#define sj_clip_grad(x, lo, hi) sj_clip_grad_at(x, lo, hi, SJ_AT)
+#define sj_scale_grad(x, s) sj_scale_grad_at(x, s, SJ_AT)
+
 /* ---- gradients ---- */
 
 typedef struct sj_grad_options {
@@ -205,12 +237,36 @@ sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_o
 sj_status sj_rop_at(sj_var *f, sj_var *const *wrt, sj_var *const *v, size_t n, sj_var **out, const char *file,
                     int line);
 #define sj_rop(f, wrt, v, n, out) sj_rop_at(f, wrt, v, n, out, SJ_AT)
-/* Small dense cases: the Jacobian of a static rank-1 y w.r.t. a static rank-1
- * x ([len(y), len(x)]), and the Hessian of a scalar cost w.r.t. x. */
+/* The Jacobian of y w.r.t. x, shaped y.shape + x.shape (any ranks, 0
+ * included): one reverse sweep per element of y, so y needs a static shape
+ * (x may have dynamic dims). The Hessian of a scalar cost w.r.t. x is the
+ * Jacobian of its gradient: x.shape + x.shape. */
 sj_status sj_jacobian_at(sj_var *y, sj_var *x, sj_var **out, const char *file, int line);
 sj_status sj_hessian_at(sj_var *cost, sj_var *x, sj_var **out, const char *file, int line);
 #define sj_jacobian(y, x, out) sj_jacobian_at(y, x, out, SJ_AT)
 #define sj_hessian(cost, x, out) sj_hessian_at(cost, x, out, SJ_AT)
+
+/* Theano's verify_grad: compares sj_grad of `out` w.r.t. inputs[i] with
+ * central differences at values[i]. A non-scalar out is first projected on a
+ * random tensor (sum(out * P), P seeded); then each element of each input
+ * (a seeded random subset of max_elems when larger) is perturbed by
+ * +-eps*max(1, |x|) and the numerical derivative compared with the symbolic
+ * one: |num - sym| <= atol + rtol * max(|num|, |sym|). The first element
+ * that disagrees is reported in the context's message with the argument
+ * (index and name), the element (flat index and coordinates) and both
+ * values; the status is then SJ_ERR_VERIFY. Builds the projection and the
+ * gradient as new graph nodes and compiles one function. Float inputs
+ * only; 0 fields take the dtype's defaults (docs/graph.md). */
+typedef struct sj_verify_grad_options {
+  uint64_t seed;     /* projection and element sampling (default 1) */
+  double eps;        /* step; 0: 1e-6 for f64, 1e-3 for f32, 3e-2 for f16/bf16 */
+  double rtol, atol; /* 0: 1e-5 for f64, 2e-2 for f32, 1e-1 for f16/bf16 */
+  int64_t max_elems; /* elements checked per input; 0: 256 */
+} sj_verify_grad_options;
+void sj_verify_grad_options_init(sj_verify_grad_options *o);
+sj_status sj_verify_grad_at(sj_var *out, sj_var *const *inputs, size_t n, sj_tensor *const *values,
+                            const sj_verify_grad_options *o, const char *file, int line);
+#define sj_verify_grad(out, inputs, n, values, o) sj_verify_grad_at(out, inputs, n, values, o, SJ_AT)
 
 /* ---- compiled functions ---- */
 
@@ -227,10 +283,15 @@ typedef struct sj_given {
 /* Compiles outputs = f(inputs) plus updates (applied after the outputs are
  * computed, all from the values at the start of the call). A function with
  * no outputs but updates is valid. Calls take tensors for `inputs` in order;
- * shared variables are passed implicitly. */
-sj_status sj_compile(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
-                     const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
-                     const sj_compile_options *o, sj_function **out);
+ * shared variables are passed implicitly. An input that no output or
+ * update uses is an error naming it, unless o->on_unused_input says
+ * otherwise (Theano's on_unused_input). Errors name the sj_compile call
+ * site, or the file:line where the offending graph node was built. */
+sj_status sj_compile_at(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
+                        const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
+                        const sj_compile_options *o, sj_function **out, const char *file, int line);
+#define sj_compile(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out) \
+  sj_compile_at(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out, SJ_AT)
 
 #ifdef __cplusplus
 }

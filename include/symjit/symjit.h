@@ -141,7 +141,11 @@ typedef struct sj_compile_options {
                            remove a NaN or change an inf are allowed too
                            (x / x -> 1, x * 0 -> 0, (x*y)/x -> y, ...), for
                            this compile only */
+  int on_unused_input;  /* graph sj_compile: an input no output uses is
+                           SJ_UNUSED_INPUT_RAISE (default: an error naming
+                           it), _WARN (a warning in sj_ctx_errmsg) or _IGNORE */
 } sj_compile_options;
+enum { SJ_UNUSED_INPUT_RAISE = 0, SJ_UNUSED_INPUT_WARN = 1, SJ_UNUSED_INPUT_IGNORE = 2 };
 void sj_compile_options_init(sj_compile_options *o);
 
 /* Compiles function `func` of m (m itself is not modified: the pipeline runs

@@ -51,4 +51,5 @@ void sj_compile_options_init(sj_compile_options *o) {
   o->nan_guard = 0;
   o->profile = 0;
   o->fast_math = 0;
+  o->on_unused_input = SJ_UNUSED_INPUT_RAISE; /* Theano's default */
 }

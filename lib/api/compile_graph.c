@@ -11,29 +11,54 @@
 #include "function_internal.h"
 #include "graph_internal.h"
 
-static sj_status fail(sj_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static sj_status fail(sj_ctx *c, const char *fmt, ...) {
+/* Errors of sj_compile name its call site (the file:line the macro passes). */
+static sj_status fail(sj_ctx *c, sj_loc at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static sj_status fail(sj_ctx *c, sj_loc at, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  sj_loc none = {0};
-  sj_emit_verror(c, none, fmt, ap);
+  sj_emit_verror(c, at, fmt, ap);
   va_end(ap);
   return SJ_ERR_INVALID;
 }
 
+static bool leaf_used(sj_var *l, const sj_op_vec *order, const sj_given *givens, size_t ngiv, sj_value *const *roots,
+                      size_t nroots) {
+  for (size_t r = 0; r < nroots; r++)
+    if (sj_graph_eff(givens, ngiv, roots[r]) == l->v) return true;
+  for (size_t k = 0; k < order->n; k++)
+    for (unsigned j = 0; j < order->v[k]->nopnds; j++)
+      if (sj_graph_eff(givens, ngiv, sj_opnd(order->v[k], j)) == l->v) return true;
+  return false;
+}
+
+/* Theano's on_unused_input: an input the outputs and updates never read is
+ * usually a mistake (a wrong variable passed, a term dropped). */
+static sj_status check_unused(sj_ctx *c, sj_loc at, const sj_op_vec *order, const sj_given *givens, size_t ngiv,
+                              sj_var *const *inputs, size_t nin, sj_value *const *roots, size_t nroots, int policy) {
+  if (policy == SJ_UNUSED_INPUT_IGNORE) return SJ_OK;
+  for (size_t i = 0; i < nin; i++) {
+    if (leaf_used(inputs[i], order, givens, ngiv, roots, nroots)) continue;
+    if (policy == SJ_UNUSED_INPUT_WARN) {
+      sj_emit_diag(c, SJ_SEV_WARNING, at, "sj_compile: input %zu '%s' is not used by the outputs or updates", i,
+                   sj_var_name(inputs[i]));
+      continue;
+    }
+    return fail(c, at,
+                "sj_compile: input %zu '%s' is not used by the outputs or updates (set on_unused_input in "
+                "sj_compile_options to SJ_UNUSED_INPUT_WARN or SJ_UNUSED_INPUT_IGNORE to allow it)",
+                i, sj_var_name(inputs[i]));
+  }
+  return SJ_OK;
+}
+
 /* Leaves read by the needed ops must be function inputs or shared. */
-static sj_status check_leaves(sj_ctx *c, sj_graph *g, const sj_op_vec *order, const sj_given *givens, size_t ngiv,
+static sj_status check_leaves(sj_ctx *c, sj_loc at, sj_graph *g, const sj_op_vec *order, const sj_given *givens, size_t ngiv,
                               sj_var *const *inputs, size_t nin, sj_value *const *roots, size_t nroots,
                               sj_var **shared, size_t *nshared) {
   *nshared = 0;
   for (size_t i = 0; i < g->nleaves; i++) {
     sj_var *l = g->leaves[i];
-    bool used = false;
-    for (size_t r = 0; r < nroots && !used; r++) used = sj_graph_eff(givens, ngiv, roots[r]) == l->v;
-    for (size_t k = 0; k < order->n && !used; k++)
-      for (unsigned j = 0; j < order->v[k]->nopnds && !used; j++)
-        used = sj_graph_eff(givens, ngiv, sj_opnd(order->v[k], j)) == l->v;
-    if (!used) continue;
+    if (!leaf_used(l, order, givens, ngiv, roots, nroots)) continue;
     if (l->kind == VAR_SHARED) {
       shared[(*nshared)++] = l;
       continue;
@@ -41,24 +66,24 @@ static sj_status check_leaves(sj_ctx *c, sj_graph *g, const sj_op_vec *order, co
     bool listed = false;
     for (size_t k = 0; k < nin && !listed; k++) listed = inputs[k] == l;
     if (!listed)
-      return fail(c, "sj_compile: the outputs depend on input '%s', which is not an input of the function (and has no given)",
+      return fail(c, at, "sj_compile: the outputs depend on input '%s', which is not an input of the function (and has no given)",
                   sj_var_name(l));
   }
   return SJ_OK;
 }
 
-static sj_status check_updates(sj_ctx *c, const sj_update *upd, size_t nupd) {
+static sj_status check_updates(sj_ctx *c, sj_loc at, const sj_update *upd, size_t nupd) {
   for (size_t i = 0; i < nupd; i++) {
     if (!upd[i].shared || upd[i].shared->kind != VAR_SHARED)
-      return fail(c, "sj_compile: update %zu targets something that is not a shared variable", i);
+      return fail(c, at, "sj_compile: update %zu targets something that is not a shared variable", i);
     if (!sj_type_eq(&upd[i].shared->v->type, &upd[i].value->v->type)) {
       char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
-      return fail(c, "sj_compile: the update of shared variable '%s' (%s) has type %s", sj_var_name(upd[i].shared),
+      return fail(c, at, "sj_compile: the update of shared variable '%s' (%s) has type %s", sj_var_name(upd[i].shared),
                   sj_type_str(&upd[i].shared->v->type, a, sizeof a), sj_type_str(&upd[i].value->v->type, b, sizeof b));
     }
     for (size_t j = 0; j < i; j++)
       if (upd[j].shared == upd[i].shared)
-        return fail(c, "sj_compile: shared variable '%s' is updated twice", sj_var_name(upd[i].shared));
+        return fail(c, at, "sj_compile: shared variable '%s' is updated twice", sj_var_name(upd[i].shared));
   }
   return SJ_OK;
 }
@@ -79,16 +104,16 @@ static bool any_poison(sj_var *const *v, size_t n) {
 /* A given replaces a variable by an expression of exactly its type (the
  * ops built on the variable keep their inferred types: a `?` dim where the
  * variable had 3 would no longer verify). */
-static sj_status check_givens(sj_ctx *c, const sj_given *givens, size_t ngiv) {
+static sj_status check_givens(sj_ctx *c, sj_loc at, const sj_given *givens, size_t ngiv) {
   for (size_t i = 0; i < ngiv; i++) {
     const sj_var *v = givens[i].var, *e = givens[i].expr;
     if (!v || !e || v->kind == VAR_POISON || e->kind == VAR_POISON)
-      return fail(c, "sj_compile: given %zu has a NULL or invalid %s", i, !v || v->kind == VAR_POISON ? "var" : "expr");
-    if (v->c != c || e->c != c) return fail(c, "sj_compile: given %zu uses a variable of another context", i);
+      return fail(c, at, "sj_compile: given %zu has a NULL or invalid %s", i, !v || v->kind == VAR_POISON ? "var" : "expr");
+    if (v->c != c || e->c != c) return fail(c, at, "sj_compile: given %zu uses a variable of another context", i);
     const sj_type *tv = &v->v->type, *te = &e->v->type;
     if (!sj_type_eq(tv, te)) {
       char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
-      return fail(c, "sj_compile: given %zu replaces '%s' (%s) by an expression of type %s: %s", i, sj_var_name(v),
+      return fail(c, at, "sj_compile: given %zu replaces '%s' (%s) by an expression of type %s: %s", i, sj_var_name(v),
                   sj_type_str(tv, a, sizeof a), sj_type_str(te, b, sizeof b),
                   tv->dt != te->dt ? "the dtypes differ" : "the shapes differ");
     }
@@ -105,6 +130,8 @@ typedef struct compile_args {
   const sj_given *givens;
   const sj_compile_options *o;
   sj_function **out;
+  sj_loc at; /* the sj_compile call */
+  sj_module **mod_out; /* sj_graph_module: stop after building the func */
 } compile_args;
 
 /* Runs protected: its temporaries are scratch memory (freed by an
@@ -121,16 +148,21 @@ static sj_status compile_protected(void *ud) {
   sj_graph_collect(g, a->givens, ngiv, roots, nout + nupd, &order);
   sj_var **params = sj_scratch_calloc(nin + g->nleaves + 1, sizeof *params), **shared = params + nin;
   size_t nshared = 0;
-  sj_status st = check_leaves(c, g, &order, a->givens, ngiv, a->inputs, nin, roots, nout + nupd, shared, &nshared);
+  sj_loc at = {sj_intern(c, a->at.file), a->at.line, 0}; /* the func keeps it */
+  sj_status st = check_leaves(c, at, g, &order, a->givens, ngiv, a->inputs, nin, roots, nout + nupd, shared, &nshared);
+  if (!st)
+    st = check_unused(c, at, &order, a->givens, ngiv, a->inputs, nin, roots, nout + nupd,
+                      a->o ? a->o->on_unused_input : SJ_UNUSED_INPUT_RAISE);
   if (!st) {
     char name[32];
     snprintf(name, sizeof name, "graph_fn%u", g->nfuncs++);
     for (size_t i = 0; i < nin; i++) params[i] = a->inputs[i];
     sj_module *m = sj_module_new(c);
-    sj_graph_build_func(m, name, params, nin + nshared, &order, a->givens, ngiv, roots, nout + nupd);
-    st = sj_module_compile(m, name, a->o, a->out);
+    sj_graph_build_func(m, name, params, nin + nshared, &order, a->givens, ngiv, roots, nout + nupd, at);
+    if (a->mod_out) *a->mod_out = m;
+    else st = sj_module_compile(m, name, a->o, a->out);
   }
-  if (!st) {
+  if (!st && !a->mod_out) {
     sj_tensor ***in_slots = sj_scratch_calloc(nshared + 1, sizeof *in_slots);
     sj_tensor ***upd_slots = sj_scratch_calloc(nupd + 1, sizeof *upd_slots);
     for (size_t i = 0; i < nshared; i++) in_slots[i] = &shared[i]->value;
@@ -145,10 +177,12 @@ static sj_status compile_protected(void *ud) {
   return st;
 }
 
-sj_status sj_compile(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
-                     const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
-                     const sj_compile_options *o, sj_function **out) {
+static sj_status compile_graph(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
+                               const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
+                               const sj_compile_options *o, sj_function **out, const char *file, int line,
+                               sj_module **mod_out) {
   if (out) *out = NULL;
+  sj_loc at = {file ? file : "<unknown>", line, 0};
   if (!c || !out || (nin && !inputs) || (nout && !outputs) || (nupd && !updates) || (ngiv && !givens))
     return SJ_ERR_INVALID;
   sj_graph *g = sj_graph_of(c);
@@ -156,23 +190,37 @@ sj_status sj_compile(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const
   bool oom = any_oom(inputs, nin) || any_oom(outputs, nout);
   for (size_t i = 0; i < nupd; i++) oom = oom || any_oom(&updates[i].value, 1) || any_oom(&updates[i].shared, 1);
   if (oom) {
-    fail(c, "sj_compile: out of memory (a variable was built while the graph state could not be allocated)");
+    fail(c, at, "sj_compile: out of memory (a variable was built while the graph state could not be allocated)");
     return SJ_ERR_NOMEM;
   }
-  if (any_poison(inputs, nin) || any_poison(outputs, nout)) return fail(c, "sj_compile: NULL or invalid variable");
+  if (any_poison(inputs, nin) || any_poison(outputs, nout)) return fail(c, at, "sj_compile: NULL or invalid variable");
   for (size_t i = 0; i < nupd; i++)
-    if (!updates[i].value || updates[i].value->kind == VAR_POISON) return fail(c, "sj_compile: NULL update value");
+    if (!updates[i].value || updates[i].value->kind == VAR_POISON) return fail(c, at, "sj_compile: NULL update value");
   for (size_t i = 0; i < nin; i++)
     if (inputs[i]->kind != VAR_INPUT)
-      return fail(c, "sj_compile: input '%s' is not a symbolic input (sj_input)", sj_var_name(inputs[i]));
-  sj_status st = check_updates(c, updates, nupd);
-  if (!st) st = check_givens(c, givens, ngiv);
+      return fail(c, at, "sj_compile: input '%s' is not a symbolic input (sj_input)", sj_var_name(inputs[i]));
+  sj_status st = check_updates(c, at, updates, nupd);
+  if (!st) st = check_givens(c, at, givens, ngiv);
   if (st) return st;
-  compile_args a = {c, g, inputs, outputs, nin, nout, nupd, ngiv, updates, givens, o, out};
+  compile_args a = {c, g, inputs, outputs, nin, nout, nupd, ngiv, updates, givens, o, out, at, mod_out};
   st = sj_ctx_protect(c, compile_protected, &a);
   if (st && *out) { /* an unwind after the function was made */
     sj_function_free(*out);
     *out = NULL;
   }
   return st;
+}
+
+sj_status sj_compile_at(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
+                        const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
+                        const sj_compile_options *o, sj_function **out, const char *file, int line) {
+  return compile_graph(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out, file, line, NULL);
+}
+
+sj_status sj_graph_module(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
+                          const sj_compile_options *o, sj_module **out, const char *file, int line) {
+  sj_function *unused = NULL;
+  if (!out) return SJ_ERR_INVALID;
+  *out = NULL;
+  return compile_graph(c, inputs, nin, outputs, nout, NULL, 0, NULL, 0, o, &unused, file, line, out);
 }

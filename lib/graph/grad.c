@@ -2,6 +2,7 @@
  * applying each op's vector-Jacobian rule (the VJP column of ops.def), and
  * builds the gradient as new graph nodes, so it is optimized and fused like
  * any other graph. Broadcasting is undone by summing over broadcast axes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -231,6 +232,18 @@ static void v_softmax_xent(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[1] = NULL;
 }
 
+/* Gradient controls (identity forward): zero, clip of g, g times scale. */
+static void v_stop_gradient(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = sj_graph_broadcast_like(k(G, 0, g), opnd(G, op, 0), F);
+}
+static void v_clip_grad(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  double lo = sj_op_attr(op, "lo")->u.f, hi = sj_op_attr(op, "hi")->u.f;
+  r[0] = sj_minimum_at(sj_maximum_at(g, k(G, lo, g), F), k(G, hi, g), F);
+}
+static void v_scale_grad(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = sj_mul_at(g, k(G, sj_op_attr(op, "scale")->u.f, g), F);
+}
+
 /* The VJP column of ops.def; NONE: no gradient flows through the op. */
 #define NONE NULL
 static const vjp_fn rules[SJ_OP_COUNT] = {
@@ -274,6 +287,28 @@ static void mark_dependent(sj_block *b, sj_var *const *wrt, size_t n, const sj_g
   }
 }
 
+/* A wrt the sweep reached no adjoint for, while some op on a path from it
+ * to the cost has no gradient (sign, a comparison, argmax, a cast to an
+ * integer): say so, naming that op as the user built it, and where. */
+static sj_status not_differentiable(gctx *G, sj_var *x, sj_value *culprit) {
+  sj_op *d = culprit->def;
+  const char *label = sj_graph_label(G->c, culprit);
+  char what[64];
+  if (label || (d && d->code != SJ_OP_CAST)) snprintf(what, sizeof what, "'%s'", label ? label : sj_op_name(d));
+  else snprintf(what, sizeof what, "%s", d ? "a cast to an integer dtype" : "an integer input");
+  if (d && d->loc.file)
+    sj_graph_fail(G->c, G->file, G->line,
+                  "grad: not differentiable: '%s' reaches the cost only through %s (built at %s:%d), which has no "
+                  "gradient (pass disconnected_zero to get zeros)",
+                  sj_var_name(x), what, d->loc.file, d->loc.line);
+  else
+    sj_graph_fail(G->c, G->file, G->line,
+                  "grad: not differentiable: '%s' reaches the cost only through %s, which has no gradient (pass "
+                  "disconnected_zero to get zeros)",
+                  sj_var_name(x), what);
+  return SJ_ERR_VERIFY;
+}
+
 sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
                         const char *file, int line) {
   if (!cost || (n && (!wrt || !out))) return SJ_ERR_INVALID;
@@ -301,16 +336,23 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
   /* snapshot the ops: the sweep appends gradient nodes to the same block */
   sj_op_vec ops = {0};
   for (sj_op *op = gr->block->first; op; op = op->next) sj_op_vec_push(&ops, op);
+  /* B: value -> the value whose non-differentiable op stopped a gradient on
+   * its way to it (for the error of a wrt that gets none) */
+  sj_value_map *B = sj_value_map_new(c);
   for (size_t i = ops.n; i-- > 0 && !gr->failed;) {
     sj_op *op = ops.v[i];
     sj_var *gs = adjoint(&G, A, sj_res(op, 0));
-    if (!op->scratch || !gs || !rules[op->code]) continue;
+    sj_value *stop = sj_value_map_find(B, sj_res(op, 0));
+    if (!op->scratch || (!gs && !stop)) continue;
     sj_var *grads[4] = {0};
-    rules[op->code](&G, op, gs, grads);
+    if (gs && rules[op->code]) rules[op->code](&G, op, gs, grads);
     for (unsigned j = 0; j < op->nopnds; j++) {
       sj_value *v = sj_opnd(op, j);
       bool flows = in_list(wrt, n, v) || (v->def && v->def->scratch);
-      if (grads[j] && flows && !(o && in_list(o->consider_constant, o->nconstant, v))) accumulate(&G, A, v, grads[j]);
+      if (!flows || (o && in_list(o->consider_constant, o->nconstant, v))) continue;
+      if (grads[j]) accumulate(&G, A, v, grads[j]);
+      else if (!sj_value_map_find(B, v))
+        sj_value_map_set(B, v, gs ? (rules[op->code] ? v : sj_res(op, 0)) : stop);
     }
   }
   sj_op_vec_free(&ops);
@@ -321,6 +363,8 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
       out[i] = s;
     } else if (o && o->disconnected_zero) {
       out[i] = sj_graph_broadcast_like(k(&G, 0, wrt[i]), wrt[i], file, line);
+    } else if (sj_value_map_find(B, wrt[i]->v)) {
+      st = not_differentiable(&G, wrt[i], sj_value_map_find(B, wrt[i]->v));
     } else {
       sj_graph_fail(c, file, line, "grad: '%s' is not connected to the cost (pass disconnected_zero to get zeros)",
                     sj_var_name(wrt[i]));

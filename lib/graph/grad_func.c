@@ -102,7 +102,7 @@ static sj_status grad_func_protected(void *ud) {
     for (unsigned i = 0; i <= n; i++) rv[i] = roots[i]->v;
     sj_op_vec order = {0};
     needed_in_creation_order(sj_graph_of(c), rv, n + 1, &order);
-    sj_graph_build_func(m, gname, args, nargs, &order, NULL, 0, rv, n + 1);
+    sj_graph_build_func(m, gname, args, nargs, &order, NULL, 0, rv, n + 1, f->loc);
     sj_op_vec_free(&order);
   }
   sj_scratch_free(args);

@@ -139,10 +139,13 @@ static const char *describe(const sj_var *v, char *buf, size_t cap) {
   char t[SJ_TYPE_STR_CAP];
   sj_type_str(&v->v->type, t, sizeof t);
   if (v->name) snprintf(buf, cap, "'%s' %s", v->name, t);
+  else if (sj_graph_label(v->c, v->v)) snprintf(buf, cap, "(result of '%s') %s", sj_graph_label(v->c, v->v), t);
   else if (v->v->def) snprintf(buf, cap, "(result of '%s') %s", sj_op_name(v->v->def), t);
   else snprintf(buf, cap, "%s", t);
   return buf;
 }
+
+const char *sj_graph_describe(const sj_var *v, char *buf, size_t cap) { return describe(v, buf, cap); }
 
 sj_var *sj_input_at(sj_ctx *c, const char *name, sj_dtype dt, int rank, const int64_t *dims, const char *file,
                     int line) {
@@ -310,8 +313,18 @@ sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_ty
     }
     a.vals[i] = args[i]->v;
   }
+  /* weak literals adopt the other operands' dtype (weak.c) */
+  sj_var *adopted[4];
+  unsigned fl = sj_opinfo_get(code)->flags;
+  bool ew = (fl & SJ_F_ELEMWISE) != 0, weak = ew && n <= 4;
+  for (unsigned i = 0; i < n && weak; i++) weak = args[i]->weak || (i == 0 && (fl & SJ_F_COND_FIRST));
+  if (ew && n >= 2 && n <= 4) {
+    if (!sj_graph_adopt_weak(code, n, args, adopted, file, line)) return g->poison;
+    for (unsigned i = 0; i < n; i++) a.vals[i] = adopted[i]->v;
+  }
   sj_var *r = sj_graph_guard(c, graph_op_protected, &a, &a.res);
   if (a.op) sj_op_drop_operands(a.op); /* failed or unwound: not in the graph */
+  if (r->kind != VAR_POISON && weak && r->v->type.dt != SJ_BOOL) r->weak = true; /* of literals only: weak too */
   return r;
 }
 
@@ -361,7 +374,9 @@ sj_var *sj_graph_const(sj_ctx *c, double v, sj_type t, const char *file, int lin
 
 sj_var *sj_scalar_at(sj_ctx *c, double v, sj_dtype dt, const char *file, int line) {
   if (!c) return NULL;
-  return sj_graph_const(c, v, sj_tensor_type(dt, 0, NULL), file, line);
+  sj_var *r = sj_graph_const(c, v, sj_tensor_type(dt, 0, NULL), file, line);
+  if (r->kind != VAR_POISON) r->weak = true; /* a literal: adopts the other operand's dtype */
+  return r;
 }
 
 /* Same dtype as x, rank 0. */
@@ -413,7 +428,7 @@ DEF_BINARY(ge, GE)
 DEF_BINARY(logaddexp, LOGADDEXP)
 
 sj_var *sj_relu_at(sj_var *x, const char *file, int line) {
-  return sj_maximum_at(x, scalar_like(x, 0, file, line), file, line);
+  return sj_graph_set_label(sj_maximum_at(x, scalar_like(x, 0, file, line), file, line), "relu");
 }
 
 sj_var *sj_where_at(sj_var *cond, sj_var *a, sj_var *b, const char *file, int line) {
@@ -493,9 +508,50 @@ sj_var *sj_transpose_at(sj_var *x, const int *perm, const char *file, int line) 
   return sj_graph_op(SJ_OP_TRANSPOSE, 1, &x, NULL, set_perm, perm ? perm : dflt, file, line);
 }
 
+/* x with a size-1 axis inserted at `axis` (rank-1 x: one dim, so a reshape
+ * infers a `?` there at run time) */
+static sj_var *insert_axis(sj_var *x, int axis, const char *file, int line) {
+  int64_t dims[2];
+  dims[axis] = 1, dims[1 - axis] = x->v->type.dims[0];
+  return sj_reshape_at(x, 2, dims, file, line);
+}
+
+/* r without its size-1 axis `axis`: a reshape when the run time can infer
+ * the shape (one `?` at most), else a sum over that axis (exact). */
+static sj_var *drop_axis(sj_var *r, int axis, const char *file, int line) {
+  if (!r || r->kind == VAR_POISON) return r;
+  const sj_type *t = &r->v->type;
+  int64_t dims[SJ_MAX_RANK];
+  int n = 0, ndyn = 0;
+  for (int i = 0; i < t->rank; i++)
+    if (i != axis) ndyn += t->dims[i] < 0, dims[n++] = t->dims[i];
+  if (ndyn <= 1) return sj_reshape_at(r, n, dims, file, line);
+  return sj_sum_at(r, 1, &axis, 0, file, line);
+}
+
+/* numpy matmul: a rank-1 operand is a row (left) or a column (right) vector
+ * whose added axis is dropped from the result (Theano's dot on vectors). */
 sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line) {
   sj_var *args[2] = {a, b};
-  return sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);
+  if (!a || !b || a->kind == VAR_POISON || b->kind == VAR_POISON || (a->v->type.rank != 1 && b->v->type.rank != 1) ||
+      a->v->type.rank == 0 || b->v->type.rank == 0) /* the op's inference names what is wrong */
+    return sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);
+  bool va = a->v->type.rank == 1, vb = b->v->type.rank == 1;
+  const sj_type *ta = &a->v->type, *tb = &b->v->type;
+  int64_t ka = ta->dims[ta->rank - 1], kb = tb->dims[vb ? 0 : tb->rank - 2];
+  if (ka >= 0 && kb >= 0 && ka != kb) { /* say it with the user's operands, not the reshaped views */
+    char x[200], y[200];
+    sj_graph_fail(a->c, file, line, "matmul: contracting dimensions differ: %s and %s", describe(a, x, sizeof x),
+                  describe(b, y, sizeof y));
+    return sj_graph_of(a->c)->poison;
+  }
+  if (va) args[0] = insert_axis(a, 0, file, line);
+  if (vb) args[1] = insert_axis(b, 1, file, line);
+  sj_var *r = sj_graph_op(SJ_OP_MATMUL, 2, args, NULL, NULL, NULL, file, line);
+  if (r->kind == VAR_POISON) return r;
+  if (vb) r = drop_axis(r, r->v->type.rank - 1, file, line);
+  if (va) r = drop_axis(r, r->v->type.rank - (vb ? 1 : 2), file, line);
+  return sj_graph_set_label(r, "matmul");
 }
 
 static bool static_shape(const sj_type *t) { return sj_type_numel(t) >= 0; }
@@ -545,7 +601,7 @@ sj_var *sj_one_hot_at(sj_var *labels, int64_t n, sj_dtype dt, const char *file, 
     return sj_graph_of(labels->c)->poison;
   }
   sj_var *hit = sj_eq_at(unsqueeze_last(labels, file, line), iota(labels->c, n, labels->v->type.dt, file, line), file, line);
-  return sj_cast_at(hit, dt, file, line);
+  return sj_graph_set_label(sj_cast_at(hit, dt, file, line), "one_hot");
 }
 
 /* first index of the max: min over (x == max ? iota : n) */
@@ -566,7 +622,7 @@ sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line) {
   sj_var *idx = iota(x->c, n, SJ_I32, file, line);
   sj_var *big = sj_scalar_at(x->c, (double)n, SJ_I32, file, line);
   sj_var *cand = sj_where_at(sj_eq_at(x, m, file, line), idx, big, file, line);
-  return sj_min_at(cand, 1, &axis, 0, file, line);
+  return sj_graph_set_label(sj_min_at(cand, 1, &axis, 0, file, line), "argmax");
 }
 
 static void set_axis(sj_ctx *c, sj_op *op, const void *arg) { sj_op_set_int(c, op, "axis", *(const int *)arg); }

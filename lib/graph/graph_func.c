@@ -44,9 +44,9 @@ void sj_graph_collect(sj_graph *g, const sj_given *givens, size_t ngiv, sj_value
 
 sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params, size_t nparams,
                            const sj_op_vec *order, const sj_given *givens, size_t ngiv, sj_value *const *roots,
-                           size_t nroots) {
+                           size_t nroots, sj_loc loc) {
   sj_ctx *c = m->ctx;
-  sj_op *f = sj_op_new(c, SJ_OP_FUNC, 0, NULL, 0, NULL, 1, (sj_loc){0});
+  sj_op *f = sj_op_new(c, SJ_OP_FUNC, 0, NULL, 0, NULL, 1, loc);
   sj_op_set_sym(c, f, "sym_name", name);
   sj_block *body = sj_func_body(f);
   sj_value_map *vm = sj_value_map_new(c);
@@ -58,6 +58,11 @@ sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params
   /* a given's var maps to its expr, whose clone the map then gives */
   for (size_t i = 0; i < ngiv; i++) sj_value_map_set(vm, givens[i].var->v, givens[i].expr->v);
   for (size_t k = 0; k < order->n; k++) {
+    if (sj_op_has(order->v[k], SJ_F_GRAPH_ONLY)) { /* a gradient control: the identity here, dropped */
+      sj_value *x = sj_opnd(order->v[k], 0);
+      sj_value_map_set(vm, sj_res(order->v[k], 0), sj_value_map_get(vm, sj_value_map_get(vm, x)));
+      continue;
+    }
     sj_op *cl = sj_op_clone(c, order->v[k], vm);
     for (unsigned j = 0; j < cl->nopnds; j++)
       sj_op_set_operand(cl, j, sj_value_map_get(vm, sj_value_map_get(vm, sj_opnd(cl, j))));
@@ -65,7 +70,7 @@ sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params
   }
   sj_value **rets = sj_scratch_calloc(nroots + 1, sizeof *rets); /* callers are protected */
   for (size_t i = 0; i < nroots; i++) rets[i] = sj_value_map_get(vm, sj_graph_eff(givens, ngiv, roots[i]));
-  sj_block_append(body, sj_op_new(c, SJ_OP_RETURN, (unsigned)nroots, rets, 0, NULL, 0, (sj_loc){0}));
+  sj_block_append(body, sj_op_new(c, SJ_OP_RETURN, (unsigned)nroots, rets, 0, NULL, 0, loc));
   sj_scratch_free(rets);
   sj_block_append(m->body, f);
   return f;

@@ -15,6 +15,8 @@ struct sj_var {
   var_kind kind;
   const char *name; /* interned, or NULL */
   sj_tensor *value; /* VAR_SHARED: current value (owned by the graph) */
+  bool weak;        /* a literal (sj_scalar) or built from literals only: adopts
+                       the other operand's dtype in elementwise ops (weak.c) */
 };
 
 typedef struct sj_graph {
@@ -27,6 +29,7 @@ typedef struct sj_graph {
   sj_var **leaves;   /* inputs and shared variables, in creation order */
   size_t nleaves, capleaves;
   unsigned nfuncs;   /* compiled functions so far (for names) */
+  struct sj_graph_label *labels; /* user-facing names of composites (labels.c) */
 } sj_graph;
 
 /* The context's graph state, made on first use. When even that cannot be
@@ -59,10 +62,11 @@ sj_value *sj_graph_eff(const sj_given *givens, size_t ngiv, sj_value *v);
 /* The graph ops the roots need, through givens, each after its operands. */
 void sj_graph_collect(sj_graph *g, const sj_given *givens, size_t ngiv, sj_value *const *roots, size_t n,
                       sj_op_vec *order);
-/* Appends @name(params) -> (roots) to m, holding clones of `order`'s ops. */
+/* Appends @name(params) -> (roots) to m, holding clones of `order`'s ops
+ * (graph-only ops dropped); the func and its return carry loc. */
 sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params, size_t nparams,
                            const sj_op_vec *order, const sj_given *givens, size_t ngiv, sj_value *const *roots,
-                           size_t nroots);
+                           size_t nroots, sj_loc loc);
 /* Build-time stabilization (classifier.c), so that sj_grad sees the stable
  * ops: the replacement of log(x) when x is a softmax or a gather of one
  * (log_softmax), of take_along_axis(x, idx, axis) when x is a log_softmax
@@ -76,4 +80,23 @@ sj_var *sj_graph_iota(sj_ctx *c, int64_t n, sj_dtype dt, const char *file, int l
  * select against the class indices (no one-hot matrix, no scatter); NaN
  * rows where a label is outside [0, n) (classifier.c). */
 sj_var *sj_graph_softmax_xent_grad(sj_var *x, sj_var *labels, sj_var *g, int axis, const char *file, int line);
+/* The op a user called, for a value that a composite builder (argmax,
+ * softmax, concatenate, ...) made from other ops: messages name it instead
+ * of the internal op (labels.c). Set returns v (poison when out of
+ * memory); `what` is a static string. */
+sj_var *sj_graph_set_label(sj_var *v, const char *what);
+const char *sj_graph_label(sj_ctx *c, const sj_value *v); /* NULL if none */
+/* Weak literals (weak.c): the operands of an elementwise op with the weak
+ * ones converted to the dtype of the others (JAX's weak types); returns
+ * false (error recorded) when the mix has no rule. */
+bool sj_graph_adopt_weak(sj_opcode code, unsigned n, sj_var *const *args, sj_var **out, const char *file, int line);
+/* "'name' f32[2,3]", "(result of 'argmax') i32[2]" or the type alone. */
+const char *sj_graph_describe(const sj_var *v, char *buf, size_t cap);
+/* A dense constant of static type t holding v[0..numel) (join.c). */
+sj_var *sj_graph_dense(sj_ctx *c, sj_type t, const double *v, const char *file, int line);
+/* sj_compile's checks and graph-to-func conversion without the pipeline:
+ * *out is a new module of c holding @graph_fnN as sj_compile would compile
+ * it (for tests and printing the graph as IR). */
+sj_status sj_graph_module(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
+                          const sj_compile_options *o, sj_module **out, const char *file, int line);
 #endif

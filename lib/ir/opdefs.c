@@ -435,6 +435,28 @@ static sj_status verify_cast(sj_ctx *c, const sj_op *op) {
   return SJ_OK;
 }
 
+/* ---- gradient controls (graph only) ---- */
+
+/* Identity: any dtype, any shape (tensors only). */
+static sj_status infer_identity(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *t = &sj_opnd(op, 0)->type;
+  char b[SJ_TYPE_STR_CAP];
+  if (!t->is_tensor) return err(c, op, "operand must be a tensor, got %s", TYS(t, b));
+  *out = *t;
+  return SJ_OK;
+}
+
+/* Only in the graph front end's block (no parent op): in a func nothing
+ * could lower it, and sj_compile drops it before building one. */
+static sj_status verify_graph_only(sj_ctx *c, const sj_op *op) {
+  if (op->block && op->block->parent)
+    return err(c, op, "is a gradient control of the graph API; it cannot appear in a function");
+  const sj_attr *lo = sj_op_attr(op, "lo"), *hi = sj_op_attr(op, "hi");
+  if (lo && hi && !(lo->u.f <= hi->u.f))
+    return err(c, op, "needs lo <= hi, got lo = %g and hi = %g", lo->u.f, hi->u.f);
+  return SJ_OK;
+}
+
 static sj_status verify_reshape(sj_ctx *c, const sj_op *op) {
   const sj_type *a = &sj_opnd(op, 0)->type, *r = &sj_res(op, 0)->type;
   char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
@@ -785,6 +807,7 @@ static bool eval_select(sj_dtype dt, const double *in, double *out) {
 #define ALLOCATES SJ_F_ALLOCATES
 #define MEAN SJ_F_MEAN
 #define COND_FIRST SJ_F_COND_FIRST
+#define GRAPH_ONLY SJ_F_GRAPH_ONLY
 #define EW (SJ_F_PURE | SJ_F_ELEMWISE | SJ_F_SCALAR | SJ_F_TENSOR)
 #define NONE NULL
 

@@ -28,6 +28,10 @@ enum {
   SJ_F_MEAN = 1u << 16,       /* a reduction that divides by the element count */
   SJ_F_NO_VJP = 1u << 17,     /* not differentiable (derived: the row's VJP is NONE) */
   SJ_F_COND_FIRST = 1u << 18, /* operand 0 is a bool condition; computes in operand 1's dtype */
+  /* graph API only (gradient controls): identity in the forward pass, never
+   * in a func (the verifier rejects it there; sj_compile drops it). A high
+   * bit so that flags other rows add meanwhile do not collide. */
+  SJ_F_GRAPH_ONLY = 1u << 26,
 };
 
 /* What a row's IDENTITY column names: a reduction's start value. */
