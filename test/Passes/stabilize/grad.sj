@@ -37,49 +37,33 @@
 // LS-NEXT:   %2 = neg %1 : f32[4]
 // LS-NEXT:   %s = sum %2 : f32[]
 // LS-NEXT:   %3 = constant {value = 1.0} : f32[]
-// LS-NEXT:   %4 = reshape %3 : f32[1]
-// LS-NEXT:   %5 = broadcast_to %4 : f32[4]
-// LS-NEXT:   %6 = sub %3, %q : f32[4]
-// LS-NEXT:   %7 = mul %5, %6 : f32[4]
-// LS-NEXT:   return %s, %7
+// LS-NEXT:   %4 = sub %3, %q : f32[4]
+// LS-NEXT:   return %s, %4
 // LS-NEXT: }
 // L1M-LABEL: func @log1m_sigmoid_grad(%x: f32[4]) -> (f32[], f32[4]) {
 // L1M-NEXT:   %q = sigmoid %x : f32[4]
 // L1M-NEXT:   %0 = softplus %x : f32[4]
 // L1M-NEXT:   %1 = neg %0 : f32[4]
 // L1M-NEXT:   %s = sum %1 : f32[]
-// L1M-NEXT:   %2 = constant {value = 1.0} : f32[]
-// L1M-NEXT:   %3 = reshape %2 : f32[1]
-// L1M-NEXT:   %4 = broadcast_to %3 : f32[4]
-// L1M-NEXT:   %5 = mul %4, %q : f32[4]
-// L1M-NEXT:   %6 = neg %5 : f32[4]
-// L1M-NEXT:   return %s, %6
+// L1M-NEXT:   %2 = neg %q : f32[4]
+// L1M-NEXT:   return %s, %2
 // L1M-NEXT: }
 // LAE-LABEL: func @logaddexp_grad(%x: f32[4], %y: f32[4]) -> (f32[], f32[4], f32[4]) {
 // LAE-NEXT:   %0 = logaddexp %x, %y : f32[4]
 // LAE-NEXT:   %s = sum %0 : f32[]
-// LAE-NEXT:   %1 = constant {value = 1.0} : f32[]
-// LAE-NEXT:   %2 = reshape %1 : f32[1]
-// LAE-NEXT:   %3 = broadcast_to %2 : f32[4]
-// LAE-NEXT:   %4 = sub %y, %x : f32[4]
-// LAE-NEXT:   %5 = sigmoid %4 : f32[4]
-// LAE-NEXT:   %6 = mul %3, %5 : f32[4]
-// LAE-NEXT:   %7 = sub %x, %y : f32[4]
-// LAE-NEXT:   %8 = sigmoid %7 : f32[4]
-// LAE-NEXT:   %9 = mul %3, %8 : f32[4]
-// LAE-NEXT:   return %s, %9, %6
+// LAE-NEXT:   %1 = sub %y, %x : f32[4]
+// LAE-NEXT:   %2 = sigmoid %1 : f32[4]
+// LAE-NEXT:   %3 = sub %x, %y : f32[4]
+// LAE-NEXT:   %4 = sigmoid %3 : f32[4]
+// LAE-NEXT:   return %s, %4, %2
 // LAE-NEXT: }
 // SPG-LABEL: func @softplus_g_grad(%x: f32[4], %w: f32[4]) -> (f32[], f32[4]) {
 // SPG-NEXT:   %0 = softplus %x : f32[4]
 // SPG-NEXT:   %m = mul %0, %w : f32[4]
 // SPG-NEXT:   %s = sum %m : f32[]
-// SPG-NEXT:   %1 = constant {value = 1.0} : f32[]
-// SPG-NEXT:   %2 = reshape %1 : f32[1]
-// SPG-NEXT:   %3 = broadcast_to %2 : f32[4]
-// SPG-NEXT:   %4 = mul %3, %w : f32[4]
-// SPG-NEXT:   %5 = sigmoid %x : f32[4]
-// SPG-NEXT:   %6 = mul %4, %5 : f32[4]
-// SPG-NEXT:   return %s, %6
+// SPG-NEXT:   %1 = sigmoid %x : f32[4]
+// SPG-NEXT:   %2 = mul %w, %1 : f32[4]
+// SPG-NEXT:   return %s, %2
 // SPG-NEXT: }
 
 func @softplus(%x: f32[4]) -> (f32[]) {
