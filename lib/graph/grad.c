@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "indexing.h"
 
 typedef struct gctx {
   sj_ctx *c;
@@ -200,6 +201,33 @@ static void v_take_along(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
 static void v_scatter(gctx *G, sj_op *op, sj_var *g, sj_var **r) { r[0] = sj_take_at(g, opnd(G, op, 1), axis_of(op), F); }
 static void v_scatter_along(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[0] = sj_take_along_axis_at(g, opnd(G, op, 1), axis_of(op), F);
+}
+
+/* Slicing (docs/decisions/0010-slicing.md): a slice's adjoint writes g into
+ * zeros shaped like x; an update's adjoint w.r.t. x is g, with the updated
+ * region zeroed for "set", and w.r.t. the values the region of g summed over
+ * their broadcast axes, where a "set" at repeated indices passes it to the
+ * last (winning) position only. */
+static bool mode_is_set(sj_op *op) { return strcmp(sj_op_attr(op, "mode")->u.s, "set") == 0; }
+static void v_slice(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *x = opnd(G, op, 0);
+  r[0] = sj_graph_slice_update_as(op, sj_graph_broadcast_like(k(G, 0, g), x, F), g, "set", F);
+}
+static void v_slice_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = mode_is_set(op) ? sj_graph_slice_update_as(op, g, k(G, 0, g), "set", F) : g;
+  r[1] = ub(G, sj_graph_slice_as(op, g, F), op, 1);
+}
+static void v_index_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *idx = opnd(G, op, 1), *picked = sj_take_at(g, idx, axis_of(op), F);
+  r[1] = NULL;
+  if (!mode_is_set(op)) {
+    r[0] = g;
+    r[2] = ub(G, picked, op, 2);
+    return;
+  }
+  r[0] = sj_graph_index_update(g, idx, k(G, 0, g), axis_of(op), "set", F);
+  sj_var *wins = sj_graph_index_set_winners(opnd(G, op, 0), idx, axis_of(op), F);
+  r[2] = ub(G, sj_where_at(wins, picked, k(G, 0, g), F), op, 2);
 }
 
 /* The VJP column of ops.def; NONE: no gradient flows through the op. */
