@@ -35,7 +35,9 @@ static sj_var *fail(sj_var *x, const char *file, int line, const char *what, con
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  sj_graph_fail(x->c, file, line, "%s: %s (operand %s)", what, msg, sj_type_str(&x->v->type, t, sizeof t));
+  sj_type_str(&x->v->type, t, sizeof t);
+  if (x->name) sj_graph_fail(x->c, file, line, "%s: %s (operand '%s' %s)", what, msg, x->name, t);
+  else sj_graph_fail(x->c, file, line, "%s: %s (operand %s)", what, msg, t);
   return sj_graph_of(x->c)->poison;
 }
 
