@@ -518,7 +518,10 @@ static sj_status apply_update(ev *e, const sj_op *op, rv *out, const rv *x, cons
   memcpy(out->dims, x->dims, sizeof out->dims);
   sj_status st = rv_alloc(e, op, out);
   if (st) return st;
-  int64_t n = rv_numel(out), m = rv_numel(reg);
+  /* an empty x has nothing to update, even where the index space is not
+   * empty (an index into an axis empty at run time: the compiled launch
+   * writes only empty buffers and is skipped; docs/decisions/0010) */
+  int64_t n = rv_numel(out), m = n ? rv_numel(reg) : 0;
   memcpy(out->v, x->v, (size_t)n * sizeof *out->v);
   for (int64_t l = 0; l < m; l++) {
     num v = y->v[sj_broadcast_index(reg->dims, reg->rank, y->dims, y->rank, l)];
@@ -580,7 +583,6 @@ static sj_status index_update(ev *e, const sj_op *op, rv *out) {
   take_shape(false, k, x, &sj_opnd(op, 0)->type, idx, &sj_opnd(op, 1)->type, &sp);
   int64_t nsp = 1;
   if (!sj_numel_i64(sp.dims, sp.rank, &nsp)) return err(e, op, "index space too large");
-  if (x->dims[k] == 0 && nsp > 0) return err(e, op, "the indexed axis is empty at run time");
   take_pos p = {k, x, idx, &sp};
   return apply_update(e, op, out, x, y, &sp, take_pos_of, &p);
 }

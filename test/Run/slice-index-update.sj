@@ -10,6 +10,12 @@
 // RUN: %symjit-run %s --check --func scalar --int-range -6,6 --shape x=4x3 | FileCheck %s --check-prefix=SCALAR
 // RUN: %symjit-run %s --check --func half --int-range -6,6 --shape i=9 --shape y=9 | FileCheck %s --check-prefix=HALF
 // RUN: %symjit-run %s --check --func ints --int-range -6,6 --shape i=2x6 | FileCheck %s --check-prefix=INTS
+// An axis empty at run time: nothing to update, the result is the empty x
+// (the values are still checked against the index space).
+// RUN: %symjit-run %s --check --func emptyaxis --shape x=0 --shape i=3 --shape y=3 | FileCheck %s --check-prefix=EMPTYAXIS
+// RUN: not %symjit-run %s --check --func emptyaxis --shape x=0 --shape i=3 --shape y=2 2>&1 | FileCheck %s --check-prefix=EMPTYBAD
+// EMPTYAXIS: check: @emptyaxis passed
+// EMPTYBAD: check: @emptyaxis refused consistently
 // RUN: not %symjit-run %s --check --func add0 --int-range -6,6 --shape i=7 --shape y=6x4 2>&1 | FileCheck %s --check-prefix=BAD
 // ADD0: check: @add0 passed
 // SET1: check: @set1 passed
@@ -56,4 +62,8 @@ func @count(%x: f32[4,2]) -> (f32[4,2]) {
   %1 = mul %x, %z : f32[4,2]
   %2 = add %0, %1 : f32[4,2]
   return %2
+}
+func @emptyaxis(%x: f32[?], %i: i32[?], %y: f32[?]) -> (f32[?]) {
+  %0 = index_update %x, %i, %y {axis = 0, mode = "add"} : f32[?]
+  return %0
 }
