@@ -227,7 +227,7 @@ static void v_index_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   }
   r[0] = sj_graph_index_update(g, idx, k(G, 0, g), axis_of(op), "set", F);
   sj_var *wins = sj_graph_index_set_winners(opnd(G, op, 0), idx, axis_of(op), F);
-  r[2] = ub(G, sj_where_at(wins, picked, k(G, 0, g), F), op, 2);
+  r[2] = wins->kind == VAR_POISON ? wins : ub(G, sj_where_at(wins, picked, k(G, 0, g), F), op, 2); /* refused: said why */
 }
 
 /* The VJP column of ops.def; NONE: no gradient flows through the op. */
