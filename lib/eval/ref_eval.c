@@ -508,7 +508,7 @@ static bool values_fit(const rv *y, const sj_type *yt, const rv *reg) {
 }
 
 /* out = a copy of x, then out[pos(l)] = y (set) or += y (add) over the
- * region's elements l in order; additions are rounded once at the end. */
+ * region's elements l in order. */
 static sj_status apply_update(ev *e, const sj_op *op, rv *out, const rv *x, const rv *y, const rv *reg,
                               int64_t (*pos)(const void *, int64_t), const void *ud) {
   bool add = strcmp(sj_op_attr(op, "mode")->u.s, "add") == 0, f = is_float(x->dt);
@@ -528,10 +528,10 @@ static sj_status apply_update(ev *e, const sj_op *op, rv *out, const rv *x, cons
     num *o = &out->v[pos(ud, l)];
     if (add) reduce_step(SJ_OP_ADD, f, o, v);
     else *o = v;
-  }
-  for (int64_t l = 0; add && l < n; l++) {
-    if (f) out->v[l].f = round_float(out->v[l].f, out->dt);
-    else out->v[l].i = wrap_int((uint64_t)out->v[l].i, out->dt);
+    /* each addition rounds to the dtype: repeated indices accumulate in
+     * order, one rounding per update, as numpy's add.at and the kernel */
+    if (f) o->f = round_float(o->f, out->dt);
+    else o->i = wrap_int((uint64_t)o->i, out->dt);
   }
   return SJ_OK;
 }
