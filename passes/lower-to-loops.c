@@ -646,17 +646,6 @@ static sj_value *slice_index(kbuild *K, sj_builder *B, const slice_axis *a, sj_v
   return sj_build1(B, SJ_OP_CLAMP, 2, cl, sj_scalar_type(SJ_I64));
 }
 
-/* The region's type (the slice's result type; opdefs.c) over x's type t. */
-static sj_type region_type(const sj_op *op, const sj_type *t) {
-  sj_type r = *t;
-  for (int k = 0; k < t->rank; k++) {
-    int64_t start, stop, step, first;
-    sj_slice_axis(op, k, &start, &stop, &step);
-    if (t->dims[k] != SJ_DYN) sj_slice_resolve(t->dims[k], start, stop, step, &first, &r.dims[k]);
-  }
-  return r;
-}
-
 /* Sizes of the region's dynamic dims at function level: `dim %x` for a
  * whole axis, `slice_len (dim %x)` for a sliced one. Returns how many. */
 static unsigned region_sizes(sj_builder *B, const sj_op *op, sj_value *x, sj_value **sizes) {
@@ -746,7 +735,7 @@ static sj_value *materialize_values(lower *L, sj_builder *FB, const sj_op *op, s
 static void lower_slice_update(lower *L, sj_op *op) {
   sj_value *x = sj_opnd(op, 0), *y = sj_opnd(op, 1), *buf;
   const sj_type *t = &x->type;
-  sj_type reg = region_type(op, t);
+  sj_type reg = sj_slice_region(op, t);
   bool sized = false; /* the region has a sliced dynamic dim */
   for (int k = 0; k < t->rank; k++) sized |= t->dims[k] == SJ_DYN && !sj_slice_axis_is_full(op, k);
   sj_builder FB = sj_builder_before(L->m->ctx, op);

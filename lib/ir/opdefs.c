@@ -288,16 +288,11 @@ static sj_status slice_attrs(sj_ctx *c, const sj_op *op, const sj_type *x) {
   return SJ_OK;
 }
 
-/* The slice's type: x's, with each static dim replaced by its slice length
- * (a dynamic dim stays dynamic; lower-to-loops sizes it with slice_len). */
+/* The slice's type (a sliced dynamic dim stays dynamic; lower-to-loops
+ * sizes it with slice_len). */
 static sj_status slice_type(sj_ctx *c, const sj_op *op, const sj_type *x, sj_type *out) {
   if (slice_attrs(c, op, x)) return SJ_ERR_VERIFY;
-  *out = *x;
-  for (int k = 0; k < x->rank; k++) {
-    int64_t start, stop, step, first;
-    sj_slice_axis(op, k, &start, &stop, &step);
-    if (x->dims[k] != SJ_DYN) sj_slice_resolve(x->dims[k], start, stop, step, &first, &out->dims[k]);
-  }
+  *out = sj_slice_region(op, x);
   return SJ_OK;
 }
 

@@ -26,6 +26,16 @@ void sj_slice_axis(const sj_op *op, int k, int64_t *start, int64_t *stop, int64_
   *step = sj_op_attr(op, "step")->u.ints.v[k];
 }
 
+sj_type sj_slice_region(const sj_op *op, const sj_type *x) {
+  sj_type r = *x;
+  for (int k = 0; k < x->rank; k++) {
+    int64_t start, stop, step, first;
+    sj_slice_axis(op, k, &start, &stop, &step);
+    if (x->dims[k] != SJ_DYN) sj_slice_resolve(x->dims[k], start, stop, step, &first, &r.dims[k]);
+  }
+  return r;
+}
+
 bool sj_slice_axis_is_full(const sj_op *op, int k) {
   int64_t start, stop, step;
   sj_slice_axis(op, k, &start, &stop, &step);

@@ -25,6 +25,11 @@ void sj_slice_resolve(int64_t n, int64_t start, int64_t stop, int64_t step, int6
 /* Axis k's start/stop/step of a slice/slice_update op (verified attrs). */
 void sj_slice_axis(const sj_op *op, int k, int64_t *start, int64_t *stop, int64_t *step);
 
+/* The type of the region a verified slice/slice_update op addresses in a
+ * value of type x: x's, with each static dim replaced by its slice length (a
+ * dynamic dim stays dynamic; it resolves on the call's size). */
+sj_type sj_slice_region(const sj_op *op, const sj_type *x);
+
 /* True when axis k of the op takes the whole axis in order (start resolves
  * to 0, stop to n, step 1 for every n): that axis is not sliced at all. */
 bool sj_slice_axis_is_full(const sj_op *op, int k);
