@@ -12,6 +12,7 @@ static int64_t adjust(int64_t i, int64_t n, int64_t step) {
 }
 
 void sj_slice_resolve(int64_t n, int64_t start, int64_t stop, int64_t step, int64_t *first, int64_t *len) {
+  if (n < 0) n = 0; /* only hand-written IR (slice_len of a negative constant) gets here */
   int64_t a = adjust(start, n, step), b = adjust(stop, n, step);
   *first = a;
   /* a, b in [-1, n]: the differences fit; (d - 1) / step truncates toward

@@ -15,7 +15,8 @@
 #define SJ_SLICE_PAST_END INT64_MAX
 #define SJ_SLICE_BEFORE_START (-INT64_MAX)
 
-/* PySlice_AdjustIndices for an axis of n >= 0 elements: a negative start or
+/* PySlice_AdjustIndices for an axis of n >= 0 elements (a negative n counts
+ * as 0): a negative start or
  * stop counts from the end once, then both are clamped into the axis (into
  * [-1, n-1] for a negative step); step != 0 and != INT64_MIN (the verifier
  * refuses both). *first is the first index taken, *len how many (0: empty;
