@@ -71,7 +71,8 @@ static bool slice_spec(sj_var *x, int naxes, const sj_slice_spec *spec, const ch
   const sj_type *t = &x->v->type;
   if (t->rank < 1) return fail(x, file, line, what, "cannot slice a rank-%d tensor", t->rank), false;
   if (naxes < 0 || naxes > t->rank || (naxes > 0 && !spec))
-    return fail(x, file, line, what, "%d axes given for rank %d", naxes, t->rank), false;
+    return fail(x, file, line, what, "%d axes given for rank %d%s", naxes, t->rank, naxes > 0 && !spec ? " but spec is NULL" : ""),
+           false;
   a->rank = t->rank;
   for (int k = 0; k < t->rank; k++) {
     sj_slice_spec s = k < naxes ? spec[k] : SJ_ALL;

@@ -284,6 +284,8 @@ static void test_errors(void) {
   l = __LINE__ + 1;
   expect_error(c, sj_slice(x, 3, all2), l, "slice: 3 axes given for rank 2 (operand 'x' f32[4,?])");
   l = __LINE__ + 1;
+  expect_error(c, sj_slice(x, 1, NULL), l, "slice: 1 axes given for rank 2 but spec is NULL (operand 'x' f32[4,?])");
+  l = __LINE__ + 1;
   expect_error(c, sj_slice(s0, 0, NULL), l, "slice: cannot slice a rank-0 tensor (operand f32[])");
   l = __LINE__ + 1;
   expect_error(c, sj_index(x, 0, 4), l, "index: index 4 is out of range for an axis of size 4 (operand 'x' f32[4,?])");
