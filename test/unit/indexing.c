@@ -207,6 +207,13 @@ static sj_var *c_slice2(sj_ctx *c, sj_var *const *x) {
   sj_slice_spec a[1] = {{1, SJ_OMIT, 1}}, b[1] = {{SJ_OMIT, -1, 1}};
   return nl(sj_sub(sj_slice(x[0], 1, a), sj_slice(x[0], 1, b))); /* x[1:] - x[:-1] */
 }
+/* the same along dynamic rows: both slices and their adjoints are sized at
+ * run time (slice_len), the adjoints' values through a sized copy */
+static sj_var *c_rowdiff(sj_ctx *c, sj_var *const *x) {
+  (void)c;
+  sj_slice_spec a[1] = {{1, SJ_OMIT, 1}}, b[1] = {{SJ_OMIT, -1, 1}};
+  return nl(sj_mul(sj_slice(x[0], 1, a), sj_slice(x[0], 1, b))); /* x[1:] * x[:-1] */
+}
 static sj_var *c_inc(sj_ctx *c, sj_var *const *x) {
   (void)c;
   sj_slice_spec s[2] = {{SJ_OMIT, SJ_OMIT, -2}, {-3, -1, 1}};
@@ -246,6 +253,7 @@ static void test_grads(void) {
       {"slice, negative step", 0, 1, {2}, {{5, 6}}, c_slice},
       {"slice, dynamic rows", 1, 1, {2}, {{5, 6}}, c_slice},
       {"overlapping slices", 0, 1, {1}, {{6}}, c_slice2},
+      {"overlapping slices, dynamic rows", 1, 1, {2}, {{5, 3}}, c_rowdiff},
       {"inc_subtensor, broadcast values", 0, 2, {2, 1}, {{5, 4}, {2}}, c_inc},
       {"inc_subtensor, dynamic rows", 1, 2, {2, 1}, {{4, 4}, {2}}, c_inc},
       {"set_subtensor, broadcast values", 0, 2, {2, 2}, {{4, 7}, {2, 1}}, c_set},
