@@ -12,6 +12,9 @@ typedef struct gctx {
   sj_ctx *c;
   const char *file;
   int line;
+  sj_var *const *wrt; /* what the sweep differentiates for (wanted()) */
+  size_t nwrt;
+  const sj_grad_options *o;
 } gctx;
 
 /* grads[i] receives d(cost)/d(operand i) given g = d(cost)/d(result), or
@@ -209,6 +212,17 @@ static void v_scatter_along(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
  * their broadcast axes, where a "set" at repeated indices passes it to the
  * last (winning) position only. */
 static bool mode_is_set(sj_op *op) { return strcmp(sj_op_attr(op, "mode")->u.s, "set") == 0; }
+/* Whether the sweep will use operand value v's gradient (v is a wrt or
+ * depends on one, and is not held constant): a rule that may refuse builds
+ * that gradient only then. */
+static bool wanted(gctx *G, sj_value *v) {
+  for (size_t i = 0; G->o && i < G->o->nconstant; i++)
+    if (G->o->consider_constant[i] && G->o->consider_constant[i]->v == v) return false;
+  if (v->def) return v->def->scratch != 0;
+  for (size_t i = 0; i < G->nwrt; i++)
+    if (G->wrt[i] && G->wrt[i]->v == v) return true;
+  return false;
+}
 static void v_slice(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   sj_var *x = opnd(G, op, 0);
   r[0] = sj_graph_slice_update_as(op, sj_graph_broadcast_like(k(G, 0, g), x, F), g, "set", F);
@@ -226,6 +240,7 @@ static void v_index_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
     return;
   }
   r[0] = sj_graph_index_update(g, idx, k(G, 0, g), axis_of(op), "set", F);
+  if (!wanted(G, sj_opnd(op, 2))) return; /* r[2] stays NULL */
   sj_var *wins = sj_graph_index_set_winners(opnd(G, op, 0), idx, axis_of(op), F);
   r[2] = wins->kind == VAR_POISON ? wins : ub(G, sj_where_at(wins, picked, k(G, 0, g), F), op, 2); /* refused: said why */
 }
@@ -280,7 +295,7 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
   sj_graph *gr = sj_graph_of(c);
   for (size_t i = 0; i < n; i++) out[i] = gr->poison;
   if (gr->failed || cost->kind == VAR_POISON) return SJ_ERR_VERIFY;
-  gctx G = {c, file, line};
+  gctx G = {c, file, line, wrt, n, o};
   bool known = o && o->nknown;
   if (!known && (cost->v->type.rank != 0 || !sj_dtype_is_float(cost->v->type.dt))) {
     char t[SJ_TYPE_STR_CAP];

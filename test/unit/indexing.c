@@ -318,6 +318,11 @@ static void test_errors(void) {
   snprintf(where, sizeof where, "%s:%d: error: grad: index_set with indices i32[?]: the gradient w.r.t. the values", __FILE__, l);
   CHECK(strstr(sj_ctx_errmsg(c), where) != NULL);
   sj_ctx_clear_errors(c);
+  /* ... but only when that gradient is wanted: w.r.t. x alone it is built */
+  int64_t xd[2] = {4, 3};
+  sj_var *x2 = sj_input(c, "x2", SJ_F32, 2, xd), *v2 = sj_input(c, "v2", SJ_F32, 1, dd);
+  sj_var *cost2 = sj_sum(sj_exp(sj_index_set(sj_reshape(x2, 1, flat), ix, 0, v2)), 0, NULL, 0);
+  CHECK(sj_grad(cost2, &x2, 1, &g) == SJ_OK && sj_var_rank(g) == 2);
   /* NULL operands: NULL back when nothing names the context */
   CHECK(sj_slice(NULL, 0, NULL) == NULL && sj_index(NULL, 0, 0) == NULL);
   CHECK(sj_set_subtensor(NULL, 0, NULL, NULL) == NULL && sj_index_inc(NULL, NULL, 0, NULL) == NULL);
