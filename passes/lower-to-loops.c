@@ -7,6 +7,8 @@
  *   matmul, addmm                                  -> alloc + gemm (BLAS, alpha/beta)
  *   take, take_along_axis                          -> gather kernels
  *   scatter_add, scatter_add_along_axis            -> zero + accumulate kernels
+ *   slice                                          -> gather kernels
+ *   slice_update, index_update                     -> copy + update kernels
  * reshape and constant stay; kernels already in the module are not touched.
  * Kernels are appended to the module in creation order and named
  * @<func>_k<N>. The exact form is a contract with loop-fusion and codegen:
@@ -18,6 +20,7 @@
 #include "builder.h"
 #include "opinfo.h"
 #include "registry.h"
+#include "slice.h"
 #include "symtab.h"
 
 #define MAX_IO 64 /* kernel inputs + outputs: the launch ABI passes them in one array */
@@ -595,6 +598,211 @@ static void lower_scatter(lower *L, sj_op *op) {
   launch_and_replace(L, &FB, op, &K, &buf);
 }
 
+/* ---- slice, slice_update, index_update (docs/decisions/0010-slicing.md) ---- */
+
+/* One axis of a slice inside a kernel: element i of the region is at
+ * first + i * step of an axis of n elements. A whole axis (start 0, to the
+ * end, step 1) is addressed by the loop index itself. */
+typedef struct slice_axis {
+  sj_value *first, *n, *step; /* step: NULL for 1 */
+  bool whole;
+} slice_axis;
+
+/* The region's axes of buffer xb (the sliced tensor, or the copy being
+ * updated), computed at the kernel top: constants for a static dim, numpy's
+ * clamping of the start (slice.h) on `dim xb` for a dynamic one. */
+static void slice_axes(kbuild *K, const sj_op *op, sj_value *xb, slice_axis *ax) {
+  const sj_type *t = &xb->type;
+  for (int k = 0; k < t->rank; k++) {
+    int64_t start, stop, step, first, len, d = t->dims[k];
+    sj_slice_axis(op, k, &start, &stop, &step);
+    ax[k] = (slice_axis){.whole = sj_slice_axis_is_full(op, k)};
+    if (ax[k].whole) continue;
+    if (step != 1) ax[k].step = kconst(K, step); /* at the top, before any nest */
+    if (d != SJ_DYN) {
+      sj_slice_resolve(d, start, stop, step, &first, &len);
+      ax[k].n = kconst(K, d), ax[k].first = kconst(K, len ? first : 0);
+      continue;
+    }
+    sj_value *n = ax[k].n = sj_build_dim(&K->top, xb, k);
+    if (start >= 0) { /* min(start, n) going forward, min(start, n - 1) back */
+      sj_value *hi = step < 0 ? binop(&K->top, SJ_OP_SUB, n, kconst(K, 1)) : n;
+      ax[k].first = binop(&K->top, SJ_OP_MINIMUM, kconst(K, start), hi);
+    } else { /* max(start + n, 0) forward, max(start + n, -1) back */
+      sj_value *from_end = binop(&K->top, SJ_OP_ADD, kconst(K, start), n);
+      ax[k].first = binop(&K->top, SJ_OP_MAXIMUM, from_end, kconst(K, step < 0 ? -1 : 0));
+    }
+  }
+}
+
+/* The index into the sliced axis of region position i: clamp(first + i *
+ * step, n). The clamp never changes an index (the region is inside the
+ * axis); it states the bound the executor checks before the launch. */
+static sj_value *slice_index(kbuild *K, sj_builder *B, const slice_axis *a, sj_value *i) {
+  if (a->whole) return i;
+  sj_value *p = a->first;
+  if (i != K->c0) p = binop(B, SJ_OP_ADD, p, a->step ? binop(B, SJ_OP_MUL, i, a->step) : i);
+  sj_value *cl[2] = {p, a->n};
+  return sj_build1(B, SJ_OP_CLAMP, 2, cl, sj_scalar_type(SJ_I64));
+}
+
+/* Sizes of the region's dynamic dims at function level: `dim %x` for a
+ * whole axis, `slice_len (dim %x)` for a sliced one. Returns how many. */
+static unsigned region_sizes(sj_builder *B, const sj_op *op, sj_value *x, sj_value **sizes) {
+  unsigned n = 0;
+  for (int k = 0; k < x->type.rank; k++) {
+    if (x->type.dims[k] != SJ_DYN) continue;
+    sj_value *d = sj_build_dim(B, x, k);
+    if (!sj_slice_axis_is_full(op, k)) {
+      int64_t start, stop, step;
+      sj_slice_axis(op, k, &start, &stop, &step);
+      sj_op *len = sj_build(B, SJ_OP_SLICE_LEN, 1, &d, 1, (sj_type[]){sj_scalar_type(SJ_I64)});
+      sj_op_set_int(B->c, len, "start", start);
+      sj_op_set_int(B->c, len, "stop", stop);
+      sj_op_set_int(B->c, len, "step", step);
+      d = sj_res(len, 0);
+    }
+    sizes[n++] = d;
+  }
+  return n;
+}
+
+/* Gather of the region: one nest over the result, parallel outermost. */
+static void lower_slice(lower *L, sj_op *op) {
+  sj_value *x = sj_opnd(op, 0), *sizes[SJ_MAX_RANK];
+  const sj_type *t = &sj_res(op, 0)->type;
+  kbuild K;
+  if (!new_kernel(L, op->loc, &K)) return;
+  sj_value *in = param(L, &K, x->type, "in", 0), *out = param(L, &K, *t, "out", 0);
+  kernel_begin(&K);
+  slice_axis ax[SJ_MAX_RANK];
+  slice_axes(&K, op, in, ax);
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
+  bounds(&K, out, t, hi);
+  sj_builder B = nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
+  for (int k = 0; k < t->rank; k++) xi[k] = slice_index(&K, &B, &ax[k], iv[k]);
+  store(&B, load(&B, in, xi, t->rank), out, iv, t->rank);
+  close_nest(&B);
+  kernel_return(&K);
+  sj_builder FB = sj_builder_before(L->m->ctx, op);
+  unsigned ns = region_sizes(&FB, op, x, sizes);
+  sj_value *buf = sj_build1(&FB, SJ_OP_ALLOC, ns, sizes, *t);
+  launch_and_replace(L, &FB, op, &K, &buf);
+}
+
+/* out = a copy of xb's contents (the first nest of an update kernel). */
+static void copy_nest(kbuild *K, sj_value *in, sj_value *out) {
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
+  const sj_type *t = &out->type;
+  bounds(K, out, t, hi);
+  sj_builder B = nest(K, &K->top, t->rank, hi, ALL_DIMS, iv);
+  store(&B, load(&B, in, iv, t->rank), out, iv, t->rank);
+  close_nest(&B);
+}
+
+/* out[at] = v ("set") or out[at] + v ("add"). */
+static void update_store(sj_builder *B, const sj_op *op, sj_value *v, sj_value *out, sj_value **at) {
+  int r = out->type.rank;
+  if (strcmp(sj_op_attr(op, "mode")->u.s, "add") == 0) v = binop(B, SJ_OP_ADD, load(B, out, at, r), v);
+  store(B, v, out, at, r);
+}
+
+/* The values broadcast into a buffer of the region's type, sized by
+ * region_sizes: a copy kernel whose loads make the executor check each
+ * dim of y against the region's run-time length (a `?` of y must equal
+ * it), which the update kernel's loops then take from this buffer. */
+static sj_value *materialize_values(lower *L, sj_builder *FB, const sj_op *op, sj_value *x, sj_value *y, const sj_type *reg) {
+  sj_value *sizes[SJ_MAX_RANK], *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
+  kbuild K;
+  if (!new_kernel(L, op->loc, &K)) return NULL;
+  sj_value *in = param(L, &K, y->type, "in", 0), *out = param(L, &K, *reg, "out", 0);
+  kernel_begin(&K);
+  bounds(&K, out, reg, hi);
+  sj_builder B = nest(&K, &K.top, reg->rank, hi, ALL_DIMS, iv);
+  store(&B, bcast_load(&K, &B, in, reg, iv), out, iv, reg->rank);
+  close_nest(&B);
+  kernel_return(&K);
+  unsigned ns = region_sizes(FB, op, x, sizes);
+  sj_value *buf = sj_build1(FB, SJ_OP_ALLOC, ns, sizes, *reg);
+  sj_op *l = sj_build(FB, SJ_OP_LAUNCH, 2, (sj_value *[]){y, buf}, 0, NULL);
+  sj_op_set_sym(L->m->ctx, l, "kernel", sj_func_name(K.k));
+  return buf;
+}
+
+/* Copy x, then write the region: one nest over it (its positions are
+ * distinct, so the outermost loop is parallel). A region with a sliced
+ * dynamic dim reads the values from a buffer of its own type (above). */
+static void lower_slice_update(lower *L, sj_op *op) {
+  sj_value *x = sj_opnd(op, 0), *y = sj_opnd(op, 1), *buf;
+  const sj_type *t = &x->type;
+  sj_type reg = sj_slice_region(op, t);
+  bool sized = false; /* the region has a sliced dynamic dim */
+  for (int k = 0; k < t->rank; k++) sized |= t->dims[k] == SJ_DYN && !sj_slice_axis_is_full(op, k);
+  sj_builder FB = sj_builder_before(L->m->ctx, op);
+  if (sized) {
+    if (!(y = materialize_values(L, &FB, op, x, y, &reg))) return;
+    sj_op_set_operand(op, 1, y);
+  }
+  kbuild K;
+  if (!new_kernel(L, op->loc, &K)) return;
+  sj_value *in = param(L, &K, *t, "in", 0), *yb = param(L, &K, y->type, "in", 1), *out = param(L, &K, *t, "out", 0);
+  kernel_begin(&K);
+  slice_axis ax[SJ_MAX_RANK];
+  slice_axes(&K, op, out, ax);
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
+  bounds(&K, sized ? yb : out, &reg, hi); /* not sized: a dynamic region dim is a whole axis of out */
+  copy_nest(&K, in, out);
+  sj_builder B = nest(&K, &K.top, reg.rank, hi, ALL_DIMS, iv);
+  for (int k = 0; k < reg.rank; k++) xi[k] = slice_index(&K, &B, &ax[k], iv[k]);
+  update_store(&B, op, bcast_load(&K, &B, yb, &reg, iv), out, xi);
+  close_nest(&B);
+  kernel_return(&K);
+  dimsrc src[SJ_MAX_RANK];
+  for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){x, k};
+  alloc_results(&FB, op, t, src, &buf);
+  launch_and_replace(L, &FB, op, &K, &buf);
+}
+
+/* Copy x, then the updates in the order of the take's positions: the loops
+ * over the index dims are sequential `for`s (repeated indices accumulate,
+ * or the last "set" wins), only an outer dim whose iterations write
+ * disjoint rows is parallel (as scatter_add). */
+static void lower_index_update(lower *L, sj_op *op) {
+  sj_value *x = sj_opnd(op, 0), *ix = sj_opnd(op, 1), *y = sj_opnd(op, 2), *buf;
+  const sj_type *t = &x->type, *it = &ix->type;
+  int k = take_axis(op, t->rank), r = it->rank;
+  kbuild K;
+  if (!new_kernel(L, op->loc, &K)) return;
+  sj_value *in = param(L, &K, *t, "in", 0), *ib = param(L, &K, *it, "in", 1), *yb = param(L, &K, y->type, "in", 2);
+  sj_value *out = param(L, &K, *t, "out", 0);
+  kernel_begin(&K);
+  take_info T = take_begin(&K, op, out);
+  /* the take's index space: x's dims around the axis, idx's dims in it */
+  sj_type sp = *t;
+  sp.rank = t->rank - 1 + r;
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
+  unsigned par = 0;
+  for (int d = 0; d < sp.rank; d++) {
+    bool in_idx = d >= k && d < k + r;
+    sj_value *src = in_idx ? ib : in;
+    int j = in_idx ? d - k : d < k ? d : d - r + 1;
+    sp.dims[d] = src->type.dims[j];
+    hi[d] = sp.dims[d] == 1 ? NULL : sp.dims[d] == SJ_DYN ? sj_build_dim(&K.top, src, j) : kconst(&K, sp.dims[d]);
+    if (!in_idx) par |= 1u << d;
+  }
+  copy_nest(&K, in, out);
+  sj_builder B = nest(&K, &K.top, sp.rank, hi, par, iv);
+  take_indices(&K, &B, &T, ib, &sp, t, iv, xi);
+  update_store(&B, op, bcast_load(&K, &B, yb, &sp, iv), out, xi);
+  close_nest(&B);
+  kernel_return(&K);
+  dimsrc src[SJ_MAX_RANK];
+  for (int d = 0; d < t->rank; d++) src[d] = (dimsrc){x, d};
+  sj_builder FB = sj_builder_before(L->m->ctx, op);
+  alloc_results(&FB, op, t, src, &buf);
+  launch_and_replace(L, &FB, op, &K, &buf);
+}
+
 /* ---- matmul ---- */
 
 /* A 2-D transpose feeding a matmul is read through BLAS's transpose flag. */
@@ -686,6 +894,9 @@ static void lower_op(lower *L, sj_op *op) {
   else if (op->code == SJ_OP_MATMUL || op->code == SJ_OP_ADDMM) lower_matmul(L, op);
   else if (op->code == SJ_OP_TAKE || op->code == SJ_OP_TAKE_ALONG_AXIS) lower_take(L, op);
   else if (op->code == SJ_OP_SCATTER_ADD || op->code == SJ_OP_SCATTER_ADD_ALONG_AXIS) lower_scatter(L, op);
+  else if (op->code == SJ_OP_SLICE) lower_slice(L, op);
+  else if (op->code == SJ_OP_SLICE_UPDATE) lower_slice_update(L, op);
+  else if (op->code == SJ_OP_INDEX_UPDATE) lower_index_update(L, op);
 }
 
 sj_status sj_pass_lower_to_loops(sj_module *m, sj_pass_run *run) {

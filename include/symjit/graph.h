@@ -148,6 +148,42 @@ sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int al
 #define sj_take(x, idx, axis) sj_take_at(x, idx, axis, SJ_AT)
 #define sj_take_along_axis(x, idx, axis) sj_take_along_axis_at(x, idx, axis, SJ_AT)
 #define sj_scatter_add(g, idx, like, axis, along) sj_scatter_add_at(g, idx, like, axis, along, SJ_AT)
+/* ---- basic slicing and updates (docs/graph.md, "Indexing") ---- */
+
+/* One axis of a basic slice, numpy's start:stop:step: negative start/stop
+ * count from the end, out-of-range ones clamp (as numpy's slices), step is
+ * not 0 (negative walks backwards). SJ_OMIT for an omitted start or stop. */
+#define SJ_OMIT INT64_MIN
+typedef struct sj_slice_spec {
+  int64_t start, stop, step;
+} sj_slice_spec;
+#define SJ_ALL ((sj_slice_spec){SJ_OMIT, SJ_OMIT, 1}) /* x[:] */
+
+/* x[spec[0], ..., spec[naxes-1]] (the axes after naxes are whole); a view
+ * of the same rank. A dynamic dim stays dynamic: its bounds resolve on the
+ * call's size (docs/decisions/0010-slicing.md). */
+sj_var *sj_slice_at(sj_var *x, int naxes, const sj_slice_spec *spec, const char *file, int line);
+/* x[..., i, ...] on `axis` (negative counts from the end): drops the axis.
+ * An i out of range of a static dim fails here; on a dynamic dim it is
+ * clamped into range at run time (as sj_take and JAX). */
+sj_var *sj_index_at(sj_var *x, int axis, int64_t i, const char *file, int line);
+/* Theano's set_subtensor / inc_subtensor on a basic slice: a copy of x with
+ * x[spec] = y / x[spec] += y, y broadcast (numpy) to the slice's shape. */
+sj_var *sj_set_subtensor_at(sj_var *x, int naxes, const sj_slice_spec *spec, sj_var *y, const char *file, int line);
+sj_var *sj_inc_subtensor_at(sj_var *x, int naxes, const sj_slice_spec *spec, sj_var *y, const char *file, int line);
+/* The same at integer indices along `axis` (the positions sj_take(x, idx,
+ * axis) reads; y broadcasts to that take's shape; a rank-0 idx is x[i]).
+ * Repeated indices: inc accumulates every one (numpy's add.at), set keeps
+ * the last in idx's row-major order (numpy's x[idx] = y). */
+sj_var *sj_index_set_at(sj_var *x, sj_var *idx, int axis, sj_var *y, const char *file, int line);
+sj_var *sj_index_inc_at(sj_var *x, sj_var *idx, int axis, sj_var *y, const char *file, int line);
+#define sj_slice(x, n, spec) sj_slice_at(x, n, spec, SJ_AT)
+#define sj_index(x, axis, i) sj_index_at(x, axis, i, SJ_AT)
+#define sj_set_subtensor(x, n, spec, y) sj_set_subtensor_at(x, n, spec, y, SJ_AT)
+#define sj_inc_subtensor(x, n, spec, y) sj_inc_subtensor_at(x, n, spec, y, SJ_AT)
+#define sj_index_set(x, idx, axis, y) sj_index_set_at(x, idx, axis, y, SJ_AT)
+#define sj_index_inc(x, idx, axis, y) sj_index_inc_at(x, idx, axis, y, SJ_AT)
+
 /* Cross-entropies (docs/graph.md, "Classifier losses"). Each is named for
  * what it takes; the softmax ones compile to one fused op whose value is
  * logsumexp(x) - x[label] and whose gradient is softmax(x) - onehot(label).

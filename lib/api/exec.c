@@ -160,6 +160,7 @@ sj_status sj_api_run(sj_function *f) {
     switch (s->kind) {
     case ST_DIM:
     case ST_ICONST:
+    case ST_SLICE_LEN:
     case ST_ALLOC: break;
     case ST_CONST: f->data[s->out] = sj_tensor_data(f->slots[s->out].konst); break;
     case ST_RESHAPE: f->data[s->out] = f->data[s->args[0]]; break;

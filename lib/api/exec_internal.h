@@ -21,7 +21,7 @@
 #include "runtime.h"
 #include "symjit/symjit.h"
 
-typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE } step_kind;
+typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN } step_kind;
 
 /* A launch precondition on the call's shapes, derived from the kernel. */
 typedef enum { CK_EQ_DIM, CK_EQ_CONST, CK_NONEMPTY } check_kind;

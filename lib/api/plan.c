@@ -137,6 +137,12 @@ static sj_status p_constant(sj_function *f, step *s, const plan_in *in) {
 static sj_status p_launch(sj_function *f, step *s, const plan_in *in) {
   return launch_step(f, s, in->ks, in->fns, in->nk);
 }
+/* slice_len: the size of a sliced dynamic dim, computed with the call's shapes */
+static sj_status p_slice_len(sj_function *f, step *s, const plan_in *in) {
+  (void)f, (void)in;
+  s->kind = ST_SLICE_LEN;
+  return SJ_OK;
+}
 
 typedef sj_status (*plan_fn)(sj_function *f, step *s, const plan_in *in);
 #define NONE NULL

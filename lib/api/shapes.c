@@ -10,6 +10,7 @@
 #include "support/checked.h"
 #include "exec_internal.h"
 #include "opinfo.h"
+#include "slice.h"
 
 void sj_api_shape_str(const sj_function *f, int s, char *buf, size_t cap) {
   const slot *sl = &f->slots[s];
@@ -147,6 +148,13 @@ static sj_status shape_gemm(sj_function *f, const step *s) {
   return SJ_OK;
 }
 
+/* slice_len %n: numpy's slice arithmetic (slice.h) on the call's n. */
+static void shape_slice_len(sj_function *f, const step *s) {
+  int64_t first, n = sj_api_dims(f, s->args[0])[0];
+  sj_slice_resolve(n, sj_op_int(s->op, "start", 0), sj_op_int(s->op, "stop", 0), sj_op_int(s->op, "step", 1), &first,
+                   &sj_api_dims(f, s->out)[0]);
+}
+
 sj_status sj_api_shapes(sj_function *f) {
   for (int i = 0; i < f->nsteps; i++) {
     step *s = &f->steps[i];
@@ -155,6 +163,7 @@ sj_status sj_api_shapes(sj_function *f) {
     switch (s->kind) {
     case ST_DIM: sj_api_dims(f, s->out)[0] = sj_api_dims(f, s->args[0])[sj_op_int(s->op, "axis", 0)]; break;
     case ST_ICONST: sj_api_dims(f, s->out)[0] = sj_op_int(s->op, "value", 0); break;
+    case ST_SLICE_LEN: shape_slice_len(f, s); break;
     case ST_CONST: memcpy(sj_api_dims(f, s->out), t->dims, (size_t)t->rank * sizeof *t->dims); break;
     case ST_ALLOC: st = shape_alloc(f, s); break;
     case ST_RESHAPE: st = shape_reshape(f, s); break;

@@ -16,6 +16,7 @@
 #include "support/checked.h"
 #include "opinfo.h"
 #include "ref_eval.h"
+#include "slice.h"
 #include "runtime.h"
 
 /* Largest value the evaluator materializes: it is an oracle for tests, and
@@ -542,6 +543,123 @@ static sj_status softmax_family(ev *e, const sj_op *op, rv *out) {
   return SJ_OK;
 }
 
+/* ---- slice, slice_update, index_update ---- */
+
+/* The region a slice op addresses in x at run time: its dims, and for each
+ * axis the first index and the step (slice.h, the same arithmetic as the
+ * compiled code's). */
+typedef struct region {
+  rv shape;
+  int64_t first[SJ_MAX_RANK], step[SJ_MAX_RANK];
+} region;
+
+static void slice_region(const sj_op *op, const rv *x, region *r) {
+  r->shape = (rv){.rank = x->rank, .dt = x->dt};
+  for (int k = 0; k < x->rank; k++) {
+    int64_t start, stop;
+    sj_slice_axis(op, k, &start, &stop, &r->step[k]);
+    sj_slice_resolve(x->dims[k], start, stop, r->step[k], &r->first[k], &r->shape.dims[k]);
+  }
+}
+
+/* Offset in x of element `lin` of the region. */
+static int64_t region_offset(const region *r, const rv *x, int64_t lin) {
+  int64_t c[SJ_MAX_RANK], off = 0;
+  for (int k = r->shape.rank - 1; k >= 0; k--) c[k] = lin % r->shape.dims[k], lin /= r->shape.dims[k];
+  for (int k = 0; k < x->rank; k++) off = off * x->dims[k] + r->first[k] + c[k] * r->step[k];
+  return off;
+}
+
+/* The values y fit the region by the IR's broadcast rule (only a static 1
+ * stretches; broadcast_dims). */
+static bool values_fit(const rv *y, const sj_type *yt, const rv *reg) {
+  for (int j = 0; j < y->rank; j++) {
+    int k = reg->rank - y->rank + j;
+    if (k < 0 || (yt->dims[j] != 1 && y->dims[j] != reg->dims[k])) return false;
+  }
+  return true;
+}
+
+/* out = a copy of x, then out[pos(l)] = y (set) or += y (add) over the
+ * region's elements l in order. */
+static sj_status apply_update(ev *e, const sj_op *op, rv *out, const rv *x, const rv *y, const rv *reg,
+                              int64_t (*pos)(const void *, int64_t), const void *ud) {
+  bool add = strcmp(sj_op_attr(op, "mode")->u.s, "add") == 0, f = is_float(x->dt);
+  if (!values_fit(y, &sj_opnd(op, op->nopnds - 1)->type, reg)) /* y: the last operand */
+    return err(e, op, "the values' shape does not match the updated region at run time");
+  out->rank = x->rank;
+  memcpy(out->dims, x->dims, sizeof out->dims);
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
+  /* an empty x has nothing to update, even where the index space is not
+   * empty (an index into an axis empty at run time: the compiled launch
+   * writes only empty buffers and is skipped; docs/decisions/0010) */
+  int64_t n = rv_numel(out), m = n ? rv_numel(reg) : 0;
+  memcpy(out->v, x->v, (size_t)n * sizeof *out->v);
+  for (int64_t l = 0; l < m; l++) {
+    num v = y->v[sj_broadcast_index(reg->dims, reg->rank, y->dims, y->rank, l)];
+    num *o = &out->v[pos(ud, l)];
+    if (add) reduce_step(SJ_OP_ADD, f, o, v);
+    else *o = v;
+    /* each addition rounds to the dtype: repeated indices accumulate in
+     * order, one rounding per update, as numpy's add.at and the kernel */
+    if (f) o->f = round_float(o->f, out->dt);
+    else o->i = wrap_int((uint64_t)o->i, out->dt);
+  }
+  return SJ_OK;
+}
+
+typedef struct slice_pos {
+  const region *r;
+  const rv *x;
+} slice_pos;
+
+static int64_t slice_pos_of(const void *ud, int64_t l) {
+  const slice_pos *p = ud;
+  return region_offset(p->r, p->x, l);
+}
+
+typedef struct take_pos {
+  int k;
+  const rv *x, *idx, *sp;
+} take_pos;
+
+static int64_t take_pos_of(const void *ud, int64_t l) {
+  const take_pos *p = ud;
+  return take_offset(false, p->k, p->x, p->idx, p->sp, l);
+}
+
+static sj_status slice_op(ev *e, const sj_op *op, rv *out) {
+  rv *x = slot(e, sj_opnd(op, 0));
+  region r;
+  slice_region(op, x, &r);
+  out->rank = r.shape.rank;
+  memcpy(out->dims, r.shape.dims, sizeof out->dims);
+  sj_status st = rv_alloc(e, op, out);
+  if (st) return st;
+  for (int64_t l = 0, n = rv_numel(out); l < n; l++) out->v[l] = x->v[region_offset(&r, x, l)];
+  return SJ_OK;
+}
+
+static sj_status slice_update(ev *e, const sj_op *op, rv *out) {
+  rv *x = slot(e, sj_opnd(op, 0)), *y = slot(e, sj_opnd(op, 1));
+  region r;
+  slice_region(op, x, &r);
+  slice_pos p = {&r, x};
+  return apply_update(e, op, out, x, y, &r.shape, slice_pos_of, &p);
+}
+
+static sj_status index_update(ev *e, const sj_op *op, rv *out) {
+  rv *x = slot(e, sj_opnd(op, 0)), *idx = slot(e, sj_opnd(op, 1)), *y = slot(e, sj_opnd(op, 2)), sp = {0};
+  int k = (int)sj_op_int(op, "axis", 0);
+  if (k < 0) k += x->rank;
+  take_shape(false, k, x, &sj_opnd(op, 0)->type, idx, &sj_opnd(op, 1)->type, &sp);
+  int64_t nsp = 1;
+  if (!sj_numel_i64(sp.dims, sp.rank, &nsp)) return err(e, op, "index space too large");
+  take_pos p = {k, x, idx, &sp};
+  return apply_update(e, op, out, x, y, &sp, take_pos_of, &p);
+}
+
 static sj_status reshape_like(ev *e, const sj_op *op, rv *out, bool broadcast) {
   rv *x = slot(e, sj_opnd(op, 0));
   const sj_type *t = &sj_res(op, 0)->type;
@@ -663,6 +781,9 @@ static sj_status x_addmm(ev *e, const sj_op *op, rv *out) {
   return matmul_acc(e, op, 1, num_attr(op, "alpha"), num_attr(op, "beta"), slot(e, sj_opnd(op, 0)), out);
 }
 static sj_status x_take(ev *e, const sj_op *op, rv *out) { return take(e, op, out); }
+static sj_status x_slice(ev *e, const sj_op *op, rv *out) { return slice_op(e, op, out); }
+static sj_status x_slice_update(ev *e, const sj_op *op, rv *out) { return slice_update(e, op, out); }
+static sj_status x_index_update(ev *e, const sj_op *op, rv *out) { return index_update(e, op, out); }
 static sj_status x_reshape(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, false); }
 static sj_status x_broadcast_to(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, true); }
 static sj_status x_fused(ev *e, const sj_op *op, rv *out) { return (void)out, fused(e, op); }

@@ -7,11 +7,15 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "indexing.h"
 
 typedef struct gctx {
   sj_ctx *c;
   const char *file;
   int line;
+  sj_var *const *wrt; /* what the sweep differentiates for (wanted()) */
+  size_t nwrt;
+  const sj_grad_options *o;
 } gctx;
 
 /* grads[i] receives d(cost)/d(operand i) given g = d(cost)/d(result), or
@@ -244,6 +248,45 @@ static void v_scale_grad(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[0] = sj_mul_at(g, k(G, sj_op_attr(op, "scale")->u.f, g), F);
 }
 
+/* Slicing (docs/decisions/0010-slicing.md): a slice's adjoint writes g into
+ * zeros shaped like x; an update's adjoint w.r.t. x is g, with the updated
+ * region zeroed for "set", and w.r.t. the values the region of g summed over
+ * their broadcast axes, where a "set" at repeated indices passes it to the
+ * last (winning) position only. */
+static bool mode_is_set(sj_op *op) { return strcmp(sj_op_attr(op, "mode")->u.s, "set") == 0; }
+/* Whether the sweep will use operand value v's gradient (v is a wrt or
+ * depends on one, and is not held constant): a rule that may refuse builds
+ * that gradient only then. */
+static bool wanted(gctx *G, sj_value *v) {
+  for (size_t i = 0; G->o && i < G->o->nconstant; i++)
+    if (G->o->consider_constant[i] && G->o->consider_constant[i]->v == v) return false;
+  if (v->def) return v->def->scratch != 0;
+  for (size_t i = 0; i < G->nwrt; i++)
+    if (G->wrt[i] && G->wrt[i]->v == v) return true;
+  return false;
+}
+static void v_slice(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *x = opnd(G, op, 0);
+  r[0] = sj_graph_slice_update_as(op, sj_graph_broadcast_like(k(G, 0, g), x, F), g, "set", F);
+}
+static void v_slice_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = mode_is_set(op) ? sj_graph_slice_update_as(op, g, k(G, 0, g), "set", F) : g;
+  r[1] = ub(G, sj_graph_slice_as(op, g, F), op, 1);
+}
+static void v_index_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  sj_var *idx = opnd(G, op, 1), *picked = sj_take_at(g, idx, axis_of(op), F);
+  r[1] = NULL;
+  if (!mode_is_set(op)) {
+    r[0] = g;
+    r[2] = ub(G, picked, op, 2);
+    return;
+  }
+  r[0] = sj_graph_index_update(g, idx, k(G, 0, g), axis_of(op), "set", F);
+  if (!wanted(G, sj_opnd(op, 2))) return; /* r[2] stays NULL */
+  sj_var *wins = sj_graph_index_set_winners(opnd(G, op, 0), idx, axis_of(op), F);
+  r[2] = wins->kind == VAR_POISON ? wins : ub(G, sj_where_at(wins, picked, k(G, 0, g), F), op, 2); /* refused: said why */
+}
+
 /* The VJP column of ops.def; NONE: no gradient flows through the op. */
 #define NONE NULL
 static const vjp_fn rules[SJ_OP_COUNT] = {
@@ -316,7 +359,7 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
   sj_graph *gr = sj_graph_of(c);
   for (size_t i = 0; i < n; i++) out[i] = gr->poison;
   if (gr->failed || cost->kind == VAR_POISON) return SJ_ERR_VERIFY;
-  gctx G = {c, file, line};
+  gctx G = {c, file, line, wrt, n, o};
   bool known = o && o->nknown;
   if (!known && (cost->v->type.rank != 0 || !sj_dtype_is_float(cost->v->type.dt))) {
     char t[SJ_TYPE_STR_CAP];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "opinfo.h"
+#include "slice.h"
 
 #define TYS(t, buf) sj_type_str((t), (buf), sizeof(buf))
 
@@ -343,6 +344,80 @@ static sj_status infer_softmax_xent(sj_ctx *c, const sj_op *op, sj_type *out) {
   }
   if (!fits)
     return err(c, op, "labels %s must have the shape of the logits %s without axis %d", TYS(y, b), TYS(x, a), k);
+
+/* ---- slicing (slice, slice_update, index_update, slice_len) ---- */
+
+/* start/stop/step have one entry per axis of x (rank >= 1); step is not 0
+ * and not INT64_MIN (whose negation does not exist). */
+static sj_status slice_attrs(sj_ctx *c, const sj_op *op, const sj_type *x) {
+  char a[SJ_TYPE_STR_CAP];
+  if (!x->is_tensor || x->rank < 1) return err(c, op, "needs a tensor of rank >= 1, got %s", TYS(x, a));
+  static const char *const names[3] = {"start", "stop", "step"};
+  for (int i = 0; i < 3; i++) {
+    int n = sj_op_attr(op, names[i])->u.ints.n;
+    if (n != x->rank)
+      return err(c, op, "'%s' has %d entr%s but the operand %s has rank %d", names[i], n, n == 1 ? "y" : "ies",
+                 TYS(x, a), x->rank);
+  }
+  for (int k = 0; k < x->rank; k++) {
+    int64_t s = sj_op_attr(op, "step")->u.ints.v[k];
+    if (s == 0 || s == INT64_MIN) return err(c, op, "step of axis %d is %lld; it must be non-zero (and > -2^63)", k, (long long)s);
+  }
+  return SJ_OK;
+}
+
+/* The slice's type (a sliced dynamic dim stays dynamic; lower-to-loops
+ * sizes it with slice_len). */
+static sj_status slice_type(sj_ctx *c, const sj_op *op, const sj_type *x, sj_type *out) {
+  if (slice_attrs(c, op, x)) return SJ_ERR_VERIFY;
+  *out = sj_slice_region(op, x);
+  return SJ_OK;
+}
+
+static sj_status infer_slice(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return slice_type(c, op, &sj_opnd(op, 0)->type, out);
+}
+
+/* mode "set" or "add"; the values y have x's dtype (numeric for "add") and
+ * broadcast to the written region `region` (numpy's rule). */
+static sj_status update_operands(sj_ctx *c, const sj_op *op, const sj_type *x, const sj_type *y, const sj_type *region) {
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
+  const char *mode = sj_op_attr(op, "mode")->u.s;
+  bool add = strcmp(mode, "add") == 0;
+  if (!add && strcmp(mode, "set") != 0) return err(c, op, "mode must be \"set\" or \"add\", got \"%s\"", mode);
+  if (!y->is_tensor || y->dt != x->dt)
+    return err(c, op, "values %s must be a tensor of the dtype of %s", TYS(y, a), TYS(x, b));
+  if (add && x->dt == SJ_BOOL) return err(c, op, "mode \"add\" needs a numeric operand, got %s", TYS(x, a));
+  if (!sj_broadcastable_to(y, region))
+    return err(c, op, "values %s do not broadcast to the updated region %s", TYS(y, a), TYS(region, b));
+  return SJ_OK;
+}
+
+static sj_status infer_slice_update(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *x = &sj_opnd(op, 0)->type, *y = &sj_opnd(op, 1)->type;
+  sj_type region;
+  if (slice_type(c, op, x, &region) || update_operands(c, op, x, y, &region)) return SJ_ERR_VERIFY;
+  *out = *x;
+  return SJ_OK;
+}
+
+/* index_update %x, %idx, %y: x's type; y broadcasts to take(x, idx)'s. */
+static sj_status infer_index_update(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *x = &sj_opnd(op, 0)->type, *idx = &sj_opnd(op, 1)->type, *y = &sj_opnd(op, 2)->type;
+  sj_type region;
+  if (take_type(c, op, x, idx, &region) || update_operands(c, op, x, y, &region)) return SJ_ERR_VERIFY;
+  *out = *x;
+  return SJ_OK;
+}
+
+/* slice_len %n: an i64 scalar, the length of that slice of n elements. */
+static sj_status infer_slice_len(sj_ctx *c, const sj_op *op, sj_type *out) {
+  const sj_type *n = &sj_opnd(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP];
+  int64_t step = sj_op_int(op, "step", 1);
+  if (n->is_tensor || n->dt != SJ_I64) return err(c, op, "the size must be an i64 scalar, got %s", TYS(n, x));
+  if (step == 0 || step == INT64_MIN) return err(c, op, "step is %lld; it must be non-zero (and > -2^63)", (long long)step);
+  *out = sj_scalar_type(SJ_I64);
   return SJ_OK;
 }
 

@@ -11,7 +11,8 @@
  * and select, casts between any two dtypes, reductions over random axes
  * with keepdims (empty ones included: base dims may be 0), reshape,
  * transpose, broadcast_to, matmul (and c * matmul +/- matmul, gemm-combine's
- * pattern), take and take_along_axis, softmax and log_softmax, constants.
+ * pattern), take and take_along_axis, softmax and log_softmax, slice,
+ * slice_update and index_update, constants.
  * `special` mode adds NaN/Inf/-0 values and wide input ranges (i64 inputs
  * beyond 2^53). Each candidate op's type is computed with the IR's own shape
  * helpers; the whole program is parsed and verified before it is printed, so
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "ir.h"
+#include "slice.h"
 #include "symjit/symjit.h"
 
 #define MAX_VALS 96
@@ -419,8 +421,70 @@ static void gen_softmax(gen *g) {
               chance(g, 30) ? k - x.t.rank : k, ty(&x.t, b));
 }
 
+/* slice with random bounds (both signs, past either end, the int64 limits
+ * of an omitted bound) and steps; then, half the time, slice_update of x
+ * by that slice ("add", or "set" for bool). */
+static void gen_slice(gen *g) {
+  static const int64_t bounds[] = {0, 1, 2, -1, -2, -3, 5, -7, INT64_MAX, -INT64_MAX};
+  static const int64_t steps[] = {1, 1, 2, 3, -1, -2};
+  val *a = pick_val(g, 0);
+  if (!a || a->t.rank == 0) return;
+  val x = *a;
+  sj_type t = x.t;
+  int64_t rt[SJ_MAX_RANK], st[SJ_MAX_RANK], sp[SJ_MAX_RANK], sk[SJ_MAX_RANK], first;
+  for (int k = 0; k < x.t.rank; k++) {
+    st[k] = bounds[pick(g, 10)], sp[k] = bounds[pick(g, 10)], sk[k] = steps[pick(g, 6)];
+    sj_slice_resolve(x.rt[k], st[k], sp[k], sk[k], &first, &rt[k]);
+    if (x.t.dims[k] != SJ_DYN) t.dims[k] = rt[k];
+  }
+  val *r = add_val(g, t, rt);
+  if (!r) return;
+  char b[SJ_TYPE_STR_CAP], attrs[1024];
+  size_t n = 0;
+  static const char *const names[3] = {"start", "step", "stop"};
+  const int64_t *lists[3] = {st, sk, sp};
+  for (int i = 0; i < 3; i++) {
+    n += (size_t)snprintf(attrs + n, sizeof attrs - n, "%s%s = [", i ? ", " : "", names[i]);
+    for (int k = 0; k < x.t.rank; k++) n += (size_t)snprintf(attrs + n, sizeof attrs - n, "%s%" PRId64, k ? ", " : "", lists[i][k]);
+    n += (size_t)snprintf(attrs + n, sizeof attrs - n, "]");
+  }
+  emit(g, "  %%v%d = slice %%v%d {%s} : %s\n", r->id, x.id, attrs, ty(&t, b));
+  if (!chance(g, 50)) return;
+  val *u = add_val(g, x.t, x.rt);
+  if (u)
+    emit(g, "  %%v%d = slice_update %%v%d, %%v%d {mode = \"%s\", %s} : %s\n", u->id, x.id, r->id,
+         x.t.dt == SJ_BOOL ? "set" : "add", attrs, ty(&x.t, b));
+}
+
+/* index_update(x, cast(y) : i64, take(x, that)): repeated and clamped
+ * indices ("add" accumulates them, "set" keeps the last). */
+static void gen_index_update(gen *g) {
+  val *a = pick_val(g, 0);
+  if (!a || a->t.rank == 0) return;
+  val x = *a;
+  int k = pick(g, x.t.rank);
+  val *ip = pick_val(g, 0);
+  if (x.t.dims[k] == 0 || x.rt[k] == 0 || !ip || x.t.rank - 1 + ip->t.rank > SJ_MAX_RANK || g->n + 3 > MAX_VALS) return;
+  val iv = *ip;
+  sj_type it = iv.t, t = x.t;
+  it.dt = SJ_I64;
+  int64_t rt[SJ_MAX_RANK];
+  t.rank = 0;
+  for (int d = 0; d < k; d++) rt[t.rank] = x.rt[d], t.dims[t.rank++] = x.t.dims[d];
+  for (int d = 0; d < it.rank; d++) rt[t.rank] = iv.rt[d], t.dims[t.rank++] = it.dims[d];
+  for (int d = k + 1; d < x.t.rank; d++) rt[t.rank] = x.rt[d], t.dims[t.rank++] = x.t.dims[d];
+  val *idx = add_val(g, it, iv.rt), *y = idx ? add_val(g, t, rt) : NULL, *u = y ? add_val(g, x.t, x.rt) : NULL;
+  if (!u) return;
+  char b[SJ_TYPE_STR_CAP];
+  int axis = chance(g, 30) ? k - x.t.rank : k;
+  emit(g, "  %%v%d = cast %%v%d : %s\n", idx->id, iv.id, ty(&it, b));
+  emit(g, "  %%v%d = take %%v%d, %%v%d {axis = %d} : %s\n", y->id, x.id, idx->id, axis, ty(&t, b));
+  emit(g, "  %%v%d = index_update %%v%d, %%v%d, %%v%d {axis = %d, mode = \"%s\"} : %s\n", u->id, x.id, idx->id, y->id,
+       axis, x.t.dt == SJ_BOOL || chance(g, 50) ? "set" : "add", ty(&x.t, b));
+}
+
 static void gen_op(gen *g) {
-  int w = pick(g, 100);
+  int w = pick(g, 103);
   if (w < 18) gen_unary(g);
   else if (w < 38) gen_binary(g, 0);
   else if (w < 44) gen_binary(g, 1);
@@ -435,7 +499,9 @@ static void gen_op(gen *g) {
   else if (w < 93) gen_take(g, false);
   else if (w < 96) gen_take(g, true);
   else if (w < 98) gen_softmax(g);
-  else gen_constant(g, any_dtype(g));
+  else if (w < 100) gen_constant(g, any_dtype(g));
+  else if (w < 102) gen_slice(g);
+  else gen_index_update(g);
 }
 
 /* Parameters: dims drawn from a base shape (right-aligned) as the static
