@@ -344,6 +344,8 @@ static sj_status infer_softmax_xent(sj_ctx *c, const sj_op *op, sj_type *out) {
   }
   if (!fits)
     return err(c, op, "labels %s must have the shape of the logits %s without axis %d", TYS(y, b), TYS(x, a), k);
+  return SJ_OK;
+}
 
 /* ---- slicing (slice, slice_update, index_update, slice_len) ---- */
 
