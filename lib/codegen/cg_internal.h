@@ -12,6 +12,9 @@
 /* Vector widths the host's libmvec variants can serve (bitmask of ISA
  * classes: 'b' SSE4 128-bit, 'd' AVX2 256-bit, 'e' AVX-512 512-bit). */
 enum { SJ_ISA_B = 1, SJ_ISA_D = 2, SJ_ISA_E = 4 };
+/* Set with SJ_ISA_E when 512-bit vectors are worth preferring over LLVM's
+ * 256-bit default for the host (target.c: sj_cg_prefer_512). */
+enum { SJ_ISA_PREFER_512 = 8 };
 
 typedef struct cg_buf {
   const sj_value *v; /* kernel parameter */
