@@ -47,6 +47,7 @@ typedef struct cg {
   cg_fn cur; /* the LLVM function being emitted */
   unsigned nouter; /* outlined parallel bodies so far, for names */
   int par_depth;   /* >0 inside an outlined parallel body */
+  const sj_op *online_done; /* a `for` already emitted with the max before it */
   sj_status st;
 } cg;
 
@@ -86,6 +87,10 @@ void sj_cg_parallel_for(cg *g, const sj_op *op);
 /* A top-level `for` that is an associative reduction, run in chunks on the
  * pool; false (nothing emitted) when `op` is not one. */
 bool sj_cg_parallel_reduce(cg *g, const sj_op *op);
+/* `op` and the `for` after it (past stores) as one pass when they are
+ * sj_online_lse_pair; sets both results and g->online_done (the second
+ * `for`, which e_for then skips); false (nothing emitted) otherwise. */
+bool sj_cg_parallel_online(cg *g, const sj_op *op);
 
 /* rt_symbols.c: the runtime entry points of rt_symbols.def. */
 typedef enum sj_rt_id {

@@ -276,7 +276,8 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
 }
 
 static void e_for(cg *g, const sj_op *op) {
-  if (g->par_depth == 0 && sj_cg_parallel_reduce(g, op)) return;
+  if (op == g->online_done) return; /* emitted with the max before it */
+  if (g->par_depth == 0 && (sj_cg_parallel_online(g, op) || sj_cg_parallel_reduce(g, op))) return;
   sj_cg_emit_loop(g, op, sj_cg_get(g, sj_opnd(op, 0)), sj_cg_get(g, sj_opnd(op, 1)));
 }
 
