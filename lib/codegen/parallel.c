@@ -409,7 +409,9 @@ bool sj_cg_parallel_reduce(cg *g, const sj_op *op) {
  * iterations, the second while the chunk is still in cache: chunk p yields
  * its own max m_p and s_p = sum exp(v_i - m_p), and the caller folds
  *   M = max(init, m_0, ..., m_P-1),  S = init2 + sum_p s_p * exp(m_p - M)
- * ("online softmax", Milakov & Gimelshein 2018, at chunk granularity). The
+ * ("online softmax", Milakov & Gimelshein 2018, at chunk granularity). A
+ * full reduction over several axes is a nest of such loops: a chunk is then
+ * a range of outer iterations covering about ONLINE_CHUNK elements. The
  * fold reproduces the two-pass IEEE results: a chunk whose max is M adds s_p
  * unscaled (no rounding added, and NaN/inf chunks keep their NaN); a chunk
  * of only -inf (its s_p is exp(-inf - -inf) = NaN) adds 0 unless M is -inf
@@ -483,6 +485,19 @@ static void fold_sum(cg *g, LLVMValueRef q, void *arg) {
   LLVMBuildStore(B, sj_cg_scalar_op(g, combine_op(r->r2), a), r->accs);
 }
 
+/* max(hi - lo, 0) of a loop whose bounds the caller has. */
+static LLVMValueRef trips(cg *g, const sj_op *loop) {
+  LLVMValueRef n = LLVMBuildNSWSub(g->B, sj_cg_get(g, sj_opnd(loop, 1)), sj_cg_get(g, sj_opnd(loop, 0)), "");
+  return LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, n, sj_cg_ci64(g, 0), ""), sj_cg_ci64(g, 0), n, "");
+}
+
+/* The next level of a reduction nest (the `for` the loop yields), or NULL
+ * (sj_online_lse_pair checked the shape; inner bounds are outer values). */
+static const sj_op *level_below(const sj_op *loop) {
+  const sj_op *d = sj_opnd(loop->regions[0]->last, 0)->def;
+  return d && d->code == SJ_OP_FOR ? d : NULL;
+}
+
 /* The `for` after r1 past the stores between them. */
 static const sj_op *after_stores(const sj_op *r1) {
   const sj_op *o = r1->next;
@@ -496,9 +511,14 @@ bool sj_cg_parallel_online(cg *g, const sj_op *r1) {
   online r = {.r1 = r1, .r2 = r2, .ty = sj_cg_dtype(g, sj_res(r1, 0)->type.dt)};
   LLVMBuilderRef B = g->B;
   r.lo = sj_cg_get(g, sj_opnd(r1, 0)), r.hi = sj_cg_get(g, sj_opnd(r1, 1));
-  LLVMValueRef n = LLVMBuildNSWSub(B, r.hi, r.lo, "");
-  n = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, n, sj_cg_ci64(g, 0), ""), sj_cg_ci64(g, 0), n, "");
-  LLVMValueRef P = LLVMBuildSDiv(B, LLVMBuildNSWAdd(B, n, sj_cg_ci64(g, ONLINE_CHUNK - 1), ""), sj_cg_ci64(g, ONLINE_CHUNK), "");
+  LLVMValueRef n = trips(g, r1);
+  /* outer iterations per chunk: ONLINE_CHUNK elements of the whole nest */
+  LLVMValueRef inner = sj_cg_ci64(g, 1);
+  for (const sj_op *l = level_below(r1); l; l = level_below(l)) inner = LLVMBuildNSWMul(B, inner, trips(g, l), "");
+  inner = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, inner, sj_cg_ci64(g, 1), ""), sj_cg_ci64(g, 1), inner, "");
+  LLVMValueRef per = LLVMBuildSDiv(B, sj_cg_ci64(g, ONLINE_CHUNK), inner, "");
+  per = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, per, sj_cg_ci64(g, 1), ""), sj_cg_ci64(g, 1), per, "");
+  LLVMValueRef P = LLVMBuildSDiv(B, LLVMBuildNSWAdd(B, n, LLVMBuildNSWSub(B, per, sj_cg_ci64(g, 1), ""), ""), per, "");
   P = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, P, sj_cg_ci64(g, 1), ""), sj_cg_ci64(g, 1), P, "");
   P = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSGT, P, sj_cg_ci64(g, ONLINE_MAX_CHUNKS), ""),
                       sj_cg_ci64(g, ONLINE_MAX_CHUNKS), P, "");

@@ -5,7 +5,8 @@
 // caller folds max(init, pmax[p]) and sum(psum[p] * exp(pmax[p] - M)), a
 // chunk whose max is M adding psum[p] as is and an all -inf chunk adding 0.
 // Otherwise (a store between that the sum reads, other bounds) the two loops
-// are two parallel reductions.
+// are two parallel reductions. A nest of reduction loops (a full reduction
+// over two axes) runs the same way, chunked on its outer loop.
 // RUN: %symjit-opt %s --emit-llvm --llvm-opt=0 | FileCheck %s
 
 // CHECK-LABEL: define internal void @sjk_pair.impl(
@@ -39,6 +40,14 @@
 // CHECK:        call void @sj_rt_parallel_for(ptr %{{[0-9]+}}, ptr @sjk_bounds.impl.par0,
 // CHECK:        call void @sj_rt_parallel_for(ptr %{{[0-9]+}}, ptr @sjk_bounds.impl.par1,
 // CHECK-LABEL: define void @sjk_bounds(
+// A nest (a full reduction of a matrix): a chunk is 16384 / (inner trips)
+// outer iterations, at least 1.
+// CHECK-LABEL: define internal void @sjk_pair2.impl(
+// CHECK:        %pmax = alloca [1024 x float]
+// CHECK:        %[[PER:[0-9]+]] = sdiv i64 16384, %{{[0-9]+}}
+// CHECK:        call void @sj_rt_parallel_for(ptr %{{[0-9]+}}, ptr @sjk_pair2.impl.par0,
+// CHECK-NOT:    sj_rt_parallel_for
+// CHECK-LABEL: define void @sjk_pair2(
 kernel @pair(%in0: f32[?], %out0: f32[], %out1: f32[]) {
   %c0 = constant {value = 0} : i64
   %n = dim %in0 {axis = 0} : i64
@@ -103,6 +112,35 @@ kernel @bounds(%in0: f32[?], %out0: f32[], %out1: f32[]) {
     %e = exp %t : f32
     %b2 = add %b, %e : f32
     yield %b2
+  }
+  store %s, %out1
+  return
+}
+
+kernel @pair2(%in0: f32[?,?], %out0: f32[], %out1: f32[]) {
+  %c0 = constant {value = 0} : i64
+  %n = dim %in0 {axis = 0} : i64
+  %k = dim %in0 {axis = 1} : i64
+  %ninf = constant {value = -inf} : f32
+  %zero = constant {value = 0.0} : f32
+  %m = for %c0, %n, %ninf {combine = "maximum"} : f32 (%i: i64, %a: f32) {
+    %mi = for %c0, %k, %a {combine = "maximum"} : f32 (%i2: i64, %a1: f32) {
+      %x = load %in0, %i, %i2 : f32
+      %a2 = maximum %a1, %x : f32
+      yield %a2
+    }
+    yield %mi
+  }
+  store %m, %out0
+  %s = for %c0, %n, %zero {combine = "add"} : f32 (%j: i64, %b: f32) {
+    %si = for %c0, %k, %b {combine = "add"} : f32 (%j2: i64, %b1: f32) {
+      %y = load %in0, %j, %j2 : f32
+      %t = sub %y, %m : f32
+      %e = exp %t : f32
+      %b2 = add %b1, %e : f32
+      yield %b2
+    }
+    yield %si
   }
   store %s, %out1
   return

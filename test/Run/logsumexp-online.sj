@@ -26,6 +26,13 @@
 // RUN: %symjit-run %examples/logsumexp.sj --check --shape x=16385 --range -50,50 | FileCheck %s
 // RUN: %symjit-run %examples/logsumexp.sj --check --shape x=17000000 --range -80,80 | FileCheck %s
 // RUN: %symjit-run %s --func lse64 --check --shape x=50000 --range -700,700 | FileCheck %s --check-prefix=F64
+// A full reduction of a matrix is a nest of two reduction loops; chunks are
+// then ranges of rows (16 rows of 1000).
+// RUN: %symjit-run %s --func lse2 --check --input x=%t/rows_neginf_head.npy | FileCheck %s --check-prefix=TWO
+// RUN: %symjit-run %s --func lse2 --check --input x=%t/rows_one_inf.npy | FileCheck %s --check-prefix=TWO
+// RUN: %symjit-run %s --func lse2 --check --shape x=3000x700 --range -40,40 | FileCheck %s --check-prefix=TWO
+// RUN: %symjit-run %s --func lse2 --check --shape x=5x0 | FileCheck %s --check-prefix=TWO
+// RUN: %symjit-run %s --func lse2 --input x=%t/rows_neginf_head.npy --print | FileCheck %s --check-prefix=HEAD2
 // CHECK: check: @logsumexp passed
 // NAN: logsumexp.out0: f32[] =
 // NAN-NEXT: nan
@@ -34,6 +41,9 @@
 // HEAD: logsumexp.out0: f32[] =
 // HEAD-NEXT: 10.0675
 // F64: check: @lse64 passed
+// TWO: check: @lse2 passed
+// HEAD2: lse2.out0: f32[] =
+// HEAD2-NEXT: 10.0675
 func @lse64(%x: f64[?]) -> (f64[]) {
   %m = max %x : f64[]
   %s = sub %x, %m : f64[?]
@@ -41,5 +51,15 @@ func @lse64(%x: f64[?]) -> (f64[]) {
   %t = sum %e : f64[]
   %l = log %t : f64[]
   %r = add %l, %m : f64[]
+  return %r
+}
+
+func @lse2(%x: f32[?,?]) -> (f32[]) {
+  %m = max %x : f32[]
+  %s = sub %x, %m : f32[?,?]
+  %e = exp %s : f32[?,?]
+  %t = sum %e : f32[]
+  %l = log %t : f32[]
+  %r = add %l, %m : f32[]
   return %r
 }

@@ -13,6 +13,7 @@
 // WHY-NEXT: online-pair.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @other_k0 and @other_k1 not merged: a reduction's results are ready only after its loop
 // WHY-NEXT: online-pair.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @minimum_k0 and @minimum_k1 not merged: a reduction's results are ready only after its loop
 // WHY-NEXT: online-pair.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @noexp_k0 and @noexp_k1 not merged: a reduction's results are ready only after its loop
+// WHY-NEXT: online-pair.sj:{{[0-9]+}}:3: remark: [loop-fusion] launches of @transposed_k0 and @transposed_k1 not merged: a reduction's results are ready only after its loop
 // WHY-NOT:  remark
 // CHECK-LABEL: func @lse(%x: f32[?]) -> (f32[]) {
 // CHECK-NEXT:   %0 = alloc : f32[]
@@ -59,6 +60,47 @@
 // CHECK-NEXT:   launch %x, %0 {kernel = @noexp_k0}
 // CHECK-NEXT:   %1 = alloc : f32[]
 // CHECK-NEXT:   launch %x, %0, %1 {kernel = @noexp_k1}
+// A full reduction of a matrix (a nest of two reduction loops) joins the
+// same way; reading v transposed in the sum does not (another v).
+// CHECK-LABEL: func @lse2(%x: f32[?,?]) -> (f32[], f32[]) {
+// CHECK-NEXT:   %0 = alloc : f32[]
+// CHECK-NEXT:   %1 = alloc : f32[]
+// CHECK-NEXT:   launch %x, %0, %1 {kernel = @lse2_f0}
+// CHECK-NEXT:   return %0, %1
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @lse2_f0(%in0: f32[?,?], %out0: f32[], %out1: f32[]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = dim %in0 {axis = 0} : i64
+// CHECK-NEXT:   %1 = dim %in0 {axis = 1} : i64
+// CHECK-NEXT:   %2 = constant {value = -inf} : f32
+// CHECK-NEXT:   %3 = constant {value = 0.0} : f32
+// CHECK-NEXT:   %4 = for %c0, %0, %2 {combine = "maximum"} : f32 (%5: i64, %6: f32) {
+// CHECK-NEXT:     %7 = for %c0, %1, %6 {combine = "maximum"} : f32 (%8: i64, %9: f32) {
+// CHECK-NEXT:       %10 = load %in0, %5, %8 : f32
+// CHECK-NEXT:       %11 = maximum %9, %10 : f32
+// CHECK-NEXT:       yield %11
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield %7
+// CHECK-NEXT:   }
+// CHECK-NEXT:   store %4, %out0
+// CHECK-NEXT:   %12 = for %c0, %0, %3 {combine = "add"} : f32 (%13: i64, %14: f32) {
+// CHECK-NEXT:     %15 = for %c0, %1, %14 {combine = "add"} : f32 (%16: i64, %17: f32) {
+// CHECK-NEXT:       %18 = load %in0, %13, %16 : f32
+// CHECK-NEXT:       %19 = sub %18, %4 : f32
+// CHECK-NEXT:       %20 = exp %19 : f32
+// CHECK-NEXT:       %21 = add %17, %20 : f32
+// CHECK-NEXT:       yield %21
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield %15
+// CHECK-NEXT:   }
+// CHECK-NEXT:   store %12, %out1
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: func @transposed(
+// CHECK-NEXT:   %0 = alloc : f32[]
+// CHECK-NEXT:   launch %x, %0 {kernel = @transposed_k0}
+// CHECK-NEXT:   %1 = alloc : f32[]
+// CHECK-NEXT:   launch %x, %0, %1 {kernel = @transposed_k1}
 
 // The example as -O compiles it: the max is still stored (the final
 // `log + max` kernel reads it), after the sum-of-exp nest merged into the
@@ -276,5 +318,99 @@ kernel @noexp_k1(%in0: f32[?], %in1: f32[], %out0: f32[]) {
     yield %9
   }
   store %2, %out0
+  return
+}
+
+// -----
+
+func @lse2(%x: f32[?,?]) -> (f32[], f32[]) {
+  %0 = alloc : f32[]
+  launch %x, %0 {kernel = @lse2_k0}
+  %1 = alloc : f32[]
+  launch %x, %0, %1 {kernel = @lse2_k1}
+  return %0, %1
+}
+
+kernel @lse2_k0(%in0: f32[?,?], %out0: f32[]) {
+  %c0 = constant {value = 0} : i64
+  %0 = dim %in0 {axis = 0} : i64
+  %1 = dim %in0 {axis = 1} : i64
+  %2 = constant {value = -inf} : f32
+  %3 = for %c0, %0, %2 {combine = "maximum"} : f32 (%4: i64, %5: f32) {
+    %6 = for %c0, %1, %5 {combine = "maximum"} : f32 (%7: i64, %8: f32) {
+      %9 = load %in0, %4, %7 : f32
+      %10 = maximum %8, %9 : f32
+      yield %10
+    }
+    yield %6
+  }
+  store %3, %out0
+  return
+}
+
+kernel @lse2_k1(%in0: f32[?,?], %in1: f32[], %out0: f32[]) {
+  %c0 = constant {value = 0} : i64
+  %0 = dim %in0 {axis = 0} : i64
+  %1 = dim %in0 {axis = 1} : i64
+  %2 = constant {value = 0.0} : f32
+  %3 = for %c0, %0, %2 {combine = "add"} : f32 (%4: i64, %5: f32) {
+    %6 = for %c0, %1, %5 {combine = "add"} : f32 (%7: i64, %8: f32) {
+      %9 = load %in0, %4, %7 : f32
+      %10 = load %in1 : f32
+      %11 = sub %9, %10 : f32
+      %12 = exp %11 : f32
+      %13 = add %8, %12 : f32
+      yield %13
+    }
+    yield %6
+  }
+  store %3, %out0
+  return
+}
+
+// -----
+
+func @transposed(%x: f32[?,?]) -> (f32[]) {
+  %0 = alloc : f32[]
+  launch %x, %0 {kernel = @transposed_k0}
+  %1 = alloc : f32[]
+  launch %x, %0, %1 {kernel = @transposed_k1}
+  return %1
+}
+
+kernel @transposed_k0(%in0: f32[?,?], %out0: f32[]) {
+  %c0 = constant {value = 0} : i64
+  %0 = dim %in0 {axis = 0} : i64
+  %1 = dim %in0 {axis = 1} : i64
+  %2 = constant {value = -inf} : f32
+  %3 = for %c0, %0, %2 {combine = "maximum"} : f32 (%4: i64, %5: f32) {
+    %6 = for %c0, %0, %5 {combine = "maximum"} : f32 (%7: i64, %8: f32) {
+      %9 = load %in0, %4, %7 : f32
+      %10 = maximum %8, %9 : f32
+      yield %10
+    }
+    yield %6
+  }
+  store %3, %out0
+  return
+}
+
+kernel @transposed_k1(%in0: f32[?,?], %in1: f32[], %out0: f32[]) {
+  %c0 = constant {value = 0} : i64
+  %0 = dim %in0 {axis = 0} : i64
+  %1 = dim %in0 {axis = 1} : i64
+  %2 = constant {value = 0.0} : f32
+  %3 = for %c0, %0, %2 {combine = "add"} : f32 (%4: i64, %5: f32) {
+    %6 = for %c0, %0, %5 {combine = "add"} : f32 (%7: i64, %8: f32) {
+      %9 = load %in0, %7, %4 : f32
+      %10 = load %in1 : f32
+      %11 = sub %9, %10 : f32
+      %12 = exp %11 : f32
+      %13 = add %8, %12 : f32
+      yield %13
+    }
+    yield %6
+  }
+  store %3, %out0
   return
 }

@@ -1,5 +1,5 @@
 """Writes the inputs of logsumexp-online.sj into DIR: 40000 f32 values each
-(3 chunks of the one-pass max and sum of exp), laid out so that whole chunks
+(3 chunks of the one-pass max and sum of exp; also as [40, 1000]), laid out so that whole chunks
 are -inf, NaN or +inf appear in one chunk, or the chunk maxima are far apart.
 Usage: lse_inputs.py DIR"""
 import os
@@ -17,8 +17,9 @@ def uniform(seed):
     return out
 
 
-def write(path, vals):
-    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d,), }" % len(vals)
+def write(path, vals, shape=None):
+    dims = "%d," % len(vals) if shape is None else "%d, %d" % shape
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (%s), }" % dims
     header += " " * ((64 - (10 + len(header) + 1) % 64) % 64) + "\n"
     with open(path, "wb") as f:
         f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header.encode())
@@ -39,3 +40,6 @@ cases = {
 }
 for name, vals in cases.items():
     write(os.path.join(sys.argv[1], name + ".npy"), vals)
+# [40, 1000]: chunks of 16 rows; rows 0-19 all -inf, then one +inf row
+write(os.path.join(sys.argv[1], "rows_neginf_head.npy"), [ninf] * 20000 + u[20000:], (40, 1000))
+write(os.path.join(sys.argv[1], "rows_one_inf.npy"), u[:30000] + [inf] + u[30001:], (40, 1000))
