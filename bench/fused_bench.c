@@ -18,6 +18,7 @@
 #include "symjit/symjit.h"
 
 #define REPS 15
+#define RED_REPS 31 /* the reductions: interleaved rounds, more of them on a loaded machine */
 #define N_ELEM (1 << 24)
 #define LS_ROWS 4096
 #define LS_COLS 1000
@@ -195,7 +196,7 @@ static void bench_logsumexp(sj_ctx *c, sj_pool *pool, int threads) {
   bench_fn fns[3] = {run_symjit, run_ref_lse, run_ref_lse_online};
   void *envs[3] = {&e, &r, &r2};
   double t[3];
-  bench_interleaved(fns, envs, 3, REPS, t);
+  bench_interleaved(fns, envs, 3, RED_REPS, t);
   report("logsumexp", t[0], t[1], 4.0 * (double)n);
   report("logsumexp_vs_onepass", t[0], t[2], 4.0 * (double)n);
   printf("  logsumexp: symjit %.6f, reference %.6f, one-pass reference %.6f\n", sj_tensor_get(out, 0),
@@ -218,7 +219,7 @@ static void bench_log_softmax(sj_ctx *c, sj_pool *pool, int threads) {
   bench_fn fns[2] = {run_symjit, run_ref};
   void *envs[2] = {&e, &r};
   double t[2];
-  bench_interleaved(fns, envs, 2, REPS, t);
+  bench_interleaved(fns, envs, 2, RED_REPS, t);
   report("log_softmax", t[0], t[1], 8.0 * LS_ROWS * LS_COLS);
   double maxerr = 0;
   for (int64_t i = 0; i < LS_ROWS * LS_COLS; i++)
