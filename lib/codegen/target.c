@@ -22,9 +22,10 @@ static void init_llvm(void) {
  * clock for heavy 512-bit code. On later cores (Ice Lake, Rocket Lake,
  * Sapphire Rapids and on; AMD Zen 4 has no such penalty) the loops of
  * symjit's kernels run faster at 512 bits: fewer instructions per element,
- * and the inline exp (math_lib.c) is pure vector arithmetic (logsumexp and
- * log_softmax 1.3-1.6x faster in cache, bench/RESULTS.md 2026-11-29). Only
- * the cores with the clock penalty keep LLVM's choice. */
+ * and the inline exp (math_lib.c) is pure vector arithmetic (cache-resident
+ * logsumexp 1.4x and log_softmax 1.15x faster than at 256 bits,
+ * bench/RESULTS.md 2026-11-29). Only the cores with the clock penalty keep
+ * LLVM's choice. */
 static const char *const clock_penalty_512[] = {"skylake-avx512", "cascadelake", "cooperlake", "knl", "knm"};
 
 static bool prefer_512(const char *cpu) {
