@@ -120,6 +120,11 @@ bool sj_online_lse_pair(const sj_op *r1, const sj_op *r2) {
   for (const sj_use *u = m->uses; u; u = u->next)
     if (u->user != sub && inside(u->user, r2)) return false;
   if (!same_expr(v1, sj_opnd(sub, 0), &ns, 0)) return false;
+  /* codegen starts each chunk from the combine's identity in place of the
+   * initial values: they must not be read inside the loops as well */
+  for (int k = 0; k < 2; k++)
+    for (const sj_use *u = sj_opnd(k ? r2 : r1, 2)->uses; u; u = u->next)
+      if (inside(u->user, r1) || inside(u->user, r2)) return false;
   /* between them only stores of values computed before r2, to buffers r2
    * does not read: r2 may then run alongside r1 */
   for (const sj_op *o = r1->next; o != r2; o = o->next) {

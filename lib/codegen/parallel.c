@@ -365,9 +365,19 @@ static void fold_partial(cg *g, LLVMValueRef q, void *arg) {
   LLVMBuildStore(g->B, sj_cg_scalar_op(g, combine_op(r->loop), args), r->acc);
 }
 
+/* v is read by an op nested in loop. */
+static bool used_inside(const sj_value *v, const sj_op *loop) {
+  for (const sj_use *u = v->uses; u; u = u->next)
+    for (const sj_block *b = u->user->block; b && b->parent; b = b->parent->block)
+      if (b->parent == loop) return true;
+  return false;
+}
+
 bool sj_cg_parallel_reduce(cg *g, const sj_op *op) {
   sj_opcode comb = combine_of(op);
-  if (!reducible(op, comb)) return false;
+  /* chunks start from the identity in place of the initial value, which
+   * must then not be read in the body as well */
+  if (!reducible(op, comb) || used_inside(sj_opnd(op, 2), op)) return false;
   int64_t work = inner_work(op), per = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / work, n0;
   const sj_op *hd = sj_opnd(op, 1)->def, *ld = sj_opnd(op, 0)->def;
   const sj_attr *ha = hd && hd->code == SJ_OP_CONSTANT ? sj_op_attr(hd, "value") : NULL;

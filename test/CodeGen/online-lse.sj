@@ -5,7 +5,8 @@
 // caller folds max(init, pmax[p]) and sum(psum[p] * exp(pmax[p] - M)), a
 // chunk whose max is M adding psum[p] as is and an all -inf chunk adding 0.
 // Otherwise (a store between that the sum reads, other bounds) the two loops
-// are two parallel reductions. A nest of reduction loops (a full reduction
+// are two parallel reductions; a loop whose initial value is also read in
+// its body stays serial (a chunk would start from the identity instead). A nest of reduction loops (a full reduction
 // over two axes) runs the same way, chunked on its outer loop.
 // RUN: %symjit-opt %s --emit-llvm --llvm-opt=0 | FileCheck %s
 
@@ -39,7 +40,11 @@
 // CHECK-NOT:    %pmax
 // CHECK:        call void @sj_rt_parallel_for(ptr %{{[0-9]+}}, ptr @sjk_bounds.impl.par0,
 // CHECK:        call void @sj_rt_parallel_for(ptr %{{[0-9]+}}, ptr @sjk_bounds.impl.par1,
-// CHECK-LABEL: define void @sjk_bounds(
+// CHECK-LABEL: define internal void @sjk_initused.impl(
+// CHECK-NOT:    %pmax
+// CHECK:        call void @sj_rt_parallel_for(ptr %{{[0-9]+}}, ptr @sjk_initused.impl.par0,
+// CHECK-NOT:    sj_rt_parallel_for
+// CHECK-LABEL: define void @sjk_initused(
 // A nest (a full reduction of a matrix): a chunk is 16384 / (inner trips)
 // outer iterations, at least 1.
 // CHECK-LABEL: define internal void @sjk_pair2.impl(
@@ -109,6 +114,30 @@ kernel @bounds(%in0: f32[?], %out0: f32[], %out1: f32[]) {
   %s = for %c1, %n, %zero {combine = "add"} : f32 (%j: i64, %b: f32) {
     %y = load %in0, %j : f32
     %t = sub %y, %m : f32
+    %e = exp %t : f32
+    %b2 = add %b, %e : f32
+    yield %b2
+  }
+  store %s, %out1
+  return
+}
+
+kernel @initused(%in0: f32[?], %out0: f32[], %out1: f32[]) {
+  %c0 = constant {value = 0} : i64
+  %n = dim %in0 {axis = 0} : i64
+  %ninf = constant {value = -inf} : f32
+  %one = constant {value = 1.0} : f32
+  %m = for %c0, %n, %ninf {combine = "maximum"} : f32 (%i: i64, %a: f32) {
+    %x = load %in0, %i : f32
+    %x1 = add %x, %one : f32
+    %a2 = maximum %a, %x1 : f32
+    yield %a2
+  }
+  store %m, %out0
+  %s = for %c0, %n, %one {combine = "add"} : f32 (%j: i64, %b: f32) {
+    %y = load %in0, %j : f32
+    %y1 = add %y, %one : f32
+    %t = sub %y1, %m : f32
     %e = exp %t : f32
     %b2 = add %b, %e : f32
     yield %b2
