@@ -41,3 +41,24 @@ void ref_log_softmax_rows(void *env, int64_t lo, int64_t hi) {
     for (int64_t j = 0; j < n; j++) o[j] = x[j] - l;
   }
 }
+
+/* logsumexp's (max, sum) over [lo, hi) in one pass over memory: each block
+ * of REF_BLOCK floats (8 KiB, stays in L1) is read twice, for its max and
+ * for its sum of exp; the running sum is rescaled when the max grows
+ * ("online softmax", Milakov & Gimelshein 2018). Finite inputs only, as
+ * -ffast-math assumes anyway. */
+#define REF_BLOCK 2048
+void ref_lse_online(const float *x, int64_t lo, int64_t hi, float *max_out, float *sum_out) {
+  float m = -INFINITY, s = 0;
+  for (int64_t b = lo; b < hi; b += REF_BLOCK) {
+    int64_t e = hi - b < REF_BLOCK ? hi : b + REF_BLOCK;
+    float bm = ref_max(x, b, e);
+    if (bm > m) {
+      s *= expf(m - bm);
+      m = bm;
+    }
+    s += ref_sumexp(x, b, e, m);
+  }
+  *max_out = m;
+  *sum_out = s;
+}

@@ -18,5 +18,7 @@ void ref_fused(void *env, int64_t lo, int64_t hi);       /* out = a*b + exp(c)*d
 void ref_triad(void *env, int64_t lo, int64_t hi);       /* out = a + s*b */
 float ref_max(const float *x, int64_t lo, int64_t hi);
 float ref_sumexp(const float *x, int64_t lo, int64_t hi, float m);
+/* max and sum(exp(x - max)) over [lo, hi) in one pass over memory */
+void ref_lse_online(const float *x, int64_t lo, int64_t hi, float *max_out, float *sum_out);
 void ref_log_softmax_rows(void *env, int64_t lo, int64_t hi); /* rows [lo,hi) of a[.,cols] */
 #endif

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen.h"
 #include "opinfo.h"
 #include "registry.h"
 #include "symtab.h"
@@ -832,6 +833,86 @@ static sj_op *refuse(lfuse *L, const sj_op *l1, const sj_op *l2, const char *why
   return NULL;
 }
 
+static sj_op *install(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2, sj_op *k, sj_value *const *u, unsigned nu,
+                      unsigned inner, unsigned fwd);
+
+/* ---- a max reduction then a sum of exp against it ----
+ * Kernels K1 = `m = for {combine = "maximum"} of v; store m, %M` and K2 =
+ * `for {combine = "add"} of exp(v - load %M)` (logsumexp's two passes) are
+ * not fused at the outer loop (K2 needs all of m), but concatenated: one
+ * kernel with both prologues, K1's loop and epilogue, then K2's loop and
+ * epilogue, K2's 0-d load of %M replaced by m. Only when codegen then runs
+ * the pair in one pass over memory (sj_online_lse_pair: lib/codegen,
+ * parallel.c); otherwise the two launches stay as they are. */
+
+/* The param K1's epilogue stores loop result r to with no indices, or NULL. */
+static sj_value *stored_result_param(const sj_op *loop, const sj_value *r) {
+  for (const sj_op *o = loop->next; o && o->code != SJ_OP_RETURN; o = o->next)
+    if (o->code == SJ_OP_STORE && o->nopnds == 2 && sj_opnd(o, 0) == r && access_buf(o)) return sj_opnd(o, 1);
+  return NULL;
+}
+
+/* Replaces the 0-d loads of param p inside loop by value v. */
+static void loads_to_value(sj_op *loop, sj_value *p, sj_value *v) {
+  sj_op_vec ops = {0};
+  sj_collect_ops(loop->regions[0], &ops);
+  for (size_t i = 0; i < ops.n; i++) {
+    sj_op *o = ops.v[i];
+    if (o->code != SJ_OP_LOAD || o->nopnds != 1 || sj_opnd(o, 0) != p) continue;
+    sj_value_replace_all_uses(sj_res(o, 0), v);
+    sj_op_erase(o);
+  }
+  sj_op_vec_free(&ops);
+}
+
+/* Appends a clone of `loop` and what follows it up to `return` to kb. */
+static sj_op *clone_nest(sj_ctx *c, sj_block *kb, const sj_op *loop, sj_value_map *vm) {
+  sj_op *cl = NULL;
+  for (const sj_op *o = loop; o && o->code != SJ_OP_RETURN; o = o->next) {
+    sj_op *x = sj_op_clone(c, o, vm);
+    sj_block_append(kb, x);
+    if (o == loop) cl = x;
+  }
+  return cl;
+}
+
+static sj_op *try_pair(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2, const knest *n1, const knest *n2) {
+  sj_ctx *c = L->m->ctx;
+  if (!pure_between(l1, l2)) return refuse(L, l1, l2, "an op between the launches");
+  if (!related(l1, l2)) return refuse(L, l1, l2, "no shared buffer");
+  if ((int64_t)(count_ops(n1->kernel) + count_ops(n2->kernel)) > L->max_ops)
+    return refuse(L, l1, l2, "the kernels together have more than max-kernel-ops ops");
+  sj_value *u[2 * MAX_PARAMS];
+  unsigned nu = 0;
+  for (unsigned i = 0; i < l1->nopnds; i++) union_slot(u, &nu, sj_opnd(l1, i));
+  for (unsigned i = 0; i < l2->nopnds; i++) union_slot(u, &nu, sj_opnd(l2, i));
+  for (unsigned i = 0; i < nu; i++)
+    for (unsigned j = i + 1; j < nu; j++)
+      if (alias_root(u[i]) == alias_root(u[j])) return refuse(L, l1, l2, "aliased buffers");
+  sj_op *k = sj_op_new(c, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, n1->kernel->loc);
+  sj_block *kb = sj_func_body(k);
+  for (unsigned i = 0; i < nu; i++) sj_block_add_arg(c, kb, u[i]->type);
+  sj_value_map *vm1 = sj_value_map_new(c), *vm2 = sj_value_map_new(c);
+  for (unsigned p = 0; p < nu; p++) {
+    for (unsigned i = 0; i < l1->nopnds; i++)
+      if (sj_opnd(l1, i) == u[p]) sj_value_map_set(vm1, sj_func_body(n1->kernel)->args[i], kb->args[p]);
+    for (unsigned i = 0; i < l2->nopnds; i++)
+      if (sj_opnd(l2, i) == u[p]) sj_value_map_set(vm2, sj_func_body(n2->kernel)->args[i], kb->args[p]);
+  }
+  clone_prologue(c, kb, n1, vm1);
+  clone_prologue(c, kb, n2, vm2);
+  sj_op *r1 = clone_nest(c, kb, n1->loop, vm1);
+  sj_op *r2 = clone_nest(c, kb, n2->loop, vm2);
+  sj_block_append(kb, sj_op_new(c, SJ_OP_RETURN, 0, NULL, 0, NULL, 0, k->loc));
+  sj_value *mp = stored_result_param(r1, sj_res(r1, 0));
+  if (mp) loads_to_value(r2, mp, sj_res(r1, 0));
+  if (!mp || !sj_online_lse_pair(r1, r2)) {
+    sj_op_drop_operands(k);
+    return refuse(L, l1, l2, "a reduction's results are ready only after its loop");
+  }
+  return install(L, func, l1, l2, k, u, nu, 0, 1);
+}
+
 /* Merges launches l1 and l2; returns the new launch, or NULL (and why). */
 static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   sj_ctx *c = L->m->ctx;
@@ -843,6 +924,7 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   sj_value *a1[MAX_PARAMS], *a2[MAX_PARAMS], *u[2 * MAX_PARAMS];
   operands_of(l1, a1);
   operands_of(l2, a2);
+  if (n1.reduce && n2.reduce) return try_pair(L, func, l1, l2, &n1, &n2);
   const char *why = why_not(l1, l2, &n1, &n2, a1, a2);
   if (why) return refuse(L, l1, l2, why);
   if ((int64_t)(count_ops(k1) + count_ops(k2)) > L->max_ops)
@@ -859,6 +941,15 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
     sj_op_drop_operands(k);
     return refuse(L, l1, l2, "the nest's results are still read after forwarding (it stays a parallel loop)");
   }
+  return install(L, func, l1, l2, k, u, nu, inner, fwd);
+}
+
+/* Replaces launches l1, l2 by one launch of the new kernel k (params u) and
+ * cleans up; the merged-away kernels go when nothing launches them. */
+static sj_op *install(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2, sj_op *k, sj_value *const *u, unsigned nu,
+                      unsigned inner, unsigned fwd) {
+  sj_ctx *c = L->m->ctx;
+  sj_op *k1 = sj_symtab_get(&L->syms, sj_op_sym(l1, "kernel")), *k2 = sj_symtab_get(&L->syms, sj_op_sym(l2, "kernel"));
   const char *name = sj_symtab_fresh(c, &L->syms, sj_func_name(func), 'f', &L->counter);
   if (!name || !sj_symtab_put(&L->syms, name, k)) { /* out of memory: leave the pair as it is */
     sj_op_drop_operands(k);
@@ -905,6 +996,14 @@ static sj_op *prev_launch(sj_op *b) {
   return a;
 }
 
+/* Both launch a reduction kernel (a max and a sum of exp, maybe). */
+static bool reduction_pair(lfuse *L, const sj_op *l1, const sj_op *l2) {
+  sj_op *k1 = sj_symtab_get(&L->syms, sj_op_sym(l1, "kernel")), *k2 = sj_symtab_get(&L->syms, sj_op_sym(l2, "kernel"));
+  knest n1, n2;
+  return k1 && k2 && k1->code == SJ_OP_KERNEL && k2->code == SJ_OP_KERNEL && single_nest(k1, &n1) &&
+         single_nest(k2, &n2) && n1.reduce && n2.reduce;
+}
+
 /* Tries each launch with the next one. A run of merges grows one launch
  * (the chain); after the chain's first merge, the launch before it is
  * tried once against it (the pair is new and may now fuse, as when the
@@ -912,7 +1011,10 @@ static sj_op *prev_launch(sj_op *b) {
  * chain is not tried against it again as it grows, since most refusals
  * persist (an op between, the bounds, the loop kinds) or get worse (size).
  * So each launch is tried a bounded number of times and nothing is
- * rescanned per merge: linear in the size of the func. */
+ * rescanned per merge: linear in the size of the func. One exception: a
+ * chain that has just become a reduction kernel is tried once more against
+ * a reduction launch before it (try_pair; a reduction ends a chain, so this
+ * happens at most once per chain). */
 static void fuse_func(lfuse *L, sj_op *func) {
   static sj_op none;        /* "the chain has no launch before it" */
   sj_op *tried = NULL;      /* the launch before the current chain, if already tried */
@@ -931,6 +1033,11 @@ static void fuse_func(lfuse *L, sj_op *func) {
       continue;
     }
     sj_op *p = tried ? NULL : prev_launch(nl);
+    if (!p && tried && tried != &none && reduction_pair(L, tried, nl)) {
+      a = tried; /* the chain became a reduction: try_pair may now take it */
+      tried = NULL;
+      continue;
+    }
     tried = p ? NULL : tried ? tried : &none;
     a = p ? p : nl;
   }

@@ -36,3 +36,15 @@ except OSError:
 import shutil
 if shutil.which("dot"):
     config.available_features.add("graphviz")
+
+# 512-bit vectors preferred: AVX-512 on a core without the 512-bit clock
+# penalty (the list of lib/codegen/target.c, clock_penalty_512).
+if "avx512f" in config.available_features:
+    import subprocess
+    try:
+        out = subprocess.run(["llc-19", "--version"], capture_output=True, text=True).stdout
+        cpu = next((l.split(":")[1].strip() for l in out.splitlines() if "Host CPU" in l), "")
+        if cpu and cpu not in ("skylake-avx512", "cascadelake", "cooperlake", "knl", "knm"):
+            config.available_features.add("prefer512")
+    except OSError:
+        pass

@@ -12,6 +12,9 @@
 /* Vector widths the host's libmvec variants can serve (bitmask of ISA
  * classes: 'b' SSE4 128-bit, 'd' AVX2 256-bit, 'e' AVX-512 512-bit). */
 enum { SJ_ISA_B = 1, SJ_ISA_D = 2, SJ_ISA_E = 4 };
+/* Set with SJ_ISA_E when 512-bit vectors are worth preferring over LLVM's
+ * 256-bit default for the host (target.c: sj_cg_prefer_512). */
+enum { SJ_ISA_PREFER_512 = 8 };
 
 typedef struct cg_buf {
   const sj_value *v; /* kernel parameter */
@@ -44,6 +47,7 @@ typedef struct cg {
   cg_fn cur; /* the LLVM function being emitted */
   unsigned nouter; /* outlined parallel bodies so far, for names */
   int par_depth;   /* >0 inside an outlined parallel body */
+  const sj_op *online_done; /* a `for` already emitted with the max before it */
   sj_status st;
 } cg;
 
@@ -83,6 +87,10 @@ void sj_cg_parallel_for(cg *g, const sj_op *op);
 /* A top-level `for` that is an associative reduction, run in chunks on the
  * pool; false (nothing emitted) when `op` is not one. */
 bool sj_cg_parallel_reduce(cg *g, const sj_op *op);
+/* `op` and the `for` after it (past stores) as one pass when they are
+ * sj_online_lse_pair; sets both results and g->online_done (the second
+ * `for`, which e_for then skips); false (nothing emitted) otherwise. */
+bool sj_cg_parallel_online(cg *g, const sj_op *op);
 
 /* rt_symbols.c: the runtime entry points of rt_symbols.def. */
 typedef enum sj_rt_id {

@@ -28,6 +28,13 @@ void sj_jit_free(sj_jit *j); /* frees the code; NULL ok */
  * malloc'd string (free with free()). */
 sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out);
 
+/* r1 = `for {combine = "maximum"}` of v, then r2 = `for {combine = "add"}`
+ * of exp(v - r1) over the same bounds, in one block with only stores
+ * between that r2 does not read (logsumexp, a softmax denominator): codegen
+ * then computes both in one pass over memory (docs/codegen.md, "One-pass max
+ * and sum of exp"); loop-fusion merges two kernels into that form. */
+bool sj_online_lse_pair(const sj_op *r1, const sj_op *r2);
+
 /* Host CPU description, e.g. "rocketlake (+avx2,+avx512f,...)"; malloc'd. */
 char *sj_host_cpu_desc(void);
 #endif

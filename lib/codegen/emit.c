@@ -276,7 +276,8 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
 }
 
 static void e_for(cg *g, const sj_op *op) {
-  if (g->par_depth == 0 && sj_cg_parallel_reduce(g, op)) return;
+  if (op == g->online_done) return; /* emitted with the max before it */
+  if (g->par_depth == 0 && (sj_cg_parallel_online(g, op) || sj_cg_parallel_reduce(g, op))) return;
   sj_cg_emit_loop(g, op, sj_cg_get(g, sj_opnd(op, 0)), sj_cg_get(g, sj_opnd(op, 1)));
 }
 
@@ -394,6 +395,15 @@ static void emit_kernel(cg *g, const sj_op *k, const char *sym) {
   emit_entry(g, sym, impl, np);
 }
 
+/* Every function defined in the module gets the host's preferred vector
+ * width (target.c), which the loop vectorizer and the x86 backend read. */
+static void set_vector_width(cg *g) {
+  if (!(g->isa & SJ_ISA_PREFER_512)) return;
+  LLVMAttributeRef a = LLVMCreateStringAttribute(g->L, "prefer-vector-width", 19, "512", 3);
+  for (LLVMValueRef f = LLVMGetFirstFunction(g->M); f; f = LLVMGetNextFunction(f))
+    if (LLVMCountBasicBlocks(f)) LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, a);
+}
+
 static sj_status optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
   char pipeline[32];
   snprintf(pipeline, sizeof pipeline, "default<O%d>", opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level);
@@ -445,6 +455,7 @@ sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KAB
     g.st = SJ_ERR_UNSUPPORTED;
   }
   if (msg) LLVMDisposeMessage(msg);
+  if (!g.st) set_vector_width(&g);
   if (!g.st && opt_level > 0) g.st = optimize(&g, opt_level, tm);
   LLVMDisposeTargetMachine(tm);
   if (g.st) {

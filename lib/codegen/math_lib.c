@@ -5,6 +5,7 @@
  * e.g. _ZGVdN8v_expf on 8 lanes at a time. The vector declarations are kept
  * alive in llvm.compiler.used so GlobalDCE does not drop them before the
  * vectorizer runs (notes/llvm-c.md pitfalls 7 and 8). f16/bf16 compute in f32. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,8 +98,62 @@ static LLVMValueRef narrow(cg *g, LLVMValueRef x, sj_dtype dt) {
   return x;
 }
 
+/* ---- f32 exp as inline IR ----
+ * libmvec's _ZGVdN8v_expf is a call: under the vector ABI every vector
+ * register is caller-saved, so a reduction loop spills its accumulators
+ * around each call, the vectorizer cannot interleave independent exps, and
+ * the loop's scalar remainder calls scalar expf (8 calls per 1000-element
+ * row of log_softmax). Inline arithmetic has none of these costs and
+ * vectorizes at any width. The algorithm is SLEEF's xexpf_u10 (max error
+ * 1 ulp): q = rint(x / ln 2) by the 1.5*2^23 rounding trick (no fptosi, so
+ * no poison on NaN or huge x), a two-constant Cody-Waite reduction
+ * s = x - q ln 2, a degree-6 polynomial, and the scale 2^q applied as two
+ * factors 2^(q>>1) * 2^(q - (q>>1)) so subnormal results round once.
+ * x > 100 gives inf and x < -104 gives 0 by selects (exp overflows past
+ * 88.72 through the scaling anyway); NaN propagates through the arithmetic
+ * (both comparisons are false for it). docs/numerics.md has the measured
+ * error (bench/math_accuracy). */
+static LLVMValueRef fmla(cg *g, LLVMValueRef a, LLVMValueRef b, LLVMValueRef c) {
+  LLVMValueRef args[3] = {a, b, c};
+  return sj_cg_intrinsic(g, "llvm.fmuladd", LLVMTypeOf(a), args, 3);
+}
+
+static LLVMValueRef pow2i(cg *g, LLVMValueRef q) {
+  LLVMTypeRef i32 = LLVMInt32TypeInContext(g->L);
+  LLVMValueRef e = LLVMBuildShl(g->B, LLVMBuildAdd(g->B, q, LLVMConstInt(i32, 127, 0), ""),
+                                LLVMConstInt(i32, 23, 0), "");
+  return LLVMBuildBitCast(g->B, e, LLVMFloatTypeInContext(g->L), "");
+}
+
+static LLVMValueRef exp_f32(cg *g, LLVMValueRef x) {
+  LLVMBuilderRef B = g->B;
+  LLVMTypeRef f = LLVMFloatTypeInContext(g->L), i32 = LLVMInt32TypeInContext(g->L);
+  static const double poly[] = {0.000198527617612853646278381, 0.00139304355252534151077271,
+                                0.00833336077630519866943359, 0.0416664853692054748535156,
+                                0.166666671633720397949219, 0.5};
+  LLVMValueRef magic = LLVMConstReal(f, 12582912.0); /* 1.5 * 2^23 */
+  LLVMValueRef kf = LLVMBuildFAdd(B, LLVMBuildFMul(B, x, LLVMConstReal(f, 1.442695040888963407359924681), ""),
+                                  magic, "");
+  LLVMValueRef q = LLVMBuildFSub(B, kf, magic, "");
+  LLVMValueRef qi = LLVMBuildSub(B, LLVMBuildBitCast(B, kf, i32, ""), LLVMConstInt(i32, 0x4B400000, 0), "");
+  LLVMValueRef s = fmla(g, q, LLVMConstReal(f, -0.693145751953125), x);
+  s = fmla(g, q, LLVMConstReal(f, -1.428606765330187045e-06), s);
+  LLVMValueRef u = LLVMConstReal(f, poly[0]);
+  for (size_t i = 1; i < sizeof poly / sizeof poly[0]; i++) u = fmla(g, u, s, LLVMConstReal(f, poly[i]));
+  u = fmla(g, LLVMBuildFMul(B, s, s, ""), u, s);
+  u = LLVMBuildFAdd(B, u, LLVMConstReal(f, 1.0), "");
+  LLVMValueRef q1 = LLVMBuildAShr(B, qi, LLVMConstInt(i32, 1, 0), "");
+  LLVMValueRef q2 = LLVMBuildSub(B, qi, q1, "");
+  u = LLVMBuildFMul(B, LLVMBuildFMul(B, u, pow2i(g, q1), ""), pow2i(g, q2), "");
+  LLVMValueRef hi = LLVMBuildFCmp(B, LLVMRealOGT, x, LLVMConstReal(f, 100.0), "");
+  LLVMValueRef lo = LLVMBuildFCmp(B, LLVMRealOLT, x, LLVMConstReal(f, -104.0), "");
+  u = LLVMBuildSelect(B, hi, LLVMConstReal(f, INFINITY), u, "");
+  return LLVMBuildSelect(B, lo, LLVMConstReal(f, 0.0), u, "");
+}
+
 LLVMValueRef sj_cg_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt) {
   LLVMValueRef a = widen(g, x, dt);
+  if (dt != SJ_F64 && !strcmp(fname, "exp")) return narrow(g, exp_f32(g, a), dt);
   return narrow(g, call_math(g, fname, &a, 1, dt == SJ_F64), dt);
 }
 

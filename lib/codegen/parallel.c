@@ -5,6 +5,7 @@
  * serially. A top-level `for {combine = ...}` (a reduction by the verified
  * contract of ops.def, never recognized from its shape) is outlined the same
  * way over fixed chunks whose partial results the caller folds in order. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,14 +26,18 @@ typedef struct livein {
 } livein;
 
 /* false when out of memory (li keeps what it collected, still owned). */
-static bool collect_liveins(const sj_op *loop, livein *li) {
+static bool collect_liveins_skip(const sj_op *loop, livein *li, const sj_value *skip);
+static bool collect_liveins(const sj_op *loop, livein *li) { return collect_liveins_skip(loop, li, NULL); }
+
+/* The same, without `skip` (a value the outlined body computes itself). */
+static bool collect_liveins_skip(const sj_op *loop, livein *li, const sj_value *skip) {
   sj_op_vec ops = {0};
   sj_collect_ops(loop->regions[0], &ops);
   bool ok = !ops.failed; /* a partial op list would miss live-ins */
   for (size_t i = 0; i < ops.n && ok; i++)
     for (unsigned k = 0; k < ops.v[i]->nopnds && ok; k++) {
       const sj_value *v = sj_opnd(ops.v[i], k);
-      if (sj_value_defined_in(loop, v)) continue;
+      if (v == skip || sj_value_defined_in(loop, v)) continue;
       bool seen = false;
       for (unsigned j = 0; j < li->n && !seen; j++) seen = li->v[j] == v;
       if (seen) continue;
@@ -97,9 +102,15 @@ typedef struct outline {
   unsigned np, first_extra;
 } outline;
 
+static void outline_fill(cg *g, const sj_op *op, outline *o, const LLVMValueRef *extra, unsigned nextra);
 static void outline_init(cg *g, const sj_op *op, outline *o, const LLVMValueRef *extra, unsigned nextra) {
   *o = (outline){0};
   if (!collect_liveins(op, &o->li)) return sj_cg_nomem(g, op);
+  outline_fill(g, op, o, extra, nextra);
+}
+
+/* outline_init once o->li holds the live-ins. */
+static void outline_fill(cg *g, const sj_op *op, outline *o, const LLVMValueRef *extra, unsigned nextra) {
   o->ptys = calloc(o->li.n + nextra + 4, sizeof *o->ptys);
   o->env_vals = calloc(o->li.n + nextra + 4, sizeof *o->env_vals);
   if (!o->ptys || !o->env_vals) return sj_cg_nomem(g, op); /* outline_free frees them */
@@ -354,9 +365,19 @@ static void fold_partial(cg *g, LLVMValueRef q, void *arg) {
   LLVMBuildStore(g->B, sj_cg_scalar_op(g, combine_op(r->loop), args), r->acc);
 }
 
+/* v is read by an op nested in loop. */
+static bool used_inside(const sj_value *v, const sj_op *loop) {
+  for (const sj_use *u = v->uses; u; u = u->next)
+    for (const sj_block *b = u->user->block; b && b->parent; b = b->parent->block)
+      if (b->parent == loop) return true;
+  return false;
+}
+
 bool sj_cg_parallel_reduce(cg *g, const sj_op *op) {
   sj_opcode comb = combine_of(op);
-  if (!reducible(op, comb)) return false;
+  /* chunks start from the identity in place of the initial value, which
+   * must then not be read in the body as well */
+  if (!reducible(op, comb) || used_inside(sj_opnd(op, 2), op)) return false;
   int64_t work = inner_work(op), per = work >= PAR_MIN_WORK ? 1 : PAR_MIN_WORK / work, n0;
   const sj_op *hd = sj_opnd(op, 1)->def, *ld = sj_opnd(op, 0)->def;
   const sj_attr *ha = hd && hd->code == SJ_OP_CONSTANT ? sj_op_attr(hd, "value") : NULL;
@@ -388,5 +409,152 @@ bool sj_cg_parallel_reduce(cg *g, const sj_op *op) {
   LLVMBuildStore(B, sj_cg_get(g, sj_opnd(op, 2)), r.acc); /* the loop's initial value first */
   counted_loop(g, sj_cg_ci64(g, 0), P, fold_partial, &r);
   sj_cg_set(g, sj_res(op, 0), LLVMBuildLoad2(B, r.ty, r.acc, ""));
+  return true;
+}
+
+/* ---- one pass for max then sum of exp ----
+ * m = max_i v_i followed by s = sum_i exp(v_i - m) (sj_online_lse_pair:
+ * logsumexp, a softmax denominator) reads v twice; over a large array that
+ * is two passes over memory. Here both run per chunk of ONLINE_CHUNK
+ * iterations, the second while the chunk is still in cache: chunk p yields
+ * its own max m_p and s_p = sum exp(v_i - m_p), and the caller folds
+ *   M = max(init, m_0, ..., m_P-1),  S = init2 + sum_p s_p * exp(m_p - M)
+ * ("online softmax", Milakov & Gimelshein 2018, at chunk granularity). A
+ * full reduction over several axes is a nest of such loops: a chunk is then
+ * a range of outer iterations covering about ONLINE_CHUNK elements. The
+ * fold reproduces the two-pass IEEE results: a chunk whose max is M adds s_p
+ * unscaled (no rounding added, and NaN/inf chunks keep their NaN); a chunk
+ * of only -inf (its s_p is exp(-inf - -inf) = NaN) adds 0 unless M is -inf
+ * too, where the two-pass sum is NaN as well; a NaN max makes every scaled
+ * term NaN. Each scaled term carries one more rounding (exp(a)exp(b) for
+ * exp(a+b)), within docs/numerics.md's tolerances. P depends only on the
+ * trip count, never on the thread count. */
+#define ONLINE_CHUNK 16384 /* 64 KiB of f32: still in L2 for the second read */
+#define ONLINE_MAX_CHUNKS 1024
+
+typedef struct online {
+  const sj_op *r1, *r2;
+  LLVMTypeRef ty;
+  LLVMValueRef lo, chunk, hi, pm, ps; /* pm/ps: partial maxima and sums */
+  LLVMValueRef accm, accs;            /* fold slots in the caller */
+} online;
+
+static LLVMValueRef online_at(cg *g, const online *r, LLVMValueRef arr, LLVMValueRef p) {
+  LLVMValueRef idx[2] = {sj_cg_ci64(g, 0), p};
+  return LLVMBuildInBoundsGEP2(g->B, LLVMArrayType2(r->ty, ONLINE_MAX_CHUNKS), arr, idx, 2, "");
+}
+
+static LLVMValueRef identity_of(const sj_op *loop, LLVMTypeRef ty) {
+  sj_attr id = sj_combine_identity(combine_of(loop), sj_res(loop, 0)->type.dt);
+  return LLVMConstReal(ty, id.u.f);
+}
+
+/* chunk p: max, then the sum of exp against that max, both over its range */
+static void online_chunk(cg *g, LLVMValueRef p, void *arg) {
+  online *r = arg;
+  LLVMValueRef s = LLVMBuildNSWAdd(g->B, r->lo, LLVMBuildNSWMul(g->B, p, r->chunk, ""), "");
+  LLVMValueRef e = LLVMBuildNSWAdd(g->B, s, r->chunk, "");
+  e = LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, e, r->hi, ""), e, r->hi, "");
+  sj_cg_set(g, sj_opnd(r->r1, 2), identity_of(r->r1, r->ty));
+  sj_cg_emit_loop(g, r->r1, s, e); /* sets r1's result, which r2's body reads */
+  if (g->st) return;
+  sj_cg_set(g, sj_opnd(r->r2, 2), identity_of(r->r2, r->ty));
+  sj_cg_emit_loop(g, r->r2, s, e);
+  if (g->st) return;
+  LLVMBuildStore(g->B, sj_cg_get(g, sj_res(r->r1, 0)), online_at(g, r, r->pm, p));
+  LLVMBuildStore(g->B, sj_cg_get(g, sj_res(r->r2, 0)), online_at(g, r, r->ps, p));
+}
+
+static void body_online(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x, void *arg) {
+  (void)loop;
+  online in = *(online *)arg;
+  in.lo = LLVMGetParam(impl, x), in.chunk = LLVMGetParam(impl, x + 1), in.hi = LLVMGetParam(impl, x + 2);
+  in.pm = LLVMGetParam(impl, x + 3), in.ps = LLVMGetParam(impl, x + 4);
+  counted_loop(g, LLVMGetParam(impl, x + 5), LLVMGetParam(impl, x + 6), online_chunk, &in);
+}
+
+static void fold_max(cg *g, LLVMValueRef q, void *arg) {
+  online *r = arg;
+  LLVMValueRef a[2] = {LLVMBuildLoad2(g->B, r->ty, r->accm, ""), LLVMBuildLoad2(g->B, r->ty, online_at(g, r, r->pm, q), "")};
+  LLVMBuildStore(g->B, sj_cg_scalar_op(g, combine_op(r->r1), a), r->accm);
+}
+
+/* S += (m_q == M ? s_q : m_q == -inf ? 0 : s_q * exp(m_q - M)) */
+static void fold_sum(cg *g, LLVMValueRef q, void *arg) {
+  online *r = arg;
+  LLVMBuilderRef B = g->B;
+  LLVMValueRef M = LLVMBuildLoad2(B, r->ty, r->accm, "");
+  LLVMValueRef mq = LLVMBuildLoad2(B, r->ty, online_at(g, r, r->pm, q), "");
+  LLVMValueRef sq = LLVMBuildLoad2(B, r->ty, online_at(g, r, r->ps, q), "");
+  sj_dtype dt = sj_res(r->r2, 0)->type.dt;
+  LLVMValueRef scaled = LLVMBuildFMul(B, sq, sj_cg_math1(g, "exp", LLVMBuildFSub(B, mq, M, ""), dt), "");
+  LLVMValueRef ninf = LLVMBuildFCmp(B, LLVMRealOEQ, mq, LLVMConstReal(r->ty, -HUGE_VAL), "");
+  LLVMValueRef t = LLVMBuildSelect(B, ninf, LLVMConstReal(r->ty, 0), scaled, "");
+  t = LLVMBuildSelect(B, LLVMBuildFCmp(B, LLVMRealOEQ, mq, M, ""), sq, t, "");
+  LLVMValueRef a[2] = {LLVMBuildLoad2(B, r->ty, r->accs, ""), t};
+  LLVMBuildStore(B, sj_cg_scalar_op(g, combine_op(r->r2), a), r->accs);
+}
+
+/* max(hi - lo, 0) of a loop whose bounds the caller has. */
+static LLVMValueRef trips(cg *g, const sj_op *loop) {
+  LLVMValueRef n = LLVMBuildNSWSub(g->B, sj_cg_get(g, sj_opnd(loop, 1)), sj_cg_get(g, sj_opnd(loop, 0)), "");
+  return LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, n, sj_cg_ci64(g, 0), ""), sj_cg_ci64(g, 0), n, "");
+}
+
+/* The next level of a reduction nest (the `for` the loop yields), or NULL
+ * (sj_online_lse_pair checked the shape; inner bounds are outer values). */
+static const sj_op *level_below(const sj_op *loop) {
+  const sj_op *d = sj_opnd(loop->regions[0]->last, 0)->def;
+  return d && d->code == SJ_OP_FOR ? d : NULL;
+}
+
+/* The `for` after r1 past the stores between them. */
+static const sj_op *after_stores(const sj_op *r1) {
+  const sj_op *o = r1->next;
+  while (o && o->code == SJ_OP_STORE) o = o->next;
+  return o;
+}
+
+bool sj_cg_parallel_online(cg *g, const sj_op *r1) {
+  const sj_op *r2 = after_stores(r1);
+  if (!sj_online_lse_pair(r1, r2)) return false;
+  online r = {.r1 = r1, .r2 = r2, .ty = sj_cg_dtype(g, sj_res(r1, 0)->type.dt)};
+  LLVMBuilderRef B = g->B;
+  r.lo = sj_cg_get(g, sj_opnd(r1, 0)), r.hi = sj_cg_get(g, sj_opnd(r1, 1));
+  LLVMValueRef n = trips(g, r1);
+  /* outer iterations per chunk: ONLINE_CHUNK elements of the whole nest */
+  LLVMValueRef inner = sj_cg_ci64(g, 1);
+  for (const sj_op *l = level_below(r1); l; l = level_below(l)) inner = LLVMBuildNSWMul(B, inner, trips(g, l), "");
+  inner = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, inner, sj_cg_ci64(g, 1), ""), sj_cg_ci64(g, 1), inner, "");
+  LLVMValueRef per = LLVMBuildSDiv(B, sj_cg_ci64(g, ONLINE_CHUNK), inner, "");
+  per = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, per, sj_cg_ci64(g, 1), ""), sj_cg_ci64(g, 1), per, "");
+  LLVMValueRef P = LLVMBuildSDiv(B, LLVMBuildNSWAdd(B, n, LLVMBuildNSWSub(B, per, sj_cg_ci64(g, 1), ""), ""), per, "");
+  P = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSLT, P, sj_cg_ci64(g, 1), ""), sj_cg_ci64(g, 1), P, "");
+  P = LLVMBuildSelect(B, LLVMBuildICmp(B, LLVMIntSGT, P, sj_cg_ci64(g, ONLINE_MAX_CHUNKS), ""),
+                      sj_cg_ci64(g, ONLINE_MAX_CHUNKS), P, "");
+  r.chunk = LLVMBuildSDiv(B, LLVMBuildNSWAdd(B, n, LLVMBuildNSWSub(B, P, sj_cg_ci64(g, 1), ""), ""), P, "csize");
+  LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(g->cur.fn);
+  LLVMBuilderRef eb = LLVMCreateBuilderInContext(g->L);
+  LLVMPositionBuilder(eb, entry, LLVMGetFirstInstruction(entry));
+  r.pm = LLVMBuildAlloca(eb, LLVMArrayType2(r.ty, ONLINE_MAX_CHUNKS), "pmax");
+  r.ps = LLVMBuildAlloca(eb, LLVMArrayType2(r.ty, ONLINE_MAX_CHUNKS), "psum");
+  r.accm = LLVMBuildAlloca(eb, r.ty, "accm");
+  r.accs = LLVMBuildAlloca(eb, r.ty, "accs");
+  LLVMDisposeBuilder(eb);
+  LLVMValueRef extra[5] = {r.lo, r.chunk, r.hi, r.pm, r.ps}, env = NULL;
+  outline o = {0};
+  if (!collect_liveins(r1, &o.li) || !collect_liveins_skip(r2, &o.li, sj_res(r1, 0))) sj_cg_nomem(g, r1);
+  else outline_fill(g, r1, &o, extra, 5);
+  LLVMValueRef tramp = outline_build(g, r1, &o, body_online, &r, &env);
+  outline_free(&o);
+  if (!tramp) return true;
+  call_pool(g, tramp, env, sj_cg_ci64(g, 0), P, 1, 1);
+  LLVMBuildStore(B, sj_cg_get(g, sj_opnd(r1, 2)), r.accm); /* the loops' initial values first */
+  counted_loop(g, sj_cg_ci64(g, 0), P, fold_max, &r);
+  LLVMBuildStore(B, sj_cg_get(g, sj_opnd(r2, 2)), r.accs);
+  counted_loop(g, sj_cg_ci64(g, 0), P, fold_sum, &r);
+  sj_cg_set(g, sj_res(r1, 0), LLVMBuildLoad2(B, r.ty, r.accm, ""));
+  sj_cg_set(g, sj_res(r2, 0), LLVMBuildLoad2(B, r.ty, r.accs, ""));
+  g->online_done = r2;
   return true;
 }
