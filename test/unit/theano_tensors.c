@@ -3,6 +3,7 @@
  * dtypes stay an error), matmul with vector operands (values, gradients,
  * dynamic dims), dense constants from host data, concatenate, stack and
  * copy (values, gradients, errors at the caller's line). */
+#include <float.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -202,7 +203,8 @@ static void test_join(void) {
     for (int i = 0; i < 14; i++) CHECK(sj_tensor_get(o[0], i) == want[i]);
     for (int i = 0; i < 6; i++) {
       CHECK(sj_tensor_get(o[1], i) == i + 1 && sj_tensor_get(o[1], 12 + i) == i + 1);
-      CHECK(sj_tensor_get(o[1], 6 + i) == (float)exp(i + 1));
+      /* exp is within a few ulp, not correctly rounded (docs/numerics.md) */
+      CHECK(fabs(sj_tensor_get(o[1], 6 + i) - exp(i + 1)) <= 4 * FLT_EPSILON * exp(i + 1));
       CHECK(sj_tensor_get(o[2], 3 * i) == i + 1 && sj_tensor_get(o[2], 3 * i + 2) == i + 1);
       CHECK(sj_tensor_get(o[4], i) == i + 1 && sj_tensor_get(o[5], i) == i + 1);
     }
