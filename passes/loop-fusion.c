@@ -353,23 +353,34 @@ static void clone_body(sj_ctx *c, sj_block *dst, const sj_block *b, sj_value_map
     sj_block_append(dst, sj_op_clone(c, o, vm));
 }
 
+/* A new kernel whose params are u (K1's args then K2's new ones), holding
+ * K1's and K2's prologues (deduplicated); *vm1 and *vm2 map each kernel's
+ * values to the new one's. */
+static sj_op *kernel_shell(sj_ctx *c, const sj_op *l1, const sj_op *l2, const knest *n1, const knest *n2,
+                           sj_value *const *u, unsigned nu, sj_value_map **vm1, sj_value_map **vm2) {
+  sj_op *k = sj_op_new(c, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, n1->kernel->loc);
+  sj_block *kb = sj_func_body(k);
+  for (unsigned i = 0; i < nu; i++) sj_block_add_arg(c, kb, u[i]->type);
+  *vm1 = sj_value_map_new(c), *vm2 = sj_value_map_new(c);
+  for (unsigned p = 0; p < nu; p++) {
+    for (unsigned i = 0; i < l1->nopnds; i++)
+      if (sj_opnd(l1, i) == u[p]) sj_value_map_set(*vm1, sj_func_body(n1->kernel)->args[i], kb->args[p]);
+    for (unsigned i = 0; i < l2->nopnds; i++)
+      if (sj_opnd(l2, i) == u[p]) sj_value_map_set(*vm2, sj_func_body(n2->kernel)->args[i], kb->args[p]);
+  }
+  clone_prologue(c, kb, n1, *vm1);
+  clone_prologue(c, kb, n2, *vm2);
+  return k;
+}
+
 /* New kernel: params = u (K1's args then K2's new ones), K1's prologue, K2's
  * prologue (deduplicated), then K1's loop whose body is K1's body followed by
  * K2's body with K2's induction variable replaced by K1's. */
 static sj_op *merge_kernels(sj_ctx *c, const sj_op *l1, const sj_op *l2, const knest *n1, const knest *n2,
                             sj_value *const *u, unsigned nu) {
-  sj_op *k = sj_op_new(c, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, n1->kernel->loc);
+  sj_value_map *vm1, *vm2;
+  sj_op *k = kernel_shell(c, l1, l2, n1, n2, u, nu, &vm1, &vm2);
   sj_block *kb = sj_func_body(k);
-  for (unsigned i = 0; i < nu; i++) sj_block_add_arg(c, kb, u[i]->type);
-  sj_value_map *vm1 = sj_value_map_new(c), *vm2 = sj_value_map_new(c);
-  for (unsigned p = 0; p < nu; p++) {
-    for (unsigned i = 0; i < l1->nopnds; i++)
-      if (sj_opnd(l1, i) == u[p]) sj_value_map_set(vm1, sj_func_body(n1->kernel)->args[i], kb->args[p]);
-    for (unsigned i = 0; i < l2->nopnds; i++)
-      if (sj_opnd(l2, i) == u[p]) sj_value_map_set(vm2, sj_func_body(n2->kernel)->args[i], kb->args[p]);
-  }
-  clone_prologue(c, kb, n1, vm1);
-  clone_prologue(c, kb, n2, vm2);
   /* the reduction's loop (with its carried values) or the first nest's kind */
   const sj_op *shape = n2->reduce ? n2->loop : n1->loop;
   sj_value *lops[2 + 64];
@@ -889,18 +900,9 @@ static sj_op *try_pair(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2, const knest 
   for (unsigned i = 0; i < nu; i++)
     for (unsigned j = i + 1; j < nu; j++)
       if (alias_root(u[i]) == alias_root(u[j])) return refuse(L, l1, l2, "aliased buffers");
-  sj_op *k = sj_op_new(c, SJ_OP_KERNEL, 0, NULL, 0, NULL, 1, n1->kernel->loc);
+  sj_value_map *vm1, *vm2;
+  sj_op *k = kernel_shell(c, l1, l2, n1, n2, u, nu, &vm1, &vm2);
   sj_block *kb = sj_func_body(k);
-  for (unsigned i = 0; i < nu; i++) sj_block_add_arg(c, kb, u[i]->type);
-  sj_value_map *vm1 = sj_value_map_new(c), *vm2 = sj_value_map_new(c);
-  for (unsigned p = 0; p < nu; p++) {
-    for (unsigned i = 0; i < l1->nopnds; i++)
-      if (sj_opnd(l1, i) == u[p]) sj_value_map_set(vm1, sj_func_body(n1->kernel)->args[i], kb->args[p]);
-    for (unsigned i = 0; i < l2->nopnds; i++)
-      if (sj_opnd(l2, i) == u[p]) sj_value_map_set(vm2, sj_func_body(n2->kernel)->args[i], kb->args[p]);
-  }
-  clone_prologue(c, kb, n1, vm1);
-  clone_prologue(c, kb, n2, vm2);
   sj_op *r1 = clone_nest(c, kb, n1->loop, vm1);
   sj_op *r2 = clone_nest(c, kb, n2->loop, vm2);
   sj_block_append(kb, sj_op_new(c, SJ_OP_RETURN, 0, NULL, 0, NULL, 0, k->loc));

@@ -173,33 +173,6 @@ sj_var *sj_graph_slice_update_as(const sj_op *like, sj_var *x, sj_var *y, const 
   return sj_graph_op(SJ_OP_SLICE_UPDATE, 2, args, NULL, set_slice_attrs, &a, file, line);
 }
 
-/* A dense i64 constant 0..n-1 of type t (n = its element count). */
-typedef struct iota_args {
-  sj_ctx *c;
-  sj_type t;
-  int64_t n;
-  const char *file;
-  int line;
-  sj_var *res;
-} iota_args;
-
-static sj_status iota_protected(void *ud) {
-  iota_args *a = ud;
-  sj_ctx *c = a->c;
-  sj_loc loc = {sj_intern(c, a->file ? a->file : "<unknown>"), a->line, 0};
-  sj_op *op = sj_op_new(c, SJ_OP_CONSTANT, 0, NULL, 1, &a->t, 0, loc);
-  sj_attr at = {.name = "value", .kind = SJ_ATTR_DENSE};
-  at.u.dense.n = (int)a->n;
-  at.u.dense.is_int = true;
-  at.u.dense.v = sj_arena_alloc(c, (size_t)(a->n > 0 ? a->n : 1) * sizeof(double));
-  for (int64_t i = 0; i < a->n; i++) at.u.dense.v[i] = (double)i;
-  sj_op_set_attr(c, op, at);
-  sj_var *x = sj_graph_var(c, sj_res(op, 0));
-  sj_block_append(sj_graph_of(c)->block, op); /* no operands: nothing to undo before this */
-  a->res = x;
-  return SJ_OK;
-}
-
 /* Largest index array whose positions become a dense constant (a
  * gradient of a "set" with repeated indices: 2^24 positions is 128 MiB of
  * attribute; past it the rule refuses instead of building it). */
@@ -226,8 +199,7 @@ sj_var *sj_graph_index_set_winners(sj_var *x, sj_var *idx, int axis, const char 
   int r = 0;
   for (int i = 0; i < it->rank; i++) dims[r++] = it->dims[i];
   for (int i = k + 1; i < xt->rank; i++) dims[r++] = 1;
-  iota_args a = {x->c, sj_tensor_type(SJ_I64, 1, &n), n, file, line, NULL};
-  sj_var *pos = sj_graph_guard(x->c, iota_protected, &a, &a.res);
+  sj_var *pos = sj_graph_iota(x->c, n, SJ_I64, file, line);
   pos = sj_reshape_at(pos, r, dims, file, line);
   sj_var *none = sj_graph_broadcast_like(sj_graph_const(x->c, -1, sj_tensor_type(SJ_I64, 0, NULL), file, line), x, file, line);
   sj_var *owner = sj_graph_index_update(none, idx, pos, axis, "set", file, line);
