@@ -894,6 +894,9 @@ sj_dtype sj_ref_result_precision(const sj_op *f, size_t i) {
     for (unsigned r = 0; r < op->nresults; r++) {
       sj_dtype d = sj_res(op, r)->type.dt;
       worst[op->scratch + r] = coarseness(d) && (w == SJ_DTYPE_COUNT || coarseness(d) > coarseness(w)) ? d : w;
+      /* a comparison's result is right or flipped: no float tolerance covers
+       * a flip, and an int selected by it is still exact */
+      if (d == SJ_BOOL) worst[op->scratch + r] = SJ_DTYPE_COUNT;
     }
   }
   const sj_value *v = sj_opnd(ret, (unsigned)i);

@@ -20,7 +20,8 @@ sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t ni
 /* The coarsest float dtype among the values result i of `f` depends on
  * (itself included), SJ_DTYPE_COUNT if none: an f32 result computed through
  * a bf16 value carries bf16's error, and --check compares it with bf16's
- * tolerance. */
+ * tolerance; an int result cast from an f32 value carries f32's. Bool values
+ * carry none (a comparison is exact or flipped). */
 sj_dtype sj_ref_result_precision(const sj_op *f, size_t i);
 
 /* Whether the evaluator has its own scalar rule for elementwise op `code` on

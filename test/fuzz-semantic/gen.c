@@ -533,9 +533,10 @@ static void gen_params(gen *g, char *args, size_t cap) {
     val *v = add_val(g, t, rt);
     char b[SJ_TYPE_STR_CAP];
     emit(g, "%s%%v%d: %s", i ? ", " : "", v->id, ty(&t, b));
-    n += (size_t)snprintf(args + n, cap - n, " --shape v%d=", v->id);
+    /* no --shape for rank 0: symjit-run refuses one with dims (it did
+     * refuse "v0=1", and with it every program with a scalar input) */
+    if (t.rank) n += (size_t)snprintf(args + n, cap - n, " --shape v%d=", v->id);
     for (int k = 0; k < t.rank; k++) n += (size_t)snprintf(args + n, cap - n, "%s%" PRId64, k ? "x" : "", rt[k]);
-    if (!t.rank) n += (size_t)snprintf(args + n, cap - n, "1"); /* ignored for rank 0 */
   }
 }
 

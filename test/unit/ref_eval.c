@@ -295,6 +295,27 @@ static void test_every_elementwise_row_has_rules(void) {
   }
 }
 
+/* An int cast from a float carries the float's error; a bool (a comparison)
+ * and an int selected by one carry none. */
+static void test_precision_of_ints(void) {
+  static const char *src = "func @f(%x: f32[2], %h: bf16[2], %i: i32[2]) -> (i64[2], bool[2], i32[2], i32[2]) {\n"
+                           "  %a = cast %x : i64[2]\n"
+                           "  %b = lt %h, %h : bool[2]\n"
+                           "  %c = select %b, %i, %i : i32[2]\n"
+                           "  %d = cast %h : i32[2]\n"
+                           "  %e = add %d, %i : i32[2]\n"
+                           "  return %a, %b, %c, %e\n}\n";
+  sj_ctx *c = sj_ctx_new();
+  sj_module *m;
+  CHECK(sj_module_parse(c, src, strlen(src), "t.sj", &m) == SJ_OK);
+  const sj_op *f = m->body->first;
+  CHECK(sj_ref_result_precision(f, 0) == SJ_F32);
+  CHECK(sj_ref_result_precision(f, 1) == SJ_DTYPE_COUNT);
+  CHECK(sj_ref_result_precision(f, 2) == SJ_DTYPE_COUNT);
+  CHECK(sj_ref_result_precision(f, 3) == SJ_BF16);
+  sj_ctx_free(c);
+}
+
 static void test_precision(void) {
   static const char *src = "func @f(%x: f32[2], %h: bf16[2], %i: i32[2]) -> (f32[2], f32[2], i32[2], f64[2], f16[2]) {\n"
                            "  %a = neg %x : f32[2]\n"
@@ -314,6 +335,7 @@ static void test_precision(void) {
   CHECK(sj_ref_result_precision(f, 4) == SJ_F16);
   CHECK(sj_ref_result_precision(f, 5) == SJ_DTYPE_COUNT); /* no such result */
   sj_ctx_free(c);
+  test_precision_of_ints();
 }
 
 int main(void) {
