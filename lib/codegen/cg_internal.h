@@ -48,6 +48,7 @@ typedef struct cg {
   unsigned nouter; /* outlined parallel bodies so far, for names */
   int par_depth;   /* >0 inside an outlined parallel body */
   const sj_op *online_done; /* a `for` already emitted with the max before it */
+  bool loop_has_exp;        /* the loop being emitted contains an inline exp (math_lib.c) */
   sj_status st;
 } cg;
 
@@ -64,6 +65,7 @@ LLVMValueRef sj_cg_intrinsic(cg *g, const char *name, LLVMTypeRef ty, LLVMValueR
 
 /* Scalar math (exp, log, ...) for a float dtype; vectorizable. */
 LLVMValueRef sj_cg_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt);
+void sj_cg_fold_tail(cg *g, LLVMValueRef latch_br);
 LLVMValueRef sj_cg_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt);
 
 /* Scalar elementwise op emission (table-driven, scalar_ops.c). Returns NULL

@@ -260,12 +260,16 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
   LLVMBuildCondBr(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, iv, hi, ""), body, exit);
   LLVMPositionBuilderAtEnd(g->B, body);
   sj_cg_set(g, b->args[0], iv);
+  bool outer_exp = g->loop_has_exp;
+  g->loop_has_exp = false;
   sj_cg_emit_block(g, b);
   if (g->st) return;
   mark_reduction(g, loop);
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
   LLVMValueRef next = LLVMBuildNSWAdd(g->B, iv, ci64(g, 1), "");
-  LLVMBuildBr(g->B, head);
+  LLVMValueRef back = LLVMBuildBr(g->B, head);
+  if (g->loop_has_exp && ncar == 0) sj_cg_fold_tail(g, back); /* math_lib.c: why */
+  g->loop_has_exp = outer_exp; /* an exp in a nested loop is not this loop's */
   LLVMAddIncoming(iv, &next, &latch, 1);
   for (unsigned k = 0; k < ncar; k++) {
     LLVMValueRef y = sj_cg_get(g, sj_opnd(b->last, k));
