@@ -340,7 +340,8 @@ typedef struct const_args {
   sj_type t;
   const char *file;
   int line;
-  int64_t n; /* iota: n > 0 makes the dense constant 0..n-1 */
+  int64_t n;           /* n > 0 or dense: a dense constant of n elements ... */
+  const double *dense; /* ... holding these values (verified), or 0..n-1 (iota) */
   sj_var *res;
 } const_args;
 
@@ -351,15 +352,20 @@ static sj_status const_protected(void *ud) {
   sj_loc loc = {sj_intern(c, a->file ? a->file : "<unknown>"), a->line, 0};
   sj_block *gb = g->block;
   sj_op *op = sj_op_new(c, SJ_OP_CONSTANT, 0, NULL, 1, &a->t, 0, loc);
-  if (a->n > 0) {
+  if (a->n > 0 || a->dense) {
     sj_attr at = {.name = "value", .kind = SJ_ATTR_DENSE};
     at.u.dense.n = (int)a->n;
     at.u.dense.is_int = !sj_dtype_is_float(a->t.dt);
-    at.u.dense.v = sj_arena_alloc(c, (size_t)a->n * sizeof(double));
-    for (int64_t i = 0; i < a->n; i++) at.u.dense.v[i] = (double)i;
+    at.u.dense.v = sj_arena_alloc(c, (size_t)(a->n ? a->n : 1) * sizeof(double));
+    for (int64_t i = 0; i < a->n; i++) at.u.dense.v[i] = a->dense ? a->dense[i] : (double)i;
     sj_op_set_attr(c, op, at);
   } else {
     set_value(c, op, &a->v);
+  }
+  if (a->dense && sj_verify_op(c, op) != SJ_OK) { /* user data: values the dtype cannot hold */
+    g->failed = true;
+    g->status = SJ_ERR_VERIFY;
+    return SJ_ERR_VERIFY;
   }
   sj_var *x = sj_graph_var(c, sj_res(op, 0));
   sj_block_append(gb, op); /* no operands: nothing to undo before this */
@@ -368,7 +374,17 @@ static sj_status const_protected(void *ud) {
 }
 
 sj_var *sj_graph_const(sj_ctx *c, double v, sj_type t, const char *file, int line) {
-  const_args a = {c, v, t, file, line, 0, NULL};
+  const_args a = {c, v, t, file, line, 0, NULL, NULL};
+  return sj_graph_guard(c, const_protected, &a, &a.res);
+}
+
+sj_var *sj_graph_dense(sj_ctx *c, sj_type t, const double *v, const char *file, int line) {
+  int64_t n = sj_type_numel(&t);
+  if (n < 0 || n > INT32_MAX) {
+    sj_graph_fail(c, file, line, "constant: %lld elements is out of range", (long long)n);
+    return sj_graph_of(c)->poison;
+  }
+  const_args a = {c, 0, t, file, line, n, v, NULL};
   return sj_graph_guard(c, const_protected, &a, &a.res);
 }
 
@@ -575,7 +591,7 @@ sj_var *sj_graph_broadcast_like(sj_var *g, sj_var *x, const char *file, int line
 
 /* iota along the last axis: a dense constant 0..n-1 (n > 0) */
 static sj_var *iota(sj_ctx *c, int64_t n, sj_dtype dt, const char *file, int line) {
-  const_args a = {c, 0, sj_tensor_type(dt, 1, &n), file, line, n, NULL};
+  const_args a = {c, 0, sj_tensor_type(dt, 1, &n), file, line, n, NULL, NULL};
   return sj_graph_guard(c, const_protected, &a, &a.res);
 }
 

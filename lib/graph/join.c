@@ -12,50 +12,6 @@
 #include <string.h>
 
 #include "graph_internal.h"
-#include "verify.h"
-
-typedef struct dense_args {
-  sj_ctx *c;
-  sj_type t;
-  const double *v;
-  int64_t n;
-  const char *file;
-  int line;
-  sj_var *res;
-} dense_args;
-
-static sj_status dense_protected(void *ud) {
-  dense_args *a = ud;
-  sj_ctx *c = a->c;
-  sj_graph *g = sj_graph_of(c);
-  sj_loc loc = {sj_intern(c, a->file ? a->file : "<unknown>"), a->line, 0};
-  sj_op *op = sj_op_new(c, SJ_OP_CONSTANT, 0, NULL, 1, &a->t, 0, loc);
-  sj_attr at = {.name = "value", .kind = SJ_ATTR_DENSE};
-  at.u.dense.n = (int)a->n;
-  at.u.dense.is_int = !sj_dtype_is_float(a->t.dt);
-  at.u.dense.v = sj_arena_alloc(c, (size_t)(a->n ? a->n : 1) * sizeof(double));
-  if (a->n) memcpy(at.u.dense.v, a->v, (size_t)a->n * sizeof(double));
-  sj_op_set_attr(c, op, at);
-  if (sj_verify_op(c, op) != SJ_OK) {
-    g->failed = true;
-    g->status = SJ_ERR_VERIFY;
-    return SJ_ERR_VERIFY;
-  }
-  sj_var *x = sj_graph_var(c, sj_res(op, 0));
-  sj_block_append(g->block, op); /* no operands: nothing to undo before this */
-  a->res = x;
-  return SJ_OK;
-}
-
-sj_var *sj_graph_dense(sj_ctx *c, sj_type t, const double *v, const char *file, int line) {
-  int64_t n = sj_type_numel(&t);
-  if (n < 0 || n > INT32_MAX) {
-    sj_graph_fail(c, file, line, "constant: %lld elements is out of range", (long long)n);
-    return sj_graph_of(c)->poison;
-  }
-  dense_args a = {c, t, v, n, file, line, NULL};
-  return sj_graph_guard(c, dense_protected, &a, &a.res);
-}
 
 sj_var *sj_constant_at(sj_ctx *c, const sj_tensor *t, const char *file, int line) {
   if (!c) return NULL;
