@@ -1,8 +1,8 @@
 /* Shared by the files of the canonicalize pass (canonicalize.c runs the
  * patterns; canon-power.c, canon-mul.c and canon-shape.c hold them, one
  * concern per file). Helpers to recognize splat constants, consult the NaN
- * policy and build replacement ops with the right types. Nothing here is
- * used outside canonicalize. */
+ * policy and build replacement ops with the right types. stabilize.c also
+ * uses the type predicates (sj_canon_is_float, sj_canon_static). */
 #ifndef SJ_CANON_H
 #define SJ_CANON_H
 #include "opinfo.h"

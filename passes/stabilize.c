@@ -23,6 +23,7 @@
  * nothing built) and then build, so a refused rewrite leaves no trace. */
 #include <math.h>
 
+#include "canon.h"
 #include "opinfo.h"
 #include "registry.h"
 #include "rewrite.h"
@@ -38,7 +39,6 @@ static sj_op *def_of(const sj_value *v, sj_opcode code) {
   return v && v->def && v->def->code == code ? v->def : NULL;
 }
 
-static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
 
 /* Ops that keep the value of a constant +-1: shape ops, and casts to a
  * dtype other than bool (+-1 is exact in every other dtype; bool would turn
@@ -52,7 +52,7 @@ static bool keeps_unit(const sj_op *d) {
 /* v is a float constant all of whose elements are exactly k (+1 or -1),
  * through reshapes, broadcasts and casts of a constant. */
 static bool is_const(const sj_value *v, double k) {
-  if (!is_float(v)) return false;
+  if (!sj_canon_is_float(v)) return false;
   while (keeps_unit(v->def)) v = sj_opnd(v->def, 0);
   const sj_op *d = def_of(v, SJ_OP_CONSTANT);
   if (!d) return false;
@@ -187,23 +187,17 @@ static bool negate(bld *b, tv x, tv *out) {
 /* Builds op's replacement (or its type in a dry run). */
 typedef bool (*builder)(bld *b, sj_op *op, tv *out);
 
-static bool static_shape(const sj_type *t) {
-  for (int k = 0; k < t->rank; k++)
-    if (t->dims[k] == SJ_DYN) return false;
-  return true;
-}
-
 /* r can stand for a value of type want, directly or through a broadcast_to. */
 static bool fits(const sj_type *r, const sj_type *want, bool *needs_bcast) {
   *needs_bcast = !sj_type_eq(r, want);
   if (!*needs_bcast) return true;
-  return r->dt == want->dt && r->is_tensor && want->is_tensor && static_shape(want) &&
+  return r->dt == want->dt && r->is_tensor && want->is_tensor && sj_canon_static(want) &&
          sj_broadcastable_to(r, want);
 }
 
 /* Dry run, then build and replace op's result. */
 static bool rewrite(sj_rewriter *rw, sj_op *op, builder fn) {
-  if (op->nresults != 1 || !is_float(sj_res(op, 0))) return false;
+  if (op->nresults != 1 || !sj_canon_is_float(sj_res(op, 0))) return false;
   sj_value *res = sj_res(op, 0);
   bld b = {rw, op, true};
   tv r;
@@ -337,7 +331,7 @@ static bool sigmoid_rewrite(sj_rewriter *rw, sj_op *op) { return rewrite(rw, op,
  * some path has no such quotient within `depth` ops. Choices depend only on
  * the IR and depth, so the dry run and the build take the same path. */
 static bool absorb(bld *b, sj_value *v, const sj_value *e, int depth, tv *out) {
-  if (depth == 0 || !is_float(v) || !v->def) return false;
+  if (depth == 0 || !sj_canon_is_float(v) || !v->def) return false;
   sj_op *d = v->def;
   tv x, y;
   term t[2];
