@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 #include "symjit/symjit.h"
 
 #ifdef __cplusplus
@@ -328,6 +330,55 @@ sj_status sj_compile_at(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *co
                         const sj_compile_options *o, sj_function **out, const char *file, int line);
 #define sj_compile(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out) \
   sj_compile_at(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out, SJ_AT)
+
+/* ---- loops: scan (docs/graph.md "Loops", docs/decisions/0014-scan.md) ---- */
+
+/* What the step function receives and fills. */
+typedef struct sj_scan_step {
+  /* in: one row of each sequence, then for each output with an initial
+   * value its previous values (one per tap, oldest first: x[t-k] .. x[t-1]),
+   * then the non-sequences */
+  sj_var *const *args;
+  size_t nargs;
+  /* out: the step's value of every output, in outputs_info order */
+  sj_var **outputs;
+  size_t nout;
+  sj_var *until;           /* out, optional: bool rank-0 stop condition (do-while) */
+  const sj_update *updates; /* out, optional: shared variables updated every step */
+  size_t nupdates;
+} sj_scan_step;
+
+typedef void (*sj_scan_fn)(sj_ctx *c, sj_scan_step *step, void *ud);
+
+typedef struct sj_scan_options {
+  sj_var *const *sequences; /* iterated along their leading axis */
+  size_t nseq;
+  /* one entry per output of the step: its initial value, or NULL for an
+   * output that is only collected (Theano's outputs_info = None) */
+  sj_var *const *outputs_info;
+  size_t nout;
+  /* per output with an initial value: k taps (-k..-1); its initial value
+   * then has a leading axis of k rows, oldest first. NULL: one tap each */
+  const int *ntaps;
+  sj_var *const *non_sequences;
+  size_t nnonseq;
+  sj_var *n_steps;          /* i32/i64 rank 0; NULL: the shortest sequence */
+  bool go_backwards;        /* visit the sequences from their end; results in visiting order (Theano) */
+  const bool *return_last;  /* per output: only its final value (NULL: all steps) */
+  int truncate_gradient;    /* 0 or -1: full BPTT; k > 0: gradients flow k steps back */
+  int checkpoint;           /* 0: save every state for the gradient; k > 1: keep every k-th, recompute the rest */
+} sj_scan_options;
+
+/* Builds the loop. results[i] (nout of them) is output i over all steps,
+ * [n, ...] without the initial values, or its final value (return_last).
+ * Updates returned by the step are returned in updates (*nupdates of at
+ * most cap), to pass to sj_compile: the shared variable's value after the
+ * last step. Build errors (shape or dtype of a state that changes in the
+ * step, ...) name file:line. */
+sj_status sj_scan_at(sj_ctx *c, sj_scan_fn fn, void *ud, const sj_scan_options *o, sj_var **results,
+                     sj_update *updates, size_t cap, size_t *nupdates, const char *file, int line);
+#define sj_scan(c, fn, ud, o, results, updates, cap, nupdates) \
+  sj_scan_at(c, fn, ud, o, results, updates, cap, nupdates, SJ_AT)
 
 #ifdef __cplusplus
 }

@@ -4,7 +4,8 @@
 
 sj_op *sj_build(sj_builder *B, sj_opcode code, unsigned n, sj_value *const *opnds, unsigned nres,
                 const sj_type *rtypes) {
-  unsigned nreg = (unsigned)sj_opinfo_get(code)->nregions;
+  int r = sj_opinfo_get(code)->nregions;
+  unsigned nreg = r < 0 ? 1u : (unsigned)r; /* scan: built with its region */
   sj_op *op = sj_op_new(B->c, code, n, opnds, nres, rtypes, nreg, B->loc);
   if (B->before) sj_block_insert_before(B->before, op);
   else sj_block_append(B->block, op);

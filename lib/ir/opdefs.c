@@ -582,8 +582,9 @@ static sj_status verify_return(sj_ctx *c, const sj_op *op) {
 static sj_status verify_yield(sj_ctx *c, const sj_op *op) {
   sj_op *p = op->block ? op->block->parent : NULL;
   char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (p && p->code == SJ_OP_SCAN) return SJ_OK; /* verify_scan checks the yielded types */
   if (!p || (p->code != SJ_OP_FUSED && !sj_op_has(p, SJ_F_LOOP)))
-    return err(c, op, "must be inside 'fused', 'for' or 'parallel_for'");
+    return err(c, op, "must be inside 'fused', 'for', 'parallel_for' or 'scan'");
   if (op->nopnds != p->nresults)
     return err(c, op, "yields %u value%s but the parent '%s' has %u result%s", op->nopnds,
                op->nopnds == 1 ? "" : "s", sj_op_name(p), p->nresults, p->nresults == 1 ? "" : "s");
@@ -623,6 +624,136 @@ static sj_status verify_fused(sj_ctx *c, const sj_op *op) {
   }
   if (!b->last || b->last->code != SJ_OP_YIELD) return err(c, op, "body must end with 'yield'");
   return SJ_OK;
+}
+
+/* scan (docs/decisions/0014-scan.md): operands [%n] seqs inits nonseqs;
+ * a body region (tensor level) or `body = @f` (after outline-scan) whose
+ * arguments are seq rows, states and nonseqs, yielding new states, outputs
+ * and, with `until`, a bool[] condition. */
+typedef struct scan_shape {
+  unsigned first, nseq, nstate, nnon; /* operand layout */
+  int64_t steps;                      /* static step count or SJ_DYN */
+} scan_shape;
+
+static sj_status scan_layout(sj_ctx *c, const sj_op *op, scan_shape *s) {
+  int64_t nseq = sj_op_int(op, "nseq", 0), nstate = sj_op_int(op, "nstate", 0);
+  s->first = sj_op_bool(op, "has_n", false) ? 1 : 0;
+  if (nseq < 0 || nstate < 0 || nseq + nstate + s->first > op->nopnds)
+    return err(c, op, "nseq = %lld and nstate = %lld do not fit its %u operands", (long long)nseq,
+               (long long)nstate, op->nopnds);
+  s->nseq = (unsigned)nseq, s->nstate = (unsigned)nstate;
+  s->nnon = op->nopnds - s->first - s->nseq - s->nstate;
+  if (!s->first && !s->nseq) return err(c, op, "needs a sequence or a step count (has_n)");
+  if (sj_op_bool(op, "until", false) && sj_op_bool(op, "reverse", false))
+    return err(c, op, "cannot combine 'until' with 'reverse'");
+  char x[SJ_TYPE_STR_CAP];
+  if (s->first) {
+    const sj_type *n = &sj_opnd(op, 0)->type;
+    if (!n->is_tensor || n->rank != 0 || (n->dt != SJ_I32 && n->dt != SJ_I64))
+      return err(c, op, "step count must be an i32[] or i64[] tensor, got %s", TYS(n, x));
+  }
+  s->steps = s->first || sj_op_bool(op, "until", false) ? SJ_DYN : INT64_MAX;
+  for (unsigned i = 0; i < s->nseq; i++) {
+    const sj_type *q = &sj_opnd(op, s->first + i)->type;
+    if (!q->is_tensor || q->rank < 1) return err(c, op, "sequence %u must have rank >= 1, got %s", i, TYS(q, x));
+    if (q->dims[0] == SJ_DYN) s->steps = SJ_DYN;
+    else if (s->steps != SJ_DYN && q->dims[0] < s->steps) s->steps = q->dims[0];
+  }
+  return SJ_OK;
+}
+
+/* The body's argument and yield types: exact matches. */
+static sj_status scan_check_sig(sj_ctx *c, const sj_op *op, const scan_shape *s, const sj_type *args, unsigned nargs,
+                                const sj_type *ys, unsigned nys) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  unsigned want = s->nseq + s->nstate + s->nnon, until = sj_op_bool(op, "until", false);
+  if (nargs != want) return err(c, op, "body has %u arguments, expected %u (rows, states, non-sequences)", nargs, want);
+  for (unsigned i = 0; i < want; i++) {
+    sj_type t = sj_opnd(op, s->first + i)->type;
+    if (i < s->nseq) { /* a row of the sequence */
+      memmove(t.dims, t.dims + 1, (size_t)(t.rank - 1) * sizeof *t.dims);
+      t.rank--;
+    }
+    if (!t.is_tensor) return err(c, op, "operand %u must be a tensor", s->first + i);
+    if (!sj_type_eq(&t, &args[i]))
+      return err(c, op, "body argument %u has type %s, expected %s", i, TYS(&args[i], x), TYS(&t, y));
+  }
+  if (nys < s->nstate + until || nys - until != op->nresults)
+    return err(c, op, "body yields %u values for %u results, %u states%s", nys, op->nresults, s->nstate,
+               until ? " and a condition" : "");
+  for (unsigned i = 0; i < s->nstate; i++) {
+    const sj_type *init = &sj_opnd(op, s->first + s->nseq + i)->type;
+    if (!sj_type_eq(&ys[i], init))
+      return err(c, op, "state %u is yielded as %s but its initial value is %s", i, TYS(&ys[i], x), TYS(init, y));
+  }
+  if (until && (ys[nys - 1].dt != SJ_BOOL || !ys[nys - 1].is_tensor || ys[nys - 1].rank != 0))
+    return err(c, op, "stop condition must be bool[], got %s", TYS(&ys[nys - 1], x));
+  return SJ_OK;
+}
+
+/* Result i: the yielded type, with a leading [steps (+1 for states)] dim
+ * unless i is in `last`. */
+static sj_status scan_check_results(sj_ctx *c, const sj_op *op, const scan_shape *s, const sj_type *ys) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  const sj_attr *last = sj_op_attr(op, "last");
+  bool keep_last[64] = {0};
+  if (op->nresults > 64) return err(c, op, "has %u results, at most 64", op->nresults);
+  for (int i = 0; last && i < last->u.ints.n; i++) {
+    int64_t k = last->u.ints.v[i];
+    if (k < 0 || k >= op->nresults || keep_last[k]) return err(c, op, "'last' index %lld is out of range or repeated", (long long)k);
+    keep_last[k] = true;
+  }
+  for (unsigned i = 0; i < op->nresults; i++) {
+    sj_type t = ys[i];
+    if (!keep_last[i]) {
+      if (t.rank == SJ_MAX_RANK) return err(c, op, "result %u would have rank > %d", i, SJ_MAX_RANK);
+      memmove(t.dims + 1, t.dims, (size_t)t.rank * sizeof *t.dims);
+      t.rank++;
+      t.dims[0] = s->steps == SJ_DYN ? SJ_DYN : s->steps + (i < s->nstate);
+    }
+    if (!sj_type_eq(&t, &sj_res(op, i)->type))
+      return err(c, op, "result %u has type %s, expected %s", i, TYS(&sj_res(op, i)->type, x), TYS(&t, y));
+  }
+  return SJ_OK;
+}
+
+/* The func named sym in the module holding op (NULL when op is not in a
+ * module yet, or there is none). */
+static const sj_op *enclosing_lookup(const sj_op *op, const char *sym) {
+  const sj_block *b = op->block;
+  while (b && b->parent && b->parent->block) b = b->parent->block;
+  if (!b || b->parent) return NULL; /* a detached block (graph) */
+  for (const sj_op *f = b->first; f; f = f->next)
+    if (sj_op_has(f, SJ_F_SYMBOL) && !strcmp(sj_func_name(f), sym)) return f;
+  return NULL;
+}
+
+static sj_status verify_scan(sj_ctx *c, const sj_op *op) {
+  scan_shape s = {0};
+  sj_status st = scan_layout(c, op, &s);
+  if (st) return st;
+  const char *sym = sj_op_sym(op, "body");
+  if ((op->nregions == 1) == (sym != NULL)) return err(c, op, "needs exactly one of a body region and 'body = @f'");
+  sj_type args[64], ys[65];
+  unsigned nargs = 0, nys = 0;
+  if (op->nregions) {
+    const sj_block *b = op->regions[0];
+    if (!b->last || b->last->code != SJ_OP_YIELD) return err(c, op, "body must end with 'yield'");
+    if (b->nargs > 64 || b->last->nopnds > 65) return err(c, op, "body has too many arguments or values");
+    for (nargs = 0; nargs < b->nargs; nargs++) args[nargs] = b->args[nargs]->type;
+    for (nys = 0; nys < b->last->nopnds; nys++) ys[nys] = sj_opnd(b->last, nys)->type;
+  } else {
+    /* the callee's signature is checked where the module is complete */
+    const sj_op *f = op->block ? enclosing_lookup(op, sym) : NULL;
+    if (!f) return SJ_OK;
+    const sj_block *b = f->regions[0];
+    const sj_op *ret = b->last;
+    if (!ret || b->nargs > 64 || ret->nopnds > 65) return err(c, op, "body @%s has too many arguments or values", sym);
+    for (nargs = 0; nargs < b->nargs; nargs++) args[nargs] = b->args[nargs]->type;
+    for (nys = 0; nys < ret->nopnds; nys++) ys[nys] = sj_opnd(ret, nys)->type;
+  }
+  st = scan_check_sig(c, op, &s, args, nargs, ys, nys);
+  return st ? st : scan_check_results(c, op, &s, ys);
 }
 
 /* {combine = "<op>"} on a `for`: the loop reduces its one carried value %acc

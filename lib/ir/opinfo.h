@@ -69,7 +69,7 @@ typedef struct sj_opinfo {
   const char *name;
   int min_opnds, max_opnds; /* max -1: variadic */
   int nresults;             /* -1: variadic */
-  int nregions;
+  int nregions;             /* -1: zero or one (scan) */
   unsigned flags;
   const char *attrs; /* "name:kind" words; kind in int float bool ints str dtype dense sym num; trailing ? = optional */
   sj_infer_fn infer;

@@ -20,7 +20,7 @@ static sj_status check_arity(sj_ctx *c, const sj_op *op, const sj_opinfo *oi) {
   if (oi->nresults >= 0 && (int)op->nresults != oi->nresults)
     return sj_emit_error(c, op->loc, "'%s' op has %d result%s, got %u", oi->name, oi->nresults,
                          oi->nresults == 1 ? "" : "s", op->nresults);
-  if ((int)op->nregions != oi->nregions)
+  if (oi->nregions < 0 ? op->nregions > 1 : (int)op->nregions != oi->nregions)
     return sj_emit_error(c, op->loc, "'%s' op has %d region%s, got %u", oi->name, oi->nregions,
                          oi->nregions == 1 ? "" : "s", op->nregions);
   for (unsigned i = 0; i < op->nopnds; i++)
