@@ -39,12 +39,6 @@ static sj_status grow_buffer(sj_function *f, int b) {
   return SJ_OK;
 }
 
-/* The slots step s allocates: an alloc's result, a scan's results. */
-static int allocated(const step *s, int *first) {
-  *first = s->out;
-  return s->kind == ST_ALLOC ? 1 : s->kind == ST_SCAN ? (int)s->op->nresults : 0;
-}
-
 /* A result the caller gets: a fresh tensor, or the caller's (given). A
  * body's results are written where its scan says, never allocated. */
 static sj_status alloc_fresh(sj_function *f, const sj_op *op, int r) {
@@ -70,13 +64,13 @@ sj_status sj_api_alloc_slot(sj_function *f, const sj_op *op, int r) {
  * by the slots of [lo, hi) alone. */
 sj_status sj_api_alloc_range(sj_function *f, int lo, int hi) {
   for (int i = lo; i < hi; i++) {
-    int first, n = allocated(&f->steps[i], &first);
+    int first, n = sj_api_allocated_slots(&f->steps[i], &first);
     for (int r = first; r < first + n; r++)
       if (!f->slots[r].fresh_out) f->bufneed[f->slots[r].buf] = 0;
   }
   for (int i = lo; i < hi; i++) {
     const step *s = &f->steps[i];
-    int first, n = allocated(s, &first);
+    int first, n = sj_api_allocated_slots(s, &first);
     for (int r = first; r < first + n; r++) {
       slot *o = &f->slots[r];
       size_t bytes = slot_bytes(f, r);
@@ -90,7 +84,7 @@ sj_status sj_api_alloc_range(sj_function *f, int lo, int hi) {
     }
   }
   for (int i = lo; i < hi; i++) {
-    int first, n = allocated(&f->steps[i], &first);
+    int first, n = sj_api_allocated_slots(&f->steps[i], &first);
     for (int r = first; r < first + n; r++) {
       if (f->slots[r].fresh_out) continue;
       sj_status st = grow_buffer(f, f->slots[r].buf);
@@ -204,6 +198,7 @@ static sj_status run_range(sj_function *f, int lo, int hi) {
       if (!run_gemm(f, s)) st = sj_api_fail(f->ctx, s->op, "gemm failed (unsupported dtype or shapes)");
       break;
     case ST_SCAN: st = sj_api_run_scan(f, s); break;
+    case ST_RANDOM: st = sj_api_random_run(f, s); break;
     }
     if (f->dbg_steps && !st) st = sj_dbg_after_step(f, i, ts);
   }

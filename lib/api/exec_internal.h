@@ -21,7 +21,9 @@
 #include "runtime.h"
 #include "symjit/symjit.h"
 
-typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN, ST_SCAN } step_kind;
+/* ST_RANDOM: a random_* op, which allocates its result as ST_ALLOC does
+ * (random_exec.c); ST_SCAN: a loop (scan_exec.c), which allocates its results */
+typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN, ST_RANDOM, ST_SCAN } step_kind;
 
 /* A launch precondition on the call's shapes, derived from the kernel. */
 typedef enum { CK_EQ_DIM, CK_EQ_CONST, CK_NONEMPTY } check_kind;
@@ -178,6 +180,21 @@ sj_status sj_api_run_from(sj_function *f, int lo);
 sj_status sj_api_alloc_slot(sj_function *f, const sj_op *op, int r);
 /* The unbound call: phase 1, phase 2, outputs handed over or copied. */
 sj_status sj_api_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout);
+
+/* random_exec.c: the random_* ops (docs/decisions/0018-random.md). A step
+ * allocates its own result (sj_api_step_allocates). */
+static inline bool sj_api_step_allocates(const step *s) { return s->kind == ST_ALLOC || s->kind == ST_RANDOM; }
+/* The result slots step s allocates, from *first on: one for the steps of
+ * sj_api_step_allocates, every result of a scan (scan_exec.c). */
+static inline int sj_api_allocated_slots(const step *s, int *first) {
+  *first = s->out;
+  return sj_api_step_allocates(s) ? 1 : s->kind == ST_SCAN ? (int)s->op->nresults : 0;
+}
+/* Phase 1: the result's dims (from %like, the weights or the static type). */
+void sj_api_random_shape(sj_function *f, const step *s);
+/* Phase 2: the draw, split over f->pool; an error for a categorical row
+ * with nothing to draw. */
+sj_status sj_api_random_run(sj_function *f, const step *s);
 
 /* tier.c */
 void sj_api_start_tier2(sj_function *f, sj_op **ks, size_t nk, int opt_level);

@@ -150,6 +150,13 @@ static sj_status p_scan(sj_function *f, step *s, const plan_in *in) {
   return sj_api_plan_scan(f, s, in->ks, in->fns, in->nk);
 }
 
+/* random_*: an executor step that allocates and fills its result */
+static sj_status p_random(sj_function *f, step *s, const plan_in *in) {
+  (void)f, (void)in;
+  s->kind = ST_RANDOM;
+  return SJ_OK;
+}
+
 typedef sj_status (*plan_fn)(sj_function *f, step *s, const plan_in *in);
 #define NONE NULL
 static const plan_fn planners[SJ_OP_COUNT] = {
@@ -180,12 +187,6 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
   return planners[op->code](f, s, &in);
 }
 
-/* The slots step s allocates: an alloc's result, a scan's results. */
-static int allocated_slots(const step *s, int *first) {
-  *first = s->out;
-  return s->kind == ST_ALLOC ? 1 : s->kind == ST_SCAN ? (int)s->op->nresults : 0;
-}
-
 /* Greedy interval assignment of shared buffers to intermediates. Buffers
  * are not shared across a barrier (exec_internal.h): those of a barrier's
  * results and those after it are new, so growing them when the barrier is
@@ -200,7 +201,7 @@ static sj_status plan_buffers(sj_function *f) {
   bool after_barrier = false;
   for (int i = 0; i < f->nsteps; i++) {
     step *s = &f->steps[i];
-    int first, n = allocated_slots(s, &first);
+    int first, n = sj_api_allocated_slots(s, &first);
     bool barrier = s->kind == ST_SCAN && sj_api_scan_is_barrier(s);
     if (barrier) seg = f->nbufs, after_barrier = f->has_barrier = true;
     for (int r = first; r < first + n; r++) {

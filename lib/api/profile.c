@@ -60,8 +60,8 @@ static size_t peak_live(sj_function *f) {
   memset(live, 0, ((size_t)f->nsteps + 2) * sizeof *live);
   for (int j = 0; j < f->nsteps; j++) {
     const step *s = &f->steps[j];
-    int n = s->kind == ST_ALLOC ? 1 : s->kind == ST_SCAN ? (int)s->op->nresults : 0; /* a scan's results */
-    for (int r = s->out; r < s->out + n; r++) {
+    int first, n = sj_api_allocated_slots(s, &first); /* a scan's results too */
+    for (int r = first; r < first + n; r++) {
       int end = f->slots[r].last_use < f->nsteps ? f->slots[r].last_use : f->nsteps;
       double b = slot_bytes(f, r);
       live[j] += b;
