@@ -13,37 +13,37 @@
 // RUN: %symjit-run %s --func pass --input xs=%t/x3.npy --input h0=%t/h2.npy --print | FileCheck %s --check-prefix=PASS
 // RUN: %symjit-run %s --func chain --input xs=%t/x32.npy --input h0=%t/h2.npy --print --bench 3 | FileCheck %s --check-prefix=CHAIN
 // COPIES:      copies.out0: f32[4,2] =
-// COPIES-NEXT: {{\[}}[10, 20],
+// COPIES-NEXT: {{\[\[}}10, 20],
 // COPIES-NEXT:  [11, 22],
 // COPIES-NEXT:  [14, 26],
 // COPIES-NEXT:  [19, 32]]
 // COPIES-NEXT: copies.out1: f32[3,2] =
-// COPIES-NEXT: {{\[}}[1, 2],
+// COPIES-NEXT: {{\[\[}}1, 2],
 // COPIES-NEXT:  [3, 4],
 // COPIES-NEXT:  [5, 6]]
 // COPIES-NEXT: copies.out2: f32[3,2] =
-// COPIES-NEXT: {{\[}}[-1, -2],
+// COPIES-NEXT: {{\[\[}}-1, -2],
 // COPIES-NEXT:  [-1, -2],
 // COPIES-NEXT:  [-1, -2]]
 // COPIES-NEXT: copies.out3: f32[3] =
 // COPIES-NEXT: [7, 7, 7]
 // COPIES-NEXT: copies.out4: f32[3,2] =
-// COPIES-NEXT: {{\[}}[11, 22],
+// COPIES-NEXT: {{\[\[}}11, 22],
 // COPIES-NEXT:  [14, 26],
 // COPIES-NEXT:  [19, 32]]
 // COPIES-NEXT: copies.out5: f32[3,1,2] =
-// COPIES-NEXT: {{\[}}[[11, 22]],
-// COPIES-NEXT:  [[14, 26]],
-// COPIES-NEXT:  [[19, 32]]]
+// COPIES-NEXT: {{\[\[\[}}11, 22]],
+// COPIES-NEXT:  {{\[\[}}14, 26]],
+// COPIES-NEXT:  {{\[\[}}19, 32]]]
 // PASS:      pass.out0: f32[2] =
 // PASS-NEXT: [10, 20]
 // PASS-NEXT: pass.out1: f32[4,2] =
-// PASS-NEXT: {{\[}}[10, 20],
+// PASS-NEXT: {{\[\[}}10, 20],
 // PASS-NEXT:  [10, 20],
 // PASS-NEXT:  [10, 20],
 // PASS-NEXT:  [10, 20]]
 // CHAIN:      chain.out0: f32[3,2] =
-// CHAIN-NEXT: {{\[}}[11, 44],
+// CHAIN-NEXT: {{\[\[}}11, 44],
 // CHAIN-NEXT:  [42, 104],
 // CHAIN-NEXT:  [95, 192]]
 // CHAIN-NEXT: chain.out1: f32[2] =
