@@ -156,6 +156,8 @@ static sj_status step_count(sj_function *f, const step *s) {
     const void *d = p->n_is_const ? sj_tensor_data(f->slots[s->args[0]].konst) : f->data[s->args[0]];
     n = f->slots[s->args[0]].type.dt == SJ_I32 ? *(const int32_t *)d : *(const int64_t *)d;
     if (n < 0) return sj_api_fail(f->ctx, s->op, "scan: the step count %s is %lld, negative", opnd_name(f, s, 0), (long long)n);
+    if (n == INT64_MAX) /* a state's result would have n + 1 rows */
+      return sj_api_fail(f->ctx, s->op, "scan: the step count %s is %lld, too large", opnd_name(f, s, 0), (long long)n);
   }
   for (unsigned i = 0; i < p->nseq; i++) {
     int64_t rows = sj_api_dims(f, s->args[p->first + i])[0];
