@@ -162,6 +162,8 @@ typedef struct sj_graph_scan_spec {
   unsigned nyield;                      /* (placeholders, body values or outer values) */
   bool until, reverse;
   const bool *last;                     /* per result (nyield - until): keep only the final value; may be NULL */
+  sj_var *const *prefer;                /* outer values captured first, in this order, when the body */
+  unsigned nprefer;                     /* reads them (sj_scan: the user's non-sequences) */
 } sj_graph_scan_spec;
 
 /* Ends b (which must be the innermost open body) and appends the scan op

@@ -215,6 +215,17 @@ static unsigned count_outer_uses(const sj_graph *g, const sj_graph_body *b) {
   return n;
 }
 
+/* True if a moved op or a yield reads v. */
+static bool read_inside(const sj_graph *g, const sj_graph_body *b, const sj_graph_scan_spec *s, const sj_value *v) {
+  for (unsigned i = 0; i < s->nyield; i++)
+    if (s->yields[i]->v == v) return true;
+  for (const sj_op *op = suffix_first(g, b); op; op = op->next)
+    if (op->scratch == MOVE_MARK)
+      for (unsigned i = 0; i < op->nopnds; i++)
+        if (sj_opnd(op, i) == v) return true;
+  return false;
+}
+
 /* The result types of a scan with these yields (verify_scan's rule). */
 static void result_types(const sj_graph_scan_spec *s, sj_type *rt) {
   int64_t steps = s->n || s->until ? SJ_DYN : INT64_MAX;
@@ -266,6 +277,8 @@ static sj_status end_protected(void *ud) {
     a->opnds[a->nopnds++] = s->nonseqs[i]->v;
     sj_value_map_set(a->cap, s->nonseqs[i]->v, b->block->args[s->nseq + s->nstate + i]);
   }
+  for (unsigned k = 0; k < s->nprefer; k++)
+    if (read_inside(g, b, s, s->prefer[k]->v)) capture(a, s->prefer[k]->v);
   for (sj_op *op = suffix_first(g, b); op; op = op->next)
     if (op->scratch == MOVE_MARK)
       for (unsigned i = 0; i < op->nopnds; i++) capture(a, sj_opnd(op, i));
@@ -661,7 +674,8 @@ static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, voi
   unsigned ny = scan_yields(sb, &st, state_ph, ys, last);
   sj_graph_scan_spec spec = {.n = o->n_steps, .seqs = sb->seqs, .nseq = (unsigned)o->nseq, .inits = sb->inits,
                              .nstate = sb->nstate_user + (unsigned)st.nupdates, .yields = ys, .nyield = ny,
-                             .until = st.until != NULL, .last = last};
+                             .until = st.until != NULL, .last = last, .prefer = o->non_sequences,
+                             .nprefer = (unsigned)o->nnonseq};
   s = sj_graph_scan_end(b, &spec, res, sb->file, sb->line);
   if (s) return s;
   user_results(sb, &st, res, results, updates);

@@ -40,6 +40,32 @@ static bool same_text(const char *got, const char *want) {
   return ok;
 }
 
+static bool has(sj_ctx *c, const char *s) {
+  bool ok = strstr(sj_ctx_errmsg(c), s) != NULL;
+  if (!ok) fprintf(stderr, "expected '%s' in:\n%s\n", s, sj_ctx_errmsg(c));
+  return ok;
+}
+
+/* The scan op behind a result (through the slice/index sj_scan adds). */
+static sj_op *scan_behind(sj_var *v) {
+  sj_op *op = v && v->kind != VAR_POISON ? v->v->def : NULL;
+  while (op && op->code != SJ_OP_SCAN && op->nopnds) op = sj_opnd(op, 0)->def;
+  return op && op->code == SJ_OP_SCAN ? op : NULL;
+}
+
+static unsigned body_ops(const sj_op *scan, sj_opcode code) {
+  unsigned n = 0;
+  for (const sj_op *op = scan->regions[0]->first; op; op = op->next) n += op->code == code;
+  return n;
+}
+
+/* Ops of the graph's top-level block with this opcode. */
+static unsigned graph_ops(sj_ctx *c, sj_opcode code) {
+  unsigned n = 0;
+  for (const sj_op *op = sj_graph_of(c)->block->first; op; op = op->next) n += op->code == code;
+  return n;
+}
+
 /* ---- power of a number: A ** k, n_steps dynamic (PyTensor test_power) ---- */
 
 static void power_step(sj_ctx *c, sj_scan_step *st, void *ud) {
@@ -75,8 +101,483 @@ static void test_power_ir(void) {
   sj_ctx_free(c);
 }
 
+/* ---- one sequence, one state, two weights (test_one_sequence_one_output_weights) ---- */
+
+/* x_t = u_t * W_in + x_{t-1} * W */
+static void rnn_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c, (void)ud;
+  sj_var *u = st->args[0], *x = st->args[1], *win = st->args[2], *w = st->args[3];
+  sj_var *a = sj_mul(u, win), *b = sj_mul(x, w); /* in this order (C leaves argument order open) */
+  st->outputs[0] = sj_add(a, b);
+}
+
+static void test_rnn_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {4};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+  sj_var *win = sj_input(c, "W_in", SJ_F64, 0, NULL), *w = sj_input(c, "W", SJ_F64, 0, NULL);
+  sj_var *ns[2] = {win, w}, *res[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1, .non_sequences = ns, .nnonseq = 2};
+  CHECK(sj_scan(c, rnn_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  /* static step count: the sequence's 4 rows, the init row dropped */
+  CHECK(sj_var_rank(res[0]) == 1 && sj_var_dim(res[0], 0) == 4);
+  sj_op *sc = scan_behind(res[0]);
+  CHECK(sc && sj_op_int(sc, "nseq", -1) == 1 && sj_op_int(sc, "nstate", -1) == 1 && !sj_op_bool(sc, "has_n", false));
+  CHECK(sc && sc->nopnds == 4 && sj_res(sc, 0)->type.dims[0] == 5); /* u, x0, W_in, W; [n+1] */
+  sj_var *ins[4] = {u, x0, win, w};
+  char *ir = graph_ir(c, ins, 4, res, 1);
+  CHECK(same_text(ir, "func @graph_fn0(%u: f64[4], %x0: f64[], %W_in: f64[], %W: f64[]) -> (f64[4]) {\n"
+                      "  %0 = scan %u, %x0, %W_in, %W {nseq = 1, nstate = 1} : f64[5] (%u_1: f64[], %x0_1: f64[], %W_in_1: f64[], %W_1: f64[]) {\n"
+                      "    %1 = mul %u_1, %W_in_1 : f64[]\n"
+                      "    %2 = mul %x0_1, %W_1 : f64[]\n"
+                      "    %3 = add %1, %2 : f64[]\n"
+                      "    yield %3\n"
+                      "  }\n"
+                      "  %4 = slice %0 {start = [1], step = [1], stop = [5]} : f64[4]\n"
+                      "  return %4\n"
+                      "}\n"));
+  free(ir);
+  sj_ctx_free(c);
+}
+
+/* ---- hoisting: what depends on no placeholder is built before the loop ---- */
+
+static void hoist_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)ud;
+  sj_var *w2 = sj_mul(st->args[2], sj_scalar(c, 2, SJ_F64)); /* non-sequence only: hoisted */
+  sj_var *wx = sj_tanh(w2);                                  /* hoisted too (depends on w2 only) */
+  st->outputs[0] = sj_add(sj_mul(st->args[0], wx), st->args[1]);
+}
+
+static void test_hoisting(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[2] = {6, 3};
+  sj_var *u = sj_input(c, "u", SJ_F64, 2, d), *x0 = sj_input(c, "x0", SJ_F64, 1, d + 1);
+  sj_var *w = sj_input(c, "W", SJ_F64, 1, d + 1), *res[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1, .non_sequences = &w, .nnonseq = 1};
+  CHECK(sj_scan(c, hoist_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  sj_op *sc = scan_behind(res[0]);
+  CHECK(sc && body_ops(sc, SJ_OP_TANH) == 0 && body_ops(sc, SJ_OP_MUL) == 1 && body_ops(sc, SJ_OP_ADD) == 1);
+  CHECK(graph_ops(c, SJ_OP_TANH) == 1); /* computed once, outside */
+  /* operands: u, x0, then the captured tanh (W itself is not read in the body) */
+  CHECK(sc && sc->nopnds == 3 && sj_opnd(sc, 2)->def && sj_opnd(sc, 2)->def->code == SJ_OP_TANH);
+  CHECK(sc && sc->regions[0]->nargs == 3);
+  sj_ctx_free(c);
+}
+
+/* ---- polynomial from coefficients: outputs_info None, two sequences ---- */
+
+static void poly_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c, (void)ud;
+  sj_var *coef = st->args[0], *power = st->args[1], *x = st->args[2];
+  st->outputs[0] = sj_mul(coef, sj_pow(x, sj_cast(power, SJ_F64)));
+}
+
+static void test_polynomial_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {-1};
+  sj_var *coef = sj_input(c, "coefficients", SJ_F64, 1, d), *x = sj_input(c, "x", SJ_F64, 0, NULL);
+  int64_t n = 10;
+  double pw[10];
+  for (int i = 0; i < 10; i++) pw[i] = i;
+  sj_var *powers = sj_graph_dense(c, sj_tensor_type(SJ_I32, 1, &n), pw, __FILE__, __LINE__);
+  sj_var *seqs[2] = {coef, powers}, *res[1];
+  sj_scan_options o = {.sequences = seqs, .nseq = 2, .nout = 1, .non_sequences = &x, .nnonseq = 1};
+  CHECK(sj_scan(c, poly_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  /* a collected output has no initial row: [n] directly, n dynamic */
+  CHECK(sj_var_rank(res[0]) == 1 && sj_var_dim(res[0], 0) == -1);
+  sj_op *sc = scan_behind(res[0]);
+  CHECK(sc && sj_op_int(sc, "nstate", -1) == 0 && sj_op_int(sc, "nseq", -1) == 2 && res[0]->v->def == sc);
+  sj_ctx_free(c);
+}
+
+/* ---- Fibonacci: taps [-2, -1] ---- */
+
+static void fib_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c, (void)ud;
+  st->outputs[0] = sj_add(st->args[0], st->args[1]); /* x[t-2] + x[t-1] */
+}
+
+static void test_fibonacci_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t two = 2;
+  sj_var *x0 = sj_input(c, "x0", SJ_I64, 1, &two), *n = sj_input(c, "n", SJ_I64, 0, NULL), *res[1];
+  int taps = 2;
+  sj_scan_options o = {.outputs_info = &x0, .ntaps = &taps, .nout = 1, .n_steps = n};
+  CHECK(sj_scan(c, fib_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  CHECK(sj_var_rank(res[0]) == 1 && sj_var_dim(res[0], 0) == -1);
+  sj_op *sc = scan_behind(res[0]);
+  /* two states that shift: yield (x[t-1], x[t-2] + x[t-1]) */
+  CHECK(sc && sj_op_int(sc, "nstate", -1) == 2);
+  const sj_op *y = sc ? sc->regions[0]->last : NULL;
+  CHECK(y && y->nopnds == 2 && sj_opnd(y, 0) == sc->regions[0]->args[1] && sj_opnd(y, 1)->def->code == SJ_OP_ADD);
+  sj_var *ins[2] = {x0, n};
+  char *ir = graph_ir(c, ins, 2, res, 1);
+  CHECK(ir && strstr(ir, "scan %n, %") && strstr(ir, "{has_n = true, nseq = 0, nstate = 2} : i64[?], i64[?]"));
+  free(ir);
+  sj_ctx_free(c);
+}
+
+/* ---- several outputs: two states and a collected one; shared weights ---- */
+
+typedef struct multi_ud {
+  sj_var *w; /* a shared variable read in the step (captured) */
+} multi_ud;
+
+static void multi_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c;
+  multi_ud *m = ud;
+  sj_var *u1 = st->args[0], *u2 = st->args[1], *x = st->args[2], *y = st->args[3], *win = st->args[4];
+  st->outputs[0] = sj_add(sj_add(sj_mul(u1, win), sj_mul(u2, m->w)), sj_mul(x, m->w)); /* x_t */
+  st->outputs[1] = sj_tanh(sj_add(y, u2));                                            /* y_t */
+  st->outputs[2] = sj_mul(x, y);                                                      /* collected */
+}
+
+static void test_multiple_outputs_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {5};
+  double wv = 0.5;
+  sj_tensor *wt = sj_tensor_from(SJ_F64, 0, NULL, &wv);
+  multi_ud m = {sj_shared(c, "W", wt)};
+  sj_tensor_free(wt);
+  sj_var *u1 = sj_input(c, "u1", SJ_F64, 1, d), *u2 = sj_input(c, "u2", SJ_F64, 1, d);
+  sj_var *x0 = sj_input(c, "x0", SJ_F64, 0, NULL), *y0 = sj_input(c, "y0", SJ_F64, 0, NULL);
+  sj_var *win = sj_input(c, "W_in1", SJ_F64, 0, NULL);
+  sj_var *seqs[2] = {u1, u2}, *info[3] = {x0, y0, NULL}, *res[3];
+  sj_scan_options o = {.sequences = seqs, .nseq = 2, .outputs_info = info, .nout = 3, .non_sequences = &win, .nnonseq = 1};
+  CHECK(sj_scan(c, multi_step, &m, &o, res, NULL, 0, NULL) == SJ_OK);
+  for (int i = 0; i < 3; i++) CHECK(sj_var_rank(res[i]) == 1 && sj_var_dim(res[i], 0) == 5);
+  sj_op *sc = scan_behind(res[2]);
+  CHECK(sc && scan_behind(res[0]) == sc && scan_behind(res[1]) == sc && sc->nresults == 3);
+  /* the shared W is an operand (captured), read inside through an argument */
+  bool w_opnd = false;
+  for (unsigned i = 0; sc && i < sc->nopnds; i++) w_opnd |= sj_opnd(sc, i) == m.w->v;
+  CHECK(w_opnd);
+  sj_ctx_free(c);
+}
+
+/* ---- updates: a shared counter advanced each step (Theano's accumulator) ---- */
+
+typedef struct counter_ud {
+  sj_var *k;
+  sj_update upd[1];
+} counter_ud;
+
+static void counter_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  counter_ud *u = ud;
+  u->upd[0].shared = u->k;
+  u->upd[0].value = sj_add(u->k, sj_scalar(c, 1, SJ_I32)); /* k + 1: reads the previous step's k */
+  st->updates = u->upd;
+  st->nupdates = 1;
+}
+
+static void test_updates_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int32_t zero = 0;
+  sj_tensor *z = sj_tensor_from(SJ_I32, 0, NULL, &zero);
+  counter_ud u = {sj_shared(c, "k", z), {{0}}};
+  sj_tensor_free(z);
+  sj_var *n = sj_input(c, "n", SJ_I32, 0, NULL);
+  sj_scan_options o = {.n_steps = n};
+  sj_update upd[2];
+  size_t nupd = 9;
+  CHECK(sj_scan(c, counter_step, &u, &o, NULL, upd, 2, &nupd) == SJ_OK);
+  CHECK(nupd == 1 && upd[0].shared == u.k && sj_var_rank(upd[0].value) == 0);
+  sj_op *sc = scan_behind(upd[0].value);
+  /* k is a state (init: k itself), its add is in the body */
+  CHECK(sc && sj_op_int(sc, "nstate", -1) == 1 && sj_opnd(sc, 1) == u.k->v && body_ops(sc, SJ_OP_ADD) == 1);
+  CHECK(graph_ops(c, SJ_OP_ADD) == 0);
+  sj_ctx_free(c);
+}
+
+/* ---- until: doubling until the value passes 50 (PyTensor test_while) ---- */
+
+static void until_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)ud;
+  sj_var *x2 = sj_mul(st->args[0], sj_scalar(c, 2, SJ_F64));
+  st->outputs[0] = x2;
+  st->until = sj_gt(x2, sj_scalar(c, 50, SJ_F64));
+}
+
+static void test_until_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  sj_var *x0 = sj_input(c, "x0", SJ_F64, 0, NULL), *res[1];
+  sj_var *n = sj_scalar(c, 1024, SJ_I64);
+  sj_scan_options o = {.outputs_info = &x0, .nout = 1, .n_steps = n};
+  CHECK(sj_scan(c, until_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  sj_op *sc = scan_behind(res[0]);
+  CHECK(sc && sj_op_bool(sc, "until", false) && sc->regions[0]->last->nopnds == 2);
+  CHECK(sc && sj_res(sc, 0)->type.dims[0] == -1);
+  sj_ctx_free(c);
+}
+
+/* ---- go_backwards, return_last ---- */
+
+static void test_backwards_last_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {4};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+  sj_var *win = sj_input(c, "W_in", SJ_F64, 0, NULL), *w = sj_input(c, "W", SJ_F64, 0, NULL);
+  sj_var *ns[2] = {win, w}, *res[1];
+  bool last = true;
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1, .non_sequences = ns, .nnonseq = 2,
+                       .go_backwards = true, .return_last = &last};
+  CHECK(sj_scan(c, rnn_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  CHECK(sj_var_rank(res[0]) == 0);
+  sj_op *sc = scan_behind(res[0]);
+  /* the sequence is read reversed (a step -1 slice before the loop) */
+  CHECK(sc && sj_opnd(sc, 0)->def && sj_opnd(sc, 0)->def->code == SJ_OP_SLICE && !sj_op_bool(sc, "reverse", false));
+  sj_ctx_free(c);
+}
+
+/* ---- nested scan: the inner loop inside the outer step ---- */
+
+/* inner: y_j = y_{j-1} * a + 1 over 3 steps; outer: x_t = inner(x_{t-1} + u_t) */
+static void inner_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)ud;
+  st->outputs[0] = sj_add(sj_mul(st->args[0], st->args[1]), sj_scalar(c, 1, SJ_F64));
+}
+
+static void outer_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  sj_var *a = ud;
+  sj_var *start = sj_add(st->args[1], st->args[0]), *r[1];
+  bool last = true;
+  sj_scan_options o = {.outputs_info = &start, .nout = 1, .non_sequences = &a, .nnonseq = 1,
+                       .n_steps = sj_scalar(c, 3, SJ_I32), .return_last = &last};
+  if (sj_scan(c, inner_step, NULL, &o, r, NULL, 0, NULL) != SJ_OK) return;
+  st->outputs[0] = r[0];
+}
+
+static void test_nested_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {5};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+  sj_var *a = sj_input(c, "a", SJ_F64, 0, NULL), *res[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
+  CHECK(sj_scan(c, outer_step, a, &o, res, NULL, 0, NULL) == SJ_OK);
+  sj_op *sc = scan_behind(res[0]);
+  CHECK(sc && body_ops(sc, SJ_OP_SCAN) == 1 && graph_ops(c, SJ_OP_SCAN) == 1);
+  /* the outer scan captures a (used by the inner one) */
+  CHECK(sc && sc->nopnds == 3 && sj_opnd(sc, 2) == a->v);
+  sj_var *ins[3] = {u, x0, a};
+  char *ir = graph_ir(c, ins, 3, res, 1);
+  CHECK(ir != NULL);
+  free(ir);
+  sj_ctx_free(c);
+}
+
+/* ---- the compiled func: givens inside bodies, unused inputs, gradient controls ---- */
+
+static void sg_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c;
+  sj_var *w = ud;
+  st->outputs[0] = sj_add(st->args[0], sj_stop_gradient(sj_mul(st->args[1], w)));
+}
+
+static void test_compile_conversion(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {3};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+  sj_var *w = sj_input(c, "W", SJ_F64, 0, NULL), *res[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
+  CHECK(sj_scan(c, sg_step, w, &o, res, NULL, 0, NULL) == SJ_OK);
+  /* W is read only inside the body: not an unused input */
+  sj_module *m = NULL;
+  sj_var *ins[3] = {u, x0, w};
+  CHECK(sj_graph_module(c, ins, 3, res, 1, NULL, &m, __FILE__, __LINE__) == SJ_OK);
+  /* the stop_gradient inside the body is dropped in the func */
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (m) sj_print_module(f, m);
+  fclose(f);
+  CHECK(buf && strstr(buf, "scan") && !strstr(buf, "stop_gradient"));
+  free(buf);
+  sj_ctx_free(c);
+}
+
+/* ---- errors: the first one recorded, naming the sj_scan call (or the node) ---- */
+
+static bool at_line(sj_ctx *c, int line) {
+  char want[64];
+  snprintf(want, sizeof want, "scan_graph.c:%d:", line);
+  return has(c, want);
+}
+
+typedef struct err_ud {
+  int kind;
+  sj_var *keep;  /* a step variable kept, to misuse after the scan */
+  sj_var *other; /* an outer variable */
+  sj_update upd[3];
+} err_ud;
+
+enum { E_SHAPE, E_DTYPE, E_NOUT, E_NULL_OUT, E_UNTIL, E_NODE, E_KEEP, E_UPD_NOT_SHARED, E_UPD_CAP, E_UPD_TYPE };
+
+static int node_line;
+
+/* args: u row (f64[3]), x (f64[3]) */
+static void err_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  err_ud *e = ud;
+  sj_var *u = st->args[0], *x = st->args[1];
+  sj_var *y = sj_add(u, x);
+  st->outputs[0] = y;
+  switch (e->kind) {
+  case E_SHAPE: st->outputs[0] = sj_sum(y, 0, NULL, 0); break;
+  case E_DTYPE: st->outputs[0] = sj_cast(y, SJ_F32); break;
+  case E_NOUT: st->nout = 2; break;
+  case E_NULL_OUT: st->outputs[0] = NULL; break;
+  case E_UNTIL: st->until = sj_gt(y, sj_scalar(c, 1, SJ_F64)); break; /* bool[3], not rank 0 */
+  case E_NODE: {
+    int64_t d[2] = {4, 4}, r[2] = {1, 3};
+    sj_var *row = sj_reshape(y, 2, r);
+    node_line = __LINE__ + 1;
+    st->outputs[0] = sj_matmul(row, sj_input(c, "M", SJ_F64, 2, d));
+    break;
+  }
+  case E_KEEP: e->keep = y; break;
+  case E_UPD_NOT_SHARED:
+  case E_UPD_CAP:
+  case E_UPD_TYPE:
+    for (int i = 0; i < 3; i++) e->upd[i] = (sj_update){e->other, e->kind == E_UPD_TYPE ? y : sj_sum(y, 0, NULL, 0)};
+    st->updates = e->upd;
+    st->nupdates = e->kind == E_UPD_CAP ? 2 : 1;
+    if (e->kind == E_UPD_CAP) e->upd[1].shared = e->upd[0].shared; /* also a duplicate, but the count is first */
+    break;
+  }
+}
+
+/* Builds the standard failing scan of kind k; returns the sj_scan line. */
+static int err_scan(sj_ctx *c, int kind, sj_var *other, sj_var **res, sj_status *st) {
+  int64_t d[2] = {5, 3};
+  sj_var *u = sj_input(c, "u", SJ_F64, 2, d), *x0 = sj_input(c, "x0", SJ_F64, 1, d + 1);
+  err_ud e = {kind, NULL, other, {{0}}};
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
+  sj_update upd[1];
+  size_t nupd = 0;
+  int line = __LINE__ + 1;
+  *st = sj_scan(c, err_step, &e, &o, res, upd, 1, &nupd);
+  if (kind == E_KEEP) res[0] = e.keep;
+  return line;
+}
+
+static void test_errors_step(void) {
+  for (int kind = E_SHAPE; kind <= E_UPD_TYPE; kind++) {
+    sj_ctx *c = sj_ctx_new();
+    sj_var *other = NULL;
+    if (kind >= E_UPD_NOT_SHARED) {
+      double v = 0;
+      sj_tensor *t = sj_tensor_from(SJ_F64, 0, NULL, &v);
+      other = kind == E_UPD_NOT_SHARED ? sj_input(c, "notshared", SJ_F64, 0, NULL) : sj_shared(c, "s", t);
+      sj_tensor_free(t);
+    }
+    sj_var *res[1] = {NULL};
+    sj_status st = SJ_OK;
+    int line = err_scan(c, kind, other, res, &st);
+    if (kind == E_KEEP) { /* the scan is fine; the step's variable is not visible outside */
+      CHECK(st == SJ_OK);
+      int l2 = __LINE__ + 1;
+      sj_var *bad = sj_neg(res[0]);
+      CHECK(bad && sj_var_rank(bad) == 0 && sj_ctx_num_errors(c) == 1 && at_line(c, l2));
+      CHECK(has(c, "'neg': operand 0 was built inside the step function of a scan (at"));
+      sj_ctx_free(c);
+      continue;
+    }
+    CHECK(st == SJ_ERR_VERIFY);
+    CHECK(res[0] && sj_var_rank(res[0]) == 0 && !scan_behind(res[0])); /* poison */
+    CHECK(sj_ctx_num_errors(c) == 1);
+    switch (kind) {
+    case E_SHAPE:
+      CHECK(at_line(c, line) && has(c, "sj_scan: output 0 of the step is (result of 'sum') f64[] but its initial value is "
+                                       "f64[3]: a state must keep its shape"));
+      CHECK(has(c, "note: output 0 of the step was built here"));
+      break;
+    case E_DTYPE:
+      CHECK(at_line(c, line) && has(c, "output 0 of the step is (result of 'cast') f32[3] but its initial value is f64[3]: "
+                                       "a state must keep its dtype"));
+      break;
+    case E_NOUT: CHECK(at_line(c, line) && has(c, "the step function set nout to 2; the options declare 1 outputs")); break;
+    case E_NULL_OUT: CHECK(at_line(c, line) && has(c, "the step function did not set output 0 (of 1)")); break;
+    case E_UNTIL:
+      CHECK(at_line(c, line) && has(c, "the stop condition (until) must be a bool scalar (rank 0), got (result of 'gt') bool[3]"));
+      break;
+    case E_NODE:
+      CHECK(at_line(c, node_line) && has(c, "matmul") && has(c, "note: in the step function of this sj_scan"));
+      CHECK(at_line(c, line)); /* the note names the sj_scan call */
+      break;
+    case E_UPD_NOT_SHARED: CHECK(at_line(c, line) && has(c, "update 0 of the step targets something that is not a shared variable")); break;
+    case E_UPD_CAP: CHECK(at_line(c, line) && has(c, "the step returns 2 updates but the caller has room for 1")); break;
+    case E_UPD_TYPE: CHECK(at_line(c, line) && has(c, "update 0 of the step gives shared variable 's' f64[] the value")); break;
+    }
+    /* sticky: later builders return poison; cleared, the graph works again */
+    int64_t d[1] = {3};
+    CHECK(sj_ctx_num_errors(c) == 1);
+    sj_ctx_clear_errors(c);
+    sj_var *u = sj_input(c, "u2", SJ_F64, 1, d), *x0 = sj_input(c, "x02", SJ_F64, 0, NULL), *r2[1];
+    sj_var *win = sj_scalar(c, 1, SJ_F64), *ns[2] = {win, win};
+    sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1, .non_sequences = ns, .nnonseq = 2};
+    CHECK(sj_scan(c, rnn_step, NULL, &o, r2, NULL, 0, NULL) == SJ_OK && scan_behind(r2[0]));
+    /* the failed step's ops are not in the graph */
+    CHECK(graph_ops(c, SJ_OP_SCAN) == 1);
+    sj_ctx_free(c);
+  }
+}
+
+static void nop_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c, (void)ud;
+  st->outputs[0] = st->args[0];
+}
+
+static void test_errors_options(void) {
+  int64_t d[2] = {5, 3};
+  for (int kind = 0; kind < 9; kind++) {
+    sj_ctx *c = sj_ctx_new();
+    sj_var *u = sj_input(c, "u", SJ_F64, 2, d), *x0 = sj_input(c, "x0", SJ_F64, 1, d + 1);
+    sj_var *s0 = sj_input(c, "s0", SJ_F64, 0, NULL), *fn = sj_input(c, "fn", SJ_F64, 0, NULL), *res[1] = {NULL};
+    sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
+    int taps = 3;
+    sj_scan_fn step = nop_step;
+    sj_var *x2[1];
+    const sj_scan_options *op = &o;
+    const char *want = NULL;
+    switch (kind) {
+    case 0: step = NULL, want = "sj_scan: the step function is NULL"; break;
+    case 1: op = NULL, want = "sj_scan: the options is NULL"; break;
+    case 2: o.sequences = &s0, want = "sj_scan: sequence 0 's0' f64[] has rank 0 (a sequence is iterated along its leading axis)"; break;
+    case 3: o.nseq = 0, want = "sj_scan: no sequence and no n_steps: the number of steps is unknown"; break;
+    case 4: o.n_steps = fn, want = "sj_scan: n_steps must be an i32 or i64 scalar (rank 0), got 'fn' f64[]"; break;
+    case 5: o.n_steps = sj_input(c, "nv", SJ_I32, 1, d), want = "n_steps must be an i32 or i64 scalar (rank 0), got 'nv' i32[5]"; break;
+    case 6: d[0] = 2, x2[0] = sj_input(c, "x2", SJ_F64, 2, d), d[0] = 5;
+            o.outputs_info = x2, o.ntaps = &taps;
+            want = "sj_scan: output 0 has taps -3..-1, so its initial value needs a leading axis of at least 3 rows (oldest "
+                   "first), but it is 'x2' f64[2,3]";
+            break;
+    case 7: taps = 0, o.ntaps = &taps, want = "sj_scan: output 0 has 0 taps (1 to 16: taps -k..-1)"; break;
+    case 8: o.nnonseq = 2, want = "sj_scan: non_sequences is NULL but its count is 2"; break;
+    }
+    int line = __LINE__ + 1;
+    sj_status st = sj_scan(c, step, NULL, op, res, NULL, 0, NULL);
+    CHECK(st != SJ_OK && sj_ctx_num_errors(c) == 1 && at_line(c, line) && has(c, want));
+    if (op) CHECK(res[0] && sj_var_rank(res[0]) == 0 && !scan_behind(res[0]));
+    CHECK(graph_ops(c, SJ_OP_SCAN) == 0);
+    sj_ctx_free(c);
+  }
+  CHECK(sj_scan(NULL, nop_step, NULL, NULL, NULL, NULL, 0, NULL) == SJ_ERR_INVALID);
+}
+
 int main(void) {
   test_power_ir();
+  test_rnn_structure();
+  test_hoisting();
+  test_polynomial_structure();
+  test_fibonacci_structure();
+  test_multiple_outputs_structure();
+  test_updates_structure();
+  test_until_structure();
+  test_backwards_last_structure();
+  test_nested_structure();
+  test_compile_conversion();
+  test_errors_step();
+  test_errors_options();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
 }
