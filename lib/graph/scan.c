@@ -471,6 +471,18 @@ static sj_status scan_fail(sj_ctx *c, const char *file, int line, const char *fm
 
 static bool usable(sj_ctx *c, const sj_var *v) { return v && v->kind != VAR_POISON && v->c == c; }
 
+/* SJ_OK when v can be used; else the error (what, index i) is recorded: a
+ * variable built while out of memory makes it an out-of-memory failure. */
+static sj_status check_var(sj_ctx *c, const sj_var *v, const char *file, int line, const char *what, size_t i) {
+  if (usable(c, v)) return SJ_OK;
+  if (v && v->kind == VAR_POISON && !v->c) {
+    scan_fail(c, file, line, "%s %zu was built while out of memory", what, i);
+    sj_graph_of(c)->status = SJ_ERR_NOMEM;
+    return SJ_ERR_NOMEM;
+  }
+  return scan_fail(c, file, line, "%s %zu is %s", what, i, !v ? "NULL" : v->c != c ? "from another context" : "invalid");
+}
+
 /* The option checks that need no step (Theano's scan raises them too). */
 static sj_status check_options(sj_ctx *c, const sj_scan_options *o, int *taps, const char *file, int line) {
   char d[200];
@@ -480,15 +492,16 @@ static sj_status check_options(sj_ctx *c, const sj_scan_options *o, int *taps, c
   if (o->nout > 64 || o->nseq > 64 || o->nnonseq > 64)
     return scan_fail(c, file, line, "at most 64 outputs, sequences and non-sequences each");
   for (size_t i = 0; i < o->nseq; i++) {
-    if (!usable(c, o->sequences[i])) return scan_fail(c, file, line, "sequence %zu is NULL or invalid", i);
+    sj_status s = check_var(c, o->sequences[i], file, line, "sequence", i);
+    if (s) return s;
     if (o->sequences[i]->v->type.rank < 1)
       return scan_fail(c, file, line, "sequence %zu %s has rank 0 (a sequence is iterated along its leading axis)", i,
                        sj_graph_describe(o->sequences[i], d, sizeof d));
   }
   for (size_t i = 0; i < o->nnonseq; i++)
-    if (!usable(c, o->non_sequences[i])) return scan_fail(c, file, line, "non-sequence %zu is NULL or invalid", i);
+    if (check_var(c, o->non_sequences[i], file, line, "non-sequence", i)) return sj_graph_of(c)->status;
   if (o->n_steps) {
-    if (!usable(c, o->n_steps)) return scan_fail(c, file, line, "n_steps is invalid");
+    if (check_var(c, o->n_steps, file, line, "n_steps", 0)) return sj_graph_of(c)->status;
     const sj_type *t = &o->n_steps->v->type;
     if (t->rank != 0 || (t->dt != SJ_I32 && t->dt != SJ_I64))
       return scan_fail(c, file, line, "n_steps must be an i32 or i64 scalar (rank 0), got %s",
@@ -500,7 +513,7 @@ static sj_status check_options(sj_ctx *c, const sj_scan_options *o, int *taps, c
     sj_var *init = o->outputs_info ? o->outputs_info[i] : NULL;
     taps[i] = 0;
     if (!init) continue;
-    if (!usable(c, init)) return scan_fail(c, file, line, "the initial value of output %zu is invalid", i);
+    if (check_var(c, init, file, line, "the initial value of output", i)) return sj_graph_of(c)->status;
     int k = o->ntaps ? o->ntaps[i] : 1;
     if (k < 1 || k > 16) return scan_fail(c, file, line, "output %zu has %d taps (1 to 16: taps -k..-1)", i, k);
     taps[i] = k;
@@ -552,7 +565,7 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
   for (size_t i = 0; i < o->nout; i++) {
     sj_var *v = st->outputs[i];
     if (!v) return scan_fail(c, file, line, "the step function did not set output %zu (of %zu)", i, o->nout);
-    if (v->kind == VAR_POISON || v->c != c) return scan_fail(c, file, line, "output %zu of the step is invalid", i);
+    if (check_var(c, v, file, line, "the step's output", i)) return sj_graph_of(c)->status;
     if (!sb->taps[i]) continue;
     sj_type want = sb->taps[i] > 1 ? drop_lead(o->outputs_info[i]->v->type) : o->outputs_info[i]->v->type;
     if (!sj_type_eq(&want, &v->v->type)) {
@@ -567,7 +580,7 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
     }
   }
   if (st->until) {
-    if (!usable(c, st->until)) return scan_fail(c, file, line, "the stop condition (until) is invalid");
+    if (check_var(c, st->until, file, line, "the stop condition (until), output", o->nout)) return sj_graph_of(c)->status;
     const sj_type *t = &st->until->v->type;
     if (t->dt != SJ_BOOL || t->rank != 0)
       return scan_fail(c, file, line, "the stop condition (until) must be a bool scalar (rank 0), got %s",
@@ -579,9 +592,11 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
   if (st->nupdates > 32) return scan_fail(c, file, line, "the step returns %zu updates, at most 32", st->nupdates);
   for (size_t i = 0; i < st->nupdates; i++) {
     const sj_update *u = &st->updates[i];
+    if (u->shared && u->shared->kind == VAR_POISON && check_var(c, u->shared, file, line, "the shared variable of the step's update", i))
+      return sj_graph_of(c)->status;
     if (!u->shared || u->shared->c != c || u->shared->kind != VAR_SHARED)
       return scan_fail(c, file, line, "update %zu of the step targets something that is not a shared variable", i);
-    if (!usable(c, u->value)) return scan_fail(c, file, line, "update %zu of the step has a NULL or invalid value", i);
+    if (check_var(c, u->value, file, line, "the value of the step's update", i)) return sj_graph_of(c)->status;
     if (!sj_type_eq(&u->shared->v->type, &u->value->v->type))
       return scan_fail(c, file, line, "update %zu of the step gives shared variable %s the value %s", i,
                        sj_graph_describe(u->shared, x, sizeof x), sj_graph_describe(u->value, y, sizeof y));

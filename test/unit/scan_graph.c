@@ -564,6 +564,100 @@ static void test_errors_options(void) {
   CHECK(sj_scan(NULL, nop_step, NULL, NULL, NULL, NULL, 0, NULL) == SJ_ERR_INVALID);
 }
 
+/* ---- out of memory: every allocation of building scans (taps, updates,
+ * nested, go_backwards) and of sj_graph_module fails in turn; each run ends
+ * in SJ_OK or SJ_ERR_NOMEM, gives back every block, and after
+ * sj_ctx_clear_errors builds the same graph in the same context ---- */
+
+typedef struct failing {
+  long count, fail_at, live, failed;
+} failing;
+
+static void *failing_alloc(void *ud, void *p, size_t osize, size_t nsize) {
+  failing *a = ud;
+  (void)osize;
+  if (nsize == 0) {
+    if (p) a->live--;
+    free(p);
+    return NULL;
+  }
+  a->count++;
+  if (a->fail_at && a->count == a->fail_at) {
+    a->failed++;
+    return NULL;
+  }
+  void *r = realloc(p, nsize);
+  if (r && !p) a->live++;
+  return r;
+}
+
+static sj_status oom_build(sj_ctx *c, sj_var **ins, sj_var **outs) {
+  int64_t d[1] = {5}, two = 2;
+  int32_t zero = 0;
+  sj_tensor *z = sj_tensor_from(SJ_I32, 0, NULL, &zero);
+  static counter_ud cu;
+  cu.k = sj_shared(c, "k", z);
+  sj_tensor_free(z);
+  ins[0] = sj_input(c, "u", SJ_F64, 1, d);
+  ins[1] = sj_input(c, "x0", SJ_F64, 0, NULL);
+  ins[2] = sj_input(c, "a", SJ_F64, 0, NULL);
+  ins[3] = sj_input(c, "f0", SJ_I64, 1, &two);
+  sj_var *r1[1], *r2[1], *r3[1];
+  sj_scan_options o1 = {.sequences = ins, .nseq = 1, .outputs_info = ins + 1, .nout = 1, .go_backwards = true};
+  sj_status st = sj_scan(c, outer_step, ins[2], &o1, r1, NULL, 0, NULL);
+  int taps = 2;
+  sj_scan_options o2 = {.outputs_info = ins + 3, .ntaps = &taps, .nout = 1, .n_steps = sj_scalar(c, 6, SJ_I32)};
+  sj_status st2 = sj_scan(c, fib_step, NULL, &o2, r2, NULL, 0, NULL);
+  sj_update upd[1];
+  size_t nupd = 0;
+  sj_scan_options o3 = {.n_steps = sj_scalar(c, 4, SJ_I32)};
+  sj_status st3 = sj_scan(c, counter_step, &cu, &o3, r3, upd, 1, &nupd);
+  outs[0] = r1[0], outs[1] = r2[0], outs[2] = nupd ? upd[0].value : sj_graph_of(c)->poison;
+  return st ? st : st2 ? st2 : st3;
+}
+
+static bool oom_run(failing *a, bool retry) {
+  sj_ctx_options o;
+  sj_ctx_options_init(&o);
+  o.alloc = failing_alloc;
+  o.alloc_ud = a;
+  sj_ctx *c = sj_ctx_new_with(&o);
+  if (!c) return a->failed > 0;
+  bool ok = true;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    sj_var *ins[4], *outs[3];
+    sj_status bst = oom_build(c, ins, outs);
+    sj_module *m = NULL;
+    sj_status st = sj_graph_module(c, ins, 4, outs, 3, NULL, &m, __FILE__, __LINE__);
+    if (st == SJ_OK) {
+      ok = bst == SJ_OK && m != NULL;
+      break;
+    }
+    ok = st == SJ_ERR_NOMEM && strstr(sj_ctx_errmsg(c), "out of memory") && (bst == SJ_OK || bst == SJ_ERR_NOMEM);
+    if (!ok) fprintf(stderr, "failing allocation %ld: status %d/%d: %s\n", a->fail_at, bst, st, sj_ctx_errmsg(c));
+    if (!ok || !retry) break;
+    sj_ctx_clear_errors(c);
+    if (attempt == 1) {
+      fprintf(stderr, "retry failed after failing allocation %ld: %s\n", a->fail_at, sj_ctx_errmsg(c));
+      ok = false;
+    }
+  }
+  sj_ctx_free(c);
+  return ok;
+}
+
+static void test_oom(void) {
+  failing a = {0};
+  CHECK(oom_run(&a, false) && a.live == 0);
+  long n = a.count;
+  for (long k = 1; k <= n + 1; k++) {
+    failing b = {.fail_at = k};
+    if (!oom_run(&b, true)) fprintf(stderr, "failing allocation %ld of %ld\n", k, n), failures++;
+    if (b.live) fprintf(stderr, "%ld blocks not given back after failing allocation %ld\n", b.live, k), failures++;
+  }
+  CHECK(n > 10);
+}
+
 int main(void) {
   test_power_ir();
   test_rnn_structure();
@@ -578,6 +672,7 @@ int main(void) {
   test_compile_conversion();
   test_errors_step();
   test_errors_options();
+  test_oom();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
 }
