@@ -120,7 +120,9 @@ sj_status sj_graph_module(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *
  * first. An inner scan op is an ordinary graph op of the outer body (moved
  * in when it depends on an outer placeholder). Variables made inside a body
  * that ended are not visible outside it: sj_graph_op refuses them (use
- * sj_graph_inline_body to recompute a finished body's values elsewhere). */
+ * sj_graph_inline_body to recompute a finished body's values elsewhere).
+ * A gradient rule may build a scan during sj_grad's sweep: ending a body
+ * touches op->scratch only of the ops built since its begin. */
 typedef struct sj_graph_body {
   sj_ctx *c;
   sj_block *block;            /* detached until the scan op adopts it; its args are the placeholders */

@@ -18,7 +18,8 @@
 
 /* op->scratch of an op that moves into the body being ended. The marks live
  * only inside sj_graph_scan_end/abandon: every marked op leaves the graph's
- * block before they return. */
+ * block before they return, so no other op of the block carries this value
+ * (the graph layer's other walks use 0, 1 and 2). */
 #define MOVE_MARK 0x5ca9u
 
 /* ---- visibility ---- */
@@ -132,10 +133,10 @@ static bool inside(const sj_graph *g, const sj_graph_body *b, const sj_value *v)
 }
 
 /* Marks the ops built since the begin that depend on b (no allocation).
- * The whole block is cleared first: other walks (collect, grad) leave
- * their own numbers in op->scratch. */
+ * Only those ops' scratch is touched: sj_grad keeps its own marks in the
+ * older ops' scratch (0 or 1) while a gradient rule may build a scan. */
 static void mark_dependent(sj_graph *g, sj_graph_body *b) {
-  for (sj_op *op = g->block->first; op; op = op->next) op->scratch = 0;
+  for (sj_op *op = suffix_first(g, b); op; op = op->next) op->scratch = 0;
   for (sj_op *op = suffix_first(g, b); op; op = op->next)
     for (unsigned i = 0; i < op->nopnds && op->scratch != MOVE_MARK; i++)
       if (inside(g, b, sj_opnd(op, i))) op->scratch = MOVE_MARK;
