@@ -658,6 +658,105 @@ static void test_oom(void) {
   CHECK(n > 10);
 }
 
+/* ---- the internal API the gradient uses (graph_internal.h) ---- */
+
+/* A reverse scan built by hand: explicit non-sequence, a bound outer
+ * value, a captured outer node, a hoisted op; then one step recomputed
+ * with sj_graph_inline_body. */
+static void test_internal_api(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[2] = {4, 3};
+  sj_var *xs = sj_input(c, "xs", SJ_F64, 2, d), *h0 = sj_input(c, "h0", SJ_F64, 1, d + 1);
+  sj_var *w = sj_input(c, "w", SJ_F64, 1, d + 1), *v = sj_input(c, "v", SJ_F64, 1, d + 1);
+  sj_var *outer = sj_exp(v); /* built before the body: captured */
+  sj_graph_body b;
+  CHECK(sj_graph_body_begin(c, &b));
+  sj_type row = sj_tensor_type(SJ_F64, 1, d + 1);
+  sj_var *x = sj_graph_body_arg(&b, row, "x"), *h = sj_graph_body_arg(&b, row, "h");
+  sj_var *wa = sj_graph_body_arg(&b, row, "wa");
+  sj_var *hoisted = sj_neg(outer);                       /* depends on no placeholder: stays outside */
+  sj_var *inner = sj_add(sj_mul(x, wa), sj_mul(h, hoisted));
+  sj_var *ys[2] = {inner, sj_sum(inner, 0, NULL, 0)}, *res[2];
+  bool last[2] = {false, true};
+  sj_graph_scan_spec s = {.seqs = &xs, .nseq = 1, .inits = &h0, .nstate = 1, .nonseqs = &w, .nnon = 1,
+                          .yields = ys, .nyield = 2, .reverse = true, .last = last};
+  CHECK(sj_graph_scan_end(&b, &s, res, __FILE__, __LINE__) == SJ_OK);
+  CHECK(sj_graph_of(c)->body == NULL);
+  sj_op *sc = sj_graph_scan_of(res[0]);
+  CHECK(sc && sj_graph_scan_of(res[1]) == sc && sj_op_bool(sc, "reverse", false));
+  CHECK(sc && sc->nopnds == 4 && sj_opnd(sc, 2) == w->v && sj_opnd(sc, 3)->def->code == SJ_OP_NEG);
+  CHECK(sj_var_dim(res[0], 0) == 5 && sj_var_rank(res[1]) == 0);
+  CHECK(sc && body_ops(sc, SJ_OP_NEG) == 0 && body_ops(sc, SJ_OP_MUL) == 2);
+  /* recompute the step on outer values: the ops come back in the graph */
+  sj_var *args[4] = {h0, h0, w, h0}, *ry[2];
+  sj_value_map *m = sj_value_map_new(c);
+  CHECK(sj_graph_inline_body(c, sc, args, ry, m, __FILE__, __LINE__) == SJ_OK);
+  CHECK(ry[0]->v->def && ry[0]->v->def->code == SJ_OP_ADD && ry[0]->v->def->block == sj_graph_of(c)->block);
+  CHECK(sj_value_map_find(m, sc->regions[0]->args[0]) == h0->v);
+  sj_var *ins[4] = {xs, h0, w, v}, *outs[3] = {res[0], res[1], sj_add(ry[0], ry[1])};
+  char *ir = graph_ir(c, ins, 4, outs, 3);
+  CHECK(ir && strstr(ir, "{last = [1], nseq = 1, nstate = 1, reverse = true}"));
+  free(ir);
+  /* a wrong argument type for the recomputation */
+  sj_var *bad[4] = {xs, h0, w, h0};
+  CHECK(sj_graph_inline_body(c, sc, bad, ry, NULL, __FILE__, __LINE__) == SJ_ERR_VERIFY);
+  CHECK(has(c, "argument 0 of the recomputed body must be f64[3]"));
+  sj_ctx_free(c);
+}
+
+/* A bound value: inside the body the outer variable reads a placeholder. */
+static void test_internal_bind(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t n = 3;
+  double z = 0;
+  sj_tensor *t = sj_tensor_from(SJ_F64, 0, NULL, &z);
+  sj_var *acc = sj_shared(c, "acc", t), *xs = sj_input(c, "xs", SJ_F64, 1, &n);
+  sj_tensor_free(t);
+  sj_graph_body b;
+  CHECK(sj_graph_body_begin(c, &b));
+  sj_var *x = sj_graph_body_arg(&b, sj_tensor_type(SJ_F64, 0, NULL), NULL);
+  sj_var *next = sj_add(acc, x); /* reads acc: bound below, so in the body */
+  sj_var *st = sj_graph_body_arg(&b, sj_tensor_type(SJ_F64, 0, NULL), "acc");
+  sj_graph_body_bind(&b, acc, st);
+  sj_var *res[1];
+  sj_graph_scan_spec s = {.seqs = &xs, .nseq = 1, .inits = &acc, .nstate = 1, .yields = &next, .nyield = 1};
+  CHECK(sj_graph_scan_end(&b, &s, res, __FILE__, __LINE__) == SJ_OK);
+  sj_op *sc = sj_graph_scan_of(res[0]);
+  CHECK(sc && sc->nopnds == 2 && sc->regions[0]->nargs == 2 && body_ops(sc, SJ_OP_ADD) == 1);
+  CHECK(sc && sj_opnd(sc->regions[0]->first, 0) == sc->regions[0]->args[1]);
+  /* misuse: a body ended while an inner one is open */
+  sj_graph_body outer_b, inner_b;
+  CHECK(sj_graph_body_begin(c, &outer_b) && sj_graph_body_begin(c, &inner_b));
+  sj_var *p = sj_graph_body_arg(&outer_b, sj_tensor_type(SJ_F64, 0, NULL), NULL);
+  sj_var *y = sj_neg(p);
+  sj_graph_scan_spec s2 = {.seqs = &xs, .nseq = 1, .yields = &y, .nyield = 1};
+  CHECK(sj_graph_scan_end(&outer_b, &s2, res, __FILE__, __LINE__) == SJ_ERR_VERIFY);
+  CHECK(has(c, "scan: a nested scan body was not ended") && sj_graph_of(c)->body == NULL);
+  CHECK(graph_ops(c, SJ_OP_NEG) == 0); /* abandoned */
+  sj_ctx_free(c);
+}
+
+/* ---- a scan over another scan's result ---- */
+
+static void cumsum_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c, (void)ud;
+  st->outputs[0] = sj_add(st->args[0], st->args[1]);
+}
+
+static void test_scan_of_scan_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {6};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *z = sj_scalar(c, 0, SJ_F64), *r1[1], *r2[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &z, .nout = 1};
+  CHECK(sj_scan(c, cumsum_step, NULL, &o, r1, NULL, 0, NULL) == SJ_OK);
+  o.sequences = r1;
+  CHECK(sj_scan(c, cumsum_step, NULL, &o, r2, NULL, 0, NULL) == SJ_OK);
+  CHECK(sj_var_dim(r2[0], 0) == 6 && graph_ops(c, SJ_OP_SCAN) == 2);
+  sj_op *s2 = scan_behind(r2[0]);
+  CHECK(s2 && scan_behind(r1[0]) != s2 && sj_opnd(s2, 0) == r1[0]->v);
+  sj_ctx_free(c);
+}
+
 int main(void) {
   test_power_ir();
   test_rnn_structure();
@@ -670,6 +769,9 @@ int main(void) {
   test_backwards_last_structure();
   test_nested_structure();
   test_compile_conversion();
+  test_internal_api();
+  test_internal_bind();
+  test_scan_of_scan_structure();
   test_errors_step();
   test_errors_options();
   test_oom();
