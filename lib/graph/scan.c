@@ -650,6 +650,14 @@ static void user_results(const scan_build *sb, const sj_scan_step *st, sj_var *c
   }
 }
 
+/* "<name><suffix>[<k>]" of a named variable, else NULL. */
+static const char *suffixed(char *buf, size_t cap, const sj_var *v, const char *suffix, int k) {
+  if (!v->name) return NULL;
+  if (k) snprintf(buf, cap, "%.120s%s%d", v->name, suffix, k);
+  else snprintf(buf, cap, "%.120s%s", v->name, suffix);
+  return buf;
+}
+
 /* Runs the step on placeholders and builds the op (the body is open). */
 static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, void *ud, sj_var **results,
                             sj_update *updates, size_t cap, size_t *nupdates) {
@@ -657,10 +665,13 @@ static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, voi
   sj_graph *g = sj_graph_of(c);
   const sj_scan_options *o = sb->o;
   unsigned na = 0;
-  for (size_t i = 0; i < o->nseq; i++)
-    sb->args[na++] = sj_graph_body_arg(b, drop_lead(sb->seqs[i]->v->type), o->sequences[i]->name);
+  char nm[160];
+  for (size_t i = 0; i < o->nseq; i++) /* Theano's names: u_t, x_tm1, x_tm2 (messages and printed IR) */
+    sb->args[na++] = sj_graph_body_arg(b, drop_lead(sb->seqs[i]->v->type), suffixed(nm, sizeof nm, o->sequences[i], "_t", 0));
   sj_var **state_ph = sb->args + na;
-  for (unsigned i = 0; i < sb->nstate_user; i++) sb->args[na++] = sj_graph_body_arg(b, sb->inits[i]->v->type, sb->inits[i]->name);
+  for (size_t i = 0, k = 0; i < o->nout; i++)
+    for (int j = 0; j < sb->taps[i]; j++, k++)
+      sb->args[na++] = sj_graph_body_arg(b, sb->inits[k]->v->type, suffixed(nm, sizeof nm, o->outputs_info[i], "_tm", sb->taps[i] - j));
   for (size_t i = 0; i < o->nnonseq; i++) sb->args[na++] = o->non_sequences[i];
   if (g->failed) return g->status;
   sj_var *outs[64] = {0};

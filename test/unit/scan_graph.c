@@ -127,9 +127,9 @@ static void test_rnn_structure(void) {
   sj_var *ins[4] = {u, x0, win, w};
   char *ir = graph_ir(c, ins, 4, res, 1);
   CHECK(same_text(ir, "func @graph_fn0(%u: f64[4], %x0: f64[], %W_in: f64[], %W: f64[]) -> (f64[4]) {\n"
-                      "  %0 = scan %u, %x0, %W_in, %W {nseq = 1, nstate = 1} : f64[5] (%u_1: f64[], %x0_1: f64[], %W_in_1: f64[], %W_1: f64[]) {\n"
-                      "    %1 = mul %u_1, %W_in_1 : f64[]\n"
-                      "    %2 = mul %x0_1, %W_1 : f64[]\n"
+                      "  %0 = scan %u, %x0, %W_in, %W {nseq = 1, nstate = 1} : f64[5] (%u_t: f64[], %x0_tm1: f64[], %W_in_1: f64[], %W_1: f64[]) {\n"
+                      "    %1 = mul %u_t, %W_in_1 : f64[]\n"
+                      "    %2 = mul %x0_tm1, %W_1 : f64[]\n"
                       "    %3 = add %1, %2 : f64[]\n"
                       "    yield %3\n"
                       "  }\n"
