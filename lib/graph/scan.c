@@ -442,6 +442,49 @@ sj_status sj_graph_inline_body(sj_ctx *c, const sj_op *scan, sj_var *const *args
   return st;
 }
 
+/* ---- gradient options of sj_scan's ops ---- */
+
+typedef struct sj_graph_scan_opts {
+  const sj_op *scan;
+  int truncate, checkpoint;
+  struct sj_graph_scan_opts *next;
+} sj_graph_scan_opts;
+
+typedef struct opts_args {
+  sj_ctx *c;
+  const sj_op *scan;
+  int truncate, checkpoint;
+  sj_var *dummy;
+} opts_args;
+
+static sj_status opts_protected(void *ud) {
+  opts_args *a = ud;
+  sj_graph *g = sj_graph_of(a->c);
+  sj_graph_scan_opts *e = sj_arena_alloc(a->c, sizeof *e);
+  e->scan = a->scan, e->truncate = a->truncate, e->checkpoint = a->checkpoint, e->next = g->scan_opts;
+  g->scan_opts = e;
+  return SJ_OK;
+}
+
+void sj_graph_scan_grad_options(sj_ctx *c, const sj_op *scan, int *truncate_gradient, int *checkpoint) {
+  *truncate_gradient = *checkpoint = 0;
+  for (const sj_graph_scan_opts *e = c ? sj_graph_of(c)->scan_opts : NULL; e; e = e->next)
+    if (e->scan == scan) {
+      *truncate_gradient = e->truncate;
+      *checkpoint = e->checkpoint;
+      return;
+    }
+}
+
+/* Records them for the op that made v (an sj_scan result); a graph of
+ * default options records nothing. */
+static void record_grad_options(sj_ctx *c, const sj_scan_options *o, sj_op *scan) {
+  int t = o->truncate_gradient > 0 ? o->truncate_gradient : 0, k = o->checkpoint > 1 ? o->checkpoint : 0;
+  if (!scan || (!t && !k)) return;
+  opts_args a = {c, scan, t, k, NULL};
+  sj_graph_guard(c, opts_protected, &a, &a.dummy);
+}
+
 /* ---- sj_scan ---- */
 
 /* What sj_scan needs besides the user's options: the placeholders it made,
@@ -510,6 +553,9 @@ static sj_status check_options(sj_ctx *c, const sj_scan_options *o, int *taps, c
   } else if (!o->nseq) {
     return scan_fail(c, file, line, "no sequence and no n_steps: the number of steps is unknown");
   }
+  if (o->truncate_gradient < -1 || o->checkpoint < 0)
+    return scan_fail(c, file, line, "truncate_gradient must be -1, 0 or k > 0 and checkpoint 0 or k > 0 (got %d and %d)",
+                     o->truncate_gradient, o->checkpoint);
   for (size_t i = 0; i < o->nout; i++) {
     sj_var *init = o->outputs_info ? o->outputs_info[i] : NULL;
     taps[i] = 0;
@@ -705,6 +751,7 @@ static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, voi
                              .nprefer = (unsigned)o->nnonseq};
   s = sj_graph_scan_end(b, &spec, res, sb->file, sb->line);
   if (s) return s;
+  record_grad_options(c, o, sj_graph_scan_of(res[0]));
   user_results(sb, &st, res, results, updates);
   if (g->failed) return g->status;
   if (nupdates) *nupdates = st.nupdates;

@@ -757,6 +757,28 @@ static void test_scan_of_scan_structure(void) {
   sj_ctx_free(c);
 }
 
+/* ---- gradient options are kept for the gradient (truncate_gradient, checkpoint) ---- */
+
+static void test_grad_options(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {6};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *z = sj_scalar(c, 0, SJ_F64), *r1[1], *r2[1], *r3[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &z, .nout = 1, .truncate_gradient = 3, .checkpoint = 2};
+  CHECK(sj_scan(c, cumsum_step, NULL, &o, r1, NULL, 0, NULL) == SJ_OK);
+  o.truncate_gradient = -1, o.checkpoint = 1; /* both mean the default */
+  CHECK(sj_scan(c, cumsum_step, NULL, &o, r2, NULL, 0, NULL) == SJ_OK);
+  int t = -5, k = -5;
+  sj_graph_scan_grad_options(c, scan_behind(r1[0]), &t, &k);
+  CHECK(t == 3 && k == 2);
+  sj_graph_scan_grad_options(c, scan_behind(r2[0]), &t, &k);
+  CHECK(t == 0 && k == 0);
+  o.truncate_gradient = -2;
+  int line = __LINE__ + 1;
+  CHECK(sj_scan(c, cumsum_step, NULL, &o, r3, NULL, 0, NULL) == SJ_ERR_VERIFY);
+  CHECK(at_line(c, line) && has(c, "truncate_gradient must be -1, 0 or k > 0 and checkpoint 0 or k > 0 (got -2 and 1)"));
+  sj_ctx_free(c);
+}
+
 int main(void) {
   test_power_ir();
   test_rnn_structure();
@@ -774,6 +796,7 @@ int main(void) {
   test_scan_of_scan_structure();
   test_errors_step();
   test_errors_options();
+  test_grad_options();
   test_oom();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
