@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "ref_eval.h"
 #include "symjit/graph.h"
 #include "text.h"
 
@@ -522,6 +523,33 @@ static void test_errors_step(void) {
   }
 }
 
+/* sj_compile refuses a step's variable as an output, an update value or a given */
+static void test_compile_refuses_step_vars(void) {
+  for (int kind = 0; kind < 3; kind++) {
+    sj_ctx *c = sj_ctx_new();
+    sj_var *res[1];
+    sj_status st;
+    err_scan(c, E_KEEP, NULL, res, &st); /* res[0]: the step's y */
+    CHECK(st == SJ_OK);
+    int64_t d[1] = {3};
+    sj_var *x = sj_input(c, "x", SJ_F64, 1, d), *out = sj_neg(x);
+    double z[3] = {0};
+    sj_tensor *t = sj_tensor_from(SJ_F64, 1, d, z);
+    sj_var *sh = sj_shared(c, "s", t);
+    sj_tensor_free(t);
+    sj_update upd = {sh, res[0]};
+    sj_given gv = {x, res[0]};
+    sj_function *f = NULL;
+    int line = __LINE__ + 1;
+    st = sj_compile(c, &x, 1, kind == 0 ? res : &out, 1, kind == 1 ? &upd : NULL, kind == 1, kind == 2 ? &gv : NULL, kind == 2, NULL, &f);
+    CHECK(st != SJ_OK && !f && at_line(c, line));
+    CHECK(has(c, kind == 0 ? "sj_compile: output 0 was built inside the step function of a scan"
+                 : kind == 1 ? "sj_compile: the value of update 0 was built inside the step function of a scan"
+                             : "sj_compile: given 0 replaces by a variable built inside the step function of a scan"));
+    sj_ctx_free(c);
+  }
+}
+
 static void nop_step(sj_ctx *c, sj_scan_step *st, void *ud) {
   (void)c, (void)ud;
   st->outputs[0] = st->args[0];
@@ -779,6 +807,331 @@ static void test_grad_options(void) {
   sj_ctx_free(c);
 }
 
+#ifdef SJ_SCAN_EXEC_READY
+/* ---- execution: the reference evaluator (on the func sj_compile compiles)
+ * and the compiled function, each against a plain C computation in double
+ * precision ---- */
+
+#define MAXV 64
+
+static bool close_to(const sj_tensor *t, int rank, const int64_t *dims, const double *want, double tol, const char *what,
+                     int line) {
+  if (!t) {
+    fprintf(stderr, "line %d: %s: no result\n", line, what);
+    return false;
+  }
+  bool ok = sj_tensor_rank(t) == rank;
+  for (int i = 0; ok && i < rank; i++) ok = sj_tensor_dims(t)[i] == dims[i];
+  if (!ok) {
+    fprintf(stderr, "line %d: %s: shape differs (rank %d, dim0 %lld)\n", line, what, sj_tensor_rank(t),
+            sj_tensor_rank(t) ? (long long)sj_tensor_dims(t)[0] : -1LL);
+    return false;
+  }
+  for (int64_t i = 0; i < sj_tensor_numel(t); i++) {
+    double g = sj_tensor_get(t, i);
+    if (!(fabs(g - want[i]) <= tol * fmax(1, fabs(want[i])))) {
+      fprintf(stderr, "line %d: %s: element %lld is %.17g, expected %.17g\n", line, what, (long long)i, g, want[i]);
+      return false;
+    }
+  }
+  return true;
+}
+
+/* One expected result: its shape and values. */
+typedef struct want {
+  int rank;
+  int64_t dims[3];
+  double v[MAXV];
+} want;
+
+/* Checks outs(ins) on `in` with the reference evaluator and with the
+ * compiled function (f64 throughout: tol 1e-12 covers summation order). */
+static void exec_check(sj_ctx *c, sj_var *const *ins, size_t nin, sj_var *const *outs, size_t nout,
+                       sj_tensor *const *in, const want *w, int line) {
+  sj_module *m = NULL;
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.on_unused_input = SJ_UNUSED_INPUT_IGNORE;
+  sj_tensor *r[8] = {0};
+  bool ok = sj_graph_module(c, ins, nin, outs, nout, &o, &m, __FILE__, line) == SJ_OK &&
+            sj_ref_eval(c, m->body->first, in, nin, r, nout) == SJ_OK;
+  if (!ok) fprintf(stderr, "line %d: reference: %s\n", line, sj_ctx_errmsg(c)), failures++;
+  for (size_t i = 0; ok && i < nout; i++)
+    if (!close_to(r[i], w[i].rank, w[i].dims, w[i].v, 1e-12, "reference", line)) failures++;
+  for (size_t i = 0; i < nout; i++) sj_tensor_free(r[i]), r[i] = NULL;
+  sj_function *f = NULL;
+  ok = sj_compile(c, ins, nin, outs, nout, NULL, 0, NULL, 0, &o, &f) == SJ_OK &&
+       sj_function_call(f, in, nin, r, nout) == SJ_OK;
+  if (!ok) fprintf(stderr, "line %d: compiled: %s\n", line, sj_ctx_errmsg(c)), failures++;
+  for (size_t i = 0; ok && i < nout; i++)
+    if (!close_to(r[i], w[i].rank, w[i].dims, w[i].v, 1e-12, "compiled", line)) failures++;
+  for (size_t i = 0; i < nout; i++) sj_tensor_free(r[i]);
+  sj_function_free(f);
+}
+
+static sj_tensor *vec(int64_t n, const double *v) { return sj_tensor_from(SJ_F64, 1, &n, v); }
+static sj_tensor *scal(double v) { return sj_tensor_from(SJ_F64, 0, NULL, &v); }
+static sj_tensor *iscal(sj_dtype dt, int64_t v) {
+  sj_tensor *t = sj_tensor_new(dt, 0, NULL);
+  sj_tensor_set(t, 0, (double)v);
+  return t;
+}
+static void free_all(sj_tensor **t, size_t n) {
+  for (size_t i = 0; i < n; i++) sj_tensor_free(t[i]);
+}
+
+/* test_one_sequence_one_output_weights, forwards, backwards, last */
+static void test_rnn_exec(void) {
+  for (int mode = 0; mode < 3; mode++) {
+    sj_ctx *c = sj_ctx_new();
+    int64_t d[1] = {4};
+    sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+    sj_var *win = sj_input(c, "W_in", SJ_F64, 0, NULL), *w = sj_input(c, "W", SJ_F64, 0, NULL);
+    sj_var *ns[2] = {win, w}, *res[1];
+    bool last = mode == 2;
+    sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1, .non_sequences = ns,
+                         .nnonseq = 2, .go_backwards = mode >= 1, .return_last = &last};
+    CHECK(sj_scan(c, rnn_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+    double uv[4] = {0.3, -1.2, 2.5, 0.7}, x = 0.9, W_in = 1.7, W = -0.6;
+    want wv = {.rank = last ? 0 : 1, .dims = {4}};
+    for (int t = 0; t < 4; t++) {
+      x = uv[mode ? 3 - t : t] * W_in + x * W; /* visiting order */
+      wv.v[t] = x;
+    }
+    if (last) wv.v[0] = x;
+    sj_tensor *in[4] = {vec(4, uv), scal(0.9), scal(W_in), scal(W)};
+    sj_var *ins[4] = {u, x0, win, w};
+    exec_check(c, ins, 4, res, 1, in, &wv, __LINE__);
+    free_all(in, 4);
+    sj_ctx_free(c);
+  }
+}
+
+/* A ** k for a dynamic k (0 included: an empty result) */
+static void test_power_exec(void) {
+  for (int k = 0; k <= 5; k += 5) {
+    sj_ctx *c = sj_ctx_new();
+    int64_t d[1] = {4};
+    sj_var *A = sj_input(c, "A", SJ_F64, 1, d), *kv = sj_input(c, "k", SJ_I32, 0, NULL);
+    sj_var *one = sj_add(sj_mul(A, sj_scalar(c, 0, SJ_F64)), sj_scalar(c, 1, SJ_F64)), *res[2];
+    bool last[1] = {true};
+    sj_scan_options o = {.outputs_info = &one, .nout = 1, .non_sequences = &A, .nnonseq = 1, .n_steps = kv};
+    CHECK(sj_scan(c, power_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+    o.return_last = last;
+    CHECK(sj_scan(c, power_step, NULL, &o, res + 1, NULL, 0, NULL) == SJ_OK);
+    double av[4] = {1.5, -2, 0.5, 3};
+    want w[2] = {{.rank = 2, .dims = {k, 4}}, {.rank = 1, .dims = {4}}};
+    for (int i = 0; i < 4; i++) {
+      double p = 1;
+      for (int t = 0; t < k; t++) p *= av[i], w[0].v[t * 4 + i] = p;
+      w[1].v[i] = p; /* zero steps: the initial value */
+    }
+    sj_tensor *in[2] = {vec(4, av), iscal(SJ_I32, k)};
+    sj_var *ins[2] = {A, kv};
+    exec_check(c, ins, 2, res, 2, in, w, __LINE__);
+    free_all(in, 2);
+    sj_ctx_free(c);
+  }
+}
+
+/* polynomial from coefficients (7 coefficients, 10 powers: 7 steps) */
+static void test_polynomial_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {-1}, n = 10;
+  sj_var *coef = sj_input(c, "coefficients", SJ_F64, 1, d), *x = sj_input(c, "x", SJ_F64, 0, NULL);
+  double pw[10];
+  for (int i = 0; i < 10; i++) pw[i] = i;
+  sj_var *powers = sj_graph_dense(c, sj_tensor_type(SJ_I32, 1, &n), pw, __FILE__, __LINE__);
+  sj_var *seqs[2] = {coef, powers}, *res[1];
+  sj_scan_options o = {.sequences = seqs, .nseq = 2, .nout = 1, .non_sequences = &x, .nnonseq = 1};
+  CHECK(sj_scan(c, poly_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  sj_var *outs[2] = {res[0], sj_sum(res[0], 0, NULL, 0)};
+  double cv[7] = {1, 0, 2, -1, 0.5, 3, -2}, xv = 1.3;
+  want w[2] = {{.rank = 1, .dims = {7}}, {.rank = 0}};
+  for (int i = 0; i < 7; i++) w[0].v[i] = cv[i] * pow(xv, i), w[1].v[0] += w[0].v[i];
+  sj_tensor *in[2] = {vec(7, cv), scal(xv)};
+  sj_var *ins[2] = {coef, x};
+  exec_check(c, ins, 2, outs, 2, in, w, __LINE__);
+  free_all(in, 2);
+  sj_ctx_free(c);
+}
+
+/* Fibonacci, taps [-2, -1], n dynamic */
+static void test_fibonacci_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t two = 2;
+  sj_var *x0 = sj_input(c, "x0", SJ_I64, 1, &two), *n = sj_input(c, "n", SJ_I64, 0, NULL), *res[1];
+  int taps = 2;
+  sj_scan_options o = {.outputs_info = &x0, .ntaps = &taps, .nout = 1, .n_steps = n};
+  CHECK(sj_scan(c, fib_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  want w = {.rank = 1, .dims = {10}};
+  double a = 0, b = 1;
+  for (int t = 0; t < 10; t++) w.v[t] = a + b, a = b, b = w.v[t];
+  int64_t init[2] = {0, 1};
+  sj_tensor *in[2] = {sj_tensor_from(SJ_I64, 1, &two, init), iscal(SJ_I64, 10)};
+  sj_var *ins[2] = {x0, n};
+  exec_check(c, ins, 2, res, 1, in, &w, __LINE__);
+  free_all(in, 2);
+  sj_ctx_free(c);
+}
+
+/* two states, a collected output, a shared weight read in the step */
+static void test_multiple_outputs_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {5};
+  double wv = 0.5;
+  sj_tensor *wt = sj_tensor_from(SJ_F64, 0, NULL, &wv);
+  multi_ud m = {sj_shared(c, "W", wt)};
+  sj_tensor_free(wt);
+  sj_var *u1 = sj_input(c, "u1", SJ_F64, 1, d), *u2 = sj_input(c, "u2", SJ_F64, 1, d);
+  sj_var *x0 = sj_input(c, "x0", SJ_F64, 0, NULL), *y0 = sj_input(c, "y0", SJ_F64, 0, NULL);
+  sj_var *win = sj_input(c, "W_in1", SJ_F64, 0, NULL);
+  sj_var *seqs[2] = {u1, u2}, *info[3] = {x0, y0, NULL}, *res[3];
+  sj_scan_options o = {.sequences = seqs, .nseq = 2, .outputs_info = info, .nout = 3, .non_sequences = &win, .nnonseq = 1};
+  CHECK(sj_scan(c, multi_step, &m, &o, res, NULL, 0, NULL) == SJ_OK);
+  double a[5] = {0.1, -0.4, 1.1, 0.6, -2}, b[5] = {1, 0.2, -0.3, 0.8, 0.05}, x = 0.3, y = -0.7, W_in = 1.25;
+  want w[3] = {{.rank = 1, .dims = {5}}, {.rank = 1, .dims = {5}}, {.rank = 1, .dims = {5}}};
+  for (int t = 0; t < 5; t++) {
+    double nx = a[t] * W_in + b[t] * wv + x * wv, ny = tanh(y + b[t]);
+    w[2].v[t] = x * y; /* from the previous values */
+    x = nx, y = ny, w[0].v[t] = x, w[1].v[t] = y;
+  }
+  sj_tensor *in[5] = {vec(5, a), vec(5, b), scal(0.3), scal(-0.7), scal(W_in)};
+  sj_var *ins[5] = {u1, u2, x0, y0, win};
+  exec_check(c, ins, 5, res, 3, in, w, __LINE__);
+  free_all(in, 5);
+  sj_ctx_free(c);
+}
+
+/* until: doubling from x0 until > 50 (n_steps 1024 bounds it) */
+static void test_until_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  sj_var *x0 = sj_input(c, "x0", SJ_F64, 0, NULL), *res[1];
+  sj_scan_options o = {.outputs_info = &x0, .nout = 1, .n_steps = sj_scalar(c, 1024, SJ_I64)};
+  CHECK(sj_scan(c, until_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  want w = {.rank = 1};
+  double x = 1.5;
+  do x *= 2, w.v[w.dims[0]++] = x; while (!(x > 50)); /* do-while: the step that passes 50 is included */
+  sj_tensor *in[1] = {scal(1.5)};
+  exec_check(c, &x0, 1, res, 1, in, &w, __LINE__);
+  free_all(in, 1);
+  sj_ctx_free(c);
+}
+
+/* nested: x_t = inner^3(x_{t-1} + u_t), inner(y) = y * a + 1 */
+static void test_nested_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {5};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+  sj_var *a = sj_input(c, "a", SJ_F64, 0, NULL), *res[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
+  CHECK(sj_scan(c, outer_step, a, &o, res, NULL, 0, NULL) == SJ_OK);
+  double uv[5] = {0.5, -1, 0.25, 2, -0.125}, x = 0.2, av = 0.7;
+  want w = {.rank = 1, .dims = {5}};
+  for (int t = 0; t < 5; t++) {
+    double y = x + uv[t];
+    for (int j = 0; j < 3; j++) y = y * av + 1;
+    x = y, w.v[t] = x;
+  }
+  sj_tensor *in[3] = {vec(5, uv), scal(0.2), scal(av)};
+  sj_var *ins[3] = {u, x0, a};
+  exec_check(c, ins, 3, res, 1, in, &w, __LINE__);
+  free_all(in, 3);
+  sj_ctx_free(c);
+}
+
+/* a scan over a scan's result: the cumulative sum of the cumulative sum */
+static void test_scan_of_scan_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {6};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *z = sj_scalar(c, 0, SJ_F64), *r1[1], *r2[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &z, .nout = 1};
+  CHECK(sj_scan(c, cumsum_step, NULL, &o, r1, NULL, 0, NULL) == SJ_OK);
+  o.sequences = r1;
+  CHECK(sj_scan(c, cumsum_step, NULL, &o, r2, NULL, 0, NULL) == SJ_OK);
+  double uv[6] = {1, 2, -3, 0.5, 4, -1}, s1 = 0, s2 = 0;
+  want w = {.rank = 1, .dims = {6}};
+  for (int t = 0; t < 6; t++) s1 += uv[t], s2 += s1, w.v[t] = s2;
+  sj_tensor *in[1] = {vec(6, uv)};
+  exec_check(c, &u, 1, r2, 1, in, &w, __LINE__);
+  free_all(in, 1);
+  sj_ctx_free(c);
+}
+
+/* the hoisted tanh(2 W) is computed once; values as if it were inside */
+static void test_hoisting_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[2] = {3, 2};
+  sj_var *u = sj_input(c, "u", SJ_F64, 2, d), *x0 = sj_input(c, "x0", SJ_F64, 1, d + 1);
+  sj_var *w = sj_input(c, "W", SJ_F64, 1, d + 1), *res[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1, .non_sequences = &w, .nnonseq = 1};
+  CHECK(sj_scan(c, hoist_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  double uv[6] = {1, 2, 3, 4, 5, 6}, xv[2] = {0.5, -0.5}, wv[2] = {0.1, -0.2}, x[2] = {0.5, -0.5};
+  want r = {.rank = 2, .dims = {3, 2}};
+  for (int t = 0; t < 3; t++)
+    for (int i = 0; i < 2; i++) x[i] = uv[t * 2 + i] * tanh(wv[i] * 2) + x[i], r.v[t * 2 + i] = x[i];
+  int64_t two = 2;
+  sj_tensor *in[3] = {sj_tensor_from(SJ_F64, 2, d, uv), sj_tensor_from(SJ_F64, 1, &two, xv), sj_tensor_from(SJ_F64, 1, &two, wv)};
+  sj_var *ins[3] = {u, x0, w};
+  exec_check(c, ins, 3, res, 1, in, &r, __LINE__);
+  free_all(in, 3);
+  sj_ctx_free(c);
+}
+
+/* updates: Theano's accumulator, k advanced n times per call; and a shared
+ * state read inside (each step sees the previous step's value) */
+static void test_updates_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int32_t zero = 0;
+  sj_tensor *z = sj_tensor_from(SJ_I32, 0, NULL, &zero);
+  counter_ud u = {sj_shared(c, "k", z), {{0}}};
+  sj_tensor_free(z);
+  sj_var *n = sj_input(c, "n", SJ_I32, 0, NULL);
+  sj_scan_options o = {.n_steps = n};
+  sj_update upd[1];
+  size_t nupd = 0;
+  CHECK(sj_scan(c, counter_step, &u, &o, NULL, upd, 1, &nupd) == SJ_OK && nupd == 1);
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, &n, 1, NULL, 0, upd, nupd, NULL, 0, NULL, &f) == SJ_OK);
+  sj_tensor *in[1] = {iscal(SJ_I32, 5)};
+  CHECK(f && sj_function_call(f, in, 1, NULL, 0) == SJ_OK && sj_tensor_get(sj_shared_value(u.k), 0) == 5);
+  sj_tensor_set(in[0], 0, 3);
+  CHECK(f && sj_function_call(f, in, 1, NULL, 0) == SJ_OK && sj_tensor_get(sj_shared_value(u.k), 0) == 8);
+  /* nothing changes until a function applies the update: the scan's value is the update's */
+  want w = {.rank = 0, .v = {11}};
+  exec_check(c, &n, 1, &upd[0].value, 1, in, &w, __LINE__);
+  CHECK(sj_tensor_get(sj_shared_value(u.k), 0) == 8);
+  free_all(in, 1);
+  sj_function_free(f);
+  sj_ctx_free(c);
+}
+
+/* givens reach the body through the scan's operands */
+static void test_givens_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {3};
+  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+  sj_var *w = sj_input(c, "W", SJ_F64, 0, NULL), *v = sj_input(c, "V", SJ_F64, 0, NULL), *res[1];
+  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
+  CHECK(sj_scan(c, sg_step, w, &o, res, NULL, 0, NULL) == SJ_OK); /* x_t = u_t + x_{t-1} * W */
+  sj_given gv = {w, sj_mul(v, sj_scalar(c, 2, SJ_F64))};
+  sj_var *ins[3] = {u, x0, v};
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, ins, 3, res, 1, NULL, 0, &gv, 1, NULL, &f) == SJ_OK);
+  double uv[3] = {1, -2, 0.5}, x = 0.25, vv = 0.3;
+  sj_tensor *in[3] = {vec(3, uv), scal(x), scal(vv)}, *r = NULL;
+  CHECK(f && sj_function_call(f, in, 3, &r, 1) == SJ_OK);
+  want w3 = {.rank = 1, .dims = {3}};
+  for (int t = 0; t < 3; t++) x = uv[t] + x * (2 * vv), w3.v[t] = x;
+  CHECK(close_to(r, 1, w3.dims, w3.v, 1e-12, "givens", __LINE__));
+  sj_tensor_free(r);
+  free_all(in, 3);
+  sj_function_free(f);
+  sj_ctx_free(c);
+}
+
+#endif
+
 int main(void) {
   test_power_ir();
   test_rnn_structure();
@@ -796,7 +1149,21 @@ int main(void) {
   test_scan_of_scan_structure();
   test_errors_step();
   test_errors_options();
+  test_compile_refuses_step_vars();
   test_grad_options();
+#ifdef SJ_SCAN_EXEC_READY
+  test_rnn_exec();
+  test_power_exec();
+  test_polynomial_exec();
+  test_fibonacci_exec();
+  test_multiple_outputs_exec();
+  test_until_exec();
+  test_nested_exec();
+  test_scan_of_scan_exec();
+  test_hoisting_exec();
+  test_updates_exec();
+  test_givens_exec();
+#endif
   test_oom();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
