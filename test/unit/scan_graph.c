@@ -846,15 +846,17 @@ typedef struct want {
 
 /* Checks outs(ins) on `in` with the reference evaluator and with the
  * compiled function (f64 throughout: tol 1e-12 covers summation order). */
-static void exec_check(sj_ctx *c, sj_var *const *ins, size_t nin, sj_var *const *outs, size_t nout,
-                       sj_tensor *const *in, const want *w, int line) {
+static void exec_check_shared(sj_ctx *c, sj_var *const *ins, size_t nin, sj_var *const *outs, size_t nout,
+                              sj_tensor *const *in, const want *w, sj_var *const *shared, size_t nshared, int line) {
   sj_module *m = NULL;
   sj_compile_options o;
   sj_compile_options_init(&o);
   o.on_unused_input = SJ_UNUSED_INPUT_IGNORE;
-  sj_tensor *r[8] = {0};
+  sj_tensor *r[8] = {0}, *rin[16];
+  for (size_t i = 0; i < nin; i++) rin[i] = in[i];
+  for (size_t i = 0; i < nshared; i++) rin[nin + i] = (sj_tensor *)sj_shared_value(shared[i]); /* the func's last params */
   bool ok = sj_graph_module(c, ins, nin, outs, nout, &o, &m, __FILE__, line) == SJ_OK &&
-            sj_ref_eval(c, m->body->first, in, nin, r, nout) == SJ_OK;
+            sj_ref_eval(c, m->body->first, rin, nin + nshared, r, nout) == SJ_OK;
   if (!ok) fprintf(stderr, "line %d: reference: %s\n", line, sj_ctx_errmsg(c)), failures++;
   for (size_t i = 0; ok && i < nout; i++)
     if (!close_to(r[i], w[i].rank, w[i].dims, w[i].v, 1e-12, "reference", line)) failures++;
@@ -867,6 +869,11 @@ static void exec_check(sj_ctx *c, sj_var *const *ins, size_t nin, sj_var *const 
     if (!close_to(r[i], w[i].rank, w[i].dims, w[i].v, 1e-12, "compiled", line)) failures++;
   for (size_t i = 0; i < nout; i++) sj_tensor_free(r[i]);
   sj_function_free(f);
+}
+
+static void exec_check(sj_ctx *c, sj_var *const *ins, size_t nin, sj_var *const *outs, size_t nout,
+                       sj_tensor *const *in, const want *w, int line) {
+  exec_check_shared(c, ins, nin, outs, nout, in, w, NULL, 0, line);
 }
 
 static sj_tensor *vec(int64_t n, const double *v) { return sj_tensor_from(SJ_F64, 1, &n, v); }
@@ -998,7 +1005,7 @@ static void test_multiple_outputs_exec(void) {
   }
   sj_tensor *in[5] = {vec(5, a), vec(5, b), scal(0.3), scal(-0.7), scal(W_in)};
   sj_var *ins[5] = {u1, u2, x0, y0, win};
-  exec_check(c, ins, 5, res, 3, in, w, __LINE__);
+  exec_check_shared(c, ins, 5, res, 3, in, w, &m.w, 1, __LINE__);
   free_all(in, 5);
   sj_ctx_free(c);
 }
@@ -1099,7 +1106,7 @@ static void test_updates_exec(void) {
   CHECK(f && sj_function_call(f, in, 1, NULL, 0) == SJ_OK && sj_tensor_get(sj_shared_value(u.k), 0) == 8);
   /* nothing changes until a function applies the update: the scan's value is the update's */
   want w = {.rank = 0, .v = {11}};
-  exec_check(c, &n, 1, &upd[0].value, 1, in, &w, __LINE__);
+  exec_check_shared(c, &n, 1, &upd[0].value, 1, in, &w, &u.k, 1, __LINE__);
   CHECK(sj_tensor_get(sj_shared_value(u.k), 0) == 8);
   free_all(in, 1);
   sj_function_free(f);
