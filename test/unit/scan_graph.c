@@ -807,6 +807,52 @@ static void test_grad_options(void) {
   sj_ctx_free(c);
 }
 
+/* ---- updates through a nested scan: the inner loop advances k twice per
+ * outer step, the outer step returns the inner update (k += 2 per step) ---- */
+
+typedef struct nested_upd_ud {
+  counter_ud inner;
+  sj_update upd[1];
+} nested_upd_ud;
+
+static void outer_counter_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  nested_upd_ud *u = ud;
+  sj_scan_options o = {.n_steps = sj_scalar(c, 2, SJ_I32)};
+  size_t n = 0;
+  if (sj_scan(c, counter_step, &u->inner, &o, NULL, u->upd, 1, &n) != SJ_OK) return;
+  st->updates = u->upd;
+  st->nupdates = n;
+  st->outputs[0] = sj_mul(u->upd[0].value, sj_scalar(c, 10, SJ_I32)); /* collected: 10 k after each step */
+}
+
+static nested_upd_ud *nested_counter(sj_ctx *c, sj_var *n, sj_var **res, sj_update *upd, size_t *nupd) {
+  static nested_upd_ud u;
+  int32_t zero = 0;
+  sj_tensor *z = sj_tensor_from(SJ_I32, 0, NULL, &zero);
+  u = (nested_upd_ud){{sj_shared(c, "k", z), {{0}}}, {{0}}};
+  sj_tensor_free(z);
+  sj_scan_options o = {.n_steps = n, .nout = 1};
+  CHECK(sj_scan(c, outer_counter_step, &u, &o, res, upd, 1, nupd) == SJ_OK);
+  return &u;
+}
+
+static void test_nested_updates_structure(void) {
+  sj_ctx *c = sj_ctx_new();
+  sj_var *n = sj_input(c, "n", SJ_I32, 0, NULL), *res[1];
+  sj_update upd[1];
+  size_t nupd = 0;
+  nested_upd_ud *u = nested_counter(c, n, res, upd, &nupd);
+  CHECK(nupd == 1 && upd[0].shared == u->inner.k);
+  sj_op *outer = scan_behind(upd[0].value);
+  CHECK(outer && scan_behind(res[0]) == outer && body_ops(outer, SJ_OP_SCAN) == 1 && graph_ops(c, SJ_OP_SCAN) == 1);
+  /* k is a state of both loops: the inner one's init is the outer one's state argument */
+  const sj_op *inner = NULL;
+  for (const sj_op *op = outer ? outer->regions[0]->first : NULL; op; op = op->next)
+    if (op->code == SJ_OP_SCAN) inner = op;
+  CHECK(outer && inner && sj_opnd(outer, 1) == u->inner.k->v && sj_opnd(inner, 1) == outer->regions[0]->args[0]);
+  sj_ctx_free(c);
+}
+
 #ifdef SJ_SCAN_EXEC_READY
 /* ---- execution: the reference evaluator (on the func sj_compile compiles)
  * and the compiled function, each against a plain C computation in double
@@ -1137,6 +1183,24 @@ static void test_givens_exec(void) {
   sj_ctx_free(c);
 }
 
+static void test_nested_updates_exec(void) {
+  sj_ctx *c = sj_ctx_new();
+  sj_var *n = sj_input(c, "n", SJ_I32, 0, NULL), *res[1];
+  sj_update upd[1];
+  size_t nupd = 0;
+  nested_upd_ud *u = nested_counter(c, n, res, upd, &nupd);
+  sj_tensor *in[1] = {iscal(SJ_I32, 3)};
+  want w[2] = {{.rank = 1, .dims = {3}, .v = {20, 40, 60}}, {.rank = 0, .v = {6}}};
+  sj_var *outs[2] = {res[0], upd[0].value};
+  exec_check_shared(c, &n, 1, outs, 2, in, w, &u->inner.k, 1, __LINE__);
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, &n, 1, NULL, 0, upd, nupd, NULL, 0, NULL, &f) == SJ_OK);
+  CHECK(f && sj_function_call(f, in, 1, NULL, 0) == SJ_OK && sj_tensor_get(sj_shared_value(u->inner.k), 0) == 6);
+  free_all(in, 1);
+  sj_function_free(f);
+  sj_ctx_free(c);
+}
+
 #endif
 
 int main(void) {
@@ -1154,6 +1218,7 @@ int main(void) {
   test_internal_api();
   test_internal_bind();
   test_scan_of_scan_structure();
+  test_nested_updates_structure();
   test_errors_step();
   test_errors_options();
   test_compile_refuses_step_vars();
@@ -1170,6 +1235,7 @@ int main(void) {
   test_hoisting_exec();
   test_updates_exec();
   test_givens_exec();
+  test_nested_updates_exec();
 #endif
   test_oom();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
