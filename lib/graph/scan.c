@@ -661,7 +661,8 @@ static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, sj_var
   const sj_scan_options *o = sb->o;
   unsigned n = 0, k = 0;
   for (size_t i = 0; i < o->nout; i++) {
-    for (int j = 0; j + 1 < sb->taps[i]; j++) last[n] = false, ys[n++] = state_ph[k + (unsigned)j + 1];
+    /* the older taps' rows repeat the newest one's, shifted: only their final value is kept */
+    for (int j = 0; j + 1 < sb->taps[i]; j++) last[n] = true, ys[n++] = state_ph[k + (unsigned)j + 1];
     if (sb->taps[i]) last[n] = false, ys[n++] = st->outputs[i];
     k += (unsigned)sb->taps[i];
   }
