@@ -1201,6 +1201,31 @@ static void test_nested_updates_exec(void) {
 }
 
 
+
+/* run-time errors name the user's sj_scan call: n_steps past a sequence's
+ * rows, a negative n_steps */
+static void test_runtime_errors(void) {
+  for (int n = 7; n >= -1; n -= 8) {
+    sj_ctx *c = sj_ctx_new();
+    int64_t d[1] = {4};
+    sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+    sj_var *nv = sj_input(c, "n", SJ_I64, 0, NULL), *w = sj_scalar(c, 1, SJ_F64), *ns[2] = {w, w}, *res[1];
+    sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1, .non_sequences = ns, .nnonseq = 2,
+                         .n_steps = nv};
+    int line = __LINE__ + 1;
+    CHECK(sj_scan(c, rnn_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+    sj_var *ins[3] = {u, x0, nv};
+    sj_function *f = NULL;
+    double uv[4] = {1, 2, 3, 4};
+    sj_tensor *in[3] = {vec(4, uv), scal(0), iscal(SJ_I64, n)}, *r = NULL;
+    CHECK(sj_compile(c, ins, 3, res, 1, NULL, 0, NULL, 0, NULL, &f) == SJ_OK);
+    CHECK(f && sj_function_call(f, in, 3, &r, 1) != SJ_OK && !r && at_line(c, line));
+    free_all(in, 3);
+    sj_function_free(f);
+    sj_ctx_free(c);
+  }
+}
+
 int main(void) {
   test_power_ir();
   test_rnn_structure();
@@ -1233,6 +1258,7 @@ int main(void) {
   test_updates_exec();
   test_givens_exec();
   test_nested_updates_exec();
+  test_runtime_errors();
   test_oom();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
