@@ -590,6 +590,16 @@ static void test_errors_options(void) {
     sj_ctx_free(c);
   }
   CHECK(sj_scan(NULL, nop_step, NULL, NULL, NULL, NULL, 0, NULL) == SJ_ERR_INVALID);
+  for (int kind = 0; kind < 2; kind++) { /* a NULL results array, a NULL updates array with room */
+    sj_ctx *c = sj_ctx_new();
+    sj_var *u = sj_input(c, "u", SJ_F64, 2, d), *x0 = sj_input(c, "x0", SJ_F64, 1, d + 1), *res[1];
+    sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
+    size_t nupd = 5;
+    int line = __LINE__ + 1;
+    sj_status st = kind ? sj_scan(c, nop_step, NULL, &o, res, NULL, 2, &nupd) : sj_scan(c, nop_step, NULL, &o, NULL, NULL, 0, &nupd);
+    CHECK(st != SJ_OK && nupd == 0 && at_line(c, line) && has(c, kind ? "sj_scan: updates is NULL" : "sj_scan: results is NULL"));
+    sj_ctx_free(c);
+  }
 }
 
 /* ---- out of memory: every allocation of building scans (taps, updates,
