@@ -1302,6 +1302,44 @@ static void test_rnn_f32_exec(void) {
   sj_ctx_free(c);
 }
 
+
+/* ---- edges: the previous state or an outer value returned as is, a
+ * constant new state, the same value for two outputs, zero rows ---- */
+
+static void edge_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  sj_var *w = ud;
+  st->outputs[0] = st->args[1];                 /* state kept: x_t = x_{t-1} */
+  st->outputs[1] = sj_scalar(c, 7, SJ_F64);     /* a constant new state */
+  st->outputs[2] = w;                           /* an outer value, collected */
+  st->outputs[3] = st->args[0];                 /* the row itself, collected ... */
+  st->outputs[4] = st->args[0];                 /* ... twice */
+}
+
+static void test_edges_exec(void) {
+  for (int64_t rows = 3; rows >= 0; rows -= 3) {
+    sj_ctx *c = sj_ctx_new();
+    int64_t d[2] = {rows, 2};
+    sj_var *u = sj_input(c, "u", SJ_F64, 2, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
+    sj_var *y0 = sj_input(c, "y0", SJ_F64, 0, NULL), *w = sj_input(c, "w", SJ_F64, 1, d + 1);
+    sj_var *info[5] = {x0, y0, NULL, NULL, NULL}, *res[5];
+    bool last[5] = {false, true, false, false, false};
+    sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = info, .nout = 5, .return_last = last};
+    CHECK(sj_scan(c, edge_step, w, &o, res, NULL, 0, NULL) == SJ_OK);
+    double uv[6] = {1, 2, 3, 4, 5, 6}, wv[2] = {-1, 9};
+    want wt[5] = {{.rank = 1, .dims = {rows}}, {.rank = 0, .v = {rows ? 7 : 0.5}}, {.rank = 2, .dims = {rows, 2}},
+                  {.rank = 2, .dims = {rows, 2}}, {.rank = 2, .dims = {rows, 2}}};
+    for (int t = 0; t < rows; t++) {
+      wt[0].v[t] = 0.25;
+      for (int i = 0; i < 2; i++) wt[2].v[t * 2 + i] = wv[i], wt[3].v[t * 2 + i] = wt[4].v[t * 2 + i] = uv[t * 2 + i];
+    }
+    sj_tensor *in[4] = {sj_tensor_from(SJ_F64, 2, d, uv), scal(0.25), scal(0.5), vec(2, wv)};
+    sj_var *ins[4] = {u, x0, y0, w};
+    exec_check(c, ins, 4, res, 5, in, wt, __LINE__);
+    free_all(in, 4);
+    sj_ctx_free(c);
+  }
+}
+
 int main(void) {
   test_power_ir();
   test_rnn_structure();
@@ -1336,6 +1374,7 @@ int main(void) {
   test_nested_updates_exec();
   test_runtime_errors();
   test_rnn_f32_exec();
+  test_edges_exec();
   test_oom();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
