@@ -293,7 +293,8 @@ sj_status sj_hessian_at(sj_var *cost, sj_var *x, sj_var **out, const char *file,
  * that disagrees is reported in the context's message with the argument
  * (index and name), the element (flat index and coordinates) and both
  * values; the status is then SJ_ERR_VERIFY. Builds the projection and the
- * gradient as new graph nodes and compiles one function. Float inputs
+ * gradient as new graph nodes and compiles one function, without default
+ * updates (random draws stay the same across the perturbations). Float inputs
  * only; 0 fields take the dtype's defaults (docs/graph.md). */
 typedef struct sj_verify_grad_options {
   uint64_t seed;     /* projection and element sampling (default 1) */
