@@ -137,8 +137,9 @@ typedef struct compile_args {
 /* Runs protected: its temporaries are scratch memory (freed by an
  * out-of-memory unwind), the function is built in a new module. */
 /* Theano's default updates: each shared variable the function reads, that
- * has a default update and no explicit one, gets its default update, whose
- * expression may read more such variables (repeated until none is added).
+ * has a default update (visible outside scan bodies) and no explicit one,
+ * gets its default update, whose expression may read more such variables
+ * (repeated until none is added).
  * upd (nupd explicit updates first, room for one per leaf) grows in place;
  * roots and order are those of the outputs and all the updates. */
 static size_t add_default_updates(compile_args *a, sj_update *upd, sj_value **roots, sj_op_vec *order) {
@@ -155,6 +156,9 @@ static size_t add_default_updates(compile_args *a, sj_update *upd, sj_value **ro
       bool explicit = false;
       for (size_t k = 0; k < nupd && !explicit; k++) explicit = upd[k].shared == l;
       if (l->kind != VAR_SHARED || !l->default_update || explicit) continue;
+      /* made inside a scan step: it reads that step's values, which exist
+       * only in the loop (the scan's own updates carry it out) */
+      if (!sj_graph_visible(a->c, l->default_update->v)) continue;
       if (!leaf_used(l, order, a->givens, a->ngiv, roots, nout + nupd)) continue;
       upd[nupd++] = (sj_update){l, l->default_update};
       more = true;

@@ -4,6 +4,7 @@
  * independent of the thread count, default updates (applied, overridden,
  * switched off), zero-size and dynamic shapes, the compiled draw against the
  * reference evaluator, dropout's gradient, and the build errors. */
+#define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include "ref_eval.h"
 #include "rt_random.h"
 #include "symjit/graph.h"
+#include "text.h"
+#include "verify.h"
 
 #include "check.h"
 
@@ -442,6 +445,51 @@ static void test_dropout(void) {
   sj_ctx_free(c);
 }
 
+/* ---- a draw inside a scan step ---- */
+
+static sj_random_stream *scan_rs;
+
+/* h_t = h_{t-1} + u_t, u_t drawn in the step; the step returns the draw's
+ * state update (Theano's scan updates), so each step reads the state the
+ * previous one left. */
+static void draw_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c;
+  const int64_t d[1] = {4};
+  sj_var *u = sj_random_uniform(scan_rs, SJ_SHAPE(1, d), SJ_F64, 0, 1);
+  st->outputs[0] = sj_add(st->args[0], u);
+  sj_update *up = ud;
+  up->shared = sj_random_stream_state(scan_rs, sj_random_stream_nstates(scan_rs) - 1);
+  up->value = sj_shared_default_update(up->shared);
+  st->updates = up, st->nupdates = 1;
+}
+
+static void test_scan_draw(void) {
+  sj_ctx *c = sj_ctx_new();
+  scan_rs = sj_random_stream_new(c, 3);
+  sj_var *h0 = sj_input(c, "h0", SJ_F64, 1, ((const int64_t[]){4}));
+  sj_var *k = sj_input(c, "k", SJ_I32, 0, NULL), *res[1], *ins[2] = {h0, k};
+  sj_update step_up, ups[2];
+  size_t nup = 0;
+  sj_scan_options o = {.outputs_info = &h0, .nout = 1, .n_steps = k};
+  CHECK(sj_scan(c, draw_step, &step_up, &o, res, ups, 2, &nup) == SJ_OK && nup == 1);
+  /* the module sj_compile builds: the draw reads the per-step state inside
+   * the loop, and the state's default update (a value of the step) is not
+   * applied outside it: the IR verifies */
+  sj_module *m = NULL;
+  CHECK(sj_graph_module(c, ins, 2, res, 1, NULL, &m, __FILE__, __LINE__) == SJ_OK);
+  CHECK(m && sj_verify_module(m) == SJ_OK);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (m) sj_print_module(f, m);
+  fclose(f);
+  CHECK(buf && strstr(buf, "    %2 = random_uniform %random_state_1 {hi = 1.0, lo = 0.0} : f64[4]\n"));
+  if (buf && !strstr(buf, "random_uniform %random_state_1")) fprintf(stderr, "%s\n", buf);
+  free(buf);
+  sj_random_stream_free(scan_rs);
+  sj_ctx_free(c);
+}
+
 /* ---- errors, named at the user's line ---- */
 
 static void expect_error(sj_ctx *c, sj_var *v, int line, const char *what) {
@@ -492,6 +540,7 @@ int main(void) {
   test_shapes();
   test_reference();
   test_dropout();
+  test_scan_draw();
   test_errors();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
