@@ -17,6 +17,8 @@ struct sj_var {
   sj_tensor *value; /* VAR_SHARED: current value (owned by the graph) */
   bool weak;        /* a literal (sj_scalar) or built from literals only: adopts
                        the other operand's dtype in elementwise ops (weak.c) */
+  sj_var *default_update; /* VAR_SHARED: applied by sj_compile when the
+                             function reads it and gives no update (random.c) */
 };
 
 typedef struct sj_graph {
