@@ -274,6 +274,7 @@ static sj_value *outer_inv(scan_ed *e, sj_value *v) {
   if (idx) return e->consts[idx - 1];
   sj_op *k = sj_op_new(e->c, SJ_OP_CONSTANT, 0, NULL, 1, &v->type, 0, d->loc);
   copy_attrs(e->c, k, d);
+  sj_res(k, 0)->name = v->name;
   sj_block_insert_before(e->op, k);
   e->consts[e->nconsts++] = sj_res(k, 0);
   d->scratch = K_CONST | (e->nconsts << 2);
@@ -315,6 +316,7 @@ static bool room(const scan_ed *e) { return e->body->nargs < SCAN_MAX_VALUES; }
 static void replace_by_arg(scan_ed *e, sj_op *op, unsigned kind, sj_value *outer, const sj_value *origin) {
   sj_value *arg = sj_block_add_arg(e->c, e->body, sj_res(op, 0)->type);
   arg->name = sj_res(op, 0)->name;
+  if (!outer->name) outer->name = arg->name;
   if (kind == K_INV) {
     e->non[e->nnon] = (non_slot){outer, arg};
     set_arg(e, arg, K_INV, e->nnon++);
@@ -512,7 +514,7 @@ static bool accumulate(scan_ed *e, unsigned i) {
   *fx = (fixup){.res = s->res, .init = s->outer, .sub = a->code == SJ_OP_SUB, .ftype = f->type};
   if (!gemm_form(e, fx, f)) {
     fx->gemm = false;
-    fx->src[0] = collect(e, f);
+    fx->src[0] = collect(e, f), fx->src[1] = -1;
     fx->step[0] = f->type;
   }
   e->nfix++;
@@ -582,6 +584,22 @@ static void mark(scan_ed *e, sj_value *v, bool *live_arg) {
   }
 }
 
+/* An all-steps output that yields a row of a sequence whose rows are
+ * exactly the steps' is that sequence: its uses read the operand instead. */
+static bool forward_rows(scan_ed *e) {
+  bool changed = false;
+  for (unsigned k = 0; k < e->nout0; k++) {
+    out_slot *o = &e->out[k];
+    if (o->last || !sj_value_has_uses(o->res) || !exact_seq(e, o->val)) continue;
+    sj_value *outer = e->seq[e->aslot[o->val->index]].outer;
+    if (!sj_type_eq(&outer->type, &o->res->type)) continue;
+    sj_value_replace_all_uses(o->res, outer);
+    sj_pass_stat_add(e->run, SJ_STAT_spo_forwarded, 1);
+    changed = true;
+  }
+  return changed;
+}
+
 /* Needed yields: used results, fresh outputs, the condition, and the new
  * value of every state whose argument a needed value reads (to a fixed
  * point). The rest leave the loop. */
@@ -612,10 +630,16 @@ static bool dead_results(scan_ed *e) {
     if (need[i]) e->st[ns++] = e->st[i];
     else sj_pass_stat_add(e->run, SJ_STAT_spo_dead_states, 1), changed = true;
   }
+  unsigned *moved = sj_scratch_calloc(e->nout + 1, sizeof *moved);
   for (unsigned k = 0; k < e->nout; k++) {
+    moved[k] = no;
     if (need[e->nst + k]) e->out[no++] = e->out[k];
     else sj_pass_stat_add(e->run, SJ_STAT_spo_dead_outputs, 1), changed = true;
   }
+  for (unsigned i = 0; i < e->nfix; i++) /* fresh outputs are needed: they stay, maybe lower */
+    for (int j = 0; j < 2; j++)
+      if (e->fix[i].src[j] >= 0) e->fix[i].src[j] = (int)moved[e->fix[i].src[j]];
+  sj_scratch_free(moved);
   e->nst = ns, e->nout = no;
   sj_scratch_free(need), sj_scratch_free(live_arg);
   for (sj_op *o = e->body->first; o; o = o->next) o->scratch &= ~LIVE;
@@ -673,8 +697,13 @@ static sj_op *round_once(scan_ed *e, sj_op *op) {
   bool changed = hoist_and_push(e);
   ed_refresh(e);
   changed |= accumulations(e);
+  changed |= forward_rows(e);
   changed |= dead_results(e);
   sj_op *nop = changed ? commit_and_fix(e) : op;
+  if (nop->nresults == 0) { /* nothing left to compute: a pure op */
+    sj_op_erase(nop);
+    return NULL;
+  }
   ed_load(e, nop);
   if (unused_args(e)) {
     nop = commit_and_fix(e);
