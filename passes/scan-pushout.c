@@ -82,25 +82,43 @@ typedef struct scan_ed {
   unsigned nconsts;
   fixup *fix;
   unsigned nfix;
-  /* for the whole pass: sequences made here and the operand sequence whose
-   * leading dim they have (kept across rebuilds of the scan) */
+  /* for the whole pass: sequences made here -> the operand sequence whose
+   * leading dim they have (kept across rebuilds of the scan); an
+   * open-addressing table (lookups only: its order never shows) */
   const sj_value **orig_of, **orig;
-  size_t norig, orig_cap;
+  size_t norig, orig_cap; /* orig_cap: a power of two, or 0 */
 } scan_ed;
 
+static size_t origin_slot(const scan_ed *e, const sj_value *outer) {
+  size_t h = ((uintptr_t)outer >> 4) * 0x9E3779B97F4A7C15ull, mask = e->orig_cap - 1;
+  for (h &= mask; e->orig_of[h] && e->orig_of[h] != outer; h = (h + 1) & mask) {
+  }
+  return h;
+}
+
 static const sj_value *origin_of(const scan_ed *e, const sj_value *outer) {
-  for (size_t i = 0; i < e->norig; i++)
-    if (e->orig_of[i] == outer) return e->orig[i];
-  return outer;
+  if (!e->orig_cap) return outer;
+  size_t h = origin_slot(e, outer);
+  return e->orig_of[h] ? e->orig[h] : outer;
 }
 
 static void origin_add(scan_ed *e, const sj_value *outer, const sj_value *origin) {
-  if (e->norig == e->orig_cap) {
-    e->orig_cap = e->orig_cap ? 2 * e->orig_cap : 16;
-    e->orig_of = sj_scratch_realloc(e->orig_of, e->orig_cap, sizeof *e->orig_of);
-    e->orig = sj_scratch_realloc(e->orig, e->orig_cap, sizeof *e->orig);
+  if (2 * (e->norig + 1) > e->orig_cap) { /* at most half full */
+    const sj_value **of = e->orig_of, **o = e->orig;
+    size_t cap = e->orig_cap;
+    e->orig_cap = cap ? 2 * cap : 64;
+    e->orig_of = sj_scratch_calloc(e->orig_cap, sizeof *e->orig_of);
+    e->orig = sj_scratch_calloc(e->orig_cap, sizeof *e->orig);
+    for (size_t i = 0; i < cap; i++)
+      if (of[i]) {
+        size_t h = origin_slot(e, of[i]);
+        e->orig_of[h] = of[i], e->orig[h] = o[i];
+      }
+    sj_scratch_free(of), sj_scratch_free(o);
   }
-  e->orig_of[e->norig] = outer, e->orig[e->norig++] = origin;
+  size_t h = origin_slot(e, outer);
+  if (!e->orig_of[h]) e->norig++;
+  e->orig_of[h] = outer, e->orig[h] = origin;
 }
 
 /* ---- loading and committing ---- */
