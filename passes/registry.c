@@ -14,7 +14,7 @@
  * once the rewrites have simplified them, before the bodies are outlined
  * and fused (decision 0019). */
 const char *const sj_default_pipeline =
-    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,scan-pushout,expand-softmax,cse,"
+    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,scan-pushout,outline-scan,expand-softmax,cse,"
     "gemm-combine,fuse-elementwise,lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
