@@ -10,8 +10,12 @@
 // RUN: %python %S/Inputs/write_npy.py %t/w2.npy '<f4' 2 -1,-2
 // RUN: %python %S/Inputs/write_npy.py %t/x3.npy '<f4' 3 1,2,3
 // RUN: %symjit-run %s --func copies --input xs=%t/x32.npy --input h0=%t/h2.npy --input w=%t/w2.npy --print | FileCheck %s --check-prefix=COPIES
+// RUN: %symjit-run %s --func copies --input xs=%t/x32.npy --input h0=%t/h2.npy --input w=%t/w2.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func pass --input xs=%t/x3.npy --input h0=%t/h2.npy --print | FileCheck %s --check-prefix=PASS
+// RUN: %symjit-run %s --func pass --input xs=%t/x3.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func chain --input xs=%t/x32.npy --input h0=%t/h2.npy --print --bench 3 | FileCheck %s --check-prefix=CHAIN
+// RUN: %symjit-run %s --func chain --input xs=%t/x32.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
+// CHECKED: check: @{{[a-z0-9]+}} passed
 // COPIES:      copies.out0: f32[4,2] =
 // COPIES-NEXT: {{\[\[}}10, 20],
 // COPIES-NEXT:  [11, 22],

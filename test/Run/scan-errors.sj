@@ -21,13 +21,15 @@
 // RUN: not %symjit-run %s --func growlate --input xs=%t/x3.npy --input h0=%t/w1.npy --input w=%t/w3.npy 2>&1 | FileCheck %s --check-prefix=LATE
 // RUN: not %symjit-run %s --func growlate --input xs=%t/x10.npy --input h0=%t/h3.npy --input w=%t/w3.npy 2>&1 | FileCheck %s --check-prefix=LATE2
 // RUN: %symjit-run %s --func grow --input xs=%t/x3.npy --input h0=%t/h1.npy --input w=%t/w1.npy --print | FileCheck %s --check-prefix=SAME
-// SHORT: {{.*}}scan-errors.sj:37:8: error: scan: sequence 0 (%xs) has 3 rows, fewer than the 5 steps
-// PUSHED: {{.*}}scan-errors.sj:46:8: error: scan: sequence 0 has 3 rows, fewer than the 5 steps
-// NEG: {{.*}}scan-errors.sj:37:8: error: scan: the step count (%n) is -2, negative
-// BIG: {{.*}}scan-errors.sj:37:8: error: scan: the step count (%n) is 9223372036854775807, too large
-// GROW: {{.*}}scan-errors.sj:72:8: error: scan: state 0 is yielded by @grow2.scan0 as f32[3] but its initial value (%h0) is f32[1]
-// LATE: {{.*}}scan-errors.sj:60:8: error: scan: state 0 is yielded by @growlate.scan0 as f32[3] but its initial value (%h0) is f32[1]
-// LATE2: {{.*}}scan-errors.sj:60:8: error: scan: state 0 is yielded by @growlate.scan0 as f32[4] but its initial value (%h0) is f32[3]
+// RUN: %symjit-run %s --func grow --input xs=%t/x3.npy --input h0=%t/h1.npy --input w=%t/w1.npy --check | FileCheck %s --check-prefix=CHECKED
+// CHECKED: check: @{{[a-z0-9]+}} passed
+// SHORT: {{.*}}scan-errors.sj:39:8: error: scan: sequence 0 (%xs) has 3 rows, fewer than the 5 steps
+// PUSHED: {{.*}}scan-errors.sj:48:8: error: scan: sequence 0 has 3 rows, fewer than the 5 steps
+// NEG: {{.*}}scan-errors.sj:39:8: error: scan: the step count (%n) is -2, negative
+// BIG: {{.*}}scan-errors.sj:39:8: error: scan: the step count (%n) is 9223372036854775807, too large
+// GROW: {{.*}}scan-errors.sj:74:8: error: scan: state 0 is yielded by @grow2.scan0 as f32[3] but its initial value (%h0) is f32[1]
+// LATE: {{.*}}scan-errors.sj:62:8: error: scan: state 0 is yielded by @growlate.scan0 as f32[3] but its initial value (%h0) is f32[1]
+// LATE2: {{.*}}scan-errors.sj:62:8: error: scan: state 0 is yielded by @growlate.scan0 as f32[4] but its initial value (%h0) is f32[3]
 // SAME:      grow.out0: f32[4,1] =
 // SAME-NEXT: {{\[}}[0],
 // SAME-NEXT:  [1],

@@ -7,6 +7,8 @@
 // RUN: %symjit-run %s --func rnn --random 5 --print > %t.scan
 // RUN: %symjit-run %s --func unrolled --random 5 --print > %t.unrolled
 // RUN: cat %t.scan %t.unrolled | FileCheck %s
+// RUN: %symjit-run %s --func rnn --random 5 --check | FileCheck %s --check-prefix=CHECKED
+// CHECKED: check: @rnn passed
 // CHECK:      rnn.out1: f32[2,4] =
 // CHECK-NEXT: {{\[}}[[A1:.+]]
 // CHECK-NEXT: [[A2:.+]]
