@@ -1,11 +1,8 @@
-// Open (issue 11): `scan` has a reference evaluator but no executor yet
-// (docs/decisions/0014-scan.md; the executor is being written), so both
-// compiled paths of --check refuse every live scan ("'scan' op cannot run
-// at function level") where the reference runs it. The semantic fuzzer
-// generates scans (test/fuzz-semantic/gen.c, gen_scan) unless told
-// FUZZ_AVOID=scan, which test/CMakeLists.txt sets until this passes. When
-// the executor lands: remove the XFAIL line and "scan" from SJ_FUZZ_AVOID.
-// XFAIL: *
+// --check on scans: the compiled paths (outline-scan and the executor)
+// against the reference evaluator's step-by-step run, over the modes the
+// semantic fuzzer generates (test/fuzz-semantic/gen.c, gen_scan): states and
+// outputs over every step, a run-time step count, reverse, until, zero
+// steps, and a refusal all three agree on.
 // States and outputs over every step, static step count:
 // RUN: %symjit-run %s --check --func cumsum | FileCheck %s --check-prefix=CUMSUM
 // CUMSUM: check: @cumsum passed

@@ -47,7 +47,7 @@ enum {
   AVOID_BOOL_COMPARE = 64, /* test/Run/fuzz-bool-compare.sj */
   AVOID_HALF_SUM = 128,    /* test/Run/fuzz-f16-sum-overflow.sj (special mode) */
   AVOID_SIGN_NAN = 256,    /* test/Run/fuzz-sign-nan-fold.sj (special mode) */
-  AVOID_SCAN = 512,        /* test/Run/fuzz-scan.sj: no executor for scan yet */
+  AVOID_SCAN = 512,        /* test/Run/fuzz-scan-unused-result.sj (no scans at all) */
 };
 static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant", "i64-min",
                                           "take-empty", "bool-compare", "half-sum", "sign-nan", "scan"};
