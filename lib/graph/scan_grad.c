@@ -1,0 +1,499 @@
+/* Reverse mode through scan: backpropagation through time (BPTT) as a scan
+ * that runs the other way over the forward op's saved states
+ * (docs/decisions/0017-bptt.md).
+ *
+ * For a forward scan F (operands [n] seqs inits nonseqs, body
+ * (x_t, h, w) -> (h', y_t)), the backward scan B visits F's steps in the
+ * opposite order. Its body is a clone of F's body (recomputing the step's
+ * intermediates from the saved previous state) followed by the reverse
+ * sweep of that clone with the incoming cotangents as known gradients:
+ *   - states: one carry per float state of F (the cotangent of the state
+ *     after the step; the final carry is the initial value's gradient), one
+ *     accumulator per non-sequence that wants a gradient (acc + term, a
+ *     `last` state: the form push-out turns into one GEMM), one zeroed
+ *     state per `last` output (its cotangent enters at F's final step
+ *     only), and a step counter when truncation or padding needs it;
+ *   - sequences: F's sequences, F's saved states (row t: the state before
+ *     step t), and the cotangents of F's all-steps results;
+ *   - collected outputs: the per-step cotangents of F's sequences.
+ * F's state results keep every row ([n+1, ...], row t the state before
+ * step t): they are the saved states, read in place. A state F keeps
+ * `last` only, or a loop whose step count the gradient cannot name (an
+ * `until` loop), makes the rule rebuild F first (all rows, plus a step
+ * counter) and point F's uses at the rebuilt op. */
+#include <string.h>
+
+#include "scan_grad.h"
+#include "verify.h"
+
+/* Operand layout of a scan op (docs/decisions/0014-scan.md). */
+typedef struct layout {
+  unsigned first, nseq, nstate, nnon;
+  bool has_n, until, reverse;
+} layout;
+
+static layout layout_of(const sj_op *op) {
+  layout L;
+  L.has_n = sj_op_bool(op, "has_n", false);
+  L.first = L.has_n ? 1 : 0;
+  L.nseq = (unsigned)sj_op_int(op, "nseq", 0);
+  L.nstate = (unsigned)sj_op_int(op, "nstate", 0);
+  L.nnon = op->nopnds - L.first - L.nseq - L.nstate;
+  L.until = sj_op_bool(op, "until", false);
+  L.reverse = sj_op_bool(op, "reverse", false);
+  return L;
+}
+
+static bool in_last(const sj_op *op, unsigned i) {
+  const sj_attr *l = sj_op_attr(op, "last");
+  for (int k = 0; l && k < l->u.ints.n; k++)
+    if (l->u.ints.v[k] == (int64_t)i) return true;
+  return false;
+}
+
+static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
+
+/* The step count the verifier infers from the operands: the shortest
+ * static sequence, or SJ_DYN. */
+static int64_t static_steps(sj_value *const *seqs, unsigned nseq, bool dyn) {
+  int64_t n = dyn || !nseq ? SJ_DYN : INT64_MAX;
+  for (unsigned i = 0; i < nseq && n != SJ_DYN; i++) {
+    int64_t d = seqs[i]->type.dims[0];
+    n = d == SJ_DYN ? SJ_DYN : d < n ? d : n;
+  }
+  return n;
+}
+
+typedef struct vjp {
+  sj_ctx *c;
+  sj_graph *g;
+  const char *file;
+  int line;
+  sj_op *F; /* the op differentiated (rebuilt: the op read from) */
+  layout L;
+  sj_var *const *gres;
+  const bool *want;
+  sj_var **r;
+} vjp;
+
+#define AT a->file, a->line
+
+static sj_var *var(vjp *a, sj_value *v) { return sj_graph_var(a->c, v); }
+static sj_var *kconst(vjp *a, double v, sj_dtype dt) { return sj_graph_const(a->c, v, sj_tensor_type(dt, 0, NULL), AT); }
+static sj_var *zeros_like(vjp *a, sj_var *x) {
+  return sj_graph_broadcast_like(kconst(a, 0, x->v->type.dt), x, AT);
+}
+static sj_type row_type(const sj_value *seq) {
+  sj_type t = seq->type;
+  memmove(t.dims, t.dims + 1, (size_t)(t.rank - 1) * sizeof *t.dims);
+  t.rank--;
+  return t;
+}
+
+/* Row 0 (first) or the last row of x, the axis dropped (any dtype, dynamic
+ * leading dim included: the last row is a one-row slice, then row 0). */
+static sj_var *row_end(vjp *a, sj_var *x, bool first) {
+  if (!first) {
+    sj_slice_spec s = {-1, SJ_OMIT, 1};
+    x = sj_slice_at(x, 1, &s, AT);
+  }
+  return sj_index_at(x, 0, 0, AT);
+}
+/* x[1:] along the leading axis */
+static sj_var *drop_first_row(vjp *a, sj_var *x) {
+  sj_slice_spec s = {1, SJ_OMIT, 1};
+  return sj_slice_at(x, 1, &s, AT);
+}
+
+/* ---- building a scan op from a body built in place ---- */
+
+/* A body under construction is the graph's current block: the graph
+ * builders append to it (the caller restores the outer block). */
+static sj_block *body_begin(vjp *a) {
+  sj_block *b = sj_block_new(a->c, NULL);
+  a->g->block = b;
+  return b;
+}
+static sj_var *body_arg(vjp *a, sj_block *b, sj_type t) { return var(a, sj_block_add_arg(a->c, b, t)); }
+
+/* Clones the ops of F's body but its yield into `to`, mapping values by m. */
+static void clone_body(vjp *a, const sj_block *from, sj_block *to, sj_value_map *m) {
+  for (sj_op *o = from->first; o && o != from->last; o = o->next) sj_block_append(to, sj_op_clone(a->c, o, m));
+}
+
+typedef struct scan_spec {
+  sj_value **opnds;
+  unsigned nopnds, nseq, nstate;
+  bool has_n, reverse, until;
+  sj_block *body;
+  sj_value **ys; /* yielded values (the condition last, with until) */
+  unsigned nys;
+  const bool *last; /* per result */
+} scan_spec;
+
+/* Appends the yield and makes the scan op (verified) at the end of `outer`;
+ * NULL (the graph failed) if it does not verify, which is a bug here. */
+static sj_op *make_scan(vjp *a, sj_block *outer, const scan_spec *s) {
+  sj_ctx *c = a->c;
+  unsigned nres = s->nys - s->until;
+  int64_t steps = static_steps(s->opnds + s->has_n, s->nseq, s->has_n || s->until);
+  sj_type *rt = sj_arena_alloc(c, (nres + 1) * sizeof *rt);
+  int64_t *lastv = sj_arena_alloc(c, (nres + 1) * sizeof *lastv);
+  int nl = 0;
+  for (unsigned i = 0; i < nres; i++) {
+    rt[i] = s->ys[i]->type;
+    if (s->last[i]) {
+      lastv[nl++] = i;
+      continue;
+    }
+    if (rt[i].rank == SJ_MAX_RANK) {
+      sj_graph_fail(c, a->file, a->line, "grad: scan: a value of rank %d cannot gain a step axis", SJ_MAX_RANK);
+      return NULL;
+    }
+    memmove(rt[i].dims + 1, rt[i].dims, (size_t)rt[i].rank * sizeof *rt[i].dims);
+    rt[i].rank++;
+    rt[i].dims[0] = steps == SJ_DYN ? SJ_DYN : steps + (i < s->nstate);
+  }
+  sj_loc loc = a->F->loc;
+  sj_block_append(s->body, sj_op_new(c, SJ_OP_YIELD, s->nys, s->ys, 0, NULL, 0, loc));
+  sj_op *op = sj_op_new(c, SJ_OP_SCAN, s->nopnds, s->opnds, nres, rt, 1, loc);
+  op->regions[0] = s->body;
+  s->body->parent = op;
+  sj_op_set_int(c, op, "nseq", s->nseq);
+  sj_op_set_int(c, op, "nstate", s->nstate);
+  if (s->has_n) sj_op_set_bool(c, op, "has_n", true);
+  if (s->reverse) sj_op_set_bool(c, op, "reverse", true);
+  if (s->until) sj_op_set_bool(c, op, "until", true);
+  if (nl) sj_op_set_ints(c, op, "last", nl, lastv);
+  if (sj_verify_op(c, op) != SJ_OK) {
+    sj_op_drop_operands(op);
+    sj_graph_fail(c, a->file, a->line, "grad: scan: internal error: the gradient's scan does not verify (see above)");
+    return NULL;
+  }
+  sj_block_append(outer, op);
+  return op;
+}
+
+/* ---- the forward op, rebuilt with every state row and a step counter ---- */
+
+/* Moves the ops after `mark` (to the end of the block) right after `pos`,
+ * in order: a rebuilt op and what reads it must precede F's users. */
+static void move_after(sj_block *b, sj_op *mark, sj_op *pos) {
+  sj_op *o = mark ? mark->next : b->first;
+  while (o) {
+    sj_op *nx = o->next;
+    if (o != pos) {
+      sj_op_unlink(o);
+      sj_block_insert_after(pos, o);
+      pos = o;
+    }
+    o = nx;
+  }
+}
+
+/* F rebuilt so that BPTT can read it: every state keeps all its rows
+ * (the saved states) and, with `counter`, an i64 state counting the steps
+ * executed (result nstate, last; named by grad.steps). F's uses are pointed
+ * at the new op (a last state's use at its final row), so F itself is dead
+ * unless a user compiles its results directly. */
+static sj_op *rebuild_forward(vjp *a, bool counter) {
+  sj_ctx *c = a->c;
+  sj_op *F = a->F;
+  layout L = a->L;
+  sj_block *outer = F->block, *fb = F->regions[0];
+  sj_op *mark = outer->last;
+  unsigned ci = L.first + L.nseq + L.nstate, bc = L.nseq + L.nstate, nop = F->nopnds + counter;
+  sj_value **ops = sj_arena_alloc(c, nop * sizeof *ops);
+  for (unsigned i = 0; i < F->nopnds; i++) ops[i + (counter && i >= ci)] = sj_opnd(F, i);
+  if (counter) ops[ci] = kconst(a, 0, SJ_I64)->v;
+  sj_block *body = body_begin(a);
+  sj_value_map *m = sj_value_map_new(c);
+  sj_var *cnt = NULL;
+  for (unsigned k = 0; k <= fb->nargs; k++) {
+    if (counter && k == bc) cnt = body_arg(a, body, sj_tensor_type(SJ_I64, 0, NULL));
+    if (k == fb->nargs) break;
+    sj_value *na = sj_block_add_arg(c, body, fb->args[k]->type);
+    na->name = fb->args[k]->name;
+    sj_value_map_set(m, fb->args[k], na);
+  }
+  clone_body(a, fb, body, m);
+  const sj_op *fy = fb->last;
+  unsigned nys = fy->nopnds + counter;
+  sj_value **ys = sj_arena_alloc(c, nys * sizeof *ys);
+  for (unsigned i = 0; i < fy->nopnds; i++) ys[i + (counter && i >= L.nstate)] = sj_value_map_get(m, sj_opnd(fy, i));
+  if (counter) ys[L.nstate] = sj_add_at(cnt, kconst(a, 1, SJ_I64), AT)->v;
+  a->g->block = outer;
+  unsigned nres = F->nresults + counter;
+  bool *last = sj_arena_alloc(c, nres * sizeof *last);
+  for (unsigned i = 0; i < nres; i++)
+    last[i] = i >= L.nstate + counter ? in_last(F, i - counter) : counter && i == L.nstate;
+  scan_spec s = {ops, nop, L.nseq, L.nstate + counter, L.has_n, L.reverse, L.until, body, ys, nys, last};
+  sj_op *N = make_scan(a, outer, &s);
+  if (!N) return NULL;
+  for (unsigned i = 0; i < F->nattrs; i++) /* the gradient's annotations */
+    if (strchr(F->attrs[i].name, '.')) sj_op_set_attr(c, N, F->attrs[i]);
+  if (counter) sj_op_set_int(c, N, SJ_SCAN_ATTR_STEPS, L.nstate);
+  for (unsigned i = 0; i < F->nresults; i++) {
+    sj_var *v = var(a, sj_res(N, i < L.nstate ? i : i + counter));
+    if (i < L.nstate && in_last(F, i)) v = row_end(a, v, L.reverse);
+    if (a->g->failed) return NULL;
+    sj_value_replace_all_uses(sj_res(F, i), v->v);
+  }
+  move_after(outer, mark, F);
+  return N;
+}
+
+/* ---- the backward scan ---- */
+
+typedef struct cot { /* the cotangents of F's results, sorted by kind */
+  sj_var **state_rows, **state_last; /* per state */
+  sj_var **out_rows, **out_last;     /* per output */
+} cot;
+
+static void sort_cotangents(vjp *a, cot *k) {
+  sj_ctx *c = a->c;
+  unsigned ns = a->L.nstate, no = a->F->nresults - ns;
+  k->state_rows = sj_arena_alloc(c, (ns + 1) * sizeof(sj_var *));
+  k->state_last = sj_arena_alloc(c, (ns + 1) * sizeof(sj_var *));
+  k->out_rows = sj_arena_alloc(c, (no + 1) * sizeof(sj_var *));
+  k->out_last = sj_arena_alloc(c, (no + 1) * sizeof(sj_var *));
+  for (unsigned i = 0; i < a->F->nresults; i++) {
+    sj_var *g = a->gres[i] && is_float(sj_res(a->F, i)) ? a->gres[i] : NULL;
+    bool l = in_last(a->F, i);
+    if (i < ns) k->state_rows[i] = l ? NULL : g, k->state_last[i] = l ? g : NULL;
+    else k->out_rows[i - ns] = l ? NULL : g, k->out_last[i - ns] = l ? g : NULL;
+  }
+}
+
+/* F's static step count, or SJ_DYN. */
+static int64_t steps_of(const sj_op *F, const layout *L) {
+  if (L->has_n || L->until) return SJ_DYN;
+  int64_t n = INT64_MAX;
+  for (unsigned i = 0; i < L->nseq; i++) {
+    int64_t d = sj_opnd(F, L->first + i)->type.dims[0];
+    if (d == SJ_DYN) return SJ_DYN;
+    if (d < n) n = d;
+  }
+  return n;
+}
+
+/* Whether sequence i's gradient (n rows) must be scattered into zeros of
+ * its own rows: unless the loop surely ran over all of them (no step
+ * count, no condition, and the only sequence or statically the shortest). */
+static bool needs_pad(const sj_op *F, const layout *L, unsigned i) {
+  if (L->has_n || L->until) return true;
+  if (L->nseq == 1) return false;
+  int64_t d = sj_opnd(F, L->first + i)->type.dims[0];
+  return d == SJ_DYN || d != steps_of(F, L);
+}
+
+/* The backward scan's pieces: operand lists (seqs, inits, nonseqs, grown in
+ * order) and, per role, the position in its list (~0u: absent). */
+typedef struct bw {
+  sj_value **seq, **init, **non;
+  unsigned nseq, ninit, nnon;
+  unsigned *x_at, *h_at, *gy_at, *gh_at; /* seqs: F's sequences, saved states, cotangent rows */
+  unsigned *carry_at, *acc_at, *z_at;     /* inits: carries, accumulators, last outputs */
+  unsigned cnt_at;                        /* init: the step counter */
+  unsigned *w_at, n_at;                   /* nonseqs: F's, the step count */
+} bw;
+
+#define NONE_AT (~0u)
+
+static unsigned *positions(vjp *a, unsigned n) {
+  unsigned *p = sj_arena_alloc(a->c, (n + 1) * sizeof *p);
+  for (unsigned i = 0; i <= n; i++) p[i] = NONE_AT;
+  return p;
+}
+static unsigned push(sj_value **v, unsigned *n, sj_var *x) {
+  v[*n] = x->v;
+  return (*n)++;
+}
+
+static sj_status vjp_build(vjp *a) {
+  sj_ctx *c = a->c;
+  sj_op *F = a->F;
+  const layout LF = a->L;
+  sj_block *outer = a->g->block;
+  cot K;
+  sort_cotangents(a, &K);
+  int64_t k = sj_op_int(F, SJ_SCAN_ATTR_TRUNCATE, 0);
+  bool trunc = k > 0, fwd = !LF.reverse, has_n_b = LF.has_n || LF.until, pad_any = false;
+  const sj_attr *sa = sj_op_attr(F, SJ_SCAN_ATTR_STEPS);
+  unsigned steps_at = sa ? (unsigned)sa->u.i : NONE_AT;
+  bool *pad = sj_arena_alloc(c, (LF.nseq + 1) * sizeof *pad);
+  for (unsigned i = 0; i < LF.nseq; i++) {
+    pad[i] = a->want[LF.first + i] && is_float(sj_opnd(F, LF.first + i)) && needs_pad(F, &LF, i);
+    pad_any |= pad[i];
+  }
+  bool any_last_state = false;
+  for (unsigned j = 0; j < LF.nstate; j++) any_last_state |= j != steps_at && in_last(F, j);
+  /* the step count, where the backward needs it as a value */
+  bool need_n = has_n_b || (pad_any && fwd);
+  int64_t st = steps_of(F, &LF);
+  sj_var *n = NULL;
+  if (LF.has_n && !LF.until) n = var(a, sj_opnd(F, 0));
+  else if (st != SJ_DYN) n = kconst(a, (double)st, SJ_I64);
+  bool counter_f = need_n && !n && steps_at == NONE_AT;
+  sj_op *S = F;
+  if (any_last_state || counter_f) {
+    S = rebuild_forward(a, counter_f);
+    if (!S) return SJ_ERR_VERIFY;
+    if (counter_f) steps_at = LF.nstate;
+  }
+  if (need_n && !n) n = var(a, sj_res(S, steps_at));
+  const layout LS = layout_of(S);
+  unsigned ns = LS.nstate, nout = S->nresults - ns;
+  bool counter = trunc || pad_any;
+
+  /* ---- operands ---- */
+  bw B = {0};
+  unsigned cap = S->nopnds + 2 * S->nresults + 4;
+  B.seq = sj_arena_alloc(c, cap * sizeof *B.seq);
+  B.init = sj_arena_alloc(c, cap * sizeof *B.init);
+  B.non = sj_arena_alloc(c, cap * sizeof *B.non);
+  B.x_at = positions(a, LS.nseq), B.h_at = positions(a, ns), B.gy_at = positions(a, nout), B.gh_at = positions(a, ns);
+  B.carry_at = positions(a, ns), B.acc_at = positions(a, LS.nnon), B.z_at = positions(a, nout), B.w_at = positions(a, LS.nnon);
+  B.cnt_at = B.n_at = NONE_AT;
+  for (unsigned i = 0; i < LS.nseq; i++) B.x_at[i] = push(B.seq, &B.nseq, var(a, sj_opnd(S, LS.first + i)));
+  for (unsigned j = 0; j < ns; j++) {
+    if (j == steps_at) continue;
+    sj_var *H = var(a, sj_res(S, j));
+    B.h_at[j] = push(B.seq, &B.nseq, fwd ? H : drop_first_row(a, H));
+  }
+  for (unsigned o = 0; o < nout; o++)
+    if (K.out_rows[o]) B.gy_at[o] = push(B.seq, &B.nseq, K.out_rows[o]);
+  for (unsigned j = 0; j < LF.nstate; j++)
+    if (K.state_rows[j]) B.gh_at[j] = push(B.seq, &B.nseq, fwd ? K.state_rows[j] : drop_first_row(a, K.state_rows[j]));
+  for (unsigned j = 0; j < ns; j++) {
+    sj_value *init = sj_opnd(S, LS.first + LS.nseq + j);
+    if (j == steps_at || !is_float(init)) continue;
+    sj_var *c0 = K.state_rows[j] ? row_end(a, K.state_rows[j], !fwd) : K.state_last[j] ? K.state_last[j] : zeros_like(a, var(a, init));
+    B.carry_at[j] = push(B.init, &B.ninit, c0);
+  }
+  for (unsigned w = 0; w < LS.nnon; w++) {
+    sj_value *W = sj_opnd(S, LS.first + LS.nseq + ns + w);
+    if (a->want[LF.first + LF.nseq + LF.nstate + w] && is_float(W)) B.acc_at[w] = push(B.init, &B.ninit, zeros_like(a, var(a, W)));
+  }
+  for (unsigned o = 0; o < nout; o++)
+    if (K.out_last[o]) B.z_at[o] = push(B.init, &B.ninit, K.out_last[o]);
+  if (counter) B.cnt_at = push(B.init, &B.ninit, kconst(a, 0, SJ_I64));
+  for (unsigned w = 0; w < LS.nnon; w++) B.w_at[w] = push(B.non, &B.nnon, var(a, sj_opnd(S, LS.first + LS.nseq + ns + w)));
+  sj_var *n64 = n && n->v->type.dt != SJ_I64 ? sj_cast_at(n, SJ_I64, AT) : n;
+  if (pad_any && fwd) B.n_at = push(B.non, &B.nnon, n64);
+  if (a->g->failed) return SJ_ERR_VERIFY;
+
+  /* ---- the body: F's step recomputed, then its reverse sweep ---- */
+  sj_block *body = body_begin(a);
+  sj_var **xa = sj_arena_alloc(c, (B.nseq + B.ninit + B.nnon + 1) * sizeof *xa);
+  sj_var **ia = xa + B.nseq, **wa = ia + B.ninit;
+  for (unsigned i = 0; i < B.nseq; i++) xa[i] = body_arg(a, body, row_type(B.seq[i]));
+  for (unsigned i = 0; i < B.ninit; i++) ia[i] = body_arg(a, body, B.init[i]->type);
+  for (unsigned i = 0; i < B.nnon; i++) wa[i] = body_arg(a, body, B.non[i]->type);
+  const sj_block *sb = S->regions[0];
+  sj_value_map *m = sj_value_map_new(c);
+  for (unsigned i = 0; i < LS.nseq; i++) sj_value_map_set(m, sb->args[i], xa[B.x_at[i]]->v);
+  for (unsigned j = 0; j < ns; j++) /* the step counter's value does not matter here: only its update reads it */
+    sj_value_map_set(m, sb->args[LS.nseq + j], j == steps_at ? kconst(a, 0, SJ_I64)->v : xa[B.h_at[j]]->v);
+  for (unsigned w = 0; w < LS.nnon; w++) sj_value_map_set(m, sb->args[LS.nseq + ns + w], wa[B.w_at[w]]->v);
+  clone_body(a, sb, body, m);
+  const sj_op *sy = sb->last;
+  unsigned cap2 = ns + nout + 1, nk = 0, nw = 0;
+  sj_var **known = sj_arena_alloc(c, cap2 * sizeof *known), **kg = sj_arena_alloc(c, cap2 * sizeof *kg);
+  for (unsigned j = 0; j < ns; j++)
+    if (B.carry_at[j] != NONE_AT) known[nk] = var(a, sj_value_map_get(m, sj_opnd(sy, j))), kg[nk++] = ia[B.carry_at[j]];
+  for (unsigned o = 0; o < nout; o++) {
+    unsigned at = B.gy_at[o] != NONE_AT ? B.gy_at[o] : B.z_at[o];
+    if (at == NONE_AT) continue;
+    known[nk] = var(a, sj_value_map_get(m, sj_opnd(sy, ns + o)));
+    kg[nk++] = B.gy_at[o] != NONE_AT ? xa[at] : ia[at];
+  }
+  /* wrt: wanted float sequence rows, every float previous state, wanted float non-sequences */
+  unsigned cap3 = LS.nseq + ns + LS.nnon + 1;
+  sj_var **wrt = sj_arena_alloc(c, cap3 * sizeof *wrt), **d = sj_arena_alloc(c, cap3 * sizeof *d);
+  unsigned *x_w = positions(a, LS.nseq), *h_w = positions(a, ns), *w_w = positions(a, LS.nnon);
+  for (unsigned i = 0; i < LS.nseq; i++)
+    if (a->want[LF.first + i] && is_float(sj_opnd(S, LS.first + i))) x_w[i] = nw, wrt[nw++] = xa[B.x_at[i]];
+  for (unsigned j = 0; j < ns; j++)
+    if (B.carry_at[j] != NONE_AT) h_w[j] = nw, wrt[nw++] = xa[B.h_at[j]];
+  for (unsigned w = 0; w < LS.nnon; w++)
+    if (B.acc_at[w] != NONE_AT) w_w[w] = nw, wrt[nw++] = wa[B.w_at[w]];
+  if (nk && nw) {
+    sj_grad_options go = {.known = known, .known_grads = kg, .nknown = nk, .disconnected_zero = 1};
+    sj_status gst = sj_graph_grad(known[0], wrt, nw, &go, d, a->file, a->line);
+    if (gst) return gst;
+  }
+  /* truncation: a step more than k steps back contributes nothing */
+  sj_var *cnt = B.cnt_at != NONE_AT ? ia[B.cnt_at] : NULL;
+  sj_var *active = trunc ? sj_lt_at(cnt, kconst(a, (double)k, SJ_I64), AT) : NULL;
+#define MASK(x) (active ? sj_where_at(active, (x), zeros_like(a, (x)), AT) : (x))
+  unsigned nys = 0, cap4 = B.ninit + LS.nseq + 2;
+  sj_value **ys = sj_arena_alloc(c, cap4 * sizeof *ys);
+  for (unsigned j = 0; j < ns; j++) {
+    if (B.carry_at[j] == NONE_AT) continue;
+    sj_var *dh = d[h_w[j]];
+    if (B.gh_at[j] != NONE_AT) dh = sj_add_at(dh, xa[B.gh_at[j]], AT);
+    ys[nys++] = MASK(dh)->v;
+  }
+  for (unsigned w = 0; w < LS.nnon; w++)
+    if (B.acc_at[w] != NONE_AT) ys[nys++] = sj_add_at(ia[B.acc_at[w]], MASK(d[w_w[w]]), AT)->v;
+  for (unsigned o = 0; o < nout; o++)
+    if (B.z_at[o] != NONE_AT) ys[nys++] = zeros_like(a, ia[B.z_at[o]])->v;
+  if (cnt) ys[nys++] = sj_add_at(cnt, kconst(a, 1, SJ_I64), AT)->v;
+  unsigned nstate_b = nys, *dx_at = positions(a, LS.nseq), t_at = NONE_AT;
+  for (unsigned i = 0; i < LS.nseq; i++)
+    if (x_w[i] != NONE_AT) dx_at[i] = nys, ys[nys++] = MASK(d[x_w[i]])->v;
+#undef MASK
+  if (pad_any) { /* the row each step's cotangent belongs to */
+    sj_var *t = fwd ? sj_sub_at(sj_sub_at(wa[B.n_at], kconst(a, 1, SJ_I64), AT), cnt, AT) : cnt;
+    t_at = nys, ys[nys++] = t->v;
+  }
+  a->g->block = outer;
+  if (a->g->failed) return SJ_ERR_VERIFY;
+  if (!nstate_b && nys == 0) return SJ_OK; /* nothing to carry, nothing wanted */
+
+  /* ---- the op ---- */
+  unsigned nop = has_n_b + B.nseq + B.ninit + B.nnon;
+  sj_value **ops = sj_arena_alloc(c, (nop + 1) * sizeof *ops);
+  unsigned p = 0;
+  if (has_n_b) ops[p++] = n->v;
+  for (unsigned i = 0; i < B.nseq; i++) ops[p++] = B.seq[i];
+  for (unsigned i = 0; i < B.ninit; i++) ops[p++] = B.init[i];
+  for (unsigned i = 0; i < B.nnon; i++) ops[p++] = B.non[i];
+  bool *last = sj_arena_alloc(c, (nys + 1) * sizeof *last);
+  for (unsigned i = 0; i < nys; i++) last[i] = i < nstate_b;
+  scan_spec s = {ops, nop, B.nseq, nstate_b, has_n_b, fwd, false, body, ys, nys, last};
+  sj_op *Bop = make_scan(a, outer, &s);
+  if (!Bop) return SJ_ERR_VERIFY;
+
+  /* ---- the gradients of F's operands ---- */
+  unsigned y = 0;
+  for (unsigned j = 0; j < ns; j++)
+    if (B.carry_at[j] != NONE_AT) a->r[LF.first + LF.nseq + j] = var(a, sj_res(Bop, y++));
+  for (unsigned w = 0; w < LS.nnon; w++)
+    if (B.acc_at[w] != NONE_AT) a->r[LF.first + LF.nseq + LF.nstate + w] = var(a, sj_res(Bop, y++));
+  for (unsigned i = 0; i < LS.nseq; i++) {
+    if (dx_at[i] == NONE_AT) continue;
+    sj_var *dx = var(a, sj_res(Bop, dx_at[i]));
+    if (pad[i]) dx = sj_scatter_add_at(dx, var(a, sj_res(Bop, t_at)), var(a, sj_opnd(S, LS.first + i)), 0, 0, AT);
+    a->r[LF.first + i] = dx;
+  }
+  return a->g->failed ? SJ_ERR_VERIFY : SJ_OK;
+}
+
+static sj_status vjp_protected(void *ud) { return vjp_build(ud); }
+
+void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var **r, const char *file, int line) {
+  sj_graph *g = NULL; /* the context: every variable knows it */
+  for (unsigned i = 0; i < F->nresults && !g; i++)
+    if (gres[i]) g = sj_graph_of(gres[i]->c);
+  if (!g || g->failed) return;
+  vjp a = {g->c, g, file, line, F, layout_of(F), gres, want, r};
+  sj_block *outer = g->block;
+  sj_status st = sj_ctx_protect(g->c, vjp_protected, &a);
+  g->block = outer; /* also after an unwind from inside a body */
+  if (st == SJ_ERR_NOMEM) {
+    g->failed = true;
+    g->status = SJ_ERR_NOMEM;
+  }
+}
