@@ -53,17 +53,6 @@ static bool in_last(const sj_op *op, unsigned i) {
 
 static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
 
-/* The step count the verifier infers from the operands: the shortest
- * static sequence, or SJ_DYN. */
-static int64_t static_steps(sj_value *const *seqs, unsigned nseq, bool dyn) {
-  int64_t n = dyn || !nseq ? SJ_DYN : INT64_MAX;
-  for (unsigned i = 0; i < nseq && n != SJ_DYN; i++) {
-    int64_t d = seqs[i]->type.dims[0];
-    n = d == SJ_DYN ? SJ_DYN : d < n ? d : n;
-  }
-  return n;
-}
-
 typedef struct vjp {
   sj_ctx *c;
   sj_graph *g;
@@ -105,75 +94,6 @@ static sj_var *drop_first_row(vjp *a, sj_var *x) {
   return sj_slice_at(x, 1, &s, AT);
 }
 
-/* ---- building a scan op from a body built in place ---- */
-
-/* A body under construction is the graph's current block: the graph
- * builders append to it (the caller restores the outer block). */
-static sj_block *body_begin(vjp *a) {
-  sj_block *b = sj_block_new(a->c, NULL);
-  a->g->block = b;
-  return b;
-}
-static sj_var *body_arg(vjp *a, sj_block *b, sj_type t) { return var(a, sj_block_add_arg(a->c, b, t)); }
-
-/* Clones the ops of F's body but its yield into `to`, mapping values by m. */
-static void clone_body(vjp *a, const sj_block *from, sj_block *to, sj_value_map *m) {
-  for (sj_op *o = from->first; o && o != from->last; o = o->next) sj_block_append(to, sj_op_clone(a->c, o, m));
-}
-
-typedef struct scan_spec {
-  sj_value **opnds;
-  unsigned nopnds, nseq, nstate;
-  bool has_n, reverse, until;
-  sj_block *body;
-  sj_value **ys; /* yielded values (the condition last, with until) */
-  unsigned nys;
-  const bool *last; /* per result */
-} scan_spec;
-
-/* Appends the yield and makes the scan op (verified) at the end of `outer`;
- * NULL (the graph failed) if it does not verify, which is a bug here. */
-static sj_op *make_scan(vjp *a, sj_block *outer, const scan_spec *s) {
-  sj_ctx *c = a->c;
-  unsigned nres = s->nys - s->until;
-  int64_t steps = static_steps(s->opnds + s->has_n, s->nseq, s->has_n || s->until);
-  sj_type *rt = sj_arena_alloc(c, (nres + 1) * sizeof *rt);
-  int64_t *lastv = sj_arena_alloc(c, (nres + 1) * sizeof *lastv);
-  int nl = 0;
-  for (unsigned i = 0; i < nres; i++) {
-    rt[i] = s->ys[i]->type;
-    if (s->last[i]) {
-      lastv[nl++] = i;
-      continue;
-    }
-    if (rt[i].rank == SJ_MAX_RANK) {
-      sj_graph_fail(c, a->file, a->line, "grad: scan: a value of rank %d cannot gain a step axis", SJ_MAX_RANK);
-      return NULL;
-    }
-    memmove(rt[i].dims + 1, rt[i].dims, (size_t)rt[i].rank * sizeof *rt[i].dims);
-    rt[i].rank++;
-    rt[i].dims[0] = steps == SJ_DYN ? SJ_DYN : steps + (i < s->nstate);
-  }
-  sj_loc loc = a->F->loc;
-  sj_block_append(s->body, sj_op_new(c, SJ_OP_YIELD, s->nys, s->ys, 0, NULL, 0, loc));
-  sj_op *op = sj_op_new(c, SJ_OP_SCAN, s->nopnds, s->opnds, nres, rt, 1, loc);
-  op->regions[0] = s->body;
-  s->body->parent = op;
-  sj_op_set_int(c, op, "nseq", s->nseq);
-  sj_op_set_int(c, op, "nstate", s->nstate);
-  if (s->has_n) sj_op_set_bool(c, op, "has_n", true);
-  if (s->reverse) sj_op_set_bool(c, op, "reverse", true);
-  if (s->until) sj_op_set_bool(c, op, "until", true);
-  if (nl) sj_op_set_ints(c, op, "last", nl, lastv);
-  if (sj_verify_op(c, op) != SJ_OK) {
-    sj_op_drop_operands(op);
-    sj_graph_fail(c, a->file, a->line, "grad: scan: internal error: the gradient's scan does not verify (see above)");
-    return NULL;
-  }
-  sj_block_append(outer, op);
-  return op;
-}
-
 /* ---- the forward op, rebuilt with every state row and a step counter ---- */
 
 /* Moves the ops after `mark` (to the end of the block) right after `pos`,
@@ -191,6 +111,9 @@ static void move_after(sj_block *b, sj_op *mark, sj_op *pos) {
   }
 }
 
+static sj_var **vars(vjp *a, unsigned n) { return sj_arena_alloc(a->c, (n + 1) * sizeof(sj_var *)); }
+static sj_var *opnd(vjp *a, const sj_op *op, unsigned i) { return var(a, sj_opnd(op, i)); }
+
 /* F rebuilt so that BPTT can read it: every state keeps all its rows
  * (the saved states) and, with `counter`, an i64 state counting the steps
  * executed (result nstate, last; named by grad.steps). F's uses are pointed
@@ -199,42 +122,41 @@ static void move_after(sj_block *b, sj_op *mark, sj_op *pos) {
 static sj_op *rebuild_forward(vjp *a, bool counter) {
   sj_ctx *c = a->c;
   sj_op *F = a->F;
-  layout L = a->L;
-  sj_block *outer = F->block, *fb = F->regions[0];
+  const layout L = a->L;
+  sj_block *outer = a->g->block;
   sj_op *mark = outer->last;
-  unsigned ci = L.first + L.nseq + L.nstate, bc = L.nseq + L.nstate, nop = F->nopnds + counter;
-  sj_value **ops = sj_arena_alloc(c, nop * sizeof *ops);
-  for (unsigned i = 0; i < F->nopnds; i++) ops[i + (counter && i >= ci)] = sj_opnd(F, i);
-  if (counter) ops[ci] = kconst(a, 0, SJ_I64)->v;
-  sj_block *body = body_begin(a);
-  sj_value_map *m = sj_value_map_new(c);
-  sj_var *cnt = NULL;
-  for (unsigned k = 0; k <= fb->nargs; k++) {
-    if (counter && k == bc) cnt = body_arg(a, body, sj_tensor_type(SJ_I64, 0, NULL));
-    if (k == fb->nargs) break;
-    sj_value *na = sj_block_add_arg(c, body, fb->args[k]->type);
-    na->name = fb->args[k]->name;
-    sj_value_map_set(m, fb->args[k], na);
+  const sj_block *fb = F->regions[0];
+  unsigned bc = L.nseq + L.nstate, ns = L.nstate + counter, nys = fb->last->nopnds + counter;
+  sj_var *cinit = counter ? kconst(a, 0, SJ_I64) : NULL;
+  sj_var **seqs = vars(a, L.nseq), **inits = vars(a, ns), **non = vars(a, L.nnon);
+  for (unsigned i = 0; i < L.nseq; i++) seqs[i] = opnd(a, F, L.first + i);
+  for (unsigned j = 0; j < L.nstate; j++) inits[j] = opnd(a, F, L.first + L.nseq + j);
+  if (counter) inits[L.nstate] = cinit;
+  for (unsigned w = 0; w < L.nnon; w++) non[w] = opnd(a, F, L.first + L.nseq + L.nstate + w);
+  sj_graph_body b;
+  if (!sj_graph_body_begin(c, &b)) return NULL;
+  sj_var **args = vars(a, fb->nargs), **fy = vars(a, nys), **ys = vars(a, nys), *cnt = NULL;
+  for (unsigned k = 0; k <= fb->nargs; k++) { /* rows, states, the counter, non-sequences */
+    if (counter && k == bc) cnt = sj_graph_body_arg(&b, sj_tensor_type(SJ_I64, 0, NULL), "steps");
+    if (k < fb->nargs) args[k] = sj_graph_body_arg(&b, fb->args[k]->type, fb->args[k]->name);
   }
-  clone_body(a, fb, body, m);
-  const sj_op *fy = fb->last;
-  unsigned nys = fy->nopnds + counter;
-  sj_value **ys = sj_arena_alloc(c, nys * sizeof *ys);
-  for (unsigned i = 0; i < fy->nopnds; i++) ys[i + (counter && i >= L.nstate)] = sj_value_map_get(m, sj_opnd(fy, i));
-  if (counter) ys[L.nstate] = sj_add_at(cnt, kconst(a, 1, SJ_I64), AT)->v;
-  a->g->block = outer;
+  sj_graph_inline_body(c, F, args, fy, NULL, AT);
+  for (unsigned i = 0; i + counter < nys; i++) ys[i + (counter && i >= L.nstate)] = fy[i];
+  if (counter) ys[L.nstate] = sj_add_at(cnt, kconst(a, 1, SJ_I64), AT);
   unsigned nres = F->nresults + counter;
-  bool *last = sj_arena_alloc(c, nres * sizeof *last);
+  bool *last = sj_arena_alloc(c, (nres + 1) * sizeof *last);
   for (unsigned i = 0; i < nres; i++)
-    last[i] = i >= L.nstate + counter ? in_last(F, i - counter) : counter && i == L.nstate;
-  scan_spec s = {ops, nop, L.nseq, L.nstate + counter, L.has_n, L.reverse, L.until, body, ys, nys, last};
-  sj_op *N = make_scan(a, outer, &s);
-  if (!N) return NULL;
+    last[i] = i >= ns ? in_last(F, i - counter) : counter && i == L.nstate;
+  sj_graph_scan_spec spec = {L.has_n ? opnd(a, F, 0) : NULL, seqs, L.nseq, inits, ns, non, L.nnon, ys, nys,
+                             L.until, L.reverse, last};
+  sj_var **res = vars(a, nres);
+  if (sj_graph_scan_end(&b, &spec, res, AT)) return NULL;
+  sj_op *N = sj_graph_scan_of(res[0]);
   for (unsigned i = 0; i < F->nattrs; i++) /* the gradient's annotations */
     if (strchr(F->attrs[i].name, '.')) sj_op_set_attr(c, N, F->attrs[i]);
   if (counter) sj_op_set_int(c, N, SJ_SCAN_ATTR_STEPS, L.nstate);
   for (unsigned i = 0; i < F->nresults; i++) {
-    sj_var *v = var(a, sj_res(N, i < L.nstate ? i : i + counter));
+    sj_var *v = res[i < L.nstate ? i : i + counter];
     if (i < L.nstate && in_last(F, i)) v = row_end(a, v, L.reverse);
     if (a->g->failed) return NULL;
     sj_value_replace_all_uses(sj_res(F, i), v->v);
@@ -290,7 +212,7 @@ static bool needs_pad(const sj_op *F, const layout *L, unsigned i) {
 /* The backward scan's pieces: operand lists (seqs, inits, nonseqs, grown in
  * order) and, per role, the position in its list (~0u: absent). */
 typedef struct bw {
-  sj_value **seq, **init, **non;
+  sj_var **seq, **init, **non;
   unsigned nseq, ninit, nnon;
   unsigned *x_at, *h_at, *gy_at, *gh_at; /* seqs: F's sequences, saved states, cotangent rows */
   unsigned *carry_at, *acc_at, *z_at;     /* inits: carries, accumulators, last outputs */
@@ -305,8 +227,8 @@ static unsigned *positions(vjp *a, unsigned n) {
   for (unsigned i = 0; i <= n; i++) p[i] = NONE_AT;
   return p;
 }
-static unsigned push(sj_value **v, unsigned *n, sj_var *x) {
-  v[*n] = x->v;
+static unsigned push(sj_var **v, unsigned *n, sj_var *x) {
+  v[*n] = x;
   return (*n)++;
 }
 
@@ -314,7 +236,6 @@ static sj_status vjp_build(vjp *a) {
   sj_ctx *c = a->c;
   sj_op *F = a->F;
   const layout LF = a->L;
-  sj_block *outer = a->g->block;
   cot K;
   sort_cotangents(a, &K);
   int64_t k = sj_op_int(F, SJ_SCAN_ATTR_TRUNCATE, 0);
@@ -384,33 +305,34 @@ static sj_status vjp_build(vjp *a) {
   if (a->g->failed) return SJ_ERR_VERIFY;
 
   /* ---- the body: F's step recomputed, then its reverse sweep ---- */
-  sj_block *body = body_begin(a);
-  sj_var **xa = sj_arena_alloc(c, (B.nseq + B.ninit + B.nnon + 1) * sizeof *xa);
-  sj_var **ia = xa + B.nseq, **wa = ia + B.ninit;
-  for (unsigned i = 0; i < B.nseq; i++) xa[i] = body_arg(a, body, row_type(B.seq[i]));
-  for (unsigned i = 0; i < B.ninit; i++) ia[i] = body_arg(a, body, B.init[i]->type);
-  for (unsigned i = 0; i < B.nnon; i++) wa[i] = body_arg(a, body, B.non[i]->type);
+  sj_graph_body body;
+  if (!sj_graph_body_begin(c, &body)) return a->g->status;
+  sj_var **xa = vars(a, B.nseq + B.ninit + B.nnon), **ia = xa + B.nseq, **wa = ia + B.ninit;
+  for (unsigned i = 0; i < B.nseq; i++) xa[i] = sj_graph_body_arg(&body, row_type(B.seq[i]->v), NULL);
+  for (unsigned i = 0; i < B.ninit; i++) ia[i] = sj_graph_body_arg(&body, B.init[i]->v->type, NULL);
+  for (unsigned i = 0; i < B.nnon; i++) wa[i] = sj_graph_body_arg(&body, B.non[i]->v->type, NULL);
   const sj_block *sb = S->regions[0];
-  sj_value_map *m = sj_value_map_new(c);
-  for (unsigned i = 0; i < LS.nseq; i++) sj_value_map_set(m, sb->args[i], xa[B.x_at[i]]->v);
+  sj_var **sargs = vars(a, sb->nargs), **sy = vars(a, sb->last->nopnds);
+  for (unsigned i = 0; i < LS.nseq; i++) sargs[i] = xa[B.x_at[i]];
   for (unsigned j = 0; j < ns; j++) /* the step counter's value does not matter here: only its update reads it */
-    sj_value_map_set(m, sb->args[LS.nseq + j], j == steps_at ? kconst(a, 0, SJ_I64)->v : xa[B.h_at[j]]->v);
-  for (unsigned w = 0; w < LS.nnon; w++) sj_value_map_set(m, sb->args[LS.nseq + ns + w], wa[B.w_at[w]]->v);
-  clone_body(a, sb, body, m);
-  const sj_op *sy = sb->last;
-  unsigned cap2 = ns + nout + 1, nk = 0, nw = 0;
-  sj_var **known = sj_arena_alloc(c, cap2 * sizeof *known), **kg = sj_arena_alloc(c, cap2 * sizeof *kg);
+    sargs[LS.nseq + j] = j == steps_at ? kconst(a, 0, SJ_I64) : xa[B.h_at[j]];
+  for (unsigned w = 0; w < LS.nnon; w++) sargs[LS.nseq + ns + w] = wa[B.w_at[w]];
+  if (sj_graph_inline_body(c, S, sargs, sy, NULL, AT)) {
+    sj_graph_body_abandon(&body);
+    return a->g->status;
+  }
+  unsigned nk = 0, nw = 0;
+  sj_var **known = vars(a, ns + nout), **kg = vars(a, ns + nout);
   for (unsigned j = 0; j < ns; j++)
-    if (B.carry_at[j] != NONE_AT) known[nk] = var(a, sj_value_map_get(m, sj_opnd(sy, j))), kg[nk++] = ia[B.carry_at[j]];
+    if (B.carry_at[j] != NONE_AT) known[nk] = sy[j], kg[nk++] = ia[B.carry_at[j]];
   for (unsigned o = 0; o < nout; o++) {
-    unsigned at = B.gy_at[o] != NONE_AT ? B.gy_at[o] : B.z_at[o];
-    if (at == NONE_AT) continue;
-    known[nk] = var(a, sj_value_map_get(m, sj_opnd(sy, ns + o)));
-    kg[nk++] = B.gy_at[o] != NONE_AT ? xa[at] : ia[at];
+    if (B.gy_at[o] == NONE_AT && B.z_at[o] == NONE_AT) continue;
+    known[nk] = sy[ns + o];
+    kg[nk++] = B.gy_at[o] != NONE_AT ? xa[B.gy_at[o]] : ia[B.z_at[o]];
   }
   /* wrt: wanted float sequence rows, every float previous state, wanted float non-sequences */
-  unsigned cap3 = LS.nseq + ns + LS.nnon + 1;
-  sj_var **wrt = sj_arena_alloc(c, cap3 * sizeof *wrt), **d = sj_arena_alloc(c, cap3 * sizeof *d);
+  unsigned cap3 = LS.nseq + ns + LS.nnon;
+  sj_var **wrt = vars(a, cap3), **d = vars(a, cap3);
   unsigned *x_w = positions(a, LS.nseq), *h_w = positions(a, ns), *w_w = positions(a, LS.nnon);
   for (unsigned i = 0; i < LS.nseq; i++)
     if (a->want[LF.first + i] && is_float(sj_opnd(S, LS.first + i))) x_w[i] = nw, wrt[nw++] = xa[B.x_at[i]];
@@ -420,62 +342,59 @@ static sj_status vjp_build(vjp *a) {
     if (B.acc_at[w] != NONE_AT) w_w[w] = nw, wrt[nw++] = wa[B.w_at[w]];
   if (nk && nw) {
     sj_grad_options go = {.known = known, .known_grads = kg, .nknown = nk, .disconnected_zero = 1};
-    sj_status gst = sj_graph_grad(known[0], wrt, nw, &go, d, a->file, a->line);
-    if (gst) return gst;
+    if (sj_graph_grad(known[0], wrt, nw, &go, d, a->file, a->line)) {
+      sj_graph_body_abandon(&body);
+      return a->g->status ? a->g->status : SJ_ERR_VERIFY;
+    }
   }
   /* truncation: a step more than k steps back contributes nothing */
   sj_var *cnt = B.cnt_at != NONE_AT ? ia[B.cnt_at] : NULL;
   sj_var *active = trunc ? sj_lt_at(cnt, kconst(a, (double)k, SJ_I64), AT) : NULL;
 #define MASK(x) (active ? sj_where_at(active, (x), zeros_like(a, (x)), AT) : (x))
-  unsigned nys = 0, cap4 = B.ninit + LS.nseq + 2;
-  sj_value **ys = sj_arena_alloc(c, cap4 * sizeof *ys);
+  unsigned nys = 0;
+  sj_var **ys = vars(a, B.ninit + LS.nseq + 1);
   for (unsigned j = 0; j < ns; j++) {
     if (B.carry_at[j] == NONE_AT) continue;
     sj_var *dh = d[h_w[j]];
     if (B.gh_at[j] != NONE_AT) dh = sj_add_at(dh, xa[B.gh_at[j]], AT);
-    ys[nys++] = MASK(dh)->v;
+    ys[nys++] = MASK(dh);
   }
   for (unsigned w = 0; w < LS.nnon; w++)
-    if (B.acc_at[w] != NONE_AT) ys[nys++] = sj_add_at(ia[B.acc_at[w]], MASK(d[w_w[w]]), AT)->v;
+    if (B.acc_at[w] != NONE_AT) ys[nys++] = sj_add_at(ia[B.acc_at[w]], MASK(d[w_w[w]]), AT);
   for (unsigned o = 0; o < nout; o++)
-    if (B.z_at[o] != NONE_AT) ys[nys++] = zeros_like(a, ia[B.z_at[o]])->v;
-  if (cnt) ys[nys++] = sj_add_at(cnt, kconst(a, 1, SJ_I64), AT)->v;
+    if (B.z_at[o] != NONE_AT) ys[nys++] = zeros_like(a, ia[B.z_at[o]]);
+  if (cnt) ys[nys++] = sj_add_at(cnt, kconst(a, 1, SJ_I64), AT);
   unsigned nstate_b = nys, *dx_at = positions(a, LS.nseq), t_at = NONE_AT;
   for (unsigned i = 0; i < LS.nseq; i++)
-    if (x_w[i] != NONE_AT) dx_at[i] = nys, ys[nys++] = MASK(d[x_w[i]])->v;
+    if (x_w[i] != NONE_AT) dx_at[i] = nys, ys[nys++] = MASK(d[x_w[i]]);
 #undef MASK
   if (pad_any) { /* the row each step's cotangent belongs to */
     sj_var *t = fwd ? sj_sub_at(sj_sub_at(wa[B.n_at], kconst(a, 1, SJ_I64), AT), cnt, AT) : cnt;
-    t_at = nys, ys[nys++] = t->v;
+    t_at = nys, ys[nys++] = t;
   }
-  a->g->block = outer;
-  if (a->g->failed) return SJ_ERR_VERIFY;
-  if (!nstate_b && nys == 0) return SJ_OK; /* nothing to carry, nothing wanted */
+  if (!nys || a->g->failed) { /* nothing to carry, nothing wanted; or failed */
+    sj_graph_body_abandon(&body);
+    return a->g->failed ? a->g->status : SJ_OK;
+  }
 
   /* ---- the op ---- */
-  unsigned nop = has_n_b + B.nseq + B.ninit + B.nnon;
-  sj_value **ops = sj_arena_alloc(c, (nop + 1) * sizeof *ops);
-  unsigned p = 0;
-  if (has_n_b) ops[p++] = n->v;
-  for (unsigned i = 0; i < B.nseq; i++) ops[p++] = B.seq[i];
-  for (unsigned i = 0; i < B.ninit; i++) ops[p++] = B.init[i];
-  for (unsigned i = 0; i < B.nnon; i++) ops[p++] = B.non[i];
   bool *last = sj_arena_alloc(c, (nys + 1) * sizeof *last);
   for (unsigned i = 0; i < nys; i++) last[i] = i < nstate_b;
-  scan_spec s = {ops, nop, B.nseq, nstate_b, has_n_b, fwd, false, body, ys, nys, last};
-  sj_op *Bop = make_scan(a, outer, &s);
-  if (!Bop) return SJ_ERR_VERIFY;
+  sj_graph_scan_spec spec = {has_n_b ? n : NULL, B.seq, B.nseq, B.init, nstate_b, B.non, B.nnon, ys, nys,
+                             false, fwd, last};
+  sj_var **res = vars(a, nys);
+  if (sj_graph_scan_end(&body, &spec, res, AT)) return a->g->status;
 
   /* ---- the gradients of F's operands ---- */
   unsigned y = 0;
   for (unsigned j = 0; j < ns; j++)
-    if (B.carry_at[j] != NONE_AT) a->r[LF.first + LF.nseq + j] = var(a, sj_res(Bop, y++));
+    if (B.carry_at[j] != NONE_AT) a->r[LF.first + LF.nseq + j] = res[y++];
   for (unsigned w = 0; w < LS.nnon; w++)
-    if (B.acc_at[w] != NONE_AT) a->r[LF.first + LF.nseq + LF.nstate + w] = var(a, sj_res(Bop, y++));
+    if (B.acc_at[w] != NONE_AT) a->r[LF.first + LF.nseq + LF.nstate + w] = res[y++];
   for (unsigned i = 0; i < LS.nseq; i++) {
     if (dx_at[i] == NONE_AT) continue;
-    sj_var *dx = var(a, sj_res(Bop, dx_at[i]));
-    if (pad[i]) dx = sj_scatter_add_at(dx, var(a, sj_res(Bop, t_at)), var(a, sj_opnd(S, LS.first + i)), 0, 0, AT);
+    sj_var *dx = res[dx_at[i]];
+    if (pad[i]) dx = sj_scatter_add_at(dx, res[t_at], opnd(a, S, LS.first + i), 0, 0, AT);
     a->r[LF.first + i] = dx;
   }
   return a->g->failed ? SJ_ERR_VERIFY : SJ_OK;
@@ -488,10 +407,19 @@ void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var *
   for (unsigned i = 0; i < F->nresults && !g; i++)
     if (gres[i]) g = sj_graph_of(gres[i]->c);
   if (!g || g->failed) return;
+  /* The nested sweep and sj_graph_scan_end renumber op->scratch over the
+   * whole block, where the running sweep keeps its marks: saved and put back. */
+  size_t nops = 0;
+  for (sj_op *op = g->block->first; op; op = op->next) nops++;
+  sj_op **ops = sj_scratch_calloc(nops + 1, sizeof *ops);
+  unsigned *marks = sj_scratch_calloc(nops + 1, sizeof *marks);
+  nops = 0;
+  for (sj_op *op = g->block->first; op; op = op->next) ops[nops] = op, marks[nops++] = op->scratch;
   vjp a = {g->c, g, file, line, F, layout_of(F), gres, want, r};
-  sj_block *outer = g->block;
   sj_status st = sj_ctx_protect(g->c, vjp_protected, &a);
-  g->block = outer; /* also after an unwind from inside a body */
+  for (size_t i = 0; i < nops; i++) ops[i]->scratch = marks[i];
+  sj_scratch_free(ops);
+  sj_scratch_free(marks);
   if (st == SJ_ERR_NOMEM) {
     g->failed = true;
     g->status = SJ_ERR_NOMEM;
