@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "scan_grad.h"
 #include "verify.h"
 
 /* op->scratch of an op that moves into the body being ended. The marks live
@@ -664,6 +665,7 @@ static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, voi
                              .until = st.until != NULL, .last = last};
   s = sj_graph_scan_end(b, &spec, res, sb->file, sb->line);
   if (s) return s;
+  sj_graph_scan_grad_options(res[0], o->truncate_gradient, o->checkpoint); /* for sj_grad (scan_grad.c) */
   user_results(sb, &st, res, results, updates);
   if (g->failed) return g->status;
   if (nupdates) *nupdates = st.nupdates;

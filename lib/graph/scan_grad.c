@@ -425,3 +425,24 @@ void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var *
     g->status = SJ_ERR_NOMEM;
   }
 }
+
+typedef struct opt_args {
+  sj_ctx *c;
+  sj_op *op;
+  int trunc, ckpt;
+  sj_var *res;
+} opt_args;
+
+static sj_status opts_protected(void *ud) {
+  opt_args *a = ud;
+  if (a->trunc > 0) sj_op_set_int(a->c, a->op, SJ_SCAN_ATTR_TRUNCATE, a->trunc);
+  if (a->ckpt > 1) sj_op_set_int(a->c, a->op, SJ_SCAN_ATTR_CHECKPOINT, a->ckpt);
+  return SJ_OK;
+}
+
+void sj_graph_scan_grad_options(sj_var *res, int truncate_gradient, int checkpoint) {
+  sj_op *op = sj_graph_scan_of(res);
+  if (!op || (truncate_gradient <= 0 && checkpoint <= 1)) return;
+  opt_args a = {res->c, op, truncate_gradient, checkpoint, res};
+  sj_graph_guard(res->c, opts_protected, &a, &a.res);
+}

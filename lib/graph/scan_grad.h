@@ -16,6 +16,9 @@ void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var *
  * gradient: the truncation depth and the checkpoint interval. */
 #define SJ_SCAN_ATTR_TRUNCATE "grad.truncate"
 #define SJ_SCAN_ATTR_CHECKPOINT "grad.checkpoint"
+/* Records sj_scan_options.truncate_gradient (> 0) and .checkpoint (> 1) on
+ * the scan op that made res (no-op for other values or 0s). */
+void sj_graph_scan_grad_options(sj_var *res, int truncate_gradient, int checkpoint);
 /* On a scan rebuilt for its gradient: the index of the result that counts
  * the steps executed (a last-only i64 state). */
 #define SJ_SCAN_ATTR_STEPS "grad.steps"
