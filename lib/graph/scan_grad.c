@@ -133,12 +133,12 @@ static sj_op *rebuild_forward(vjp *a, bool counter) {
   for (unsigned j = 0; j < L.nstate; j++) inits[j] = opnd(a, F, L.first + L.nseq + j);
   if (counter) inits[L.nstate] = cinit;
   for (unsigned w = 0; w < L.nnon; w++) non[w] = opnd(a, F, L.first + L.nseq + L.nstate + w);
-  sj_graph_body b;
-  if (!sj_graph_body_begin(c, &b)) return NULL;
+  sj_graph_body *b = sj_arena_alloc(c, sizeof *b); /* not on the stack (see sj_graph_scan_vjp) */
+  if (!sj_graph_body_begin(c, b)) return NULL;
   sj_var **args = vars(a, fb->nargs), **fy = vars(a, nys), **ys = vars(a, nys), *cnt = NULL;
   for (unsigned k = 0; k <= fb->nargs; k++) { /* rows, states, the counter, non-sequences */
-    if (counter && k == bc) cnt = sj_graph_body_arg(&b, sj_tensor_type(SJ_I64, 0, NULL), "steps");
-    if (k < fb->nargs) args[k] = sj_graph_body_arg(&b, fb->args[k]->type, fb->args[k]->name);
+    if (counter && k == bc) cnt = sj_graph_body_arg(b, sj_tensor_type(SJ_I64, 0, NULL), "steps");
+    if (k < fb->nargs) args[k] = sj_graph_body_arg(b, fb->args[k]->type, fb->args[k]->name);
   }
   sj_graph_inline_body(c, F, args, fy, NULL, AT);
   for (unsigned i = 0; i + counter < nys; i++) ys[i + (counter && i >= L.nstate)] = fy[i];
@@ -150,7 +150,7 @@ static sj_op *rebuild_forward(vjp *a, bool counter) {
   sj_graph_scan_spec spec = {L.has_n ? opnd(a, F, 0) : NULL, seqs, L.nseq, inits, ns, non, L.nnon, ys, nys,
                              L.until, L.reverse, last};
   sj_var **res = vars(a, nres);
-  if (sj_graph_scan_end(&b, &spec, res, AT)) return NULL;
+  if (sj_graph_scan_end(b, &spec, res, AT)) return NULL;
   sj_op *N = sj_graph_scan_of(res[0]);
   for (unsigned i = 0; i < F->nattrs; i++) /* the gradient's annotations */
     if (strchr(F->attrs[i].name, '.')) sj_op_set_attr(c, N, F->attrs[i]);
@@ -305,12 +305,12 @@ static sj_status vjp_build(vjp *a) {
   if (a->g->failed) return SJ_ERR_VERIFY;
 
   /* ---- the body: F's step recomputed, then its reverse sweep ---- */
-  sj_graph_body body;
-  if (!sj_graph_body_begin(c, &body)) return a->g->status;
+  sj_graph_body *body = sj_arena_alloc(c, sizeof *body); /* not on the stack (see sj_graph_scan_vjp) */
+  if (!sj_graph_body_begin(c, body)) return a->g->status;
   sj_var **xa = vars(a, B.nseq + B.ninit + B.nnon), **ia = xa + B.nseq, **wa = ia + B.ninit;
-  for (unsigned i = 0; i < B.nseq; i++) xa[i] = sj_graph_body_arg(&body, row_type(B.seq[i]->v), NULL);
-  for (unsigned i = 0; i < B.ninit; i++) ia[i] = sj_graph_body_arg(&body, B.init[i]->v->type, NULL);
-  for (unsigned i = 0; i < B.nnon; i++) wa[i] = sj_graph_body_arg(&body, B.non[i]->v->type, NULL);
+  for (unsigned i = 0; i < B.nseq; i++) xa[i] = sj_graph_body_arg(body, row_type(B.seq[i]->v), NULL);
+  for (unsigned i = 0; i < B.ninit; i++) ia[i] = sj_graph_body_arg(body, B.init[i]->v->type, NULL);
+  for (unsigned i = 0; i < B.nnon; i++) wa[i] = sj_graph_body_arg(body, B.non[i]->v->type, NULL);
   const sj_block *sb = S->regions[0];
   sj_var **sargs = vars(a, sb->nargs), **sy = vars(a, sb->last->nopnds);
   for (unsigned i = 0; i < LS.nseq; i++) sargs[i] = xa[B.x_at[i]];
@@ -318,7 +318,7 @@ static sj_status vjp_build(vjp *a) {
     sargs[LS.nseq + j] = j == steps_at ? kconst(a, 0, SJ_I64) : xa[B.h_at[j]];
   for (unsigned w = 0; w < LS.nnon; w++) sargs[LS.nseq + ns + w] = wa[B.w_at[w]];
   if (sj_graph_inline_body(c, S, sargs, sy, NULL, AT)) {
-    sj_graph_body_abandon(&body);
+    sj_graph_body_abandon(body);
     return a->g->status;
   }
   unsigned nk = 0, nw = 0;
@@ -343,7 +343,7 @@ static sj_status vjp_build(vjp *a) {
   if (nk && nw) {
     sj_grad_options go = {.known = known, .known_grads = kg, .nknown = nk, .disconnected_zero = 1};
     if (sj_graph_grad(known[0], wrt, nw, &go, d, a->file, a->line)) {
-      sj_graph_body_abandon(&body);
+      sj_graph_body_abandon(body);
       return a->g->status ? a->g->status : SJ_ERR_VERIFY;
     }
   }
@@ -373,7 +373,7 @@ static sj_status vjp_build(vjp *a) {
     t_at = nys, ys[nys++] = t;
   }
   if (!nys || a->g->failed) { /* nothing to carry, nothing wanted; or failed */
-    sj_graph_body_abandon(&body);
+    sj_graph_body_abandon(body);
     return a->g->failed ? a->g->status : SJ_OK;
   }
 
@@ -383,7 +383,7 @@ static sj_status vjp_build(vjp *a) {
   sj_graph_scan_spec spec = {has_n_b ? n : NULL, B.seq, B.nseq, B.init, nstate_b, B.non, B.nnon, ys, nys,
                              false, fwd, last};
   sj_var **res = vars(a, nys);
-  if (sj_graph_scan_end(&body, &spec, res, AT)) return a->g->status;
+  if (sj_graph_scan_end(body, &spec, res, AT)) return a->g->status;
 
   /* ---- the gradients of F's operands ---- */
   unsigned y = 0;
@@ -416,7 +416,9 @@ void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var *
   nops = 0;
   for (sj_op *op = g->block->first; op; op = op->next) ops[nops] = op, marks[nops++] = op->scratch;
   vjp a = {g->c, g, file, line, F, layout_of(F), gres, want, r};
+  sj_graph_body *open = g->body;
   sj_status st = sj_ctx_protect(g->c, vjp_protected, &a);
+  while (g->body && g->body != open) sj_graph_body_abandon(g->body); /* left open by an unwind */
   for (size_t i = 0; i < nops; i++) ops[i]->scratch = marks[i];
   sj_scratch_free(ops);
   sj_scratch_free(marks);
