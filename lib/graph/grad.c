@@ -390,6 +390,9 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
   }
   for (size_t i = 0; i < n; i++)
     if (!wrt[i] || wrt[i]->kind == VAR_POISON) return SJ_ERR_INVALID;
+  if (!gr->body) /* loops with checkpoints are rewritten first (scan_grad.c) */
+    for (sj_op *op = gr->block->first; op && !gr->failed; op = op->next)
+      sj_graph_scan_checkpoint(c, op, file, line);
   mark_dependent(gr->block, wrt, n, o);
   sj_value_map *A = sj_value_map_new(c);
   if (known) {

@@ -53,6 +53,16 @@ static bool in_last(const sj_op *op, unsigned i) {
 
 static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
 
+/* sj_scan's truncate_gradient and checkpoint for op (kept by the graph,
+ * scan.c); a dotted attribute on the op wins (a rebuilt loop carries its
+ * original's, a rewritten one is marked done with checkpoint 0). */
+static void grad_options(sj_ctx *c, const sj_op *op, int64_t *truncate, int64_t *checkpoint) {
+  int t, k;
+  sj_graph_scan_grad_options(c, op, &t, &k);
+  *truncate = sj_op_int(op, SJ_SCAN_ATTR_TRUNCATE, t);
+  *checkpoint = sj_op_int(op, SJ_SCAN_ATTR_CHECKPOINT, k);
+}
+
 typedef struct vjp {
   sj_ctx *c;
   sj_graph *g;
@@ -148,13 +158,16 @@ static sj_op *rebuild_forward(vjp *a, bool counter) {
   for (unsigned i = 0; i < nres; i++)
     last[i] = i >= ns ? in_last(F, i - counter) : counter && i == L.nstate;
   sj_graph_scan_spec spec = {L.has_n ? opnd(a, F, 0) : NULL, seqs, L.nseq, inits, ns, non, L.nnon, ys, nys,
-                             L.until, L.reverse, last};
+                             L.until, L.reverse, last, NULL, 0};
   sj_var **res = vars(a, nres);
   if (sj_graph_scan_end(b, &spec, res, AT)) return NULL;
   sj_op *N = sj_graph_scan_of(res[0]);
   for (unsigned i = 0; i < F->nattrs; i++) /* the gradient's annotations */
     if (strchr(F->attrs[i].name, '.')) sj_op_set_attr(c, N, F->attrs[i]);
   if (counter) sj_op_set_int(c, N, SJ_SCAN_ATTR_STEPS, L.nstate);
+  int64_t trunc, ck;
+  grad_options(c, F, &trunc, &ck);
+  if (trunc > 0) sj_op_set_int(c, N, SJ_SCAN_ATTR_TRUNCATE, trunc);
   for (unsigned i = 0; i < F->nresults; i++) {
     sj_var *v = res[i < L.nstate ? i : i + counter];
     if (i < L.nstate && in_last(F, i)) v = row_end(a, v, L.reverse);
@@ -232,13 +245,159 @@ static unsigned push(sj_var **v, unsigned *n, sj_var *x) {
   return (*n)++;
 }
 
+/* ---- checkpointing: every k-th state kept, the others recomputed ---- */
+
+/* x [n, ...] as [n/k, k, ...] (seg) and back ([m, k, ...] to [m*k, ...]). */
+static sj_var *segments(vjp *a, sj_var *x, int64_t m, int64_t k) {
+  const sj_type *t = &x->v->type;
+  int64_t d[SJ_MAX_RANK];
+  d[0] = m, d[1] = k;
+  for (int i = 1; i < t->rank; i++) d[i + 1] = t->dims[i];
+  return sj_reshape_at(x, t->rank + 1, d, AT);
+}
+static sj_var *unsegment(vjp *a, sj_var *x) {
+  const sj_type *t = &x->v->type;
+  int64_t d[SJ_MAX_RANK];
+  d[0] = t->dims[0] * t->dims[1];
+  for (int i = 2; i < t->rank; i++) d[i - 1] = t->dims[i];
+  return sj_reshape_at(x, t->rank - 1, d, AT);
+}
+
+/* Whether v is x[-1] or x[n] along axis 0 (take by a constant): what
+ * sj_scan's return_last and updates read of a state. */
+static bool is_final_row(const sj_op *u, unsigned idx, int64_t n) {
+  if (u->code != SJ_OP_TAKE || idx != 0 || sj_op_int(u, "axis", 0) != 0) return false;
+  const sj_op *k = sj_opnd(u, 1)->def;
+  if (!k || k->code != SJ_OP_CONSTANT || sj_opnd(u, 1)->type.rank != 0) return false;
+  const sj_attr *v = sj_op_attr(k, "value");
+  int64_t i = !v ? 0 : v->kind == SJ_ATTR_INT ? v->u.i : v->kind == SJ_ATTR_FLOAT ? (int64_t)v->u.f : -2;
+  return i == -1 || i == n;
+}
+
+/* Checkpointing applies to a forward loop of a static n = m k steps over
+ * sequences of exactly n rows, no condition, no truncation, whose states
+ * are read only at their final row (else every row exists anyway). */
+static bool can_checkpoint(vjp *a, int64_t k, int64_t n) {
+  const sj_op *F = a->F;
+  const layout *L = &a->L;
+  int64_t trunc, ck;
+  grad_options(a->c, F, &trunc, &ck);
+  if (k < 2 || n <= 0 || n % k || L->has_n || L->until || L->reverse || trunc > 0 || sj_op_attr(F, SJ_SCAN_ATTR_STEPS))
+    return false;
+  for (unsigned i = 0; i < L->nseq; i++)
+    if (sj_opnd(F, L->first + i)->type.dims[0] != n || sj_opnd(F, L->first + i)->type.rank + 1 > SJ_MAX_RANK) return false;
+  for (unsigned j = 0; j < L->nstate; j++) {
+    if (in_last(F, j)) return false;
+    for (const sj_use *u = sj_res(F, j)->uses; u; u = u->next)
+      if (!is_final_row(u->user, u->index, n)) return false;
+  }
+  for (unsigned o = L->nstate; o < F->nresults; o++)
+    if (!in_last(F, o) && sj_res(F, o)->type.rank + 1 > SJ_MAX_RANK) return false;
+  return true;
+}
+
+/* F's loop over one segment: the k rows of segs (values of an open body),
+ * from states h, reading non-sequences w; states kept last, outputs as F
+ * keeps them. res: one per F result. */
+static sj_status segment_scan(vjp *a, sj_var *const *segs, sj_var *const *h, sj_var *const *w, sj_var **res) {
+  sj_op *F = a->F;
+  const layout L = a->L;
+  const sj_block *fb = F->regions[0];
+  sj_graph_body *b = sj_arena_alloc(a->c, sizeof *b);
+  if (!sj_graph_body_begin(a->c, b)) return a->g->status;
+  sj_var **args = vars(a, fb->nargs), **fy = vars(a, fb->last->nopnds);
+  for (unsigned i = 0; i < L.nseq; i++) args[i] = sj_graph_body_arg(b, row_type(segs[i]->v), NULL);
+  for (unsigned j = 0; j < L.nstate; j++) args[L.nseq + j] = sj_graph_body_arg(b, h[j]->v->type, NULL);
+  for (unsigned w_ = 0; w_ < L.nnon; w_++) args[L.nseq + L.nstate + w_] = sj_graph_body_arg(b, w[w_]->v->type, NULL);
+  if (sj_graph_inline_body(a->c, F, args, fy, NULL, AT)) {
+    sj_graph_body_abandon(b);
+    return a->g->status;
+  }
+  bool *last = sj_arena_alloc(a->c, (F->nresults + 1) * sizeof *last);
+  for (unsigned i = 0; i < F->nresults; i++) last[i] = i < L.nstate || in_last(F, i);
+  sj_graph_scan_spec spec = {NULL, segs, L.nseq, h, L.nstate, w, L.nnon, fy, fb->last->nopnds, false, false, last, NULL, 0};
+  return sj_graph_scan_end(b, &spec, res, AT);
+}
+
+/* Checkpointing (0017) rewrites the forward loop before the sweep: F
+ * becomes a loop over m segments of k steps (each an inner loop of F's
+ * body keeping its states' final values) whose states keep their m+1
+ * segment-start rows, the checkpoints; F's uses are pointed at it. The
+ * ordinary rule then does the rest: the backward loop over segments
+ * recomputes each segment from its checkpoint (the inner loop rebuilt with
+ * its k+1 rows, transient) and runs BPTT over it. */
+static sj_status checkpoint_forward(vjp *a, int64_t k, int64_t m) {
+  sj_ctx *c = a->c;
+  sj_op *F = a->F;
+  const layout L = a->L;
+  sj_block *outer = a->g->block;
+  sj_op *mark = outer->last;
+  unsigned nout = F->nresults - L.nstate;
+  sj_var **X = vars(a, L.nseq), **h0 = vars(a, L.nstate), **W = vars(a, L.nnon);
+  for (unsigned i = 0; i < L.nseq; i++) X[i] = segments(a, opnd(a, F, L.first + i), m, k);
+  for (unsigned j = 0; j < L.nstate; j++) h0[j] = opnd(a, F, L.first + L.nseq + j);
+  for (unsigned w = 0; w < L.nnon; w++) W[w] = opnd(a, F, L.first + L.nseq + L.nstate + w);
+  sj_graph_body *b = sj_arena_alloc(c, sizeof *b);
+  if (!sj_graph_body_begin(c, b)) return a->g->status;
+  sj_var **sa = vars(a, L.nseq), **ha = vars(a, L.nstate), **wa = vars(a, L.nnon), **ir = vars(a, F->nresults);
+  for (unsigned i = 0; i < L.nseq; i++) sa[i] = sj_graph_body_arg(b, row_type(X[i]->v), NULL);
+  for (unsigned j = 0; j < L.nstate; j++) ha[j] = sj_graph_body_arg(b, h0[j]->v->type, NULL);
+  for (unsigned w = 0; w < L.nnon; w++) wa[w] = sj_graph_body_arg(b, W[w]->v->type, NULL);
+  if (segment_scan(a, sa, ha, wa, ir)) {
+    sj_graph_body_abandon(b);
+    return a->g->status;
+  }
+  bool *last = sj_arena_alloc(c, (F->nresults + 1) * sizeof *last);
+  for (unsigned i = 0; i < F->nresults; i++) last[i] = i >= L.nstate && in_last(F, i);
+  sj_var **cr = vars(a, F->nresults);
+  sj_graph_scan_spec fs = {NULL, X, L.nseq, h0, L.nstate, W, L.nnon, ir, F->nresults, false, false, last, NULL, 0};
+  if (sj_graph_scan_end(b, &fs, cr, AT)) return a->g->status;
+  /* a state's final row is the checkpoints' last row */
+  for (unsigned j = 0; j < L.nstate; j++) {
+    sj_var *fin = row_end(a, cr[j], false);
+    for (sj_use *u = sj_res(F, j)->uses; u; u = u->next) sj_value_replace_all_uses(sj_res(u->user, 0), fin->v);
+  }
+  for (unsigned o = 0; o < nout; o++) {
+    sj_var *y = cr[L.nstate + o];
+    sj_value_replace_all_uses(sj_res(F, L.nstate + o), (last[L.nstate + o] ? y : unsegment(a, y))->v);
+  }
+  if (a->g->failed) return a->g->status;
+  move_after(outer, mark, F);
+  sj_op_set_int(c, F, SJ_SCAN_ATTR_CHECKPOINT, 0); /* dead now: not rewritten again */
+  return SJ_OK;
+}
+
+static sj_status checkpoint_protected(void *ud) {
+  vjp *a = ud;
+  int64_t t, k, n = steps_of(a->F, &a->L);
+  grad_options(a->c, a->F, &t, &k);
+  return can_checkpoint(a, k, n) ? checkpoint_forward(a, k, n / k) : SJ_OK;
+}
+
+void sj_graph_scan_checkpoint(sj_ctx *c, sj_op *F, const char *file, int line) {
+  sj_graph *g = sj_graph_of(c);
+  int64_t t, k;
+  if (g->failed || F->code != SJ_OP_SCAN) return;
+  grad_options(c, F, &t, &k);
+  if (k < 2) return;
+  vjp a = {c, g, file, line, F, layout_of(F), NULL, NULL, NULL};
+  sj_graph_body *open = g->body;
+  sj_status st = sj_ctx_protect(c, checkpoint_protected, &a);
+  while (g->body && g->body != open) sj_graph_body_abandon(g->body); /* left open by an unwind */
+  if (st == SJ_ERR_NOMEM) {
+    g->failed = true;
+    g->status = SJ_ERR_NOMEM;
+  }
+}
+
 static sj_status vjp_build(vjp *a) {
   sj_ctx *c = a->c;
   sj_op *F = a->F;
   const layout LF = a->L;
   cot K;
   sort_cotangents(a, &K);
-  int64_t k = sj_op_int(F, SJ_SCAN_ATTR_TRUNCATE, 0);
+  int64_t k, ck;
+  grad_options(c, F, &k, &ck);
   bool trunc = k > 0, fwd = !LF.reverse, has_n_b = LF.has_n || LF.until, pad_any = false;
   const sj_attr *sa = sj_op_attr(F, SJ_SCAN_ATTR_STEPS);
   unsigned steps_at = sa ? (unsigned)sa->u.i : NONE_AT;
@@ -381,7 +540,7 @@ static sj_status vjp_build(vjp *a) {
   bool *last = sj_arena_alloc(c, (nys + 1) * sizeof *last);
   for (unsigned i = 0; i < nys; i++) last[i] = i < nstate_b;
   sj_graph_scan_spec spec = {has_n_b ? n : NULL, B.seq, B.nseq, B.init, nstate_b, B.non, B.nnon, ys, nys,
-                             false, fwd, last};
+                             false, fwd, last, NULL, 0};
   sj_var **res = vars(a, nys);
   if (sj_graph_scan_end(body, &spec, res, AT)) return a->g->status;
 
@@ -426,25 +585,4 @@ void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var *
     g->failed = true;
     g->status = SJ_ERR_NOMEM;
   }
-}
-
-typedef struct opt_args {
-  sj_ctx *c;
-  sj_op *op;
-  int trunc, ckpt;
-  sj_var *res;
-} opt_args;
-
-static sj_status opts_protected(void *ud) {
-  opt_args *a = ud;
-  if (a->trunc > 0) sj_op_set_int(a->c, a->op, SJ_SCAN_ATTR_TRUNCATE, a->trunc);
-  if (a->ckpt > 1) sj_op_set_int(a->c, a->op, SJ_SCAN_ATTR_CHECKPOINT, a->ckpt);
-  return SJ_OK;
-}
-
-void sj_graph_scan_grad_options(sj_var *res, int truncate_gradient, int checkpoint) {
-  sj_op *op = sj_graph_scan_of(res);
-  if (!op || (truncate_gradient <= 0 && checkpoint <= 1)) return;
-  opt_args a = {res->c, op, truncate_gradient, checkpoint, res};
-  sj_graph_guard(res->c, opts_protected, &a, &a.res);
 }

@@ -12,13 +12,17 @@
  * at the rebuilt op. Errors go to the graph (file:line is sj_grad's call). */
 void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var **r, const char *file, int line);
 
-/* Attributes (discardable, dotted) that sj_scan sets on the op for its
- * gradient: the truncation depth and the checkpoint interval. */
+/* Discardable (dotted) attributes the gradient puts on the loops it
+ * rebuilds: the truncation depth and checkpoint interval of the original
+ * (sj_scan keeps them in the graph: sj_graph_scan_grad_options). */
 #define SJ_SCAN_ATTR_TRUNCATE "grad.truncate"
 #define SJ_SCAN_ATTR_CHECKPOINT "grad.checkpoint"
-/* Records sj_scan_options.truncate_gradient (> 0) and .checkpoint (> 1) on
- * the scan op that made res (no-op for other values or 0s). */
-void sj_graph_scan_grad_options(sj_var *res, int truncate_gradient, int checkpoint);
+/* Rewrites scan op F for checkpointed BPTT (grad.checkpoint = k) when it
+ * applies (a forward loop of static n = m k steps, its states read only
+ * at their final row): a loop over m segments of k steps keeping the m+1
+ * segment-start states, F's uses pointed at it. Called by sj_grad before
+ * its sweep on every op; a no-op for other ops and loops. */
+void sj_graph_scan_checkpoint(sj_ctx *c, sj_op *F, const char *file, int line);
 /* On a scan rebuilt for its gradient: the index of the result that counts
  * the steps executed (a last-only i64 state). */
 #define SJ_SCAN_ATTR_STEPS "grad.steps"
