@@ -59,7 +59,7 @@ static size_t peak_live(sj_function *f) {
   memset(live, 0, ((size_t)f->nsteps + 2) * sizeof *live);
   for (int j = 0; j < f->nsteps; j++) {
     const step *s = &f->steps[j];
-    if (s->kind != ST_ALLOC) continue;
+    if (!sj_api_step_allocates(s)) continue; /* alloc, and the random draws */
     int end = f->slots[s->out].last_use < f->nsteps ? f->slots[s->out].last_use : f->nsteps;
     double b = slot_bytes(f, s->out);
     live[j] += b;
