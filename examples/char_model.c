@@ -1,0 +1,158 @@
+/* The character-level LSTM graph: training step with sj_scan + sj_grad +
+ * Adam, and the one-step sampler. */
+#define _POSIX_C_SOURCE 200809L
+#include "char_model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* gates[:, k*H:(k+1)*H] */
+static sj_var *gate(sj_var *gates, int k, int H) {
+  sj_slice_spec s[2] = {SJ_ALL, {(int64_t)k * H, (int64_t)(k + 1) * H, 1}};
+  return sj_slice(gates, 2, s);
+}
+
+/* One LSTM step from the input projection pre = x W_ih + b ([B, 4H]). */
+static void lstm_cell(sj_var *pre, sj_var *h, sj_var *c, sj_var *Whh, int H, sj_var **h2, sj_var **c2) {
+  sj_var *g = sj_add(pre, sj_matmul(h, Whh));
+  sj_var *i = sj_sigmoid(gate(g, 0, H)), *f = sj_sigmoid(gate(g, 1, H));
+  sj_var *gg = sj_tanh(gate(g, 2, H)), *o = sj_sigmoid(gate(g, 3, H));
+  *c2 = sj_add(sj_mul(f, c), sj_mul(i, gg));
+  *h2 = sj_mul(o, sj_tanh(*c2));
+}
+
+typedef struct step_env {
+  int H;
+} step_env;
+
+/* The scan's step: args = pre_t, h_{t-1}, c_{t-1}, W_hh. */
+static void scan_step(sj_ctx *c, sj_scan_step *s, void *ud) {
+  (void)c;
+  const step_env *e = ud;
+  lstm_cell(s->args[0], s->args[1], s->args[2], s->args[3], e->H, &s->outputs[0], &s->outputs[1]);
+}
+
+static sj_var *zeros(sj_ctx *c, int rank, const int64_t *dims) {
+  sj_tensor *z = sj_tensor_new(SJ_F32, rank, dims);
+  sj_var *v = z ? sj_constant(c, z) : NULL;
+  sj_tensor_free(z);
+  return v;
+}
+
+/* Adam (torch's: betas 0.9, 0.999, eps 1e-8, bias-corrected) as updates:
+ * 2 per parameter plus the step counter. */
+static size_t adam(sj_ctx *c, sj_var *const *p, sj_var *const *g, size_t n, double lr, sj_update *upd) {
+  sj_tensor *t0 = sj_tensor_new(SJ_F32, 0, NULL);
+  sj_var *t = sj_shared(c, "adam_t", t0), *one = sj_scalar(c, 1, SJ_F32);
+  sj_tensor_free(t0);
+  sj_var *t1 = sj_add(t, one);
+  sj_var *b1 = sj_scalar(c, 0.9, SJ_F32), *b2 = sj_scalar(c, 0.999, SJ_F32);
+  sj_var *step = sj_div(sj_scalar(c, lr, SJ_F32), sj_sub(one, sj_pow(b1, t1)));
+  sj_var *rbc2 = sj_rsqrt(sj_sub(one, sj_pow(b2, t1))), *eps = sj_scalar(c, 1e-8, SJ_F32);
+  sj_var *nb1 = sj_scalar(c, 0.1, SJ_F32), *nb2 = sj_scalar(c, 0.001, SJ_F32);
+  size_t k = 0;
+  upd[k++] = (sj_update){t, t1};
+  for (size_t i = 0; i < n; i++) {
+    const sj_tensor *pv = sj_shared_value(p[i]);
+    sj_tensor *z = pv ? sj_tensor_new(SJ_F32, sj_tensor_rank(pv), sj_tensor_dims(pv)) : NULL;
+    sj_var *m = sj_shared(c, "adam_m", z), *v = sj_shared(c, "adam_v", z);
+    sj_tensor_free(z);
+    sj_var *m1 = sj_add(sj_mul(b1, m), sj_mul(nb1, g[i]));
+    sj_var *v1 = sj_add(sj_mul(b2, v), sj_mul(nb2, sj_mul(g[i], g[i])));
+    sj_var *p1 = sj_sub(p[i], sj_div(sj_mul(step, m1), sj_add(sj_mul(sj_sqrt(v1), rbc2), eps)));
+    upd[k++] = (sj_update){m, m1}, upd[k++] = (sj_update){v, v1}, upd[k++] = (sj_update){p[i], p1};
+  }
+  return k;
+}
+
+static sj_status build_step(char_model *m, sj_ctx *c, double lr) {
+  const int V = m->V, H = m->H, T = m->T, B = m->B;
+  int64_t xd[2] = {T, B}, hd[2] = {B, H}, flat[1] = {(int64_t)T * B}, hflat[2] = {(int64_t)T * B, H};
+  sj_var *x = sj_input(c, "x", SJ_I32, 2, xd), *y = sj_input(c, "y", SJ_I32, 2, xd);
+  sj_var **p = m->param;
+  /* input projection of all steps before the loop: one-hot rows of W_ih */
+  sj_var *pre = sj_add(sj_take(p[CM_WIH], x, 0), p[CM_B]);
+  sj_var *info[2] = {zeros(c, 2, hd), zeros(c, 2, hd)}, *nonseq[1] = {p[CM_WHH]};
+  const bool last[2] = {false, true};
+  sj_scan_options so = {.sequences = &pre, .nseq = 1, .outputs_info = info, .nout = 2,
+                        .non_sequences = nonseq, .nnonseq = 1, .return_last = last};
+  step_env env = {H};
+  sj_var *res[2] = {0};
+  size_t nupd_scan = 0;
+  sj_status st = sj_scan(c, scan_step, &env, &so, res, NULL, 0, &nupd_scan);
+  if (st) return st;
+  sj_var *hs = sj_reshape(res[0], 2, hflat);
+  sj_var *logits = sj_add(sj_matmul(hs, p[CM_WOUT]), p[CM_BOUT]);
+  sj_var *loss = sj_crossentropy(logits, sj_reshape(y, 1, flat));
+  sj_var *grads[CM_NPARAM];
+  if ((st = sj_grad(loss, p, CM_NPARAM, grads))) return st;
+  sj_update upd[1 + 3 * CM_NPARAM];
+  size_t nupd = adam(c, p, grads, CM_NPARAM, lr, upd);
+  sj_var *ins[2] = {x, y};
+  (void)V;
+  double t0 = now_ms();
+  st = sj_compile(c, ins, 2, &loss, 1, upd, nupd, NULL, 0, NULL, &m->step);
+  m->compile_ms = now_ms() - t0;
+  return st;
+}
+
+static sj_status build_sampler(char_model *m, sj_ctx *c) {
+  const int H = m->H;
+  int64_t xd[1] = {1}, hd[2] = {1, H};
+  sj_var *x = sj_input(c, "x", SJ_I32, 1, xd), *h = sj_input(c, "h", SJ_F32, 2, hd),
+         *cc = sj_input(c, "c", SJ_F32, 2, hd);
+  sj_var **p = m->param, *h2, *c2;
+  sj_var *pre = sj_add(sj_take(p[CM_WIH], x, 0), p[CM_B]);
+  lstm_cell(pre, h, cc, p[CM_WHH], H, &h2, &c2);
+  sj_var *out[3] = {sj_add(sj_matmul(h2, p[CM_WOUT]), p[CM_BOUT]), h2, c2}, *ins[3] = {x, h, cc};
+  return sj_compile(c, ins, 3, out, 3, NULL, 0, NULL, 0, NULL, &m->sampler);
+}
+
+int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, double lr,
+                     sj_tensor *const init[CM_NPARAM]) {
+  static const char *names[CM_NPARAM] = {"W_ih", "b", "W_hh", "W_out", "b_out"};
+  memset(m, 0, sizeof *m);
+  m->V = V, m->H = H, m->T = T, m->B = B;
+  for (int k = 0; k < CM_NPARAM; k++) m->param[k] = sj_shared(c, names[k], init[k]);
+  if (build_step(m, c, lr) || build_sampler(m, c)) {
+    char_model_free(m);
+    return 1;
+  }
+  return 0;
+}
+
+void char_model_free(char_model *m) {
+  sj_function_free(m->step), sj_function_free(m->sampler);
+  m->step = m->sampler = NULL;
+}
+
+int char_model_init(int V, int H, uint64_t seed, sj_tensor *init[CM_NPARAM]) {
+  const int64_t dims[CM_NPARAM][2] = {{V, 4 * H}, {4 * H}, {H, 4 * H}, {H, V}, {V}};
+  const int rank[CM_NPARAM] = {2, 1, 2, 2, 1};
+  double k = 1 / sqrt((double)H);
+  int bad = 0;
+  for (int i = 0; i < CM_NPARAM; i++) {
+    init[i] = sj_tensor_new(SJ_F32, rank[i], dims[i]);
+    bad |= !init[i] || sj_tensor_fill_uniform(init[i], seed * 16 + (uint64_t)i, -k, k);
+  }
+  sj_tensor *b2 = bad ? NULL : sj_tensor_new(SJ_F32, 1, dims[CM_B]);
+  if (b2 && !sj_tensor_fill_uniform(b2, seed * 16 + CM_NPARAM, -k, k)) { /* b_ih + b_hh */
+    float *b = sj_tensor_data(init[CM_B]);
+    const float *a = sj_tensor_data(b2);
+    for (int64_t i = 0; i < 4 * H; i++) b[i] += a[i];
+  } else {
+    bad = 1;
+  }
+  sj_tensor_free(b2);
+  if (bad)
+    for (int i = 0; i < CM_NPARAM; i++) sj_tensor_free(init[i]), init[i] = NULL;
+  return bad;
+}
