@@ -3,7 +3,8 @@
  * decision 0020): symjit (examples/char_model.c: sj_scan + sj_grad) against
  * the hand-written C + OpenBLAS step (bench/lstm_ref.c), from the same
  * initial weights on the same batches, in the same run.
- *   lstm_bench [--rounds 5] [--reps 10] [--profile]   the benchmark
+ *   lstm_bench [--rounds 5] [--reps 10] [--profile] [--unrolled]   the benchmark
+ *       (--unrolled: symjit's graph with the loop unrolled instead of scan)
  *   lstm_bench --curve N [--seed S] [--embed E]      the C reference's loss curve
  *   lstm_bench --dump-grad FILE [--embed E]          a small model's loss and
  *       gradient for bench/lstm_ref_check.py (numpy, central differences) */
@@ -25,7 +26,7 @@
 #define LR 2e-3f
 
 typedef struct args {
-  int rounds, reps, curve, embed, profile;
+  int rounds, reps, curve, embed, profile, unrolled;
   uint64_t seed;
   const char *dump, *text;
 } args;
@@ -33,8 +34,8 @@ typedef struct args {
 static int parse(int argc, char **argv, args *a) {
   for (int i = 1; i < argc; i++) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(k, "--profile")) {
-      a->profile = 1;
+    if (!strcmp(k, "--profile") || !strcmp(k, "--unrolled")) {
+      *(k[2] == 'p' ? &a->profile : &a->unrolled) = 1;
       continue;
     }
     if (!v) return 1;
@@ -161,7 +162,7 @@ static int bench(const args *a, const char_text *t) {
   openblas_set_num_threads(1); /* symjit splits GEMMs over its own pool */
   if (a->profile) setenv("SYMJIT_PROFILE", "1", 1);
   double t0 = bench_now_ms();
-  if (char_model_build(&m, c, t->vocab, H, T, B, LR, init)) {
+  if (char_model_build(&m, c, t->vocab, H, T, B, LR, init, a->unrolled)) {
     fprintf(stderr, "lstm_bench: %s", sj_ctx_errmsg(c));
     return 1;
   }
@@ -210,9 +211,9 @@ static int bench(const args *a, const char_text *t) {
 }
 
 int main(int argc, char **argv) {
-  args a = {5, 10, 0, 0, 0, 1, NULL, CHAR_DEFAULT_TEXT};
+  args a = {5, 10, 0, 0, 0, 0, 1, NULL, CHAR_DEFAULT_TEXT};
   if (parse(argc, argv, &a)) {
-    fprintf(stderr, "usage: lstm_bench [--rounds N] [--reps N] [--profile] | --curve N [--seed S] [--embed E] | "
+    fprintf(stderr, "usage: lstm_bench [--rounds N] [--reps N] [--profile] [--unrolled] | --curve N [--seed S] [--embed E] | "
                     "--dump-grad FILE [--embed E]\n");
     return 2;
   }

@@ -5,7 +5,9 @@
  * Every --sample-every steps it continues "the meaning of life is".
  *   ./build/char_lstm [--steps 200] [--seed 1] [--lr 2e-3] [--text FILE]
  *                     [--temperature 0.7] [--sample-every 100] [--hidden 256]
- *                     [--seq 50] [--batch 32] [--check-loss-falls]
+ *                     [--seq 50] [--batch 32] [--check-loss-falls] [--unrolled]
+ * --unrolled builds the recurrence as --seq copies of the cell instead of a
+ * scan (the same function; a cross-check).
  * Model, initialization and the reference curve: docs/decisions/0020-char-lstm.md. */
 #define _POSIX_C_SOURCE 200809L
 #include <limits.h>
@@ -26,7 +28,7 @@ typedef struct opts {
   unsigned long long seed;
   double lr, temperature;
   const char *text;
-  bool check_falls;
+  bool check_falls, unrolled;
 } opts;
 
 static double now_ms(void) {
@@ -55,8 +57,8 @@ static int parse_args(int argc, char **argv, opts *o) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     int bad = 0, known = 1;
-    if (!strcmp(a, "--check-loss-falls")) {
-      o->check_falls = true;
+    if (!strcmp(a, "--check-loss-falls") || !strcmp(a, "--unrolled")) {
+      *(a[2] == 'c' ? &o->check_falls : &o->unrolled) = true;
       continue;
     }
     if (!val) known = 0;
@@ -72,7 +74,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else known = 0;
     if (!known) {
       fprintf(stderr, "usage: char_lstm [--steps N] [--seed N] [--lr X] [--text FILE] [--temperature X] "
-                      "[--sample-every N] [--hidden N] [--seq N] [--batch N] [--check-loss-falls]\n");
+                      "[--sample-every N] [--hidden N] [--seq N] [--batch N] [--check-loss-falls] [--unrolled]\n");
       return 1;
     }
     if (bad) {
@@ -170,7 +172,7 @@ static int train(const opts *o, const char_text *t, sj_ctx *c, char_model *m) {
 }
 
 int main(int argc, char **argv) {
-  opts o = {200, 100, 256, 50, 32, 1, 2e-3, 0.7, CHAR_DEFAULT_TEXT, false};
+  opts o = {200, 100, 256, 50, 32, 1, 2e-3, 0.7, CHAR_DEFAULT_TEXT, false, false};
   if (parse_args(argc, argv, &o)) return 2;
   char_text t;
   if (char_text_load(o.text, o.seq + 1, &t)) return 1;
@@ -180,7 +182,7 @@ int main(int argc, char **argv) {
   int rc = 1;
   if (!c || char_model_init(t.vocab, (int)o.hidden, o.seed, init)) {
     fprintf(stderr, "char_lstm: out of memory\n");
-  } else if (char_model_build(&m, c, t.vocab, (int)o.hidden, (int)o.seq, (int)o.batch, o.lr, init)) {
+  } else if (char_model_build(&m, c, t.vocab, (int)o.hidden, (int)o.seq, (int)o.batch, o.lr, init, o.unrolled)) {
     fprintf(stderr, "char_lstm: %s", sj_ctx_errmsg(c));
   } else {
     printf("char_lstm: %s, %lld bytes, vocabulary %d; LSTM %lld units, sequence %lld, batch %lld, Adam lr %g; "

@@ -73,7 +73,21 @@ static size_t adam(sj_ctx *c, sj_var *const *p, sj_var *const *g, size_t n, doub
   return k;
 }
 
-static sj_status build_step(char_model *m, sj_ctx *c, double lr) {
+/* h_t of every step, stacked [T, B, H], without scan. */
+static sj_var *unroll(sj_ctx *c, sj_var *pre, sj_var *const *init, sj_var *Whh, int T, int H) {
+  sj_var **hs = calloc((size_t)T, sizeof *hs), *h = init[0], *cc = init[1], *out = NULL;
+  if (!hs) return NULL; /* the next builder records a NULL operand */
+  for (int t = 0; t < T; t++) {
+    lstm_cell(sj_index(pre, 0, t), h, cc, Whh, H, &h, &cc);
+    hs[t] = h;
+  }
+  out = sj_stack(hs, (size_t)T, 0);
+  free(hs);
+  (void)c;
+  return out;
+}
+
+static sj_status build_step(char_model *m, sj_ctx *c, double lr, bool unrolled) {
   const int V = m->V, H = m->H, T = m->T, B = m->B;
   int64_t xd[2] = {T, B}, hd[2] = {B, H}, flat[1] = {(int64_t)T * B}, hflat[2] = {(int64_t)T * B, H};
   sj_var *x = sj_input(c, "x", SJ_I32, 2, xd), *y = sj_input(c, "y", SJ_I32, 2, xd);
@@ -87,8 +101,11 @@ static sj_status build_step(char_model *m, sj_ctx *c, double lr) {
   step_env env = {H};
   sj_var *res[2] = {0};
   size_t nupd_scan = 0;
-  sj_status st = sj_scan(c, scan_step, &env, &so, res, NULL, 0, &nupd_scan);
-  if (st) return st;
+  sj_status st = SJ_OK;
+  if (unrolled) /* the same recurrence as T copies of the cell (a cross-check of scan) */
+    res[0] = unroll(c, pre, info, p[CM_WHH], T, H);
+  else if ((st = sj_scan(c, scan_step, &env, &so, res, NULL, 0, &nupd_scan)))
+    return st;
   sj_var *hs = sj_reshape(res[0], 2, hflat);
   sj_var *logits = sj_add(sj_matmul(hs, p[CM_WOUT]), p[CM_BOUT]);
   sj_var *loss = sj_crossentropy(logits, sj_reshape(y, 1, flat));
@@ -117,12 +134,12 @@ static sj_status build_sampler(char_model *m, sj_ctx *c) {
 }
 
 int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, double lr,
-                     sj_tensor *const init[CM_NPARAM]) {
+                     sj_tensor *const init[CM_NPARAM], bool unrolled) {
   static const char *names[CM_NPARAM] = {"W_ih", "b", "W_hh", "W_out", "b_out"};
   memset(m, 0, sizeof *m);
   m->V = V, m->H = H, m->T = T, m->B = B;
   for (int k = 0; k < CM_NPARAM; k++) m->param[k] = sj_shared(c, names[k], init[k]);
-  if (build_step(m, c, lr) || build_sampler(m, c)) {
+  if (build_step(m, c, lr, unrolled) || build_sampler(m, c)) {
     char_model_free(m);
     return 1;
   }

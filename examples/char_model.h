@@ -5,6 +5,8 @@
  * updates; plus a one-step sampler over the same shared weights. */
 #ifndef SJ_EXAMPLES_CHAR_MODEL_H
 #define SJ_EXAMPLES_CHAR_MODEL_H
+#include <stdbool.h>
+
 #include "symjit/graph.h"
 
 /* Parameters, in this order and layout (the layout of bench/lstm_ref.h
@@ -21,10 +23,12 @@ typedef struct char_model {
 } char_model;
 
 /* Builds and compiles both functions in c with the initial values init
- * (f32 tensors in the layout above) and Adam's learning rate. Non-zero on
- * error, with the message in the context (sj_ctx_errmsg). */
+ * (f32 tensors in the layout above) and Adam's learning rate. unrolled:
+ * the recurrence as T copies of the cell instead of sj_scan (a cross-check;
+ * compile time grows with T). Non-zero on error, with the message in the
+ * context (sj_ctx_errmsg). */
 int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, double lr,
-                     sj_tensor *const init[CM_NPARAM]);
+                     sj_tensor *const init[CM_NPARAM], bool unrolled);
 void char_model_free(char_model *m);
 /* torch's default initialization for this model (nn.LSTM and nn.Linear:
  * uniform(+-1/sqrt(H)); the LSTM bias the sum of torch's two, b_ih + b_hh)
