@@ -86,33 +86,33 @@ static int parse_args(int argc, char **argv, opts *o) {
   return 0;
 }
 
-/* Feeds PROMPT through the sampler, then draws SAMPLE_LEN characters, each
- * fed back; prints the whole text. Non-zero when a call fails. */
+/* Feeds PROMPT (the characters of it in the vocabulary) through the
+ * sampler, then draws SAMPLE_LEN characters, each fed back; prints the
+ * whole text. Non-zero when a call fails. */
 static int sample(const char_model *m, const char_text *t, double temperature, uint64_t *rng) {
-  int64_t xd[1] = {1}, hd[2] = {1, m->H}, ld[2] = {1, m->V};
+  int64_t xd[1] = {1}, hd[2] = {1, m->H};
   int32_t x = 0;
-  sj_tensor *xt = sj_tensor_wrap(SJ_I32, 1, xd, &x), *logits = sj_tensor_new(SJ_F32, 2, ld);
-  sj_tensor *state[2][2] = {{sj_tensor_new(SJ_F32, 2, hd), sj_tensor_new(SJ_F32, 2, hd)},
-                            {sj_tensor_new(SJ_F32, 2, hd), sj_tensor_new(SJ_F32, 2, hd)}};
+  /* in: x, h, c; out: logits, h', c' (the next call's h, c) */
+  sj_tensor *in[3] = {sj_tensor_wrap(SJ_I32, 1, xd, &x), sj_tensor_new(SJ_F32, 2, hd), sj_tensor_new(SJ_F32, 2, hd)};
+  sj_tensor *out[3] = {0};
   int32_t ids[sizeof PROMPT];
-  int64_t n = char_encode(t, PROMPT, ids);
-  int rc = !xt || !logits || !state[0][0] || !state[0][1] || !state[1][0] || !state[1][1] || n == 0;
-  printf("%s", PROMPT);
-  for (int64_t k = 0, cur = 0; k < n + SAMPLE_LEN - 1 && !rc; k++, cur ^= 1) {
+  int64_t n = char_encode(t, PROMPT, ids); /* the prompt's characters that the text has */
+  if (n == 0) ids[0] = t->ids[0], n = 1;  /* none: start from the text's first character */
+  int rc = !in[0] || !in[1] || !in[2];
+  for (int64_t k = 0; k < n; k++) putchar(t->chars[ids[k]]);
+  for (int64_t k = 0; k < n + SAMPLE_LEN - 1 && !rc; k++) {
     x = k < n ? ids[k] : x;
-    sj_tensor *in[3] = {xt, state[cur][0], state[cur][1]}, *out[3] = {logits, state[cur ^ 1][0], state[cur ^ 1][1]};
-    if (sj_function_call_into(m->sampler, in, 3, out, 3) != SJ_OK) {
-      rc = 1;
-      break;
-    }
+    if ((rc = sj_function_call(m->sampler, in, 3, out, 3) != SJ_OK)) break;
     if (k + 1 >= n) { /* the prompt is consumed: draw the next character */
-      x = char_sample_logits(sj_tensor_data(logits), m->V, temperature, rng);
+      x = char_sample_logits(sj_tensor_data(out[0]), m->V, temperature, rng);
       putchar(t->chars[x]);
     }
+    sj_tensor_free(out[0]), sj_tensor_free(in[1]), sj_tensor_free(in[2]);
+    in[1] = out[1], in[2] = out[2];
+    out[0] = out[1] = out[2] = NULL;
   }
   printf("\n");
-  sj_tensor_free(xt), sj_tensor_free(logits);
-  for (int i = 0; i < 4; i++) sj_tensor_free(state[i / 2][i % 2]);
+  for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
   return rc;
 }
 
