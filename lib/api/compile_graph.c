@@ -194,6 +194,13 @@ static sj_status compile_graph(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_
     return SJ_ERR_NOMEM;
   }
   if (any_poison(inputs, nin) || any_poison(outputs, nout)) return fail(c, at, "sj_compile: NULL or invalid variable");
+  if (g->body) return fail(c, at, "sj_compile: called inside the step function of a scan");
+  for (size_t i = 0; i < nout; i++) /* a variable of a scan's step (scan.c) */
+    if (!sj_graph_visible(c, outputs[i]->v))
+      return fail(c, at, "sj_compile: output %zu was built inside the step function of a scan (return it from the step)", i);
+  for (size_t i = 0; i < nupd; i++)
+    if (!sj_graph_visible(c, updates[i].value->v))
+      return fail(c, at, "sj_compile: the value of update %zu was built inside the step function of a scan (use the updates sj_scan returns)", i);
   for (size_t i = 0; i < nupd; i++)
     if (!updates[i].value || updates[i].value->kind == VAR_POISON) return fail(c, at, "sj_compile: NULL update value");
   for (size_t i = 0; i < nin; i++)

@@ -43,7 +43,7 @@ static sj_status alloc_all(sj_function *f) {
   for (int b = 0; b < f->nbufs; b++) f->bufneed[b] = 0;
   for (int i = 0; i < f->nsteps; i++) {
     const step *s = &f->steps[i];
-    if (s->kind != ST_ALLOC) continue;
+    if (!sj_api_step_allocates(s)) continue;
     slot *o = &f->slots[s->out];
     size_t bytes = slot_bytes(f, s->out);
     if (o->fresh_out) {
@@ -61,7 +61,7 @@ static sj_status alloc_all(sj_function *f) {
   }
   for (int i = 0; i < f->nsteps; i++) {
     const step *s = &f->steps[i];
-    if (s->kind == ST_ALLOC && !f->slots[s->out].fresh_out) f->data[s->out] = f->bufmem[f->slots[s->out].buf];
+    if (sj_api_step_allocates(s) && !f->slots[s->out].fresh_out) f->data[s->out] = f->bufmem[f->slots[s->out].buf];
   }
   return SJ_OK;
 }
@@ -168,6 +168,7 @@ sj_status sj_api_run(sj_function *f) {
     case ST_GEMM:
       if (!run_gemm(f, s)) st = sj_api_fail(f->ctx, s->op, "gemm failed (unsupported dtype or shapes)");
       break;
+    case ST_RANDOM: st = sj_api_random_run(f, s); break;
     }
     if (f->dbg_steps && !st) st = sj_dbg_after_step(f, i, ts);
   }

@@ -21,7 +21,9 @@
 #include "runtime.h"
 #include "symjit/symjit.h"
 
-typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN } step_kind;
+/* ST_RANDOM: a random_* op, which allocates its result as ST_ALLOC does
+ * (random_exec.c) */
+typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN, ST_RANDOM } step_kind;
 
 /* A launch precondition on the call's shapes, derived from the kernel. */
 typedef enum { CK_EQ_DIM, CK_EQ_CONST, CK_NONEMPTY } check_kind;
@@ -138,6 +140,15 @@ sj_status sj_api_shapes(sj_function *f);
 sj_status sj_api_run(sj_function *f);
 /* The unbound call: phase 1, phase 2, outputs handed over or copied. */
 sj_status sj_api_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout);
+
+/* random_exec.c: the random_* ops (docs/decisions/0018-random.md). A step
+ * allocates its own result (sj_api_step_allocates). */
+static inline bool sj_api_step_allocates(const step *s) { return s->kind == ST_ALLOC || s->kind == ST_RANDOM; }
+/* Phase 1: the result's dims (from %like, the weights or the static type). */
+void sj_api_random_shape(sj_function *f, const step *s);
+/* Phase 2: the draw, split over f->pool; an error for a categorical row
+ * with nothing to draw. */
+sj_status sj_api_random_run(sj_function *f, const step *s);
 
 /* tier.c */
 void sj_api_start_tier2(sj_function *f, sj_op **ks, size_t nk, int opt_level);

@@ -144,6 +144,13 @@ static sj_status p_slice_len(sj_function *f, step *s, const plan_in *in) {
   return SJ_OK;
 }
 
+/* random_*: an executor step that allocates and fills its result */
+static sj_status p_random(sj_function *f, step *s, const plan_in *in) {
+  (void)f, (void)in;
+  s->kind = ST_RANDOM;
+  return SJ_OK;
+}
+
 typedef sj_status (*plan_fn)(sj_function *f, step *s, const plan_in *in);
 #define NONE NULL
 static const plan_fn planners[SJ_OP_COUNT] = {
@@ -181,7 +188,7 @@ static sj_status plan_buffers(sj_function *f) {
   for (int i = 0; i < f->nslots; i++) f->slots[i].buf = -1;
   for (int i = 0; i < f->nsteps; i++) {
     step *s = &f->steps[i];
-    if (s->kind != ST_ALLOC) continue;
+    if (!sj_api_step_allocates(s)) continue;
     slot *o = &f->slots[s->out];
     if (o->is_output) {
       o->fresh_out = true;

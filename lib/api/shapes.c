@@ -168,6 +168,10 @@ sj_status sj_api_shapes(sj_function *f) {
     case ST_ALLOC: st = shape_alloc(f, s); break;
     case ST_RESHAPE: st = shape_reshape(f, s); break;
     case ST_LAUNCH: st = sj_api_check_launch(f, s); break;
+    case ST_RANDOM:
+      sj_api_random_shape(f, s);
+      st = check_extent(f, s->op, s->out, "the random draw");
+      break;
     case ST_GEMM:
       st = shape_gemm(f, s);
       if (!st && s->epi) st = sj_api_check_launch(f, s->epi);

@@ -311,6 +311,14 @@ sj_var *sj_graph_op(sj_opcode code, unsigned n, sj_var *const *args, const sj_ty
       sj_graph_fail(c, file, line, "'%s': operand %u is %s", opname, i, args[i] ? "from another context" : "NULL");
       return g->poison;
     }
+    if (!sj_graph_visible(c, args[i]->v)) { /* made inside a scan's step that has ended (scan.c) */
+      const sj_loc *at = args[i]->v->def ? &args[i]->v->def->loc : NULL;
+      sj_graph_fail(c, file, line,
+                    "'%s': operand %u was built inside the step function of a scan%s%s%s and is not visible outside it "
+                    "(return it from the step as an output)",
+                    opname, i, at && at->file ? " (at " : "", at && at->file ? at->file : "", at && at->file ? ")" : "");
+      return g->poison;
+    }
     a.vals[i] = args[i]->v;
   }
   /* weak literals adopt the other operands' dtype (weak.c) */

@@ -42,6 +42,19 @@ void sj_graph_collect(sj_graph *g, const sj_given *givens, size_t ngiv, sj_value
   sj_op_vec_free(&stack);
 }
 
+/* Gradient controls inside a cloned scan body (any depth): the identity
+ * in a func, so dropped like the top-level ones. */
+static void strip_graph_only(sj_op *op) {
+  sj_op_vec all = {0};
+  for (unsigned r = 0; r < op->nregions; r++) sj_collect_ops(op->regions[r], &all);
+  for (size_t k = 0; k < all.n; k++)
+    if (sj_op_has(all.v[k], SJ_F_GRAPH_ONLY)) {
+      sj_value_replace_all_uses(sj_res(all.v[k], 0), sj_opnd(all.v[k], 0));
+      sj_op_erase(all.v[k]);
+    }
+  sj_op_vec_free(&all);
+}
+
 sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params, size_t nparams,
                            const sj_op_vec *order, const sj_given *givens, size_t ngiv, sj_value *const *roots,
                            size_t nroots, sj_loc loc) {
@@ -64,6 +77,7 @@ sj_op *sj_graph_build_func(sj_module *m, const char *name, sj_var *const *params
       continue;
     }
     sj_op *cl = sj_op_clone(c, order->v[k], vm);
+    if (cl->nregions) strip_graph_only(cl); /* a scan: its body is cloned whole (isolated: no remapping inside) */
     for (unsigned j = 0; j < cl->nopnds; j++)
       sj_op_set_operand(cl, j, sj_value_map_get(vm, sj_value_map_get(vm, sj_opnd(cl, j))));
     sj_block_append(body, cl);

@@ -30,6 +30,7 @@ typedef struct sj_graph {
   size_t nleaves, capleaves;
   unsigned nfuncs;   /* compiled functions so far (for names) */
   struct sj_graph_label *labels; /* user-facing names of composites (labels.c) */
+  struct sj_graph_body *body;    /* the innermost open scan body, or NULL (scan.c) */
 } sj_graph;
 
 /* The context's graph state, made on first use. When even that cannot be
@@ -99,4 +100,98 @@ sj_var *sj_graph_dense(sj_ctx *c, sj_type t, const double *v, const char *file, 
  * it (for tests and printing the graph as IR). */
 sj_status sj_graph_module(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
                           const sj_compile_options *o, sj_module **out, const char *file, int line);
+/* ---- scan bodies (scan.c; docs/decisions/0016-scan-graph-api.md) ----
+ *
+ * A scan's body is built with the ordinary builders (sj_add_at,
+ * sj_graph_op, ...), which keep appending to the graph's block: between
+ * sj_graph_body_begin and sj_graph_scan_end the body's arguments are
+ * placeholder variables (sj_graph_body_arg). At the end, the ops built
+ * since the begin that depend on a placeholder or a bound value
+ * (sj_graph_body_bind), directly or through each other, move into the scan
+ * op's body region in creation order; the ops built meanwhile that depend
+ * on none stay in the graph, computed once before the loop (hoisted). The
+ * values the moved ops (and the yields) read from outside the body (graph
+ * nodes, inputs, shared variables, hoisted ops) become extra non-sequence
+ * operands of the scan, after the explicit ones (the op is isolated from
+ * above); scalar and dense constants are cloned into the body instead, so
+ * the body's rewrites see them.
+ *
+ * Bodies nest like a stack: the innermost open body ends (or is abandoned)
+ * first. An inner scan op is an ordinary graph op of the outer body (moved
+ * in when it depends on an outer placeholder). Variables made inside a body
+ * that ended are not visible outside it: sj_graph_op refuses them (use
+ * sj_graph_inline_body to recompute a finished body's values elsewhere). */
+typedef struct sj_graph_body {
+  sj_ctx *c;
+  sj_block *block;            /* detached until the scan op adopts it; its args are the placeholders */
+  sj_op *mark;                /* the graph's last op when the body began (NULL: the graph was empty) */
+  struct sj_graph_body *outer; /* the body that was open when this one began, or NULL */
+  sj_value **bind_from, **bind_to; /* outer values standing for placeholders inside this body */
+  unsigned nbind, capbind;
+} sj_graph_body;
+
+/* Opens body b (caller-owned, e.g. on the stack; it must stay alive until
+ * it ends) on top of the graph's stack of open bodies. Returns false when
+ * the graph has failed (its error is recorded); nothing is open then. */
+bool sj_graph_body_begin(sj_ctx *c, sj_graph_body *b);
+/* Appends an argument of type t (a tensor type) to b's block and returns
+ * it as a placeholder variable (name: for messages and printed IR, may be
+ * NULL). The arguments must be made in the scan's order: one row of each
+ * sequence, the states' previous values, then the explicit non-sequences
+ * (sj_graph_scan_spec); the captured ones are added by sj_graph_scan_end.
+ * Poison when the graph has failed or out of memory. */
+sj_var *sj_graph_body_arg(sj_graph_body *b, sj_type t, const char *name);
+/* Inside body b, the outer variable `outer` (a leaf or a graph node) reads
+ * as the placeholder `arg` (one of b's arguments): ops built since the
+ * begin that read outer depend on arg, and read arg once moved into the
+ * body. Used for a shared variable that the step updates (it becomes a
+ * state: each step reads the previous step's value). Types must be equal. */
+void sj_graph_body_bind(sj_graph_body *b, sj_var *outer, sj_var *arg);
+
+/* The scan op sj_graph_scan_end makes: operands [n] seqs inits nonseqs
+ * captured..., attributes from the counts and flags (0014). */
+typedef struct sj_graph_scan_spec {
+  sj_var *n;                            /* the step count (i32/i64 rank 0), or NULL */
+  sj_var *const *seqs;                  /* outer sequences (rank >= 1) */
+  unsigned nseq;
+  sj_var *const *inits;                 /* outer initial values of the states */
+  unsigned nstate;
+  sj_var *const *nonseqs;               /* explicit outer non-sequences: the body args after the states */
+  unsigned nnon;
+  sj_var *const *yields;                /* new states, outputs, then the condition when `until` */
+  unsigned nyield;                      /* (placeholders, body values or outer values) */
+  bool until, reverse;
+  const bool *last;                     /* per result (nyield - until): keep only the final value; may be NULL */
+} sj_graph_scan_spec;
+
+/* Ends b (which must be the innermost open body) and appends the scan op
+ * to the graph: moves the dependent ops into b's block, captures outer
+ * values as extra non-sequences, verifies the op (layout, argument and
+ * yield types: a message naming the state at file:line) and fills
+ * results[0 .. nyield - until) with its results (nstate states of
+ * [steps+1, ...], then outputs of [steps, ...], or the final values for
+ * `last`). On any error, or when the graph failed while b was open, the ops
+ * that depend on b's placeholders are abandoned (taken out of the graph,
+ * never compiled), results are poison and the graph's status is returned.
+ * b is closed in every case. */
+sj_status sj_graph_scan_end(sj_graph_body *b, const sj_graph_scan_spec *s, sj_var **results, const char *file,
+                            int line);
+/* Closes b without making a scan op: the ops that depend on its
+ * placeholders are abandoned as above. */
+void sj_graph_body_abandon(sj_graph_body *b);
+/* True if v may be an operand of an op built now: a value of the graph's
+ * block (not one inside a finished body) or a placeholder of an open body. */
+bool sj_graph_visible(sj_ctx *c, const sj_value *v);
+/* The scan op that made v (a result of sj_graph_scan_end or sj_scan), or
+ * NULL. Its body is op->regions[0]: arguments and yield as in 0014. */
+sj_op *sj_graph_scan_of(const sj_var *v);
+/* Recomputes one step of a finished scan in the graph (inside the open
+ * body, if any): clones the ops of scan's body with its arguments replaced
+ * by args[0 .. nargs of the body) (variables of the right types) and sets
+ * yields[i] to the variable of the i-th yielded value (all of them, the
+ * condition included). When map is not NULL, it also receives every body
+ * value -> its clone (for gradient rules that need intermediate values;
+ * sj_graph_var gives their variables). Returns the graph's status. */
+sj_status sj_graph_inline_body(sj_ctx *c, const sj_op *scan, sj_var *const *args, sj_var **yields,
+                               sj_value_map *map, const char *file, int line);
 #endif

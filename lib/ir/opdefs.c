@@ -929,6 +929,87 @@ static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
   return verify_gemm_extra(c, op, o);
 }
 
+/* ---- random streams (docs/decisions/0018-random.md) ---- */
+
+/* random_skip: the next state, i64[2] like the one it advances. */
+static sj_status infer_random_skip(sj_ctx *c, const sj_op *op, sj_type *out) {
+  (void)c, (void)op;
+  *out = sj_tensor_type(SJ_I64, 1, (const int64_t[]){2});
+  return SJ_OK;
+}
+
+static double float_attr(const sj_op *op, const char *name) {
+  const sj_attr *a = sj_op_attr(op, name);
+  return a && a->kind == SJ_ATTR_FLOAT ? a->u.f : 0; /* kinds checked by sj_verify_attrs */
+}
+
+/* The distribution's parameters: finite, lo <= hi, std >= 0, p in [0, 1]. */
+static sj_status verify_random_params(sj_ctx *c, const sj_op *op) {
+  if (op->code == SJ_OP_RANDOM_UNIFORM) {
+    double lo = float_attr(op, "lo"), hi = float_attr(op, "hi");
+    if (!isfinite(lo) || !isfinite(hi) || !(lo <= hi))
+      return err(c, op, "needs finite lo <= hi, got lo = %g and hi = %g", lo, hi);
+  } else if (op->code == SJ_OP_RANDOM_NORMAL) {
+    double m = float_attr(op, "mean"), s = float_attr(op, "std");
+    if (!isfinite(m) || !isfinite(s) || !(s >= 0))
+      return err(c, op, "needs a finite mean and a finite std >= 0, got mean = %g and std = %g", m, s);
+  } else if (op->code == SJ_OP_RANDOM_BERNOULLI) {
+    double p = float_attr(op, "p");
+    if (!(p >= 0 && p <= 1)) return err(c, op, "needs p in [0, 1], got %g", p);
+  } else if (op->code == SJ_OP_RANDOM_SKIP && sj_op_int(op, "count", 1) < 0) {
+    return err(c, op, "needs count >= 0, got %lld", (long long)sj_op_int(op, "count", 1));
+  }
+  return SJ_OK;
+}
+
+/* The shape of a draw: exactly %like's when given, else static. */
+static sj_status verify_random_shape(sj_ctx *c, const sj_op *op, const sj_type *r) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (op->nopnds < 2) {
+    if (sj_type_numel(r) < 0)
+      return err(c, op, "result %s has a dynamic dim: give a tensor to take the shape from", TYS(r, x));
+    return SJ_OK;
+  }
+  const sj_type *l = &sj_opnd(op, 1)->type;
+  bool same = l->is_tensor && l->rank == r->rank;
+  for (int k = 0; same && k < r->rank; k++) same = l->dims[k] == r->dims[k];
+  if (!same) return err(c, op, "result %s must have the shape of %s", TYS(r, x), TYS(l, y));
+  return SJ_OK;
+}
+
+/* categorical %s, %w: w [..., k] f32/f64 with k not statically 0; one
+ * i32/i64 index per row, shaped as w without its last axis. */
+static sj_status verify_random_categorical(sj_ctx *c, const sj_op *op, const sj_type *r) {
+  const sj_type *w = &sj_opnd(op, 1)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (!w->is_tensor || w->rank < 1 || (w->dt != SJ_F32 && w->dt != SJ_F64))
+    return err(c, op, "weights must be an f32 or f64 tensor of rank >= 1, got %s", TYS(w, x));
+  if (w->dims[w->rank - 1] == 0) return err(c, op, "weights %s have no categories (last dim 0)", TYS(w, x));
+  bool same = r->rank == w->rank - 1 && (r->dt == SJ_I32 || r->dt == SJ_I64);
+  for (int k = 0; same && k < r->rank; k++) same = r->dims[k] == w->dims[k];
+  if (!same) return err(c, op, "result %s must be i32 or i64 shaped as the weights %s without their last axis", TYS(r, x), TYS(w, y));
+  return SJ_OK;
+}
+
+static sj_status verify_random(sj_ctx *c, const sj_op *op) {
+  const sj_type *s = &sj_opnd(op, 0)->type, *r = &sj_res(op, 0)->type;
+  char x[SJ_TYPE_STR_CAP];
+  if (!s->is_tensor || s->dt != SJ_I64 || s->rank != 1 || s->dims[0] != 2)
+    return err(c, op, "stream state must be i64[2] (key, counter), got %s", TYS(s, x));
+  if (!r->is_tensor) return err(c, op, "result must be a tensor, got %s", TYS(r, x));
+  if (verify_random_params(c, op)) return SJ_ERR_VERIFY;
+  if (op->code == SJ_OP_RANDOM_CATEGORICAL) return verify_random_categorical(c, op, r);
+  if (op->code == SJ_OP_RANDOM_SKIP) {
+    if (op->nopnds > 1 && !sj_opnd(op, 1)->type.is_tensor) return err(c, op, "the tensor it counts must be a tensor");
+    return SJ_OK;
+  }
+  bool ok = r->dt == SJ_F32 || r->dt == SJ_F64 || (op->code == SJ_OP_RANDOM_BERNOULLI && r->dt == SJ_BOOL);
+  if (!ok)
+    return err(c, op, "result must be f32 or f64%s, got %s", op->code == SJ_OP_RANDOM_BERNOULLI ? " (or bool)" : "",
+               TYS(r, x));
+  return verify_random_shape(c, op, r);
+}
+
 /* ---- scalar evaluation (constant folding) ---- */
 
 #define EVAL1(NAME, EXPR)                                         \
