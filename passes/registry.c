@@ -11,7 +11,7 @@
  * goes first so that the softmax spellings are whole when it sees them;
  * expand-softmax lowers its ops after the folds (decision 0006). */
 const char *const sj_default_pipeline =
-    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,expand-softmax,cse,"
+    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,outline-scan,expand-softmax,cse,"
     "gemm-combine,fuse-elementwise,lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
