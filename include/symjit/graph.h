@@ -293,7 +293,8 @@ sj_status sj_hessian_at(sj_var *cost, sj_var *x, sj_var **out, const char *file,
  * that disagrees is reported in the context's message with the argument
  * (index and name), the element (flat index and coordinates) and both
  * values; the status is then SJ_ERR_VERIFY. Builds the projection and the
- * gradient as new graph nodes and compiles one function. Float inputs
+ * gradient as new graph nodes and compiles one function, without default
+ * updates (random draws stay the same across the perturbations). Float inputs
  * only; 0 fields take the dtype's defaults (docs/graph.md). */
 typedef struct sj_verify_grad_options {
   uint64_t seed;     /* projection and element sampling (default 1) */
@@ -330,6 +331,77 @@ sj_status sj_compile_at(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *co
                         const sj_compile_options *o, sj_function **out, const char *file, int line);
 #define sj_compile(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out) \
   sj_compile_at(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out, SJ_AT)
+
+/* ---- random streams (docs/random.md, docs/decisions/0018-random.md) ---- */
+
+/* Theano's default_update: the value shared variable `shared` takes after
+ * each call of a function compiled with sj_compile that reads it and gives
+ * it no explicit update (explicit updates win; sj_compile_options
+ * no_default_updates turns them all off). expr has the variable's type and
+ * is computed, like every update, from the values at the start of the
+ * call. NULL removes it. Errors name file:line. */
+sj_status sj_shared_set_default_update_at(sj_var *shared, sj_var *expr, const char *file, int line);
+#define sj_shared_set_default_update(shared, expr) sj_shared_set_default_update_at(shared, expr, SJ_AT)
+sj_var *sj_shared_default_update(const sj_var *shared); /* NULL if none */
+
+/* A stream of counter-based random numbers (Philox4x32-10, as JAX and
+ * PyTorch). Each draw made from it owns a shared variable holding its state
+ * (key, counter) as i64[2], with a default update that advances the
+ * counter by the draw's size: two draws in one function differ, each call
+ * of a compiled function draws new numbers, and element i of a draw depends
+ * only on (key, counter + i), so results are the same bit for bit for any
+ * thread count. Draw k's key is derived from (seed, k); sj_random_seed
+ * resets every state of the stream (Theano's RandomStreams.seed), so a run
+ * repeats exactly. The stream is owned by the caller (free it with
+ * sj_random_stream_free, before or after the context); its draws and state
+ * variables belong to the context. */
+typedef struct sj_random_stream sj_random_stream;
+sj_random_stream *sj_random_stream_new(sj_ctx *c, uint64_t seed); /* NULL: c NULL or out of memory */
+void sj_random_stream_free(sj_random_stream *rs);                  /* NULL ok */
+/* Resets every draw's state: key from (seed, k), counter 0. */
+sj_status sj_random_seed(sj_random_stream *rs, uint64_t seed);
+/* The state variables of the draws, in draw order (for explicit updates,
+ * sj_shared_set or sj_shared_value). */
+size_t sj_random_stream_nstates(const sj_random_stream *rs);
+sj_var *sj_random_stream_state(const sj_random_stream *rs, size_t i); /* NULL when out of range */
+
+/* The shape of a draw: that of `like` (any dtype; its `?` dims are taken at
+ * run time) when like is not NULL, else the static dims[0..rank). */
+typedef struct sj_random_shape {
+  sj_var *like;
+  int rank;
+  const int64_t *dims;
+} sj_random_shape;
+#define SJ_SHAPE_OF(x) ((sj_random_shape){(x), 0, NULL})
+#define SJ_SHAPE(rank, dims) ((sj_random_shape){NULL, (rank), (dims)})
+
+/* dt f32 or f64 (bernoulli: also bool, 0/1 in floats). Uniform in [lo, hi)
+ * (finite, lo <= hi); normal with mean and std (finite, std >= 0);
+ * bernoulli 1 with probability p in [0, 1]. */
+sj_var *sj_random_uniform_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double lo, double hi,
+                             const char *file, int line);
+sj_var *sj_random_normal_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double mean, double std,
+                            const char *file, int line);
+sj_var *sj_random_bernoulli_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double p, const char *file,
+                               int line);
+/* One index (i32 or i64 `dt`) per row along the last axis of w [..., k]
+ * (f32/f64, k >= 1): category j with probability w_j / sum(w) (logits
+ * false: weights >= 0, not all zero) or softmax(w / temperature)_j (logits
+ * true). temperature > 0 (1: none) sharpens (< 1) or flattens (> 1) the
+ * distribution; for probabilities it raises them to 1/temperature. A row
+ * with nothing to draw (NaN, negative or infinite weight, all zero) fails
+ * the call. Result: w's shape without the last axis. */
+sj_var *sj_random_categorical_at(sj_random_stream *rs, sj_var *w, bool logits, double temperature, sj_dtype dt,
+                                 const char *file, int line);
+#define sj_random_uniform(rs, shape, dt, lo, hi) sj_random_uniform_at(rs, shape, dt, lo, hi, SJ_AT)
+#define sj_random_normal(rs, shape, dt, mean, std) sj_random_normal_at(rs, shape, dt, mean, std, SJ_AT)
+#define sj_random_bernoulli(rs, shape, dt, p) sj_random_bernoulli_at(rs, shape, dt, p, SJ_AT)
+#define sj_random_categorical(rs, w, logits, temperature, dt) \
+  sj_random_categorical_at(rs, w, logits, temperature, dt, SJ_AT)
+/* Inverted dropout: x * mask / (1 - p), mask ~ bernoulli(1 - p) shaped as x
+ * (float x, p in [0, 1); the gradient w.r.t. x is mask / (1 - p)). */
+sj_var *sj_dropout_at(sj_random_stream *rs, sj_var *x, double p, const char *file, int line);
+#define sj_dropout(rs, x, p) sj_dropout_at(rs, x, p, SJ_AT)
 
 /* ---- loops: scan (docs/graph.md "Loops", docs/decisions/0014-scan.md) ---- */
 

@@ -144,6 +144,9 @@ typedef struct sj_compile_options {
   int on_unused_input;  /* graph sj_compile: an input no output uses is
                            SJ_UNUSED_INPUT_RAISE (default: an error naming
                            it), _WARN (a warning in sj_ctx_errmsg) or _IGNORE */
+  int no_default_updates; /* graph sj_compile: 1 = apply no default update
+                             (sj_shared_set_default_update; Theano's
+                             no_default_updates); 0 (default): apply them */
 } sj_compile_options;
 enum { SJ_UNUSED_INPUT_RAISE = 0, SJ_UNUSED_INPUT_WARN = 1, SJ_UNUSED_INPUT_IGNORE = 2 };
 void sj_compile_options_init(sj_compile_options *o);

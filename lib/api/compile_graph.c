@@ -110,6 +110,9 @@ static sj_status check_givens(sj_ctx *c, sj_loc at, const sj_given *givens, size
     if (!v || !e || v->kind == VAR_POISON || e->kind == VAR_POISON)
       return fail(c, at, "sj_compile: given %zu has a NULL or invalid %s", i, !v || v->kind == VAR_POISON ? "var" : "expr");
     if (v->c != c || e->c != c) return fail(c, at, "sj_compile: given %zu uses a variable of another context", i);
+    if (!sj_graph_visible(c, v->v) || !sj_graph_visible(c, e->v)) /* scan.c: a step's variable */
+      return fail(c, at, "sj_compile: given %zu %s a variable built inside the step function of a scan", i,
+                  sj_graph_visible(c, v->v) ? "replaces by" : "replaces");
     const sj_type *tv = &v->v->type, *te = &e->v->type;
     if (!sj_type_eq(tv, te)) {
       char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];
@@ -136,16 +139,48 @@ typedef struct compile_args {
 
 /* Runs protected: its temporaries are scratch memory (freed by an
  * out-of-memory unwind), the function is built in a new module. */
+/* Theano's default updates: each shared variable the function reads, that
+ * has a default update (visible outside scan bodies) and no explicit one,
+ * gets its default update, whose expression may read more such variables
+ * (repeated until none is added).
+ * upd (nupd explicit updates first, room for one per leaf) grows in place;
+ * roots and order are those of the outputs and all the updates. */
+static size_t add_default_updates(compile_args *a, sj_update *upd, sj_value **roots, sj_op_vec *order) {
+  size_t nout = a->nout, nupd = a->nupd;
+  bool more = true;
+  while (more) {
+    more = false;
+    for (size_t i = 0; i < nupd; i++) roots[nout + i] = upd[i].value->v;
+    order->n = 0;
+    sj_graph_collect(a->g, a->givens, a->ngiv, roots, nout + nupd, order);
+    if (a->o && a->o->no_default_updates) break;
+    for (size_t i = 0; i < a->g->nleaves; i++) {
+      sj_var *l = a->g->leaves[i];
+      bool explicit = false;
+      for (size_t k = 0; k < nupd && !explicit; k++) explicit = upd[k].shared == l;
+      if (l->kind != VAR_SHARED || !l->default_update || explicit) continue;
+      /* made inside a scan step: it reads that step's values, which exist
+       * only in the loop (the scan's own updates carry it out) */
+      if (!sj_graph_visible(a->c, l->default_update->v)) continue;
+      if (!leaf_used(l, order, a->givens, a->ngiv, roots, nout + nupd)) continue;
+      upd[nupd++] = (sj_update){l, l->default_update};
+      more = true;
+    }
+  }
+  return nupd;
+}
+
 static sj_status compile_protected(void *ud) {
   compile_args *a = ud;
   sj_ctx *c = a->c;
   sj_graph *g = a->g;
-  size_t nin = a->nin, nout = a->nout, nupd = a->nupd, ngiv = a->ngiv;
-  sj_value **roots = sj_scratch_calloc(nout + nupd + 1, sizeof *roots);
+  size_t nin = a->nin, nout = a->nout, ngiv = a->ngiv;
+  sj_update *upd = sj_scratch_calloc(a->nupd + g->nleaves + 1, sizeof *upd);
+  sj_value **roots = sj_scratch_calloc(nout + a->nupd + g->nleaves + 1, sizeof *roots);
   for (size_t i = 0; i < nout; i++) roots[i] = a->outputs[i]->v;
-  for (size_t i = 0; i < nupd; i++) roots[nout + i] = a->updates[i].value->v;
+  for (size_t i = 0; i < a->nupd; i++) upd[i] = a->updates[i];
   sj_op_vec order = {0};
-  sj_graph_collect(g, a->givens, ngiv, roots, nout + nupd, &order);
+  size_t nupd = add_default_updates(a, upd, roots, &order);
   sj_var **params = sj_scratch_calloc(nin + g->nleaves + 1, sizeof *params), **shared = params + nin;
   size_t nshared = 0;
   sj_loc at = {sj_intern(c, a->at.file), a->at.line, 0}; /* the func keeps it */
@@ -166,12 +201,13 @@ static sj_status compile_protected(void *ud) {
     sj_tensor ***in_slots = sj_scratch_calloc(nshared + 1, sizeof *in_slots);
     sj_tensor ***upd_slots = sj_scratch_calloc(nupd + 1, sizeof *upd_slots);
     for (size_t i = 0; i < nshared; i++) in_slots[i] = &shared[i]->value;
-    for (size_t i = 0; i < nupd; i++) upd_slots[i] = &a->updates[i].shared->value;
+    for (size_t i = 0; i < nupd; i++) upd_slots[i] = &upd[i].shared->value;
     sj_function_bind_state(*a->out, nin, in_slots, nshared, nout, upd_slots, nupd);
     sj_scratch_free(in_slots);
     sj_scratch_free(upd_slots);
   }
   sj_scratch_free(roots);
+  sj_scratch_free(upd);
   sj_scratch_free(params);
   sj_op_vec_free(&order);
   return st;

@@ -3,6 +3,7 @@
  * with the other buffers, and fills it in phase 2 through the runtime's
  * Philox fills, which the function's thread pool splits. The stream state
  * operand is read at run time: (key, counter) as two int64. */
+#include <stdio.h>
 #include <string.h>
 
 #include "exec_internal.h"
@@ -34,21 +35,29 @@ static double float_attr(const sj_op *op, const char *name) {
   return a && a->kind == SJ_ATTR_FLOAT ? a->u.f : 0;
 }
 
+/* "%w f32[3,4]", or "the weights f32[3,4]" for a slot without a user name */
+static void describe_weights(sj_function *f, int w, char *buf, size_t cap) {
+  char sh[160];
+  sj_api_shape_str(f, w, sh, sizeof sh);
+  const char *name = strncmp(f->slots[w].name, "%<", 2) ? f->slots[w].name : "the weights";
+  snprintf(buf, cap, "%s %s", name, sh);
+}
+
 static sj_status run_categorical(sj_function *f, const step *s, uint64_t key, uint64_t ctr) {
   int w = s->args[1];
   const sj_type *wt = &f->slots[w].type;
   int64_t k = sj_api_dims(f, w)[wt->rank - 1], rows = slot_numel(f, s->out);
+  char what[256];
   if (rows == 0) return SJ_OK;
-  if (k == 0)
-    return sj_api_fail(f->ctx, s->op, "random_categorical of %s: %lld rows and no categories (last dim 0)",
-                       f->slots[w].name, (long long)rows);
+  describe_weights(f, w, what, sizeof what);
+  if (k == 0) return sj_api_fail(f->ctx, s->op, "random_categorical of %s: no categories (last dim 0)", what);
   int64_t bad = sj_rt_random_categorical(f->pool, wt->dt, f->data[w], rows, k, sj_op_bool(s->op, "logits", false),
                                          f->slots[s->out].type.dt, f->data[s->out], key, ctr);
   if (bad < 0) return SJ_OK;
   return sj_api_fail(f->ctx, s->op,
                      "random_categorical of %s: row %lld has no category to draw (a negative, NaN or infinite "
                      "weight, or all zero)",
-                     f->slots[w].name, (long long)bad);
+                     what, (long long)bad);
 }
 
 sj_status sj_api_random_run(sj_function *f, const step *s) {

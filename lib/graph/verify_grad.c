@@ -81,6 +81,7 @@ static sj_var *project(sj_var *out, sj_var *const *inputs, size_t n, sj_tensor *
     sj_compile_options o;
     sj_compile_options_init(&o);
     o.on_unused_input = SJ_UNUSED_INPUT_IGNORE;
+    o.no_default_updates = 1;
     if (sj_compile_at(c, inputs, n, &out, 1, NULL, 0, NULL, 0, &o, &f, file, line) != SJ_OK) return NULL;
     sj_status st = sj_function_call(f, values, n, &shape, 1);
     sj_function_free(f);
@@ -158,6 +159,7 @@ sj_status sj_verify_grad_at(sj_var *out, sj_var *const *inputs, size_t n, sj_ten
   sj_compile_options co;
   sj_compile_options_init(&co);
   co.on_unused_input = SJ_UNUSED_INPUT_IGNORE;
+  co.no_default_updates = 1; /* random draws keep their state: one function of the inputs */
   st = sj_compile_at(c, inputs, n, roots, n + 1, NULL, 0, NULL, 0, &co, &f, file, line);
   if (st) return st;
   sj_tensor *xs[64] = {0}, *res[65] = {0}, *scratch[65] = {0};
