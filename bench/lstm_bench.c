@@ -162,7 +162,7 @@ static int bench(const args *a, const char_text *t) {
   openblas_set_num_threads(1); /* symjit splits GEMMs over its own pool */
   if (a->profile) setenv("SYMJIT_PROFILE", "1", 1);
   double t0 = bench_now_ms();
-  if (char_model_build(&m, c, t->vocab, H, T, B, LR, init, a->unrolled)) {
+  if (char_model_build(&m, c, t->vocab, H, T, B, LR, 1.0, a->seed, init, a->unrolled)) {
     fprintf(stderr, "lstm_bench: %s", sj_ctx_errmsg(c));
     return 1;
   }

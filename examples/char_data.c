@@ -2,7 +2,6 @@
 #include "char_data.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,22 +81,6 @@ void char_sample_batch(const char_text *t, int batch, int seq, uint64_t *rng, in
       y[(size_t)s * (size_t)batch + (size_t)b] = t->ids[off + s + 1];
     }
   }
-}
-
-int char_sample_logits(const float *logits, int n, double temperature, uint64_t *rng) {
-  int best = 0;
-  for (int k = 1; k < n; k++)
-    if (logits[k] > logits[best]) best = k;
-  if (!(temperature > 0)) return best;
-  /* softmax(l / T) relative to the maximum: no overflow */
-  double total = 0;
-  for (int k = 0; k < n; k++) total += exp((logits[k] - logits[best]) / temperature);
-  double u = char_rng_uniform(rng) * total;
-  for (int k = 0; k < n; k++) {
-    u -= exp((logits[k] - logits[best]) / temperature);
-    if (u < 0) return k;
-  }
-  return best; /* rounding left u >= 0 after the last class */
 }
 
 int64_t char_encode(const char_text *t, const char *s, int32_t *ids) {

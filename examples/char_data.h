@@ -1,7 +1,7 @@
 /* Text data for the character-level LSTM (examples/char_lstm.c, its
  * benchmark and hand-written reference in bench/): the text, its vocabulary
- * of distinct bytes, seeded batches of windows and sampling with a
- * temperature. Plain C, no symjit. */
+ * of distinct bytes and seeded batches of windows (sampling itself is a graph op: examples/char_model.c). Plain C, no
+ * symjit. */
 #ifndef SJ_EXAMPLES_CHAR_DATA_H
 #define SJ_EXAMPLES_CHAR_DATA_H
 #include <stddef.h>
@@ -33,10 +33,6 @@ double char_rng_uniform(uint64_t *state); /* [0, 1) with 53 bits */
  * characters 0..seq-1 and y characters 1..seq of each window, time-major
  * (x[t * batch + b]), as vocabulary indices. */
 void char_sample_batch(const char_text *t, int batch, int seq, uint64_t *rng, int32_t *x, int32_t *y);
-
-/* Draws an index from softmax(logits / temperature) (n classes); a
- * temperature <= 0 takes the argmax. */
-int char_sample_logits(const float *logits, int n, double temperature, uint64_t *rng);
 
 /* The vocabulary index of each byte of the string s into ids (room for
  * strlen(s)); returns the number written, skipping bytes outside the

@@ -69,7 +69,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--batch")) bad = parse_int(val, 1, 100000, &o->batch);
     else if (!strcmp(a, "--seed")) bad = parse_int(val, 0, LLONG_MAX, (long long *)&o->seed);
     else if (!strcmp(a, "--lr")) bad = parse_real(val, 1e-30, &o->lr);
-    else if (!strcmp(a, "--temperature")) bad = parse_real(val, 0, &o->temperature);
+    else if (!strcmp(a, "--temperature")) bad = parse_real(val, 1e-6, &o->temperature);
     else if (!strcmp(a, "--text")) o->text = val;
     else known = 0;
     if (!known) {
@@ -87,12 +87,13 @@ static int parse_args(int argc, char **argv, opts *o) {
 }
 
 /* Feeds PROMPT (the characters of it in the vocabulary) through the
- * sampler, then draws SAMPLE_LEN characters, each fed back; prints the
- * whole text. Non-zero when a call fails. */
-static int sample(const char_model *m, const char_text *t, double temperature, uint64_t *rng) {
+ * sampler, then prints SAMPLE_LEN characters, each drawn by the sampler
+ * (softmax(logits / temperature), a Philox stream) and fed back. Non-zero
+ * when a call fails. */
+static int sample(const char_model *m, const char_text *t) {
   int64_t xd[1] = {1}, hd[2] = {1, m->H};
   int32_t x = 0;
-  /* in: x, h, c; out: logits, h', c' (the next call's h, c) */
+  /* in: x, h, c; out: the drawn character, h', c' (the next call's h, c) */
   sj_tensor *in[3] = {sj_tensor_wrap(SJ_I32, 1, xd, &x), sj_tensor_new(SJ_F32, 2, hd), sj_tensor_new(SJ_F32, 2, hd)};
   sj_tensor *out[3] = {0};
   int32_t ids[sizeof PROMPT];
@@ -103,8 +104,8 @@ static int sample(const char_model *m, const char_text *t, double temperature, u
   for (int64_t k = 0; k < n + SAMPLE_LEN - 1 && !rc; k++) {
     x = k < n ? ids[k] : x;
     if ((rc = sj_function_call(m->sampler, in, 3, out, 3) != SJ_OK)) break;
-    if (k + 1 >= n) { /* the prompt is consumed: draw the next character */
-      x = char_sample_logits(sj_tensor_data(out[0]), m->V, temperature, rng);
+    if (k + 1 >= n) { /* the prompt is consumed: the drawn character is next */
+      x = *(const int32_t *)sj_tensor_data(out[0]);
       putchar(t->chars[x]);
     }
     sj_tensor_free(out[0]), sj_tensor_free(in[1]), sj_tensor_free(in[2]);
@@ -127,7 +128,7 @@ static int train(const opts *o, const char_text *t, sj_ctx *c, char_model *m) {
   double *step_ms = malloc((size_t)o->steps * sizeof *step_ms), loss_first = 0, last10[10] = {0};
   int64_t xd[2] = {T, B};
   sj_tensor *in[2] = {sj_tensor_wrap(SJ_I32, 2, xd, x), sj_tensor_wrap(SJ_I32, 2, xd, y)};
-  uint64_t batch_rng = o->seed, sample_rng = o->seed ^ 0x5eed5eed5eedull;
+  uint64_t batch_rng = o->seed;
   int rc = !x || !y || !step_ms || !in[0] || !in[1];
   if (rc) fprintf(stderr, "char_lstm: out of memory\n");
   long long s = 0;
@@ -148,7 +149,7 @@ static int train(const opts *o, const char_text *t, sj_ctx *c, char_model *m) {
     if (s == 1 || s % 10 == 0) printf("step %lld: loss %.4f (%.1f ms)\n", s, loss, step_ms[s - 1]);
     if (o->sample_every && (s % o->sample_every == 0 || s == o->steps)) {
       printf("--- sample after step %lld (temperature %g) ---\n", s, o->temperature);
-      if ((rc = sample(m, t, o->temperature, &sample_rng))) fprintf(stderr, "char_lstm: %s", sj_ctx_errmsg(c));
+      if ((rc = sample(m, t))) fprintf(stderr, "char_lstm: %s", sj_ctx_errmsg(c));
       printf("---\n");
     }
     fflush(stdout);
@@ -180,9 +181,10 @@ int main(int argc, char **argv) {
   sj_tensor *init[CM_NPARAM] = {0};
   char_model m = {0};
   int rc = 1;
-  if (!c || char_model_init(t.vocab, (int)o.hidden, o.seed, init)) {
-    fprintf(stderr, "char_lstm: out of memory\n");
-  } else if (char_model_build(&m, c, t.vocab, (int)o.hidden, (int)o.seq, (int)o.batch, o.lr, init, o.unrolled)) {
+  if (!c || char_model_init(c, t.vocab, (int)o.hidden, o.seed, init)) {
+    fprintf(stderr, "char_lstm: %s", c ? sj_ctx_errmsg(c) : "out of memory\n");
+  } else if (char_model_build(&m, c, t.vocab, (int)o.hidden, (int)o.seq, (int)o.batch, o.lr, o.temperature, o.seed, init,
+                              o.unrolled)) {
     fprintf(stderr, "char_lstm: %s", sj_ctx_errmsg(c));
   } else {
     printf("char_lstm: %s, %lld bytes, vocabulary %d; LSTM %lld units, sequence %lld, batch %lld, Adam lr %g; "

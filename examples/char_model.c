@@ -121,7 +121,9 @@ static sj_status build_step(char_model *m, sj_ctx *c, double lr, bool unrolled) 
   return st;
 }
 
-static sj_status build_sampler(char_model *m, sj_ctx *c) {
+/* One step for batch 1 and a character drawn from softmax(logits / T) by
+ * a Philox stream (a new draw each call). */
+static sj_status build_sampler(char_model *m, sj_ctx *c, double temperature, uint64_t seed) {
   const int H = m->H;
   int64_t xd[1] = {1}, hd[2] = {1, H};
   sj_var *x = sj_input(c, "x", SJ_I32, 1, xd), *h = sj_input(c, "h", SJ_F32, 2, hd),
@@ -129,17 +131,19 @@ static sj_status build_sampler(char_model *m, sj_ctx *c) {
   sj_var **p = m->param, *h2, *c2;
   sj_var *pre = sj_add(sj_take(p[CM_WIH], x, 0), p[CM_B]);
   lstm_cell(pre, h, cc, p[CM_WHH], H, &h2, &c2);
-  sj_var *out[3] = {sj_add(sj_matmul(h2, p[CM_WOUT]), p[CM_BOUT]), h2, c2}, *ins[3] = {x, h, cc};
+  sj_var *logits = sj_add(sj_matmul(h2, p[CM_WOUT]), p[CM_BOUT]);
+  if (!(m->rs = sj_random_stream_new(c, seed))) return SJ_ERR_NOMEM;
+  sj_var *out[3] = {sj_random_categorical(m->rs, logits, true, temperature, SJ_I32), h2, c2}, *ins[3] = {x, h, cc};
   return sj_compile(c, ins, 3, out, 3, NULL, 0, NULL, 0, NULL, &m->sampler);
 }
 
-int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, double lr,
-                     sj_tensor *const init[CM_NPARAM], bool unrolled) {
+int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, double lr, double temperature,
+                     uint64_t seed, sj_tensor *const init[CM_NPARAM], bool unrolled) {
   static const char *names[CM_NPARAM] = {"W_ih", "b", "W_hh", "W_out", "b_out"};
   memset(m, 0, sizeof *m);
   m->V = V, m->H = H, m->T = T, m->B = B;
   for (int k = 0; k < CM_NPARAM; k++) m->param[k] = sj_shared(c, names[k], init[k]);
-  if (build_step(m, c, lr, unrolled) || build_sampler(m, c)) {
+  if (build_step(m, c, lr, unrolled) || build_sampler(m, c, temperature, seed)) {
     char_model_free(m);
     return 1;
   }
@@ -148,28 +152,24 @@ int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, doubl
 
 void char_model_free(char_model *m) {
   sj_function_free(m->step), sj_function_free(m->sampler);
-  m->step = m->sampler = NULL;
+  sj_random_stream_free(m->rs);
+  m->step = m->sampler = NULL, m->rs = NULL;
 }
 
-int char_model_init(int V, int H, uint64_t seed, sj_tensor *init[CM_NPARAM]) {
+int char_model_init(sj_ctx *c, int V, int H, uint64_t seed, sj_tensor *init[CM_NPARAM]) {
   const int64_t dims[CM_NPARAM][2] = {{V, 4 * H}, {4 * H}, {H, 4 * H}, {H, V}, {V}};
   const int rank[CM_NPARAM] = {2, 1, 2, 2, 1};
   double k = 1 / sqrt((double)H);
-  int bad = 0;
-  for (int i = 0; i < CM_NPARAM; i++) {
-    init[i] = sj_tensor_new(SJ_F32, rank[i], dims[i]);
-    bad |= !init[i] || sj_tensor_fill_uniform(init[i], seed * 16 + (uint64_t)i, -k, k);
-  }
-  sj_tensor *b2 = bad ? NULL : sj_tensor_new(SJ_F32, 1, dims[CM_B]);
-  if (b2 && !sj_tensor_fill_uniform(b2, seed * 16 + CM_NPARAM, -k, k)) { /* b_ih + b_hh */
-    float *b = sj_tensor_data(init[CM_B]);
-    const float *a = sj_tensor_data(b2);
-    for (int64_t i = 0; i < 4 * H; i++) b[i] += a[i];
-  } else {
-    bad = 1;
-  }
-  sj_tensor_free(b2);
-  if (bad)
-    for (int i = 0; i < CM_NPARAM; i++) sj_tensor_free(init[i]), init[i] = NULL;
-  return bad;
+  sj_random_stream *rs = sj_random_stream_new(c, seed);
+  sj_var *draw[CM_NPARAM];
+  for (int i = 0; i < CM_NPARAM; i++) draw[i] = sj_random_uniform(rs, SJ_SHAPE(rank[i], dims[i]), SJ_F32, -k, k);
+  /* torch's LSTM has two biases, b_ih + b_hh */
+  draw[CM_B] = sj_add(draw[CM_B], sj_random_uniform(rs, SJ_SHAPE(1, dims[CM_B]), SJ_F32, -k, k));
+  sj_function *f = NULL;
+  sj_status st = rs ? sj_compile(c, NULL, 0, draw, CM_NPARAM, NULL, 0, NULL, 0, NULL, &f) : SJ_ERR_NOMEM;
+  for (int i = 0; i < CM_NPARAM; i++) init[i] = NULL;
+  if (!st) st = sj_function_call(f, NULL, 0, init, CM_NPARAM);
+  sj_function_free(f);
+  sj_random_stream_free(rs);
+  return st != SJ_OK;
 }
