@@ -1,7 +1,7 @@
 /* Text data for the character-level LSTM (examples/char_lstm.c, its
- * benchmark and hand-written reference in bench/): the text, its vocabulary
- * of distinct bytes and seeded batches of windows (sampling itself is a graph op: examples/char_model.c). Plain C, no
- * symjit. */
+ * benchmark and hand-written reference in bench/): the text, its
+ * vocabulary of distinct bytes and seeded batches of windows (sampling is
+ * a graph op: examples/char_model.c). Plain C, no symjit. */
 #ifndef SJ_EXAMPLES_CHAR_DATA_H
 #define SJ_EXAMPLES_CHAR_DATA_H
 #include <stddef.h>
