@@ -6,6 +6,8 @@
  *   lstm_bench [--rounds 5] [--reps 10] [--profile] [--unrolled]   the benchmark
  *       (--unrolled: symjit's graph with the loop unrolled instead of scan)
  *   lstm_bench --curve N [--seed S] [--embed E]      the C reference's loss curve
+ *   lstm_bench --compare N [--seed S] [--unrolled]   N training steps of both from the
+ *       same weights on the same batches: both loss curves
  *   lstm_bench --dump-grad FILE [--embed E]          a small model's loss and
  *       gradient for bench/lstm_ref_check.py (numpy, central differences) */
 #define _POSIX_C_SOURCE 200809L
@@ -26,7 +28,7 @@
 #define LR 2e-3f
 
 typedef struct args {
-  int rounds, reps, curve, embed, profile, unrolled;
+  int rounds, reps, curve, embed, profile, unrolled, compare;
   uint64_t seed;
   const char *dump, *text;
 } args;
@@ -42,6 +44,7 @@ static int parse(int argc, char **argv, args *a) {
     if (!strcmp(k, "--rounds")) a->rounds = atoi(v);
     else if (!strcmp(k, "--reps")) a->reps = atoi(v);
     else if (!strcmp(k, "--curve")) a->curve = atoi(v);
+    else if (!strcmp(k, "--compare")) a->compare = atoi(v);
     else if (!strcmp(k, "--embed")) a->embed = atoi(v);
     else if (!strcmp(k, "--seed")) a->seed = strtoull(v, NULL, 10);
     else if (!strcmp(k, "--dump-grad")) a->dump = v;
@@ -143,6 +146,8 @@ static int ref_threads(ref_env *re, double *ms1, double *msn) {
   return *ms1 <= *msn ? 1 : n;
 }
 
+static int timed(const args *a, char_model *m, sj_env *se, ref_env *re, double optimized_ms);
+
 static int bench(const args *a, const char_text *t) {
   lstm_ref r;
   if (lstm_ref_new(&r, t->vocab, 0, H, T, B)) return 1;
@@ -171,49 +176,70 @@ static int bench(const args *a, const char_text *t) {
   for (int k = 0; k < CM_NPARAM; k++) sj_tensor_free(init[k]);
   sj_env se = {m.step, {sj_tensor_wrap(SJ_I32, 2, xd, x), sj_tensor_wrap(SJ_I32, 2, xd, y)}, 0};
   ref_env re = {&r, x, y, 0};
-  /* same weights, same batch: the first steps' losses agree */
+  if (a->compare) { /* both curves, fresh batches each step */
+    double last[2][10] = {{0}}, worst = 0;
+    for (int s = 1; s <= a->compare; s++) {
+      char_sample_batch(t, B, T, &rng, x, y);
+      sj_step(&se), ref_step(&re);
+      last[0][(s - 1) % 10] = se.loss, last[1][(s - 1) % 10] = re.loss;
+      worst = fmax(worst, fabs(se.loss - re.loss));
+      if (s <= 3 || s % 25 == 0) printf("step %d: loss symjit %.4f reference %.4f\n", s, se.loss, re.loss);
+    }
+    double m0 = 0, m1 = 0;
+    for (int i = 0; i < 10; i++) m0 += last[0][i] / 10, m1 += last[1][i] / 10;
+    printf("RESULT lstm_compare steps=%d symjit_last10=%.4f ref_last10=%.4f max_step_diff=%.4f\n", a->compare, m0, m1,
+           worst);
+  }
+  int rc = a->compare ? 0 : timed(a, &m, &se, &re, optimized_ms);
+  sj_tensor_free(se.in[0]), sj_tensor_free(se.in[1]);
+  char_model_free(&m);
+  sj_ctx_free(c);
+  lstm_ref_free(&r);
+  return rc;
+}
+
+/* Same weights, same batch: the first steps' losses agree; then both steps
+ * alternately, medians and their ratio. */
+static int timed(const args *a, char_model *m, sj_env *se, ref_env *re, double optimized_ms) {
   double worst = 0;
   for (int s = 0; s < 3; s++) {
-    sj_step(&se), ref_step(&re);
-    printf("step %d: loss symjit %.6f reference %.6f\n", s + 1, se.loss, re.loss);
-    worst = fmax(worst, fabs(se.loss - re.loss));
+    sj_step(se), ref_step(re);
+    printf("step %d: loss symjit %.6f reference %.6f\n", s + 1, se->loss, re->loss);
+    worst = fmax(worst, fabs(se->loss - re->loss));
   }
-  double t1, tn;
-  int threads = ref_threads(&re, &t1, &tn);
+  double t0, t1, tn;
+  int threads = ref_threads(re, &t1, &tn);
   double tsj[64 * 8], tref[64 * 8];
   int n = 0;
   for (int round = 0; round < a->rounds && round < 8; round++)
     for (int i = 0; i < a->reps; i++, n++) { /* alternating: both see the same load */
       openblas_set_num_threads(1);
       t0 = bench_now_ms();
-      sj_step(&se);
+      sj_step(se);
       tsj[n] = bench_now_ms() - t0;
       openblas_set_num_threads(threads);
       t0 = bench_now_ms();
-      ref_step(&re);
+      ref_step(re);
       tref[n] = bench_now_ms() - t0;
     }
   double ms_sj = median(tsj, n), ms_ref = median(tref, n);
   printf("reference threads: 1 -> %.2f ms, %d -> %.2f ms; using %d\n", t1, openblas_get_num_procs(), tn, threads);
   printf("BENCH char_lstm_step symjit_ms=%.2f ref_ms=%.2f ratio=%.3f compile_ms=%.1f optimized_ms=%.1f "
          "loss_diff=%.2g\n",
-         ms_sj, ms_ref, ms_sj / ms_ref, m.compile_ms, optimized_ms, worst);
+         ms_sj, ms_ref, ms_sj / ms_ref, m->compile_ms, optimized_ms, worst);
   if (a->profile) {
     char buf[1 << 16];
-    sj_function_profile(m.step, buf, sizeof buf);
+    sj_function_profile(m->step, buf, sizeof buf);
     printf("%s", buf);
   }
-  sj_tensor_free(se.in[0]), sj_tensor_free(se.in[1]);
-  char_model_free(&m);
-  sj_ctx_free(c);
-  lstm_ref_free(&r);
   return worst > 1e-3;
 }
 
 int main(int argc, char **argv) {
-  args a = {5, 10, 0, 0, 0, 0, 1, NULL, CHAR_DEFAULT_TEXT};
+  args a = {5, 10, 0, 0, 0, 0, 0, 1, NULL, CHAR_DEFAULT_TEXT};
   if (parse(argc, argv, &a)) {
     fprintf(stderr, "usage: lstm_bench [--rounds N] [--reps N] [--profile] [--unrolled] | --curve N [--seed S] [--embed E] | "
+                    "--compare N [--seed S] [--unrolled] | "
                     "--dump-grad FILE [--embed E]\n");
     return 2;
   }
