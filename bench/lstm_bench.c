@@ -2,7 +2,8 @@
  * sequence 50, batch 32, linear + softmax cross-entropy at every step, Adam;
  * decision 0020): symjit (examples/char_model.c: sj_scan + sj_grad) against
  * the hand-written C + OpenBLAS step (bench/lstm_ref.c), from the same
- * initial weights on the same batches, in the same run.
+ * initial weights on the same batches, in the same run; exits 1 when the
+ * first three losses differ by more than 5e-5.
  *   lstm_bench [--rounds 5] [--reps 10] [--profile] [--unrolled]   the benchmark
  *       (--unrolled: symjit's graph with the loop unrolled instead of scan)
  *   lstm_bench --curve N [--seed S] [--embed E]      the C reference's loss curve
@@ -232,7 +233,7 @@ static int timed(const args *a, char_model *m, sj_env *se, ref_env *re, double o
     sj_function_profile(m->step, buf, sizeof buf);
     printf("%s", buf);
   }
-  return worst > 1e-3;
+  return worst > 5e-5; /* the unrolled loop agrees to ~1e-6 */
 }
 
 int main(int argc, char **argv) {
