@@ -23,6 +23,15 @@
 // RUN: %symjit-run %s --func cn --input ks=%t/ks.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func cn --input ks=%t/k0.npy --input h0=%t/h2.npy --print | FileCheck %s --check-prefix=CN0
 // RUN: %symjit-run %s --func cn --input ks=%t/k0.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
+// RUN: %python %S/Inputs/write_npy.py %t/k12.npy '<i8' 2 1,2
+// RUN: %python %S/Inputs/write_npy.py %t/x5.npy '<f4' 5 1,2,3,4,5
+// RUN: %python %S/Inputs/write_npy.py %t/one.npy '<f4' '' 1
+// RUN: %symjit-run %s --func rc --input ks=%t/k12.npy --input xs=%t/x5.npy --input h0=%t/one.npy --print | FileCheck %s --check-prefix=REV
+// RUN: %symjit-run %s --func rc --input ks=%t/k12.npy --input xs=%t/x5.npy --input h0=%t/one.npy --check | FileCheck %s --check-prefix=CHECKED
+// REV:      rc.out0: f32[4] =
+// REV-NEXT: [7, 6, 4, 1]
+// REV-NEXT: rc.out1: f32[] =
+// REV-NEXT: 6
 // CHECKED: check: @{{[a-z0-9]+}} passed
 // STOP3:      u.out0: f32[4] =
 // STOP3-NEXT: [0, 1, 3, 6]
@@ -79,5 +88,15 @@ func @cn(%ks: i64[?], %h0: f32[2]) -> (f32[?,2], f32[2]) {
   }
   %e = exp %H : f32[?,2]
   %r = sum %e {axes = [0]} : f32[2]
+  return %H, %L
+}
+// A computed step count with reverse (n = 3 of 5 rows: rows 2, 1, 0).
+func @rc(%ks: i64[?], %xs: f32[?], %h0: f32[]) -> (f32[?], f32[]) {
+  %n = sum %ks {axes = [0]} : i64[]
+  %H, %L = scan %n, %xs, %h0, %h0 {nseq = 1, nstate = 2, has_n = true, reverse = true, last = [1]} : f32[?], f32[] (%x: f32[], %h: f32[], %g: f32[]) {
+    %h2 = add %h, %x : f32[]
+    %g2 = mul %g, %x : f32[]
+    yield %h2, %g2
+  }
   return %H, %L
 }
