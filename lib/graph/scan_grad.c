@@ -20,11 +20,12 @@
  * step t): they are the saved states, read in place. A state F keeps
  * `last` only, or a loop whose step count the gradient cannot name (an
  * `until` loop), makes the rule rebuild F first (all rows, plus a step
- * counter) and point F's uses at the rebuilt op. */
+ * counter) and point F's uses at the rebuilt op. With checkpoints, sj_grad
+ * rewrites F into a loop over segments before its sweep, and this same
+ * rule then recomputes each segment inside the backward loop. */
 #include <string.h>
 
 #include "scan_grad.h"
-#include "verify.h"
 
 /* Operand layout of a scan op (docs/decisions/0014-scan.md). */
 typedef struct layout {
