@@ -9,9 +9,12 @@
  * folding exposes (a 1 computed from constants), followed by a fold of
  * what that rewrote; docs/decisions/0007-stabilize.md. stabilize-softmax
  * goes first so that the softmax spellings are whole when it sees them;
- * expand-softmax lowers its ops after the folds (decision 0006). */
+ * expand-softmax lowers its ops after the folds (decision 0006).
+ * scan-pushout moves loop-invariant and per-sequence work out of scan bodies
+ * once the rewrites have simplified them, before the bodies are outlined
+ * and fused (decision 0019). */
 const char *const sj_default_pipeline =
-    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,expand-softmax,cse,"
+    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,scan-pushout,outline-scan,expand-softmax,cse,"
     "gemm-combine,fuse-elementwise,lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */

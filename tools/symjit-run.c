@@ -409,7 +409,7 @@ static bool compare(const opts *o, const char *label, const sj_tensor *got, cons
 
 /* Pipeline without fusion: every op becomes its own kernel. */
 /* expand-softmax: the softmax ops have no kernels of their own */
-static const char *const unfused_pipeline = "canonicalize,cse,constant-fold,dce,expand-softmax,lower-to-loops";
+static const char *const unfused_pipeline = "canonicalize,cse,constant-fold,dce,outline-scan,expand-softmax,lower-to-loops";
 
 /* Outcome of one compiled path: 0 ran and matched the reference, 1 ran and
  * did not, 2 refused (compile or call error, left in the context). */

@@ -32,7 +32,7 @@ void sj_api_bind_spares(sj_function *f) {
     size_t i = f->nuser_out + k;
     int s = f->outs[i];
     const sj_tensor *t = f->spare[k];
-    bool ok = t && f->slots[s].fresh_out && sj_tensor_dtype(t) == f->slots[s].type.dt &&
+    bool ok = t && f->slots[s].fresh_out && f->slots[s].def_step < f->shape_stop && sj_tensor_dtype(t) == f->slots[s].type.dt &&
               sj_tensor_rank(t) == f->slots[s].type.rank;
     for (int d = 0; ok && d < f->slots[s].type.rank; d++) ok = sj_tensor_dims(t)[d] == sj_api_dims(f, s)[d];
     for (size_t j = 0; ok && j < f->nout; j++) ok = j == i || f->outs[j] != s;

@@ -110,6 +110,9 @@ static sj_status check_givens(sj_ctx *c, sj_loc at, const sj_given *givens, size
     if (!v || !e || v->kind == VAR_POISON || e->kind == VAR_POISON)
       return fail(c, at, "sj_compile: given %zu has a NULL or invalid %s", i, !v || v->kind == VAR_POISON ? "var" : "expr");
     if (v->c != c || e->c != c) return fail(c, at, "sj_compile: given %zu uses a variable of another context", i);
+    if (!sj_graph_visible(c, v->v) || !sj_graph_visible(c, e->v)) /* scan.c: a step's variable */
+      return fail(c, at, "sj_compile: given %zu %s a variable built inside the step function of a scan", i,
+                  sj_graph_visible(c, v->v) ? "replaces by" : "replaces");
     const sj_type *tv = &v->v->type, *te = &e->v->type;
     if (!sj_type_eq(tv, te)) {
       char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP];

@@ -39,29 +39,58 @@ static sj_status grow_buffer(sj_function *f, int b) {
   return SJ_OK;
 }
 
-static sj_status alloc_all(sj_function *f) {
-  for (int b = 0; b < f->nbufs; b++) f->bufneed[b] = 0;
-  for (int i = 0; i < f->nsteps; i++) {
+/* A result the caller gets: a fresh tensor, or the caller's (given). A
+ * body's results are written where its scan says, never allocated. */
+static sj_status alloc_fresh(sj_function *f, const sj_op *op, int r) {
+  if (f->is_body) return SJ_OK;
+  slot *o = &f->slots[r];
+  f->fresh[r] = f->given[r] ? NULL : sj_tensor_new(o->type.dt, o->type.rank, sj_api_dims(f, r));
+  if (!f->given[r] && !f->fresh[r]) return nomem_for(f, op, r, slot_bytes(f, r));
+  f->data[r] = sj_tensor_data(f->given[r] ? f->given[r] : f->fresh[r]);
+  return SJ_OK;
+}
+
+sj_status sj_api_alloc_slot(sj_function *f, const sj_op *op, int r) {
+  if (f->slots[r].fresh_out) return alloc_fresh(f, op, r);
+  int b = f->slots[r].buf;
+  f->bufneed[b] = slot_bytes(f, r);
+  f->bufslot[b] = r;
+  sj_status st = grow_buffer(f, b);
+  if (!st) f->data[r] = f->bufmem[b];
+  return st;
+}
+
+/* Buffers never span a barrier (plan.c): those used in [lo, hi) are sized
+ * by the slots of [lo, hi) alone. */
+sj_status sj_api_alloc_range(sj_function *f, int lo, int hi) {
+  for (int i = lo; i < hi; i++) {
+    int first, n = sj_api_allocated_slots(&f->steps[i], &first);
+    for (int r = first; r < first + n; r++)
+      if (!f->slots[r].fresh_out) f->bufneed[f->slots[r].buf] = 0;
+  }
+  for (int i = lo; i < hi; i++) {
     const step *s = &f->steps[i];
-    if (!sj_api_step_allocates(s)) continue;
-    slot *o = &f->slots[s->out];
-    size_t bytes = slot_bytes(f, s->out);
-    if (o->fresh_out) {
-      f->fresh[s->out] = f->given[s->out] ? NULL : sj_tensor_new(o->type.dt, o->type.rank, sj_api_dims(f, s->out));
-      if (!f->given[s->out] && !f->fresh[s->out]) return nomem_for(f, s->op, s->out, bytes);
-      f->data[s->out] = sj_tensor_data(f->given[s->out] ? f->given[s->out] : f->fresh[s->out]);
-    } else if (bytes >= f->bufneed[o->buf]) {
-      f->bufneed[o->buf] = bytes;
-      f->bufslot[o->buf] = s->out;
+    int first, n = sj_api_allocated_slots(s, &first);
+    for (int r = first; r < first + n; r++) {
+      slot *o = &f->slots[r];
+      size_t bytes = slot_bytes(f, r);
+      if (o->fresh_out) {
+        sj_status st = alloc_fresh(f, s->op, r);
+        if (st) return st;
+      } else if (bytes >= f->bufneed[o->buf]) {
+        f->bufneed[o->buf] = bytes;
+        f->bufslot[o->buf] = r;
+      }
     }
   }
-  for (int b = 0; b < f->nbufs; b++) {
-    sj_status st = grow_buffer(f, b);
-    if (st) return st;
-  }
-  for (int i = 0; i < f->nsteps; i++) {
-    const step *s = &f->steps[i];
-    if (sj_api_step_allocates(s) && !f->slots[s->out].fresh_out) f->data[s->out] = f->bufmem[f->slots[s->out].buf];
+  for (int i = lo; i < hi; i++) {
+    int first, n = sj_api_allocated_slots(&f->steps[i], &first);
+    for (int r = first; r < first + n; r++) {
+      if (f->slots[r].fresh_out) continue;
+      sj_status st = grow_buffer(f, f->slots[r].buf);
+      if (st) return st;
+      f->data[r] = f->bufmem[f->slots[r].buf];
+    }
   }
   return SJ_OK;
 }
@@ -151,10 +180,10 @@ static sj_status run_launch(sj_function *f, const step *s) {
   return SJ_OK;
 }
 
-sj_status sj_api_run(sj_function *f) {
-  double t0 = f->dbg_steps ? sj_dbg_now() : 0; /* profile / NaN guard only */
-  sj_status st = alloc_all(f);
-  for (int i = 0; i < f->nsteps && !st; i++) {
+/* Steps [lo, hi), whose shapes and buffers are ready. */
+static sj_status run_range(sj_function *f, int lo, int hi) {
+  sj_status st = SJ_OK;
+  for (int i = lo; i < hi && !st; i++) {
     step *s = &f->steps[i];
     double ts = f->dbg_steps ? sj_dbg_now() : 0;
     switch (s->kind) {
@@ -168,10 +197,33 @@ sj_status sj_api_run(sj_function *f) {
     case ST_GEMM:
       if (!run_gemm(f, s)) st = sj_api_fail(f->ctx, s->op, "gemm failed (unsupported dtype or shapes)");
       break;
+    case ST_SCAN: st = sj_api_run_scan(f, s); break;
     case ST_RANDOM: st = sj_api_random_run(f, s); break;
     }
     if (f->dbg_steps && !st) st = sj_dbg_after_step(f, i, ts);
   }
+  return st;
+}
+
+/* A barrier (exec_internal.h) runs, sizing its own results; then the shapes
+ * and buffers of what follows it, up to the next barrier. */
+sj_status sj_api_run_from(sj_function *f, int lo) {
+  for (;;) {
+    int b = f->shape_stop;
+    sj_status st = run_range(f, lo, b);
+    if (st || b >= f->nsteps) return st;
+    st = run_range(f, b, b + 1);
+    if (!st) st = sj_api_shapes_from(f, b + 1);
+    if (!st) st = sj_api_alloc_range(f, b + 1, f->shape_stop);
+    if (st) return st;
+    lo = b + 1;
+  }
+}
+
+sj_status sj_api_run(sj_function *f) {
+  double t0 = f->dbg_steps ? sj_dbg_now() : 0; /* profile / NaN guard only */
+  sj_status st = sj_api_alloc_range(f, 0, f->shape_stop);
+  if (!st) st = sj_api_run_from(f, 0);
   if (f->dbg_steps && !st) sj_dbg_after_run(f, t0);
   return st;
 }
@@ -191,6 +243,7 @@ static sj_status bind_outputs(sj_function *f, sj_tensor *const *out) {
   for (size_t i = 0; i < f->nout; i++) {
     int s = f->outs[i];
     const slot *sl = &f->slots[s];
+    if (sl->def_step >= f->shape_stop) continue; /* shaped after a barrier: checked in copy_into */
     bool ok = out[i] && sj_tensor_dtype(out[i]) == sl->type.dt && sj_tensor_rank(out[i]) == sl->type.rank;
     for (int k = 0; ok && k < sl->type.rank; k++) ok = sj_tensor_dims(out[i])[k] == sj_api_dims(f, s)[k];
     if (!ok) {
@@ -207,12 +260,22 @@ static sj_status bind_outputs(sj_function *f, sj_tensor *const *out) {
 
 /* Outputs that were not computed in place (inputs, constants, views,
  * duplicates) are copied into the caller's tensors. */
-static void copy_into(sj_function *f, sj_tensor *const *out) {
+static sj_status copy_into(sj_function *f, sj_tensor *const *out) {
   for (size_t i = 0; i < f->nout; i++) {
     int s = f->outs[i];
     if (f->given[s] == out[i]) continue;
+    const slot *sl = &f->slots[s];
+    bool ok = sj_tensor_dtype(out[i]) == sl->type.dt && sj_tensor_rank(out[i]) == sl->type.rank;
+    for (int k = 0; ok && k < sl->type.rank; k++) ok = sj_tensor_dims(out[i])[k] == sj_api_dims(f, s)[k];
+    if (!ok) { /* only an output shaped by data gets here (bind_outputs) */
+      char want[128];
+      sj_api_shape_str(f, s, want, sizeof want);
+      return sj_api_fail(f->ctx, NULL, "@%s: output %zu must be a %s tensor (its shape depends on the data)",
+                         sj_func_name(f->func), i, want);
+    }
     memcpy(sj_tensor_data(out[i]), f->data[s], sj_tensor_nbytes(out[i]));
   }
+  return SJ_OK;
 }
 
 sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor *const *out,
@@ -228,7 +291,7 @@ sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin
   if (!st) st = sj_api_shapes(f);
   if (!st) st = bind_outputs(f, out);
   if (!st) st = sj_api_run(f);
-  if (!st) copy_into(f, out);
+  if (!st) st = copy_into(f, out);
   drop_fresh(f);
   return st;
 }

@@ -22,8 +22,8 @@
 #include "symjit/symjit.h"
 
 /* ST_RANDOM: a random_* op, which allocates its result as ST_ALLOC does
- * (random_exec.c) */
-typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN, ST_RANDOM } step_kind;
+ * (random_exec.c); ST_SCAN: a loop (scan_exec.c), which allocates its results */
+typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN, ST_RANDOM, ST_SCAN } step_kind;
 
 /* A launch precondition on the call's shapes, derived from the kernel. */
 typedef enum { CK_EQ_DIM, CK_EQ_CONST, CK_NONEMPTY } check_kind;
@@ -51,6 +51,7 @@ typedef struct step {
   bool checks_nomem;     /* a check could not be recorded */
   unsigned nchecks;
   bool *writes; /* launch: argument i is stored to by the kernel */
+  struct sj_scan_plan *scan; /* scan: the body's plan and layout (scan_exec.c, owned) */
 } step;
 
 typedef struct slot {
@@ -61,6 +62,7 @@ typedef struct slot {
   int last_use;  /* last step reading it */
   bool is_output, fresh_out;
   sj_tensor *konst; /* ST_CONST data */
+  int def_step;     /* the step defining it, -1 for a param */
 } slot;
 
 struct sj_function {
@@ -107,6 +109,18 @@ struct sj_function {
    * dbg_steps: the NaN guard or the profile runs after each step */
   struct sj_debug *dbg;
   bool dbg_steps;
+  /* data-dependent shapes (scan_exec.c): a call computes shapes up to
+   * shape_stop, the first step whose results' shapes depend on data
+   * computed by an earlier step (a scan with `until` or a computed step
+   * count); it runs that far, the barrier step runs and sizes its own
+   * results, and shapes resume after it (sj_api_shapes_from). Buffers are
+   * never shared across a barrier. nsteps when there is none. */
+  int shape_stop;
+  bool has_barrier;
+  /* a scan body's plan (child of a scan step): its results are written
+   * where the scan says (data set per step), never allocated */
+  bool is_body;
+  int depth; /* scans nested around it (bounded: a body cannot hold itself) */
 };
 
 /* Records an error at op (or nowhere) in c; returns SJ_ERR_INVALID. */
@@ -121,6 +135,21 @@ void sj_api_shape_str(const sj_function *f, int s, char *buf, size_t cap);
 
 /* plan.c: builds steps, slots and buffers for f->func's kernels ks/fns. */
 sj_status sj_api_build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk);
+/* Frees what build_plan made (steps, slots, buffers, call state). */
+void sj_api_free_plan(sj_function *f);
+
+/* scan_exec.c: the scan step (docs/decisions/0015-scan-execution.md). */
+/* Plans scan step s: the body func's plan, built once. */
+sj_status sj_api_plan_scan(sj_function *f, step *s, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk);
+/* True when step s is a barrier: its results' shapes depend on data. */
+bool sj_api_scan_is_barrier(const step *s);
+/* Phase 1 for a scan that is not a barrier: its results' dims. */
+sj_status sj_api_shape_scan(sj_function *f, const step *s);
+/* Runs the loop (a barrier first sizes and allocates its results). */
+sj_status sj_api_run_scan(sj_function *f, step *s);
+/* Points the body plans' launches at fns (tier 2). */
+void sj_api_scan_swap(step *s, sj_kernel_fn const *fns);
+void sj_api_free_scan(step *s);
 
 /* precheck.c */
 /* Derives the launch preconditions of kernel k into s; an index whose
@@ -134,16 +163,33 @@ sj_status sj_api_check_launch(sj_function *f, const step *s);
 /* shapes.c: phase 1 (inputs, then every shape, size and precheck). */
 sj_status sj_api_check_inputs(sj_function *f, sj_tensor *const *in, size_t nin);
 sj_status sj_api_shapes(sj_function *f);
+/* Shapes of steps from `from` up to the next barrier (sets shape_stop). */
+sj_status sj_api_shapes_from(sj_function *f, int from);
+/* Checks that slot s is a usable size (what: "the buffer", ...). */
+sj_status sj_api_check_extent(sj_function *f, const sj_op *op, int s, const char *what);
 
 /* exec.c */
 /* Phase 2: allocates every buffer (all before the first kernel), then runs. */
 sj_status sj_api_run(sj_function *f);
+/* Buffers of the allocating steps in [lo, hi) (a body's results excepted). */
+sj_status sj_api_alloc_range(sj_function *f, int lo, int hi);
+/* Runs from step lo (shapes and buffers of [lo, shape_stop) ready), through
+ * the barriers, to the end. */
+sj_status sj_api_run_from(sj_function *f, int lo);
+/* The buffer of result slot r of an allocating step: fresh, given or shared. */
+sj_status sj_api_alloc_slot(sj_function *f, const sj_op *op, int r);
 /* The unbound call: phase 1, phase 2, outputs handed over or copied. */
 sj_status sj_api_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout);
 
 /* random_exec.c: the random_* ops (docs/decisions/0018-random.md). A step
  * allocates its own result (sj_api_step_allocates). */
 static inline bool sj_api_step_allocates(const step *s) { return s->kind == ST_ALLOC || s->kind == ST_RANDOM; }
+/* The result slots step s allocates, from *first on: one for the steps of
+ * sj_api_step_allocates, every result of a scan (scan_exec.c). */
+static inline int sj_api_allocated_slots(const step *s, int *first) {
+  *first = s->out;
+  return sj_api_step_allocates(s) ? 1 : s->kind == ST_SCAN ? (int)s->op->nresults : 0;
+}
 /* Phase 1: the result's dims (from %like, the weights or the static type). */
 void sj_api_random_shape(sj_function *f, const step *s);
 /* Phase 2: the draw, split over f->pool; an error for a categorical row

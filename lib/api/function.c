@@ -52,9 +52,15 @@ static sj_module *copy_module(sj_ctx *c, const sj_module *m) {
   return cp;
 }
 
-/* Kernels launched by f (or run as a gemm's epilogue), each once, in launch order. */
-static void launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks) {
+/* Kernels launched by f (or run as a gemm's epilogue), each once, in launch
+ * order; a scan's body func is walked too (its kernels compile with f's). */
+static void launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks, int depth) {
   for (sj_op *op = sj_func_body(f)->first; op; op = op->next) {
+    if (op->code == SJ_OP_SCAN) {
+      const sj_op *body = sj_op_sym(op, "body") ? sj_module_lookup(m, sj_op_sym(op, "body")) : NULL;
+      if (body && body->code == SJ_OP_FUNC && depth < 64) launched_kernels(m, body, ks, depth + 1);
+      continue;
+    }
     const char *sym = op->code == SJ_OP_LAUNCH ? sj_op_sym(op, "kernel") : op->code == SJ_OP_GEMM ? sj_op_sym(op, "epilogue") : NULL;
     if (!sym) continue;
     sj_op *k = sj_module_lookup(m, sym);
@@ -102,7 +108,7 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   f->func = sj_module_lookup(f->mod, func);
   if (!f->func || f->func->code != SJ_OP_FUNC) return sj_api_fail(c, NULL, "no function @%s in the module", func);
   sj_op_vec ks = {0};
-  launched_kernels(f->mod, f->func, &ks);
+  launched_kernels(f->mod, f->func, &ks, 0);
   sj_kernel_fn *fns = calloc(ks.n + 1, sizeof *fns);
   if (!fns) {
     sj_op_vec_free(&ks);
@@ -161,30 +167,9 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
 void sj_function_free(sj_function *f) {
   if (!f) return;
   sj_api_stop_tier2(f);
-  for (int i = 0; i < f->nsteps; i++) {
-    free(f->steps[i].args);
-    free(f->steps[i].checks);
-    free(f->steps[i].writes);
-    if (f->steps[i].epi) { /* a gemm's epilogue: args point into the gemm's */
-      free(f->steps[i].epi->checks), free(f->steps[i].epi->writes), free(f->steps[i].epi_rows);
-      free(f->steps[i].epi);
-    }
-  }
-  for (int i = 0; f->slots && i < f->nslots; i++) sj_tensor_free(f->slots[i].konst);
-  for (int i = 0; f->bufmem && i < f->nbufs; i++) free(f->bufmem[i]);
+  sj_api_free_plan(f);
   sj_pool_free(f->pool);
   sj_jit_free(f->jit);
-  free(f->steps);
-  free(f->slots);
-  free(f->outs);
-  free(f->dims);
-  free(f->data);
-  free(f->fresh);
-  free(f->given);
-  free(f->bufmem);
-  free(f->bufcap);
-  free(f->bufneed);
-  free(f->bufslot);
   sj_api_free_bound(f);
   sj_dbg_free(f);
   free(f);

@@ -144,6 +144,12 @@ static sj_status p_slice_len(sj_function *f, step *s, const plan_in *in) {
   return SJ_OK;
 }
 
+/* scan: the body func gets a plan of its own (scan_exec.c) */
+static sj_status p_scan(sj_function *f, step *s, const plan_in *in) {
+  s->kind = ST_SCAN;
+  return sj_api_plan_scan(f, s, in->ks, in->fns, in->nk);
+}
+
 /* random_*: an executor step that allocates and fills its result */
 static sj_status p_random(sj_function *f, step *s, const plan_in *in) {
   (void)f, (void)in;
@@ -181,25 +187,37 @@ static sj_status add_step(sj_function *f, const sj_op *op, sj_op *const *ks, con
   return planners[op->code](f, s, &in);
 }
 
-/* Greedy interval assignment of shared buffers to intermediates. */
+/* Greedy interval assignment of shared buffers to intermediates. Buffers
+ * are not shared across a barrier (exec_internal.h): those of a barrier's
+ * results and those after it are new, so growing them when the barrier is
+ * reached never frees memory in use. A body's result defined after a
+ * barrier gets a buffer of its own (the scan copies it out, checking its
+ * shape, which was not known when the loop started). */
 static sj_status plan_buffers(sj_function *f) {
   int *owner = calloc((size_t)f->nslots + 1, sizeof *owner); /* buffer id -> slot using it */
   if (!owner) return sj_api_nomem(f->ctx, NULL, "out of memory planning the function");
   for (int i = 0; i < f->nslots; i++) f->slots[i].buf = -1;
+  int seg = 0; /* first buffer of the current segment */
+  bool after_barrier = false;
   for (int i = 0; i < f->nsteps; i++) {
     step *s = &f->steps[i];
-    if (!sj_api_step_allocates(s)) continue;
-    slot *o = &f->slots[s->out];
-    if (o->is_output) {
-      o->fresh_out = true;
-      continue;
+    int first, n = sj_api_allocated_slots(s, &first);
+    bool barrier = s->kind == ST_SCAN && sj_api_scan_is_barrier(s);
+    if (barrier) seg = f->nbufs, after_barrier = f->has_barrier = true;
+    for (int r = first; r < first + n; r++) {
+      slot *o = &f->slots[r];
+      if (o->is_output && !(f->is_body && after_barrier)) {
+        o->fresh_out = true;
+        continue;
+      }
+      int b = -1; /* a body's late result (is_output here) gets its own */
+      for (int k = seg; !o->is_output && k < f->nbufs && b < 0; k++)
+        if (f->slots[owner[k]].last_use < i) b = k;
+      if (b < 0) b = f->nbufs++;
+      owner[b] = r;
+      o->buf = b;
     }
-    int b = -1;
-    for (int k = 0; k < f->nbufs && b < 0; k++)
-      if (f->slots[owner[k]].last_use < i) b = k;
-    if (b < 0) b = f->nbufs++;
-    owner[b] = s->out;
-    o->buf = b;
+    if (barrier) seg = f->nbufs;
   }
   free(owner);
   size_t nb = (size_t)f->nbufs + 1;
@@ -221,6 +239,9 @@ static void compute_lifetimes(sj_function *f) {
   for (int i = 0; i < f->nsteps; i++) {
     step *s = &f->steps[i];
     if (s->kind == ST_RESHAPE) f->slots[s->out].root = f->slots[s->args[0]].root;
+    int first, n = sj_api_allocated_slots(s, &first);
+    for (int r = first; r < first + n; r++) /* a result nobody reads lives while its step runs: */
+      if (f->slots[r].last_use < i) f->slots[r].last_use = i; /* its buffer is not a sibling result's */
     for (unsigned a = 0; a < s->nargs; a++) f->slots[f->slots[s->args[a]].root].last_use = i;
     if (s->out >= 0 && f->slots[s->out].root != s->out) f->slots[f->slots[s->out].root].last_use = i;
   }
@@ -269,6 +290,7 @@ sj_status sj_api_build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn
   f->steps = calloc((size_t)nops + 1, sizeof *f->steps);
   if (!f->slots || !f->steps) return sj_api_nomem(f->ctx, NULL, "out of memory planning the function");
   for (unsigned i = 0; i < body->nargs; i++) {
+    f->slots[i].def_step = -1;
     f->slots[i].type = body->args[i]->type;
     name_slot(&f->slots[i], body->args[i], (int)i);
   }
@@ -276,12 +298,40 @@ sj_status sj_api_build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn
     for (unsigned r = 0; r < op->nresults; r++) {
       int id = slot_of(sj_res(op, r));
       f->slots[id].type = sj_res(op, r)->type;
+      f->slots[id].def_step = f->nsteps;
       name_slot(&f->slots[id], sj_res(op, r), id);
     }
     sj_status st = op->code == SJ_OP_RETURN ? plan_return(f, op) : add_step(f, op, ks, fns, nk);
     if (st) return st;
   }
   compute_lifetimes(f);
+  f->shape_stop = f->nsteps;
   sj_status st = plan_buffers(f);
   return st ? st : call_state(f);
+}
+
+void sj_api_free_plan(sj_function *f) {
+  for (int i = 0; i < f->nsteps; i++) {
+    free(f->steps[i].args);
+    free(f->steps[i].checks);
+    free(f->steps[i].writes);
+    if (f->steps[i].epi) { /* a gemm's epilogue: args point into the gemm's */
+      free(f->steps[i].epi->checks), free(f->steps[i].epi->writes), free(f->steps[i].epi_rows);
+      free(f->steps[i].epi);
+    }
+    if (f->steps[i].scan) sj_api_free_scan(&f->steps[i]);
+  }
+  for (int i = 0; f->slots && i < f->nslots; i++) sj_tensor_free(f->slots[i].konst);
+  for (int i = 0; f->bufmem && i < f->nbufs; i++) free(f->bufmem[i]);
+  free(f->steps);
+  free(f->slots);
+  free(f->outs);
+  free(f->dims);
+  free(f->data);
+  free(f->fresh);
+  free(f->given);
+  free(f->bufmem);
+  free(f->bufcap);
+  free(f->bufneed);
+  free(f->bufslot);
 }

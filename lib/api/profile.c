@@ -35,7 +35,8 @@ static double gemm_flops(sj_function *f, const step *s) {
   return 2 * k * slot_bytes(f, c) / (double)sj_dtype_size(f->slots[c].type.dt);
 }
 
-static bool timed(const step *s) { return s->kind == ST_LAUNCH || s->kind == ST_GEMM; }
+/* a scan is timed as a whole (its body's kernels are not listed) */
+static bool timed(const step *s) { return s->kind == ST_LAUNCH || s->kind == ST_GEMM || s->kind == ST_SCAN; }
 
 sj_status sj_dbg_after_step(sj_function *f, int i, double t0) {
   const step *s = &f->steps[i];
@@ -48,7 +49,7 @@ sj_status sj_dbg_after_step(sj_function *f, int i, double t0) {
     for (unsigned a = 0; a < s->nargs; a++) p->bytes += slot_bytes(f, s->args[a]);
     if (s->kind == ST_GEMM) p->flops += gemm_flops(f, s);
   }
-  return d->nan_guard ? sj_dbg_guard_step(f, s) : SJ_OK;
+  return d->nan_guard && s->kind != ST_SCAN ? sj_dbg_guard_step(f, s) : SJ_OK;
 }
 
 /* Bytes of buffers (intermediates and results) live at once, at the step
@@ -59,11 +60,13 @@ static size_t peak_live(sj_function *f) {
   memset(live, 0, ((size_t)f->nsteps + 2) * sizeof *live);
   for (int j = 0; j < f->nsteps; j++) {
     const step *s = &f->steps[j];
-    if (!sj_api_step_allocates(s)) continue; /* alloc, and the random draws */
-    int end = f->slots[s->out].last_use < f->nsteps ? f->slots[s->out].last_use : f->nsteps;
-    double b = slot_bytes(f, s->out);
-    live[j] += b;
-    live[(end > j ? end : j) + 1] -= b;
+    int first, n = sj_api_allocated_slots(s, &first); /* a scan's results too */
+    for (int r = first; r < first + n; r++) {
+      int end = f->slots[r].last_use < f->nsteps ? f->slots[r].last_use : f->nsteps;
+      double b = slot_bytes(f, r);
+      live[j] += b;
+      live[(end > j ? end : j) + 1] -= b;
+    }
   }
   double cur = 0, peak = 0;
   for (int i = 0; i <= f->nsteps; i++) {
@@ -148,9 +151,10 @@ static void put_row(sbuf *b, sj_function *f, int i, double total) {
   const sj_dbg_step *p = &f->dbg->steps[i];
   char kernel[80];
   if (s->kind == ST_LAUNCH) snprintf(kernel, sizeof kernel, "@%s", sj_op_sym(s->op, "kernel"));
+  else if (s->kind == ST_SCAN) snprintf(kernel, sizeof kernel, "@%s", sj_op_sym(s->op, "body"));
   else snprintf(kernel, sizeof kernel, "(BLAS)");
   double ms = p->seconds * 1e3, gbs = p->seconds > 0 ? p->bytes / p->seconds / 1e9 : 0;
-  put(b, "%6d  %-6s  %-24s %8llu %10.3f %6.1f%% %10.3f %8.2f ", i, s->kind == ST_LAUNCH ? "launch" : "gemm",
+  put(b, "%6d  %-6s  %-24s %8llu %10.3f %6.1f%% %10.3f %8.2f ", i, s->kind == ST_LAUNCH ? "launch" : s->kind == ST_SCAN ? "scan" : "gemm",
       kernel, (unsigned long long)p->calls, ms, total > 0 ? 100 * p->seconds / total : 0.0, p->bytes / 1e6, gbs);
   if (s->kind == ST_GEMM) put(b, "%8.2f  ", p->seconds > 0 ? p->flops / p->seconds / 1e9 : 0.0);
   else put(b, "%8s  ", "-");

@@ -24,7 +24,7 @@ void sj_api_shape_str(const sj_function *f, int s, char *buf, size_t cap) {
  * its non-zero dims (the iterations of a loop nest over it, which would
  * otherwise run for ages over an empty tensor such as [2^40, 2^40, 0]), fit
  * in int64_t and its bytes in size_t. The dims are already non-negative. */
-static sj_status check_extent(sj_function *f, const sj_op *op, int s, const char *what) {
+sj_status sj_api_check_extent(sj_function *f, const sj_op *op, int s, const char *what) {
   const slot *sl = &f->slots[s];
   const int64_t *d = sj_api_dims(f, s);
   int64_t n = 1, nz = 1;
@@ -61,7 +61,7 @@ sj_status sj_api_check_inputs(sj_function *f, sj_tensor *const *in, size_t nin) 
     }
     memcpy(sj_api_dims(f, (int)i), d, (size_t)r * sizeof *d);
     f->data[i] = sj_tensor_data(in[i]);
-    sj_status st = check_extent(f, NULL, (int)i, "input");
+    sj_status st = sj_api_check_extent(f, NULL, (int)i, "input");
     if (st) return st;
   }
   return SJ_OK;
@@ -75,7 +75,7 @@ static sj_status shape_alloc(sj_function *f, const step *s) {
     if (v < 0) return sj_api_fail(f->ctx, s->op, "negative size %lld for %s", (long long)v, f->slots[s->out].name);
     sj_api_dims(f, s->out)[k] = v;
   }
-  return check_extent(f, s->op, s->out, "the buffer");
+  return sj_api_check_extent(f, s->op, s->out, "the buffer");
 }
 
 /* Element count of a slot whose extent was checked. */
@@ -100,7 +100,7 @@ static sj_status shape_reshape(sj_function *f, const step *s) {
     sj_api_dims(f, s->out)[k] = t->dims[k];
   }
   if (dyn >= 0) sj_api_dims(f, s->out)[dyn] = known ? total / known : 0;
-  sj_status st = check_extent(f, s->op, s->out, "the reshape");
+  sj_status st = sj_api_check_extent(f, s->op, s->out, "the reshape");
   if (!st && numel(f, s->out) != total)
     st = sj_api_fail(f->ctx, s->op, "cannot reshape %lld elements of %s to the requested shape", (long long)total,
                      f->slots[s->args[0]].name);
@@ -155,8 +155,11 @@ static void shape_slice_len(sj_function *f, const step *s) {
                    &sj_api_dims(f, s->out)[0]);
 }
 
-sj_status sj_api_shapes(sj_function *f) {
-  for (int i = 0; i < f->nsteps; i++) {
+/* Up to the first barrier: a scan whose results' shapes depend on data an
+ * earlier step computes (exec_internal.h); the run resumes from there. */
+sj_status sj_api_shapes_from(sj_function *f, int from) {
+  f->shape_stop = f->nsteps;
+  for (int i = from; i < f->nsteps; i++) {
     step *s = &f->steps[i];
     const sj_type *t = s->out >= 0 ? &f->slots[s->out].type : NULL;
     sj_status st = SJ_OK;
@@ -170,14 +173,23 @@ sj_status sj_api_shapes(sj_function *f) {
     case ST_LAUNCH: st = sj_api_check_launch(f, s); break;
     case ST_RANDOM:
       sj_api_random_shape(f, s);
-      st = check_extent(f, s->op, s->out, "the random draw");
+      st = sj_api_check_extent(f, s->op, s->out, "the random draw");
       break;
     case ST_GEMM:
       st = shape_gemm(f, s);
       if (!st && s->epi) st = sj_api_check_launch(f, s->epi);
+      break;
+    case ST_SCAN:
+      if (sj_api_scan_is_barrier(s)) {
+        f->shape_stop = i;
+        return SJ_OK;
+      }
+      st = sj_api_shape_scan(f, s);
       break;
     }
     if (st) return st;
   }
   return SJ_OK;
 }
+
+sj_status sj_api_shapes(sj_function *f) { return sj_api_shapes_from(f, 0); }

@@ -28,6 +28,7 @@ void sj_api_swap_tier2(sj_function *f) {
   for (int i = 0; i < f->nsteps; i++) {
     if (f->steps[i].kind == ST_LAUNCH) f->steps[i].fn = f->fns2[f->steps[i].kidx];
     if (f->steps[i].epi) f->steps[i].epi->fn = f->fns2[f->steps[i].epi->kidx]; /* gemm epilogue */
+    if (f->steps[i].scan) sj_api_scan_swap(&f->steps[i], f->fns2); /* the body's kernels */
   }
   atomic_store_explicit(&f->tier2_ready, 2, memory_order_relaxed);
 }

@@ -10,6 +10,8 @@
  * file's own tables, not the constant folder's `eval` rows, so a folding bug
  * cannot hide behind the oracle. It never reads or writes outside a value. */
 #include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,8 +41,10 @@ typedef struct rv {
 
 typedef struct ev {
   sj_ctx *c;
-  rv *vals; /* by slot: func args first, then op results (op->scratch) */
+  rv *vals; /* by slot: block args first, then op results (op->scratch) */
   int n;
+  const sj_block *blk;   /* the block evaluated: a func's body or a scan's */
+  const struct ev *up;   /* the evaluation running the scan whose body this is */
 } ev;
 
 /* ---- dtype rounding ---- */
@@ -770,6 +774,306 @@ static sj_status fused(ev *e, const sj_op *op) {
   return st;
 }
 
+/* ---- scan (docs/decisions/0014-scan.md): the body, step by step ---- */
+
+/* A scan running more steps than this is beyond the oracle (each step
+ * evaluates the whole body; a state of zero elements grows no buffer). */
+#define REF_MAX_STEPS ((int64_t)1 << 24)
+
+static sj_status run_block(sj_ctx *c, const ev *up, const sj_block *b, const rv *args, rv *res);
+
+static sj_status errf(ev *e, const sj_op *op, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static sj_status errf(ev *e, const sj_op *op, const char *fmt, ...) {
+  char msg[400];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return err(e, op, msg);
+}
+
+/* "[2,3]": a run-time shape for messages. */
+static const char *shape_str(const rv *x, char *buf, size_t cap) {
+  size_t k = (size_t)snprintf(buf, cap, "[");
+  for (int i = 0; i < x->rank && k < cap; i++) k += (size_t)snprintf(buf + k, cap - k, i ? ",%lld" : "%lld", (long long)x->dims[i]);
+  if (k < cap) snprintf(buf + k, cap - k, "]");
+  return buf;
+}
+
+static bool same_shape(const rv *a, const rv *b) {
+  return a->rank == b->rank && !memcmp(a->dims, b->dims, (size_t)a->rank * sizeof *a->dims);
+}
+
+static void rv_free_n(rv *v, unsigned n) {
+  for (unsigned i = 0; v && i < n; i++) free(v[i].v), v[i].v = NULL;
+}
+
+/* The steps' values of one result, rows appended in the order the steps run. */
+typedef struct rows {
+  rv x;        /* x.dims[0]: rows so far; rank 0 until the first row */
+  int64_t cap; /* rows allocated */
+  int64_t len; /* elements per row */
+} rows;
+
+static sj_status rows_push(ev *e, const sj_op *op, rows *r, const rv *v, unsigned res) {
+  char a[96], b[96];
+  if (!r->x.rank) { /* the first row fixes the row shape */
+    r->x.rank = v->rank + 1;
+    memcpy(r->x.dims + 1, v->dims, (size_t)v->rank * sizeof *v->dims);
+    r->len = rv_numel(v);
+  } else if (r->x.rank != v->rank + 1 || memcmp(r->x.dims + 1, v->dims, (size_t)v->rank * sizeof *v->dims)) {
+    rv row = r->x;
+    row.rank--;
+    memmove(row.dims, row.dims + 1, (size_t)row.rank * sizeof *row.dims);
+    return errf(e, op, "result %u has shape %s at step %lld but %s before", res, shape_str(v, a, sizeof a),
+                (long long)r->x.dims[0], shape_str(&row, b, sizeof b));
+  }
+  if (r->x.dims[0] == r->cap) {
+    int64_t cap = r->cap ? 2 * r->cap : 4, total;
+    if (r->len && cap > REF_MAX_ELEMS / r->len) cap = REF_MAX_ELEMS / r->len;
+    if (cap <= r->cap || !sj_mul_i64(cap, r->len, &total)) {
+      errf(e, op, "result %u has too many elements for the reference evaluator (limit 2^28)", res);
+      return SJ_ERR_UNSUPPORTED;
+    }
+    num *p = realloc(r->x.v, (size_t)(total ? total : 1) * sizeof *p);
+    if (!p) return err(e, op, "out of memory");
+    r->x.v = p, r->cap = cap;
+  }
+  if (r->len) memcpy(r->x.v + r->x.dims[0] * r->len, v->v, (size_t)r->len * sizeof *v->v);
+  r->x.dims[0]++;
+  return SJ_OK;
+}
+
+/* Reverses the rows (a reverse scan appends them from t = n-1 down). */
+static void rows_reverse(rows *r) {
+  for (int64_t i = 0, j = r->x.dims[0] - 1; i < j; i++, j--)
+    for (int64_t k = 0; k < r->len; k++) {
+      num t = r->x.v[i * r->len + k];
+      r->x.v[i * r->len + k] = r->x.v[j * r->len + k];
+      r->x.v[j * r->len + k] = t;
+    }
+}
+
+/* One scan being evaluated. The operands are [%n] seqs inits nonseqs; the
+ * body's arguments seq rows, states, nonseqs; its terminator's operands
+ * new states, outputs [, cond]. */
+typedef struct scan_run {
+  const sj_op *op;
+  const sj_block *body;
+  unsigned first, nseq, nstate, nnon, nres;
+  bool until, reverse, last[64];
+  int64_t n;  /* steps at most */
+  rv *args;   /* a step's arguments: views (borrowed) */
+  rv *ys;     /* a step's yielded values (owned) */
+  rv *state;  /* the current states (owned) */
+  rv *final;  /* outputs kept `last`: the latest value (owned) */
+  rows *all;  /* results collected over all steps */
+  int64_t steps; /* run so far */
+} scan_run;
+
+/* The body: the op's region, or the func `body = @f` of the op's module. */
+static const sj_block *scan_body(const sj_op *op) {
+  if (op->nregions) return op->regions[0];
+  const char *sym = sj_op_sym(op, "body");
+  const sj_block *b = op->block;
+  while (b && b->parent && b->parent->block) b = b->parent->block;
+  if (!sym || !b || b->parent) return NULL; /* not in a module */
+  for (const sj_op *f = b->first; f; f = f->next)
+    if (f->code == SJ_OP_FUNC && !strcmp(sj_func_name(f), sym)) return sj_func_body(f);
+  return NULL;
+}
+
+static sj_status scan_layout(ev *e, const sj_op *op, scan_run *s) {
+  int64_t nseq = sj_op_int(op, "nseq", 0), nstate = sj_op_int(op, "nstate", 0);
+  s->op = op;
+  s->first = sj_op_bool(op, "has_n", false) ? 1 : 0;
+  s->until = sj_op_bool(op, "until", false);
+  s->reverse = sj_op_bool(op, "reverse", false);
+  if (nseq < 0 || nstate < 0 || nseq + nstate + s->first > op->nopnds || op->nresults > 64 || (unsigned)nstate > op->nresults)
+    return err(e, op, "operands do not match 'nseq' and 'nstate' (verify the module)");
+  s->nseq = (unsigned)nseq, s->nstate = (unsigned)nstate, s->nres = op->nresults;
+  s->nnon = op->nopnds - s->first - s->nseq - s->nstate;
+  const sj_attr *last = sj_op_attr(op, "last");
+  for (int i = 0; last && i < last->u.ints.n; i++)
+    if (last->u.ints.v[i] >= 0 && last->u.ints.v[i] < (int64_t)s->nres) s->last[last->u.ints.v[i]] = true;
+  s->body = scan_body(op);
+  if (!s->body) return errf(e, op, "body @%s is not a func of the module", sj_op_sym(op, "body"));
+  for (const ev *u = e; u; u = u->up)
+    if (u->blk == s->body) return err(e, op, "its body runs itself (a recursive scan is not evaluated)");
+  const sj_op *term = s->body->last;
+  if (s->body->nargs != s->nseq + s->nstate + s->nnon || !term || term->nopnds != s->nres + s->until)
+    return err(e, op, "body does not match the operands and results (verify the module)");
+  return SJ_OK;
+}
+
+/* The step count: %n, checked against every sequence, or the shortest
+ * sequence's length. */
+static sj_status scan_steps(ev *e, scan_run *s) {
+  const sj_op *op = s->op;
+  s->n = INT64_MAX;
+  if (s->first) {
+    s->n = slot(e, sj_opnd(op, 0))->v[0].i;
+    if (s->n < 0) return errf(e, op, "step count %lld is negative", (long long)s->n);
+  }
+  for (unsigned i = 0; i < s->nseq; i++) {
+    const rv *q = slot(e, sj_opnd(op, s->first + i));
+    if (!s->first && q->dims[0] < s->n) s->n = q->dims[0];
+    if (s->first && q->dims[0] < s->n)
+      return errf(e, op, "sequence %u has %lld rows, fewer than the %lld steps", i, (long long)q->dims[0],
+                  (long long)s->n);
+  }
+  if (s->n > REF_MAX_STEPS && !s->until) {
+    errf(e, op, "%lld steps are beyond the reference evaluator (limit 2^24)", (long long)s->n);
+    return SJ_ERR_UNSUPPORTED;
+  }
+  return SJ_OK;
+}
+
+static sj_status rv_copy(ev *e, const sj_op *op, const rv *from, rv *to) {
+  *to = *from;
+  to->v = NULL;
+  sj_status st = rv_alloc(e, op, to);
+  if (!st) memcpy(to->v, from->v, (size_t)rv_numel(from) * sizeof *from->v);
+  return st;
+}
+
+static sj_status scan_alloc(ev *e, scan_run *s) {
+  unsigned na = s->nseq + s->nstate + s->nnon;
+  s->args = calloc(na + 1, sizeof *s->args);
+  s->ys = calloc(s->nres + 2, sizeof *s->ys);
+  s->state = calloc(s->nstate + 1, sizeof *s->state);
+  s->final = calloc(s->nres + 1, sizeof *s->final);
+  s->all = calloc(s->nres + 1, sizeof *s->all);
+  if (!s->args || !s->ys || !s->state || !s->final || !s->all) return err(e, s->op, "out of memory");
+  for (unsigned i = 0; i < s->nres; i++) s->all[i].x.dt = sj_res(s->op, i)->type.dt;
+  sj_status st = SJ_OK;
+  for (unsigned i = 0; i < s->nstate && !st; i++) {
+    st = rv_copy(e, s->op, slot(e, sj_opnd(s->op, s->first + s->nseq + i)), &s->state[i]);
+    if (!st && !s->last[i]) st = rows_push(e, s->op, &s->all[i], &s->state[i], i); /* the initial row */
+  }
+  for (unsigned i = 0; i < s->nnon; i++) s->args[s->nseq + s->nstate + i] = *slot(e, sj_opnd(s->op, s->first + s->nseq + s->nstate + i));
+  return st;
+}
+
+static void scan_free(scan_run *s) {
+  rv_free_n(s->ys, s->nres + 1);
+  rv_free_n(s->state, s->nstate);
+  rv_free_n(s->final, s->nres);
+  for (unsigned i = 0; s->all && i < s->nres; i++) free(s->all[i].x.v);
+  free(s->args), free(s->ys), free(s->state), free(s->final), free(s->all);
+}
+
+/* Step t: row t of each sequence, the states, the non-sequences. */
+static void scan_args(ev *e, scan_run *s, int64_t t) {
+  for (unsigned i = 0; i < s->nseq; i++) {
+    const rv *q = slot(e, sj_opnd(s->op, s->first + i));
+    rv *a = &s->args[i];
+    *a = (rv){.rank = q->rank - 1, .dt = q->dt};
+    memcpy(a->dims, q->dims + 1, (size_t)a->rank * sizeof *a->dims);
+    a->v = q->v + t * rv_numel(a);
+  }
+  for (unsigned i = 0; i < s->nstate; i++) s->args[s->nseq + i] = s->state[i];
+}
+
+/* Takes the yielded values of one step: new states, outputs, condition. */
+static sj_status scan_take(ev *e, scan_run *s, bool *stop) {
+  char a[96], b[96];
+  sj_status st = SJ_OK;
+  for (unsigned i = 0; i < s->nstate; i++) {
+    if (!same_shape(&s->ys[i], &s->state[i]))
+      return errf(e, s->op, "state %u is yielded with shape %s at step %lld but its initial value has shape %s", i,
+                  shape_str(&s->ys[i], a, sizeof a), (long long)s->steps, shape_str(&s->state[i], b, sizeof b));
+    free(s->state[i].v);
+    s->state[i] = s->ys[i], s->ys[i].v = NULL;
+    if (!s->last[i] && (st = rows_push(e, s->op, &s->all[i], &s->state[i], i))) return st;
+  }
+  for (unsigned i = s->nstate; i < s->nres; i++) {
+    if (s->last[i]) {
+      free(s->final[i].v);
+      s->final[i] = s->ys[i], s->ys[i].v = NULL;
+    } else if ((st = rows_push(e, s->op, &s->all[i], &s->ys[i], i))) {
+      return st;
+    }
+  }
+  *stop = s->until && s->ys[s->nres].v[0].i != 0;
+  rv_free_n(s->ys, s->nres + 1);
+  return SJ_OK;
+}
+
+/* An output collected over zero steps has no row to take its shape from:
+ * the static row type gives it, or (with `?` dims) one evaluation of the
+ * body on zeros, whose values are dropped (shapes do not depend on values). */
+static sj_status scan_empty_rows(ev *e, scan_run *s) {
+  bool probe = false;
+  for (unsigned i = s->nstate; i < s->nres; i++) {
+    const sj_type *t = &sj_res(s->op, i)->type;
+    for (int k = 1; k < t->rank && !s->last[i]; k++) probe |= t->dims[k] == SJ_DYN;
+  }
+  sj_status st = SJ_OK;
+  rv *zero = probe ? calloc(s->nseq + 1, sizeof *zero) : NULL;
+  if (probe && !zero) return err(e, s->op, "out of memory");
+  if (probe) {
+    scan_args(e, s, 0);
+    for (unsigned i = 0; i < s->nseq && !st; i++) {
+      zero[i] = s->args[i];
+      if (!(st = rv_alloc(e, s->op, &zero[i]))) s->args[i] = zero[i];
+    }
+    if (!st) st = run_block(e->c, e, s->body, s->args, s->ys);
+  }
+  for (unsigned i = s->nstate; i < s->nres && !st; i++) {
+    if (s->last[i]) continue;
+    const sj_type *t = &sj_res(s->op, i)->type;
+    rows *r = &s->all[i];
+    r->x.rank = t->rank;
+    for (int k = 1; k < t->rank; k++) r->x.dims[k] = probe ? s->ys[i].dims[k - 1] : t->dims[k];
+    if (!(r->x.v = calloc(1, sizeof *r->x.v))) st = err(e, s->op, "out of memory");
+  }
+  rv_free_n(zero, s->nseq);
+  free(zero);
+  rv_free_n(s->ys, s->nres + 1);
+  return st;
+}
+
+/* Moves the collected rows and last values into the op's result slots. */
+static sj_status scan_results(ev *e, scan_run *s) {
+  for (unsigned i = 0; i < s->nres; i++) {
+    rv *out = slot(e, sj_res(s->op, i));
+    sj_dtype dt = sj_res(s->op, i)->type.dt;
+    if (s->last[i] && i < s->nstate) *out = s->state[i], s->state[i].v = NULL;
+    else if (s->last[i] && !s->final[i].v)
+      return errf(e, s->op, "result %u is an output kept 'last' but the scan ran zero steps", i);
+    else if (s->last[i]) *out = s->final[i], s->final[i].v = NULL;
+    else {
+      if (s->reverse) rows_reverse(&s->all[i]);
+      *out = s->all[i].x, s->all[i].x.v = NULL;
+    }
+    out->dt = dt;
+  }
+  return SJ_OK;
+}
+
+static sj_status scan(ev *e, const sj_op *op) {
+  scan_run s = {0};
+  sj_status st = scan_layout(e, op, &s);
+  if (!st) st = scan_steps(e, &s);
+  if (!st) st = scan_alloc(e, &s);
+  bool stop = false;
+  for (int64_t k = 0; k < s.n && !st && !stop; k++, s.steps++) {
+    if (k == REF_MAX_STEPS) {
+      errf(e, op, "more than 2^24 steps are beyond the reference evaluator");
+      st = SJ_ERR_UNSUPPORTED;
+      break;
+    }
+    scan_args(e, &s, s.reverse ? s.n - 1 - k : k);
+    st = run_block(e->c, e, s.body, s.args, s.ys);
+    if (!st) st = scan_take(e, &s, &stop);
+  }
+  if (!st && s.steps == 0) st = scan_empty_rows(e, &s);
+  if (!st) st = scan_results(e, &s);
+  scan_free(&s);
+  return st;
+}
+
 /* ---- random streams: the distributions written out again in double from
  * the Philox words (rt_random.h defines the block function, checked
  * against Random123's known answers by unit_random) ---- */
@@ -875,6 +1179,7 @@ static sj_status x_reshape(ev *e, const sj_op *op, rv *out) { return reshape_lik
 static sj_status x_broadcast_to(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, true); }
 static sj_status x_fused(ev *e, const sj_op *op, rv *out) { return (void)out, fused(e, op); }
 static sj_status x_softmax(ev *e, const sj_op *op, rv *out) { return softmax_family(e, op, out); }
+static sj_status x_scan(ev *e, const sj_op *op, rv *out) { return (void)out, scan(e, op); }
 static sj_status x_random(ev *e, const sj_op *op, rv *out) { return random_op(e, op, out); }
 
 #define NONE NULL
@@ -933,14 +1238,16 @@ static sj_status check_inputs(sj_ctx *c, const sj_op *f, sj_tensor *const *in) {
   return SJ_OK;
 }
 
-static sj_status load_inputs(ev *e, const sj_op *f, sj_tensor *const *in) {
+/* Copies the inputs into args (one per argument of f). */
+static sj_status load_inputs(sj_ctx *c, const sj_op *f, sj_tensor *const *in, rv *args) {
   const sj_block *b = sj_func_body(f);
+  ev e = {.c = c};
   for (unsigned i = 0; i < b->nargs; i++) {
-    rv *x = &e->vals[i];
+    rv *x = &args[i];
     x->rank = sj_tensor_rank(in[i]);
     x->dt = b->args[i]->type.dt;
     memcpy(x->dims, sj_tensor_dims(in[i]), (size_t)x->rank * sizeof(int64_t));
-    sj_status st = rv_alloc(e, f, x);
+    sj_status st = rv_alloc(&e, f, x);
     if (st) return st;
     for (int64_t k = 0, n = rv_numel(x); k < n; k++) x->v[k] = tensor_num(in[i], k);
   }
@@ -963,6 +1270,44 @@ static int coarseness(sj_dtype dt) {
   return dt == SJ_F64 ? 1 : dt == SJ_F32 ? 2 : dt == SJ_F16 ? 3 : dt == SJ_BF16 ? 4 : 0;
 }
 
+/* The coarsest float dtype computed inside the body of op (a scan's region
+ * or its outlined func, and the bodies of scans nested there), 0 if none:
+ * a scan's results carry its body's error. depth bounds the walk through
+ * outlined bodies (a recursive one is refused by the evaluator anyway). */
+typedef struct body_prec {
+  sj_dtype worst;
+  int depth;
+} body_prec;
+
+static void coarser(sj_dtype *w, sj_dtype d) {
+  if (coarseness(d) > (*w == SJ_DTYPE_COUNT ? 0 : coarseness(*w))) *w = d;
+}
+
+static void body_walk(const sj_block *b, body_prec *p);
+
+static void body_op(sj_op *op, void *ud) {
+  body_prec *p = ud;
+  for (unsigned r = 0; r < op->nresults; r++) coarser(&p->worst, sj_res(op, r)->type.dt);
+  if (op->code == SJ_OP_SCAN && !op->nregions && p->depth < 8) {
+    const sj_block *b = scan_body(op);
+    p->depth++;
+    if (b) body_walk(b, p);
+    p->depth--;
+  }
+}
+
+static void body_walk(const sj_block *b, body_prec *p) {
+  for (unsigned a = 0; a < b->nargs; a++) coarser(&p->worst, b->args[a]->type.dt);
+  sj_walk_block((sj_block *)b, body_op, p);
+}
+
+static sj_dtype body_precision(const sj_op *op) {
+  body_prec p = {SJ_DTYPE_COUNT, 0};
+  if (op->code == SJ_OP_SCAN) body_op((sj_op *)op, &p);
+  for (unsigned r = 0; r < op->nregions; r++) body_walk(op->regions[r], &p);
+  return p.worst;
+}
+
 sj_dtype sj_ref_result_precision(const sj_op *f, size_t i) {
   const sj_block *b = sj_func_body(f);
   const sj_op *ret = b->last;
@@ -973,7 +1318,7 @@ sj_dtype sj_ref_result_precision(const sj_op *f, size_t i) {
   if (!worst) return SJ_DTYPE_COUNT;
   for (unsigned a = 0; a < b->nargs; a++) worst[a] = coarseness(b->args[a]->type.dt) ? b->args[a]->type.dt : SJ_DTYPE_COUNT;
   for (sj_op *op = b->first; op && op != ret; op = op->next) {
-    sj_dtype w = SJ_DTYPE_COUNT;
+    sj_dtype w = op->nregions || op->code == SJ_OP_SCAN ? body_precision(op) : SJ_DTYPE_COUNT;
     for (unsigned k = 0; k < op->nopnds; k++) {
       const sj_value *v = sj_opnd(op, k);
       sj_dtype d = worst[v->def ? v->def->scratch + v->index : v->index];
@@ -1007,6 +1352,39 @@ static void mark_live(ev *e, const sj_op *ret, bool *live) {
   }
 }
 
+/* Evaluates block b (a func's body or a scan's) on args (borrowed: one
+ * value per block argument) and gives copies of its terminator's operands
+ * to res (owned by the caller; all NULL on error). up: the evaluation of the
+ * scan op whose body b is, NULL for the func sj_ref_eval was given. A scan
+ * in b recurses here once per step: the depth is the nesting of scans
+ * (bounded by the parser's nesting limit and by the recursion check). */
+static sj_status run_block(sj_ctx *c, const ev *up, const sj_block *b, const rv *args, rv *res) {
+  const sj_op *term = b->last;
+  int n = (int)b->nargs;
+  for (sj_op *op = b->first; op; op = op->next) {
+    op->scratch = (unsigned)n;
+    n += (int)op->nresults;
+  }
+  ev e = {.c = c, .vals = calloc((size_t)n + 1, sizeof(rv)), .n = n, .blk = b, .up = up};
+  bool *live = calloc((size_t)n + 1, sizeof *live);
+  if (!e.vals || !live) {
+    free(e.vals), free(live);
+    return sj_emit_error(c, term->loc, "reference evaluator: out of memory");
+  }
+  if (b->nargs) memcpy(e.vals, args, b->nargs * sizeof *args);
+  mark_live(&e, term, live);
+  sj_status st = SJ_OK;
+  for (sj_op *op = b->first; op && !st && op != term; op = op->next)
+    if (op->nresults && live[op->scratch]) st = eval_op(&e, op);
+  free(live);
+  unsigned done = 0;
+  for (; done < term->nopnds && !st; done++) st = rv_copy(&e, term, slot(&e, sj_opnd(term, done)), &res[done]);
+  if (st) rv_free_n(res, done);
+  for (int i = (int)b->nargs; i < n; i++) free(e.vals[i].v);
+  free(e.vals);
+  return st;
+}
+
 sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
                       size_t nout) {
   const sj_block *b = sj_func_body(f);
@@ -1016,29 +1394,18 @@ sj_status sj_ref_eval(sj_ctx *c, const sj_op *f, sj_tensor *const *in, size_t ni
   for (size_t i = 0; i < nout; i++) out[i] = NULL;
   sj_status st = check_inputs(c, f, in);
   if (st) return st;
-  int n = (int)b->nargs;
-  for (sj_op *op = b->first; op; op = op->next) {
-    op->scratch = (unsigned)n;
-    n += (int)op->nresults;
-  }
-  ev e = {.c = c, .vals = calloc((size_t)n + 1, sizeof(rv)), .n = n};
-  bool *live = calloc((size_t)n + 1, sizeof *live);
-  if (!e.vals || !live) {
-    free(e.vals), free(live);
-    return sj_emit_error(c, f->loc, "reference evaluator: out of memory");
-  }
-  mark_live(&e, ret, live);
-  st = load_inputs(&e, f, in);
-  for (sj_op *op = b->first; op && !st && op != ret; op = op->next)
-    if (op->nresults && live[op->scratch]) st = eval_op(&e, op);
-  free(live);
+  rv *args = calloc(nin + 1, sizeof *args), *res = calloc(nout + 1, sizeof *res);
+  if (!args || !res) st = sj_emit_error(c, f->loc, "reference evaluator: out of memory");
+  if (!st) st = load_inputs(c, f, in, args);
+  if (!st) st = run_block(c, NULL, b, args, res);
   for (size_t i = 0; i < nout && !st; i++) {
-    if (!(out[i] = make_output(slot(&e, sj_opnd(ret, (unsigned)i)))))
+    if (!(out[i] = make_output(&res[i])))
       st = sj_emit_error(c, f->loc, "reference evaluator: out of memory");
   }
   if (st)
     for (size_t i = 0; i < nout; i++) sj_tensor_free(out[i]), out[i] = NULL;
-  for (int i = 0; i < n; i++) free(e.vals[i].v);
-  free(e.vals);
+  if (res) rv_free_n(res, (unsigned)nout);
+  if (args) rv_free_n(args, (unsigned)nin);
+  free(res), free(args);
   return st;
 }

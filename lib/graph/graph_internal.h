@@ -33,6 +33,7 @@ typedef struct sj_graph {
   unsigned nfuncs;   /* compiled functions so far (for names) */
   struct sj_graph_label *labels; /* user-facing names of composites (labels.c) */
   struct sj_graph_body *body;    /* the innermost open scan body, or NULL (scan.c) */
+  struct sj_graph_scan_opts *scan_opts; /* sj_scan's gradient options per scan op (scan.c) */
 } sj_graph;
 
 /* The context's graph state, made on first use. When even that cannot be
@@ -122,7 +123,9 @@ sj_status sj_graph_module(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *
  * first. An inner scan op is an ordinary graph op of the outer body (moved
  * in when it depends on an outer placeholder). Variables made inside a body
  * that ended are not visible outside it: sj_graph_op refuses them (use
- * sj_graph_inline_body to recompute a finished body's values elsewhere). */
+ * sj_graph_inline_body to recompute a finished body's values elsewhere).
+ * A gradient rule may build a scan during sj_grad's sweep: ending a body
+ * touches op->scratch only of the ops built since its begin. */
 typedef struct sj_graph_body {
   sj_ctx *c;
   sj_block *block;            /* detached until the scan op adopts it; its args are the placeholders */
@@ -164,6 +167,8 @@ typedef struct sj_graph_scan_spec {
   unsigned nyield;                      /* (placeholders, body values or outer values) */
   bool until, reverse;
   const bool *last;                     /* per result (nyield - until): keep only the final value; may be NULL */
+  sj_var *const *prefer;                /* outer values captured first, in this order, when the body */
+  unsigned nprefer;                     /* reads them (sj_scan: the user's non-sequences) */
 } sj_graph_scan_spec;
 
 /* Ends b (which must be the innermost open body) and appends the scan op
@@ -181,6 +186,11 @@ sj_status sj_graph_scan_end(sj_graph_body *b, const sj_graph_scan_spec *s, sj_va
 /* Closes b without making a scan op: the ops that depend on its
  * placeholders are abandoned as above. */
 void sj_graph_body_abandon(sj_graph_body *b);
+/* The gradient options sj_scan was given for a scan op (sj_scan_options'
+ * truncate_gradient and checkpoint, normalized: 0 = full BPTT / save every
+ * state); 0 and 0 for a scan made otherwise. Kept by the graph, not on the
+ * op: only the graph's gradient reads them. */
+void sj_graph_scan_grad_options(sj_ctx *c, const sj_op *scan, int *truncate_gradient, int *checkpoint);
 /* True if v may be an operand of an op built now: a value of the graph's
  * block (not one inside a finished body) or a placeholder of an open body. */
 bool sj_graph_visible(sj_ctx *c, const sj_value *v);

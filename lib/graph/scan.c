@@ -18,7 +18,8 @@
 
 /* op->scratch of an op that moves into the body being ended. The marks live
  * only inside sj_graph_scan_end/abandon: every marked op leaves the graph's
- * block before they return. */
+ * block before they return, so no other op of the block carries this value
+ * (the graph layer's other walks use 0, 1 and 2). */
 #define MOVE_MARK 0x5ca9u
 
 /* ---- visibility ---- */
@@ -132,10 +133,10 @@ static bool inside(const sj_graph *g, const sj_graph_body *b, const sj_value *v)
 }
 
 /* Marks the ops built since the begin that depend on b (no allocation).
- * The whole block is cleared first: other walks (collect, grad) leave
- * their own numbers in op->scratch. */
+ * Only those ops' scratch is touched: sj_grad keeps its own marks in the
+ * older ops' scratch (0 or 1) while a gradient rule may build a scan. */
 static void mark_dependent(sj_graph *g, sj_graph_body *b) {
-  for (sj_op *op = g->block->first; op; op = op->next) op->scratch = 0;
+  for (sj_op *op = suffix_first(g, b); op; op = op->next) op->scratch = 0;
   for (sj_op *op = suffix_first(g, b); op; op = op->next)
     for (unsigned i = 0; i < op->nopnds && op->scratch != MOVE_MARK; i++)
       if (inside(g, b, sj_opnd(op, i))) op->scratch = MOVE_MARK;
@@ -215,6 +216,17 @@ static unsigned count_outer_uses(const sj_graph *g, const sj_graph_body *b) {
   return n;
 }
 
+/* True if a moved op or a yield reads v. */
+static bool read_inside(const sj_graph *g, const sj_graph_body *b, const sj_graph_scan_spec *s, const sj_value *v) {
+  for (unsigned i = 0; i < s->nyield; i++)
+    if (s->yields[i]->v == v) return true;
+  for (const sj_op *op = suffix_first(g, b); op; op = op->next)
+    if (op->scratch == MOVE_MARK)
+      for (unsigned i = 0; i < op->nopnds; i++)
+        if (sj_opnd(op, i) == v) return true;
+  return false;
+}
+
 /* The result types of a scan with these yields (verify_scan's rule). */
 static void result_types(const sj_graph_scan_spec *s, sj_type *rt) {
   int64_t steps = s->n || s->until ? SJ_DYN : INT64_MAX;
@@ -266,6 +278,8 @@ static sj_status end_protected(void *ud) {
     a->opnds[a->nopnds++] = s->nonseqs[i]->v;
     sj_value_map_set(a->cap, s->nonseqs[i]->v, b->block->args[s->nseq + s->nstate + i]);
   }
+  for (unsigned k = 0; k < s->nprefer; k++)
+    if (read_inside(g, b, s, s->prefer[k]->v)) capture(a, s->prefer[k]->v);
   for (sj_op *op = suffix_first(g, b); op; op = op->next)
     if (op->scratch == MOVE_MARK)
       for (unsigned i = 0; i < op->nopnds; i++) capture(a, sj_opnd(op, i));
@@ -428,6 +442,49 @@ sj_status sj_graph_inline_body(sj_ctx *c, const sj_op *scan, sj_var *const *args
   return st;
 }
 
+/* ---- gradient options of sj_scan's ops ---- */
+
+typedef struct sj_graph_scan_opts {
+  const sj_op *scan;
+  int truncate, checkpoint;
+  struct sj_graph_scan_opts *next;
+} sj_graph_scan_opts;
+
+typedef struct opts_args {
+  sj_ctx *c;
+  const sj_op *scan;
+  int truncate, checkpoint;
+  sj_var *dummy;
+} opts_args;
+
+static sj_status opts_protected(void *ud) {
+  opts_args *a = ud;
+  sj_graph *g = sj_graph_of(a->c);
+  sj_graph_scan_opts *e = sj_arena_alloc(a->c, sizeof *e);
+  e->scan = a->scan, e->truncate = a->truncate, e->checkpoint = a->checkpoint, e->next = g->scan_opts;
+  g->scan_opts = e;
+  return SJ_OK;
+}
+
+void sj_graph_scan_grad_options(sj_ctx *c, const sj_op *scan, int *truncate_gradient, int *checkpoint) {
+  *truncate_gradient = *checkpoint = 0;
+  for (const sj_graph_scan_opts *e = c ? sj_graph_of(c)->scan_opts : NULL; e; e = e->next)
+    if (e->scan == scan) {
+      *truncate_gradient = e->truncate;
+      *checkpoint = e->checkpoint;
+      return;
+    }
+}
+
+/* Records them for the op that made v (an sj_scan result); a graph of
+ * default options records nothing. */
+static void record_grad_options(sj_ctx *c, const sj_scan_options *o, sj_op *scan) {
+  int t = o->truncate_gradient > 0 ? o->truncate_gradient : 0, k = o->checkpoint > 1 ? o->checkpoint : 0;
+  if (!scan || (!t && !k)) return;
+  opts_args a = {c, scan, t, k, NULL};
+  sj_graph_guard(c, opts_protected, &a, &a.dummy);
+}
+
 /* ---- sj_scan ---- */
 
 /* What sj_scan needs besides the user's options: the placeholders it made,
@@ -458,6 +515,18 @@ static sj_status scan_fail(sj_ctx *c, const char *file, int line, const char *fm
 
 static bool usable(sj_ctx *c, const sj_var *v) { return v && v->kind != VAR_POISON && v->c == c; }
 
+/* SJ_OK when v can be used; else the error (what, index i) is recorded: a
+ * variable built while out of memory makes it an out-of-memory failure. */
+static sj_status check_var(sj_ctx *c, const sj_var *v, const char *file, int line, const char *what, size_t i) {
+  if (usable(c, v)) return SJ_OK;
+  if (v && v->kind == VAR_POISON && !v->c) {
+    scan_fail(c, file, line, "%s %zu was built while out of memory", what, i);
+    sj_graph_of(c)->status = SJ_ERR_NOMEM;
+    return SJ_ERR_NOMEM;
+  }
+  return scan_fail(c, file, line, "%s %zu is %s", what, i, !v ? "NULL" : v->c != c ? "from another context" : "invalid");
+}
+
 /* The option checks that need no step (Theano's scan raises them too). */
 static sj_status check_options(sj_ctx *c, const sj_scan_options *o, int *taps, const char *file, int line) {
   char d[200];
@@ -467,15 +536,16 @@ static sj_status check_options(sj_ctx *c, const sj_scan_options *o, int *taps, c
   if (o->nout > 64 || o->nseq > 64 || o->nnonseq > 64)
     return scan_fail(c, file, line, "at most 64 outputs, sequences and non-sequences each");
   for (size_t i = 0; i < o->nseq; i++) {
-    if (!usable(c, o->sequences[i])) return scan_fail(c, file, line, "sequence %zu is NULL or invalid", i);
+    sj_status s = check_var(c, o->sequences[i], file, line, "sequence", i);
+    if (s) return s;
     if (o->sequences[i]->v->type.rank < 1)
       return scan_fail(c, file, line, "sequence %zu %s has rank 0 (a sequence is iterated along its leading axis)", i,
                        sj_graph_describe(o->sequences[i], d, sizeof d));
   }
   for (size_t i = 0; i < o->nnonseq; i++)
-    if (!usable(c, o->non_sequences[i])) return scan_fail(c, file, line, "non-sequence %zu is NULL or invalid", i);
+    if (check_var(c, o->non_sequences[i], file, line, "non-sequence", i)) return sj_graph_of(c)->status;
   if (o->n_steps) {
-    if (!usable(c, o->n_steps)) return scan_fail(c, file, line, "n_steps is invalid");
+    if (check_var(c, o->n_steps, file, line, "n_steps", 0)) return sj_graph_of(c)->status;
     const sj_type *t = &o->n_steps->v->type;
     if (t->rank != 0 || (t->dt != SJ_I32 && t->dt != SJ_I64))
       return scan_fail(c, file, line, "n_steps must be an i32 or i64 scalar (rank 0), got %s",
@@ -483,11 +553,14 @@ static sj_status check_options(sj_ctx *c, const sj_scan_options *o, int *taps, c
   } else if (!o->nseq) {
     return scan_fail(c, file, line, "no sequence and no n_steps: the number of steps is unknown");
   }
+  if (o->truncate_gradient < -1 || o->checkpoint < 0)
+    return scan_fail(c, file, line, "truncate_gradient must be -1, 0 or k > 0 and checkpoint 0 or k > 0 (got %d and %d)",
+                     o->truncate_gradient, o->checkpoint);
   for (size_t i = 0; i < o->nout; i++) {
     sj_var *init = o->outputs_info ? o->outputs_info[i] : NULL;
     taps[i] = 0;
     if (!init) continue;
-    if (!usable(c, init)) return scan_fail(c, file, line, "the initial value of output %zu is invalid", i);
+    if (check_var(c, init, file, line, "the initial value of output", i)) return sj_graph_of(c)->status;
     int k = o->ntaps ? o->ntaps[i] : 1;
     if (k < 1 || k > 16) return scan_fail(c, file, line, "output %zu has %d taps (1 to 16: taps -k..-1)", i, k);
     taps[i] = k;
@@ -539,7 +612,7 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
   for (size_t i = 0; i < o->nout; i++) {
     sj_var *v = st->outputs[i];
     if (!v) return scan_fail(c, file, line, "the step function did not set output %zu (of %zu)", i, o->nout);
-    if (v->kind == VAR_POISON || v->c != c) return scan_fail(c, file, line, "output %zu of the step is invalid", i);
+    if (check_var(c, v, file, line, "the step's output", i)) return sj_graph_of(c)->status;
     if (!sb->taps[i]) continue;
     sj_type want = sb->taps[i] > 1 ? drop_lead(o->outputs_info[i]->v->type) : o->outputs_info[i]->v->type;
     if (!sj_type_eq(&want, &v->v->type)) {
@@ -554,7 +627,7 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
     }
   }
   if (st->until) {
-    if (!usable(c, st->until)) return scan_fail(c, file, line, "the stop condition (until) is invalid");
+    if (check_var(c, st->until, file, line, "the stop condition (until), output", o->nout)) return sj_graph_of(c)->status;
     const sj_type *t = &st->until->v->type;
     if (t->dt != SJ_BOOL || t->rank != 0)
       return scan_fail(c, file, line, "the stop condition (until) must be a bool scalar (rank 0), got %s",
@@ -566,9 +639,11 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
   if (st->nupdates > 32) return scan_fail(c, file, line, "the step returns %zu updates, at most 32", st->nupdates);
   for (size_t i = 0; i < st->nupdates; i++) {
     const sj_update *u = &st->updates[i];
+    if (u->shared && u->shared->kind == VAR_POISON && check_var(c, u->shared, file, line, "the shared variable of the step's update", i))
+      return sj_graph_of(c)->status;
     if (!u->shared || u->shared->c != c || u->shared->kind != VAR_SHARED)
       return scan_fail(c, file, line, "update %zu of the step targets something that is not a shared variable", i);
-    if (!usable(c, u->value)) return scan_fail(c, file, line, "update %zu of the step has a NULL or invalid value", i);
+    if (check_var(c, u->value, file, line, "the value of the step's update", i)) return sj_graph_of(c)->status;
     if (!sj_type_eq(&u->shared->v->type, &u->value->v->type))
       return scan_fail(c, file, line, "update %zu of the step gives shared variable %s the value %s", i,
                        sj_graph_describe(u->shared, x, sizeof x), sj_graph_describe(u->value, y, sizeof y));
@@ -581,16 +656,17 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
 
 /* The op's yields in its order: the user's states (shifted taps), the
  * updated shared variables, the collected outputs, the condition. */
-static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, sj_var *const *state_ph, sj_var **ys,
-                            bool *last) {
+static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, const sj_update *upd, size_t nupd,
+                            sj_var *const *state_ph, sj_var **ys, bool *last) {
   const sj_scan_options *o = sb->o;
   unsigned n = 0, k = 0;
   for (size_t i = 0; i < o->nout; i++) {
-    for (int j = 0; j + 1 < sb->taps[i]; j++) last[n] = false, ys[n++] = state_ph[k + (unsigned)j + 1];
+    /* the older taps' rows repeat the newest one's, shifted: only their final value is kept */
+    for (int j = 0; j + 1 < sb->taps[i]; j++) last[n] = true, ys[n++] = state_ph[k + (unsigned)j + 1];
     if (sb->taps[i]) last[n] = false, ys[n++] = st->outputs[i];
     k += (unsigned)sb->taps[i];
   }
-  for (size_t i = 0; i < st->nupdates; i++) last[n] = false, ys[n++] = st->updates[i].value;
+  for (size_t i = 0; i < nupd; i++) last[n] = false, ys[n++] = upd[i].value;
   for (size_t i = 0; i < o->nout; i++)
     if (!sb->taps[i]) last[n] = o->return_last && o->return_last[i], ys[n++] = st->outputs[i];
   if (st->until) last[n] = false, ys[n++] = st->until;
@@ -599,11 +675,12 @@ static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, sj_var
 
 /* The user's view of the op's results: states without their initial row
  * (or their last row), collected outputs as they are; the updates' final
- * values. */
-static void user_results(const scan_build *sb, const sj_scan_step *st, sj_var *const *res, sj_var **results,
-                         sj_update *updates) {
+ * values: the step's own updates returned, the default ones (upd[nexp..])
+ * become their variables' default updates. */
+static void user_results(const scan_build *sb, const sj_update *upd, size_t nexp, size_t nupd, sj_var *const *res,
+                         sj_var **results, sj_update *updates) {
   const sj_scan_options *o = sb->o;
-  unsigned k = 0, nstate = sb->nstate_user + (unsigned)st->nupdates, j = 0;
+  unsigned k = 0, nstate = sb->nstate_user + (unsigned)nupd, j = 0;
   sj_slice_spec drop_init = {1, SJ_OMIT, 1};
   for (size_t i = 0; i < o->nout; i++) {
     bool want_last = o->return_last && o->return_last[i];
@@ -615,10 +692,43 @@ static void user_results(const scan_build *sb, const sj_scan_step *st, sj_var *c
       results[i] = res[nstate + j++];
     }
   }
-  for (size_t i = 0; i < st->nupdates; i++) {
-    updates[i].shared = st->updates[i].shared;
-    updates[i].value = sj_index_at(res[sb->nstate_user + i], 0, -1, sb->file, sb->line);
+  for (size_t i = 0; i < nupd; i++) {
+    sj_var *fin = sj_index_at(res[sb->nstate_user + i], 0, -1, sb->file, sb->line);
+    if (i < nexp) updates[i] = (sj_update){upd[i].shared, fin};
+    else if (fin->kind != VAR_POISON) upd[i].shared->default_update = fin; /* the loop's end, not one step's */
   }
+}
+
+/* v was built since b began (an op of the step, or one of b's placeholders). */
+static bool built_in_step(const sj_graph *g, const sj_graph_body *b, const sj_value *v) {
+  if (!v->def) return v->owner == b->block;
+  for (const sj_op *op = suffix_first(g, b); op; op = op->next)
+    if (op == v->def) return true;
+  return false;
+}
+
+/* Appends to upd (n explicit ones) the shared variables whose default
+ * update was built in this step (a random draw's state) and that the step
+ * does not update itself: like the explicit ones they become states, each
+ * step reading the previous step's value (Theano's scan collects them the
+ * same way). */
+static size_t with_default_updates(const sj_graph *g, const sj_graph_body *b, sj_update *upd, size_t n, size_t cap) {
+  for (size_t i = 0; i < g->nleaves && n < cap; i++) {
+    sj_var *l = g->leaves[i];
+    if (l->kind != VAR_SHARED || !l->default_update || l->default_update->kind == VAR_POISON) continue;
+    bool explicit = false;
+    for (size_t k = 0; k < n && !explicit; k++) explicit = upd[k].shared == l;
+    if (!explicit && built_in_step(g, b, l->default_update->v)) upd[n++] = (sj_update){l, l->default_update};
+  }
+  return n;
+}
+
+/* "<name><suffix>[<k>]" of a named variable, else NULL. */
+static const char *suffixed(char *buf, size_t cap, const sj_var *v, const char *suffix, int k) {
+  if (!v->name) return NULL;
+  if (k) snprintf(buf, cap, "%.120s%s%d", v->name, suffix, k);
+  else snprintf(buf, cap, "%.120s%s", v->name, suffix);
+  return buf;
 }
 
 /* Runs the step on placeholders and builds the op (the body is open). */
@@ -628,10 +738,13 @@ static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, voi
   sj_graph *g = sj_graph_of(c);
   const sj_scan_options *o = sb->o;
   unsigned na = 0;
-  for (size_t i = 0; i < o->nseq; i++)
-    sb->args[na++] = sj_graph_body_arg(b, drop_lead(sb->seqs[i]->v->type), o->sequences[i]->name);
+  char nm[160];
+  for (size_t i = 0; i < o->nseq; i++) /* Theano's names: u_t, x_tm1, x_tm2 (messages and printed IR) */
+    sb->args[na++] = sj_graph_body_arg(b, drop_lead(sb->seqs[i]->v->type), suffixed(nm, sizeof nm, o->sequences[i], "_t", 0));
   sj_var **state_ph = sb->args + na;
-  for (unsigned i = 0; i < sb->nstate_user; i++) sb->args[na++] = sj_graph_body_arg(b, sb->inits[i]->v->type, sb->inits[i]->name);
+  for (size_t i = 0, k = 0; i < o->nout; i++)
+    for (int j = 0; j < sb->taps[i]; j++, k++)
+      sb->args[na++] = sj_graph_body_arg(b, sb->inits[k]->v->type, suffixed(nm, sizeof nm, o->outputs_info[i], "_tm", sb->taps[i] - j));
   for (size_t i = 0; i < o->nnonseq; i++) sb->args[na++] = o->non_sequences[i];
   if (g->failed) return g->status;
   sj_var *outs[64] = {0};
@@ -644,27 +757,32 @@ static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, voi
   }
   sj_status s = check_step(sb, &st, updates ? cap : 0);
   if (s) return s;
+  sj_update upd[65];
+  for (size_t i = 0; i < st.nupdates; i++) upd[i] = st.updates[i];
+  size_t nupd = with_default_updates(g, b, upd, st.nupdates, 64);
   size_t ncollect = 0;
   for (size_t i = 0; i < o->nout; i++) ncollect += !sb->taps[i];
-  if (sb->nstate_user + st.nupdates + ncollect > 64)
-    return scan_fail(c, sb->file, sb->line, "%zu states and outputs, at most 64", sb->nstate_user + st.nupdates + ncollect);
-  if (!o->nout && !st.nupdates) return scan_fail(c, sb->file, sb->line, "the step has no outputs and no updates");
+  if (sb->nstate_user + nupd + ncollect > 64)
+    return scan_fail(c, sb->file, sb->line, "%zu states and outputs, at most 64", sb->nstate_user + nupd + ncollect);
+  if (!o->nout && !nupd) return scan_fail(c, sb->file, sb->line, "the step has no outputs and no updates");
   /* a shared variable the step updates is a state: each step reads the previous step's value (Theano) */
-  for (size_t i = 0; i < st.nupdates; i++) {
-    sj_var *sh = st.updates[i].shared;
+  for (size_t i = 0; i < nupd; i++) {
+    sj_var *sh = upd[i].shared;
     sb->inits[sb->nstate_user + i] = sh;
     sj_graph_body_bind(b, sh, sj_graph_body_arg(b, sh->v->type, sh->name));
   }
   if (g->failed) return g->status;
   sj_var *ys[65], *res[64];
   bool last[65];
-  unsigned ny = scan_yields(sb, &st, state_ph, ys, last);
+  unsigned ny = scan_yields(sb, &st, upd, nupd, state_ph, ys, last);
   sj_graph_scan_spec spec = {.n = o->n_steps, .seqs = sb->seqs, .nseq = (unsigned)o->nseq, .inits = sb->inits,
-                             .nstate = sb->nstate_user + (unsigned)st.nupdates, .yields = ys, .nyield = ny,
-                             .until = st.until != NULL, .last = last};
+                             .nstate = sb->nstate_user + (unsigned)nupd, .yields = ys, .nyield = ny,
+                             .until = st.until != NULL, .last = last, .prefer = o->non_sequences,
+                             .nprefer = (unsigned)o->nnonseq};
   s = sj_graph_scan_end(b, &spec, res, sb->file, sb->line);
   if (s) return s;
-  user_results(sb, &st, res, results, updates);
+  record_grad_options(c, o, sj_graph_scan_of(res[0]));
+  user_results(sb, upd, st.nupdates, nupd, res, results, updates);
   if (g->failed) return g->status;
   if (nupdates) *nupdates = st.nupdates;
   return SJ_OK;

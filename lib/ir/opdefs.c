@@ -718,11 +718,12 @@ static sj_status scan_check_results(sj_ctx *c, const sj_op *op, const scan_shape
 }
 
 /* The func named sym in the module holding op (NULL when op is not in a
- * module yet, or there is none). */
-static const sj_op *enclosing_lookup(const sj_op *op, const char *sym) {
+ * module yet, or there is none; *in_module says which). */
+static const sj_op *enclosing_lookup(const sj_op *op, const char *sym, bool *in_module) {
   const sj_block *b = op->block;
   while (b && b->parent && b->parent->block) b = b->parent->block;
-  if (!b || b->parent) return NULL; /* a detached block (graph) */
+  *in_module = b && !b->parent;
+  if (!*in_module) return NULL; /* a detached block (graph) */
   for (const sj_op *f = b->first; f; f = f->next)
     if (sj_op_has(f, SJ_F_SYMBOL) && !strcmp(sj_func_name(f), sym)) return f;
   return NULL;
@@ -744,8 +745,11 @@ static sj_status verify_scan(sj_ctx *c, const sj_op *op) {
     for (nys = 0; nys < b->last->nopnds; nys++) ys[nys] = sj_opnd(b->last, nys)->type;
   } else {
     /* the callee's signature is checked where the module is complete */
-    const sj_op *f = op->block ? enclosing_lookup(op, sym) : NULL;
+    bool in_module = false;
+    const sj_op *f = op->block ? enclosing_lookup(op, sym, &in_module) : NULL;
+    if (!f && in_module) return err(c, op, "body @%s is not a symbol of the module", sym);
     if (!f) return SJ_OK;
+    if (f->code != SJ_OP_FUNC) return err(c, op, "body @%s is a '%s', not a func", sym, sj_op_name(f));
     const sj_block *b = f->regions[0];
     const sj_op *ret = b->last;
     if (!ret || b->nargs > 64 || ret->nopnds > 65) return err(c, op, "body @%s has too many arguments or values", sym);
