@@ -76,7 +76,7 @@ typedef struct lanes {
   uint32_t w[4][BATCH];
 } lanes;
 
-__attribute__((target_clones("avx2", "default"))) static void philox_batch(uint64_t key, uint64_t first, lanes *o) {
+static inline __attribute__((always_inline)) void philox_lanes(uint64_t key, uint64_t first, lanes *o) {
   uint32_t c0[BATCH], c1[BATCH], c2[BATCH], c3[BATCH];
   for (int l = 0; l < BATCH; l++) {
     uint64_t c = first + (uint64_t)l;
@@ -95,6 +95,21 @@ __attribute__((target_clones("avx2", "default"))) static void philox_batch(uint6
   memcpy(o->w[2], c2, sizeof c2), memcpy(o->w[3], c3, sizeof c3);
 }
 
+typedef void (*batch_fn)(uint64_t key, uint64_t first, lanes *o);
+
+static void philox_batch_generic(uint64_t key, uint64_t first, lanes *o) { philox_lanes(key, first, o); }
+
+/* An AVX2 copy, chosen per fill from the CPU's features at run time (not an
+ * ifunc: a resolver runs before sanitizer runtimes start). */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx2"))) static void philox_batch_avx2(uint64_t key, uint64_t first, lanes *o) {
+  philox_lanes(key, first, o);
+}
+static batch_fn best_batch(void) { return __builtin_cpu_supports("avx2") ? philox_batch_avx2 : philox_batch_generic; }
+#else
+static batch_fn best_batch(void) { return philox_batch_generic; }
+#endif
+
 /* Element value from its block's words, as sj_rt_random_value. */
 static double value_of(const sj_rt_random_desc *d, const lanes *w, int l) {
   switch (d->dist) {
@@ -108,11 +123,17 @@ static double value_of(const sj_rt_random_desc *d, const lanes *w, int l) {
   return 0;
 }
 
+typedef struct fill_env {
+  const sj_rt_random_desc *d;
+  batch_fn batch;
+} fill_env;
+
 static void fill_range(void *env, int64_t lo, int64_t hi) {
-  const sj_rt_random_desc *d = env;
+  const fill_env *e = env;
+  const sj_rt_random_desc *d = e->d;
   lanes w;
   for (int64_t i = lo; i < hi; i += BATCH) {
-    philox_batch(d->key, d->counter + (uint64_t)i, &w);
+    e->batch(d->key, d->counter + (uint64_t)i, &w);
     int m = hi - i < BATCH ? (int)(hi - i) : BATCH;
     for (int l = 0; l < m; l++) {
       double x = sj_rt_random_round(d->dist, d->dt, value_of(d, &w, l), d->b);
@@ -128,7 +149,8 @@ static void fill_range(void *env, int64_t lo, int64_t hi) {
 
 void sj_rt_random_fill(sj_pool *pool, const sj_rt_random_desc *d) {
   if (d->n <= 0) return;
-  sj_pool_run(pool, fill_range, (void *)d, 0, d->n, RANDOM_MIN_PARALLEL, BATCH);
+  fill_env e = {d, best_batch()};
+  sj_pool_run(pool, fill_range, &e, 0, d->n, RANDOM_MIN_PARALLEL, BATCH);
 }
 
 /* ---- categorical ---- */

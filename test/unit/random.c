@@ -3,7 +3,8 @@
  * semantics (two draws differ, calls advance, a seed repeats a run), bits
  * independent of the thread count, default updates (applied, overridden,
  * switched off), zero-size and dynamic shapes, the compiled draw against the
- * reference evaluator, dropout's gradient, and the build errors. */
+ * reference evaluator, a draw inside a scan step (executed), dropout's
+ * gradient, and the build errors. */
 #define _POSIX_C_SOURCE 200809L /* open_memstream */
 #include <math.h>
 #include <stdbool.h>
@@ -486,6 +487,29 @@ static void test_scan_draw(void) {
   CHECK(buf && strstr(buf, "    %2 = random_uniform %random_state_1 {hi = 1.0, lo = 0.0} : f64[4]\n"));
   if (buf && !strstr(buf, "random_uniform %random_state_1")) fprintf(stderr, "%s\n", buf);
   free(buf);
+  /* executed with the scan's update: step t draws at counter 4t, and the
+   * state ends 4 * steps further */
+  sj_function *fn = NULL;
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  CHECK(sj_compile(c, ins, 2, res, 1, ups, nup, NULL, 0, &co, &fn) == SJ_OK);
+  sj_tensor *H = sj_tensor_new(SJ_F64, 1, (const int64_t[]){4}), *K = sj_tensor_new(SJ_I32, 0, NULL), *in[2] = {H, K};
+  sj_tensor_set(K, 0, 3);
+  uint64_t key = (uint64_t)((const int64_t *)sj_tensor_data(sj_shared_value(sj_random_stream_state(scan_rs, 0))))[0];
+  for (int rep = 0; rep < 2; rep++) {
+    sj_tensor *out[1];
+    CHECK(call(fn, in, 2, out, 1));
+    double h[4] = {0, 0, 0, 0};
+    for (int t = 0; out[0] && t < 3; t++)
+      for (int j = 0; j < 4; j++) {
+        h[j] += sj_rt_random_value(SJ_RT_UNIFORM, key, (uint64_t)(12 * rep + 4 * t + j), 0, 1);
+        CHECK(sj_tensor_get(out[0], 4 * t + j) == h[j]);
+      }
+    free_all(out, 1);
+  }
+  CHECK(sj_tensor_get(sj_shared_value(sj_random_stream_state(scan_rs, 0)), 1) == 24);
+  sj_tensor_free(H), sj_tensor_free(K);
+  sj_function_free(fn);
   sj_random_stream_free(scan_rs);
   sj_ctx_free(c);
 }
