@@ -31,6 +31,29 @@
 // STATS-NEXT:   (S) 0 dead-states
 // STATS-NEXT:   (S) 9 args-removed
 // CHECK: check: @{{[a-z]+}} passed
+// Under -O: the input projection is one gemm before the loop, the body
+// one gemm (h @ U accumulated onto the projected row, tanh as its
+// epilogue); the weight gradients are one gemm each after the backward
+// loop (trans_a, accumulating onto the initial value: beta = 1).
+// RUN: %symjit-opt %s -O | FileCheck %s --check-prefix=O
+// O-LABEL: func @projection(
+// O-NEXT:    %0 = reshape %xs : f32[?,5]
+// O-NEXT:    %1 = dim %0 {axis = 0} : i64
+// O-NEXT:    %2 = alloc %1 : f32[?,8]
+// O-NEXT:    gemm %0, %w, %2
+// O:         scan %4, %h0, %u {body = @projection.scan0, nseq = 1, nstate = 1}
+// O-LABEL: func @projection.scan0(
+// O-NEXT:    alloc
+// O-NEXT:    alloc
+// O-NEXT:    gemm %h, %uu, %0, %pb, %0, %1 {alpha = 1.0, beta = 1.0, epilogue = @projection.scan0_k0, epilogue_rows = [0, 1]}
+// O-NEXT:    return
+// O-LABEL: func @bptt(
+// O-NEXT:    scan %xs, %g0, %u {body = @bptt.scan0, last = [0], nseq = 1, nstate = 1, reverse = true}
+// O:         gemm %3, %4, %5, %dw0 {alpha = 1.0, beta = 1.0, trans_a = true}
+// O:         gemm %6, %4, %7, %du0 {alpha = 1.0, beta = 1.0, trans_a = true}
+// O-LABEL: func @bptt.scan0(
+// O-NOT:     trans_a
+// O:         return
 
 // An LSTM-like cell: the input projection and the bias add leave the loop.
 func @projection(%xs: f32[?,4,5], %h0: f32[4,8], %w: f32[5,8], %u: f32[8,8], %b: f32[8]) -> (f32[?,4,8], f32[4,8]) {
