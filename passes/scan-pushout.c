@@ -665,7 +665,9 @@ static bool dead_results(scan_ed *e) {
 }
 
 /* Unread arguments: non-sequences always go; a sequence only when the step
- * count stays the same (a `%n`, or another sequence at most as long). */
+ * count stays the same (a `%n`, or another sequence at most as long). With
+ * a `%n`, a sequence others were computed from stays: the executor's check
+ * that it has n rows then names the user's sequence, not a computed one. */
 static bool unused_args(scan_ed *e) {
   bool changed = false;
   unsigned n = 0;
@@ -677,6 +679,8 @@ static bool unused_args(scan_ed *e) {
   for (unsigned i = 0; i < e->nseq;) {
     const seq_slot *s = &e->seq[i];
     bool drop = !sj_value_has_uses(s->arg) && (e->n || e->nseq > 1);
+    for (unsigned j = 0; drop && e->n && j < e->nseq; j++) /* it names the short sequence in the row check */
+      drop = j == i || e->seq[j].origin != s->outer;
     if (drop && !e->n) { /* another sequence must be provably no longer */
       bool shorter = false;
       int64_t d = s->outer->type.dims[0];

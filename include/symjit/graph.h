@@ -353,8 +353,8 @@ sj_var *sj_shared_default_update(const sj_var *shared); /* NULL if none */
  * thread count. Draw k's key is derived from (seed, k); sj_random_seed
  * resets every state of the stream (Theano's RandomStreams.seed), so a run
  * repeats exactly. The stream is owned by the caller (free it with
- * sj_random_stream_free, before or after the context); its draws and state
- * variables belong to the context. */
+ * sj_random_stream_free, before sj_ctx_free: it uses the context's
+ * allocator); its draws and state variables belong to the context. */
 typedef struct sj_random_stream sj_random_stream;
 sj_random_stream *sj_random_stream_new(sj_ctx *c, uint64_t seed); /* NULL: c NULL or out of memory */
 void sj_random_stream_free(sj_random_stream *rs);                  /* NULL ok */

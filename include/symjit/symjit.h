@@ -176,7 +176,9 @@ sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_
 
 /* As sj_function_call, but writes into caller-provided output tensors, which
  * must already have the result dtypes and shapes (checked before any kernel
- * runs). Avoids allocating (and page-faulting) fresh outputs on every call. */
+ * runs; an output whose shape depends on data, after a scan with `until` or
+ * a computed step count, is checked after the run: decision 0015). Avoids
+ * allocating (and page-faulting) fresh outputs on every call. */
 sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin,
                                 sj_tensor *const *out, size_t nout);
 

@@ -239,6 +239,9 @@ static void compute_lifetimes(sj_function *f) {
   for (int i = 0; i < f->nsteps; i++) {
     step *s = &f->steps[i];
     if (s->kind == ST_RESHAPE) f->slots[s->out].root = f->slots[s->args[0]].root;
+    int first, n = sj_api_allocated_slots(s, &first);
+    for (int r = first; r < first + n; r++) /* a result nobody reads lives while its step runs: */
+      if (f->slots[r].last_use < i) f->slots[r].last_use = i; /* its buffer is not a sibling result's */
     for (unsigned a = 0; a < s->nargs; a++) f->slots[f->slots[s->args[a]].root].last_use = i;
     if (s->out >= 0 && f->slots[s->out].root != s->out) f->slots[f->slots[s->out].root].last_use = i;
   }

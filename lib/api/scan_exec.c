@@ -28,6 +28,7 @@
  * count that is not an input or a constant of the function, or a body
  * with a barrier. A barrier computes its step count and result shapes
  * when it is reached, then allocates its results itself. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,7 +128,14 @@ void sj_api_free_scan(step *s) {
 
 /* ---- shapes ---- */
 
-static const char *opnd_name(const sj_function *f, const step *s, unsigned i) { return f->slots[s->args[i]].name; }
+/* " (%xs)" for a named operand; "" for a value the compiler made (%<N>
+ * means nothing to a user: a sequence a rewrite computed before the loop) */
+static const char *opnd_name(const sj_function *f, const step *s, unsigned i, char *buf, size_t cap) {
+  const char *n = f->slots[s->args[i]].name;
+  if (!strncmp(n, "%<", 2)) return "";
+  snprintf(buf, cap, " (%s)", n);
+  return buf;
+}
 
 static size_t numel_of(const int64_t *d, int rank) {
   size_t n = 1;
@@ -155,14 +163,18 @@ static sj_status step_count(sj_function *f, const step *s) {
   if (p->has_n) {
     const void *d = p->n_is_const ? sj_tensor_data(f->slots[s->args[0]].konst) : f->data[s->args[0]];
     n = f->slots[s->args[0]].type.dt == SJ_I32 ? *(const int32_t *)d : *(const int64_t *)d;
-    if (n < 0) return sj_api_fail(f->ctx, s->op, "scan: the step count %s is %lld, negative", opnd_name(f, s, 0), (long long)n);
+    char nm[64];
+    if (n < 0) return sj_api_fail(f->ctx, s->op, "scan: the step count%s is %lld, negative", opnd_name(f, s, 0, nm, sizeof nm), (long long)n);
+    if (n == INT64_MAX) /* a state's result would have n + 1 rows */
+      return sj_api_fail(f->ctx, s->op, "scan: the step count%s is %lld, too large", opnd_name(f, s, 0, nm, sizeof nm), (long long)n);
   }
   for (unsigned i = 0; i < p->nseq; i++) {
     int64_t rows = sj_api_dims(f, s->args[p->first + i])[0];
     if (!p->has_n && rows < n) n = rows;
+    char nm[64];
     if (p->has_n && rows < n)
-      return sj_api_fail(f->ctx, s->op, "scan: sequence %u (%s) has %lld rows, fewer than the %lld steps", i,
-                         opnd_name(f, s, p->first + i), (long long)rows, (long long)n);
+      return sj_api_fail(f->ctx, s->op, "scan: sequence %u%s has %lld rows, fewer than the %lld steps", i,
+                         opnd_name(f, s, p->first + i, nm, sizeof nm), (long long)rows, (long long)n);
   }
   p->n = n;
   return SJ_OK;
@@ -207,11 +219,11 @@ static sj_status check_state(sj_function *f, const step *s, unsigned r) {
   sj_function *c = p->body;
   int init = s->args[p->first + p->nseq + r], cs = c->outs[r];
   if (dims_eq(sj_api_dims(f, init), sj_api_dims(c, cs), c->slots[cs].type.rank)) return SJ_OK;
-  char a[160], b[160];
+  char a[160], b[160], nm[64];
   sj_api_shape_str(c, cs, a, sizeof a);
   sj_api_shape_str(f, init, b, sizeof b);
-  return sj_api_fail(f->ctx, s->op, "scan: state %u is yielded by @%s as %s but its initial value %s is %s", r,
-                     sj_func_name(c->func), a, opnd_name(f, s, p->first + p->nseq + r), b);
+  return sj_api_fail(f->ctx, s->op, "scan: state %u is yielded by @%s as %s but its initial value%s is %s", r,
+                     sj_func_name(c->func), a, opnd_name(f, s, p->first + p->nseq + r, nm, sizeof nm), b);
 }
 
 /* Shapes and checks of the scan once its step count is known. */

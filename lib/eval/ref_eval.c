@@ -774,92 +774,6 @@ static sj_status fused(ev *e, const sj_op *op) {
   return st;
 }
 
-/* ---- random streams: the distributions written out again in double from
- * the Philox words (rt_random.h defines the block function, checked
- * against Random123's known answers by unit_random) ---- */
-
-static double ref_unit53(const uint32_t *w, int i) {
-  return (double)(((uint64_t)w[i] << 21) | (w[i + 1] >> 11)) / 9007199254740992.0;
-}
-
-/* Element value of uniform/normal/bernoulli at counter c, rounded to dt. */
-static num random_elem(const sj_op *op, sj_dtype dt, uint64_t key, uint64_t c) {
-  uint32_t w[4];
-  sj_rt_philox_block(key, c, w);
-  const sj_attr *a0 = sj_op_attr(op, op->code == SJ_OP_RANDOM_UNIFORM ? "lo" : op->code == SJ_OP_RANDOM_NORMAL ? "mean" : "p");
-  const sj_attr *a1 = sj_op_attr(op, op->code == SJ_OP_RANDOM_UNIFORM ? "hi" : "std");
-  double a = a0->u.f, b = a1 ? a1->u.f : 0, x;
-  if (op->code == SJ_OP_RANDOM_BERNOULLI) {
-    x = (double)w[0] / 4294967296.0 < a;
-    return dt == SJ_BOOL ? (num){.i = x != 0} : (num){.f = x};
-  }
-  if (op->code == SJ_OP_RANDOM_NORMAL) {
-    double r = sqrt(-2.0 * log(1.0 - ref_unit53(w, 0)));
-    return (num){.f = round_float(a + b * (r * cos(6.283185307179586 * ref_unit53(w, 2))), dt)};
-  }
-  x = round_float(a + (b - a) * ref_unit53(w, 0), dt);
-  while (dt == SJ_F32 && x >= b && a < b) x = (double)nextafterf((float)x, -INFINITY); /* kept below hi */
-  return (num){.f = x};
-}
-
-/* The category of one row by its definition: the first j whose running
- * sum of weights exceeds u * total; -1 when none can be drawn. */
-static int64_t ref_category(const num *row, int64_t k, bool logits, double u) {
-  double m = -INFINITY, total = 0, cum = 0;
-  for (int64_t j = 0; logits && j < k; j++) {
-    if (isnan(row[j].f) || row[j].f == INFINITY) return -1;
-    m = fmax(m, row[j].f);
-  }
-  if (logits && m == -INFINITY) return -1;
-  for (int64_t j = 0; j < k; j++) {
-    double p = logits ? exp(row[j].f - m) : row[j].f;
-    if (!(p >= 0 && p < INFINITY)) return -1;
-    total += p;
-  }
-  if (!(total > 0 && total < INFINITY)) return -1;
-  int64_t last = -1;
-  for (int64_t j = 0; j < k; j++) {
-    double p = logits ? exp(row[j].f - m) : row[j].f;
-    cum += p;
-    last = p > 0 ? j : last;
-    if (cum > u * total) return j;
-  }
-  return last;
-}
-
-static sj_status random_op(ev *e, const sj_op *op, rv *out) {
-  const rv *st = slot(e, sj_opnd(op, 0));
-  uint64_t key = (uint64_t)st->v[0].i, ctr = (uint64_t)st->v[1].i;
-  const rv *like = op->nopnds > 1 ? slot(e, sj_opnd(op, 1)) : NULL;
-  const sj_type *t = &sj_res(op, 0)->type;
-  sj_status s;
-  if (op->code == SJ_OP_RANDOM_SKIP) {
-    out->rank = 1, out->dims[0] = 2;
-    if ((s = rv_alloc(e, op, out))) return s;
-    uint64_t n = like ? (uint64_t)rv_numel(like) : 1;
-    out->v[0].i = (int64_t)key;
-    out->v[1].i = (int64_t)(ctr + (uint64_t)sj_op_int(op, "count", 1) * n);
-    return SJ_OK;
-  }
-  out->rank = t->rank;
-  memcpy(out->dims, like ? like->dims : t->dims, (size_t)t->rank * sizeof *t->dims); /* categorical: w's leading dims */
-  if ((s = rv_alloc(e, op, out))) return s;
-  int64_t n = rv_numel(out);
-  if (op->code != SJ_OP_RANDOM_CATEGORICAL) {
-    for (int64_t i = 0; i < n; i++) out->v[i] = random_elem(op, out->dt, key, ctr + (uint64_t)i);
-    return SJ_OK;
-  }
-  int64_t k = like->dims[like->rank - 1];
-  if (n > 0 && k == 0) return err(e, op, "no categories (last dim 0) at run time");
-  for (int64_t r = 0; r < n; r++) {
-    uint32_t w[4];
-    sj_rt_philox_block(key, ctr + (uint64_t)r, w);
-    out->v[r].i = ref_category(&like->v[r * k], k, sj_op_bool(op, "logits", false), ref_unit53(w, 0));
-    if (out->v[r].i < 0) return err(e, op, "a row has no category to draw (negative, NaN or infinite weight, or all zero)");
-  }
-  return SJ_OK;
-}
-
 /* ---- scan (docs/decisions/0014-scan.md): the body, step by step ---- */
 
 /* A scan running more steps than this is beyond the oracle (each step
@@ -1158,6 +1072,92 @@ static sj_status scan(ev *e, const sj_op *op) {
   if (!st) st = scan_results(e, &s);
   scan_free(&s);
   return st;
+}
+
+/* ---- random streams: the distributions written out again in double from
+ * the Philox words (rt_random.h defines the block function, checked
+ * against Random123's known answers by unit_random) ---- */
+
+static double ref_unit53(const uint32_t *w, int i) {
+  return (double)(((uint64_t)w[i] << 21) | (w[i + 1] >> 11)) / 9007199254740992.0;
+}
+
+/* Element value of uniform/normal/bernoulli at counter c, rounded to dt. */
+static num random_elem(const sj_op *op, sj_dtype dt, uint64_t key, uint64_t c) {
+  uint32_t w[4];
+  sj_rt_philox_block(key, c, w);
+  const sj_attr *a0 = sj_op_attr(op, op->code == SJ_OP_RANDOM_UNIFORM ? "lo" : op->code == SJ_OP_RANDOM_NORMAL ? "mean" : "p");
+  const sj_attr *a1 = sj_op_attr(op, op->code == SJ_OP_RANDOM_UNIFORM ? "hi" : "std");
+  double a = a0->u.f, b = a1 ? a1->u.f : 0, x;
+  if (op->code == SJ_OP_RANDOM_BERNOULLI) {
+    x = (double)w[0] / 4294967296.0 < a;
+    return dt == SJ_BOOL ? (num){.i = x != 0} : (num){.f = x};
+  }
+  if (op->code == SJ_OP_RANDOM_NORMAL) {
+    double r = sqrt(-2.0 * log(1.0 - ref_unit53(w, 0)));
+    return (num){.f = round_float(a + b * (r * cos(6.283185307179586 * ref_unit53(w, 2))), dt)};
+  }
+  x = round_float(a + (b - a) * ref_unit53(w, 0), dt);
+  while (dt == SJ_F32 && x >= b && a < b) x = (double)nextafterf((float)x, -INFINITY); /* kept below hi */
+  return (num){.f = x};
+}
+
+/* The category of one row by its definition: the first j whose running
+ * sum of weights exceeds u * total; -1 when none can be drawn. */
+static int64_t ref_category(const num *row, int64_t k, bool logits, double u) {
+  double m = -INFINITY, total = 0, cum = 0;
+  for (int64_t j = 0; logits && j < k; j++) {
+    if (isnan(row[j].f) || row[j].f == INFINITY) return -1;
+    m = fmax(m, row[j].f);
+  }
+  if (logits && m == -INFINITY) return -1;
+  for (int64_t j = 0; j < k; j++) {
+    double p = logits ? exp(row[j].f - m) : row[j].f;
+    if (!(p >= 0 && p < INFINITY)) return -1;
+    total += p;
+  }
+  if (!(total > 0 && total < INFINITY)) return -1;
+  int64_t last = -1;
+  for (int64_t j = 0; j < k; j++) {
+    double p = logits ? exp(row[j].f - m) : row[j].f;
+    cum += p;
+    last = p > 0 ? j : last;
+    if (cum > u * total) return j;
+  }
+  return last;
+}
+
+static sj_status random_op(ev *e, const sj_op *op, rv *out) {
+  const rv *st = slot(e, sj_opnd(op, 0));
+  uint64_t key = (uint64_t)st->v[0].i, ctr = (uint64_t)st->v[1].i;
+  const rv *like = op->nopnds > 1 ? slot(e, sj_opnd(op, 1)) : NULL;
+  const sj_type *t = &sj_res(op, 0)->type;
+  sj_status s;
+  if (op->code == SJ_OP_RANDOM_SKIP) {
+    out->rank = 1, out->dims[0] = 2;
+    if ((s = rv_alloc(e, op, out))) return s;
+    uint64_t n = like ? (uint64_t)rv_numel(like) : 1;
+    out->v[0].i = (int64_t)key;
+    out->v[1].i = (int64_t)(ctr + (uint64_t)sj_op_int(op, "count", 1) * n);
+    return SJ_OK;
+  }
+  out->rank = t->rank;
+  memcpy(out->dims, like ? like->dims : t->dims, (size_t)t->rank * sizeof *t->dims); /* categorical: w's leading dims */
+  if ((s = rv_alloc(e, op, out))) return s;
+  int64_t n = rv_numel(out);
+  if (op->code != SJ_OP_RANDOM_CATEGORICAL) {
+    for (int64_t i = 0; i < n; i++) out->v[i] = random_elem(op, out->dt, key, ctr + (uint64_t)i);
+    return SJ_OK;
+  }
+  int64_t k = like->dims[like->rank - 1];
+  if (n > 0 && k == 0) return err(e, op, "no categories (last dim 0) at run time");
+  for (int64_t r = 0; r < n; r++) {
+    uint32_t w[4];
+    sj_rt_philox_block(key, ctr + (uint64_t)r, w);
+    out->v[r].i = ref_category(&like->v[r * k], k, sj_op_bool(op, "logits", false), ref_unit53(w, 0));
+    if (out->v[r].i < 0) return err(e, op, "a row has no category to draw (negative, NaN or infinite weight, or all zero)");
+  }
+  return SJ_OK;
 }
 
 /* ---- the REF column of ops.def: one tensor-level handler per op ---- */

@@ -8,6 +8,7 @@
 
 #include "graph_internal.h"
 #include "indexing.h"
+#include "scan_grad.h"
 
 typedef struct gctx {
   sj_ctx *c;
@@ -16,6 +17,9 @@ typedef struct gctx {
   sj_var *const *wrt; /* what the sweep differentiates for (wanted()) */
   size_t nwrt;
   const sj_grad_options *o;
+  /* a multi-result op's cotangents, one per result (NULL: none reached it);
+   * single-result rules get theirs as `g` */
+  sj_var *const *gres;
 } gctx;
 
 /* grads[i] receives d(cost)/d(operand i) given g = d(cost)/d(result), or
@@ -287,6 +291,16 @@ static void v_index_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[2] = wins->kind == VAR_POISON ? wins : ub(G, sj_where_at(wins, picked, k(G, 0, g), F), op, 2); /* refused: said why */
 }
 
+/* scan: backpropagation through time as a scan that runs the other way
+ * (scan_grad.c, docs/decisions/0017-bptt.md). g is the first cotangent
+ * that reached a result; the rule reads them all from G->gres. */
+static void v_scan(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  (void)g;
+  bool *want = sj_arena_alloc(G->c, op->nopnds * sizeof *want);
+  for (unsigned i = 0; i < op->nopnds; i++) want[i] = wanted(G, sj_opnd(op, i));
+  sj_graph_scan_vjp(op, G->gres, want, r, G->file, G->line);
+}
+
 /* The VJP column of ops.def; NONE: no gradient flows through the op. */
 #define NONE NULL
 static const vjp_fn rules[SJ_OP_COUNT] = {
@@ -318,10 +332,17 @@ static bool in_list(sj_var *const *l, size_t n, const sj_value *v) {
 }
 
 /* Ops whose results depend on some wrt (forward pass; scratch = 1). */
+static bool results_constant(const sj_op *op, const sj_grad_options *o) {
+  if (!o || !op->nresults) return false;
+  for (unsigned i = 0; i < op->nresults; i++)
+    if (!in_list(o->consider_constant, o->nconstant, sj_res(op, i))) return false;
+  return true;
+}
+
 static void mark_dependent(sj_block *b, sj_var *const *wrt, size_t n, const sj_grad_options *o) {
   for (sj_op *op = b->first; op; op = op->next) {
     op->scratch = 0;
-    if (o && in_list(o->consider_constant, o->nconstant, sj_res(op, 0))) continue;
+    if (results_constant(op, o)) continue;
     for (unsigned i = 0; i < op->nopnds && !op->scratch; i++) {
       sj_value *v = sj_opnd(op, i);
       if (o && in_list(o->consider_constant, o->nconstant, v)) continue;
@@ -359,7 +380,7 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
   sj_graph *gr = sj_graph_of(c);
   for (size_t i = 0; i < n; i++) out[i] = gr->poison;
   if (gr->failed || cost->kind == VAR_POISON) return SJ_ERR_VERIFY;
-  gctx G = {c, file, line, wrt, n, o};
+  gctx G = {c, file, line, wrt, n, o, NULL};
   bool known = o && o->nknown;
   if (!known && (cost->v->type.rank != 0 || !sj_dtype_is_float(cost->v->type.dt))) {
     char t[SJ_TYPE_STR_CAP];
@@ -369,6 +390,9 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
   }
   for (size_t i = 0; i < n; i++)
     if (!wrt[i] || wrt[i]->kind == VAR_POISON) return SJ_ERR_INVALID;
+  if (!gr->body) /* loops with checkpoints are rewritten first (scan_grad.c) */
+    for (sj_op *op = gr->block->first; op && !gr->failed; op = op->next)
+      sj_graph_scan_checkpoint(c, op, file, line);
   mark_dependent(gr->block, wrt, n, o);
   sj_value_map *A = sj_value_map_new(c);
   if (known) {
@@ -384,10 +408,19 @@ sj_status sj_graph_grad(sj_var *cost, sj_var *const *wrt, size_t n, const sj_gra
   sj_value_map *B = sj_value_map_new(c);
   for (size_t i = ops.n; i-- > 0 && !gr->failed;) {
     sj_op *op = ops.v[i];
-    sj_var *gs = adjoint(&G, A, sj_res(op, 0));
-    sj_value *stop = sj_value_map_find(B, sj_res(op, 0));
-    if (!op->scratch || (!gs && !stop)) continue;
-    sj_var *grads[4] = {0};
+    if (!op->scratch) continue;
+    /* each result's cotangent (a scan has several); gs: the first one */
+    sj_var *gs1[1], **gres = op->nresults > 1 ? sj_arena_alloc(c, op->nresults * sizeof *gres) : gs1, *gs = NULL;
+    sj_value *stop = NULL;
+    for (unsigned r = 0; r < op->nresults; r++) {
+      gres[r] = adjoint(&G, A, sj_res(op, r));
+      if (!gs) gs = gres[r];
+      if (!stop) stop = sj_value_map_find(B, sj_res(op, r));
+    }
+    if (!gs && !stop) continue;
+    sj_var *grads4[4] = {0}, **grads = op->nopnds > 4 ? sj_arena_alloc(c, op->nopnds * sizeof *grads) : grads4;
+    for (unsigned j = 0; j < op->nopnds; j++) grads[j] = NULL;
+    G.gres = gres;
     if (gs && rules[op->code]) rules[op->code](&G, op, gs, grads);
     for (unsigned j = 0; j < op->nopnds; j++) {
       sj_value *v = sj_opnd(op, j);

@@ -15,7 +15,11 @@ sj_status sj_rop_at(sj_var *f, sj_var *const *wrt, sj_var *const *v, size_t n, s
   if (g->failed) return g->status; /* SJ_ERR_NOMEM after out of memory */
   if (f->kind == VAR_POISON) return f->c ? SJ_ERR_VERIFY : SJ_ERR_NOMEM;
   const sj_type *t = &f->v->type;
-  sj_var *u = sj_input_at(c, "rop.u", t->dt, t->rank, t->dims, file, line);
+  /* u's value never matters (the result is linear in it), so it is a zero
+   * constant: a graph that still reads it structurally (the gradient of a
+   * scan recomputes the backward loop's steps, docs/decisions/0017-bptt.md)
+   * then compiles without an extra input */
+  sj_var *u = sj_graph_broadcast_like(sj_graph_const(c, 0, sj_tensor_type(t->dt, 0, NULL), file, line), f, file, line);
   sj_var *gs[64];
   if (n > 64) return SJ_ERR_INVALID;
   sj_grad_options o = {.known = &f, .known_grads = &u, .nknown = 1, .disconnected_zero = 1};

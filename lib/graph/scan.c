@@ -656,8 +656,8 @@ static sj_status check_step(scan_build *sb, const sj_scan_step *st, size_t cap) 
 
 /* The op's yields in its order: the user's states (shifted taps), the
  * updated shared variables, the collected outputs, the condition. */
-static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, sj_var *const *state_ph, sj_var **ys,
-                            bool *last) {
+static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, const sj_update *upd, size_t nupd,
+                            sj_var *const *state_ph, sj_var **ys, bool *last) {
   const sj_scan_options *o = sb->o;
   unsigned n = 0, k = 0;
   for (size_t i = 0; i < o->nout; i++) {
@@ -666,7 +666,7 @@ static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, sj_var
     if (sb->taps[i]) last[n] = false, ys[n++] = st->outputs[i];
     k += (unsigned)sb->taps[i];
   }
-  for (size_t i = 0; i < st->nupdates; i++) last[n] = false, ys[n++] = st->updates[i].value;
+  for (size_t i = 0; i < nupd; i++) last[n] = false, ys[n++] = upd[i].value;
   for (size_t i = 0; i < o->nout; i++)
     if (!sb->taps[i]) last[n] = o->return_last && o->return_last[i], ys[n++] = st->outputs[i];
   if (st->until) last[n] = false, ys[n++] = st->until;
@@ -675,11 +675,12 @@ static unsigned scan_yields(const scan_build *sb, const sj_scan_step *st, sj_var
 
 /* The user's view of the op's results: states without their initial row
  * (or their last row), collected outputs as they are; the updates' final
- * values. */
-static void user_results(const scan_build *sb, const sj_scan_step *st, sj_var *const *res, sj_var **results,
-                         sj_update *updates) {
+ * values: the step's own updates returned, the default ones (upd[nexp..])
+ * become their variables' default updates. */
+static void user_results(const scan_build *sb, const sj_update *upd, size_t nexp, size_t nupd, sj_var *const *res,
+                         sj_var **results, sj_update *updates) {
   const sj_scan_options *o = sb->o;
-  unsigned k = 0, nstate = sb->nstate_user + (unsigned)st->nupdates, j = 0;
+  unsigned k = 0, nstate = sb->nstate_user + (unsigned)nupd, j = 0;
   sj_slice_spec drop_init = {1, SJ_OMIT, 1};
   for (size_t i = 0; i < o->nout; i++) {
     bool want_last = o->return_last && o->return_last[i];
@@ -691,10 +692,35 @@ static void user_results(const scan_build *sb, const sj_scan_step *st, sj_var *c
       results[i] = res[nstate + j++];
     }
   }
-  for (size_t i = 0; i < st->nupdates; i++) {
-    updates[i].shared = st->updates[i].shared;
-    updates[i].value = sj_index_at(res[sb->nstate_user + i], 0, -1, sb->file, sb->line);
+  for (size_t i = 0; i < nupd; i++) {
+    sj_var *fin = sj_index_at(res[sb->nstate_user + i], 0, -1, sb->file, sb->line);
+    if (i < nexp) updates[i] = (sj_update){upd[i].shared, fin};
+    else if (fin->kind != VAR_POISON) upd[i].shared->default_update = fin; /* the loop's end, not one step's */
   }
+}
+
+/* v was built since b began (an op of the step, or one of b's placeholders). */
+static bool built_in_step(const sj_graph *g, const sj_graph_body *b, const sj_value *v) {
+  if (!v->def) return v->owner == b->block;
+  for (const sj_op *op = suffix_first(g, b); op; op = op->next)
+    if (op == v->def) return true;
+  return false;
+}
+
+/* Appends to upd (n explicit ones) the shared variables whose default
+ * update was built in this step (a random draw's state) and that the step
+ * does not update itself: like the explicit ones they become states, each
+ * step reading the previous step's value (Theano's scan collects them the
+ * same way). */
+static size_t with_default_updates(const sj_graph *g, const sj_graph_body *b, sj_update *upd, size_t n, size_t cap) {
+  for (size_t i = 0; i < g->nleaves && n < cap; i++) {
+    sj_var *l = g->leaves[i];
+    if (l->kind != VAR_SHARED || !l->default_update || l->default_update->kind == VAR_POISON) continue;
+    bool explicit = false;
+    for (size_t k = 0; k < n && !explicit; k++) explicit = upd[k].shared == l;
+    if (!explicit && built_in_step(g, b, l->default_update->v)) upd[n++] = (sj_update){l, l->default_update};
+  }
+  return n;
 }
 
 /* "<name><suffix>[<k>]" of a named variable, else NULL. */
@@ -731,29 +757,32 @@ static sj_status build_body(scan_build *sb, sj_graph_body *b, sj_scan_fn fn, voi
   }
   sj_status s = check_step(sb, &st, updates ? cap : 0);
   if (s) return s;
+  sj_update upd[65];
+  for (size_t i = 0; i < st.nupdates; i++) upd[i] = st.updates[i];
+  size_t nupd = with_default_updates(g, b, upd, st.nupdates, 64);
   size_t ncollect = 0;
   for (size_t i = 0; i < o->nout; i++) ncollect += !sb->taps[i];
-  if (sb->nstate_user + st.nupdates + ncollect > 64)
-    return scan_fail(c, sb->file, sb->line, "%zu states and outputs, at most 64", sb->nstate_user + st.nupdates + ncollect);
-  if (!o->nout && !st.nupdates) return scan_fail(c, sb->file, sb->line, "the step has no outputs and no updates");
+  if (sb->nstate_user + nupd + ncollect > 64)
+    return scan_fail(c, sb->file, sb->line, "%zu states and outputs, at most 64", sb->nstate_user + nupd + ncollect);
+  if (!o->nout && !nupd) return scan_fail(c, sb->file, sb->line, "the step has no outputs and no updates");
   /* a shared variable the step updates is a state: each step reads the previous step's value (Theano) */
-  for (size_t i = 0; i < st.nupdates; i++) {
-    sj_var *sh = st.updates[i].shared;
+  for (size_t i = 0; i < nupd; i++) {
+    sj_var *sh = upd[i].shared;
     sb->inits[sb->nstate_user + i] = sh;
     sj_graph_body_bind(b, sh, sj_graph_body_arg(b, sh->v->type, sh->name));
   }
   if (g->failed) return g->status;
   sj_var *ys[65], *res[64];
   bool last[65];
-  unsigned ny = scan_yields(sb, &st, state_ph, ys, last);
+  unsigned ny = scan_yields(sb, &st, upd, nupd, state_ph, ys, last);
   sj_graph_scan_spec spec = {.n = o->n_steps, .seqs = sb->seqs, .nseq = (unsigned)o->nseq, .inits = sb->inits,
-                             .nstate = sb->nstate_user + (unsigned)st.nupdates, .yields = ys, .nyield = ny,
+                             .nstate = sb->nstate_user + (unsigned)nupd, .yields = ys, .nyield = ny,
                              .until = st.until != NULL, .last = last, .prefer = o->non_sequences,
                              .nprefer = (unsigned)o->nnonseq};
   s = sj_graph_scan_end(b, &spec, res, sb->file, sb->line);
   if (s) return s;
   record_grad_options(c, o, sj_graph_scan_of(res[0]));
-  user_results(sb, &st, res, results, updates);
+  user_results(sb, upd, st.nupdates, nupd, res, results, updates);
   if (g->failed) return g->status;
   if (nupdates) *nupdates = st.nupdates;
   return SJ_OK;

@@ -189,12 +189,64 @@ static void draw_launch(dot *d, const sj_op *op, unsigned id, int depth) {
   fputs("}\n", d->out);
 }
 
+/* Outlined scan bodies drawn inside one another at most this deep: a body
+ * that reaches itself verifies (the evaluator refuses it at run time) and
+ * must not make --dot recurse forever. */
+#define MAX_OUTLINED_DEPTH 32
+
+/* A scan (docs/decisions/0014-scan.md): a cluster with its body (the
+ * region, or the outlined func `body = @f` drawn inside, as a launch's
+ * kernel), the dotted edges to the body's arguments labelled with their
+ * role (row of a sequence, state, non-sequence), and a dashed edge from each
+ * new state the body yields back to its state argument: the recurrence. */
+static void draw_scan(dot *d, const sj_op *op, unsigned id, int depth) {
+  const char *sym = sj_op_sym(op, "body");
+  const sj_op *f = sym ? sj_module_lookup(d->m, sym) : NULL;
+  const sj_block *b = op->nregions ? op->regions[0] : f && f->code == SJ_OP_FUNC ? f->regions[0] : NULL;
+  if (!op->nregions && depth > MAX_OUTLINED_DEPTH) b = NULL; /* a body that scans itself */
+  int64_t nseq = sj_op_int(op, "nseq", 0), nstate = sj_op_int(op, "nstate", 0);
+  open_cluster(d, "rounded", depth);
+  indent(d, depth + 1);
+  fprintf(d->out, "n%u [shape=box, style=bold, label=\"", id);
+  put_op_label(d->out, op, "");
+  fputs("\"];\n", d->out);
+  for (unsigned i = 0; b && i < b->nargs; i++) {
+    unsigned arg = d->next++;
+    const char *role = i < nseq ? "row" : i < nseq + nstate ? "state" : "non-seq";
+    map_put(d, b->args[i], arg);
+    indent(d, depth + 1);
+    fprintf(d->out, "n%u [shape=ellipse, label=\"", arg);
+    if (b->args[i]->name) fputc('%', d->out), put_escaped(d->out, b->args[i]->name);
+    else fprintf(d->out, "arg%u", i);
+    fputs("\\n", d->out);
+    type_label(d->out, &b->args[i]->type);
+    fputs("\"];\n", d->out);
+    indent(d, depth + 1);
+    fprintf(d->out, "n%u -> n%u [style=dotted, label=\"%s\"];\n", id, arg, role);
+  }
+  if (b) draw_block(d, b, depth + 1);
+  const sj_op *term = b ? b->last : NULL;
+  for (int64_t i = 0; term && i < nstate && i < term->nopnds && nseq + i < b->nargs; i++) {
+    unsigned from, to;
+    if (!map_get(d, sj_opnd(term, (unsigned)i), &from) || !map_get(d, b->args[nseq + i], &to)) continue;
+    indent(d, depth + 1);
+    fprintf(d->out, "n%u -> n%u [style=dashed, constraint=false, label=\"next\"];\n", from, to);
+  }
+  indent(d, depth);
+  fputs("}\n", d->out);
+}
+
 static void draw_op(dot *d, const sj_op *op, int depth) {
   if (sj_op_has(op, SJ_F_TERMINATOR) && !op->nopnds) return; /* a bare yield/return says nothing */
   unsigned id = d->next++;
   for (unsigned r = 0; r < op->nresults; r++) map_put(d, sj_res(op, r), id);
   if (op->code == SJ_OP_LAUNCH) {
     draw_launch(d, op, id, depth);
+    draw_operand_edges(d, op, id, depth);
+    return;
+  }
+  if (op->code == SJ_OP_SCAN) {
+    draw_scan(d, op, id, depth);
     draw_operand_edges(d, op, id, depth);
     return;
   }

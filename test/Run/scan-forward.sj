@@ -5,6 +5,8 @@
 // RUN: %python %S/Inputs/write_npy.py %t/xs.npy '<f4' 5x3 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15
 // RUN: %python %S/Inputs/write_npy.py %t/h0.npy '<f4' 3 0,1,2
 // RUN: %symjit-run %s --func f --input xs=%t/xs.npy --input h0=%t/h0.npy --print | FileCheck %s
+// RUN: %symjit-run %s --func f --input xs=%t/xs.npy --input h0=%t/h0.npy --check | FileCheck %s --check-prefix=CHECKED
+// CHECKED: check: @f passed
 // CHECK:      f.out0: f32[6,3] =
 // CHECK-NEXT: {{\[}}[0, 1, 2],
 // CHECK-NEXT:  [1, 3, 5],

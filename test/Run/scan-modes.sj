@@ -23,14 +23,23 @@
 // RUN: %python %S/Inputs/write_npy.py %t/h0e.npy '<f4' 0 ''
 // RUN: %python %S/Inputs/write_npy.py %t/n4.npy '<i8' '' 4
 // RUN: %symjit-run %s --func rev --input xs=%t/xs4.npy --input h0=%t/h0.npy --print | FileCheck %s --check-prefix=REV
+// RUN: %symjit-run %s --func rev --input xs=%t/xs4.npy --input h0=%t/h0.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func last --input xs=%t/x3.npy --input h0=%t/hh.npy --print | FileCheck %s --check-prefix=ODD
+// RUN: %symjit-run %s --func last --input xs=%t/x3.npy --input h0=%t/hh.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func last --input xs=%t/x4.npy --input h0=%t/hh.npy --print | FileCheck %s --check-prefix=EVEN
+// RUN: %symjit-run %s --func last --input xs=%t/x4.npy --input h0=%t/hh.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: not %symjit-run %s --func last --input xs=%t/x0.npy --input h0=%t/hh.npy 2>&1 | FileCheck %s --check-prefix=NONE
 // RUN: %symjit-run %s --func withn --input n=%t/n.npy --input xs=%t/a.npy --input ys=%t/b.npy --input w=%t/w.npy --input h0=%t/h0.npy --input k0=%t/k0.npy --print | FileCheck %s --check-prefix=WITHN
+// RUN: %symjit-run %s --func withn --input n=%t/n.npy --input xs=%t/a.npy --input ys=%t/b.npy --input w=%t/w.npy --input h0=%t/h0.npy --input k0=%t/k0.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func shortest --input xs=%t/x4.npy --input ys=%t/a.npy --print | FileCheck %s --check-prefix=SHORT
+// RUN: %symjit-run %s --func shortest --input xs=%t/x4.npy --input ys=%t/a.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func zero --input n=%t/n0.npy --input xs=%t/x32.npy --input h0=%t/h2.npy --print | FileCheck %s --check-prefix=ZERO
+// RUN: %symjit-run %s --func zero --input n=%t/n0.npy --input xs=%t/x32.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func zero --input n=%t/n2.npy --input xs=%t/x32.npy --input h0=%t/h2.npy --print | FileCheck %s --check-prefix=TWO
+// RUN: %symjit-run %s --func zero --input n=%t/n2.npy --input xs=%t/x32.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func zero --input n=%t/n4.npy --input xs=%t/x40.npy --input h0=%t/h0e.npy --print | FileCheck %s --check-prefix=EMPTY
+// RUN: %symjit-run %s --func zero --input n=%t/n4.npy --input xs=%t/x40.npy --input h0=%t/h0e.npy --check | FileCheck %s --check-prefix=CHECKED
+// CHECKED: check: @{{[a-z0-9]+}} passed
 // REV:      rev.out0: f32[5] =
 // REV-NEXT: [20, 19, 17, 14, 10]
 // REV-NEXT: rev.out1: f32[4] =
@@ -43,7 +52,7 @@
 // EVEN-NEXT: [384, 945]
 // EVEN-NEXT: last.out1: f32[2] =
 // EVEN-NEXT: [392, 954]
-// NONE: {{.*}}scan-modes.sj:91:12: error: scan: output 1 is kept 'last' but the loop runs zero steps
+// NONE: {{.*}}scan-modes.sj:100:12: error: scan: output 1 is kept 'last' but the loop runs zero steps
 // WITHN:      withn.out0: f32[4] =
 // WITHN-NEXT: [10, 12, 16, 22]
 // WITHN-NEXT: withn.out1: f32[4] =

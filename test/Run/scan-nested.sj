@@ -7,7 +7,10 @@
 // RUN: %python %S/Inputs/write_npy.py %t/r4.npy '<f4' 3x4 1,1,1,1,2,2,2,2,3,3,3,3
 // RUN: %python %S/Inputs/write_npy.py %t/h1.npy '<f4' '' 1
 // RUN: %symjit-run %s --func nest --input xs=%t/r.npy --input h0=%t/z.npy --print | FileCheck %s --check-prefix=NEST
+// RUN: %symjit-run %s --func nest --input xs=%t/r.npy --input h0=%t/z.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func nu --input xs=%t/r4.npy --input h0=%t/h1.npy --print | FileCheck %s --check-prefix=UNTIL
+// RUN: %symjit-run %s --func nu --input xs=%t/r4.npy --input h0=%t/h1.npy --check | FileCheck %s --check-prefix=CHECKED
+// CHECKED: check: @{{[a-z0-9]+}} passed
 // NEST:      nest.out0: f32[4] =
 // NEST-NEXT: [0, 6, 21, 45]
 // NEST-NEXT: nest.out1: f32[3,3] =

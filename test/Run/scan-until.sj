@@ -14,10 +14,16 @@
 // RUN: %python %S/Inputs/write_npy.py %t/h2.npy '<f4' 2 0,1
 // RUN: %python %S/Inputs/write_npy.py %t/k0.npy '<i8' 0 ''
 // RUN: %symjit-run %s --func u --input xs=%t/xs.npy --input h0=%t/z.npy --input lim=%t/l5.npy --print | FileCheck %s --check-prefix=STOP3
+// RUN: %symjit-run %s --func u --input xs=%t/xs.npy --input h0=%t/z.npy --input lim=%t/l5.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func u --input xs=%t/xs.npy --input h0=%t/z.npy --input lim=%t/l100.npy --print | FileCheck %s --check-prefix=ALL
+// RUN: %symjit-run %s --func u --input xs=%t/xs.npy --input h0=%t/z.npy --input lim=%t/l100.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func u --input xs=%t/xs.npy --input h0=%t/z.npy --input lim=%t/lm.npy --print | FileCheck %s --check-prefix=FIRST
+// RUN: %symjit-run %s --func u --input xs=%t/xs.npy --input h0=%t/z.npy --input lim=%t/lm.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func cn --input ks=%t/ks.npy --input h0=%t/h2.npy --print | FileCheck %s --check-prefix=CN
+// RUN: %symjit-run %s --func cn --input ks=%t/ks.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
 // RUN: %symjit-run %s --func cn --input ks=%t/k0.npy --input h0=%t/h2.npy --print | FileCheck %s --check-prefix=CN0
+// RUN: %symjit-run %s --func cn --input ks=%t/k0.npy --input h0=%t/h2.npy --check | FileCheck %s --check-prefix=CHECKED
+// CHECKED: check: @{{[a-z0-9]+}} passed
 // STOP3:      u.out0: f32[4] =
 // STOP3-NEXT: [0, 1, 3, 6]
 // STOP3-NEXT: u.out1: f32[3] =

@@ -12,7 +12,9 @@
  * with keepdims (empty ones included: base dims may be 0), reshape,
  * transpose, broadcast_to, matmul (and c * matmul +/- matmul, gemm-combine's
  * pattern), take and take_along_axis, softmax and log_softmax, slice,
- * slice_update and index_update, constants.
+ * slice_update and index_update, constants, and scan (a cumulative
+ * state over the rows of a value and an output, with a random step count,
+ * reverse, until and last; docs/decisions/0014-scan.md).
  * `special` mode adds NaN/Inf/-0 values and wide input ranges (i64 inputs
  * beyond 2^53). Each candidate op's type is computed with the IR's own shape
  * helpers; the whole program is parsed and verified before it is printed, so
@@ -45,9 +47,10 @@ enum {
   AVOID_BOOL_COMPARE = 64, /* test/Run/fuzz-bool-compare.sj */
   AVOID_HALF_SUM = 128,    /* test/Run/fuzz-f16-sum-overflow.sj (special mode) */
   AVOID_SIGN_NAN = 256,    /* test/Run/fuzz-sign-nan-fold.sj (special mode) */
+  AVOID_SCAN = 512,        /* test/Run/fuzz-scan-unused-result.sj (no scans at all) */
 };
 static const char *const avoid_names[] = {"half-matmul", "f64-bf16", "huge-empty", "i64-big-constant", "i64-min",
-                                          "take-empty", "bool-compare", "half-sum", "sign-nan"};
+                                          "take-empty", "bool-compare", "half-sum", "sign-nan", "scan"};
 
 typedef struct val {
   sj_type t;
@@ -229,6 +232,7 @@ static void gen_select(gen *g) {
   ab.t = t;
   memcpy(ab.rt, rt, sizeof rt);
   if (!sj_broadcast_shapes(&K.t, &t, &o)) return;
+  o.dt = t.dt; /* the values' dtype, not the condition's (bool) */
   if (!rt_broadcast(&K, &ab, rt2, &r)) return;
   val *res = add_val(g, o, rt2);
   char tb[SJ_TYPE_STR_CAP];
@@ -483,8 +487,80 @@ static void gen_index_update(gen *g) {
        axis, x.t.dt == SJ_BOOL || chance(g, 50) ? "set" : "add", ty(&x.t, b));
 }
 
+
+/* scan over the rows of x: the state starts at sum(x, axis 0) (a row's
+ * type) and steps h' = op(h, row), the output is op2(row, h'). Random
+ * extras: a step count %n (i32/i64; now and then larger than the sequence
+ * or negative: a run-time error), reverse, a stop condition h' > h (rank-0
+ * rows; all results kept last: their row count is data-dependent), and
+ * `last`. An output kept last over zero steps is an expected error. */
+static void gen_scan(gen *g) {
+  static const char *const steps[] = {"add", "sub", "mul", "maximum", "minimum"};
+  val *a = pick_val(g, 1);
+  if (!a || a->t.rank == 0 || g->n + 4 > MAX_VALS) return;
+  val x = *a;
+  for (int k = 0; k < x.t.rank; k++)
+    if (x.t.dims[k] == HUGE_DIM || x.rt[k] == HUGE_DIM) return;
+  bool half = x.t.dt == SJ_F16 || x.t.dt == SJ_BF16;
+  if (g->special && half && (g->avoid & AVOID_HALF_SUM)) return;
+  sj_type row = x.t;
+  int64_t rrt[SJ_MAX_RANK] = {0};
+  row.rank--;
+  memmove(row.dims, row.dims + 1, (size_t)row.rank * sizeof *row.dims);
+  memcpy(rrt, x.rt + 1, (size_t)row.rank * sizeof *rrt);
+  bool has_n = chance(g, 30), reverse = chance(g, 25), until = !reverse && row.rank == 0 && chance(g, 30);
+  int64_t n = x.rt[0];
+  char b[SJ_TYPE_STR_CAP], b2[SJ_TYPE_STR_CAP], b3[SJ_TYPE_STR_CAP];
+  val *init = add_val(g, row, rrt);
+  if (!init) return;
+  emit(g, "  %%v%d = sum %%v%d {axes = [0]} : %s\n", init->id, x.id, ty(&row, b));
+  int nid = -1;
+  if (has_n) {
+    int w = pick(g, 20);
+    n = w == 0 ? -1 - pick(g, 3) : w == 1 ? x.rt[0] + 1 + pick(g, 2) : pick(g, (int)x.rt[0] + 1);
+    if (n < 0 || n > x.rt[0]) g->expect_error = true;
+    int64_t z[SJ_MAX_RANK] = {0};
+    sj_type nt = sj_tensor_type(chance(g, 50) ? SJ_I32 : SJ_I64, 0, z);
+    val *nv = add_val(g, nt, z);
+    if (!nv) return;
+    nid = nv->id;
+    emit(g, "  %%v%d = constant {value = %" PRId64 "} : %s\n", nid, n, ty(&nt, b));
+  }
+  bool last[2] = {until || row.rank == SJ_MAX_RANK || chance(g, 25), until || row.rank == SJ_MAX_RANK || chance(g, 25)};
+  int64_t lead = !has_n && !until && x.t.dims[0] != SJ_DYN ? x.t.dims[0] : SJ_DYN;
+  sj_type rt[2];
+  int64_t rrts[2][SJ_MAX_RANK];
+  for (int i = 0; i < 2; i++) {
+    rt[i] = row;
+    memcpy(rrts[i], rrt, sizeof rrt);
+    if (last[i]) continue;
+    rt[i].rank++;
+    memmove(rt[i].dims + 1, row.dims, (size_t)row.rank * sizeof *row.dims);
+    memmove(rrts[i] + 1, rrt, (size_t)row.rank * sizeof *rrt);
+    rt[i].dims[0] = lead == SJ_DYN ? SJ_DYN : lead + (i == 0);
+    rrts[i][0] = (n < 0 ? 0 : n) + (i == 0);
+  }
+  if (last[1] && n <= 0) g->expect_error = true; /* an output kept last over zero steps (or n < 0) */
+  val *S = add_val(g, rt[0], rrts[0]), *Y = S ? add_val(g, rt[1], rrts[1]) : NULL;
+  if (!Y) return;
+  int xr = g->next_id++, h = g->next_id++, nb = g->next_id++, o = g->next_id++, c = g->next_id++;
+  emit(g, "  %%v%d, %%v%d = scan ", S->id, Y->id);
+  if (has_n) emit(g, "%%v%d, ", nid);
+  emit(g, "%%v%d, %%v%d {", x.id, init->id);
+  if (has_n) emit(g, "has_n = true, ");
+  if (last[0] || last[1]) emit(g, "last = [%s%s%s], ", last[0] ? "0" : "", last[0] && last[1] ? ", " : "", last[1] ? "1" : "");
+  emit(g, "nseq = 1, nstate = 1%s%s} : %s, %s (%%v%d: %s, %%v%d: %s) {\n", reverse ? ", reverse = true" : "",
+       until ? ", until = true" : "", ty(&rt[0], b), ty(&rt[1], b2), xr, ty(&row, b3), h, ty(&row, b3));
+  emit(g, "    %%v%d = %s %%v%d, %%v%d : %s\n", nb, steps[pick(g, COUNT(steps))], h, xr, ty(&row, b));
+  emit(g, "    %%v%d = %s %%v%d, %%v%d : %s\n", o, steps[pick(g, COUNT(steps))], xr, nb, ty(&row, b));
+  if (until) emit(g, "    %%v%d = gt %%v%d, %%v%d : bool[]\n", c, nb, h);
+  emit(g, "    yield %%v%d, %%v%d", nb, o);
+  if (until) emit(g, ", %%v%d", c);
+  emit(g, "\n  }\n");
+}
+
 static void gen_op(gen *g) {
-  int w = pick(g, 103);
+  int w = pick(g, g->avoid & AVOID_SCAN ? 103 : 106);
   if (w < 18) gen_unary(g);
   else if (w < 38) gen_binary(g, 0);
   else if (w < 44) gen_binary(g, 1);
@@ -501,7 +577,8 @@ static void gen_op(gen *g) {
   else if (w < 98) gen_softmax(g);
   else if (w < 100) gen_constant(g, any_dtype(g));
   else if (w < 102) gen_slice(g);
-  else gen_index_update(g);
+  else if (w < 103) gen_index_update(g);
+  else gen_scan(g);
 }
 
 /* Parameters: dims drawn from a base shape (right-aligned) as the static

@@ -1340,6 +1340,58 @@ static void test_edges_exec(void) {
   }
 }
 
+
+/* ---- random draws in the step (Theano: the stream's state is a state of
+ * the loop): each step draws new numbers, the state advances by the whole
+ * loop's draws, and a function compiled without explicit updates applies
+ * it (its default update becomes the value after the loop) ---- */
+
+static void noise_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c;
+  sj_random_stream *rs = ud;
+  st->outputs[0] = sj_add(st->args[0], sj_random_uniform(rs, SJ_SHAPE(0, NULL), SJ_F64, 0, 1));
+}
+
+static void test_random_in_step_exec(void) {
+  enum { T = 6 };
+  sj_ctx *c = sj_ctx_new();
+  sj_random_stream *rs = sj_random_stream_new(c, 5), *rs2 = sj_random_stream_new(c, 5);
+  sj_var *x0 = sj_input(c, "x0", SJ_F64, 0, NULL), *res[1];
+  sj_scan_options o = {.outputs_info = &x0, .nout = 1, .n_steps = sj_scalar(c, T, SJ_I32)};
+  CHECK(sj_scan(c, noise_step, rs, &o, res, NULL, 0, NULL) == SJ_OK);
+  CHECK(sj_random_stream_nstates(rs) == 1);
+  sj_var *state = sj_random_stream_state(rs, 0);
+  sj_op *sc = scan_behind(res[0]);
+  CHECK(sc && sj_op_int(sc, "nstate", -1) == 2 && body_ops(sc, SJ_OP_RANDOM_UNIFORM) == 1);
+  /* the same key's counters 0 .. 2T-1 in one draw: what two calls of the loop read */
+  int64_t n2 = 2 * T;
+  sj_var *flat = sj_random_uniform(rs2, SJ_SHAPE(1, &n2), SJ_F64, 0, 1);
+  sj_function *f = NULL, *g = NULL;
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  co.on_unused_input = SJ_UNUSED_INPUT_IGNORE;
+  CHECK(sj_compile(c, &x0, 1, res, 1, NULL, 0, NULL, 0, NULL, &f) == SJ_OK);
+  CHECK(sj_compile(c, &x0, 1, &flat, 1, NULL, 0, NULL, 0, &co, &g) == SJ_OK);
+  sj_tensor *in[1] = {scal(0.5)}, *r1 = NULL, *r2 = NULL, *ref = NULL;
+  CHECK(f && g && sj_function_call(g, in, 1, &ref, 1) == SJ_OK);
+  CHECK(f && sj_function_call(f, in, 1, &r1, 1) == SJ_OK);
+  CHECK(sj_tensor_get(sj_shared_value(state), 1) == T); /* the counter advanced by the loop's T draws */
+  CHECK(f && sj_function_call(f, in, 1, &r2, 1) == SJ_OK);
+  CHECK(sj_tensor_get(sj_shared_value(state), 1) == 2 * T);
+  for (int call = 0; call < 2 && ref; call++) {
+    want w = {.rank = 1, .dims = {T}};
+    double x = 0.5;
+    for (int t = 0; t < T; t++) x += sj_tensor_get(ref, call * T + t), w.v[t] = x;
+    CHECK(close_to(call ? r2 : r1, 1, w.dims, w.v, 1e-12, "random in step", __LINE__));
+  }
+  CHECK(r1 && sj_tensor_get(r1, 1) - sj_tensor_get(r1, 0) != sj_tensor_get(r1, 0) - 0.5); /* not one draw repeated */
+  sj_tensor_free(r1), sj_tensor_free(r2), sj_tensor_free(ref);
+  free_all(in, 1);
+  sj_function_free(f), sj_function_free(g);
+  sj_random_stream_free(rs), sj_random_stream_free(rs2);
+  sj_ctx_free(c);
+}
+
 int main(void) {
   test_power_ir();
   test_rnn_structure();
@@ -1375,6 +1427,7 @@ int main(void) {
   test_runtime_errors();
   test_rnn_f32_exec();
   test_edges_exec();
+  test_random_in_step_exec();
   test_oom();
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
