@@ -24,7 +24,7 @@
 // RUN: %symjit-run %s --func grow --input xs=%t/x3.npy --input h0=%t/h1.npy --input w=%t/w1.npy --check | FileCheck %s --check-prefix=CHECKED
 // CHECKED: check: @{{[a-z0-9]+}} passed
 // SHORT: {{.*}}scan-errors.sj:39:8: error: scan: sequence 0 (%xs) has 3 rows, fewer than the 5 steps
-// PUSHED: {{.*}}scan-errors.sj:48:8: error: scan: sequence 0 has 3 rows, fewer than the 5 steps
+// PUSHED: {{.*}}scan-errors.sj:48:8: error: scan: sequence 0 (%xs) has 3 rows, fewer than the 5 steps
 // NEG: {{.*}}scan-errors.sj:39:8: error: scan: the step count (%n) is -2, negative
 // BIG: {{.*}}scan-errors.sj:39:8: error: scan: the step count (%n) is 9223372036854775807, too large
 // GROW: {{.*}}scan-errors.sj:74:8: error: scan: state 0 is yielded by @grow2.scan0 as f32[3] but its initial value (%h0) is f32[1]
@@ -42,8 +42,8 @@ func @short(%n: i64[], %xs: f32[?], %h0: f32[]) -> (f32[?]) {
   }
   return %H
 }
-// scan-pushout computes neg over the whole sequence before the loop: the
-// sequence the scan reads has no name of its own, the message names none.
+// scan-pushout computes neg over the whole sequence before the loop; with a
+// step count it keeps the user's sequence in the loop, so the row check names it.
 func @pushed(%n: i64[], %xs: f32[?]) -> (f32[?]) {
   %Y = scan %n, %xs {nseq = 1, nstate = 0, has_n = true} : f32[?] (%x: f32[]) {
     %y = neg %x : f32[]
