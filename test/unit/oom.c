@@ -15,32 +15,7 @@
 #include "symjit/graph.h"
 
 #include "check.h"
-
-typedef struct failing {
-  long count;    /* allocations (not frees) so far */
-  long fail_at;  /* 0: never */
-  bool sticky;   /* fail every allocation from fail_at on */
-  long live;     /* blocks currently held */
-  long failed;   /* allocations refused */
-} failing;
-
-static void *failing_alloc(void *ud, void *p, size_t osize, size_t nsize) {
-  failing *a = ud;
-  (void)osize;
-  if (nsize == 0) {
-    if (p) a->live--;
-    free(p);
-    return NULL;
-  }
-  a->count++;
-  if (a->fail_at && (a->count == a->fail_at || (a->sticky && a->count > a->fail_at))) {
-    a->failed++;
-    return NULL;
-  }
-  void *r = realloc(p, nsize);
-  if (r && !p) a->live++;
-  return r;
-}
+#include "failing_alloc.h"
 
 static sj_ctx *new_ctx(failing *a) {
   sj_ctx_options o;

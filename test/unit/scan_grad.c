@@ -20,6 +20,7 @@
 #include "text.h"
 
 #include "check.h"
+#include "failing_alloc.h"
 
 static int64_t numel(const sj_tensor *t) { return sj_tensor_numel(t); }
 
@@ -678,29 +679,6 @@ static void test_checkpoint_memory(void) {
 
 /* ---- out of memory while building a gradient through scan ---- */
 
-typedef struct failing {
-  long count, fail_at, live, failed;
-  bool sticky, armed; /* armed: counting and failing (from the sj_grad calls on) */
-} failing;
-
-static void *failing_alloc(void *ud, void *p, size_t osize, size_t nsize) {
-  failing *a = ud;
-  (void)osize;
-  if (nsize == 0) {
-    if (p) a->live--;
-    free(p);
-    return NULL;
-  }
-  a->count += a->armed;
-  if (a->armed && a->fail_at && (a->count == a->fail_at || (a->sticky && a->count > a->fail_at))) {
-    a->failed++;
-    return NULL;
-  }
-  void *r = realloc(p, nsize);
-  if (r && !p) a->live++;
-  return r;
-}
-
 /* Builds a scan with until and truncation, then (allocations counted and
  * failed from here) its second-order gradient: the rebuilt forward, the
  * backward scans, their gradient. The status of the last call. */
@@ -712,13 +690,13 @@ static sj_status build_oom_case(sj_ctx *c, failing *a) {
                        .truncate_gradient = 3};
   sj_status st = sj_scan(c, until_step, NULL, &o, res, NULL, 0, NULL);
   if (st) return st;
-  a->armed = true;
+  a->waiting = false;
   st = sj_grad(sj_sum(res[0], 0, NULL, 0), &w, 1, &g);
   return st ? st : sj_grad(g, &w, 1, &gg);
 }
 
 static void test_oom(void) {
-  failing probe = {0};
+  failing probe = {.waiting = true};
   sj_ctx_options co;
   sj_ctx_options_init(&co);
   co.alloc = failing_alloc;
@@ -729,7 +707,7 @@ static void test_oom(void) {
   long total = probe.count, bad = 0;
   for (int sticky = 0; sticky < 2; sticky++)
     for (long k = 1; k <= total; k++) {
-      failing a = {.fail_at = k, .sticky = sticky};
+      failing a = {.fail_at = k, .sticky = sticky, .waiting = true};
       co.alloc_ud = &a;
       c = sj_ctx_new_with(&co);
       if (!c) continue;

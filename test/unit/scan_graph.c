@@ -16,6 +16,7 @@
 #include "text.h"
 
 #include "check.h"
+#include "failing_alloc.h"
 
 /* The IR sj_compile would compile, as text (NULL on error). */
 static char *graph_ir(sj_ctx *c, sj_var *const *ins, size_t nin, sj_var *const *outs, size_t nout) {
@@ -606,28 +607,6 @@ static void test_errors_options(void) {
  * nested, go_backwards) and of sj_graph_module fails in turn; each run ends
  * in SJ_OK or SJ_ERR_NOMEM, gives back every block, and after
  * sj_ctx_clear_errors builds the same graph in the same context ---- */
-
-typedef struct failing {
-  long count, fail_at, live, failed;
-} failing;
-
-static void *failing_alloc(void *ud, void *p, size_t osize, size_t nsize) {
-  failing *a = ud;
-  (void)osize;
-  if (nsize == 0) {
-    if (p) a->live--;
-    free(p);
-    return NULL;
-  }
-  a->count++;
-  if (a->fail_at && a->count == a->fail_at) {
-    a->failed++;
-    return NULL;
-  }
-  void *r = realloc(p, nsize);
-  if (r && !p) a->live++;
-  return r;
-}
 
 static sj_status oom_build(sj_ctx *c, sj_var **ins, sj_var **outs) {
   int64_t d[1] = {5}, two = 2;

@@ -17,6 +17,7 @@
 #include "text.h"
 
 #include "check.h"
+#include "failing_alloc.h"
 
 static const char *const src =
     "func @f(%xs: f32[5,2,3], %h0: f32[2,4], %dw0: f32[3,4], %db0: f32[4], %c0: f32[4], %w: f32[3,4], %b: f32[4], "
@@ -40,29 +41,6 @@ static const char *const src =
     "  }\n"
     "  return %DW, %DB, %H, %P\n"
     "}\n";
-
-typedef struct failing {
-  long count, fail_at, live, failed;
-  bool sticky;
-} failing;
-
-static void *failing_alloc(void *ud, void *p, size_t osize, size_t nsize) {
-  failing *a = ud;
-  (void)osize;
-  if (nsize == 0) {
-    if (p) a->live--;
-    free(p);
-    return NULL;
-  }
-  a->count++;
-  if (a->fail_at && (a->count == a->fail_at || (a->sticky && a->count > a->fail_at))) {
-    a->failed++;
-    return NULL;
-  }
-  void *r = realloc(p, nsize);
-  if (r && !p) a->live++;
-  return r;
-}
 
 /* Parses src and runs scan-pushout; *text gets the printed module on
  * success (malloc'd). Returns the status. */

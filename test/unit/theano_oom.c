@@ -14,29 +14,7 @@
 #include "symjit/graph.h"
 
 #include "check.h"
-
-typedef struct failing {
-  long count, fail_at, live, failed;
-  bool sticky;
-} failing;
-
-static void *failing_alloc(void *ud, void *p, size_t osize, size_t nsize) {
-  failing *a = ud;
-  (void)osize;
-  if (nsize == 0) {
-    if (p) a->live--;
-    free(p);
-    return NULL;
-  }
-  a->count++;
-  if (a->fail_at && (a->count == a->fail_at || (a->sticky && a->count > a->fail_at))) {
-    a->failed++;
-    return NULL;
-  }
-  void *r = realloc(p, nsize);
-  if (r && !p) a->live++;
-  return r;
-}
+#include "failing_alloc.h"
 
 static sj_status build(sj_ctx *c, const sj_tensor *k, sj_var **x, sj_var **outs) {
   int64_t dX[2] = {-1, 2}, dw[1] = {2};
