@@ -200,26 +200,6 @@ static void fib_step(sj_ctx *c, sj_scan_step *st, void *ud) {
   st->outputs[0] = sj_add(st->args[0], st->args[1]); /* x[t-2] + x[t-1] */
 }
 
-static void test_fibonacci_structure(void) {
-  sj_ctx *c = sj_ctx_new();
-  int64_t two = 2;
-  sj_var *x0 = sj_input(c, "x0", SJ_I64, 1, &two), *n = sj_input(c, "n", SJ_I64, 0, NULL), *res[1];
-  int taps = 2;
-  sj_scan_options o = {.outputs_info = &x0, .ntaps = &taps, .nout = 1, .n_steps = n};
-  CHECK(sj_scan(c, fib_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
-  CHECK(sj_var_rank(res[0]) == 1 && sj_var_dim(res[0], 0) == -1);
-  sj_op *sc = scan_behind(res[0]);
-  /* two states that shift: yield (x[t-1], x[t-2] + x[t-1]) */
-  CHECK(sc && sj_op_int(sc, "nstate", -1) == 2);
-  const sj_op *y = sc ? sc->regions[0]->last : NULL;
-  CHECK(y && y->nopnds == 2 && sj_opnd(y, 0) == sc->regions[0]->args[1] && sj_opnd(y, 1)->def->code == SJ_OP_ADD);
-  sj_var *ins[2] = {x0, n};
-  char *ir = graph_ir(c, ins, 2, res, 1);
-  CHECK(ir && strstr(ir, "scan %n, %") && strstr(ir, "{has_n = true, last = [0], nseq = 0, nstate = 2} : i64[], i64[?]"));
-  free(ir);
-  sj_ctx_free(c);
-}
-
 /* ---- several outputs: two states and a collected one; shared weights ---- */
 
 typedef struct multi_ud {
@@ -233,29 +213,6 @@ static void multi_step(sj_ctx *c, sj_scan_step *st, void *ud) {
   st->outputs[0] = sj_add(sj_add(sj_mul(u1, win), sj_mul(u2, m->w)), sj_mul(x, m->w)); /* x_t */
   st->outputs[1] = sj_tanh(sj_add(y, u2));                                            /* y_t */
   st->outputs[2] = sj_mul(x, y);                                                      /* collected */
-}
-
-static void test_multiple_outputs_structure(void) {
-  sj_ctx *c = sj_ctx_new();
-  int64_t d[1] = {5};
-  double wv = 0.5;
-  sj_tensor *wt = sj_tensor_from(SJ_F64, 0, NULL, &wv);
-  multi_ud m = {sj_shared(c, "W", wt)};
-  sj_tensor_free(wt);
-  sj_var *u1 = sj_input(c, "u1", SJ_F64, 1, d), *u2 = sj_input(c, "u2", SJ_F64, 1, d);
-  sj_var *x0 = sj_input(c, "x0", SJ_F64, 0, NULL), *y0 = sj_input(c, "y0", SJ_F64, 0, NULL);
-  sj_var *win = sj_input(c, "W_in1", SJ_F64, 0, NULL);
-  sj_var *seqs[2] = {u1, u2}, *info[3] = {x0, y0, NULL}, *res[3];
-  sj_scan_options o = {.sequences = seqs, .nseq = 2, .outputs_info = info, .nout = 3, .non_sequences = &win, .nnonseq = 1};
-  CHECK(sj_scan(c, multi_step, &m, &o, res, NULL, 0, NULL) == SJ_OK);
-  for (int i = 0; i < 3; i++) CHECK(sj_var_rank(res[i]) == 1 && sj_var_dim(res[i], 0) == 5);
-  sj_op *sc = scan_behind(res[2]);
-  CHECK(sc && scan_behind(res[0]) == sc && scan_behind(res[1]) == sc && sc->nresults == 3);
-  /* the shared W is an operand (captured), read inside through an argument */
-  bool w_opnd = false;
-  for (unsigned i = 0; sc && i < sc->nopnds; i++) w_opnd |= sj_opnd(sc, i) == m.w->v;
-  CHECK(w_opnd);
-  sj_ctx_free(c);
 }
 
 /* ---- updates: a shared counter advanced each step (Theano's accumulator) ---- */
@@ -348,24 +305,6 @@ static void outer_step(sj_ctx *c, sj_scan_step *st, void *ud) {
                        .n_steps = sj_scalar(c, 3, SJ_I32), .return_last = &last};
   if (sj_scan(c, inner_step, NULL, &o, r, NULL, 0, NULL) != SJ_OK) return;
   st->outputs[0] = r[0];
-}
-
-static void test_nested_structure(void) {
-  sj_ctx *c = sj_ctx_new();
-  int64_t d[1] = {5};
-  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *x0 = sj_input(c, "x0", SJ_F64, 0, NULL);
-  sj_var *a = sj_input(c, "a", SJ_F64, 0, NULL), *res[1];
-  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
-  CHECK(sj_scan(c, outer_step, a, &o, res, NULL, 0, NULL) == SJ_OK);
-  sj_op *sc = scan_behind(res[0]);
-  CHECK(sc && body_ops(sc, SJ_OP_SCAN) == 1 && graph_ops(c, SJ_OP_SCAN) == 1);
-  /* the outer scan captures a (used by the inner one) */
-  CHECK(sc && sc->nopnds == 3 && sj_opnd(sc, 2) == a->v);
-  sj_var *ins[3] = {u, x0, a};
-  char *ir = graph_ir(c, ins, 3, res, 1);
-  CHECK(ir != NULL);
-  free(ir);
-  sj_ctx_free(c);
 }
 
 /* ---- the compiled func: givens inside bodies, unused inputs, gradient controls ---- */
@@ -760,20 +699,6 @@ static void cumsum_step(sj_ctx *c, sj_scan_step *st, void *ud) {
   st->outputs[0] = sj_add(st->args[0], st->args[1]);
 }
 
-static void test_scan_of_scan_structure(void) {
-  sj_ctx *c = sj_ctx_new();
-  int64_t d[1] = {6};
-  sj_var *u = sj_input(c, "u", SJ_F64, 1, d), *z = sj_scalar(c, 0, SJ_F64), *r1[1], *r2[1];
-  sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &z, .nout = 1};
-  CHECK(sj_scan(c, cumsum_step, NULL, &o, r1, NULL, 0, NULL) == SJ_OK);
-  o.sequences = r1;
-  CHECK(sj_scan(c, cumsum_step, NULL, &o, r2, NULL, 0, NULL) == SJ_OK);
-  CHECK(sj_var_dim(r2[0], 0) == 6 && graph_ops(c, SJ_OP_SCAN) == 2);
-  sj_op *s2 = scan_behind(r2[0]);
-  CHECK(s2 && scan_behind(r1[0]) != s2 && sj_opnd(s2, 0) == r1[0]->v);
-  sj_ctx_free(c);
-}
-
 /* ---- gradient options are kept for the gradient (truncate_gradient, checkpoint) ---- */
 
 static void test_grad_options(void) {
@@ -823,23 +748,6 @@ static nested_upd_ud *nested_counter(sj_ctx *c, sj_var *n, sj_var **res, sj_upda
   sj_scan_options o = {.n_steps = n, .nout = 1};
   CHECK(sj_scan(c, outer_counter_step, &u, &o, res, upd, 1, nupd) == SJ_OK);
   return &u;
-}
-
-static void test_nested_updates_structure(void) {
-  sj_ctx *c = sj_ctx_new();
-  sj_var *n = sj_input(c, "n", SJ_I32, 0, NULL), *res[1];
-  sj_update upd[1];
-  size_t nupd = 0;
-  nested_upd_ud *u = nested_counter(c, n, res, upd, &nupd);
-  CHECK(nupd == 1 && upd[0].shared == u->inner.k);
-  sj_op *outer = scan_behind(upd[0].value);
-  CHECK(outer && scan_behind(res[0]) == outer && body_ops(outer, SJ_OP_SCAN) == 1 && graph_ops(c, SJ_OP_SCAN) == 1);
-  /* k is a state of both loops: the inner one's init is the outer one's state argument */
-  const sj_op *inner = NULL;
-  for (const sj_op *op = outer ? outer->regions[0]->first : NULL; op; op = op->next)
-    if (op->code == SJ_OP_SCAN) inner = op;
-  CHECK(outer && inner && sj_opnd(outer, 1) == u->inner.k->v && sj_opnd(inner, 1) == outer->regions[0]->args[0]);
-  sj_ctx_free(c);
 }
 
 /* ---- execution: the reference evaluator (on the func sj_compile compiles)
@@ -1007,12 +915,21 @@ static void test_fibonacci_exec(void) {
   int taps = 2;
   sj_scan_options o = {.outputs_info = &x0, .ntaps = &taps, .nout = 1, .n_steps = n};
   CHECK(sj_scan(c, fib_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  CHECK(sj_var_rank(res[0]) == 1 && sj_var_dim(res[0], 0) == -1);
+  sj_op *sc = scan_behind(res[0]);
+  /* two states that shift: yield (x[t-1], x[t-2] + x[t-1]) */
+  CHECK(sc && sj_op_int(sc, "nstate", -1) == 2);
+  const sj_op *y = sc ? sc->regions[0]->last : NULL;
+  CHECK(y && y->nopnds == 2 && sj_opnd(y, 0) == sc->regions[0]->args[1] && sj_opnd(y, 1)->def->code == SJ_OP_ADD);
+  sj_var *ins[2] = {x0, n};
+  char *ir = graph_ir(c, ins, 2, res, 1);
+  CHECK(ir && strstr(ir, "scan %n, %") && strstr(ir, "{has_n = true, last = [0], nseq = 0, nstate = 2} : i64[], i64[?]"));
+  free(ir);
   want w = {.rank = 1, .dims = {10}};
   double a = 0, b = 1;
   for (int t = 0; t < 10; t++) w.v[t] = a + b, a = b, b = w.v[t];
   int64_t init[2] = {0, 1};
   sj_tensor *in[2] = {sj_tensor_from(SJ_I64, 1, &two, init), iscal(SJ_I64, 10)};
-  sj_var *ins[2] = {x0, n};
   exec_check(c, ins, 2, res, 1, in, &w, __LINE__);
   free_all(in, 2);
   sj_ctx_free(c);
@@ -1032,6 +949,13 @@ static void test_multiple_outputs_exec(void) {
   sj_var *seqs[2] = {u1, u2}, *info[3] = {x0, y0, NULL}, *res[3];
   sj_scan_options o = {.sequences = seqs, .nseq = 2, .outputs_info = info, .nout = 3, .non_sequences = &win, .nnonseq = 1};
   CHECK(sj_scan(c, multi_step, &m, &o, res, NULL, 0, NULL) == SJ_OK);
+  for (int i = 0; i < 3; i++) CHECK(sj_var_rank(res[i]) == 1 && sj_var_dim(res[i], 0) == 5);
+  sj_op *sc = scan_behind(res[2]);
+  CHECK(sc && scan_behind(res[0]) == sc && scan_behind(res[1]) == sc && sc->nresults == 3);
+  /* the shared W is an operand (captured), read inside through an argument */
+  bool w_opnd = false;
+  for (unsigned i = 0; sc && i < sc->nopnds; i++) w_opnd |= sj_opnd(sc, i) == m.w->v;
+  CHECK(w_opnd);
   double a[5] = {0.1, -0.4, 1.1, 0.6, -2}, b[5] = {1, 0.2, -0.3, 0.8, 0.05}, x = 0.3, y = -0.7, W_in = 1.25;
   want w[3] = {{.rank = 1, .dims = {5}}, {.rank = 1, .dims = {5}}, {.rank = 1, .dims = {5}}};
   for (int t = 0; t < 5; t++) {
@@ -1069,6 +993,14 @@ static void test_nested_exec(void) {
   sj_var *a = sj_input(c, "a", SJ_F64, 0, NULL), *res[1];
   sj_scan_options o = {.sequences = &u, .nseq = 1, .outputs_info = &x0, .nout = 1};
   CHECK(sj_scan(c, outer_step, a, &o, res, NULL, 0, NULL) == SJ_OK);
+  sj_op *sc = scan_behind(res[0]);
+  CHECK(sc && body_ops(sc, SJ_OP_SCAN) == 1 && graph_ops(c, SJ_OP_SCAN) == 1);
+  /* the outer scan captures a (used by the inner one) */
+  CHECK(sc && sc->nopnds == 3 && sj_opnd(sc, 2) == a->v);
+  sj_var *ins[3] = {u, x0, a};
+  char *ir = graph_ir(c, ins, 3, res, 1);
+  CHECK(ir != NULL);
+  free(ir);
   double uv[5] = {0.5, -1, 0.25, 2, -0.125}, x = 0.2, av = 0.7;
   want w = {.rank = 1, .dims = {5}};
   for (int t = 0; t < 5; t++) {
@@ -1077,7 +1009,6 @@ static void test_nested_exec(void) {
     x = y, w.v[t] = x;
   }
   sj_tensor *in[3] = {vec(5, uv), scal(0.2), scal(av)};
-  sj_var *ins[3] = {u, x0, a};
   exec_check(c, ins, 3, res, 1, in, &w, __LINE__);
   free_all(in, 3);
   sj_ctx_free(c);
@@ -1092,6 +1023,9 @@ static void test_scan_of_scan_exec(void) {
   CHECK(sj_scan(c, cumsum_step, NULL, &o, r1, NULL, 0, NULL) == SJ_OK);
   o.sequences = r1;
   CHECK(sj_scan(c, cumsum_step, NULL, &o, r2, NULL, 0, NULL) == SJ_OK);
+  CHECK(sj_var_dim(r2[0], 0) == 6 && graph_ops(c, SJ_OP_SCAN) == 2);
+  sj_op *so2 = scan_behind(r2[0]);
+  CHECK(so2 && scan_behind(r1[0]) != so2 && sj_opnd(so2, 0) == r1[0]->v);
   double uv[6] = {1, 2, -3, 0.5, 4, -1}, s1 = 0, s2 = 0;
   want w = {.rank = 1, .dims = {6}};
   for (int t = 0; t < 6; t++) s1 += uv[t], s2 += s1, w.v[t] = s2;
@@ -1179,6 +1113,14 @@ static void test_nested_updates_exec(void) {
   sj_update upd[1];
   size_t nupd = 0;
   nested_upd_ud *u = nested_counter(c, n, res, upd, &nupd);
+  CHECK(nupd == 1 && upd[0].shared == u->inner.k);
+  sj_op *outer = scan_behind(upd[0].value);
+  CHECK(outer && scan_behind(res[0]) == outer && body_ops(outer, SJ_OP_SCAN) == 1 && graph_ops(c, SJ_OP_SCAN) == 1);
+  /* k is a state of both loops: the inner one's init is the outer one's state argument */
+  const sj_op *inner = NULL;
+  for (const sj_op *op = outer ? outer->regions[0]->first : NULL; op; op = op->next)
+    if (op->code == SJ_OP_SCAN) inner = op;
+  CHECK(outer && inner && sj_opnd(outer, 1) == u->inner.k->v && sj_opnd(inner, 1) == outer->regions[0]->args[0]);
   sj_tensor *in[1] = {iscal(SJ_I32, 3)};
   want w[2] = {{.rank = 1, .dims = {3}, .v = {20, 40, 60}}, {.rank = 0, .v = {6}}};
   sj_var *outs[2] = {res[0], upd[0].value};
@@ -1376,17 +1318,12 @@ int main(void) {
   test_rnn_structure();
   test_hoisting();
   test_polynomial_structure();
-  test_fibonacci_structure();
-  test_multiple_outputs_structure();
   test_updates_structure();
   test_until_structure();
   test_backwards_last_structure();
-  test_nested_structure();
   test_compile_conversion();
   test_internal_api();
   test_internal_bind();
-  test_scan_of_scan_structure();
-  test_nested_updates_structure();
   test_errors_step();
   test_errors_options();
   test_compile_refuses_step_vars();
