@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "ref_eval_util.h"
 #include "ir.h"
 #include "opinfo.h"
 #include "ref_eval.h"
@@ -23,38 +24,6 @@ static int64_t tint(const sj_tensor *t, int64_t k) {
   int64_t v = 0;
   CHECK(sj_rt_get_int(t, k, &v));
   return v;
-}
-
-#define MAXOUT 8
-
-typedef struct result {
-  sj_status st;
-  sj_tensor *out[MAXOUT];
-  size_t nout;
-  char msg[512];
-} result;
-
-/* Parses `src`, evaluates its first func on `in`; the caller frees. */
-static result eval(const char *src, sj_tensor **in, size_t nin) {
-  result r = {0};
-  sj_ctx *c = sj_ctx_new();
-  sj_module *m;
-  if (sj_module_parse(c, src, strlen(src), "t.sj", &m)) {
-    fprintf(stderr, "parse failed: %s\n", sj_ctx_errmsg(c));
-    r.st = SJ_ERR_PARSE;
-  } else {
-    const sj_op *f = m->body->first;
-    r.nout = sj_func_body(f)->last->nopnds;
-    r.st = sj_ref_eval(c, f, in, nin, r.out, r.nout);
-    snprintf(r.msg, sizeof r.msg, "%s", sj_ctx_errmsg(c));
-  }
-  sj_ctx_free(c);
-  for (size_t i = 0; i < nin; i++) sj_tensor_free(in[i]);
-  return r;
-}
-
-static void done(result *r) {
-  for (size_t i = 0; i < r->nout; i++) sj_tensor_free(r->out[i]);
 }
 
 static sj_tensor *vec(sj_dtype dt, int64_t n, const void *data) { return sj_tensor_from(dt, 1, &n, data); }
