@@ -33,7 +33,6 @@ typedef struct sj_graph {
   unsigned nfuncs;   /* compiled functions so far (for names) */
   struct sj_graph_label *labels; /* user-facing names of composites (labels.c) */
   struct sj_graph_body *body;    /* the innermost open scan body, or NULL (scan.c) */
-  struct sj_graph_scan_opts *scan_opts; /* sj_scan's gradient options per scan op (scan.c) */
 } sj_graph;
 
 /* The context's graph state, made on first use. When even that cannot be
@@ -186,11 +185,12 @@ sj_status sj_graph_scan_end(sj_graph_body *b, const sj_graph_scan_spec *s, sj_va
 /* Closes b without making a scan op: the ops that depend on its
  * placeholders are abandoned as above. */
 void sj_graph_body_abandon(sj_graph_body *b);
-/* The gradient options sj_scan was given for a scan op (sj_scan_options'
- * truncate_gradient and checkpoint, normalized: 0 = full BPTT / save every
- * state); 0 and 0 for a scan made otherwise. Kept by the graph, not on the
- * op: only the graph's gradient reads them. */
-void sj_graph_scan_grad_options(sj_ctx *c, const sj_op *scan, int *truncate_gradient, int *checkpoint);
+/* The gradient options of a scan op (sj_scan_options' truncate_gradient and
+ * checkpoint, normalized: 0 = full BPTT / save every state; 0 and 0 when
+ * none were given). They are the op's discardable attributes grad.truncate
+ * and grad.checkpoint (scan_grad.h): sj_scan sets them, and a loop the
+ * gradient rebuilds carries its original's. */
+void sj_graph_scan_grad_options(const sj_op *scan, int *truncate_gradient, int *checkpoint);
 /* True if v may be an operand of an op built now: a value of the graph's
  * block (not one inside a finished body) or a placeholder of an open body. */
 bool sj_graph_visible(sj_ctx *c, const sj_value *v);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "graph_internal.h"
+#include "scan_grad.h"
 #include "verify.h"
 
 /* op->scratch of an op that moves into the body being ended. The marks live
@@ -444,40 +445,27 @@ sj_status sj_graph_inline_body(sj_ctx *c, const sj_op *scan, sj_var *const *args
 
 /* ---- gradient options of sj_scan's ops ---- */
 
-typedef struct sj_graph_scan_opts {
-  const sj_op *scan;
-  int truncate, checkpoint;
-  struct sj_graph_scan_opts *next;
-} sj_graph_scan_opts;
-
 typedef struct opts_args {
   sj_ctx *c;
-  const sj_op *scan;
+  sj_op *scan;
   int truncate, checkpoint;
   sj_var *dummy;
 } opts_args;
 
 static sj_status opts_protected(void *ud) {
   opts_args *a = ud;
-  sj_graph *g = sj_graph_of(a->c);
-  sj_graph_scan_opts *e = sj_arena_alloc(a->c, sizeof *e);
-  e->scan = a->scan, e->truncate = a->truncate, e->checkpoint = a->checkpoint, e->next = g->scan_opts;
-  g->scan_opts = e;
+  if (a->truncate) sj_op_set_int(a->c, a->scan, SJ_SCAN_ATTR_TRUNCATE, a->truncate);
+  if (a->checkpoint) sj_op_set_int(a->c, a->scan, SJ_SCAN_ATTR_CHECKPOINT, a->checkpoint);
   return SJ_OK;
 }
 
-void sj_graph_scan_grad_options(sj_ctx *c, const sj_op *scan, int *truncate_gradient, int *checkpoint) {
-  *truncate_gradient = *checkpoint = 0;
-  for (const sj_graph_scan_opts *e = c ? sj_graph_of(c)->scan_opts : NULL; e; e = e->next)
-    if (e->scan == scan) {
-      *truncate_gradient = e->truncate;
-      *checkpoint = e->checkpoint;
-      return;
-    }
+void sj_graph_scan_grad_options(const sj_op *scan, int *truncate_gradient, int *checkpoint) {
+  *truncate_gradient = (int)sj_op_int(scan, SJ_SCAN_ATTR_TRUNCATE, 0);
+  *checkpoint = (int)sj_op_int(scan, SJ_SCAN_ATTR_CHECKPOINT, 0);
 }
 
-/* Records them for the op that made v (an sj_scan result); a graph of
- * default options records nothing. */
+/* Records them on the op that made v (an sj_scan result); default options
+ * record nothing. */
 static void record_grad_options(sj_ctx *c, const sj_scan_options *o, sj_op *scan) {
   int t = o->truncate_gradient > 0 ? o->truncate_gradient : 0, k = o->checkpoint > 1 ? o->checkpoint : 0;
   if (!scan || (!t && !k)) return;

@@ -54,15 +54,6 @@ static bool in_last(const sj_op *op, unsigned i) {
 
 static bool is_float(const sj_value *v) { return sj_dtype_is_float(v->type.dt); }
 
-/* sj_scan's truncate_gradient and checkpoint for op (kept by the graph,
- * scan.c); a dotted attribute on the op wins (a rebuilt loop carries its
- * original's, a rewritten one is marked done with checkpoint 0). */
-static void grad_options(sj_ctx *c, const sj_op *op, int64_t *truncate, int64_t *checkpoint) {
-  int t, k;
-  sj_graph_scan_grad_options(c, op, &t, &k);
-  *truncate = sj_op_int(op, SJ_SCAN_ATTR_TRUNCATE, t);
-  *checkpoint = sj_op_int(op, SJ_SCAN_ATTR_CHECKPOINT, k);
-}
 
 typedef struct vjp {
   sj_ctx *c;
@@ -166,9 +157,6 @@ static sj_op *rebuild_forward(vjp *a, bool counter) {
   for (unsigned i = 0; i < F->nattrs; i++) /* the gradient's annotations */
     if (strchr(F->attrs[i].name, '.')) sj_op_set_attr(c, N, F->attrs[i]);
   if (counter) sj_op_set_int(c, N, SJ_SCAN_ATTR_STEPS, L.nstate);
-  int64_t trunc, ck;
-  grad_options(c, F, &trunc, &ck);
-  if (trunc > 0) sj_op_set_int(c, N, SJ_SCAN_ATTR_TRUNCATE, trunc);
   for (unsigned i = 0; i < F->nresults; i++) {
     sj_var *v = res[i < L.nstate ? i : i + counter];
     if (i < L.nstate && in_last(F, i)) v = row_end(a, v, L.reverse);
@@ -281,8 +269,8 @@ static bool is_final_row(const sj_op *u, unsigned idx, int64_t n) {
 static bool can_checkpoint(vjp *a, int64_t k, int64_t n) {
   const sj_op *F = a->F;
   const layout *L = &a->L;
-  int64_t trunc, ck;
-  grad_options(a->c, F, &trunc, &ck);
+  int trunc, ck;
+  sj_graph_scan_grad_options(F, &trunc, &ck);
   if (k < 2 || n <= 0 || n % k || L->has_n || L->until || L->reverse || trunc > 0 || sj_op_attr(F, SJ_SCAN_ATTR_STEPS))
     return false;
   for (unsigned i = 0; i < L->nseq; i++)
@@ -370,16 +358,17 @@ static sj_status checkpoint_forward(vjp *a, int64_t k, int64_t m) {
 
 static sj_status checkpoint_protected(void *ud) {
   vjp *a = ud;
-  int64_t t, k, n = steps_of(a->F, &a->L);
-  grad_options(a->c, a->F, &t, &k);
+  int64_t n = steps_of(a->F, &a->L);
+  int t, k;
+  sj_graph_scan_grad_options(a->F, &t, &k);
   return can_checkpoint(a, k, n) ? checkpoint_forward(a, k, n / k) : SJ_OK;
 }
 
 void sj_graph_scan_checkpoint(sj_ctx *c, sj_op *F, const char *file, int line) {
   sj_graph *g = sj_graph_of(c);
-  int64_t t, k;
+  int t, k;
   if (g->failed || F->code != SJ_OP_SCAN) return;
-  grad_options(c, F, &t, &k);
+  sj_graph_scan_grad_options(F, &t, &k);
   if (k < 2) return;
   vjp a = {c, g, file, line, F, layout_of(F), NULL, NULL, NULL};
   sj_graph_body *open = g->body;
@@ -397,8 +386,8 @@ static sj_status vjp_build(vjp *a) {
   const layout LF = a->L;
   cot K;
   sort_cotangents(a, &K);
-  int64_t k, ck;
-  grad_options(c, F, &k, &ck);
+  int k, ck;
+  sj_graph_scan_grad_options(F, &k, &ck);
   bool trunc = k > 0, fwd = !LF.reverse, has_n_b = LF.has_n || LF.until, pad_any = false;
   const sj_attr *sa = sj_op_attr(F, SJ_SCAN_ATTR_STEPS);
   unsigned steps_at = sa ? (unsigned)sa->u.i : NONE_AT;

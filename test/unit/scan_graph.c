@@ -710,9 +710,9 @@ static void test_grad_options(void) {
   o.truncate_gradient = -1, o.checkpoint = 1; /* both mean the default */
   CHECK(sj_scan(c, cumsum_step, NULL, &o, r2, NULL, 0, NULL) == SJ_OK);
   int t = -5, k = -5;
-  sj_graph_scan_grad_options(c, scan_behind(r1[0]), &t, &k);
+  sj_graph_scan_grad_options(scan_behind(r1[0]), &t, &k);
   CHECK(t == 3 && k == 2);
-  sj_graph_scan_grad_options(c, scan_behind(r2[0]), &t, &k);
+  sj_graph_scan_grad_options(scan_behind(r2[0]), &t, &k);
   CHECK(t == 0 && k == 0);
   o.truncate_gradient = -2;
   int line = __LINE__ + 1;
