@@ -17,42 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "builder.h"
 #include "opinfo.h"
 #include "registry.h"
 #include "slice.h"
 #include "symtab.h"
-
-#define MAX_IO 64 /* kernel inputs + outputs: the launch ABI passes them in one array */
-
-typedef struct lower {
-  sj_module *m;
-  sj_op *func;
-  unsigned next_kernel;
-  sj_status st;
-  sj_pass_run *run;
-  sj_symtab syms; /* module symbols, for fresh kernel names */
-} lower;
+#include "lower_internal.h"
 
 /* ---- kernels ---- */
 
-/* A kernel under construction. Everything built through `top` lands before
- * the first loop nest (bounds, counts), because nests are built after it. */
-typedef struct kconst_entry {
-  int64_t n;
-  sj_value *v;
-} kconst_entry;
-
-typedef struct kbuild {
-  sj_op *k;
-  sj_builder top;
-  sj_value *c0;
-  kconst_entry consts[4 * SJ_MAX_RANK + 2];
-  int nconsts;
-} kbuild;
-
 /* The i64 constant n at the kernel top, created once per value (`%c<n>`). */
-static sj_value *kconst(kbuild *K, int64_t n) {
+sj_value *sj_lw_kconst(kbuild *K, int64_t n) {
   for (int i = 0; i < K->nconsts; i++)
     if (K->consts[i].n == n) return K->consts[i].v;
   char name[32];
@@ -64,7 +38,7 @@ static sj_value *kconst(kbuild *K, int64_t n) {
 }
 
 /* A kernel @<func>_k<N> (sj_symtab_fresh: the whole func name). */
-static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
+bool sj_lw_new_kernel(lower *L, sj_loc loc, kbuild *K) {
   const char *s = sj_symtab_fresh(L->m->ctx, &L->syms, sj_func_name(L->func), 'k', &L->next_kernel);
   if (!s) {
     L->st = sj_emit_error(L->m->ctx, loc, "out of memory naming a kernel of @%s", sj_func_name(L->func));
@@ -83,7 +57,7 @@ static bool new_kernel(lower *L, sj_loc loc, kbuild *K) {
 }
 
 /* Kernel parameter `%<prefix><i>`; all params are added before the body. */
-static sj_value *param(lower *L, kbuild *K, sj_type t, const char *prefix, unsigned i) {
+sj_value *sj_lw_param(lower *L, kbuild *K, sj_type t, const char *prefix, unsigned i) {
   char name[32];
   snprintf(name, sizeof name, "%s%u", prefix, i);
   sj_value *v = sj_block_add_arg(L->m->ctx, K->k->regions[0], t);
@@ -92,22 +66,22 @@ static sj_value *param(lower *L, kbuild *K, sj_type t, const char *prefix, unsig
 }
 
 /* Called after the params: %c0 first in the body. */
-static void kernel_begin(kbuild *K) { K->c0 = kconst(K, 0); }
+void sj_lw_kernel_begin(kbuild *K) { K->c0 = sj_lw_kconst(K, 0); }
 
-static void kernel_return(kbuild *K) { sj_build(&K->top, SJ_OP_RETURN, 0, NULL, 0, NULL); }
+void sj_lw_kernel_return(kbuild *K) { sj_build(&K->top, SJ_OP_RETURN, 0, NULL, 0, NULL); }
 
 /* Loop bounds of the dims of type t at the kernel top: a constant for a static
  * dim, `dim buf` for a dynamic one, NULL for a static 1 (no loop, index 0). */
-static void bounds(kbuild *K, sj_value *buf, const sj_type *t, sj_value **hi) {
+void sj_lw_bounds(kbuild *K, sj_value *buf, const sj_type *t, sj_value **hi) {
   for (int k = 0; k < t->rank; k++)
-    hi[k] = t->dims[k] == 1 ? NULL : t->dims[k] == SJ_DYN ? sj_build_dim(&K->top, buf, k) : kconst(K, t->dims[k]);
+    hi[k] = t->dims[k] == 1 ? NULL : t->dims[k] == SJ_DYN ? sj_build_dim(&K->top, buf, k) : sj_lw_kconst(K, t->dims[k]);
 }
 
 /* Loop nest over dims [0, rank) of bounds hi (NULL: index %c0, no loop). The
  * first loop made is a parallel_for if its dim is in `par` (a bit mask),
  * the others are `for`s. Returns a builder for the innermost body and sets
  * the index of each dim in iv. */
-static sj_builder nest(kbuild *K, sj_builder *B, int rank, sj_value **hi, unsigned par, sj_value **iv) {
+sj_builder sj_lw_nest(kbuild *K, sj_builder *B, int rank, sj_value **hi, unsigned par, sj_value **iv) {
   sj_builder in = *B;
   bool first = true;
   for (int k = 0; k < rank; k++) {
@@ -123,10 +97,8 @@ static sj_builder nest(kbuild *K, sj_builder *B, int rank, sj_value **hi, unsign
   return in;
 }
 
-#define ALL_DIMS (~0u)
-
-/* Terminates every loop of a nest built by nest(): a yield at each level. */
-static void close_nest(sj_builder *inner) {
+/* Terminates every loop of a nest built by sj_lw_nest(): a yield at each level. */
+void sj_lw_close_nest(sj_builder *inner) {
   sj_block *b = inner->block;
   while (b && b->parent && (b->parent->code == SJ_OP_FOR || b->parent->code == SJ_OP_PARALLEL_FOR)) {
     if (!b->last || b->last->code != SJ_OP_YIELD) sj_block_append(b, sj_op_new(inner->c, SJ_OP_YIELD, 0, NULL, 0, NULL, 0, inner->loc));
@@ -134,14 +106,14 @@ static void close_nest(sj_builder *inner) {
   }
 }
 
-static sj_value *load(sj_builder *B, sj_value *buf, sj_value **idx, int n) {
+sj_value *sj_lw_load(sj_builder *B, sj_value *buf, sj_value **idx, int n) {
   sj_value *ops[1 + SJ_MAX_RANK];
   ops[0] = buf;
   for (int k = 0; k < n; k++) ops[1 + k] = idx[k];
   return sj_build1(B, SJ_OP_LOAD, 1 + (unsigned)n, ops, sj_scalar_type(buf->type.dt));
 }
 
-static void store(sj_builder *B, sj_value *v, sj_value *buf, sj_value **idx, int n) {
+void sj_lw_store(sj_builder *B, sj_value *v, sj_value *buf, sj_value **idx, int n) {
   sj_value *ops[2 + SJ_MAX_RANK];
   ops[0] = v, ops[1] = buf;
   for (int k = 0; k < n; k++) ops[2 + k] = idx[k];
@@ -151,30 +123,25 @@ static void store(sj_builder *B, sj_value *v, sj_value *buf, sj_value **idx, int
 /* Load of `in` broadcast (numpy, trailing-aligned) into the iteration space:
  * missing leading dims are dropped, a static 1 against a dim that is not 1
  * reads index 0. A `?` dim is never a broadcast (checked at run time). */
-static sj_value *bcast_load(kbuild *K, sj_builder *B, sj_value *in, const sj_type *space, sj_value **iv) {
+sj_value *sj_lw_bcast_load(kbuild *K, sj_builder *B, sj_value *in, const sj_type *space, sj_value **iv) {
   const sj_type *t = &in->type;
   sj_value *idx[SJ_MAX_RANK];
   for (int j = 0; j < t->rank; j++) {
     int k = space->rank - t->rank + j;
     idx[j] = (t->dims[j] == 1 && space->dims[k] != 1) ? K->c0 : iv[k];
   }
-  return load(B, in, idx, t->rank);
+  return sj_lw_load(B, in, idx, t->rank);
 }
 
-static sj_value *binop(sj_builder *B, sj_opcode code, sj_value *a, sj_value *b) {
+sj_value *sj_lw_binop(sj_builder *B, sj_opcode code, sj_value *a, sj_value *b) {
   sj_value *ops[2] = {a, b};
   return sj_build1(B, code, 2, ops, a->type);
 }
 
 /* ---- func side: dims, alloc, launch ---- */
 
-typedef struct dimsrc {
-  sj_value *v; /* func value whose dim `axis` gives the size; NULL: unknown */
-  int axis;
-} dimsrc;
-
 /* Checks that every dynamic dim of t has a source (before anything is built). */
-static bool sizes_known(lower *L, const sj_op *op, const sj_type *t, const dimsrc *src) {
+bool sj_lw_sizes_known(lower *L, const sj_op *op, const sj_type *t, const dimsrc *src) {
   for (int k = 0; k < t->rank; k++)
     if (t->dims[k] == SJ_DYN && !src[k].v) {
       L->st = sj_emit_error(L->m->ctx, op->loc, "'%s' op: lower-to-loops cannot tell the size of dynamic dim %d of its result",
@@ -185,7 +152,7 @@ static bool sizes_known(lower *L, const sj_op *op, const sj_type *t, const dimsr
 }
 
 /* `dim` of each dynamic dim of t (once), then one alloc per result of op. */
-static void alloc_results(sj_builder *B, const sj_op *op, const sj_type *t, const dimsrc *src, sj_value **bufs) {
+void sj_lw_alloc_results(sj_builder *B, const sj_op *op, const sj_type *t, const dimsrc *src, sj_value **bufs) {
   sj_value *sizes[SJ_MAX_RANK];
   unsigned n = 0;
   for (int k = 0; k < t->rank; k++)
@@ -195,7 +162,7 @@ static void alloc_results(sj_builder *B, const sj_op *op, const sj_type *t, cons
 
 /* launch of the kernel with inputs then the result buffers; the op's results
  * are replaced by the buffers and the op erased. */
-static void launch_and_replace(lower *L, sj_builder *B, sj_op *op, kbuild *K, sj_value **bufs) {
+void sj_lw_launch_and_replace(lower *L, sj_builder *B, sj_op *op, kbuild *K, sj_value **bufs) {
   sj_value *args[MAX_IO];
   unsigned n = 0;
   for (unsigned i = 0; i < op->nopnds; i++) args[n++] = sj_opnd(op, i);
@@ -254,24 +221,24 @@ static void lower_elementwise(lower *L, sj_op *op) {
   }
   dimsrc src[SJ_MAX_RANK];
   elementwise_dimsrc(op, space, src);
-  if (!sizes_known(L, op, space, src)) return;
+  if (!sj_lw_sizes_known(L, op, space, src)) return;
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
   sj_value *in[MAX_IO] = {0}, *out[MAX_IO] = {0}, *loaded[MAX_IO] = {0}, *res[MAX_IO] = {0}, *bufs[MAX_IO] = {0};
-  for (unsigned i = 0; i < nin; i++) in[i] = param(L, &K, sj_opnd(op, i)->type, "in", i);
-  for (unsigned j = 0; j < nout; j++) out[j] = param(L, &K, sj_res(op, j)->type, "out", j);
-  kernel_begin(&K);
+  for (unsigned i = 0; i < nin; i++) in[i] = sj_lw_param(L, &K, sj_opnd(op, i)->type, "in", i);
+  for (unsigned j = 0; j < nout; j++) out[j] = sj_lw_param(L, &K, sj_res(op, j)->type, "out", j);
+  sj_lw_kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
-  bounds(&K, out[0], space, hi);
-  sj_builder B = nest(&K, &K.top, space->rank, hi, ALL_DIMS, iv);
-  for (unsigned i = 0; i < nin; i++) loaded[i] = bcast_load(&K, &B, in[i], space, iv);
+  sj_lw_bounds(&K, out[0], space, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, space->rank, hi, ALL_DIMS, iv);
+  for (unsigned i = 0; i < nin; i++) loaded[i] = sj_lw_bcast_load(&K, &B, in[i], space, iv);
   scalar_body(L, &B, op, loaded, res);
-  for (unsigned j = 0; j < nout; j++) store(&B, res[j], out[j], iv, space->rank);
-  close_nest(&B);
-  kernel_return(&K);
+  for (unsigned j = 0; j < nout; j++) sj_lw_store(&B, res[j], out[j], iv, space->rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   sj_builder FB = sj_builder_before(c, op);
-  alloc_results(&FB, op, space, src, bufs);
-  launch_and_replace(L, &FB, op, &K, bufs);
+  sj_lw_alloc_results(&FB, op, space, src, bufs);
+  sj_lw_launch_and_replace(L, &FB, op, &K, bufs);
 }
 
 /* ---- transpose ---- */
@@ -283,19 +250,19 @@ static void lower_transpose(lower *L, sj_op *op) {
   dimsrc src[SJ_MAX_RANK];
   for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){sj_opnd(op, 0), (int)perm->u.ints.v[k]};
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
-  sj_value *in = param(L, &K, sj_opnd(op, 0)->type, "in", 0), *out = param(L, &K, *t, "out", 0);
-  kernel_begin(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *in = sj_lw_param(L, &K, sj_opnd(op, 0)->type, "in", 0), *out = sj_lw_param(L, &K, *t, "out", 0);
+  sj_lw_kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *idx[SJ_MAX_RANK], *buf;
-  bounds(&K, out, t, hi);
-  sj_builder B = nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
+  sj_lw_bounds(&K, out, t, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
   for (int k = 0; k < t->rank; k++) idx[perm->u.ints.v[k]] = iv[k]; /* out dim k is in dim perm[k] */
-  store(&B, load(&B, in, idx, t->rank), out, iv, t->rank);
-  close_nest(&B);
-  kernel_return(&K);
+  sj_lw_store(&B, sj_lw_load(&B, in, idx, t->rank), out, iv, t->rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   sj_builder FB = sj_builder_before(c, op);
-  alloc_results(&FB, op, t, src, &buf);
-  launch_and_replace(L, &FB, op, &K, &buf);
+  sj_lw_alloc_results(&FB, op, t, src, &buf);
+  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* ---- reductions ---- */
@@ -330,17 +297,17 @@ static scale mean_scale(kbuild *K, const sj_type *t, sj_value **hi, unsigned mas
   for (int k = 0; k < t->rank; k++) {
     if (!(mask >> k & 1u)) continue;
     if (t->dims[k] != SJ_DYN) n *= t->dims[k];
-    else dyn = dyn ? binop(&K->top, SJ_OP_MUL, dyn, hi[k]) : hi[k];
+    else dyn = dyn ? sj_lw_binop(&K->top, SJ_OP_MUL, dyn, hi[k]) : hi[k];
   }
   if (!dyn) {
     if (n == 1) return (scale){SJ_OP_MUL, NULL};
     return (scale){SJ_OP_MUL, sj_build_scalar(&K->top, t->dt, 1.0 / (double)n)};
   }
-  if (n != 1) dyn = binop(&K->top, SJ_OP_MUL, dyn, kconst(K, n));
+  if (n != 1) dyn = sj_lw_binop(&K->top, SJ_OP_MUL, dyn, sj_lw_kconst(K, n));
   return (scale){SJ_OP_DIV, sj_build1(&K->top, SJ_OP_CAST, 1, &dyn, sj_scalar_type(t->dt))};
 }
 
-static sj_value *apply_scale(sj_builder *B, scale s, sj_value *v) { return !s.by ? v : binop(B, s.code, v, s.by); }
+sj_value *apply_scale(sj_builder *B, scale s, sj_value *v) { return !s.by ? v : sj_lw_binop(B, s.code, v, s.by); }
 
 /* Output indices of input position iv (kept dims; %c0 for keepdims). */
 static int out_index(kbuild *K, const sj_reduce_info *ri, sj_value **iv, sj_value **oidx) {
@@ -361,7 +328,7 @@ static void row_reduce(kbuild *K, const sj_reduce_info *ri, sj_value *in, sj_val
   int nkept = 0;
   while (nkept < t->rank && !(mask >> nkept & 1u)) nkept++;
   sj_value *iv[SJ_MAX_RANK], *oidx[SJ_MAX_RANK];
-  sj_builder B = nest(K, &K->top, nkept, hi, ALL_DIMS, iv);
+  sj_builder B = sj_lw_nest(K, &K->top, nkept, hi, ALL_DIMS, iv);
   sj_value *acc = identity(&B, ri);
   sj_op *loops[SJ_MAX_RANK];
   int nloops = 0;
@@ -377,15 +344,15 @@ static void row_reduce(kbuild *K, const sj_reduce_info *ri, sj_value *in, sj_val
     iv[k] = l->regions[0]->args[0];
     acc = l->regions[0]->args[1];
   }
-  sj_value *y = binop(&in_b, ri->combine, acc, load(&in_b, in, iv, t->rank));
+  sj_value *y = sj_lw_binop(&in_b, ri->combine, acc, sj_lw_load(&in_b, in, iv, t->rank));
   for (int i = nloops - 1; i >= 0; i--) {
     sj_builder lb = sj_builder_in(&B, loops[i]);
     sj_build(&lb, SJ_OP_YIELD, 1, &y, 0, NULL);
     y = sj_res(loops[i], 0);
   }
   y = apply_scale(&B, s, y);
-  store(&B, y, out, oidx, out_index(K, ri, iv, oidx));
-  close_nest(&B);
+  sj_lw_store(&B, y, out, oidx, out_index(K, ri, iv, oidx));
+  sj_lw_close_nest(&B);
 }
 
 /* General case (a reduced axis outside a kept one, e.g. a column sum): out =
@@ -395,19 +362,19 @@ static void row_reduce(kbuild *K, const sj_reduce_info *ri, sj_value *in, sj_val
 static void general_reduce(kbuild *K, const sj_reduce_info *ri, sj_value *in, sj_value *out, sj_value **hi, scale s) {
   const sj_type *t = &in->type, *ot = &out->type;
   sj_value *ohi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *oidx[SJ_MAX_RANK];
-  bounds(K, out, ot, ohi);
-  sj_builder B = nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
-  store(&B, identity(&B, ri), out, iv, ot->rank);
-  close_nest(&B);
-  B = nest(K, &K->top, t->rank, hi, ~ri->mask, iv);
-  sj_value *x = load(&B, in, iv, t->rank);
+  sj_lw_bounds(K, out, ot, ohi);
+  sj_builder B = sj_lw_nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
+  sj_lw_store(&B, identity(&B, ri), out, iv, ot->rank);
+  sj_lw_close_nest(&B);
+  B = sj_lw_nest(K, &K->top, t->rank, hi, ~ri->mask, iv);
+  sj_value *x = sj_lw_load(&B, in, iv, t->rank);
   int n = out_index(K, ri, iv, oidx);
-  store(&B, binop(&B, ri->combine, load(&B, out, oidx, n), x), out, oidx, n);
-  close_nest(&B);
+  sj_lw_store(&B, sj_lw_binop(&B, ri->combine, sj_lw_load(&B, out, oidx, n), x), out, oidx, n);
+  sj_lw_close_nest(&B);
   if (!s.by) return;
-  B = nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
-  store(&B, apply_scale(&B, s, load(&B, out, iv, ot->rank)), out, iv, ot->rank);
-  close_nest(&B);
+  B = sj_lw_nest(K, &K->top, ot->rank, ohi, ALL_DIMS, iv);
+  sj_lw_store(&B, apply_scale(&B, s, sj_lw_load(&B, out, iv, ot->rank)), out, iv, ot->rank);
+  sj_lw_close_nest(&B);
 }
 
 static void lower_reduce(lower *L, sj_op *op) {
@@ -421,13 +388,13 @@ static void lower_reduce(lower *L, sj_op *op) {
     if (!(mask >> k & 1u)) src[o++] = (dimsrc){x, k};
     else if (ri.keepdims) src[o++] = (dimsrc){0};
   }
-  if (!sizes_known(L, op, rt, src)) return;
+  if (!sj_lw_sizes_known(L, op, rt, src)) return;
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
-  sj_value *in = param(L, &K, *t, "in", 0), *out = param(L, &K, *rt, "out", 0), *buf;
-  kernel_begin(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *in = sj_lw_param(L, &K, *t, "in", 0), *out = sj_lw_param(L, &K, *rt, "out", 0), *buf;
+  sj_lw_kernel_begin(&K);
   sj_value *hi[SJ_MAX_RANK];
-  bounds(&K, in, t, hi); /* the iteration space is the input's */
+  sj_lw_bounds(&K, in, t, hi); /* the iteration space is the input's */
   scale s = ri.mean ? mean_scale(&K, t, hi, mask) : (scale){SJ_OP_MUL, NULL};
   bool is_suffix = true;
   for (int k = 0, seen = 0; k < t->rank; k++) {
@@ -436,10 +403,10 @@ static void lower_reduce(lower *L, sj_op *op) {
   }
   if (is_suffix) row_reduce(&K, &ri, in, out, hi, s);
   else general_reduce(&K, &ri, in, out, hi, s);
-  kernel_return(&K);
+  sj_lw_kernel_return(&K);
   sj_builder FB = sj_builder_before(L->m->ctx, op);
-  alloc_results(&FB, op, rt, src, &buf);
-  launch_and_replace(L, &FB, op, &K, &buf);
+  sj_lw_alloc_results(&FB, op, rt, src, &buf);
+  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* f16/bf16 sums, products, means and matmuls accumulate in f32: the op is
@@ -501,7 +468,7 @@ static take_info take_begin(kbuild *K, const sj_op *op, sj_value *xb) {
   take_info T = {.along = is_along(op), .axis = take_axis(op, xb->type.rank)};
   int64_t d = xb->type.dims[T.axis];
   if (d == 1) return T;
-  T.n = d == SJ_DYN ? sj_build_dim(&K->top, xb, T.axis) : kconst(K, d);
+  T.n = d == SJ_DYN ? sj_build_dim(&K->top, xb, T.axis) : sj_lw_kconst(K, d);
   return T;
 }
 
@@ -511,7 +478,7 @@ static take_info take_begin(kbuild *K, const sj_op *op, sj_value *xb) {
 static sj_value *clamp_index(kbuild *K, sj_builder *B, const take_info *T, sj_value *raw) {
   if (raw->type.dt != SJ_I64) raw = sj_build1(B, SJ_OP_CAST, 1, &raw, sj_scalar_type(SJ_I64));
   sj_value *cmp[2] = {raw, K->c0};
-  sj_value *sel[3] = {sj_build1(B, SJ_OP_LT, 2, cmp, sj_scalar_type(SJ_BOOL)), binop(B, SJ_OP_ADD, raw, T->n), raw};
+  sj_value *sel[3] = {sj_build1(B, SJ_OP_LT, 2, cmp, sj_scalar_type(SJ_BOOL)), sj_lw_binop(B, SJ_OP_ADD, raw, T->n), raw};
   sj_value *w = sj_build1(B, SJ_OP_SELECT, 3, sel, raw->type);
   sj_value *cl[2] = {w, T->n};
   return sj_build1(B, SJ_OP_CLAMP, 2, cl, raw->type);
@@ -524,7 +491,7 @@ static void take_indices(kbuild *K, sj_builder *B, const take_info *T, sj_value 
                          sj_value **iv, sj_value **xi) {
   int k = T->axis, r = ib->type.rank;
   for (int d = 0; d < xt->rank; d++) {
-    if (d == k) xi[d] = !T->n ? K->c0 : clamp_index(K, B, T, T->along ? bcast_load(K, B, ib, sp, iv) : load(B, ib, iv + k, r));
+    if (d == k) xi[d] = !T->n ? K->c0 : clamp_index(K, B, T, T->along ? sj_lw_bcast_load(K, B, ib, sp, iv) : sj_lw_load(B, ib, iv + k, r));
     else if (T->along) xi[d] = xt->dims[d] == 1 && sp->dims[d] != 1 ? K->c0 : iv[d];
     else xi[d] = iv[d < k ? d : d + r - 1];
   }
@@ -542,22 +509,22 @@ static void lower_take(lower *L, sj_op *op) {
     if (along) src[d] = d == k || ix->type.dims[d] == SJ_DYN ? (dimsrc){ix, d} : (dimsrc){x, d};
     else src[d] = d < k ? (dimsrc){x, d} : d < k + r ? (dimsrc){ix, d - k} : (dimsrc){x, d - r + 1};
   }
-  if (!sizes_known(L, op, t, src)) return;
+  if (!sj_lw_sizes_known(L, op, t, src)) return;
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
-  sj_value *in = param(L, &K, x->type, "in", 0), *ib = param(L, &K, ix->type, "in", 1), *out = param(L, &K, *t, "out", 0);
-  kernel_begin(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *in = sj_lw_param(L, &K, x->type, "in", 0), *ib = sj_lw_param(L, &K, ix->type, "in", 1), *out = sj_lw_param(L, &K, *t, "out", 0);
+  sj_lw_kernel_begin(&K);
   take_info T = take_begin(&K, op, in);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
-  bounds(&K, out, t, hi);
-  sj_builder B = nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
+  sj_lw_bounds(&K, out, t, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
   take_indices(&K, &B, &T, ib, t, &x->type, iv, xi);
-  store(&B, load(&B, in, xi, x->type.rank), out, iv, t->rank);
-  close_nest(&B);
-  kernel_return(&K);
+  sj_lw_store(&B, sj_lw_load(&B, in, xi, x->type.rank), out, iv, t->rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   sj_builder FB = sj_builder_before(L->m->ctx, op);
-  alloc_results(&FB, op, t, src, &buf);
-  launch_and_replace(L, &FB, op, &K, &buf);
+  sj_lw_alloc_results(&FB, op, t, src, &buf);
+  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* Scatter-add: zero the output, then over the updates out[xi] += g[iv].
@@ -570,32 +537,32 @@ static void lower_scatter(lower *L, sj_op *op) {
   dimsrc src[SJ_MAX_RANK];
   for (int d = 0; d < t->rank; d++) src[d] = (dimsrc){like, d};
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
-  sj_value *gb = param(L, &K, *gt, "in", 0), *ib = param(L, &K, ix->type, "in", 1);
-  param(L, &K, like->type, "in", 2);
-  sj_value *out = param(L, &K, *t, "out", 0);
-  kernel_begin(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *gb = sj_lw_param(L, &K, *gt, "in", 0), *ib = sj_lw_param(L, &K, ix->type, "in", 1);
+  sj_lw_param(L, &K, like->type, "in", 2);
+  sj_value *out = sj_lw_param(L, &K, *t, "out", 0);
+  sj_lw_kernel_begin(&K);
   take_info T = take_begin(&K, op, out);
   sj_value *ohi[SJ_MAX_RANK], *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
-  bounds(&K, out, t, ohi);
-  bounds(&K, gb, gt, hi);
-  sj_builder B = nest(&K, &K.top, t->rank, ohi, ALL_DIMS, iv);
-  store(&B, sj_build_scalar(&B, t->dt, 0), out, iv, t->rank);
-  close_nest(&B);
+  sj_lw_bounds(&K, out, t, ohi);
+  sj_lw_bounds(&K, gb, gt, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, t->rank, ohi, ALL_DIMS, iv);
+  sj_lw_store(&B, sj_build_scalar(&B, t->dt, 0), out, iv, t->rank);
+  sj_lw_close_nest(&B);
   unsigned par = 0;
   for (int d = 0; d < gt->rank; d++) {
     bool hits = T.along ? d == T.axis || (t->dims[d] == 1 && gt->dims[d] != 1) : d >= T.axis && d < T.axis + ix->type.rank;
     if (!hits) par |= 1u << d;
   }
-  B = nest(&K, &K.top, gt->rank, hi, par, iv);
+  B = sj_lw_nest(&K, &K.top, gt->rank, hi, par, iv);
   take_indices(&K, &B, &T, ib, gt, t, iv, xi);
-  sj_value *sum = binop(&B, SJ_OP_ADD, load(&B, out, xi, t->rank), load(&B, gb, iv, gt->rank));
-  store(&B, sum, out, xi, t->rank);
-  close_nest(&B);
-  kernel_return(&K);
+  sj_value *sum = sj_lw_binop(&B, SJ_OP_ADD, sj_lw_load(&B, out, xi, t->rank), sj_lw_load(&B, gb, iv, gt->rank));
+  sj_lw_store(&B, sum, out, xi, t->rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   sj_builder FB = sj_builder_before(L->m->ctx, op);
-  alloc_results(&FB, op, t, src, &buf);
-  launch_and_replace(L, &FB, op, &K, &buf);
+  sj_lw_alloc_results(&FB, op, t, src, &buf);
+  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* ---- slice, slice_update, index_update (docs/decisions/0010-slicing.md) ---- */
@@ -618,19 +585,19 @@ static void slice_axes(kbuild *K, const sj_op *op, sj_value *xb, slice_axis *ax)
     sj_slice_axis(op, k, &start, &stop, &step);
     ax[k] = (slice_axis){.whole = sj_slice_axis_is_full(op, k)};
     if (ax[k].whole) continue;
-    if (step != 1) ax[k].step = kconst(K, step); /* at the top, before any nest */
+    if (step != 1) ax[k].step = sj_lw_kconst(K, step); /* at the top, before any nest */
     if (d != SJ_DYN) {
       sj_slice_resolve(d, start, stop, step, &first, &len);
-      ax[k].n = kconst(K, d), ax[k].first = kconst(K, len ? first : 0);
+      ax[k].n = sj_lw_kconst(K, d), ax[k].first = sj_lw_kconst(K, len ? first : 0);
       continue;
     }
     sj_value *n = ax[k].n = sj_build_dim(&K->top, xb, k);
     if (start >= 0) { /* min(start, n) going forward, min(start, n - 1) back */
-      sj_value *hi = step < 0 ? binop(&K->top, SJ_OP_SUB, n, kconst(K, 1)) : n;
-      ax[k].first = binop(&K->top, SJ_OP_MINIMUM, kconst(K, start), hi);
+      sj_value *hi = step < 0 ? sj_lw_binop(&K->top, SJ_OP_SUB, n, sj_lw_kconst(K, 1)) : n;
+      ax[k].first = sj_lw_binop(&K->top, SJ_OP_MINIMUM, sj_lw_kconst(K, start), hi);
     } else { /* max(start + n, 0) forward, max(start + n, -1) back */
-      sj_value *from_end = binop(&K->top, SJ_OP_ADD, kconst(K, start), n);
-      ax[k].first = binop(&K->top, SJ_OP_MAXIMUM, from_end, kconst(K, step < 0 ? -1 : 0));
+      sj_value *from_end = sj_lw_binop(&K->top, SJ_OP_ADD, sj_lw_kconst(K, start), n);
+      ax[k].first = sj_lw_binop(&K->top, SJ_OP_MAXIMUM, from_end, sj_lw_kconst(K, step < 0 ? -1 : 0));
     }
   }
 }
@@ -641,7 +608,7 @@ static void slice_axes(kbuild *K, const sj_op *op, sj_value *xb, slice_axis *ax)
 static sj_value *slice_index(kbuild *K, sj_builder *B, const slice_axis *a, sj_value *i) {
   if (a->whole) return i;
   sj_value *p = a->first;
-  if (i != K->c0) p = binop(B, SJ_OP_ADD, p, a->step ? binop(B, SJ_OP_MUL, i, a->step) : i);
+  if (i != K->c0) p = sj_lw_binop(B, SJ_OP_ADD, p, a->step ? sj_lw_binop(B, SJ_OP_MUL, i, a->step) : i);
   sj_value *cl[2] = {p, a->n};
   return sj_build1(B, SJ_OP_CLAMP, 2, cl, sj_scalar_type(SJ_I64));
 }
@@ -672,39 +639,39 @@ static void lower_slice(lower *L, sj_op *op) {
   sj_value *x = sj_opnd(op, 0), *sizes[SJ_MAX_RANK];
   const sj_type *t = &sj_res(op, 0)->type;
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
-  sj_value *in = param(L, &K, x->type, "in", 0), *out = param(L, &K, *t, "out", 0);
-  kernel_begin(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *in = sj_lw_param(L, &K, x->type, "in", 0), *out = sj_lw_param(L, &K, *t, "out", 0);
+  sj_lw_kernel_begin(&K);
   slice_axis ax[SJ_MAX_RANK];
   slice_axes(&K, op, in, ax);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
-  bounds(&K, out, t, hi);
-  sj_builder B = nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
+  sj_lw_bounds(&K, out, t, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
   for (int k = 0; k < t->rank; k++) xi[k] = slice_index(&K, &B, &ax[k], iv[k]);
-  store(&B, load(&B, in, xi, t->rank), out, iv, t->rank);
-  close_nest(&B);
-  kernel_return(&K);
+  sj_lw_store(&B, sj_lw_load(&B, in, xi, t->rank), out, iv, t->rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   sj_builder FB = sj_builder_before(L->m->ctx, op);
   unsigned ns = region_sizes(&FB, op, x, sizes);
   sj_value *buf = sj_build1(&FB, SJ_OP_ALLOC, ns, sizes, *t);
-  launch_and_replace(L, &FB, op, &K, &buf);
+  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* out = a copy of xb's contents (the first nest of an update kernel). */
 static void copy_nest(kbuild *K, sj_value *in, sj_value *out) {
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
   const sj_type *t = &out->type;
-  bounds(K, out, t, hi);
-  sj_builder B = nest(K, &K->top, t->rank, hi, ALL_DIMS, iv);
-  store(&B, load(&B, in, iv, t->rank), out, iv, t->rank);
-  close_nest(&B);
+  sj_lw_bounds(K, out, t, hi);
+  sj_builder B = sj_lw_nest(K, &K->top, t->rank, hi, ALL_DIMS, iv);
+  sj_lw_store(&B, sj_lw_load(&B, in, iv, t->rank), out, iv, t->rank);
+  sj_lw_close_nest(&B);
 }
 
 /* out[at] = v ("set") or out[at] + v ("add"). */
 static void update_store(sj_builder *B, const sj_op *op, sj_value *v, sj_value *out, sj_value **at) {
   int r = out->type.rank;
-  if (strcmp(sj_op_attr(op, "mode")->u.s, "add") == 0) v = binop(B, SJ_OP_ADD, load(B, out, at, r), v);
-  store(B, v, out, at, r);
+  if (strcmp(sj_op_attr(op, "mode")->u.s, "add") == 0) v = sj_lw_binop(B, SJ_OP_ADD, sj_lw_load(B, out, at, r), v);
+  sj_lw_store(B, v, out, at, r);
 }
 
 /* The values broadcast into a buffer of the region's type, sized by
@@ -714,14 +681,14 @@ static void update_store(sj_builder *B, const sj_op *op, sj_value *v, sj_value *
 static sj_value *materialize_values(lower *L, sj_builder *FB, const sj_op *op, sj_value *x, sj_value *y, const sj_type *reg) {
   sj_value *sizes[SJ_MAX_RANK], *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return NULL;
-  sj_value *in = param(L, &K, y->type, "in", 0), *out = param(L, &K, *reg, "out", 0);
-  kernel_begin(&K);
-  bounds(&K, out, reg, hi);
-  sj_builder B = nest(&K, &K.top, reg->rank, hi, ALL_DIMS, iv);
-  store(&B, bcast_load(&K, &B, in, reg, iv), out, iv, reg->rank);
-  close_nest(&B);
-  kernel_return(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return NULL;
+  sj_value *in = sj_lw_param(L, &K, y->type, "in", 0), *out = sj_lw_param(L, &K, *reg, "out", 0);
+  sj_lw_kernel_begin(&K);
+  sj_lw_bounds(&K, out, reg, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, reg->rank, hi, ALL_DIMS, iv);
+  sj_lw_store(&B, sj_lw_bcast_load(&K, &B, in, reg, iv), out, iv, reg->rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   unsigned ns = region_sizes(FB, op, x, sizes);
   sj_value *buf = sj_build1(FB, SJ_OP_ALLOC, ns, sizes, *reg);
   sj_op *l = sj_build(FB, SJ_OP_LAUNCH, 2, (sj_value *[]){y, buf}, 0, NULL);
@@ -744,23 +711,23 @@ static void lower_slice_update(lower *L, sj_op *op) {
     sj_op_set_operand(op, 1, y);
   }
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
-  sj_value *in = param(L, &K, *t, "in", 0), *yb = param(L, &K, y->type, "in", 1), *out = param(L, &K, *t, "out", 0);
-  kernel_begin(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *in = sj_lw_param(L, &K, *t, "in", 0), *yb = sj_lw_param(L, &K, y->type, "in", 1), *out = sj_lw_param(L, &K, *t, "out", 0);
+  sj_lw_kernel_begin(&K);
   slice_axis ax[SJ_MAX_RANK];
   slice_axes(&K, op, out, ax);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
-  bounds(&K, sized ? yb : out, &reg, hi); /* not sized: a dynamic region dim is a whole axis of out */
+  sj_lw_bounds(&K, sized ? yb : out, &reg, hi); /* not sized: a dynamic region dim is a whole axis of out */
   copy_nest(&K, in, out);
-  sj_builder B = nest(&K, &K.top, reg.rank, hi, ALL_DIMS, iv);
+  sj_builder B = sj_lw_nest(&K, &K.top, reg.rank, hi, ALL_DIMS, iv);
   for (int k = 0; k < reg.rank; k++) xi[k] = slice_index(&K, &B, &ax[k], iv[k]);
-  update_store(&B, op, bcast_load(&K, &B, yb, &reg, iv), out, xi);
-  close_nest(&B);
-  kernel_return(&K);
+  update_store(&B, op, sj_lw_bcast_load(&K, &B, yb, &reg, iv), out, xi);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   dimsrc src[SJ_MAX_RANK];
   for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){x, k};
-  alloc_results(&FB, op, t, src, &buf);
-  launch_and_replace(L, &FB, op, &K, &buf);
+  sj_lw_alloc_results(&FB, op, t, src, &buf);
+  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* Copy x, then the updates in the order of the take's positions: the loops
@@ -772,10 +739,10 @@ static void lower_index_update(lower *L, sj_op *op) {
   const sj_type *t = &x->type, *it = &ix->type;
   int k = take_axis(op, t->rank), r = it->rank;
   kbuild K;
-  if (!new_kernel(L, op->loc, &K)) return;
-  sj_value *in = param(L, &K, *t, "in", 0), *ib = param(L, &K, *it, "in", 1), *yb = param(L, &K, y->type, "in", 2);
-  sj_value *out = param(L, &K, *t, "out", 0);
-  kernel_begin(&K);
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *in = sj_lw_param(L, &K, *t, "in", 0), *ib = sj_lw_param(L, &K, *it, "in", 1), *yb = sj_lw_param(L, &K, y->type, "in", 2);
+  sj_value *out = sj_lw_param(L, &K, *t, "out", 0);
+  sj_lw_kernel_begin(&K);
   take_info T = take_begin(&K, op, out);
   /* the take's index space: x's dims around the axis, idx's dims in it */
   sj_type sp = *t;
@@ -787,20 +754,20 @@ static void lower_index_update(lower *L, sj_op *op) {
     sj_value *src = in_idx ? ib : in;
     int j = in_idx ? d - k : d < k ? d : d - r + 1;
     sp.dims[d] = src->type.dims[j];
-    hi[d] = sp.dims[d] == 1 ? NULL : sp.dims[d] == SJ_DYN ? sj_build_dim(&K.top, src, j) : kconst(&K, sp.dims[d]);
+    hi[d] = sp.dims[d] == 1 ? NULL : sp.dims[d] == SJ_DYN ? sj_build_dim(&K.top, src, j) : sj_lw_kconst(&K, sp.dims[d]);
     if (!in_idx) par |= 1u << d;
   }
   copy_nest(&K, in, out);
-  sj_builder B = nest(&K, &K.top, sp.rank, hi, par, iv);
+  sj_builder B = sj_lw_nest(&K, &K.top, sp.rank, hi, par, iv);
   take_indices(&K, &B, &T, ib, &sp, t, iv, xi);
-  update_store(&B, op, bcast_load(&K, &B, yb, &sp, iv), out, xi);
-  close_nest(&B);
-  kernel_return(&K);
+  update_store(&B, op, sj_lw_bcast_load(&K, &B, yb, &sp, iv), out, xi);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
   dimsrc src[SJ_MAX_RANK];
   for (int d = 0; d < t->rank; d++) src[d] = (dimsrc){x, d};
   sj_builder FB = sj_builder_before(L->m->ctx, op);
-  alloc_results(&FB, op, t, src, &buf);
-  launch_and_replace(L, &FB, op, &K, &buf);
+  sj_lw_alloc_results(&FB, op, t, src, &buf);
+  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
 }
 
 /* ---- matmul ---- */
@@ -828,7 +795,7 @@ static bool overwritable(const sj_op *op, sj_value *z) {
 }
 
 /* The gemm of matmul %a, %b or addmm %z, %a, %b (z its accumulator), writing *o. */
-static sj_op *build_gemm(lower *L, sj_builder *FB, sj_op *op, sj_value *a, sj_value *b, sj_value *const *o) {
+sj_op *sj_lw_build_gemm(lower *L, sj_builder *FB, sj_op *op, sj_value *a, sj_value *b, sj_value *const *o) {
   sj_value *args[4] = {a, b, *o, NULL};
   unsigned n = 3;
   if (op->code == SJ_OP_ADDMM) args[n++] = sj_opnd(op, 0);
@@ -849,11 +816,11 @@ static void lower_matmul(lower *L, sj_op *op) {
   sj_value *inplace = x && overwritable(op, sj_opnd(op, 0)) ? sj_opnd(op, 0) : NULL;
   if (ua || ub) {
     dimsrc s2[2] = {ua ? (dimsrc){ua, 1} : (dimsrc){a, 0}, ub ? (dimsrc){ub, 0} : (dimsrc){b, 1}};
-    if (t->rank != 2 || !sizes_known(L, op, t, s2)) return;
+    if (t->rank != 2 || !sj_lw_sizes_known(L, op, t, s2)) return;
     sj_builder FB = sj_builder_before(L->m->ctx, op);
     if (inplace) o = inplace;
-    else alloc_results(&FB, op, t, s2, &o);
-    sj_op *g = build_gemm(L, &FB, op, ua ? ua : a, ub ? ub : b, &o);
+    else sj_lw_alloc_results(&FB, op, t, s2, &o);
+    sj_op *g = sj_lw_build_gemm(L, &FB, op, ua ? ua : a, ub ? ub : b, &o);
     if (ua) sj_op_set_bool(L->m->ctx, g, "trans_a", true);
     if (ub) sj_op_set_bool(L->m->ctx, g, "trans_b", true);
     sj_value_replace_all_uses(sj_res(op, 0), o);
@@ -871,11 +838,11 @@ static void lower_matmul(lower *L, sj_op *op) {
   }
   src[nb] = (dimsrc){a, a->type.rank - 2};
   src[nb + 1] = (dimsrc){b, b->type.rank - 1};
-  if (!sizes_known(L, op, t, src)) return;
+  if (!sj_lw_sizes_known(L, op, t, src)) return;
   sj_builder FB = sj_builder_before(L->m->ctx, op);
   if (inplace) o = inplace;
-  else alloc_results(&FB, op, t, src, &o);
-  build_gemm(L, &FB, op, a, b, &o);
+  else sj_lw_alloc_results(&FB, op, t, src, &o);
+  sj_lw_build_gemm(L, &FB, op, a, b, &o);
   sj_value_replace_all_uses(sj_res(op, 0), o);
   sj_op_erase(op);
   sj_pass_stat_add(L->run, SJ_STAT_lower_gemms, 1);
