@@ -3,10 +3,10 @@
  *
  *  (a) hoisting: a body op whose operands are non-sequences (and constants)
  *      is computed once before the loop; its result becomes a non-sequence.
- *  (b) sequence-only ops: an elementwise op of sequence rows and invariants,
- *      or x_t @ W with W invariant, is computed for every row before the
- *      loop (the matmul as one GEMM of [rows, K] @ W); its result becomes a
- *      sequence.
+ *  (b) sequence-only ops: an elementwise op of sequence rows and invariants
+ *      (where that loses no fusion in the body: mark_pays), or x_t @ W with
+ *      W invariant, is computed for every row before the loop (the matmul
+ *      as one GEMM of [rows, K] @ W); its result becomes a sequence.
  *  (c) accumulations: a state kept `last` whose new value is u + f_t (or
  *      u - f_t), u used nowhere else, becomes u_0 + sum over the steps of
  *      f_t after the loop; f_t = a_t @ b_t (operands possibly transposed)
@@ -451,16 +451,61 @@ static bool push_matmul(scan_ed *e, sj_op *op) {
   return true;
 }
 
+/* Whether pushing elementwise op o out pays. Inside the loop it fuses for
+ * free with the step's elementwise ops that read it; outside it is one
+ * more pass over [n, ...] in memory. It pays when no such fusion is lost:
+ * its rows are collected as an output (the loop then copies nothing), or
+ * feed an op that is not elementwise (x_t @ W becomes one GEMM; a matmul,
+ * reduction or gather would read it from memory anyway), or an add with a
+ * matmul (gemm-combine makes it the GEMM's accumulator), directly or
+ * through sequence-only elementwise ops that pay. Before the sweep, in
+ * op->scratch: ROWS on ops computable from rows and invariants alone
+ * (body order), then PAYS (reverse order: users first). */
+#define ROWS (1u << 29)
+#define INVS (1u << 28)
+#define PAYS (1u << 30)
+static unsigned pre_kind(const scan_ed *e, const sj_value *v) {
+  if (!v->def || v->def->block != e->body) return kind_of(e, v);
+  unsigned s = v->def->scratch;
+  return (s & ROWS) ? K_SEQ : (s & INVS) ? K_INV : KIND(s);
+}
+
+static void mark_rows(scan_ed *e, sj_op *o) {
+  bool seq = false, other = false;
+  for (unsigned i = 0; i < o->nopnds; i++) {
+    unsigned k = pre_kind(e, sj_opnd(o, i));
+    seq |= k == K_SEQ, other |= k == K_VAR;
+  }
+  if (!other) o->scratch |= seq ? ROWS : INVS;
+}
+
+static void mark_pays(sj_op *o) {
+  for (const sj_use *u = sj_res(o, 0)->uses; u; u = u->next) {
+    const sj_op *w = u->user;
+    const sj_op *other = w->code == SJ_OP_ADD ? sj_opnd(w, !u->index)->def : NULL;
+    bool pays = (w->scratch & PAYS) || !sj_op_has(w, SJ_F_ELEMWISE) ||
+                (other && other->code == SJ_OP_MATMUL);
+    if (pays) {
+      o->scratch |= PAYS;
+      return;
+    }
+  }
+}
+
 /* One sweep in body order: hoists and pushes out what it can; a result it
  * replaces by an argument makes its users candidates in the same sweep. */
 static bool hoist_and_push(scan_ed *e) {
   bool changed = false;
   for (sj_op *o = e->body->first; o; o = o->next) o->scratch = o->code == SJ_OP_CONSTANT ? K_CONST : K_VAR;
+  for (sj_op *o = e->body->first; o; o = o->next)
+    if (movable(o)) mark_rows(e, o);
+  for (sj_op *o = e->body->last; o; o = o->prev)
+    if ((o->scratch & ROWS) && sj_op_has(o, SJ_F_ELEMWISE)) mark_pays(o);
   for (sj_op *o = e->body->first, *nx; o; o = nx) {
     nx = o->next;
     if (!movable(o)) continue;
     if (hoist(e, o)) changed = true;
-    else if (sj_op_has(o, SJ_F_ELEMWISE) && push_elementwise(e, o)) changed = true;
+    else if ((o->scratch & PAYS) && push_elementwise(e, o)) changed = true;
     else if (o->code == SJ_OP_MATMUL && push_matmul(e, o)) changed = true;
   }
   return changed;
