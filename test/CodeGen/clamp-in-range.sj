@@ -6,7 +6,7 @@
 // Where the range may leave [0, n) (n - 1 + 1, a dynamic n, a negative
 // offset) the two selects stay.
 // RUN: %symjit-opt %s --emit-llvm --llvm-opt=0 | FileCheck %s
-// RUN: %symjit-run %s --func run --print | FileCheck %s --check-prefix=RUN
+// RUN: %symjit-run %s --func run --print | FileCheck %s --check-prefix=WIN
 
 // i in [0, 4), k in [0, 3): i + k in [0, 5], inside [0, 6).
 // CHECK-LABEL: define internal void @sjk_window.impl(
@@ -89,11 +89,11 @@ kernel @outside(%in0: f32[5], %in1: f32[?], %out0: f32[4,3]) {
 }
 
 // The windows of 0..5: row i holds i, i+1, i+2.
-// RUN: run.out0: f32[4,3] =
-// RUN-NEXT: {{^}}[[0, 1, 2],
-// RUN-NEXT: {{^}} [1, 2, 3],
-// RUN-NEXT: {{^}} [2, 3, 4],
-// RUN-NEXT: {{^}} [3, 4, 5]]
+// WIN: run.out0: f32[4,3] =
+// WIN-NEXT: {{^}}[[0, 1, 2],
+// WIN-NEXT: {{^}} [1, 2, 3],
+// WIN-NEXT: {{^}} [2, 3, 4],
+// WIN-NEXT: {{^}} [3, 4, 5]]
 func @run() -> (f32[4,3]) {
   %x = constant {value = dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]>} : f32[6]
   %o = alloc : f32[4,3]
