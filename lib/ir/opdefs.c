@@ -367,7 +367,10 @@ static sj_status pool2d_type(sj_ctx *c, const sj_op *op, const sj_type *x, sj_ty
   sj_pool2d p;
   sj_pool2d_get(op, &p);
   const char *why = sj_pool2d_check(&p);
-  if (why) return err(c, op, "%s", why);
+  if (why)
+    return err(c, op, "%s: window [%lld, %lld], stride [%lld, %lld], pad [%lld, %lld, %lld, %lld]", why,
+               (long long)p.k[0], (long long)p.k[1], (long long)p.s[0], (long long)p.s[1], (long long)p.lo[0],
+               (long long)p.hi[0], (long long)p.lo[1], (long long)p.hi[1]);
   *out = *x;
   for (int k = 0; k < 2; k++) {
     int64_t n = x->dims[2 + k];
