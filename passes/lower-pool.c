@@ -202,8 +202,8 @@ static void zero_plane(pk *P, sj_builder *B, sj_value *out, sj_value **iv) {
  * the first NaN wins): two loops carrying (best, row, col), started from
  * -inf at the first in-bounds position. Sets at[0], at[1]. */
 static void window_argmax(pk *P, sj_builder *B, sj_value *x, sj_value **iv, const wax *w, sj_value **at) {
-  sj_value *init[3] = {sj_build_scalar(B, P->cdt, -INFINITY), window_index(B, &w[0], w[0].b),
-                       window_index(B, &w[1], w[1].b)};
+  sj_value *init[3] = {sj_build_scalar(B, P->cdt, -INFINITY), w[0].fixed ? w[0].start : w[0].b,
+                       w[1].fixed ? w[1].start : w[1].b};
   sj_op *ly = window_loop(P, B, &w[0], 3, init, SJ_OP_COUNT);
   sj_builder by = sj_builder_in(B, ly);
   sj_value **ya = ly->regions[0]->args;
