@@ -62,4 +62,9 @@ sj_op *sj_lw_build_gemm(lower *L, sj_builder *FB, sj_op *op, sj_value *a, sj_val
 /* conv2d, conv2d_input_grad, conv2d_filter_grad (lower-conv.c) */
 void sj_lw_lower_conv(lower *L, sj_op *op);
 
+/* Pooling (lower-pool.c): whether op is one of the four pooling ops, and
+ * its lowering to one kernel. */
+bool sj_lw_is_pool2d(const sj_op *op);
+void sj_lw_pool2d(lower *L, sj_op *op);
+
 #endif
