@@ -11,7 +11,9 @@
 // - @read_after: the base is read after the update (a copy must be made);
 // - @dead: a dead computed base updated twice in place, dynamic rows, 0 rows;
 // - @self: x[::-1] = x (the values are the base: no in-place write);
-// - @inscan: the LSTM's form in a scan body, the zeros a non-sequence.
+// - @inscan: the LSTM's form in a scan body, the zeros a non-sequence;
+// - @lf_*: update kernels loop-fused with their producer (disjoint columns),
+//   and not (overlapping, interleaved columns).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/Inputs/write_npy.py %t/a.npy '<f4' 2x2 -0.0,-0.0,1.0,-0.0
 // RUN: %python %S/Inputs/write_npy.py %t/b.npy '<f4' 2x2 -0.0,2.0,-0.0,-0.0
@@ -25,6 +27,9 @@
 // RUN: %symjit-run %s --check --func dead --shape x=0x3 --shape y=0x1 | FileCheck %s
 // RUN: %symjit-run %s --check --func self | FileCheck %s
 // RUN: %symjit-run %s --check --func inscan | FileCheck %s
+// RUN: %symjit-run %s --check --func lf_gates | FileCheck %s
+// RUN: %symjit-run %s --check --func lf_overlap | FileCheck %s
+// RUN: %symjit-run %s --check --func lf_strided | FileCheck %s
 // RUN: %symjit-opt %s -O --pass-statistics 2>&1 >/dev/null | FileCheck %s --check-prefix=STATS
 // CHECK: check: @{{[a-z_]+}} passed
 // FAST: first mismatch at element 0: got -inf, reference inf
@@ -99,4 +104,28 @@ func @inscan(%gs: f32[5,2,4], %h0: f32[2,8]) -> (f32[2,8], f32[5,2,8]) {
     yield %3, %2
   }
   return %H, %Y
+}
+func @lf_gates(%x: f32[2,2]) -> (f32[2,4]) {
+  %z = constant {value = 0.0} : f32[2,4]
+  %a = exp %x : f32[2,2]
+  %b = tanh %x : f32[2,2]
+  %0 = slice_update %z, %a {mode = "set", start = [0, 0], step = [1, 1], stop = [2, 2]} : f32[2,4]
+  %1 = slice_update %0, %b {mode = "set", start = [0, 2], step = [1, 1], stop = [2, 4]} : f32[2,4]
+  return %1
+}
+func @lf_overlap(%x: f32[2,3]) -> (f32[2,5]) {
+  %z = constant {value = 0.0} : f32[2,5]
+  %a = exp %x : f32[2,3]
+  %b = tanh %x : f32[2,3]
+  %0 = slice_update %z, %a {mode = "set", start = [0, 0], step = [1, 1], stop = [2, 3]} : f32[2,5]
+  %1 = slice_update %0, %b {mode = "set", start = [0, 2], step = [1, 1], stop = [2, 5]} : f32[2,5]
+  return %1
+}
+func @lf_strided(%x: f32[2,2]) -> (f32[2,4]) {
+  %z = constant {value = 0.0} : f32[2,4]
+  %a = exp %x : f32[2,2]
+  %b = tanh %x : f32[2,2]
+  %0 = slice_update %z, %a {mode = "set", start = [0, 0], step = [1, 2], stop = [2, 4]} : f32[2,4]
+  %1 = slice_update %0, %b {mode = "set", start = [0, 1], step = [1, 2], stop = [2, 4]} : f32[2,4]
+  return %1
 }
