@@ -13,7 +13,9 @@
 // - @self: x[::-1] = x (the values are the base: no in-place write);
 // - @inscan: the LSTM's form in a scan body, the zeros a non-sequence;
 // - @lf_*: update kernels loop-fused with their producer (disjoint columns),
-//   and not (overlapping, interleaved columns).
+//   and not (overlapping, interleaved columns);
+// - @ge, @ge2: an update in place into a gemm's output, which gemm-epilogue
+//   then runs on each row panel (values broadcast along the rows).
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/Inputs/write_npy.py %t/a.npy '<f4' 2x2 -0.0,-0.0,1.0,-0.0
 // RUN: %python %S/Inputs/write_npy.py %t/b.npy '<f4' 2x2 -0.0,2.0,-0.0,-0.0
@@ -30,8 +32,10 @@
 // RUN: %symjit-run %s --check --func lf_gates | FileCheck %s
 // RUN: %symjit-run %s --check --func lf_overlap | FileCheck %s
 // RUN: %symjit-run %s --check --func lf_strided | FileCheck %s
+// RUN: %symjit-run %s --check --func ge | FileCheck %s
+// RUN: %symjit-run %s --check --func ge2 | FileCheck %s
 // RUN: %symjit-opt %s -O --pass-statistics 2>&1 >/dev/null | FileCheck %s --check-prefix=STATS
-// CHECK: check: @{{[a-z_]+}} passed
+// CHECK: check: @{{[a-z_0-9]+}} passed
 // FAST: first mismatch at element 0: got -inf, reference inf
 // FAST: check: @signed FAILED
 // The sums of @signed, @gates, @strided and @inscan are assembled; the
@@ -128,4 +132,14 @@ func @lf_strided(%x: f32[2,2]) -> (f32[2,4]) {
   %0 = slice_update %z, %a {mode = "set", start = [0, 0], step = [1, 2], stop = [2, 4]} : f32[2,4]
   %1 = slice_update %0, %b {mode = "set", start = [0, 1], step = [1, 2], stop = [2, 4]} : f32[2,4]
   return %1
+}
+func @ge(%a: f32[4,3], %b: f32[3,5], %y: f32[1,2]) -> (f32[4,5]) {
+  %m = matmul %a, %b : f32[4,5]
+  %0 = slice_update %m, %y {mode = "add", start = [0, 1], step = [1, 1], stop = [4, 3]} : f32[4,5]
+  return %0
+}
+func @ge2(%a: f32[4,3], %b: f32[3,5], %y: f32[]) -> (f32[4,5]) {
+  %m = matmul %a, %b : f32[4,5]
+  %0 = slice_update %m, %y {mode = "set", start = [0, 1], step = [1, 1], stop = [4, 3]} : f32[4,5]
+  return %0
 }
