@@ -15,7 +15,9 @@
 // - @lf_*: update kernels loop-fused with their producer (disjoint columns),
 //   and not (overlapping, interleaved columns);
 // - @ge, @ge2: an update in place into a gemm's output, which gemm-epilogue
-//   then runs on each row panel (values broadcast along the rows).
+//   then runs on each row panel (values broadcast along the rows);
+// - @empty, @f16: a zero-size sum (no fill, nothing written), f16 values
+//   with a strided "add" onto zero.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: %python %S/Inputs/write_npy.py %t/a.npy '<f4' 2x2 -0.0,-0.0,1.0,-0.0
 // RUN: %python %S/Inputs/write_npy.py %t/b.npy '<f4' 2x2 -0.0,2.0,-0.0,-0.0
@@ -34,15 +36,17 @@
 // RUN: %symjit-run %s --check --func lf_strided | FileCheck %s
 // RUN: %symjit-run %s --check --func ge | FileCheck %s
 // RUN: %symjit-run %s --check --func ge2 | FileCheck %s
+// RUN: %symjit-run %s --check --func empty | FileCheck %s
+// RUN: %symjit-run %s --check --func f16 | FileCheck %s
 // RUN: %symjit-opt %s -O --pass-statistics 2>&1 >/dev/null | FileCheck %s --check-prefix=STATS
 // CHECK: check: @{{[a-z_0-9]+}} passed
 // FAST: first mismatch at element 0: got -inf, reference inf
 // FAST: check: @signed FAILED
-// The sums of @signed, @gates, @strided and @inscan are assembled; the
-// splat zero of @inscan is sunk into its body first.
+// The sums of @signed, @gates, @strided, @inscan, @empty and @f16 are
+// assembled; the splat zero of @inscan is sunk into its body first.
 // STATS: (S) 1 splats-sunk
 // STATS: assemble-slices
-// STATS-NEXT: (S) 4 sums-assembled
+// STATS-NEXT: (S) 6 sums-assembled
 func @signed(%a: f32[2,2], %b: f32[2,2]) -> (f32[2,4], f32[2,4]) {
   %z = constant {value = 0.0} : f32[2,4]
   %one = constant {value = 1.0} : f32[]
@@ -142,4 +146,18 @@ func @ge2(%a: f32[4,3], %b: f32[3,5], %y: f32[]) -> (f32[4,5]) {
   %m = matmul %a, %b : f32[4,5]
   %0 = slice_update %m, %y {mode = "set", start = [0, 1], step = [1, 1], stop = [4, 3]} : f32[4,5]
   return %0
+}
+func @empty(%a: f32[0,2], %b: f32[0,2]) -> (f32[0,4]) {
+  %z = constant {value = 0.0} : f32[0,4]
+  %0 = slice_update %z, %a {mode = "set", start = [0, 0], step = [1, 1], stop = [0, 2]} : f32[0,4]
+  %1 = slice_update %z, %b {mode = "set", start = [0, 2], step = [1, 1], stop = [0, 4]} : f32[0,4]
+  %2 = add %0, %1 : f32[0,4]
+  return %2
+}
+func @f16(%a: f16[3], %b: f16[]) -> (f16[6]) {
+  %z = constant {value = 0.0} : f16[6]
+  %0 = slice_update %z, %a {mode = "set", start = [0], step = [2], stop = [6]} : f16[6]
+  %1 = slice_update %z, %b {mode = "add", start = [1], step = [2], stop = [6]} : f16[6]
+  %2 = add %0, %1 : f16[6]
+  return %2
 }
