@@ -15,6 +15,8 @@
  *      and which no needed value depends on, leave the loop; so do body
  *      arguments nobody reads (a sequence only when the step count cannot
  *      change).
+ *  (e) splat non-sequences: a non-sequence that is a splat constant becomes
+ *      that constant inside the body (after hoisting).
  *
  * Each scan is rewritten by rebuilding it: an editor (scan_ed) holds its
  * operands, body arguments and yielded values as slots, the rewrites edit
@@ -511,6 +513,33 @@ static bool hoist_and_push(scan_ed *e) {
   return changed;
 }
 
+/* ---- (e) splat non-sequences sunk ---- */
+
+/* A non-sequence that is a splat constant outside becomes that constant at
+ * the top of the body (unused_args then drops the argument): the body's
+ * rewrites and its lowering see the value (a slice gradient's zeros,
+ * docs/decisions/0025-slice-assembly.md), and fusion reads it as a scalar
+ * instead of a kernel parameter. Runs after hoisting, so what hoisting
+ * takes out of the loop still leaves it. */
+static bool sink_splats(scan_ed *e) {
+  bool changed = false;
+  for (unsigned i = 0; i < e->nnon; i++) {
+    sj_value *o = e->non[i].outer, *a = e->non[i].arg;
+    const sj_attr *v = o->def && o->def->code == SJ_OP_CONSTANT ? sj_op_attr(o->def, "value") : NULL;
+    if (!v || (v->kind != SJ_ATTR_INT && v->kind != SJ_ATTR_FLOAT) || !sj_value_has_uses(a)) continue;
+    sj_op *k = sj_op_new(e->c, SJ_OP_CONSTANT, 0, NULL, 1, &a->type, 0, o->def->loc);
+    copy_attrs(e->c, k, o->def);
+    sj_res(k, 0)->name = a->name;
+    k->scratch = K_CONST;
+    if (e->body->first) sj_block_insert_before(e->body->first, k);
+    else sj_block_append(e->body, k);
+    sj_value_replace_all_uses(a, sj_res(k, 0));
+    sj_pass_stat_add(e->run, SJ_STAT_spo_sunk, 1);
+    changed = true;
+  }
+  return changed;
+}
+
 /* ---- (c) accumulations ---- */
 
 /* A sequence whose rows are exactly the steps' (no `%n`, no `until`, and it
@@ -762,6 +791,7 @@ static sj_op *commit_and_fix(scan_ed *e) {
 static sj_op *round_once(scan_ed *e, sj_op *op) {
   ed_load(e, op);
   bool changed = hoist_and_push(e);
+  changed |= sink_splats(e);
   ed_refresh(e);
   changed |= accumulations(e);
   changed |= forward_rows(e);
