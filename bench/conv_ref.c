@@ -433,11 +433,6 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 typedef struct tune_data {
   float *x, *w, *g, *y, *dx, *dw, *db;
 } tune_data;
@@ -448,17 +443,17 @@ static void run_dirs(conv_plan *p, const tune_data *t, unsigned dirs) {
   if (dirs & CONV_BWD_FILTER) conv_ref_filter_grad(p, t->x, t->g, t->dw, t->db);
 }
 
-/* the median of 3 runs after a warm-up */
+/* the fastest of 3 runs after a warm-up: on a shared machine load only adds
+ * time, so the minimum ranks the candidates best */
 static double time_plan(conv_plan *p, const tune_data *t, unsigned dirs) {
-  double ms[3];
+  double best = INFINITY;
   run_dirs(p, t, dirs);
   for (int i = 0; i < 3; i++) {
     double t0 = now_ms();
     run_dirs(p, t, dirs);
-    ms[i] = now_ms() - t0;
+    best = fmin(best, now_ms() - t0);
   }
-  qsort(ms, 3, sizeof ms[0], cmp_double);
-  return ms[1];
+  return best;
 }
 
 static float *rand_buf(int64_t n, uint64_t *state) {

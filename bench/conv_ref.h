@@ -64,8 +64,8 @@ int conv_plan_new(conv_plan *p, const conv_shape *s, int nb, int workers, int bl
 void conv_plan_free(conv_plan *p);
 /* Measures the candidate chunk sizes (1, 4, 16, N, within a memory cap) and
  * threadings (OpenBLAS 1 thread, OpenBLAS all cores, images split over all
- * cores) on random data for the directions in `dirs` (their summed median
- * time) and makes p the fastest. Non-zero when out of memory. */
+ * cores) on random data for the directions in `dirs` (the fastest of 3
+ * runs of them all) and makes p the fastest. Non-zero when out of memory. */
 int conv_plan_tune(conv_plan *p, const conv_shape *s, unsigned dirs);
 
 /* The caller's epilogue: Y is the GEMM output of images n0 .. n0+nb-1, laid
