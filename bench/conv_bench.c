@@ -103,7 +103,7 @@ static double rel_err(const float *got, const double *want, int64_t n) {
 
 /* One shape, one plan: forward with bias and each activation, both
  * gradients (and the bias gradient), against the naive loops. */
-static int check_plan(const conv_shape *s, int nb, int workers, int blas, const char *name) {
+static int check_plan(const conv_shape *s, int nb, int rows, int workers, int blas, const char *name) {
   const int64_t nx = nx_of(s), nw = nw_of(s), ny = ny_of(s);
   float *x = frand(nx, 1), *w = frand(nw, 1), *g = frand(ny, 1), *b = frand(s->O, 1);
   float *y = frand(ny, 9), *dx = frand(nx, 9), *dw = frand(nw, 9), *db = frand(s->O, 9); /* garbage: overwritten */
@@ -113,7 +113,7 @@ static int check_plan(const conv_shape *s, int nb, int workers, int blas, const 
   conv_plan p;
   int bad = 0;
   if (!x || !w || !g || !b || !y || !dx || !dw || !db || !xd || !wd || !gd || !yr || !dxr || !dwr || !dbr ||
-      conv_plan_new(&p, s, nb, workers, blas)) {
+      conv_plan_new(&p, s, nb, rows, workers, blas)) {
     fprintf(stderr, "conv_bench: out of memory\n");
     return 1;
   }
@@ -137,7 +137,7 @@ static int check_plan(const conv_shape *s, int nb, int workers, int blas, const 
   worst[3] = rel_err(dx, dxr, nx);
   worst[4] = fmax(rel_err(dw, dwr, nw), rel_err(db, dbr, s->O));
   for (int k = 0; k < 5; k++) bad |= !(worst[k] <= CHECK_TOL);
-  printf("%s %-9s %-22s fwd %.1e/%.1e/%.1e dx %.1e dw %.1e\n", bad ? "FAIL" : "ok  ", name, p.desc, worst[0],
+  printf("%s %-9s %-29s fwd %.1e/%.1e/%.1e dx %.1e dw %.1e\n", bad ? "FAIL" : "ok  ", name, p.desc, worst[0],
          worst[1], worst[2], worst[3], worst[4]);
   conv_plan_free(&p);
   void *bufs[] = {x, w, g, b, y, dx, dw, db, xd, wd, gd, yr, dxr, dwr, dbr};
@@ -186,9 +186,12 @@ static int check_convs(void) {
       bad = 1;
       continue;
     }
-    /* per-image, chunks that do not divide N, one batched GEMM; each threading */
-    const int plans[4][3] = {{1, 1, 1}, {2, procs, 1}, {s.N, 1, procs}, {3, 3, 1}};
-    for (int k = 0; k < 4; k++) bad |= check_plan(&s, plans[k][0], plans[k][1], plans[k][2], check_shapes[i].name);
+    /* per image, chunks that do not divide N, one batched GEMM, blocks of
+     * one row and of two (not dividing OH); each threading */
+    const int plans[6][4] = {{1, 0, 1, 1}, {2, 0, procs, 1}, {s.N, 0, 1, procs},
+                             {3, 0, 3, 1}, {1, 1, 1, 1},     {1, 2, procs, 1}};
+    for (int k = 0; k < 6; k++)
+      bad |= check_plan(&s, plans[k][0], plans[k][1], plans[k][2], plans[k][3], check_shapes[i].name);
   }
   for (size_t i = 0; i < sizeof bad_shapes / sizeof bad_shapes[0]; i++) {
     conv_shape s = bad_shapes[i].s;

@@ -76,7 +76,8 @@ int lenet_ref_new(lenet_ref *r, int B, conv_act act, int tune) {
     bad = conv_plan_tune(&r->conv1, &s1, CONV_FWD | CONV_BWD_FILTER) ||
           conv_plan_tune(&r->conv2, &s2, CONV_FWD | CONV_BWD_DATA | CONV_BWD_FILTER);
   else if (!bad)
-    bad = conv_plan_new(&r->conv1, &s1, B, 1, r->fc_threads) || conv_plan_new(&r->conv2, &s2, B, 1, r->fc_threads);
+    bad = conv_plan_new(&r->conv1, &s1, B, 0, 1, r->fc_threads) ||
+          conv_plan_new(&r->conv2, &s2, B, 0, 1, r->fc_threads);
   if (!bad && tune) tune_fc(r);
   if (bad) lenet_ref_free(r);
   return bad;
