@@ -79,12 +79,22 @@ static void valid_cols(int off, int sw, int W, int OW, int *lo, int *hi) {
 __attribute__((optimize("no-tree-loop-distribute-patterns"))) static void im2col(const conv_shape *s, const float *restrict x, int nb, int oh0, int oh1, float *restrict col) {
   const dims d = dims_of(s);
   const int64_t bp = (int64_t)(oh1 - oh0) * s->OW, ld = nb * bp;
+  const int dense = s->sh == 1 && s->sw == 1 && !s->pt && !s->pb && !s->pl && !s->pr;
   for (int c = 0; c < s->C; c++)
     for (int kh = 0; kh < s->KH; kh++)
       for (int kw = 0; kw < s->KW; kw++) {
         float *row = col + ((int64_t)(c * s->KH + kh) * s->KW + kw) * ld;
         int off = kw * s->dw - s->pl, lo, hi;
         valid_cols(off, s->sw, s->W, s->OW, &lo, &hi);
+        if (dense) { /* no padding, stride 1: a plain 2-D block copy */
+          for (int j = 0; j < nb; j++) {
+            const float *restrict src = x + ((int64_t)j * s->C + c) * d.HW + (int64_t)kh * s->dh * s->W + off;
+            float *restrict dst = row + j * bp;
+            for (int oh = oh0; oh < oh1; oh++)
+              for (int ow = 0; ow < s->OW; ow++) dst[(oh - oh0) * s->OW + ow] = src[(int64_t)oh * s->W + ow];
+          }
+          continue;
+        }
         for (int j = 0; j < nb; j++) {
           const float *src = x + ((int64_t)j * s->C + c) * d.HW;
           for (int oh = oh0; oh < oh1; oh++) {
@@ -111,12 +121,22 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) static void im2col
 static void col2im(const conv_shape *s, const float *restrict col, int nb, int oh0, int oh1, float *restrict dx) {
   const dims d = dims_of(s);
   const int64_t bp = (int64_t)(oh1 - oh0) * s->OW, ld = nb * bp;
+  const int dense = s->sh == 1 && s->sw == 1 && !s->pt && !s->pb && !s->pl && !s->pr;
   for (int c = 0; c < s->C; c++)
     for (int kh = 0; kh < s->KH; kh++)
       for (int kw = 0; kw < s->KW; kw++) {
         const float *row = col + ((int64_t)(c * s->KH + kh) * s->KW + kw) * ld;
         int off = kw * s->dw - s->pl, lo, hi;
         valid_cols(off, s->sw, s->W, s->OW, &lo, &hi);
+        if (dense) { /* no padding, stride 1: a plain 2-D block */
+          for (int j = 0; j < nb; j++) {
+            float *restrict dst = dx + ((int64_t)j * s->C + c) * d.HW + (int64_t)kh * s->dh * s->W + off;
+            const float *restrict src = row + j * bp;
+            for (int oh = oh0; oh < oh1; oh++)
+              for (int ow = 0; ow < s->OW; ow++) dst[(int64_t)oh * s->W + ow] += src[(oh - oh0) * s->OW + ow];
+          }
+          continue;
+        }
         for (int j = 0; j < nb; j++) {
           float *dst = dx + ((int64_t)j * s->C + c) * d.HW;
           for (int oh = oh0; oh < oh1; oh++) {
