@@ -49,7 +49,8 @@ static void naive_conv(const conv_shape *s, mac_fn f, void *ctx) {
                 int ih = oh * s->sh - s->pt + kh * s->dh, iw = ow * s->sw - s->pl + kw * s->dw;
                 if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W) continue;
                 int c = o / Og * Cg + ci;
-                f(ctx, (((int64_t)n * s->C + c) * s->H + ih) * s->W + iw, (((int64_t)o * Cg + ci) * s->KH + kh) * s->KW + kw,
+                f(ctx, (((int64_t)n * s->C + c) * s->H + ih) * s->W + iw,
+                  (((int64_t)o * Cg + ci) * s->KH + kh) * s->KW + kw,
                   (((int64_t)n * s->O + o) * s->OH + oh) * s->OW + ow);
               }
 }
@@ -266,7 +267,8 @@ static double naive_lenet_loss(const lenet_ref *r, const double *prm, const floa
             double m = fmax(fmax(pl[2 * ph * OW + 2 * pw], pl[2 * ph * OW + 2 * pw + 1]),
                             fmax(pl[(2 * ph + 1) * OW + 2 * pw], pl[(2 * ph + 1) * OW + 2 * pw + 1])) +
                        bias[l][o];
-            act[l][(((int64_t)n * O + o) * (OH / 2) + ph) * (OW / 2) + pw] = r->act == CONV_ACT_TANH ? tanh(m) : fmax(m, 0);
+            double *a = &act[l][(((int64_t)n * O + o) * (OH / 2) + ph) * (OW / 2) + pw];
+            *a = r->act == CONV_ACT_TANH ? tanh(m) : fmax(m, 0);
           }
   }
   double loss = 0;
@@ -552,7 +554,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--layer") && i + 1 < argc) only = argv[++i];
     else {
-      fprintf(stderr, "usage: conv_bench [--reps N] [--layer conv1|conv2|big] | --lenet [--relu] [--reps N] | --check\n");
+      fprintf(stderr,
+              "usage: conv_bench [--reps N] [--layer conv1|conv2|big] | --lenet [--relu] [--reps N] | --check\n");
       return 2;
     }
   }

@@ -76,7 +76,8 @@ static void valid_cols(int off, int sw, int W, int OW, int *lo, int *hi) {
  * the copy loops into memcpy/memset calls that cost more than the copy at
  * that size (im2col was 20% of that layer's time), hence no loop
  * distribution here; the loops vectorize instead. */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void im2col(const conv_shape *s, const float *restrict x, int nb, int oh0, int oh1, float *restrict col) {
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
+im2col(const conv_shape *s, const float *restrict x, int nb, int oh0, int oh1, float *restrict col) {
   const dims d = dims_of(s);
   const int64_t bp = (int64_t)(oh1 - oh0) * s->OW, ld = nb * bp;
   const int dense = s->sh == 1 && s->sw == 1 && !s->pt && !s->pb && !s->pl && !s->pr;
@@ -501,7 +502,8 @@ static float *rand_buf(int64_t n, uint64_t *state) {
   return b;
 }
 
-int conv_plan_tune(conv_plan *p, const conv_shape *s, unsigned dirs) {
+int conv_plan_tune(conv_plan *p, const conv_shape *shape, unsigned dirs) {
+  const conv_shape copy = *shape, *s = &copy; /* shape may point into p */
   const dims d = dims_of(s);
   uint64_t st = 12345;
   int64_t nx = (int64_t)s->N * s->C * d.HW, nw = (int64_t)s->O * d.K, ny = (int64_t)s->N * s->O * d.P;
