@@ -9,6 +9,8 @@
  *   conv_bench [--reps 10] [--layer conv1|conv2|big]   the layers; exit
  *       status 1 when symjit's result differs from the reference's
  *   conv_bench --lenet [--relu] [--reps 10]             the C LeNet step
+ *   --cpu: both sides on one thread, timed by the process's CPU time, which
+ *       other processes' load does not inflate (a loaded machine's figure)
  *   conv_bench --check   the references against naive double-precision
  *       loops (strides, padding, dilation, groups, zero sizes, every
  *       threading), max pooling (ties), and the LeNet step's loss against a
@@ -385,7 +387,7 @@ typedef struct sj_side {
   double compile_ms;
 } sj_side;
 
-static int sj_side_build(sj_side *sd, const conv_shape *s, int dir, float *x, float *w, float *g) {
+static int sj_side_build(sj_side *sd, const conv_shape *s, int dir, float *x, float *w, float *g, int threads) {
   memset(sd, 0, sizeof *sd);
   const int64_t xd[4] = {s->N, s->C, s->H, s->W}, wd[4] = {s->O, s->C / s->groups, s->KH, s->KW},
                 yd[4] = {s->N, s->O, s->OH, s->OW};
@@ -404,6 +406,7 @@ static int sj_side_build(sj_side *sd, const conv_shape *s, int dir, float *x, fl
   sj_compile_options co;
   sj_compile_options_init(&co);
   co.on_unused_input = SJ_UNUSED_INPUT_IGNORE;
+  co.num_threads = threads; /* 0: all cores */
   double t0 = bench_now_ms();
   if (sj_compile(sd->c, ins, sd->nin, &res, 1, NULL, 0, NULL, 0, &co, &sd->f) != SJ_OK) goto fail;
   sj_function_wait(sd->f); /* time the fully optimized kernels */
@@ -449,15 +452,17 @@ static double max_rel_diff(const float *a, const float *b, int64_t n) {
 }
 
 /* One direction: the reference tuned, both results compared, then both
- * timed alternately (so both see the same load), medians and their ratio. */
-static int bench_dir(const named_shape *ns, const conv_shape *s, int dir, int reps, float *buf[6]) {
+ * timed alternately (so both see the same load), medians and their ratio.
+ * cpu: both on one thread, timed by the process's CPU time (which other
+ * processes' load does not inflate). */
+static int bench_dir(const named_shape *ns, const conv_shape *s, int dir, int reps, float *buf[6], int cpu) {
   float *x = buf[0], *w = buf[1], *g = buf[2];
   float *ref_out = buf[3 + (dir == CONV_FWD ? 0 : dir == CONV_BWD_DATA ? 1 : 2)];
   const int64_t n_out = dir == CONV_FWD ? ny_of(s) : dir == CONV_BWD_DATA ? nx_of(s) : nw_of(s);
   conv_plan p;
   sj_side sd;
-  if (conv_plan_tune(&p, s, (unsigned)dir)) return 1;
-  if (sj_side_build(&sd, s, dir, x, w, g)) {
+  if (conv_plan_tune_threads(&p, s, (unsigned)dir, cpu ? 1 : openblas_get_num_procs())) return 1;
+  if (sj_side_build(&sd, s, dir, x, w, g, cpu ? 1 : 0)) {
     conv_plan_free(&p);
     sj_side_free(&sd);
     return 1;
@@ -465,14 +470,14 @@ static int bench_dir(const named_shape *ns, const conv_shape *s, int dir, int re
   layer_env e = {&p, x, w, g, buf[3], buf[4], buf[5], NULL, dir};
   ref_call(&e), sj_call(&sd);
   double diff = max_rel_diff(sj_tensor_data(sd.out), ref_out, n_out);
-  double t_ref[64], t_sj[64], t0;
+  double t_ref[64], t_sj[64], t0, (*clock)(void) = cpu ? conv_cpu_ms : bench_now_ms;
   for (int i = 0; i < reps; i++) {
-    t0 = bench_now_ms();
+    t0 = clock();
     sj_call(&sd);
-    t_sj[i] = bench_now_ms() - t0;
-    t0 = bench_now_ms();
+    t_sj[i] = clock() - t0;
+    t0 = clock();
     ref_call(&e);
-    t_ref[i] = bench_now_ms() - t0;
+    t_ref[i] = clock() - t0;
   }
   double gflop = conv_flops(s) / 1e9, ms_ref = median(t_ref, reps), ms_sj = median(t_sj, reps);
   double min_ref = t_ref[0], min_sj = t_sj[0]; /* sorted by median(): load only adds time */
@@ -480,9 +485,9 @@ static int bench_dir(const named_shape *ns, const conv_shape *s, int dir, int re
          "diff %.1e\n",
          dir_names[dir], ms_sj, gflop / ms_sj * 1e3, ms_ref, gflop / ms_ref * 1e3, p.desc, ms_sj / ms_ref,
          min_sj / min_ref, diff);
-  printf("BENCH conv %s %s symjit_ms=%.3f ref_ms=%.3f ratio=%.3f min_ratio=%.3f symjit_gflops=%.1f ref_gflops=%.1f "
+  printf("BENCH conv%s %s %s symjit_ms=%.3f ref_ms=%.3f ratio=%.3f min_ratio=%.3f symjit_gflops=%.1f ref_gflops=%.1f "
          "compile_ms=%.0f diff=%.1e\n",
-         ns->name, dir_keys[dir], ms_sj, ms_ref, ms_sj / ms_ref, min_sj / min_ref, gflop / ms_sj * 1e3,
+         cpu ? "_1thread_cpu" : "", ns->name, dir_keys[dir], ms_sj, ms_ref, ms_sj / ms_ref, min_sj / min_ref, gflop / ms_sj * 1e3,
          gflop / ms_ref * 1e3, sd.compile_ms, diff);
   conv_plan_free(&p);
   sj_side_free(&sd);
@@ -491,7 +496,7 @@ static int bench_dir(const named_shape *ns, const conv_shape *s, int dir, int re
   return !(diff <= 1e-3);
 }
 
-static int bench_layer(const named_shape *ns, int reps) {
+static int bench_layer(const named_shape *ns, int reps, int cpu) {
   conv_shape s = ns->s;
   if (conv_shape_init(&s)) return 1;
   /* x, w, g, then the reference's y, dx, dw */
@@ -501,7 +506,7 @@ static int bench_layer(const named_shape *ns, int reps) {
   for (int i = 0; i < 6; i++) rc |= !buf[i];
   printf("%s: N=%d %d->%d %dx%d on %dx%d, pad %d, out %dx%d: %.3f GFLOP per direction\n", ns->name, s.N, s.C, s.O,
          s.KH, s.KW, s.H, s.W, s.pt, s.OH, s.OW, conv_flops(&s) / 1e9);
-  for (int dir = CONV_FWD; dir <= CONV_BWD_FILTER && !rc; dir <<= 1) rc = bench_dir(ns, &s, dir, reps, buf);
+  for (int dir = CONV_FWD; dir <= CONV_BWD_FILTER && !rc; dir <<= 1) rc = bench_dir(ns, &s, dir, reps, buf, cpu);
   for (int i = 0; i < 6; i++) free(buf[i]);
   return rc;
 }
@@ -517,45 +522,58 @@ static void lenet_call(void *e_) {
   lenet_ref_step(e->r, e->x, e->y, 0.1f);
 }
 
-static int bench_lenet(conv_act act, int reps) {
+static int bench_lenet(conv_act act, int reps, int cpu) {
   const int B = 64;
   lenet_ref r;
-  if (lenet_ref_new(&r, B, act, 1)) return 1;
+  if (lenet_ref_new(&r, B, act, !cpu)) return 1;
+  if (cpu) { /* one thread: plans ranked by CPU time */
+    conv_shape s1 = r.conv1.s, s2 = r.conv2.s;
+    conv_plan_free(&r.conv1), conv_plan_free(&r.conv2);
+    r.fc_threads = 1;
+    if (conv_plan_tune_threads(&r.conv1, &s1, CONV_FWD | CONV_BWD_FILTER, 1) ||
+        conv_plan_tune_threads(&r.conv2, &s2, CONV_FWD | CONV_BWD_DATA | CONV_BWD_FILTER, 1)) {
+      lenet_ref_free(&r);
+      return 1;
+    }
+  }
   lenet_ref_init(&r, 1);
   float *x = frand((int64_t)B * 28 * 28, 1);
   int32_t y[64];
   for (int i = 0; i < B; i++) y[i] = i % 10;
   for (int64_t i = 0; i < (int64_t)B * 28 * 28; i++) x[i] = fabsf(x[i]); /* pixels in [0, 1] */
   lenet_env e = {&r, x, y};
-  double t[64];
+  double t[64], (*clock)(void) = cpu ? conv_cpu_ms : bench_now_ms;
   lenet_call(&e);
   for (int i = 0; i < reps; i++) {
-    double t0 = bench_now_ms();
+    double t0 = clock();
     lenet_call(&e);
-    t[i] = bench_now_ms() - t0;
+    t[i] = clock() - t0;
   }
   double ms = median(t, reps);
   printf("lenet (%s) batch %d: conv1 %s; conv2 %s; fc OpenBLAS threads %d\n", act == CONV_ACT_TANH ? "tanh" : "relu",
          B, r.conv1.desc, r.conv2.desc, r.fc_threads);
-  printf("BENCH lenet_ref_step act=%s ms=%.3f min_ms=%.3f\n", act == CONV_ACT_TANH ? "tanh" : "relu", ms, t[0]);
+  printf("BENCH lenet_ref_step%s act=%s ms=%.3f min_ms=%.3f\n", cpu ? "_1thread_cpu" : "",
+         act == CONV_ACT_TANH ? "tanh" : "relu", ms, t[0]);
   free(x);
   lenet_ref_free(&r);
   return 0;
 }
 
 int main(int argc, char **argv) {
-  int reps = 10, do_check = 0, lenet = 0;
+  int reps = 10, do_check = 0, lenet = 0, cpu = 0;
   conv_act act = CONV_ACT_TANH;
   const char *only = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--check")) do_check = 1;
     else if (!strcmp(argv[i], "--lenet")) lenet = 1;
     else if (!strcmp(argv[i], "--relu")) act = CONV_ACT_RELU;
+    else if (!strcmp(argv[i], "--cpu")) cpu = 1;
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--layer") && i + 1 < argc) only = argv[++i];
     else {
       fprintf(stderr,
-              "usage: conv_bench [--reps N] [--layer conv1|conv2|big] | --lenet [--relu] [--reps N] | --check\n");
+              "usage: conv_bench [--cpu] [--reps N] [--layer conv1|conv2|big] | --lenet [--relu] [--cpu] [--reps N] | "
+              "--check\n");
       return 2;
     }
   }
@@ -564,10 +582,10 @@ int main(int argc, char **argv) {
   printf("openblas core: %s, %d threads\n", openblas_get_corename(), openblas_get_num_procs());
   int rc = 0;
   if (do_check) rc = check();
-  else if (lenet) rc = bench_lenet(act, reps);
+  else if (lenet) rc = bench_lenet(act, reps, cpu);
   else
     for (size_t i = 0; i < sizeof bench_shapes / sizeof bench_shapes[0] && !rc; i++)
-      if (!only || !strcmp(only, bench_shapes[i].name)) rc = bench_layer(&bench_shapes[i], reps);
+      if (!only || !strcmp(only, bench_shapes[i].name)) rc = bench_layer(&bench_shapes[i], reps, cpu);
   conv_ref_shutdown();
   return rc;
 }

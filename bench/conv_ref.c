@@ -470,6 +470,12 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+double conv_cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 typedef struct tune_data {
   float *x, *w, *g, *y, *dx, *dw, *db;
 } tune_data;
@@ -482,13 +488,13 @@ static void run_dirs(conv_plan *p, const tune_data *t, unsigned dirs) {
 
 /* the fastest of 3 runs after a warm-up: on a shared machine load only adds
  * time, so the minimum ranks the candidates best */
-static double time_plan(conv_plan *p, const tune_data *t, unsigned dirs) {
+static double time_plan(conv_plan *p, const tune_data *t, unsigned dirs, double (*clock)(void)) {
   double best = INFINITY;
   run_dirs(p, t, dirs);
   for (int i = 0; i < 3; i++) {
-    double t0 = now_ms();
+    double t0 = clock();
     run_dirs(p, t, dirs);
-    best = fmin(best, now_ms() - t0);
+    best = fmin(best, clock() - t0);
   }
   return best;
 }
@@ -503,6 +509,10 @@ static float *rand_buf(int64_t n, uint64_t *state) {
 }
 
 int conv_plan_tune(conv_plan *p, const conv_shape *shape, unsigned dirs) {
+  return conv_plan_tune_threads(p, shape, dirs, openblas_get_num_procs());
+}
+
+int conv_plan_tune_threads(conv_plan *p, const conv_shape *shape, unsigned dirs, int threads) {
   const conv_shape copy = *shape, *s = &copy; /* shape may point into p */
   const dims d = dims_of(s);
   uint64_t st = 12345;
@@ -510,7 +520,7 @@ int conv_plan_tune(conv_plan *p, const conv_shape *shape, unsigned dirs) {
   tune_data t = {rand_buf(nx, &st), rand_buf(nw, &st), rand_buf(ny, &st), rand_buf(ny, &st),
                  rand_buf(nx, &st), rand_buf(nw, &st), rand_buf(s->O, &st)};
   int rc = !(t.x && t.w && t.g && t.y && t.dx && t.dw && t.db);
-  int procs = openblas_get_num_procs(), n = s->N > 1 ? s->N : 1;
+  int procs = threads > 1 ? threads : 1, n = s->N > 1 ? s->N : 1;
   /* (images, rows) per block: whole images in chunks of 1, 4, 16, N; one
    * image in row blocks whose col block fits the cache, or half of it */
   int64_t row_bytes = col_floats(s, 1, 1) * (int64_t)sizeof(float);
@@ -530,7 +540,7 @@ int conv_plan_tune(conv_plan *p, const conv_shape *shape, unsigned dirs) {
       if (k && procs < 2) break;
       conv_plan c;
       if ((rc = conv_plan_new(&c, s, nb, rows, threading[k][0], threading[k][1]))) break;
-      double ms = time_plan(&c, &t, dirs);
+      double ms = time_plan(&c, &t, dirs, procs > 1 ? now_ms : conv_cpu_ms);
       if (ms < best) {
         best = ms;
         conv_plan_free(p);

@@ -72,6 +72,13 @@ void conv_plan_free(conv_plan *p);
  * all cores) on random data for the directions in `dirs` (the fastest of 3
  * runs of them all) and makes p the fastest. Non-zero when out of memory. */
 int conv_plan_tune(conv_plan *p, const conv_shape *s, unsigned dirs);
+/* The same with at most `threads` threads; with 1, the candidates are ranked
+ * by the process's CPU time (conv_cpu_ms), which preemption by other
+ * processes does not inflate: the single-threaded figures of a loaded
+ * machine. */
+int conv_plan_tune_threads(conv_plan *p, const conv_shape *s, unsigned dirs, int threads);
+/* CPU time of the process (all its threads), milliseconds. */
+double conv_cpu_ms(void);
 
 /* The caller's epilogue: Y is the GEMM output of images n0 .. n0+nb-1, laid
  * out [O][nb][OH*OW] (row o, image-major columns), before bias. Called from
