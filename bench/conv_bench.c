@@ -470,14 +470,14 @@ static int bench_dir(const named_shape *ns, const conv_shape *s, int dir, int re
   layer_env e = {&p, x, w, g, buf[3], buf[4], buf[5], NULL, dir};
   ref_call(&e), sj_call(&sd);
   double diff = max_rel_diff(sj_tensor_data(sd.out), ref_out, n_out);
-  double t_ref[64], t_sj[64], t0, (*clock)(void) = cpu ? conv_cpu_ms : bench_now_ms;
+  double t_ref[64], t_sj[64], t0, (*now)(void) = cpu ? conv_cpu_ms : bench_now_ms;
   for (int i = 0; i < reps; i++) {
-    t0 = clock();
+    t0 = now();
     sj_call(&sd);
-    t_sj[i] = clock() - t0;
-    t0 = clock();
+    t_sj[i] = now() - t0;
+    t0 = now();
     ref_call(&e);
-    t_ref[i] = clock() - t0;
+    t_ref[i] = now() - t0;
   }
   double gflop = conv_flops(s) / 1e9, ms_ref = median(t_ref, reps), ms_sj = median(t_sj, reps);
   double min_ref = t_ref[0], min_sj = t_sj[0]; /* sorted by median(): load only adds time */
@@ -542,12 +542,12 @@ static int bench_lenet(conv_act act, int reps, int cpu) {
   for (int i = 0; i < B; i++) y[i] = i % 10;
   for (int64_t i = 0; i < (int64_t)B * 28 * 28; i++) x[i] = fabsf(x[i]); /* pixels in [0, 1] */
   lenet_env e = {&r, x, y};
-  double t[64], (*clock)(void) = cpu ? conv_cpu_ms : bench_now_ms;
+  double t[64], (*now)(void) = cpu ? conv_cpu_ms : bench_now_ms;
   lenet_call(&e);
   for (int i = 0; i < reps; i++) {
-    double t0 = clock();
+    double t0 = now();
     lenet_call(&e);
-    t[i] = clock() - t0;
+    t[i] = now() - t0;
   }
   double ms = median(t, reps);
   printf("lenet (%s) batch %d: conv1 %s; conv2 %s; fc OpenBLAS threads %d\n", act == CONV_ACT_TANH ? "tanh" : "relu",

@@ -110,6 +110,8 @@ void pool_ref_max_forward(const float *x, int64_t NC, int H, int W, int k, float
 /* gx [NC, H, W] = gy routed to the maxima recorded in arg (zero elsewhere). */
 void pool_ref_max_backward(const float *gy, const int32_t *arg, int64_t NC, int H, int W, int k, float *gx);
 
-/* Joins the worker threads (started on first use); at exit. */
+/* Joins the worker threads (started on first use; they wait passively on
+ * a condition variable between calls): call before exit. The functions
+ * above share that one pool, so they are called from one thread at a time. */
 void conv_ref_shutdown(void);
 #endif
