@@ -1,10 +1,16 @@
 /* Convolution benchmarks (issue 12 §2): LeNet's two convolutions and one
- * larger layer, forward, input gradient and filter gradient, timed for the
- * hand-written im2col + OpenBLAS reference (bench/conv_ref.c, its chunk size
- * and threading tuned per shape and direction) with GFLOP/s; and the
- * hand-written LeNet-5 training step (bench/lenet_ref.c).
- *   conv_bench [--reps 10] [--layer conv1|conv2|big]   the layers
+ * larger layer, forward, input gradient and filter gradient: symjit's
+ * sj_conv2d (and its gradients through sj_grad with known_grads, so each
+ * function is the one gradient op) against the hand-written im2col +
+ * OpenBLAS reference (bench/conv_ref.c, its chunk size and threading tuned
+ * per shape and direction), timed alternately in the same run, GFLOP/s,
+ * medians and the ratio; and the hand-written LeNet-5 training step
+ * (bench/lenet_ref.c).
+ *   conv_bench [--reps 10] [--layer conv1|conv2|big]   the layers; exit
+ *       status 1 when symjit's result differs from the reference's
  *   conv_bench --lenet [--relu] [--reps 10]             the C LeNet step
+ *   --cpu: both sides on one thread, timed by the process's CPU time, which
+ *       other processes' load does not inflate (a loaded machine's figure)
  *   conv_bench --check   the references against naive double-precision
  *       loops (strides, padding, dilation, groups, zero sizes, every
  *       threading), max pooling (ties), and the LeNet step's loss against a
@@ -18,6 +24,8 @@
 #include <string.h>
 
 #include "bench_util.h"
+#include "symjit/graph.h"
+#include "symjit/symjit.h"
 #include "conv_ref.h"
 #include "lenet_ref.h"
 
@@ -43,7 +51,8 @@ static void naive_conv(const conv_shape *s, mac_fn f, void *ctx) {
                 int ih = oh * s->sh - s->pt + kh * s->dh, iw = ow * s->sw - s->pl + kw * s->dw;
                 if (ih < 0 || ih >= s->H || iw < 0 || iw >= s->W) continue;
                 int c = o / Og * Cg + ci;
-                f(ctx, (((int64_t)n * s->C + c) * s->H + ih) * s->W + iw, (((int64_t)o * Cg + ci) * s->KH + kh) * s->KW + kw,
+                f(ctx, (((int64_t)n * s->C + c) * s->H + ih) * s->W + iw,
+                  (((int64_t)o * Cg + ci) * s->KH + kh) * s->KW + kw,
                   (((int64_t)n * s->O + o) * s->OH + oh) * s->OW + ow);
               }
 }
@@ -97,7 +106,7 @@ static double rel_err(const float *got, const double *want, int64_t n) {
 
 /* One shape, one plan: forward with bias and each activation, both
  * gradients (and the bias gradient), against the naive loops. */
-static int check_plan(const conv_shape *s, int nb, int workers, int blas, const char *name) {
+static int check_plan(const conv_shape *s, int nb, int rows, int workers, int blas, const char *name) {
   const int64_t nx = nx_of(s), nw = nw_of(s), ny = ny_of(s);
   float *x = frand(nx, 1), *w = frand(nw, 1), *g = frand(ny, 1), *b = frand(s->O, 1);
   float *y = frand(ny, 9), *dx = frand(nx, 9), *dw = frand(nw, 9), *db = frand(s->O, 9); /* garbage: overwritten */
@@ -107,7 +116,7 @@ static int check_plan(const conv_shape *s, int nb, int workers, int blas, const 
   conv_plan p;
   int bad = 0;
   if (!x || !w || !g || !b || !y || !dx || !dw || !db || !xd || !wd || !gd || !yr || !dxr || !dwr || !dbr ||
-      conv_plan_new(&p, s, nb, workers, blas)) {
+      conv_plan_new(&p, s, nb, rows, workers, blas)) {
     fprintf(stderr, "conv_bench: out of memory\n");
     return 1;
   }
@@ -131,7 +140,7 @@ static int check_plan(const conv_shape *s, int nb, int workers, int blas, const 
   worst[3] = rel_err(dx, dxr, nx);
   worst[4] = fmax(rel_err(dw, dwr, nw), rel_err(db, dbr, s->O));
   for (int k = 0; k < 5; k++) bad |= !(worst[k] <= CHECK_TOL);
-  printf("%s %-9s %-22s fwd %.1e/%.1e/%.1e dx %.1e dw %.1e\n", bad ? "FAIL" : "ok  ", name, p.desc, worst[0],
+  printf("%s %-9s %-29s fwd %.1e/%.1e/%.1e dx %.1e dw %.1e\n", bad ? "FAIL" : "ok  ", name, p.desc, worst[0],
          worst[1], worst[2], worst[3], worst[4]);
   conv_plan_free(&p);
   void *bufs[] = {x, w, g, b, y, dx, dw, db, xd, wd, gd, yr, dxr, dwr, dbr};
@@ -152,6 +161,7 @@ static const named_shape check_shapes[] = {
     {"depthw", {3, 6, 7, 7, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 6, 0, 0}},
     {"pointw", {2, 8, 5, 5, 4, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
     {"dil-str", {2, 3, 10, 9, 4, 3, 2, 3, 2, 0, 2, 1, 0, 2, 3, 1, 0, 0}},
+    {"dil-dense", {2, 4, 9, 8, 4, 3, 2, 1, 1, 0, 0, 0, 0, 2, 3, 2, 0, 0}},
     {"grp3-str", {4, 9, 8, 6, 6, 2, 3, 2, 2, 1, 1, 1, 1, 1, 1, 3, 0, 0}},
     {"k>input", {2, 2, 3, 4, 3, 5, 5, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}},
     {"pad>k", {2, 2, 2, 2, 3, 2, 2, 1, 3, 3, 3, 2, 2, 1, 1, 1, 0, 0}},
@@ -180,9 +190,12 @@ static int check_convs(void) {
       bad = 1;
       continue;
     }
-    /* per-image, chunks that do not divide N, one batched GEMM; each threading */
-    const int plans[4][3] = {{1, 1, 1}, {2, procs, 1}, {s.N, 1, procs}, {3, 3, 1}};
-    for (int k = 0; k < 4; k++) bad |= check_plan(&s, plans[k][0], plans[k][1], plans[k][2], check_shapes[i].name);
+    /* per image, chunks that do not divide N, one batched GEMM, blocks of
+     * one row and of two (not dividing OH); each threading */
+    const int plans[6][4] = {{1, 0, 1, 1}, {2, 0, procs, 1}, {s.N, 0, 1, procs},
+                             {3, 0, 3, 1}, {1, 1, 1, 1},     {1, 2, procs, 1}};
+    for (int k = 0; k < 6; k++)
+      bad |= check_plan(&s, plans[k][0], plans[k][1], plans[k][2], plans[k][3], check_shapes[i].name);
   }
   for (size_t i = 0; i < sizeof bad_shapes / sizeof bad_shapes[0]; i++) {
     conv_shape s = bad_shapes[i].s;
@@ -256,7 +269,8 @@ static double naive_lenet_loss(const lenet_ref *r, const double *prm, const floa
             double m = fmax(fmax(pl[2 * ph * OW + 2 * pw], pl[2 * ph * OW + 2 * pw + 1]),
                             fmax(pl[(2 * ph + 1) * OW + 2 * pw], pl[(2 * ph + 1) * OW + 2 * pw + 1])) +
                        bias[l][o];
-            act[l][(((int64_t)n * O + o) * (OH / 2) + ph) * (OW / 2) + pw] = r->act == CONV_ACT_TANH ? tanh(m) : fmax(m, 0);
+            double *a = &act[l][(((int64_t)n * O + o) * (OH / 2) + ph) * (OW / 2) + pw];
+            *a = r->act == CONV_ACT_TANH ? tanh(m) : fmax(m, 0);
           }
   }
   double loss = 0;
@@ -359,29 +373,141 @@ static const named_shape bench_shapes[] = {
 };
 
 static const char *dir_names[5] = {"", "forward", "input grad", "", "filter grad"};
+static const char *dir_keys[5] = {"", "fwd", "dx", "", "dw"};
 
-static int bench_layer(const named_shape *ns, int reps) {
+/* symjit's side of one direction: y = sj_conv2d(x, w) compiled alone, or
+ * its gradient w.r.t. x or w given the output gradient g (known_grads, so
+ * the graph is the gradient op alone: decision 0021's conv2d_input_grad or
+ * conv2d_filter_grad). Inputs x, w, g (the unread one ignored). */
+typedef struct sj_side {
+  sj_ctx *c;
+  sj_function *f;
+  sj_tensor *in[3], *out;
+  size_t nin;
+  double compile_ms;
+} sj_side;
+
+static int sj_side_build(sj_side *sd, const conv_shape *s, int dir, float *x, float *w, float *g, int threads) {
+  memset(sd, 0, sizeof *sd);
+  const int64_t xd[4] = {s->N, s->C, s->H, s->W}, wd[4] = {s->O, s->C / s->groups, s->KH, s->KW},
+                yd[4] = {s->N, s->O, s->OH, s->OW};
+  if (!(sd->c = sj_ctx_new())) return 1;
+  sj_var *vx = sj_input(sd->c, "x", SJ_F32, 4, xd), *vw = sj_input(sd->c, "w", SJ_F32, 4, wd);
+  sj_conv2d_opts o = {{s->sh, s->sw}, {s->dh, s->dw}, s->groups, SJ_PAD_EXPLICIT, {s->pt, s->pb, s->pl, s->pr}};
+  sj_var *vy = sj_conv2d(vx, vw, &o), *res = vy, *ins[3] = {vx, vw, NULL};
+  sd->nin = 2;
+  if (dir != CONV_FWD) {
+    ins[2] = sj_input(sd->c, "g", SJ_F32, 4, yd);
+    sd->nin = 3;
+    sj_grad_options go = {.known = &vy, .known_grads = &ins[2], .nknown = 1};
+    sj_var *wrt = dir == CONV_BWD_DATA ? vx : vw;
+    if (sj_grad_at(vy, &wrt, 1, &go, &res, __FILE__, __LINE__) != SJ_OK) goto fail;
+  }
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  co.on_unused_input = SJ_UNUSED_INPUT_IGNORE;
+  co.num_threads = threads; /* 0: all cores */
+  double t0 = bench_now_ms();
+  if (sj_compile(sd->c, ins, sd->nin, &res, 1, NULL, 0, NULL, 0, &co, &sd->f) != SJ_OK) goto fail;
+  sj_function_wait(sd->f); /* time the fully optimized kernels */
+  sd->compile_ms = bench_now_ms() - t0;
+  sd->in[0] = sj_tensor_wrap(SJ_F32, 4, xd, x), sd->in[1] = sj_tensor_wrap(SJ_F32, 4, wd, w);
+  if (sd->nin == 3) sd->in[2] = sj_tensor_wrap(SJ_F32, 4, yd, g);
+  return !sd->in[0] || !sd->in[1] || (sd->nin == 3 && !sd->in[2]);
+fail:
+  fprintf(stderr, "conv_bench: symjit: %s\n", sj_ctx_errmsg(sd->c));
+  return 1;
+}
+
+static void sj_side_free(sj_side *sd) {
+  for (int i = 0; i < 3; i++) sj_tensor_free(sd->in[i]);
+  sj_tensor_free(sd->out);
+  sj_function_free(sd->f);
+  sj_ctx_free(sd->c);
+}
+
+/* sj_function_call (graph functions take no caller-provided outputs): the
+ * result is freed at the next call, as a training loop would */
+static void sj_call(void *p) {
+  sj_side *sd = p;
+  openblas_set_num_threads(1); /* symjit splits its GEMMs over its own pool */
+  sj_tensor_free(sd->out);
+  sd->out = NULL;
+  if (sj_function_call(sd->f, sd->in, sd->nin, &sd->out, 1) != SJ_OK) {
+    fprintf(stderr, "conv_bench: the symjit call failed: %s\n", sj_ctx_errmsg(sd->c));
+    exit(1);
+  }
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+  return v[n / 2];
+}
+
+/* max |a - b| / max(1, max |b|) */
+static double max_rel_diff(const float *a, const float *b, int64_t n) {
+  double err = 0, mag = 1;
+  for (int64_t i = 0; i < n; i++) err = fmax(err, fabs((double)a[i] - b[i])), mag = fmax(mag, fabs((double)b[i]));
+  return err / mag;
+}
+
+/* One direction: the reference tuned, both results compared, then both
+ * timed alternately (so both see the same load), medians and their ratio.
+ * cpu: both on one thread, timed by the process's CPU time (which other
+ * processes' load does not inflate). */
+static int bench_dir(const named_shape *ns, const conv_shape *s, int dir, int reps, float *buf[6], int cpu) {
+  float *x = buf[0], *w = buf[1], *g = buf[2];
+  float *ref_out = buf[3 + (dir == CONV_FWD ? 0 : dir == CONV_BWD_DATA ? 1 : 2)];
+  const int64_t n_out = dir == CONV_FWD ? ny_of(s) : dir == CONV_BWD_DATA ? nx_of(s) : nw_of(s);
+  conv_plan p;
+  sj_side sd;
+  if (conv_plan_tune_threads(&p, s, (unsigned)dir, cpu ? 1 : openblas_get_num_procs())) return 1;
+  if (sj_side_build(&sd, s, dir, x, w, g, cpu ? 1 : 0)) {
+    conv_plan_free(&p);
+    sj_side_free(&sd);
+    return 1;
+  }
+  layer_env e = {&p, x, w, g, buf[3], buf[4], buf[5], NULL, dir};
+  ref_call(&e), sj_call(&sd);
+  double diff = max_rel_diff(sj_tensor_data(sd.out), ref_out, n_out);
+  double t_ref[64], t_sj[64], t0, (*now)(void) = cpu ? conv_cpu_ms : bench_now_ms;
+  for (int i = 0; i < reps; i++) {
+    t0 = now();
+    sj_call(&sd);
+    t_sj[i] = now() - t0;
+    t0 = now();
+    ref_call(&e);
+    t_ref[i] = now() - t0;
+  }
+  double gflop = conv_flops(s) / 1e9, ms_ref = median(t_ref, reps), ms_sj = median(t_sj, reps);
+  double min_ref = t_ref[0], min_sj = t_sj[0]; /* sorted by median(): load only adds time */
+  printf("  %-11s symjit %8.3f ms %6.1f GFLOP/s | reference %8.3f ms %6.1f GFLOP/s (%s) | ratio %.2f (min %.2f) | "
+         "diff %.1e\n",
+         dir_names[dir], ms_sj, gflop / ms_sj * 1e3, ms_ref, gflop / ms_ref * 1e3, p.desc, ms_sj / ms_ref,
+         min_sj / min_ref, diff);
+  printf("BENCH conv%s %s %s symjit_ms=%.3f ref_ms=%.3f ratio=%.3f min_ratio=%.3f symjit_gflops=%.1f ref_gflops=%.1f "
+         "compile_ms=%.0f diff=%.1e\n",
+         cpu ? "_1thread_cpu" : "", ns->name, dir_keys[dir], ms_sj, ms_ref, ms_sj / ms_ref, min_sj / min_ref, gflop / ms_sj * 1e3,
+         gflop / ms_ref * 1e3, sd.compile_ms, diff);
+  conv_plan_free(&p);
+  sj_side_free(&sd);
+  /* float sums in another order: ~1e-6; 1e-3 flags a wrong result */
+  if (!(diff <= 1e-3)) fprintf(stderr, "conv_bench: %s %s: symjit and the reference differ\n", ns->name, dir_keys[dir]);
+  return !(diff <= 1e-3);
+}
+
+static int bench_layer(const named_shape *ns, int reps, int cpu) {
   conv_shape s = ns->s;
   if (conv_shape_init(&s)) return 1;
-  const int64_t nx = nx_of(&s), nw = nw_of(&s), ny = ny_of(&s);
-  float *x = frand(nx, 1), *w = frand(nw, 1), *g = frand(ny, 1), *y = frand(ny, 1), *dx = frand(nx, 1),
-        *dw = frand(nw, 1);
-  if (!x || !w || !g || !y || !dx || !dw) return 1;
-  double gflop = conv_flops(&s) / 1e9;
-  printf("%s: N=%d %d->%d %dx%d on %dx%d, pad %d, out %dx%d: %.3f GFLOP per direction\n", ns->name, s.N, s.C, s.O,
-         s.KH, s.KW, s.H, s.W, s.pt, s.OH, s.OW, gflop);
+  /* x, w, g, then the reference's y, dx, dw */
+  float *buf[6] = {frand(nx_of(&s), 1), frand(nw_of(&s), 1), frand(ny_of(&s), 1),
+                   frand(ny_of(&s), 1), frand(nx_of(&s), 1), frand(nw_of(&s), 1)};
   int rc = 0;
-  for (int dir = CONV_FWD; dir <= CONV_BWD_FILTER && !rc; dir <<= 1) {
-    conv_plan p;
-    if ((rc = conv_plan_tune(&p, &s, (unsigned)dir))) break;
-    layer_env e = {&p, x, w, g, y, dx, dw, NULL, dir};
-    double ms = bench_median_ms(ref_call, &e, reps);
-    printf("  %-11s reference %8.3f ms %7.1f GFLOP/s  (%s)\n", dir_names[dir], ms, gflop / ms * 1e3, p.desc);
-    printf("BENCH conv %s %s ref_ms=%.3f ref_gflops=%.1f\n", ns->name, dir == CONV_FWD ? "fwd" : dir == CONV_BWD_DATA ? "dx" : "dw",
-           ms, gflop / ms * 1e3);
-    conv_plan_free(&p);
-  }
-  free(x), free(w), free(g), free(y), free(dx), free(dw);
+  for (int i = 0; i < 6; i++) rc |= !buf[i];
+  printf("%s: N=%d %d->%d %dx%d on %dx%d, pad %d, out %dx%d: %.3f GFLOP per direction\n", ns->name, s.N, s.C, s.O,
+         s.KH, s.KW, s.H, s.W, s.pt, s.OH, s.OW, conv_flops(&s) / 1e9);
+  for (int dir = CONV_FWD; dir <= CONV_BWD_FILTER && !rc; dir <<= 1) rc = bench_dir(ns, &s, dir, reps, buf, cpu);
+  for (int i = 0; i < 6; i++) free(buf[i]);
   return rc;
 }
 
@@ -396,36 +522,58 @@ static void lenet_call(void *e_) {
   lenet_ref_step(e->r, e->x, e->y, 0.1f);
 }
 
-static int bench_lenet(conv_act act, int reps) {
+static int bench_lenet(conv_act act, int reps, int cpu) {
   const int B = 64;
   lenet_ref r;
-  if (lenet_ref_new(&r, B, act, 1)) return 1;
+  if (lenet_ref_new(&r, B, act, !cpu)) return 1;
+  if (cpu) { /* one thread: plans ranked by CPU time */
+    conv_shape s1 = r.conv1.s, s2 = r.conv2.s;
+    conv_plan_free(&r.conv1), conv_plan_free(&r.conv2);
+    r.fc_threads = 1;
+    if (conv_plan_tune_threads(&r.conv1, &s1, CONV_FWD | CONV_BWD_FILTER, 1) ||
+        conv_plan_tune_threads(&r.conv2, &s2, CONV_FWD | CONV_BWD_DATA | CONV_BWD_FILTER, 1)) {
+      lenet_ref_free(&r);
+      return 1;
+    }
+  }
   lenet_ref_init(&r, 1);
   float *x = frand((int64_t)B * 28 * 28, 1);
   int32_t y[64];
-  for (int i = 0; i < B; i++) y[i] = i % 10, x[i] = fabsf(x[i]);
+  for (int i = 0; i < B; i++) y[i] = i % 10;
+  for (int64_t i = 0; i < (int64_t)B * 28 * 28; i++) x[i] = fabsf(x[i]); /* pixels in [0, 1] */
   lenet_env e = {&r, x, y};
-  double ms = bench_median_ms(lenet_call, &e, reps);
+  double t[64], (*now)(void) = cpu ? conv_cpu_ms : bench_now_ms;
+  lenet_call(&e);
+  for (int i = 0; i < reps; i++) {
+    double t0 = now();
+    lenet_call(&e);
+    t[i] = now() - t0;
+  }
+  double ms = median(t, reps);
   printf("lenet (%s) batch %d: conv1 %s; conv2 %s; fc OpenBLAS threads %d\n", act == CONV_ACT_TANH ? "tanh" : "relu",
          B, r.conv1.desc, r.conv2.desc, r.fc_threads);
-  printf("BENCH lenet_ref_step act=%s ms=%.3f\n", act == CONV_ACT_TANH ? "tanh" : "relu", ms);
+  printf("BENCH lenet_ref_step%s act=%s ms=%.3f min_ms=%.3f\n", cpu ? "_1thread_cpu" : "",
+         act == CONV_ACT_TANH ? "tanh" : "relu", ms, t[0]);
   free(x);
   lenet_ref_free(&r);
   return 0;
 }
 
 int main(int argc, char **argv) {
-  int reps = 10, do_check = 0, lenet = 0;
+  int reps = 10, do_check = 0, lenet = 0, cpu = 0;
   conv_act act = CONV_ACT_TANH;
   const char *only = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--check")) do_check = 1;
     else if (!strcmp(argv[i], "--lenet")) lenet = 1;
     else if (!strcmp(argv[i], "--relu")) act = CONV_ACT_RELU;
+    else if (!strcmp(argv[i], "--cpu")) cpu = 1;
     else if (!strcmp(argv[i], "--reps") && i + 1 < argc) reps = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--layer") && i + 1 < argc) only = argv[++i];
     else {
-      fprintf(stderr, "usage: conv_bench [--reps N] [--layer conv1|conv2|big] | --lenet [--relu] [--reps N] | --check\n");
+      fprintf(stderr,
+              "usage: conv_bench [--cpu] [--reps N] [--layer conv1|conv2|big] | --lenet [--relu] [--cpu] [--reps N] | "
+              "--check\n");
       return 2;
     }
   }
@@ -434,10 +582,10 @@ int main(int argc, char **argv) {
   printf("openblas core: %s, %d threads\n", openblas_get_corename(), openblas_get_num_procs());
   int rc = 0;
   if (do_check) rc = check();
-  else if (lenet) rc = bench_lenet(act, reps);
+  else if (lenet) rc = bench_lenet(act, reps, cpu);
   else
     for (size_t i = 0; i < sizeof bench_shapes / sizeof bench_shapes[0] && !rc; i++)
-      if (!only || !strcmp(only, bench_shapes[i].name)) rc = bench_layer(&bench_shapes[i], reps);
+      if (!only || !strcmp(only, bench_shapes[i].name)) rc = bench_layer(&bench_shapes[i], reps, cpu);
   conv_ref_shutdown();
   return rc;
 }

@@ -19,6 +19,10 @@
  * chunk fits no cache level, and on a shared 24 GiB machine a 231 MB col
  * buffer (the 64->64 3x3 layer at nb = 32) only adds page faults. */
 #define TUNE_MAX_WORK_BYTES (128.0 * 1024 * 1024)
+/* Row blocks are tried when one image's col buffer exceeds this: half of the
+ * 2 MiB L2 of this machine's cores, the rest left to OpenBLAS's packed
+ * panels and the output block. */
+#define TUNE_COL_BLOCK_BYTES (1024.0 * 1024)
 
 /* ---- shapes ---- */
 
@@ -66,28 +70,45 @@ static void valid_cols(int off, int sw, int W, int OW, int *lo, int *hi) {
   *hi = b < *lo ? *lo : (b < OW ? b : OW);
 }
 
-/* col [C*KH*KW][nb*P] from images x[0 .. nb-1] (each [C, H, W]). */
-static void im2col(const conv_shape *s, const float *restrict x, int nb, float *restrict col) {
+/* col [C*KH*KW][nb * (oh1-oh0)*OW] from images x[0 .. nb-1] (each
+ * [C, H, W]): the columns of output rows [oh0, oh1) of each image.
+ * The copies are rows of OW floats, 8 in LeNet's second layer: gcc turns
+ * the copy loops into memcpy/memset calls that cost more than the copy at
+ * that size (im2col was 20% of that layer's time), hence no loop
+ * distribution here; the loops vectorize instead. */
+__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
+im2col(const conv_shape *s, const float *restrict x, int nb, int oh0, int oh1, float *restrict col) {
   const dims d = dims_of(s);
-  const int64_t ld = nb * d.P;
+  const int64_t bp = (int64_t)(oh1 - oh0) * s->OW, ld = nb * bp;
+  const int dense = s->sh == 1 && s->sw == 1 && !s->pt && !s->pb && !s->pl && !s->pr;
   for (int c = 0; c < s->C; c++)
     for (int kh = 0; kh < s->KH; kh++)
       for (int kw = 0; kw < s->KW; kw++) {
         float *row = col + ((int64_t)(c * s->KH + kh) * s->KW + kw) * ld;
         int off = kw * s->dw - s->pl, lo, hi;
         valid_cols(off, s->sw, s->W, s->OW, &lo, &hi);
+        if (dense) { /* no padding, stride 1: a plain 2-D block copy */
+          for (int j = 0; j < nb; j++) {
+            const float *restrict src = x + ((int64_t)j * s->C + c) * d.HW + (int64_t)kh * s->dh * s->W + off;
+            float *restrict dst = row + j * bp;
+            for (int oh = oh0; oh < oh1; oh++)
+              for (int ow = 0; ow < s->OW; ow++) dst[(oh - oh0) * s->OW + ow] = src[(int64_t)oh * s->W + ow];
+          }
+          continue;
+        }
         for (int j = 0; j < nb; j++) {
           const float *src = x + ((int64_t)j * s->C + c) * d.HW;
-          for (int oh = 0; oh < s->OH; oh++) {
-            float *restrict dst = row + j * d.P + (int64_t)oh * s->OW;
+          for (int oh = oh0; oh < oh1; oh++) {
+            float *restrict dst = row + j * bp + (int64_t)(oh - oh0) * s->OW;
             int ih = oh * s->sh - s->pt + kh * s->dh;
             if (ih < 0 || ih >= s->H) {
-              memset(dst, 0, (size_t)s->OW * sizeof *dst);
+              for (int ow = 0; ow < s->OW; ow++) dst[ow] = 0;
               continue;
             }
             const float *restrict in = src + (int64_t)ih * s->W;
             for (int ow = 0; ow < lo; ow++) dst[ow] = 0;
-            if (s->sw == 1) memcpy(dst + lo, in + lo + off, (size_t)(hi - lo) * sizeof *dst);
+            if (s->sw == 1)
+              for (int ow = lo; ow < hi; ow++) dst[ow] = in[ow + off];
             else
               for (int ow = lo; ow < hi; ow++) dst[ow] = in[ow * s->sw + off];
             for (int ow = hi; ow < s->OW; ow++) dst[ow] = 0;
@@ -96,24 +117,33 @@ static void im2col(const conv_shape *s, const float *restrict x, int nb, float *
       }
 }
 
-/* dx[0 .. nb-1] (zeroed here) = the sum of col's entries over the positions
- * im2col read them from. */
-static void col2im(const conv_shape *s, const float *restrict col, int nb, float *restrict dx) {
+/* dx[0 .. nb-1] += col's entries at the positions im2col (same rows) read
+ * them from. */
+static void col2im(const conv_shape *s, const float *restrict col, int nb, int oh0, int oh1, float *restrict dx) {
   const dims d = dims_of(s);
-  const int64_t ld = nb * d.P;
-  memset(dx, 0, (size_t)(nb * s->C * d.HW) * sizeof *dx);
+  const int64_t bp = (int64_t)(oh1 - oh0) * s->OW, ld = nb * bp;
+  const int dense = s->sh == 1 && s->sw == 1 && !s->pt && !s->pb && !s->pl && !s->pr;
   for (int c = 0; c < s->C; c++)
     for (int kh = 0; kh < s->KH; kh++)
       for (int kw = 0; kw < s->KW; kw++) {
         const float *row = col + ((int64_t)(c * s->KH + kh) * s->KW + kw) * ld;
         int off = kw * s->dw - s->pl, lo, hi;
         valid_cols(off, s->sw, s->W, s->OW, &lo, &hi);
+        if (dense) { /* no padding, stride 1: a plain 2-D block */
+          for (int j = 0; j < nb; j++) {
+            float *restrict dst = dx + ((int64_t)j * s->C + c) * d.HW + (int64_t)kh * s->dh * s->W + off;
+            const float *restrict src = row + j * bp;
+            for (int oh = oh0; oh < oh1; oh++)
+              for (int ow = 0; ow < s->OW; ow++) dst[(int64_t)oh * s->W + ow] += src[(oh - oh0) * s->OW + ow];
+          }
+          continue;
+        }
         for (int j = 0; j < nb; j++) {
           float *dst = dx + ((int64_t)j * s->C + c) * d.HW;
-          for (int oh = 0; oh < s->OH; oh++) {
+          for (int oh = oh0; oh < oh1; oh++) {
             int ih = oh * s->sh - s->pt + kh * s->dh;
             if (ih < 0 || ih >= s->H) continue;
-            const float *restrict src = row + j * d.P + (int64_t)oh * s->OW;
+            const float *restrict src = row + j * bp + (int64_t)(oh - oh0) * s->OW;
             float *restrict out = dst + (int64_t)ih * s->W;
             if (s->sw == 1) {
 #pragma GCC ivdep
@@ -201,33 +231,38 @@ void conv_ref_shutdown(void) {
 
 /* ---- plans ---- */
 
-static int64_t col_floats(const conv_shape *s, int nb) {
-  dims d = dims_of(s);
-  return (int64_t)s->groups * d.K * nb * d.P;
+static int64_t col_floats(const conv_shape *s, int nb, int rows) {
+  return (int64_t)s->groups * dims_of(s).K * nb * rows * s->OW;
 }
 
-static int64_t work_floats(const conv_shape *s, int nb) {
+static int64_t work_floats(const conv_shape *s, int nb, int rows) {
   dims d = dims_of(s);
-  return col_floats(s, nb) + (int64_t)s->O * nb * d.P + (int64_t)s->O * d.K + s->O;
+  return col_floats(s, nb, rows) + (int64_t)s->O * nb * d.P + (int64_t)s->O * d.K + s->O;
 }
 
 static float *w_col(const conv_plan *p, int w) { return p->work[w]; }
-static float *w_out(const conv_plan *p, int w) { return p->work[w] + col_floats(&p->s, p->nb); }
+static float *w_out(const conv_plan *p, int w) { return p->work[w] + col_floats(&p->s, p->nb, p->rows); }
 static float *w_dw(const conv_plan *p, int w) {
   return w_out(p, w) + (int64_t)p->s.O * p->nb * dims_of(&p->s).P;
 }
 static float *w_db(const conv_plan *p, int w) { return w_dw(p, w) + (int64_t)p->s.O * dims_of(&p->s).K; }
 
-int conv_plan_new(conv_plan *p, const conv_shape *s, int nb, int workers, int blas_threads) {
+int conv_plan_new(conv_plan *p, const conv_shape *s, int nb, int rows, int workers, int blas_threads) {
+  const conv_shape shape = *s; /* s may point into p */
   memset(p, 0, sizeof *p);
-  p->s = *s;
+  p->s = shape;
+  s = &p->s;
   int n = s->N > 1 ? s->N : 1;
   p->nb = nb < 1 ? 1 : nb > n ? n : nb;
+  p->rows = p->nb > 1 || rows < 1 || rows > s->OH ? s->OH : rows;
   p->workers = workers < 1 ? 1 : workers > CONV_MAX_WORKERS ? CONV_MAX_WORKERS : workers;
   if (p->workers > n) p->workers = n;
   p->blas_threads = p->workers > 1 || blas_threads < 1 ? 1 : blas_threads;
-  snprintf(p->desc, sizeof p->desc, "nb=%d workers=%d blas=%d", p->nb, p->workers, p->blas_threads);
-  size_t bytes = (size_t)work_floats(s, p->nb) * sizeof(float);
+  if (p->rows < s->OH)
+    snprintf(p->desc, sizeof p->desc, "nb=1 rows=%d workers=%d blas=%d", p->rows, p->workers, p->blas_threads);
+  else
+    snprintf(p->desc, sizeof p->desc, "nb=%d workers=%d blas=%d", p->nb, p->workers, p->blas_threads);
+  size_t bytes = (size_t)work_floats(s, p->nb, p->rows) * sizeof(float);
   for (int w = 0; w < p->workers; w++)
     if (!(p->work[w] = malloc(bytes ? bytes : 1))) {
       conv_plan_free(p);
@@ -268,14 +303,15 @@ static void fwd_worker(void *arg, int wk) {
   worker_range(j->p, wk, &lo, &hi);
   for (int n0 = lo; n0 < hi; n0 += j->p->nb) {
     int nb = hi - n0 < j->p->nb ? hi - n0 : j->p->nb;
-    int64_t cols = nb * d.P;
-    if (d.K == 0) {
-      memset(out, 0, (size_t)(s->O * cols) * sizeof *out);
-    } else {
-      im2col(s, j->x + (int64_t)n0 * s->C * d.HW, nb, col);
+    const int64_t cols = nb * d.P;
+    if (d.K == 0) memset(out, 0, (size_t)(s->O * cols) * sizeof *out);
+    for (int oh0 = 0; oh0 < s->OH && d.K; oh0 += j->p->rows) { /* row blocks: nb == 1 only */
+      const int oh1 = oh0 + j->p->rows < s->OH ? oh0 + j->p->rows : s->OH;
+      const int64_t bc = nb * (int64_t)(oh1 - oh0) * s->OW, p0 = (int64_t)oh0 * s->OW;
+      im2col(s, j->x + (int64_t)n0 * s->C * d.HW, nb, oh0, oh1, col);
       for (int g = 0; g < s->groups; g++)
-        cblas_sgemm(RM, NT, NT, d.Og, (int)cols, (int)d.K, 1, j->w + g * d.Og * d.K, (int)d.K,
-                    col + g * d.K * cols, (int)cols, 0, out + g * d.Og * cols, (int)cols);
+        cblas_sgemm(RM, NT, NT, d.Og, (int)bc, (int)d.K, 1, j->w + g * d.Og * d.K, (int)d.K, col + g * d.K * bc,
+                    (int)bc, 0, out + g * d.Og * cols + p0, (int)cols);
     }
     j->epi(j->ctx, n0, nb, out);
   }
@@ -349,7 +385,7 @@ static void bwd_worker(void *arg, int wk) {
   if (j->db) memset(db, 0, (size_t)s->O * sizeof *db);
   for (int n0 = lo; n0 < hi; n0 += j->p->nb) {
     int nb = hi - n0 < j->p->nb ? hi - n0 : j->p->nb;
-    int64_t cols = nb * d.P;
+    const int64_t cols = nb * d.P;
     j->pro(j->ctx, n0, nb, G);
     if (j->db)
       for (int o = 0; o < s->O; o++) {
@@ -357,22 +393,23 @@ static void bwd_worker(void *arg, int wk) {
         for (int64_t k = 0; k < cols; k++) acc += G[o * cols + k];
         db[o] += acc;
       }
-    if (j->dw && d.K) { /* dW_g += G_g @ col_g^T */
-      im2col(s, j->x + (int64_t)n0 * s->C * d.HW, nb, col);
-      for (int g = 0; g < s->groups; g++)
-        cblas_sgemm(RM, NT, TR, d.Og, (int)d.K, (int)cols, 1, G + g * d.Og * cols, (int)cols, col + g * d.K * cols,
-                    (int)cols, 1, dw + g * d.Og * d.K, (int)d.K);
-    }
-    if (j->dx) { /* col_g = W_g^T @ G_g, then col2im */
-      float *dxn = j->dx + (int64_t)n0 * s->C * d.HW;
-      if (d.Og == 0) {
-        memset(dxn, 0, (size_t)(nb * s->C * d.HW) * sizeof *dxn);
-        continue;
+    float *dxn = j->dx ? j->dx + (int64_t)n0 * s->C * d.HW : NULL;
+    if (dxn) memset(dxn, 0, (size_t)(nb * s->C * d.HW) * sizeof *dxn);
+    for (int oh0 = 0; oh0 < s->OH && d.K; oh0 += j->p->rows) { /* row blocks: nb == 1 only */
+      const int oh1 = oh0 + j->p->rows < s->OH ? oh0 + j->p->rows : s->OH;
+      const int64_t bc = nb * (int64_t)(oh1 - oh0) * s->OW, p0 = (int64_t)oh0 * s->OW;
+      if (j->dw) { /* dW_g += G_g @ col_g^T */
+        im2col(s, j->x + (int64_t)n0 * s->C * d.HW, nb, oh0, oh1, col);
+        for (int g = 0; g < s->groups; g++)
+          cblas_sgemm(RM, NT, TR, d.Og, (int)d.K, (int)bc, 1, G + g * d.Og * cols + p0, (int)cols,
+                      col + g * d.K * bc, (int)bc, 1, dw + g * d.Og * d.K, (int)d.K);
       }
-      for (int g = 0; g < s->groups; g++)
-        cblas_sgemm(RM, TR, NT, (int)d.K, (int)cols, d.Og, 1, j->w + g * d.Og * d.K, (int)d.K, G + g * d.Og * cols,
-                    (int)cols, 0, col + g * d.K * cols, (int)cols);
-      col2im(s, col, nb, dxn);
+      if (dxn && d.Og) { /* col_g = W_g^T @ G_g, then col2im */
+        for (int g = 0; g < s->groups; g++)
+          cblas_sgemm(RM, TR, NT, (int)d.K, (int)bc, d.Og, 1, j->w + g * d.Og * d.K, (int)d.K,
+                      G + g * d.Og * cols + p0, (int)cols, 0, col + g * d.K * bc, (int)bc);
+        col2im(s, col, nb, oh0, oh1, dxn);
+      }
     }
   }
 }
@@ -433,9 +470,10 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
+double conv_cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 typedef struct tune_data {
@@ -448,17 +486,17 @@ static void run_dirs(conv_plan *p, const tune_data *t, unsigned dirs) {
   if (dirs & CONV_BWD_FILTER) conv_ref_filter_grad(p, t->x, t->g, t->dw, t->db);
 }
 
-/* the median of 3 runs after a warm-up */
-static double time_plan(conv_plan *p, const tune_data *t, unsigned dirs) {
-  double ms[3];
+/* the fastest of 3 runs after a warm-up: on a shared machine load only adds
+ * time, so the minimum ranks the candidates best */
+static double time_plan(conv_plan *p, const tune_data *t, unsigned dirs, double (*clock)(void)) {
+  double best = INFINITY;
   run_dirs(p, t, dirs);
   for (int i = 0; i < 3; i++) {
-    double t0 = now_ms();
+    double t0 = clock();
     run_dirs(p, t, dirs);
-    ms[i] = now_ms() - t0;
+    best = fmin(best, clock() - t0);
   }
-  qsort(ms, 3, sizeof ms[0], cmp_double);
-  return ms[1];
+  return best;
 }
 
 static float *rand_buf(int64_t n, uint64_t *state) {
@@ -470,27 +508,39 @@ static float *rand_buf(int64_t n, uint64_t *state) {
   return b;
 }
 
-int conv_plan_tune(conv_plan *p, const conv_shape *s, unsigned dirs) {
+int conv_plan_tune(conv_plan *p, const conv_shape *shape, unsigned dirs) {
+  return conv_plan_tune_threads(p, shape, dirs, openblas_get_num_procs());
+}
+
+int conv_plan_tune_threads(conv_plan *p, const conv_shape *shape, unsigned dirs, int threads) {
+  const conv_shape copy = *shape, *s = &copy; /* shape may point into p */
   const dims d = dims_of(s);
   uint64_t st = 12345;
   int64_t nx = (int64_t)s->N * s->C * d.HW, nw = (int64_t)s->O * d.K, ny = (int64_t)s->N * s->O * d.P;
   tune_data t = {rand_buf(nx, &st), rand_buf(nw, &st), rand_buf(ny, &st), rand_buf(ny, &st),
                  rand_buf(nx, &st), rand_buf(nw, &st), rand_buf(s->O, &st)};
   int rc = !(t.x && t.w && t.g && t.y && t.dx && t.dw && t.db);
-  int procs = openblas_get_num_procs(), n = s->N > 1 ? s->N : 1;
-  const int nbs[4] = {1, 4, 16, n};
+  int procs = threads > 1 ? threads : 1, n = s->N > 1 ? s->N : 1;
+  /* (images, rows) per block: whole images in chunks of 1, 4, 16, N; one
+   * image in row blocks whose col block fits the cache, or half of it */
+  int64_t row_bytes = col_floats(s, 1, 1) * (int64_t)sizeof(float);
+  int cache_rows = row_bytes > 0 ? (int)(TUNE_COL_BLOCK_BYTES / (double)row_bytes) : s->OH;
+  if (cache_rows < 2) cache_rows = 2;
+  const int blocks[6][2] = {{1, s->OH}, {4, s->OH}, {16, s->OH}, {n, s->OH}, {1, cache_rows}, {1, cache_rows / 2}};
   const int threading[3][2] = {{1, 1}, {1, procs}, {procs, 1}}; /* workers, blas threads */
   double best = INFINITY;
   memset(p, 0, sizeof *p);
-  for (int i = 0; i < 4 && !rc; i++) {
-    if (nbs[i] > n || (i && nbs[i] <= nbs[i - 1]) ||
-        (i && (double)work_floats(s, nbs[i]) * sizeof(float) > TUNE_MAX_WORK_BYTES))
+  for (int i = 0; i < 6 && !rc; i++) {
+    int nb = blocks[i][0], rows = blocks[i][1];
+    if (i < 4 && (nb > n || (i && nb <= blocks[i - 1][0]) ||
+                  (i && (double)work_floats(s, nb, rows) * sizeof(float) > TUNE_MAX_WORK_BYTES)))
       continue;
+    if (i >= 4 && rows >= s->OH) continue;
     for (int k = 0; k < 3 && !rc; k++) {
       if (k && procs < 2) break;
       conv_plan c;
-      if ((rc = conv_plan_new(&c, s, nbs[i], threading[k][0], threading[k][1]))) break;
-      double ms = time_plan(&c, &t, dirs);
+      if ((rc = conv_plan_new(&c, s, nb, rows, threading[k][0], threading[k][1]))) break;
+      double ms = time_plan(&c, &t, dirs, procs > 1 ? now_ms : conv_cpu_ms);
       if (ms < best) {
         best = ms;
         conv_plan_free(p);

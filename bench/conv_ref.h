@@ -5,9 +5,10 @@
  *
  * Written the way an expert writes it, not the textbook loop:
  * - im2col + one OpenBLAS sgemm per group over a CHUNK of `nb` images
- *   (nb = 1: per-image GEMMs, the col buffer stays in cache; nb = N: one
- *   batched GEMM, larger and better-shaped for small layers), the chunk size
- *   chosen per shape by measurement (conv_plan_tune);
+ *   (nb = 1: per-image GEMMs, the col buffer stays in cache, or for large
+ *   images per block of output rows; nb = N: one batched GEMM, larger and
+ *   better-shaped for small layers), chosen per shape by measurement
+ *   (conv_plan_tune);
  * - the two cores used either by OpenBLAS's own threads inside each GEMM or
  *   by splitting the images over workers that each run single-threaded GEMMs
  *   (so im2col, col2im and the epilogues are parallel too), again measured;
@@ -50,23 +51,34 @@ enum { CONV_MAX_WORKERS = 8 };
 typedef struct conv_plan {
   conv_shape s;
   int nb;           /* images per GEMM chunk, 1..N */
+  int rows;         /* output rows per GEMM block (< OH only when nb == 1:
+                       the col block of a large image stays in cache) */
   int workers;      /* threads splitting the images (1: none) */
   int blas_threads; /* OpenBLAS threads inside each GEMM (1 when workers > 1) */
-  /* per worker: col [C*KH*KW, nb*OH*OW], out [O, nb*OH*OW], dw [O, C/g*KH*KW], db [O] */
+  /* per worker: col [C*KH*KW, nb*rows*OW], out [O, nb*OH*OW], dw [O, C/g*KH*KW], db [O] */
   float *work[CONV_MAX_WORKERS];
   char desc[64];    /* "nb=64 workers=1 blas=2" */
 } conv_plan;
 
-/* A plan for shape s (conv_shape_init'ed) with the given chunk and
- * threading; nb and workers are clamped to [1, N] and [1, CONV_MAX_WORKERS].
+/* A plan for shape s (conv_shape_init'ed) with the given chunk, row block
+ * and threading; nb and workers are clamped to [1, N] and
+ * [1, CONV_MAX_WORKERS], rows to [1, OH] (OH when nb > 1 or rows < 1).
  * Non-zero when out of memory. */
-int conv_plan_new(conv_plan *p, const conv_shape *s, int nb, int workers, int blas_threads);
+int conv_plan_new(conv_plan *p, const conv_shape *s, int nb, int rows, int workers, int blas_threads);
 void conv_plan_free(conv_plan *p);
-/* Measures the candidate chunk sizes (1, 4, 16, N, within a memory cap) and
- * threadings (OpenBLAS 1 thread, OpenBLAS all cores, images split over all
- * cores) on random data for the directions in `dirs` (their summed median
- * time) and makes p the fastest. Non-zero when out of memory. */
+/* Measures the candidate chunk sizes (1, 4, 16, N, within a memory cap; for
+ * 1 also row blocks whose col block fits half the L2 cache, or a quarter)
+ * and threadings (OpenBLAS 1 thread, OpenBLAS all cores, images split over
+ * all cores) on random data for the directions in `dirs` (the fastest of 3
+ * runs of them all) and makes p the fastest. Non-zero when out of memory. */
 int conv_plan_tune(conv_plan *p, const conv_shape *s, unsigned dirs);
+/* The same with at most `threads` threads; with 1, the candidates are ranked
+ * by the process's CPU time (conv_cpu_ms), which preemption by other
+ * processes does not inflate: the single-threaded figures of a loaded
+ * machine. */
+int conv_plan_tune_threads(conv_plan *p, const conv_shape *s, unsigned dirs, int threads);
+/* CPU time of the process (all its threads), milliseconds. */
+double conv_cpu_ms(void);
 
 /* The caller's epilogue: Y is the GEMM output of images n0 .. n0+nb-1, laid
  * out [O][nb][OH*OW] (row o, image-major columns), before bias. Called from
@@ -98,6 +110,8 @@ void pool_ref_max_forward(const float *x, int64_t NC, int H, int W, int k, float
 /* gx [NC, H, W] = gy routed to the maxima recorded in arg (zero elsewhere). */
 void pool_ref_max_backward(const float *gy, const int32_t *arg, int64_t NC, int H, int W, int k, float *gx);
 
-/* Joins the worker threads (started on first use); at exit. */
+/* Joins the worker threads (started on first use; they wait passively on
+ * a condition variable between calls): call before exit. The functions
+ * above share that one pool, so they are called from one thread at a time. */
 void conv_ref_shutdown(void);
 #endif
