@@ -574,7 +574,7 @@ static void lower_scatter(lower *L, sj_op *op) {
  * end, step 1) is addressed by the loop index itself. */
 typedef struct slice_axis {
   sj_value *first, *n, *step; /* step: NULL for 1 */
-  bool whole;
+  bool whole, fixed;          /* fixed: a static dim (first, n constants) */
 } slice_axis;
 
 /* The region's axes of buffer xb (the sliced tensor, or the copy being
@@ -591,6 +591,7 @@ static void slice_axes(kbuild *K, const sj_op *op, sj_value *xb, slice_axis *ax)
     if (d != SJ_DYN) {
       sj_slice_resolve(d, start, stop, step, &first, &len);
       ax[k].n = sj_lw_kconst(K, d), ax[k].first = sj_lw_kconst(K, len ? first : 0);
+      ax[k].fixed = true;
       continue;
     }
     sj_value *n = ax[k].n = sj_build_dim(&K->top, xb, k);
@@ -604,13 +605,18 @@ static void slice_axes(kbuild *K, const sj_op *op, sj_value *xb, slice_axis *ax)
   }
 }
 
-/* The index into the sliced axis of region position i: clamp(first + i *
- * step, n). The clamp never changes an index (the region is inside the
- * axis); it states the bound the executor checks before the launch. */
+/* The index into the sliced axis of region position i: first + i * step,
+ * on a dynamic axis clamped into [0, n). The clamp never changes an index
+ * (the region is inside the axis); it states the bound the executor checks
+ * before the launch. On a static axis the executor proves the unclamped
+ * form in bounds once (precheck.c), and LLVM sees an affine index: the
+ * loop vectorizes with contiguous loads and stores, not gathers and
+ * scatters (decision 0025). */
 static sj_value *slice_index(kbuild *K, sj_builder *B, const slice_axis *a, sj_value *i) {
   if (a->whole) return i;
   sj_value *p = a->first;
   if (i != K->c0) p = sj_lw_binop(B, SJ_OP_ADD, p, a->step ? sj_lw_binop(B, SJ_OP_MUL, i, a->step) : i);
+  if (a->fixed) return p;
   sj_value *cl[2] = {p, a->n};
   return sj_build1(B, SJ_OP_CLAMP, 2, cl, sj_scalar_type(SJ_I64));
 }

@@ -3,7 +3,9 @@
  * the function is compiled, from the forms the IR states explicitly: each
  * index is the constant 0 (the dim must be >= 1), a loop variable over
  * [0, n), or `clamp %i, %n` (the dim must be n and not empty), where n is a
- * constant or `dim` of a kernel parameter. Anything else is refused at
+ * constant or `dim` of a kernel parameter, or, into a static dim n, a
+ * constant or `c + i * s` over a constant-bound loop whose every value is
+ * in [0, n) (proven at compile time; the dim must be n). Anything else is refused at
  * compile time, so a kernel never runs on shapes that would make it read or
  * write out of bounds. Checked before each call's first kernel runs. */
 #include <stdlib.h>
@@ -58,6 +60,30 @@ static bool is_loop_var_from_0(const sj_value *idx) {
          const_int(sj_opnd(loop, 0), &lo) && lo == 0;
 }
 
+/* Dim j of the parameter a load/store addresses (its static size, or SJ_DYN). */
+static int64_t mem_param_dim(const sj_op *mem, unsigned j) {
+  const sj_value *buf = sj_opnd(mem, mem->code == SJ_OP_LOAD ? 0 : 1);
+  return (int)j < buf->type.rank ? buf->type.dims[j] : SJ_DYN;
+}
+
+/* A static index into a static dim n of the parameter (lower-to-loops'
+ * slices of static axes): a constant c, or `add c, i` / `add c, mul(i, s)`
+ * with c, s constants and i a loop variable over [0, L), L a constant;
+ * true when every value it takes is in [0, n), proven here once. */
+static bool static_in_bounds(const sj_value *idx, int64_t n) {
+  int64_t c, st = 1, len, last;
+  if (const_int(idx, &c)) return c >= 0 && c < n;
+  const sj_op *d = idx->def;
+  if (!d || d->code != SJ_OP_ADD || !const_int(sj_opnd(d, 0), &c)) return false;
+  const sj_value *i = sj_opnd(d, 1);
+  const sj_op *m = i->def;
+  if (m && m->code == SJ_OP_MUL && const_int(sj_opnd(m, 1), &st)) i = sj_opnd(m, 0);
+  if (!is_loop_var_from_0(i) || !const_int(sj_opnd(i->owner->parent, 1), &len)) return false;
+  if (len <= 0) return true; /* the loop never runs */
+  if (__builtin_mul_overflow(len - 1, st, &last) || __builtin_add_overflow(c, last, &last)) return false;
+  return c >= 0 && c < n && last >= 0 && last < n;
+}
+
 /* Index `idx` used at dim j of kernel param p. */
 static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, unsigned j, const sj_value *idx) {
   kcheck k;
@@ -70,6 +96,13 @@ static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, u
     return SJ_OK;
   }
   if (is_loop_var_from_0(idx) && extent_check(s, k, sj_opnd(idx->owner->parent, 1))) return SJ_OK;
+  int64_t n = mem_param_dim(mem, j);
+  if (n != SJ_DYN && static_in_bounds(idx, n)) { /* the argument's dim must be that n */
+    k.kind = CK_EQ_CONST;
+    k.c = n;
+    add_check(s, k);
+    return SJ_OK;
+  }
   if (idx->def && idx->def->code == SJ_OP_CLAMP && extent_check(s, k, sj_opnd(idx->def, 1))) {
     k.kind = CK_NONEMPTY;
     add_check(s, k);
@@ -77,7 +110,8 @@ static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, u
   }
   return sj_api_fail(c, mem,
                      "'%s' op: index %u is neither 0, nor a loop variable over [0, n), nor a clamp into [0, n) "
-                     "(n a constant or a dim of a parameter); its bounds cannot be checked before the kernel runs",
+                     "(n a constant or a dim of a parameter), nor a constant or c + i * s inside a static dim; "
+                     "its bounds cannot be checked before the kernel runs",
                      sj_op_name(mem), j);
 }
 

@@ -8,6 +8,8 @@
 // RUN: not %symjit-run %s --func empty --shape ix=3 --shape x=0 2>&1 | FileCheck %s --check-prefix=EMPTY
 // RUN: not %symjit-run %s --func mismatch --shape x=4 --shape y=5 --shape ix=3 2>&1 | FileCheck %s --check-prefix=MISMATCH
 // RUN: not %symjit-run %s --func raw --shape x=4 --shape ix=3 2>&1 | FileCheck %s --check-prefix=RAW
+// RUN: %symjit-run %s --func affine --print | FileCheck %s --check-prefix=AFFINE
+// RUN: not %symjit-run %s --func affine_oob 2>&1 | FileCheck %s --check-prefix=OOB
 
 // CHECK-LABEL: define internal void @sjk_gather.impl.par0.impl(
 // CHECK: %[[J:[0-9]+]] = load i64, ptr
@@ -75,7 +77,7 @@ func @mismatch(%x: f32[?], %y: f32[?], %ix: i64[?]) -> (f32[?]) {
 
 // The same gather with the clamp spelled as minimum/maximum is not a
 // contract: the executor does not guess.
-// RAW: error: 'load' op: index 0 is neither 0, nor a loop variable over [0, n), nor a clamp into [0, n) (n a constant or a dim of a parameter); its bounds cannot be checked before the kernel runs
+// RAW: error: 'load' op: index 0 is neither 0, nor a loop variable over [0, n), nor a clamp into [0, n) (n a constant or a dim of a parameter), nor a constant or c + i * s inside a static dim; its bounds cannot be checked before the kernel runs
 kernel @rawk(%in0: f32[?], %in1: i64[?], %out0: f32[?]) {
   %c0 = constant {value = 0} : i64
   %c1 = constant {value = 1} : i64
@@ -96,5 +98,52 @@ func @raw(%x: f32[?], %ix: i64[?]) -> (f32[?]) {
   %m = dim %ix {axis = 0} : i64
   %o = alloc %m : f32[?]
   launch %x, %ix, %o {kernel = @rawk}
+  return %o
+}
+
+// Into a static dim, an unclamped `c + i * s` over a constant-bound loop
+// (lower-to-loops' index of a static sliced axis, decision 0025) is proven
+// in bounds when the function is compiled: x[1::2] of 6 elements reads 1,
+// 3, 5; starting at 2, the third index (6) is past the end: refused.
+// AFFINE: affine.out0: f32[3] =
+// AFFINE-NEXT: [1, 3, 5]
+// OOB: error: 'load' op: index 0 is neither 0, nor a loop variable
+kernel @affk(%in0: f32[6], %out0: f32[3]) {
+  %c0 = constant {value = 0} : i64
+  %c1 = constant {value = 1} : i64
+  %c2 = constant {value = 2} : i64
+  %c3 = constant {value = 3} : i64
+  parallel_for %c0, %c3 (%i: i64) {
+    %m = mul %i, %c2 : i64
+    %j = add %c1, %m : i64
+    %v = load %in0, %j : f32
+    store %v, %out0, %i
+    yield
+  }
+  return
+}
+kernel @affk_oob(%in0: f32[6], %out0: f32[3]) {
+  %c0 = constant {value = 0} : i64
+  %c2 = constant {value = 2} : i64
+  %c3 = constant {value = 3} : i64
+  parallel_for %c0, %c3 (%i: i64) {
+    %m = mul %i, %c2 : i64
+    %j = add %c2, %m : i64
+    %v = load %in0, %j : f32
+    store %v, %out0, %i
+    yield
+  }
+  return
+}
+func @affine() -> (f32[3]) {
+  %x = constant {value = dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]>} : f32[6]
+  %o = alloc : f32[3]
+  launch %x, %o {kernel = @affk}
+  return %o
+}
+func @affine_oob() -> (f32[3]) {
+  %x = constant {value = dense<[0.0, 1.0, 2.0, 3.0, 4.0, 5.0]>} : f32[6]
+  %o = alloc : f32[3]
+  launch %x, %o {kernel = @affk_oob}
   return %o
 }

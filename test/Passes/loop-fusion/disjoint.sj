@@ -16,7 +16,6 @@
 // CHECK-LABEL: kernel @gates_f2(%in0: f32[2,2], %out0: f32[2,4]) {
 // CHECK-NEXT:    %c0 = constant {value = 0} : i64
 // CHECK-NEXT:    %c2 = constant {value = 2} : i64
-// CHECK-NEXT:    %c4 = constant {value = 4} : i64
 // CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
 // CHECK-NEXT:      for %c0, %c2 (%1: i64) {
 // CHECK-NEXT:        %2 = load %in0, %0, %1 : f32
@@ -24,11 +23,9 @@
 // CHECK-NEXT:        %4 = load %in0, %0, %1 : f32
 // CHECK-NEXT:        %5 = tanh %4 : f32
 // CHECK-NEXT:        %6 = add %c0, %1 : i64
-// CHECK-NEXT:        %7 = clamp %6, %c4 : i64
-// CHECK-NEXT:        store %3, %out0, %0, %7
-// CHECK-NEXT:        %8 = add %c2, %1 : i64
-// CHECK-NEXT:        %9 = clamp %8, %c4 : i64
-// CHECK-NEXT:        store %5, %out0, %0, %9
+// CHECK-NEXT:        store %3, %out0, %0, %6
+// CHECK-NEXT:        %7 = add %c2, %1 : i64
+// CHECK-NEXT:        store %5, %out0, %0, %7
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -84,9 +81,8 @@ kernel @gates_k2(%in0: f32[2,2], %out0: f32[2,4]) {
   parallel_for %c0, %c2 (%0: i64) {
     for %c0, %c2 (%1: i64) {
       %2 = add %c0, %1 : i64
-      %3 = clamp %2, %c4 : i64
-      %4 = load %in0, %0, %1 : f32
-      store %4, %out0, %0, %3
+      %3 = load %in0, %0, %1 : f32
+      store %3, %out0, %0, %2
       yield
     }
     yield
@@ -101,9 +97,8 @@ kernel @gates_k3(%in0: f32[2,2], %out0: f32[2,4]) {
   parallel_for %c0, %c2 (%0: i64) {
     for %c0, %c2 (%1: i64) {
       %2 = add %c2, %1 : i64
-      %3 = clamp %2, %c4 : i64
-      %4 = load %in0, %0, %1 : f32
-      store %4, %out0, %0, %3
+      %3 = load %in0, %0, %1 : f32
+      store %3, %out0, %0, %2
       yield
     }
     yield
@@ -155,16 +150,14 @@ kernel @gates_k3(%in0: f32[2,2], %out0: f32[2,4]) {
 // CHECK-NEXT:      }
 // CHECK-NEXT:      for %c0, %c3 (%3: i64) {
 // CHECK-NEXT:        %4 = add %c0, %3 : i64
-// CHECK-NEXT:        %5 = clamp %4, %c5 : i64
-// CHECK-NEXT:        %6 = load %in0, %0, %3 : f32
-// CHECK-NEXT:        store %6, %out0, %0, %5
+// CHECK-NEXT:        %5 = load %in0, %0, %3 : f32
+// CHECK-NEXT:        store %5, %out0, %0, %4
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
-// CHECK-NEXT:      for %c0, %c3 (%7: i64) {
-// CHECK-NEXT:        %8 = add %c2, %7 : i64
-// CHECK-NEXT:        %9 = clamp %8, %c5 : i64
-// CHECK-NEXT:        %10 = load %in1, %0, %7 : f32
-// CHECK-NEXT:        store %10, %out0, %0, %9
+// CHECK-NEXT:      for %c0, %c3 (%6: i64) {
+// CHECK-NEXT:        %7 = add %c2, %6 : i64
+// CHECK-NEXT:        %8 = load %in1, %0, %6 : f32
+// CHECK-NEXT:        store %8, %out0, %0, %7
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -239,9 +232,8 @@ kernel @overlap_k3(%in0: f32[2,3], %out0: f32[2,5]) {
   parallel_for %c0, %c2 (%0: i64) {
     for %c0, %c3 (%1: i64) {
       %2 = add %c0, %1 : i64
-      %3 = clamp %2, %c5 : i64
-      %4 = load %in0, %0, %1 : f32
-      store %4, %out0, %0, %3
+      %3 = load %in0, %0, %1 : f32
+      store %3, %out0, %0, %2
       yield
     }
     yield
@@ -257,9 +249,8 @@ kernel @overlap_k4(%in0: f32[2,3], %out0: f32[2,5]) {
   parallel_for %c0, %c2 (%0: i64) {
     for %c0, %c3 (%1: i64) {
       %2 = add %c2, %1 : i64
-      %3 = clamp %2, %c5 : i64
-      %4 = load %in0, %0, %1 : f32
-      store %4, %out0, %0, %3
+      %3 = load %in0, %0, %1 : f32
+      store %3, %out0, %0, %2
       yield
     }
     yield
@@ -281,7 +272,6 @@ kernel @overlap_k4(%in0: f32[2,3], %out0: f32[2,5]) {
 // CHECK-LABEL: kernel @strided_f2(%in0: f32[2,2], %out0: f32[2,2], %out1: f32[2,4]) {
 // CHECK-NEXT:    %c0 = constant {value = 0} : i64
 // CHECK-NEXT:    %c2 = constant {value = 2} : i64
-// CHECK-NEXT:    %c4 = constant {value = 4} : i64
 // CHECK-NEXT:    %c1 = constant {value = 1} : i64
 // CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
 // CHECK-NEXT:      for %c0, %c2 (%1: i64) {
@@ -292,16 +282,14 @@ kernel @overlap_k4(%in0: f32[2,3], %out0: f32[2,5]) {
 // CHECK-NEXT:        store %5, %out0, %0, %1
 // CHECK-NEXT:        %6 = mul %1, %c2 : i64
 // CHECK-NEXT:        %7 = add %c0, %6 : i64
-// CHECK-NEXT:        %8 = clamp %7, %c4 : i64
-// CHECK-NEXT:        store %3, %out1, %0, %8
+// CHECK-NEXT:        store %3, %out1, %0, %7
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
-// CHECK-NEXT:      for %c0, %c2 (%9: i64) {
-// CHECK-NEXT:        %10 = mul %9, %c2 : i64
-// CHECK-NEXT:        %11 = add %c1, %10 : i64
-// CHECK-NEXT:        %12 = clamp %11, %c4 : i64
-// CHECK-NEXT:        %13 = load %out0, %0, %9 : f32
-// CHECK-NEXT:        store %13, %out1, %0, %12
+// CHECK-NEXT:      for %c0, %c2 (%8: i64) {
+// CHECK-NEXT:        %9 = mul %8, %c2 : i64
+// CHECK-NEXT:        %10 = add %c1, %9 : i64
+// CHECK-NEXT:        %11 = load %out0, %0, %8 : f32
+// CHECK-NEXT:        store %11, %out1, %0, %10
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -358,9 +346,8 @@ kernel @strided_k2(%in0: f32[2,2], %out0: f32[2,4]) {
     for %c0, %c2 (%1: i64) {
       %2 = mul %1, %c2 : i64
       %3 = add %c0, %2 : i64
-      %4 = clamp %3, %c4 : i64
-      %5 = load %in0, %0, %1 : f32
-      store %5, %out0, %0, %4
+      %4 = load %in0, %0, %1 : f32
+      store %4, %out0, %0, %3
       yield
     }
     yield
@@ -377,9 +364,116 @@ kernel @strided_k3(%in0: f32[2,2], %out0: f32[2,4]) {
     for %c0, %c2 (%1: i64) {
       %2 = mul %1, %c2 : i64
       %3 = add %c1, %2 : i64
-      %4 = clamp %3, %c4 : i64
-      %5 = load %in0, %0, %1 : f32
-      store %5, %out0, %0, %4
+      %4 = load %in0, %0, %1 : f32
+      store %4, %out0, %0, %3
+      yield
+    }
+    yield
+  }
+  return
+}
+
+// -----
+
+// The same with clamped indices (the form of a dynamic axis, here with
+// constant bounds, written by hand): clamp(c + j, n) has a known range.
+// CHECK-LABEL: func @clamped(%x: f32[2,2]) -> (f32[2,4]) {
+// CHECK-NEXT:    %z = constant {value = 0.0} : f32[2,4]
+// CHECK-NEXT:    %0 = alloc : f32[2,4]
+// CHECK-NEXT:    launch %x, %0 {kernel = @clamped_f2}
+// CHECK-NEXT:    return %0
+// CHECK-NEXT:  }
+// CHECK-LABEL: kernel @clamped_f2(%in0: f32[2,2], %out0: f32[2,4]) {
+// CHECK-NEXT:    %c0 = constant {value = 0} : i64
+// CHECK-NEXT:    %c2 = constant {value = 2} : i64
+// CHECK-NEXT:    %c4 = constant {value = 4} : i64
+// CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:      for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:        %2 = load %in0, %0, %1 : f32
+// CHECK-NEXT:        %3 = exp %2 : f32
+// CHECK-NEXT:        %4 = load %in0, %0, %1 : f32
+// CHECK-NEXT:        %5 = tanh %4 : f32
+// CHECK-NEXT:        %6 = add %c0, %1 : i64
+// CHECK-NEXT:        %7 = clamp %6, %c4 : i64
+// CHECK-NEXT:        store %3, %out0, %0, %7
+// CHECK-NEXT:        %8 = add %c2, %1 : i64
+// CHECK-NEXT:        %9 = clamp %8, %c4 : i64
+// CHECK-NEXT:        store %5, %out0, %0, %9
+// CHECK-NEXT:        yield
+// CHECK-NEXT:      }
+// CHECK-NEXT:      yield
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return
+// CHECK-NEXT:  }
+func @clamped(%x: f32[2,2]) -> (f32[2,4]) {
+  %z = constant {value = 0.0} : f32[2,4]
+  %0 = alloc : f32[2,2]
+  launch %x, %0 {kernel = @clamped_k0}
+  %1 = alloc : f32[2,2]
+  launch %x, %1 {kernel = @clamped_k1}
+  %2 = alloc : f32[2,4]
+  launch %0, %2 {kernel = @clamped_k2}
+  launch %1, %2 {kernel = @clamped_k3}
+  return %2
+}
+
+kernel @clamped_k0(%in0: f32[2,2], %out0: f32[2,2]) {
+  %c0 = constant {value = 0} : i64
+  %c2 = constant {value = 2} : i64
+  parallel_for %c0, %c2 (%0: i64) {
+    for %c0, %c2 (%1: i64) {
+      %2 = load %in0, %0, %1 : f32
+      %3 = exp %2 : f32
+      store %3, %out0, %0, %1
+      yield
+    }
+    yield
+  }
+  return
+}
+
+kernel @clamped_k1(%in0: f32[2,2], %out0: f32[2,2]) {
+  %c0 = constant {value = 0} : i64
+  %c2 = constant {value = 2} : i64
+  parallel_for %c0, %c2 (%0: i64) {
+    for %c0, %c2 (%1: i64) {
+      %2 = load %in0, %0, %1 : f32
+      %3 = tanh %2 : f32
+      store %3, %out0, %0, %1
+      yield
+    }
+    yield
+  }
+  return
+}
+
+kernel @clamped_k2(%in0: f32[2,2], %out0: f32[2,4]) {
+  %c0 = constant {value = 0} : i64
+  %c4 = constant {value = 4} : i64
+  %c2 = constant {value = 2} : i64
+  parallel_for %c0, %c2 (%0: i64) {
+    for %c0, %c2 (%1: i64) {
+      %2 = add %c0, %1 : i64
+      %3 = clamp %2, %c4 : i64
+      %4 = load %in0, %0, %1 : f32
+      store %4, %out0, %0, %3
+      yield
+    }
+    yield
+  }
+  return
+}
+
+kernel @clamped_k3(%in0: f32[2,2], %out0: f32[2,4]) {
+  %c0 = constant {value = 0} : i64
+  %c4 = constant {value = 4} : i64
+  %c2 = constant {value = 2} : i64
+  parallel_for %c0, %c2 (%0: i64) {
+    for %c0, %c2 (%1: i64) {
+      %2 = add %c2, %1 : i64
+      %3 = clamp %2, %c4 : i64
+      %4 = load %in0, %0, %1 : f32
+      store %4, %out0, %0, %3
       yield
     }
     yield

@@ -3,7 +3,8 @@
 // slice_update into a buffer nothing reads afterwards (docs/lowering.md,
 // decision 0025). A chain of set updates of a zero constant whose disjoint
 // regions cover it: one alloc, no fill, each update writes only its region
-// into that buffer (no copy).
+// into that buffer (no copy). Static axes index first + i * step without a
+// clamp (the executor proves it in bounds once).
 // CHECK-LABEL: func @cover(%a: f32[2,2], %b: f32[2,2]) -> (f32[2,4]) {
 // CHECK-NEXT:    %z = constant {value = 0.0} : f32[2,4]
 // CHECK-NEXT:    %0 = alloc : f32[2,4]
@@ -18,9 +19,8 @@
 // CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
 // CHECK-NEXT:      for %c0, %c2 (%1: i64) {
 // CHECK-NEXT:        %2 = add %c0, %1 : i64
-// CHECK-NEXT:        %3 = clamp %2, %c4 : i64
-// CHECK-NEXT:        %4 = load %in0, %0, %1 : f32
-// CHECK-NEXT:        store %4, %out0, %0, %3
+// CHECK-NEXT:        %3 = load %in0, %0, %1 : f32
+// CHECK-NEXT:        store %3, %out0, %0, %2
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -34,9 +34,8 @@
 // CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
 // CHECK-NEXT:      for %c0, %c2 (%1: i64) {
 // CHECK-NEXT:        %2 = add %c2, %1 : i64
-// CHECK-NEXT:        %3 = clamp %2, %c4 : i64
-// CHECK-NEXT:        %4 = load %in0, %0, %1 : f32
-// CHECK-NEXT:        store %4, %out0, %0, %3
+// CHECK-NEXT:        %3 = load %in0, %0, %1 : f32
+// CHECK-NEXT:        store %3, %out0, %0, %2
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -83,9 +82,8 @@ func @cover(%a: f32[2,2], %b: f32[2,2]) -> (f32[2,4]) {
 // CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
 // CHECK-NEXT:      for %c0, %c2 (%1: i64) {
 // CHECK-NEXT:        %2 = add %c0, %1 : i64
-// CHECK-NEXT:        %3 = clamp %2, %c4 : i64
-// CHECK-NEXT:        %4 = load %in0, %0, %1 : f32
-// CHECK-NEXT:        store %4, %out0, %0, %3
+// CHECK-NEXT:        %3 = load %in0, %0, %1 : f32
+// CHECK-NEXT:        store %3, %out0, %0, %2
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -98,13 +96,11 @@ func @cover(%a: f32[2,2], %b: f32[2,2]) -> (f32[2,4]) {
 // CHECK-NEXT:    %c1 = constant {value = 1} : i64
 // CHECK-NEXT:    %c4 = constant {value = 4} : i64
 // CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
-// CHECK-NEXT:      %1 = clamp %c1, %c2 : i64
-// CHECK-NEXT:      %2 = add %c2, %0 : i64
-// CHECK-NEXT:      %3 = clamp %2, %c4 : i64
-// CHECK-NEXT:      %4 = load %in0 : f32
-// CHECK-NEXT:      %5 = load %out0, %1, %3 : f32
-// CHECK-NEXT:      %6 = add %5, %4 : f32
-// CHECK-NEXT:      store %6, %out0, %1, %3
+// CHECK-NEXT:      %1 = add %c2, %0 : i64
+// CHECK-NEXT:      %2 = load %in0 : f32
+// CHECK-NEXT:      %3 = load %out0, %c1, %1 : f32
+// CHECK-NEXT:      %4 = add %3, %2 : f32
+// CHECK-NEXT:      store %4, %out0, %c1, %1
 // CHECK-NEXT:      yield
 // CHECK-NEXT:    }
 // CHECK-NEXT:    return
@@ -148,11 +144,10 @@ func @partial(%a: f32[2,2], %b: f32[]) -> (f32[2,4]) {
 // CHECK-NEXT:    %c1 = constant {value = 1} : i64
 // CHECK-NEXT:    %0 = dim %out0 {axis = 0} : i64
 // CHECK-NEXT:    parallel_for %c0, %0 (%1: i64) {
-// CHECK-NEXT:      %2 = clamp %c1, %c3 : i64
-// CHECK-NEXT:      %3 = load %in0, %1, %c0 : f32
-// CHECK-NEXT:      %4 = load %out0, %1, %2 : f32
-// CHECK-NEXT:      %5 = add %4, %3 : f32
-// CHECK-NEXT:      store %5, %out0, %1, %2
+// CHECK-NEXT:      %2 = load %in0, %1, %c0 : f32
+// CHECK-NEXT:      %3 = load %out0, %1, %c1 : f32
+// CHECK-NEXT:      %4 = add %3, %2 : f32
+// CHECK-NEXT:      store %4, %out0, %1, %c1
 // CHECK-NEXT:      yield
 // CHECK-NEXT:    }
 // CHECK-NEXT:    return
@@ -198,9 +193,8 @@ func @dead_base(%x: f32[?,3], %y: f32[?,1]) -> (f32[?,3]) {
 // CHECK-NEXT:    parallel_for %c0, %c2 (%0: i64) {
 // CHECK-NEXT:      for %c0, %c2 (%1: i64) {
 // CHECK-NEXT:        %2 = add %c0, %1 : i64
-// CHECK-NEXT:        %3 = clamp %2, %c4 : i64
-// CHECK-NEXT:        %4 = load %in0, %0, %1 : f32
-// CHECK-NEXT:        store %4, %out0, %0, %3
+// CHECK-NEXT:        %3 = load %in0, %0, %1 : f32
+// CHECK-NEXT:        store %3, %out0, %0, %2
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -222,9 +216,8 @@ func @dead_base(%x: f32[?,3], %y: f32[?,1]) -> (f32[?,3]) {
 // CHECK-NEXT:    parallel_for %c0, %c2 (%3: i64) {
 // CHECK-NEXT:      for %c0, %c2 (%4: i64) {
 // CHECK-NEXT:        %5 = add %c2, %4 : i64
-// CHECK-NEXT:        %6 = clamp %5, %c4 : i64
-// CHECK-NEXT:        %7 = load %in1, %3, %4 : f32
-// CHECK-NEXT:        store %7, %out0, %3, %6
+// CHECK-NEXT:        %6 = load %in1, %3, %4 : f32
+// CHECK-NEXT:        store %6, %out0, %3, %5
 // CHECK-NEXT:        yield
 // CHECK-NEXT:      }
 // CHECK-NEXT:      yield
@@ -284,9 +277,8 @@ func @cover_broken(%a: f32[2,2], %b: f32[2,2]) -> (f32[2,4], f32[2,4]) {
 // CHECK-NEXT:    }
 // CHECK-NEXT:    parallel_for %c0, %c2 (%2: i64) {
 // CHECK-NEXT:      %3 = add %c0, %2 : i64
-// CHECK-NEXT:      %4 = clamp %3, %c4 : i64
-// CHECK-NEXT:      %5 = load %in1, %2 : f32
-// CHECK-NEXT:      store %5, %out0, %4
+// CHECK-NEXT:      %4 = load %in1, %2 : f32
+// CHECK-NEXT:      store %4, %out0, %3
 // CHECK-NEXT:      yield
 // CHECK-NEXT:    }
 // CHECK-NEXT:    return
@@ -302,9 +294,8 @@ func @cover_broken(%a: f32[2,2], %b: f32[2,2]) -> (f32[2,4], f32[2,4]) {
 // CHECK-NEXT:    }
 // CHECK-NEXT:    parallel_for %c0, %c2 (%2: i64) {
 // CHECK-NEXT:      %3 = add %c0, %2 : i64
-// CHECK-NEXT:      %4 = clamp %3, %c4 : i64
-// CHECK-NEXT:      %5 = load %in1, %2 : f32
-// CHECK-NEXT:      store %5, %out0, %4
+// CHECK-NEXT:      %4 = load %in1, %2 : f32
+// CHECK-NEXT:      store %4, %out0, %3
 // CHECK-NEXT:      yield
 // CHECK-NEXT:    }
 // CHECK-NEXT:    return
@@ -333,9 +324,8 @@ func @cover_broken(%a: f32[2,2], %b: f32[2,2]) -> (f32[2,4], f32[2,4]) {
 // CHECK-NEXT:    parallel_for %c0, %c4 (%2: i64) {
 // CHECK-NEXT:      %3 = mul %2, %c-1 : i64
 // CHECK-NEXT:      %4 = add %c3, %3 : i64
-// CHECK-NEXT:      %5 = clamp %4, %c4 : i64
-// CHECK-NEXT:      %6 = load %in1, %2 : f32
-// CHECK-NEXT:      store %6, %out0, %5
+// CHECK-NEXT:      %5 = load %in1, %2 : f32
+// CHECK-NEXT:      store %5, %out0, %4
 // CHECK-NEXT:      yield
 // CHECK-NEXT:    }
 // CHECK-NEXT:    return
@@ -352,5 +342,72 @@ func @param(%x: f32[4], %y: f32[2]) -> (f32[4]) {
 func @self(%x: f32[4]) -> (f32[4]) {
   %e = exp %x : f32[4]
   %0 = slice_update %e, %e {mode = "set", start = [3], step = [-1], stop = [-9223372036854775807]} : f32[4]
+  return %0
+}
+
+// -----
+
+// A dynamic sliced axis keeps the clamp (the executor checks its bound per
+// call).
+// CHECK-LABEL: func @dynamic(%x: f32[?], %y: f32[]) -> (f32[?]) {
+// CHECK-NEXT:    %0 = dim %x {axis = 0} : i64
+// CHECK-NEXT:    %1 = alloc %0 : f32[?]
+// CHECK-NEXT:    launch %x, %1 {kernel = @dynamic_k0}
+// CHECK-NEXT:    %2 = dim %1 {axis = 0} : i64
+// CHECK-NEXT:    %3 = slice_len %2 {start = 1, step = 2, stop = 9223372036854775807} : i64
+// CHECK-NEXT:    %4 = alloc %3 : f32[?]
+// CHECK-NEXT:    launch %y, %4 {kernel = @dynamic_k1}
+// CHECK-NEXT:    %5 = dim %1 {axis = 0} : i64
+// CHECK-NEXT:    %6 = alloc %5 : f32[?]
+// CHECK-NEXT:    launch %1, %4, %6 {kernel = @dynamic_k2}
+// CHECK-NEXT:    return %6
+// CHECK-NEXT:  }
+// CHECK-LABEL: kernel @dynamic_k0(%in0: f32[?], %out0: f32[?]) {
+// CHECK-NEXT:    %c0 = constant {value = 0} : i64
+// CHECK-NEXT:    %0 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:    parallel_for %c0, %0 (%1: i64) {
+// CHECK-NEXT:      %2 = load %in0, %1 : f32
+// CHECK-NEXT:      %3 = exp %2 : f32
+// CHECK-NEXT:      store %3, %out0, %1
+// CHECK-NEXT:      yield
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return
+// CHECK-NEXT:  }
+// CHECK-LABEL: kernel @dynamic_k1(%in0: f32[], %out0: f32[?]) {
+// CHECK-NEXT:    %c0 = constant {value = 0} : i64
+// CHECK-NEXT:    %0 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:    parallel_for %c0, %0 (%1: i64) {
+// CHECK-NEXT:      %2 = load %in0 : f32
+// CHECK-NEXT:      store %2, %out0, %1
+// CHECK-NEXT:      yield
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return
+// CHECK-NEXT:  }
+// CHECK-LABEL: kernel @dynamic_k2(%in0: f32[?], %in1: f32[?], %out0: f32[?]) {
+// CHECK-NEXT:    %c0 = constant {value = 0} : i64
+// CHECK-NEXT:    %c2 = constant {value = 2} : i64
+// CHECK-NEXT:    %0 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:    %c1 = constant {value = 1} : i64
+// CHECK-NEXT:    %1 = minimum %c1, %0 : i64
+// CHECK-NEXT:    %2 = dim %in1 {axis = 0} : i64
+// CHECK-NEXT:    %3 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:    parallel_for %c0, %3 (%4: i64) {
+// CHECK-NEXT:      %5 = load %in0, %4 : f32
+// CHECK-NEXT:      store %5, %out0, %4
+// CHECK-NEXT:      yield
+// CHECK-NEXT:    }
+// CHECK-NEXT:    parallel_for %c0, %2 (%6: i64) {
+// CHECK-NEXT:      %7 = mul %6, %c2 : i64
+// CHECK-NEXT:      %8 = add %1, %7 : i64
+// CHECK-NEXT:      %9 = clamp %8, %0 : i64
+// CHECK-NEXT:      %10 = load %in1, %6 : f32
+// CHECK-NEXT:      store %10, %out0, %9
+// CHECK-NEXT:      yield
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return
+// CHECK-NEXT:  }
+func @dynamic(%x: f32[?], %y: f32[]) -> (f32[?]) {
+  %e = exp %x : f32[?]
+  %0 = slice_update %e, %y {mode = "set", start = [1], step = [2], stop = [9223372036854775807]} : f32[?]
   return %0
 }
