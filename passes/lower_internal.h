@@ -60,4 +60,9 @@ void sj_lw_alloc_results(sj_builder *B, const sj_op *op, const sj_type *t, const
 void sj_lw_launch_and_replace(lower *L, sj_builder *B, sj_op *op, kbuild *K, sj_value **bufs);
 sj_op *sj_lw_build_gemm(lower *L, sj_builder *FB, sj_op *op, sj_value *a, sj_value *b, sj_value *const *o);
 
+/* Pooling (lower-pool.c): whether op is one of the four pooling ops, and
+ * its lowering to one kernel. */
+bool sj_lw_is_pool2d(const sj_op *op);
+void sj_lw_pool2d(lower *L, sj_op *op);
+
 #endif

@@ -150,6 +150,35 @@ sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int al
 #define sj_take(x, idx, axis) sj_take_at(x, idx, axis, SJ_AT)
 #define sj_take_along_axis(x, idx, axis) sj_take_along_axis_at(x, idx, axis, SJ_AT)
 #define sj_scatter_add(g, idx, like, axis, along) sj_scatter_add_at(g, idx, like, axis, along, SJ_AT)
+/* ---- pooling (docs/decisions/0021-conv-pool.md) ---- */
+
+/* 2-D pooling of x [N, C, H, W] (a float tensor) over windows of
+ * window[0] x window[1] taken every stride (0: the window, Theano's
+ * default), x padded by pad = {top, bottom, left, right} (each smaller than
+ * the window). ignore_border = 1 (Theano's default; set it: a zeroed
+ * struct means 0) drops the partial windows at the border: OH = (H + pt +
+ * pb - kh) / sh + 1; ignore_border = 0 keeps them (ceil instead of floor,
+ * a window starting in the right padding dropped). Max pooling ignores the
+ * padding and propagates NaN; its gradient goes to the first maximum of
+ * each window. Average pooling divides by the in-bounds count, or with
+ * count_pad = 1 by the window (padding counted as zeros). o must not be
+ * NULL. Errors (bad options, a window larger than the padded input) name
+ * the call's file:line. */
+typedef struct sj_pool2d_opts {
+  int window[2];
+  int stride[2];     /* 0 means the window (Theano's default) */
+  int pad[4];        /* top, bottom, left, right */
+  int ignore_border; /* Theano: 1 (default) = floor; 0 = keep partial windows */
+  int count_pad;     /* avg only: 1 = divide by the full window */
+} sj_pool2d_opts;
+sj_var *sj_max_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, int line);
+sj_var *sj_avg_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, int line);
+/* The mean over H and W, keepdims: [N, C, 1, 1]. */
+sj_var *sj_global_avg_pool2d_at(sj_var *x, const char *file, int line);
+#define sj_max_pool2d(x, o) sj_max_pool2d_at(x, o, SJ_AT)
+#define sj_avg_pool2d(x, o) sj_avg_pool2d_at(x, o, SJ_AT)
+#define sj_global_avg_pool2d(x) sj_global_avg_pool2d_at(x, SJ_AT)
+
 /* ---- basic slicing and updates (docs/graph.md, "Indexing") ---- */
 
 /* One axis of a basic slice, numpy's start:stop:step: negative start/stop

@@ -18,6 +18,7 @@
 #include "support/checked.h"
 #include "opinfo.h"
 #include "ref_eval.h"
+#include "pool.h"
 #include "slice.h"
 #include "runtime.h"
 #include "rt_random.h"
@@ -1074,6 +1075,120 @@ static sj_status scan(ev *e, const sj_op *op) {
   return st;
 }
 
+/* ---- pooling (docs/decisions/0021-conv-pool.md; window arithmetic: pool.h) ----
+ * Written out directly over the windows in double, each result rounded once
+ * to the dtype; the dims come from the run-time values. */
+
+typedef struct pool_geo {
+  sj_pool2d p;
+  int64_t n, c, h, w, oh, ow;
+} pool_geo;
+
+/* The geometry of pooling x (the op's input, or `like` for the grads). */
+static sj_status pool_geometry(ev *e, const sj_op *op, const rv *x, pool_geo *G) {
+  sj_pool2d_get(op, &G->p);
+  G->n = x->dims[0], G->c = x->dims[1], G->h = x->dims[2], G->w = x->dims[3];
+  G->oh = sj_pool2d_out(&G->p, 0, G->h);
+  G->ow = sj_pool2d_out(&G->p, 1, G->w);
+  if (G->oh < 0 || G->ow < 0) return err(e, op, "the window is larger than the padded input at run time");
+  return SJ_OK;
+}
+
+/* The window of output (i, j): rows [*b0, *e0), columns [*b1, *e1), and
+ * the divisor of an average. */
+static double pool_window(const pool_geo *G, int64_t i, int64_t j, int64_t *b0, int64_t *e0, int64_t *b1, int64_t *e1) {
+  int64_t d0, d1;
+  sj_pool2d_window(&G->p, 0, G->h, i, b0, e0, &d0);
+  sj_pool2d_window(&G->p, 1, G->w, j, b1, e1, &d1);
+  return G->p.count_pad ? (double)(d0 * d1) : (double)((*e0 - *b0) * (*e1 - *b1));
+}
+
+/* First maximum of the window in row-major order; a NaN beats any number
+ * (the first NaN wins). An empty window (H or W of 0) has none: -1. */
+static int64_t pool_argmax(const num *plane, int64_t w, int64_t b0, int64_t e0, int64_t b1, int64_t e1) {
+  int64_t at = -1;
+  double best = -INFINITY;
+  for (int64_t y = b0; y < e0; y++)
+    for (int64_t x = b1; x < e1; x++) {
+      double v = plane[y * w + x].f;
+      bool take = at < 0 || (isnan(v) ? !isnan(best) : v > best);
+      if (take) at = y * w + x, best = v;
+    }
+  return at;
+}
+
+static void round_all(rv *out) {
+  int64_t n = rv_numel(out);
+  for (int64_t i = 0; i < n; i++) out->v[i].f = round_float(out->v[i].f, out->dt);
+}
+
+/* max_pool2d, avg_pool2d: the maximum of each window (NaN propagates, an
+ * empty window is -inf) or its mean (an empty window is 0/0 = NaN without
+ * count_pad). */
+static sj_status pool2d(ev *e, const sj_op *op, rv *out) {
+  rv *x = slot(e, sj_opnd(op, 0));
+  pool_geo G;
+  sj_status st = pool_geometry(e, op, x, &G);
+  if (st) return st;
+  *out = (rv){.rank = 4, .dims = {G.n, G.c, G.oh, G.ow}, .dt = out->dt};
+  if ((st = rv_alloc(e, op, out))) return st;
+  bool is_max = op->code == SJ_OP_MAX_POOL2D;
+  for (int64_t pl = 0; pl < G.n * G.c; pl++) {
+    const num *plane = x->v + pl * G.h * G.w;
+    for (int64_t i = 0; i < G.oh; i++)
+      for (int64_t j = 0; j < G.ow; j++) {
+        int64_t b0, e0, b1, e1;
+        double div = pool_window(&G, i, j, &b0, &e0, &b1, &e1), acc = is_max ? -INFINITY : 0;
+        for (int64_t y = b0; y < e0; y++)
+          for (int64_t xx = b1; xx < e1; xx++) {
+            double v = plane[y * G.w + xx].f;
+            acc = is_max ? f_maximum((double[]){acc, v}) : acc + v;
+          }
+        out->v[(pl * G.oh + i) * G.ow + j].f = is_max ? acc : acc / div;
+      }
+  }
+  round_all(out);
+  return SJ_OK;
+}
+
+/* g must have the pooled shape of `like` at run time. */
+static sj_status pool_grad_fits(ev *e, const sj_op *op, const rv *g, const pool_geo *G) {
+  int64_t want[4] = {G->n, G->c, G->oh, G->ow};
+  for (int k = 0; k < 4; k++)
+    if (g->dims[k] != want[k]) return err(e, op, "the gradient does not have the pooled shape at run time");
+  return SJ_OK;
+}
+
+/* max_pool2d_grad %x, %g and avg_pool2d_grad %g, %like: zeros shaped like
+ * the input, each window adding its g to its first maximum or g / divisor
+ * to each of its in-bounds elements (accumulated in double). */
+static sj_status pool2d_grad(ev *e, const sj_op *op, rv *out) {
+  bool is_max = op->code == SJ_OP_MAX_POOL2D_GRAD;
+  rv *x = slot(e, sj_opnd(op, is_max ? 0 : 1)), *g = slot(e, sj_opnd(op, is_max ? 1 : 0));
+  pool_geo G;
+  sj_status st = pool_geometry(e, op, x, &G);
+  if (st || (st = pool_grad_fits(e, op, g, &G))) return st;
+  *out = (rv){.rank = 4, .dims = {G.n, G.c, G.h, G.w}, .dt = out->dt};
+  if ((st = rv_alloc(e, op, out))) return st;
+  for (int64_t pl = 0; pl < G.n * G.c; pl++) {
+    num *o = out->v + pl * G.h * G.w;
+    for (int64_t i = 0; i < G.oh; i++)
+      for (int64_t j = 0; j < G.ow; j++) {
+        int64_t b0, e0, b1, e1;
+        double div = pool_window(&G, i, j, &b0, &e0, &b1, &e1), gv = g->v[(pl * G.oh + i) * G.ow + j].f;
+        if (is_max) {
+          int64_t at = pool_argmax(x->v + pl * G.h * G.w, G.w, b0, e0, b1, e1);
+          if (at >= 0) o[at].f += gv;
+          continue;
+        }
+        for (int64_t y = b0; y < e0; y++)
+          for (int64_t xx = b1; xx < e1; xx++) o[y * G.w + xx].f += gv / div;
+      }
+  }
+  round_all(out);
+  return SJ_OK;
+}
+
 /* ---- random streams: the distributions written out again in double from
  * the Philox words (rt_random.h defines the block function, checked
  * against Random123's known answers by unit_random) ---- */
@@ -1181,6 +1296,9 @@ static sj_status x_fused(ev *e, const sj_op *op, rv *out) { return (void)out, fu
 static sj_status x_softmax(ev *e, const sj_op *op, rv *out) { return softmax_family(e, op, out); }
 static sj_status x_scan(ev *e, const sj_op *op, rv *out) { return (void)out, scan(e, op); }
 static sj_status x_random(ev *e, const sj_op *op, rv *out) { return random_op(e, op, out); }
+static sj_status x_pool2d(ev *e, const sj_op *op, rv *out) { return pool2d(e, op, out); }
+static sj_status x_max_pool2d_grad(ev *e, const sj_op *op, rv *out) { return pool2d_grad(e, op, out); }
+static sj_status x_avg_pool2d_grad(ev *e, const sj_op *op, rv *out) { return pool2d_grad(e, op, out); }
 
 #define NONE NULL
 static const ref_fn ref_rules[SJ_OP_COUNT] = {

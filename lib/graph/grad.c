@@ -291,6 +291,44 @@ static void v_index_update(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[2] = wins->kind == VAR_POISON ? wins : ub(G, sj_where_at(wins, picked, k(G, 0, g), F), op, 2); /* refused: said why */
 }
 
+/* Pooling (docs/decisions/0021-conv-pool.md): the gradient ops carry the
+ * forward op's attributes. max_pool2d routes g to each window's first
+ * maximum; avg_pool2d spreads g / divisor; avg_pool2d_grad is linear in g
+ * and its adjoint is the average pooling itself. max_pool2d_grad is
+ * piecewise constant in x (zero gradient) and linear in g, but its adjoint
+ * in g (a gather at the argmax positions) has no op: second derivatives
+ * through max pooling are refused here, by name (0021, poolops). */
+static void copy_pool_attrs(sj_ctx *c, sj_op *op, const void *src) {
+  const sj_op *s = src;
+  for (unsigned i = 0; i < s->nattrs; i++)
+    if (strcmp(s->attrs[i].name, "count_pad") || op->code != SJ_OP_MAX_POOL2D_GRAD) sj_op_set_attr(c, op, s->attrs[i]);
+}
+static sj_var *pool_like(gctx *G, sj_opcode code, sj_op *op, sj_var *a, sj_var *b) {
+  sj_var *args[2] = {a, b};
+  return sj_graph_op(code, b ? 2 : 1, args, NULL, copy_pool_attrs, op, F);
+}
+static void v_max_pool2d(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = pool_like(G, SJ_OP_MAX_POOL2D_GRAD, op, opnd(G, op, 0), g);
+}
+static void v_avg_pool2d(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = pool_like(G, SJ_OP_AVG_POOL2D_GRAD, op, g, opnd(G, op, 0));
+}
+static void v_avg_pool2d_grad(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = pool_like(G, SJ_OP_AVG_POOL2D, op, g, NULL);
+  r[1] = NULL; /* like: only its shape is read */
+}
+static void v_max_pool2d_grad(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
+  r[0] = sj_graph_broadcast_like(k(G, 0, g), opnd(G, op, 0), F);
+  if (!wanted(G, sj_opnd(op, 1))) return; /* r[1] stays NULL */
+  char at[300] = "";
+  if (op->loc.file) snprintf(at, sizeof at, " (built at %s:%d)", op->loc.file, op->loc.line);
+  sj_graph_fail(G->c, G->file, G->line,
+                "grad: second derivatives through max pooling are not supported: 'max_pool2d_grad'%s has no gradient "
+                "with respect to its incoming gradient",
+                at);
+  r[1] = sj_graph_of(G->c)->poison;
+}
+
 /* scan: backpropagation through time as a scan that runs the other way
  * (scan_grad.c, docs/decisions/0017-bptt.md). g is the first cotangent
  * that reached a result; the rule reads them all from G->gres. */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "opinfo.h"
+#include "pool.h"
 #include "slice.h"
 
 #define TYS(t, buf) sj_type_str((t), (buf), sizeof(buf))
@@ -345,6 +346,67 @@ static sj_status infer_softmax_xent(sj_ctx *c, const sj_op *op, sj_type *out) {
   if (!fits)
     return err(c, op, "labels %s must have the shape of the logits %s without axis %d", TYS(y, b), TYS(x, a), k);
   return SJ_OK;
+}
+
+/* ---- pooling (docs/decisions/0021-conv-pool.md; window arithmetic: pool.h) ---- */
+
+/* The pooled type of x [N, C, H, W] under the op's attributes: [N, C, OH,
+ * OW], a `?` spatial dim staying `?`. Checks the operand and every
+ * attribute (entry counts, ranges, a window larger than the padded input). */
+static sj_status pool2d_type(sj_ctx *c, const sj_op *op, const sj_type *x, sj_type *out) {
+  char a[SJ_TYPE_STR_CAP];
+  static const char *const names[3] = {"window", "stride", "pad"};
+  static const int want[3] = {2, 2, 4};
+  if (!x->is_tensor || x->rank != 4 || !sj_dtype_is_float(x->dt))
+    return err(c, op, "operand must be a floating-point tensor of rank 4 (NCHW), got %s", TYS(x, a));
+  for (int i = 0; i < 3; i++) {
+    const sj_attr *at = sj_op_attr(op, names[i]);
+    if (at->u.ints.n != want[i])
+      return err(c, op, "attribute '%s' must have %d entries, got %d", names[i], want[i], at->u.ints.n);
+  }
+  sj_pool2d p;
+  sj_pool2d_get(op, &p);
+  const char *why = sj_pool2d_check(&p);
+  if (why) return err(c, op, "%s", why);
+  *out = *x;
+  for (int k = 0; k < 2; k++) {
+    int64_t n = x->dims[2 + k];
+    if (n == SJ_DYN) continue;
+    int64_t o = sj_pool2d_out(&p, k, n);
+    if (o < 0)
+      return err(c, op, "window %lldx%lld is larger than the padded input %s (pad [%lld, %lld, %lld, %lld])",
+                 (long long)p.k[0], (long long)p.k[1], TYS(x, a), (long long)p.lo[0], (long long)p.hi[0],
+                 (long long)p.lo[1], (long long)p.hi[1]);
+    out->dims[2 + k] = o;
+  }
+  return SJ_OK;
+}
+
+static sj_status infer_pool2d(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return pool2d_type(c, op, &sj_opnd(op, 0)->type, out);
+}
+
+/* The gradient g of a pooling of `like` must have the pooled type. */
+static sj_status pool2d_grad_type(sj_ctx *c, const sj_op *op, const sj_type *like, const sj_type *g, sj_type *out) {
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP], d[SJ_TYPE_STR_CAP];
+  sj_type want;
+  if (pool2d_type(c, op, like, &want)) return SJ_ERR_VERIFY;
+  bool fits = g->is_tensor && g->dt == like->dt && g->rank == 4;
+  for (int i = 0; fits && i < 4; i++) fits = dims_match(g->dims[i], want.dims[i]);
+  if (!fits)
+    return err(c, op, "gradient %s does not match the pooled type %s of %s", TYS(g, a), TYS(&want, b), TYS(like, d));
+  *out = *like;
+  return SJ_OK;
+}
+
+/* max_pool2d_grad %x, %g: x's type */
+static sj_status infer_max_pool2d_grad(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return pool2d_grad_type(c, op, &sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type, out);
+}
+
+/* avg_pool2d_grad %g, %like: like's type */
+static sj_status infer_avg_pool2d_grad(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return pool2d_grad_type(c, op, &sj_opnd(op, 1)->type, &sj_opnd(op, 0)->type, out);
 }
 
 /* ---- slicing (slice, slice_update, index_update, slice_len) ---- */
