@@ -52,7 +52,8 @@ int lenet_init(uint64_t seed, sj_tensor *init[LN_NPARAM]) {
 /* The composite forms (--composite): a "valid" stride-1 convolution as
  * im2col by K*K slices and one matmul, 2x2 max pooling as a reshape and a
  * max over the window axes; only ops symjit had before conv2d and
- * max_pool2d, so the same function computed another way (a cross-check). */
+ * max_pool2d, so the same function and gradient computed another way (a
+ * cross-check). */
 static sj_var *conv2d_composite(sj_var *x, sj_var *w) {
   int64_t C = sj_var_dim(x, 1), H = sj_var_dim(x, 2), W = sj_var_dim(x, 3);
   int64_t O = sj_var_dim(w, 0), K = KSIZE, OH = H - K + 1, OW = W - K + 1;
@@ -71,19 +72,37 @@ static sj_var *conv2d_composite(sj_var *x, sj_var *w) {
   return sj_transpose(sj_reshape(y, 4, yd), t0312);
 }
 
-static sj_var *max_pool_composite(sj_var *x) {
-  int64_t d[6] = {-1, sj_var_dim(x, 1), sj_var_dim(x, 2) / POOL, POOL, sj_var_dim(x, 3) / POOL, POOL};
-  const int axes[2] = {3, 5};
-  return sj_max(sj_reshape(x, 6, d), 2, axes, 0);
+/* 2x2 max pooling as max_pool2d defines its gradient (decision 0021: all
+ * of it to the FIRST maximum of the window in row-major order; sj_max
+ * would give it to every tied element, and ties are common here: blank
+ * image borders give equal values): the window's elements e_k as strided
+ * slices, a one-hot mask of the first e_k equal to the max, and the sum
+ * of e_k times the mask with the mask a constant for the gradient. */
+static sj_var *max_pool_composite(sj_ctx *c, sj_var *x) {
+  sj_var *e[POOL * POOL], *m = NULL;
+  for (int64_t i = 0; i < POOL; i++)
+    for (int64_t j = 0; j < POOL; j++) {
+      sj_slice_spec sp[4] = {SJ_ALL, SJ_ALL, {i, SJ_OMIT, POOL}, {j, SJ_OMIT, POOL}};
+      e[i * POOL + j] = sj_slice(x, 4, sp);
+      m = m ? sj_maximum(m, e[i * POOL + j]) : e[0];
+    }
+  sj_var *taken = sj_scalar(c, 0, SJ_F32), *one = sj_scalar(c, 1, SJ_F32), *out = NULL;
+  for (int k = 0; k < POOL * POOL; k++) {
+    sj_var *mask = sj_mul(sj_cast(sj_eq(e[k], m), SJ_F32), sj_sub(one, taken));
+    taken = sj_add(taken, mask);
+    sj_var *term = sj_mul(e[k], sj_stop_gradient(mask));
+    out = out ? sj_add(out, term) : term;
+  }
+  return out;
 }
 
 /* act(max_pool2d(conv2d(h, W)) + b): the tutorial's LeNetConvPoolLayer
  * (the bias is added after pooling, as there; max commutes with adding a
  * per-channel constant and with a monotone activation, so the order only
  * changes the work: a quarter of the adds and activations). */
-static sj_var *conv_pool(sj_var *h, sj_var *W, sj_var *b, int64_t channels, const lenet_opts *o) {
+static sj_var *conv_pool(sj_ctx *c, sj_var *h, sj_var *W, sj_var *b, int64_t channels, const lenet_opts *o) {
   sj_pool2d_opts pool = {.window = {POOL, POOL}, .ignore_border = 1};
-  sj_var *p = o->composite ? max_pool_composite(conv2d_composite(h, W)) : sj_max_pool2d(sj_conv2d(h, W, NULL), &pool);
+  sj_var *p = o->composite ? max_pool_composite(c, conv2d_composite(h, W)) : sj_max_pool2d(sj_conv2d(h, W, NULL), &pool);
   int64_t bd[4] = {1, channels, 1, 1};
   sj_var *z = sj_add(p, sj_reshape(b, 4, bd));
   return o->relu ? sj_relu(z) : sj_tanh(z);
@@ -115,8 +134,8 @@ int lenet_build(lenet_model *m, sj_ctx *c, sj_tensor *const init[LN_NPARAM], con
   for (int p = 0; p < LN_NPARAM; p++) m->param[p] = sj_shared(c, names[p], init[p]);
   sj_var *const *w = m->param;
   sj_var *h = sj_reshape(m->x, 4, img);
-  h = conv_pool(h, w[LN_W1], w[LN_B1], lenet_param_dims[LN_W1][0], o); /* [N, 20, 12, 12] */
-  h = conv_pool(h, w[LN_W2], w[LN_B2], lenet_param_dims[LN_W2][0], o); /* [N, 50, 4, 4] */
+  h = conv_pool(c, h, w[LN_W1], w[LN_B1], lenet_param_dims[LN_W1][0], o); /* [N, 20, 12, 12] */
+  h = conv_pool(c, h, w[LN_W2], w[LN_B2], lenet_param_dims[LN_W2][0], o); /* [N, 50, 4, 4] */
   h = sj_add(sj_matmul(sj_reshape(h, 2, flat), w[LN_W3]), w[LN_B3]);     /* Theano's flatten(2) */
   h = o->relu ? sj_relu(h) : sj_tanh(h);
   m->logits = sj_add(sj_matmul(h, w[LN_W4]), w[LN_B4]);
