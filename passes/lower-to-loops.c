@@ -865,6 +865,7 @@ static void lower_op(lower *L, sj_op *op) {
   else if (op->code == SJ_OP_SLICE_UPDATE) lower_slice_update(L, op);
   else if (op->code == SJ_OP_INDEX_UPDATE) lower_index_update(L, op);
   else if (sj_lw_is_pool2d(op)) sj_lw_pool2d(L, op);
+  else if (op->code == SJ_OP_CONV2D || op->code == SJ_OP_CONV2D_INPUT_GRAD || op->code == SJ_OP_CONV2D_FILTER_GRAD) sj_lw_lower_conv(L, op);
 }
 
 sj_status sj_pass_lower_to_loops(sj_module *m, sj_pass_run *run) {

@@ -59,6 +59,8 @@ bool sj_lw_sizes_known(lower *L, const sj_op *op, const sj_type *t, const dimsrc
 void sj_lw_alloc_results(sj_builder *B, const sj_op *op, const sj_type *t, const dimsrc *src, sj_value **bufs);
 void sj_lw_launch_and_replace(lower *L, sj_builder *B, sj_op *op, kbuild *K, sj_value **bufs);
 sj_op *sj_lw_build_gemm(lower *L, sj_builder *FB, sj_op *op, sj_value *a, sj_value *b, sj_value *const *o);
+/* conv2d, conv2d_input_grad, conv2d_filter_grad (lower-conv.c) */
+void sj_lw_lower_conv(lower *L, sj_op *op);
 
 /* Pooling (lower-pool.c): whether op is one of the four pooling ops, and
  * its lowering to one kernel. */

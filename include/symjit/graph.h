@@ -125,6 +125,28 @@ sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line);
 #define sj_transpose(x, perm) sj_transpose_at(x, perm, SJ_AT)
 #define sj_matmul(a, b) sj_matmul_at(a, b, SJ_AT)
 
+/* ---- convolution (docs/decisions/0021-conv-pool.md) ---- */
+
+/* 2-D convolution (cross-correlation, as Theano's conv2d with
+ * filter_flip=False, numpy/PyTorch) of x [N, C, H, W] with filters
+ * w [O, C/groups, KH, KW] into [N, O, OH, OW], per spatial axis
+ * OH = floor((H + pt + pb - dh*(KH-1) - 1) / sh) + 1. NULL opts: stride 1,
+ * no padding ("valid"). SJ_PAD_SAME is TensorFlow's rule (OH = ceil(H/sh),
+ * the smaller half of the padding on top/left; static H, W, KH, KW).
+ * Differentiable in x and w (twice: the gradients are convolutions).
+ * Build errors (kernel larger than the padded input, groups not dividing
+ * the channels, a dtype mix) name file:line, the op and the shapes. */
+enum { SJ_PAD_EXPLICIT = 0, SJ_PAD_VALID = 1, SJ_PAD_SAME = 2 };
+typedef struct sj_conv2d_opts {
+  int stride[2];   /* 0 means 1 */
+  int dilation[2]; /* 0 means 1 */
+  int groups;      /* 0 means 1 */
+  int padding;     /* SJ_PAD_EXPLICIT (pad below), SJ_PAD_VALID, SJ_PAD_SAME */
+  int pad[4];      /* top, bottom, left, right (SJ_PAD_EXPLICIT) */
+} sj_conv2d_opts;
+sj_var *sj_conv2d_at(sj_var *x, sj_var *w, const sj_conv2d_opts *o, const char *file, int line);
+#define sj_conv2d(x, w, o) sj_conv2d_at(x, w, o, SJ_AT)
+
 /* ---- classifier ops ---- */
 
 /* softmax and log_softmax along `axis` (negative counts from the end): one

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "support/checked.h"
+#include "conv.h"
 #include "opinfo.h"
 #include "ref_eval.h"
 #include "pool.h"
@@ -512,6 +513,79 @@ static double row_expsum(const num *x, int64_t n, int64_t st, double *m) {
   for (int64_t j = 0; j < n; j++) s += exp(x[j * st].f - mx);
   *m = mx;
   return s;
+}
+
+/* ---- the conv2d family (docs/decisions/0021-conv-pool.md), direct loops ---- */
+
+typedef struct cgeo {
+  int64_t N, C, H, W, O, KH, KW, OH, OW, G, Cg, Og;
+  sj_conv_attrs a;
+} cgeo;
+
+/* The run-time geometry of conv2d(x, w) (dims xd, wd): the static checks
+ * of the verifier again on the `?` dims' actual sizes. */
+static sj_status conv_geo(ev *e, const sj_op *op, const int64_t *xd, const int64_t *wd, cgeo *q) {
+  char why[160];
+  sj_conv_attrs a;
+  if (!sj_conv_attrs_get(op, &a, why, sizeof why)) return err(e, op, why);
+  *q = (cgeo){.N = xd[0], .C = xd[1], .H = xd[2], .W = xd[3], .O = wd[0], .Cg = wd[1], .KH = wd[2], .KW = wd[3],
+              .G = a.groups, .a = a};
+  if (q->C % q->G || q->O % q->G || q->Cg * q->G != q->C)
+    return err(e, op, "channels do not fit the groups at run time");
+  q->Og = q->O / q->G;
+  q->OH = sj_conv_out_size(q->H, q->KH, q->a.stride[0], q->a.pad[0], q->a.pad[1], q->a.dilation[0]);
+  q->OW = sj_conv_out_size(q->W, q->KW, q->a.stride[1], q->a.pad[2], q->a.pad[3], q->a.dilation[1]);
+  if (q->OH < 0 || q->OW < 0) return err(e, op, "the kernel is larger than the padded input at run time");
+  return SJ_OK;
+}
+
+/* Calls f(env, xi, wi, yi) for every multiply-add of the convolution: the
+ * flat indices of the input, filter and output elements it pairs. */
+typedef void (*conv_mac)(num *x, num *w, num *y, int64_t xi, int64_t wi, int64_t yi);
+static void conv_walk(const cgeo *q, num *x, num *w, num *y, conv_mac f) {
+  for (int64_t n = 0; n < q->N; n++)
+    for (int64_t o = 0; o < q->O; o++)
+      for (int64_t oh = 0; oh < q->OH; oh++)
+        for (int64_t ow = 0; ow < q->OW; ow++) {
+          int64_t yi = ((n * q->O + o) * q->OH + oh) * q->OW + ow, c0 = o / q->Og * q->Cg;
+          for (int64_t cg = 0; cg < q->Cg; cg++)
+            for (int64_t kh = 0; kh < q->KH; kh++) {
+              int64_t ih = oh * q->a.stride[0] - q->a.pad[0] + kh * q->a.dilation[0];
+              if (ih < 0 || ih >= q->H) continue;
+              for (int64_t kw = 0; kw < q->KW; kw++) {
+                int64_t iw = ow * q->a.stride[1] - q->a.pad[2] + kw * q->a.dilation[1];
+                if (iw < 0 || iw >= q->W) continue;
+                f(x, w, y, ((n * q->C + c0 + cg) * q->H + ih) * q->W + iw, ((o * q->Cg + cg) * q->KH + kh) * q->KW + kw,
+                  yi);
+              }
+            }
+        }
+}
+static void mac_fwd(num *x, num *w, num *y, int64_t xi, int64_t wi, int64_t yi) { y[yi].f += x[xi].f * w[wi].f; }
+static void mac_dx(num *x, num *w, num *y, int64_t xi, int64_t wi, int64_t yi) { x[xi].f += y[yi].f * w[wi].f; }
+static void mac_dw(num *x, num *w, num *y, int64_t xi, int64_t wi, int64_t yi) { w[wi].f += x[xi].f * y[yi].f; }
+
+/* conv2d %x, %w; conv2d_input_grad %g, %w, %like; conv2d_filter_grad %x,
+ * %g, %like: sums in double into the zeroed result, rounded once. */
+static sj_status conv_family(ev *e, const sj_op *op, rv *out) {
+  rv *o0 = slot(e, sj_opnd(op, 0)), *o1 = slot(e, sj_opnd(op, 1));
+  rv *like = op->nopnds > 2 ? slot(e, sj_opnd(op, 2)) : NULL;
+  bool dx = op->code == SJ_OP_CONV2D_INPUT_GRAD, dw = op->code == SJ_OP_CONV2D_FILTER_GRAD;
+  rv *x = dx ? like : o0, *w = dw ? like : o1, *g = dx ? o0 : dw ? o1 : NULL;
+  cgeo q;
+  sj_status st = conv_geo(e, op, x->dims, w->dims, &q);
+  if (st) return st;
+  int64_t yd[4] = {q.N, q.O, q.OH, q.OW};
+  if (g && memcmp(g->dims, yd, sizeof yd)) return err(e, op, "the gradient's shape differs from the output's at run time");
+  sj_dtype dt = out->dt;
+  *out = (rv){.rank = 4, .dt = dt};
+  memcpy(out->dims, dx ? x->dims : dw ? w->dims : yd, sizeof yd);
+  if ((st = rv_alloc(e, op, out))) return st;
+  if (dx) conv_walk(&q, out->v, w->v, g->v, mac_dx);
+  else if (dw) conv_walk(&q, x->v, out->v, g->v, mac_dw);
+  else conv_walk(&q, x->v, w->v, out->v, mac_fwd);
+  for (int64_t i = 0, n = rv_numel(out); i < n; i++) out->v[i].f = round_float(out->v[i].f, dt);
+  return SJ_OK;
 }
 
 /* softmax, log_softmax: x's shape; softmax_xent: the labels' shape, each
@@ -1294,6 +1368,7 @@ static sj_status x_reshape(ev *e, const sj_op *op, rv *out) { return reshape_lik
 static sj_status x_broadcast_to(ev *e, const sj_op *op, rv *out) { return reshape_like(e, op, out, true); }
 static sj_status x_fused(ev *e, const sj_op *op, rv *out) { return (void)out, fused(e, op); }
 static sj_status x_softmax(ev *e, const sj_op *op, rv *out) { return softmax_family(e, op, out); }
+static sj_status x_conv2d(ev *e, const sj_op *op, rv *out) { return conv_family(e, op, out); }
 static sj_status x_scan(ev *e, const sj_op *op, rv *out) { return (void)out, scan(e, op); }
 static sj_status x_random(ev *e, const sj_op *op, rv *out) { return random_op(e, op, out); }
 static sj_status x_pool2d(ev *e, const sj_op *op, rv *out) { return pool2d(e, op, out); }

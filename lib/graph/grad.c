@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_conv.h"
 #include "graph_internal.h"
 #include "indexing.h"
 #include "scan_grad.h"
@@ -238,6 +239,35 @@ static void v_log_softmax(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
 static void v_softmax_xent(gctx *G, sj_op *op, sj_var *g, sj_var **r) {
   r[0] = sj_graph_softmax_xent_grad(opnd(G, op, 0), opnd(G, op, 1), g, softmax_axis_of(op), F);
   r[1] = NULL;
+}
+
+/* The conv2d family (docs/decisions/0021-conv-pool.md): each adjoint is
+ * another op of the family with the same attributes, so second
+ * derivatives and the fast kernels come for free. u is the upstream
+ * gradient; `like` operands (shape only) get none. */
+static sj_var *conv_op(gctx *G, sj_opcode code, sj_op *op, sj_var *a, sj_var *b, sj_var *c) {
+  sj_var *args[3] = {a, b, c};
+  return sj_graph_conv_op(code, args, op, F);
+}
+static void v_conv2d(gctx *G, sj_op *op, sj_var *u, sj_var **r) {
+  sj_var *x = opnd(G, op, 0), *w = opnd(G, op, 1);
+  r[0] = conv_op(G, SJ_OP_CONV2D_INPUT_GRAD, op, u, w, x);
+  r[1] = conv_op(G, SJ_OP_CONV2D_FILTER_GRAD, op, x, u, w);
+}
+/* dx = conv2d_input_grad(g, w): linear in g (its adjoint is conv2d),
+ * bilinear in (g, w) */
+static void v_conv2d_input_grad(gctx *G, sj_op *op, sj_var *u, sj_var **r) {
+  sj_var *g = opnd(G, op, 0), *w = opnd(G, op, 1);
+  r[0] = conv_op(G, SJ_OP_CONV2D, op, u, w, NULL);
+  r[1] = conv_op(G, SJ_OP_CONV2D_FILTER_GRAD, op, u, g, w);
+  r[2] = NULL;
+}
+/* dw = conv2d_filter_grad(x, g): bilinear in (x, g) */
+static void v_conv2d_filter_grad(gctx *G, sj_op *op, sj_var *u, sj_var **r) {
+  sj_var *x = opnd(G, op, 0), *g = opnd(G, op, 1);
+  r[0] = conv_op(G, SJ_OP_CONV2D_INPUT_GRAD, op, g, u, x);
+  r[1] = conv_op(G, SJ_OP_CONV2D, op, x, u, NULL);
+  r[2] = NULL;
 }
 
 /* Gradient controls (identity forward): zero, clip of g, g times scale. */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conv.h"
 #include "opinfo.h"
 #include "pool.h"
 #include "slice.h"
@@ -382,6 +383,45 @@ static sj_status pool2d_type(sj_ctx *c, const sj_op *op, const sj_type *x, sj_ty
   return SJ_OK;
 }
 
+/* ---- convolution (docs/decisions/0021-conv-pool.md) ---- */
+
+/* The output type of conv2d(x, w) under op's attributes: x NCHW and w
+ * OIHW of one float dtype, groups dividing C and O, w's C/groups input
+ * channels, a kernel of at least one tap that fits the padded input. */
+static sj_status conv_shape(sj_ctx *c, const sj_op *op, const sj_type *x, const sj_type *w, sj_type *out) {
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP], why[160];
+  sj_conv_attrs at;
+  if (!sj_conv_attrs_get(op, &at, why, sizeof why)) return err(c, op, "%s", why);
+  if (!x->is_tensor || x->rank != 4 || !sj_dtype_is_float(x->dt))
+    return err(c, op, "input must be a floating-point tensor of rank 4 (NCHW), got %s", TYS(x, a));
+  if (!w->is_tensor || w->rank != 4 || w->dt != x->dt)
+    return err(c, op, "filter must be a rank-4 tensor (OIHW) of the input's dtype, got %s for input %s", TYS(w, b),
+               TYS(x, a));
+  long long g = at.groups, C = x->dims[1], O = w->dims[0], Cg = w->dims[1];
+  if (C >= 0 && C % g)
+    return err(c, op, "groups = %lld does not divide the %lld input channels of %s", g, C, TYS(x, a));
+  if (O >= 0 && O % g)
+    return err(c, op, "groups = %lld does not divide the %lld output channels of filter %s", g, O, TYS(w, b));
+  if (C >= 0 && Cg >= 0 && Cg * g != C)
+    return err(c, op, "filter %s has %lld input channels per group, input %s has %lld / %lld groups = %lld",
+               TYS(w, b), Cg, TYS(x, a), C, g, C / g);
+  *out = sj_tensor_type(x->dt, 4, (const int64_t[]){x->dims[0], w->dims[0], 0, 0});
+  static const char *const axis[2] = {"rows", "columns"};
+  for (int ax = 0; ax < 2; ax++) {
+    int64_t in = x->dims[2 + ax], k = w->dims[2 + ax], lo = at.pad[2 * ax], hi = at.pad[2 * ax + 1];
+    if (k == 0) return err(c, op, "filter %s has no kernel %s", TYS(w, b), axis[ax]);
+    int64_t o = sj_conv_out_size(in, k, at.stride[ax], lo, hi, at.dilation[ax]);
+    if (o == SJ_CONV_NOFIT)
+      return err(c, op,
+                 "the kernel spans %lld %s (%lld taps, dilation %lld), more than the %lld of the padded input "
+                 "(%lld + pad %lld + %lld): input %s, filter %s",
+                 (long long)sj_conv_span(k, at.dilation[ax]), axis[ax], (long long)k, (long long)at.dilation[ax],
+                 (long long)(in > INT64_MAX - lo - hi ? INT64_MAX : in + lo + hi), (long long)in, (long long)lo, (long long)hi, TYS(x, a), TYS(w, b));
+    out->dims[2 + ax] = o;
+  }
+  return SJ_OK;
+}
+
 static sj_status infer_pool2d(sj_ctx *c, const sj_op *op, sj_type *out) {
   return pool2d_type(c, op, &sj_opnd(op, 0)->type, out);
 }
@@ -407,6 +447,29 @@ static sj_status infer_max_pool2d_grad(sj_ctx *c, const sj_op *op, sj_type *out)
 /* avg_pool2d_grad %g, %like: like's type */
 static sj_status infer_avg_pool2d_grad(sj_ctx *c, const sj_op *op, sj_type *out) {
   return pool2d_grad_type(c, op, &sj_opnd(op, 1)->type, &sj_opnd(op, 0)->type, out);
+}
+
+static sj_status infer_conv2d(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return conv_shape(c, op, &sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type, out);
+}
+
+/* conv2d_input_grad %g, %w, %like and conv2d_filter_grad %x, %g, %like:
+ * the gradient g must have the type of the forward conv2d's output
+ * (conv2d(like, w), resp. conv2d(x, like)); the result has like's type. */
+static sj_status infer_conv2d_grad(sj_ctx *c, const sj_op *op, sj_type *out) {
+  bool filter = op->code == SJ_OP_CONV2D_FILTER_GRAD;
+  const sj_type *l = &sj_opnd(op, 2)->type, *g = &sj_opnd(op, filter ? 1 : 0)->type;
+  const sj_type *x = filter ? &sj_opnd(op, 0)->type : l, *w = filter ? l : &sj_opnd(op, 1)->type;
+  sj_type want;
+  if (conv_shape(c, op, x, w, &want)) return SJ_ERR_VERIFY;
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP], d[SJ_TYPE_STR_CAP], e[SJ_TYPE_STR_CAP];
+  bool fits = g->is_tensor && g->dt == want.dt && g->rank == 4;
+  for (int i = 0; fits && i < 4; i++) fits = dims_match(g->dims[i], want.dims[i]);
+  if (!fits)
+    return err(c, op, "gradient %s does not match the convolution's output %s (input %s, filter %s)", TYS(g, a),
+               TYS(&want, b), TYS(x, d), TYS(w, e));
+  *out = *l;
+  return SJ_OK;
 }
 
 /* ---- slicing (slice, slice_update, index_update, slice_len) ---- */

@@ -1,0 +1,346 @@
+/* lower-conv: the conv2d family at buffer level (part of lower-to-loops,
+ * whose driver calls sj_lw_lower_conv for each op; docs/lowering.md §conv,
+ * docs/decisions/0022-conv-kernels.md). Each op becomes im2col / col2im /
+ * copy kernels built through the loop IR around BLAS gemms:
+ *
+ *   conv2d             col = im2col(x) [N,G,Cg,KH,KW,OH,OW];  y[n] = W[G,Og,K] @ col[n]      (gemm, batched over N)
+ *   conv2d_input_grad  colg[n] = W^T[G,K,Og] @ g[n];  dx = col2im(colg)                       (zero + scatter-add)
+ *   conv2d_filter_grad colT = im2col(x) [G,N,OH,OW,Cg,KH,KW];  dW = g^T[G,Og,N*P] @ colT      (one gemm per group)
+ *
+ * with K = Cg*KH*KW and P = OH*OW; reshapes are views. Half dtypes are
+ * widened on the way into the buffers the gemms read (BLAS has no f16)
+ * and rounded once at the end (docs/decisions/0005). Only N may be `?`. */
+#include <stdio.h>
+#include <string.h>
+
+#include "conv.h"
+#include "lower_internal.h"
+#include "opinfo.h"
+#include "registry.h"
+
+/* The logical indices of a convolution's multiply-adds. */
+enum { IN, IG, ICG, IKH, IKW, IOH, IOW, NIDX };
+
+typedef struct cv {
+  lower *L;
+  sj_op *op;
+  sj_builder FB; /* func level, before the op */
+  sj_conv_attrs a;
+  int64_t d[NIDX]; /* extents: N (maybe SJ_DYN), G, Cg, KH, KW, OH, OW */
+  int64_t H, W, Og;
+  sj_dtype dt, acc; /* the op's dtype, the one the gemms compute in */
+  sj_value *nsrc;   /* func value whose dim 0 is N */
+} cv;
+
+static sj_type ty(sj_dtype dt, int rank, const int64_t *d) { return sj_tensor_type(dt, rank, d); }
+
+static bool same_type(const sj_type *a, const sj_type *b) {
+  return a->dt == b->dt && a->rank == b->rank && !memcmp(a->dims, b->dims, (size_t)a->rank * sizeof *a->dims);
+}
+
+/* v reshaped to t (a view at func level). */
+static sj_value *view(cv *q, sj_value *v, sj_type t) {
+  if (!v || same_type(&v->type, &t)) return v;
+  return sj_build1(&q->FB, SJ_OP_RESHAPE, 1, &v, t);
+}
+
+/* A buffer of type t; its `?` dims (always N, or N*P) are sized by N's
+ * source through a reshape-free `dim` (N) -- N*P dims only appear in views. */
+static sj_value *alloc(cv *q, sj_type t) {
+  sj_value *sizes[SJ_MAX_RANK];
+  unsigned n = 0;
+  for (int k = 0; k < t.rank; k++)
+    if (t.dims[k] == SJ_DYN) sizes[n++] = sj_build_dim(&q->FB, q->nsrc, 0);
+  return sj_build1(&q->FB, SJ_OP_ALLOC, n, sizes, t);
+}
+
+static void launch(cv *q, const kbuild *K, sj_value *const *args, unsigned n) {
+  sj_op *l = sj_build(&q->FB, SJ_OP_LAUNCH, n, args, 0, NULL);
+  sj_op_set_sym(q->L->m->ctx, l, "kernel", sj_func_name(K->k));
+}
+
+/* c = a @ b (batched over c's leading dims, numpy broadcasting) into a new buffer of type ct. */
+static sj_value *gemm(cv *q, sj_value *a, sj_value *b, sj_type ct) {
+  if (!a || !b) return NULL;
+  sj_value *c = alloc(q, ct);
+  sj_build(&q->FB, SJ_OP_GEMM, 3, (sj_value *[]){a, b, c}, 0, NULL);
+  sj_pass_stat_add(q->L->run, SJ_STAT_lower_gemms, 1);
+  return c;
+}
+
+static sj_value *cast(sj_builder *B, sj_value *v, sj_dtype dt) {
+  return v->type.dt == dt ? v : sj_build1(B, SJ_OP_CAST, 1, &v, sj_scalar_type(dt));
+}
+
+/* ---- kernels ---- */
+
+/* A copy of `in` into a new buffer of type t (dtype converted): out's axis
+ * k is in's axis perm[k]. Transposes the operands the gemms read. */
+static sj_value *permute(cv *q, sj_value *in, const int *perm, sj_type t) {
+  if (!in) return NULL;
+  kbuild K;
+  if (!sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
+  sj_value *pin = sj_lw_param(q->L, &K, in->type, "in", 0), *pout = sj_lw_param(q->L, &K, t, "out", 0);
+  sj_lw_kernel_begin(&K);
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *idx[SJ_MAX_RANK];
+  sj_lw_bounds(&K, pout, &t, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, t.rank, hi, ALL_DIMS, iv);
+  for (int k = 0; k < t.rank; k++) idx[perm[k]] = iv[k];
+  sj_lw_store(&B, cast(&B, sj_lw_load(&B, pin, idx, t.rank), t.dt), pout, iv, t.rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
+  sj_value *buf = alloc(q, t);
+  launch(q, &K, (sj_value *[]){in, buf}, 2);
+  return buf;
+}
+
+static sj_value *widened(cv *q, sj_value *v) {
+  static const int id[4] = {0, 1, 2, 3};
+  if (!v || v->type.dt == q->acc) return v;
+  sj_type t = v->type;
+  t.dt = q->acc;
+  return permute(q, v, id, t);
+}
+
+static sj_value *narrowed(cv *q, sj_value *v) {
+  static const int id[4] = {0, 1, 2, 3};
+  if (!v || v->type.dt == q->dt) return v;
+  sj_type t = v->type;
+  t.dt = q->dt;
+  return permute(q, v, id, t);
+}
+
+/* The input position of output position o and tap k along one spatial axis
+ * (0: rows, 1: columns): i = o*stride + k*dilation - pad_before, clamped
+ * into [0, n) (the clamp states the bound the executor checks; inside the
+ * window it changes nothing). *margin gets a value that is >= 0 exactly
+ * when i is inside [0, n), or NULL when it always is (no padding reached). */
+static sj_value *window_index(cv *q, kbuild *K, sj_builder *B, sj_value *o, sj_value *k, int ax, sj_value **margin) {
+  int64_t s = q->a.stride[ax], dl = q->a.dilation[ax], p = q->a.pad[2 * ax], n = ax ? q->W : q->H;
+  int64_t last = (q->d[IOH + ax] - 1) * s + (q->d[IKH + ax] - 1) * dl - p; /* largest i reached */
+  sj_value *i = o;
+  if (s != 1) i = sj_lw_binop(B, SJ_OP_MUL, i, sj_lw_kconst(K, s));
+  sj_value *kk = dl == 1 ? k : sj_lw_binop(B, SJ_OP_MUL, k, sj_lw_kconst(K, dl));
+  i = sj_lw_binop(B, SJ_OP_ADD, i, kk);
+  if (p) i = sj_lw_binop(B, SJ_OP_SUB, i, sj_lw_kconst(K, p));
+  sj_value *m = p > 0 ? i : NULL;
+  if (last > n - 1) {
+    sj_value *up = sj_lw_binop(B, SJ_OP_SUB, sj_lw_kconst(K, n - 1), i);
+    m = m ? sj_lw_binop(B, SJ_OP_MINIMUM, m, up) : up;
+  }
+  *margin = m;
+  return sj_build1(B, SJ_OP_CLAMP, 2, (sj_value *[]){i, sj_lw_kconst(K, n)}, sj_scalar_type(SJ_I64));
+}
+
+/* The constants window_index uses, made at the kernel top before a nest
+ * (kconst appends there: made inside a nest's construction they would land
+ * after it). */
+static void window_consts(cv *q, kbuild *K) {
+  for (int ax = 0; ax < 2; ax++) {
+    int64_t n = ax ? q->W : q->H;
+    sj_lw_kconst(K, q->a.stride[ax]), sj_lw_kconst(K, q->a.dilation[ax]), sj_lw_kconst(K, q->a.pad[2 * ax]);
+    sj_lw_kconst(K, n - 1), sj_lw_kconst(K, n);
+  }
+}
+
+/* The bool "the window position is inside the input" from the two axes'
+ * margins, or NULL when it always is. */
+static sj_value *inside(kbuild *K, sj_builder *B, sj_value *mh, sj_value *mw) {
+  sj_value *m = mh && mw ? sj_lw_binop(B, SJ_OP_MINIMUM, mh, mw) : mh ? mh : mw;
+  if (!m) return NULL;
+  return sj_build1(B, SJ_OP_GE, 2, (sj_value *[]){m, K->c0}, sj_scalar_type(SJ_BOOL));
+}
+
+/* im2col: a buffer of the acc dtype whose 7 axes are the logical indices
+ * in `layout` order, holding x[n, g*Cg+cg, ih, iw] (0 in the padding);
+ * x5 is x viewed as [N, G, Cg, H, W]. The first loop is parallel: its
+ * iterations write disjoint slices whatever the layout. */
+static sj_value *im2col(cv *q, sj_value *x5, const int *layout) {
+  int64_t dims[NIDX];
+  for (int k = 0; k < NIDX; k++) dims[k] = q->d[layout[k]];
+  sj_type ct = ty(q->acc, NIDX, dims);
+  kbuild K;
+  if (!x5 || !sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
+  sj_value *pin = sj_lw_param(q->L, &K, x5->type, "in", 0), *pout = sj_lw_param(q->L, &K, ct, "out", 0);
+  sj_lw_kernel_begin(&K);
+  sj_value *zero = sj_build_scalar(&K.top, q->acc, 0.0);
+  sj_value *hi[NIDX], *iv[NIDX], *li[NIDX];
+  sj_lw_bounds(&K, pout, &ct, hi);
+  window_consts(q, &K);
+  sj_builder B = sj_lw_nest(&K, &K.top, NIDX, hi, ALL_DIMS, iv);
+  for (int k = 0; k < NIDX; k++) li[layout[k]] = iv[k];
+  sj_value *v = zero;
+  if (q->H > 0 && q->W > 0) { /* else every tap is in the padding */
+    sj_value *mh, *mw;
+    sj_value *ih = window_index(q, &K, &B, li[IOH], li[IKH], 0, &mh), *iw = window_index(q, &K, &B, li[IOW], li[IKW], 1, &mw);
+    v = cast(&B, sj_lw_load(&B, pin, (sj_value *[]){li[IN], li[IG], li[ICG], ih, iw}, 5), q->acc);
+    sj_value *in = inside(&K, &B, mh, mw);
+    if (in) v = sj_build1(&B, SJ_OP_SELECT, 3, (sj_value *[]){in, v, zero}, sj_scalar_type(q->acc));
+  }
+  sj_lw_store(&B, v, pout, iv, NIDX);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
+  sj_value *buf = alloc(q, ct);
+  launch(q, &K, (sj_value *[]){x5, buf}, 2);
+  return buf;
+}
+
+/* col2im: dx5 [N, G, Cg, H, W] (acc dtype) = zeros, then every element of
+ * col7 [N, G, Cg, KH, KW, OH, OW] added at its input position (padding
+ * positions add 0 at a clamped one). Parallel only over N, G or Cg, whose
+ * iterations write disjoint channels; the taps overlap. */
+static sj_value *col2im(cv *q, sj_value *col7) {
+  sj_type xt = ty(q->acc, 5, (const int64_t[]){q->d[IN], q->d[IG], q->d[ICG], q->H, q->W});
+  kbuild K;
+  if (!col7 || !sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
+  sj_value *pin = sj_lw_param(q->L, &K, col7->type, "in", 0), *pout = sj_lw_param(q->L, &K, xt, "out", 0);
+  sj_lw_kernel_begin(&K);
+  sj_value *zero = sj_build_scalar(&K.top, q->acc, 0.0);
+  sj_value *hi[NIDX], *iv[NIDX];
+  sj_lw_bounds(&K, pout, &xt, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, 5, hi, ALL_DIMS, iv);
+  sj_lw_store(&B, zero, pout, iv, 5);
+  sj_lw_close_nest(&B);
+  if (q->H > 0 && q->W > 0) {
+    sj_lw_bounds(&K, pin, &col7->type, hi);
+    window_consts(q, &K);
+    B = sj_lw_nest(&K, &K.top, NIDX, hi, 1u << IN | 1u << IG | 1u << ICG, iv);
+    sj_value *mh, *mw;
+    sj_value *ih = window_index(q, &K, &B, iv[IOH], iv[IKH], 0, &mh), *iw = window_index(q, &K, &B, iv[IOW], iv[IKW], 1, &mw);
+    sj_value *v = sj_lw_load(&B, pin, iv, NIDX), *in = inside(&K, &B, mh, mw);
+    if (in) v = sj_build1(&B, SJ_OP_SELECT, 3, (sj_value *[]){in, v, zero}, sj_scalar_type(q->acc));
+    sj_value *at[5] = {iv[IN], iv[IG], iv[ICG], ih, iw};
+    sj_lw_store(&B, sj_lw_binop(&B, SJ_OP_ADD, sj_lw_load(&B, pout, at, 5), v), pout, at, 5);
+    sj_lw_close_nest(&B);
+  }
+  sj_lw_kernel_return(&K);
+  sj_value *buf = alloc(q, xt);
+  launch(q, &K, (sj_value *[]){col7, buf}, 2);
+  return buf;
+}
+
+/* ---- the three ops ---- */
+
+static const int fwd_layout[NIDX] = {IN, IG, ICG, IKH, IKW, IOH, IOW};
+static const int filter_layout[NIDX] = {IG, IN, IOH, IOW, ICG, IKH, IKW};
+
+static int64_t K_(const cv *q) { return q->d[ICG] * q->d[IKH] * q->d[IKW]; }
+static int64_t P_(const cv *q) { return q->d[IOH] * q->d[IOW]; }
+
+/* x [N, C, H, W] viewed as [N, G, Cg, H, W]. */
+static sj_value *x5_of(cv *q, sj_value *x) {
+  return view(q, x, ty(x->type.dt, 5, (const int64_t[]){q->d[IN], q->d[IG], q->d[ICG], q->H, q->W}));
+}
+
+/* y = W @ im2col(x) per image and group: [N, G, Og, P], as [N, O, OH, OW]. */
+static sj_value *lower_forward(cv *q, sj_value *x, sj_value *w) {
+  int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, K = K_(q), P = P_(q);
+  bool g1 = G == 1;
+  sj_value *col = im2col(q, x5_of(q, x), fwd_layout);
+  sj_value *colv = view(q, col, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
+  sj_value *wv = view(q, widened(q, w), g1 ? ty(q->acc, 2, (const int64_t[]){Og, K}) : ty(q->acc, 3, (const int64_t[]){G, Og, K}));
+  sj_value *y = gemm(q, wv, colv, g1 ? ty(q->acc, 3, (const int64_t[]){N, Og, P}) : ty(q->acc, 4, (const int64_t[]){N, G, Og, P}));
+  return narrowed(q, view(q, y, ty(q->acc, 4, (const int64_t[]){N, G * Og, q->d[IOH], q->d[IOW]})));
+}
+
+/* dx = col2im(W^T @ g) per image and group. */
+static sj_value *lower_input_grad(cv *q, sj_value *g, sj_value *w) {
+  int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, Cg = q->d[ICG], KH = q->d[IKH], KW = q->d[IKW], K = K_(q), P = P_(q);
+  bool g1 = G == 1;
+  static const int wt_perm[5] = {0, 2, 3, 4, 1}; /* [G, Cg, KH, KW, Og] from [G, Og, Cg, KH, KW] */
+  sj_value *w5 = view(q, w, ty(w->type.dt, 5, (const int64_t[]){G, Og, Cg, KH, KW}));
+  sj_value *wt = permute(q, w5, wt_perm, ty(q->acc, 5, (const int64_t[]){G, Cg, KH, KW, Og}));
+  sj_value *wtv = view(q, wt, g1 ? ty(q->acc, 2, (const int64_t[]){K, Og}) : ty(q->acc, 3, (const int64_t[]){G, K, Og}));
+  sj_value *gv = view(q, widened(q, g), g1 ? ty(q->acc, 3, (const int64_t[]){N, Og, P}) : ty(q->acc, 4, (const int64_t[]){N, G, Og, P}));
+  sj_value *colg = gemm(q, wtv, gv, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
+  int64_t c7[NIDX];
+  for (int k = 0; k < NIDX; k++) c7[k] = q->d[k];
+  sj_value *dx5 = col2im(q, view(q, colg, ty(q->acc, NIDX, c7)));
+  return narrowed(q, view(q, dx5, ty(q->acc, 4, (const int64_t[]){N, G * Cg, q->H, q->W})));
+}
+
+/* dW = g^T @ im2col(x)^T per group, summed over the images by the gemm. */
+static sj_value *lower_filter_grad(cv *q, sj_value *x, sj_value *g) {
+  int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, Cg = q->d[ICG], OH = q->d[IOH], OW = q->d[IOW], K = K_(q);
+  int64_t NP = N == SJ_DYN ? SJ_DYN : N * P_(q);
+  bool g1 = G == 1;
+  sj_value *colt = im2col(q, x5_of(q, x), filter_layout);
+  sj_value *coltv = view(q, colt, g1 ? ty(q->acc, 2, (const int64_t[]){NP, K}) : ty(q->acc, 3, (const int64_t[]){G, NP, K}));
+  static const int gt_perm[5] = {1, 2, 0, 3, 4}; /* [G, Og, N, OH, OW] from [N, G, Og, OH, OW] */
+  sj_value *g5 = view(q, g, ty(g->type.dt, 5, (const int64_t[]){N, G, Og, OH, OW}));
+  sj_value *gt = permute(q, g5, gt_perm, ty(q->acc, 5, (const int64_t[]){G, Og, N, OH, OW}));
+  sj_value *gtv = view(q, gt, g1 ? ty(q->acc, 2, (const int64_t[]){Og, NP}) : ty(q->acc, 3, (const int64_t[]){G, Og, NP}));
+  sj_value *dw = gemm(q, gtv, coltv, g1 ? ty(q->acc, 2, (const int64_t[]){Og, K}) : ty(q->acc, 3, (const int64_t[]){G, Og, K}));
+  return narrowed(q, view(q, dw, ty(q->acc, 4, (const int64_t[]){G * Og, Cg, q->d[IKH], q->d[IKW]})));
+}
+
+/* The geometry from the (verified) op; false with an error when a dim other
+ * than N is `?` (im2col's layout and the gemms' shapes are static). */
+static bool setup(cv *q) {
+  sj_op *op = q->op;
+  bool dx = op->code == SJ_OP_CONV2D_INPUT_GRAD, dw = op->code == SJ_OP_CONV2D_FILTER_GRAD;
+  const sj_type *x = &sj_opnd(op, dx ? 2 : 0)->type, *w = &sj_opnd(op, dw ? 2 : 1)->type;
+  char why[160], xs[SJ_TYPE_STR_CAP], ws[SJ_TYPE_STR_CAP];
+  if (!sj_conv_attrs_get(op, &q->a, why, sizeof why)) return false; /* the verifier refused it already */
+  bool dyn = false;
+  for (int k = 1; k < 4; k++) dyn |= x->dims[k] == SJ_DYN || w->dims[k] == SJ_DYN;
+  dyn |= w->dims[0] == SJ_DYN;
+  if (dyn) {
+    q->L->st = sj_emit_error(q->L->m->ctx, op->loc,
+                             "'%s' op: lower-to-loops needs static channels, spatial and kernel dims (only the batch "
+                             "may be '?'), got input %s and filter %s",
+                             sj_op_name(op), sj_type_str(x, xs, sizeof xs), sj_type_str(w, ws, sizeof ws));
+    return false;
+  }
+  q->dt = sj_res(op, 0)->type.dt;
+  q->acc = sj_accumulate_dtype(q->dt);
+  int64_t G = q->a.groups;
+  q->H = x->dims[2], q->W = x->dims[3], q->Og = w->dims[0] / G;
+  int64_t oh = sj_conv_out_size(q->H, w->dims[2], q->a.stride[0], q->a.pad[0], q->a.pad[1], q->a.dilation[0]);
+  int64_t ow = sj_conv_out_size(q->W, w->dims[3], q->a.stride[1], q->a.pad[2], q->a.pad[3], q->a.dilation[1]);
+  int64_t d[NIDX] = {x->dims[0], G, w->dims[1], w->dims[2], w->dims[3], oh, ow};
+  memcpy(q->d, d, sizeof d);
+  /* N's source: an operand with x's batch (the `like` of input_grad has it) */
+  q->nsrc = sj_opnd(op, dx ? 2 : 0);
+  return true;
+}
+
+/* A result of zeros (or an empty one): when no multiply-add exists
+ * (static N, C/groups, OH, OW or O/groups of 0, or an input of no rows or
+ * columns, all padding). Also keeps the reshapes of the general path away
+ * from `?` views of zero elements, whose size a reshape cannot recover. */
+static bool no_products(const cv *q) {
+  bool none = q->d[IN] == 0 || q->H == 0 || q->W == 0 || q->Og == 0;
+  for (int k = IG; k < NIDX; k++) none |= q->d[k] == 0;
+  return none;
+}
+
+static sj_value *zeros(cv *q, sj_type t) {
+  kbuild K;
+  if (!sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
+  sj_value *pout = sj_lw_param(q->L, &K, t, "out", 0);
+  sj_lw_kernel_begin(&K);
+  sj_value *zero = sj_build_scalar(&K.top, t.dt, 0.0), *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
+  sj_lw_bounds(&K, pout, &t, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, t.rank, hi, ALL_DIMS, iv);
+  sj_lw_store(&B, zero, pout, iv, t.rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
+  sj_value *buf = alloc(q, t);
+  launch(q, &K, &buf, 1);
+  return buf;
+}
+
+void sj_lw_lower_conv(lower *L, sj_op *op) {
+  cv q = {.L = L, .op = op, .FB = sj_builder_before(L->m->ctx, op)};
+  if (!setup(&q)) return;
+  sj_value *r;
+  if (no_products(&q)) r = zeros(&q, sj_res(op, 0)->type);
+  else if (op->code == SJ_OP_CONV2D) r = lower_forward(&q, sj_opnd(op, 0), sj_opnd(op, 1));
+  else if (op->code == SJ_OP_CONV2D_INPUT_GRAD) r = lower_input_grad(&q, sj_opnd(op, 0), sj_opnd(op, 1));
+  else r = lower_filter_grad(&q, sj_opnd(op, 0), sj_opnd(op, 1));
+  if (!r || L->st) return;
+  r->name = sj_res(op, 0)->name;
+  sj_value_replace_all_uses(sj_res(op, 0), r);
+  sj_op_erase(op);
+}
