@@ -3,11 +3,13 @@
  * docs/decisions/0024-lenet.md): two conv + max-pool + tanh layers, a
  * dense tanh layer and a softmax output, SGD as updates.
  *   ./build/lenet [--epochs 1] [--batch 64] [--lr 0.1] [--momentum 0] [--seed 1] [--data DIR]
- *                 [--limit N] [--test-limit N] [--check-loss-falls] [--relu] [--composite]
+ *                 [--limit N] [--test-limit N] [--check-loss-falls] [--relu] [--composite] [--profile]
  * --relu: relu instead of tanh everywhere. --composite: convolution and
  * pooling written with slices, matmul and max instead of conv2d and
  * max_pool2d (the same function; a cross-check, slower). --limit N /
- * --test-limit N: the first N training / test images only (tests). --check-loss-falls: exit 1 unless the mean training loss of
+ * --test-limit N: the first N training / test images only (tests).
+ * --profile: the training step's per-kernel profile on stderr at the end
+ * (its optimized kernels: training starts after the background compile). --check-loss-falls: exit 1 unless the mean training loss of
  * the last tenth of all steps is below that of the first tenth (meaningful
  * for one epoch too).
  * Besides the other examples' lines, prints the median time of a training
@@ -117,15 +119,26 @@ static double mean(const double *v, int64_t from, int64_t n) {
   return s / (double)n;
 }
 
+static void print_profile(const sj_function *f) {
+  size_t n = sj_function_profile(f, NULL, 0);
+  char *t = malloc(n + 1);
+  if (t && sj_function_profile(f, t, n + 1)) fprintf(stderr, "%s", t);
+  free(t);
+}
+
 /* Compiles, trains o->epochs epochs printing the per-epoch line, then the
  * RESULT line; the exit code. */
 static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, const dataset *train,
-                          const dataset *test, const lenet_model *m) {
+                          const dataset *test, const lenet_model *m, bool profile) {
   run_state r = {0};
   sj_var *ins[2] = {m->x, m->y}, *loss = m->loss, *pred = sj_argmax(m->logits, 1);
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  co.profile = profile;
   double t0 = fm_now_s();
-  sj_status st = sj_compile(c, ins, 2, &loss, 1, m->upd, m->nupd, NULL, 0, NULL, &r.step);
+  sj_status st = sj_compile(c, ins, 2, &loss, 1, m->upd, m->nupd, NULL, 0, &co, &r.step);
   r.compile_ms = (fm_now_s() - t0) * 1e3;
+  if (!st && profile) sj_function_wait(r.step);
   if (!st) st = sj_compile(c, &m->x, 1, &pred, 1, NULL, 0, NULL, 0, NULL, &r.predict);
   if (st) {
     fprintf(stderr, "%s: %s", name, sj_ctx_errmsg(c));
@@ -177,6 +190,7 @@ static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, cons
             (long long)w, first, (long long)w, last);
     rc = 1;
   }
+  if (!rc && profile) print_profile(r.step);
   free(r.perm), free(r.bx), free(r.by), free(r.step_ms), free(r.losses);
   sj_function_free(r.step), sj_function_free(r.predict);
   return rc;
@@ -187,9 +201,10 @@ int main(int argc, char **argv) {
   lenet_opts lo = {0};
   lo.relu = take_flag(&argc, argv, "--relu");
   lo.composite = take_flag(&argc, argv, "--composite");
+  bool profile = take_flag(&argc, argv, "--profile");
   int64_t test_limit = 0;
   if (take_count(&argc, argv, "--test-limit", &test_limit) || fm_parse_args(argc, argv, &o, "lenet")) {
-    fprintf(stderr, "lenet: also --test-limit N, --relu (relu instead of tanh) and --composite (no conv2d/max_pool2d ops)\n");
+    fprintf(stderr, "lenet: also --test-limit N, --relu (relu instead of tanh), --composite (no conv2d/max_pool2d ops), --profile\n");
     return 2;
   }
   lo.lr = o.lr, lo.momentum = o.momentum;
@@ -203,7 +218,7 @@ int main(int argc, char **argv) {
   lenet_model m;
   if (!c || lenet_init(o.seed, init)) fprintf(stderr, "%s: out of memory\n", name);
   else if (lenet_build(&m, c, init, &lo)) fprintf(stderr, "%s: %s", name, sj_ctx_errmsg(c));
-  else rc = train_and_test(name, c, &o, &train, &test, &m);
+  else rc = train_and_test(name, c, &o, &train, &test, &m, profile);
   lenet_init_free(init);
   sj_ctx_free(c);
   fm_free(&train), fm_free(&test);
