@@ -4,7 +4,8 @@
  * the hand-written C + OpenBLAS step (bench/lstm_ref.c), from the same
  * initial weights on the same batches, in the same run; exits 1 when the
  * first three losses differ by more than 5e-5.
- *   lstm_bench [--rounds 5] [--reps 10] [--profile] [--unrolled]   the benchmark
+ *   lstm_bench [--rounds 5] [--reps 10] [--profile] [--unrolled] [--single]   the benchmark
+ *     (--single: both on one thread, timed in process CPU time: stable on a loaded machine)
  *       (--unrolled: symjit's graph with the loop unrolled instead of scan)
  *   lstm_bench --curve N [--seed S] [--embed E]      the C reference's loss curve
  *   lstm_bench --compare N [--seed S] [--unrolled]   N training steps of both from the
@@ -29,7 +30,7 @@
 #define LR 2e-3f
 
 typedef struct args {
-  int rounds, reps, curve, embed, profile, unrolled, compare;
+  int rounds, reps, curve, embed, profile, unrolled, compare, single;
   uint64_t seed;
   const char *dump, *text;
 } args;
@@ -37,8 +38,8 @@ typedef struct args {
 static int parse(int argc, char **argv, args *a) {
   for (int i = 1; i < argc; i++) {
     const char *k = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (!strcmp(k, "--profile") || !strcmp(k, "--unrolled")) {
-      *(k[2] == 'p' ? &a->profile : &a->unrolled) = 1;
+    if (!strcmp(k, "--profile") || !strcmp(k, "--unrolled") || !strcmp(k, "--single")) {
+      *(k[2] == 'p' ? &a->profile : k[2] == 'u' ? &a->unrolled : &a->single) = 1;
       continue;
     }
     if (!v) return 1;
@@ -149,6 +150,15 @@ static int ref_threads(ref_env *re, double *ms1, double *msn) {
 
 static int timed(const args *a, char_model *m, sj_env *se, ref_env *re, double optimized_ms);
 
+/* --single: both sides on one thread, timed in process CPU time, which a
+ * loaded machine's preemption does not inflate (a work comparison; the
+ * wall-clock ratio on all cores is the figure of record). */
+static double cpu_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static int bench(const args *a, const char_text *t) {
   lstm_ref r;
   if (lstm_ref_new(&r, t->vocab, 0, H, T, B)) return 1;
@@ -168,7 +178,7 @@ static int bench(const args *a, const char_text *t) {
   openblas_set_num_threads(1); /* symjit splits GEMMs over its own pool */
   if (a->profile) setenv("SYMJIT_PROFILE", "1", 1);
   double t0 = bench_now_ms();
-  if (char_model_build(&m, c, t->vocab, H, T, B, LR, 1.0, a->seed, init, a->unrolled)) {
+  if (char_model_build(&m, c, t->vocab, H, T, B, LR, 1.0, a->seed, init, a->unrolled, a->single)) {
     fprintf(stderr, "lstm_bench: %s", sj_ctx_errmsg(c));
     return 1;
   }
@@ -209,19 +219,21 @@ static int timed(const args *a, char_model *m, sj_env *se, ref_env *re, double o
     worst = fmax(worst, fabs(se->loss - re->loss));
   }
   double t0, t1, tn;
-  int threads = ref_threads(re, &t1, &tn);
+  int threads = a->single ? 1 : ref_threads(re, &t1, &tn);
+  if (a->single) t1 = tn = 0;
+  double (*now)(void) = a->single ? cpu_ms : bench_now_ms;
   double tsj[64 * 8], tref[64 * 8];
   int n = 0;
   for (int round = 0; round < a->rounds && round < 8; round++)
     for (int i = 0; i < a->reps; i++, n++) { /* alternating: both see the same load */
       openblas_set_num_threads(1);
-      t0 = bench_now_ms();
+      t0 = now();
       sj_step(se);
-      tsj[n] = bench_now_ms() - t0;
+      tsj[n] = now() - t0;
       openblas_set_num_threads(threads);
-      t0 = bench_now_ms();
+      t0 = now();
       ref_step(re);
-      tref[n] = bench_now_ms() - t0;
+      tref[n] = now() - t0;
     }
   double ms_sj = median(tsj, n), ms_ref = median(tref, n);
   printf("reference threads: 1 -> %.2f ms, %d -> %.2f ms; using %d\n", t1, openblas_get_num_procs(), tn, threads);
@@ -237,9 +249,9 @@ static int timed(const args *a, char_model *m, sj_env *se, ref_env *re, double o
 }
 
 int main(int argc, char **argv) {
-  args a = {5, 10, 0, 0, 0, 0, 0, 1, NULL, CHAR_DEFAULT_TEXT};
+  args a = {5, 10, 0, 0, 0, 0, 0, 0, 1, NULL, CHAR_DEFAULT_TEXT};
   if (parse(argc, argv, &a)) {
-    fprintf(stderr, "usage: lstm_bench [--rounds N] [--reps N] [--profile] [--unrolled] | --curve N [--seed S] [--embed E] | "
+    fprintf(stderr, "usage: lstm_bench [--rounds N] [--reps N] [--profile] [--unrolled] [--single] | --curve N [--seed S] [--embed E] | "
                     "--compare N [--seed S] [--unrolled] | "
                     "--dump-grad FILE [--embed E]\n");
     return 2;

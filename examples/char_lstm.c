@@ -184,7 +184,7 @@ int main(int argc, char **argv) {
   if (!c || char_model_init(c, t.vocab, (int)o.hidden, o.seed, init)) {
     fprintf(stderr, "char_lstm: %s", c ? sj_ctx_errmsg(c) : "out of memory\n");
   } else if (char_model_build(&m, c, t.vocab, (int)o.hidden, (int)o.seq, (int)o.batch, o.lr, o.temperature, o.seed, init,
-                              o.unrolled)) {
+                              o.unrolled, 0)) {
     fprintf(stderr, "char_lstm: %s", sj_ctx_errmsg(c));
   } else {
     printf("char_lstm: %s, %lld bytes, vocabulary %d; LSTM %lld units, sequence %lld, batch %lld, Adam lr %g; "

@@ -87,7 +87,7 @@ static sj_var *unroll(sj_ctx *c, sj_var *pre, sj_var *const *init, sj_var *Whh, 
   return out;
 }
 
-static sj_status build_step(char_model *m, sj_ctx *c, double lr, bool unrolled) {
+static sj_status build_step(char_model *m, sj_ctx *c, double lr, bool unrolled, int threads) {
   const int V = m->V, H = m->H, T = m->T, B = m->B;
   int64_t xd[2] = {T, B}, hd[2] = {B, H}, flat[1] = {(int64_t)T * B}, hflat[2] = {(int64_t)T * B, H};
   sj_var *x = sj_input(c, "x", SJ_I32, 2, xd), *y = sj_input(c, "y", SJ_I32, 2, xd);
@@ -116,7 +116,10 @@ static sj_status build_step(char_model *m, sj_ctx *c, double lr, bool unrolled) 
   sj_var *ins[2] = {x, y};
   (void)V;
   double t0 = now_ms();
-  st = sj_compile(c, ins, 2, &loss, 1, upd, nupd, NULL, 0, NULL, &m->step);
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.num_threads = threads;
+  st = sj_compile(c, ins, 2, &loss, 1, upd, nupd, NULL, 0, &o, &m->step);
   m->compile_ms = now_ms() - t0;
   return st;
 }
@@ -138,12 +141,12 @@ static sj_status build_sampler(char_model *m, sj_ctx *c, double temperature, uin
 }
 
 int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, double lr, double temperature,
-                     uint64_t seed, sj_tensor *const init[CM_NPARAM], bool unrolled) {
+                     uint64_t seed, sj_tensor *const init[CM_NPARAM], bool unrolled, int threads) {
   static const char *names[CM_NPARAM] = {"W_ih", "b", "W_hh", "W_out", "b_out"};
   memset(m, 0, sizeof *m);
   m->V = V, m->H = H, m->T = T, m->B = B;
   for (int k = 0; k < CM_NPARAM; k++) m->param[k] = sj_shared(c, names[k], init[k]);
-  if (build_step(m, c, lr, unrolled) || build_sampler(m, c, temperature, seed)) {
+  if (build_step(m, c, lr, unrolled, threads) || build_sampler(m, c, temperature, seed)) {
     char_model_free(m);
     return 1;
   }

@@ -30,7 +30,7 @@ typedef struct char_model {
  * compile time grows with T). Non-zero on error, with the message in the
  * context (sj_ctx_errmsg). */
 int char_model_build(char_model *m, sj_ctx *c, int V, int H, int T, int B, double lr, double temperature,
-                     uint64_t seed, sj_tensor *const init[CM_NPARAM], bool unrolled);
+                     uint64_t seed, sj_tensor *const init[CM_NPARAM], bool unrolled, int threads);
 void char_model_free(char_model *m);
 /* torch's default initialization for this model (nn.LSTM and nn.Linear:
  * uniform(+-1/sqrt(H)); the LSTM bias the sum of torch's two, b_ih + b_hh)

@@ -189,12 +189,74 @@ static unsigned common_positions(const side *s, const sj_value *v, unsigned mask
   return mask;
 }
 
+/* Index expressions deeper than this are not analysed (the lowering's are
+ * `clamp(first + i * step, n)`: four levels). */
+#define MAX_INDEX_DEPTH 6
+
+/* The values an i64 index takes, [*lo, *hi] (empty when lo > hi), if it is
+ * a constant, the induction variable of a loop with constant bounds, or a
+ * sum, a product by a constant, or a clamp of such: false if unknown. */
+static bool index_range(const sj_value *v, int64_t *lo, int64_t *hi, int depth) {
+  int64_t c, a0, a1, b0, b1;
+  if (int_const(v, &c)) {
+    *lo = *hi = c;
+    return true;
+  }
+  const sj_op *d = v->def;
+  if (!d) { /* a loop's induction variable: arg 0 of its body */
+    const sj_op *l = v->owner ? v->owner->parent : NULL;
+    if (!l || !is_loop(l) || v->index != 0 || !int_const(sj_opnd(l, 0), lo) || !int_const(sj_opnd(l, 1), hi)) return false;
+    return !__builtin_sub_overflow(*hi, 1, hi);
+  }
+  if (depth >= MAX_INDEX_DEPTH || d->nopnds != 2 || !index_range(sj_opnd(d, 0), &a0, &a1, depth + 1)) return false;
+  if (d->code == SJ_OP_CLAMP && int_const(sj_opnd(d, 1), &c) && c >= 1) { /* min(max(x, 0), n - 1): monotone */
+    *lo = a0 < 0 ? 0 : a0 > c - 1 ? c - 1 : a0;
+    *hi = a1 < 0 ? 0 : a1 > c - 1 ? c - 1 : a1;
+    return true;
+  }
+  if (!index_range(sj_opnd(d, 1), &b0, &b1, depth + 1) || a0 > a1 || b0 > b1) return false;
+  if (d->code == SJ_OP_ADD) return !__builtin_add_overflow(a0, b0, lo) && !__builtin_add_overflow(a1, b1, hi);
+  if (d->code != SJ_OP_MUL || (a0 != a1 && b0 != b1)) return false; /* a product by a constant only */
+  int64_t k = a0 == a1 ? a0 : b0, x0 = a0 == a1 ? b0 : a0, x1 = a0 == a1 ? b1 : a1, p, q;
+  if (__builtin_mul_overflow(k, x0, &p) || __builtin_mul_overflow(k, x1, &q)) return false;
+  *lo = p < q ? p : q, *hi = p < q ? q : p;
+  return true;
+}
+
+/* The range of index position `pos` over every access of func value v in s. */
+static bool position_range(const side *s, const sj_value *v, unsigned pos, int64_t *lo, int64_t *hi) {
+  *lo = INT64_MAX, *hi = INT64_MIN;
+  for (size_t i = 0; i < s->acc.n; i++) {
+    const sj_op *o = s->acc.v[i];
+    int64_t l, h;
+    if (func_buf(s, o) != v) continue;
+    if (first_index(o) + pos >= o->nopnds || !index_range(sj_opnd(o, first_index(o) + pos), &l, &h, 0)) return false;
+    if (l > h) continue; /* an empty loop: no access */
+    *lo = l < *lo ? l : *lo, *hi = h > *hi ? h : *hi;
+  }
+  return true;
+}
+
+/* s and t touch disjoint elements of v: at some index position, the values
+ * s uses and those t uses are disjoint ranges (the update kernels of one
+ * chain of slice_updates write the columns [768, 1024) and [512, 768) of
+ * one buffer). */
+static bool disjoint_accesses(const side *s, const side *t, const sj_value *v) {
+  for (unsigned p = 0; p < (unsigned)v->type.rank; p++) {
+    int64_t l1, h1, l2, h2;
+    if (position_range(s, v, p, &l1, &h1) && position_range(t, v, p, &l2, &h2) && (h1 < l2 || h2 < l1)) return true;
+  }
+  return false;
+}
+
 /* The dependence rule, for two loops A then B run in one loop: every buffer
  * written by one and touched by the other is accessed, in both, only with the
  * loop's own induction variable at one common index position p. Iteration j
  * of either then touches only slice p = j of that buffer, so the only
  * dependences are within iteration j, and running A's body then B's body
- * per iteration preserves them. Returns a refusal reason or NULL. */
+ * per iteration preserves them. A buffer the two touch at disjoint elements
+ * (disjoint_accesses) carries no dependence between them at all. Returns a
+ * refusal reason or NULL. */
 static const char *slice_local(const side *a, const side *b) {
   for (int pass = 0; pass < 2; pass++) {
     const side *s = pass ? b : a, *t = pass ? a : b;
@@ -202,7 +264,8 @@ static const char *slice_local(const side *a, const side *b) {
       const sj_op *o = s->acc.v[i];
       const sj_value *v = func_buf(s, o);
       if (o->code != SJ_OP_STORE || !side_touches(t, v, false)) continue;
-      if (!common_positions(t, v, common_positions(s, v, ~0u))) return "a shared buffer is accessed at another index";
+      if (!common_positions(t, v, common_positions(s, v, ~0u)) && !disjoint_accesses(s, t, v))
+        return "a shared buffer is accessed at another index";
     }
   }
   return NULL;

@@ -18,18 +18,20 @@
 #include "opinfo.h"
 #include "registry.h"
 
-/* The logical indices of a convolution's multiply-adds. */
-enum { IN, IG, ICG, IKH, IKW, IOH, IOW, NIDX };
+/* The logical indices of a convolution's multiply-adds; IS and INC split
+ * the batch into S chunks of Nc images (n = s*Nc + nc) in an im2col layout. */
+enum { IN, IG, ICG, IKH, IKW, IOH, IOW, NIDX, IS = NIDX, INC, NIDX_SPLIT };
 
 typedef struct cv {
   lower *L;
   sj_op *op;
   sj_builder FB; /* func level, before the op */
   sj_conv_attrs a;
-  int64_t d[NIDX]; /* extents: N (maybe SJ_DYN), G, Cg, KH, KW, OH, OW */
+  int64_t d[NIDX_SPLIT]; /* extents: N (maybe SJ_DYN), G, Cg, KH, KW, OH, OW; S, Nc */
   int64_t H, W, Og;
   sj_dtype dt, acc; /* the op's dtype, the one the gemms compute in */
   sj_value *nsrc;   /* func value whose dim 0 is N */
+  sj_value *ndim;   /* `dim %nsrc, 0`, made on first use */
 } cv;
 
 static sj_type ty(sj_dtype dt, int rank, const int64_t *d) { return sj_tensor_type(dt, rank, d); }
@@ -44,13 +46,16 @@ static sj_value *view(cv *q, sj_value *v, sj_type t) {
   return sj_build1(&q->FB, SJ_OP_RESHAPE, 1, &v, t);
 }
 
-/* A buffer of type t; its `?` dims (always N, or N*P) are sized by N's
- * source through a reshape-free `dim` (N) -- N*P dims only appear in views. */
+/* A buffer of type t; its `?` dims are all N (N*P appears only in views),
+ * sized by one `dim` of N's source. */
 static sj_value *alloc(cv *q, sj_type t) {
   sj_value *sizes[SJ_MAX_RANK];
   unsigned n = 0;
-  for (int k = 0; k < t.rank; k++)
-    if (t.dims[k] == SJ_DYN) sizes[n++] = sj_build_dim(&q->FB, q->nsrc, 0);
+  for (int k = 0; k < t.rank; k++) {
+    if (t.dims[k] != SJ_DYN) continue;
+    if (!q->ndim) q->ndim = sj_build_dim(&q->FB, q->nsrc, 0);
+    sizes[n++] = q->ndim;
+  }
   return sj_build1(&q->FB, SJ_OP_ALLOC, n, sizes, t);
 }
 
@@ -110,21 +115,43 @@ static sj_value *narrowed(cv *q, sj_value *v) {
   return permute(q, v, id, t);
 }
 
-/* The input position of output position o and tap k along one spatial axis
- * (0: rows, 1: columns): i = o*stride + k*dilation - pad_before, clamped
- * into [0, n) (the clamp states the bound the executor checks; inside the
- * window it changes nothing). *margin gets a value that is >= 0 exactly
- * when i is inside [0, n), or NULL when it always is (no padding reached). */
+/* Whether the window along axis ax (0: rows, 1: columns) reaches before
+ * the input (the padding before it is used) and past its end. */
+static bool reaches_before(const cv *q, int ax) { return q->a.pad[2 * ax] > 0; }
+static bool reaches_past(const cv *q, int ax) {
+  int64_t last = (q->d[IOH + ax] - 1) * q->a.stride[ax] + (q->d[IKH + ax] - 1) * q->a.dilation[ax] - q->a.pad[2 * ax];
+  return last > (ax ? q->W : q->H) - 1; /* the largest position read */
+}
+
+/* The constants window_index uses, made at the kernel top before a nest
+ * (kconst appends there: made inside a nest's construction they would land
+ * after it), and only those. */
+static void window_consts(cv *q, kbuild *K) {
+  for (int ax = 0; ax < 2; ax++) {
+    int64_t n = ax ? q->W : q->H;
+    if (q->a.stride[ax] != 1) sj_lw_kconst(K, q->a.stride[ax]);
+    if (q->a.dilation[ax] != 1) sj_lw_kconst(K, q->a.dilation[ax]);
+    if (reaches_before(q, ax)) sj_lw_kconst(K, q->a.pad[2 * ax]);
+    if (reaches_past(q, ax)) sj_lw_kconst(K, n - 1);
+    sj_lw_kconst(K, n);
+  }
+}
+
+/* The input position of output position o and tap k along one spatial axis:
+ * i = o*stride + k*dilation - pad_before, clamped into [0, n) (the clamp
+ * states the bound the executor checks; inside the window it changes
+ * nothing, and codegen drops it where the range is static). *margin gets a
+ * value that is >= 0 exactly when i is inside [0, n), or NULL when it
+ * always is (no padding reached). */
 static sj_value *window_index(cv *q, kbuild *K, sj_builder *B, sj_value *o, sj_value *k, int ax, sj_value **margin) {
   int64_t s = q->a.stride[ax], dl = q->a.dilation[ax], p = q->a.pad[2 * ax], n = ax ? q->W : q->H;
-  int64_t last = (q->d[IOH + ax] - 1) * s + (q->d[IKH + ax] - 1) * dl - p; /* largest i reached */
   sj_value *i = o;
   if (s != 1) i = sj_lw_binop(B, SJ_OP_MUL, i, sj_lw_kconst(K, s));
   sj_value *kk = dl == 1 ? k : sj_lw_binop(B, SJ_OP_MUL, k, sj_lw_kconst(K, dl));
   i = sj_lw_binop(B, SJ_OP_ADD, i, kk);
   if (p) i = sj_lw_binop(B, SJ_OP_SUB, i, sj_lw_kconst(K, p));
-  sj_value *m = p > 0 ? i : NULL;
-  if (last > n - 1) {
+  sj_value *m = reaches_before(q, ax) ? i : NULL;
+  if (reaches_past(q, ax)) {
     sj_value *up = sj_lw_binop(B, SJ_OP_SUB, sj_lw_kconst(K, n - 1), i);
     m = m ? sj_lw_binop(B, SJ_OP_MINIMUM, m, up) : up;
   }
@@ -132,15 +159,9 @@ static sj_value *window_index(cv *q, kbuild *K, sj_builder *B, sj_value *o, sj_v
   return sj_build1(B, SJ_OP_CLAMP, 2, (sj_value *[]){i, sj_lw_kconst(K, n)}, sj_scalar_type(SJ_I64));
 }
 
-/* The constants window_index uses, made at the kernel top before a nest
- * (kconst appends there: made inside a nest's construction they would land
- * after it). */
-static void window_consts(cv *q, kbuild *K) {
-  for (int ax = 0; ax < 2; ax++) {
-    int64_t n = ax ? q->W : q->H;
-    sj_lw_kconst(K, q->a.stride[ax]), sj_lw_kconst(K, q->a.dilation[ax]), sj_lw_kconst(K, q->a.pad[2 * ax]);
-    sj_lw_kconst(K, n - 1), sj_lw_kconst(K, n);
-  }
+/* Whether any window position of this convolution lies in the padding. */
+static bool padded(const cv *q) {
+  return reaches_before(q, 0) || reaches_past(q, 0) || reaches_before(q, 1) || reaches_past(q, 1);
 }
 
 /* The bool "the window position is inside the input" from the two axes'
@@ -151,33 +172,43 @@ static sj_value *inside(kbuild *K, sj_builder *B, sj_value *mh, sj_value *mw) {
   return sj_build1(B, SJ_OP_GE, 2, (sj_value *[]){m, K->c0}, sj_scalar_type(SJ_BOOL));
 }
 
-/* im2col: a buffer of the acc dtype whose 7 axes are the logical indices
- * in `layout` order, holding x[n, g*Cg+cg, ih, iw] (0 in the padding);
- * x5 is x viewed as [N, G, Cg, H, W]. The first loop is parallel: its
- * iterations write disjoint slices whatever the layout. */
-static sj_value *im2col(cv *q, sj_value *x5, const int *layout) {
-  int64_t dims[NIDX];
-  for (int k = 0; k < NIDX; k++) dims[k] = q->d[layout[k]];
-  sj_type ct = ty(q->acc, NIDX, dims);
+/* im2col: a buffer of the acc dtype whose `rank` axes are the logical
+ * indices in `layout` order, holding x[n, g*Cg+cg, ih, iw] (0 in the
+ * padding); x5 is x viewed as [N, G, Cg, H, W]. An index missing from the
+ * layout is 0 (an extent of 1); IS and INC stand for n = s*Nc + nc. The
+ * first loop is parallel: its iterations write disjoint slices whatever
+ * the layout. */
+static sj_value *im2col(cv *q, sj_value *x5, const int *layout, int rank) {
+  int64_t dims[SJ_MAX_RANK];
+  for (int k = 0; k < rank; k++) dims[k] = q->d[layout[k]];
+  sj_type ct = ty(q->acc, rank, dims);
   kbuild K;
   if (!x5 || !sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
   sj_value *pin = sj_lw_param(q->L, &K, x5->type, "in", 0), *pout = sj_lw_param(q->L, &K, ct, "out", 0);
   sj_lw_kernel_begin(&K);
-  sj_value *zero = sj_build_scalar(&K.top, q->acc, 0.0);
-  sj_value *hi[NIDX], *iv[NIDX], *li[NIDX];
+  bool empty = q->H == 0 || q->W == 0; /* every tap in the padding */
+  sj_value *zero = empty || padded(q) ? sj_build_scalar(&K.top, q->acc, 0.0) : NULL;
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *li[NIDX_SPLIT];
   sj_lw_bounds(&K, pout, &ct, hi);
   window_consts(q, &K);
-  sj_builder B = sj_lw_nest(&K, &K.top, NIDX, hi, ALL_DIMS, iv);
-  for (int k = 0; k < NIDX; k++) li[layout[k]] = iv[k];
+  bool split = q->d[IS] > 1;
+  sj_value *nc = split ? sj_lw_kconst(&K, q->d[INC]) : NULL, *n = split ? sj_lw_kconst(&K, q->d[IN]) : NULL;
+  sj_builder B = sj_lw_nest(&K, &K.top, rank, hi, ALL_DIMS, iv);
+  for (int k = 0; k < NIDX_SPLIT; k++) li[k] = K.c0;
+  for (int k = 0; k < rank; k++) li[layout[k]] = iv[k];
+  if (split) { /* the clamp never changes it: s*Nc + nc < N */
+    sj_value *i = sj_lw_binop(&B, SJ_OP_ADD, sj_lw_binop(&B, SJ_OP_MUL, li[IS], nc), li[INC]);
+    li[IN] = sj_build1(&B, SJ_OP_CLAMP, 2, (sj_value *[]){i, n}, sj_scalar_type(SJ_I64));
+  }
   sj_value *v = zero;
-  if (q->H > 0 && q->W > 0) { /* else every tap is in the padding */
+  if (!empty) {
     sj_value *mh, *mw;
     sj_value *ih = window_index(q, &K, &B, li[IOH], li[IKH], 0, &mh), *iw = window_index(q, &K, &B, li[IOW], li[IKW], 1, &mw);
     v = cast(&B, sj_lw_load(&B, pin, (sj_value *[]){li[IN], li[IG], li[ICG], ih, iw}, 5), q->acc);
     sj_value *in = inside(&K, &B, mh, mw);
     if (in) v = sj_build1(&B, SJ_OP_SELECT, 3, (sj_value *[]){in, v, zero}, sj_scalar_type(q->acc));
   }
-  sj_lw_store(&B, v, pout, iv, NIDX);
+  sj_lw_store(&B, v, pout, iv, rank);
   sj_lw_close_nest(&B);
   sj_lw_kernel_return(&K);
   sj_value *buf = alloc(q, ct);
@@ -236,7 +267,7 @@ static sj_value *x5_of(cv *q, sj_value *x) {
 static sj_value *lower_forward(cv *q, sj_value *x, sj_value *w) {
   int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, K = K_(q), P = P_(q);
   bool g1 = G == 1;
-  sj_value *col = im2col(q, x5_of(q, x), fwd_layout);
+  sj_value *col = im2col(q, x5_of(q, x), fwd_layout, NIDX);
   sj_value *colv = view(q, col, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
   sj_value *wv = view(q, widened(q, w), g1 ? ty(q->acc, 2, (const int64_t[]){Og, K}) : ty(q->acc, 3, (const int64_t[]){G, Og, K}));
   sj_value *y = gemm(q, wv, colv, g1 ? ty(q->acc, 3, (const int64_t[]){N, Og, P}) : ty(q->acc, 4, (const int64_t[]){N, G, Og, P}));
@@ -259,19 +290,86 @@ static sj_value *lower_input_grad(cv *q, sj_value *g, sj_value *w) {
   return narrowed(q, view(q, dx5, ty(q->acc, 4, (const int64_t[]){N, G * Cg, q->H, q->W})));
 }
 
-/* dW = g^T @ im2col(x)^T per group, summed over the images by the gemm. */
+/* out [O, K] (the op's dtype) = the sum over s of part [S, O, K]: a
+ * reduction loop over s inside a nest over [O, K] (parallel over O). */
+static sj_value *sum_chunks(cv *q, sj_value *part) {
+  if (!part) return NULL;
+  int64_t O = part->type.dims[1], K = part->type.dims[2];
+  sj_type t = ty(q->dt, 2, (const int64_t[]){O, K});
+  kbuild Kb;
+  if (!sj_lw_new_kernel(q->L, q->op->loc, &Kb)) return NULL;
+  sj_value *pin = sj_lw_param(q->L, &Kb, part->type, "in", 0), *pout = sj_lw_param(q->L, &Kb, t, "out", 0);
+  sj_lw_kernel_begin(&Kb);
+  sj_value *hi[3], *iv[3];
+  sj_lw_bounds(&Kb, pin, &part->type, hi);
+  sj_value *zero = sj_build_scalar(&Kb.top, q->acc, 0.0);
+  sj_builder B = sj_lw_nest(&Kb, &Kb.top, 2, hi + 1, ALL_DIMS, iv + 1);
+  sj_value *acc = zero;
+  if (hi[0]) {
+    sj_op *l = sj_build_loop(&B, false, Kb.c0, hi[0], 1, &acc);
+    sj_op_set_attr(q->L->m->ctx, l, (sj_attr){.name = "combine", .kind = SJ_ATTR_STR, .u.s = sj_intern(q->L->m->ctx, "add")});
+    sj_builder in = sj_builder_in(&B, l);
+    iv[0] = l->regions[0]->args[0];
+    sj_value *y = sj_lw_binop(&in, SJ_OP_ADD, l->regions[0]->args[1], sj_lw_load(&in, pin, iv, 3));
+    sj_build(&in, SJ_OP_YIELD, 1, &y, 0, NULL);
+    acc = sj_res(l, 0);
+  } else {
+    acc = sj_lw_load(&B, pin, (sj_value *[]){Kb.c0, iv[1], iv[2]}, 3);
+  }
+  sj_lw_store(&B, cast(&B, acc, q->dt), pout, iv + 1, 2);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&Kb);
+  sj_value *buf = alloc(q, t);
+  launch(q, &Kb, (sj_value *[]){part, buf}, 2);
+  return buf;
+}
+
+/* Chunks the filter gradient's batch is split into (one gemm each, run in
+ * parallel over the pool, their [O, K] results summed after), groups = 1:
+ * one per image when the partial results are small (O*K up to
+ * PER_IMAGE_MAX_OK: LeNet's conv1; then g needs no transpose), else the
+ * largest of 4, 2 dividing a static N (conv2, the 64->64 layer), else 1
+ * (one gemm over the whole batch). Measured: docs/decisions/0022. */
+#define PER_IMAGE_MAX_OK 4096
+#define FILTER_GRAD_MAX_CHUNKS 4
+static int64_t filter_chunks(const cv *q) {
+  int64_t N = q->d[IN];
+  if (q->d[IG] != 1 || N == SJ_DYN) return 1;
+  if (q->Og * K_(q) <= PER_IMAGE_MAX_OK) return N;
+  for (int64_t s = FILTER_GRAD_MAX_CHUNKS; s > 1; s /= 2)
+    if (N % s == 0) return s;
+  return 1;
+}
+
+/* dW = g^T @ im2col(x)^T per group, summed over the images by the gemm;
+ * with groups = 1 and a static batch, per chunk of images in parallel. */
 static sj_value *lower_filter_grad(cv *q, sj_value *x, sj_value *g) {
   int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, Cg = q->d[ICG], OH = q->d[IOH], OW = q->d[IOW], K = K_(q);
-  int64_t NP = N == SJ_DYN ? SJ_DYN : N * P_(q);
+  int64_t NP = N == SJ_DYN ? SJ_DYN : N * P_(q), S = filter_chunks(q);
+  sj_type wt = ty(q->acc, 4, (const int64_t[]){G * Og, Cg, q->d[IKH], q->d[IKW]});
+  if (S > 1) {
+    static const int split_layout[7] = {IS, INC, IOH, IOW, ICG, IKH, IKW};
+    static const int gs_perm[5] = {0, 2, 1, 3, 4}; /* [S, O, Nc, OH, OW] from [S, Nc, O, OH, OW] */
+    q->d[IS] = S, q->d[INC] = N / S;
+    int64_t NPc = NP / S;
+    sj_value *colt = view(q, im2col(q, x5_of(q, x), split_layout, 7), ty(q->acc, 3, (const int64_t[]){S, NPc, K}));
+    /* one image per chunk: g [N, O, OH, OW] is already [S, O, Nc*P] */
+    sj_value *gt = N == S ? widened(q, g)
+                          : permute(q, view(q, g, ty(g->type.dt, 5, (const int64_t[]){S, N / S, Og, OH, OW})), gs_perm,
+                                    ty(q->acc, 5, (const int64_t[]){S, Og, N / S, OH, OW}));
+    sj_value *part = gemm(q, view(q, gt, ty(q->acc, 3, (const int64_t[]){S, Og, NPc})), colt, ty(q->acc, 3, (const int64_t[]){S, Og, K}));
+    wt.dt = q->dt;
+    return view(q, sum_chunks(q, part), wt);
+  }
   bool g1 = G == 1;
-  sj_value *colt = im2col(q, x5_of(q, x), filter_layout);
+  sj_value *colt = im2col(q, x5_of(q, x), filter_layout, NIDX);
   sj_value *coltv = view(q, colt, g1 ? ty(q->acc, 2, (const int64_t[]){NP, K}) : ty(q->acc, 3, (const int64_t[]){G, NP, K}));
   static const int gt_perm[5] = {1, 2, 0, 3, 4}; /* [G, Og, N, OH, OW] from [N, G, Og, OH, OW] */
   sj_value *g5 = view(q, g, ty(g->type.dt, 5, (const int64_t[]){N, G, Og, OH, OW}));
   sj_value *gt = permute(q, g5, gt_perm, ty(q->acc, 5, (const int64_t[]){G, Og, N, OH, OW}));
   sj_value *gtv = view(q, gt, g1 ? ty(q->acc, 2, (const int64_t[]){Og, NP}) : ty(q->acc, 3, (const int64_t[]){G, Og, NP}));
   sj_value *dw = gemm(q, gtv, coltv, g1 ? ty(q->acc, 2, (const int64_t[]){Og, K}) : ty(q->acc, 3, (const int64_t[]){G, Og, K}));
-  return narrowed(q, view(q, dw, ty(q->acc, 4, (const int64_t[]){G * Og, Cg, q->d[IKH], q->d[IKW]})));
+  return narrowed(q, view(q, dw, wt));
 }
 
 /* The geometry from the (verified) op; false with an error when a dim other
@@ -298,7 +396,7 @@ static bool setup(cv *q) {
   q->H = x->dims[2], q->W = x->dims[3], q->Og = w->dims[0] / G;
   int64_t oh = sj_conv_out_size(q->H, w->dims[2], q->a.stride[0], q->a.pad[0], q->a.pad[1], q->a.dilation[0]);
   int64_t ow = sj_conv_out_size(q->W, w->dims[3], q->a.stride[1], q->a.pad[2], q->a.pad[3], q->a.dilation[1]);
-  int64_t d[NIDX] = {x->dims[0], G, w->dims[1], w->dims[2], w->dims[3], oh, ow};
+  int64_t d[NIDX_SPLIT] = {x->dims[0], G, w->dims[1], w->dims[2], w->dims[3], oh, ow, 1, x->dims[0]};
   memcpy(q->d, d, sizeof d);
   /* N's source: an operand with x's batch (the `like` of input_grad has it) */
   q->nsrc = sj_opnd(op, dx ? 2 : 0);

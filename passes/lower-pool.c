@@ -29,8 +29,10 @@ typedef struct pk {
   sj_pool2d p;
   sj_dtype dt, cdt;  /* storage dtype, compute dtype (f32 for halves) */
   bool clip[2];      /* the windows along H / W may leave the input */
-  sj_value *n[2];    /* input extent H, W (kernel top) */
-  sj_value *k[2], *s[2], *lo[2], *phi[2]; /* window, stride, pad before, extent + pad after */
+  /* i64 constants at the kernel top: zero, input extent H, W, window,
+   * stride, pad before, extent + pad after; the bounds of the loops over
+   * (N, C, OH, OW) (NULL: a static 1, no loop) */
+  sj_value *z, *n[2], *k[2], *s[2], *lo[2], *phi[2], *ob[4];
 } pk;
 
 static sj_value *load_c(pk *P, sj_builder *B, sj_value *buf, sj_value **idx) {
@@ -43,18 +45,26 @@ static void store_c(pk *P, sj_builder *B, sj_value *v, sj_value *buf, sj_value *
   sj_lw_store(B, v, buf, idx, 4);
 }
 
-/* Constants of the window arithmetic at the kernel top; `in` is the
- * buffer whose spatial dims are the input's (x, or the result of a grad). */
-static void pool_top(pk *P, sj_value *in) {
+/* The constants of the window arithmetic and the loop bounds, at the
+ * kernel top: `in` has the input's spatial dims (x, or a grad's result),
+ * `ob` the dims the loops run over (the forward's result, a grad's g). */
+static void pool_top(pk *P, sj_value *in, sj_value *ob) {
+  P->z = P->K.c0;
+  sj_lw_bounds(&P->K, ob, &ob->type, P->ob);
   for (int a = 0; a < 2; a++) {
+    int64_t n = in->type.dims[2 + a];
     P->clip[a] = P->p.lo[a] > 0 || P->p.hi[a] > 0 || P->p.ceil_mode;
-    P->n[a] = sj_lw_kconst(&P->K, in->type.dims[2 + a]);
+    P->n[a] = sj_lw_kconst(&P->K, n);
     P->k[a] = sj_lw_kconst(&P->K, P->p.k[a]);
     P->s[a] = sj_lw_kconst(&P->K, P->p.s[a]);
     P->lo[a] = sj_lw_kconst(&P->K, P->p.lo[a]);
-    P->phi[a] = sj_lw_kconst(&P->K, in->type.dims[2 + a] + P->p.hi[a]);
+    P->phi[a] = sj_lw_kconst(&P->K, n + P->p.hi[a]);
   }
 }
+
+/* The plane loops over (N, C), the first a parallel_for (sj_lw_nest):
+ * each plane is written by one iteration. iv gets (n, c). */
+static sj_builder planes(pk *P, sj_value **iv) { return sj_lw_nest(&P->K, &P->K.top, 2, P->ob, ALL_DIMS, iv); }
 
 /* One window axis at output index o: the input index of window position
  * 0 (start, possibly in the padding) and the in-bounds loop [b, e). */
@@ -65,14 +75,14 @@ typedef struct wax {
 
 static wax window_axis(pk *P, sj_builder *B, int a, sj_value *o) {
   wax w = {.fixed = !P->clip[a]};
-  sj_value *st = o == P->K.c0 ? P->K.c0 : P->p.s[a] == 1 ? o : sj_lw_binop(B, SJ_OP_MUL, o, P->s[a]);
+  sj_value *st = o == P->z ? P->z : P->p.s[a] == 1 ? o : sj_lw_binop(B, SJ_OP_MUL, o, P->s[a]);
   if (P->p.lo[a]) st = sj_lw_binop(B, SJ_OP_SUB, st, P->lo[a]);
   w.start = st;
   if (w.fixed) {
-    w.b = P->K.c0, w.e = P->k[a];
+    w.b = P->z, w.e = P->k[a];
     return w;
   }
-  w.b = sj_lw_binop(B, SJ_OP_MAXIMUM, st, P->K.c0);
+  w.b = sj_lw_binop(B, SJ_OP_MAXIMUM, st, P->z);
   w.e = sj_lw_binop(B, SJ_OP_MINIMUM, sj_lw_binop(B, SJ_OP_ADD, st, P->k[a]), P->n[a]);
   return w;
 }
@@ -154,10 +164,10 @@ static sj_builder out_loops(pk *P, sj_builder *B, sj_value **ohi, sj_value **iv)
   sj_builder in = *B;
   for (int a = 0; a < 2; a++) {
     if (!ohi[a]) {
-      iv[a] = P->K.c0;
+      iv[a] = P->z;
       continue;
     }
-    sj_op *l = sj_build_loop(&in, false, P->K.c0, ohi[a], 0, NULL);
+    sj_op *l = sj_build_loop(&in, false, P->z, ohi[a], 0, NULL);
     in = sj_builder_in(&in, l);
     iv[a] = l->regions[0]->args[0];
   }
@@ -165,9 +175,10 @@ static sj_builder out_loops(pk *P, sj_builder *B, sj_value **ohi, sj_value **iv)
 }
 
 static void pool_forward(pk *P, sj_value *in, sj_value *out, bool is_max) {
-  sj_value *hi[4], *iv[4];
-  sj_lw_bounds(&P->K, out, &out->type, hi);
-  sj_builder B = sj_lw_nest(&P->K, &P->K.top, 4, hi, ALL_DIMS, iv);
+  sj_value *iv[4];
+  pool_top(P, in, out);
+  sj_builder PB = planes(P, iv);
+  sj_builder B = out_loops(P, &PB, P->ob + 2, iv + 2);
   wax w[2] = {window_axis(P, &B, 0, iv[2]), window_axis(P, &B, 1, iv[3])};
   sj_opcode combine = is_max ? SJ_OP_MAXIMUM : SJ_OP_ADD;
   sj_value *r = in->type.dims[2] && in->type.dims[3] ? window_reduce(P, &B, in, iv, w, combine)
@@ -191,8 +202,8 @@ static void zero_plane(pk *P, sj_builder *B, sj_value *out, sj_value **iv) {
  * the first NaN wins): two loops carrying (best, row, col), started from
  * -inf at the first in-bounds position. Sets at[0], at[1]. */
 static void window_argmax(pk *P, sj_builder *B, sj_value *x, sj_value **iv, const wax *w, sj_value **at) {
-  sj_value *init[3] = {sj_build_scalar(B, P->cdt, -INFINITY), window_index(B, &w[0], w[0].b),
-                       window_index(B, &w[1], w[1].b)};
+  sj_value *init[3] = {sj_build_scalar(B, P->cdt, -INFINITY), w[0].fixed ? w[0].start : w[0].b,
+                       w[1].fixed ? w[1].start : w[1].b};
   sj_op *ly = window_loop(P, B, &w[0], 3, init, SJ_OP_COUNT);
   sj_builder by = sj_builder_in(B, ly);
   sj_value **ya = ly->regions[0]->args;
@@ -221,24 +232,38 @@ static void accumulate(pk *P, sj_builder *B, sj_value *out, sj_value **idx, sj_v
   store_c(P, B, s, out, idx);
 }
 
+/* Whether the windows tile the plane: stride = window, no padding, floor
+ * mode; each input element is in at most one window. *covered: in exactly
+ * one (no rows or columns left over at the border). */
+static bool tiled(const pk *P, const sj_value *out, bool *covered) {
+  bool t = !P->clip[0] && !P->clip[1] && P->p.s[0] == P->p.k[0] && P->p.s[1] == P->p.k[1];
+  *covered = t && out->type.dims[2] % P->p.k[0] == 0 && out->type.dims[3] % P->p.k[1] == 0;
+  return t;
+}
+
 /* Both grads: per plane, zero it, then over the windows (g at (oh, ow))
  * add g to the argmax, or g / divisor to every in-bounds element. The
  * windows of one plane are visited in order on one thread, so
- * overlapping windows add without races. An input with H or W of 0 has
- * nothing to write (its windows are empty). */
+ * overlapping windows add without races. When the windows tile the plane
+ * (stride = window, no padding) the average's gradient is stored once
+ * per element instead, with no read-modify-write, and the plane is zeroed
+ * only when some rows or columns are in no window. The max gradient keeps
+ * the accumulating form: written directly (g at the argmax, 0 elsewhere)
+ * LLVM turned the comparison into a branch on random data, 3x slower
+ * (docs/decisions/0023-pool-kernels.md). An input with
+ * H or W of 0 has nothing to write (its windows are empty). */
 static void pool_backward(pk *P, sj_value *x, sj_value *g, sj_value *out, bool is_max) {
-  sj_value *hi[4], *ghi[4], *iv[4], *ov[2];
-  sj_lw_bounds(&P->K, out, &out->type, hi); /* planes: N, C of the result */
-  sj_lw_bounds(&P->K, g, &g->type, ghi);    /* windows: OH, OW of g */
-  sj_builder B = sj_lw_nest(&P->K, &P->K.top, 2, hi, ALL_DIMS, iv);
-  zero_plane(P, &B, out, iv);
+  sj_value *iv[2], *ov[2];
+  pool_top(P, out, g); /* loops: N, C, OH, OW of g */
+  sj_builder B = planes(P, iv);
+  bool covered, direct = !is_max && tiled(P, out, &covered);
+  if (!direct || !covered) zero_plane(P, &B, out, iv);
   if (out->type.dims[2] != 0 && out->type.dims[3] != 0) {
-    sj_builder in = out_loops(P, &B, ghi + 2, ov);
+    sj_builder in = out_loops(P, &B, P->ob + 2, ov);
     wax w[2] = {window_axis(P, &in, 0, ov[0]), window_axis(P, &in, 1, ov[1])};
-    sj_value *gv = load_c(P, &in, g, (sj_value *[]){iv[0], iv[1], ov[0], ov[1]});
-    if (is_max) {
-      sj_value *at[2];
-      window_argmax(P, &in, x, iv, w, at);
+    sj_value *gv = load_c(P, &in, g, (sj_value *[]){iv[0], iv[1], ov[0], ov[1]}), *at[2] = {0};
+    if (is_max) window_argmax(P, &in, x, iv, w, at);
+    if (is_max) { /* the direct form made LLVM branch on the argmax: slower (0023) */
       accumulate(P, &in, out, (sj_value *[]){iv[0], iv[1], sp_index(P, &in, 0, at[0]), sp_index(P, &in, 1, at[1])}, gv);
     } else {
       sj_value *d = sj_lw_binop(&in, SJ_OP_DIV, gv, divisor(P, &in, w));
@@ -248,7 +273,12 @@ static void pool_backward(pk *P, sj_value *x, sj_value *g, sj_value *out, bool i
       sj_op *lx = window_loop(P, &by, &w[1], 0, NULL, SJ_OP_COUNT);
       sj_builder bx = sj_builder_in(&by, lx);
       sj_value *xx = window_index(&bx, &w[1], lx->regions[0]->args[0]);
-      accumulate(P, &bx, out, (sj_value *[]){iv[0], iv[1], sp_index(P, &bx, 0, y), sp_index(P, &bx, 1, xx)}, d);
+      sj_value *idx[4] = {iv[0], iv[1], sp_index(P, &bx, 0, y), sp_index(P, &bx, 1, xx)};
+      if (direct) {
+        store_c(P, &bx, d, out, idx);
+      } else {
+        accumulate(P, &bx, out, idx, d);
+      }
       close_to(&bx, &in);
     }
     close_to(&in, &B);
@@ -277,7 +307,6 @@ void sj_lw_pool2d(lower *L, sj_op *op) {
   for (unsigned i = 0; i < op->nopnds; i++) in[i] = sj_lw_param(L, &P.K, sj_opnd(op, i)->type, "in", i);
   sj_value *out = sj_lw_param(L, &P.K, *t, "out", 0);
   sj_lw_kernel_begin(&P.K);
-  pool_top(&P, fwd ? in[0] : out);
   if (fwd) pool_forward(&P, in[0], out, is_max);
   else if (is_max) pool_backward(&P, in[0], in[1], out, true);
   else pool_backward(&P, NULL, in[0], out, false);

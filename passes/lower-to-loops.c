@@ -8,7 +8,9 @@
  *   take, take_along_axis                          -> gather kernels
  *   scatter_add, scatter_add_along_axis            -> zero + accumulate kernels
  *   slice                                          -> gather kernels
- *   slice_update, index_update                     -> copy + update kernels
+ *   slice_update                                   -> update kernels (in place
+ *                                                     when the base is dead)
+ *   index_update                                   -> copy + update kernels
  * reshape and constant stay; kernels already in the module are not touched.
  * Kernels are appended to the module in creation order and named
  * @<func>_k<N>. The exact form is a contract with loop-fusion and codegen:
@@ -696,38 +698,122 @@ static sj_value *materialize_values(lower *L, sj_builder *FB, const sj_op *op, s
   return buf;
 }
 
-/* Copy x, then write the region: one nest over it (its positions are
- * distinct, so the outermost loop is parallel). A region with a sliced
- * dynamic dim reads the values from a buffer of its own type (above). */
+static bool overwritable(const sj_op *op, sj_value *z);
+
+/* The value attribute of a splat constant (int or float), or NULL. */
+static const sj_attr *splat_value(const sj_value *v) {
+  const sj_attr *a = v->def && v->def->code == SJ_OP_CONSTANT ? sj_op_attr(v->def, "value") : NULL;
+  return a && (a->kind == SJ_ATTR_INT || a->kind == SJ_ATTR_FLOAT) ? a : NULL;
+}
+
+static bool mode_set(const sj_op *op) { return strcmp(sj_op_attr(op, "mode")->u.s, "set") == 0; }
+
+/* Most updates followed by chain_covers (its check is quadratic). */
+#define MAX_CHAIN 64
+
+/* The "set" updates starting at op, each the only user of the one before
+ * (as its base), have pairwise disjoint regions that together cover the
+ * whole (static) tensor: every element is written by exactly one of them
+ * and no element of op's base reaches the chain's result, so the base
+ * need not be written at all. */
+static bool chain_covers(const sj_op *op) {
+  const sj_type *t = &sj_res(op, 0)->type;
+  const sj_op *chain[MAX_CHAIN];
+  int n = 0;
+  for (const sj_op *u = op; u && n < MAX_CHAIN; n++) {
+    if (!mode_set(u)) return false;
+    chain[n] = u;
+    const sj_value *r = sj_res(u, 0);
+    const sj_op *next = sj_value_num_uses(r) == 1 ? r->uses->user : NULL;
+    u = next && next->code == SJ_OP_SLICE_UPDATE && sj_opnd(next, 0) == r && sj_opnd(next, 1) != r ? next : NULL;
+  }
+  int64_t covered = 0;
+  for (int k = 0; k < t->rank; k++)
+    if (t->dims[k] == SJ_DYN) return false;
+  for (int i = 0; i < n; i++) {
+    sj_type reg = sj_slice_region(chain[i], t);
+    covered += sj_type_numel(&reg);
+    for (int j = i + 1; j < n; j++)
+      if (!sj_slice_regions_disjoint(chain[i], chain[j], t)) return false;
+  }
+  return covered == sj_type_numel(t);
+}
+
+/* A kernel that stores the splat value v into every element of buf. */
+static void fill(lower *L, sj_builder *FB, const sj_op *op, sj_value *buf, const sj_attr *v) {
+  sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK];
+  const sj_type *t = &buf->type;
+  kbuild K;
+  if (!sj_lw_new_kernel(L, op->loc, &K)) return;
+  sj_value *out = sj_lw_param(L, &K, *t, "out", 0);
+  sj_lw_kernel_begin(&K);
+  sj_lw_bounds(&K, out, t, hi);
+  sj_builder B = sj_lw_nest(&K, &K.top, t->rank, hi, ALL_DIMS, iv);
+  sj_value *c = sj_build1(&B, SJ_OP_CONSTANT, 0, NULL, sj_scalar_type(t->dt));
+  sj_op_set_attr(L->m->ctx, c->def, *v);
+  sj_lw_store(&B, c, out, iv, t->rank);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
+  sj_op *l = sj_build(FB, SJ_OP_LAUNCH, 1, &buf, 0, NULL);
+  sj_op_set_sym(L->m->ctx, l, "kernel", sj_func_name(K.k));
+}
+
+/* Where the update writes: x itself when nothing reads x afterwards (no
+ * copy: only the region is written); for a splat x a new buffer, filled
+ * with the splat's value unless the chain of updates starting here covers
+ * it; NULL when the update kernel must copy x into a new buffer first. */
+static sj_value *update_target(lower *L, sj_builder *FB, sj_op *op) {
+  sj_value *x = sj_opnd(op, 0);
+  if (overwritable(op, x) && sj_opnd(op, 1) != x) return x; /* x[::-1] = x reads what it overwrites */
+  const sj_attr *v = splat_value(x);
+  if (!v) return NULL;
+  sj_value *buf = sj_build1(FB, SJ_OP_ALLOC, 0, NULL, x->type); /* a constant's type is static */
+  if (!chain_covers(op)) fill(L, FB, op, buf, v);
+  return buf;
+}
+
+/* Write the region of x (a copy of it, or x itself: update_target): one
+ * nest over the region (its positions are distinct, so the outermost loop
+ * is parallel). A region with a sliced dynamic dim reads the values from a
+ * buffer of its own type (above). */
 static void lower_slice_update(lower *L, sj_op *op) {
-  sj_value *x = sj_opnd(op, 0), *y = sj_opnd(op, 1), *buf;
+  sj_value *x = sj_opnd(op, 0), *y = sj_opnd(op, 1);
   const sj_type *t = &x->type;
   sj_type reg = sj_slice_region(op, t);
   bool sized = false; /* the region has a sliced dynamic dim */
   for (int k = 0; k < t->rank; k++) sized |= t->dims[k] == SJ_DYN && !sj_slice_axis_is_full(op, k);
   sj_builder FB = sj_builder_before(L->m->ctx, op);
-  if (sized) {
-    if (!(y = materialize_values(L, &FB, op, x, y, &reg))) return;
-    sj_op_set_operand(op, 1, y);
-  }
+  if (sized && !(y = materialize_values(L, &FB, op, x, y, &reg))) return;
+  sj_value *into = update_target(L, &FB, op);
+  if (L->st) return;
   kbuild K;
   if (!sj_lw_new_kernel(L, op->loc, &K)) return;
-  sj_value *in = sj_lw_param(L, &K, *t, "in", 0), *yb = sj_lw_param(L, &K, y->type, "in", 1), *out = sj_lw_param(L, &K, *t, "out", 0);
+  unsigned np = 0;
+  sj_value *in = into ? NULL : sj_lw_param(L, &K, *t, "in", np++);
+  sj_value *yb = sj_lw_param(L, &K, y->type, "in", np), *out = sj_lw_param(L, &K, *t, "out", 0);
   sj_lw_kernel_begin(&K);
   slice_axis ax[SJ_MAX_RANK];
   slice_axes(&K, op, out, ax);
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *xi[SJ_MAX_RANK];
   sj_lw_bounds(&K, sized ? yb : out, &reg, hi); /* not sized: a dynamic region dim is a whole axis of out */
-  copy_nest(&K, in, out);
+  if (in) copy_nest(&K, in, out);
   sj_builder B = sj_lw_nest(&K, &K.top, reg.rank, hi, ALL_DIMS, iv);
   for (int k = 0; k < reg.rank; k++) xi[k] = slice_index(&K, &B, &ax[k], iv[k]);
   update_store(&B, op, sj_lw_bcast_load(&K, &B, yb, &reg, iv), out, xi);
   sj_lw_close_nest(&B);
   sj_lw_kernel_return(&K);
-  dimsrc src[SJ_MAX_RANK];
-  for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){x, k};
-  sj_lw_alloc_results(&FB, op, t, src, &buf);
-  sj_lw_launch_and_replace(L, &FB, op, &K, &buf);
+  if (!into) {
+    dimsrc src[SJ_MAX_RANK];
+    for (int k = 0; k < t->rank; k++) src[k] = (dimsrc){x, k};
+    sj_lw_alloc_results(&FB, op, t, src, &into);
+    sj_op_set_operand(op, 1, y);
+    sj_lw_launch_and_replace(L, &FB, op, &K, &into);
+    return;
+  }
+  sj_op *l = sj_build(&FB, SJ_OP_LAUNCH, 2, (sj_value *[]){y, into}, 0, NULL);
+  sj_op_set_sym(L->m->ctx, l, "kernel", sj_func_name(K.k));
+  sj_value_replace_all_uses(sj_res(op, 0), into);
+  sj_op_erase(op);
 }
 
 /* Copy x, then the updates in the order of the take's positions: the loops
@@ -864,8 +950,8 @@ static void lower_op(lower *L, sj_op *op) {
   else if (op->code == SJ_OP_SLICE) lower_slice(L, op);
   else if (op->code == SJ_OP_SLICE_UPDATE) lower_slice_update(L, op);
   else if (op->code == SJ_OP_INDEX_UPDATE) lower_index_update(L, op);
-  else if (sj_lw_is_pool2d(op)) sj_lw_pool2d(L, op);
   else if (op->code == SJ_OP_CONV2D || op->code == SJ_OP_CONV2D_INPUT_GRAD || op->code == SJ_OP_CONV2D_FILTER_GRAD) sj_lw_lower_conv(L, op);
+  else if (sj_lw_is_pool2d(op)) sj_lw_pool2d(L, op);
 }
 
 sj_status sj_pass_lower_to_loops(sj_module *m, sj_pass_run *run) {

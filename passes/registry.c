@@ -12,9 +12,12 @@
  * expand-softmax lowers its ops after the folds (decision 0006).
  * scan-pushout moves loop-invariant and per-sequence work out of scan bodies
  * once the rewrites have simplified them, before the bodies are outlined
- * and fused (decision 0019). */
+ * and fused (decision 0019). assemble-slices then turns sums of slice
+ * updates of zeros (slice gradients; the zeros of a scan body are constants
+ * once scan-pushout has sunk them) into one chain, before fusion would
+ * make the sum a kernel (decision 0025). */
 const char *const sj_default_pipeline =
-    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,scan-pushout,outline-scan,expand-softmax,cse,"
+    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,scan-pushout,assemble-slices,outline-scan,expand-softmax,cse,"
     "gemm-combine,fuse-elementwise,lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */

@@ -3,10 +3,10 @@
  *
  *  (a) hoisting: a body op whose operands are non-sequences (and constants)
  *      is computed once before the loop; its result becomes a non-sequence.
- *  (b) sequence-only ops: an elementwise op of sequence rows and invariants,
- *      or x_t @ W with W invariant, is computed for every row before the
- *      loop (the matmul as one GEMM of [rows, K] @ W); its result becomes a
- *      sequence.
+ *  (b) sequence-only ops: an elementwise op of sequence rows and invariants
+ *      (where that loses no fusion in the body: mark_pays), or x_t @ W with
+ *      W invariant, is computed for every row before the loop (the matmul
+ *      as one GEMM of [rows, K] @ W); its result becomes a sequence.
  *  (c) accumulations: a state kept `last` whose new value is u + f_t (or
  *      u - f_t), u used nowhere else, becomes u_0 + sum over the steps of
  *      f_t after the loop; f_t = a_t @ b_t (operands possibly transposed)
@@ -15,6 +15,8 @@
  *      and which no needed value depends on, leave the loop; so do body
  *      arguments nobody reads (a sequence only when the step count cannot
  *      change).
+ *  (e) splat non-sequences: a non-sequence that is a splat constant becomes
+ *      that constant inside the body (after hoisting).
  *
  * Each scan is rewritten by rebuilding it: an editor (scan_ed) holds its
  * operands, body arguments and yielded values as slots, the rewrites edit
@@ -451,17 +453,89 @@ static bool push_matmul(scan_ed *e, sj_op *op) {
   return true;
 }
 
+/* Whether pushing elementwise op o out pays. Inside the loop it fuses for
+ * free with the step's elementwise ops that read it; outside it is one
+ * more pass over [n, ...] in memory. It pays when no such fusion is lost:
+ * its rows are collected as an output (the loop then copies nothing), or
+ * feed an op that is not elementwise (x_t @ W becomes one GEMM; a matmul,
+ * reduction or gather would read it from memory anyway), or an add with a
+ * matmul (gemm-combine makes it the GEMM's accumulator), directly or
+ * through sequence-only elementwise ops that pay. Before the sweep, in
+ * op->scratch: ROWS on ops computable from rows and invariants alone
+ * (body order), then PAYS (reverse order: users first). */
+#define ROWS (1u << 29)
+#define INVS (1u << 28)
+#define PAYS (1u << 30)
+static unsigned pre_kind(const scan_ed *e, const sj_value *v) {
+  if (!v->def || v->def->block != e->body) return kind_of(e, v);
+  unsigned s = v->def->scratch;
+  return (s & ROWS) ? K_SEQ : (s & INVS) ? K_INV : KIND(s);
+}
+
+static void mark_rows(scan_ed *e, sj_op *o) {
+  bool seq = false, other = false;
+  for (unsigned i = 0; i < o->nopnds; i++) {
+    unsigned k = pre_kind(e, sj_opnd(o, i));
+    seq |= k == K_SEQ, other |= k == K_VAR;
+  }
+  if (!other) o->scratch |= seq ? ROWS : INVS;
+}
+
+static void mark_pays(sj_op *o) {
+  for (const sj_use *u = sj_res(o, 0)->uses; u; u = u->next) {
+    const sj_op *w = u->user;
+    const sj_op *other = w->code == SJ_OP_ADD ? sj_opnd(w, !u->index)->def : NULL;
+    bool pays = (w->scratch & PAYS) || !sj_op_has(w, SJ_F_ELEMWISE) ||
+                (other && other->code == SJ_OP_MATMUL);
+    if (pays) {
+      o->scratch |= PAYS;
+      return;
+    }
+  }
+}
+
 /* One sweep in body order: hoists and pushes out what it can; a result it
  * replaces by an argument makes its users candidates in the same sweep. */
 static bool hoist_and_push(scan_ed *e) {
   bool changed = false;
   for (sj_op *o = e->body->first; o; o = o->next) o->scratch = o->code == SJ_OP_CONSTANT ? K_CONST : K_VAR;
+  for (sj_op *o = e->body->first; o; o = o->next)
+    if (movable(o)) mark_rows(e, o);
+  for (sj_op *o = e->body->last; o; o = o->prev)
+    if ((o->scratch & ROWS) && sj_op_has(o, SJ_F_ELEMWISE)) mark_pays(o);
   for (sj_op *o = e->body->first, *nx; o; o = nx) {
     nx = o->next;
     if (!movable(o)) continue;
     if (hoist(e, o)) changed = true;
-    else if (sj_op_has(o, SJ_F_ELEMWISE) && push_elementwise(e, o)) changed = true;
+    else if ((o->scratch & PAYS) && push_elementwise(e, o)) changed = true;
     else if (o->code == SJ_OP_MATMUL && push_matmul(e, o)) changed = true;
+  }
+  return changed;
+}
+
+/* ---- (e) splat non-sequences sunk ---- */
+
+/* A non-sequence that is a splat constant outside becomes that constant at
+ * the top of the body (unused_args then drops the argument): the body's
+ * rewrites and its lowering see the value (a slice gradient's zeros,
+ * docs/decisions/0025-slice-assembly.md), and fusion reads it as a scalar
+ * instead of a kernel parameter. Runs after hoisting, so what hoisting
+ * takes out of the loop still leaves it. */
+static bool sink_splats(scan_ed *e) {
+  bool changed = false;
+  for (unsigned i = 0; i < e->nnon; i++) {
+    sj_value *o = e->non[i].outer, *a = e->non[i].arg;
+    const sj_attr *v = o->def && o->def->code == SJ_OP_CONSTANT ? sj_op_attr(o->def, "value") : NULL;
+    if (!v || (v->kind != SJ_ATTR_INT && v->kind != SJ_ATTR_FLOAT) || !sj_value_has_uses(a)) continue;
+    sj_op *k = sj_op_new(e->c, SJ_OP_CONSTANT, 0, NULL, 1, &a->type, 0, o->def->loc);
+    copy_attrs(e->c, k, o->def);
+    sj_res(k, 0)->name = a->name;
+    k->scratch = K_CONST;
+    if (e->body->first) sj_block_insert_before(e->body->first, k);
+    else sj_block_append(e->body, k);
+    sj_value_replace_all_uses(a, sj_res(k, 0));
+    sj_pass_stat_add(e->run, SJ_STAT_spo_sunk, 1);
+    changed = true;
   }
   return changed;
 }
@@ -717,6 +791,7 @@ static sj_op *commit_and_fix(scan_ed *e) {
 static sj_op *round_once(scan_ed *e, sj_op *op) {
   ed_load(e, op);
   bool changed = hoist_and_push(e);
+  changed |= sink_splats(e);
   ed_refresh(e);
   changed |= accumulations(e);
   changed |= forward_rows(e);

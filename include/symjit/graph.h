@@ -197,8 +197,10 @@ sj_var *sj_max_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, i
 sj_var *sj_avg_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, int line);
 /* The mean over H and W, keepdims: [N, C, 1, 1]. */
 sj_var *sj_global_avg_pool2d_at(sj_var *x, const char *file, int line);
-#define sj_max_pool2d(x, o) sj_max_pool2d_at(x, o, SJ_AT)
-#define sj_avg_pool2d(x, o) sj_avg_pool2d_at(x, o, SJ_AT)
+/* variadic so that a compound literal's commas pass: sj_max_pool2d(x,
+ * &(sj_pool2d_opts){.window = {2, 2}, .ignore_border = 1}) */
+#define sj_max_pool2d(x, ...) sj_max_pool2d_at(x, __VA_ARGS__, SJ_AT)
+#define sj_avg_pool2d(x, ...) sj_avg_pool2d_at(x, __VA_ARGS__, SJ_AT)
 #define sj_global_avg_pool2d(x) sj_global_avg_pool2d_at(x, SJ_AT)
 
 /* ---- basic slicing and updates (docs/graph.md, "Indexing") ---- */

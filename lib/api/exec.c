@@ -141,8 +141,8 @@ static bool run_gemm(sj_function *f, const step *s) {
     return sj_rt_gemm2d_desc(f->pool, &d);
   }
   if (ta || tb || s->epi) return false;
-  return sj_rt_gemm_acc(dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank, db, f->data[c],
-                        f->slots[c].type.rank, sj_api_dims(f, c), s->alpha, s->beta, z);
+  return sj_rt_gemm_batched(f->pool, dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank, db,
+                            f->data[c], f->slots[c].type.rank, sj_api_dims(f, c), s->alpha, s->beta, z);
 }
 
 /* A kernel's only effects are its stores: when every buffer it writes is

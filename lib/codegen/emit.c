@@ -210,7 +210,56 @@ static void e_store(cg *g, const sj_op *op) {
 }
 
 /* clamp %i, %n = max(min(i, n - 1), 0) */
+/* Static range [lo, hi] of an i64 index expression: constants, variables
+ * of loops whose bounds have known ranges, and add/sub/mul/minimum/maximum
+ * of those; false when unknown (or on overflow; depth-limited). A clamp
+ * whose operand is provably inside [0, n) is then emitted as the operand
+ * itself: the precheck still holds the dim to n, and the index stays affine
+ * in the loop variables, so LLVM vectorizes window loads (conv's im2col,
+ * slices at constant offsets) with plain vector loads instead of gathers. */
+#define INDEX_RANGE_DEPTH 12
+
+static bool const_index(const sj_value *v, int64_t *c) {
+  const sj_attr *a = v->def && v->def->code == SJ_OP_CONSTANT ? sj_op_attr(v->def, "value") : NULL;
+  if (!a || a->kind != SJ_ATTR_INT) return false;
+  *c = a->u.i;
+  return true;
+}
+
+static bool index_range(const sj_value *v, int depth, int64_t *lo, int64_t *hi) {
+  if (depth > INDEX_RANGE_DEPTH || v->type.is_tensor || v->type.dt != SJ_I64) return false;
+  if (const_index(v, lo)) return *hi = *lo, true;
+  if (!v->def) { /* a loop variable over [lo, hi) */
+    const sj_op *l = v->owner ? v->owner->parent : NULL;
+    int64_t a, b, c, d;
+    if (!l || v->index != 0 || (l->code != SJ_OP_FOR && l->code != SJ_OP_PARALLEL_FOR)) return false;
+    if (!index_range(sj_opnd(l, 0), depth + 1, &a, &b) || !index_range(sj_opnd(l, 1), depth + 1, &c, &d)) return false;
+    return *lo = a, *hi = d - 1, d != INT64_MIN;
+  }
+  sj_opcode k = v->def->code;
+  if (k != SJ_OP_ADD && k != SJ_OP_SUB && k != SJ_OP_MUL && k != SJ_OP_MINIMUM && k != SJ_OP_MAXIMUM) return false;
+  int64_t a, b, c, d;
+  if (!index_range(sj_opnd(v->def, 0), depth + 1, &a, &b) || !index_range(sj_opnd(v->def, 1), depth + 1, &c, &d))
+    return false;
+  if (k == SJ_OP_MINIMUM) return *lo = a < c ? a : c, *hi = b < d ? b : d, true;
+  if (k == SJ_OP_MAXIMUM) return *lo = a > c ? a : c, *hi = b > d ? b : d, true;
+  if (k == SJ_OP_ADD) return !__builtin_add_overflow(a, c, lo) && !__builtin_add_overflow(b, d, hi);
+  if (k == SJ_OP_SUB) return !__builtin_sub_overflow(a, d, lo) && !__builtin_sub_overflow(b, c, hi);
+  int64_t p[4];
+  if (__builtin_mul_overflow(a, c, &p[0]) || __builtin_mul_overflow(a, d, &p[1]) || __builtin_mul_overflow(b, c, &p[2]) ||
+      __builtin_mul_overflow(b, d, &p[3]))
+    return false;
+  *lo = *hi = p[0];
+  for (int i = 1; i < 4; i++) *lo = p[i] < *lo ? p[i] : *lo, *hi = p[i] > *hi ? p[i] : *hi;
+  return true;
+}
+
 static void e_clamp(cg *g, const sj_op *op) {
+  int64_t rlo, rhi, n;
+  if (const_index(sj_opnd(op, 1), &n) && index_range(sj_opnd(op, 0), 0, &rlo, &rhi) && rlo >= 0 && rhi < n) {
+    sj_cg_set(g, sj_res(op, 0), sj_cg_get(g, sj_opnd(op, 0))); /* never changes the index */
+    return;
+  }
   LLVMValueRef i = sj_cg_get(g, sj_opnd(op, 0)), zero = ci64(g, 0);
   LLVMValueRef hi = LLVMBuildSub(g->B, sj_cg_get(g, sj_opnd(op, 1)), ci64(g, 1), "");
   LLVMValueRef m = LLVMBuildSelect(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, i, hi, ""), i, hi, "");

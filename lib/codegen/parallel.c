@@ -171,8 +171,16 @@ static LLVMValueRef impl_begin(cg *g, const sj_op *loop, const outline *o, const
   g->cur.dims_ptr = LLVMGetParam(fn, pi++);
   g->cur.rt_ptr = LLVMGetParam(fn, pi++);
   for (unsigned i = 0; i < g->cur.nbufs; i++) sj_cg_setup_buf(g, &g->cur.bufs[i]);
+  /* a live-in that is an LLVM constant in the caller (a kernel-top
+   * `constant`: cse hoists every constant there) stays that constant, so
+   * trip counts and strides in the body are known to LLVM (unrolling,
+   * vectorization); it is still passed in env, unread */
   for (unsigned i = 0; i < o->li.n; i++)
-    if (!o->li.v[i]->type.is_tensor) sj_cg_set(g, o->li.v[i], LLVMGetParam(fn, pi++));
+    if (!o->li.v[i]->type.is_tensor) {
+      LLVMValueRef outer_v = o->env_vals[pi];
+      sj_cg_set(g, o->li.v[i], outer_v && LLVMIsConstant(outer_v) ? outer_v : LLVMGetParam(fn, pi));
+      pi++;
+    }
   return fn;
 }
 

@@ -6,7 +6,10 @@
  * (x_t, h, w) -> (h', y_t)), the backward scan B visits F's steps in the
  * opposite order. Its body is a clone of F's body (recomputing the step's
  * intermediates from the saved previous state) followed by the reverse
- * sweep of that clone with the incoming cotangents as known gradients:
+ * sweep of that clone with the incoming cotangents as known gradients;
+ * then F is rebuilt to save, per step, the values of its step that the
+ * sweep reads (the residuals, 0026), B is built again reading those rows,
+ * and the clone is dropped:
  *   - states: one carry per float state of F (the cotangent of the state
  *     after the step; the final carry is the initial value's gradient), one
  *     accumulator per non-sequence that wants a gradient (acc + term, a
@@ -65,6 +68,13 @@ typedef struct vjp {
   sj_var *const *gres;
   const bool *want;
   sj_var **r;
+  /* residuals (0026): values of the forward step that the sweep reads,
+   * saved per step instead of recomputed */
+  bool probe;         /* first build: find them, build nothing if any */
+  sj_op *S;           /* second build: the forward loop that saves them */
+  sj_value **rv;      /* values of the forward body (of S in the second build) */
+  sj_var **rrows;     /* second build: their saved rows (a sequence of B) */
+  unsigned nr;
 } vjp;
 
 #define AT a->file, a->line
@@ -121,14 +131,14 @@ static sj_var *opnd(vjp *a, const sj_op *op, unsigned i) { return var(a, sj_opnd
  * executed (result nstate, last; named by grad.steps). F's uses are pointed
  * at the new op (a last state's use at its final row), so F itself is dead
  * unless a user compiles its results directly. */
-static sj_op *rebuild_forward(vjp *a, bool counter) {
+static sj_op *rebuild_forward(vjp *a, bool counter, sj_value *const *extra, unsigned nextra, sj_value_map *m) {
   sj_ctx *c = a->c;
   sj_op *F = a->F;
   const layout L = a->L;
   sj_block *outer = a->g->block;
   sj_op *mark = outer->last;
   const sj_block *fb = F->regions[0];
-  unsigned bc = L.nseq + L.nstate, ns = L.nstate + counter, nys = fb->last->nopnds + counter;
+  unsigned bc = L.nseq + L.nstate, ns = L.nstate + counter, nys = fb->last->nopnds + counter + nextra;
   sj_var *cinit = counter ? kconst(a, 0, SJ_I64) : NULL;
   sj_var **seqs = vars(a, L.nseq), **inits = vars(a, ns), **non = vars(a, L.nnon);
   for (unsigned i = 0; i < L.nseq; i++) seqs[i] = opnd(a, F, L.first + i);
@@ -142,13 +152,16 @@ static sj_op *rebuild_forward(vjp *a, bool counter) {
     if (counter && k == bc) cnt = sj_graph_body_arg(b, sj_tensor_type(SJ_I64, 0, NULL), "steps");
     if (k < fb->nargs) args[k] = sj_graph_body_arg(b, fb->args[k]->type, fb->args[k]->name);
   }
-  sj_graph_inline_body(c, F, args, fy, NULL, AT);
-  for (unsigned i = 0; i + counter < nys; i++) ys[i + (counter && i >= L.nstate)] = fy[i];
+  sj_graph_inline_body(c, F, args, fy, m, AT);
+  unsigned nf = fb->last->nopnds - L.until; /* the condition goes last, after the extra outputs */
+  for (unsigned i = 0; i < nf; i++) ys[i + (counter && i >= L.nstate)] = fy[i];
   if (counter) ys[L.nstate] = sj_add_at(cnt, kconst(a, 1, SJ_I64), AT);
-  unsigned nres = F->nresults + counter;
+  for (unsigned e = 0; e < nextra; e++) ys[nf + counter + e] = var(a, sj_value_map_get(m, extra[e]));
+  if (L.until) ys[nys - 1] = fy[nf];
+  unsigned nres = F->nresults + counter + nextra;
   bool *last = sj_arena_alloc(c, (nres + 1) * sizeof *last);
   for (unsigned i = 0; i < nres; i++)
-    last[i] = i >= ns ? in_last(F, i - counter) : counter && i == L.nstate;
+    last[i] = i >= F->nresults + counter ? false : i >= ns ? in_last(F, i - counter) : counter && i == L.nstate;
   sj_graph_scan_spec spec = {L.has_n ? opnd(a, F, 0) : NULL, seqs, L.nseq, inits, ns, non, L.nnon, ys, nys,
                              L.until, L.reverse, last, NULL, 0};
   sj_var **res = vars(a, nres);
@@ -219,6 +232,7 @@ typedef struct bw {
   unsigned *x_at, *h_at, *gy_at, *gh_at; /* seqs: F's sequences, saved states, cotangent rows */
   unsigned *carry_at, *acc_at, *z_at;     /* inits: carries, accumulators, last outputs */
   unsigned cnt_at;                        /* init: the step counter */
+  unsigned *r_at;                         /* seqs: the saved residuals */
   unsigned *w_at, n_at;                   /* nonseqs: F's, the step count */
 } bw;
 
@@ -341,6 +355,7 @@ static sj_status checkpoint_forward(vjp *a, int64_t k, int64_t m) {
   sj_var **cr = vars(a, F->nresults);
   sj_graph_scan_spec fs = {NULL, X, L.nseq, h0, L.nstate, W, L.nnon, ir, F->nresults, false, false, last, NULL, 0};
   if (sj_graph_scan_end(b, &fs, cr, AT)) return a->g->status;
+  sj_op_set_int(c, sj_graph_scan_of(cr[0]), SJ_SCAN_ATTR_RECOMPUTE, 1); /* saving would undo the checkpoints */
   /* a state's final row is the checkpoints' last row */
   for (unsigned j = 0; j < L.nstate; j++) {
     sj_var *fin = row_end(a, cr[j], false);
@@ -370,7 +385,7 @@ void sj_graph_scan_checkpoint(sj_ctx *c, sj_op *F, const char *file, int line) {
   if (g->failed || F->code != SJ_OP_SCAN) return;
   sj_graph_scan_grad_options(F, &t, &k);
   if (k < 2) return;
-  vjp a = {c, g, file, line, F, layout_of(F), NULL, NULL, NULL};
+  vjp a = {c, g, file, line, F, layout_of(F), NULL, NULL, NULL, false, NULL, NULL, NULL, 0};
   sj_graph_body *open = g->body;
   sj_status st = sj_ctx_protect(c, checkpoint_protected, &a);
   while (g->body && g->body != open) sj_graph_body_abandon(g->body); /* left open by an unwind */
@@ -378,6 +393,139 @@ void sj_graph_scan_checkpoint(sj_ctx *c, sj_op *F, const char *file, int line) {
     g->failed = true;
     g->status = SJ_ERR_NOMEM;
   }
+}
+
+/* ---- residuals: what the sweep reads of the forward step (0026) ---- */
+
+/* The ops of the forward step cloned into B's body: (first, last], and the
+ * set of their results (keyed by result 0). */
+typedef struct clone_span {
+  sj_op *before, *last;
+  sj_value_map *set;
+} clone_span;
+
+static sj_value_map *clone_set(vjp *a, sj_op *before, sj_op *last) {
+  sj_value_map *set = sj_value_map_new(a->c);
+  for (sj_op *o = last ? (before ? before->next : a->g->block->first) : NULL; o; o = o == last ? NULL : o->next)
+    if (o->nresults) sj_value_map_set(set, sj_res(o, 0), sj_res(o, 0));
+  return set;
+}
+
+static bool in_clone(const clone_span *s, const sj_op *op) {
+  return op->nresults && sj_value_map_find(s->set, sj_res(op, 0));
+}
+
+/* Whether clone value c is read by the sweep: an op outside the clone, or
+ * a yield of B. */
+static bool read_by_sweep(const clone_span *s, sj_value *c, sj_var *const *ys, unsigned nys) {
+  for (const sj_use *u = c->uses; u; u = u->next)
+    if (!in_clone(s, u->user)) return true;
+  for (unsigned i = 0; i < nys; i++)
+    if (ys[i]->v == c) return true;
+  return false;
+}
+
+/* The residuals of S: the values of its body whose clones the sweep reads,
+ * except arguments (B has them as rows) and values that depend on no
+ * argument (constants: recomputing them costs nothing). Sets a->rv, a->nr
+ * and a->S = S. */
+static void find_residuals(vjp *a, sj_op *S, sj_value_map *cm, const clone_span *s, const sj_graph_body *body,
+                           sj_var *const *ys, unsigned nys) {
+  sj_value_map *dep = sj_value_map_new(a->c); /* clone values that depend on a placeholder */
+  for (sj_op *o = s->last ? (s->before ? s->before->next : a->g->block->first) : NULL; o;
+       o = o == s->last ? NULL : o->next) {
+    bool d = false;
+    for (unsigned i = 0; i < o->nopnds && !d; i++) {
+      sj_value *v = sj_opnd(o, i);
+      d = (!v->def && v->owner == body->block) || sj_value_map_find(dep, v);
+    }
+    for (unsigned r = 0; d && r < o->nresults; r++) sj_value_map_set(dep, sj_res(o, r), sj_res(o, r));
+  }
+  const sj_block *sb = S->regions[0];
+  unsigned n = 0;
+  for (const sj_op *o = sb->first; o; o = o->next) n += o->nresults;
+  a->rv = sj_arena_alloc(a->c, (n + 1) * sizeof *a->rv);
+  a->nr = 0;
+  for (const sj_op *o = sb->first; o; o = o->next)
+    for (unsigned r = 0; r < o->nresults; r++) {
+      sj_value *c = sj_value_map_find(cm, sj_res(o, r));
+      if (c && sj_value_map_find(dep, c) && read_by_sweep(s, c, ys, nys)) a->rv[a->nr++] = sj_res(o, r);
+    }
+  a->S = S;
+}
+
+/* Second build: the sweep reads the saved rows (B's sequences at r_at)
+ * instead of the clone, which is then dead and dropped. */
+static void read_residuals(vjp *a, sj_value_map *cm, const clone_span *s, sj_var *const *xa, const unsigned *r_at,
+                           sj_var **ys, unsigned nys) {
+  for (unsigned i = 0; i < a->nr; i++) {
+    sj_value *c = sj_value_map_get(cm, a->rv[i]);
+    sj_var *row = xa[r_at[i]];
+    for (sj_use *u = c->uses, *nx; u; u = nx) {
+      nx = u->next;
+      if (!in_clone(s, u->user)) sj_op_set_operand(u->user, u->index, row->v);
+    }
+    for (unsigned k = 0; k < nys; k++)
+      if (ys[k]->v == c) ys[k] = row;
+  }
+  sj_op *stop = s->before;
+  for (sj_op *o = s->last, *pv; o && o != stop; o = pv) { /* last to first: users before what they read */
+    pv = o->prev;
+    bool used = false;
+    for (unsigned r = 0; r < o->nresults && !used; r++) used = sj_res(o, r)->uses != NULL;
+    if (!used) {
+      sj_op_unlink(o);
+      sj_op_drop_operands(o);
+    }
+  }
+}
+
+/* The index of v among the yields of S's body that are states or
+ * all-steps outputs, or -1. */
+static int yielded_as(const sj_op *S, const layout *L, const sj_value *v) {
+  const sj_op *y = S->regions[0]->last;
+  for (unsigned k = 0; k < y->nopnds - L->until; k++)
+    if (sj_opnd(y, k) == v && (k < L->nstate || !in_last(S, k))) return (int)k;
+  return -1;
+}
+
+/* Rebuilds a->S so that it also collects each residual per step, and
+ * points a->rv at the rebuilt body's values and a->rrows at their rows. A
+ * residual S yields already (the state after the step, an all-steps
+ * output) is read from that result instead of being saved twice. */
+static sj_status save_residuals(vjp *a) {
+  sj_op *S = a->S, *F = a->F;
+  const layout LS = layout_of(S), LF = a->L;
+  sj_value **extra = sj_arena_alloc(a->c, (a->nr + 1) * sizeof *extra);
+  int *at = sj_arena_alloc(a->c, (a->nr + 1) * sizeof *at);
+  unsigned ne = 0;
+  for (unsigned i = 0; i < a->nr; i++)
+    if ((at[i] = yielded_as(S, &LS, a->rv[i])) < 0) extra[ne++] = a->rv[i];
+  sj_value_map *m = sj_value_map_new(a->c);
+  a->F = S, a->L = LS;
+  sj_op *N = rebuild_forward(a, false, extra, ne, m);
+  a->F = F, a->L = LF;
+  if (!N) return a->g->failed ? a->g->status : SJ_ERR_VERIFY;
+  a->rrows = vars(a, a->nr);
+  for (unsigned i = 0, e = 0; i < a->nr; i++) {
+    a->rv[i] = sj_value_map_get(m, a->rv[i]);
+    if (at[i] < 0) a->rrows[i] = var(a, sj_res(N, S->nresults + e++));
+    else if ((unsigned)at[i] >= LS.nstate) a->rrows[i] = var(a, sj_res(N, (unsigned)at[i]));
+    else { /* the state after step t: row t+1 forward, row t backward */
+      sj_var *H = var(a, sj_res(N, (unsigned)at[i]));
+      a->rrows[i] = LS.reverse ? H : drop_first_row(a, H);
+    }
+  }
+  a->S = N;
+  return a->g->failed ? a->g->status : SJ_OK;
+}
+
+/* Residuals are saved unless the loop is recomputed on purpose
+ * (checkpointing: its segment loop is marked grad.recompute). */
+static bool saves_residuals(const sj_op *F) {
+  int t, k;
+  sj_graph_scan_grad_options(F, &t, &k);
+  return k < 2 && !sj_op_attr(F, SJ_SCAN_ATTR_RECOMPUTE);
 }
 
 static sj_status vjp_build(vjp *a) {
@@ -389,7 +537,7 @@ static sj_status vjp_build(vjp *a) {
   int k, ck;
   sj_graph_scan_grad_options(F, &k, &ck);
   bool trunc = k > 0, fwd = !LF.reverse, has_n_b = LF.has_n || LF.until, pad_any = false;
-  const sj_attr *sa = sj_op_attr(F, SJ_SCAN_ATTR_STEPS);
+  const sj_attr *sa = sj_op_attr(a->S ? a->S : F, SJ_SCAN_ATTR_STEPS);
   unsigned steps_at = sa ? (unsigned)sa->u.i : NONE_AT;
   bool *pad = sj_arena_alloc(c, (LF.nseq + 1) * sizeof *pad);
   for (unsigned i = 0; i < LF.nseq; i++) {
@@ -405,20 +553,20 @@ static sj_status vjp_build(vjp *a) {
   if (LF.has_n && !LF.until) n = var(a, sj_opnd(F, 0));
   else if (st != SJ_DYN) n = kconst(a, (double)st, SJ_I64);
   bool counter_f = need_n && !n && steps_at == NONE_AT;
-  sj_op *S = F;
-  if (any_last_state || counter_f) {
-    S = rebuild_forward(a, counter_f);
+  sj_op *S = a->S ? a->S : F;
+  if (!a->S && (any_last_state || counter_f)) {
+    S = rebuild_forward(a, counter_f, NULL, 0, NULL);
     if (!S) return SJ_ERR_VERIFY;
     if (counter_f) steps_at = LF.nstate;
   }
   if (need_n && !n) n = var(a, sj_res(S, steps_at));
   const layout LS = layout_of(S);
-  unsigned ns = LS.nstate, nout = S->nresults - ns;
+  unsigned ns = LS.nstate, nout = F->nresults - LF.nstate; /* S's residual outputs come after */
   bool counter = trunc || pad_any;
 
   /* ---- operands ---- */
   bw B = {0};
-  unsigned cap = S->nopnds + 2 * S->nresults + 4;
+  unsigned cap = S->nopnds + 2 * S->nresults + a->nr + 4;
   B.seq = sj_arena_alloc(c, cap * sizeof *B.seq);
   B.init = sj_arena_alloc(c, cap * sizeof *B.init);
   B.non = sj_arena_alloc(c, cap * sizeof *B.non);
@@ -435,6 +583,8 @@ static sj_status vjp_build(vjp *a) {
     if (K.out_rows[o]) B.gy_at[o] = push(B.seq, &B.nseq, K.out_rows[o]);
   for (unsigned j = 0; j < LF.nstate; j++)
     if (K.state_rows[j]) B.gh_at[j] = push(B.seq, &B.nseq, fwd ? K.state_rows[j] : drop_first_row(a, K.state_rows[j]));
+  B.r_at = positions(a, a->nr);
+  for (unsigned i = 0; i < a->nr; i++) B.r_at[i] = push(B.seq, &B.nseq, a->rrows[i]);
   for (unsigned j = 0; j < ns; j++) {
     sj_value *init = sj_opnd(S, LS.first + LS.nseq + j);
     if (j == steps_at || !is_float(init)) continue;
@@ -466,10 +616,13 @@ static sj_status vjp_build(vjp *a) {
   for (unsigned j = 0; j < ns; j++) /* the step counter's value does not matter here: only its update reads it */
     sargs[LS.nseq + j] = j == steps_at ? kconst(a, 0, SJ_I64) : xa[B.h_at[j]];
   for (unsigned w = 0; w < LS.nnon; w++) sargs[LS.nseq + ns + w] = wa[B.w_at[w]];
-  if (sj_graph_inline_body(c, S, sargs, sy, NULL, AT)) {
+  sj_value_map *cm = sj_value_map_new(c);
+  sj_op *before = a->g->block->last;
+  if (sj_graph_inline_body(c, S, sargs, sy, cm, AT)) {
     sj_graph_body_abandon(body);
     return a->g->status;
   }
+  sj_op *cl = a->g->block->last == before ? NULL : a->g->block->last; /* the clone: (before, cl] */
   unsigned nk = 0, nw = 0;
   sj_var **known = vars(a, ns + nout), **kg = vars(a, ns + nout);
   for (unsigned j = 0; j < ns; j++)
@@ -525,6 +678,16 @@ static sj_status vjp_build(vjp *a) {
     sj_graph_body_abandon(body);
     return a->g->failed ? a->g->status : SJ_OK;
   }
+  clone_span span = {before, cl, clone_set(a, before, cl)};
+  if (a->probe) {
+    find_residuals(a, S, cm, &span, body, ys, nys);
+    if (a->nr) { /* built again by the caller, after the forward loop saves them */
+      sj_graph_body_abandon(body);
+      return a->g->failed ? a->g->status : SJ_OK;
+    }
+  } else if (a->nr) {
+    read_residuals(a, cm, &span, xa, B.r_at, ys, nys);
+  }
 
   /* ---- the op ---- */
   bool *last = sj_arena_alloc(c, (nys + 1) * sizeof *last);
@@ -549,7 +712,17 @@ static sj_status vjp_build(vjp *a) {
   return a->g->failed ? SJ_ERR_VERIFY : SJ_OK;
 }
 
-static sj_status vjp_protected(void *ud) { return vjp_build(ud); }
+/* A first build finds the residuals (and builds B when there are none);
+ * then the forward loop is rebuilt to save them and B built again. */
+static sj_status vjp_protected(void *ud) {
+  vjp *a = ud;
+  a->probe = saves_residuals(a->F);
+  sj_status st = vjp_build(a);
+  if (st || !a->nr) return st;
+  a->probe = false;
+  st = save_residuals(a);
+  return st ? st : vjp_build(a);
+}
 
 void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var **r, const char *file, int line) {
   sj_graph *g = NULL; /* the context: every variable knows it */
@@ -564,7 +737,7 @@ void sj_graph_scan_vjp(sj_op *F, sj_var *const *gres, const bool *want, sj_var *
   unsigned *marks = sj_scratch_calloc(nops + 1, sizeof *marks);
   nops = 0;
   for (sj_op *op = g->block->first; op; op = op->next) ops[nops] = op, marks[nops++] = op->scratch;
-  vjp a = {g->c, g, file, line, F, layout_of(F), gres, want, r};
+  vjp a = {g->c, g, file, line, F, layout_of(F), gres, want, r, false, NULL, NULL, NULL, 0};
   sj_graph_body *open = g->body;
   sj_status st = sj_ctx_protect(g->c, vjp_protected, &a);
   while (g->body && g->body != open) sj_graph_body_abandon(g->body); /* left open by an unwind */

@@ -26,4 +26,7 @@ void sj_graph_scan_checkpoint(sj_ctx *c, sj_op *F, const char *file, int line);
 /* On a scan rebuilt for its gradient: the index of the result that counts
  * the steps executed (a last-only i64 state). */
 #define SJ_SCAN_ATTR_STEPS "grad.steps"
+/* On a loop whose steps BPTT recomputes instead of saving what the sweep
+ * reads (the segment loop of checkpointing; docs/decisions/0026). */
+#define SJ_SCAN_ATTR_RECOMPUTE "grad.recompute"
 #endif

@@ -349,40 +349,6 @@ static sj_status infer_softmax_xent(sj_ctx *c, const sj_op *op, sj_type *out) {
   return SJ_OK;
 }
 
-/* ---- pooling (docs/decisions/0021-conv-pool.md; window arithmetic: pool.h) ---- */
-
-/* The pooled type of x [N, C, H, W] under the op's attributes: [N, C, OH,
- * OW], a `?` spatial dim staying `?`. Checks the operand and every
- * attribute (entry counts, ranges, a window larger than the padded input). */
-static sj_status pool2d_type(sj_ctx *c, const sj_op *op, const sj_type *x, sj_type *out) {
-  char a[SJ_TYPE_STR_CAP];
-  static const char *const names[3] = {"window", "stride", "pad"};
-  static const int want[3] = {2, 2, 4};
-  if (!x->is_tensor || x->rank != 4 || !sj_dtype_is_float(x->dt))
-    return err(c, op, "operand must be a floating-point tensor of rank 4 (NCHW), got %s", TYS(x, a));
-  for (int i = 0; i < 3; i++) {
-    const sj_attr *at = sj_op_attr(op, names[i]);
-    if (at->u.ints.n != want[i])
-      return err(c, op, "attribute '%s' must have %d entries, got %d", names[i], want[i], at->u.ints.n);
-  }
-  sj_pool2d p;
-  sj_pool2d_get(op, &p);
-  const char *why = sj_pool2d_check(&p);
-  if (why) return err(c, op, "%s", why);
-  *out = *x;
-  for (int k = 0; k < 2; k++) {
-    int64_t n = x->dims[2 + k];
-    if (n == SJ_DYN) continue;
-    int64_t o = sj_pool2d_out(&p, k, n);
-    if (o < 0)
-      return err(c, op, "window %lldx%lld is larger than the padded input %s (pad [%lld, %lld, %lld, %lld])",
-                 (long long)p.k[0], (long long)p.k[1], TYS(x, a), (long long)p.lo[0], (long long)p.hi[0],
-                 (long long)p.lo[1], (long long)p.hi[1]);
-    out->dims[2 + k] = o;
-  }
-  return SJ_OK;
-}
-
 /* ---- convolution (docs/decisions/0021-conv-pool.md) ---- */
 
 /* The output type of conv2d(x, w) under op's attributes: x NCHW and w
@@ -422,6 +388,66 @@ static sj_status conv_shape(sj_ctx *c, const sj_op *op, const sj_type *x, const 
   return SJ_OK;
 }
 
+/* ---- pooling (docs/decisions/0021-conv-pool.md; window arithmetic: pool.h) ---- */
+
+/* The pooled type of x [N, C, H, W] under the op's attributes: [N, C, OH,
+ * OW], a `?` spatial dim staying `?`. Checks the operand and every
+ * attribute (entry counts, ranges, a window larger than the padded input). */
+static sj_status pool2d_type(sj_ctx *c, const sj_op *op, const sj_type *x, sj_type *out) {
+  char a[SJ_TYPE_STR_CAP];
+  static const char *const names[3] = {"window", "stride", "pad"};
+  static const int want[3] = {2, 2, 4};
+  if (!x->is_tensor || x->rank != 4 || !sj_dtype_is_float(x->dt))
+    return err(c, op, "operand must be a floating-point tensor of rank 4 (NCHW), got %s", TYS(x, a));
+  for (int i = 0; i < 3; i++) {
+    const sj_attr *at = sj_op_attr(op, names[i]);
+    if (at->u.ints.n != want[i])
+      return err(c, op, "attribute '%s' must have %d entries, got %d", names[i], want[i], at->u.ints.n);
+  }
+  sj_pool2d p;
+  sj_pool2d_get(op, &p);
+  const char *why = sj_pool2d_check(&p);
+  if (why)
+    return err(c, op, "%s: window [%lld, %lld], stride [%lld, %lld], pad [%lld, %lld, %lld, %lld]", why,
+               (long long)p.k[0], (long long)p.k[1], (long long)p.s[0], (long long)p.s[1], (long long)p.lo[0],
+               (long long)p.hi[0], (long long)p.lo[1], (long long)p.hi[1]);
+  *out = *x;
+  for (int k = 0; k < 2; k++) {
+    int64_t n = x->dims[2 + k];
+    if (n == SJ_DYN) continue;
+    int64_t o = sj_pool2d_out(&p, k, n);
+    if (o < 0)
+      return err(c, op, "window %lldx%lld is larger than the padded input %s (pad [%lld, %lld, %lld, %lld])",
+                 (long long)p.k[0], (long long)p.k[1], TYS(x, a), (long long)p.lo[0], (long long)p.hi[0],
+                 (long long)p.lo[1], (long long)p.hi[1]);
+    out->dims[2 + k] = o;
+  }
+  return SJ_OK;
+}
+
+static sj_status infer_conv2d(sj_ctx *c, const sj_op *op, sj_type *out) {
+  return conv_shape(c, op, &sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type, out);
+}
+
+/* conv2d_input_grad %g, %w, %like and conv2d_filter_grad %x, %g, %like:
+ * the gradient g must have the type of the forward conv2d's output
+ * (conv2d(like, w), resp. conv2d(x, like)); the result has like's type. */
+static sj_status infer_conv2d_grad(sj_ctx *c, const sj_op *op, sj_type *out) {
+  bool filter = op->code == SJ_OP_CONV2D_FILTER_GRAD;
+  const sj_type *l = &sj_opnd(op, 2)->type, *g = &sj_opnd(op, filter ? 1 : 0)->type;
+  const sj_type *x = filter ? &sj_opnd(op, 0)->type : l, *w = filter ? l : &sj_opnd(op, 1)->type;
+  sj_type want;
+  if (conv_shape(c, op, x, w, &want)) return SJ_ERR_VERIFY;
+  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP], d[SJ_TYPE_STR_CAP], e[SJ_TYPE_STR_CAP];
+  bool fits = g->is_tensor && g->dt == want.dt && g->rank == 4;
+  for (int i = 0; fits && i < 4; i++) fits = dims_match(g->dims[i], want.dims[i]);
+  if (!fits)
+    return err(c, op, "gradient %s does not match the convolution's output %s (input %s, filter %s)", TYS(g, a),
+               TYS(&want, b), TYS(x, d), TYS(w, e));
+  *out = *l;
+  return SJ_OK;
+}
+
 static sj_status infer_pool2d(sj_ctx *c, const sj_op *op, sj_type *out) {
   return pool2d_type(c, op, &sj_opnd(op, 0)->type, out);
 }
@@ -447,29 +473,6 @@ static sj_status infer_max_pool2d_grad(sj_ctx *c, const sj_op *op, sj_type *out)
 /* avg_pool2d_grad %g, %like: like's type */
 static sj_status infer_avg_pool2d_grad(sj_ctx *c, const sj_op *op, sj_type *out) {
   return pool2d_grad_type(c, op, &sj_opnd(op, 1)->type, &sj_opnd(op, 0)->type, out);
-}
-
-static sj_status infer_conv2d(sj_ctx *c, const sj_op *op, sj_type *out) {
-  return conv_shape(c, op, &sj_opnd(op, 0)->type, &sj_opnd(op, 1)->type, out);
-}
-
-/* conv2d_input_grad %g, %w, %like and conv2d_filter_grad %x, %g, %like:
- * the gradient g must have the type of the forward conv2d's output
- * (conv2d(like, w), resp. conv2d(x, like)); the result has like's type. */
-static sj_status infer_conv2d_grad(sj_ctx *c, const sj_op *op, sj_type *out) {
-  bool filter = op->code == SJ_OP_CONV2D_FILTER_GRAD;
-  const sj_type *l = &sj_opnd(op, 2)->type, *g = &sj_opnd(op, filter ? 1 : 0)->type;
-  const sj_type *x = filter ? &sj_opnd(op, 0)->type : l, *w = filter ? l : &sj_opnd(op, 1)->type;
-  sj_type want;
-  if (conv_shape(c, op, x, w, &want)) return SJ_ERR_VERIFY;
-  char a[SJ_TYPE_STR_CAP], b[SJ_TYPE_STR_CAP], d[SJ_TYPE_STR_CAP], e[SJ_TYPE_STR_CAP];
-  bool fits = g->is_tensor && g->dt == want.dt && g->rank == 4;
-  for (int i = 0; fits && i < 4; i++) fits = dims_match(g->dims[i], want.dims[i]);
-  if (!fits)
-    return err(c, op, "gradient %s does not match the convolution's output %s (input %s, filter %s)", TYS(g, a),
-               TYS(&want, b), TYS(x, d), TYS(w, e));
-  *out = *l;
-  return SJ_OK;
 }
 
 /* ---- slicing (slice, slice_update, index_update, slice_len) ---- */

@@ -22,10 +22,10 @@ void sj_pool2d_get(const sj_op *op, sj_pool2d *p) {
 
 const char *sj_pool2d_check(const sj_pool2d *p) {
   for (int a = 0; a < 2; a++) {
-    if (p->k[a] < 1 || p->k[a] > POOL_MAX) return "window entries must be in [1, 2^30]";
-    if (p->s[a] < 1 || p->s[a] > POOL_MAX) return "stride entries must be in [1, 2^30]";
+    if (p->k[a] < 1 || p->k[a] > POOL_MAX) return "'window' entries must be in [1, 2^30]";
+    if (p->s[a] < 1 || p->s[a] > POOL_MAX) return "'stride' entries must be in [1, 2^30]";
     if (p->lo[a] < 0 || p->hi[a] < 0 || p->lo[a] >= p->k[a] || p->hi[a] >= p->k[a])
-      return "pad entries must be >= 0 and smaller than the window";
+      return "'pad' entries must be >= 0 and smaller than the window";
   }
   return NULL;
 }

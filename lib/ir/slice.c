@@ -44,3 +44,43 @@ bool sj_slice_axis_is_full(const sj_op *op, int k) {
   int64_t n = sj_opnd(op, 0)->type.dims[k];
   return stop == SJ_SLICE_PAST_END || (n != SJ_DYN && stop >= n);
 }
+
+/* ---- disjoint regions (passes/assemble-slices.c, lower-to-loops) ---- */
+
+static int64_t gcd64(int64_t a, int64_t b) {
+  while (b) {
+    int64_t r = a % b;
+    a = b, b = r;
+  }
+  return a;
+}
+
+/* The positions first + i * step (i < len) of a resolved axis: lowest and
+ * highest. */
+static void span(int64_t first, int64_t len, int64_t step, int64_t *lo, int64_t *hi) {
+  int64_t last = first + (len - 1) * step; /* inside [-1, n]: no overflow */
+  *lo = step > 0 ? first : last, *hi = step > 0 ? last : first;
+}
+
+/* Axis k of a static dim n: two arithmetic progressions share no position
+ * when one is empty, their spans do not meet, or gcd(|s1|, |s2|) does not
+ * divide the distance of their starts (x[0::2] and x[1::2]). */
+static bool static_axis_disjoint(const sj_op *a, const sj_op *b, int k, int64_t n) {
+  int64_t s1, e1, st1, s2, e2, st2, f1, l1, f2, l2, lo1, hi1, lo2, hi2;
+  sj_slice_axis(a, k, &s1, &e1, &st1);
+  sj_slice_axis(b, k, &s2, &e2, &st2);
+  sj_slice_resolve(n, s1, e1, st1, &f1, &l1);
+  sj_slice_resolve(n, s2, e2, st2, &f2, &l2);
+  if (!l1 || !l2) return true;
+  span(f1, l1, st1, &lo1, &hi1);
+  span(f2, l2, st2, &lo2, &hi2);
+  if (hi1 < lo2 || hi2 < lo1) return true;
+  int64_t g = gcd64(st1 < 0 ? -st1 : st1, st2 < 0 ? -st2 : st2); /* steps are never INT64_MIN */
+  return (f2 - f1) % g != 0;
+}
+
+bool sj_slice_regions_disjoint(const sj_op *a, const sj_op *b, const sj_type *x) {
+  for (int k = 0; k < x->rank; k++)
+    if (x->dims[k] != SJ_DYN && static_axis_disjoint(a, b, k, x->dims[k])) return true;
+  return false;
+}

@@ -34,4 +34,12 @@ sj_type sj_slice_region(const sj_op *op, const sj_type *x);
 /* True when axis k of the op takes the whole axis in order (start resolves
  * to 0, stop to n, step 1 for every n): that axis is not sliced at all. */
 bool sj_slice_axis_is_full(const sj_op *op, int k);
+
+/* True when the regions two verified slice/slice_update ops address in a
+ * value of type x provably share no element: they are apart on one static
+ * axis (one of them empty, spans that do not meet, or strides that never
+ * land on the same index). False means "not proven", never "they
+ * overlap"; dynamic axes prove nothing (its callers only see the static
+ * types of constants). */
+bool sj_slice_regions_disjoint(const sj_op *a, const sj_op *b, const sj_type *x);
 #endif

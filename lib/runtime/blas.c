@@ -67,8 +67,40 @@ bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const voi
   return sj_rt_gemm_acc(dt, a, ra, da, b, rb, db, c, rc, dc, 1.0, 0.0, NULL);
 }
 
-bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,
-                    void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z) {
+/* The batches [lo, hi) of a batched gemm (one single-threaded BLAS call
+ * each): sj_rt_gemm_batched's range function. */
+typedef struct batch_job {
+  sj_dtype dt;
+  const void *a, *b, *z;
+  void *c;
+  int ra, rb, nb;
+  const int64_t *da, *db, *dc;
+  int64_t m, n, k;
+  double alpha, beta;
+} batch_job;
+
+static void gemm_batches(void *env, int64_t lo, int64_t hi) {
+  const batch_job *j = env;
+  size_t es = j->dt == SJ_F32 ? 4 : 8;
+  int64_t m = j->m, n = j->n, k = j->k;
+  for (int64_t t = lo; t < hi; t++) {
+    char *ct = (char *)j->c + (size_t)(t * m * n) * es;
+    const char *zt = j->z ? (const char *)j->z + (size_t)(t * m * n) * es : NULL;
+    if (k == 0) { /* empty sum; BLAS may not write c when k == 0 */
+      scale_into(j->dt, ct, zt, m * n, j->beta);
+      continue;
+    }
+    if (j->beta != 0 && zt != ct) memcpy(ct, zt, (size_t)(m * n) * es);
+    int64_t oa = batch_offset(t, j->dc, j->nb, j->da, j->ra - 2, m * k), ob = batch_offset(t, j->dc, j->nb, j->db, j->rb - 2, k * n);
+    gemm1(j->dt, (const char *)j->a + (size_t)oa * es, (const char *)j->b + (size_t)ob * es, ct, (int)m, (int)n, (int)k,
+          j->alpha, j->beta);
+  }
+}
+
+static void blas_single_thread_once(void);
+
+bool sj_rt_gemm_batched(sj_pool *pool, sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
+                        const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z) {
   if ((dt != SJ_F32 && dt != SJ_F64) || !da || !db || !dc) return false;
   if (ra < 2 || rb < 2 || rc != (ra > rb ? ra : rb) || rc > SJ_TENSOR_MAX_RANK) return false;
   size_t es = dt == SJ_F32 ? 4 : 8;
@@ -80,20 +112,18 @@ bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const
   int64_t batches = check_batch(ra, da, rb, db, nb, dc);
   if (batches < 0) return false;
   if (m == 0 || n == 0 || batches == 0) return true;
-  if (!z) beta = 0;
-  for (int64_t t = 0; t < batches; t++) {
-    char *ct = (char *)c + (size_t)(t * m * n) * es;
-    const char *zt = z ? (const char *)z + (size_t)(t * m * n) * es : NULL;
-    if (k == 0) { /* empty sum; BLAS may not write c when k == 0 */
-      scale_into(dt, ct, zt, m * n, beta);
-      continue;
-    }
-    if (beta != 0 && zt != ct) memcpy(ct, zt, (size_t)(m * n) * es);
-    int64_t oa = batch_offset(t, dc, nb, da, ra - 2, m * k), ob = batch_offset(t, dc, nb, db, rb - 2, k * n);
-    gemm1(dt, (const char *)a + (size_t)oa * es, (const char *)b + (size_t)ob * es, ct, (int)m, (int)n, (int)k,
-          alpha, beta);
-  }
+  batch_job j = {.dt = dt, .a = a, .b = b, .z = z, .c = c, .ra = ra, .rb = rb, .nb = nb, .da = da, .db = db, .dc = dc,
+                 .m = m, .n = n, .k = k, .alpha = alpha, .beta = z ? beta : 0};
+  /* one batch per chunk at least; small products stay on the caller */
+  bool big = (double)m * (double)n * (double)k * (double)batches >= 2000000.0;
+  if (pool && big) blas_single_thread_once();
+  sj_pool_run(pool, gemm_batches, &j, 0, batches, pool && big ? 2 : batches + 1, 1);
   return true;
+}
+
+bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,
+                    void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z) {
+  return sj_rt_gemm_batched(NULL, dt, a, ra, da, b, rb, db, c, rc, dc, alpha, beta, z);
 }
 
 /* Below this many multiply-adds a GEMM runs on the caller: splitting costs
@@ -102,6 +132,7 @@ bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const
 
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static void blas_single_thread(void) { openblas_set_num_threads(1); }
+static void blas_single_thread_once(void) { pthread_once(&blas_once, blas_single_thread); }
 
 /* Rows [lo, hi) of c: z's rows first (when c is not z), BLAS, then the
  * epilogue on the same rows, still in this thread's cache. */

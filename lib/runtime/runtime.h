@@ -104,6 +104,11 @@ bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d);
  * c (z == c: in place; NULL or beta == 0: not read). */
 bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,
                     void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z);
+/* sj_rt_gemm_acc with the batches split over `pool` (NULL: serial), each
+ * a single-threaded BLAS call (as sj_rt_gemm2d; small products run on the
+ * caller): the per-image gemms of a convolution (passes/lower-conv.c). */
+bool sj_rt_gemm_batched(sj_pool *pool, sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
+                        const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z);
 
 /* ---- .npy ---- */
 

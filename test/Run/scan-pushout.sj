@@ -20,16 +20,18 @@
 // RUN: %symjit-run %s --check --func rows --shape vs=5x3 | FileCheck %s
 // RUN: %symjit-run %s --check --func rows --shape vs=0x3 | FileCheck %s
 // RUN: %symjit-run %s --check --func nested | FileCheck %s
+// RUN: %symjit-run %s --check --func fusable --shape xs=5x4x3 | FileCheck %s
+// RUN: %symjit-run %s --check --func fusable --shape xs=0x4x3 | FileCheck %s
 // STATS:      scan-pushout
-// STATS-NEXT:   (S) 2 ops-hoisted
-// STATS-NEXT:   (S) 4 seq-elementwise
-// STATS-NEXT:   (S) 1 seq-matmuls
-// STATS-NEXT:   (S) 4 accum-sums
-// STATS-NEXT:   (S) 3 accum-gemms
-// STATS-NEXT:   (S) 1 rows-forwarded
-// STATS-NEXT:   (S) 1 dead-outputs
-// STATS-NEXT:   (S) 0 dead-states
-// STATS-NEXT:   (S) 9 args-removed
+// STATS-NEXT:   (S)  2 ops-hoisted
+// STATS-NEXT:   (S)  6 seq-elementwise
+// STATS-NEXT:   (S)  2 seq-matmuls
+// STATS-NEXT:   (S)  4 accum-sums
+// STATS-NEXT:   (S)  3 accum-gemms
+// STATS-NEXT:   (S)  1 rows-forwarded
+// STATS-NEXT:   (S)  1 dead-outputs
+// STATS-NEXT:   (S)  0 dead-states
+// STATS-NEXT:   (S) 12 args-removed
 // CHECK: check: @{{[a-z]+}} passed
 // Under -O: the input projection is one gemm before the loop, the body
 // one gemm (h @ U accumulated onto the projected row, tanh as its
@@ -141,4 +143,22 @@ func @nested(%xs: f32[5,3,4], %h0: f32[4], %w: f32[4]) -> (f32[4]) {
     yield %I
   }
   return %H
+}
+
+// Rows read only by the step's elementwise ops stay in the loop (%s, %y);
+// rows that feed x_t @ W or a reduction leave it (%t, %u).
+func @fusable(%xs: f32[?,4,3], %h0: f32[4,3], %w: f32[3,3], %b: f32[3]) -> (f32[?,4,3], f32[?,4]) {
+  %r0 = constant {value = 0.0} : f32[4]
+  %H, %R = scan %xs, %h0, %r0, %w, %b {nseq = 1, nstate = 2} : f32[?,4,3], f32[?,4] (%x: f32[4,3], %h: f32[4,3], %r: f32[4], %ww: f32[3,3], %bb: f32[3]) {
+    %s = exp %x : f32[4,3]
+    %y = mul %s, %h : f32[4,3]
+    %t = mul %x, %bb : f32[4,3]
+    %p = matmul %t, %ww : f32[4,3]
+    %z = add %y, %p : f32[4,3]
+    %u = exp %x : f32[4,3]
+    %q = sum %u {axes = [1]} : f32[4]
+    %r2 = add %r, %q : f32[4]
+    yield %z, %r2
+  }
+  return %H, %R
 }

@@ -12,7 +12,7 @@
  * with keepdims (empty ones included: base dims may be 0), reshape,
  * transpose, broadcast_to, matmul (and c * matmul +/- matmul, gemm-combine's
  * pattern), take and take_along_axis, softmax and log_softmax, slice,
- * slice_update and index_update, constants, and scan (a cumulative
+ * slice_update and index_update, pooling and its gradient ops, constants, and scan (a cumulative
  * state over the rows of a value and an output, with a random step count,
  * reverse, until and last; docs/decisions/0014-scan.md).
  * `special` mode adds NaN/Inf/-0 values and wide input ranges (i64 inputs
@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "ir.h"
+#include "pool.h"
 #include "slice.h"
 #include "symjit/symjit.h"
 
@@ -559,8 +560,57 @@ static void gen_scan(gen *g) {
   emit(g, "\n  }\n");
 }
 
+/* max_pool2d / avg_pool2d over the last two dims (static) of a float
+ * value of rank 4, or of rank 3 or 2 reshaped to rank 4, with random
+ * windows (1-3), strides (1-3), pads, ceil_mode and count_pad; half the
+ * time followed by its gradient op with the pooled value as g (f32/f64
+ * only: a half gradient of overlapping windows rounds after each add,
+ * docs/decisions/0023-pool-kernels.md). */
+static void gen_pool(gen *g) {
+  val *a = pick_val(g, 2);
+  if (!a || a->t.rank < 2 || a->t.rank > 4 || g->n + 3 > MAX_VALS) return;
+  val x = *a;
+  int r = x.t.rank;
+  int64_t h = x.t.dims[r - 2], w = x.t.dims[r - 1];
+  if (h == SJ_DYN || w == SJ_DYN) return;
+  char b[SJ_TYPE_STR_CAP], ab[256];
+  if (r < 4) { /* [?, 1, H, W] from rank 3, [1, 1, H, W] from rank 2 */
+    sj_type t = x.t;
+    int64_t rt[SJ_MAX_RANK] = {r == 3 ? x.rt[0] : 1, 1, h, w};
+    t.rank = 4, t.dims[0] = r == 3 ? SJ_DYN : 1, t.dims[1] = 1, t.dims[2] = h, t.dims[3] = w;
+    val *v = add_val(g, t, rt);
+    if (!v) return;
+    emit(g, "  %%v%d = reshape %%v%d : %s\n", v->id, x.id, ty(&t, b));
+    x = *v;
+  }
+  bool is_max = chance(g, 50);
+  sj_pool2d p = {.ceil_mode = chance(g, 40), .count_pad = !is_max && chance(g, 50)};
+  for (int k = 0; k < 2; k++) {
+    p.k[k] = 1 + pick(g, 3), p.s[k] = 1 + pick(g, 3);
+    p.lo[k] = pick(g, (int)p.k[k]), p.hi[k] = pick(g, (int)p.k[k]);
+  }
+  int64_t oh = sj_pool2d_out(&p, 0, h), ow = sj_pool2d_out(&p, 1, w);
+  if (oh < 0 || ow < 0) return;
+  snprintf(ab, sizeof ab, "ceil_mode = %s,%s pad = [%" PRId64 ", %" PRId64 ", %" PRId64 ", %" PRId64 "], stride = [%" PRId64
+           ", %" PRId64 "], window = [%" PRId64 ", %" PRId64 "]",
+           p.ceil_mode ? "true" : "false", is_max ? "" : p.count_pad ? " count_pad = true," : " count_pad = false,", p.lo[0],
+           p.hi[0], p.lo[1], p.hi[1], p.s[0], p.s[1], p.k[0], p.k[1]);
+  sj_type t = x.t;
+  int64_t rt[SJ_MAX_RANK];
+  memcpy(rt, x.rt, sizeof rt);
+  t.dims[2] = rt[2] = oh, t.dims[3] = rt[3] = ow;
+  val *pv = add_val(g, t, rt);
+  if (!pv) return;
+  emit(g, "  %%v%d = %s %%v%d {%s} : %s\n", pv->id, is_max ? "max_pool2d" : "avg_pool2d", x.id, ab, ty(&t, b));
+  if ((x.t.dt != SJ_F32 && x.t.dt != SJ_F64) || !chance(g, 50)) return;
+  val *gv = add_val(g, x.t, x.rt);
+  if (!gv) return;
+  if (is_max) emit(g, "  %%v%d = max_pool2d_grad %%v%d, %%v%d {%s} : %s\n", gv->id, x.id, pv->id, ab, ty(&x.t, b));
+  else emit(g, "  %%v%d = avg_pool2d_grad %%v%d, %%v%d {%s} : %s\n", gv->id, pv->id, x.id, ab, ty(&x.t, b));
+}
+
 static void gen_op(gen *g) {
-  int w = pick(g, g->avoid & AVOID_SCAN ? 103 : 106);
+  int w = pick(g, g->avoid & AVOID_SCAN ? 105 : 108);
   if (w < 18) gen_unary(g);
   else if (w < 38) gen_binary(g, 0);
   else if (w < 44) gen_binary(g, 1);
@@ -578,6 +628,7 @@ static void gen_op(gen *g) {
   else if (w < 100) gen_constant(g, any_dtype(g));
   else if (w < 102) gen_slice(g);
   else if (w < 103) gen_index_update(g);
+  else if (w < 105) gen_pool(g);
   else gen_scan(g);
 }
 

@@ -88,9 +88,11 @@ static void test_ir(void) {
   FILE *f = open_memstream(&buf, &len);
   if (m) sj_print_module(f, m);
   fclose(f);
-  /* the saved states %11 are read in place (rows 0..3 of 5); the carry %21
-   * starts at the cost's row 4 and adds row t (%20); the weight's gradient
-   * accumulates as acc + term (%34) */
+  /* the saved states %11 are read in place (rows 0..3 of 5); the step's
+   * tanh is not recomputed: the sweep reads it as the state after the step,
+   * rows 1..4 of the same buffer (%15, decision 0026); the carry %21 starts
+   * at the cost's row 4 and adds row t; the weight's gradient accumulates
+   * as acc + term (%33) */
   const char *want =
       "func @graph_fn0(%x: f32[4,3], %h0: f32[3], %w: f32[3]) -> (f32[4,3], f32[3], f32[3]) {\n"
       "  %0 = constant {value = 0.0} : f32[]\n"
@@ -110,22 +112,20 @@ static void test_ir(void) {
       "    %14 = tanh %13 : f32[3]\n"
       "    yield %14\n"
       "  }\n"
-      "  %15, %16, %17 = scan %x, %11, %8, %10, %1, %w {last = [0, 1], nseq = 3, nstate = 2, reverse = true} : f32[3], "
-      "f32[3], f32[4,3] (%18: f32[3], %19: f32[3], %20: f32[3], %21: f32[3], %22: f32[3], %23: f32[3]) {\n"
-      "    %24 = constant {value = 1.0} : f32[]\n"
-      "    %25 = mul %19, %23 : f32[3]\n"
-      "    %26 = add %25, %18 : f32[3]\n"
-      "    %27 = tanh %26 : f32[3]\n"
-      "    %28 = mul %27, %27 : f32[3]\n"
-      "    %29 = sub %24, %28 : f32[3]\n"
-      "    %30 = mul %21, %29 : f32[3]\n"
-      "    %31 = mul %30, %23 : f32[3]\n"
-      "    %32 = mul %30, %19 : f32[3]\n"
-      "    %33 = add %31, %20 : f32[3]\n"
-      "    %34 = add %22, %32 : f32[3]\n"
-      "    yield %33, %34, %30\n"
+      "  %15 = slice %11 {start = [1, 0], step = [1, 1], stop = [5, 3]} : f32[4,3]\n"
+      "  %16, %17, %18 = scan %x, %11, %8, %15, %10, %1, %w {last = [0, 1], nseq = 4, nstate = 2, reverse = true} : "
+      "f32[3], f32[3], f32[4,3] (%19: f32[3], %20: f32[3], %21: f32[3], %22: f32[3], %23: f32[3], %24: f32[3], %25: f32[3]) {\n"
+      "    %26 = constant {value = 1.0} : f32[]\n"
+      "    %27 = mul %22, %22 : f32[3]\n"
+      "    %28 = sub %26, %27 : f32[3]\n"
+      "    %29 = mul %23, %28 : f32[3]\n"
+      "    %30 = mul %29, %25 : f32[3]\n"
+      "    %31 = mul %29, %20 : f32[3]\n"
+      "    %32 = add %30, %21 : f32[3]\n"
+      "    %33 = add %24, %31 : f32[3]\n"
+      "    yield %32, %33, %29\n"
       "  }\n"
-      "  return %17, %15, %16\n"
+      "  return %18, %16, %17\n"
       "}\n";
   bool same = buf && !strcmp(buf, want);
   if (!same) fprintf(stderr, "backward scan IR: expected:\n%s\ngot:\n%s\n", want, buf ? buf : "(null)");
@@ -721,6 +721,58 @@ static void test_oom(void) {
   CHECK(total > 10 && bad == 0);
 }
 
+/* ---- residuals (decision 0026): a gated cell's activations are saved by
+ * the forward loop, not recomputed by the backward one ---- */
+
+static void gated_step(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c, (void)ud; /* args: x_t, h, W: h' = sigmoid(x W) * tanh(h) + h */
+  sj_var *gate = sj_sigmoid(sj_matmul(st->args[0], st->args[2]));
+  st->outputs[0] = sj_add(sj_mul(gate, sj_tanh(st->args[1])), st->args[1]);
+}
+
+/* Ops of `code` anywhere in op's regions. */
+static int count_in(const sj_op *op, sj_opcode code) {
+  int n = 0;
+  for (unsigned r = 0; r < op->nregions; r++)
+    for (const sj_op *o = op->regions[r]->first; o; o = o->next) n += (o->code == code) + count_in(o, code);
+  return n;
+}
+
+static void test_residuals(bool backwards) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t dx[3] = {5, 2, 3}, dh[2] = {2, 4}, dw[2] = {3, 4};
+  sj_var *x = sj_input(c, "x", SJ_F64, 3, dx), *h0 = sj_input(c, "h0", SJ_F64, 2, dh);
+  sj_var *W = sj_input(c, "W", SJ_F64, 2, dw), *res[1];
+  sj_scan_options o = {.sequences = &x, .nseq = 1, .outputs_info = &h0, .nout = 1, .non_sequences = &W,
+                       .nnonseq = 1, .go_backwards = backwards};
+  CHECK(sj_scan(c, gated_step, NULL, &o, res, NULL, 0, NULL) == SJ_OK);
+  sj_var *cost = sj_sum(sj_mul(res[0], res[0]), 0, NULL, 0), *in[3] = {x, h0, W}, *g[3];
+  /* the loops sj_grad leaves: the forward one also collects the gate and
+   * tanh(h) per step; the backward body computes neither */
+  CHECK(sj_grad(cost, in, 3, g) == SJ_OK);
+  sj_module *m = NULL;
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  CHECK(sj_graph_module(c, in, 3, g, 3, &co, &m, __FILE__, __LINE__) == SJ_OK);
+  int loops = 0;
+  for (const sj_op *f = m ? m->body->first : NULL; f; f = f->next)
+    for (const sj_op *op = f->nregions ? f->regions[0]->first : NULL; op; op = op->next) {
+      if (op->code != SJ_OP_SCAN) continue;
+      if (loops == 0) { /* the forward loop (first): h, then the two residuals */
+        CHECK(op->nresults == 3);
+        CHECK(count_in(op, SJ_OP_SIGMOID) == 1 && count_in(op, SJ_OP_TANH) == 1);
+      } else {
+        CHECK(count_in(op, SJ_OP_SIGMOID) == 0 && count_in(op, SJ_OP_TANH) == 0);
+      }
+      loops++;
+    }
+  CHECK(loops == 2);
+  sj_tensor *v[3] = {rnd(3, dx, 31, -1, 1), rnd(2, dh, 32, -1, 1), rnd(2, dw, 33, -0.8, 0.8)};
+  CHECK(verify(c, backwards ? "gated cell (backwards)" : "gated cell", cost, in, 3, v));
+  for (int i = 0; i < 3; i++) sj_tensor_free(v[i]);
+  sj_ctx_free(c);
+}
+
 int main(void) {
   test_ir();
   test_oom();
@@ -738,6 +790,8 @@ int main(void) {
   test_rop();
   test_checkpoint();
   test_checkpoint_memory();
+  test_residuals(false);
+  test_residuals(true);
   if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
   return failures != 0;
 }

@@ -52,8 +52,9 @@ func @dyn(%xs: f32[?,2,3], %h0: f32[2,4], %w: f32[3,4]) -> (f32[?,2,4]) {
 // Elementwise ops of rows and invariants: b [3] aligns with the last axis
 // as it did with the row; the row v_t [3] of lower rank than its product
 // with m [4,3] gets a unit dim after the steps' axis ([5,1,3]) so that its
-// steps stay on axis 0.
-// CHECK-LABEL: func @elementwise(%xs: f32[5,4,3], %vs: f32[5,3], %h0: f32[4,3], %b: f32[3], %m: f32[4,3]) -> (f32[6,4,3]) {
+// steps stay on axis 0. %k is collected (an output), so computing it for
+// all steps pays: the loop copies nothing.
+// CHECK-LABEL: func @elementwise(%xs: f32[5,4,3], %vs: f32[5,3], %h0: f32[4,3], %b: f32[3], %m: f32[4,3]) -> (f32[6,4,3], f32[5,4,3]) {
 // CHECK-NEXT:    %a = add %xs, %b : f32[5,4,3]
 // CHECK-NEXT:    %0 = reshape %vs : f32[5,1,3]
 // CHECK-NEXT:    %g = mul %0, %m : f32[5,4,3]
@@ -62,17 +63,57 @@ func @dyn(%xs: f32[?,2,3], %h0: f32[2,4], %w: f32[3,4]) -> (f32[?,2,4]) {
 // CHECK-NEXT:      %z = mul %k_1, %h : f32[4,3]
 // CHECK-NEXT:      yield %z
 // CHECK-NEXT:    }
-// CHECK-NEXT:    return %H
+// CHECK-NEXT:    return %H, %k
 // CHECK-NEXT:  }
-func @elementwise(%xs: f32[5,4,3], %vs: f32[5,3], %h0: f32[4,3], %b: f32[3], %m: f32[4,3]) -> (f32[6,4,3]) {
-  %H = scan %xs, %vs, %h0, %b, %m {nseq = 2, nstate = 1} : f32[6,4,3] (%x: f32[4,3], %v: f32[3], %h: f32[4,3], %bb: f32[3], %mm: f32[4,3]) {
+func @elementwise(%xs: f32[5,4,3], %vs: f32[5,3], %h0: f32[4,3], %b: f32[3], %m: f32[4,3]) -> (f32[6,4,3], f32[5,4,3]) {
+  %H, %K = scan %xs, %vs, %h0, %b, %m {nseq = 2, nstate = 1} : f32[6,4,3], f32[5,4,3] (%x: f32[4,3], %v: f32[3], %h: f32[4,3], %bb: f32[3], %mm: f32[4,3]) {
     %a = add %x, %bb : f32[4,3]
     %g = mul %v, %mm : f32[4,3]
     %k = add %a, %g : f32[4,3]
     %z = mul %k, %h : f32[4,3]
-    yield %z
+    yield %z, %k
   }
-  return %H
+  return %H, %K
+}
+
+// -----
+
+// Not pushed out: elementwise ops of rows whose only readers are the
+// step's own elementwise ops (%s feeds %z, which reads the state). In the
+// loop they fuse into the step's kernel for free; before it they would
+// cost a pass over [n, ...] in memory. The same chain feeding x_t @ W
+// (%t) or a reduction (%u) pays and leaves.
+// CHECK-LABEL: func @fusable(%xs: f32[5,4,3], %h0: f32[4,3], %w: f32[3,3], %b: f32[3]) -> (f32[6,4,3], f32[6,4]) {
+// CHECK-NEXT:    %r0 = constant {value = 0.0} : f32[4]
+// CHECK-NEXT:    %t = mul %xs, %b : f32[5,4,3]
+// CHECK-NEXT:    %0 = reshape %t : f32[20,3]
+// CHECK-NEXT:    %1 = matmul %0, %w : f32[20,3]
+// CHECK-NEXT:    %p = reshape %1 : f32[5,4,3]
+// CHECK-NEXT:    %u = exp %xs : f32[5,4,3]
+// CHECK-NEXT:    %H, %R = scan %xs, %p, %u, %h0, %r0 {nseq = 3, nstate = 2} : f32[6,4,3], f32[6,4] (%x: f32[4,3], %p_1: f32[4,3], %u_1: f32[4,3], %h: f32[4,3], %r: f32[4]) {
+// CHECK-NEXT:      %s = exp %x : f32[4,3]
+// CHECK-NEXT:      %y = mul %s, %h : f32[4,3]
+// CHECK-NEXT:      %z = add %y, %p_1 : f32[4,3]
+// CHECK-NEXT:      %q = sum %u_1 {axes = [1]} : f32[4]
+// CHECK-NEXT:      %r2 = add %r, %q : f32[4]
+// CHECK-NEXT:      yield %z, %r2
+// CHECK-NEXT:    }
+// CHECK-NEXT:    return %H, %R
+// CHECK-NEXT:  }
+func @fusable(%xs: f32[5,4,3], %h0: f32[4,3], %w: f32[3,3], %b: f32[3]) -> (f32[6,4,3], f32[6,4]) {
+  %r0 = constant {value = 0.0} : f32[4]
+  %H, %R = scan %xs, %h0, %r0, %w, %b {nseq = 1, nstate = 2} : f32[6,4,3], f32[6,4] (%x: f32[4,3], %h: f32[4,3], %r: f32[4], %ww: f32[3,3], %bb: f32[3]) {
+    %s = exp %x : f32[4,3]
+    %y = mul %s, %h : f32[4,3]
+    %t = mul %x, %bb : f32[4,3]
+    %p = matmul %t, %ww : f32[4,3]
+    %z = add %y, %p : f32[4,3]
+    %u = exp %x : f32[4,3]
+    %q = sum %u {axes = [1]} : f32[4]
+    %r2 = add %r, %q : f32[4]
+    yield %z, %r2
+  }
+  return %H, %R
 }
 
 // -----

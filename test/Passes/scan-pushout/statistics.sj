@@ -17,6 +17,7 @@
 // CHECK-NEXT:   (S) 2 dead-outputs - unused outputs removed from the loop
 // CHECK-NEXT:   (S) 1 dead-states - unused states nothing needed depends on removed from the loop
 // CHECK-NEXT:   (S) 6 args-removed - unread sequences and non-sequences removed from the loop
+// CHECK-NEXT:   (S) 0 splats-sunk - splat-constant non-sequences made constants of the body
 // CHECK-NOT:  {{.}}
 func @f(%xs: f32[5,2,3], %h0: f32[2,4], %dw0: f32[3,4], %db0: f32[4], %c0: f32[4], %w: f32[3,4], %b: f32[4], %cw: f32[4]) -> (f32[3,4], f32[4], f32[6,2,4], f32[5,2,4]) {
   %H, %DW, %DB, %C, %Y, %P = scan %xs, %h0, %dw0, %db0, %c0, %w, %b, %cw {nseq = 1, nstate = 4, last = [1, 2, 3]} : f32[6,2,4], f32[3,4], f32[4], f32[4], f32[5,2,4], f32[5,2,4] (%x: f32[2,3], %h: f32[2,4], %dw: f32[3,4], %db: f32[4], %c: f32[4], %ww: f32[3,4], %bb: f32[4], %cc: f32[4]) {

@@ -1,0 +1,397 @@
+// RUN: %symjit-opt %s --passes=lower-to-loops --split-input-file | FileCheck %s
+// RUN: %symjit-run %s --check --func fwd --shape x=3x2x5x5 | FileCheck %s --check-prefix=EXEC-FWD
+// RUN: %symjit-run %s --check --func pad | FileCheck %s --check-prefix=EXEC-PAD
+// RUN: %symjit-run %s --check --func dx | FileCheck %s --check-prefix=EXEC-DX
+// RUN: %symjit-run %s --check --func dw | FileCheck %s --check-prefix=EXEC-DW
+// RUN: %symjit-run %s --check --func dwdyn --shape x=3x1x3x3 --shape g=3x2x2x2 | FileCheck %s --check-prefix=EXEC-DWDYN
+// EXEC-FWD: check: @fwd passed
+// EXEC-PAD: check: @pad passed
+// EXEC-DX: check: @dx passed
+// EXEC-DW: check: @dw passed
+// EXEC-DWDYN: check: @dwdyn passed
+// lower-to-loops on the conv2d family (passes/lower-conv.c, docs/lowering.md).
+// The forward conv with no padding: im2col into [N, G, Cg, KH, KW, OH, OW]
+// (parallel over the batch; the window index is a clamp that never fires:
+// no select, no zero constant), the filter viewed as [O, K], one gemm per
+// image ([O, K] @ [K, OH*OW], batched over N by the executor), the result a
+// view. The batch is `?`: one `dim` sizes both buffers.
+// CHECK-LABEL: func @fwd(%x: f32[?,2,5,5], %w: f32[3,2,3,3]) -> (f32[?,3,3,3]) {
+// CHECK-NEXT:   %0 = reshape %x : f32[?,1,2,5,5]
+// CHECK-NEXT:   %1 = dim %x {axis = 0} : i64
+// CHECK-NEXT:   %2 = alloc %1 : f32[?,1,2,3,3,3,3]
+// CHECK-NEXT:   launch %0, %2 {kernel = @fwd_k0}
+// CHECK-NEXT:   %3 = reshape %2 : f32[?,18,9]
+// CHECK-NEXT:   %4 = reshape %w : f32[3,18]
+// CHECK-NEXT:   %5 = alloc %1 : f32[?,3,9]
+// CHECK-NEXT:   gemm %4, %3, %5
+// CHECK-NEXT:   %6 = reshape %5 : f32[?,3,3,3]
+// CHECK-NEXT:   return %6
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @fwd_k0(%in0: f32[?,1,2,5,5], %out0: f32[?,1,2,3,3,3,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
+// CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:       for %c0, %c3 (%3: i64) {
+// CHECK-NEXT:         for %c0, %c3 (%4: i64) {
+// CHECK-NEXT:           for %c0, %c3 (%5: i64) {
+// CHECK-NEXT:             for %c0, %c3 (%6: i64) {
+// CHECK-NEXT:               %7 = add %5, %3 : i64
+// CHECK-NEXT:               %8 = clamp %7, %c5 : i64
+// CHECK-NEXT:               %9 = add %6, %4 : i64
+// CHECK-NEXT:               %10 = clamp %9, %c5 : i64
+// CHECK-NEXT:               %11 = load %in0, %1, %c0, %2, %8, %10 : f32
+// CHECK-NEXT:               store %11, %out0, %1, %c0, %2, %3, %4, %5, %6
+// CHECK-NEXT:               yield
+// CHECK-NEXT:             }
+// CHECK-NEXT:             yield
+// CHECK-NEXT:           }
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @fwd(%x: f32[?,2,5,5], %w: f32[3,2,3,3]) -> (f32[?,3,3,3]) {
+  %0 = conv2d %x, %w {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[?,3,3,3]
+  return %0
+}
+// -----
+// Padding reached on top and on the right only (stride 2 rows, pad
+// [1, 0, 0, 1]): the margin is i on the rows and (W-1) - i on the
+// columns, a select keeps 0 outside; groups 2 keep the group axis (gemm
+// batched over [N, G] against the filter's [G, Og, K]); f16 is widened into
+// the gemm's operands and rounded back by a last kernel.
+// CHECK-LABEL: func @pad(%x: f16[2,4,4,3], %w: f16[4,2,2,2]) -> (f16[2,4,2,3]) {
+// CHECK-NEXT:   %0 = reshape %x : f16[2,2,2,4,3]
+// CHECK-NEXT:   %1 = alloc : f32[2,2,2,2,2,2,3]
+// CHECK-NEXT:   launch %0, %1 {kernel = @pad_k0}
+// CHECK-NEXT:   %2 = reshape %1 : f32[2,2,8,6]
+// CHECK-NEXT:   %3 = alloc : f32[4,2,2,2]
+// CHECK-NEXT:   launch %w, %3 {kernel = @pad_k1}
+// CHECK-NEXT:   %4 = reshape %3 : f32[2,2,8]
+// CHECK-NEXT:   %5 = alloc : f32[2,2,2,6]
+// CHECK-NEXT:   gemm %4, %2, %5
+// CHECK-NEXT:   %6 = reshape %5 : f32[2,4,2,3]
+// CHECK-NEXT:   %7 = alloc : f16[2,4,2,3]
+// CHECK-NEXT:   launch %6, %7 {kernel = @pad_k2}
+// CHECK-NEXT:   return %7
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @pad_k0(%in0: f16[2,2,2,4,3], %out0: f32[2,2,2,2,2,2,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = constant {value = 0.0} : f32
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   %c1 = constant {value = 1} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%4: i64) {
+// CHECK-NEXT:           for %c0, %c2 (%5: i64) {
+// CHECK-NEXT:             for %c0, %c2 (%6: i64) {
+// CHECK-NEXT:               for %c0, %c3 (%7: i64) {
+// CHECK-NEXT:                 %8 = mul %6, %c2 : i64
+// CHECK-NEXT:                 %9 = add %8, %4 : i64
+// CHECK-NEXT:                 %10 = sub %9, %c1 : i64
+// CHECK-NEXT:                 %11 = clamp %10, %c4 : i64
+// CHECK-NEXT:                 %12 = add %7, %5 : i64
+// CHECK-NEXT:                 %13 = sub %c2, %12 : i64
+// CHECK-NEXT:                 %14 = clamp %12, %c3 : i64
+// CHECK-NEXT:                 %15 = load %in0, %1, %2, %3, %11, %14 : f16
+// CHECK-NEXT:                 %16 = cast %15 : f32
+// CHECK-NEXT:                 %17 = minimum %10, %13 : i64
+// CHECK-NEXT:                 %18 = ge %17, %c0 : bool
+// CHECK-NEXT:                 %19 = select %18, %16, %0 : f32
+// CHECK-NEXT:                 store %19, %out0, %1, %2, %3, %4, %5, %6, %7
+// CHECK-NEXT:                 yield
+// CHECK-NEXT:               }
+// CHECK-NEXT:               yield
+// CHECK-NEXT:             }
+// CHECK-NEXT:             yield
+// CHECK-NEXT:           }
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @pad_k1(%in0: f16[4,2,2,2], %out0: f32[4,2,2,2]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   parallel_for %c0, %c4 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:           %4 = load %in0, %0, %1, %2, %3 : f16
+// CHECK-NEXT:           %5 = cast %4 : f32
+// CHECK-NEXT:           store %5, %out0, %0, %1, %2, %3
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @pad_k2(%in0: f32[2,4,2,3], %out0: f16[2,4,2,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c4 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:         for %c0, %c3 (%3: i64) {
+// CHECK-NEXT:           %4 = load %in0, %0, %1, %2, %3 : f32
+// CHECK-NEXT:           %5 = cast %4 : f16
+// CHECK-NEXT:           store %5, %out0, %0, %1, %2, %3
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @pad(%x: f16[2,4,4,3], %w: f16[4,2,2,2]) -> (f16[2,4,2,3]) {
+  %0 = conv2d %x, %w {stride = [2, 1], pad = [1, 0, 0, 1], groups = 2} : f16[2,4,2,3]
+  return %0
+}
+// -----
+// The input gradient: the filter transposed to [Cg, KH, KW, O] (a copy
+// kernel), one gemm per image ([K, O] @ [O, OH*OW]), col2im zeroes dx then
+// adds every column entry at its input position (parallel over the batch
+// only: taps overlap).
+// CHECK-LABEL: func @dx(%g: f32[2,2,2,2], %w: f32[2,1,2,2], %x: f32[2,1,3,3]) -> (f32[2,1,3,3]) {
+// CHECK-NEXT:   %0 = reshape %w : f32[1,2,1,2,2]
+// CHECK-NEXT:   %1 = alloc : f32[1,1,2,2,2]
+// CHECK-NEXT:   launch %0, %1 {kernel = @dx_k0}
+// CHECK-NEXT:   %2 = reshape %1 : f32[4,2]
+// CHECK-NEXT:   %3 = reshape %g : f32[2,2,4]
+// CHECK-NEXT:   %4 = alloc : f32[2,4,4]
+// CHECK-NEXT:   gemm %2, %3, %4
+// CHECK-NEXT:   %5 = reshape %4 : f32[2,1,1,2,2,2,2]
+// CHECK-NEXT:   %6 = alloc : f32[2,1,1,3,3]
+// CHECK-NEXT:   launch %5, %6 {kernel = @dx_k1}
+// CHECK-NEXT:   %7 = reshape %6 : f32[2,1,3,3]
+// CHECK-NEXT:   return %7
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dx_k0(%in0: f32[1,2,1,2,2], %out0: f32[1,1,2,2,2]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:         %3 = load %in0, %c0, %2, %c0, %0, %1 : f32
+// CHECK-NEXT:         store %3, %out0, %c0, %c0, %0, %1, %2
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dx_k1(%in0: f32[2,1,1,2,2,2,2], %out0: f32[2,1,1,3,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = constant {value = 0.0} : f32
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c3 (%2: i64) {
+// CHECK-NEXT:       for %c0, %c3 (%3: i64) {
+// CHECK-NEXT:         store %0, %out0, %1, %c0, %c0, %2, %3
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   parallel_for %c0, %c2 (%4: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%5: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%6: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%7: i64) {
+// CHECK-NEXT:           for %c0, %c2 (%8: i64) {
+// CHECK-NEXT:             %9 = add %7, %5 : i64
+// CHECK-NEXT:             %10 = clamp %9, %c3 : i64
+// CHECK-NEXT:             %11 = add %8, %6 : i64
+// CHECK-NEXT:             %12 = clamp %11, %c3 : i64
+// CHECK-NEXT:             %13 = load %in0, %4, %c0, %c0, %5, %6, %7, %8 : f32
+// CHECK-NEXT:             %14 = load %out0, %4, %c0, %c0, %10, %12 : f32
+// CHECK-NEXT:             %15 = add %14, %13 : f32
+// CHECK-NEXT:             store %15, %out0, %4, %c0, %c0, %10, %12
+// CHECK-NEXT:             yield
+// CHECK-NEXT:           }
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @dx(%g: f32[2,2,2,2], %w: f32[2,1,2,2], %x: f32[2,1,3,3]) -> (f32[2,1,3,3]) {
+  %0 = conv2d_input_grad %g, %w, %x {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[2,1,3,3]
+  return %0
+}
+// -----
+// The filter gradient, static batch of 2 and a small O*K: one chunk per
+// image: im2col [S, Nc, OH, OW, Cg, KH, KW] with n = s*Nc + nc (a clamp
+// codegen drops), g used as it is ([N, O, P]), one gemm per image, and a
+// kernel summing the [N, O, K] partial results (a reduction loop).
+// CHECK-LABEL: func @dw(%x: f32[2,1,3,3], %g: f32[2,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2]) {
+// CHECK-NEXT:   %0 = reshape %x : f32[2,1,1,3,3]
+// CHECK-NEXT:   %1 = alloc : f32[2,1,2,2,1,2,2]
+// CHECK-NEXT:   launch %0, %1 {kernel = @dw_k0}
+// CHECK-NEXT:   %2 = reshape %1 : f32[2,4,4]
+// CHECK-NEXT:   %3 = reshape %g : f32[2,2,4]
+// CHECK-NEXT:   %4 = alloc : f32[2,2,4]
+// CHECK-NEXT:   gemm %3, %2, %4
+// CHECK-NEXT:   %5 = alloc : f32[2,4]
+// CHECK-NEXT:   launch %4, %5 {kernel = @dw_k1}
+// CHECK-NEXT:   %6 = reshape %5 : f32[2,1,2,2]
+// CHECK-NEXT:   return %6
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dw_k0(%in0: f32[2,1,1,3,3], %out0: f32[2,1,2,2,1,2,2]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   %c1 = constant {value = 1} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:           for %c0, %c2 (%4: i64) {
+// CHECK-NEXT:             %5 = mul %0, %c1 : i64
+// CHECK-NEXT:             %6 = add %5, %c0 : i64
+// CHECK-NEXT:             %7 = clamp %6, %c2 : i64
+// CHECK-NEXT:             %8 = add %1, %3 : i64
+// CHECK-NEXT:             %9 = clamp %8, %c3 : i64
+// CHECK-NEXT:             %10 = add %2, %4 : i64
+// CHECK-NEXT:             %11 = clamp %10, %c3 : i64
+// CHECK-NEXT:             %12 = load %in0, %7, %c0, %c0, %9, %11 : f32
+// CHECK-NEXT:             store %12, %out0, %0, %c0, %1, %2, %c0, %3, %4
+// CHECK-NEXT:             yield
+// CHECK-NEXT:           }
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dw_k1(%in0: f32[2,2,4], %out0: f32[2,4]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %0 = constant {value = 0.0} : f32
+// CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c4 (%2: i64) {
+// CHECK-NEXT:       %3 = for %c0, %c2, %0 {combine = "add"} : f32 (%4: i64, %5: f32) {
+// CHECK-NEXT:         %6 = load %in0, %4, %1, %2 : f32
+// CHECK-NEXT:         %7 = add %5, %6 : f32
+// CHECK-NEXT:         yield %7
+// CHECK-NEXT:       }
+// CHECK-NEXT:       store %3, %out0, %1, %2
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @dw(%x: f32[2,1,3,3], %g: f32[2,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2]) {
+  %0 = conv2d_filter_grad %x, %g, %w {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[2,1,2,2]
+  return %0
+}
+// -----
+// Negative: a dynamic batch is not split (one gemm over all images,
+// g transposed to [O, N*P]).
+// CHECK-LABEL: func @dwdyn(%x: f32[?,1,3,3], %g: f32[?,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2]) {
+// CHECK-NEXT:   %0 = reshape %x : f32[?,1,1,3,3]
+// CHECK-NEXT:   %1 = dim %x {axis = 0} : i64
+// CHECK-NEXT:   %2 = alloc %1 : f32[1,?,2,2,1,2,2]
+// CHECK-NEXT:   launch %0, %2 {kernel = @dwdyn_k0}
+// CHECK-NEXT:   %3 = reshape %2 : f32[?,4]
+// CHECK-NEXT:   %4 = reshape %g : f32[?,1,2,2,2]
+// CHECK-NEXT:   %5 = alloc %1 : f32[1,2,?,2,2]
+// CHECK-NEXT:   launch %4, %5 {kernel = @dwdyn_k1}
+// CHECK-NEXT:   %6 = reshape %5 : f32[2,?]
+// CHECK-NEXT:   %7 = alloc : f32[2,4]
+// CHECK-NEXT:   gemm %6, %3, %7
+// CHECK-NEXT:   %8 = reshape %7 : f32[2,1,2,2]
+// CHECK-NEXT:   return %8
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dwdyn_k0(%in0: f32[?,1,1,3,3], %out0: f32[1,?,2,2,1,2,2]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = dim %out0 {axis = 1} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%4: i64) {
+// CHECK-NEXT:           for %c0, %c2 (%5: i64) {
+// CHECK-NEXT:             %6 = add %2, %4 : i64
+// CHECK-NEXT:             %7 = clamp %6, %c3 : i64
+// CHECK-NEXT:             %8 = add %3, %5 : i64
+// CHECK-NEXT:             %9 = clamp %8, %c3 : i64
+// CHECK-NEXT:             %10 = load %in0, %1, %c0, %c0, %7, %9 : f32
+// CHECK-NEXT:             store %10, %out0, %c0, %1, %2, %3, %c0, %4, %5
+// CHECK-NEXT:             yield
+// CHECK-NEXT:           }
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dwdyn_k1(%in0: f32[?,1,2,2,2], %out0: f32[1,2,?,2,2]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %0 = dim %out0 {axis = 2} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:     for %c0, %0 (%2: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%4: i64) {
+// CHECK-NEXT:           %5 = load %in0, %2, %c0, %1, %3, %4 : f32
+// CHECK-NEXT:           store %5, %out0, %c0, %1, %2, %3, %4
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @dwdyn(%x: f32[?,1,3,3], %g: f32[?,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2]) {
+  %0 = conv2d_filter_grad %x, %g, %w {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[2,1,2,2]
+  return %0
+}
