@@ -1,0 +1,228 @@
+/* LeNet-5 of the Theano tutorial on Fashion-MNIST (graph in
+ * examples/lenet_model.c; model, initialization and measured accuracy in
+ * docs/decisions/0024-lenet.md): two conv + max-pool + tanh layers, a
+ * dense tanh layer and a softmax output, SGD as updates.
+ *   ./build/lenet [--epochs 1] [--batch 64] [--lr 0.1] [--momentum 0] [--seed 1] [--data DIR]
+ *                 [--limit N] [--test-limit N] [--check-loss-falls] [--relu] [--composite] [--profile]
+ * --relu: relu instead of tanh everywhere. --composite: convolution and
+ * pooling written with slices, matmul and max instead of conv2d and
+ * max_pool2d (the same function; a cross-check, slower). --limit N /
+ * --test-limit N: the first N training / test images only (tests).
+ * --profile: the training step's per-kernel profile on stderr at the end
+ * (its optimized kernels: training starts after the background compile). --check-loss-falls: exit 1 unless the mean training loss of
+ * the last tenth of all steps is below that of the first tenth (meaningful
+ * for one epoch too).
+ * Besides the other examples' lines, prints the median time of a training
+ * step (the compiled call alone, without gathering the batch) of the last
+ * epoch as step_ms= on the RESULT line. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fashion_mnist.h"
+#include "lenet_model.h"
+
+#define LOSS_WINDOW 10 /* --check-loss-falls compares the first and last 1/10 of the steps */
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (sorts v); 0 when n is 0. */
+static double median(double *v, int64_t n) {
+  if (n == 0) return 0;
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Removes `flag` from argv (fm_parse_args knows the options every
+ * classifier example shares); returns whether it was there. */
+static bool take_flag(int *argc, char **argv, const char *flag) {
+  bool found = false;
+  int k = 1;
+  for (int i = 1; i < *argc; i++) {
+    if (!strcmp(argv[i], flag)) found = true;
+    else argv[k++] = argv[i];
+  }
+  *argc = k;
+  return found;
+}
+
+/* Removes `flag` N from argv; *out = N (a whole number >= 1). Non-zero
+ * (after a message) when N is missing or bad. */
+static int take_count(int *argc, char **argv, const char *flag, int64_t *out) {
+  int k = 1, rc = 0;
+  for (int i = 1; i < *argc; i++) {
+    if (strcmp(argv[i], flag)) {
+      argv[k++] = argv[i];
+      continue;
+    }
+    char *end = NULL;
+    long long v = i + 1 < *argc ? strtoll(argv[i + 1], &end, 10) : 0;
+    if (!end || end == argv[i + 1] || *end || v < 1) {
+      fprintf(stderr, "lenet: %s: expected a whole number >= 1\n", flag);
+      rc = 1;
+    }
+    *out = v, i++;
+  }
+  *argc = k;
+  return rc;
+}
+
+typedef struct run_state {
+  sj_function *step, *predict;
+  double compile_ms;
+  double *losses;  /* every step's loss, all epochs */
+  double *step_ms; /* this epoch's step times */
+  int64_t *perm, nsteps;
+  float *bx;
+  int32_t *by;
+} run_state;
+
+/* One epoch over train (shuffled by *rng): appends to r->losses, fills
+ * r->step_ms, sets *steps and *mean_loss; non-zero (after a message) when a
+ * call fails. */
+static int epoch(const char *name, sj_ctx *c, const train_opts *o, const dataset *train, run_state *r, int e,
+                 uint64_t *rng, int64_t *nsteps, double *mean_loss) {
+  double total = 0;
+  int64_t steps = 0;
+  fm_shuffle(r->perm, train->n, rng);
+  for (int64_t s = 0; s < train->n; s += o->batch, steps++) {
+    int64_t n = train->n - s < o->batch ? train->n - s : o->batch, xdims[2] = {n, 784}, ydims[1] = {n};
+    fm_gather(train, r->perm, s, n, r->bx, r->by);
+    sj_tensor *in[2] = {sj_tensor_wrap(SJ_F32, 2, xdims, r->bx), sj_tensor_wrap(SJ_I32, 1, ydims, r->by)}, *l = NULL;
+    double t0 = fm_now_s();
+    sj_status st = in[0] && in[1] ? sj_function_call(r->step, in, 2, &l, 1) : SJ_ERR_NOMEM;
+    r->step_ms[steps] = (fm_now_s() - t0) * 1e3;
+    double loss = st == SJ_OK ? sj_tensor_get(l, 0) : 0;
+    sj_tensor_free(l), sj_tensor_free(in[0]), sj_tensor_free(in[1]);
+    if (st != SJ_OK) {
+      fprintf(stderr, "\n%s: %s", name, sj_ctx_errmsg(c));
+      return 1;
+    }
+    r->losses[r->nsteps++] = loss;
+    total += loss;
+    if (steps % 20 == 0)
+      fprintf(stderr, "\r  epoch %d: %3.0f%%, loss %.4f", e, 100.0 * (double)s / (double)train->n, loss);
+  }
+  *nsteps = steps;
+  *mean_loss = total / (double)steps;
+  return 0;
+}
+
+/* Mean of v[from..from+n). */
+static double mean(const double *v, int64_t from, int64_t n) {
+  double s = 0;
+  for (int64_t i = from; i < from + n; i++) s += v[i];
+  return s / (double)n;
+}
+
+static void print_profile(const sj_function *f) {
+  size_t n = sj_function_profile(f, NULL, 0);
+  char *t = malloc(n + 1);
+  if (t && sj_function_profile(f, t, n + 1)) fprintf(stderr, "%s", t);
+  free(t);
+}
+
+/* Compiles, trains o->epochs epochs printing the per-epoch line, then the
+ * RESULT line; the exit code. */
+static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, const dataset *train,
+                          const dataset *test, const lenet_model *m, bool profile) {
+  run_state r = {0};
+  sj_var *ins[2] = {m->x, m->y}, *loss = m->loss, *pred = sj_argmax(m->logits, 1);
+  sj_compile_options co;
+  sj_compile_options_init(&co);
+  co.profile = profile;
+  double t0 = fm_now_s();
+  sj_status st = sj_compile(c, ins, 2, &loss, 1, m->upd, m->nupd, NULL, 0, &co, &r.step);
+  r.compile_ms = (fm_now_s() - t0) * 1e3;
+  if (!st && profile) sj_function_wait(r.step);
+  if (!st) st = sj_compile(c, &m->x, 1, &pred, 1, NULL, 0, NULL, 0, NULL, &r.predict);
+  if (st) {
+    fprintf(stderr, "%s: %s", name, sj_ctx_errmsg(c));
+    sj_function_free(r.step), sj_function_free(r.predict);
+    return 1;
+  }
+  printf("%s: %lld train / %lld test images, batch %d, lr %g, momentum %g; training step compiled in %.1f ms\n", name,
+         (long long)train->n, (long long)test->n, o->batch, o->lr, o->momentum, r.compile_ms);
+  fflush(stdout);
+  /* a batch larger than the data set is the whole set */
+  int64_t cap = o->batch < train->n ? o->batch : train->n, per_epoch = (train->n + cap - 1) / cap;
+  r.perm = malloc((size_t)train->n * sizeof *r.perm);
+  r.bx = malloc((size_t)cap * 784 * sizeof *r.bx);
+  r.by = malloc((size_t)cap * sizeof *r.by);
+  r.step_ms = malloc((size_t)per_epoch * sizeof *r.step_ms);
+  r.losses = malloc((size_t)per_epoch * (size_t)o->epochs * sizeof *r.losses);
+  int rc = 0;
+  if (!r.perm || !r.bx || !r.by || !r.step_ms || !r.losses) {
+    fprintf(stderr, "%s: out of memory for a batch of %lld images\n", name, (long long)cap);
+    rc = 1;
+  }
+  for (int64_t i = 0; i < train->n && !rc; i++) r.perm[i] = i;
+  uint64_t rng = o->seed * 0x9E3779B97F4A7C15ull + 1;
+  double acc = 0, epoch_s = 0, step_ms = 0;
+  for (int e = 1; e <= o->epochs && !rc; e++) {
+    double te = fm_now_s();
+    int64_t steps = 0;
+    double l = 0;
+    if ((rc = epoch(name, c, o, train, &r, e, &rng, &steps, &l))) break;
+    epoch_s = fm_now_s() - te;
+    step_ms = median(r.step_ms, steps);
+    acc = fm_accuracy(r.predict, test, 1000);
+    fprintf(stderr, "\r%40s\r", "");
+    if (acc < 0) {
+      fprintf(stderr, "%s: evaluating the test set failed: %s", name, sj_ctx_errmsg(c));
+      rc = 1;
+      break;
+    }
+    printf("epoch %d: train loss %.4f, test accuracy %.4f, %.2f s, step %.2f ms (median)\n", e, l, acc, epoch_s, step_ms);
+    fflush(stdout); /* keep order with the progress line on stderr */
+  }
+  if (!rc)
+    printf("RESULT %s test_acc=%.4f epochs=%d compile_ms=%.1f epoch_s=%.2f step_ms=%.2f\n", name, acc, o->epochs,
+           r.compile_ms, epoch_s, step_ms);
+  if (!rc && o->check_falls) { /* rc 0: at least one step ran */
+    int64_t w = r.nsteps / LOSS_WINDOW > 0 ? r.nsteps / LOSS_WINDOW : 1;
+    double first = mean(r.losses, 0, w), last = mean(r.losses, r.nsteps - w, w);
+    if (!(last < first)) {
+      fprintf(stderr, "%s: the training loss did not fall (first %lld steps %.4f, last %lld steps %.4f)\n", name,
+              (long long)w, first, (long long)w, last);
+      rc = 1;
+    }
+  }
+  if (!rc && profile) print_profile(r.step);
+  free(r.perm), free(r.bx), free(r.by), free(r.step_ms), free(r.losses);
+  sj_function_free(r.step), sj_function_free(r.predict);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  train_opts o = {1, 64, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0};
+  lenet_opts lo = {0};
+  lo.relu = take_flag(&argc, argv, "--relu");
+  lo.composite = take_flag(&argc, argv, "--composite");
+  bool profile = take_flag(&argc, argv, "--profile");
+  int64_t test_limit = 0;
+  if (take_count(&argc, argv, "--test-limit", &test_limit) || fm_parse_args(argc, argv, &o, "lenet")) {
+    fprintf(stderr, "lenet: also --test-limit N, --relu (relu instead of tanh), --composite (no conv2d/max_pool2d ops), --profile\n");
+    return 2;
+  }
+  lo.lr = o.lr, lo.momentum = o.momentum;
+  const char *name = lo.relu ? "lenet-relu" : "lenet";
+  dataset train, test;
+  if (fm_load_splits(&o, &train, &test)) return 1;
+  if (test_limit > 0 && test_limit < test.n) test.n = test_limit;
+  sj_ctx *c = sj_ctx_new();
+  sj_tensor *init[LN_NPARAM] = {0};
+  int rc = 1;
+  lenet_model m;
+  if (!c || lenet_init(o.seed, init)) fprintf(stderr, "%s: out of memory\n", name);
+  else if (lenet_build(&m, c, init, &lo)) fprintf(stderr, "%s: %s", name, sj_ctx_errmsg(c));
+  else rc = train_and_test(name, c, &o, &train, &test, &m, profile);
+  lenet_init_free(init);
+  sj_ctx_free(c);
+  fm_free(&train), fm_free(&test);
+  return rc;
+}
