@@ -250,6 +250,76 @@ static sj_value *col2im(cv *q, sj_value *col7) {
   return buf;
 }
 
+/* ---- padding as a copy ---- */
+
+/* The convolution on the zero-padded input: no padding, H and W grown by
+ * the pads. Its windows never leave the input, so im2col's and col2im's
+ * clamps are provably in range (codegen drops them: vector loads and
+ * stores instead of gathers and a select per element). */
+static cv unpadded(const cv *q) {
+  cv p = *q;
+  p.H = q->H + q->a.pad[0] + q->a.pad[1], p.W = q->W + q->a.pad[2] + q->a.pad[3];
+  memset(p.a.pad, 0, sizeof p.a.pad);
+  return p;
+}
+
+/* Copy between x5 [N, G, Cg, H, W] and its padded form [.., Hp, Wp]:
+ * `grow`: xp = x inside, 0 in the padding (in the acc dtype); else the
+ * crop dx = dxp[.., h + pt, w + pl]. One nest over the destination. */
+static sj_value *pad_copy(cv *q, sj_value *src, bool grow) {
+  cv p = unpadded(q);
+  const cv *dst_q = grow ? &p : q;
+  sj_type t = ty(q->acc, 5, (const int64_t[]){q->d[IN], q->d[IG], q->d[ICG], dst_q->H, dst_q->W});
+  kbuild K;
+  if (!src || !sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
+  sj_value *pin = sj_lw_param(q->L, &K, src->type, "in", 0), *pout = sj_lw_param(q->L, &K, t, "out", 0);
+  sj_lw_kernel_begin(&K);
+  sj_value *hi[5], *iv[5], *zero = grow ? sj_build_scalar(&K.top, q->acc, 0.0) : NULL;
+  sj_lw_bounds(&K, pout, &t, hi);
+  int64_t n[2] = {q->H, q->W}, np[2] = {p.H, p.W}, off[2] = {q->a.pad[0], q->a.pad[2]};
+  for (int ax = 0; ax < 2; ax++) {
+    sj_lw_kconst(&K, off[ax]), sj_lw_kconst(&K, grow ? n[ax] : np[ax]);
+    if (grow) sj_lw_kconst(&K, n[ax] - 1);
+  }
+  sj_builder B = sj_lw_nest(&K, &K.top, 5, hi, ALL_DIMS, iv);
+  sj_value *idx[5] = {iv[0], iv[1], iv[2], NULL, NULL}, *margin = NULL;
+  for (int ax = 0; ax < 2; ax++) {
+    sj_value *i = iv[3 + ax];
+    if (off[ax]) i = sj_lw_binop(&B, grow ? SJ_OP_SUB : SJ_OP_ADD, i, sj_lw_kconst(&K, off[ax]));
+    idx[3 + ax] = sj_build1(&B, SJ_OP_CLAMP, 2, (sj_value *[]){i, sj_lw_kconst(&K, grow ? n[ax] : np[ax])}, sj_scalar_type(SJ_I64));
+    if (!grow) continue;
+    sj_value *m = sj_lw_binop(&B, SJ_OP_MINIMUM, i, sj_lw_binop(&B, SJ_OP_SUB, sj_lw_kconst(&K, n[ax] - 1), i));
+    margin = margin ? sj_lw_binop(&B, SJ_OP_MINIMUM, margin, m) : m;
+  }
+  sj_value *v = cast(&B, sj_lw_load(&B, pin, idx, 5), q->acc);
+  if (grow) {
+    sj_value *in = sj_build1(&B, SJ_OP_GE, 2, (sj_value *[]){margin, K.c0}, sj_scalar_type(SJ_BOOL));
+    v = sj_build1(&B, SJ_OP_SELECT, 3, (sj_value *[]){in, v, zero}, sj_scalar_type(q->acc));
+  }
+  sj_lw_store(&B, v, pout, iv, 5);
+  sj_lw_close_nest(&B);
+  sj_lw_kernel_return(&K);
+  sj_value *buf = alloc(q, t);
+  launch(q, &K, (sj_value *[]){src, buf}, 2);
+  return buf;
+}
+
+/* im2col of x5 with the padding made a copy first when the windows reach
+ * it (one pass over x, against KH*KW passes of selects in im2col). */
+static sj_value *im2col_padded(cv *q, sj_value *x5, const int *layout, int rank) {
+  if (!padded(q)) return im2col(q, x5, layout, rank);
+  cv p = unpadded(q);
+  return im2col(&p, pad_copy(q, x5, true), layout, rank);
+}
+
+/* col2im into the padded input, then the crop, when the windows reach the
+ * padding. */
+static sj_value *col2im_padded(cv *q, sj_value *col7) {
+  if (!padded(q)) return col2im(q, col7);
+  cv p = unpadded(q);
+  return pad_copy(q, col2im(&p, col7), false);
+}
+
 /* ---- the three ops ---- */
 
 static const int fwd_layout[NIDX] = {IN, IG, ICG, IKH, IKW, IOH, IOW};
@@ -267,7 +337,7 @@ static sj_value *x5_of(cv *q, sj_value *x) {
 static sj_value *lower_forward(cv *q, sj_value *x, sj_value *w) {
   int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, K = K_(q), P = P_(q);
   bool g1 = G == 1;
-  sj_value *col = im2col(q, x5_of(q, x), fwd_layout, NIDX);
+  sj_value *col = im2col_padded(q, x5_of(q, x), fwd_layout, NIDX);
   sj_value *colv = view(q, col, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
   sj_value *wv = view(q, widened(q, w), g1 ? ty(q->acc, 2, (const int64_t[]){Og, K}) : ty(q->acc, 3, (const int64_t[]){G, Og, K}));
   sj_value *y = gemm(q, wv, colv, g1 ? ty(q->acc, 3, (const int64_t[]){N, Og, P}) : ty(q->acc, 4, (const int64_t[]){N, G, Og, P}));
@@ -286,7 +356,7 @@ static sj_value *lower_input_grad(cv *q, sj_value *g, sj_value *w) {
   sj_value *colg = gemm(q, wtv, gv, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
   int64_t c7[NIDX];
   for (int k = 0; k < NIDX; k++) c7[k] = q->d[k];
-  sj_value *dx5 = col2im(q, view(q, colg, ty(q->acc, NIDX, c7)));
+  sj_value *dx5 = col2im_padded(q, view(q, colg, ty(q->acc, NIDX, c7)));
   return narrowed(q, view(q, dx5, ty(q->acc, 4, (const int64_t[]){N, G * Cg, q->H, q->W})));
 }
 
@@ -352,7 +422,7 @@ static sj_value *lower_filter_grad(cv *q, sj_value *x, sj_value *g) {
     static const int gs_perm[5] = {0, 2, 1, 3, 4}; /* [S, O, Nc, OH, OW] from [S, Nc, O, OH, OW] */
     q->d[IS] = S, q->d[INC] = N / S;
     int64_t NPc = NP / S;
-    sj_value *colt = view(q, im2col(q, x5_of(q, x), split_layout, 7), ty(q->acc, 3, (const int64_t[]){S, NPc, K}));
+    sj_value *colt = view(q, im2col_padded(q, x5_of(q, x), split_layout, 7), ty(q->acc, 3, (const int64_t[]){S, NPc, K}));
     /* one image per chunk: g [N, O, OH, OW] is already [S, O, Nc*P] */
     sj_value *gt = N == S ? widened(q, g)
                           : permute(q, view(q, g, ty(g->type.dt, 5, (const int64_t[]){S, N / S, Og, OH, OW})), gs_perm,
@@ -362,7 +432,7 @@ static sj_value *lower_filter_grad(cv *q, sj_value *x, sj_value *g) {
     return view(q, sum_chunks(q, part), wt);
   }
   bool g1 = G == 1;
-  sj_value *colt = im2col(q, x5_of(q, x), filter_layout, NIDX);
+  sj_value *colt = im2col_padded(q, x5_of(q, x), filter_layout, NIDX);
   sj_value *coltv = view(q, colt, g1 ? ty(q->acc, 2, (const int64_t[]){NP, K}) : ty(q->acc, 3, (const int64_t[]){G, NP, K}));
   static const int gt_perm[5] = {1, 2, 0, 3, 4}; /* [G, Og, N, OH, OW] from [N, G, Og, OH, OW] */
   sj_value *g5 = view(q, g, ty(g->type.dt, 5, (const int64_t[]){N, G, Og, OH, OW}));

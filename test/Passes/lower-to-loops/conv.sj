@@ -4,6 +4,8 @@
 // RUN: %symjit-run %s --check --func dx | FileCheck %s --check-prefix=EXEC-DX
 // RUN: %symjit-run %s --check --func dw | FileCheck %s --check-prefix=EXEC-DW
 // RUN: %symjit-run %s --check --func dwdyn --shape x=3x1x3x3 --shape g=3x2x2x2 | FileCheck %s --check-prefix=EXEC-DWDYN
+// RUN: %symjit-run %s --check --func dxpad | FileCheck %s --check-prefix=EXEC-DXPAD
+// EXEC-DXPAD: check: @dxpad passed
 // EXEC-FWD: check: @fwd passed
 // EXEC-PAD: check: @pad passed
 // EXEC-DX: check: @dx passed
@@ -64,53 +66,87 @@ func @fwd(%x: f32[?,2,5,5], %w: f32[3,2,3,3]) -> (f32[?,3,3,3]) {
   return %0
 }
 // -----
-// Padding reached on top and on the right only (stride 2 rows, pad
-// [1, 0, 0, 1]): the margin is i on the rows and (W-1) - i on the
-// columns, a select keeps 0 outside; groups 2 keep the group axis (gemm
-// batched over [N, G] against the filter's [G, Og, K]); f16 is widened into
-// the gemm's operands and rounded back by a last kernel.
+// Padding (stride 2 rows, pad [1, 0, 0, 1]): first a copy of x into the
+// zero-padded [N, G, Cg, H+1, W+1] (a select on the margin min(i, n-1-i)
+// per axis, widened to f32 on the way), then im2col on it with no padding
+// (its clamps never fire); groups 2 keep the group axis (gemm batched over
+// [N, G] against the filter's [G, Og, K]); f16 is widened into the gemm's
+// operands and rounded back by a last kernel.
 // CHECK-LABEL: func @pad(%x: f16[2,4,4,3], %w: f16[4,2,2,2]) -> (f16[2,4,2,3]) {
 // CHECK-NEXT:   %0 = reshape %x : f16[2,2,2,4,3]
-// CHECK-NEXT:   %1 = alloc : f32[2,2,2,2,2,2,3]
+// CHECK-NEXT:   %1 = alloc : f32[2,2,2,5,4]
 // CHECK-NEXT:   launch %0, %1 {kernel = @pad_k0}
-// CHECK-NEXT:   %2 = reshape %1 : f32[2,2,8,6]
-// CHECK-NEXT:   %3 = alloc : f32[4,2,2,2]
-// CHECK-NEXT:   launch %w, %3 {kernel = @pad_k1}
-// CHECK-NEXT:   %4 = reshape %3 : f32[2,2,8]
-// CHECK-NEXT:   %5 = alloc : f32[2,2,2,6]
-// CHECK-NEXT:   gemm %4, %2, %5
-// CHECK-NEXT:   %6 = reshape %5 : f32[2,4,2,3]
-// CHECK-NEXT:   %7 = alloc : f16[2,4,2,3]
-// CHECK-NEXT:   launch %6, %7 {kernel = @pad_k2}
-// CHECK-NEXT:   return %7
+// CHECK-NEXT:   %2 = alloc : f32[2,2,2,2,2,2,3]
+// CHECK-NEXT:   launch %1, %2 {kernel = @pad_k1}
+// CHECK-NEXT:   %3 = reshape %2 : f32[2,2,8,6]
+// CHECK-NEXT:   %4 = alloc : f32[4,2,2,2]
+// CHECK-NEXT:   launch %w, %4 {kernel = @pad_k2}
+// CHECK-NEXT:   %5 = reshape %4 : f32[2,2,8]
+// CHECK-NEXT:   %6 = alloc : f32[2,2,2,6]
+// CHECK-NEXT:   gemm %5, %3, %6
+// CHECK-NEXT:   %7 = reshape %6 : f32[2,4,2,3]
+// CHECK-NEXT:   %8 = alloc : f16[2,4,2,3]
+// CHECK-NEXT:   launch %7, %8 {kernel = @pad_k3}
+// CHECK-NEXT:   return %8
 // CHECK-NEXT: }
-// CHECK-LABEL: kernel @pad_k0(%in0: f16[2,2,2,4,3], %out0: f32[2,2,2,2,2,2,3]) {
+// CHECK-LABEL: kernel @pad_k0(%in0: f16[2,2,2,4,3], %out0: f32[2,2,2,5,4]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %0 = constant {value = 0.0} : f32
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
-// CHECK-NEXT:   %c3 = constant {value = 3} : i64
-// CHECK-NEXT:   %c1 = constant {value = 1} : i64
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
 // CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %c1 = constant {value = 1} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
 // CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
 // CHECK-NEXT:     for %c0, %c2 (%2: i64) {
 // CHECK-NEXT:       for %c0, %c2 (%3: i64) {
-// CHECK-NEXT:         for %c0, %c2 (%4: i64) {
-// CHECK-NEXT:           for %c0, %c2 (%5: i64) {
-// CHECK-NEXT:             for %c0, %c2 (%6: i64) {
-// CHECK-NEXT:               for %c0, %c3 (%7: i64) {
-// CHECK-NEXT:                 %8 = mul %6, %c2 : i64
-// CHECK-NEXT:                 %9 = add %8, %4 : i64
-// CHECK-NEXT:                 %10 = sub %9, %c1 : i64
+// CHECK-NEXT:         for %c0, %c5 (%4: i64) {
+// CHECK-NEXT:           for %c0, %c4 (%5: i64) {
+// CHECK-NEXT:             %6 = sub %4, %c1 : i64
+// CHECK-NEXT:             %7 = clamp %6, %c4 : i64
+// CHECK-NEXT:             %8 = sub %c3, %6 : i64
+// CHECK-NEXT:             %9 = minimum %6, %8 : i64
+// CHECK-NEXT:             %10 = clamp %5, %c3 : i64
+// CHECK-NEXT:             %11 = sub %c2, %5 : i64
+// CHECK-NEXT:             %12 = minimum %5, %11 : i64
+// CHECK-NEXT:             %13 = minimum %9, %12 : i64
+// CHECK-NEXT:             %14 = load %in0, %1, %2, %3, %7, %10 : f16
+// CHECK-NEXT:             %15 = cast %14 : f32
+// CHECK-NEXT:             %16 = ge %13, %c0 : bool
+// CHECK-NEXT:             %17 = select %16, %15, %0 : f32
+// CHECK-NEXT:             store %17, %out0, %1, %2, %3, %4, %5
+// CHECK-NEXT:             yield
+// CHECK-NEXT:           }
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @pad_k1(%in0: f32[2,2,2,5,4], %out0: f32[2,2,2,2,2,2,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:           for %c0, %c2 (%4: i64) {
+// CHECK-NEXT:             for %c0, %c2 (%5: i64) {
+// CHECK-NEXT:               for %c0, %c3 (%6: i64) {
+// CHECK-NEXT:                 %7 = mul %5, %c2 : i64
+// CHECK-NEXT:                 %8 = add %7, %3 : i64
+// CHECK-NEXT:                 %9 = clamp %8, %c5 : i64
+// CHECK-NEXT:                 %10 = add %6, %4 : i64
 // CHECK-NEXT:                 %11 = clamp %10, %c4 : i64
-// CHECK-NEXT:                 %12 = add %7, %5 : i64
-// CHECK-NEXT:                 %13 = sub %c2, %12 : i64
-// CHECK-NEXT:                 %14 = clamp %12, %c3 : i64
-// CHECK-NEXT:                 %15 = load %in0, %1, %2, %3, %11, %14 : f16
-// CHECK-NEXT:                 %16 = cast %15 : f32
-// CHECK-NEXT:                 %17 = minimum %10, %13 : i64
-// CHECK-NEXT:                 %18 = ge %17, %c0 : bool
-// CHECK-NEXT:                 %19 = select %18, %16, %0 : f32
-// CHECK-NEXT:                 store %19, %out0, %1, %2, %3, %4, %5, %6, %7
+// CHECK-NEXT:                 %12 = load %in0, %0, %1, %2, %9, %11 : f32
+// CHECK-NEXT:                 store %12, %out0, %0, %1, %2, %3, %4, %5, %6
 // CHECK-NEXT:                 yield
 // CHECK-NEXT:               }
 // CHECK-NEXT:               yield
@@ -127,7 +163,7 @@ func @fwd(%x: f32[?,2,5,5], %w: f32[3,2,3,3]) -> (f32[?,3,3,3]) {
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
 // CHECK-NEXT: }
-// CHECK-LABEL: kernel @pad_k1(%in0: f16[4,2,2,2], %out0: f32[4,2,2,2]) {
+// CHECK-LABEL: kernel @pad_k2(%in0: f16[4,2,2,2], %out0: f32[4,2,2,2]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c4 = constant {value = 4} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
@@ -148,7 +184,7 @@ func @fwd(%x: f32[?,2,5,5], %w: f32[3,2,3,3]) -> (f32[?,3,3,3]) {
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
 // CHECK-NEXT: }
-// CHECK-LABEL: kernel @pad_k2(%in0: f32[2,4,2,3], %out0: f16[2,4,2,3]) {
+// CHECK-LABEL: kernel @pad_k3(%in0: f32[2,4,2,3], %out0: f16[2,4,2,3]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
 // CHECK-NEXT:   %c4 = constant {value = 4} : i64
@@ -393,5 +429,95 @@ func @dw(%x: f32[2,1,3,3], %g: f32[2,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2])
 // CHECK-NEXT: }
 func @dwdyn(%x: f32[?,1,3,3], %g: f32[?,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2]) {
   %0 = conv2d_filter_grad %x, %g, %w {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[2,1,2,2]
+  return %0
+}
+// -----
+// The input gradient with padding 1: col2im into the padded
+// [N, G, Cg, H+2, W+2] with no padding, then a crop copy reading it at
+// (h + 1, w + 1) (clamps that never fire).
+// CHECK-LABEL: func @dxpad(%g: f32[1,1,3,3], %w: f32[1,1,3,3], %x: f32[1,1,3,3]) -> (f32[1,1,3,3]) {
+// CHECK-NEXT:   %0 = reshape %w : f32[1,1,1,3,3]
+// CHECK-NEXT:   %1 = alloc : f32[1,1,3,3,1]
+// CHECK-NEXT:   launch %0, %1 {kernel = @dxpad_k0}
+// CHECK-NEXT:   %2 = reshape %1 : f32[9,1]
+// CHECK-NEXT:   %3 = reshape %g : f32[1,1,9]
+// CHECK-NEXT:   %4 = alloc : f32[1,9,9]
+// CHECK-NEXT:   gemm %2, %3, %4
+// CHECK-NEXT:   %5 = reshape %4 : f32[1,1,1,3,3,3,3]
+// CHECK-NEXT:   %6 = alloc : f32[1,1,1,5,5]
+// CHECK-NEXT:   launch %5, %6 {kernel = @dxpad_k1}
+// CHECK-NEXT:   %7 = alloc : f32[1,1,1,3,3]
+// CHECK-NEXT:   launch %6, %7 {kernel = @dxpad_k2}
+// CHECK-NEXT:   %8 = reshape %7 : f32[1,1,3,3]
+// CHECK-NEXT:   return %8
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dxpad_k0(%in0: f32[1,1,1,3,3], %out0: f32[1,1,3,3,1]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   parallel_for %c0, %c3 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c3 (%1: i64) {
+// CHECK-NEXT:       %2 = load %in0, %c0, %c0, %c0, %0, %1 : f32
+// CHECK-NEXT:       store %2, %out0, %c0, %c0, %0, %1, %c0
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dxpad_k1(%in0: f32[1,1,1,3,3,3,3], %out0: f32[1,1,1,5,5]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = constant {value = 0.0} : f32
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
+// CHECK-NEXT:   parallel_for %c0, %c5 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c5 (%2: i64) {
+// CHECK-NEXT:       store %0, %out0, %c0, %c0, %c0, %1, %2
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   for %c0, %c3 (%3: i64) {
+// CHECK-NEXT:     for %c0, %c3 (%4: i64) {
+// CHECK-NEXT:       for %c0, %c3 (%5: i64) {
+// CHECK-NEXT:         for %c0, %c3 (%6: i64) {
+// CHECK-NEXT:           %7 = add %5, %3 : i64
+// CHECK-NEXT:           %8 = clamp %7, %c5 : i64
+// CHECK-NEXT:           %9 = add %6, %4 : i64
+// CHECK-NEXT:           %10 = clamp %9, %c5 : i64
+// CHECK-NEXT:           %11 = load %in0, %c0, %c0, %c0, %3, %4, %5, %6 : f32
+// CHECK-NEXT:           %12 = load %out0, %c0, %c0, %c0, %8, %10 : f32
+// CHECK-NEXT:           %13 = add %12, %11 : f32
+// CHECK-NEXT:           store %13, %out0, %c0, %c0, %c0, %8, %10
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dxpad_k2(%in0: f32[1,1,1,5,5], %out0: f32[1,1,1,3,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   %c1 = constant {value = 1} : i64
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
+// CHECK-NEXT:   parallel_for %c0, %c3 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c3 (%1: i64) {
+// CHECK-NEXT:       %2 = add %0, %c1 : i64
+// CHECK-NEXT:       %3 = clamp %2, %c5 : i64
+// CHECK-NEXT:       %4 = add %1, %c1 : i64
+// CHECK-NEXT:       %5 = clamp %4, %c5 : i64
+// CHECK-NEXT:       %6 = load %in0, %c0, %c0, %c0, %3, %5 : f32
+// CHECK-NEXT:       store %6, %out0, %c0, %c0, %c0, %0, %1
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @dxpad(%g: f32[1,1,3,3], %w: f32[1,1,3,3], %x: f32[1,1,3,3]) -> (f32[1,1,3,3]) {
+  %0 = conv2d_input_grad %g, %w, %x {stride = [1, 1], pad = [1, 1, 1, 1]} : f32[1,1,3,3]
   return %0
 }
