@@ -3,13 +3,17 @@
  * docs/decisions/0024-lenet.md): two conv + max-pool + tanh layers, a
  * dense tanh layer and a softmax output, SGD as updates.
  *   ./build/lenet [--epochs 1] [--batch 64] [--lr 0.1] [--momentum 0] [--seed 1] [--data DIR]
- *                 [--limit N] [--test-limit N] [--check-loss-falls] [--relu] [--composite] [--profile]
+ *                 [--limit N] [--test-limit N] [--check-loss-falls] [--relu] [--composite] [--profile] [--ref]
  * --relu: relu instead of tanh everywhere. --composite: convolution and
  * pooling written with slices, matmul and max instead of conv2d and
  * max_pool2d (the same function; a cross-check, slower). --limit N /
  * --test-limit N: the first N training / test images only (tests).
  * --profile: the training step's per-kernel profile on stderr at the end
- * (its optimized kernels: training starts after the background compile). --check-loss-falls: exit 1 unless the mean training loss of
+ * (its optimized kernels: training starts after the background compile).
+ * --ref: after each full-batch step, one step of the hand-written C +
+ * OpenBLAS LeNet (bench/lenet_ref.c, its own weights) on the same batch,
+ * timed alike: the epoch and RESULT lines add its median (ref_ms=) and
+ * symjit's ratio to it (vs_ref=), both measured under the same load. --check-loss-falls: exit 1 unless the mean training loss of
  * the last tenth of all steps is below that of the first tenth (meaningful
  * for one epoch too).
  * Besides the other examples' lines, prints the median time of a training
@@ -22,6 +26,7 @@
 
 #include "fashion_mnist.h"
 #include "lenet_model.h"
+#include "lenet_ref.h"
 
 #define LOSS_WINDOW 10 /* --check-loss-falls compares the first and last 1/10 of the steps */
 
@@ -79,6 +84,9 @@ typedef struct run_state {
   int64_t *perm, nsteps;
   float *bx;
   int32_t *by;
+  lenet_ref *ref;  /* --ref: the C step timed beside symjit's */
+  double *ref_ms;  /* this epoch's C step times (full batches) */
+  int64_t nref;
 } run_state;
 
 /* One epoch over train (shuffled by *rng): appends to r->losses, fills
@@ -89,6 +97,7 @@ static int epoch(const char *name, sj_ctx *c, const train_opts *o, const dataset
   double total = 0;
   int64_t steps = 0;
   fm_shuffle(r->perm, train->n, rng);
+  r->nref = 0;
   for (int64_t s = 0; s < train->n; s += o->batch, steps++) {
     int64_t n = train->n - s < o->batch ? train->n - s : o->batch, xdims[2] = {n, 784}, ydims[1] = {n};
     fm_gather(train, r->perm, s, n, r->bx, r->by);
@@ -101,6 +110,11 @@ static int epoch(const char *name, sj_ctx *c, const train_opts *o, const dataset
     if (st != SJ_OK) {
       fprintf(stderr, "\n%s: %s", name, sj_ctx_errmsg(c));
       return 1;
+    }
+    if (r->ref && n == r->ref->B) {
+      t0 = fm_now_s();
+      lenet_ref_step(r->ref, r->bx, r->by, (float)o->lr);
+      r->ref_ms[r->nref++] = (fm_now_s() - t0) * 1e3;
     }
     r->losses[r->nsteps++] = loss;
     total += loss;
@@ -129,8 +143,8 @@ static void print_profile(const sj_function *f) {
 /* Compiles, trains o->epochs epochs printing the per-epoch line, then the
  * RESULT line; the exit code. */
 static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, const dataset *train,
-                          const dataset *test, const lenet_model *m, bool profile) {
-  run_state r = {0};
+                          const dataset *test, const lenet_model *m, bool profile, lenet_ref *ref) {
+  run_state r = {.ref = ref};
   sj_var *ins[2] = {m->x, m->y}, *loss = m->loss, *pred = sj_argmax(m->logits, 1);
   sj_compile_options co;
   sj_compile_options_init(&co);
@@ -155,14 +169,16 @@ static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, cons
   r.by = malloc((size_t)cap * sizeof *r.by);
   r.step_ms = malloc((size_t)per_epoch * sizeof *r.step_ms);
   r.losses = malloc((size_t)per_epoch * (size_t)o->epochs * sizeof *r.losses);
+  r.ref_ms = malloc((size_t)per_epoch * sizeof *r.ref_ms);
   int rc = 0;
-  if (!r.perm || !r.bx || !r.by || !r.step_ms || !r.losses) {
+  if (!r.perm || !r.bx || !r.by || !r.step_ms || !r.losses || !r.ref_ms) {
     fprintf(stderr, "%s: out of memory for a batch of %lld images\n", name, (long long)cap);
     rc = 1;
   }
   for (int64_t i = 0; i < train->n && !rc; i++) r.perm[i] = i;
   uint64_t rng = o->seed * 0x9E3779B97F4A7C15ull + 1;
-  double acc = 0, epoch_s = 0, step_ms = 0;
+  double acc = 0, epoch_s = 0, step_ms = 0, ref_ms = 0;
+  char vs[64] = "";
   for (int e = 1; e <= o->epochs && !rc; e++) {
     double te = fm_now_s();
     int64_t steps = 0;
@@ -170,6 +186,8 @@ static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, cons
     if ((rc = epoch(name, c, o, train, &r, e, &rng, &steps, &l))) break;
     epoch_s = fm_now_s() - te;
     step_ms = median(r.step_ms, steps);
+    ref_ms = median(r.ref_ms, r.nref);
+    if (r.nref) snprintf(vs, sizeof vs, " ref_ms=%.2f vs_ref=%.2f", ref_ms, step_ms / ref_ms);
     acc = fm_accuracy(r.predict, test, 1000);
     fprintf(stderr, "\r%40s\r", "");
     if (acc < 0) {
@@ -177,12 +195,13 @@ static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, cons
       rc = 1;
       break;
     }
-    printf("epoch %d: train loss %.4f, test accuracy %.4f, %.2f s, step %.2f ms (median)\n", e, l, acc, epoch_s, step_ms);
+    printf("epoch %d: train loss %.4f, test accuracy %.4f, %.2f s, step %.2f ms (median)%s\n", e, l, acc, epoch_s,
+           step_ms, vs);
     fflush(stdout); /* keep order with the progress line on stderr */
   }
   if (!rc)
-    printf("RESULT %s test_acc=%.4f epochs=%d compile_ms=%.1f epoch_s=%.2f step_ms=%.2f\n", name, acc, o->epochs,
-           r.compile_ms, epoch_s, step_ms);
+    printf("RESULT %s test_acc=%.4f epochs=%d compile_ms=%.1f epoch_s=%.2f step_ms=%.2f%s\n", name, acc, o->epochs,
+           r.compile_ms, epoch_s, step_ms, vs);
   if (!rc && o->check_falls) { /* rc 0: at least one step ran */
     int64_t w = r.nsteps / LOSS_WINDOW > 0 ? r.nsteps / LOSS_WINDOW : 1;
     double first = mean(r.losses, 0, w), last = mean(r.losses, r.nsteps - w, w);
@@ -193,7 +212,7 @@ static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, cons
     }
   }
   if (!rc && profile) print_profile(r.step);
-  free(r.perm), free(r.bx), free(r.by), free(r.step_ms), free(r.losses);
+  free(r.perm), free(r.bx), free(r.by), free(r.step_ms), free(r.losses), free(r.ref_ms);
   sj_function_free(r.step), sj_function_free(r.predict);
   return rc;
 }
@@ -203,10 +222,10 @@ int main(int argc, char **argv) {
   lenet_opts lo = {0};
   lo.relu = take_flag(&argc, argv, "--relu");
   lo.composite = take_flag(&argc, argv, "--composite");
-  bool profile = take_flag(&argc, argv, "--profile");
+  bool profile = take_flag(&argc, argv, "--profile"), with_ref = take_flag(&argc, argv, "--ref");
   int64_t test_limit = 0;
   if (take_count(&argc, argv, "--test-limit", &test_limit) || fm_parse_args(argc, argv, &o, "lenet")) {
-    fprintf(stderr, "lenet: also --test-limit N, --relu (relu instead of tanh), --composite (no conv2d/max_pool2d ops), --profile\n");
+    fprintf(stderr, "lenet: also --test-limit N, --relu (relu instead of tanh), --composite (no conv2d/max_pool2d ops), --profile, --ref\n");
     return 2;
   }
   lo.lr = o.lr, lo.momentum = o.momentum;
@@ -218,9 +237,16 @@ int main(int argc, char **argv) {
   sj_tensor *init[LN_NPARAM] = {0};
   int rc = 1;
   lenet_model m;
+  lenet_ref ref;
   if (!c || lenet_init(o.seed, init)) fprintf(stderr, "%s: out of memory\n", name);
   else if (lenet_build(&m, c, init, &lo)) fprintf(stderr, "%s: %s", name, sj_ctx_errmsg(c));
-  else rc = train_and_test(name, c, &o, &train, &test, &m, profile);
+  else if (with_ref && lenet_ref_new(&ref, o.batch < train.n ? o.batch : (int)train.n, lo.relu ? CONV_ACT_RELU : CONV_ACT_TANH, 1))
+    fprintf(stderr, "%s: out of memory for the C reference\n", name);
+  else {
+    if (with_ref) lenet_ref_init(&ref, o.seed);
+    rc = train_and_test(name, c, &o, &train, &test, &m, profile, with_ref ? &ref : NULL);
+    if (with_ref) lenet_ref_free(&ref);
+  }
   lenet_init_free(init);
   sj_ctx_free(c);
   fm_free(&train), fm_free(&test);
