@@ -115,66 +115,42 @@ static sj_value *narrowed(cv *q, sj_value *v) {
   return permute(q, v, id, t);
 }
 
-/* Whether the window along axis ax (0: rows, 1: columns) reaches before
- * the input (the padding before it is used) and past its end. */
-static bool reaches_before(const cv *q, int ax) { return q->a.pad[2 * ax] > 0; }
-static bool reaches_past(const cv *q, int ax) {
+/* Whether the windows along axis ax (0: rows, 1: columns) read padding:
+ * before the input, or past its end (the largest position read). */
+static bool reaches_padding(const cv *q, int ax) {
   int64_t last = (q->d[IOH + ax] - 1) * q->a.stride[ax] + (q->d[IKH + ax] - 1) * q->a.dilation[ax] - q->a.pad[2 * ax];
-  return last > (ax ? q->W : q->H) - 1; /* the largest position read */
+  return q->a.pad[2 * ax] > 0 || last > (ax ? q->W : q->H) - 1;
 }
+
+/* Whether any window position of this convolution lies in the padding
+ * (then the lowering pads a copy of the input first: pad_copy). */
+static bool padded(const cv *q) { return reaches_padding(q, 0) || reaches_padding(q, 1); }
 
 /* The constants window_index uses, made at the kernel top before a nest
  * (kconst appends there: made inside a nest's construction they would land
  * after it), and only those. */
 static void window_consts(cv *q, kbuild *K) {
   for (int ax = 0; ax < 2; ax++) {
-    int64_t n = ax ? q->W : q->H;
     if (q->a.stride[ax] != 1) sj_lw_kconst(K, q->a.stride[ax]);
     if (q->a.dilation[ax] != 1) sj_lw_kconst(K, q->a.dilation[ax]);
-    if (reaches_before(q, ax)) sj_lw_kconst(K, q->a.pad[2 * ax]);
-    if (reaches_past(q, ax)) sj_lw_kconst(K, n - 1);
-    sj_lw_kconst(K, n);
+    sj_lw_kconst(K, ax ? q->W : q->H);
   }
 }
 
-/* The input position of output position o and tap k along one spatial axis:
- * i = o*stride + k*dilation - pad_before, clamped into [0, n) (the clamp
- * states the bound the executor checks; inside the window it changes
- * nothing, and codegen drops it where the range is static). *margin gets a
- * value that is >= 0 exactly when i is inside [0, n), or NULL when it
- * always is (no padding reached). */
-static sj_value *window_index(cv *q, kbuild *K, sj_builder *B, sj_value *o, sj_value *k, int ax, sj_value **margin) {
-  int64_t s = q->a.stride[ax], dl = q->a.dilation[ax], p = q->a.pad[2 * ax], n = ax ? q->W : q->H;
-  sj_value *i = o;
-  if (s != 1) i = sj_lw_binop(B, SJ_OP_MUL, i, sj_lw_kconst(K, s));
-  sj_value *kk = dl == 1 ? k : sj_lw_binop(B, SJ_OP_MUL, k, sj_lw_kconst(K, dl));
-  i = sj_lw_binop(B, SJ_OP_ADD, i, kk);
-  if (p) i = sj_lw_binop(B, SJ_OP_SUB, i, sj_lw_kconst(K, p));
-  sj_value *m = reaches_before(q, ax) ? i : NULL;
-  if (reaches_past(q, ax)) {
-    sj_value *up = sj_lw_binop(B, SJ_OP_SUB, sj_lw_kconst(K, n - 1), i);
-    m = m ? sj_lw_binop(B, SJ_OP_MINIMUM, m, up) : up;
-  }
-  *margin = m;
-  return sj_build1(B, SJ_OP_CLAMP, 2, (sj_value *[]){i, sj_lw_kconst(K, n)}, sj_scalar_type(SJ_I64));
+/* The input position of output position o and tap k along one spatial
+ * axis of an unpadded geometry: i = o*stride + k*dilation, as a clamp into
+ * [0, n) that never changes it (it states the bound the executor checks;
+ * codegen drops it: the range is static). */
+static sj_value *window_index(cv *q, kbuild *K, sj_builder *B, sj_value *o, sj_value *k, int ax) {
+  int64_t s = q->a.stride[ax], dl = q->a.dilation[ax];
+  sj_value *i = s == 1 ? o : sj_lw_binop(B, SJ_OP_MUL, o, sj_lw_kconst(K, s));
+  i = sj_lw_binop(B, SJ_OP_ADD, i, dl == 1 ? k : sj_lw_binop(B, SJ_OP_MUL, k, sj_lw_kconst(K, dl)));
+  return sj_build1(B, SJ_OP_CLAMP, 2, (sj_value *[]){i, sj_lw_kconst(K, ax ? q->W : q->H)}, sj_scalar_type(SJ_I64));
 }
 
-/* Whether any window position of this convolution lies in the padding. */
-static bool padded(const cv *q) {
-  return reaches_before(q, 0) || reaches_past(q, 0) || reaches_before(q, 1) || reaches_past(q, 1);
-}
-
-/* The bool "the window position is inside the input" from the two axes'
- * margins, or NULL when it always is. */
-static sj_value *inside(kbuild *K, sj_builder *B, sj_value *mh, sj_value *mw) {
-  sj_value *m = mh && mw ? sj_lw_binop(B, SJ_OP_MINIMUM, mh, mw) : mh ? mh : mw;
-  if (!m) return NULL;
-  return sj_build1(B, SJ_OP_GE, 2, (sj_value *[]){m, K->c0}, sj_scalar_type(SJ_BOOL));
-}
-
-/* im2col: a buffer of the acc dtype whose `rank` axes are the logical
- * indices in `layout` order, holding x[n, g*Cg+cg, ih, iw] (0 in the
- * padding); x5 is x viewed as [N, G, Cg, H, W]. An index missing from the
+/* im2col (unpadded geometry: see pad_copy): a buffer of the acc dtype
+ * whose `rank` axes are the logical indices in `layout` order, holding
+ * x[n, g*Cg+cg, ih, iw]; x5 is x viewed as [N, G, Cg, H, W] (H, W > 0). An index missing from the
  * layout is 0 (an extent of 1); IS and INC stand for n = s*Nc + nc. The
  * first loop is parallel: its iterations write disjoint slices whatever
  * the layout. */
@@ -186,8 +162,6 @@ static sj_value *im2col(cv *q, sj_value *x5, const int *layout, int rank) {
   if (!x5 || !sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
   sj_value *pin = sj_lw_param(q->L, &K, x5->type, "in", 0), *pout = sj_lw_param(q->L, &K, ct, "out", 0);
   sj_lw_kernel_begin(&K);
-  bool empty = q->H == 0 || q->W == 0; /* every tap in the padding */
-  sj_value *zero = empty || padded(q) ? sj_build_scalar(&K.top, q->acc, 0.0) : NULL;
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *li[NIDX_SPLIT];
   sj_lw_bounds(&K, pout, &ct, hi);
   window_consts(q, &K);
@@ -200,14 +174,8 @@ static sj_value *im2col(cv *q, sj_value *x5, const int *layout, int rank) {
     sj_value *i = sj_lw_binop(&B, SJ_OP_ADD, sj_lw_binop(&B, SJ_OP_MUL, li[IS], nc), li[INC]);
     li[IN] = sj_build1(&B, SJ_OP_CLAMP, 2, (sj_value *[]){i, n}, sj_scalar_type(SJ_I64));
   }
-  sj_value *v = zero;
-  if (!empty) {
-    sj_value *mh, *mw;
-    sj_value *ih = window_index(q, &K, &B, li[IOH], li[IKH], 0, &mh), *iw = window_index(q, &K, &B, li[IOW], li[IKW], 1, &mw);
-    v = cast(&B, sj_lw_load(&B, pin, (sj_value *[]){li[IN], li[IG], li[ICG], ih, iw}, 5), q->acc);
-    sj_value *in = inside(&K, &B, mh, mw);
-    if (in) v = sj_build1(&B, SJ_OP_SELECT, 3, (sj_value *[]){in, v, zero}, sj_scalar_type(q->acc));
-  }
+  sj_value *ih = window_index(q, &K, &B, li[IOH], li[IKH], 0), *iw = window_index(q, &K, &B, li[IOW], li[IKW], 1);
+  sj_value *v = cast(&B, sj_lw_load(&B, pin, (sj_value *[]){li[IN], li[IG], li[ICG], ih, iw}, 5), q->acc);
   sj_lw_store(&B, v, pout, iv, rank);
   sj_lw_close_nest(&B);
   sj_lw_kernel_return(&K);
@@ -216,10 +184,10 @@ static sj_value *im2col(cv *q, sj_value *x5, const int *layout, int rank) {
   return buf;
 }
 
-/* col2im: dx5 [N, G, Cg, H, W] (acc dtype) = zeros, then every element of
- * col7 [N, G, Cg, KH, KW, OH, OW] added at its input position (padding
- * positions add 0 at a clamped one). Parallel only over N, G or Cg, whose
- * iterations write disjoint channels; the taps overlap. */
+/* col2im (unpadded geometry): dx5 [N, G, Cg, H, W] (acc dtype) = zeros,
+ * then every element of col7 [N, G, Cg, KH, KW, OH, OW] added at its input
+ * position. Parallel only over N, G or Cg, whose iterations write disjoint
+ * channels; the taps overlap. */
 static sj_value *col2im(cv *q, sj_value *col7) {
   sj_type xt = ty(q->acc, 5, (const int64_t[]){q->d[IN], q->d[IG], q->d[ICG], q->H, q->W});
   kbuild K;
@@ -232,18 +200,13 @@ static sj_value *col2im(cv *q, sj_value *col7) {
   sj_builder B = sj_lw_nest(&K, &K.top, 5, hi, ALL_DIMS, iv);
   sj_lw_store(&B, zero, pout, iv, 5);
   sj_lw_close_nest(&B);
-  if (q->H > 0 && q->W > 0) {
-    sj_lw_bounds(&K, pin, &col7->type, hi);
-    window_consts(q, &K);
-    B = sj_lw_nest(&K, &K.top, NIDX, hi, 1u << IN | 1u << IG | 1u << ICG, iv);
-    sj_value *mh, *mw;
-    sj_value *ih = window_index(q, &K, &B, iv[IOH], iv[IKH], 0, &mh), *iw = window_index(q, &K, &B, iv[IOW], iv[IKW], 1, &mw);
-    sj_value *v = sj_lw_load(&B, pin, iv, NIDX), *in = inside(&K, &B, mh, mw);
-    if (in) v = sj_build1(&B, SJ_OP_SELECT, 3, (sj_value *[]){in, v, zero}, sj_scalar_type(q->acc));
-    sj_value *at[5] = {iv[IN], iv[IG], iv[ICG], ih, iw};
-    sj_lw_store(&B, sj_lw_binop(&B, SJ_OP_ADD, sj_lw_load(&B, pout, at, 5), v), pout, at, 5);
-    sj_lw_close_nest(&B);
-  }
+  sj_lw_bounds(&K, pin, &col7->type, hi);
+  window_consts(q, &K);
+  B = sj_lw_nest(&K, &K.top, NIDX, hi, 1u << IN | 1u << IG | 1u << ICG, iv);
+  sj_value *ih = window_index(q, &K, &B, iv[IOH], iv[IKH], 0), *iw = window_index(q, &K, &B, iv[IOW], iv[IKW], 1);
+  sj_value *at[5] = {iv[IN], iv[IG], iv[ICG], ih, iw};
+  sj_lw_store(&B, sj_lw_binop(&B, SJ_OP_ADD, sj_lw_load(&B, pout, at, 5), sj_lw_load(&B, pin, iv, NIDX)), pout, at, 5);
+  sj_lw_close_nest(&B);
   sj_lw_kernel_return(&K);
   sj_value *buf = alloc(q, xt);
   launch(q, &K, (sj_value *[]){col7, buf}, 2);
