@@ -14,7 +14,7 @@
 #include "symjit/graph.h"
 
 #include "check.h"
-#include "failing_alloc.h"
+#include "graph_oom.h"
 
 static sj_tensor *rnd(int rank, const int64_t *d, uint64_t seed) {
   sj_tensor *t = sj_tensor_new(SJ_F64, rank, d);
@@ -177,7 +177,8 @@ static void test_errors(void) {
 
 /* ---- out of memory ---- */
 
-static sj_status build(sj_ctx *c, sj_var **in, sj_var **outs) {
+static sj_status build(sj_ctx *c, sj_var **in, sj_var **outs, void *ud) {
+  (void)ud;
   int64_t xd[4] = {-1, 2, 6, 6}, wd[4] = {4, 1, 3, 3};
   in[0] = sj_input(c, "x", SJ_F32, 4, xd);
   in[1] = sj_input(c, "w", SJ_F32, 4, wd);
@@ -187,44 +188,10 @@ static sj_status build(sj_ctx *c, sj_var **in, sj_var **outs) {
   return sj_grad(outs[0], in, 2, outs + 1);
 }
 
-static bool run_oom(failing *a) {
-  sj_ctx_options o;
-  sj_ctx_options_init(&o);
-  o.alloc = failing_alloc;
-  o.alloc_ud = a;
-  sj_ctx *c = sj_ctx_new_with(&o);
-  if (!c) return a->failed > 0;
-  bool ok = true;
-  for (int attempt = 0; attempt < 2; attempt++) {
-    sj_var *in[2], *outs[3];
-    sj_status bst = build(c, in, outs);
-    sj_module *m = NULL;
-    sj_status st = sj_graph_module(c, in, 2, outs, 3, NULL, &m, __FILE__, __LINE__);
-    if (st == SJ_OK) {
-      ok = bst == SJ_OK && m != NULL;
-      break;
-    }
-    ok = st == SJ_ERR_NOMEM && strstr(sj_ctx_errmsg(c), "out of memory") && (bst == SJ_OK || bst == SJ_ERR_NOMEM);
-    if (!ok) fprintf(stderr, "failing allocation %ld: status %d/%d: %s\n", a->fail_at, bst, st, sj_ctx_errmsg(c));
-    if (!ok || a->sticky) break;
-    sj_ctx_clear_errors(c);
-    if (attempt == 1) ok = false;
-  }
-  sj_ctx_free(c);
-  return ok;
-}
-
 static void test_oom(void) {
-  failing a = {0};
-  CHECK(run_oom(&a) && a.live == 0);
-  long n = a.count;
-  for (long k = 1; k <= n + 1; k++)
-    for (int sticky = 0; sticky < 2; sticky++) {
-      if (sticky && k % 7) continue;
-      failing b = {.fail_at = k, .sticky = sticky};
-      if (!run_oom(&b)) fprintf(stderr, "failing allocation %ld of %ld (%s)\n", k, n, sticky ? "sticky" : "once"), failures++;
-      if (b.live) fprintf(stderr, "%ld blocks not given back after failing allocation %ld\n", b.live, k), failures++;
-    }
+  graph_oom g = {build, NULL, 2, 3};
+  long n = 0;
+  failures += graph_oom_sweep(&g, true, &n);
   CHECK(n > 10);
 }
 

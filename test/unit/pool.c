@@ -13,7 +13,7 @@
 #include "graph_internal.h"
 
 #include "check.h"
-#include "failing_alloc.h"
+#include "graph_oom.h"
 
 #define S(x) sj_sum(x, 0, NULL, 0)
 /* a smooth, non-linear read of every element: a wrong gradient shows */
@@ -235,7 +235,8 @@ static void test_errors(void) {
 
 /* ---- out of memory: every allocation of building and converting the graph ---- */
 
-static sj_status oom_build(sj_ctx *c, sj_var **in, sj_var **out) {
+static sj_status oom_build(sj_ctx *c, sj_var **in, sj_var **out, void *ud) {
+  (void)ud;
   int64_t d[4] = {-1, 2, 6, 6};
   in[0] = sj_input(c, "x", SJ_F32, 4, d);
   sj_var *p = sj_tanh(sj_max_pool2d(in[0], &lenet));
@@ -245,45 +246,10 @@ static sj_status oom_build(sj_ctx *c, sj_var **in, sj_var **out) {
   return sj_grad(cost, in, 1, out + 1);
 }
 
-static bool oom_run(failing *a, bool retry) {
-  sj_ctx_options o;
-  sj_ctx_options_init(&o);
-  o.alloc = failing_alloc;
-  o.alloc_ud = a;
-  sj_ctx *c = sj_ctx_new_with(&o);
-  if (!c) return a->failed > 0;
-  bool ok = true;
-  for (int attempt = 0; attempt < 2; attempt++) {
-    sj_var *in[1], *out[2] = {0};
-    sj_status bst = oom_build(c, in, out);
-    sj_module *m = NULL;
-    sj_status st = sj_graph_module(c, in, 1, out, 2, NULL, &m, __FILE__, __LINE__);
-    if (st == SJ_OK) {
-      ok = bst == SJ_OK && m != NULL;
-      break;
-    }
-    ok = st == SJ_ERR_NOMEM && strstr(sj_ctx_errmsg(c), "out of memory") && (bst == SJ_OK || bst == SJ_ERR_NOMEM);
-    if (!ok) fprintf(stderr, "failing allocation %ld: status %d/%d: %s\n", a->fail_at, bst, st, sj_ctx_errmsg(c));
-    if (!ok || !retry) break;
-    sj_ctx_clear_errors(c);
-    if (attempt == 1) {
-      fprintf(stderr, "retry failed after failing allocation %ld: %s\n", a->fail_at, sj_ctx_errmsg(c));
-      ok = false;
-    }
-  }
-  sj_ctx_free(c);
-  return ok;
-}
-
 static void test_oom(void) {
-  failing a = {0};
-  CHECK(oom_run(&a, false) && a.live == 0);
-  long n = a.count;
-  for (long k = 1; k <= n + 1; k++) {
-    failing b = {.fail_at = k};
-    if (!oom_run(&b, true)) fprintf(stderr, "failing allocation %ld of %ld\n", k, n), failures++;
-    if (b.live) fprintf(stderr, "%ld blocks not given back after failing allocation %ld\n", b.live, k), failures++;
-  }
+  graph_oom g = {oom_build, NULL, 1, 2};
+  long n = 0;
+  failures += graph_oom_sweep(&g, false, &n);
   CHECK(n > 10);
 }
 

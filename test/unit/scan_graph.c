@@ -16,7 +16,7 @@
 #include "text.h"
 
 #include "check.h"
-#include "failing_alloc.h"
+#include "graph_oom.h"
 
 /* The IR sj_compile would compile, as text (NULL on error). */
 static char *graph_ir(sj_ctx *c, sj_var *const *ins, size_t nin, sj_var *const *outs, size_t nout) {
@@ -547,7 +547,8 @@ static void test_errors_options(void) {
  * in SJ_OK or SJ_ERR_NOMEM, gives back every block, and after
  * sj_ctx_clear_errors builds the same graph in the same context ---- */
 
-static sj_status oom_build(sj_ctx *c, sj_var **ins, sj_var **outs) {
+static sj_status oom_build(sj_ctx *c, sj_var **ins, sj_var **outs, void *ud) {
+  (void)ud;
   int64_t d[1] = {5}, two = 2;
   int32_t zero = 0;
   sj_tensor *z = sj_tensor_from(SJ_I32, 0, NULL, &zero);
@@ -572,45 +573,10 @@ static sj_status oom_build(sj_ctx *c, sj_var **ins, sj_var **outs) {
   return st ? st : st2 ? st2 : st3;
 }
 
-static bool oom_run(failing *a, bool retry) {
-  sj_ctx_options o;
-  sj_ctx_options_init(&o);
-  o.alloc = failing_alloc;
-  o.alloc_ud = a;
-  sj_ctx *c = sj_ctx_new_with(&o);
-  if (!c) return a->failed > 0;
-  bool ok = true;
-  for (int attempt = 0; attempt < 2; attempt++) {
-    sj_var *ins[4], *outs[3];
-    sj_status bst = oom_build(c, ins, outs);
-    sj_module *m = NULL;
-    sj_status st = sj_graph_module(c, ins, 4, outs, 3, NULL, &m, __FILE__, __LINE__);
-    if (st == SJ_OK) {
-      ok = bst == SJ_OK && m != NULL;
-      break;
-    }
-    ok = st == SJ_ERR_NOMEM && strstr(sj_ctx_errmsg(c), "out of memory") && (bst == SJ_OK || bst == SJ_ERR_NOMEM);
-    if (!ok) fprintf(stderr, "failing allocation %ld: status %d/%d: %s\n", a->fail_at, bst, st, sj_ctx_errmsg(c));
-    if (!ok || !retry) break;
-    sj_ctx_clear_errors(c);
-    if (attempt == 1) {
-      fprintf(stderr, "retry failed after failing allocation %ld: %s\n", a->fail_at, sj_ctx_errmsg(c));
-      ok = false;
-    }
-  }
-  sj_ctx_free(c);
-  return ok;
-}
-
 static void test_oom(void) {
-  failing a = {0};
-  CHECK(oom_run(&a, false) && a.live == 0);
-  long n = a.count;
-  for (long k = 1; k <= n + 1; k++) {
-    failing b = {.fail_at = k};
-    if (!oom_run(&b, true)) fprintf(stderr, "failing allocation %ld of %ld\n", k, n), failures++;
-    if (b.live) fprintf(stderr, "%ld blocks not given back after failing allocation %ld\n", b.live, k), failures++;
-  }
+  graph_oom g = {oom_build, NULL, 4, 3};
+  long n = 0;
+  failures += graph_oom_sweep(&g, false, &n);
   CHECK(n > 10);
 }
 
