@@ -185,10 +185,10 @@ static sj_value *im2col(cv *q, sj_value *x5, const int *layout, int rank) {
 }
 
 /* col2im (unpadded geometry): dx5 [N, G, Cg, H, W] (acc dtype) = zeros,
- * then every element of col7 [N, G, Cg, KH, KW, OH, OW] added at its input
- * position. Parallel only over N, G or Cg, whose iterations write disjoint
+ * then every element of col7 (its axes the logical indices in `layout`
+ * order) added at its input position. Parallel only over N, G or Cg, whose iterations write disjoint
  * channels; the taps overlap. */
-static sj_value *col2im(cv *q, sj_value *col7) {
+static sj_value *col2im(cv *q, sj_value *col7, const int *layout) {
   sj_type xt = ty(q->acc, 5, (const int64_t[]){q->d[IN], q->d[IG], q->d[ICG], q->H, q->W});
   kbuild K;
   if (!col7 || !sj_lw_new_kernel(q->L, q->op->loc, &K)) return NULL;
@@ -202,9 +202,13 @@ static sj_value *col2im(cv *q, sj_value *col7) {
   sj_lw_close_nest(&B);
   sj_lw_bounds(&K, pin, &col7->type, hi);
   window_consts(q, &K);
-  B = sj_lw_nest(&K, &K.top, NIDX, hi, 1u << IN | 1u << IG | 1u << ICG, iv);
-  sj_value *ih = window_index(q, &K, &B, iv[IOH], iv[IKH], 0), *iw = window_index(q, &K, &B, iv[IOW], iv[IKW], 1);
-  sj_value *at[5] = {iv[IN], iv[IG], iv[ICG], ih, iw};
+  unsigned par = 0; /* the axes of N, G, Cg: their iterations write disjoint channels */
+  for (int k = 0; k < NIDX; k++) par |= (layout[k] == IN || layout[k] == IG || layout[k] == ICG) ? 1u << k : 0;
+  B = sj_lw_nest(&K, &K.top, NIDX, hi, par, iv);
+  sj_value *li[NIDX];
+  for (int k = 0; k < NIDX; k++) li[layout[k]] = iv[k];
+  sj_value *ih = window_index(q, &K, &B, li[IOH], li[IKH], 0), *iw = window_index(q, &K, &B, li[IOW], li[IKW], 1);
+  sj_value *at[5] = {li[IN], li[IG], li[ICG], ih, iw};
   sj_lw_store(&B, sj_lw_binop(&B, SJ_OP_ADD, sj_lw_load(&B, pout, at, 5), sj_lw_load(&B, pin, iv, NIDX)), pout, at, 5);
   sj_lw_close_nest(&B);
   sj_lw_kernel_return(&K);
@@ -277,10 +281,10 @@ static sj_value *im2col_padded(cv *q, sj_value *x5, const int *layout, int rank)
 
 /* col2im into the padded input, then the crop, when the windows reach the
  * padding. */
-static sj_value *col2im_padded(cv *q, sj_value *col7) {
-  if (!padded(q)) return col2im(q, col7);
+static sj_value *col2im_padded(cv *q, sj_value *col7, const int *layout) {
+  if (!padded(q)) return col2im(q, col7, layout);
   cv p = unpadded(q);
-  return pad_copy(q, col2im(&p, col7), false);
+  return pad_copy(q, col2im(&p, col7, layout), false);
 }
 
 /* ---- the three ops ---- */
@@ -308,18 +312,37 @@ static sj_value *lower_forward(cv *q, sj_value *x, sj_value *w) {
 }
 
 /* dx = col2im(W^T @ g) per image and group. */
+/* The input gradient is one gemm over the whole batch (its K rows split in
+ * 16-row panels over the pool) when K has at least this many rows (LeNet's
+ * conv2, K = 500: ratio 0.43 -> 0.80); below, the panels are too few and
+ * one gemm per image is faster (conv1, K = 25: 0.86-0.97 against 0.46).
+ * docs/decisions/0022. */
+#define INPUT_GRAD_MIN_ROWS 128
+
 static sj_value *lower_input_grad(cv *q, sj_value *g, sj_value *w) {
   int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, Cg = q->d[ICG], KH = q->d[IKH], KW = q->d[IKW], K = K_(q), P = P_(q);
   bool g1 = G == 1;
   static const int wt_perm[5] = {0, 2, 3, 4, 1}; /* [G, Cg, KH, KW, Og] from [G, Og, Cg, KH, KW] */
+  static const int col_layout[NIDX] = {IN, IG, ICG, IKH, IKW, IOH, IOW};
   sj_value *w5 = view(q, w, ty(w->type.dt, 5, (const int64_t[]){G, Og, Cg, KH, KW}));
   sj_value *wt = permute(q, w5, wt_perm, ty(q->acc, 5, (const int64_t[]){G, Cg, KH, KW, Og}));
   sj_value *wtv = view(q, wt, g1 ? ty(q->acc, 2, (const int64_t[]){K, Og}) : ty(q->acc, 3, (const int64_t[]){G, K, Og}));
-  sj_value *gv = view(q, widened(q, g), g1 ? ty(q->acc, 3, (const int64_t[]){N, Og, P}) : ty(q->acc, 4, (const int64_t[]){N, G, Og, P}));
-  sj_value *colg = gemm(q, wtv, gv, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
-  int64_t c7[NIDX];
-  for (int k = 0; k < NIDX; k++) c7[k] = q->d[k];
-  sj_value *dx5 = col2im_padded(q, view(q, colg, ty(q->acc, NIDX, c7)));
+  sj_value *dx5;
+  if (g1 && N != SJ_DYN && K >= INPUT_GRAD_MIN_ROWS) { /* one gemm [K, O] @ [O, N*P] on g transposed */
+    static const int gt_perm[4] = {1, 0, 2, 3}; /* [O, N, OH, OW] from [N, O, OH, OW] */
+    static const int kn_layout[NIDX] = {IG, ICG, IKH, IKW, IN, IOH, IOW};
+    sj_value *gt = permute(q, g, gt_perm, ty(q->acc, 4, (const int64_t[]){Og, N, q->d[IOH], q->d[IOW]}));
+    sj_value *colg = gemm(q, wtv, view(q, gt, ty(q->acc, 2, (const int64_t[]){Og, N * P})), ty(q->acc, 2, (const int64_t[]){K, N * P}));
+    int64_t c7[NIDX];
+    for (int k = 0; k < NIDX; k++) c7[k] = q->d[kn_layout[k]];
+    dx5 = col2im_padded(q, view(q, colg, ty(q->acc, NIDX, c7)), kn_layout);
+  } else { /* one gemm per image (and group) */
+    sj_value *gv = view(q, widened(q, g), g1 ? ty(q->acc, 3, (const int64_t[]){N, Og, P}) : ty(q->acc, 4, (const int64_t[]){N, G, Og, P}));
+    sj_value *colg = gemm(q, wtv, gv, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
+    int64_t c7[NIDX];
+    for (int k = 0; k < NIDX; k++) c7[k] = q->d[col_layout[k]];
+    dx5 = col2im_padded(q, view(q, colg, ty(q->acc, NIDX, c7)), col_layout);
+  }
   return narrowed(q, view(q, dx5, ty(q->acc, 4, (const int64_t[]){N, G * Cg, q->H, q->W})));
 }
 

@@ -23,6 +23,8 @@
 // EMPTY: check: @empty passed
 // PAD: check: @allpad passed
 // LENET: check: @lenet passed
+// RUN: %symjit-run %s --check --func kbig | FileCheck %s --check-prefix=KBIG
+// KBIG: check: @kbig passed
 
 // groups 1, stride [2, 3], pad [2, 1, 0, 3], dilation [2, 1]
 func @g1(%x: f32[?,3,11,10], %w: f32[5,3,3,4], %g: f32[?,5,5,4]) -> (f32[?,5,5,4], f32[?,3,11,10], f32[5,3,3,4]) {
@@ -94,4 +96,13 @@ func @lenet(%x: f32[4,1,28,28], %w1: f32[20,1,5,5], %g1: f32[4,20,24,24], %h: f3
   %3 = conv2d_input_grad %g2, %w2, %h {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[4,20,12,12]
   %4 = conv2d_filter_grad %h, %g2, %w2 {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[50,20,5,5]
   return %0, %1, %2, %3, %4
+}
+
+// K = Cg*KH*KW = 144 rows (one gemm over the batch for the input gradient)
+// with padding and stride 2; f64 too
+func @kbig(%x: f32[2,16,5,5], %w: f32[4,16,3,3], %g: f32[2,4,3,3], %xd: f64[3,16,4,4], %wd: f64[2,16,3,3], %gd: f64[3,2,4,4]) -> (f32[2,16,5,5], f32[4,16,3,3], f64[3,16,4,4]) {
+  %0 = conv2d_input_grad %g, %w, %x {stride = [2, 2], pad = [1, 1, 1, 1]} : f32[2,16,5,5]
+  %1 = conv2d_filter_grad %x, %g, %w {stride = [2, 2], pad = [1, 1, 1, 1]} : f32[4,16,3,3]
+  %2 = conv2d_input_grad %gd, %wd, %xd {stride = [1, 1], pad = [1, 1, 1, 1]} : f64[3,16,4,4]
+  return %0, %1, %2
 }

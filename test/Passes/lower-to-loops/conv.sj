@@ -5,6 +5,8 @@
 // RUN: %symjit-run %s --check --func dw | FileCheck %s --check-prefix=EXEC-DW
 // RUN: %symjit-run %s --check --func dwdyn --shape x=3x1x3x3 --shape g=3x2x2x2 | FileCheck %s --check-prefix=EXEC-DWDYN
 // RUN: %symjit-run %s --check --func dxpad | FileCheck %s --check-prefix=EXEC-DXPAD
+// RUN: %symjit-run %s --check --func dxdyn --shape g=3x2x2x2 --shape x=3x1x3x3 | FileCheck %s --check-prefix=EXEC-DXDYN
+// EXEC-DXDYN: check: @dxdyn passed
 // EXEC-DXPAD: check: @dxpad passed
 // EXEC-FWD: check: @fwd passed
 // EXEC-PAD: check: @pad passed
@@ -211,32 +213,40 @@ func @pad(%x: f16[2,4,4,3], %w: f16[4,2,2,2]) -> (f16[2,4,2,3]) {
   return %0
 }
 // -----
-// The input gradient: the filter transposed to [Cg, KH, KW, O] (a copy
-// kernel), one gemm per image ([K, O] @ [O, OH*OW]), col2im zeroes dx then
-// adds every column entry at its input position (parallel over the batch
-// only: taps overlap).
-// CHECK-LABEL: func @dx(%g: f32[2,2,2,2], %w: f32[2,1,2,2], %x: f32[2,1,3,3]) -> (f32[2,1,3,3]) {
-// CHECK-NEXT:   %0 = reshape %w : f32[1,2,1,2,2]
-// CHECK-NEXT:   %1 = alloc : f32[1,1,2,2,2]
+// The input gradient, static batch, groups 1, K = Cg*KH*KW = 128 rows: the filter transposed to
+// [Cg, KH, KW, O] and g to [O, N, OH, OW] (copy kernels), one gemm
+// [K, O] @ [O, N*P] (row panels in parallel), col2im zeroes dx then adds
+// every column entry of [Cg, KH, KW, N, OH, OW] at its input position
+// (parallel over Cg only, whose channels are disjoint: taps overlap).
+// CHECK-LABEL: func @dx(%g: f32[2,2,2,2], %w: f32[2,8,4,4], %x: f32[2,8,5,5]) -> (f32[2,8,5,5]) {
+// CHECK-NEXT:   %0 = reshape %w : f32[1,2,8,4,4]
+// CHECK-NEXT:   %1 = alloc : f32[1,8,4,4,2]
 // CHECK-NEXT:   launch %0, %1 {kernel = @dx_k0}
-// CHECK-NEXT:   %2 = reshape %1 : f32[4,2]
-// CHECK-NEXT:   %3 = reshape %g : f32[2,2,4]
-// CHECK-NEXT:   %4 = alloc : f32[2,4,4]
-// CHECK-NEXT:   gemm %2, %3, %4
-// CHECK-NEXT:   %5 = reshape %4 : f32[2,1,1,2,2,2,2]
-// CHECK-NEXT:   %6 = alloc : f32[2,1,1,3,3]
-// CHECK-NEXT:   launch %5, %6 {kernel = @dx_k1}
-// CHECK-NEXT:   %7 = reshape %6 : f32[2,1,3,3]
-// CHECK-NEXT:   return %7
+// CHECK-NEXT:   %2 = reshape %1 : f32[128,2]
+// CHECK-NEXT:   %3 = alloc : f32[2,2,2,2]
+// CHECK-NEXT:   launch %g, %3 {kernel = @dx_k1}
+// CHECK-NEXT:   %4 = reshape %3 : f32[2,8]
+// CHECK-NEXT:   %5 = alloc : f32[128,8]
+// CHECK-NEXT:   gemm %2, %4, %5
+// CHECK-NEXT:   %6 = reshape %5 : f32[1,8,4,4,2,2,2]
+// CHECK-NEXT:   %7 = alloc : f32[2,1,8,5,5]
+// CHECK-NEXT:   launch %6, %7 {kernel = @dx_k2}
+// CHECK-NEXT:   %8 = reshape %7 : f32[2,8,5,5]
+// CHECK-NEXT:   return %8
 // CHECK-NEXT: }
-// CHECK-LABEL: kernel @dx_k0(%in0: f32[1,2,1,2,2], %out0: f32[1,1,2,2,2]) {
+// CHECK-LABEL: kernel @dx_k0(%in0: f32[1,2,8,4,4], %out0: f32[1,8,4,4,2]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c8 = constant {value = 8} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
-// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
-// CHECK-NEXT:     for %c0, %c2 (%1: i64) {
-// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
-// CHECK-NEXT:         %3 = load %in0, %c0, %2, %c0, %0, %1 : f32
-// CHECK-NEXT:         store %3, %out0, %c0, %c0, %0, %1, %2
+// CHECK-NEXT:   parallel_for %c0, %c8 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c4 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c4 (%2: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:           %4 = load %in0, %c0, %3, %0, %1, %2 : f32
+// CHECK-NEXT:           store %4, %out0, %c0, %0, %1, %2, %3
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
 // CHECK-NEXT:         yield
 // CHECK-NEXT:       }
 // CHECK-NEXT:       yield
@@ -245,34 +255,61 @@ func @pad(%x: f16[2,4,4,3], %w: f16[4,2,2,2]) -> (f16[2,4,2,3]) {
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
 // CHECK-NEXT: }
-// CHECK-LABEL: kernel @dx_k1(%in0: f32[2,1,1,2,2,2,2], %out0: f32[2,1,1,3,3]) {
+// CHECK-LABEL: kernel @dx_k1(%in0: f32[2,2,2,2], %out0: f32[2,2,2,2]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
-// CHECK-NEXT:   %0 = constant {value = 0.0} : f32
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
-// CHECK-NEXT:   %c3 = constant {value = 3} : i64
-// CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
-// CHECK-NEXT:     for %c0, %c3 (%2: i64) {
-// CHECK-NEXT:       for %c0, %c3 (%3: i64) {
-// CHECK-NEXT:         store %0, %out0, %1, %c0, %c0, %2, %3
+// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:           %4 = load %in0, %1, %0, %2, %3 : f32
+// CHECK-NEXT:           store %4, %out0, %0, %1, %2, %3
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
 // CHECK-NEXT:         yield
 // CHECK-NEXT:       }
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     yield
 // CHECK-NEXT:   }
-// CHECK-NEXT:   parallel_for %c0, %c2 (%4: i64) {
-// CHECK-NEXT:     for %c0, %c2 (%5: i64) {
-// CHECK-NEXT:       for %c0, %c2 (%6: i64) {
-// CHECK-NEXT:         for %c0, %c2 (%7: i64) {
-// CHECK-NEXT:           for %c0, %c2 (%8: i64) {
-// CHECK-NEXT:             %9 = add %7, %5 : i64
-// CHECK-NEXT:             %10 = clamp %9, %c3 : i64
-// CHECK-NEXT:             %11 = add %8, %6 : i64
-// CHECK-NEXT:             %12 = clamp %11, %c3 : i64
-// CHECK-NEXT:             %13 = load %in0, %4, %c0, %c0, %5, %6, %7, %8 : f32
-// CHECK-NEXT:             %14 = load %out0, %4, %c0, %c0, %10, %12 : f32
-// CHECK-NEXT:             %15 = add %14, %13 : f32
-// CHECK-NEXT:             store %15, %out0, %4, %c0, %c0, %10, %12
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dx_k2(%in0: f32[1,8,4,4,2,2,2], %out0: f32[2,1,8,5,5]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = constant {value = 0.0} : f32
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c8 = constant {value = 8} : i64
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c8 (%2: i64) {
+// CHECK-NEXT:       for %c0, %c5 (%3: i64) {
+// CHECK-NEXT:         for %c0, %c5 (%4: i64) {
+// CHECK-NEXT:           store %0, %out0, %1, %c0, %2, %3, %4
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   parallel_for %c0, %c8 (%5: i64) {
+// CHECK-NEXT:     for %c0, %c4 (%6: i64) {
+// CHECK-NEXT:       for %c0, %c4 (%7: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%8: i64) {
+// CHECK-NEXT:           for %c0, %c2 (%9: i64) {
+// CHECK-NEXT:             for %c0, %c2 (%10: i64) {
+// CHECK-NEXT:               %11 = add %9, %6 : i64
+// CHECK-NEXT:               %12 = clamp %11, %c5 : i64
+// CHECK-NEXT:               %13 = add %10, %7 : i64
+// CHECK-NEXT:               %14 = clamp %13, %c5 : i64
+// CHECK-NEXT:               %15 = load %in0, %c0, %5, %6, %7, %8, %9, %10 : f32
+// CHECK-NEXT:               %16 = load %out0, %8, %c0, %5, %12, %14 : f32
+// CHECK-NEXT:               %17 = add %16, %15 : f32
+// CHECK-NEXT:               store %17, %out0, %8, %c0, %5, %12, %14
+// CHECK-NEXT:               yield
+// CHECK-NEXT:             }
 // CHECK-NEXT:             yield
 // CHECK-NEXT:           }
 // CHECK-NEXT:           yield
@@ -285,8 +322,8 @@ func @pad(%x: f16[2,4,4,3], %w: f16[4,2,2,2]) -> (f16[2,4,2,3]) {
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
 // CHECK-NEXT: }
-func @dx(%g: f32[2,2,2,2], %w: f32[2,1,2,2], %x: f32[2,1,3,3]) -> (f32[2,1,3,3]) {
-  %0 = conv2d_input_grad %g, %w, %x {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[2,1,3,3]
+func @dx(%g: f32[2,2,2,2], %w: f32[2,8,4,4], %x: f32[2,8,5,5]) -> (f32[2,8,5,5]) {
+  %0 = conv2d_input_grad %g, %w, %x {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[2,8,5,5]
   return %0
 }
 // -----
@@ -519,5 +556,86 @@ func @dwdyn(%x: f32[?,1,3,3], %g: f32[?,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,
 // CHECK-NEXT: }
 func @dxpad(%g: f32[1,1,3,3], %w: f32[1,1,3,3], %x: f32[1,1,3,3]) -> (f32[1,1,3,3]) {
   %0 = conv2d_input_grad %g, %w, %x {stride = [1, 1], pad = [1, 1, 1, 1]} : f32[1,1,3,3]
+  return %0
+}
+// -----
+// Negative: a dynamic batch (or K < 128: @dxpad above) keeps one gemm per image ([K, O] @ [O, P],
+// batched over N; g read as it is) and col2im over [N, 1, Cg, KH, KW, OH,
+// OW], parallel over N.
+// CHECK-LABEL: func @dxdyn(%g: f32[?,2,2,2], %w: f32[2,1,2,2], %x: f32[?,1,3,3]) -> (f32[?,1,3,3]) {
+// CHECK-NEXT:   %0 = reshape %w : f32[1,2,1,2,2]
+// CHECK-NEXT:   %1 = alloc : f32[1,1,2,2,2]
+// CHECK-NEXT:   launch %0, %1 {kernel = @dxdyn_k0}
+// CHECK-NEXT:   %2 = reshape %1 : f32[4,2]
+// CHECK-NEXT:   %3 = reshape %g : f32[?,2,4]
+// CHECK-NEXT:   %4 = dim %x {axis = 0} : i64
+// CHECK-NEXT:   %5 = alloc %4 : f32[?,4,4]
+// CHECK-NEXT:   gemm %2, %3, %5
+// CHECK-NEXT:   %6 = reshape %5 : f32[?,1,1,2,2,2,2]
+// CHECK-NEXT:   %7 = alloc %4 : f32[?,1,1,3,3]
+// CHECK-NEXT:   launch %6, %7 {kernel = @dxdyn_k1}
+// CHECK-NEXT:   %8 = reshape %7 : f32[?,1,3,3]
+// CHECK-NEXT:   return %8
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dxdyn_k0(%in0: f32[1,2,1,2,2], %out0: f32[1,1,2,2,2]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:         %3 = load %in0, %c0, %2, %c0, %0, %1 : f32
+// CHECK-NEXT:         store %3, %out0, %c0, %c0, %0, %1, %2
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @dxdyn_k1(%in0: f32[?,1,1,2,2,2,2], %out0: f32[?,1,1,3,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = constant {value = 0.0} : f32
+// CHECK-NEXT:   %1 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   parallel_for %c0, %1 (%2: i64) {
+// CHECK-NEXT:     for %c0, %c3 (%3: i64) {
+// CHECK-NEXT:       for %c0, %c3 (%4: i64) {
+// CHECK-NEXT:         store %0, %out0, %2, %c0, %c0, %3, %4
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   %5 = dim %in0 {axis = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   parallel_for %c0, %5 (%6: i64) {
+// CHECK-NEXT:     for %c0, %c2 (%7: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%8: i64) {
+// CHECK-NEXT:         for %c0, %c2 (%9: i64) {
+// CHECK-NEXT:           for %c0, %c2 (%10: i64) {
+// CHECK-NEXT:             %11 = add %9, %7 : i64
+// CHECK-NEXT:             %12 = clamp %11, %c3 : i64
+// CHECK-NEXT:             %13 = add %10, %8 : i64
+// CHECK-NEXT:             %14 = clamp %13, %c3 : i64
+// CHECK-NEXT:             %15 = load %in0, %6, %c0, %c0, %7, %8, %9, %10 : f32
+// CHECK-NEXT:             %16 = load %out0, %6, %c0, %c0, %12, %14 : f32
+// CHECK-NEXT:             %17 = add %16, %15 : f32
+// CHECK-NEXT:             store %17, %out0, %6, %c0, %c0, %12, %14
+// CHECK-NEXT:             yield
+// CHECK-NEXT:           }
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @dxdyn(%g: f32[?,2,2,2], %w: f32[2,1,2,2], %x: f32[?,1,3,3]) -> (f32[?,1,3,3]) {
+  %0 = conv2d_input_grad %g, %w, %x {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[?,1,3,3]
   return %0
 }
