@@ -22,6 +22,11 @@ config.substitutions.append(("%symjit-run", os.path.join(config.symjit_obj_root,
 config.substitutions.append(("%examples", os.path.join(config.symjit_src_root, "examples")))
 config.substitutions.append(("%python", "/usr/bin/python3"))
 
+# The ASan+UBSan build (SJ_SANITIZE): `UNSUPPORTED: asan` for tests that
+# only repeat, far slower, what the normal build already checks.
+if getattr(config, "sanitized", "").upper() in ("ON", "1", "TRUE", "YES"):
+    config.available_features.add("asan")
+
 # CPU features, for tests that check vector widths (REQUIRES: avx2).
 try:
     with open("/proc/cpuinfo") as f:
