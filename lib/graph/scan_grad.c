@@ -397,18 +397,23 @@ void sj_graph_scan_checkpoint(sj_ctx *c, sj_op *F, const char *file, int line) {
 
 /* ---- residuals: what the sweep reads of the forward step (0026) ---- */
 
-/* The ops of the forward step cloned into B's body: (first, last], and the
- * set of their results (keyed by result 0). */
+/* The ops of the forward step cloned into B's body, first to last in the
+ * graph's block (both NULL: none), and the set of their results (keyed by
+ * result 0). */
 typedef struct clone_span {
-  sj_op *before, *last;
+  sj_op *first, *last;
   sj_value_map *set;
 } clone_span;
 
-static sj_value_map *clone_set(vjp *a, sj_op *before, sj_op *last) {
-  sj_value_map *set = sj_value_map_new(a->c);
-  for (sj_op *o = last ? (before ? before->next : a->g->block->first) : NULL; o; o = o == last ? NULL : o->next)
-    if (o->nresults) sj_value_map_set(set, sj_res(o, 0), sj_res(o, 0));
-  return set;
+#define SPAN_EACH(o, s) for (sj_op *o = (s)->first; o; o = o == (s)->last ? NULL : o->next)
+
+/* The ops appended to the graph's block after `before` (NULL: from its
+ * start) up to `last` (NULL: none). */
+static clone_span clone_span_of(vjp *a, sj_op *before, sj_op *last) {
+  clone_span s = {last ? (before ? before->next : a->g->block->first) : NULL, last, sj_value_map_new(a->c)};
+  SPAN_EACH(o, &s)
+    if (o->nresults) sj_value_map_set(s.set, sj_res(o, 0), sj_res(o, 0));
+  return s;
 }
 
 static bool in_clone(const clone_span *s, const sj_op *op) {
@@ -432,8 +437,7 @@ static bool read_by_sweep(const clone_span *s, sj_value *c, sj_var *const *ys, u
 static void find_residuals(vjp *a, sj_op *S, sj_value_map *cm, const clone_span *s, const sj_graph_body *body,
                            sj_var *const *ys, unsigned nys) {
   sj_value_map *dep = sj_value_map_new(a->c); /* clone values that depend on a placeholder */
-  for (sj_op *o = s->last ? (s->before ? s->before->next : a->g->block->first) : NULL; o;
-       o = o == s->last ? NULL : o->next) {
+  SPAN_EACH(o, s) {
     bool d = false;
     for (unsigned i = 0; i < o->nopnds && !d; i++) {
       sj_value *v = sj_opnd(o, i);
@@ -468,8 +472,7 @@ static void read_residuals(vjp *a, sj_value_map *cm, const clone_span *s, sj_var
     for (unsigned k = 0; k < nys; k++)
       if (ys[k]->v == c) ys[k] = row;
   }
-  sj_op *stop = s->before;
-  for (sj_op *o = s->last, *pv; o && o != stop; o = pv) { /* last to first: users before what they read */
+  for (sj_op *o = s->last, *pv; o; o = o == s->first ? NULL : pv) { /* last to first: users before what they read */
     pv = o->prev;
     bool used = false;
     for (unsigned r = 0; r < o->nresults && !used; r++) used = sj_res(o, r)->uses != NULL;
@@ -678,7 +681,8 @@ static sj_status vjp_build(vjp *a) {
     sj_graph_body_abandon(body);
     return a->g->failed ? a->g->status : SJ_OK;
   }
-  clone_span span = {before, cl, clone_set(a, before, cl)};
+  clone_span span = {0};
+  if (a->probe || a->nr) span = clone_span_of(a, before, cl);
   if (a->probe) {
     find_residuals(a, S, cm, &span, body, ys, nys);
     if (a->nr) { /* built again by the caller, after the forward loop saves them */
