@@ -2,8 +2,19 @@
  * of `reps` runs after one warm-up run. */
 #ifndef SJ_BENCH_UTIL_H
 #define SJ_BENCH_UTIL_H
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+
+/* splitmix64: the C references' seeded host random numbers (their initial
+ * weights), and a uniform double in [0, 1) from it. */
+static inline uint64_t bench_splitmix(uint64_t *s) {
+  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+static inline double bench_unif(uint64_t *s) { return (double)(bench_splitmix(s) >> 11) * 0x1.0p-53; }
 
 static inline double bench_now_ms(void) {
   struct timespec ts;

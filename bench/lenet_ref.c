@@ -3,6 +3,7 @@
  * libmvec). */
 #define _POSIX_C_SOURCE 200809L
 #include "lenet_ref.h"
+#include "bench_util.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -90,15 +91,8 @@ void lenet_ref_free(lenet_ref *r) {
   memset(r, 0, sizeof *r);
 }
 
-static uint64_t splitmix(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 static void fill_uniform(float *p, int64_t n, double bound, uint64_t *s) {
-  for (int64_t i = 0; i < n; i++) p[i] = (float)(bound * (2 * ((double)(splitmix(s) >> 11) * 0x1.0p-53) - 1));
+  for (int64_t i = 0; i < n; i++) p[i] = (float)(bound * (2 * bench_unif(s) - 1));
 }
 
 void lenet_ref_init(lenet_ref *r, uint64_t seed) {

@@ -1,6 +1,8 @@
 /* Hand-written LSTM training step (see lstm_ref.h). Built with -O3
  * -march=native -ffast-math: the gate loops vectorize (expf from libmvec). */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime in bench_util.h */
 #include "lstm_ref.h"
+#include "bench_util.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -43,27 +45,19 @@ void lstm_ref_free(lstm_ref *r) {
   memset(r, 0, sizeof *r);
 }
 
-static uint64_t splitmix(uint64_t *s) {
-  uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
-static double unif(uint64_t *s) { return (double)(splitmix(s) >> 11) * 0x1.0p-53; }
 
 void lstm_ref_init(lstm_ref *r, uint64_t seed) {
   uint64_t s = seed * 0x2545f4914f6cdd1dull + 1;
   float *p = r->param;
   double k = 1 / sqrt((double)r->H);
   for (int64_t i = 0; i < r->size[LSTM_EMB]; i += 2) { /* Box-Muller, two normals per pair */
-    double u = 1 - unif(&s), a = 6.283185307179586 * unif(&s), rad = sqrt(-2 * log(u));
+    double u = 1 - bench_unif(&s), a = 6.283185307179586 * bench_unif(&s), rad = sqrt(-2 * log(u));
     p[r->off[LSTM_EMB] + i] = (float)(rad * cos(a));
     if (i + 1 < r->size[LSTM_EMB]) p[r->off[LSTM_EMB] + i + 1] = (float)(rad * sin(a));
   }
   for (int w = LSTM_WIH; w < LSTM_NPARAM; w++)
-    for (int64_t i = 0; i < r->size[w]; i++) p[r->off[w] + i] = (float)(k * (2 * unif(&s) - 1));
-  for (int64_t i = 0; i < r->size[LSTM_B]; i++) p[r->off[LSTM_B] + i] += (float)(k * (2 * unif(&s) - 1));
+    for (int64_t i = 0; i < r->size[w]; i++) p[r->off[w] + i] = (float)(k * (2 * bench_unif(&s) - 1));
+  for (int64_t i = 0; i < r->size[LSTM_B]; i++) p[r->off[LSTM_B] + i] += (float)(k * (2 * bench_unif(&s) - 1));
   memset(r->m, 0, (size_t)r->nparam * sizeof(float));
   memset(r->v, 0, (size_t)r->nparam * sizeof(float));
   r->adam_t = 0;
