@@ -64,10 +64,10 @@ sj_blas_choice sj_rt_blas_choose(const char *corename, sj_cpu_simd cpu, const ch
 /* ---- loading ---- */
 
 /* dlopen by SONAME first (the system's choice, LD_LIBRARY_PATH, Debian's
- * BLAS alternatives), then the file CMake found. */
-static void *open_lib(int flags, const char **name) {
-  const char *names[] = {SJ_OPENBLAS_SONAME, SJ_OPENBLAS_PATH};
-  for (size_t i = 0; i < 2; i++) {
+ * BLAS alternatives), then the file CMake found; or only `path`. */
+static void *open_lib(const char *path, int flags, const char **name) {
+  const char *names[] = {path ? path : SJ_OPENBLAS_SONAME, SJ_OPENBLAS_PATH};
+  for (size_t i = 0; i < (path ? 1u : 2u); i++) {
     void *h = dlopen(names[i], flags);
     if (h) {
       *name = names[i];
@@ -89,7 +89,7 @@ static bool resolve(sj_blas_lib *lib) {
 
 /* Loads OpenBLAS with OPENBLAS_CORETYPE=core for this one dlopen, restoring
  * the environment after (child processes see the user's environment). */
-static void *open_with_core(const char *core, const char **name) {
+static void *open_with_core(const char *path, const char *core, const char **name) {
   char *old = getenv("OPENBLAS_CORETYPE");
   char *saved = old ? strdup(old) : NULL;
   if (old && !saved) return NULL;
@@ -97,7 +97,7 @@ static void *open_with_core(const char *core, const char **name) {
     free(saved);
     return NULL;
   }
-  void *h = open_lib(RTLD_NOW | RTLD_LOCAL, name);
+  void *h = open_lib(path, RTLD_NOW | RTLD_LOCAL, name);
   if (saved) setenv("OPENBLAS_CORETYPE", saved, 1);
   else unsetenv("OPENBLAS_CORETYPE");
   free(saved);
@@ -134,15 +134,15 @@ static bool finish(sj_blas_lib *lib, const char *name, const char *why) {
   return true;
 }
 
-bool sj_rt_blas_open(sj_blas_lib *lib, const char *user_coretype, const char *pretend_core) {
+bool sj_rt_blas_open(sj_blas_lib *lib, const char *path, const char *user_coretype, const char *pretend_core) {
   memset(lib, 0, sizeof *lib);
   const char *name = SJ_OPENBLAS_SONAME;
   sj_cpu_simd cpu = sj_rt_cpu_simd();
   char why[200];
   /* The program's own OpenBLAS (linked at startup): its kernels are fixed. */
-  lib->handle = open_lib(RTLD_NOW | RTLD_NOLOAD, &name);
+  lib->handle = open_lib(path, RTLD_NOW | RTLD_NOLOAD, &name);
   bool preloaded = lib->handle != NULL;
-  if (!lib->handle) lib->handle = open_lib(RTLD_NOW | RTLD_LOCAL, &name);
+  if (!lib->handle) lib->handle = open_lib(path, RTLD_NOW | RTLD_LOCAL, &name);
   if (!lib->handle) {
     const char *e = dlerror();
     snprintf(lib->info, sizeof lib->info, "no BLAS: %s", e ? e : SJ_OPENBLAS_SONAME " not found");
@@ -167,14 +167,14 @@ bool sj_rt_blas_open(sj_blas_lib *lib, const char *user_coretype, const char *pr
   }
   dlclose(lib->handle);
   const char *n2 = name;
-  void *still = open_lib(RTLD_NOW | RTLD_NOLOAD, &n2);
+  void *still = open_lib(path, RTLD_NOW | RTLD_NOLOAD, &n2);
   if (still) { /* something else holds it: keep that copy */
     lib->handle = still;
     snprintf(why, sizeof why, "generic kernels on a CPU with %s: OpenBLAS could not be reloaded with %s",
              cpu_name(cpu), ch.coretype);
     return finish(lib, name, why);
   }
-  lib->handle = open_with_core(ch.coretype, &name);
+  lib->handle = open_with_core(path, ch.coretype, &name);
   if (!lib->handle) {
     const char *e = dlerror();
     snprintf(lib->info, sizeof lib->info, "no BLAS: reloading with OPENBLAS_CORETYPE=%s: %s", ch.coretype,
@@ -204,7 +204,7 @@ static sj_blas_lib g_blas;
 static bool g_blas_ok;
 static pthread_once_t g_blas_once = PTHREAD_ONCE_INIT;
 
-static void load_once(void) { g_blas_ok = sj_rt_blas_open(&g_blas, getenv("OPENBLAS_CORETYPE"), NULL); }
+static void load_once(void) { g_blas_ok = sj_rt_blas_open(&g_blas, NULL, getenv("OPENBLAS_CORETYPE"), NULL); }
 
 const sj_blas_lib *sj_rt_blas(void) {
   pthread_once(&g_blas_once, load_once);

@@ -64,14 +64,15 @@ typedef struct sj_blas_lib {
   char info[320];        /* what sj_blas_info() returns */
 } sj_blas_lib;
 
-/* Loads OpenBLAS into *lib (zeroed first) and chooses its kernels as above;
- * user_coretype is the caller's OPENBLAS_CORETYPE (the process-wide library
- * passes getenv's). pretend_core: NULL, or (tests only) the core name to act
+/* Loads OpenBLAS into *lib (zeroed first) and chooses its kernels as above.
+ * path: NULL (the SONAME, then the file found at build time), or the one
+ * file to load (tests). user_coretype is the caller's OPENBLAS_CORETYPE (the
+ * process-wide library passes getenv's). pretend_core: NULL, or (tests only) the core name to act
  * as if OpenBLAS had detected, to run the reload path on a machine whose
  * OpenBLAS detects its CPU. When the process already holds OpenBLAS (the
  * program links it), that copy is used as it is: its kernels were fixed when
  * it was loaded. On failure returns false with the reason in lib->info. */
-bool sj_rt_blas_open(sj_blas_lib *lib, const char *user_coretype, const char *pretend_core);
+bool sj_rt_blas_open(sj_blas_lib *lib, const char *path, const char *user_coretype, const char *pretend_core);
 /* The SONAME the loader tries first (CMake's, from the OpenBLAS found at
  * build time). */
 const char *sj_rt_blas_soname(void);

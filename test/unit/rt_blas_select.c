@@ -92,20 +92,27 @@ static void test_open(void) {
   const char *want = cpu.avx512 ? "SkylakeX" : "Haswell";
   CHECK(!cpu.avx512 || cpu.avx2);
   unsetenv("OPENBLAS_CORETYPE");
+  /* no such library: refused with the loader's reason, nothing loaded */
+  sj_blas_lib l;
+  CHECK(!sj_rt_blas_open(&l, "libsymjit-no-such-blas.so", NULL, NULL));
+  CHECK(!l.handle && has(l.info, "no BLAS: libsymjit-no-such-blas.so"));
+  sj_rt_blas_close(&l);
+  /* a library without the CBLAS symbols (libm): refused, and unloaded */
+  CHECK(!sj_rt_blas_open(&l, "libm.so.6", NULL, NULL));
+  CHECK(!l.handle && has(l.info, "no BLAS: libm.so.6 lacks cblas_sgemm"));
   if (loaded()) {
     fprintf(stderr, "rt_blas_select: OpenBLAS already loaded in this process; loader tests skipped\n");
     return;
   }
-  sj_blas_lib l;
   /* plain: OpenBLAS's own detection (this machine's is right) */
-  CHECK(sj_rt_blas_open(&l, NULL, NULL));
+  CHECK(sj_rt_blas_open(&l, NULL, NULL, NULL));
   CHECK(has(l.info, "OpenBLAS") && has(l.info, "detected by OpenBLAS") && has(l.info, l.corename()));
   check_sgemm(&l);
   sj_rt_blas_close(&l);
   CHECK(!loaded());
 
   /* the fallback, pretended: unloaded and loaded again with the right core */
-  CHECK(sj_rt_blas_open(&l, NULL, "Prescott"));
+  CHECK(sj_rt_blas_open(&l, NULL, NULL, "Prescott"));
   if (cpu.avx2) {
     CHECK(has(l.info, "chosen by symjit: OpenBLAS detected Prescott on a CPU with"));
     CHECK(!strcasecmp(l.corename(), want));
@@ -119,14 +126,14 @@ static void test_open(void) {
 
   /* "" is unset for the choice, and is put back as it was */
   setenv("OPENBLAS_CORETYPE", "", 1);
-  CHECK(sj_rt_blas_open(&l, "", "Nehalem"));
+  CHECK(sj_rt_blas_open(&l, NULL, "", "Nehalem"));
   if (cpu.avx2) CHECK(!strcasecmp(l.corename(), want));
   CHECK(getenv("OPENBLAS_CORETYPE") && !strcmp(getenv("OPENBLAS_CORETYPE"), ""));
   sj_rt_blas_close(&l);
 
   /* the user's variable wins over a (pretended) fallback */
   setenv("OPENBLAS_CORETYPE", "Sandybridge", 1);
-  CHECK(sj_rt_blas_open(&l, "Sandybridge", "Prescott"));
+  CHECK(sj_rt_blas_open(&l, NULL, "Sandybridge", "Prescott"));
   CHECK(has(l.info, "Sandybridge kernels (OPENBLAS_CORETYPE=Sandybridge set by the user)"));
   CHECK(!strcasecmp(l.corename(), "Sandybridge"));
   check_sgemm(&l);
@@ -136,11 +143,11 @@ static void test_open(void) {
   /* a copy the program loaded first: kept, and a fallback is only reported */
   void *mine = dlopen(sj_rt_blas_soname(), RTLD_NOW | RTLD_LOCAL);
   CHECK(mine != NULL);
-  CHECK(sj_rt_blas_open(&l, NULL, "Prescott"));
+  CHECK(sj_rt_blas_open(&l, NULL, NULL, "Prescott"));
   if (cpu.avx2) CHECK(has(l.info, "loaded by the program before symjit could choose") && has(l.info, want));
   check_sgemm(&l);
   sj_rt_blas_close(&l);
-  CHECK(sj_rt_blas_open(&l, NULL, NULL));
+  CHECK(sj_rt_blas_open(&l, NULL, NULL, NULL));
   CHECK(has(l.info, "detected by OpenBLAS, loaded by the program"));
   sj_rt_blas_close(&l);
   if (mine) dlclose(mine);
