@@ -40,5 +40,6 @@ set(SJ_PC_LIBS_PRIVATE "-L${SJ_LLVM_LIBDIR} -l:${SJ_LLVM_LIBNAME} -pthread -lm $
 # relocatable: the prefix is found from the .pc file's own place, so
 # `cmake --install --prefix DIR` gives a working symjit.pc
 file(RELATIVE_PATH SJ_PC_TO_PREFIX /p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /p)
+string(REGEX REPLACE "/$" "" SJ_PC_TO_PREFIX "${SJ_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/symjit.pc.in ${PROJECT_BINARY_DIR}/symjit.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/symjit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
