@@ -147,9 +147,25 @@ typedef struct sj_compile_options {
   int no_default_updates; /* graph sj_compile: 1 = apply no default update
                              (sj_shared_set_default_update; Theano's
                              no_default_updates); 0 (default): apply them */
+  const char *device;   /* where the function runs: "cpu" (or NULL, the
+                           default), "cuda" (device 0) or "cuda:N"; a CUDA
+                           device needs the NVIDIA driver (loaded at run
+                           time, docs/gpu.md): without one, sj_module_compile
+                           and sj_compile return SJ_ERR_UNSUPPORTED with "no
+                           CUDA driver found ..." in sj_ctx_errmsg; any other
+                           string is SJ_ERR_INVALID */
 } sj_compile_options;
 enum { SJ_UNUSED_INPUT_RAISE = 0, SJ_UNUSED_INPUT_WARN = 1, SJ_UNUSED_INPUT_IGNORE = 2 };
 void sj_compile_options_init(sj_compile_options *o);
+
+/* Whether `device` ("cpu", "cuda", "cuda:N"; NULL: "cpu") can run
+ * functions here. SJ_OK: a one-line description in buf ("cpu", or "cuda:0:
+ * NVIDIA H100 80GB HBM3, sm_90, 132 SMs, 79.1 GiB, driver 12.4"); else the
+ * reason, as sj_module_compile would give it: SJ_ERR_INVALID (not a device
+ * string, no such ordinal) or SJ_ERR_UNSUPPORTED ("no CUDA driver found
+ * (...)", the stub library, no device, a driver too old). buf: cap bytes,
+ * always NUL-terminated when cap > 0; NULL/0: status only. Thread-safe. */
+sj_status sj_device_check(const char *device, char *buf, size_t cap);
 
 /* Compiles function `func` of m (m itself is not modified: the pipeline runs
  * on a copy). The function borrows the context: free it before the context. */

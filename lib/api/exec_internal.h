@@ -121,6 +121,7 @@ struct sj_function {
    * where the scan says (data set per step), never allocated */
   bool is_body;
   int depth; /* scans nested around it (bounded: a body cannot hold itself) */
+  struct sj_api_gpu *gpu; /* on a CUDA device (cuda_exec.h); NULL: the CPU */
 };
 
 /* Records an error at op (or nowhere) in c; returns SJ_ERR_INVALID. */

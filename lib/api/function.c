@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cuda_exec.h"
 #include "debug_internal.h"
 #include "exec_internal.h"
 #include "opinfo.h"
@@ -117,8 +118,9 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   bool tiered = o->tiered && o->opt_level >= 2 && ks.n;
   /* first tier: O1 IR (no vectorization) and unoptimized machine code */
   sj_cg_options cg = {.opt_level = tiered ? 1 : o->opt_level, .fast_codegen = tiered};
-  st = ks.n ? sj_jit_compile(f->mod, ks.v, ks.n, &cg, &f->jit, fns) : SJ_OK;
-  if (!st) st = sj_dbg_dump_llvm(dc, f->mod, o->opt_level);
+  if (f->gpu) tiered = false, st = sj_api_gpu_compile(f, ks.v, ks.n, o->opt_level); /* PTX: cuda_api.c */
+  else st = ks.n ? sj_jit_compile(f->mod, ks.v, ks.n, &cg, &f->jit, fns) : SJ_OK;
+  if (!st && !f->gpu) st = sj_dbg_dump_llvm(dc, f->mod, o->opt_level);
   if (!st) st = sj_api_build_plan(f, ks.v, fns, ks.n);
   if (!st) st = sj_dbg_attach(f, dc, m, o->opt_level);
   free(fns);
@@ -152,6 +154,7 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
   sj_dbg_compile dc;
   compile_args ca = {f, m, func, o ? o : &dflt, &dc};
   sj_status st = sj_dbg_begin(m->ctx, ca.o, func, &dc);
+  if (!st) st = sj_api_gpu_open(f, ca.o->device); /* before the passes: no driver fails at once */
   /* codegen holds LLVM objects an unwind would leak: unprotected */
   if (!st) st = sj_ctx_unprotected(compile_unprotected, &ca);
   sj_dbg_end(&dc);
@@ -167,6 +170,7 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
 void sj_function_free(sj_function *f) {
   if (!f) return;
   sj_api_stop_tier2(f);
+  sj_api_gpu_free(f);
   sj_api_free_plan(f);
   sj_pool_free(f->pool);
   sj_jit_free(f->jit);
