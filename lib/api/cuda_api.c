@@ -68,6 +68,8 @@ void sj_api_gpu_free(sj_function *f) {
   for (int s = 0; g->own && s < f->nslots; s++) sj_cu_free(g->dev, g->own[s]);
   for (int b = 0; g->buf && b < f->nbufs; b++) sj_cu_free(g->dev, g->buf[b]);
   for (int s = 0; g->stage && s < f->nslots; s++) free(g->stage[s]);
+  for (size_t k = 0; g->res && k < f->nslots_in + f->nupd; k++) sj_cu_resident_release(g->res[k]); /* host copies current */
+  free(g->res), free(g->in_place);
   sj_cu_free(g->dev, g->scratch);
   sj_cu_module_free(g->dev, g->mod);
   sj_cu_stream_free(g->dev, g->stream);

@@ -54,6 +54,40 @@ static sj_status ensure_state(sj_function *f) {
   return sj_api_nomem(f->ctx, NULL, "out of memory for the device state of @%s", sj_func_name(f->func));
 }
 
+/* Graph functions: the records of the shared variables they read and
+ * update, acquired once (sj_function_bind_state comes after the compile). */
+static sj_status acquire_resident(sj_function *f) {
+  sj_api_gpu *g = f->gpu;
+  if (!f->bound || g->res) return SJ_OK;
+  size_t n = f->nslots_in + f->nupd;
+  g->res = calloc(n + 1, sizeof *g->res);
+  g->in_place = calloc(f->nupd + 1, sizeof *g->in_place);
+  if (!g->res || !g->in_place) {
+    free(g->res), free(g->in_place);
+    g->res = NULL, g->in_place = NULL;
+    return sj_api_nomem(f->ctx, NULL, "out of memory binding shared variables to %s", g->name);
+  }
+  char msg[MSG_CAP];
+  for (size_t k = 0; k < n; k++) {
+    sj_tensor **slot = k < f->nslots_in ? f->in_slots[k] : f->upd_slots[k - f->nslots_in];
+    sj_status st = sj_cu_resident_acquire(slot, g->dev, &g->res[k], msg, sizeof msg);
+    if (st) return dev_fail(f, NULL, st, msg); /* the ones acquired are released by sj_api_gpu_free */
+  }
+  return SJ_OK;
+}
+
+/* Update k can be written straight into its variable's spare device buffer
+ * when its result is a buffer of its own that nothing else returns (as
+ * bind_spares decides for the host). */
+static bool update_in_place(sj_function *f, size_t k) {
+  size_t i = f->nuser_out + k;
+  int s = f->outs[i];
+  if (!f->slots[s].fresh_out || f->slots[s].def_step < 0 || f->slots[s].def_step >= f->shape_stop) return false;
+  for (size_t j = 0; j < f->nout; j++)
+    if (j != i && f->outs[j] == s) return false;
+  return true;
+}
+
 /* Slot s gets memory of its own and, when `from` is set, that host data. */
 static sj_status own_slot(sj_function *f, int s, const void *from) {
   sj_api_gpu *g = f->gpu;
@@ -80,6 +114,12 @@ static sj_status alloc_results(sj_function *f) {
     if (f->slots[s->out].fresh_out) {
       st = sj_api_alloc_slot(f, s->op, s->out); /* the host tensor the result comes back to */
       if (!st) st = own_slot(f, s->out, NULL);
+      for (size_t k = 0; !st && f->bound && k < f->nupd; k++) /* an update in place: the variable's spare */
+        if (g->in_place[k] && f->outs[f->nuser_out + k] == s->out) {
+          char msg[MSG_CAP];
+          st = sj_cu_resident_spare(g->res[f->nslots_in + k], g->dev, &g->dptr[s->out], msg, sizeof msg);
+          if (st) st = dev_fail(f, s->op, st, msg);
+        }
     } else if (bytes_of(f, s->out) > need[f->slots[s->out].buf]) {
       need[f->slots[s->out].buf] = bytes_of(f, s->out);
     }
@@ -138,12 +178,13 @@ static sj_status run_steps(sj_function *f) {
   return st;
 }
 
-/* True when slot s's value is on the host already: an input, a constant,
- * or a view of one. */
+/* True when slot s's value is on the host already: a caller's input, a
+ * constant, or a view of one (a shared variable's host copy may be stale). */
 static bool host_has(const sj_function *f, int s) {
   int r = f->slots[s].root >= 0 ? f->slots[s].root : s;
   int d = f->slots[r].def_step;
-  return d < 0 || f->steps[d].kind == ST_CONST;
+  if (d < 0) return !f->bound || (size_t)r < f->nuser_in;
+  return f->steps[d].kind == ST_CONST;
 }
 
 /* Results back to the host: into the fresh or given tensor of each
@@ -154,6 +195,7 @@ static sj_status copy_back(sj_function *f) {
   char msg[MSG_CAP];
   for (size_t i = 0; i < f->nout; i++) {
     int s = f->outs[i];
+    if (f->bound && i >= f->nuser_out && g->in_place[i - f->nuser_out]) continue; /* stays on the device */
     void *host = f->fresh[s] ? sj_tensor_data(f->fresh[s]) : f->given[s] ? sj_tensor_data(f->given[s]) : NULL;
     if (!host && host_has(f, s)) continue;
     if (!host) {
@@ -167,15 +209,46 @@ static sj_status copy_back(sj_function *f) {
   return SJ_OK;
 }
 
+/* The inputs: the caller's copied in; a shared variable's device copy
+ * (uploaded only when the host one changed since). */
+static sj_status bind_inputs(sj_function *f) {
+  sj_api_gpu *g = f->gpu;
+  char msg[MSG_CAP];
+  for (size_t i = 0; i < f->nin; i++) {
+    if (!f->bound || i < f->nuser_in) {
+      sj_status st = own_slot(f, (int)i, f->data[i]);
+      if (st) return st;
+      continue;
+    }
+    sj_status st = sj_cu_resident_value(g->res[i - f->nuser_in], g->dev, g->stream, &g->dptr[i], msg, sizeof msg);
+    if (st) return dev_fail(f, NULL, st, msg);
+  }
+  return SJ_OK;
+}
+
+/* After a successful call: an update written in place becomes its
+ * variable's value (host copy stale); one copied back (bound_state.c swaps
+ * it in) leaves the device copy stale. */
+static void settle_updates(sj_function *f) {
+  sj_api_gpu *g = f->gpu;
+  for (size_t k = 0; f->bound && k < f->nupd; k++) {
+    if (g->in_place[k]) sj_cu_resident_commit(g->res[f->nslots_in + k]);
+    else sj_cu_resident_host_written(f->upd_slots[k]);
+  }
+}
+
 sj_status sj_api_gpu_run(sj_function *f) {
   if (f->has_barrier) return dev_fail(f, NULL, SJ_ERR_UNSUPPORTED, "shapes that depend on data (scan) are not run on the device yet");
   sj_status st = ensure_state(f);
-  for (size_t i = 0; i < f->nin && !st; i++) st = own_slot(f, (int)i, f->data[i]);
+  if (!st) st = acquire_resident(f);
+  for (size_t k = 0; !st && f->bound && k < f->nupd; k++) f->gpu->in_place[k] = update_in_place(f, k);
+  if (!st) st = bind_inputs(f);
   if (!st) st = alloc_results(f);
   if (!st) st = run_steps(f);
   if (!st) st = copy_back(f);
   char msg[MSG_CAP];
   sj_status sst = sj_cu_sync(f->gpu->dev, f->gpu->stream, msg, sizeof msg); /* always: nothing stays queued */
   if (!st && sst) st = dev_fail(f, NULL, sst, msg);
+  if (!st) settle_updates(f);
   return st;
 }

@@ -9,6 +9,7 @@
 #define SJ_CUDA_EXEC_H
 
 #include "cuda_driver.h"
+#include "cuda_resident.h"
 #include "exec_internal.h"
 #include "gpu_abi.h"
 
@@ -28,6 +29,12 @@ typedef struct sj_api_gpu {
   sj_cu_ptr *buf;       /* per shared intermediate buffer id */
   size_t *bufcap;
   void **stage;         /* per slot: host copy of an output that is a view */
+  /* graph functions: the device-resident shared variables (decision 0031),
+   * acquired at the first call: res[k] for in_slots[k], then
+   * res[nslots_in + k] for upd_slots[k]; in_place[k]: update k is written
+   * into its variable's spare device buffer in this call */
+  struct sj_cu_resident **res;
+  bool *in_place;
   sj_cu_ptr scratch;    /* TWO_STAGE partial results */
   size_t scratch_cap;
 } sj_api_gpu;

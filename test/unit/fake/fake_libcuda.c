@@ -7,6 +7,7 @@
  *   FAKE_CUDA_VERSION   cuDriverGetVersion (default 12040)
  *   FAKE_CUDA_DEVICES   device count (default 1)
  *   FAKE_CUDA_MEM       bytes one cuMemAlloc may take (default 1 GiB)
+ * fake_cuda_live("h2d"/"d2h") counts the bytes copied each way.
  * PTX containing "FAKE_INVALID" is rejected with 218 and an error log;
  * ".version 9.9" with 222. cuModuleGetFunction finds ".entry NAME(". */
 #define _POSIX_C_SOURCE 200809L
@@ -24,6 +25,7 @@ static long env_long(const char *name, long dflt) {
 
 static int current_ctx_set;
 static long live_allocs, live_modules, live_streams, ctx_refs;
+static long h2d_bytes, d2h_bytes; /* copied so far */
 
 int cuInit(unsigned flags) { return flags ? 1 : (int)env_long("FAKE_CUDA_INIT", 0); }
 int cuDriverGetVersion(int *v) { *v = (int)env_long("FAKE_CUDA_VERSION", 12040); return 0; }
@@ -56,8 +58,8 @@ int cuMemAlloc_v2(uint64_t *p, size_t n) {
   return 0;
 }
 int cuMemFree_v2(uint64_t p) { free((void *)(uintptr_t)p); live_allocs--; return 0; }
-int cuMemcpyHtoDAsync_v2(uint64_t d, const void *s, size_t n, void *st) { (void)st; memcpy((void *)(uintptr_t)d, s, n); return 0; }
-int cuMemcpyDtoHAsync_v2(void *d, uint64_t s, size_t n, void *st) { (void)st; memcpy(d, (void *)(uintptr_t)s, n); return 0; }
+int cuMemcpyHtoDAsync_v2(uint64_t d, const void *s, size_t n, void *st) { (void)st; memcpy((void *)(uintptr_t)d, s, n); h2d_bytes += (long)n; return 0; }
+int cuMemcpyDtoHAsync_v2(void *d, uint64_t s, size_t n, void *st) { (void)st; memcpy(d, (void *)(uintptr_t)s, n); d2h_bytes += (long)n; return 0; }
 int cuMemcpyDtoDAsync_v2(uint64_t d, uint64_t s, size_t n, void *st) { (void)st; memmove((void *)(uintptr_t)d, (void *)(uintptr_t)s, n); return 0; }
 int cuMemsetD8Async(uint64_t d, unsigned char c, size_t n, void *st) { (void)st; memset((void *)(uintptr_t)d, c, n); return 0; }
 int cuStreamCreate(void **s, unsigned flags) { (void)flags; *s = malloc(1); live_streams++; return 0; }
@@ -131,5 +133,7 @@ void fake_cuda_last_launch(unsigned grid[3], unsigned block[3], size_t *nargs, u
   memcpy(args, last_args, last_nargs * 8);
 }
 long fake_cuda_live(const char *what) {
+  if (!strcmp(what, "h2d")) return h2d_bytes;
+  if (!strcmp(what, "d2h")) return d2h_bytes;
   return !strcmp(what, "allocs") ? live_allocs : !strcmp(what, "modules") ? live_modules : !strcmp(what, "streams") ? live_streams : ctx_refs;
 }
