@@ -56,18 +56,24 @@ static const char *const known_archs[] = {"sm_30", "sm_32", "sm_35", "sm_37", "s
                                           "sm_60", "sm_61", "sm_62", "sm_70", "sm_72", "sm_75", "sm_80",
                                           "sm_86", "sm_87", "sm_89", "sm_90", "sm_90a"};
 
-static LLVMTargetMachineRef nvptx_tm(sj_ctx *c, const char *arch) {
+/* false (and an error) when there is no NVPTX target or arch is unknown. */
+static bool target_ok(sj_ctx *c, const char *arch) {
   pthread_once(&nvptx_once, init_nvptx);
   if (!nvptx_ok) {
     gpu_error(c, "codegen: this LLVM has no NVPTX target%s%s", "", "");
-    return NULL;
+    return false;
   }
   bool known = false;
   for (size_t i = 0; i < sizeof known_archs / sizeof *known_archs; i++) known |= !strcmp(arch, known_archs[i]);
   if (!arch_ok(arch) || !known) {
     gpu_error(c, "codegen: unknown GPU architecture '%s' (LLVM 19 knows sm_30 .. sm_90a)%s", arch, "");
-    return NULL;
+    return false;
   }
+  return true;
+}
+
+static LLVMTargetMachineRef nvptx_tm(sj_ctx *c, const char *arch) {
+  if (!target_ok(c, arch)) return NULL;
   LLVMTargetRef t = NULL;
   char *err = NULL;
   if (LLVMGetTargetFromTriple(NVPTX_TRIPLE, &t, &err)) {
@@ -318,6 +324,7 @@ static sj_status check_funcs(sj_module *m, sj_ctx *c) {
 sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_ptx, char **out) {
   sj_ctx *c = o && o->diag ? o->diag : m->ctx;
   *out = NULL;
+  if (!target_ok(c, o && o->arch ? o->arch : "sm_80")) return SJ_ERR_UNSUPPORTED;
   sj_status st = check_funcs(m, c);
   if (st) return st;
   sj_op_vec ks = {0};
