@@ -54,6 +54,18 @@ if "avx512f" in config.available_features:
     except OSError:
         pass
 
+# The GPU backend (docs/gpu.md): `nvptx` when LLVM has the NVPTX target
+# (LLVM_TARGETS_TO_BUILD), `ptxas` plus %ptxas when the CUDA toolkit's
+# assembler is found ($CUDA_HOME/bin, /usr/local/cuda/bin, then PATH).
+if "NVPTX" in getattr(config, "llvm_targets", "").split(";"):
+    config.available_features.add("nvptx")
+_cuda_dirs = [os.path.join(os.environ["CUDA_HOME"], "bin")] if os.environ.get("CUDA_HOME") else []
+_ptxas = next((os.path.join(d, "ptxas") for d in _cuda_dirs + ["/usr/local/cuda/bin"]
+               if os.access(os.path.join(d, "ptxas"), os.X_OK)), None) or shutil.which("ptxas")
+if _ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))
+
 # ---- CUDA devices (issue 13; docs/gpu.md "Running the device checks") ----
 # `cuda-device`: the NVIDIA driver loads ($SJ_LIBCUDA overrides the library,
 # as in lib/runtime/cuda_driver.c), cuInit(0) succeeds and a device exists;
