@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen.h"
 #include "cuda_exec.h"
+#include "opinfo.h"
 
 #define MSG_CAP 2048
 
@@ -47,19 +49,67 @@ sj_status sj_api_gpu_open(sj_function *f, const char *device) {
   return st;
 }
 
-sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level) {
-  (void)ks, (void)opt_level;
+sj_status sj_api_gpu_check_plan(sj_function *f) {
+  for (int i = 0; i < f->nsteps; i++) {
+    const step *s = &f->steps[i];
+    const char *why = s->kind == ST_GEMM ? "runs through BLAS on the host (no GPU GEMM kernel yet)"
+                      : s->kind == ST_SCAN ? "is a loop the host runs"
+                      : s->kind == ST_RANDOM ? "draws on the host"
+                      : NULL;
+    if (why) {
+      sj_emit_error(f->ctx, s->op->loc, "device '%s': '%s' in @%s %s: it cannot run on a CUDA device yet", f->gpu->name,
+                    sj_op_name(s->op), sj_func_name(f->func), why);
+      return SJ_ERR_UNSUPPORTED;
+    }
+  }
+  return SJ_OK;
+}
+
+/* The PTX target for the device: its own sm_XY, at most sm_90 (the newest
+ * LLVM 19 knows; the driver JIT-compiles sm_90 PTX for later GPUs). */
+static void arch_for(const sj_cu_props *p, char *buf, size_t cap) {
+  int cc = p->cc_major * 10 + p->cc_minor;
+  snprintf(buf, cap, "sm_%d", cc > 90 ? 90 : cc);
+}
+
+static sj_status load_kernels(sj_function *f, const char *ptx) {
   sj_api_gpu *g = f->gpu;
-  g->nk = nk;
-  /* The NVPTX code generator (lib/codegen, helper gpucg) produces the PTX
-   * and the sj_gpu_kernel table this runtime launches; until it is part of
-   * the build, a device compile stops here with the reason. */
+  char msg[MSG_CAP];
+  sj_status st = sj_cu_module_load(g->dev, ptx, &g->mod, msg, sizeof msg);
+  for (size_t i = 0; i < g->nk && !st; i++) {
+    const sj_gpu_kernel *k = &g->kinfo[i];
+    st = sj_cu_function(g->dev, g->mod, k->name, &g->fn[i], msg, sizeof msg);
+    if (!st && k->kind == SJ_GPU_TWO_STAGE) st = sj_cu_function(g->dev, g->mod, k->stage1, &g->fn1[i], msg, sizeof msg);
+    int most = st ? 0 : sj_cu_fn_max_threads(g->dev, g->fn[i]);
+    if (!st && (unsigned)most < k->block) {
+      snprintf(msg, sizeof msg, "kernel %s needs %u threads per block, the device allows it %d (registers)", k->name,
+               k->block, most);
+      st = SJ_ERR_UNSUPPORTED;
+    }
+  }
+  if (!st) return SJ_OK;
   sj_loc none = {0};
-  sj_emit_error(f->ctx, none,
-                "device '%s': this build has no NVPTX code generator yet, so functions cannot be compiled for a "
-                "CUDA device (docs/gpu.md)",
-                g->name);
-  return SJ_ERR_UNSUPPORTED;
+  sj_emit_error(f->ctx, none, "device '%s': %s", g->name, msg);
+  return st;
+}
+
+sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level) {
+  sj_api_gpu *g = f->gpu;
+  sj_status st;
+  g->nk = nk;
+  g->kinfo = calloc(nk + 1, sizeof *g->kinfo);
+  g->fn = calloc(nk + 1, sizeof *g->fn);
+  g->fn1 = calloc(nk + 1, sizeof *g->fn1);
+  if (!g->kinfo || !g->fn || !g->fn1) return sj_api_nomem(f->ctx, NULL, "out of memory compiling for %s", g->name);
+  if (!nk) return SJ_OK;
+  char arch[16];
+  arch_for(sj_cu_props_of(g->dev), arch, sizeof arch);
+  sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level};
+  char *ptx = NULL;
+  st = sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors are in the context */
+  if (!st) st = load_kernels(f, ptx);
+  free(ptx);
+  return st;
 }
 
 void sj_api_gpu_free(sj_function *f) {

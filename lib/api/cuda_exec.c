@@ -161,9 +161,16 @@ static sj_status run_steps(sj_function *f) {
     case ST_ICONST:
     case ST_SLICE_LEN:
     case ST_ALLOC: break;
-    case ST_CONST:
+    case ST_CONST: /* static shape and value: uploaded at the first call only */
       f->data[s->out] = sj_tensor_data(f->slots[s->out].konst);
-      st = own_slot(f, s->out, f->data[s->out]);
+      if (g->own[s->out]) {
+        g->dptr[s->out] = g->own[s->out];
+        break;
+      }
+      if ((st = own_slot(f, s->out, f->data[s->out]))) { /* not half there at the next call */
+        sj_cu_free(g->dev, g->own[s->out]);
+        g->own[s->out] = g->dptr[s->out] = 0, g->owncap[s->out] = 0;
+      }
       break;
     case ST_RESHAPE:
       f->data[s->out] = f->data[s->args[0]];

@@ -45,6 +45,9 @@ typedef struct sj_api_gpu {
 sj_status sj_api_gpu_open(sj_function *f, const char *device);
 /* Compiles and loads the kernels ks (launch order, as for the JIT). */
 sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level);
+/* Refuses a plan with steps that have no device form (gemm, scan,
+ * random_*), naming the op and its location. */
+sj_status sj_api_gpu_check_plan(sj_function *f);
 void sj_api_gpu_free(sj_function *f); /* NULL gpu ok */
 
 /* cuda_launch.c */

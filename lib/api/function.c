@@ -122,6 +122,7 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   else st = ks.n ? sj_jit_compile(f->mod, ks.v, ks.n, &cg, &f->jit, fns) : SJ_OK;
   if (!st && !f->gpu) st = sj_dbg_dump_llvm(dc, f->mod, o->opt_level);
   if (!st) st = sj_api_build_plan(f, ks.v, fns, ks.n);
+  if (!st && f->gpu) st = sj_api_gpu_check_plan(f);
   if (!st) st = sj_dbg_attach(f, dc, m, o->opt_level);
   free(fns);
   if (!st) {

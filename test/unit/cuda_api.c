@@ -163,6 +163,80 @@ static void test_launches(void *h) {
   sj_cu_close(d);
 }
 
+/* A training-step-like graph function on the (fake) device: w -= 0.5 * x,
+ * loss = sum(w * x). The fake runs no kernel, so values are not checked
+ * here (device-run.test does that on a GPU); what moves is: the first call
+ * uploads w and x, later calls only x (the batch), and only the loss comes
+ * back; sj_shared_value downloads w once; sj_shared_set makes the next call
+ * upload it; a CPU function reading w syncs it first; freeing the device
+ * function leaves the host copy current. */
+#define NW 256
+static void test_residency(void *h) {
+  long (*live)(const char *) = (long (*)(const char *))(uintptr_t)dlsym(h, "fake_cuda_live");
+  CHECK(live != NULL);
+  if (!live) return;
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {NW};
+  sj_tensor *w0 = sj_tensor_new(SJ_F32, 1, d);
+  for (int i = 0; i < NW; i++) sj_tensor_set(w0, i, i);
+  sj_var *w = sj_shared(c, "w", w0);
+  sj_var *x = sj_input(c, "x", SJ_F32, 1, d);
+  sj_var *loss = sj_sum(sj_mul(w, x), 0, NULL, false);
+  sj_update up = {w, sj_sub(w, sj_mul(sj_scalar(c, 0.5, SJ_F32), x))};
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.device = "cuda";
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, &x, 1, &loss, 1, &up, 1, NULL, 0, &o, &f) == SJ_OK && f);
+  if (!f) {
+    fprintf(stderr, "%s", sj_ctx_errmsg(c));
+    sj_ctx_free(c);
+    sj_tensor_free(w0);
+    return;
+  }
+  sj_tensor *xt = sj_tensor_new(SJ_F32, 1, d), *out = NULL;
+  long h0 = live("h2d"), d0 = live("d2h");
+  CHECK(sj_function_call(f, &xt, 1, &out, 1) == SJ_OK);
+  sj_tensor_free(out);
+  long h1 = live("h2d"), d1 = live("d2h");
+  CHECK(h1 - h0 >= 2 * NW * 4); /* x and w */
+  CHECK(d1 - d0 == 4);          /* the loss */
+  for (int k = 0; k < 3; k++) {
+    long hb = live("h2d"), db = live("d2h");
+    CHECK(sj_function_call(f, &xt, 1, &out, 1) == SJ_OK);
+    sj_tensor_free(out);
+    CHECK(live("h2d") - hb >= NW * 4 && live("h2d") - hb < 2 * NW * 4); /* x, not w */
+    CHECK(live("d2h") - db == 4);
+  }
+  long db = live("d2h");
+  CHECK(sj_shared_value(w) != NULL && live("d2h") - db == NW * 4); /* w comes back when read */
+  CHECK(sj_shared_value(w) != NULL && live("d2h") - db == NW * 4); /* once */
+  CHECK(sj_shared_set(w, w0) == SJ_OK);
+  long hb = live("h2d");
+  CHECK(sj_function_call(f, &xt, 1, &out, 1) == SJ_OK);
+  sj_tensor_free(out);
+  CHECK(live("h2d") - hb >= 2 * NW * 4); /* the host write is uploaded */
+  /* a CPU function reading w after a device update syncs it first */
+  sj_compile_options oc;
+  sj_compile_options_init(&oc);
+  sj_function *fc = NULL;
+  CHECK(sj_compile(c, &x, 1, &loss, 1, NULL, 0, NULL, 0, &oc, &fc) == SJ_OK);
+  db = live("d2h");
+  CHECK(fc && sj_function_call(fc, &xt, 1, &out, 1) == SJ_OK && live("d2h") - db == NW * 4);
+  sj_tensor_free(out);
+  CHECK(sj_function_call(f, &xt, 1, &out, 1) == SJ_OK); /* w stale on the host again */
+  sj_tensor_free(out);
+  db = live("d2h");
+  sj_function_free(f); /* the last holder: w comes home */
+  CHECK(live("d2h") - db == NW * 4 && sj_cu_resident_count() == 0);
+  db = live("d2h");
+  CHECK(sj_shared_value(w) != NULL && live("d2h") == db);
+  sj_function_free(fc);
+  sj_tensor_free(xt);
+  sj_tensor_free(w0);
+  sj_ctx_free(c);
+}
+
 static void test_fake(void) {
   setenv("SJ_LIBCUDA", SJ_FAKE_CUDA, 1);
   char buf[1024], msg[4096];
@@ -176,6 +250,21 @@ static void test_fake(void) {
   CHECK(h != NULL);
   if (!h) return;
   test_launches(h);
+  test_residency(h);
+  char msg2[4096];
+  CHECK(compile_for("cuda", msg2, sizeof msg2) == SJ_OK); /* compiled to PTX and loaded by the fake */
+  /* a matmul has no device form yet: refused at compile time, with its line */
+  static const char mm[] = "func @g(%a: f32[2,3], %b: f32[3,4]) -> (f32[2,4]) {\n  %0 = matmul %a, %b : f32[2,4]\n  return %0\n}\n";
+  sj_ctx *c = sj_ctx_new();
+  sj_module *m = NULL;
+  CHECK(sj_module_parse(c, mm, sizeof mm - 1, "mm.sj", &m) == SJ_OK);
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.device = "cuda:0";
+  sj_function *f = NULL;
+  CHECK(sj_module_compile(m, "g", &o, &f) == SJ_ERR_UNSUPPORTED && !f);
+  CHECK(strstr(sj_ctx_errmsg(c), "mm.sj:2:") && strstr(sj_ctx_errmsg(c), "device 'cuda:0': 'gemm' in @g runs through BLAS on the host"));
+  sj_ctx_free(c);
   long (*live)(const char *) = (long (*)(const char *))(uintptr_t)dlsym(h, "fake_cuda_live");
   CHECK(live && live("ctx") == 0 && live("allocs") == 0 && live("streams") == 0 && live("modules") == 0);
   dlclose(h);
