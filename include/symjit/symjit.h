@@ -148,9 +148,40 @@ typedef struct sj_compile_options {
   int no_default_updates; /* graph sj_compile: 1 = apply no default update
                              (sj_shared_set_default_update; Theano's
                              no_default_updates); 0 (default): apply them */
+  const char *device;   /* where the function runs: "cpu" (or NULL, the
+                           default), "cuda" (device 0) or "cuda:N"; a CUDA
+                           device needs the NVIDIA driver (loaded at run
+                           time, docs/gpu.md): without one, sj_module_compile
+                           and sj_compile return SJ_ERR_UNSUPPORTED with "no
+                           CUDA driver found ..." in sj_ctx_errmsg; any other
+                           string is SJ_ERR_INVALID */
+  /* ---- the compile cache (docs/cache.md) ---- */
+  int cache;               /* 1 (default): machine code is cached on disk,
+                              keyed by the optimized IR, the CPU, these
+                              options and the symjit and LLVM builds; a
+                              compile that finds its entry loads it (no LLVM
+                              work, no first tier); 0: off. $SYMJIT_CACHE=0
+                              turns it off too. Cache I/O errors never fail
+                              a compile: it compiles as without a cache */
+  const char *cache_dir;   /* NULL: $SYMJIT_CACHE_DIR if set, else
+                              $XDG_CACHE_HOME/symjit, else
+                              $HOME/.cache/symjit (none set: no cache) */
+  int64_t cache_max_bytes; /* size cap of the directory: least recently
+                              used entries are evicted beyond it. 0:
+                              $SYMJIT_CACHE_MAX_BYTES if set (a number of
+                              bytes, suffix K, M or G allowed), else 256 MiB */
 } sj_compile_options;
 enum { SJ_UNUSED_INPUT_RAISE = 0, SJ_UNUSED_INPUT_WARN = 1, SJ_UNUSED_INPUT_IGNORE = 2 };
 SJ_API void sj_compile_options_init(sj_compile_options *o);
+
+/* Whether `device` ("cpu", "cuda", "cuda:N"; NULL: "cpu") can run
+ * functions here. SJ_OK: a one-line description in buf ("cpu", or "cuda:0:
+ * NVIDIA H100 80GB HBM3, sm_90, 132 SMs, 79.1 GiB, driver 12.4"); else the
+ * reason, as sj_module_compile would give it: SJ_ERR_INVALID (not a device
+ * string, no such ordinal) or SJ_ERR_UNSUPPORTED ("no CUDA driver found
+ * (...)", the stub library, no device, a driver too old). buf: cap bytes,
+ * always NUL-terminated when cap > 0; NULL/0: status only. Thread-safe. */
+SJ_API sj_status sj_device_check(const char *device, char *buf, size_t cap);
 
 /* Compiles function `func` of m (m itself is not modified: the pipeline runs
  * on a copy). The function borrows the context: free it before the context. */
@@ -165,6 +196,19 @@ SJ_API size_t sj_function_num_inputs(const sj_function *f);
 SJ_API size_t sj_function_num_outputs(const sj_function *f);
 /* Wall time spent in sj_module_compile (passes + LLVM + JIT), milliseconds. */
 SJ_API double sj_function_compile_ms(const sj_function *f);
+/* 1 when f's kernels were loaded from the compile cache (fully optimized,
+ * no LLVM compile ran), 0 otherwise (compiled, or no kernels). */
+SJ_API int sj_function_cache_hit(const sj_function *f);
+
+/* The compile cache's counters for this process since it started (all
+ * compiles, all contexts): entries loaded, not found, rejected (corrupt,
+ * truncated, another key's or another format's: recompiled and replaced,
+ * never loaded), written, not written (I/O errors: the compile went on
+ * without the cache), and evicted (size cap). */
+typedef struct sj_cache_stats {
+  uint64_t hits, misses, rejected, stored, write_errors, evicted;
+} sj_cache_stats;
+SJ_API void sj_cache_stats_get(sj_cache_stats *out); /* NULL ok (no-op) */
 
 /* Runs f. Inputs are borrowed and checked (count, dtype, shape) before any
  * kernel runs. On success out[0..nout) receive new tensors owned by the
