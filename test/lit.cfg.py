@@ -53,3 +53,48 @@ if "avx512f" in config.available_features:
             config.available_features.add("prefer512")
     except OSError:
         pass
+
+# The GPU backend (docs/gpu.md): `nvptx` when LLVM has the NVPTX target
+# (LLVM_TARGETS_TO_BUILD), `ptxas` plus %ptxas when the CUDA toolkit's
+# assembler is found ($CUDA_HOME/bin, /usr/local/cuda/bin, then PATH).
+if "NVPTX" in getattr(config, "llvm_targets", "").split(";"):
+    config.available_features.add("nvptx")
+_cuda_dirs = [os.path.join(os.environ["CUDA_HOME"], "bin")] if os.environ.get("CUDA_HOME") else []
+_ptxas = next((os.path.join(d, "ptxas") for d in _cuda_dirs + ["/usr/local/cuda/bin"]
+               if os.access(os.path.join(d, "ptxas"), os.X_OK)), None) or shutil.which("ptxas")
+if _ptxas:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))
+
+# ---- CUDA devices (issue 13; docs/gpu.md "Running the device checks") ----
+# `cuda-device`: the NVIDIA driver loads ($SJ_LIBCUDA overrides the library,
+# as in lib/runtime/cuda_driver.c), cuInit(0) succeeds and a device exists;
+# tests that run kernels say `REQUIRES: cuda-device` and are UNSUPPORTED
+# (never passed) elsewhere. `cuda-stub` and %cuda_stub: the toolkit's stub
+# libcuda, for the "no driver" messages.
+def _cuda_device_problem():
+    import ctypes
+    path = os.environ.get("SJ_LIBCUDA") or "libcuda.so.1"
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError as e:
+        return "no CUDA driver found (%s)" % e
+    rc = lib.cuInit(0)
+    if rc:
+        return "cuInit failed with CUresult %d" % rc
+    n = ctypes.c_int(0)
+    if lib.cuDeviceGetCount(ctypes.byref(n)) or n.value <= 0:
+        return "no CUDA device found"
+    return None
+
+_cuda_problem = _cuda_device_problem()
+if _cuda_problem is None:
+    config.available_features.add("cuda-device")
+else:
+    lit_config.note("device tests are unsupported here: " + _cuda_problem)
+if "SJ_LIBCUDA" in os.environ:
+    config.environment["SJ_LIBCUDA"] = os.environ["SJ_LIBCUDA"]
+_cuda_stub = os.path.join(os.environ.get("CUDA_HOME") or "/usr/local/cuda", "lib64", "stubs", "libcuda.so")
+if os.path.exists(_cuda_stub):
+    config.available_features.add("cuda-stub")
+    config.substitutions.append(("%cuda_stub", _cuda_stub))

@@ -35,6 +35,10 @@ static void usage(FILE *o) {
         "  --emit-llvm          print the LLVM IR of the module's kernels (after the\n"
         "                       passes), optimized for the host CPU at -O3\n"
         "  --llvm-opt=N         LLVM optimization level for --emit-llvm (0-3)\n"
+        "  --target=T           code generation target: host (default) or nvptx\n"
+        "                       (--emit-llvm then prints the NVPTX module)\n"
+        "  --gpu-arch=sm_XX     the GPU architecture for --target=nvptx (sm_80)\n"
+        "  --emit-ptx           print the PTX of the module's kernels (nvptx)\n"
         "  --dot                print the funcs (after the passes) as Graphviz dot:\n"
         "                       fused ops and kernel launches as clusters\n"
         "                       (docs/debugging.md)\n"
@@ -60,6 +64,8 @@ typedef struct opts {
   bool statistics, time_passes, debug_fusion;
   bool dot; /* --dot (docs/debugging.md) */
   int llvm_opt;
+  bool nvptx, emit_ptx;  /* --target=nvptx, --emit-ptx */
+  const char *gpu_arch; /* --gpu-arch */
 } opts;
 
 /* Returns -1 to continue, else an exit code. */
@@ -82,6 +88,10 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--split-input-file")) o->split = true;
     else if (!strcmp(a, "--emit-llvm")) o->emit_llvm = true;
     else if (!strcmp(a, "--dot")) o->dot = true;
+    else if (!strcmp(a, "--target=nvptx")) o->nvptx = true;
+    else if (!strcmp(a, "--target=host")) o->nvptx = false;
+    else if (!strncmp(a, "--gpu-arch=", 11)) o->gpu_arch = a + 11;
+    else if (!strcmp(a, "--emit-ptx")) o->emit_ptx = true;
     else if (!strncmp(a, "--grad=", 7)) o->grad = a + 7;
     else if (!strncmp(a, "--llvm-opt=", 11) && a[11] >= '0' && a[11] <= '3' && !a[12])
       o->llvm_opt = a[11] - '0';
@@ -96,6 +106,10 @@ static int parse_args(int argc, char **argv, opts *o) {
       o->input = a;
       have_input = true;
     }
+  }
+  if (o->emit_ptx && !o->nvptx) {
+    fputs("symjit-opt: error: --emit-ptx needs --target=nvptx\n", stderr);
+    return 2;
   }
   return -1;
 }
@@ -172,7 +186,14 @@ static int process(const opts *o, sj_ctx *c, const char *name, const char *text,
     if (want) print_report(o, &rep);
     sj_pm_report_free(&rep);
   }
-  if (st == SJ_OK && o->emit_llvm) {
+  if (st == SJ_OK && o->nvptx && (o->emit_llvm || o->emit_ptx)) {
+    sj_gpu_options gpu = {.arch = o->gpu_arch, .opt_level = o->llvm_opt};
+    char *text = NULL;
+    st = sj_gpu_emit_module(m, &gpu, o->emit_ptx, &text);
+    if (st == SJ_OK) fputs(text, out);
+    free(text);
+    if (st == SJ_OK) return 0;
+  } else if (st == SJ_OK && o->emit_llvm) {
     sj_cg_options cg = {.opt_level = o->llvm_opt};
     char *ir = NULL;
     st = sj_emit_llvm_ir(m, &cg, &ir);

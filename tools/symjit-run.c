@@ -13,6 +13,7 @@
 #include "ir.h"
 #include "ref_eval.h"
 #include "runtime.h"
+#include "symjit/info.h"
 #include "symjit/symjit.h"
 
 #define MAX_ARGS 64
@@ -22,6 +23,7 @@
 
 typedef struct opts {
   const char *file, *func, *save_dir, *pipeline;
+  const char *device; /* --device: "cpu", "cuda", "cuda:N" (NULL: cpu) */
   const char *inputs[MAX_ARGS]; /* "name=path" */
   int ninputs;
   const char *shapes[MAX_ARGS]; /* "name=2x3" */
@@ -54,6 +56,9 @@ static void usage(FILE *o) {
         "  --save DIR             write outputs as DIR/<func>_out<i>.npy\n"
         "  --bench N              time N calls after one warm-up; print median/min\n"
         "  --threads N            threads for parallel loops (default: all cores)\n"
+        "  --device D             where to run: cpu (default), cuda or cuda:N (a CUDA\n"
+        "                         device through the NVIDIA driver; docs/gpu.md); with\n"
+        "                         --check, both compiled paths run there\n"
         "  --passes=a,b           symjit pipeline (default: -O)\n"
         "  --llvm-opt=N           LLVM optimization level 0-3 (default 3)\n"
         "  --nan-guard            fail at the first op that makes a NaN/Inf from finite\n"
@@ -63,8 +68,19 @@ static void usage(FILE *o) {
         "                         inf (x/x -> 1, x*0 -> 0, ...; docs/fast-math.md), as\n"
         "                         symjit-opt --fast-math; --check then compares them with\n"
         "                         the exact reference\n"
+        "  --version              the symjit version, the CPU LLVM targets, and the BLAS\n"
+        "                         library and kernels the runtime uses (sj_blas_info)\n"
         "  --help\n",
         o);
+}
+
+/* --version: what a bug report needs to say about this build and machine. */
+static void version(void) {
+  char *cpu = sj_host_cpu_desc();
+  const char *sp = cpu ? strchr(cpu, ' ') : NULL;
+  printf("symjit-run (symjit %s)\nCPU: %.*s\nBLAS: %s\n", sj_version(), cpu ? (sp ? (int)(sp - cpu) : (int)strlen(cpu)) : 7,
+         cpu ? cpu : "unknown", sj_blas_info());
+  free(cpu);
 }
 
 static int parse_args(int argc, char **argv, opts *o) {
@@ -73,6 +89,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     const char *a = argv[i];
     bool more = i + 1 < argc;
     if (!strcmp(a, "--help")) return usage(stdout), 0;
+    if (!strcmp(a, "--version")) return version(), 0;
     else if (!strcmp(a, "--func") && more) o->func = argv[++i];
     else if (!strcmp(a, "--input") && more && o->ninputs < MAX_ARGS) o->inputs[o->ninputs++] = argv[++i];
     else if (!strcmp(a, "--shape") && more && o->nshapes < MAX_ARGS) o->shapes[o->nshapes++] = argv[++i];
@@ -90,6 +107,8 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--save") && more) o->save_dir = argv[++i];
     else if (!strcmp(a, "--bench") && more) o->bench = atoi(argv[++i]);
     else if (!strcmp(a, "--threads") && more) o->threads = atoi(argv[++i]);
+    else if (!strcmp(a, "--device") && more) o->device = argv[++i];
+    else if (!strncmp(a, "--device=", 9)) o->device = a + 9;
     else if (!strncmp(a, "--passes=", 9)) o->pipeline = a + 9;
     else if (!strncmp(a, "--llvm-opt=", 11)) o->llvm_opt = atoi(a + 11);
     else if (!strcmp(a, "--nan-guard")) o->nan_guard = true;
@@ -421,6 +440,7 @@ static int check_path(const opts *o, sj_module *m, const sj_op *f, const char *p
   co.num_threads = o->threads;
   co.pipeline = pipeline;
   co.fast_math = o->fast_math;
+  co.device = o->device;
   sj_function *fn;
   if (sj_module_compile(m, fname, &co, &fn)) return 2;
   sj_tensor **out = calloc(nout + 1, sizeof *out);
@@ -498,6 +518,11 @@ static const sj_op *pick_func(sj_module *m, const char *name) {
 }
 
 static int run(const opts *o, sj_ctx *c) {
+  char why[2048];
+  if (o->device && sj_device_check(o->device, why, sizeof why)) { /* before --check blames a path */
+    fprintf(stderr, "symjit-run: error: --device %s: %s\n", o->device, why);
+    return 1;
+  }
   sj_module *m;
   if (sj_module_load(c, o->file, &m)) return 1;
   const sj_op *f = pick_func(m, o->func);
@@ -523,6 +548,7 @@ static int run(const opts *o, sj_ctx *c) {
   co.nan_guard = o->nan_guard;
   co.profile = o->profile;
   co.fast_math = o->fast_math;
+  co.device = o->device;
   sj_function *fn;
   if (sj_module_compile(m, fname, &co, &fn)) return 1;
   printf("compiled @%s in %.1f ms\n", fname, sj_function_compile_ms(fn));

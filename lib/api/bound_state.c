@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cuda_resident.h"
 #include "exec_internal.h"
 #include "function_internal.h"
 
@@ -49,6 +50,9 @@ sj_status sj_api_call_bound(sj_function *f, sj_tensor *const *in, size_t nin, sj
   if (nin && !in) return sj_api_fail(f->ctx, NULL, "inputs array is NULL");
   if (nout && !out) return sj_api_fail(f->ctx, NULL, "outputs array is NULL");
   for (size_t i = 0; i < nin; i++) f->all_in[i] = in[i];
+  char why[1024]; /* a CPU call reads the host copies: current after a device update (decision 0031) */
+  for (size_t i = 0; i < f->nslots_in && !f->gpu; i++)
+    if (sj_cu_resident_sync_host(f->in_slots[i], why, sizeof why)) return sj_api_fail(f->ctx, NULL, "shared variable %zu: %s", i, why);
   for (size_t i = 0; i < f->nslots_in; i++) f->all_in[nin + i] = *f->in_slots[i];
   sj_status st = sj_api_call(f, f->all_in, f->nin, f->all_out, f->nout);
   if (st) return st;
@@ -58,6 +62,7 @@ sj_status sj_api_call_bound(sj_function *f, sj_tensor *const *in, size_t nin, sj
     if (nv != f->spare[k]) sj_tensor_free(f->spare[k]);
     f->spare[k] = *f->upd_slots[k];
     *f->upd_slots[k] = nv;
+    if (!f->gpu) sj_cu_resident_host_written(f->upd_slots[k]); /* device calls mark their own (cuda_exec.c) */
   }
   return SJ_OK;
 }

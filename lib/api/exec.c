@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cuda_exec.h"
 #include "debug_internal.h"
 #include "exec_internal.h"
 #include "opinfo.h"
@@ -221,6 +222,7 @@ sj_status sj_api_run_from(sj_function *f, int lo) {
 }
 
 sj_status sj_api_run(sj_function *f) {
+  if (f->gpu) return sj_api_gpu_run(f); /* cuda_exec.c */
   double t0 = f->dbg_steps ? sj_dbg_now() : 0; /* profile / NaN guard only */
   sj_status st = sj_api_alloc_range(f, 0, f->shape_stop);
   if (!st) st = sj_api_run_from(f, 0);

@@ -121,6 +121,7 @@ struct sj_function {
    * where the scan says (data set per step), never allocated */
   bool is_body;
   int depth; /* scans nested around it (bounded: a body cannot hold itself) */
+  struct sj_api_gpu *gpu; /* on a CUDA device (cuda_exec.h); NULL: the CPU */
   /* the compile cache the tier-2 compile stores into (cache_policy.c);
    * NULL: none */
   char *cache_dir;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cuda_exec.h"
 #include "cache_policy.h"
 #include "debug_internal.h"
 #include "exec_internal.h"
@@ -138,10 +139,14 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
     return sj_api_nomem(c, NULL, "out of memory compiling @%s", func);
   }
   bool tiered = o->tiered && o->opt_level >= 2 && ks.n;
-  st = jit_kernels(f, &ks, o, tiered, fns);
-  tiered = tiered && !sj_jit_from_cache(f->jit); /* a warm cache: fully optimized already */
-  if (!st) st = sj_dbg_dump_llvm(dc, f->mod, o->opt_level);
+  if (f->gpu) tiered = false, st = sj_api_gpu_compile(f, ks.v, ks.n, o->opt_level); /* PTX: cuda_api.c */
+  else {
+    st = jit_kernels(f, &ks, o, tiered, fns);
+    tiered = tiered && !sj_jit_from_cache(f->jit); /* a warm cache: fully optimized already */
+  }
+  if (!st && !f->gpu) st = sj_dbg_dump_llvm(dc, f->mod, o->opt_level);
   if (!st) st = sj_api_build_plan(f, ks.v, fns, ks.n);
+  if (!st && f->gpu) st = sj_api_gpu_check_plan(f);
   if (!st) st = sj_dbg_attach(f, dc, m, o->opt_level);
   free(fns);
   if (!st) {
@@ -174,6 +179,7 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
   sj_dbg_compile dc;
   compile_args ca = {f, m, func, o ? o : &dflt, &dc};
   sj_status st = sj_dbg_begin(m->ctx, ca.o, func, &dc);
+  if (!st) st = sj_api_gpu_open(f, ca.o->device); /* before the passes: no driver fails at once */
   /* codegen holds LLVM objects an unwind would leak: unprotected */
   if (!st) st = sj_ctx_unprotected(compile_unprotected, &ca);
   sj_dbg_end(&dc);
@@ -189,6 +195,7 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
 void sj_function_free(sj_function *f) {
   if (!f) return;
   sj_api_stop_tier2(f);
+  sj_api_gpu_free(f);
   sj_api_free_plan(f);
   sj_pool_free(f->pool);
   sj_jit_free(f->jit);

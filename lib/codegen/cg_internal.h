@@ -35,8 +35,32 @@ typedef struct cg_fn {
   size_t vcap, vn;
 } cg_fn;
 
-typedef struct cg {
+typedef struct cg cg;
+
+/* What differs between code generation targets (the host CPU, NVPTX): the
+ * op table, the scalar rules and the loop emission are shared; a target
+ * says how a top-level parallel_for and a top-level `for` map to the
+ * hardware and where transcendentals come from (target.c: the host's,
+ * nvptx.c: the GPU's). */
+typedef struct sj_cg_target {
+  const char *name;
+  /* The EMIT of parallel_for. */
+  void (*parallel_for)(cg *g, const sj_op *op);
+  /* A `for` at the kernel's top level (host) or wherever the target maps
+   * loops itself (NVPTX): true when emitted, false to emit a plain loop. */
+  bool (*loop)(cg *g, const sj_op *op);
+  /* Scalar math for a float dtype (exp, log, log1p, expm1, tanh, pow). */
+  LLVMValueRef (*math1)(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt);
+  LLVMValueRef (*math2)(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt);
+} sj_cg_target;
+
+extern const sj_cg_target sj_cg_host_target;
+struct sj_gpu_state; /* nvptx.c */
+
+struct cg {
   sj_ctx *sc;
+  const sj_cg_target *tgt;
+  struct sj_gpu_state *gpu; /* NVPTX only */
   LLVMContextRef L;
   LLVMModuleRef M;
   LLVMBuilderRef B;
@@ -50,7 +74,7 @@ typedef struct cg {
   const sj_op *online_done; /* a `for` already emitted with the max before it */
   bool loop_has_exp;        /* the loop being emitted contains an inline exp (math_lib.c) */
   sj_status st;
-} cg;
+};
 
 LLVMTypeRef sj_cg_dtype(cg *g, sj_dtype dt);
 void sj_cg_set(cg *g, const sj_value *v, LLVMValueRef x);
@@ -63,10 +87,13 @@ void sj_cg_keep_used(cg *g, LLVMValueRef decl);
 LLVMValueRef sj_cg_intrinsic(cg *g, const char *name, LLVMTypeRef ty, LLVMValueRef *args,
                              unsigned n);
 
-/* Scalar math (exp, log, ...) for a float dtype; vectorizable. */
+/* Scalar math (exp, log, ...) for a float dtype, through g->tgt. */
 LLVMValueRef sj_cg_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt);
 void sj_cg_fold_tail(cg *g, LLVMValueRef latch_br);
 LLVMValueRef sj_cg_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt);
+/* The host's math (math_lib.c): libmvec variants and an inline f32 exp. */
+LLVMValueRef sj_cg_host_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt);
+LLVMValueRef sj_cg_host_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt);
 
 /* Scalar elementwise op emission (table-driven, scalar_ops.c). Returns NULL
  * and fails g when the op has no scalar rule. */
@@ -79,13 +106,26 @@ static inline LLVMValueRef sj_cg_ci64(cg *g, int64_t v) { return LLVMConstInt(sj
 /* emit.c: buffers, blocks and loops of the current function. */
 cg_buf *sj_cg_find_buf(cg *g, const sj_value *v);
 void sj_cg_setup_buf(cg *g, cg_buf *b);
+/* Row-major strides of b from its dims (b->dims set). */
+void sj_cg_buf_strides(cg *g, cg_buf *b);
 void sj_cg_param_attr(cg *g, LLVMValueRef fn, unsigned idx, const char *kind);
 void sj_cg_emit_block(cg *g, const sj_block *b);
+void sj_cg_emit_op(cg *g, const sj_op *op); /* through the EMIT column */
 /* A loop over [lo, hi) around the body of `loop`; sets its results. */
 void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi);
+/* The same with the variable stepping by `step` (an i64 > 0). */
+void sj_cg_emit_loop_step(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef step);
+/* Emission of kernels into g->M (target-independent part): emit_kernel is
+ * the target's; the value map is freed after. */
+void sj_cg_free_values(cg *g);
+void sj_cg_finish_used(cg *g);
+/* Runs LLVM's default<O{level}> pipeline on g->M for tm. */
+sj_status sj_cg_optimize(cg *g, int opt_level, LLVMTargetMachineRef tm);
 
-/* parallel.c: a top-level parallel_for, outlined and run on the pool. */
+/* parallel.c: the EMIT of parallel_for (g->tgt's); the host's outlines a
+ * top-level one and runs it on the pool. */
 void sj_cg_parallel_for(cg *g, const sj_op *op);
+void sj_cg_host_parallel_for(cg *g, const sj_op *op);
 /* A top-level `for` that is an associative reduction, run in chunks on the
  * pool; false (nothing emitted) when `op` is not one. */
 bool sj_cg_parallel_reduce(cg *g, const sj_op *op);
@@ -93,6 +133,11 @@ bool sj_cg_parallel_reduce(cg *g, const sj_op *op);
  * sj_online_lse_pair; sets both results and g->online_done (the second
  * `for`, which e_for then skips); false (nothing emitted) otherwise. */
 bool sj_cg_parallel_online(cg *g, const sj_op *op);
+/* A `for {combine}` whose chunks may run in any order from the combine's
+ * identity (nothing stored, not prod or bool, the initial value not read in
+ * the body), and the op that combines its carried value. */
+bool sj_cg_reduction_ok(const sj_op *loop);
+const sj_op *sj_cg_combine_op(const sj_op *loop);
 
 /* rt_symbols.c: the runtime entry points of rt_symbols.def. */
 typedef enum sj_rt_id {

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ir.h"
+#include "gpu_abi.h"    /* the GPU kernels' launch description */
 #include "kernel_abi.h" /* sj_kernel_fn and the argument layout */
 
 typedef struct sj_jit sj_jit;
@@ -54,6 +55,26 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out);
  * then computes both in one pass over memory (docs/codegen.md, "One-pass max
  * and sum of exp"); loop-fusion merges two kernels into that form. */
 bool sj_online_lse_pair(const sj_op *r1, const sj_op *r2);
+
+/* ---- the NVPTX target (docs/gpu.md; the kernel ABI: gpu_abi.h) ---- */
+typedef struct sj_gpu_options {
+  const char *arch;      /* "sm_80" when NULL; LLVM 19 knows sm_30 .. sm_90a */
+  int opt_level;         /* 1..3 (0 is taken as 1: libdevice must be inlined) */
+  bool ftz;              /* flush f32 subnormals to zero (libdevice's __nvvm_reflect) */
+  const char *libdevice; /* NULL: $CUDA_HOME or /usr/local/cuda, nvvm/libdevice/libdevice.10.bc */
+  sj_ctx *diag;          /* where errors go; NULL: the module's context */
+} sj_gpu_options;
+
+/* Compiles kernels ks[0..n) for NVPTX: the PTX text (*ptx) and/or the
+ * optimized LLVM IR (*llvm_ir), malloc'd (NULL pointers: not wanted), and
+ * info[0..n), each kernel's entry names and launch (gpu_abi.h). LLVM's
+ * errors become symjit errors; nothing exits or prints. */
+sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_options *o, char **ptx, char **llvm_ir,
+                         sj_gpu_kernel *info);
+/* Every kernel of m as PTX (want_ptx) or LLVM IR, malloc'd into *out; an
+ * error names a func-level op with no GPU implementation ("not supported
+ * on nvptx: ..." at its location). */
+sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_ptx, char **out);
 
 /* Host CPU description, e.g. "rocketlake (+avx2,+avx512f,...)"; malloc'd. */
 char *sj_host_cpu_desc(void);

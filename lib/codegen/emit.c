@@ -111,7 +111,7 @@ void sj_cg_keep_used(cg *g, LLVMValueRef decl) {
   g->used[g->nused++] = decl;
 }
 
-static void finish_used(cg *g) {
+void sj_cg_finish_used(cg *g) {
   if (!g->nused) return;
   LLVMTypeRef at = LLVMArrayType(ptrt(g), (unsigned)g->nused);
   LLVMValueRef gv = LLVMAddGlobal(g->M, at, "llvm.compiler.used");
@@ -145,6 +145,11 @@ void sj_cg_setup_buf(cg *g, cg_buf *b) {
     LLVMValueRef p = LLVMBuildInBoundsGEP2(g->B, i64t(g), g->cur.dims_ptr, &idx, 1, "");
     b->dims[k] = LLVMBuildLoad2(g->B, i64t(g), p, "dim");
   }
+  sj_cg_buf_strides(g, b);
+}
+
+void sj_cg_buf_strides(cg *g, cg_buf *b) {
+  const sj_type *t = &b->v->type;
   for (int k = t->rank - 1; k >= 0; k--)
     b->strides[k] = k == t->rank - 1 ? ci64(g, 1)
                                       : LLVMBuildNSWMul(g->B, b->strides[k + 1], b->dims[k + 1], "");
@@ -288,6 +293,10 @@ static void mark_reduction(cg *g, const sj_op *loop) {
 
 /* lo..hi loop around the body of `loop` (block args: iv, carried...). */
 void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi) {
+  sj_cg_emit_loop_step(g, loop, lo, hi, ci64(g, 1));
+}
+
+void sj_cg_emit_loop_step(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef step) {
   const sj_block *b = loop->regions[0];
   unsigned ncar = b->nargs - 1;
   LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
@@ -315,7 +324,7 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
   if (g->st) return;
   mark_reduction(g, loop);
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
-  LLVMValueRef next = LLVMBuildNSWAdd(g->B, iv, ci64(g, 1), "");
+  LLVMValueRef next = LLVMBuildNSWAdd(g->B, iv, step, "");
   LLVMValueRef back = LLVMBuildBr(g->B, head);
   if (g->loop_has_exp && ncar == 0) sj_cg_fold_tail(g, back); /* math_lib.c: why */
   g->loop_has_exp = outer_exp; /* an exp in a nested loop is not this loop's */
@@ -330,7 +339,7 @@ void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi)
 
 static void e_for(cg *g, const sj_op *op) {
   if (op == g->online_done) return; /* emitted with the max before it */
-  if (g->par_depth == 0 && (sj_cg_parallel_online(g, op) || sj_cg_parallel_reduce(g, op))) return;
+  if (g->tgt->loop(g, op)) return;
   sj_cg_emit_loop(g, op, sj_cg_get(g, sj_opnd(op, 0)), sj_cg_get(g, sj_opnd(op, 1)));
 }
 
@@ -354,13 +363,21 @@ static const emit_fn emitters[SJ_OP_COUNT] = {
 };
 #undef NONE
 
-static void emit_op(cg *g, const sj_op *op) {
+void sj_cg_emit_op(cg *g, const sj_op *op) {
   if (!emitters[op->code]) return sj_cg_fail(g, op, "'%s' op cannot appear in a kernel", sj_op_name(op));
   emitters[op->code](g, op);
 }
 
 void sj_cg_emit_block(cg *g, const sj_block *b) {
-  for (const sj_op *op = b->first; op && !g->st; op = op->next) emit_op(g, op);
+  for (const sj_op *op = b->first; op && !g->st; op = op->next) sj_cg_emit_op(g, op);
+}
+
+void sj_cg_free_values(cg *g) {
+  free(g->used);
+  free(g->cur.vkeys);
+  free(g->cur.vvals);
+  g->used = NULL, g->cur.vkeys = NULL, g->cur.vvals = NULL;
+  g->nused = g->capused = 0, g->cur.vcap = g->cur.vn = 0;
 }
 
 /* ---- kernel symbols ---- */
@@ -457,7 +474,7 @@ static void set_vector_width(cg *g) {
     if (LLVMCountBasicBlocks(f)) LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, a);
 }
 
-static sj_status optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
+sj_status sj_cg_optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
   char pipeline[32];
   snprintf(pipeline, sizeof pipeline, "default<O%d>", opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level);
   LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
@@ -478,7 +495,7 @@ static sj_status optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
 
 sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n,
                              int opt_level, LLVMContextRef L, LLVMModuleRef *out) {
-  cg g = {.sc = diag, .L = L};
+  cg g = {.sc = diag, .L = L, .tgt = &sj_cg_host_target};
   LLVMTargetMachineRef tm = sj_cg_host_tm(LLVMCodeGenLevelAggressive, &g.isa);
   if (!tm) {
     sj_loc none = {0};
@@ -496,11 +513,9 @@ sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KAB
   LLVMDisposeMessage(layout);
   LLVMDisposeTargetData(td);
   for (size_t i = 0; i < n && !g.st; i++) emit_kernel(&g, ks[i], syms[i]);
-  finish_used(&g);
+  sj_cg_finish_used(&g);
   LLVMDisposeBuilder(g.B);
-  free(g.used);
-  free(g.cur.vkeys);
-  free(g.cur.vvals);
+  sj_cg_free_values(&g);
   char *msg = NULL;
   if (!g.st && LLVMVerifyModule(g.M, LLVMReturnStatusAction, &msg)) {
     sj_loc none = {0};
@@ -509,7 +524,7 @@ sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KAB
   }
   if (msg) LLVMDisposeMessage(msg);
   if (!g.st) set_vector_width(&g);
-  if (!g.st && opt_level > 0) g.st = optimize(&g, opt_level, tm);
+  if (!g.st && opt_level > 0) g.st = sj_cg_optimize(&g, opt_level, tm);
   LLVMDisposeTargetMachine(tm);
   if (g.st) {
     LLVMDisposeModule(g.M);

@@ -179,6 +179,14 @@ void sj_cg_fold_tail(cg *g, LLVMValueRef latch_br) {
 }
 
 LLVMValueRef sj_cg_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt) {
+  return g->tgt->math1(g, fname, x, dt);
+}
+
+LLVMValueRef sj_cg_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt) {
+  return g->tgt->math2(g, fname, x, y, dt);
+}
+
+LLVMValueRef sj_cg_host_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt) {
   LLVMValueRef a = widen(g, x, dt);
   if (dt != SJ_F64 && !strcmp(fname, "exp")) {
     g->loop_has_exp = true;
@@ -187,7 +195,7 @@ LLVMValueRef sj_cg_math1(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt) 
   return narrow(g, call_math(g, fname, &a, 1, dt == SJ_F64), dt);
 }
 
-LLVMValueRef sj_cg_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt) {
+LLVMValueRef sj_cg_host_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt) {
   LLVMValueRef a[2] = {widen(g, x, dt), widen(g, y, dt)};
   return narrow(g, call_math(g, fname, a, 2, dt == SJ_F64), dt);
 }

@@ -258,7 +258,9 @@ static void body_loop(cg *g, const sj_op *loop, LLVMValueRef impl, unsigned x, v
   sj_cg_emit_loop(g, loop, LLVMGetParam(impl, x), LLVMGetParam(impl, x + 1));
 }
 
-void sj_cg_parallel_for(cg *g, const sj_op *op) {
+void sj_cg_parallel_for(cg *g, const sj_op *op) { g->tgt->parallel_for(g, op); }
+
+void sj_cg_host_parallel_for(cg *g, const sj_op *op) {
   LLVMValueRef lo = sj_cg_get(g, sj_opnd(op, 0)), hi = sj_cg_get(g, sj_opnd(op, 1)), env = NULL;
   if (g->par_depth > 0) return sj_cg_emit_loop(g, op, lo, hi); /* no nested parallelism */
   outline o;
@@ -565,4 +567,11 @@ bool sj_cg_parallel_online(cg *g, const sj_op *r1) {
   sj_cg_set(g, sj_res(r2, 0), LLVMBuildLoad2(B, r.ty, r.accs, ""));
   g->online_done = r2;
   return true;
+}
+
+/* For other targets' reduction mappings (nvptx.c): the same contract. */
+const sj_op *sj_cg_combine_op(const sj_op *loop) { return combine_op(loop); }
+
+bool sj_cg_reduction_ok(const sj_op *loop) {
+  return reducible(loop, combine_of(loop)) && !used_inside(sj_opnd(loop, 2), loop);
 }

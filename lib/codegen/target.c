@@ -76,3 +76,19 @@ char *sj_host_cpu_desc(void) {
   LLVMDisposeMessage(feat);
   return s;
 }
+
+/* ---- the host target's hooks ---- */
+
+/* A top-level `for`: one pass for a max then sum of exp, or a reduction in
+ * chunks on the pool (parallel.c); false: a plain loop. */
+static bool host_loop(cg *g, const sj_op *op) {
+  return g->par_depth == 0 && (sj_cg_parallel_online(g, op) || sj_cg_parallel_reduce(g, op));
+}
+
+const sj_cg_target sj_cg_host_target = {
+    .name = "host",
+    .parallel_for = sj_cg_host_parallel_for,
+    .loop = host_loop,
+    .math1 = sj_cg_host_math1,
+    .math2 = sj_cg_host_math2,
+};

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cuda_resident.h"
 #include "graph_internal.h"
 #include "support/checked.h"
 #include "verify.h"
@@ -188,7 +189,18 @@ sj_var *sj_shared_at(sj_ctx *c, const char *name, const sj_tensor *value, const 
   return x;
 }
 
-const sj_tensor *sj_shared_value(const sj_var *v) { return v && v->kind == VAR_SHARED ? v->value : NULL; }
+/* A variable updated on a CUDA device may have a stale host copy
+ * (decision 0031): it is brought up to date before the caller reads it. */
+const sj_tensor *sj_shared_value(const sj_var *v) {
+  if (!v || v->kind != VAR_SHARED) return NULL;
+  char err[1024];
+  if (sj_cu_resident_sync_host(&v->value, err, sizeof err)) {
+    sj_loc none = {0};
+    sj_emit_error(v->c, none, "sj_shared_value '%s': %s", v->name ? v->name : "", err);
+    return NULL;
+  }
+  return v->value;
+}
 
 sj_status sj_shared_set(sj_var *v, const sj_tensor *t) {
   if (!v || v->kind != VAR_SHARED || !t) return SJ_ERR_INVALID;
@@ -203,6 +215,7 @@ sj_status sj_shared_set(sj_var *v, const sj_tensor *t) {
     return SJ_ERR_INVALID;
   }
   memcpy(sj_tensor_data(v->value), sj_tensor_data(t), sj_tensor_nbytes(t));
+  sj_cu_resident_host_written(&v->value); /* a device copy is stale now */
   return SJ_OK;
 }
 

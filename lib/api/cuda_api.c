@@ -1,0 +1,131 @@
+/* The `device` compile option and sj_device_check (cuda_exec.h): a CUDA
+ * device is opened when the compile starts, before any pass runs, so a
+ * machine without a driver fails at once with the reason. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen.h"
+#include "cuda_exec.h"
+#include "opinfo.h"
+
+#define MSG_CAP 2048
+
+sj_status sj_device_check(const char *device, char *buf, size_t cap) {
+  if (!buf) cap = 0;
+  int ord;
+  sj_status st = sj_cu_parse_device(device, &ord, buf, cap);
+  if (st) return st;
+  if (ord < 0) {
+    if (cap) snprintf(buf, cap, "cpu");
+    return SJ_OK;
+  }
+  sj_cu_dev *d;
+  if ((st = sj_cu_open(ord, &d, buf, cap))) return st;
+  const sj_cu_props *p = sj_cu_props_of(d);
+  if (cap)
+    snprintf(buf, cap, "cuda:%d: %s, sm_%d%d, %d SMs, %.1f GiB, driver %d.%d", ord, p->name, p->cc_major, p->cc_minor,
+             p->sms, (double)p->total_mem / (1u << 30), p->driver_version / 1000, p->driver_version % 1000 / 10);
+  sj_cu_close(d);
+  return SJ_OK;
+}
+
+sj_status sj_api_gpu_open(sj_function *f, const char *device) {
+  char msg[MSG_CAP];
+  int ord;
+  sj_status st = sj_cu_parse_device(device, &ord, msg, sizeof msg);
+  if (!st && ord < 0) return SJ_OK;
+  sj_api_gpu *g = st ? NULL : calloc(1, sizeof *g);
+  if (!st && !g) return sj_api_nomem(f->ctx, NULL, "out of memory opening device '%s'", device);
+  if (!st) {
+    f->gpu = g;
+    snprintf(g->name, sizeof g->name, "cuda:%d", ord);
+    st = sj_cu_open(ord, &g->dev, msg, sizeof msg);
+  }
+  if (!st) st = sj_cu_stream_new(g->dev, &g->stream, msg, sizeof msg);
+  if (!st) return SJ_OK;
+  sj_loc none = {0};
+  sj_emit_error(f->ctx, none, "device '%s': %s", device, msg);
+  return st;
+}
+
+sj_status sj_api_gpu_check_plan(sj_function *f) {
+  for (int i = 0; i < f->nsteps; i++) {
+    const step *s = &f->steps[i];
+    const char *why = s->kind == ST_GEMM ? "runs through BLAS on the host (no GPU GEMM kernel yet)"
+                      : s->kind == ST_SCAN ? "is a loop the host runs"
+                      : s->kind == ST_RANDOM ? "draws on the host"
+                      : NULL;
+    if (why) {
+      sj_emit_error(f->ctx, s->op->loc, "device '%s': '%s' in @%s %s: it cannot run on a CUDA device yet", f->gpu->name,
+                    sj_op_name(s->op), sj_func_name(f->func), why);
+      return SJ_ERR_UNSUPPORTED;
+    }
+  }
+  return SJ_OK;
+}
+
+/* The PTX target for the device: its own sm_XY, at most sm_90 (the newest
+ * LLVM 19 knows; the driver JIT-compiles sm_90 PTX for later GPUs). */
+static void arch_for(const sj_cu_props *p, char *buf, size_t cap) {
+  int cc = p->cc_major * 10 + p->cc_minor;
+  snprintf(buf, cap, "sm_%d", cc > 90 ? 90 : cc);
+}
+
+static sj_status load_kernels(sj_function *f, const char *ptx) {
+  sj_api_gpu *g = f->gpu;
+  char msg[MSG_CAP];
+  sj_status st = sj_cu_module_load(g->dev, ptx, &g->mod, msg, sizeof msg);
+  for (size_t i = 0; i < g->nk && !st; i++) {
+    const sj_gpu_kernel *k = &g->kinfo[i];
+    st = sj_cu_function(g->dev, g->mod, k->name, &g->fn[i], msg, sizeof msg);
+    if (!st && k->kind == SJ_GPU_TWO_STAGE) st = sj_cu_function(g->dev, g->mod, k->stage1, &g->fn1[i], msg, sizeof msg);
+    int most = st ? 0 : sj_cu_fn_max_threads(g->dev, g->fn[i]);
+    if (!st && (unsigned)most < k->block) {
+      snprintf(msg, sizeof msg, "kernel %s needs %u threads per block, the device allows it %d (registers)", k->name,
+               k->block, most);
+      st = SJ_ERR_UNSUPPORTED;
+    }
+  }
+  if (!st) return SJ_OK;
+  sj_loc none = {0};
+  sj_emit_error(f->ctx, none, "device '%s': %s", g->name, msg);
+  return st;
+}
+
+sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level) {
+  sj_api_gpu *g = f->gpu;
+  sj_status st;
+  g->nk = nk;
+  g->kinfo = calloc(nk + 1, sizeof *g->kinfo);
+  g->fn = calloc(nk + 1, sizeof *g->fn);
+  g->fn1 = calloc(nk + 1, sizeof *g->fn1);
+  if (!g->kinfo || !g->fn || !g->fn1) return sj_api_nomem(f->ctx, NULL, "out of memory compiling for %s", g->name);
+  if (!nk) return SJ_OK;
+  char arch[16];
+  arch_for(sj_cu_props_of(g->dev), arch, sizeof arch);
+  sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level};
+  char *ptx = NULL;
+  st = sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors are in the context */
+  if (!st) st = load_kernels(f, ptx);
+  free(ptx);
+  return st;
+}
+
+void sj_api_gpu_free(sj_function *f) {
+  sj_api_gpu *g = f->gpu;
+  if (!g) return;
+  for (int s = 0; g->own && s < f->nslots; s++) sj_cu_free(g->dev, g->own[s]);
+  for (int b = 0; g->buf && b < f->nbufs; b++) sj_cu_free(g->dev, g->buf[b]);
+  for (int s = 0; g->stage && s < f->nslots; s++) free(g->stage[s]);
+  for (size_t k = 0; g->res && k < f->nslots_in + f->nupd; k++) sj_cu_resident_release(g->res[k]); /* host copies current */
+  free(g->res), free(g->in_place);
+  sj_cu_free(g->dev, g->scratch);
+  sj_cu_module_free(g->dev, g->mod);
+  sj_cu_stream_free(g->dev, g->stream);
+  sj_cu_close(g->dev);
+  free(g->kinfo), free(g->fn), free(g->fn1);
+  free(g->dptr), free(g->stage), free(g->own), free(g->owncap), free(g->buf), free(g->bufcap);
+  free(g);
+  f->gpu = NULL;
+}

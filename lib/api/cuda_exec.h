@@ -1,0 +1,68 @@
+/* Compiled functions on a CUDA device (docs/gpu.md "Runtime", decision
+ * 0031). Private to lib/api:
+ *   cuda_api.c     the `device` option: parse, open, sj_device_check
+ *   cuda_launch.c  one symjit kernel launched per lib/codegen/gpu_abi.h
+ *   cuda_exec.c    call phase 2 on the device: buffers, copies, launches
+ * Phase 1 (inputs, shapes, prechecks: shapes.c) is the CPU's, unchanged:
+ * every shape is known on the host before anything is queued. */
+#ifndef SJ_CUDA_EXEC_H
+#define SJ_CUDA_EXEC_H
+
+#include "cuda_driver.h"
+#include "cuda_resident.h"
+#include "exec_internal.h"
+#include "gpu_abi.h"
+
+/* A function's device state (f->gpu); NULL for a CPU function. */
+typedef struct sj_api_gpu {
+  sj_cu_dev *dev;
+  sj_cu_stream *stream;
+  char name[16]; /* "cuda:N", for messages */
+  sj_cu_module *mod;
+  size_t nk;
+  sj_gpu_kernel *kinfo; /* by kernel index (step.kidx) */
+  sj_cu_fn **fn, **fn1; /* entries (fn1: TWO_STAGE's first stage) */
+  /* device memory, grown as calls need it and kept between calls */
+  sj_cu_ptr *dptr;      /* per slot: its device address in this call */
+  sj_cu_ptr *own;       /* per slot: memory of its own (params, results) */
+  size_t *owncap;
+  sj_cu_ptr *buf;       /* per shared intermediate buffer id */
+  size_t *bufcap;
+  void **stage;         /* per slot: host copy of an output that is a view */
+  /* graph functions: the device-resident shared variables (decision 0031),
+   * acquired at the first call: res[k] for in_slots[k], then
+   * res[nslots_in + k] for upd_slots[k]; in_place[k]: update k is written
+   * into its variable's spare device buffer in this call */
+  struct sj_cu_resident **res;
+  bool *in_place;
+  sj_cu_ptr scratch;    /* TWO_STAGE partial results */
+  size_t scratch_cap;
+} sj_api_gpu;
+
+/* cuda_api.c */
+/* Reads the device option: NULL/"cpu" leaves f on the CPU; "cuda[:N]"
+ * opens the device into f->gpu; errors are recorded in f->ctx. */
+sj_status sj_api_gpu_open(sj_function *f, const char *device);
+/* Compiles and loads the kernels ks (launch order, as for the JIT). */
+sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level);
+/* Refuses a plan with steps that have no device form (gemm, scan,
+ * random_*), naming the op and its location. */
+sj_status sj_api_gpu_check_plan(sj_function *f);
+void sj_api_gpu_free(sj_function *f); /* NULL gpu ok */
+
+/* cuda_launch.c */
+/* The blocks a launch of k uses with these dims (dims[i]: parameter i's);
+ * TWO_STAGE: the stage-1 blocks (nparts). Always >= 1. */
+unsigned sj_api_gpu_grid(const sj_gpu_kernel *k, const int64_t *const *dims, const sj_cu_props *p);
+/* Launches k on s: ptrs[i] is parameter i's device data, dims[i] its dims;
+ * TWO_STAGE: both entries, with `scratch` of at least grid * part_bytes. */
+sj_status sj_api_gpu_launch(sj_cu_dev *d, sj_cu_stream *s, const sj_gpu_kernel *k, sj_cu_fn *fn, sj_cu_fn *fn1,
+                            const sj_cu_ptr *ptrs, const int64_t *const *dims, sj_cu_ptr scratch, char *err,
+                            size_t cap);
+
+/* cuda_exec.c */
+/* Phase 2 on the device: inputs copied in, steps launched on the
+ * function's stream, results copied back into f->data (host), one
+ * synchronization at the end. */
+sj_status sj_api_gpu_run(sj_function *f);
+#endif

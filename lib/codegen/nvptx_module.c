@@ -1,0 +1,344 @@
+/* The NVPTX module: target machine, kernels (nvptx.c), libdevice linked
+ * lazily, PTX. LLVM's errors arrive through a diagnostic handler and become
+ * symjit errors: without one, an unlowerable intrinsic exits the process
+ * (notes/gpu.md). PTX keeps LLVM's minimum ISA version for the chosen
+ * sm_XX (7.0 for sm_80), so older drivers load it. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/Linker.h>
+#include <llvm-c/Target.h>
+
+#include "nvptx.h"
+
+#define NVPTX_TRIPLE "nvptx64-nvidia-cuda"
+
+static pthread_once_t nvptx_once = PTHREAD_ONCE_INIT;
+static bool nvptx_ok;
+
+/* Not through LLVMInitializeAllTargets: only NVPTX (libLLVM exports it,
+ * notes/gpu.md; a build without it reports that instead). */
+void LLVMInitializeNVPTXTargetInfo(void) __attribute__((weak));
+void LLVMInitializeNVPTXTarget(void) __attribute__((weak));
+void LLVMInitializeNVPTXTargetMC(void) __attribute__((weak));
+void LLVMInitializeNVPTXAsmPrinter(void) __attribute__((weak));
+
+static void init_nvptx(void) {
+  if (!LLVMInitializeNVPTXTargetInfo || !LLVMInitializeNVPTXTarget || !LLVMInitializeNVPTXTargetMC ||
+      !LLVMInitializeNVPTXAsmPrinter)
+    return;
+  LLVMInitializeNVPTXTargetInfo();
+  LLVMInitializeNVPTXTarget();
+  LLVMInitializeNVPTXTargetMC();
+  LLVMInitializeNVPTXAsmPrinter();
+  nvptx_ok = true;
+}
+
+static void gpu_error(sj_ctx *c, const char *fmt, const char *a, const char *b) {
+  sj_loc none = {0};
+  sj_emit_error(c, none, fmt, a, b);
+}
+
+/* "sm_NN" or "sm_NNa" with NN >= 30: what LLVM 19 knows is checked by
+ * creating the target machine (an unknown CPU only warns there). */
+static bool arch_ok(const char *a) {
+  if (strncmp(a, "sm_", 3) || !a[3] || !a[4]) return false;
+  size_t i = 3;
+  while (a[i] >= '0' && a[i] <= '9') i++;
+  return i >= 5 && i <= 6 && (!a[i] || (a[i] == 'a' && !a[i + 1]));
+}
+
+static const char *const known_archs[] = {"sm_30", "sm_32", "sm_35", "sm_37", "sm_50", "sm_52", "sm_53",
+                                          "sm_60", "sm_61", "sm_62", "sm_70", "sm_72", "sm_75", "sm_80",
+                                          "sm_86", "sm_87", "sm_89", "sm_90", "sm_90a"};
+
+/* false (and an error) when there is no NVPTX target or arch is unknown. */
+static bool target_ok(sj_ctx *c, const char *arch) {
+  pthread_once(&nvptx_once, init_nvptx);
+  if (!nvptx_ok) {
+    gpu_error(c, "codegen: this LLVM has no NVPTX target%s%s", "", "");
+    return false;
+  }
+  bool known = false;
+  for (size_t i = 0; i < sizeof known_archs / sizeof *known_archs; i++) known |= !strcmp(arch, known_archs[i]);
+  if (!arch_ok(arch) || !known) {
+    gpu_error(c, "codegen: unknown GPU architecture '%s' (LLVM 19 knows sm_30 .. sm_90a)%s", arch, "");
+    return false;
+  }
+  return true;
+}
+
+static LLVMTargetMachineRef nvptx_tm(sj_ctx *c, const char *arch) {
+  if (!target_ok(c, arch)) return NULL;
+  LLVMTargetRef t = NULL;
+  char *err = NULL;
+  if (LLVMGetTargetFromTriple(NVPTX_TRIPLE, &t, &err)) {
+    gpu_error(c, "codegen: no NVPTX target: %s%s", err ? err : "", "");
+    LLVMDisposeMessage(err);
+    return NULL;
+  }
+  return LLVMCreateTargetMachine(t, NVPTX_TRIPLE, arch, "", LLVMCodeGenLevelAggressive, LLVMRelocDefault,
+                                 LLVMCodeModelDefault);
+}
+
+/* ---- diagnostics ---- */
+
+typedef struct diag_state {
+  char msg[512];
+  bool failed;
+} diag_state;
+
+/* Errors only: remarks and warnings also arrive here. */
+static void on_diag(LLVMDiagnosticInfoRef di, void *arg) {
+  diag_state *d = arg;
+  if (LLVMGetDiagInfoSeverity(di) != LLVMDSError || d->failed) return;
+  char *m = LLVMGetDiagInfoDescription(di);
+  snprintf(d->msg, sizeof d->msg, "%s", m ? m : "unknown error");
+  LLVMDisposeMessage(m);
+  d->failed = true;
+}
+
+/* ---- symbols ---- */
+
+static uint64_t fnv1a(const char *s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+  return h;
+}
+
+/* PTX identifiers are [A-Za-z0-9_$]: the CPU symbol with other characters
+ * ('#' of a long name, '.' of its counter, anything a name may hold) as
+ * '_', then a hash of the CPU symbol so that two names that differ only
+ * there stay distinct. */
+static void ptx_symbol(const char *cpu, char *out, size_t cap) {
+  size_t n = 0;
+  bool changed = false;
+  for (const char *p = cpu; *p && n + 1 < cap; p++) {
+    char ch = *p;
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    out[n++] = ok ? ch : '_';
+    changed |= !ok;
+  }
+  out[n] = '\0';
+  if (changed && n + 18 < cap) snprintf(out + n, cap - n, "_%016llx", (unsigned long long)fnv1a(cpu));
+}
+
+/* ---- libdevice ---- */
+
+static const char *libdevice_path(const sj_gpu_options *o, char *buf, size_t cap) {
+  if (o && o->libdevice) return o->libdevice;
+  const char *home = getenv("CUDA_HOME");
+  snprintf(buf, cap, "%s/nvvm/libdevice/libdevice.10.bc", home && *home ? home : "/usr/local/cuda");
+  return buf;
+}
+
+static bool uses_libdevice(LLVMModuleRef M) {
+  for (LLVMValueRef f = LLVMGetFirstFunction(M); f; f = LLVMGetNextFunction(f)) {
+    size_t n;
+    if (LLVMIsDeclaration(f) && !strncmp(LLVMGetValueName2(f, &n), "__nv_", 5)) return true;
+  }
+  return false;
+}
+
+/* Links only the libdevice functions M calls (notes/gpu.md: parse lazily,
+ * make every function M does not declare linkonce_odr, link: the linker
+ * materializes what is referenced), then sets nvvm-reflect-ftz. */
+static sj_status link_libdevice(sj_ctx *c, LLVMContextRef L, LLVMModuleRef M, const sj_gpu_options *o) {
+  char pbuf[512];
+  const char *path = libdevice_path(o, pbuf, sizeof pbuf);
+  LLVMMemoryBufferRef buf = NULL;
+  char *err = NULL;
+  if (LLVMCreateMemoryBufferWithContentsOfFile(path, &buf, &err)) {
+    gpu_error(c, "codegen: cannot read libdevice '%s': %s (set CUDA_HOME)", path, err ? err : "");
+    LLVMDisposeMessage(err);
+    return SJ_ERR_UNSUPPORTED;
+  }
+  LLVMModuleRef lib = NULL;
+  if (LLVMGetBitcodeModuleInContext2(L, buf, &lib)) { /* takes buf */
+    gpu_error(c, "codegen: '%s' is not LLVM bitcode%s", path, "");
+    return SJ_ERR_UNSUPPORTED;
+  }
+  LLVMSetTarget(lib, LLVMGetTarget(M));
+  LLVMSetDataLayout(lib, LLVMGetDataLayoutStr(M));
+  for (LLVMValueRef f = LLVMGetFirstFunction(lib); f; f = LLVMGetNextFunction(f)) {
+    size_t n;
+    const char *name = LLVMGetValueName2(f, &n);
+    if (!LLVMIsDeclaration(f) && !LLVMGetNamedFunction(M, name)) LLVMSetLinkage(f, LLVMLinkOnceODRLinkage);
+  }
+  if (LLVMLinkModules2(M, lib)) { /* destroys lib */
+    gpu_error(c, "codegen: linking libdevice '%s' failed%s", path, "");
+    return SJ_ERR_UNSUPPORTED;
+  }
+  return SJ_OK;
+}
+
+/* Everything but the entries becomes internal: libdevice's functions are
+ * then inlined and dropped (a surviving one can hold an intrinsic ptxas
+ * rejects, notes/gpu.md). */
+static void internalize(LLVMModuleRef M, const sj_gpu_kernel *info, size_t n) {
+  for (LLVMValueRef f = LLVMGetFirstFunction(M); f; f = LLVMGetNextFunction(f)) {
+    if (LLVMIsDeclaration(f)) continue;
+    size_t len;
+    const char *name = LLVMGetValueName2(f, &len);
+    bool entry = false;
+    for (size_t i = 0; i < n && !entry; i++) entry = !strcmp(name, info[i].name) || !strcmp(name, info[i].stage1);
+    if (!entry) LLVMSetLinkage(f, LLVMInternalLinkage);
+  }
+  for (LLVMValueRef gv = LLVMGetFirstGlobal(M); gv; gv = LLVMGetNextGlobal(gv))
+    if (!LLVMIsDeclaration(gv)) LLVMSetLinkage(gv, LLVMInternalLinkage);
+}
+
+/* ---- the module ---- */
+
+static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const sj_gpu_options *o, LLVMContextRef L,
+                       LLVMTargetMachineRef tm, LLVMModuleRef *out, sj_gpu_kernel *info) {
+  sj_gpu_state *state = calloc(1, sizeof *state);
+  char (*syms)[SJ_KABI_SYM_CAP] = calloc(n + 1, sizeof *syms);
+  if (!state || !syms) {
+    free(state);
+    free(syms);
+    gpu_error(c, "codegen: out of memory%s%s", "", "");
+    return SJ_ERR_NOMEM;
+  }
+  sj_cg_kernel_symbols(ks, n, syms);
+  cg g = {.sc = c, .L = L, .tgt = &sj_cg_nvptx_target, .gpu = state};
+  g.M = LLVMModuleCreateWithNameInContext("symjit.gpu", L);
+  g.B = LLVMCreateBuilderInContext(L);
+  char *triple = LLVMGetTargetMachineTriple(tm);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+  char *layout = LLVMCopyStringRepOfTargetData(td);
+  LLVMSetTarget(g.M, triple);
+  LLVMSetDataLayout(g.M, layout);
+  LLVMDisposeMessage(triple);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeTargetData(td);
+  for (size_t i = 0; i < n && !g.st; i++) {
+    char sym[SJ_KABI_SYM_CAP];
+    ptx_symbol(syms[i], sym, sizeof sym);
+    sj_nvptx_emit_kernel(&g, ks[i], sym, &info[i]);
+  }
+  sj_cg_finish_used(&g);
+  LLVMDisposeBuilder(g.B);
+  sj_cg_free_values(&g);
+  free(syms);
+  free(state);
+  char *msg = NULL;
+  if (!g.st && LLVMVerifyModule(g.M, LLVMReturnStatusAction, &msg)) {
+    gpu_error(c, "codegen: invalid LLVM IR for nvptx (internal error): %.400s%s", msg, "");
+    g.st = SJ_ERR_UNSUPPORTED;
+  }
+  if (msg) LLVMDisposeMessage(msg);
+  if (!g.st && uses_libdevice(g.M)) g.st = link_libdevice(c, L, g.M, o);
+  if (!g.st) {
+    LLVMValueRef ftz = LLVMConstInt(LLVMInt32TypeInContext(L), o && o->ftz ? 1 : 0, 0);
+    LLVMAddModuleFlag(g.M, LLVMModuleFlagBehaviorOverride, "nvvm-reflect-ftz", 16, LLVMValueAsMetadata(ftz));
+    internalize(g.M, info, n);
+  }
+  int lvl = o ? o->opt_level : 3;
+  if (!g.st) g.st = sj_cg_optimize(&g, lvl > 0 ? lvl : 1, tm); /* >= 1: libdevice must be inlined and dropped */
+  if (g.st) {
+    LLVMDisposeModule(g.M);
+    return g.st;
+  }
+  *out = g.M;
+  return SJ_OK;
+}
+
+static char *dup_n(const char *s, size_t n) {
+  char *d = malloc(n + 1);
+  if (d) memcpy(d, s, n), d[n] = '\0';
+  return d;
+}
+
+sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_options *o, char **ptx, char **llvm_ir,
+                         sj_gpu_kernel *info) {
+  sj_ctx *c = o && o->diag ? o->diag : m->ctx;
+  const char *arch = o && o->arch ? o->arch : "sm_80";
+  if (ptx) *ptx = NULL;
+  if (llvm_ir) *llvm_ir = NULL;
+  LLVMTargetMachineRef tm = nvptx_tm(c, arch);
+  if (!tm) return SJ_ERR_UNSUPPORTED;
+  LLVMContextRef L = LLVMContextCreate();
+  diag_state d = {0};
+  LLVMContextSetDiagnosticHandler(L, on_diag, &d);
+  LLVMModuleRef M = NULL;
+  sj_status st = build(c, ks, n, o, L, tm, &M, info);
+  if (st == SJ_OK && llvm_ir) {
+    char *s = LLVMPrintModuleToString(M);
+    *llvm_ir = dup_n(s, strlen(s));
+    LLVMDisposeMessage(s);
+    if (!*llvm_ir) st = SJ_ERR_NOMEM;
+  }
+  if (st == SJ_OK && ptx) {
+    char *err = NULL;
+    LLVMMemoryBufferRef buf = NULL;
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, M, LLVMAssemblyFile, &err, &buf) || d.failed) {
+      gpu_error(c, "codegen: PTX emission failed: %s%s", d.failed ? d.msg : err ? err : "unknown error", "");
+      st = SJ_ERR_UNSUPPORTED;
+    } else if (!(*ptx = dup_n(LLVMGetBufferStart(buf), LLVMGetBufferSize(buf)))) {
+      st = SJ_ERR_NOMEM;
+    }
+    if (err) LLVMDisposeMessage(err);
+    if (buf) LLVMDisposeMemoryBuffer(buf);
+  }
+  if (st == SJ_ERR_NOMEM) gpu_error(c, "codegen: out of memory%s%s", "", "");
+  if (d.failed && st == SJ_OK) {
+    gpu_error(c, "codegen: LLVM error for nvptx: %s%s", d.msg, "");
+    st = SJ_ERR_UNSUPPORTED;
+  }
+  if (st != SJ_OK && ptx) free(*ptx), *ptx = NULL;
+  if (st != SJ_OK && llvm_ir) free(*llvm_ir), *llvm_ir = NULL;
+  if (M) LLVMDisposeModule(M);
+  LLVMContextDispose(L);
+  LLVMDisposeTargetMachine(tm);
+  return st;
+}
+
+/* ---- whole modules (symjit-opt) ---- */
+
+/* Func-level ops that need a GPU implementation symjit does not have yet:
+ * a gemm (matmul) runs through BLAS on the host (no GPU GEMM kernel). The
+ * executor steps (launch, alloc, dim, reshape, constant, scan's control,
+ * random) are the runtime's. */
+static sj_status check_funcs(sj_module *m, sj_ctx *c) {
+  for (sj_op *f = m->body->first; f; f = f->next) {
+    if (f->code != SJ_OP_FUNC) continue;
+    sj_op_vec ops = {0};
+    sj_collect_ops(f->regions[0], &ops);
+    for (size_t i = 0; i < ops.n; i++)
+      if (ops.v[i]->code == SJ_OP_GEMM) {
+        sj_emit_error(c, ops.v[i]->loc, "not supported on nvptx: 'gemm' (matmul) in @%s: no GPU GEMM kernel yet",
+                      sj_func_name(f));
+        sj_op_vec_free(&ops);
+        return SJ_ERR_UNSUPPORTED;
+      }
+    sj_op_vec_free(&ops);
+  }
+  return SJ_OK;
+}
+
+sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_ptx, char **out) {
+  sj_ctx *c = o && o->diag ? o->diag : m->ctx;
+  *out = NULL;
+  if (!target_ok(c, o && o->arch ? o->arch : "sm_80")) return SJ_ERR_UNSUPPORTED;
+  sj_status st = check_funcs(m, c);
+  if (st) return st;
+  sj_op_vec ks = {0};
+  for (sj_op *f = m->body->first; f; f = f->next)
+    if (f->code == SJ_OP_KERNEL) sj_op_vec_push(&ks, f);
+  sj_gpu_kernel *info = calloc(ks.n + 1, sizeof *info);
+  if (!info || ks.failed) {
+    free(info);
+    sj_op_vec_free(&ks);
+    gpu_error(c, "codegen: out of memory%s%s", "", "");
+    return SJ_ERR_NOMEM;
+  }
+  st = sj_gpu_compile(m, ks.v, ks.n, o, want_ptx ? out : NULL, want_ptx ? NULL : out, info);
+  free(info);
+  sj_op_vec_free(&ks);
+  return st;
+}

@@ -1,0 +1,125 @@
+/* lib/runtime/cuda_driver.c on a real CUDA device: a hand-written PTX
+ * kernel (add one to each float, bounds-checked, assembled by ptxas for
+ * sm_80 and sm_90 when it was written) loaded through the driver's JIT,
+ * memory, copies, a launch of several blocks with a partial last one, the
+ * result checked element by element; then the driver's rejection of bad
+ * PTX with its error log in the message. Exits 77 (ctest: skipped) when
+ * there is no usable driver or device: on such a machine it has checked
+ * nothing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cuda_driver.h"
+
+#include "check.h"
+
+static const char add_one_ptx[] =
+    ".version 7.0\n"
+    ".target sm_80\n"
+    ".address_size 64\n"
+    "\n"
+    ".visible .entry add_one(\n"
+    "  .param .u64 add_one_p,\n"
+    "  .param .u64 add_one_n\n"
+    ")\n"
+    "{\n"
+    "  .reg .pred   %p<2>;\n"
+    "  .reg .b32   %r<4>;\n"
+    "  .reg .f32   %f<3>;\n"
+    "  .reg .b64   %rd<8>;\n"
+    "\n"
+    "  ld.param.u64   %rd1, [add_one_p];\n"
+    "  ld.param.u64   %rd2, [add_one_n];\n"
+    "  cvta.to.global.u64   %rd3, %rd1;\n"
+    "  mov.u32   %r1, %ctaid.x;\n"
+    "  mov.u32   %r2, %ntid.x;\n"
+    "  mov.u32   %r3, %tid.x;\n"
+    "  cvt.u64.u32   %rd5, %r3;\n"
+    "  mad.wide.u32   %rd4, %r1, %r2, %rd5;\n"
+    "  setp.ge.u64   %p1, %rd4, %rd2;\n"
+    "  @%p1 bra   $L_done;\n"
+    "  shl.b64   %rd6, %rd4, 2;\n"
+    "  add.s64   %rd7, %rd3, %rd6;\n"
+    "  ld.global.f32   %f1, [%rd7];\n"
+    "  add.rn.f32   %f2, %f1, 0f3F800000;\n"
+    "  st.global.f32   [%rd7], %f2;\n"
+    "$L_done:\n"
+    "  ret;\n"
+    "}\n";
+
+#define N 100003 /* not a multiple of the block: the bounds check matters */
+
+static void check_add_one(sj_cu_dev *d) {
+  char err[4096];
+  sj_cu_stream *s = NULL;
+  sj_cu_module *m = NULL;
+  sj_cu_fn *fn = NULL;
+  sj_cu_ptr p = 0, guard = 0;
+  float *x = malloc(N * sizeof *x), *y = malloc(N * sizeof *y);
+  CHECK(x && y);
+  if (!x || !y) return;
+  for (int i = 0; i < N; i++) x[i] = (float)i * 0.5f;
+  CHECK(sj_cu_stream_new(d, &s, err, sizeof err) == SJ_OK);
+  CHECK(sj_cu_module_load(d, add_one_ptx, &m, err, sizeof err) == SJ_OK);
+  if (!m) fprintf(stderr, "%s\n", err);
+  CHECK(m && sj_cu_function(d, m, "add_one", &fn, err, sizeof err) == SJ_OK);
+  CHECK(fn && sj_cu_fn_max_threads(d, fn) >= 256);
+  /* `guard` right after p in allocation order: a kernel writing past n
+   * would most likely land in it */
+  CHECK(sj_cu_alloc(d, N * sizeof *x, &p, err, sizeof err) == SJ_OK);
+  CHECK(sj_cu_alloc(d, 4096, &guard, err, sizeof err) == SJ_OK);
+  CHECK(sj_cu_zero(d, s, guard, 4096, err, sizeof err) == SJ_OK);
+  CHECK(sj_cu_to_device(d, s, p, x, N * sizeof *x, err, sizeof err) == SJ_OK);
+  int64_t n = N;
+  void *args[2] = {&p, &n};
+  sj_cu_launch_dims ld = {{(N + 255) / 256, 1, 1}, {256, 1, 1}, 0};
+  CHECK(fn && sj_cu_launch(d, s, fn, &ld, args, err, sizeof err) == SJ_OK);
+  CHECK(sj_cu_sync(d, s, err, sizeof err) == SJ_OK);
+  CHECK(sj_cu_to_host(d, s, y, p, N * sizeof *y, err, sizeof err) == SJ_OK);
+  int bad = 0;
+  for (int i = 0; i < N; i++) bad += y[i] != x[i] + 1.0f;
+  CHECK(bad == 0);
+  unsigned char g[4096];
+  CHECK(sj_cu_to_host(d, s, g, guard, sizeof g, err, sizeof err) == SJ_OK);
+  int dirty = 0;
+  for (size_t i = 0; i < sizeof g; i++) dirty += g[i] != 0;
+  CHECK(dirty == 0);
+  sj_cu_free(d, p);
+  sj_cu_free(d, guard);
+  sj_cu_module_free(d, m);
+  sj_cu_stream_free(d, s);
+  free(x), free(y);
+}
+
+static void check_rejections(sj_cu_dev *d) {
+  char err[4096];
+  sj_cu_module *m = NULL;
+  static const char bad[] = ".version 7.0\n.target sm_80\n.address_size 64\n.visible .entry k()\n{\n  no_such_op.f32 %f1;\n}\n";
+  CHECK(sj_cu_module_load(d, bad, &m, err, sizeof err) != SJ_OK && m == NULL);
+  CHECK(strstr(err, "the CUDA driver rejected the PTX (cuModuleLoadDataEx: ") == err);
+  fprintf(stderr, "note: bad PTX: %s\n", err);
+  static const char future[] = ".version 99.0\n.target sm_80\n.address_size 64\n";
+  CHECK(sj_cu_module_load(d, future, &m, err, sizeof err) != SJ_OK && m == NULL);
+  CHECK(strstr(err, "the CUDA driver") == err);
+  fprintf(stderr, "note: PTX ISA 99.0: %s\n", err);
+}
+
+int main(void) {
+  char err[4096];
+  sj_cu_dev *d = NULL;
+  if (sj_cu_open(0, &d, err, sizeof err)) {
+    fprintf(stderr, "skipped: %s\n", err);
+    return 77;
+  }
+  const sj_cu_props *p = sj_cu_props_of(d);
+  fprintf(stderr, "note: cuda:0: %s, sm_%d%d, %d SMs, driver %d\n", p->name, p->cc_major, p->cc_minor, p->sms, p->driver_version);
+  if (p->cc_major < 8) {
+    fprintf(stderr, "skipped: the test's PTX targets sm_80\n");
+    sj_cu_close(d);
+    return 77;
+  }
+  check_add_one(d);
+  check_rejections(d);
+  sj_cu_close(d);
+  return failures != 0;
+}

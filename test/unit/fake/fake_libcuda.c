@@ -1,0 +1,139 @@
+/* A fake libcuda for the unit tests of lib/runtime/cuda_driver.c on machines
+ * without a GPU: the entry points symjit resolves, over host memory. It runs
+ * no kernel: cuLaunchKernel records its grid, block and the bytes of each
+ * argument, which the tests read back (fake_cuda_last_launch) to check the
+ * packing. Knobs (environment, read at each call):
+ *   FAKE_CUDA_INIT      cuInit's result (default 0)
+ *   FAKE_CUDA_VERSION   cuDriverGetVersion (default 12040)
+ *   FAKE_CUDA_DEVICES   device count (default 1)
+ *   FAKE_CUDA_MEM       bytes one cuMemAlloc may take (default 1 GiB)
+ * fake_cuda_live("h2d"/"d2h") counts the bytes copied each way.
+ * PTX containing "FAKE_INVALID" is rejected with 218 and an error log;
+ * ".version 9.9" with 222. cuModuleGetFunction finds ".entry NAME(". */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FAKE_MAX_ARGS 64
+
+static long env_long(const char *name, long dflt) {
+  const char *s = getenv(name);
+  return s && *s ? strtol(s, NULL, 10) : dflt;
+}
+
+static int current_ctx_set;
+static long live_allocs, live_modules, live_streams, ctx_refs;
+static long h2d_bytes, d2h_bytes; /* copied so far */
+
+int cuInit(unsigned flags) { return flags ? 1 : (int)env_long("FAKE_CUDA_INIT", 0); }
+int cuDriverGetVersion(int *v) { *v = (int)env_long("FAKE_CUDA_VERSION", 12040); return 0; }
+int cuDeviceGetCount(int *n) { *n = (int)env_long("FAKE_CUDA_DEVICES", 1); return 0; }
+int cuDeviceGet(int *d, int ordinal) { *d = ordinal; return 0; }
+int cuDeviceGetAttribute(int *v, int attr, int dev) {
+  (void)dev;
+  switch (attr) {
+  case 1: *v = 1024; return 0;       /* max threads per block */
+  case 5: *v = 2147483647; return 0; /* max grid x */
+  case 16: *v = 132; return 0;       /* SMs (an H100 SXM) */
+  case 75: *v = 9; return 0;
+  case 76: *v = 0; return 0;
+  default: return 1;
+  }
+}
+int cuDeviceGetName(char *name, int len, int dev) { snprintf(name, (size_t)len, "Fake GPU %d", dev); return 0; }
+int cuDeviceTotalMem_v2(size_t *b, int dev) { (void)dev; *b = (size_t)80 << 30; return 0; }
+int cuDevicePrimaryCtxRetain(void **ctx, int dev) { *ctx = (void *)(uintptr_t)(0x1000 + dev); ctx_refs++; return 0; }
+int cuDevicePrimaryCtxRelease_v2(int dev) { (void)dev; ctx_refs--; return 0; }
+int cuCtxSetCurrent(void *ctx) { current_ctx_set = ctx != NULL; return 0; }
+
+int cuMemAlloc_v2(uint64_t *p, size_t n) {
+  if (!current_ctx_set) return 201;
+  if (n > (size_t)env_long("FAKE_CUDA_MEM", 1L << 30)) return 2;
+  void *m = calloc(1, n);
+  if (!m) return 2;
+  live_allocs++;
+  *p = (uint64_t)(uintptr_t)m;
+  return 0;
+}
+int cuMemFree_v2(uint64_t p) { free((void *)(uintptr_t)p); live_allocs--; return 0; }
+int cuMemcpyHtoDAsync_v2(uint64_t d, const void *s, size_t n, void *st) { (void)st; memcpy((void *)(uintptr_t)d, s, n); h2d_bytes += (long)n; return 0; }
+int cuMemcpyDtoHAsync_v2(void *d, uint64_t s, size_t n, void *st) { (void)st; memcpy(d, (void *)(uintptr_t)s, n); d2h_bytes += (long)n; return 0; }
+int cuMemcpyDtoDAsync_v2(uint64_t d, uint64_t s, size_t n, void *st) { (void)st; memmove((void *)(uintptr_t)d, (void *)(uintptr_t)s, n); return 0; }
+int cuMemsetD8Async(uint64_t d, unsigned char c, size_t n, void *st) { (void)st; memset((void *)(uintptr_t)d, c, n); return 0; }
+int cuStreamCreate(void **s, unsigned flags) { (void)flags; *s = malloc(1); live_streams++; return 0; }
+int cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
+int cuStreamSynchronize(void *s) { (void)s; return 0; }
+
+typedef struct fake_module {
+  char *ptx;
+} fake_module;
+
+int cuModuleLoadDataEx(void **mod, const void *image, unsigned nopt, int *opts, void **vals) {
+  const char *ptx = image, *msg = NULL;
+  int rc = 0;
+  if (strstr(ptx, "FAKE_INVALID")) rc = 218, msg = "ptxas application ptx input, line 3; error   : fake rejection";
+  else if (strstr(ptx, ".version 9.9")) rc = 222, msg = "ptxas fatal   : Unsupported .version 9.9";
+  for (unsigned i = 0; i < nopt; i++) {
+    if (opts[i] == 3 && !rc) snprintf(vals[i], 64, "fake info: 1 kernel loaded");
+    if (opts[i] == 5 && rc) snprintf(vals[i], 128, "%s", msg);
+  }
+  if (rc) return rc;
+  fake_module *m = calloc(1, sizeof *m);
+  m->ptx = strdup(ptx);
+  live_modules++;
+  *mod = m;
+  return 0;
+}
+int cuModuleUnload(void *mod) {
+  fake_module *m = mod;
+  free(m->ptx);
+  free(m);
+  live_modules--;
+  return 0;
+}
+int cuModuleGetFunction(void **f, void *mod, const char *name) {
+  fake_module *m = mod;
+  char pat[256];
+  snprintf(pat, sizeof pat, ".entry %s(", name);
+  const char *at = strstr(m->ptx, pat);
+  if (!at) return 500;
+  *f = (void *)at;
+  return 0;
+}
+int cuFuncGetAttribute(int *v, int attr, void *f) { (void)f; *v = attr == 0 ? 256 : 0; return 0; }
+
+/* The last launch, for the tests. */
+static unsigned last_grid[3], last_block[3];
+static size_t last_nargs;
+static unsigned char last_args[FAKE_MAX_ARGS][8];
+
+/* The fake cannot know the kernel's parameter count: the tests tell it how
+ * many 8-byte values to record (every symjit kernel parameter is 8 bytes:
+ * device pointers, i64 dims, and scalars widened as the ABI says). */
+static size_t record_nargs = 0;
+void fake_cuda_record_args(size_t n) { record_nargs = n < FAKE_MAX_ARGS ? n : FAKE_MAX_ARGS; }
+
+int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned shm,
+                   void *stream, void **params, void **extra) {
+  (void)f, (void)shm, (void)stream, (void)extra;
+  last_grid[0] = gx, last_grid[1] = gy, last_grid[2] = gz;
+  last_block[0] = bx, last_block[1] = by, last_block[2] = bz;
+  last_nargs = record_nargs;
+  for (size_t i = 0; i < record_nargs; i++) memcpy(last_args[i], params[i], 8);
+  return 0;
+}
+
+/* ---- read back by the tests (not driver entry points) ---- */
+void fake_cuda_last_launch(unsigned grid[3], unsigned block[3], size_t *nargs, unsigned char (*args)[8]) {
+  memcpy(grid, last_grid, sizeof last_grid);
+  memcpy(block, last_block, sizeof last_block);
+  *nargs = last_nargs;
+  memcpy(args, last_args, last_nargs * 8);
+}
+long fake_cuda_live(const char *what) {
+  if (!strcmp(what, "h2d")) return h2d_bytes;
+  if (!strcmp(what, "d2h")) return d2h_bytes;
+  return !strcmp(what, "allocs") ? live_allocs : !strcmp(what, "modules") ? live_modules : !strcmp(what, "streams") ? live_streams : ctx_refs;
+}
