@@ -148,7 +148,8 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--dir")) snprintf(base, sizeof base, "%s", argv[i + 1]);
   }
   if (reps < 1 || reps > 64) reps = 5;
-  if (!base[0]) {
+  int own_dir = !base[0]; /* made here: removed at the end */
+  if (own_dir) {
     char tmpl[] = "/tmp/symjit-cache-bench-XXXXXX";
     if (!mkdtemp(tmpl)) return 1;
     snprintf(base, sizeof base, "%s", tmpl);
@@ -172,7 +173,7 @@ int main(int argc, char **argv) {
     bad += c.hit || !w.hit || !b.hit || o.hit || strcmp(w.digest, ref_digest) || strcmp(c.digest, ref_digest);
   }
   double mc = median(cold, reps), mw = median(warm, reps), mo = median(off, reps);
-  printf("MLP step compile, fresh process each, median of %d (cache in %s):\n", reps, base);
+  printf("MLP step compile, fresh process each, median of %d:\n", reps);
   printf("  cache off: callable %.1f ms, fully optimized %.1f ms\n", mo, median(off_full, reps));
   printf("  cold:      callable %.1f ms, fully optimized %.1f ms\n", mc, median(cold_full, reps));
   printf("  warm:      callable %.1f ms, fully optimized %.1f ms (hit)\n", mw, median(warm_full, reps));
@@ -180,5 +181,10 @@ int main(int argc, char **argv) {
          median(g, reps), median(ps, reps), median(rest, reps));
   printf("BENCH mlp_step_cache warm_ms=%.2f cold_ms=%.2f off_ms=%.2f ratio=%.3f bit_identical=%s\n", mw, mc, mo, mw / mo,
          bad ? "no" : "yes");
+  if (own_dir) {
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", base);
+    if (system(cmd) != 0) fprintf(stderr, "cache_bench: could not remove %s\n", base);
+  }
   return bad ? 1 : 0;
 }

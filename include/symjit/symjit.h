@@ -45,8 +45,12 @@ typedef struct sj_function sj_function;
  *    sj_ctx_errmsg's pointer is stable but its text may grow while another
  *    thread records an error: use sj_ctx_errmsg_copy then.
  *  - sj_function_wait and the background tier-2 compile: the tier-2 thread
- *    only reads the function's IR and writes its own state; it is joined by
- *    sj_function_wait and sj_function_free.
+ *    only reads the function's IR and writes its own state (and its entry
+ *    in the compile cache); it is joined by sj_function_wait and
+ *    sj_function_free.
+ *  - The compile cache (docs/cache.md) may be shared by any number of
+ *    threads and processes: entries appear whole (written aside, then
+ *    renamed), and every read is checked.
  *  - Tensors: no locks; a tensor may be read by several threads (e.g. as an
  *    input of concurrent calls) but written by one at a time.
  *  - The allocator hook (below) is always called under the context's lock,

@@ -1,7 +1,10 @@
 /* Tiered compilation: a function first runs kernels compiled fast (O1 IR, no
  * machine-code optimization); a background thread compiles the same kernels
  * fully, and the next call after it finishes swaps the entry points (never
- * during a call). tier2_ready: 0 pending, 1 ready, 2 installed. */
+ * during a call). tier2_ready: 0 pending, 1 ready, 2 installed.
+ * With the compile cache (docs/cache.md), a warm entry means no tiering at
+ * all (function.c loads the optimized code up front); on a miss, tier 2
+ * stores what it compiled, so the next process starts fully optimized. */
 #include <stdlib.h>
 
 #include "exec_internal.h"

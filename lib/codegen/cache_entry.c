@@ -5,8 +5,9 @@
  *           bytes), payload length (u64), SHA-256 of the payload (32 bytes)
  *   payload per object: its length (u64), its bytes
  * in host byte order (the key names the triple). A reader trusts nothing it
- * has not checked: the file's length, the magic, the format, the key echo,
- * the payload's checksum and every object length; anything off is a miss.
+ * has not checked: the file's owner (this user or root), its length, the
+ * magic, the format, the key echo, the payload's checksum and every object
+ * length; anything off is a miss.
  * Writers never expose a partial file: they write a temporary file in the
  * same directory, fsync it and rename it over the entry (atomic on POSIX),
  * so concurrent processes see either no entry, an old one or the new one.
@@ -115,7 +116,9 @@ static bool split_payload(const unsigned char *p, uint64_t n, uint32_t nobj, sj_
 static int read_entry(int fd, const unsigned char key[SJ_CACHE_KEY_BYTES], sj_cache_objs *out) {
   struct stat st;
   entry_header h;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return -1;
+  /* an entry is code this process will run: only this user's (or root's,
+   * e.g. a cache filled when an image was built) is trusted */
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_uid != geteuid() && st.st_uid != 0)) return -1;
   if ((uint64_t)st.st_size < sizeof h || (uint64_t)st.st_size > MAX_ENTRY_BYTES) return -1;
   if (!read_all(fd, (unsigned char *)&h, sizeof h)) return -1;
   if (memcmp(h.magic, magic, sizeof magic) || h.format != SJ_CACHE_FORMAT || h.nobj == 0 ||
@@ -234,7 +237,7 @@ static bool publish(const char *dir, const char *path, const unsigned char *byte
 typedef struct ent {
   struct timespec mtime;
   uint64_t size;
-  char name[80];
+  char name[2 * SJ_CACHE_KEY_BYTES + 5]; /* 64 hex digits, ".sjc", NUL */
 } ent;
 
 static bool is_entry_name(const char *s) {
@@ -277,7 +280,7 @@ static ent *list_entries(int dfd, DIR *d, size_t *n, uint64_t *total) {
       v = nv;
     }
     v[*n] = (ent){.mtime = st.st_mtim, .size = (uint64_t)st.st_size};
-    snprintf(v[*n].name, sizeof v[*n].name, "%s", e->d_name);
+    memcpy(v[*n].name, e->d_name, 2 * SJ_CACHE_KEY_BYTES + 5); /* is_entry_name: that long, with its NUL */
     *total += (uint64_t)st.st_size, (*n)++;
   }
   return v;

@@ -170,11 +170,11 @@ static sj_status new_jit(sj_ctx *diag, sj_jit **out) {
 /* Links the objects of a cache entry into a new JIT and looks up the n
  * entry symbols. NULL, with nothing reported, when LLVM refuses them (the
  * caller then compiles as if there were no entry). */
-static sj_jit *link_cached(sj_ctx *diag, const sj_cache_objs *objs, char (*syms)[SJ_KABI_SYM_CAP], size_t n,
+static sj_jit *link_cached(const sj_cache_objs *objs, char (*syms)[SJ_KABI_SYM_CAP], size_t n,
                            sj_kernel_fn *fns) {
-  sj_jit *jit = NULL;
-  if (new_jit(diag, &jit)) return NULL;
-  LLVMErrorRef e = NULL;
+  sj_jit *jit = calloc(1, sizeof *jit);
+  if (!jit) return NULL;
+  LLVMErrorRef e = make_jit(&jit->j);
   for (size_t i = 0; i < objs->n && !e; i++) {
     LLVMMemoryBufferRef b = LLVMCreateMemoryBufferWithMemoryRangeCopy((const char *)objs->data[i], objs->len[i], "symjit-cache");
     e = LLVMOrcLLJITAddObjectFile(jit->j, LLVMOrcLLJITGetMainJITDylib(jit->j), b); /* takes b */
@@ -245,7 +245,7 @@ sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_o
   unsigned char key[SJ_CACHE_KEY_BYTES];
   bool keyed = cache && cache->dir && sj_cache_key(ks, syms, n, o->opt_level, o->fast_codegen, key);
   sj_cache_objs objs = {0};
-  if (keyed && sj_cache_load(cache->dir, key, &objs)) *out = link_cached(diag, &objs, syms, n, fns);
+  if (keyed && sj_cache_load(cache->dir, key, &objs)) *out = link_cached(&objs, syms, n, fns);
   sj_cache_objs_free(&objs);
   if (*out || (cache && o->cache_only)) {
     free(syms);

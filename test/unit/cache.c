@@ -307,12 +307,12 @@ static void test_tiered(sj_module *m, const ref *rmlp) {
 
 typedef enum corruption {
   TRUNCATED, ZERO_LENGTH, HEADER_ONLY, FLIPPED_PAYLOAD, FLIPPED_CHECKSUM, OTHER_FORMAT, OTHER_KEY, BAD_MAGIC,
-  BAD_LENGTH, TRAILING_BYTES, OTHER_ENTRY, NOT_A_FILE, NCORRUPTIONS
+  BAD_LENGTH, TRAILING_BYTES, OTHER_ENTRY, NOT_A_FILE, OTHER_OWNER, NCORRUPTIONS
 } corruption;
 static const char *const corruption_names[] = {"truncated", "zero length", "header only", "flipped payload byte",
                                                "flipped checksum byte", "other format", "other key", "bad magic",
                                                "bad payload length", "trailing bytes", "another function's entry",
-                                               "a directory"};
+                                               "a directory", "another user's file"};
 
 /* Header offsets (cache_entry.c): magic 0, format 8, count 12, key 16,
  * payload length 48, checksum 56, payload 88. */
@@ -337,6 +337,10 @@ static void corrupt(const char *path, corruption k, const unsigned char *other, 
     break;
   }
   case OTHER_ENTRY: write_file(path, other, other_len), free(b); return;
+  case OTHER_OWNER: /* only root can give a file away (see test_corruption) */
+    CHECK(chown(path, 12345, 12345) == 0);
+    free(b);
+    return;
   case NOT_A_FILE:
     CHECK(unlink(path) == 0 && mkdir(path, 0700) == 0);
     free(b);
@@ -360,6 +364,7 @@ static void test_corruption(sj_module *m, const ref *rmlp) {
   size_t glen;
   unsigned char *gbytes = read_file(gpath, &glen);
   for (int k = 0; k < NCORRUPTIONS; k++) {
+    if (k == OTHER_OWNER && geteuid() != 0) continue;
     char name[64];
     snprintf(name, sizeof name, "corrupt%d", k);
     fresh_dir(dir, sizeof dir, name);
