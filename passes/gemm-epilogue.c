@@ -21,7 +21,15 @@
  * Between the gemm and the launch only ops that touch no buffer contents
  * may stand (alloc, dim, constant, reshape); the gemm moves down to the
  * launch. Refusals are remarks (--debug-fusion). Buffer level: runs after
- * lower-to-loops and loop-fusion. */
+ * lower-to-loops and loop-fusion.
+ *
+ * A gemm batched over one leading dim (c [B, M, N]: a convolution's
+ * per-image gemm, passes/lower-conv.c) takes an epilogue that is
+ * row-separable over c's dim 0 the same way: the executor runs it on row
+ * [b, b+1) right after batch b's BLAS call, on the same pool thread (the
+ * bias, activation and pooling after a convolution, decision 0028). The
+ * launch may read c through a reshape that keeps its dim 0 (c [N, O, P]
+ * as [N, O, OH, OW]). */
 #include <string.h>
 
 #include "builder.h"
@@ -173,23 +181,38 @@ static void count_callers(sj_module *m, const sj_symtab *syms) {
   }
 }
 
+/* Whether v is c, or a reshape of c's memory with c's rows: the same dim 0
+ * and the same static size of a row. */
+static bool rows_of(const sj_value *v, const sj_value *c) {
+  if (v == c) return true;
+  if (root(v) != root(c) || v->type.dims[0] != c->type.dims[0]) return false;
+  int64_t rv = 1, rc = 1;
+  for (int k = 1; k < v->type.rank; k++) rv = v->type.dims[k] == SJ_DYN || rv < 0 ? -1 : rv * v->type.dims[k];
+  for (int k = 1; k < c->type.rank; k++) rc = c->type.dims[k] == SJ_DYN || rc < 0 ? -1 : rc * c->type.dims[k];
+  return rv >= 0 && rv == rc;
+}
+
 /* The launch after gemm g that can become its epilogue, or NULL (why set). */
 static sj_op *candidate(const sj_symtab *syms, sj_op *g, rowinfo *ri, unsigned *ci, const char **why) {
-  sj_value *c = sj_opnd(g, 2);
+  sj_value *c = sj_opnd(g, 2), *cv = NULL;
   sj_op *l = next_memory_op(g), *k = NULL;
   *why = NULL;
   if (sj_op_attr(g, "epilogue")) return NULL;
-  if (c->type.rank != 2) return *why = "a batched gemm has no row panels", NULL;
+  if (c->type.rank != 2 && c->type.rank != 3) return *why = "a gemm batched over more than one dim", NULL;
   if (!l || l->code != SJ_OP_LAUNCH) return *why = "the next op on buffers is not a launch", NULL;
-  int n = 0;
-  for (unsigned i = 0; i < l->nopnds; i++)
-    if (sj_opnd(l, i) == c) *ci = i, n++;
-  if (n != 1) return *why = n ? "the launch takes the gemm's output twice" : "the next launch does not read the gemm's output", NULL;
+  int n = 0, other = 0;
+  for (unsigned i = 0; i < l->nopnds; i++) {
+    sj_value *v = sj_opnd(l, i);
+    if (v->type.is_tensor && v->type.rank >= 1 && rows_of(v, c)) *ci = i, cv = v, n++;
+    else other += root(v) == root(c);
+  }
+  if (n > 1 || (n && other)) return *why = "the launch takes the gemm's output twice", NULL;
+  if (!n) return *why = other ? "the launch reads the gemm's output other than by its rows" : "the next launch does not read the gemm's output", NULL;
   k = sj_symtab_get(syms, sj_op_sym(l, "kernel"));
   if (!k || k->code != SJ_OP_KERNEL) return *why = "unknown kernel", NULL;
   if (k->scratch != 1) return *why = "the kernel has other launches", NULL;
   if (l->nopnds + g->nopnds > MAX_ARGS) return *why = "too many arguments", NULL;
-  if ((*why = analyze(k, *ci, c, ri)) || (*why = check_aliases(g, l, ri))) return NULL;
+  if ((*why = analyze(k, *ci, cv, ri)) || (*why = check_aliases(g, l, ri))) return NULL;
   return l;
 }
 

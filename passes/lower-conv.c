@@ -19,7 +19,8 @@
 #include "registry.h"
 
 /* The logical indices of a convolution's multiply-adds; IS and INC split
- * the batch into S chunks of Nc images (n = s*Nc + nc) in an im2col layout. */
+ * one of them (cv.split: the batch, n = s*Nc + nc, or the output rows,
+ * oh = s*OHc + ohc) into S chunks in an im2col layout. */
 enum { IN, IG, ICG, IKH, IKW, IOH, IOW, NIDX, IS = NIDX, INC, NIDX_SPLIT };
 
 typedef struct cv {
@@ -27,7 +28,8 @@ typedef struct cv {
   sj_op *op;
   sj_builder FB; /* func level, before the op */
   sj_conv_attrs a;
-  int64_t d[NIDX_SPLIT]; /* extents: N (maybe SJ_DYN), G, Cg, KH, KW, OH, OW; S, Nc */
+  int64_t d[NIDX_SPLIT]; /* extents: N (maybe SJ_DYN), G, Cg, KH, KW, OH, OW; S, the chunk's extent */
+  int split;             /* the index IS and INC split (IN or IOH) */
   int64_t H, W, Og;
   sj_dtype dt, acc; /* the op's dtype, the one the gemms compute in */
   sj_value *nsrc;   /* func value whose dim 0 is N */
@@ -64,14 +66,18 @@ static void launch(cv *q, const kbuild *K, sj_value *const *args, unsigned n) {
   sj_op_set_sym(q->L->m->ctx, l, "kernel", sj_func_name(K->k));
 }
 
-/* c = a @ b (batched over c's leading dims, numpy broadcasting) into a new buffer of type ct. */
-static sj_value *gemm(cv *q, sj_value *a, sj_value *b, sj_type ct) {
+/* c = a @ b (batched over c's leading dims, numpy broadcasting) into a
+ * new buffer of type bt (whose `?` dims are N, see alloc) viewed as ct (its
+ * `?` may be N*P); returns the buffer. */
+static sj_value *gemm_into(cv *q, sj_value *a, sj_value *b, sj_type bt, sj_type ct) {
   if (!a || !b) return NULL;
-  sj_value *c = alloc(q, ct);
-  sj_build(&q->FB, SJ_OP_GEMM, 3, (sj_value *[]){a, b, c}, 0, NULL);
+  sj_value *buf = alloc(q, bt);
+  sj_build(&q->FB, SJ_OP_GEMM, 3, (sj_value *[]){a, b, view(q, buf, ct)}, 0, NULL);
   sj_pass_stat_add(q->L->run, SJ_STAT_lower_gemms, 1);
-  return c;
+  return buf;
 }
+
+static sj_value *gemm(cv *q, sj_value *a, sj_value *b, sj_type ct) { return gemm_into(q, a, b, ct, ct); }
 
 static sj_value *cast(sj_builder *B, sj_value *v, sj_dtype dt) {
   return v->type.dt == dt ? v : sj_build1(B, SJ_OP_CAST, 1, &v, sj_scalar_type(dt));
@@ -165,14 +171,18 @@ static sj_value *im2col(cv *q, sj_value *x5, const int *layout, int rank) {
   sj_value *hi[SJ_MAX_RANK], *iv[SJ_MAX_RANK], *li[NIDX_SPLIT];
   sj_lw_bounds(&K, pout, &ct, hi);
   window_consts(q, &K);
-  bool split = q->d[IS] > 1;
-  sj_value *nc = split ? sj_lw_kconst(&K, q->d[INC]) : NULL, *n = split ? sj_lw_kconst(&K, q->d[IN]) : NULL;
+  bool split = false;
+  for (int k = 0; k < rank; k++) split |= layout[k] == IS;
+  bool whole = split && q->d[INC] == 1; /* chunks of one: s is the index itself */
+  sj_value *nc = split && !whole ? sj_lw_kconst(&K, q->d[INC]) : NULL;
+  sj_value *n = split && !whole && q->split == IN ? sj_lw_kconst(&K, q->d[IN]) : NULL;
   sj_builder B = sj_lw_nest(&K, &K.top, rank, hi, ALL_DIMS, iv);
   for (int k = 0; k < NIDX_SPLIT; k++) li[k] = K.c0;
   for (int k = 0; k < rank; k++) li[layout[k]] = iv[k];
-  if (split) { /* the clamp never changes it: s*Nc + nc < N */
+  if (whole) li[q->split] = li[IS];
+  else if (split) { /* n: the clamp never changes it (s*Nc + nc < N); oh is clamped by window_index */
     sj_value *i = sj_lw_binop(&B, SJ_OP_ADD, sj_lw_binop(&B, SJ_OP_MUL, li[IS], nc), li[INC]);
-    li[IN] = sj_build1(&B, SJ_OP_CLAMP, 2, (sj_value *[]){i, n}, sj_scalar_type(SJ_I64));
+    li[q->split] = n ? sj_build1(&B, SJ_OP_CLAMP, 2, (sj_value *[]){i, n}, sj_scalar_type(SJ_I64)) : i;
   }
   sj_value *ih = window_index(q, &K, &B, li[IOH], li[IKH], 0), *iw = window_index(q, &K, &B, li[IOW], li[IKW], 1);
   sj_value *v = cast(&B, sj_lw_load(&B, pin, (sj_value *[]){li[IN], li[IG], li[ICG], ih, iw}, 5), q->acc);
@@ -314,8 +324,9 @@ static sj_value *lower_forward(cv *q, sj_value *x, sj_value *w) {
 /* dx = col2im(W^T @ g) per image and group. */
 /* The input gradient is one gemm over the whole batch (its K rows split in
  * 16-row panels over the pool) when K has at least this many rows (LeNet's
- * conv2, K = 500: ratio 0.43 -> 0.80); below, the panels are too few and
- * one gemm per image is faster (conv1, K = 25: 0.86-0.97 against 0.46).
+ * conv2, K = 500: ratio 0.43 -> 0.80; the batch may be `?`); below, the
+ * panels are too few and one gemm per image is faster (conv1, K = 25:
+ * 0.86-0.97 against 0.46).
  * docs/decisions/0022. */
 #define INPUT_GRAD_MIN_ROWS 128
 
@@ -328,14 +339,15 @@ static sj_value *lower_input_grad(cv *q, sj_value *g, sj_value *w) {
   sj_value *wt = permute(q, w5, wt_perm, ty(q->acc, 5, (const int64_t[]){G, Cg, KH, KW, Og}));
   sj_value *wtv = view(q, wt, g1 ? ty(q->acc, 2, (const int64_t[]){K, Og}) : ty(q->acc, 3, (const int64_t[]){G, K, Og}));
   sj_value *dx5;
-  if (g1 && N != SJ_DYN && K >= INPUT_GRAD_MIN_ROWS) { /* one gemm [K, O] @ [O, N*P] on g transposed */
+  if (g1 && K >= INPUT_GRAD_MIN_ROWS) { /* one gemm [K, O] @ [O, N*P] on g transposed */
     static const int gt_perm[4] = {1, 0, 2, 3}; /* [O, N, OH, OW] from [N, O, OH, OW] */
     static const int kn_layout[NIDX] = {IG, ICG, IKH, IKW, IN, IOH, IOW};
+    int64_t NP = N == SJ_DYN ? SJ_DYN : N * P, c7[NIDX];
     sj_value *gt = permute(q, g, gt_perm, ty(q->acc, 4, (const int64_t[]){Og, N, q->d[IOH], q->d[IOW]}));
-    sj_value *colg = gemm(q, wtv, view(q, gt, ty(q->acc, 2, (const int64_t[]){Og, N * P})), ty(q->acc, 2, (const int64_t[]){K, N * P}));
-    int64_t c7[NIDX];
     for (int k = 0; k < NIDX; k++) c7[k] = q->d[kn_layout[k]];
-    dx5 = col2im_padded(q, view(q, colg, ty(q->acc, NIDX, c7)), kn_layout);
+    sj_value *colg = gemm_into(q, wtv, view(q, gt, ty(q->acc, 2, (const int64_t[]){Og, NP})), ty(q->acc, NIDX, c7),
+                               ty(q->acc, 2, (const int64_t[]){K, NP}));
+    dx5 = col2im_padded(q, colg, kn_layout);
   } else { /* one gemm per image (and group) */
     sj_value *gv = view(q, widened(q, g), g1 ? ty(q->acc, 3, (const int64_t[]){N, Og, P}) : ty(q->acc, 4, (const int64_t[]){N, G, Og, P}));
     sj_value *colg = gemm(q, wtv, gv, g1 ? ty(q->acc, 3, (const int64_t[]){N, K, P}) : ty(q->acc, 4, (const int64_t[]){N, G, K, P}));
@@ -380,39 +392,58 @@ static sj_value *sum_chunks(cv *q, sj_value *part) {
   return buf;
 }
 
-/* Chunks the filter gradient's batch is split into (one gemm each, run in
- * parallel over the pool, their [O, K] results summed after), groups = 1:
- * one per image when the partial results are small (O*K up to
- * PER_IMAGE_MAX_OK: LeNet's conv1; then g needs no transpose), else the
- * largest of 4, 2 dividing a static N (conv2, the 64->64 layer), else 1
- * (one gemm over the whole batch). Measured: docs/decisions/0022. */
+/* How the filter gradient's contraction (over n, oh, ow) is split into S
+ * chunks (one gemm each, run in parallel over the pool, their [O, K]
+ * results summed after), groups = 1: one per image when the partial
+ * results are small (O*K up to PER_IMAGE_MAX_OK: LeNet's conv1; then g
+ * needs no transpose, and the batch may be `?`), else the largest of 4, 2
+ * dividing a static N (conv2, the 64->64 layer), else dividing OH (a `?`
+ * batch: conv2 in the LeNet step), else 1 (one gemm over the whole batch).
+ * Sets q->split and returns S. Measured: docs/decisions/0022, 0028. */
 #define PER_IMAGE_MAX_OK 4096
 #define FILTER_GRAD_MAX_CHUNKS 4
-static int64_t filter_chunks(const cv *q) {
-  int64_t N = q->d[IN];
-  if (q->d[IG] != 1 || N == SJ_DYN) return 1;
-  if (q->Og * K_(q) <= PER_IMAGE_MAX_OK) return N;
+static int64_t largest_chunks(int64_t n) {
   for (int64_t s = FILTER_GRAD_MAX_CHUNKS; s > 1; s /= 2)
-    if (N % s == 0) return s;
+    if (n != SJ_DYN && n % s == 0) return s;
   return 1;
 }
 
+static int64_t filter_chunks(cv *q) {
+  int64_t N = q->d[IN];
+  q->split = IN;
+  if (q->d[IG] != 1) return 1;
+  if (q->Og * K_(q) <= PER_IMAGE_MAX_OK) return N;
+  if (largest_chunks(N) > 1) return largest_chunks(N);
+  q->split = IOH;
+  return largest_chunks(q->d[IOH]);
+}
+
 /* dW = g^T @ im2col(x)^T per group, summed over the images by the gemm;
- * with groups = 1 and a static batch, per chunk of images in parallel. */
+ * with groups = 1, per chunk (filter_chunks) in parallel. */
 static sj_value *lower_filter_grad(cv *q, sj_value *x, sj_value *g) {
   int64_t N = q->d[IN], G = q->d[IG], Og = q->Og, Cg = q->d[ICG], OH = q->d[IOH], OW = q->d[IOW], K = K_(q);
   int64_t NP = N == SJ_DYN ? SJ_DYN : N * P_(q), S = filter_chunks(q);
   sj_type wt = ty(q->acc, 4, (const int64_t[]){G * Og, Cg, q->d[IKH], q->d[IKW]});
-  if (S > 1) {
-    static const int split_layout[7] = {IS, INC, IOH, IOW, ICG, IKH, IKW};
+  if (S != 1) {
+    static const int n_layout[7] = {IS, INC, IOH, IOW, ICG, IKH, IKW};
+    static const int oh_layout[7] = {IS, IN, INC, IOW, ICG, IKH, IKW};
     static const int gs_perm[5] = {0, 2, 1, 3, 4}; /* [S, O, Nc, OH, OW] from [S, Nc, O, OH, OW] */
-    q->d[IS] = S, q->d[INC] = N / S;
-    int64_t NPc = NP / S;
-    sj_value *colt = view(q, im2col_padded(q, x5_of(q, x), split_layout, 7), ty(q->acc, 3, (const int64_t[]){S, NPc, K}));
-    /* one image per chunk: g [N, O, OH, OW] is already [S, O, Nc*P] */
-    sj_value *gt = N == S ? widened(q, g)
-                          : permute(q, view(q, g, ty(g->type.dt, 5, (const int64_t[]){S, N / S, Og, OH, OW})), gs_perm,
-                                    ty(q->acc, 5, (const int64_t[]){S, Og, N / S, OH, OW}));
+    static const int gh_perm[5] = {2, 1, 0, 3, 4}; /* [S, O, N, OHc, OW] from [N, O, S, OHc, OW] */
+    bool by_n = q->split == IN;
+    int64_t Nc = by_n ? (S == N ? 1 : N / S) : OH / S;
+    q->d[IS] = S, q->d[INC] = Nc;
+    int64_t NPc = S == N ? P_(q) : NP == SJ_DYN ? SJ_DYN : NP / S;
+    sj_value *col = im2col_padded(q, x5_of(q, x), by_n ? n_layout : oh_layout, 7);
+    sj_value *colt = view(q, col, ty(q->acc, 3, (const int64_t[]){S, NPc, K}));
+    sj_value *gt;
+    if (S == N) /* one image per chunk: g [N, O, OH, OW] is already [N, O, P] */
+      gt = widened(q, g);
+    else if (by_n)
+      gt = permute(q, view(q, g, ty(g->type.dt, 5, (const int64_t[]){S, Nc, Og, OH, OW})), gs_perm,
+                   ty(q->acc, 5, (const int64_t[]){S, Og, Nc, OH, OW}));
+    else
+      gt = permute(q, view(q, g, ty(g->type.dt, 5, (const int64_t[]){N, Og, S, Nc, OW})), gh_perm,
+                   ty(q->acc, 5, (const int64_t[]){S, Og, N, Nc, OW}));
     sj_value *part = gemm(q, view(q, gt, ty(q->acc, 3, (const int64_t[]){S, Og, NPc})), colt, ty(q->acc, 3, (const int64_t[]){S, Og, K}));
     wt.dt = q->dt;
     return view(q, sum_chunks(q, part), wt);

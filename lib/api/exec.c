@@ -141,9 +141,11 @@ static bool run_gemm(sj_function *f, const step *s) {
                          .epilogue_env = &env};
     return sj_rt_gemm2d_desc(f->pool, &d);
   }
-  if (ta || tb || s->epi) return false;
-  return sj_rt_gemm_batched(f->pool, dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank, db,
-                            f->data[c], f->slots[c].type.rank, sj_api_dims(f, c), s->alpha, s->beta, z);
+  if (ta || tb) return false;
+  epi_env env = {f, s}; /* an epilogue of a batched gemm runs per row of c's dim 0 */
+  return sj_rt_gemm_batched_epi(f->pool, dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank,
+                                db, f->data[c], f->slots[c].type.rank, sj_api_dims(f, c), s->alpha, s->beta, z,
+                                s->epi ? run_epilogue : NULL, &env);
 }
 
 /* A kernel's only effects are its stores: when every buffer it writes is

@@ -1020,7 +1020,8 @@ static sj_status verify_gemm_extra(sj_ctx *c, const sj_op *op, const sj_type *o)
       return err(c, op, "%u operand%s after %%c but no `epilogue`", op->nopnds - 3, op->nopnds == 4 ? "" : "s");
     return SJ_OK;
   }
-  if (o->rank != 2) return err(c, op, "an epilogue needs a rank-2 output, got %s", TYS(o, x));
+  if (o->rank != 2 && o->rank != 3)
+    return err(c, op, "an epilogue needs a rank-2 output or a rank-3 one (batched over its dim 0), got %s", TYS(o, x));
   for (int i = 0; rows && i < rows->u.ints.n; i++) {
     int64_t r = rows->u.ints.v[i];
     if (r < 0 || r >= (int64_t)(op->nopnds - first) || (i && r <= rows->u.ints.v[i - 1]))

@@ -78,6 +78,9 @@ typedef struct batch_job {
   const int64_t *da, *db, *dc;
   int64_t m, n, k;
   double alpha, beta;
+  sj_range_fn epilogue; /* over c's dim 0, per row i once its batches are done */
+  void *epilogue_env;
+  int64_t per_row;      /* batches per row of c's dim 0 */
 } batch_job;
 
 static void gemm_batches(void *env, int64_t lo, int64_t hi) {
@@ -95,6 +98,7 @@ static void gemm_batches(void *env, int64_t lo, int64_t hi) {
     int64_t oa = batch_offset(t, j->dc, j->nb, j->da, j->ra - 2, m * k), ob = batch_offset(t, j->dc, j->nb, j->db, j->rb - 2, k * n);
     gemm1(j->dt, (const char *)j->a + (size_t)oa * es, (const char *)j->b + (size_t)ob * es, ct, (int)m, (int)n, (int)k,
           j->alpha, j->beta);
+    if (j->epilogue && (t + 1) % j->per_row == 0) j->epilogue(j->epilogue_env, t / j->per_row, t / j->per_row + 1);
   }
 }
 
@@ -102,6 +106,12 @@ static void blas_single_thread_once(void);
 
 bool sj_rt_gemm_batched(sj_pool *pool, sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
                         const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z) {
+  return sj_rt_gemm_batched_epi(pool, dt, a, ra, da, b, rb, db, c, rc, dc, alpha, beta, z, NULL, NULL);
+}
+
+bool sj_rt_gemm_batched_epi(sj_pool *pool, sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b,
+                            int rb, const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta,
+                            const void *z, sj_range_fn epilogue, void *epilogue_env) {
   if ((dt != SJ_F32 && dt != SJ_F64) || !da || !db || !dc) return false;
   if (!sj_rt_blas()) return false; /* no OpenBLAS: sj_blas_info() says why */
   if (ra < 2 || rb < 2 || rc != (ra > rb ? ra : rb) || rc > SJ_TENSOR_MAX_RANK) return false;
@@ -111,15 +121,22 @@ bool sj_rt_gemm_batched(sj_pool *pool, sj_dtype dt, const void *a, int ra, const
   if (db[rb - 2] != k || dc[rc - 2] != m || dc[rc - 1] != n) return false;
   if (m > INT_MAX || n > INT_MAX || k > INT_MAX) return false; /* CBLAS takes int */
   int nb = rc - 2;
+  if (epilogue && nb < 1) return false; /* rank 2: sj_rt_gemm2d_desc's row panels */
   int64_t batches = check_batch(ra, da, rb, db, nb, dc);
   if (batches < 0) return false;
-  if (m == 0 || n == 0 || batches == 0) return true;
+  if (batches == 0) return true;
+  if (m == 0 || n == 0) { /* no product; an epilogue still sees its rows */
+    if (epilogue) epilogue(epilogue_env, 0, dc[0]);
+    return true;
+  }
   batch_job j = {.dt = dt, .a = a, .b = b, .z = z, .c = c, .ra = ra, .rb = rb, .nb = nb, .da = da, .db = db, .dc = dc,
-                 .m = m, .n = n, .k = k, .alpha = alpha, .beta = z ? beta : 0};
-  /* one batch per chunk at least; small products stay on the caller */
+                 .m = m, .n = n, .k = k, .alpha = alpha, .beta = z ? beta : 0, .epilogue = epilogue,
+                 .epilogue_env = epilogue_env, .per_row = batches / dc[0]};
+  /* one batch per chunk at least (a whole row of dim 0 with an epilogue);
+   * small products stay on the caller */
   bool big = (double)m * (double)n * (double)k * (double)batches >= 2000000.0;
   if (pool && big) blas_single_thread_once();
-  sj_pool_run(pool, gemm_batches, &j, 0, batches, pool && big ? 2 : batches + 1, 1);
+  sj_pool_run(pool, gemm_batches, &j, 0, batches, pool && big ? 2 : batches + 1, epilogue ? j.per_row : 1);
   return true;
 }
 

@@ -109,6 +109,13 @@ bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const
  * caller): the per-image gemms of a convolution (passes/lower-conv.c). */
 bool sj_rt_gemm_batched(sj_pool *pool, sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
                         const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z);
+/* sj_rt_gemm_batched with an epilogue (NULL: none) over c's dim 0: run on
+ * [i, i+1) by the thread that computed the batches of c[i], right after
+ * them, while they are in cache (the bias, activation and pooling after a
+ * convolution's per-image gemm; passes/gemm-epilogue.c). */
+bool sj_rt_gemm_batched_epi(sj_pool *pool, sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b,
+                            int rb, const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta,
+                            const void *z, sj_range_fn epilogue, void *epilogue_env);
 
 /* ---- .npy ---- */
 

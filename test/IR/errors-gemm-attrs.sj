@@ -79,11 +79,11 @@ func @f(%a: f32[2,3], %b: f32[3,4], %c: f32[2,4]) -> () {
   return
 }
 // -----
-kernel @k(%in0: f32[?,4,4]) {
+kernel @k(%in0: f32[?,2,4,4]) {
   return
 }
-func @f(%a: f32[2,4,3], %b: f32[3,4], %c: f32[2,4,4]) -> () {
-  // CHECK: errors-gemm-attrs.sj:[[@LINE+1]]:3: error: 'gemm' op an epilogue needs a rank-2 output, got f32[2,4,4]
+func @f(%a: f32[2,2,4,3], %b: f32[3,4], %c: f32[2,2,4,4]) -> () {
+  // CHECK: errors-gemm-attrs.sj:[[@LINE+1]]:3: error: 'gemm' op an epilogue needs a rank-2 output or a rank-3 one (batched over its dim 0), got f32[2,2,4,4]
   gemm %a, %b, %c, %c {epilogue = @k}
   return
 }

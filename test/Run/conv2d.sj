@@ -106,3 +106,30 @@ func @kbig(%x: f32[2,16,5,5], %w: f32[4,16,3,3], %g: f32[2,4,3,3], %xd: f64[3,16
   %2 = conv2d_input_grad %gd, %wd, %xd {stride = [1, 1], pad = [1, 1, 1, 1]} : f64[3,16,4,4]
   return %0, %1, %2
 }
+// -----
+// The conv's gemm with the pooling, bias and tanh after it as its epilogue
+// (gemm-epilogue on the per-image gemm, run per image: decision 0028),
+// strides, padding and dilation, a `?` batch of several images, one and
+// none; the same with relu and an average pool that overlaps.
+// RUN: %symjit-run %s --check --func convpool --shape x=5x3x11x10 | FileCheck %s --check-prefix=CP
+// RUN: %symjit-run %s --check --func convpool --shape x=1x3x11x10 | FileCheck %s --check-prefix=CP
+// RUN: %symjit-run %s --check --func convpool --shape x=0x3x11x10 | FileCheck %s --check-prefix=CP
+// Enough images for the gemm to be split over the pool (the epilogue runs on
+// both threads, each after its own images' gemms):
+// RUN: %symjit-run %s --check --func convpool --shape x=3000x3x11x10 | FileCheck %s --check-prefix=CP
+// RUN: %symjit-opt %s -O --split-input-file | FileCheck %s --check-prefix=CPIR
+// CP: check: @convpool passed
+// CPIR: gemm {{.*}}, %b, {{.*}} {epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2]}
+// CPIR: gemm {{.*}}, %b2, {{.*}} {epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2]}
+func @convpool(%x: f32[?,3,11,10], %w: f32[4,3,3,2], %b: f32[1,4,1,1], %w2: f32[6,3,2,2], %b2: f32[1,6,1,1]) -> (f32[?,4,4,2], f32[?,6,4,4]) {
+  %0 = conv2d %x, %w {stride = [1, 2], pad = [1, 0, 0, 1], dilation = [2, 1], groups = 1} : f32[?,4,8,5]
+  %1 = max_pool2d %0 {pad = [0, 0, 0, 0], stride = [2, 2], window = [2, 2]} : f32[?,4,4,2]
+  %2 = add %1, %b : f32[?,4,4,2]
+  %3 = tanh %2 : f32[?,4,4,2]
+  %4 = conv2d %x, %w2 {stride = [2, 2], pad = [0, 0, 0, 0], groups = 1} : f32[?,6,5,5]
+  %5 = avg_pool2d %4 {pad = [0, 0, 0, 0], stride = [1, 1], window = [2, 2]} : f32[?,6,4,4]
+  %6 = add %5, %b2 : f32[?,6,4,4]
+  %z = constant {value = 0.0} : f32[]
+  %7 = maximum %6, %z : f32[?,6,4,4]
+  return %3, %7
+}

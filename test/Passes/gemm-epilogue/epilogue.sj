@@ -7,6 +7,9 @@
 // RUN: %symjit-run %s --check --func acc | FileCheck %s --check-prefix=EXEC
 // RUN: %symjit-run %s --check --func two_out | FileCheck %s --check-prefix=EXEC
 // RUN: %symjit-run %s --check --func rowsum --shape x=70x9 | FileCheck %s --check-prefix=EXEC
+// RUN: %symjit-run %s --check --func batched --shape x=5x4x3 | FileCheck %s --check-prefix=EXEC
+// RUN: %symjit-run %s --check --func batched --shape x=1x4x3 | FileCheck %s --check-prefix=EXEC
+// RUN: %symjit-run %s --check --func batched --shape x=0x4x3 | FileCheck %s --check-prefix=EXEC
 // EXEC: check: @{{[a-z_]+}} passed
 // relu(X @ W + b): the bias+relu kernel becomes the gemm's epilogue; its
 // row parameters get a dynamic dim 0 and the loop runs to the slice's rows.
@@ -209,4 +212,50 @@ func @rowsum(%x: f32[?,9], %w: f32[9,7]) -> (f32[?]) {
   %0 = matmul %x, %w : f32[?,7]
   %1 = sum %0 {axes = [1]} : f32[?]
   return %1
+}
+// -----
+// A gemm batched over dim 0 (rank 3) whose output the kernel reads through
+// a view with the same rows ([?, 4, 6] as [?, 4, 2, 3]): the kernel becomes
+// the epilogue, run per row of dim 0 (one batch) after that batch's BLAS
+// call.
+// CHECK-LABEL: func @batched(%x: f32[?,4,3], %w: f32[3,6], %b: f32[4,1,1]) -> (f32[?,4,2,3]) {
+// CHECK-NEXT:   %0 = dim %x {axis = 0} : i64
+// CHECK-NEXT:   %1 = alloc %0 : f32[?,4,6]
+// CHECK-NEXT:   %2 = reshape %1 : f32[?,4,2,3]
+// CHECK-NEXT:   %3 = dim %2 {axis = 0} : i64
+// CHECK-NEXT:   %4 = alloc %3 : f32[?,4,2,3]
+// CHECK-NEXT:   gemm %x, %w, %1, %2, %b, %4 {epilogue = @batched_k0, epilogue_rows = [0, 2]}
+// CHECK-NEXT:   return %4
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @batched_k0(%in0: f32[?,4,2,3], %in1: f32[4,1,1], %out0: f32[?,4,2,3]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = dim %out0 {axis = 0} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c3 = constant {value = 3} : i64
+// CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
+// CHECK-NEXT:     for %c0, %c4 (%2: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:         for %c0, %c3 (%4: i64) {
+// CHECK-NEXT:           %5 = load %in0, %1, %2, %3, %4 : f32
+// CHECK-NEXT:           %6 = load %in1, %2, %c0, %c0 : f32
+// CHECK-NEXT:           %7 = add %5, %6 : f32
+// CHECK-NEXT:           %8 = tanh %7 : f32
+// CHECK-NEXT:           store %8, %out0, %1, %2, %3, %4
+// CHECK-NEXT:           yield
+// CHECK-NEXT:         }
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @batched(%x: f32[?,4,3], %w: f32[3,6], %b: f32[4,1,1]) -> (f32[?,4,2,3]) {
+  %0 = matmul %x, %w : f32[?,4,6]
+  %1 = reshape %0 : f32[?,4,2,3]
+  %2 = add %1, %b : f32[?,4,2,3]
+  %3 = tanh %2 : f32[?,4,2,3]
+  return %3
 }

@@ -1,12 +1,13 @@
 // RUN: %symjit-opt %s --passes=gemm-epilogue --split-input-file | FileCheck %s
 // RUN: %symjit-opt %s --passes=gemm-epilogue --split-input-file --debug-fusion 2>&1 >/dev/null | FileCheck %s --check-prefix=REMARK
-// REMARK: negative.sj:57:3: remark: [gemm-epilogue] not fused: the next launch does not read the gemm's output
-// REMARK: negative.sj:102:3: remark: [gemm-epilogue] not fused: the row index is used other than as a first index
-// REMARK: negative.sj:143:3: remark: [gemm-epilogue] not fused: it writes a buffer the gemm reads
-// REMARK: negative.sj:188:3: remark: [gemm-epilogue] not fused: the row index is used other than as a first index
-// REMARK: negative.sj:219:3: remark: [gemm-epilogue] not fused: the kernel has other launches
-// REMARK: negative.sj:256:3: remark: [gemm-epilogue] not fused: a batched gemm has no row panels
-// REMARK: negative.sj:302:3: remark: [gemm-epilogue] not fused: the row index is used other than as a first index
+// REMARK: negative.sj:58:3: remark: [gemm-epilogue] not fused: the next launch does not read the gemm's output
+// REMARK: negative.sj:103:3: remark: [gemm-epilogue] not fused: the row index is used other than as a first index
+// REMARK: negative.sj:144:3: remark: [gemm-epilogue] not fused: it writes a buffer the gemm reads
+// REMARK: negative.sj:189:3: remark: [gemm-epilogue] not fused: the row index is used other than as a first index
+// REMARK: negative.sj:220:3: remark: [gemm-epilogue] not fused: the kernel has other launches
+// REMARK: negative.sj:262:3: remark: [gemm-epilogue] not fused: a gemm batched over more than one dim
+// REMARK: negative.sj:301:3: remark: [gemm-epilogue] not fused: the launch reads the gemm's output other than by its rows
+// REMARK: negative.sj:358:3: remark: [gemm-epilogue] not fused: the row index is used other than as a first index
 // Where gemm-epilogue must not fire: the IR stays as it is and a remark
 // says why.
 // A launch between the gemm and its consumer (it might write what the
@@ -237,26 +238,81 @@ kernel @k2(%in0: f32[4,4], %out0: f32[4,4]) {
   return
 }
 // -----
-// Batched (rank 3) gemms have no row panels.
-// CHECK-LABEL: kernel @b3(%in0: f32[2,4,4], %out0: f32[2,4,4]) {
-// CHECK-NEXT:   return
-// CHECK-NEXT: }
-// CHECK-LABEL: func @batched(%x: f32[2,4,4]) -> (f32[2,4,4]) {
-// CHECK-NEXT:   %0 = alloc : f32[2,4,4]
+// A gemm batched over two dims (rank 4) takes no epilogue (rank 3: one
+// per row of its dim 0, epilogue.sj).
+// CHECK-LABEL: func @batched(%x: f32[2,2,4,4]) -> (f32[2,2,4,4]) {
+// CHECK-NEXT:   %0 = alloc : f32[2,2,4,4]
 // CHECK-NEXT:   gemm %x, %x, %0
-// CHECK-NEXT:   %1 = alloc : f32[2,4,4]
-// CHECK-NEXT:   launch %0, %1 {kernel = @b3}
+// CHECK-NEXT:   %1 = alloc : f32[2,2,4,4]
+// CHECK-NEXT:   launch %0, %1 {kernel = @b4}
 // CHECK-NEXT:   return %1
 // CHECK-NEXT: }
-kernel @b3(%in0: f32[2,4,4], %out0: f32[2,4,4]) {
+// CHECK-LABEL: kernel @b4(%in0: f32[2,2,4,4], %out0: f32[2,2,4,4]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%i: i64) {
+// CHECK-NEXT:     %v = load %in0, %i, %c0, %c0, %c0 : f32
+// CHECK-NEXT:     store %v, %out0, %i, %c0, %c0, %c0
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @batched(%x: f32[2,2,4,4]) -> (f32[2,2,4,4]) {
+  %0 = alloc : f32[2,2,4,4]
+  gemm %x, %x, %0
+  %1 = alloc : f32[2,2,4,4]
+  launch %0, %1 {kernel = @b4}
+  return %1
+}
+kernel @b4(%in0: f32[2,2,4,4], %out0: f32[2,2,4,4]) {
+  %c0 = constant {value = 0} : i64
+  %c2 = constant {value = 2} : i64
+  parallel_for %c0, %c2 (%i: i64) {
+    %v = load %in0, %i, %c0, %c0, %c0 : f32
+    store %v, %out0, %i, %c0, %c0, %c0
+    yield
+  }
   return
 }
-func @batched(%x: f32[2,4,4]) -> (f32[2,4,4]) {
+// -----
+// A rank-3 gemm whose output is read through a view with other rows
+// ([2, 4, 4] as [8, 4]): the epilogue would run per image on rows that
+// are not that image's.
+// CHECK-LABEL: func @otherrows(%x: f32[2,4,4]) -> (f32[8,4]) {
+// CHECK-NEXT:   %0 = alloc : f32[2,4,4]
+// CHECK-NEXT:   gemm %x, %x, %0
+// CHECK-NEXT:   %1 = reshape %0 : f32[8,4]
+// CHECK-NEXT:   %2 = alloc : f32[8,4]
+// CHECK-NEXT:   launch %1, %2 {kernel = @r8}
+// CHECK-NEXT:   return %2
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @r8(%in0: f32[8,4], %out0: f32[8,4]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c8 = constant {value = 8} : i64
+// CHECK-NEXT:   parallel_for %c0, %c8 (%i: i64) {
+// CHECK-NEXT:     %v = load %in0, %i, %c0 : f32
+// CHECK-NEXT:     store %v, %out0, %i, %c0
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+func @otherrows(%x: f32[2,4,4]) -> (f32[8,4]) {
   %0 = alloc : f32[2,4,4]
   gemm %x, %x, %0
-  %1 = alloc : f32[2,4,4]
-  launch %0, %1 {kernel = @b3}
-  return %1
+  %1 = reshape %0 : f32[8,4]
+  %2 = alloc : f32[8,4]
+  launch %1, %2 {kernel = @r8}
+  return %2
+}
+kernel @r8(%in0: f32[8,4], %out0: f32[8,4]) {
+  %c0 = constant {value = 0} : i64
+  %c8 = constant {value = 8} : i64
+  parallel_for %c0, %c8 (%i: i64) {
+    %v = load %in0, %i, %c0 : f32
+    store %v, %out0, %i, %c0
+    yield
+  }
+  return
 }
 // -----
 // A column reduction (over the rows) needs every panel.

@@ -226,11 +226,11 @@ func @pad(%x: f16[2,4,4,3], %w: f16[4,2,2,2]) -> (f16[2,4,2,3]) {
 // CHECK-NEXT:   %3 = alloc : f32[2,2,2,2]
 // CHECK-NEXT:   launch %g, %3 {kernel = @dx_k1}
 // CHECK-NEXT:   %4 = reshape %3 : f32[2,8]
-// CHECK-NEXT:   %5 = alloc : f32[128,8]
-// CHECK-NEXT:   gemm %2, %4, %5
-// CHECK-NEXT:   %6 = reshape %5 : f32[1,8,4,4,2,2,2]
+// CHECK-NEXT:   %5 = alloc : f32[1,8,4,4,2,2,2]
+// CHECK-NEXT:   %6 = reshape %5 : f32[128,8]
+// CHECK-NEXT:   gemm %2, %4, %6
 // CHECK-NEXT:   %7 = alloc : f32[2,1,8,5,5]
-// CHECK-NEXT:   launch %6, %7 {kernel = @dx_k2}
+// CHECK-NEXT:   launch %5, %7 {kernel = @dx_k2}
 // CHECK-NEXT:   %8 = reshape %7 : f32[2,8,5,5]
 // CHECK-NEXT:   return %8
 // CHECK-NEXT: }
@@ -348,21 +348,17 @@ func @dx(%g: f32[2,2,2,2], %w: f32[2,8,4,4], %x: f32[2,8,5,5]) -> (f32[2,8,5,5])
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
 // CHECK-NEXT:   %c3 = constant {value = 3} : i64
-// CHECK-NEXT:   %c1 = constant {value = 1} : i64
 // CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
 // CHECK-NEXT:     for %c0, %c2 (%1: i64) {
 // CHECK-NEXT:       for %c0, %c2 (%2: i64) {
 // CHECK-NEXT:         for %c0, %c2 (%3: i64) {
 // CHECK-NEXT:           for %c0, %c2 (%4: i64) {
-// CHECK-NEXT:             %5 = mul %0, %c1 : i64
-// CHECK-NEXT:             %6 = add %5, %c0 : i64
-// CHECK-NEXT:             %7 = clamp %6, %c2 : i64
-// CHECK-NEXT:             %8 = add %1, %3 : i64
-// CHECK-NEXT:             %9 = clamp %8, %c3 : i64
-// CHECK-NEXT:             %10 = add %2, %4 : i64
-// CHECK-NEXT:             %11 = clamp %10, %c3 : i64
-// CHECK-NEXT:             %12 = load %in0, %7, %c0, %c0, %9, %11 : f32
-// CHECK-NEXT:             store %12, %out0, %0, %c0, %1, %2, %c0, %3, %4
+// CHECK-NEXT:             %5 = add %1, %3 : i64
+// CHECK-NEXT:             %6 = clamp %5, %c3 : i64
+// CHECK-NEXT:             %7 = add %2, %4 : i64
+// CHECK-NEXT:             %8 = clamp %7, %c3 : i64
+// CHECK-NEXT:             %9 = load %in0, %0, %c0, %c0, %6, %8 : f32
+// CHECK-NEXT:             store %9, %out0, %0, %c0, %1, %2, %c0, %3, %4
 // CHECK-NEXT:             yield
 // CHECK-NEXT:           }
 // CHECK-NEXT:           yield
@@ -399,26 +395,27 @@ func @dw(%x: f32[2,1,3,3], %g: f32[2,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2])
   return %0
 }
 // -----
-// Negative: a dynamic batch is not split (one gemm over all images,
-// g transposed to [O, N*P]).
+// A dynamic batch with small partials (O*K = 8): one gemm per image on g
+// as it is, batched over the `?` batch, and the [N, O, K] partials summed
+// (a reduction loop over N). Groups > 1 keep one gemm over the whole batch:
+// @groups of test/Run/conv2d.sj; O*K > 4096: conv-dyn-batch.sj.
 // CHECK-LABEL: func @dwdyn(%x: f32[?,1,3,3], %g: f32[?,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2]) {
 // CHECK-NEXT:   %0 = reshape %x : f32[?,1,1,3,3]
 // CHECK-NEXT:   %1 = dim %x {axis = 0} : i64
-// CHECK-NEXT:   %2 = alloc %1 : f32[1,?,2,2,1,2,2]
+// CHECK-NEXT:   %2 = alloc %1 : f32[?,1,2,2,1,2,2]
 // CHECK-NEXT:   launch %0, %2 {kernel = @dwdyn_k0}
-// CHECK-NEXT:   %3 = reshape %2 : f32[?,4]
-// CHECK-NEXT:   %4 = reshape %g : f32[?,1,2,2,2]
-// CHECK-NEXT:   %5 = alloc %1 : f32[1,2,?,2,2]
-// CHECK-NEXT:   launch %4, %5 {kernel = @dwdyn_k1}
-// CHECK-NEXT:   %6 = reshape %5 : f32[2,?]
-// CHECK-NEXT:   %7 = alloc : f32[2,4]
-// CHECK-NEXT:   gemm %6, %3, %7
-// CHECK-NEXT:   %8 = reshape %7 : f32[2,1,2,2]
-// CHECK-NEXT:   return %8
+// CHECK-NEXT:   %3 = reshape %2 : f32[?,4,4]
+// CHECK-NEXT:   %4 = reshape %g : f32[?,2,4]
+// CHECK-NEXT:   %5 = alloc %1 : f32[?,2,4]
+// CHECK-NEXT:   gemm %4, %3, %5
+// CHECK-NEXT:   %6 = alloc : f32[2,4]
+// CHECK-NEXT:   launch %5, %6 {kernel = @dwdyn_k1}
+// CHECK-NEXT:   %7 = reshape %6 : f32[2,1,2,2]
+// CHECK-NEXT:   return %7
 // CHECK-NEXT: }
-// CHECK-LABEL: kernel @dwdyn_k0(%in0: f32[?,1,1,3,3], %out0: f32[1,?,2,2,1,2,2]) {
+// CHECK-LABEL: kernel @dwdyn_k0(%in0: f32[?,1,1,3,3], %out0: f32[?,1,2,2,1,2,2]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
-// CHECK-NEXT:   %0 = dim %out0 {axis = 1} : i64
+// CHECK-NEXT:   %0 = dim %out0 {axis = 0} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
 // CHECK-NEXT:   %c3 = constant {value = 3} : i64
 // CHECK-NEXT:   parallel_for %c0, %0 (%1: i64) {
@@ -431,7 +428,7 @@ func @dw(%x: f32[2,1,3,3], %g: f32[2,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2])
 // CHECK-NEXT:             %8 = add %3, %5 : i64
 // CHECK-NEXT:             %9 = clamp %8, %c3 : i64
 // CHECK-NEXT:             %10 = load %in0, %1, %c0, %c0, %7, %9 : f32
-// CHECK-NEXT:             store %10, %out0, %c0, %1, %2, %3, %c0, %4, %5
+// CHECK-NEXT:             store %10, %out0, %1, %c0, %2, %3, %c0, %4, %5
 // CHECK-NEXT:             yield
 // CHECK-NEXT:           }
 // CHECK-NEXT:           yield
@@ -444,20 +441,20 @@ func @dw(%x: f32[2,1,3,3], %g: f32[2,2,2,2], %w: f32[2,1,2,2]) -> (f32[2,1,2,2])
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
 // CHECK-NEXT: }
-// CHECK-LABEL: kernel @dwdyn_k1(%in0: f32[?,1,2,2,2], %out0: f32[1,2,?,2,2]) {
+// CHECK-LABEL: kernel @dwdyn_k1(%in0: f32[?,2,4], %out0: f32[2,4]) {
 // CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %0 = dim %in0 {axis = 0} : i64
 // CHECK-NEXT:   %c2 = constant {value = 2} : i64
-// CHECK-NEXT:   %0 = dim %out0 {axis = 2} : i64
-// CHECK-NEXT:   parallel_for %c0, %c2 (%1: i64) {
-// CHECK-NEXT:     for %c0, %0 (%2: i64) {
-// CHECK-NEXT:       for %c0, %c2 (%3: i64) {
-// CHECK-NEXT:         for %c0, %c2 (%4: i64) {
-// CHECK-NEXT:           %5 = load %in0, %2, %c0, %1, %3, %4 : f32
-// CHECK-NEXT:           store %5, %out0, %c0, %1, %2, %3, %4
-// CHECK-NEXT:           yield
-// CHECK-NEXT:         }
-// CHECK-NEXT:         yield
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %1 = constant {value = 0.0} : f32
+// CHECK-NEXT:   parallel_for %c0, %c2 (%2: i64) {
+// CHECK-NEXT:     for %c0, %c4 (%3: i64) {
+// CHECK-NEXT:       %4 = for %c0, %0, %1 {combine = "add"} : f32 (%5: i64, %6: f32) {
+// CHECK-NEXT:         %7 = load %in0, %5, %2, %3 : f32
+// CHECK-NEXT:         %8 = add %6, %7 : f32
+// CHECK-NEXT:         yield %8
 // CHECK-NEXT:       }
+// CHECK-NEXT:       store %4, %out0, %2, %3
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     yield
@@ -559,7 +556,7 @@ func @dxpad(%g: f32[1,1,3,3], %w: f32[1,1,3,3], %x: f32[1,1,3,3]) -> (f32[1,1,3,
   return %0
 }
 // -----
-// Negative: a dynamic batch (or K < 128: @dxpad above) keeps one gemm per image ([K, O] @ [O, P],
+// Negative: K < 128 (also @dxpad above) keeps one gemm per image ([K, O] @ [O, P],
 // batched over N; g read as it is) and col2im over [N, 1, Cg, KH, KW, OH,
 // OW], parallel over N.
 // CHECK-LABEL: func @dxdyn(%g: f32[?,2,2,2], %w: f32[2,1,2,2], %x: f32[?,1,3,3]) -> (f32[?,1,3,3]) {
