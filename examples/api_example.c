@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "symjit/symjit.h"
+#include "symjit/info.h"
 
 static const char *const src =
     "// softplus(x @ W + b), row sums\n"
@@ -25,7 +26,7 @@ int main(void) {
     fprintf(stderr, "%s", sj_ctx_errmsg(ctx));
     goto done;
   }
-  printf("compiled @layer in %.1f ms\n", sj_function_compile_ms(f));
+  printf("compiled @layer in %.1f ms; BLAS: %s\n", sj_function_compile_ms(f), sj_blas_info());
 
   /* inputs over caller memory (borrowed, not copied) */
   float x[4 * 3] = {1, 2, 3, 4, 5, 6, -1, -2, -3, 0, 0.5f, 1};

@@ -19,6 +19,7 @@
 
 #include "char_data.h"
 #include "char_model.h"
+#include "symjit/info.h"
 
 #define PROMPT "the meaning of life is"
 #define SAMPLE_LEN 200
@@ -188,8 +189,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "char_lstm: %s", sj_ctx_errmsg(c));
   } else {
     printf("char_lstm: %s, %lld bytes, vocabulary %d; LSTM %lld units, sequence %lld, batch %lld, Adam lr %g; "
-           "training step compiled in %.1f ms\n",
-           o.text, (long long)t.n, t.vocab, o.hidden, o.seq, o.batch, o.lr, m.compile_ms);
+           "training step compiled in %.1f ms; BLAS: %s\n",
+           o.text, (long long)t.n, t.vocab, o.hidden, o.seq, o.batch, o.lr, m.compile_ms, sj_blas_info());
     rc = train(&o, &t, c, &m);
   }
   char_model_free(&m);

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "fashion_mnist.h"
+#include "symjit/info.h"
 
 #define IMAGE_BYTES 784 /* 28 x 28 */
 
@@ -262,8 +263,8 @@ int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *tr
     sj_function_free(predict);
     return 1;
   }
-  printf("%s: %lld train / %lld test images, batch %d, lr %g, momentum %g; training step compiled in %.1f ms\n", name,
-         (long long)train->n, (long long)test->n, o->batch, o->lr, o->momentum, compile_ms);
+  printf("%s: %lld train / %lld test images, batch %d, lr %g, momentum %g; training step compiled in %.1f ms; BLAS: %s\n",
+         name, (long long)train->n, (long long)test->n, o->batch, o->lr, o->momentum, compile_ms, sj_blas_info());
   fflush(stdout);
   /* a batch larger than the data set is the whole set: size the buffers by
    * what a step can hold, not by --batch (which may be 2^31 - 1) */

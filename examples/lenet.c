@@ -27,6 +27,7 @@
 #include "fashion_mnist.h"
 #include "lenet_model.h"
 #include "lenet_ref.h"
+#include "symjit/info.h"
 
 #define LOSS_WINDOW 10 /* --check-loss-falls compares the first and last 1/10 of the steps */
 
@@ -159,8 +160,8 @@ static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, cons
     sj_function_free(r.step), sj_function_free(r.predict);
     return 1;
   }
-  printf("%s: %lld train / %lld test images, batch %d, lr %g, momentum %g; training step compiled in %.1f ms\n", name,
-         (long long)train->n, (long long)test->n, o->batch, o->lr, o->momentum, r.compile_ms);
+  printf("%s: %lld train / %lld test images, batch %d, lr %g, momentum %g; training step compiled in %.1f ms; BLAS: %s\n",
+         name, (long long)train->n, (long long)test->n, o->batch, o->lr, o->momentum, r.compile_ms, sj_blas_info());
   fflush(stdout);
   /* a batch larger than the data set is the whole set */
   int64_t cap = o->batch < train->n ? o->batch : train->n, per_epoch = (train->n + cap - 1) / cap;

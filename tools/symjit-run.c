@@ -13,6 +13,7 @@
 #include "ir.h"
 #include "ref_eval.h"
 #include "runtime.h"
+#include "symjit/info.h"
 #include "symjit/symjit.h"
 
 #define MAX_ARGS 64
@@ -67,8 +68,19 @@ static void usage(FILE *o) {
         "                         inf (x/x -> 1, x*0 -> 0, ...; docs/fast-math.md), as\n"
         "                         symjit-opt --fast-math; --check then compares them with\n"
         "                         the exact reference\n"
+        "  --version              the symjit version, the CPU LLVM targets, and the BLAS\n"
+        "                         library and kernels the runtime uses (sj_blas_info)\n"
         "  --help\n",
         o);
+}
+
+/* --version: what a bug report needs to say about this build and machine. */
+static void version(void) {
+  char *cpu = sj_host_cpu_desc();
+  const char *sp = cpu ? strchr(cpu, ' ') : NULL;
+  printf("symjit-run (symjit %s)\nCPU: %.*s\nBLAS: %s\n", sj_version(), cpu ? (sp ? (int)(sp - cpu) : (int)strlen(cpu)) : 7,
+         cpu ? cpu : "unknown", sj_blas_info());
+  free(cpu);
 }
 
 static int parse_args(int argc, char **argv, opts *o) {
@@ -77,6 +89,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     const char *a = argv[i];
     bool more = i + 1 < argc;
     if (!strcmp(a, "--help")) return usage(stdout), 0;
+    if (!strcmp(a, "--version")) return version(), 0;
     else if (!strcmp(a, "--func") && more) o->func = argv[++i];
     else if (!strcmp(a, "--input") && more && o->ninputs < MAX_ARGS) o->inputs[o->ninputs++] = argv[++i];
     else if (!strcmp(a, "--shape") && more && o->nshapes < MAX_ARGS) o->shapes[o->nshapes++] = argv[++i];

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 
+#include "symjit/export.h"
 #include "symjit/symjit.h"
 
 #ifdef __cplusplus
@@ -36,36 +37,36 @@ typedef struct sj_var sj_var;
 /* ---- leaves ---- */
 
 /* dims: `rank` entries, -1 for a dynamic dim. */
-sj_var *sj_input_at(sj_ctx *c, const char *name, sj_dtype dt, int rank, const int64_t *dims,
+SJ_API sj_var *sj_input_at(sj_ctx *c, const char *name, sj_dtype dt, int rank, const int64_t *dims,
                     const char *file, int line);
 #define sj_input(c, name, dt, rank, dims) sj_input_at(c, name, dt, rank, dims, SJ_AT)
 /* A shared variable holding a copy of `value` (persistent state owned by the
  * context, read and written by compiled functions through updates). */
-sj_var *sj_shared_at(sj_ctx *c, const char *name, const sj_tensor *value, const char *file, int line);
+SJ_API sj_var *sj_shared_at(sj_ctx *c, const char *name, const sj_tensor *value, const char *file, int line);
 #define sj_shared(c, name, value) sj_shared_at(c, name, value, SJ_AT)
 /* A rank-0 constant. */
-sj_var *sj_scalar_at(sj_ctx *c, double v, sj_dtype dt, const char *file, int line);
+SJ_API sj_var *sj_scalar_at(sj_ctx *c, double v, sj_dtype dt, const char *file, int line);
 #define sj_scalar(c, v, dt) sj_scalar_at(c, v, dt, SJ_AT)
 
 /* Current value of a shared variable: borrowed, valid until the next
  * sj_shared_set or call of a function updating it. */
-const sj_tensor *sj_shared_value(const sj_var *v);
+SJ_API const sj_tensor *sj_shared_value(const sj_var *v);
 /* Copies `t` into the shared variable (dtype and shape must match). */
-sj_status sj_shared_set(sj_var *v, const sj_tensor *t);
+SJ_API sj_status sj_shared_set(sj_var *v, const sj_tensor *t);
 
-const char *sj_var_name(const sj_var *v); /* "" for unnamed intermediates */
-sj_dtype sj_var_dtype(const sj_var *v);
-int sj_var_rank(const sj_var *v);
-int64_t sj_var_dim(const sj_var *v, int axis); /* -1 if dynamic */
-sj_var *sj_name(sj_var *v, const char *name);  /* names v (for errors and IR); returns v */
+SJ_API const char *sj_var_name(const sj_var *v); /* "" for unnamed intermediates */
+SJ_API sj_dtype sj_var_dtype(const sj_var *v);
+SJ_API int sj_var_rank(const sj_var *v);
+SJ_API int64_t sj_var_dim(const sj_var *v, int axis); /* -1 if dynamic */
+SJ_API sj_var *sj_name(sj_var *v, const char *name);  /* names v (for errors and IR); returns v */
 
 /* ---- ops (each also has a *_at form taking file and line) ---- */
 
 #define SJ_UNARY_OPS(X) X(neg) X(abs) X(sign) X(exp) X(log) X(log1p) X(expm1) X(sqrt) X(rsqrt) X(tanh) X(sigmoid) X(softplus) X(relu)
 #define SJ_BINARY_OPS(X) X(add) X(sub) X(mul) X(div) X(pow) X(maximum) X(minimum) X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(logaddexp)
 
-#define SJ_DECL_UNARY(name) sj_var *sj_##name##_at(sj_var *x, const char *file, int line);
-#define SJ_DECL_BINARY(name) sj_var *sj_##name##_at(sj_var *a, sj_var *b, const char *file, int line);
+#define SJ_DECL_UNARY(name) SJ_API sj_var *sj_##name##_at(sj_var *x, const char *file, int line);
+#define SJ_DECL_BINARY(name) SJ_API sj_var *sj_##name##_at(sj_var *a, sj_var *b, const char *file, int line);
 SJ_UNARY_OPS(SJ_DECL_UNARY)
 SJ_BINARY_OPS(SJ_DECL_BINARY)
 #undef SJ_DECL_UNARY
@@ -100,17 +101,17 @@ SJ_BINARY_OPS(SJ_DECL_BINARY)
 /* log(exp(a) + exp(b)), stable (docs/stabilize.md) */
 #define sj_logaddexp(a, b) sj_logaddexp_at(a, b, SJ_AT)
 
-sj_var *sj_where_at(sj_var *cond, sj_var *a, sj_var *b, const char *file, int line);
+SJ_API sj_var *sj_where_at(sj_var *cond, sj_var *a, sj_var *b, const char *file, int line);
 #define sj_where(c, a, b) sj_where_at(c, a, b, SJ_AT)
-sj_var *sj_cast_at(sj_var *x, sj_dtype dt, const char *file, int line);
+SJ_API sj_var *sj_cast_at(sj_var *x, sj_dtype dt, const char *file, int line);
 #define sj_cast(x, dt) sj_cast_at(x, dt, SJ_AT)
 
 /* Reductions over `naxes` axes (0: all), numpy keepdims. */
-sj_var *sj_sum_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
-sj_var *sj_mean_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
-sj_var *sj_max_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
-sj_var *sj_min_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
-sj_var *sj_prod_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+SJ_API sj_var *sj_sum_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+SJ_API sj_var *sj_mean_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+SJ_API sj_var *sj_max_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+SJ_API sj_var *sj_min_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
+SJ_API sj_var *sj_prod_at(sj_var *x, int naxes, const int *axes, int keepdims, const char *file, int line);
 #define sj_sum(x, n, axes, keep) sj_sum_at(x, n, axes, keep, SJ_AT)
 #define sj_mean(x, n, axes, keep) sj_mean_at(x, n, axes, keep, SJ_AT)
 #define sj_max(x, n, axes, keep) sj_max_at(x, n, axes, keep, SJ_AT)
@@ -118,9 +119,9 @@ sj_var *sj_prod_at(sj_var *x, int naxes, const int *axes, int keepdims, const ch
 #define sj_prod(x, n, axes, keep) sj_prod_at(x, n, axes, keep, SJ_AT)
 
 /* Shapes: dims may hold one -1 (inferred). */
-sj_var *sj_reshape_at(sj_var *x, int rank, const int64_t *dims, const char *file, int line);
-sj_var *sj_transpose_at(sj_var *x, const int *perm, const char *file, int line);
-sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line);
+SJ_API sj_var *sj_reshape_at(sj_var *x, int rank, const int64_t *dims, const char *file, int line);
+SJ_API sj_var *sj_transpose_at(sj_var *x, const int *perm, const char *file, int line);
+SJ_API sj_var *sj_matmul_at(sj_var *a, sj_var *b, const char *file, int line);
 #define sj_reshape(x, rank, dims) sj_reshape_at(x, rank, dims, SJ_AT)
 #define sj_transpose(x, perm) sj_transpose_at(x, perm, SJ_AT)
 #define sj_matmul(a, b) sj_matmul_at(a, b, SJ_AT)
@@ -144,31 +145,31 @@ typedef struct sj_conv2d_opts {
   int padding;     /* SJ_PAD_EXPLICIT (pad below), SJ_PAD_VALID, SJ_PAD_SAME */
   int pad[4];      /* top, bottom, left, right (SJ_PAD_EXPLICIT) */
 } sj_conv2d_opts;
-sj_var *sj_conv2d_at(sj_var *x, sj_var *w, const sj_conv2d_opts *o, const char *file, int line);
+SJ_API sj_var *sj_conv2d_at(sj_var *x, sj_var *w, const sj_conv2d_opts *o, const char *file, int line);
 #define sj_conv2d(x, w, o) sj_conv2d_at(x, w, o, SJ_AT)
 
 /* ---- classifier ops ---- */
 
 /* softmax and log_softmax along `axis` (negative counts from the end): one
  * op each, computed stably (the max along the axis is subtracted). */
-sj_var *sj_softmax_at(sj_var *x, int axis, const char *file, int line);
-sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line);
+SJ_API sj_var *sj_softmax_at(sj_var *x, int axis, const char *file, int line);
+SJ_API sj_var *sj_log_softmax_at(sj_var *x, int axis, const char *file, int line);
 /* Index of the maximum along `axis` (first one on ties), as i32. */
-sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line);
+SJ_API sj_var *sj_argmax_at(sj_var *x, int axis, const char *file, int line);
 /* labels (integers, any shape) -> one-hot of dtype dt with a new last axis n. */
-sj_var *sj_one_hot_at(sj_var *labels, int64_t n, sj_dtype dt, const char *file, int line);
+SJ_API sj_var *sj_one_hot_at(sj_var *labels, int64_t n, sj_dtype dt, const char *file, int line);
 /* numpy take: x indexed along `axis` by integer idx of any shape ->
  * x.shape[:axis] + idx.shape + x.shape[axis+1:] (embedding lookup: axis 0).
  * A negative index counts from the end; one still outside [0, n) is clamped
  * (numpy raises; XLA clamps). Calling with an empty indexed axis fails. */
-sj_var *sj_take_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
+SJ_API sj_var *sj_take_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
 /* numpy take_along_axis: idx has x's rank; out[..., j, ...] =
  * x[..., idx[..., j, ...], ...] along `axis`, the other axes broadcast (label
  * picks: x [B, C], idx [B, 1]). Same index rules as sj_take. */
-sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
+SJ_API sj_var *sj_take_along_axis_at(sj_var *x, sj_var *idx, int axis, const char *file, int line);
 /* Adjoint of take (along: of take_along_axis): zeros shaped like `like`,
  * with g added at the positions the matching take reads (repeats add up). */
-sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int along, const char *file, int line);
+SJ_API sj_var *sj_scatter_add_at(sj_var *g, sj_var *idx, sj_var *like, int axis, int along, const char *file, int line);
 #define sj_take(x, idx, axis) sj_take_at(x, idx, axis, SJ_AT)
 #define sj_take_along_axis(x, idx, axis) sj_take_along_axis_at(x, idx, axis, SJ_AT)
 #define sj_scatter_add(g, idx, like, axis, along) sj_scatter_add_at(g, idx, like, axis, along, SJ_AT)
@@ -193,10 +194,10 @@ typedef struct sj_pool2d_opts {
   int ignore_border; /* Theano: 1 (default) = floor; 0 = keep partial windows */
   int count_pad;     /* avg only: 1 = divide by the full window */
 } sj_pool2d_opts;
-sj_var *sj_max_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, int line);
-sj_var *sj_avg_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, int line);
+SJ_API sj_var *sj_max_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, int line);
+SJ_API sj_var *sj_avg_pool2d_at(sj_var *x, const sj_pool2d_opts *o, const char *file, int line);
 /* The mean over H and W, keepdims: [N, C, 1, 1]. */
-sj_var *sj_global_avg_pool2d_at(sj_var *x, const char *file, int line);
+SJ_API sj_var *sj_global_avg_pool2d_at(sj_var *x, const char *file, int line);
 /* variadic so that a compound literal's commas pass: sj_max_pool2d(x,
  * &(sj_pool2d_opts){.window = {2, 2}, .ignore_border = 1}) */
 #define sj_max_pool2d(x, ...) sj_max_pool2d_at(x, __VA_ARGS__, SJ_AT)
@@ -217,21 +218,21 @@ typedef struct sj_slice_spec {
 /* x[spec[0], ..., spec[naxes-1]] (the axes after naxes are whole); a view
  * of the same rank. A dynamic dim stays dynamic: its bounds resolve on the
  * call's size (docs/decisions/0010-slicing.md). */
-sj_var *sj_slice_at(sj_var *x, int naxes, const sj_slice_spec *spec, const char *file, int line);
+SJ_API sj_var *sj_slice_at(sj_var *x, int naxes, const sj_slice_spec *spec, const char *file, int line);
 /* x[..., i, ...] on `axis` (negative counts from the end): drops the axis.
  * An i out of range of a static dim fails here; on a dynamic dim it is
  * clamped into range at run time (as sj_take and JAX). */
-sj_var *sj_index_at(sj_var *x, int axis, int64_t i, const char *file, int line);
+SJ_API sj_var *sj_index_at(sj_var *x, int axis, int64_t i, const char *file, int line);
 /* Theano's set_subtensor / inc_subtensor on a basic slice: a copy of x with
  * x[spec] = y / x[spec] += y, y broadcast (numpy) to the slice's shape. */
-sj_var *sj_set_subtensor_at(sj_var *x, int naxes, const sj_slice_spec *spec, sj_var *y, const char *file, int line);
-sj_var *sj_inc_subtensor_at(sj_var *x, int naxes, const sj_slice_spec *spec, sj_var *y, const char *file, int line);
+SJ_API sj_var *sj_set_subtensor_at(sj_var *x, int naxes, const sj_slice_spec *spec, sj_var *y, const char *file, int line);
+SJ_API sj_var *sj_inc_subtensor_at(sj_var *x, int naxes, const sj_slice_spec *spec, sj_var *y, const char *file, int line);
 /* The same at integer indices along `axis` (the positions sj_take(x, idx,
  * axis) reads; y broadcasts to that take's shape; a rank-0 idx is x[i]).
  * Repeated indices: inc accumulates every one (numpy's add.at), set keeps
  * the last in idx's row-major order (numpy's x[idx] = y). */
-sj_var *sj_index_set_at(sj_var *x, sj_var *idx, int axis, sj_var *y, const char *file, int line);
-sj_var *sj_index_inc_at(sj_var *x, sj_var *idx, int axis, sj_var *y, const char *file, int line);
+SJ_API sj_var *sj_index_set_at(sj_var *x, sj_var *idx, int axis, sj_var *y, const char *file, int line);
+SJ_API sj_var *sj_index_inc_at(sj_var *x, sj_var *idx, int axis, sj_var *y, const char *file, int line);
 #define sj_slice(x, n, spec) sj_slice_at(x, n, spec, SJ_AT)
 #define sj_index(x, axis, i) sj_index_at(x, axis, i, SJ_AT)
 #define sj_set_subtensor(x, n, spec, y) sj_set_subtensor_at(x, n, spec, y, SJ_AT)
@@ -246,22 +247,22 @@ sj_var *sj_index_inc_at(sj_var *x, sj_var *idx, int axis, sj_var *y, const char 
  *
  * sj_softmax_xent: per-row cost; logits of any rank >= 1 with a static class
  * axis `axis`, integer labels shaped like the logits without that axis. */
-sj_var *sj_softmax_xent_at(sj_var *logits, sj_var *labels, int axis, const char *file, int line);
+SJ_API sj_var *sj_softmax_xent_at(sj_var *logits, sj_var *labels, int axis, const char *file, int line);
 /* Mean over the batch of -log_softmax(logits)[label]; logits [B, C] (static
  * C), integer labels [B]. sj_crossentropy is the same function (its
  * historical name). */
-sj_var *sj_softmax_crossentropy_logits_at(sj_var *logits, sj_var *labels, const char *file, int line);
-sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line);
+SJ_API sj_var *sj_softmax_crossentropy_logits_at(sj_var *logits, sj_var *labels, const char *file, int line);
+SJ_API sj_var *sj_crossentropy_at(sj_var *logits, sj_var *labels, const char *file, int line);
 /* Theano's categorical_crossentropy: takes PROBABILITIES probs [B, C] and
  * integer labels [B]; the mean over the batch of -log(probs[label]). When
  * probs is sj_softmax(x) the compiler turns it into the fused op (stable:
  * no log(0) when a probability underflows). */
-sj_var *sj_categorical_crossentropy_at(sj_var *probs, sj_var *labels, const char *file, int line);
+SJ_API sj_var *sj_categorical_crossentropy_at(sj_var *probs, sj_var *labels, const char *file, int line);
 /* Binary cross-entropy from logits: the mean over all elements of
  * softplus(x) - x * t (= -t log sigmoid(x) - (1 - t) log(1 - sigmoid(x)),
  * finite for any finite x); targets t in [0, 1], same dtype, broadcast
  * against the logits. */
-sj_var *sj_binary_crossentropy_logits_at(sj_var *logits, sj_var *targets, const char *file, int line);
+SJ_API sj_var *sj_binary_crossentropy_logits_at(sj_var *logits, sj_var *targets, const char *file, int line);
 #define sj_softmax(x, axis) sj_softmax_at(x, axis, SJ_AT)
 #define sj_log_softmax(x, axis) sj_log_softmax_at(x, axis, SJ_AT)
 #define sj_argmax(x, axis) sj_argmax_at(x, axis, SJ_AT)
@@ -276,15 +277,15 @@ sj_var *sj_binary_crossentropy_logits_at(sj_var *logits, sj_var *targets, const 
 
 /* A constant holding a copy of t's elements (any dtype and rank; integers
  * beyond 2^53 in magnitude are not exact and are refused). */
-sj_var *sj_constant_at(sj_ctx *c, const sj_tensor *t, const char *file, int line);
+SJ_API sj_var *sj_constant_at(sj_ctx *c, const sj_tensor *t, const char *file, int line);
 /* numpy concatenate / stack of n >= 1 variables of one dtype: the shapes
  * agree except along `axis` (concatenate; its sizes along axis must be
  * static) or everywhere (stack, which adds a new axis of size n at `axis`).
  * A negative axis counts from the end. */
-sj_var *sj_concatenate_at(sj_var *const *xs, size_t n, int axis, const char *file, int line);
-sj_var *sj_stack_at(sj_var *const *xs, size_t n, int axis, const char *file, int line);
+SJ_API sj_var *sj_concatenate_at(sj_var *const *xs, size_t n, int axis, const char *file, int line);
+SJ_API sj_var *sj_stack_at(sj_var *const *xs, size_t n, int axis, const char *file, int line);
 /* A new variable with x's value (Theano's tensor.copy): named separately. */
-sj_var *sj_copy_at(sj_var *x, const char *file, int line);
+SJ_API sj_var *sj_copy_at(sj_var *x, const char *file, int line);
 #define sj_constant(c, t) sj_constant_at(c, t, SJ_AT)
 #define sj_concatenate(xs, n, axis) sj_concatenate_at(xs, n, axis, SJ_AT)
 #define sj_stack(xs, n, axis) sj_stack_at(xs, n, axis, SJ_AT)
@@ -295,11 +296,11 @@ sj_var *sj_copy_at(sj_var *x, const char *file, int line);
 
 /* The gradient through it is zero (JAX stop_gradient; Theano
  * disconnected_grad gives zeros here rather than an error). */
-sj_var *sj_stop_gradient_at(sj_var *x, const char *file, int line);
+SJ_API sj_var *sj_stop_gradient_at(sj_var *x, const char *file, int line);
 /* The incoming gradient clipped elementwise to [lo, hi] (Theano grad_clip). */
-sj_var *sj_clip_grad_at(sj_var *x, double lo, double hi, const char *file, int line);
+SJ_API sj_var *sj_clip_grad_at(sj_var *x, double lo, double hi, const char *file, int line);
 /* The incoming gradient times s (Theano grad_scale; s = -1 reverses it). */
-sj_var *sj_scale_grad_at(sj_var *x, double s, const char *file, int line);
+SJ_API sj_var *sj_scale_grad_at(sj_var *x, double s, const char *file, int line);
 #define sj_stop_gradient(x) sj_stop_gradient_at(x, SJ_AT)
 #define sj_clip_grad(x, lo, hi) sj_clip_grad_at(x, lo, hi, SJ_AT)
 #define sj_scale_grad(x, s) sj_scale_grad_at(x, s, SJ_AT)
@@ -318,22 +319,22 @@ typedef struct sj_grad_options {
 /* Symbolic reverse mode: out[i] = d cost / d wrt[i] as new graph nodes
  * (optimized and fused like any other). cost must be a scalar (rank 0)
  * unless options give known_grads. */
-sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
+SJ_API sj_status sj_grad_at(sj_var *cost, sj_var *const *wrt, size_t n, const sj_grad_options *o, sj_var **out,
                      const char *file, int line);
 #define sj_grad(cost, wrt, n, out) sj_grad_at(cost, wrt, n, NULL, out, SJ_AT)
 
 /* Forward mode (Jacobian-vector product): out = sum_i d f / d wrt[i] . v[i],
  * with f's shape. Built by transposing the reverse mode twice (Theano's
  * R-op via L-ops), so every op with a VJP rule has an R-op. */
-sj_status sj_rop_at(sj_var *f, sj_var *const *wrt, sj_var *const *v, size_t n, sj_var **out, const char *file,
+SJ_API sj_status sj_rop_at(sj_var *f, sj_var *const *wrt, sj_var *const *v, size_t n, sj_var **out, const char *file,
                     int line);
 #define sj_rop(f, wrt, v, n, out) sj_rop_at(f, wrt, v, n, out, SJ_AT)
 /* The Jacobian of y w.r.t. x, shaped y.shape + x.shape (any ranks, 0
  * included): one reverse sweep per element of y, so y needs a static shape
  * (x may have dynamic dims). The Hessian of a scalar cost w.r.t. x is the
  * Jacobian of its gradient: x.shape + x.shape. */
-sj_status sj_jacobian_at(sj_var *y, sj_var *x, sj_var **out, const char *file, int line);
-sj_status sj_hessian_at(sj_var *cost, sj_var *x, sj_var **out, const char *file, int line);
+SJ_API sj_status sj_jacobian_at(sj_var *y, sj_var *x, sj_var **out, const char *file, int line);
+SJ_API sj_status sj_hessian_at(sj_var *cost, sj_var *x, sj_var **out, const char *file, int line);
 #define sj_jacobian(y, x, out) sj_jacobian_at(y, x, out, SJ_AT)
 #define sj_hessian(cost, x, out) sj_hessian_at(cost, x, out, SJ_AT)
 
@@ -355,8 +356,8 @@ typedef struct sj_verify_grad_options {
   double rtol, atol; /* 0: 1e-5 for f64, 2e-2 for f32, 1e-1 for f16/bf16 */
   int64_t max_elems; /* elements checked per input; 0: 256 */
 } sj_verify_grad_options;
-void sj_verify_grad_options_init(sj_verify_grad_options *o);
-sj_status sj_verify_grad_at(sj_var *out, sj_var *const *inputs, size_t n, sj_tensor *const *values,
+SJ_API void sj_verify_grad_options_init(sj_verify_grad_options *o);
+SJ_API sj_status sj_verify_grad_at(sj_var *out, sj_var *const *inputs, size_t n, sj_tensor *const *values,
                             const sj_verify_grad_options *o, const char *file, int line);
 #define sj_verify_grad(out, inputs, n, values, o) sj_verify_grad_at(out, inputs, n, values, o, SJ_AT)
 
@@ -379,7 +380,7 @@ typedef struct sj_given {
  * update uses is an error naming it, unless o->on_unused_input says
  * otherwise (Theano's on_unused_input). Errors name the sj_compile call
  * site, or the file:line where the offending graph node was built. */
-sj_status sj_compile_at(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
+SJ_API sj_status sj_compile_at(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *const *outputs, size_t nout,
                         const sj_update *updates, size_t nupd, const sj_given *givens, size_t ngiv,
                         const sj_compile_options *o, sj_function **out, const char *file, int line);
 #define sj_compile(c, inputs, nin, outputs, nout, updates, nupd, givens, ngiv, o, out) \
@@ -393,9 +394,9 @@ sj_status sj_compile_at(sj_ctx *c, sj_var *const *inputs, size_t nin, sj_var *co
  * no_default_updates turns them all off). expr has the variable's type and
  * is computed, like every update, from the values at the start of the
  * call. NULL removes it. Errors name file:line. */
-sj_status sj_shared_set_default_update_at(sj_var *shared, sj_var *expr, const char *file, int line);
+SJ_API sj_status sj_shared_set_default_update_at(sj_var *shared, sj_var *expr, const char *file, int line);
 #define sj_shared_set_default_update(shared, expr) sj_shared_set_default_update_at(shared, expr, SJ_AT)
-sj_var *sj_shared_default_update(const sj_var *shared); /* NULL if none */
+SJ_API sj_var *sj_shared_default_update(const sj_var *shared); /* NULL if none */
 
 /* A stream of counter-based random numbers (Philox4x32-10, as JAX and
  * PyTorch). Each draw made from it owns a shared variable holding its state
@@ -409,14 +410,14 @@ sj_var *sj_shared_default_update(const sj_var *shared); /* NULL if none */
  * sj_random_stream_free, before sj_ctx_free: it uses the context's
  * allocator); its draws and state variables belong to the context. */
 typedef struct sj_random_stream sj_random_stream;
-sj_random_stream *sj_random_stream_new(sj_ctx *c, uint64_t seed); /* NULL: c NULL or out of memory */
-void sj_random_stream_free(sj_random_stream *rs);                  /* NULL ok */
+SJ_API sj_random_stream *sj_random_stream_new(sj_ctx *c, uint64_t seed); /* NULL: c NULL or out of memory */
+SJ_API void sj_random_stream_free(sj_random_stream *rs);                  /* NULL ok */
 /* Resets every draw's state: key from (seed, k), counter 0. */
-sj_status sj_random_seed(sj_random_stream *rs, uint64_t seed);
+SJ_API sj_status sj_random_seed(sj_random_stream *rs, uint64_t seed);
 /* The state variables of the draws, in draw order (for explicit updates,
  * sj_shared_set or sj_shared_value). */
-size_t sj_random_stream_nstates(const sj_random_stream *rs);
-sj_var *sj_random_stream_state(const sj_random_stream *rs, size_t i); /* NULL when out of range */
+SJ_API size_t sj_random_stream_nstates(const sj_random_stream *rs);
+SJ_API sj_var *sj_random_stream_state(const sj_random_stream *rs, size_t i); /* NULL when out of range */
 
 /* The shape of a draw: that of `like` (any dtype; its `?` dims are taken at
  * run time) when like is not NULL, else the static dims[0..rank). */
@@ -431,11 +432,11 @@ typedef struct sj_random_shape {
 /* dt f32 or f64 (bernoulli: also bool, 0/1 in floats). Uniform in [lo, hi)
  * (finite, lo <= hi); normal with mean and std (finite, std >= 0);
  * bernoulli 1 with probability p in [0, 1]. */
-sj_var *sj_random_uniform_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double lo, double hi,
+SJ_API sj_var *sj_random_uniform_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double lo, double hi,
                              const char *file, int line);
-sj_var *sj_random_normal_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double mean, double std,
+SJ_API sj_var *sj_random_normal_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double mean, double std,
                             const char *file, int line);
-sj_var *sj_random_bernoulli_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double p, const char *file,
+SJ_API sj_var *sj_random_bernoulli_at(sj_random_stream *rs, sj_random_shape shape, sj_dtype dt, double p, const char *file,
                                int line);
 /* One index (i32 or i64 `dt`) per row along the last axis of w [..., k]
  * (f32/f64, k >= 1): category j with probability w_j / sum(w) (logits
@@ -444,7 +445,7 @@ sj_var *sj_random_bernoulli_at(sj_random_stream *rs, sj_random_shape shape, sj_d
  * distribution; for probabilities it raises them to 1/temperature. A row
  * with nothing to draw (NaN, negative or infinite weight, all zero) fails
  * the call. Result: w's shape without the last axis. */
-sj_var *sj_random_categorical_at(sj_random_stream *rs, sj_var *w, bool logits, double temperature, sj_dtype dt,
+SJ_API sj_var *sj_random_categorical_at(sj_random_stream *rs, sj_var *w, bool logits, double temperature, sj_dtype dt,
                                  const char *file, int line);
 #define sj_random_uniform(rs, shape, dt, lo, hi) sj_random_uniform_at(rs, shape, dt, lo, hi, SJ_AT)
 #define sj_random_normal(rs, shape, dt, mean, std) sj_random_normal_at(rs, shape, dt, mean, std, SJ_AT)
@@ -453,7 +454,7 @@ sj_var *sj_random_categorical_at(sj_random_stream *rs, sj_var *w, bool logits, d
   sj_random_categorical_at(rs, w, logits, temperature, dt, SJ_AT)
 /* Inverted dropout: x * mask / (1 - p), mask ~ bernoulli(1 - p) shaped as x
  * (float x, p in [0, 1); the gradient w.r.t. x is mask / (1 - p)). */
-sj_var *sj_dropout_at(sj_random_stream *rs, sj_var *x, double p, const char *file, int line);
+SJ_API sj_var *sj_dropout_at(sj_random_stream *rs, sj_var *x, double p, const char *file, int line);
 #define sj_dropout(rs, x, p) sj_dropout_at(rs, x, p, SJ_AT)
 
 /* ---- loops: scan (docs/graph.md "Loops", docs/decisions/0014-scan.md) ---- */
@@ -500,7 +501,7 @@ typedef struct sj_scan_options {
  * most cap), to pass to sj_compile: the shared variable's value after the
  * last step. Build errors (shape or dtype of a state that changes in the
  * step, ...) name file:line. */
-sj_status sj_scan_at(sj_ctx *c, sj_scan_fn fn, void *ud, const sj_scan_options *o, sj_var **results,
+SJ_API sj_status sj_scan_at(sj_ctx *c, sj_scan_fn fn, void *ud, const sj_scan_options *o, sj_var **results,
                      sj_update *updates, size_t cap, size_t *nupdates, const char *file, int line);
 #define sj_scan(c, fn, ud, o, results, updates, cap, nupdates) \
   sj_scan_at(c, fn, ud, o, results, updates, cap, nupdates, SJ_AT)

@@ -3,6 +3,8 @@
 #ifndef SYMJIT_STATUS_H
 #define SYMJIT_STATUS_H
 
+#include "symjit/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -32,7 +34,7 @@ typedef enum sj_dtype {
 } sj_dtype;
 
 /* Returns a static string naming `s`. */
-const char *sj_status_str(sj_status s);
+SJ_API const char *sj_status_str(sj_status s);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "symjit/export.h"
 #include "symjit/status.h"
 #include "symjit/tensor.h"
 
@@ -63,7 +64,7 @@ typedef struct sj_ctx_options {
   sj_alloc_fn alloc; /* NULL: the C library's realloc/free */
   void *alloc_ud;    /* passed to alloc; borrowed, must outlive the context */
 } sj_ctx_options;
-void sj_ctx_options_init(sj_ctx_options *o); /* NULL ok (no-op) */
+SJ_API void sj_ctx_options_init(sj_ctx_options *o); /* NULL ok (no-op) */
 
 /* A context owns modules, their IR, graphs and diagnostics; free it last
  * (after its functions). Every block the library allocates for a context
@@ -75,9 +76,9 @@ void sj_ctx_options_init(sj_ctx_options *o); /* NULL ok (no-op) */
  * (sj_tensor_new and the outputs of calls, which outlive contexts), the
  * compiled functions' plans and buffers, and LLVM's own memory.
  * NULL when the context itself cannot be allocated. */
-sj_ctx *sj_ctx_new(void);
-sj_ctx *sj_ctx_new_with(const sj_ctx_options *o); /* o NULL: defaults */
-void sj_ctx_free(sj_ctx *c); /* NULL ok */
+SJ_API sj_ctx *sj_ctx_new(void);
+SJ_API sj_ctx *sj_ctx_new_with(const sj_ctx_options *o); /* o NULL: defaults */
+SJ_API void sj_ctx_free(sj_ctx *c); /* NULL ok */
 /* The error log keeps this many bytes of messages; later ones are counted
  * in a last line "note: N more diagnostics dropped ...". */
 #define SJ_ERRMSG_MAX_BYTES (16 * 1024)
@@ -85,22 +86,22 @@ void sj_ctx_free(sj_ctx *c); /* NULL ok */
  * `where: warning: ...` and `where: note: ...` (a note explains the error
  * before it). Borrowed, valid until sj_ctx_clear_errors or sj_ctx_free.
  * "no context" for NULL. */
-const char *sj_ctx_errmsg(const sj_ctx *c);
+SJ_API const char *sj_ctx_errmsg(const sj_ctx *c);
 /* Copies the diagnostics into buf (cap bytes, always NUL-terminated when
  * cap > 0, truncated if needed); returns their full length. Safe while other
  * threads record errors. 0 (and "" in buf) for a NULL context. */
-size_t sj_ctx_errmsg_copy(const sj_ctx *c, char *buf, size_t cap);
+SJ_API size_t sj_ctx_errmsg_copy(const sj_ctx *c, char *buf, size_t cap);
 /* Forgets recorded diagnostics and the graph layer's sticky build error:
  * after it, new graph variables can be built and compiled in the same
  * context (variables built before the error stay valid; the poison variable
  * stays poison). NULL ok (no-op). */
-void sj_ctx_clear_errors(sj_ctx *c);
+SJ_API void sj_ctx_clear_errors(sj_ctx *c);
 
 /* Parses and verifies a module; it belongs to the context. `name` is used in
  * error locations (NULL: "<input>"). */
-sj_status sj_module_parse(sj_ctx *c, const char *text, size_t len, const char *name,
+SJ_API sj_status sj_module_parse(sj_ctx *c, const char *text, size_t len, const char *name,
                           sj_module **out);
-sj_status sj_module_load(sj_ctx *c, const char *path, sj_module **out);
+SJ_API sj_status sj_module_load(sj_ctx *c, const char *path, sj_module **out);
 
 /* Receives the text of one stage of a compile (see dump below): the func's
  * name, the stage ("input", a pass name, "final", "llvm") and the text
@@ -154,9 +155,24 @@ typedef struct sj_compile_options {
                            and sj_compile return SJ_ERR_UNSUPPORTED with "no
                            CUDA driver found ..." in sj_ctx_errmsg; any other
                            string is SJ_ERR_INVALID */
+  /* ---- the compile cache (docs/cache.md) ---- */
+  int cache;               /* 1 (default): machine code is cached on disk,
+                              keyed by the optimized IR, the CPU, these
+                              options and the symjit and LLVM builds; a
+                              compile that finds its entry loads it (no LLVM
+                              work, no first tier); 0: off. $SYMJIT_CACHE=0
+                              turns it off too. Cache I/O errors never fail
+                              a compile: it compiles as without a cache */
+  const char *cache_dir;   /* NULL: $SYMJIT_CACHE_DIR if set, else
+                              $XDG_CACHE_HOME/symjit, else
+                              $HOME/.cache/symjit (none set: no cache) */
+  int64_t cache_max_bytes; /* size cap of the directory: least recently
+                              used entries are evicted beyond it. 0:
+                              $SYMJIT_CACHE_MAX_BYTES if set (a number of
+                              bytes, suffix K, M or G allowed), else 256 MiB */
 } sj_compile_options;
 enum { SJ_UNUSED_INPUT_RAISE = 0, SJ_UNUSED_INPUT_WARN = 1, SJ_UNUSED_INPUT_IGNORE = 2 };
-void sj_compile_options_init(sj_compile_options *o);
+SJ_API void sj_compile_options_init(sj_compile_options *o);
 
 /* Whether `device` ("cpu", "cuda", "cuda:N"; NULL: "cpu") can run
  * functions here. SJ_OK: a one-line description in buf ("cpu", or "cuda:0:
@@ -165,21 +181,34 @@ void sj_compile_options_init(sj_compile_options *o);
  * string, no such ordinal) or SJ_ERR_UNSUPPORTED ("no CUDA driver found
  * (...)", the stub library, no device, a driver too old). buf: cap bytes,
  * always NUL-terminated when cap > 0; NULL/0: status only. Thread-safe. */
-sj_status sj_device_check(const char *device, char *buf, size_t cap);
+SJ_API sj_status sj_device_check(const char *device, char *buf, size_t cap);
 
 /* Compiles function `func` of m (m itself is not modified: the pipeline runs
  * on a copy). The function borrows the context: free it before the context. */
-sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_options *o,
+SJ_API sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_options *o,
                             sj_function **out);
-void sj_function_free(sj_function *f); /* NULL ok */
+SJ_API void sj_function_free(sj_function *f); /* NULL ok */
 /* Blocks until the fully optimized kernels are installed (tiered compiles;
  * returns at once otherwise). Call before timing a function. */
-void sj_function_wait(sj_function *f);
+SJ_API void sj_function_wait(sj_function *f);
 
-size_t sj_function_num_inputs(const sj_function *f);
-size_t sj_function_num_outputs(const sj_function *f);
+SJ_API size_t sj_function_num_inputs(const sj_function *f);
+SJ_API size_t sj_function_num_outputs(const sj_function *f);
 /* Wall time spent in sj_module_compile (passes + LLVM + JIT), milliseconds. */
-double sj_function_compile_ms(const sj_function *f);
+SJ_API double sj_function_compile_ms(const sj_function *f);
+/* 1 when f's kernels were loaded from the compile cache (fully optimized,
+ * no LLVM compile ran), 0 otherwise (compiled, or no kernels). */
+SJ_API int sj_function_cache_hit(const sj_function *f);
+
+/* The compile cache's counters for this process since it started (all
+ * compiles, all contexts): entries loaded, not found, rejected (corrupt,
+ * truncated, another key's or another format's: recompiled and replaced,
+ * never loaded), written, not written (I/O errors: the compile went on
+ * without the cache), and evicted (size cap). */
+typedef struct sj_cache_stats {
+  uint64_t hits, misses, rejected, stored, write_errors, evicted;
+} sj_cache_stats;
+SJ_API void sj_cache_stats_get(sj_cache_stats *out); /* NULL ok (no-op) */
 
 /* Runs f. Inputs are borrowed and checked (count, dtype, shape) before any
  * kernel runs. On success out[0..nout) receive new tensors owned by the
@@ -187,7 +216,7 @@ double sj_function_compile_ms(const sj_function *f);
  * context. Not re-entrant for one f (it reuses its buffers); different
  * functions may run concurrently (see "threads" above). f NULL:
  * SJ_ERR_INVALID. */
-sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
+SJ_API sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_tensor **out,
                            size_t nout);
 
 /* As sj_function_call, but writes into caller-provided output tensors, which
@@ -195,7 +224,7 @@ sj_status sj_function_call(sj_function *f, sj_tensor *const *in, size_t nin, sj_
  * runs; an output whose shape depends on data, after a scan with `until` or
  * a computed step count, is checked after the run: decision 0015). Avoids
  * allocating (and page-faulting) fresh outputs on every call. */
-sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin,
+SJ_API sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin,
                                 sj_tensor *const *out, size_t nout);
 
 /* ---- seeing what the compiler did (docs/debugging.md) ----
@@ -208,18 +237,18 @@ sj_status sj_function_call_into(sj_function *f, sj_tensor *const *in, size_t nin
  * the file:line of each op as comments), "final" (after the pipeline: the
  * func and its kernels), "llvm" (the kernels' LLVM IR, optimized at f's
  * level). An unknown stage: SJ_ERR_INVALID, message in the context. */
-sj_status sj_function_ir(const sj_function *f, const char *stage, char *buf, size_t cap, size_t *len);
+SJ_API sj_status sj_function_ir(const sj_function *f, const char *stage, char *buf, size_t cap, size_t *len);
 /* Graphviz dot of f at `stage` ("input" or "final"): ops as nodes, types
  * on the edges, fused groups and kernel launches as clusters with their
  * bodies. */
-sj_status sj_function_dot(const sj_function *f, const char *stage, char *buf, size_t cap, size_t *len);
+SJ_API sj_status sj_function_dot(const sj_function *f, const char *stage, char *buf, size_t cap, size_t *len);
 /* The profile of f's calls since compile (or the last reset), one row per
  * kernel launch and gemm: calls, total time, share of the calls' time, bytes
  * moved and GB/s, GFLOP/s for gemm, the op's file:line; then the peak of
  * live buffer memory. Needs sj_compile_options.profile (else one line
  * saying so). Returns the full length, as sj_ctx_errmsg_copy. */
-size_t sj_function_profile(const sj_function *f, char *buf, size_t cap);
-void sj_function_profile_reset(sj_function *f); /* NULL ok */
+SJ_API size_t sj_function_profile(const sj_function *f, char *buf, size_t cap);
+SJ_API void sj_function_profile_reset(sj_function *f); /* NULL ok */
 
 #ifdef __cplusplus
 }

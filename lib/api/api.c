@@ -54,4 +54,7 @@ void sj_compile_options_init(sj_compile_options *o) {
   o->on_unused_input = SJ_UNUSED_INPUT_RAISE; /* Theano's default */
   o->no_default_updates = 0;
   o->device = NULL; /* the CPU */
+  o->cache = 1; /* the directory and the cap come from the environment */
+  o->cache_dir = NULL;
+  o->cache_max_bytes = 0;
 }

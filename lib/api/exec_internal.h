@@ -122,6 +122,10 @@ struct sj_function {
   bool is_body;
   int depth; /* scans nested around it (bounded: a body cannot hold itself) */
   struct sj_api_gpu *gpu; /* on a CUDA device (cuda_exec.h); NULL: the CPU */
+  /* the compile cache the tier-2 compile stores into (cache_policy.c);
+   * NULL: none */
+  char *cache_dir;
+  uint64_t cache_max_bytes;
 };
 
 /* Records an error at op (or nowhere) in c; returns SJ_ERR_INVALID. */

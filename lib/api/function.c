@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cuda_exec.h"
+#include "cache_policy.h"
 #include "debug_internal.h"
 #include "exec_internal.h"
 #include "opinfo.h"
@@ -93,6 +94,28 @@ static sj_status pipeline_protected(void *ud) {
   return st;
 }
 
+/* The kernels' machine code: from the compile cache when it has them at
+ * the full level (docs/cache.md; tiering then has nothing left to do), else
+ * compiled: the first tier when tiered (O1 IR, no vectorization, and
+ * unoptimized machine code; tier 2 stores into the cache), else fully
+ * (stored into the cache). */
+static sj_status jit_kernels(sj_function *f, const sj_op_vec *ks, const sj_compile_options *o, bool tiered,
+                             sj_kernel_fn *fns) {
+  if (!ks->n) return SJ_OK;
+  char dir[4096];
+  sj_cg_cache cache;
+  sj_status st = SJ_OK;
+  if (sj_api_cache_config(o, dir, sizeof dir, &cache)) {
+    sj_cg_options full = {.opt_level = o->opt_level, .cache = &cache, .cache_only = tiered};
+    st = sj_jit_compile(f->mod, ks->v, ks->n, &full, &f->jit, fns);
+    if (tiered && !f->jit) f->cache_dir = strdup(dir); /* NULL (no memory): tier 2 runs uncached */
+    f->cache_max_bytes = cache.max_bytes;
+  }
+  if (st || f->jit) return st;
+  sj_cg_options cg = {.opt_level = tiered ? 1 : o->opt_level, .fast_codegen = tiered};
+  return sj_jit_compile(f->mod, ks->v, ks->n, &cg, &f->jit, fns);
+}
+
 static sj_status compile_into(sj_function *f, sj_module *m, const char *func, const sj_compile_options *o,
                               sj_dbg_compile *dc) {
   sj_ctx *c = m->ctx;
@@ -116,10 +139,11 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
     return sj_api_nomem(c, NULL, "out of memory compiling @%s", func);
   }
   bool tiered = o->tiered && o->opt_level >= 2 && ks.n;
-  /* first tier: O1 IR (no vectorization) and unoptimized machine code */
-  sj_cg_options cg = {.opt_level = tiered ? 1 : o->opt_level, .fast_codegen = tiered};
   if (f->gpu) tiered = false, st = sj_api_gpu_compile(f, ks.v, ks.n, o->opt_level); /* PTX: cuda_api.c */
-  else st = ks.n ? sj_jit_compile(f->mod, ks.v, ks.n, &cg, &f->jit, fns) : SJ_OK;
+  else {
+    st = jit_kernels(f, &ks, o, tiered, fns);
+    tiered = tiered && !sj_jit_from_cache(f->jit); /* a warm cache: fully optimized already */
+  }
   if (!st && !f->gpu) st = sj_dbg_dump_llvm(dc, f->mod, o->opt_level);
   if (!st) st = sj_api_build_plan(f, ks.v, fns, ks.n);
   if (!st && f->gpu) st = sj_api_gpu_check_plan(f);
@@ -177,6 +201,7 @@ void sj_function_free(sj_function *f) {
   sj_jit_free(f->jit);
   sj_api_free_bound(f);
   sj_dbg_free(f);
+  free(f->cache_dir);
   free(f);
 }
 

@@ -8,7 +8,9 @@
 
 static void *tier2_main(void *arg) {
   sj_function *f = arg;
-  sj_cg_options cg = {.opt_level = f->opt_level, .fast_codegen = false, .diag = f->tier2_diag};
+  sj_cg_cache cache = {f->cache_dir, f->cache_max_bytes}; /* stores the optimized code for later processes */
+  sj_cg_options cg = {.opt_level = f->opt_level, .fast_codegen = false, .diag = f->tier2_diag,
+                      .cache = f->cache_dir ? &cache : NULL};
   if (sj_jit_compile(f->mod, f->ks, f->nk, &cg, &f->jit2, f->fns2) == SJ_OK)
     atomic_store_explicit(&f->tier2_ready, 1, memory_order_release);
   return NULL;

@@ -12,11 +12,23 @@
 
 typedef struct sj_jit sj_jit;
 
+/* Where compiled kernels are cached on disk (cache*.c, docs/cache.md). */
+typedef struct sj_cg_cache {
+  const char *dir;    /* the cache directory (created when first written) */
+  uint64_t max_bytes; /* evict least recently used entries beyond this */
+} sj_cg_cache;
+
 typedef struct sj_cg_options {
   int opt_level;     /* 0..3; 3 = default<O3> */
   bool fast_codegen; /* machine code at CodeGenOpt::None: ~2.5x faster to
                         compile, slower code (the first tier of tiering) */
   sj_ctx *diag;      /* where errors go; NULL: the module's context */
+  const sj_cg_cache *cache; /* NULL: no compile cache. Else the objects are
+                               loaded from it when an entry matches (no
+                               LLVM optimization or codegen at all), and
+                               stored into it after a compile */
+  bool cache_only;   /* with cache: a miss compiles nothing and returns
+                        SJ_OK with *out NULL (a probe) */
 } sj_cg_options;
 
 /* Compiles the kernels `ks[0..n)` of module m into one JIT dylib and returns
@@ -24,6 +36,14 @@ typedef struct sj_cg_options {
 sj_status sj_jit_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_cg_options *o,
                          sj_jit **out, sj_kernel_fn *fns);
 void sj_jit_free(sj_jit *j); /* frees the code; NULL ok */
+/* true when j's code was loaded from the compile cache. */
+bool sj_jit_from_cache(const sj_jit *j);
+
+/* The compile cache's process-wide counters, in this order: hits, misses
+ * (no entry), rejected entries (corrupt, truncated or mismatched: compiled
+ * again and replaced), entries stored, write errors, entries evicted. */
+enum { SJ_CG_CACHE_NCOUNTERS = 6 };
+void sj_cg_cache_counters(uint64_t out[SJ_CG_CACHE_NCOUNTERS]);
 
 /* The LLVM IR (after optimization at o->opt_level) of every kernel in m, as a
  * malloc'd string (free with free()). */

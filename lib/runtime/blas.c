@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "blas_select.h" /* OpenBLAS is loaded at run time: cblas_* go through it */
 #include "runtime.h"
 #include "support/checked.h"
 
@@ -102,6 +103,7 @@ static void blas_single_thread_once(void);
 bool sj_rt_gemm_batched(sj_pool *pool, sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
                         const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta, const void *z) {
   if ((dt != SJ_F32 && dt != SJ_F64) || !da || !db || !dc) return false;
+  if (!sj_rt_blas()) return false; /* no OpenBLAS: sj_blas_info() says why */
   if (ra < 2 || rb < 2 || rc != (ra > rb ? ra : rb) || rc > SJ_TENSOR_MAX_RANK) return false;
   size_t es = dt == SJ_F32 ? 4 : 8;
   if (!dims_ok(ra, da, es) || !dims_ok(rb, db, es) || !dims_ok(rc, dc, es)) return false;
@@ -163,6 +165,7 @@ bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d) {
   int64_t M = d->M, N = d->N, K = d->K;
   if ((d->dt != SJ_F32 && d->dt != SJ_F64) || M < 0 || N < 0 || K < 0 || M > INT_MAX || N > INT_MAX || K > INT_MAX)
     return false;
+  if (!sj_rt_blas()) return false; /* no OpenBLAS: sj_blas_info() says why */
   /* the three operands must be arrays that can exist (M*N*8 can pass 2^64) */
   size_t es = sj_dtype_size(d->dt), cbytes;
   if (!dims_ok(2, (int64_t[]){M, K}, es) || !dims_ok(2, (int64_t[]){K, N}, es) ||

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Builds and runs test/install/consumer outside symjit's tree (ctest:
+# install_consumer and install_subproject; docs/install.md).
+#   run.sh BUILD_DIR SOURCE_DIR          install BUILD_DIR into a temporary
+#       prefix (no rebuild), then the consumer via find_package(symjit
+#       CONFIG) (shared and static) and via pkg-config (shared and static)
+#   run.sh --subproject SOURCE_DIR       the consumer with symjit as an
+#       add_subdirectory (how FetchContent adds it too): configures and
+#       builds the library again, unoptimized, so it is its own test
+# Each consumer must compile with only include/ on its path, run, and print
+# right numbers; the shared ones must load the installed libsymjit.so.
+set -euo pipefail
+sub=0
+if [ "${1:-}" = --subproject ]; then sub=1; shift; fi
+if [ $sub = 0 ]; then bin=$(cd "$1" && pwd); shift; fi
+src=$(cd "$1" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cc=${CC:-cc}
+start=$SECONDS
+
+run() { # NAME BINARY [SHARED_LIB_DIR]: runs it; a shared one must use that dir's libsymjit
+  echo "== $1"
+  ldd "$2" >"$tmp/ldd" # (not piped into grep -q: pipefail would see ldd's SIGPIPE)
+  if [ -n "${3:-}" ]; then
+    grep -q "libsymjit.so.* => $3/" "$tmp/ldd" || { cat "$tmp/ldd"; echo "FAIL: $1 does not load $3/libsymjit.so"; exit 1; }
+  elif grep -q libsymjit "$tmp/ldd"; then
+    echo "FAIL: $1 should not need libsymjit.so"; exit 1
+  fi
+  "$2" || { echo "FAIL: $1"; exit 1; }
+}
+quiet() { # runs a command, showing its output only when it fails
+  "$@" >"$tmp/log" 2>&1 || { cat "$tmp/log"; echo "FAIL: $*"; exit 1; }
+}
+
+if [ $sub = 1 ]; then
+  # no optimization, no debug info: the slowest part is compiling symjit
+  quiet cmake -S "$src/test/install/consumer" -B "$tmp/sub" -DSYMJIT_SOURCE_DIR="$src" -DCMAKE_BUILD_TYPE=None
+  quiet cmake --build "$tmp/sub" -j2
+  run add_subdirectory "$tmp/sub/consumer_shared" "$tmp/sub/symjit"
+  echo "install_subproject: $((SECONDS - start)) s"
+  exit 0
+fi
+
+prefix=$tmp/prefix
+quiet cmake --install "$bin" --prefix "$prefix"
+libdir=$(dirname "$(find "$prefix" -name 'libsymjit.so' | head -1)")
+for f in include/symjit/symjit.h include/symjit/graph.h include/symjit/info.h include/symjit/export.h \
+         bin/symjit-opt bin/symjit-run; do
+  [ -e "$prefix/$f" ] || { echo "FAIL: $f not installed"; exit 1; }
+done
+[ -e "$libdir/libsymjit.a" ] && [ -e "$libdir/pkgconfig/symjit.pc" ] && [ -e "$libdir/cmake/symjit/symjitConfig.cmake" ] ||
+  { echo "FAIL: libsymjit.a, symjit.pc or the CMake package not installed"; exit 1; }
+[ -n "$(find "$prefix/share/doc" -name install.md)" ] || { echo "FAIL: docs not installed"; exit 1; }
+"$prefix/bin/symjit-run" --version
+
+# 1. CMake: find_package(symjit CONFIG)
+quiet cmake -S "$src/test/install/consumer" -B "$tmp/cm" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release
+quiet cmake --build "$tmp/cm"
+run "find_package, symjit::symjit" "$tmp/cm/consumer_shared" "$libdir"
+run "find_package, symjit::symjit_static" "$tmp/cm/consumer_static"
+
+# 2. pkg-config (shared; static: the archive and `--static` for its dependencies)
+export PKG_CONFIG_PATH=$libdir/pkgconfig
+c="$src/test/install/consumer/consumer.c"
+# shellcheck disable=SC2046
+quiet $cc -std=c17 -Wall -Werror $(pkg-config --cflags symjit) "$c" -o "$tmp/pc_shared" \
+  $(pkg-config --libs symjit) -lm -Wl,-rpath,"$libdir"
+run "pkg-config" "$tmp/pc_shared" "$libdir"
+# shellcheck disable=SC2046
+quiet $cc -std=c17 -Wall -Werror $(pkg-config --cflags symjit) "$c" -o "$tmp/pc_static" \
+  $(pkg-config --static --libs symjit | sed 's/-lsymjit\b/-l:libsymjit.a/') -lm
+run "pkg-config --static" "$tmp/pc_static"
+echo "install_consumer: $((SECONDS - start)) s"
