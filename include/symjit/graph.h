@@ -49,7 +49,9 @@ SJ_API sj_var *sj_scalar_at(sj_ctx *c, double v, sj_dtype dt, const char *file, 
 #define sj_scalar(c, v, dt) sj_scalar_at(c, v, dt, SJ_AT)
 
 /* Current value of a shared variable: borrowed, valid until the next
- * sj_shared_set or call of a function updating it. */
+ * sj_shared_set or call of a function updating it. A value updated on a
+ * CUDA device is copied back first (docs/gpu.md); if that copy fails:
+ * NULL, with the message in the context. */
 SJ_API const sj_tensor *sj_shared_value(const sj_var *v);
 /* Copies `t` into the shared variable (dtype and shape must match). */
 SJ_API sj_status sj_shared_set(sj_var *v, const sj_tensor *t);

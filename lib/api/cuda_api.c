@@ -30,11 +30,14 @@ sj_status sj_device_check(const char *device, char *buf, size_t cap) {
   return SJ_OK;
 }
 
-sj_status sj_api_gpu_open(sj_function *f, const char *device) {
+sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o) {
+  const char *device = o->device;
   char msg[MSG_CAP];
   int ord;
   sj_status st = sj_cu_parse_device(device, &ord, msg, sizeof msg);
   if (!st && ord < 0) return SJ_OK;
+  if (!st && (o->nan_guard || o->profile)) /* their per-step hooks read host memory */
+    st = SJ_ERR_UNSUPPORTED, snprintf(msg, sizeof msg, "nan_guard and profile run on the CPU only (for now)");
   sj_api_gpu *g = st ? NULL : calloc(1, sizeof *g);
   if (!st && !g) return sj_api_nomem(f->ctx, NULL, "out of memory opening device '%s'", device);
   if (!st) {

@@ -100,6 +100,13 @@ static sj_status own_slot(sj_function *f, int s, const void *from) {
   return st ? dev_fail(f, NULL, st, msg) : SJ_OK;
 }
 
+/* The update written in place into slot s this call, or -1. */
+static int in_place_update(const sj_function *f, int s) {
+  for (size_t k = 0; f->bound && k < f->nupd; k++)
+    if (f->gpu->in_place[k] && f->outs[f->nuser_out + k] == s) return (int)k;
+  return -1;
+}
+
 /* Every allocating step's result: its own memory if the caller gets it
  * (and a host tensor to copy it into), else the shared buffer its plan
  * gave it, sized for the largest slot using it in this call. */
@@ -113,13 +120,13 @@ static sj_status alloc_results(sj_function *f) {
     if (!sj_api_step_allocates(s)) continue;
     if (f->slots[s->out].fresh_out) {
       st = sj_api_alloc_slot(f, s->op, s->out); /* the host tensor the result comes back to */
-      if (!st) st = own_slot(f, s->out, NULL);
-      for (size_t k = 0; !st && f->bound && k < f->nupd; k++) /* an update in place: the variable's spare */
-        if (g->in_place[k] && f->outs[f->nuser_out + k] == s->out) {
-          char msg[MSG_CAP];
-          st = sj_cu_resident_spare(g->res[f->nslots_in + k], g->dev, &g->dptr[s->out], msg, sizeof msg);
-          if (st) st = dev_fail(f, s->op, st, msg);
-        }
+      int k = in_place_update(f, s->out);
+      if (!st && k < 0) st = own_slot(f, s->out, NULL);
+      if (!st && k >= 0) { /* an update in place: the variable's spare */
+        char msg[MSG_CAP];
+        st = sj_cu_resident_spare(g->res[f->nslots_in + (size_t)k], g->dev, &g->dptr[s->out], msg, sizeof msg);
+        if (st) st = dev_fail(f, s->op, st, msg);
+      }
     } else if (bytes_of(f, s->out) > need[f->slots[s->out].buf]) {
       need[f->slots[s->out].buf] = bytes_of(f, s->out);
     }

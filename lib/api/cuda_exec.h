@@ -40,9 +40,9 @@ typedef struct sj_api_gpu {
 } sj_api_gpu;
 
 /* cuda_api.c */
-/* Reads the device option: NULL/"cpu" leaves f on the CPU; "cuda[:N]"
- * opens the device into f->gpu; errors are recorded in f->ctx. */
-sj_status sj_api_gpu_open(sj_function *f, const char *device);
+/* Reads o->device: NULL/"cpu" leaves f on the CPU; "cuda[:N]" opens the
+ * device into f->gpu; errors are recorded in f->ctx. */
+sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o);
 /* Compiles and loads the kernels ks (launch order, as for the JIT). */
 sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level);
 /* Refuses a plan with steps that have no device form (gemm, scan,

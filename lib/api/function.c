@@ -179,7 +179,7 @@ sj_status sj_module_compile(sj_module *m, const char *func, const sj_compile_opt
   sj_dbg_compile dc;
   compile_args ca = {f, m, func, o ? o : &dflt, &dc};
   sj_status st = sj_dbg_begin(m->ctx, ca.o, func, &dc);
-  if (!st) st = sj_api_gpu_open(f, ca.o->device); /* before the passes: no driver fails at once */
+  if (!st) st = sj_api_gpu_open(f, ca.o); /* before the passes: no driver fails at once */
   /* codegen holds LLVM objects an unwind would leak: unprotected */
   if (!st) st = sj_ctx_unprotected(compile_unprotected, &ca);
   sj_dbg_end(&dc);

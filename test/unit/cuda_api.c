@@ -253,6 +253,17 @@ static void test_fake(void) {
   test_residency(h);
   char msg2[4096];
   CHECK(compile_for("cuda", msg2, sizeof msg2) == SJ_OK); /* compiled to PTX and loaded by the fake */
+  sj_ctx *cx = sj_ctx_new();
+  sj_module *mx = NULL;
+  CHECK(sj_module_parse(cx, src, sizeof src - 1, "t", &mx) == SJ_OK);
+  sj_compile_options og;
+  sj_compile_options_init(&og);
+  og.device = "cuda";
+  og.profile = 1;
+  sj_function *fx = NULL;
+  CHECK(sj_module_compile(mx, "f", &og, &fx) == SJ_ERR_UNSUPPORTED && !fx);
+  CHECK(strstr(sj_ctx_errmsg(cx), "device 'cuda': nan_guard and profile run on the CPU only") != NULL);
+  sj_ctx_free(cx);
   /* a matmul has no device form yet: refused at compile time, with its line */
   static const char mm[] = "func @g(%a: f32[2,3], %b: f32[3,4]) -> (f32[2,4]) {\n  %0 = matmul %a, %b : f32[2,4]\n  return %0\n}\n";
   sj_ctx *c = sj_ctx_new();

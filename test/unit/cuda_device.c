@@ -3,13 +3,16 @@
  * sm_80 and sm_90 when it was written) loaded through the driver's JIT,
  * memory, copies, a launch of several blocks with a partial last one, the
  * result checked element by element; then the driver's rejection of bad
- * PTX with its error log in the message. Exits 77 (ctest: skipped) when
- * there is no usable driver or device: on such a machine it has checked
- * nothing. */
+ * PTX with its error log in the message; a graph training step with its
+ * shared variable on the device against the same step on the CPU. Exits
+ * 77 (ctest: skipped) when there is no usable driver or device: on such a
+ * machine it has checked nothing. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cuda_driver.h"
+#include "symjit/graph.h"
 
 #include "check.h"
 
@@ -104,6 +107,55 @@ static void check_rejections(sj_cu_dev *d) {
   fprintf(stderr, "note: PTX ISA 99.0: %s\n", err);
 }
 
+/* A graph training step on the device against the same step on the CPU:
+ * w -= 0.5 * x * sum(w * x) for 3 calls (the update reads the output's
+ * reduction: a fused kernel and a two-stage reduction), then the losses and
+ * w compared (f32, rtol 1e-4: the device sums in another order), w read
+ * back through sj_shared_value (the device copy comes home). */
+#define NW 1000
+static int step_run(const char *device, float *losses, float *w_out) {
+  sj_ctx *c = sj_ctx_new();
+  int64_t d[1] = {NW};
+  sj_tensor *w0 = sj_tensor_new(SJ_F32, 1, d), *xt = sj_tensor_new(SJ_F32, 1, d);
+  sj_tensor_fill_uniform(w0, 1, -1, 1);
+  sj_tensor_fill_uniform(xt, 2, -0.05, 0.05);
+  sj_var *w = sj_shared(c, "w", w0);
+  sj_var *x = sj_input(c, "x", SJ_F32, 1, d);
+  sj_var *loss = sj_sum(sj_mul(w, x), 0, NULL, false);
+  sj_update up = {w, sj_sub(w, sj_mul(sj_mul(sj_scalar(c, 0.5, SJ_F32), x), loss))};
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.device = device;
+  sj_function *f = NULL;
+  int ok = sj_compile(c, &x, 1, &loss, 1, &up, 1, NULL, 0, &o, &f) == SJ_OK;
+  for (int k = 0; ok && k < 3; k++) {
+    sj_tensor *out = NULL;
+    ok = sj_function_call(f, &xt, 1, &out, 1) == SJ_OK;
+    if (ok) losses[k] = (float)sj_tensor_get(out, 0);
+    sj_tensor_free(out);
+  }
+  const sj_tensor *wv = ok ? sj_shared_value(w) : NULL;
+  if (wv) memcpy(w_out, sj_tensor_data(wv), NW * sizeof *w_out);
+  if (!ok || !wv) fprintf(stderr, "%s", sj_ctx_errmsg(c));
+  sj_function_free(f);
+  sj_tensor_free(w0);
+  sj_tensor_free(xt);
+  sj_ctx_free(c);
+  return ok && wv;
+}
+
+static int close_to(float g, float r) { return fabsf(g - r) <= 1e-5f + 1e-4f * fabsf(r); }
+
+static void check_training_step(void) {
+  float lg[3], lc[3], wg[NW], wc[NW];
+  CHECK(step_run("cuda", lg, wg));
+  CHECK(step_run(NULL, lc, wc));
+  for (int k = 0; k < 3; k++) CHECK(close_to(lg[k], lc[k]));
+  int bad = 0;
+  for (int i = 0; i < NW; i++) bad += !close_to(wg[i], wc[i]);
+  CHECK(bad == 0);
+}
+
 int main(void) {
   char err[4096];
   sj_cu_dev *d = NULL;
@@ -120,6 +172,7 @@ int main(void) {
   }
   check_add_one(d);
   check_rejections(d);
+  check_training_step();
   sj_cu_close(d);
   return failures != 0;
 }
