@@ -52,6 +52,11 @@ typedef struct sj_cg_target {
   /* Scalar math for a float dtype (exp, log, log1p, expm1, tanh, pow). */
   LLVMValueRef (*math1)(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt);
   LLVMValueRef (*math2)(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt);
+  /* f16/bf16 elementwise ops compute in f32 and round once (the same
+   * values: f32 holds every half sum, product and quotient exactly enough
+   * for one correct rounding); NVPTX cannot select some half operations
+   * below sm_80/sm_90 (bf16 maximum aborts the process). */
+  bool half_in_f32;
 } sj_cg_target;
 
 extern const sj_cg_target sj_cg_host_target;

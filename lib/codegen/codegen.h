@@ -38,7 +38,7 @@ bool sj_online_lse_pair(const sj_op *r1, const sj_op *r2);
 
 /* ---- the NVPTX target (docs/gpu.md; the kernel ABI: gpu_abi.h) ---- */
 typedef struct sj_gpu_options {
-  const char *arch;      /* "sm_80" when NULL; LLVM 19 knows sm_30 .. sm_90a */
+  const char *arch;      /* "sm_80" when NULL; sm_70 .. sm_90a */
   int opt_level;         /* 1..3 (0 is taken as 1: libdevice must be inlined) */
   bool ftz;              /* flush f32 subnormals to zero (libdevice's __nvvm_reflect) */
   const char *libdevice; /* NULL: $CUDA_HOME or /usr/local/cuda, nvvm/libdevice/libdevice.10.bc */
