@@ -56,6 +56,12 @@ sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_
  * on nvptx: ..." at its location). */
 sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_ptx, char **out);
 
+/* The GEMM entry for dtype dt and the transpositions (gpu_abi.h): its
+ * name into name[SJ_KABI_SYM_CAP] and, when ptx is not NULL, its PTX
+ * (malloc'd). f16, bf16, f32, f64; anything else is an error. */
+sj_status sj_gpu_gemm(sj_ctx *c, const sj_gpu_options *o, sj_dtype dt, bool trans_a, bool trans_b, char *name,
+                      char **ptx);
+
 /* Host CPU description, e.g. "rocketlake (+avx2,+avx512f,...)"; malloc'd. */
 char *sj_host_cpu_desc(void);
 #endif

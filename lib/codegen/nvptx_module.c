@@ -323,6 +323,28 @@ static sj_status check_funcs(sj_module *m, sj_ctx *c) {
   return SJ_OK;
 }
 
+static const char *const launch_names[] = {"grid-stride", "block-per-row", "one-block", "two-stage"};
+
+/* One comment line per kernel: its launch (gpu_abi.h), for readers of the
+ * PTX and for tests. */
+static char *launch_comments(const sj_gpu_kernel *info, size_t n, const char *text) {
+  size_t cap = strlen(text) + 1 + n * (2 * SJ_KABI_SYM_CAP + 160);
+  char *s = malloc(cap);
+  if (!s) return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    char trips[64];
+    if (info[i].trip_scale < 0) snprintf(trips, sizeof trips, "unknown");
+    else if (info[i].trip_param < 0) snprintf(trips, sizeof trips, "%lld", (long long)info[i].trip_scale);
+    else snprintf(trips, sizeof trips, "dim(%d, %d)", info[i].trip_param, info[i].trip_axis);
+    k += (size_t)snprintf(s + k, cap - k, "// kernel %s: %s, block %u, trips %s%s%s\n", info[i].name,
+                          launch_names[info[i].kind], info[i].block, info[i].kind == SJ_GPU_ONE_BLOCK ? "(grid 1)" : trips,
+                          info[i].stage1[0] ? ", stage 1 " : "", info[i].stage1);
+  }
+  snprintf(s + k, cap - k, "%s", text);
+  return s;
+}
+
 sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_ptx, char **out) {
   sj_ctx *c = o && o->diag ? o->diag : m->ctx;
   *out = NULL;
@@ -339,7 +361,13 @@ sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_pt
     gpu_error(c, "codegen: out of memory%s%s", "", "");
     return SJ_ERR_NOMEM;
   }
-  st = sj_gpu_compile(m, ks.v, ks.n, o, want_ptx ? out : NULL, want_ptx ? NULL : out, info);
+  char *text = NULL;
+  st = sj_gpu_compile(m, ks.v, ks.n, o, want_ptx ? &text : NULL, want_ptx ? NULL : &text, info);
+  if (st == SJ_OK && !(*out = launch_comments(info, ks.n, text))) {
+    gpu_error(c, "codegen: out of memory%s%s", "", "");
+    st = SJ_ERR_NOMEM;
+  }
+  free(text);
   free(info);
   sj_op_vec_free(&ks);
   return st;
