@@ -103,6 +103,8 @@ LLVMValueRef sj_cg_host_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValu
 /* Scalar elementwise op emission (table-driven, scalar_ops.c). Returns NULL
  * and fails g when the op has no scalar rule. */
 LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args);
+/* x from dtype `from` to `to`, as the `cast` op converts (no libcalls). */
+LLVMValueRef sj_cg_convert(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to);
 
 static inline LLVMTypeRef sj_cg_i64(cg *g) { return LLVMInt64TypeInContext(g->L); }
 static inline LLVMTypeRef sj_cg_ptr(cg *g) { return LLVMPointerTypeInContext(g->L, 0); }

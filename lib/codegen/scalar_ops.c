@@ -234,6 +234,8 @@ static LLVMValueRef emit_cast(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to)
 
 RULE(r_cast) { return emit_cast(g, a[0], dt, sj_res(op, 0)->type.dt); }
 
+LLVMValueRef sj_cg_convert(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to) { return emit_cast(g, x, from, to); }
+
 /* bf16 -> f32 exactly, as bits: LLVM's optimizer does not narrow an op on
  * these back to bf16 as it does through fpext (maximum(fpext a, fpext b)
  * -> fpext(maximum(a, b))), which NVPTX cannot select below sm_80. */
