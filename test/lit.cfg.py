@@ -65,3 +65,4 @@ _ptxas = next((os.path.join(d, "ptxas") for d in _cuda_dirs + ["/usr/local/cuda/
 if _ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", _ptxas))
+config.substitutions.append(("%sj-fuzzgen", os.path.join(config.symjit_obj_root, "test", "sj-fuzzgen")))
