@@ -65,6 +65,7 @@ _ptxas = next((os.path.join(d, "ptxas") for d in _cuda_dirs + ["/usr/local/cuda/
 if _ptxas:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", _ptxas))
+config.substitutions.append(("%sj-fuzzgen", os.path.join(config.symjit_obj_root, "test", "sj-fuzzgen")))
 
 # ---- CUDA devices (issue 13; docs/gpu.md "Running the device checks") ----
 # `cuda-device`: the NVIDIA driver loads ($SJ_LIBCUDA overrides the library,

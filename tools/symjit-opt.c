@@ -37,8 +37,12 @@ static void usage(FILE *o) {
         "  --llvm-opt=N         LLVM optimization level for --emit-llvm (0-3)\n"
         "  --target=T           code generation target: host (default) or nvptx\n"
         "                       (--emit-llvm then prints the NVPTX module)\n"
-        "  --gpu-arch=sm_XX     the GPU architecture for --target=nvptx (sm_80)\n"
+        "  --gpu-arch=sm_XX     the GPU architecture for --target=nvptx: sm_70 ..\n"
+        "                       sm_90a (default sm_80)\n"
         "  --emit-ptx           print the PTX of the module's kernels (nvptx)\n"
+        "  --gpu-gemm=DT,TT     print the PTX of the GPU GEMM entry for dtype DT\n"
+        "                       (f16, bf16, f32, f64), TT = nn, nt, tn or tt\n"
+        "                       (transposed A, B); reads no input\n"
         "  --dot                print the funcs (after the passes) as Graphviz dot:\n"
         "                       fused ops and kernel launches as clusters\n"
         "                       (docs/debugging.md)\n"
@@ -66,6 +70,7 @@ typedef struct opts {
   int llvm_opt;
   bool nvptx, emit_ptx;  /* --target=nvptx, --emit-ptx */
   const char *gpu_arch; /* --gpu-arch */
+  const char *gpu_gemm; /* --gpu-gemm */
 } opts;
 
 /* Returns -1 to continue, else an exit code. */
@@ -92,6 +97,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--target=host")) o->nvptx = false;
     else if (!strncmp(a, "--gpu-arch=", 11)) o->gpu_arch = a + 11;
     else if (!strcmp(a, "--emit-ptx")) o->emit_ptx = true;
+    else if (!strncmp(a, "--gpu-gemm=", 11)) o->gpu_gemm = a + 11;
     else if (!strncmp(a, "--grad=", 7)) o->grad = a + 7;
     else if (!strncmp(a, "--llvm-opt=", 11) && a[11] >= '0' && a[11] <= '3' && !a[12])
       o->llvm_opt = a[11] - '0';
@@ -271,13 +277,33 @@ static int run(const opts *o, sj_ctx *c) {
   return rc;
 }
 
+/* --gpu-gemm=DT,TT: the GEMM entry's PTX. */
+static int print_gemm(const opts *o, sj_ctx *c) {
+  const char *comma = strchr(o->gpu_gemm, ',');
+  sj_dtype dt;
+  if (!comma || !sj_dtype_parse(o->gpu_gemm, (size_t)(comma - o->gpu_gemm), &dt) || strlen(comma + 1) != 2 ||
+      !strchr("nt", comma[1]) || !strchr("nt", comma[2])) {
+    fprintf(stderr, "symjit-opt: error: --gpu-gemm=%s: expected DTYPE,TT with TT one of nn nt tn tt\n", o->gpu_gemm);
+    return 2;
+  }
+  sj_gpu_options gpu = {.arch = o->gpu_arch, .opt_level = o->llvm_opt};
+  char name[SJ_KABI_SYM_CAP], *ptx = NULL;
+  if (sj_gpu_gemm(c, &gpu, dt, comma[1] == 't', comma[2] == 't', name, &ptx) != SJ_OK) {
+    fputs(sj_ctx_diags(c), stderr);
+    return 1;
+  }
+  fputs(ptx, stdout);
+  free(ptx);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   opts o;
   int rc = parse_args(argc, argv, &o);
   if (rc >= 0) return rc;
   sj_ctx *c = sj_ctx_new();
   if (!c) return 1;
-  rc = run(&o, c);
+  rc = o.gpu_gemm ? print_gemm(&o, c) : run(&o, c);
   sj_ctx_free(c);
   return rc;
 }

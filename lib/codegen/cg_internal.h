@@ -52,6 +52,11 @@ typedef struct sj_cg_target {
   /* Scalar math for a float dtype (exp, log, log1p, expm1, tanh, pow). */
   LLVMValueRef (*math1)(cg *g, const char *fname, LLVMValueRef x, sj_dtype dt);
   LLVMValueRef (*math2)(cg *g, const char *fname, LLVMValueRef x, LLVMValueRef y, sj_dtype dt);
+  /* f16/bf16 elementwise ops compute in f32 and round once (the same
+   * values: f32 holds every half sum, product and quotient exactly enough
+   * for one correct rounding); NVPTX cannot select some half operations
+   * below sm_80/sm_90 (bf16 maximum aborts the process). */
+  bool half_in_f32;
 } sj_cg_target;
 
 extern const sj_cg_target sj_cg_host_target;
@@ -98,6 +103,8 @@ LLVMValueRef sj_cg_host_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValu
 /* Scalar elementwise op emission (table-driven, scalar_ops.c). Returns NULL
  * and fails g when the op has no scalar rule. */
 LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args);
+/* x from dtype `from` to `to`, as the `cast` op converts (no libcalls). */
+LLVMValueRef sj_cg_convert(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to);
 
 static inline LLVMTypeRef sj_cg_i64(cg *g) { return LLVMInt64TypeInContext(g->L); }
 static inline LLVMTypeRef sj_cg_ptr(cg *g) { return LLVMPointerTypeInContext(g->L, 0); }

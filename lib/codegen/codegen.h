@@ -58,7 +58,7 @@ bool sj_online_lse_pair(const sj_op *r1, const sj_op *r2);
 
 /* ---- the NVPTX target (docs/gpu.md; the kernel ABI: gpu_abi.h) ---- */
 typedef struct sj_gpu_options {
-  const char *arch;      /* "sm_80" when NULL; LLVM 19 knows sm_30 .. sm_90a */
+  const char *arch;      /* "sm_80" when NULL; sm_70 .. sm_90a */
   int opt_level;         /* 1..3 (0 is taken as 1: libdevice must be inlined) */
   bool ftz;              /* flush f32 subnormals to zero (libdevice's __nvvm_reflect) */
   const char *libdevice; /* NULL: $CUDA_HOME or /usr/local/cuda, nvvm/libdevice/libdevice.10.bc */
@@ -75,6 +75,12 @@ sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_
  * error names a func-level op with no GPU implementation ("not supported
  * on nvptx: ..." at its location). */
 sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_ptx, char **out);
+
+/* The GEMM entry for dtype dt and the transpositions (gpu_abi.h): its
+ * name into name[SJ_KABI_SYM_CAP] and, when ptx is not NULL, its PTX
+ * (malloc'd). f16, bf16, f32, f64; anything else is an error. */
+sj_status sj_gpu_gemm(sj_ctx *c, const sj_gpu_options *o, sj_dtype dt, bool trans_a, bool trans_b, char *name,
+                      char **ptx);
 
 /* Host CPU description, e.g. "rocketlake (+avx2,+avx512f,...)"; malloc'd. */
 char *sj_host_cpu_desc(void);

@@ -39,6 +39,21 @@
  * trips, the iteration count of the mapped loop, is trip_scale *
  * dim(trip_param, trip_axis) (trip_param < 0: trip_scale alone); trip_scale
  * < 0 means unknown at compile time: pick the grid as for a large count. */
+/*
+ * GEMM (the func-level `gemm` op; no cuBLAS): one entry per dtype and
+ * transposition, sj_gpu_gemm_name() gives its name ("sjg_gemm_f32_nt"):
+ *   C[b] = alpha * op(A[b]) @ op(B[b]) + beta * Z[b]    for b < batch
+ * Parameters: ptr addrspace(1) A, B, C, Z (Z unread when beta == 0, may
+ * then be NULL; Z == C is fine), i64 M, N, K, i64 batch, i64 sa, sb, sc
+ * (elements between batches of A, B, and of C and Z; 0 broadcasts), double
+ * alpha, double beta. All row-major contiguous: A is [M,K] ([K,M] when
+ * trans_a), B [K,N] ([N,K] when trans_b), C and Z [M,N]. f16/bf16 store and
+ * accumulate in f32; f32 in f32, f64 in f64. Launch: block
+ * SJ_GPU_GEMM_BLOCK threads (.reqntid), grid x = ceil(N / SJ_GPU_GEMM_TILE),
+ * y = ceil(M / SJ_GPU_GEMM_TILE), z = any >= 1 (batches b = ctaid.z,
+ * ctaid.z + nctaid.z, ...), e.g. min(batch, 65535). A gemm's `epilogue`
+ * kernel (bias, activation) is an ordinary kernel above: launch it after,
+ * over the whole of C. */
 #ifndef SJ_GPU_ABI_H
 #define SJ_GPU_ABI_H
 
@@ -55,6 +70,9 @@ typedef enum sj_gpu_launch {
 
 /* Kernel parameters per entry: lowering never makes more (kernel_abi.h). */
 #define SJ_GPU_MAX_PARAMS SJ_KABI_STACK_PARAMS
+
+#define SJ_GPU_GEMM_TILE 64   /* C tile per block: 64 x 64, K in steps of 16 */
+#define SJ_GPU_GEMM_BLOCK 256 /* 16 x 16 threads, 4 x 4 outputs each */
 
 typedef struct sj_gpu_kernel {
   const sj_op *op;                 /* the symjit kernel (its func name: sj_func_name) */

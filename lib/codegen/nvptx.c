@@ -297,19 +297,35 @@ static shape top_shape(const sj_block *b) {
   return s;
 }
 
-/* A row that contains a reduction at its own top level. */
+/* Reductions shorter than this (a constant trip count) are cheaper on one
+ * thread than across a block: two barriers per reduction. */
+#define SJ_GPU_MIN_COOP 64
+
+static bool short_loop(const sj_op *loop) {
+  const sj_op *lo = sj_opnd(loop, 0)->def, *hi = sj_opnd(loop, 1)->def;
+  const sj_attr *la = lo && lo->code == SJ_OP_CONSTANT ? sj_op_attr(lo, "value") : NULL;
+  const sj_attr *ha = hi && hi->code == SJ_OP_CONSTANT ? sj_op_attr(hi, "value") : NULL;
+  return la && ha && la->kind == SJ_ATTR_INT && ha->kind == SJ_ATTR_INT && ha->u.i - la->u.i < SJ_GPU_MIN_COOP;
+}
+
+/* A row that contains a reduction worth a block at its own top level. */
 static bool rows_reduce(const sj_op *pf) {
   for (const sj_op *op = pf->regions[0]->first; op; op = op->next)
-    if (is_reduction(op)) return true;
+    if (is_reduction(op) && !short_loop(op)) return true;
   return false;
 }
 
-/* Only pure ops before `first`, and after it only pure ops and stores. */
+/* Only pure ops before the reduction r (stage 1 runs them on every thread
+ * of every block), and after it only pure ops and stores (stage 2). */
 static bool two_stage_ok(const sj_block *b, const sj_op *r) {
+  bool after = false;
   for (const sj_op *op = b->first; op; op = op->next) {
-    if (op == r) continue;
+    if (op == r) {
+      after = true;
+      continue;
+    }
     bool loop = op->code == SJ_OP_FOR || op->code == SJ_OP_PARALLEL_FOR;
-    if (loop || (writes(op) && op->code != SJ_OP_STORE)) return false;
+    if (loop || (writes(op) && (op->code != SJ_OP_STORE || !after))) return false;
   }
   return true;
 }
@@ -551,4 +567,5 @@ const sj_cg_target sj_cg_nvptx_target = {
     .loop = gpu_loop,
     .math1 = gpu_math1,
     .math2 = gpu_math2,
+    .half_in_f32 = true,
 };

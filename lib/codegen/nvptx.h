@@ -24,4 +24,9 @@ extern const sj_cg_target sj_cg_nvptx_target;
 /* Emits kernel k as its PTX entry (or entries) into g->M and fills *info;
  * sym is its PTX-valid name. */
 void sj_nvptx_emit_kernel(cg *g, const sj_op *k, const char *sym, sj_gpu_kernel *info);
+/* Emits the GEMM entry `name` for dtype dt (nvptx_gemm.c, ABI: gpu_abi.h). */
+void sj_nvptx_emit_gemm(cg *g, sj_dtype dt, bool trans_a, bool trans_b, const char *name);
+/* The GEMM entry's name into name[SJ_KABI_SYM_CAP]; false for a dtype
+ * without one. */
+bool sj_gpu_gemm_name(sj_dtype dt, bool trans_a, bool trans_b, char *name);
 #endif

@@ -43,8 +43,8 @@ static void gpu_error(sj_ctx *c, const char *fmt, const char *a, const char *b) 
   sj_emit_error(c, none, fmt, a, b);
 }
 
-/* "sm_NN" or "sm_NNa" with NN >= 30: what LLVM 19 knows is checked by
- * creating the target machine (an unknown CPU only warns there). */
+/* "sm_NN" or "sm_NNa"; the list below then says which (LLVM only warns
+ * about a CPU it does not know, to stderr). */
 static bool arch_ok(const char *a) {
   if (strncmp(a, "sm_", 3) || !a[3] || !a[4]) return false;
   size_t i = 3;
@@ -52,9 +52,11 @@ static bool arch_ok(const char *a) {
   return i >= 5 && i <= 6 && (!a[i] || (a[i] == 'a' && !a[i + 1]));
 }
 
-static const char *const known_archs[] = {"sm_30", "sm_32", "sm_35", "sm_37", "sm_50", "sm_52", "sm_53",
-                                          "sm_60", "sm_61", "sm_62", "sm_70", "sm_72", "sm_75", "sm_80",
-                                          "sm_86", "sm_87", "sm_89", "sm_90", "sm_90a"};
+/* Volta and newer: the block reductions use shfl.sync, which LLVM 19
+ * selects only at PTX 6.0, its default from sm_70 (for sm_35..sm_62 it
+ * aborts the process in instruction selection: "Cannot select"). */
+static const char *const known_archs[] = {"sm_70", "sm_72", "sm_75", "sm_80", "sm_86",
+                                          "sm_87", "sm_89", "sm_90", "sm_90a"};
 
 /* false (and an error) when there is no NVPTX target or arch is unknown. */
 static bool target_ok(sj_ctx *c, const char *arch) {
@@ -66,7 +68,7 @@ static bool target_ok(sj_ctx *c, const char *arch) {
   bool known = false;
   for (size_t i = 0; i < sizeof known_archs / sizeof *known_archs; i++) known |= !strcmp(arch, known_archs[i]);
   if (!arch_ok(arch) || !known) {
-    gpu_error(c, "codegen: unknown GPU architecture '%s' (LLVM 19 knows sm_30 .. sm_90a)%s", arch, "");
+    gpu_error(c, "codegen: unknown GPU architecture '%s' (sm_70 .. sm_90a)%s", arch, "");
     return false;
   }
   return true;
@@ -127,6 +129,13 @@ static void ptx_symbol(const char *cpu, char *out, size_t cap) {
   if (changed && n + 18 < cap) snprintf(out + n, cap - n, "_%016llx", (unsigned long long)fnv1a(cpu));
 }
 
+/* A GEMM entry to emit (nvptx_gemm.c). */
+typedef struct gemm_req {
+  sj_dtype dt;
+  bool ta, tb;
+  char name[SJ_KABI_SYM_CAP];
+} gemm_req;
+
 /* ---- libdevice ---- */
 
 static const char *libdevice_path(const sj_gpu_options *o, char *buf, size_t cap) {
@@ -179,13 +188,14 @@ static sj_status link_libdevice(sj_ctx *c, LLVMContextRef L, LLVMModuleRef M, co
 /* Everything but the entries becomes internal: libdevice's functions are
  * then inlined and dropped (a surviving one can hold an intrinsic ptxas
  * rejects, notes/gpu.md). */
-static void internalize(LLVMModuleRef M, const sj_gpu_kernel *info, size_t n) {
+static void internalize(LLVMModuleRef M, const sj_gpu_kernel *info, size_t n, const gemm_req *gm, size_t ng) {
   for (LLVMValueRef f = LLVMGetFirstFunction(M); f; f = LLVMGetNextFunction(f)) {
     if (LLVMIsDeclaration(f)) continue;
     size_t len;
     const char *name = LLVMGetValueName2(f, &len);
     bool entry = false;
     for (size_t i = 0; i < n && !entry; i++) entry = !strcmp(name, info[i].name) || !strcmp(name, info[i].stage1);
+    for (size_t i = 0; i < ng && !entry; i++) entry = !strcmp(name, gm[i].name);
     if (!entry) LLVMSetLinkage(f, LLVMInternalLinkage);
   }
   for (LLVMValueRef gv = LLVMGetFirstGlobal(M); gv; gv = LLVMGetNextGlobal(gv))
@@ -194,8 +204,8 @@ static void internalize(LLVMModuleRef M, const sj_gpu_kernel *info, size_t n) {
 
 /* ---- the module ---- */
 
-static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const sj_gpu_options *o, LLVMContextRef L,
-                       LLVMTargetMachineRef tm, LLVMModuleRef *out, sj_gpu_kernel *info) {
+static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const gemm_req *gm, size_t ng, const sj_gpu_options *o,
+                       LLVMContextRef L, LLVMTargetMachineRef tm, LLVMModuleRef *out, sj_gpu_kernel *info) {
   sj_gpu_state *state = calloc(1, sizeof *state);
   char (*syms)[SJ_KABI_SYM_CAP] = calloc(n + 1, sizeof *syms);
   if (!state || !syms) {
@@ -221,6 +231,7 @@ static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const sj_gpu_optio
     ptx_symbol(syms[i], sym, sizeof sym);
     sj_nvptx_emit_kernel(&g, ks[i], sym, &info[i]);
   }
+  for (size_t i = 0; i < ng && !g.st; i++) sj_nvptx_emit_gemm(&g, gm[i].dt, gm[i].ta, gm[i].tb, gm[i].name);
   sj_cg_finish_used(&g);
   LLVMDisposeBuilder(g.B);
   sj_cg_free_values(&g);
@@ -236,7 +247,7 @@ static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const sj_gpu_optio
   if (!g.st) {
     LLVMValueRef ftz = LLVMConstInt(LLVMInt32TypeInContext(L), o && o->ftz ? 1 : 0, 0);
     LLVMAddModuleFlag(g.M, LLVMModuleFlagBehaviorOverride, "nvvm-reflect-ftz", 16, LLVMValueAsMetadata(ftz));
-    internalize(g.M, info, n);
+    internalize(g.M, info, n, gm, ng);
   }
   int lvl = o ? o->opt_level : 3;
   if (!g.st) g.st = sj_cg_optimize(&g, lvl > 0 ? lvl : 1, tm); /* >= 1: libdevice must be inlined and dropped */
@@ -254,9 +265,8 @@ static char *dup_n(const char *s, size_t n) {
   return d;
 }
 
-sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_options *o, char **ptx, char **llvm_ir,
-                         sj_gpu_kernel *info) {
-  sj_ctx *c = o && o->diag ? o->diag : m->ctx;
+static sj_status compile(sj_ctx *c, sj_op *const *ks, size_t n, const gemm_req *gm, size_t ng, const sj_gpu_options *o,
+                        char **ptx, char **llvm_ir, sj_gpu_kernel *info) {
   const char *arch = o && o->arch ? o->arch : "sm_80";
   if (ptx) *ptx = NULL;
   if (llvm_ir) *llvm_ir = NULL;
@@ -266,7 +276,7 @@ sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_
   diag_state d = {0};
   LLVMContextSetDiagnosticHandler(L, on_diag, &d);
   LLVMModuleRef M = NULL;
-  sj_status st = build(c, ks, n, o, L, tm, &M, info);
+  sj_status st = build(c, ks, n, gm, ng, o, L, tm, &M, info);
   if (st == SJ_OK && llvm_ir) {
     char *s = LLVMPrintModuleToString(M);
     *llvm_ir = dup_n(s, strlen(s));
@@ -298,47 +308,117 @@ sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_
   return st;
 }
 
+sj_status sj_gpu_compile(sj_module *m, sj_op *const *ks, size_t n, const sj_gpu_options *o, char **ptx, char **llvm_ir,
+                         sj_gpu_kernel *info) {
+  return compile(o && o->diag ? o->diag : m->ctx, ks, n, NULL, 0, o, ptx, llvm_ir, info);
+}
+
+sj_status sj_gpu_gemm(sj_ctx *c, const sj_gpu_options *o, sj_dtype dt, bool trans_a, bool trans_b, char *name,
+                      char **ptx) {
+  gemm_req r = {.dt = dt, .ta = trans_a, .tb = trans_b};
+  if (!sj_gpu_gemm_name(dt, trans_a, trans_b, r.name)) {
+    gpu_error(c, "not supported on nvptx: a gemm of %s (f16, bf16, f32 and f64 only)%s", sj_dtype_name(dt), "");
+    return SJ_ERR_UNSUPPORTED;
+  }
+  snprintf(name, SJ_KABI_SYM_CAP, "%s", r.name);
+  return ptx ? compile(c, NULL, 0, &r, 1, o, ptx, NULL, NULL) : SJ_OK;
+}
+
 /* ---- whole modules (symjit-opt) ---- */
 
-/* Func-level ops that need a GPU implementation symjit does not have yet:
- * a gemm (matmul) runs through BLAS on the host (no GPU GEMM kernel). The
- * executor steps (launch, alloc, dim, reshape, constant, scan's control,
- * random) are the runtime's. */
-static sj_status check_funcs(sj_module *m, sj_ctx *c) {
+/* The GEMM entries the funcs' gemm ops need, each once; an error (at the
+ * op) for a dtype without one. */
+static sj_status collect_gemms(sj_module *m, sj_ctx *c, gemm_req **out, size_t *n) {
+  *out = NULL, *n = 0;
+  size_t cap = 0;
   for (sj_op *f = m->body->first; f; f = f->next) {
     if (f->code != SJ_OP_FUNC) continue;
     sj_op_vec ops = {0};
     sj_collect_ops(f->regions[0], &ops);
-    for (size_t i = 0; i < ops.n; i++)
-      if (ops.v[i]->code == SJ_OP_GEMM) {
-        sj_emit_error(c, ops.v[i]->loc, "not supported on nvptx: 'gemm' (matmul) in @%s: no GPU GEMM kernel yet",
-                      sj_func_name(f));
-        sj_op_vec_free(&ops);
-        return SJ_ERR_UNSUPPORTED;
+    sj_status st = ops.failed ? SJ_ERR_NOMEM : SJ_OK;
+    for (size_t i = 0; i < ops.n && !st; i++) {
+      const sj_op *op = ops.v[i];
+      if (op->code != SJ_OP_GEMM) continue;
+      gemm_req r = {.dt = sj_opnd(op, 2)->type.dt, .ta = sj_op_bool(op, "trans_a", false), .tb = sj_op_bool(op, "trans_b", false)};
+      if (!sj_gpu_gemm_name(r.dt, r.ta, r.tb, r.name)) {
+        sj_emit_error(c, op->loc, "not supported on nvptx: 'gemm' (matmul) of %s in @%s", sj_dtype_name(r.dt), sj_func_name(f));
+        st = SJ_ERR_UNSUPPORTED;
+        break;
       }
+      bool seen = false;
+      for (size_t k = 0; k < *n && !seen; k++) seen = !strcmp((*out)[k].name, r.name);
+      if (seen) continue;
+      if (*n == cap) {
+        gemm_req *g = realloc(*out, (cap = cap ? 2 * cap : 4) * sizeof *g);
+        if (!g) st = SJ_ERR_NOMEM;
+        else *out = g;
+      }
+      if (!st) (*out)[(*n)++] = r;
+    }
     sj_op_vec_free(&ops);
+    if (st == SJ_ERR_NOMEM) gpu_error(c, "codegen: out of memory%s%s", "", "");
+    if (st) return st;
   }
   return SJ_OK;
+}
+
+static const char *const launch_names[] = {"grid-stride", "block-per-row", "one-block", "two-stage"};
+
+/* One comment line per kernel: its launch (gpu_abi.h), for readers of the
+ * PTX and for tests. */
+static char *launch_comments(const sj_gpu_kernel *info, size_t n, const gemm_req *gm, size_t ng, const char *text) {
+  size_t cap = strlen(text) + 1 + (n + ng) * (2 * SJ_KABI_SYM_CAP + 160);
+  char *s = malloc(cap);
+  if (!s) return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++) {
+    char trips[64];
+    if (info[i].trip_scale < 0) snprintf(trips, sizeof trips, "unknown");
+    else if (info[i].trip_param < 0) snprintf(trips, sizeof trips, "%lld", (long long)info[i].trip_scale);
+    else snprintf(trips, sizeof trips, "dim(%d, %d)", info[i].trip_param, info[i].trip_axis);
+    k += (size_t)snprintf(s + k, cap - k, "// kernel %s: %s, block %u, %s%s%s%s\n", info[i].name,
+                          launch_names[info[i].kind], info[i].block, info[i].kind == SJ_GPU_ONE_BLOCK ? "grid 1" : "trips ",
+                          info[i].kind == SJ_GPU_ONE_BLOCK ? "" : trips, info[i].stage1[0] ? ", stage 1 " : "",
+                          info[i].stage1);
+  }
+  for (size_t i = 0; i < ng; i++)
+    k += (size_t)snprintf(s + k, cap - k, "// gemm %s: block %d, tile %d x %d\n", gm[i].name, SJ_GPU_GEMM_BLOCK,
+                          SJ_GPU_GEMM_TILE, SJ_GPU_GEMM_TILE);
+  snprintf(s + k, cap - k, "%s", text);
+  return s;
 }
 
 sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_ptx, char **out) {
   sj_ctx *c = o && o->diag ? o->diag : m->ctx;
   *out = NULL;
   if (!target_ok(c, o && o->arch ? o->arch : "sm_80")) return SJ_ERR_UNSUPPORTED;
-  sj_status st = check_funcs(m, c);
-  if (st) return st;
+  gemm_req *gm;
+  size_t ng;
+  sj_status st = collect_gemms(m, c, &gm, &ng);
+  if (st) {
+    free(gm);
+    return st;
+  }
   sj_op_vec ks = {0};
   for (sj_op *f = m->body->first; f; f = f->next)
     if (f->code == SJ_OP_KERNEL) sj_op_vec_push(&ks, f);
   sj_gpu_kernel *info = calloc(ks.n + 1, sizeof *info);
   if (!info || ks.failed) {
     free(info);
+    free(gm);
     sj_op_vec_free(&ks);
     gpu_error(c, "codegen: out of memory%s%s", "", "");
     return SJ_ERR_NOMEM;
   }
-  st = sj_gpu_compile(m, ks.v, ks.n, o, want_ptx ? out : NULL, want_ptx ? NULL : out, info);
+  char *text = NULL;
+  st = compile(c, ks.v, ks.n, gm, ng, o, want_ptx ? &text : NULL, want_ptx ? NULL : &text, info);
+  if (st == SJ_OK && !(*out = launch_comments(info, ks.n, gm, ng, text))) {
+    gpu_error(c, "codegen: out of memory%s%s", "", "");
+    st = SJ_ERR_NOMEM;
+  }
+  free(text);
   free(info);
+  free(gm);
   sj_op_vec_free(&ks);
   return st;
 }

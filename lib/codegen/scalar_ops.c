@@ -234,6 +234,16 @@ static LLVMValueRef emit_cast(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to)
 
 RULE(r_cast) { return emit_cast(g, a[0], dt, sj_res(op, 0)->type.dt); }
 
+LLVMValueRef sj_cg_convert(cg *g, LLVMValueRef x, sj_dtype from, sj_dtype to) { return emit_cast(g, x, from, to); }
+
+/* bf16 -> f32 exactly, as bits: LLVM's optimizer does not narrow an op on
+ * these back to bf16 as it does through fpext (maximum(fpext a, fpext b)
+ * -> fpext(maximum(a, b))), which NVPTX cannot select below sm_80. */
+static LLVMValueRef bf16_bits_to_f32(cg *g, LLVMValueRef x) {
+  LLVMValueRef u = LLVMBuildZExt(g->B, LLVMBuildBitCast(g->B, x, LLVMInt16TypeInContext(g->L), ""), i32t(g), "");
+  return LLVMBuildBitCast(g->B, LLVMBuildShl(g->B, u, ci32(g, 16), ""), f32t(g), "");
+}
+
 /* ---- the table: the SCALAR column of ops.def ---- */
 
 #define NONE NULL
@@ -251,6 +261,13 @@ LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args) {
   if (!r) {
     sj_cg_fail(g, op, "'%s' op has no scalar code generation rule", sj_op_name(op));
     return NULL;
+  }
+  if (g->tgt->half_in_f32 && is_half(dt) && r != r_cast) { /* the target's choice (cg_internal.h) */
+    LLVMValueRef w[3];
+    for (unsigned i = 0; i < op->nopnds && i < 3; i++)
+      w[i] = sj_opnd(op, i)->type.dt != dt ? args[i] : dt == SJ_BF16 ? bf16_bits_to_f32(g, args[i]) : emit_cast(g, args[i], dt, SJ_F32);
+    LLVMValueRef x = r(g, op, w, SJ_F32, f32t(g));
+    return sj_res(op, 0)->type.dt == dt ? emit_cast(g, x, SJ_F32, dt) : x;
   }
   return r(g, op, args, dt, sj_cg_dtype(g, dt));
 }

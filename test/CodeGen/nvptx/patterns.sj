@@ -5,7 +5,9 @@
 // butterfly shuffles, the warps' totals through shared memory between two
 // barriers); a full reduction in two stages (@total: entry $s1 writes one
 // part per block, the second entry folds them); f16 storage with f32
-// compute (@half). The PTX ISA is LLVM's minimum for the architecture.
+// compute (@half); two dependent phases in one block (@phases); short
+// constant rows on one thread each (@shortrow). The PTX ISA is LLVM's
+// minimum for the architecture.
 // REQUIRES: nvptx
 // RUN: %symjit-opt %s --target=nvptx --emit-ptx | FileCheck %s
 // RUN: %symjit-opt %s --target=nvptx --gpu-arch=sm_90 --emit-ptx | FileCheck %s --check-prefix=SM90
@@ -16,6 +18,13 @@
 // NOCALL-NOT: .extern
 // NOCALL-NOT: .func
 
+// Each kernel's launch (gpu_abi.h), as symjit-opt lists it:
+// CHECK:      // kernel sjk_ew: grid-stride, block 256, trips dim(4, 0)
+// CHECK-NEXT: // kernel sjk_rowlse: block-per-row, block 256, trips dim(0, 0)
+// CHECK-NEXT: // kernel sjk_total: two-stage, block 256, trips dim(0, 0), stage 1 sjk_total$s1
+// CHECK-NEXT: // kernel sjk_half: grid-stride, block 256, trips dim(1, 0)
+// CHECK-NEXT: // kernel sjk_phases: one-block, block 256, grid 1
+// CHECK-NEXT: // kernel sjk_shortrow: grid-stride, block 256, trips dim(0, 0)
 // CHECK:      .version 7.0
 // CHECK-NEXT: .target sm_80
 // CHECK-LABEL: .visible .entry sjk_ew(
@@ -64,6 +73,16 @@
 // CHECK:      cvt.f32.f16
 // CHECK:      cvt.rn.f16.f32
 // CHECK:      st.global.b16
+// CHECK-LABEL: .visible .entry sjk_phases(
+// CHECK:      mov.u32 %r{{[0-9]+}}, %tid.x;
+// CHECK:      st.global.f32
+// CHECK:      bar.sync 0;
+// CHECK:      ld.global.f32
+// CHECK:      st.global.f32
+// CHECK-LABEL: .visible .entry sjk_shortrow(
+// CHECK-NOT:  bar.sync
+// CHECK-NOT:  shfl
+// CHECK:      ret;
 
 // SM90:      .version 7.8
 // SM90-NEXT: .target sm_90
@@ -147,6 +166,44 @@ kernel @half(%a: f16[?], %z: f16[?]) {
     %e = tanh %w : f32
     %h = cast %e : f16
     store %h, %z, %i
+    yield
+  }
+  return
+}
+
+// Two top-level loops, the second reading what the first stores: one
+// block, the phases separated by a barrier.
+kernel @phases(%x: f32[?], %y: f32[?], %z: f32[?]) {
+  %c0 = constant {value = 0} : i64
+  %n = dim %x {axis = 0} : i64
+  parallel_for %c0, %n (%i: i64) {
+    %v = load %x, %i : f32
+    %w = mul %v, %v : f32
+    store %w, %y, %i
+    yield
+  }
+  parallel_for %c0, %n (%j: i64) {
+    %a = load %y, %j : f32
+    %b = add %a, %a : f32
+    store %b, %z, %j
+    yield
+  }
+  return
+}
+
+// Rows of 5: one thread per row is cheaper than a block.
+kernel @shortrow(%x: f32[?,5], %out: f32[?]) {
+  %c0 = constant {value = 0} : i64
+  %c5 = constant {value = 5} : i64
+  %rows = dim %x {axis = 0} : i64
+  parallel_for %c0, %rows (%r: i64) {
+    %zero = constant {value = 0.0} : f32
+    %s = for %c0, %c5, %zero {combine = "add"} : f32 (%k: i64, %b: f32) {
+      %w = load %x, %r, %k : f32
+      %b2 = add %b, %w : f32
+      yield %b2
+    }
+    store %s, %out, %r
     yield
   }
   return

@@ -14,19 +14,18 @@ import re
 import subprocess
 import sys
 
-# Programs that cannot be compiled for the GPU yet, and why.
-GEMM = "a matmul (gemm): no GPU GEMM kernel yet"
-UNSUPPORTED = {
-    "conv2d.sj": GEMM, "executor-sizes.sj": GEMM, "fuzz-f32-matmul-i64-cast.sj": GEMM,
-    "fuzz-half-matmul.sj": GEMM, "gemm-alpha-beta.sj": GEMM, "gemm-epilogue.sj": GEMM,
-    "gemm-errors.sj": GEMM, "half-accumulate.sj": GEMM, "profile.sj": GEMM,
-    "scan-pushout.sj": GEMM, "scan-rnn.sj": GEMM, "shape-ops.sj": GEMM, "slice-assembly.sj": GEMM,
-}
+# Programs that cannot be compiled for the GPU yet, and why (none today;
+# a program added to test/Run that fails with "not supported on nvptx" goes
+# here with the reason).
+UNSUPPORTED = {}
 
 # Entries that spill: f64 kernels whose unrolled loops hold several
 # div.rn.f64, which ptxas implements as a subroutine call (its ABI saves
-# live registers around the call); f32 kernels never spill here.
+# live registers around the call); and conv2d's padding copy, one thread per
+# image running a nest of constant loops that LLVM unrolls (nested loops
+# are not yet spread over a block: docs/gpu.md, "Not done yet").
 KNOWN_SPILLS = {
+    ("conv2d.sj", "sjk_groups_f0"),
     ("pool.sj", "sjk_grads_f1"), ("pool.sj", "sjk_overlap_f2"), ("pool.sj", "sjk_half_f1"),
     ("pool.sj", "sjk_ties_k2"), ("pool.sj", "sjk_ceil_f2"),
     ("softmax.sj", "sjk_sm_k12"), ("softmax.sj", "sjk_xent64_k1"),
@@ -81,7 +80,7 @@ def main():
                 if m:
                     maxregs = max(maxregs, int(m.group(1)))
             entries += n
-            known = f", known f64 spills: {' '.join(sorted(set(spills)))}" if spills else ""
+            known = f", known spills: {' '.join(sorted(set(spills)))}" if spills else ""
             print(f"{name} {arch}: {n} entries, ptxas ok{known}")
         else:
             ok += 1
