@@ -183,12 +183,14 @@ static void gemm_cols(void *env, int64_t lo, int64_t hi) {
 
 /* How a big product is split over the pool. Each thread's BLAS call packs
  * the whole of the operand it shares with the others: all of op(b) (K x N)
- * for row panels, all of op(a) (M x K) for column panels. So the product is
- * split along the longer of M and N, which duplicates the smaller packing:
- * for an LSTM step ([32, 256] @ [256, 1024]) row panels of 16 rows ran at
- * 1.42x of one thread and column panels at 1.76x (decision 0027). Ties go
- * to rows, whose epilogue runs on the panel while it is in cache. */
-bool sj_rt_gemm_split_cols(int64_t M, int64_t N) { return N > M; }
+ * for row panels, all of op(a) (M x K) for column panels, and a panel of
+ * few rows runs BLAS's kernel poorly. So thin row panels (under 64 rows a
+ * thread) of a product wider than tall become column panels: for an LSTM
+ * step ([32, 256] @ [256, 1024], 2 threads) row panels of 16 rows ran at
+ * 1.42x of one thread and column panels at 1.76x; at 64 rows 1.53x and
+ * 1.75x, at 128 rows 1.84x and 1.90x (decision 0027). Otherwise rows, whose
+ * epilogue runs on each panel while it is in cache. */
+bool sj_rt_gemm_split_cols(int64_t M, int64_t N, int threads) { return N > M && M < 64 * (int64_t)threads; }
 
 bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d) {
   int64_t M = d->M, N = d->N, K = d->K;
@@ -207,7 +209,7 @@ bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d) {
   sj_rt_gemm_desc j = *d;
   if (!j.z) j.beta = 0;
   bool big = (double)M * (double)N * (double)K >= GEMM_PARALLEL_FLOPS;
-  if (big && sj_pool_size(pool) > 1 && sj_rt_gemm_split_cols(M, N)) {
+  if (big && sj_pool_size(pool) > 1 && sj_rt_gemm_split_cols(M, N, sj_pool_size(pool))) {
     sj_pool_run(pool, gemm_cols, &j, 0, N, 32, 16);
     /* the epilogue needs whole rows: a second split, over rows */
     if (j.epilogue) sj_pool_run(pool, j.epilogue, j.epilogue_env, 0, M, 32, 16);

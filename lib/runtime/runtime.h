@@ -101,10 +101,10 @@ typedef struct sj_rt_gemm_desc {
 /* Split into panels on `pool` as sj_rt_gemm2d; false (nothing run) for
  * unsupported dtypes or sizes. */
 bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d);
-/* True when sj_rt_gemm2d_desc splits a product big enough to split into
- * column panels (then the epilogue runs after all of them, split by rows)
- * rather than row panels. */
-bool sj_rt_gemm_split_cols(int64_t M, int64_t N);
+/* True when sj_rt_gemm2d_desc splits a product big enough to split over
+ * `threads` into column panels (then the epilogue runs after all of them,
+ * split by rows) rather than row panels. */
+bool sj_rt_gemm_split_cols(int64_t M, int64_t N, int threads);
 /* sj_rt_gemm with alpha and beta: c = alpha * a @ b + beta * z, z shaped as
  * c (z == c: in place; NULL or beta == 0: not read). */
 bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,

@@ -246,12 +246,16 @@ static void test_alpha_beta_epilogue(void) {
   for (int i = 0; i < 30; i++) CHECK(c[i] == -3 * z[i]);
 }
 
-/* The split: wider than tall goes to column panels, the rest to rows. */
+/* The split: thin row panels of a product wider than tall go to column
+ * panels, the rest to rows. */
 static void test_split_axis(void) {
-  CHECK(sj_rt_gemm_split_cols(32, 1024));
-  CHECK(sj_rt_gemm_split_cols(255, 256));
-  CHECK(!sj_rt_gemm_split_cols(256, 256));
-  CHECK(!sj_rt_gemm_split_cols(1600, 76));
+  CHECK(sj_rt_gemm_split_cols(32, 1024, 2));
+  CHECK(sj_rt_gemm_split_cols(127, 128, 2));
+  CHECK(!sj_rt_gemm_split_cols(128, 1024, 2)); /* 64 rows a thread */
+  CHECK(sj_rt_gemm_split_cols(128, 1024, 4));
+  CHECK(!sj_rt_gemm_split_cols(64, 64, 2));
+  CHECK(!sj_rt_gemm_split_cols(32, 30, 2));
+  CHECK(!sj_rt_gemm_split_cols(1600, 76, 2));
 }
 
 /* A product split over a pool (row or column panels) is deterministic: the
