@@ -73,8 +73,8 @@ void sj_rt_parallel_for(void *pool, sj_range_fn fn, void *env, int64_t lo, int64
 bool sj_rt_gemm(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb,
                 const int64_t *db, void *c, int rc, const int64_t *dc);
 /* c = op(a) @ op(b) for 2-D row-major f32/f64 (a [M,K] or, transposed,
- * [K,M]; b [K,N] or [N,K]), split into row panels on `pool`, each a
- * single-threaded BLAS call. The first call sets OpenBLAS to one thread: its
+ * [K,M]; b [K,N] or [N,K]), split into row or column panels on `pool`
+ * (sj_rt_gemm_split_cols), each a single-threaded BLAS call. The first call sets OpenBLAS to one thread: its
  * own pool and ours spinning on the same cores made training steps 3x slower
  * (bench/RESULTS.md). Returns false for unsupported dtypes or sizes. */
 bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const void *b, bool trans_b, void *c,
@@ -84,9 +84,10 @@ bool sj_rt_gemm2d(sj_pool *pool, sj_dtype dt, const void *a, bool trans_a, const
  * op): c = alpha * op(a) @ op(b) + beta * z, where z (M x N) may be c itself
  * (in place) or another buffer, whose rows are copied into c panel by panel
  * right before that panel's BLAS call; beta == 0 never reads z or c (BLAS
- * semantics). `epilogue`, when set, runs on each row panel [lo, hi) of c on
- * the thread that computed it, right after its BLAS call, while the panel is
- * in cache. */
+ * semantics). `epilogue`, when set, runs on row panels [lo, hi) of c: with
+ * row panels on the thread that computed each one, right after its BLAS
+ * call, while the panel is in cache; with column panels after all of them,
+ * split over the pool by rows. */
 typedef struct sj_rt_gemm_desc {
   sj_dtype dt;
   const void *a, *b, *z;
@@ -97,9 +98,13 @@ typedef struct sj_rt_gemm_desc {
   sj_range_fn epilogue;
   void *epilogue_env;
 } sj_rt_gemm_desc;
-/* Split into row panels on `pool` as sj_rt_gemm2d; false (nothing run) for
+/* Split into panels on `pool` as sj_rt_gemm2d; false (nothing run) for
  * unsupported dtypes or sizes. */
 bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d);
+/* True when sj_rt_gemm2d_desc splits a product big enough to split over
+ * `threads` into column panels (then the epilogue runs after all of them,
+ * split by rows) rather than row panels. */
+bool sj_rt_gemm_split_cols(int64_t M, int64_t N, int threads);
 /* sj_rt_gemm with alpha and beta: c = alpha * a @ b + beta * z, z shaped as
  * c (z == c: in place; NULL or beta == 0: not read). */
 bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,

@@ -4,7 +4,8 @@
  * rejections (dtype, ranks, k mismatch, c not the broadcast shape). Then
  * sj_rt_gemm2d_desc / sj_rt_gemm_acc: alpha, beta, an accumulator in place
  * or copied (and left unchanged), transposes, and the epilogue: called once
- * for every row, on rows whose product is already final. */
+ * for every row, on rows whose product is already final, with row and with
+ * column panels; a split product is deterministic. */
 #include <stdatomic.h>
 #include <math.h>
 #include <stdio.h>
@@ -217,8 +218,10 @@ static void check_desc(sj_pool *pool, sj_dtype dt, bool ta, bool tb, int64_t M, 
 
 static void test_alpha_beta_epilogue(void) {
   sj_pool *pool = sj_pool_new(4);
-  static const int64_t sizes[][3] = {{1, 5, 3}, {16, 7, 4}, {17, 9, 33}, {200, 30, 40}, {513, 64, 64},
-                                     {0, 5, 3}, {6, 0, 3}, {6, 5, 0}};
+  /* {32, 1024, 96}, {20, 600, 200}: big enough to split and wider than
+   * tall, so split into column panels (N = 600: a short last panel) */
+  static const int64_t sizes[][3] = {{1, 5, 3},     {16, 7, 4},      {17, 9, 33},     {200, 30, 40}, {513, 64, 64},
+                                     {32, 1024, 96}, {20, 600, 200}, {0, 5, 3},       {6, 0, 3},     {6, 5, 0}};
   for (int dt = SJ_F32; dt <= SJ_F64; dt++)
     for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
       for (int t = 0; t < 4; t++) {
@@ -243,9 +246,63 @@ static void test_alpha_beta_epilogue(void) {
   for (int i = 0; i < 30; i++) CHECK(c[i] == -3 * z[i]);
 }
 
+/* The split: thin row panels of a product wider than tall go to column
+ * panels, the rest to rows. */
+static void test_split_axis(void) {
+  CHECK(sj_rt_gemm_split_cols(32, 1024, 2));
+  CHECK(sj_rt_gemm_split_cols(127, 128, 2));
+  CHECK(!sj_rt_gemm_split_cols(128, 1024, 2)); /* 64 rows a thread */
+  CHECK(sj_rt_gemm_split_cols(128, 1024, 4));
+  CHECK(!sj_rt_gemm_split_cols(64, 64, 2));
+  CHECK(!sj_rt_gemm_split_cols(32, 30, 2));
+  CHECK(!sj_rt_gemm_split_cols(1600, 76, 2));
+}
+
+/* A product split over a pool (row or column panels) is deterministic: the
+ * panels depend only on the shape and the pool's size, not on which thread
+ * runs which, so two runs give the same bits. It agrees with one thread's
+ * product to rounding, not bit for bit: OpenBLAS sums a panel's edge rows
+ * or columns with other kernels (200x48x300 differs in the last bits, the
+ * LSTM's 32x1024x256 does not), so bits can change with the thread count. */
+static void test_split_bits(void) {
+  static const int64_t sizes[][3] = {{32, 1024, 256}, {32, 256, 1024}, {200, 48, 300}, {48, 200, 300}};
+  sj_pool *pool = sj_pool_new(3);
+  for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++)
+    for (int t = 0; t < 4; t++) {
+      int64_t M = sizes[s][0], N = sizes[s][1], K = sizes[s][2];
+      float *a = malloc(sizeof(float) * (size_t)(M * K)), *b = malloc(sizeof(float) * (size_t)(K * N));
+      float *z = malloc(sizeof(float) * (size_t)(M * N)), *c1 = malloc(sizeof(float) * (size_t)(M * N)),
+            *cn = malloc(sizeof(float) * (size_t)(M * N)), *cn2 = malloc(sizeof(float) * (size_t)(M * N));
+      uint64_t h = 88172645463325252u;
+      for (int64_t i = 0; i < M * K; i++) a[i] = (float)((h = h * 6364136223846793005u + 1) >> 40) / 16777216.0f - 0.5f;
+      for (int64_t i = 0; i < K * N; i++) b[i] = (float)((h = h * 6364136223846793005u + 1) >> 40) / 16777216.0f - 0.5f;
+      for (int64_t i = 0; i < M * N; i++) z[i] = (float)((h = h * 6364136223846793005u + 1) >> 40) / 16777216.0f;
+      sj_rt_gemm_desc d = {.dt = SJ_F32, .a = a, .b = b, .z = z, .trans_a = t & 1, .trans_b = t & 2, .alpha = 0.75,
+                           .beta = 1, .M = M, .N = N, .K = K};
+      d.c = c1;
+      CHECK(sj_rt_gemm2d_desc(NULL, &d));
+      d.c = cn;
+      CHECK(sj_rt_gemm2d_desc(pool, &d));
+      d.c = cn2;
+      CHECK(sj_rt_gemm2d_desc(pool, &d));
+      CHECK(!memcmp(cn, cn2, sizeof(float) * (size_t)(M * N)));
+      double worst = 0;
+      for (int64_t i = 0; i < M * N; i++) worst = fmax(worst, fabs((double)cn[i] - c1[i]));
+      if (worst > 1e-4) {
+        fprintf(stderr, "gemm2d_desc %lldx%lldx%lld ta=%d tb=%d: the pool's result is %g off one thread's\n",
+                (long long)M, (long long)N, (long long)K, t & 1, (t & 2) != 0, worst);
+        failures++;
+      }
+      free(a), free(b), free(z), free(c1), free(cn), free(cn2);
+    }
+  sj_pool_free(pool);
+}
+
 int main(void) {
   test_products();
   test_alpha_beta_epilogue();
+  test_split_axis();
+  test_split_bits();
   test_rejections();
   test_size_overflow();
   if (failures) fprintf(stderr, "rt_blas: %d check(s) failed\n", failures);
