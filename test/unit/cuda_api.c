@@ -5,7 +5,10 @@
  * leave nothing behind (ASan/LSan); then, with the fake driver
  * (test/unit/fake), the device description, a missing ordinal, and the
  * grid and parameter packing of every launch kind of lib/codegen/gpu_abi.h
- * (lib/api/cuda_launch.c) as cuLaunchKernel receives them. */
+ * (lib/api/cuda_launch.c) as cuLaunchKernel receives them, the bytes a
+ * training step moves (a scalar one, and an MLP with matmuls: only the
+ * batch in, the loss out), and a matmul compiling for the device (its
+ * launches: unit_cuda_gemm). */
 #define _POSIX_C_SOURCE 200809L
 #include <dlfcn.h>
 #include <stdlib.h>
