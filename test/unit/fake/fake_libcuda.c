@@ -115,7 +115,7 @@ static unsigned char last_args[FAKE_MAX_ARGS][8];
 /* The fake cannot know the kernel's parameter count: the tests tell it how
  * many 8-byte values to record (every symjit kernel parameter is 8 bytes:
  * device pointers, i64 dims, and scalars widened as the ABI says). */
-static size_t record_nargs = 0;
+static size_t record_nargs = 0; /* set back to 0 after use: later launches may pass fewer */
 void fake_cuda_record_args(size_t n) { record_nargs = n < FAKE_MAX_ARGS ? n : FAKE_MAX_ARGS; }
 
 /* The launch log: the first FAKE_LOG launches since fake_cuda_log_reset. */
@@ -130,8 +130,8 @@ static fake_launch launch_log[FAKE_LOG];
 static size_t nlaunches;
 
 /* f points at ".entry NAME(" in the module's PTX: the name, and the
- * .param's declared before the closing parenthesis. */
-static void log_launch(const char *f, const unsigned grid[3], const unsigned block[3], void **params) {
+ * .param's declared before the closing parenthesis (their count returned). */
+static size_t log_launch(const char *f, const unsigned grid[3], const unsigned block[3], void **params) {
   fake_launch *l = &launch_log[nlaunches < FAKE_LOG ? nlaunches : FAKE_LOG - 1];
   nlaunches++;
   const char *name = f + strlen(".entry "), *open = strchr(name, '('), *close = open ? strchr(open, ')') : NULL;
@@ -142,14 +142,16 @@ static void log_launch(const char *f, const unsigned grid[3], const unsigned blo
   l->nargs = 0;
   for (const char *p = open; p && close && (p = strstr(p, ".param")) && p < close; p++)
     if (l->nargs < FAKE_MAX_ARGS) memcpy(l->args[l->nargs], params[l->nargs], 8), l->nargs++;
+  return l->nargs;
 }
 
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned shm,
                    void *stream, void **params, void **extra) {
   (void)shm, (void)stream, (void)extra;
-  log_launch(f, (unsigned[]){gx, gy, gz}, (unsigned[]){bx, by, bz}, params);
+  size_t declared = log_launch(f, (unsigned[]){gx, gy, gz}, (unsigned[]){bx, by, bz}, params);
   last_grid[0] = gx, last_grid[1] = gy, last_grid[2] = gz;
   last_block[0] = bx, last_block[1] = by, last_block[2] = bz;
+  (void)declared; /* the tests' hand-written entries may declare fewer than they pass */
   last_nargs = record_nargs;
   for (size_t i = 0; i < record_nargs; i++) memcpy(last_args[i], params[i], 8);
   return 0;
