@@ -10,8 +10,9 @@
  *   rows      log_softmax over the rows of a [4096, 4096] f32 matrix (and
  *             [65536, 256]), against a copy of the matrix (1 read + 1 write);
  *   GEMM      1024^3 and 4096^3 in f32 and f16 storage: the time and
- *             TFLOP/s, to hold against the device's peak (or the reason it
- *             cannot run there: no GPU GEMM kernel yet);
+ *             TFLOP/s of the device GEMM (lib/api/cuda_gemm.c; f16 storage
+ *             is widened to an f32 gemm, decision 0005), to hold against
+ *             the device's peak;
  *   MLP step  784-256-10, batch 256, softmax cross-entropy, SGD, against the
  *             same step compiled for the CPU.
  * Also every case compiled for the CPU, for the GPU/CPU ratio. Exits 77

@@ -55,8 +55,7 @@ sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o) {
 sj_status sj_api_gpu_check_plan(sj_function *f) {
   for (int i = 0; i < f->nsteps; i++) {
     const step *s = &f->steps[i];
-    const char *why = s->kind == ST_GEMM ? "runs through BLAS on the host (no GPU GEMM kernel yet)"
-                      : s->kind == ST_SCAN ? "is a loop the host runs"
+    const char *why = s->kind == ST_SCAN ? "is a loop the host runs"
                       : s->kind == ST_RANDOM ? "draws on the host"
                       : NULL;
     if (why) {
@@ -65,12 +64,12 @@ sj_status sj_api_gpu_check_plan(sj_function *f) {
       return SJ_ERR_UNSUPPORTED;
     }
   }
-  return SJ_OK;
+  return sj_api_gpu_gemm_load(f);
 }
 
 /* The PTX target for the device: its own sm_XY, at most sm_90 (the newest
  * LLVM 19 knows; the driver JIT-compiles sm_90 PTX for later GPUs). */
-static void arch_for(const sj_cu_props *p, char *buf, size_t cap) {
+void sj_api_gpu_arch(const sj_cu_props *p, char *buf, size_t cap) {
   int cc = p->cc_major * 10 + p->cc_minor;
   snprintf(buf, cap, "sm_%d", cc > 90 ? 90 : cc);
 }
@@ -106,7 +105,7 @@ sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int op
   if (!g->kinfo || !g->fn || !g->fn1) return sj_api_nomem(f->ctx, NULL, "out of memory compiling for %s", g->name);
   if (!nk) return SJ_OK;
   char arch[16];
-  arch_for(sj_cu_props_of(g->dev), arch, sizeof arch);
+  sj_api_gpu_arch(sj_cu_props_of(g->dev), arch, sizeof arch);
   sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level};
   char *ptx = NULL;
   st = sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors are in the context */
@@ -124,6 +123,7 @@ void sj_api_gpu_free(sj_function *f) {
   for (size_t k = 0; g->res && k < f->nslots_in + f->nupd; k++) sj_cu_resident_release(g->res[k]); /* host copies current */
   free(g->res), free(g->in_place);
   sj_cu_free(g->dev, g->scratch);
+  sj_api_gpu_gemm_free(f);
   sj_cu_module_free(g->dev, g->mod);
   sj_cu_stream_free(g->dev, g->stream);
   sj_cu_close(g->dev);

@@ -3,8 +3,9 @@
  * for every slot (kept between calls, grown when a call needs more), the
  * inputs and constants copied in, the kernels launched per gpu_abi.h, the
  * results copied back into host tensors, one synchronization. Intermediates
- * never leave the device. Steps without a device form (gemm, scan, random)
- * are refused by sj_api_gpu_compile, and again here. */
+ * never leave the device. A gemm is its GEMM entry (cuda_gemm.c), then its
+ * epilogue once over the whole result. Steps without a device form (scan,
+ * random) are refused by sj_api_gpu_check_plan, and again here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,9 @@ static sj_status run_steps(sj_function *f) {
       break;
     case ST_LAUNCH: st = launch(f, s); break;
     case ST_GEMM:
+      st = sj_api_gpu_gemm(f, i);
+      if (!st && s->epi) st = launch(f, s->epi);
+      break;
     case ST_SCAN:
     case ST_RANDOM: st = dev_fail(f, s->op, SJ_ERR_UNSUPPORTED, "this step has no device form yet"); break;
     }

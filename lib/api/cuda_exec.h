@@ -3,6 +3,7 @@
  *   cuda_api.c     the `device` option: parse, open, sj_device_check
  *   cuda_launch.c  one symjit kernel launched per lib/codegen/gpu_abi.h
  *   cuda_exec.c    call phase 2 on the device: buffers, copies, launches
+ *   cuda_gemm.c    gemm steps: their GEMM entries loaded and launched
  * Phase 1 (inputs, shapes, prechecks: shapes.c) is the CPU's, unchanged:
  * every shape is known on the host before anything is queued. */
 #ifndef SJ_CUDA_EXEC_H
@@ -37,6 +38,12 @@ typedef struct sj_api_gpu {
   bool *in_place;
   sj_cu_ptr scratch;    /* TWO_STAGE partial results */
   size_t scratch_cap;
+  /* gemm steps (cuda_gemm.c): one module per distinct GEMM entry */
+  size_t ngemm;
+  sj_cu_module **gemm_mod;
+  sj_cu_fn **gemm_fn;
+  char (*gemm_name)[SJ_KABI_SYM_CAP];
+  sj_cu_fn **gemm_step_fn; /* by step index: its entry (gemm steps only) */
 } sj_api_gpu;
 
 /* cuda_api.c */
@@ -45,9 +52,11 @@ typedef struct sj_api_gpu {
 sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o);
 /* Compiles and loads the kernels ks (launch order, as for the JIT). */
 sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level);
-/* Refuses a plan with steps that have no device form (gemm, scan,
- * random_*), naming the op and its location. */
+/* Refuses a plan with steps that have no device form (scan, random_*),
+ * naming the op and its location; loads the gemm steps' entries. */
 sj_status sj_api_gpu_check_plan(sj_function *f);
+/* The PTX target for the device: its sm_XY, at most sm_90. */
+void sj_api_gpu_arch(const sj_cu_props *p, char *buf, size_t cap);
 void sj_api_gpu_free(sj_function *f); /* NULL gpu ok */
 
 /* cuda_launch.c */
@@ -59,6 +68,14 @@ unsigned sj_api_gpu_grid(const sj_gpu_kernel *k, const int64_t *const *dims, con
 sj_status sj_api_gpu_launch(sj_cu_dev *d, sj_cu_stream *s, const sj_gpu_kernel *k, sj_cu_fn *fn, sj_cu_fn *fn1,
                             const sj_cu_ptr *ptrs, const int64_t *const *dims, sj_cu_ptr scratch, char *err,
                             size_t cap);
+
+/* cuda_gemm.c */
+/* Generates and loads the GEMM entry of every gemm step (each once). */
+sj_status sj_api_gpu_gemm_load(sj_function *f);
+void sj_api_gpu_gemm_free(sj_function *f);
+/* Queues gemm step i (not its epilogue): one launch, or one per batch when
+ * the batch dims broadcast partly; nothing when C is empty. */
+sj_status sj_api_gpu_gemm(sj_function *f, int i);
 
 /* cuda_exec.c */
 /* Phase 2 on the device: inputs copied in, steps launched on the

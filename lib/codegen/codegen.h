@@ -81,6 +81,8 @@ sj_status sj_gpu_emit_module(sj_module *m, const sj_gpu_options *o, bool want_pt
  * (malloc'd). f16, bf16, f32, f64; anything else is an error. */
 sj_status sj_gpu_gemm(sj_ctx *c, const sj_gpu_options *o, sj_dtype dt, bool trans_a, bool trans_b, char *name,
                       char **ptx);
+/* The GEMM entry's name alone (nvptx_gemm.c); false for a dtype without one. */
+bool sj_gpu_gemm_name(sj_dtype dt, bool trans_a, bool trans_b, char *name);
 
 /* Host CPU description, e.g. "rocketlake (+avx2,+avx512f,...)"; malloc'd. */
 char *sj_host_cpu_desc(void);

@@ -4,7 +4,10 @@
  * memory, copies, a launch of several blocks with a partial last one, the
  * result checked element by element; then the driver's rejection of bad
  * PTX with its error log in the message; a graph training step with its
- * shared variable on the device against the same step on the CPU. Exits
+ * shared variable on the device against the same step on the CPU; matmuls
+ * (the device GEMM: transpositions, an accumulator with alpha/beta, K = 0,
+ * batches broadcast wholly and partly, a bias + tanh epilogue, f16
+ * storage; sizes not multiples of the 64-wide tile) against the CPU. Exits
  * 77 (ctest: skipped) when there is no usable driver or device: on such a
  * machine it has checked nothing. */
 #include <math.h>
@@ -156,6 +159,91 @@ static void check_training_step(void) {
   CHECK(bad == 0);
 }
 
+/* Matmuls on the device against the CPU (BLAS). */
+static const char mm_src[] =
+    "func @nn(%a: f32[?,?], %b: f32[?,?]) -> (f32[?,?]) {\n"
+    "  %0 = matmul %a, %b : f32[?,?]\n  return %0\n}\n"
+    "func @tt(%a: f64[?,?], %b: f64[?,?], %z: f64[?,?]) -> (f64[?,?]) {\n"
+    "  %m = dim %a {axis = 1} : i64\n  %n = dim %b {axis = 0} : i64\n  %c = alloc %m, %n : f64[?,?]\n"
+    "  gemm %a, %b, %c, %z {trans_a = true, trans_b = true, alpha = 2.0, beta = -1.5}\n  return %c\n}\n"
+    "func @nt(%a: f32[?,?], %b: f32[?,?]) -> (f32[?,?]) {\n"
+    "  %m = dim %a {axis = 0} : i64\n  %n = dim %b {axis = 0} : i64\n  %c = alloc %m, %n : f32[?,?]\n"
+    "  gemm %a, %b, %c {trans_b = true, alpha = 0.5}\n  return %c\n}\n"
+    "func @bx(%a: f32[?,1,?,?], %b: f32[1,?,?,?]) -> (f32[?,?,?,?]) {\n"
+    "  %0 = matmul %a, %b : f32[?,?,?,?]\n  return %0\n}\n"
+    "func @b3(%a: f32[?,?,?], %b: f32[?,?]) -> (f32[?,?,?]) {\n"
+    "  %0 = matmul %a, %b : f32[?,?,?]\n  return %0\n}\n"
+    "func @epi(%a: f32[?,?], %b: f32[?,?], %v: f32[?]) -> (f32[?,?]) {\n"
+    "  %0 = matmul %a, %b : f32[?,?]\n  %1 = add %0, %v : f32[?,?]\n  %2 = tanh %1 : f32[?,?]\n  return %2\n}\n"
+    "func @half(%a: f16[?,?], %b: f16[?,?]) -> (f16[?,?]) {\n"
+    "  %0 = matmul %a, %b : f16[?,?]\n  return %0\n}\n";
+
+/* @fn on `device` with in; its output into *out (the caller frees). */
+static int mm_run(const char *device, const char *fn, sj_tensor **in, size_t nin, sj_tensor **out) {
+  sj_ctx *c = sj_ctx_new();
+  sj_module *m = NULL;
+  sj_function *f = NULL;
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.device = device;
+  *out = NULL;
+  int ok = sj_module_parse(c, mm_src, sizeof mm_src - 1, "mm.sj", &m) == SJ_OK &&
+           sj_module_compile(m, fn, &o, &f) == SJ_OK && sj_function_call(f, in, nin, out, 1) == SJ_OK;
+  if (!ok) fprintf(stderr, "@%s on %s: %s", fn, device ? device : "cpu", sj_ctx_errmsg(c));
+  sj_function_free(f);
+  sj_ctx_free(c);
+  return ok;
+}
+
+/* One case: shapes of up to 3 inputs (rank, dims); the device's output
+ * and the CPU's agree within rtol (f32 and f64: another summation order;
+ * f16: one rounding of the f32 result). */
+typedef struct mm_case {
+  const char *fn;
+  sj_dtype dt;
+  int nin, rank[3];
+  int64_t dims[3][4];
+  double rtol;
+} mm_case;
+
+static void check_matmul_case(const mm_case *k) {
+  sj_tensor *in[3] = {0};
+  for (int i = 0; i < k->nin; i++) {
+    in[i] = sj_tensor_new(k->dt, k->rank[i], k->dims[i]);
+    sj_tensor_fill_uniform(in[i], 100 + (uint64_t)i, -1, 1);
+  }
+  sj_tensor *g = NULL, *r = NULL;
+  int ok = mm_run("cuda", k->fn, in, (size_t)k->nin, &g) && mm_run(NULL, k->fn, in, (size_t)k->nin, &r);
+  CHECK(ok);
+  int64_t n = ok ? sj_tensor_numel(r) : 0, bad = 0;
+  CHECK(!ok || sj_tensor_numel(g) == n);
+  for (int64_t i = 0; ok && i < n && sj_tensor_numel(g) == n; i++) {
+    double a = sj_tensor_get(g, i), b = sj_tensor_get(r, i);
+    if (!(fabs(a - b) <= k->rtol * (1 + fabs(b)))) {
+      if (!bad) fprintf(stderr, "@%s: element %lld: device %g, cpu %g\n", k->fn, (long long)i, a, b);
+      bad++;
+    }
+  }
+  CHECK(bad == 0);
+  sj_tensor_free(g), sj_tensor_free(r);
+  for (int i = 0; i < k->nin; i++) sj_tensor_free(in[i]);
+}
+
+static void check_matmuls(void) {
+  const mm_case cases[] = {
+      {"nn", SJ_F32, 2, {2, 2}, {{130, 37}, {37, 70}}, 1e-4},
+      {"nn", SJ_F32, 2, {2, 2}, {{257, 300}, {300, 129}}, 1e-4},
+      {"nn", SJ_F32, 2, {2, 2}, {{5, 0}, {0, 7}}, 0}, /* K = 0: zeros, whatever the fresh memory held */
+      {"tt", SJ_F64, 3, {2, 2, 2}, {{37, 130}, {70, 37}, {130, 70}}, 1e-12},
+      {"nt", SJ_F32, 2, {2, 2}, {{65, 17}, {66, 17}}, 1e-4},
+      {"bx", SJ_F32, 2, {4, 4}, {{2, 1, 33, 9}, {1, 3, 9, 65}}, 1e-4},
+      {"b3", SJ_F32, 2, {3, 2}, {{4, 70, 19}, {19, 66}}, 1e-4},
+      {"epi", SJ_F32, 3, {2, 2, 1}, {{130, 20}, {20, 70}, {70}}, 1e-4},
+      {"half", SJ_F16, 2, {2, 2}, {{130, 40}, {40, 70}}, 2e-3},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check_matmul_case(&cases[i]);
+}
+
 int main(void) {
   char err[4096];
   sj_cu_dev *d = NULL;
@@ -173,6 +261,7 @@ int main(void) {
   check_add_one(d);
   check_rejections(d);
   check_training_step();
+  check_matmuls();
   sj_cu_close(d);
   return failures != 0;
 }

@@ -8,6 +8,9 @@
  *   FAKE_CUDA_DEVICES   device count (default 1)
  *   FAKE_CUDA_MEM       bytes one cuMemAlloc may take (default 1 GiB)
  * fake_cuda_live("h2d"/"d2h") counts the bytes copied each way.
+ * Every launch is also logged (fake_cuda_launches, fake_cuda_launch_at):
+ * the entry's name, grid, block, and as many 8-byte arguments as the PTX
+ * entry declares .param's.
  * PTX containing "FAKE_INVALID" is rejected with 218 and an error log;
  * ".version 9.9" with 222. cuModuleGetFunction finds ".entry NAME(". */
 #define _POSIX_C_SOURCE 200809L
@@ -112,14 +115,43 @@ static unsigned char last_args[FAKE_MAX_ARGS][8];
 /* The fake cannot know the kernel's parameter count: the tests tell it how
  * many 8-byte values to record (every symjit kernel parameter is 8 bytes:
  * device pointers, i64 dims, and scalars widened as the ABI says). */
-static size_t record_nargs = 0;
+static size_t record_nargs = 0; /* set back to 0 after use: later launches may pass fewer */
 void fake_cuda_record_args(size_t n) { record_nargs = n < FAKE_MAX_ARGS ? n : FAKE_MAX_ARGS; }
+
+/* The launch log: the first FAKE_LOG launches since fake_cuda_log_reset. */
+#define FAKE_LOG 256
+typedef struct fake_launch {
+  char name[128];
+  unsigned grid[3], block[3];
+  size_t nargs;
+  unsigned char args[FAKE_MAX_ARGS][8];
+} fake_launch;
+static fake_launch launch_log[FAKE_LOG];
+static size_t nlaunches;
+
+/* f points at ".entry NAME(" in the module's PTX: the name, and the
+ * .param's declared before the closing parenthesis (their count returned). */
+static size_t log_launch(const char *f, const unsigned grid[3], const unsigned block[3], void **params) {
+  fake_launch *l = &launch_log[nlaunches < FAKE_LOG ? nlaunches : FAKE_LOG - 1];
+  nlaunches++;
+  const char *name = f + strlen(".entry "), *open = strchr(name, '('), *close = open ? strchr(open, ')') : NULL;
+  size_t len = open ? (size_t)(open - name) : 0;
+  snprintf(l->name, sizeof l->name, "%.*s", (int)(len < sizeof l->name ? len : sizeof l->name - 1), name);
+  memcpy(l->grid, grid, sizeof l->grid);
+  memcpy(l->block, block, sizeof l->block);
+  l->nargs = 0;
+  for (const char *p = open; p && close && (p = strstr(p, ".param")) && p < close; p++)
+    if (l->nargs < FAKE_MAX_ARGS) memcpy(l->args[l->nargs], params[l->nargs], 8), l->nargs++;
+  return l->nargs;
+}
 
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned shm,
                    void *stream, void **params, void **extra) {
-  (void)f, (void)shm, (void)stream, (void)extra;
+  (void)shm, (void)stream, (void)extra;
+  size_t declared = log_launch(f, (unsigned[]){gx, gy, gz}, (unsigned[]){bx, by, bz}, params);
   last_grid[0] = gx, last_grid[1] = gy, last_grid[2] = gz;
   last_block[0] = bx, last_block[1] = by, last_block[2] = bz;
+  (void)declared; /* the tests' hand-written entries may declare fewer than they pass */
   last_nargs = record_nargs;
   for (size_t i = 0; i < record_nargs; i++) memcpy(last_args[i], params[i], 8);
   return 0;
@@ -131,6 +163,19 @@ void fake_cuda_last_launch(unsigned grid[3], unsigned block[3], size_t *nargs, u
   memcpy(block, last_block, sizeof last_block);
   *nargs = last_nargs;
   memcpy(args, last_args, last_nargs * 8);
+}
+size_t fake_cuda_launches(void) { return nlaunches; }
+void fake_cuda_log_reset(void) { nlaunches = 0; }
+/* Launch i of the log (i < min(fake_cuda_launches(), FAKE_LOG)); the
+ * caller's args holds FAKE_MAX_ARGS. */
+void fake_cuda_launch_at(size_t i, char name[128], unsigned grid[3], unsigned block[3], size_t *nargs,
+                         unsigned char (*args)[8]) {
+  const fake_launch *l = &launch_log[i < FAKE_LOG ? i : FAKE_LOG - 1];
+  memcpy(name, l->name, sizeof l->name);
+  memcpy(grid, l->grid, sizeof l->grid);
+  memcpy(block, l->block, sizeof l->block);
+  *nargs = l->nargs;
+  memcpy(args, l->args, l->nargs * 8);
 }
 long fake_cuda_live(const char *what) {
   if (!strcmp(what, "h2d")) return h2d_bytes;
