@@ -162,6 +162,9 @@ LLVMErrorRef sj_cg_rt_define(LLVMOrcLLJITRef j);
 /* Also used for the object files added to the JIT: non-PIC code with the
  * JIT code model measured faster than PIC (the libmvec calls). */
 LLVMTargetMachineRef sj_cg_host_tm(LLVMCodeGenOptLevel lvl, unsigned *isa);
+/* An empty module named `name` in L with tm's triple and data layout (taken
+ * from the target machine, never hard-coded: notes/gpu.md section 1). */
+LLVMModuleRef sj_cg_module_for(LLVMContextRef L, const char *name, LLVMTargetMachineRef tm);
 /* The entry symbol of each of ks[0..n) (kernel_abi.h): bounded however long
  * the kernel's name, and distinct for distinct kernels of one list. */
 void sj_cg_kernel_symbols(sj_op *const *ks, size_t n, char (*syms)[SJ_KABI_SYM_CAP]);

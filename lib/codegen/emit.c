@@ -502,16 +502,8 @@ sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KAB
     sj_emit_error(diag, none, "codegen: cannot create a target machine for the host");
     return SJ_ERR_UNSUPPORTED;
   }
-  g.M = LLVMModuleCreateWithNameInContext("symjit", L);
+  g.M = sj_cg_module_for(L, "symjit", tm);
   g.B = LLVMCreateBuilderInContext(L);
-  char *triple = LLVMGetTargetMachineTriple(tm);
-  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
-  char *layout = LLVMCopyStringRepOfTargetData(td);
-  LLVMSetTarget(g.M, triple);
-  LLVMSetDataLayout(g.M, layout);
-  LLVMDisposeMessage(triple);
-  LLVMDisposeMessage(layout);
-  LLVMDisposeTargetData(td);
   for (size_t i = 0; i < n && !g.st; i++) emit_kernel(&g, ks[i], syms[i]);
   sj_cg_finish_used(&g);
   LLVMDisposeBuilder(g.B);

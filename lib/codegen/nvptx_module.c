@@ -216,16 +216,8 @@ static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const gemm_req *gm
   }
   sj_cg_kernel_symbols(ks, n, syms);
   cg g = {.sc = c, .L = L, .tgt = &sj_cg_nvptx_target, .gpu = state};
-  g.M = LLVMModuleCreateWithNameInContext("symjit.gpu", L);
+  g.M = sj_cg_module_for(L, "symjit.gpu", tm);
   g.B = LLVMCreateBuilderInContext(L);
-  char *triple = LLVMGetTargetMachineTriple(tm);
-  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
-  char *layout = LLVMCopyStringRepOfTargetData(td);
-  LLVMSetTarget(g.M, triple);
-  LLVMSetDataLayout(g.M, layout);
-  LLVMDisposeMessage(triple);
-  LLVMDisposeMessage(layout);
-  LLVMDisposeTargetData(td);
   for (size_t i = 0; i < n && !g.st; i++) {
     char sym[SJ_KABI_SYM_CAP];
     ptx_symbol(syms[i], sym, sizeof sym);

@@ -92,3 +92,16 @@ const sj_cg_target sj_cg_host_target = {
     .math1 = sj_cg_host_math1,
     .math2 = sj_cg_host_math2,
 };
+
+LLVMModuleRef sj_cg_module_for(LLVMContextRef L, const char *name, LLVMTargetMachineRef tm) {
+  LLVMModuleRef m = LLVMModuleCreateWithNameInContext(name, L);
+  char *triple = LLVMGetTargetMachineTriple(tm);
+  LLVMTargetDataRef td = LLVMCreateTargetDataLayout(tm);
+  char *layout = LLVMCopyStringRepOfTargetData(td);
+  LLVMSetTarget(m, triple);
+  LLVMSetDataLayout(m, layout);
+  LLVMDisposeMessage(triple);
+  LLVMDisposeMessage(layout);
+  LLVMDisposeTargetData(td);
+  return m;
+}

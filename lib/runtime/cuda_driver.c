@@ -5,10 +5,10 @@
  * checked in ../shared/notes/gpu.md section 4), never included. */
 #define _POSIX_C_SOURCE 200809L
 #include "cuda_driver.h"
+#include "runtime.h" /* sj_rt_err */
 
 #include <dlfcn.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,28 +150,18 @@ const char *sj_cu_error_name(int code, char *buf, size_t cap) {
   return buf ? buf : "CUDA_ERROR_?";
 }
 
-static sj_status say(char *err, size_t cap, sj_status st, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static sj_status say(char *err, size_t cap, sj_status st, const char *fmt, ...) {
-  if (err && cap) {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, cap, fmt, ap);
-    va_end(ap);
-  }
-  return st;
-}
 
 /* "<what>: CUDA_ERROR_X (n)"; out of memory is SJ_ERR_NOMEM. */
 static sj_status cu_fail(int rc, char *err, size_t cap, const char *what) {
   char nb[32];
-  return say(err, cap, rc == CU_ERROR_OUT_OF_MEMORY ? SJ_ERR_NOMEM : SJ_ERR_UNSUPPORTED, "%s: %s (%d)", what,
+  return sj_rt_err(err, cap, rc == CU_ERROR_OUT_OF_MEMORY ? SJ_ERR_NOMEM : SJ_ERR_UNSUPPORTED, "%s: %s (%d)", what,
              sj_cu_error_name(rc, nb, sizeof nb), rc);
 }
 
 /* ---- device strings ---- */
 
 sj_status sj_cu_parse_device(const char *s, int *ordinal, char *err, size_t cap) {
-  if (!ordinal) return say(err, cap, SJ_ERR_INVALID, "no place for the device ordinal");
+  if (!ordinal) return sj_rt_err(err, cap, SJ_ERR_INVALID, "no place for the device ordinal");
   *ordinal = -1;
   if (!s || !strcmp(s, "cpu")) return SJ_OK;
   if (!strcmp(s, "cuda")) {
@@ -182,7 +172,7 @@ sj_status sj_cu_parse_device(const char *s, int *ordinal, char *err, size_t cap)
   int n = 0, digits = 0;
   for (; p && *p >= '0' && *p <= '9' && n < MAX_DEVICES * 16; p++, digits++) n = n * 10 + (*p - '0');
   if (!p || !digits || *p || n >= MAX_DEVICES * 16)
-    return say(err, cap, SJ_ERR_INVALID, "unknown device '%s' (expected \"cpu\", \"cuda\" or \"cuda:N\" with N a device number >= 0)", s);
+    return sj_rt_err(err, cap, SJ_ERR_INVALID, "unknown device '%s' (expected \"cpu\", \"cuda\" or \"cuda:N\" with N a device number >= 0)", s);
   *ordinal = n;
   return SJ_OK;
 }
@@ -195,7 +185,7 @@ static sj_status resolve_late(void *h, driver *cu, char *err, size_t cap) {
 #define LOAD(ret, field, sym, params)                                                                              \
   *(void **)&cu->field = dlsym(h, sym);                                                                           \
   if (!cu->field)                                                                                                 \
-    return say(err, cap, SJ_ERR_UNSUPPORTED, "%s has no %s: the CUDA driver is too old (symjit needs 11.0 or newer)", \
+    return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "%s has no %s: the CUDA driver is too old (symjit needs 11.0 or newer)", \
                g_path, sym);
   SJ_CU_LATE(LOAD)
 #undef LOAD
@@ -205,28 +195,28 @@ static sj_status resolve_late(void *h, driver *cu, char *err, size_t cap) {
 static sj_status init_driver(void *h, driver *cu, char *err, size_t cap) {
 #define LOAD(ret, field, sym, params)                                                                                \
   *(void **)&cu->field = dlsym(h, sym);                                                                             \
-  if (!cu->field) return say(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA driver found: %s has no %s", g_path, sym);
+  if (!cu->field) return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA driver found: %s has no %s", g_path, sym);
   SJ_CU_EARLY(LOAD)
 #undef LOAD
   char nb[32];
   int rc = cu->cuInit(0);
   if (rc == CU_ERROR_STUB_LIBRARY)
-    return say(err, cap, SJ_ERR_UNSUPPORTED,
+    return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED,
                "no CUDA driver found: %s is the CUDA toolkit's stub library (cuInit: CUDA_ERROR_STUB_LIBRARY (34)); "
                "running on a GPU needs the NVIDIA driver's libcuda.so.1",
                g_path);
-  if (rc == CU_ERROR_NO_DEVICE) return say(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA device found (cuInit: CUDA_ERROR_NO_DEVICE (100))");
-  if (rc) return say(err, cap, SJ_ERR_UNSUPPORTED, "the CUDA driver failed to initialize (cuInit: %s (%d))", sj_cu_error_name(rc, nb, sizeof nb), rc);
+  if (rc == CU_ERROR_NO_DEVICE) return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA device found (cuInit: CUDA_ERROR_NO_DEVICE (100))");
+  if (rc) return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "the CUDA driver failed to initialize (cuInit: %s (%d))", sj_cu_error_name(rc, nb, sizeof nb), rc);
   rc = cu->cuDriverGetVersion(&g_version);
   if (rc) return cu_fail(rc, err, cap, "cuDriverGetVersion");
   if (g_version < SJ_CU_MIN_DRIVER)
-    return say(err, cap, SJ_ERR_UNSUPPORTED, "the CUDA driver is too old: version %d.%d, symjit needs %d.%d or newer",
+    return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "the CUDA driver is too old: version %d.%d, symjit needs %d.%d or newer",
                g_version / 1000, g_version % 1000 / 10, SJ_CU_MIN_DRIVER / 1000, SJ_CU_MIN_DRIVER % 1000 / 10);
   sj_status st = resolve_late(h, cu, err, cap);
   if (st) return st;
   rc = cu->cuDeviceGetCount(&g_ndev);
   if (rc) return cu_fail(rc, err, cap, "cuDeviceGetCount");
-  if (g_ndev <= 0) return say(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA device found (the driver reports 0 devices)");
+  if (g_ndev <= 0) return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA device found (the driver reports 0 devices)");
   return SJ_OK;
 }
 
@@ -237,7 +227,7 @@ static sj_status init_locked(char *err, size_t cap) {
   void *h = dlopen(g_path, RTLD_NOW | RTLD_LOCAL);
   if (!h) {
     const char *why = dlerror();
-    return say(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA driver found (%s)", why ? why : g_path);
+    return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "no CUDA driver found (%s)", why ? why : g_path);
   }
   driver cu;
   memset(&cu, 0, sizeof cu);
@@ -297,7 +287,7 @@ static sj_status open_locked(int ordinal, sj_cu_dev **out, char *err, size_t cap
   sj_status st = init_locked(err, cap);
   if (st) return st;
   if (ordinal < 0 || ordinal >= g_ndev || ordinal >= MAX_DEVICES)
-    return say(err, cap, SJ_ERR_INVALID, "no CUDA device cuda:%d (this machine has %d CUDA device%s)", ordinal, g_ndev,
+    return sj_rt_err(err, cap, SJ_ERR_INVALID, "no CUDA device cuda:%d (this machine has %d CUDA device%s)", ordinal, g_ndev,
                g_ndev == 1 ? "" : "s");
   if (g_devs[ordinal]) {
     g_devs[ordinal]->refs++;
@@ -305,7 +295,7 @@ static sj_status open_locked(int ordinal, sj_cu_dev **out, char *err, size_t cap
     return SJ_OK;
   }
   sj_cu_dev *d = calloc(1, sizeof *d);
-  if (!d) return say(err, cap, SJ_ERR_NOMEM, "out of memory opening cuda:%d", ordinal);
+  if (!d) return sj_rt_err(err, cap, SJ_ERR_NOMEM, "out of memory opening cuda:%d", ordinal);
   d->props.ordinal = ordinal;
   int rc = g_cu.cuDeviceGet(&d->cudev, ordinal);
   if (rc) st = cu_fail(rc, err, cap, "cuDeviceGet");
@@ -321,7 +311,7 @@ static sj_status open_locked(int ordinal, sj_cu_dev **out, char *err, size_t cap
 }
 
 sj_status sj_cu_open(int ordinal, sj_cu_dev **out, char *err, size_t cap) {
-  if (!out) return say(err, cap, SJ_ERR_INVALID, "no place for the device");
+  if (!out) return sj_rt_err(err, cap, SJ_ERR_INVALID, "no place for the device");
   *out = NULL;
   pthread_mutex_lock(&g_lock);
   sj_status st = open_locked(ordinal, out, err, cap);
@@ -345,7 +335,7 @@ const sj_cu_props *sj_cu_props_of(const sj_cu_dev *d) { return d ? &d->props : N
 /* The device's context on the calling thread, before any call that works
  * in "the current context". */
 static sj_status enter(sj_cu_dev *d, char *err, size_t cap) {
-  if (!d) return say(err, cap, SJ_ERR_INVALID, "no device");
+  if (!d) return sj_rt_err(err, cap, SJ_ERR_INVALID, "no device");
   int rc = g_cu.cuCtxSetCurrent(d->ctx);
   return rc ? cu_fail(rc, err, cap, "cuCtxSetCurrent") : SJ_OK;
 }
@@ -439,13 +429,13 @@ static sj_status load_failed(int rc, const char *ptx, const char *log, char *err
   const char *name = sj_cu_error_name(rc, nb, sizeof nb);
   if (rc == CU_ERROR_UNSUPPORTED_PTX_VERSION) {
     ptx_version(ptx, ver, sizeof ver);
-    return say(err, cap, SJ_ERR_UNSUPPORTED,
+    return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED,
                "the CUDA driver (version %d.%d) does not support PTX ISA %s (cuModuleLoadDataEx: %s (%d)); a newer "
                "driver is needed%s%s",
                g_version / 1000, g_version % 1000 / 10, ver, name, rc, *log ? ": " : "", log);
   }
   if (rc == CU_ERROR_OUT_OF_MEMORY) return cu_fail(rc, err, cap, "cuModuleLoadDataEx");
-  return say(err, cap, SJ_ERR_UNSUPPORTED, "the CUDA driver rejected the PTX (cuModuleLoadDataEx: %s (%d))%s%s", name,
+  return sj_rt_err(err, cap, SJ_ERR_UNSUPPORTED, "the CUDA driver rejected the PTX (cuModuleLoadDataEx: %s (%d))%s%s", name,
              rc, *log ? ": " : "", log);
 }
 
@@ -457,7 +447,7 @@ sj_status sj_cu_module_load(sj_cu_dev *d, const char *ptx, sj_cu_module **out, c
   char *elog = calloc(1, JIT_LOG_BYTES);
   if (!m || !elog) {
     free(m), free(elog);
-    return say(err, cap, SJ_ERR_NOMEM, "out of memory loading a module");
+    return sj_rt_err(err, cap, SJ_ERR_NOMEM, "out of memory loading a module");
   }
   int opts[] = {JIT_INFO_LOG_BUFFER, JIT_INFO_LOG_BUFFER_SIZE_BYTES, JIT_ERROR_LOG_BUFFER,
                 JIT_ERROR_LOG_BUFFER_SIZE_BYTES, JIT_LOG_VERBOSE};
@@ -508,7 +498,7 @@ sj_status sj_cu_launch(sj_cu_dev *d, sj_cu_stream *s, sj_cu_fn *f, const sj_cu_l
                        char *err, size_t cap) {
   for (int k = 0; k < 3; k++)
     if (!ld->grid[k] || !ld->block[k])
-      return say(err, cap, SJ_ERR_INVALID, "launch with an empty grid or block (%ux%ux%u blocks of %ux%ux%u)", ld->grid[0],
+      return sj_rt_err(err, cap, SJ_ERR_INVALID, "launch with an empty grid or block (%ux%ux%u blocks of %ux%ux%u)", ld->grid[0],
                  ld->grid[1], ld->grid[2], ld->block[0], ld->block[1], ld->block[2]);
   sj_status st = enter(d, err, cap);
   if (st) return st;
