@@ -96,6 +96,10 @@ static int tok_char(unsigned char ch) {
 
 /* (a) every token deleted in turn: a maximal run of name characters, or a
  * single other non-space byte. */
+/* Inside a `//` comment only the first '/' is deleted (that uncomments the
+ * line); the comment's words (the tests' CHECK lines) cannot change the parse,
+ * and deleting each of them made this quadratic pass the slowest test under
+ * ASan. */
 static void delete_tokens(const char *text, size_t len, char *buf, stats *st) {
   for (size_t i = 0; i < len;) {
     size_t j = i + 1;
@@ -106,6 +110,8 @@ static void delete_tokens(const char *text, size_t len, char *buf, stats *st) {
       memcpy(buf + i, text + j, len - j);
       try_text("token-deleted", buf, len - (j - i), st);
     }
+    if (text[i] == '/' && j < len && text[j] == '/')
+      while (j < len && text[j] != '\n') j++;
     i = j;
   }
 }
