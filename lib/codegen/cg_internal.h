@@ -165,6 +165,18 @@ LLVMTargetMachineRef sj_cg_host_tm(LLVMCodeGenOptLevel lvl, unsigned *isa);
 /* An empty module named `name` in L with tm's triple and data layout (taken
  * from the target machine, never hard-coded: notes/gpu.md section 1). */
 LLVMModuleRef sj_cg_module_for(LLVMContextRef L, const char *name, LLVMTargetMachineRef tm);
+
+/* A counted loop `for i = lo; i < hi; i += step` (step NULL: 1) around what
+ * `body` emits at the builder's position; the builder ends at the exit.
+ * Blocks are <name>, <name>.body, <name>.exit and the index phi is <index>.
+ * Returns the back edge's branch (for loop metadata). One builder for the
+ * CPU's chunk loops and the GPU's grid-strided ones. */
+typedef struct sj_cg_loop {
+  LLVMValueRef lo, hi, step;
+  const char *name, *index;
+} sj_cg_loop;
+typedef void (*sj_cg_loop_body)(cg *g, LLVMValueRef i, void *arg);
+LLVMValueRef sj_cg_counted_loop(cg *g, const sj_cg_loop *l, sj_cg_loop_body body, void *arg);
 /* The entry symbol of each of ks[0..n) (kernel_abi.h): bounded however long
  * the kernel's name, and distinct for distinct kernels of one list. */
 void sj_cg_kernel_symbols(sj_op *const *ks, size_t n, char (*syms)[SJ_KABI_SYM_CAP]);

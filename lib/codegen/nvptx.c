@@ -432,6 +432,13 @@ static void prelude(cg *g, const sj_block *b, const sj_op *stop) {
   for (const sj_op *op = b->first; op && op != stop && !g->st; op = op->next) sj_cg_emit_op(g, op);
 }
 
+/* One row of a BLOCK_PER_ROW kernel, cooperatively by the block. */
+static void row_body(cg *g, LLVMValueRef r, void *arg) {
+  const sj_block *b = arg;
+  sj_cg_set(g, b->args[0], r);
+  coop_block(g, b);
+}
+
 /* GRID_STRIDE / BLOCK_PER_ROW: the one parallel_for over the grid. */
 static void emit_mapped(cg *g, const sj_op *k, bool rows) {
   const sj_block *b = k->regions[0];
@@ -445,25 +452,9 @@ static void emit_mapped(cg *g, const sj_op *k, bool rows) {
   }
   /* block b runs rows b, b + gridDim, ...: the loop is uniform in a block,
    * so the barriers inside are reached by all its threads */
-  LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
-  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "row");
-  LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "row.body");
-  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "row.exit");
-  LLVMValueRef first = LLVMBuildNSWAdd(g->B, lo, g->gpu->ctaid, "");
-  LLVMBuildBr(g->B, head);
-  LLVMPositionBuilderAtEnd(g->B, head);
-  LLVMValueRef r = LLVMBuildPhi(g->B, sj_cg_i64(g), "r");
-  LLVMAddIncoming(r, &first, &pre, 1);
-  LLVMBuildCondBr(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, r, hi, ""), body, exit);
-  LLVMPositionBuilderAtEnd(g->B, body);
-  sj_cg_set(g, pf->regions[0]->args[0], r);
-  coop_block(g, pf->regions[0]);
-  if (g->st) return;
-  LLVMValueRef next = LLVMBuildNSWAdd(g->B, r, g->gpu->nctaid, "");
-  LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
-  LLVMBuildBr(g->B, head);
-  LLVMAddIncoming(r, &next, &latch, 1);
-  LLVMPositionBuilderAtEnd(g->B, exit);
+  sj_cg_loop rl = {.lo = LLVMBuildNSWAdd(g->B, lo, g->gpu->ctaid, ""), .hi = hi, .step = g->gpu->nctaid, .name = "row",
+                   .index = "r"};
+  sj_cg_counted_loop(g, &rl, row_body, (void *)pf->regions[0]);
 }
 
 /* TWO_STAGE stage 1: this block's part of the reduction into scratch. */

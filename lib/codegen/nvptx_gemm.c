@@ -63,29 +63,22 @@ static LLVMValueRef tile_at(gemm *q, LLVMValueRef tile, LLVMValueRef kk, LLVMVal
   return LLVMBuildInBoundsGEP2(q->g->B, LLVMArrayType2(q->ct, KSTEP * PITCH), tile, idx, 2, "");
 }
 
-/* A counted loop i = lo; i < hi; i += step, uniform in the block; body
- * emits at the builder's position, which ends at the exit. Returns the
- * back edge's branch. */
+/* A counted loop i = lo; i < hi; i += step, uniform in the block (the
+ * shared sj_cg_counted_loop); returns the back edge's branch. */
 typedef void (*loop_body)(gemm *q, LLVMValueRef i);
+typedef struct gemm_step {
+  gemm *q;
+  loop_body body;
+} gemm_step;
+static void run_step(cg *g, LLVMValueRef i, void *arg) {
+  (void)g;
+  gemm_step *st = arg;
+  st->body(st->q, i);
+}
 static LLVMValueRef loop(gemm *q, LLVMValueRef lo, LLVMValueRef hi, LLVMValueRef step, loop_body body, const char *name) {
-  cg *g = q->g;
-  LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
-  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, name);
-  LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "body");
-  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "exit");
-  LLVMBuildBr(g->B, head);
-  LLVMPositionBuilderAtEnd(g->B, head);
-  LLVMValueRef i = LLVMBuildPhi(g->B, sj_cg_i64(g), name);
-  LLVMAddIncoming(i, &lo, &pre, 1);
-  LLVMBuildCondBr(g->B, lt(q, i, hi), bb, exit);
-  LLVMPositionBuilderAtEnd(g->B, bb);
-  body(q, i);
-  LLVMValueRef next = add(q, i, step);
-  LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
-  LLVMValueRef back = LLVMBuildBr(g->B, head);
-  LLVMAddIncoming(i, &next, &latch, 1);
-  LLVMPositionBuilderAtEnd(g->B, exit);
-  return back;
+  gemm_step st = {q, body};
+  return sj_cg_counted_loop(q->g, &(sj_cg_loop){.lo = lo, .hi = hi, .step = step, .name = name, .index = name}, run_step,
+                            &st);
 }
 
 /* *dst = in range ? convert(src[off]) : 0 */

@@ -314,25 +314,33 @@ static bool reducible(const sj_op *loop, sj_opcode comb) {
   return ok;
 }
 
-/* A counted loop [lo, hi) around what `step` emits for index i. */
-typedef void (*step_fn)(cg *g, LLVMValueRef i, void *arg);
-static void counted_loop(cg *g, LLVMValueRef lo, LLVMValueRef hi, step_fn step, void *arg) {
+LLVMValueRef sj_cg_counted_loop(cg *g, const sj_cg_loop *l, sj_cg_loop_body body, void *arg) {
+  char nb[64], nx[64];
+  snprintf(nb, sizeof nb, "%s.body", l->name);
+  snprintf(nx, sizeof nx, "%s.exit", l->name);
   LLVMBasicBlockRef pre = LLVMGetInsertBlock(g->B);
-  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "chunk");
-  LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "chunk.body");
-  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, "chunk.exit");
+  LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, l->name);
+  LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, nb);
+  LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(g->L, g->cur.fn, nx);
   LLVMBuildBr(g->B, head);
   LLVMPositionBuilderAtEnd(g->B, head);
-  LLVMValueRef i = LLVMBuildPhi(g->B, sj_cg_i64(g), "p");
+  LLVMValueRef i = LLVMBuildPhi(g->B, sj_cg_i64(g), l->index);
+  LLVMValueRef lo = l->lo;
   LLVMAddIncoming(i, &lo, &pre, 1);
-  LLVMBuildCondBr(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, i, hi, ""), body, exit);
-  LLVMPositionBuilderAtEnd(g->B, body);
-  step(g, i, arg);
-  LLVMValueRef next = LLVMBuildNSWAdd(g->B, i, sj_cg_ci64(g, 1), "");
+  LLVMBuildCondBr(g->B, LLVMBuildICmp(g->B, LLVMIntSLT, i, l->hi, ""), bb, exit);
+  LLVMPositionBuilderAtEnd(g->B, bb);
+  body(g, i, arg);
+  LLVMValueRef next = LLVMBuildNSWAdd(g->B, i, l->step ? l->step : sj_cg_ci64(g, 1), "");
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
-  LLVMBuildBr(g->B, head);
+  LLVMValueRef back = LLVMBuildBr(g->B, head);
   LLVMAddIncoming(i, &next, &latch, 1);
   LLVMPositionBuilderAtEnd(g->B, exit);
+  return back;
+}
+
+/* A counted loop [lo, hi) around what `step` emits for index i. */
+static void counted_loop(cg *g, LLVMValueRef lo, LLVMValueRef hi, sj_cg_loop_body step, void *arg) {
+  sj_cg_counted_loop(g, &(sj_cg_loop){.lo = lo, .hi = hi, .name = "chunk", .index = "p"}, step, arg);
 }
 
 typedef struct red {
