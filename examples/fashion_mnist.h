@@ -26,6 +26,10 @@ typedef struct train_opts {
   const char *data;
   int64_t limit;     /* --limit N: train on the first N images only (tests) */
   int check_falls;   /* --check-loss-falls: exit 1 unless the loss falls */
+  const char *export_dir; /* --export DIR: after training, the predictor
+                             (x -> class) is exported with its trained
+                             weights as DIR/<name>.o and DIR/<name>.h
+                             (docs/aot.md; examples/mlp_classify.c) */
 } train_opts;
 
 /* Loads the train and t10k splits from o->data, keeping the first o->limit
@@ -34,7 +38,7 @@ typedef struct train_opts {
 int fm_load_splits(const train_opts *o, dataset *train, dataset *test);
 
 /* --epochs --batch --lr --seed --data [--momentum] [--limit N]
- * [--check-loss-falls]; returns non-zero (after printing usage) on bad
+ * [--check-loss-falls] [--export DIR]; returns non-zero (after printing usage) on bad
  * arguments. */
 int fm_parse_args(int argc, char **argv, train_opts *o, const char *name);
 

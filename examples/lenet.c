@@ -251,7 +251,7 @@ static int ref_single_thread(lenet_ref *r) {
 }
 
 int main(int argc, char **argv) {
-  train_opts o = {1, 64, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0};
+  train_opts o = {1, 64, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0, NULL};
   lenet_opts lo = {0};
   lo.relu = take_flag(&argc, argv, "--relu");
   lo.composite = take_flag(&argc, argv, "--composite");

@@ -7,7 +7,7 @@
 #include "fashion_mnist.h"
 
 int main(int argc, char **argv) {
-  train_opts o = {5, 256, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0};
+  train_opts o = {5, 256, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0, NULL};
   if (fm_parse_args(argc, argv, &o, "logreg")) return 2;
   dataset train, test;
   if (fm_load_splits(&o, &train, &test)) return 1;

@@ -10,7 +10,7 @@
 #define NLAYERS 3
 
 int main(int argc, char **argv) {
-  train_opts o = {10, 128, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0};
+  train_opts o = {10, 128, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0, NULL};
   if (fm_parse_args(argc, argv, &o, "mlp")) return 2;
   dataset train, test;
   if (fm_load_splits(&o, &train, &test)) return 1;

@@ -138,6 +138,9 @@ static inline int64_t *sj_api_dims(sj_function *f, int s) { return &f->dims[(siz
 /* "f32[3,4]" with slot s's current dims. */
 void sj_api_shape_str(const sj_function *f, int s, char *buf, size_t cap);
 
+/* plan.c: the kernels f launches (or runs as a gemm epilogue), each once,
+ * in launch order, a scan body's included (function.c, aot_rt.c). */
+void sj_api_launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks, int depth);
 /* plan.c: builds steps, slots and buffers for f->func's kernels ks/fns. */
 sj_status sj_api_build_plan(sj_function *f, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk);
 /* Frees what build_plan made (steps, slots, buffers, call state). */

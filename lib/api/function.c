@@ -3,7 +3,6 @@
  * builds the plan (plan.c); calls are in exec.c. The files of this job are
  * listed in exec_internal.h. */
 #define _POSIX_C_SOURCE 200809L
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,27 +23,6 @@ static double now_ms(void) {
   return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static void vfail(sj_ctx *c, const sj_op *op, const char *fmt, va_list ap) {
-  sj_loc none = {0};
-  sj_emit_verror(c, op ? op->loc : none, fmt, ap);
-}
-
-sj_status sj_api_fail(sj_ctx *c, const sj_op *op, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vfail(c, op, fmt, ap);
-  va_end(ap);
-  return SJ_ERR_INVALID;
-}
-
-sj_status sj_api_nomem(sj_ctx *c, const sj_op *op, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vfail(c, op, fmt, ap);
-  va_end(ap);
-  return SJ_ERR_NOMEM;
-}
-
 /* ---- compile ---- */
 
 static sj_module *copy_module(sj_ctx *c, const sj_module *m) {
@@ -52,24 +30,6 @@ static sj_module *copy_module(sj_ctx *c, const sj_module *m) {
   sj_value_map *vm = sj_value_map_new(c);
   for (sj_op *op = m->body->first; op; op = op->next) sj_block_append(cp->body, sj_op_clone(c, op, vm));
   return cp;
-}
-
-/* Kernels launched by f (or run as a gemm's epilogue), each once, in launch
- * order; a scan's body func is walked too (its kernels compile with f's). */
-static void launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks, int depth) {
-  for (sj_op *op = sj_func_body(f)->first; op; op = op->next) {
-    if (op->code == SJ_OP_SCAN) {
-      const sj_op *body = sj_op_sym(op, "body") ? sj_module_lookup(m, sj_op_sym(op, "body")) : NULL;
-      if (body && body->code == SJ_OP_FUNC && depth < 64) launched_kernels(m, body, ks, depth + 1);
-      continue;
-    }
-    const char *sym = op->code == SJ_OP_LAUNCH ? sj_op_sym(op, "kernel") : op->code == SJ_OP_GEMM ? sj_op_sym(op, "epilogue") : NULL;
-    if (!sym) continue;
-    sj_op *k = sj_module_lookup(m, sym);
-    bool seen = false;
-    for (size_t i = 0; i < ks->n && !seen; i++) seen = ks->v[i] == k;
-    if (k && !seen) sj_op_vec_push(ks, k);
-  }
 }
 
 typedef struct compile_args {
@@ -132,7 +92,7 @@ static sj_status compile_into(sj_function *f, sj_module *m, const char *func, co
   f->func = sj_module_lookup(f->mod, func);
   if (!f->func || f->func->code != SJ_OP_FUNC) return sj_api_fail(c, NULL, "no function @%s in the module", func);
   sj_op_vec ks = {0};
-  launched_kernels(f->mod, f->func, &ks, 0);
+  sj_api_launched_kernels(f->mod, f->func, &ks, 0);
   sj_kernel_fn *fns = calloc(ks.n + 1, sizeof *fns);
   if (!fns) {
     sj_op_vec_free(&ks);

@@ -3,6 +3,7 @@
  * slots (func params first, then each op's results), with the lifetimes of
  * the slots and the shared buffers of intermediates. Runs once, at compile
  * time; nothing here looks at a call's shapes. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,48 @@
 #include "exec_internal.h"
 #include "runtime.h"
 #include "opinfo.h"
+
+/* ---- errors and the kernel list (here, not in function.c, so the AOT
+ * runtime, which has no compiler, shares them: decision 0036) ---- */
+
+static void vfail(sj_ctx *c, const sj_op *op, const char *fmt, va_list ap) {
+  sj_loc none = {0};
+  sj_emit_verror(c, op ? op->loc : none, fmt, ap);
+}
+
+sj_status sj_api_fail(sj_ctx *c, const sj_op *op, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfail(c, op, fmt, ap);
+  va_end(ap);
+  return SJ_ERR_INVALID;
+}
+
+sj_status sj_api_nomem(sj_ctx *c, const sj_op *op, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vfail(c, op, fmt, ap);
+  va_end(ap);
+  return SJ_ERR_NOMEM;
+}
+
+/* Kernels launched by f (or run as a gemm's epilogue), each once, in launch
+ * order; a scan's body func is walked too (its kernels compile with f's). */
+void sj_api_launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks, int depth) {
+  for (sj_op *op = sj_func_body(f)->first; op; op = op->next) {
+    if (op->code == SJ_OP_SCAN) {
+      const sj_op *body = sj_op_sym(op, "body") ? sj_module_lookup(m, sj_op_sym(op, "body")) : NULL;
+      if (body && body->code == SJ_OP_FUNC && depth < 64) sj_api_launched_kernels(m, body, ks, depth + 1);
+      continue;
+    }
+    const char *sym = op->code == SJ_OP_LAUNCH ? sj_op_sym(op, "kernel") : op->code == SJ_OP_GEMM ? sj_op_sym(op, "epilogue") : NULL;
+    if (!sym) continue;
+    sj_op *k = sj_module_lookup(m, sym);
+    bool seen = false;
+    for (size_t i = 0; i < ks->n && !seen; i++) seen = ks->v[i] == k;
+    if (k && !seen) sj_op_vec_push(ks, k);
+  }
+}
 
 /* ---- slots: func params first, then each op's results (op->scratch) ---- */
 

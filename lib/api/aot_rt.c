@@ -1,0 +1,272 @@
+/* The runtime of exported functions (include/symjit/aot.h, decision 0036):
+ * an image's text IR is parsed into a context of the state, its func is
+ * planned by plan.c with the kernel pointers of the image instead of JIT'd
+ * ones, and calls run through the same executor as in-process functions
+ * (shapes.c, exec.c, bound_state.c). No LLVM here: this file is part of
+ * libsymjit_rt and of libsymjit alike. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aot_internal.h"
+#include "exec_internal.h"
+#include "function_internal.h"
+#include "symjit/aot.h"
+#include "text.h"
+
+struct sj_aot_state {
+  sj_ctx *ctx;
+  sj_function *f;    /* NULL: the load failed (the reason is in ctx) */
+  size_t nin, nout;  /* of the call (shared variables as arguments counted) */
+  sj_tensor **vars;  /* initial mode: the state's shared variables */
+  size_t nvars;
+};
+
+static sj_status bad(sj_aot_state *s, const char *fmt, const char *what) {
+  return sj_api_fail(s->ctx, NULL, fmt, what);
+}
+
+/* The image's variables, as tensors the state owns. */
+static sj_status read_vars(sj_aot_state *s, sj_aot_reader *r) {
+  s->vars = calloc(s->nvars + 1, sizeof *s->vars);
+  if (!s->vars) return sj_api_nomem(s->ctx, NULL, "out of memory loading the shared variables");
+  for (size_t i = 0; i < s->nvars && !r->bad; i++) {
+    uint32_t dt = sj_aot_u32(r), rank = sj_aot_u32(r);
+    int64_t dims[SJ_MAX_RANK] = {0};
+    if (dt >= SJ_DTYPE_COUNT || rank > SJ_MAX_RANK) return bad(s, "corrupt image%s: a shared variable's type", "");
+    for (uint32_t k = 0; k < rank; k++) dims[k] = (int64_t)sj_aot_u64(r);
+    uint64_t nbytes = sj_aot_u64(r);
+    const unsigned char *data = sj_aot_take(r, r->bad ? 0 : nbytes);
+    if (r->bad) break;
+    s->vars[i] = sj_tensor_new((sj_dtype)dt, (int)rank, dims);
+    if (!s->vars[i]) return sj_api_nomem(s->ctx, NULL, "out of memory loading shared variable %zu", i);
+    if (sj_tensor_nbytes(s->vars[i]) != nbytes) return bad(s, "corrupt image%s: a shared variable's size", "");
+    if (nbytes) memcpy(sj_tensor_data(s->vars[i]), data, nbytes);
+  }
+  return SJ_OK;
+}
+
+/* The image's kernel pointers in the order of ks (the plan's list). */
+static sj_status match_kernels(sj_aot_state *s, sj_aot_reader *r, const sj_aot_image *img, const sj_op_vec *ks,
+                               sj_kernel_fn *fns) {
+  for (uint32_t j = 0; j < img->nkernels && !r->bad; j++) {
+    uint32_t len = sj_aot_u32(r);
+    const char *name = (const char *)sj_aot_take(r, len);
+    for (size_t i = 0; name && i < ks->n; i++) {
+      const char *kn = sj_func_name(ks->v[i]);
+      if (strlen(kn) == len && !memcmp(kn, name, len)) fns[i] = (sj_kernel_fn)img->kernels[j];
+    }
+  }
+  for (size_t i = 0; i < ks->n; i++)
+    if (!fns[i]) return bad(s, "corrupt image: kernel @%s is not in its table", sj_func_name(ks->v[i]));
+  return SJ_OK;
+}
+
+/* A NUL-terminated copy of a length-prefixed string of the blob. */
+static char *read_str(sj_aot_reader *r, uint64_t len) {
+  const unsigned char *p = sj_aot_take(r, len);
+  char *c = p ? malloc(len + 1) : NULL;
+  if (c) memcpy(c, p, len), c[len] = 0;
+  return c;
+}
+
+/* Binds the variables as the func's trailing params and results. */
+static sj_status bind(sj_aot_state *s, const uint32_t *bin, size_t nbin, const uint32_t *bupd, size_t nupd) {
+  sj_function *f = s->f;
+  if (s->nin + nbin != f->nin || s->nout + nupd != f->nout)
+    return bad(s, "corrupt image%s: the signature does not match the function", "");
+  if (!nbin && !nupd) return SJ_OK;
+  sj_tensor ***ptrs = calloc(nbin + nupd + 1, sizeof *ptrs); /* bind_state copies them */
+  if (!ptrs) return sj_api_nomem(s->ctx, NULL, "out of memory binding the shared variables");
+  sj_status st = SJ_OK;
+  for (size_t i = 0; i < nbin + nupd && !st; i++) {
+    uint32_t v = i < nbin ? bin[i] : bupd[i - nbin];
+    if (v >= s->nvars) st = bad(s, "corrupt image%s: a variable index", "");
+    else ptrs[i] = &s->vars[v];
+  }
+  if (!st) sj_function_bind_state(f, s->nin, ptrs, nbin, s->nout, ptrs + nbin, nupd);
+  free(ptrs);
+  return st;
+}
+
+/* The func of the image's IR (parsed and verified into the state's context). */
+static sj_status parse(sj_aot_state *s, sj_aot_reader *r) {
+  sj_function *f = s->f;
+  uint32_t flen = sj_aot_u32(r);
+  char *fname = read_str(r, flen);
+  uint64_t tlen = sj_aot_u64(r);
+  char *text = r->bad ? NULL : read_str(r, tlen);
+  sj_status st = !fname || !text ? (r->bad ? bad(s, "corrupt image%s: truncated", "")
+                                           : sj_api_nomem(s->ctx, NULL, "out of memory loading the image"))
+                                 : sj_parse_module(s->ctx, "<aot image>", text, tlen, true, &f->mod);
+  free(text);
+  if (!st) {
+    f->func = sj_module_lookup(f->mod, fname);
+    if (!f->func || f->func->code != SJ_OP_FUNC) st = bad(s, "corrupt image: no function @%s in its IR", fname);
+  }
+  free(fname);
+  return st;
+}
+
+static sj_status load(sj_aot_state *s, const sj_aot_image *img, int nthreads) {
+  if (!img || !img->blob) return bad(s, "no image%s", "");
+  if (img->abi != SJ_AOT_ABI) {
+    return sj_api_fail(s->ctx, NULL, "the image was exported for runtime ABI %u; this runtime reads ABI %u (export it again)",
+                       img->abi, SJ_AOT_ABI);
+  }
+  sj_aot_reader r = {img->blob, img->blob_len, 0, 0};
+  const unsigned char *magic = sj_aot_take(&r, SJ_AOT_MAGIC_LEN);
+  if (!magic || memcmp(magic, SJ_AOT_MAGIC, SJ_AOT_MAGIC_LEN)) return bad(s, "corrupt image%s: no magic", "");
+  s->nin = sj_aot_u32(&r), s->nout = sj_aot_u32(&r);
+  uint32_t nbin = sj_aot_u32(&r), nupd = sj_aot_u32(&r);
+  s->nvars = sj_aot_u32(&r);
+  uint32_t nk = sj_aot_u32(&r);
+  if (r.bad || nk != img->nkernels || nbin > r.len || nupd > r.len || s->nvars > r.len)
+    return bad(s, "corrupt image%s: its counts", "");
+  uint32_t *bin = calloc((size_t)nbin + nupd + 1, sizeof *bin);
+  if (!bin) return sj_api_nomem(s->ctx, NULL, "out of memory loading the image");
+  for (uint32_t i = 0; i < nbin + nupd; i++) bin[i] = sj_aot_u32(&r);
+  sj_status st = read_vars(s, &r);
+  sj_aot_reader names = r; /* the kernel names: matched once the IR is parsed */
+  for (uint32_t j = 0; !st && j < nk && !r.bad; j++) sj_aot_take(&r, sj_aot_u32(&r));
+  if (!st && r.bad) st = bad(s, "corrupt image%s: truncated", "");
+  s->f = st ? NULL : calloc(1, sizeof *s->f);
+  if (!st && !s->f) st = sj_api_nomem(s->ctx, NULL, "out of memory loading the image");
+  if (!st) s->f->ctx = s->ctx, st = parse(s, &r);
+  sj_op_vec ks = {0};
+  sj_kernel_fn *fns = NULL;
+  if (!st) {
+    sj_api_launched_kernels(s->f->mod, s->f->func, &ks, 0);
+    fns = calloc(ks.n + 1, sizeof *fns);
+    st = ks.failed || !fns ? sj_api_nomem(s->ctx, NULL, "out of memory loading the image")
+                           : match_kernels(s, &names, img, &ks, fns);
+  }
+  if (!st) st = sj_api_build_plan(s->f, ks.v, fns, ks.n);
+  if (!st) st = bind(s, bin, nbin, bin + nbin, nupd);
+  if (!st && !(s->f->pool = sj_pool_new(nthreads))) st = bad(s, "cannot start the thread pool%s", "");
+  sj_op_vec_free(&ks);
+  free(fns);
+  free(bin);
+  return st;
+}
+
+static void free_function(sj_function *f) {
+  if (!f) return;
+  sj_api_free_plan(f);
+  sj_pool_free(f->pool);
+  sj_api_free_bound(f);
+  free(f);
+}
+
+sj_aot_state *sj_aot_new(const sj_aot_image *img, int num_threads) {
+  sj_aot_state *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->ctx = sj_ctx_new();
+  if (!s->ctx) {
+    free(s);
+    return NULL;
+  }
+  if (load(s, img, num_threads)) {
+    free_function(s->f); /* the state stays, with the message, for every call to report */
+    s->f = NULL;
+  }
+  return s;
+}
+
+void sj_aot_free(sj_aot_state *s) {
+  if (!s) return;
+  free_function(s->f);
+  for (size_t i = 0; s->vars && i < s->nvars; i++) sj_tensor_free(s->vars[i]);
+  free(s->vars);
+  sj_ctx_free(s->ctx);
+  free(s);
+}
+
+const char *sj_aot_errmsg(const sj_aot_state *s) { return s ? sj_ctx_errmsg(s->ctx) : "no state (out of memory)"; }
+size_t sj_aot_num_inputs(const sj_aot_state *s) { return s && s->f ? s->nin : 0; }
+size_t sj_aot_num_outputs(const sj_aot_state *s) { return s && s->f ? s->nout : 0; }
+size_t sj_aot_num_shared(const sj_aot_state *s) { return s && s->f ? s->nvars : 0; }
+sj_tensor *sj_aot_shared(sj_aot_state *s, size_t i) { return s && s->f && i < s->nvars ? s->vars[i] : NULL; }
+
+/* A call may start: the state loaded (else its message stays). */
+static sj_status ready(sj_aot_state *s) {
+  if (!s) return SJ_ERR_INVALID;
+  if (!s->f) return SJ_ERR_INVALID;
+  sj_ctx_clear_errors(s->ctx);
+  return SJ_OK;
+}
+
+sj_status sj_aot_call_tensors(sj_aot_state *s, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
+  sj_status st = ready(s);
+  return st ? st : sj_function_call(s->f, in, nin, out, nout);
+}
+
+/* "f32[3,4]" of a caller's buffer. */
+static void shape_str(sj_dtype dt, int rank, const int64_t *d, char *buf, size_t cap) {
+  size_t k = (size_t)snprintf(buf, cap, "%s[", sj_dtype_name(dt));
+  for (int i = 0; i < rank && k < cap; i++) k += (size_t)snprintf(buf + k, cap - k, "%s%lld", i ? "," : "", (long long)d[i]);
+  if (k < cap) snprintf(buf + k, cap - k, "]");
+}
+
+/* Wraps n caller buffers as tensors of the func's types (slot ids[i]). */
+static sj_status wrap(sj_aot_state *s, const char *what, const int *ids, size_t n, void *const *data,
+                      const int64_t *const *dims, sj_tensor **t) {
+  sj_function *f = s->f;
+  for (size_t i = 0; i < n; i++) {
+    const sj_type *ty = &f->slots[ids[i]].type;
+    if (ty->rank && (!dims || !dims[i]))
+      return sj_api_fail(s->ctx, NULL, "@%s: %s %zu (%s): its dims are NULL", sj_func_name(f->func), what, i, f->slots[ids[i]].name);
+    t[i] = sj_tensor_wrap(ty->dt, ty->rank, ty->rank ? dims[i] : NULL, data ? data[i] : NULL);
+    if (!t[i]) {
+      char got[160];
+      shape_str(ty->dt, ty->rank, ty->rank ? dims[i] : NULL, got, sizeof got);
+      return sj_api_fail(s->ctx, NULL, "@%s: %s %zu (%s): no data, or impossible dims %s", sj_func_name(f->func), what, i,
+                         f->slots[ids[i]].name, got);
+    }
+  }
+  return SJ_OK;
+}
+
+/* A bound call computes into new tensors; each is checked against the
+ * caller's dims and copied out. */
+static sj_status copy_out(sj_aot_state *s, sj_tensor **res, sj_tensor *const *want) {
+  for (size_t i = 0; i < s->nout; i++) {
+    bool ok = sj_tensor_rank(res[i]) == sj_tensor_rank(want[i]);
+    for (int k = 0; ok && k < sj_tensor_rank(res[i]); k++) ok = sj_tensor_dims(res[i])[k] == sj_tensor_dims(want[i])[k];
+    if (!ok) {
+      char a[160], b[160];
+      shape_str(sj_tensor_dtype(res[i]), sj_tensor_rank(res[i]), sj_tensor_dims(res[i]), a, sizeof a);
+      shape_str(sj_tensor_dtype(want[i]), sj_tensor_rank(want[i]), sj_tensor_dims(want[i]), b, sizeof b);
+      return sj_api_fail(s->ctx, NULL, "@%s: output %zu must be a %s tensor, the caller's is %s", sj_func_name(s->f->func), i, a, b);
+    }
+  }
+  for (size_t i = 0; i < s->nout; i++) memcpy(sj_tensor_data(want[i]), sj_tensor_data(res[i]), sj_tensor_nbytes(res[i]));
+  return SJ_OK;
+}
+
+sj_status sj_aot_call(sj_aot_state *s, const void *const *in, const int64_t *const *in_dims, void *const *out,
+                      const int64_t *const *out_dims) {
+  sj_status st = ready(s);
+  if (st) return st;
+  sj_function *f = s->f;
+  size_t nt = s->nin + 2 * s->nout + 1;
+  sj_tensor **t = calloc(nt, sizeof *t);
+  int *ids = calloc(s->nin + s->nout + 1, sizeof *ids);
+  if (!t || !ids) st = sj_api_nomem(s->ctx, NULL, "out of memory calling @%s", sj_func_name(f->func));
+  for (size_t i = 0; !st && i < s->nin; i++) ids[i] = (int)i;
+  for (size_t i = 0; !st && i < s->nout; i++) ids[s->nin + i] = f->outs[i];
+  sj_tensor **tin = t, **tout = t + s->nin, **res = t + s->nin + s->nout;
+  if (!st && s->nin && !in) st = sj_api_fail(s->ctx, NULL, "inputs array is NULL");
+  if (!st && s->nout && !out) st = sj_api_fail(s->ctx, NULL, "outputs array is NULL");
+  if (!st) st = wrap(s, "input", ids, s->nin, (void *const *)in, in_dims, tin);
+  if (!st) st = wrap(s, "output", ids + s->nin, s->nout, out, out_dims, tout);
+  if (!st && !f->bound) st = sj_function_call_into(f, tin, s->nin, tout, s->nout);
+  else if (!st) {
+    st = sj_function_call(f, tin, s->nin, res, s->nout);
+    if (!st) st = copy_out(s, res, tout);
+  }
+  for (size_t i = 0; t && i < nt; i++) sj_tensor_free(t[i]);
+  free(t);
+  free(ids);
+  return st;
+}
