@@ -2,15 +2,14 @@
  * an image's text IR is parsed into a context of the state, its func is
  * planned by plan.c with the kernel pointers of the image instead of JIT'd
  * ones, and calls run through the same executor as in-process functions
- * (shapes.c, exec.c, bound_state.c). No LLVM here: this file is part of
- * libsymjit_rt and of libsymjit alike. */
+ * (shapes.c, exec.c; the state passes the shared variables itself). No
+ * LLVM here: this file is part of libsymjit_rt and of libsymjit alike. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aot_internal.h"
 #include "exec_internal.h"
-#include "function_internal.h"
 #include "symjit/aot.h"
 #include "text.h"
 
@@ -20,6 +19,14 @@ struct sj_aot_state {
   size_t nin, nout;  /* of the call (shared variables as arguments counted) */
   sj_tensor **vars;  /* initial mode: the state's shared variables */
   size_t nvars;
+  /* func param nin+i reads vars[bind[i]] (i < nbin); func result nout+k
+   * replaces vars[bind[nbin+k]] after a successful call (Theano semantics:
+   * every output is computed from the old values); spare[k] is the tensor
+   * that update is written into (the variable's previous one: no
+   * allocation per call). all_in/all_out: the call's full argument lists. */
+  uint32_t *bind;
+  size_t nbin, nupd;
+  sj_tensor **spare, **all_in, **all_out;
 };
 
 static sj_status bad(sj_aot_state *s, const char *fmt, const char *what) {
@@ -70,23 +77,18 @@ static char *read_str(sj_aot_reader *r, uint64_t len) {
   return c;
 }
 
-/* Binds the variables as the func's trailing params and results. */
-static sj_status bind(sj_aot_state *s, const uint32_t *bin, size_t nbin, const uint32_t *bupd, size_t nupd) {
+/* Checks the variables' bindings against the func's signature. */
+static sj_status check_binding(sj_aot_state *s) {
   sj_function *f = s->f;
-  if (s->nin + nbin != f->nin || s->nout + nupd != f->nout)
+  if (s->nin + s->nbin != f->nin || s->nout + s->nupd != f->nout)
     return bad(s, "corrupt image%s: the signature does not match the function", "");
-  if (!nbin && !nupd) return SJ_OK;
-  sj_tensor ***ptrs = calloc(nbin + nupd + 1, sizeof *ptrs); /* bind_state copies them */
-  if (!ptrs) return sj_api_nomem(s->ctx, NULL, "out of memory binding the shared variables");
-  sj_status st = SJ_OK;
-  for (size_t i = 0; i < nbin + nupd && !st; i++) {
-    uint32_t v = i < nbin ? bin[i] : bupd[i - nbin];
-    if (v >= s->nvars) st = bad(s, "corrupt image%s: a variable index", "");
-    else ptrs[i] = &s->vars[v];
-  }
-  if (!st) sj_function_bind_state(f, s->nin, ptrs, nbin, s->nout, ptrs + nbin, nupd);
-  free(ptrs);
-  return st;
+  for (size_t i = 0; i < s->nbin + s->nupd; i++)
+    if (s->bind[i] >= s->nvars) return bad(s, "corrupt image%s: a variable index", "");
+  s->spare = calloc(s->nupd + 1, sizeof *s->spare);
+  s->all_in = calloc(f->nin + 1, sizeof *s->all_in);
+  s->all_out = calloc(2 * f->nout + 1, sizeof *s->all_out);
+  if (!s->spare || !s->all_in || !s->all_out) return sj_api_nomem(s->ctx, NULL, "out of memory loading the image");
+  return SJ_OK;
 }
 
 /* The func of the image's IR (parsed and verified into the state's context). */
@@ -118,14 +120,14 @@ static sj_status load(sj_aot_state *s, const sj_aot_image *img, int nthreads) {
   const unsigned char *magic = sj_aot_take(&r, SJ_AOT_MAGIC_LEN);
   if (!magic || memcmp(magic, SJ_AOT_MAGIC, SJ_AOT_MAGIC_LEN)) return bad(s, "corrupt image%s: no magic", "");
   s->nin = sj_aot_u32(&r), s->nout = sj_aot_u32(&r);
-  uint32_t nbin = sj_aot_u32(&r), nupd = sj_aot_u32(&r);
+  s->nbin = sj_aot_u32(&r), s->nupd = sj_aot_u32(&r);
   s->nvars = sj_aot_u32(&r);
   uint32_t nk = sj_aot_u32(&r);
-  if (r.bad || nk != img->nkernels || nbin > r.len || nupd > r.len || s->nvars > r.len)
+  if (r.bad || nk != img->nkernels || s->nbin > r.len || s->nupd > r.len || s->nvars > r.len)
     return bad(s, "corrupt image%s: its counts", "");
-  uint32_t *bin = calloc((size_t)nbin + nupd + 1, sizeof *bin);
-  if (!bin) return sj_api_nomem(s->ctx, NULL, "out of memory loading the image");
-  for (uint32_t i = 0; i < nbin + nupd; i++) bin[i] = sj_aot_u32(&r);
+  s->bind = calloc(s->nbin + s->nupd + 1, sizeof *s->bind);
+  if (!s->bind) return sj_api_nomem(s->ctx, NULL, "out of memory loading the image");
+  for (size_t i = 0; i < s->nbin + s->nupd; i++) s->bind[i] = sj_aot_u32(&r);
   sj_status st = read_vars(s, &r);
   sj_aot_reader names = r; /* the kernel names: matched once the IR is parsed */
   for (uint32_t j = 0; !st && j < nk && !r.bad; j++) sj_aot_take(&r, sj_aot_u32(&r));
@@ -142,11 +144,10 @@ static sj_status load(sj_aot_state *s, const sj_aot_image *img, int nthreads) {
                            : match_kernels(s, &names, img, &ks, fns);
   }
   if (!st) st = sj_api_build_plan(s->f, ks.v, fns, ks.n);
-  if (!st) st = bind(s, bin, nbin, bin + nbin, nupd);
+  if (!st) st = check_binding(s);
   if (!st && !(s->f->pool = sj_pool_new(nthreads))) st = bad(s, "cannot start the thread pool%s", "");
   sj_op_vec_free(&ks);
   free(fns);
-  free(bin);
   return st;
 }
 
@@ -154,7 +155,6 @@ static void free_function(sj_function *f) {
   if (!f) return;
   sj_api_free_plan(f);
   sj_pool_free(f->pool);
-  sj_api_free_bound(f);
   free(f);
 }
 
@@ -178,6 +178,8 @@ void sj_aot_free(sj_aot_state *s) {
   free_function(s->f);
   for (size_t i = 0; s->vars && i < s->nvars; i++) sj_tensor_free(s->vars[i]);
   free(s->vars);
+  for (size_t k = 0; s->spare && k < s->nupd; k++) sj_tensor_free(s->spare[k]);
+  free(s->spare), free(s->all_in), free(s->all_out), free(s->bind);
   sj_ctx_free(s->ctx);
   free(s);
 }
@@ -196,9 +198,38 @@ static sj_status ready(sj_aot_state *s) {
   return SJ_OK;
 }
 
+/* The full input list: the caller's, then the variables. */
+static void gather_inputs(sj_aot_state *s, sj_tensor *const *in) {
+  for (size_t i = 0; i < s->nin; i++) s->all_in[i] = in[i];
+  for (size_t i = 0; i < s->nbin; i++) s->all_in[s->nin + i] = s->vars[s->bind[i]];
+}
+
+/* After a successful call: update k's new value (in all_out[nout+k])
+ * replaces its variable, whose old tensor becomes the spare. */
+static void apply_updates(sj_aot_state *s) {
+  for (size_t k = 0; k < s->nupd; k++) {
+    sj_tensor **var = &s->vars[s->bind[s->nbin + k]];
+    sj_tensor *nv = s->all_out[s->nout + k];
+    if (nv != s->spare[k]) sj_tensor_free(s->spare[k]);
+    s->spare[k] = *var;
+    *var = nv;
+  }
+}
+
 sj_status sj_aot_call_tensors(sj_aot_state *s, sj_tensor *const *in, size_t nin, sj_tensor **out, size_t nout) {
   sj_status st = ready(s);
-  return st ? st : sj_function_call(s->f, in, nin, out, nout);
+  if (st) return st;
+  if (nin != s->nin) return sj_api_fail(s->ctx, NULL, "@%s takes %zu inputs, got %zu", sj_func_name(s->f->func), s->nin, nin);
+  if (nout != s->nout)
+    return sj_api_fail(s->ctx, NULL, "@%s has %zu outputs, %zu requested", sj_func_name(s->f->func), s->nout, nout);
+  if (nin && !in) return sj_api_fail(s->ctx, NULL, "inputs array is NULL");
+  if (nout && !out) return sj_api_fail(s->ctx, NULL, "outputs array is NULL");
+  gather_inputs(s, in);
+  st = sj_function_call(s->f, s->all_in, s->f->nin, s->all_out, s->f->nout);
+  if (st) return st;
+  for (size_t i = 0; i < nout; i++) out[i] = s->all_out[i];
+  apply_updates(s);
+  return SJ_OK;
 }
 
 /* "f32[3,4]" of a caller's buffer. */
@@ -227,20 +258,21 @@ static sj_status wrap(sj_aot_state *s, const char *what, const int *ids, size_t 
   return SJ_OK;
 }
 
-/* A bound call computes into new tensors; each is checked against the
- * caller's dims and copied out. */
-static sj_status copy_out(sj_aot_state *s, sj_tensor **res, sj_tensor *const *want) {
-  for (size_t i = 0; i < s->nout; i++) {
-    bool ok = sj_tensor_rank(res[i]) == sj_tensor_rank(want[i]);
-    for (int k = 0; ok && k < sj_tensor_rank(res[i]); k++) ok = sj_tensor_dims(res[i])[k] == sj_tensor_dims(want[i])[k];
-    if (!ok) {
-      char a[160], b[160];
-      shape_str(sj_tensor_dtype(res[i]), sj_tensor_rank(res[i]), sj_tensor_dims(res[i]), a, sizeof a);
-      shape_str(sj_tensor_dtype(want[i]), sj_tensor_rank(want[i]), sj_tensor_dims(want[i]), b, sizeof b);
-      return sj_api_fail(s->ctx, NULL, "@%s: output %zu must be a %s tensor, the caller's is %s", sj_func_name(s->f->func), i, a, b);
+/* Update k is written into a tensor shaped as its variable now: the
+ * spare when it still has that shape, else a new one. */
+static sj_status update_targets(sj_aot_state *s) {
+  for (size_t k = 0; k < s->nupd; k++) {
+    const sj_tensor *v = s->vars[s->bind[s->nbin + k]];
+    sj_tensor *t = s->spare[k];
+    bool same = t && sj_tensor_rank(t) == sj_tensor_rank(v);
+    for (int d = 0; same && d < sj_tensor_rank(v); d++) same = sj_tensor_dims(t)[d] == sj_tensor_dims(v)[d];
+    if (!same) {
+      sj_tensor_free(s->spare[k]);
+      s->spare[k] = t = sj_tensor_new(sj_tensor_dtype(v), sj_tensor_rank(v), sj_tensor_dims(v));
+      if (!t) return sj_api_nomem(s->ctx, NULL, "out of memory for shared variable %u", s->bind[s->nbin + k]);
     }
+    s->all_out[s->nout + k] = t;
   }
-  for (size_t i = 0; i < s->nout; i++) memcpy(sj_tensor_data(want[i]), sj_tensor_data(res[i]), sj_tensor_nbytes(res[i]));
   return SJ_OK;
 }
 
@@ -249,22 +281,25 @@ sj_status sj_aot_call(sj_aot_state *s, const void *const *in, const int64_t *con
   sj_status st = ready(s);
   if (st) return st;
   sj_function *f = s->f;
-  size_t nt = s->nin + 2 * s->nout + 1;
+  size_t nt = s->nin + s->nout + 1;
   sj_tensor **t = calloc(nt, sizeof *t);
-  int *ids = calloc(s->nin + s->nout + 1, sizeof *ids);
+  int *ids = calloc(nt, sizeof *ids);
   if (!t || !ids) st = sj_api_nomem(s->ctx, NULL, "out of memory calling @%s", sj_func_name(f->func));
   for (size_t i = 0; !st && i < s->nin; i++) ids[i] = (int)i;
   for (size_t i = 0; !st && i < s->nout; i++) ids[s->nin + i] = f->outs[i];
-  sj_tensor **tin = t, **tout = t + s->nin, **res = t + s->nin + s->nout;
   if (!st && s->nin && !in) st = sj_api_fail(s->ctx, NULL, "inputs array is NULL");
   if (!st && s->nout && !out) st = sj_api_fail(s->ctx, NULL, "outputs array is NULL");
-  if (!st) st = wrap(s, "input", ids, s->nin, (void *const *)in, in_dims, tin);
-  if (!st) st = wrap(s, "output", ids + s->nin, s->nout, out, out_dims, tout);
-  if (!st && !f->bound) st = sj_function_call_into(f, tin, s->nin, tout, s->nout);
-  else if (!st) {
-    st = sj_function_call(f, tin, s->nin, res, s->nout);
-    if (!st) st = copy_out(s, res, tout);
+  if (!st) st = wrap(s, "input", ids, s->nin, (void *const *)in, in_dims, t);
+  if (!st) st = wrap(s, "output", ids + s->nin, s->nout, out, out_dims, t + s->nin);
+  if (!st) st = update_targets(s);
+  if (!st) {
+    gather_inputs(s, t);
+    memcpy(s->all_out, t + s->nin, s->nout * sizeof *t);
+    /* every shape, the outputs' and updates' included, is checked before
+     * anything runs: a failed call changes nothing */
+    st = sj_function_call_into(f, s->all_in, f->nin, s->all_out, f->nout);
   }
+  if (!st) apply_updates(s);
   for (size_t i = 0; t && i < nt; i++) sj_tensor_free(t[i]);
   free(t);
   free(ids);
