@@ -6,13 +6,16 @@ include(CMakePackageConfigHelpers)
 
 set(SJ_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/symjit)
 
-install(TARGETS symjit_shared symjit_static EXPORT symjitTargets
+install(TARGETS symjit_shared symjit_static symjit_rt_shared symjit_rt_static EXPORT symjitTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/symjit DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h")
 if(TARGET symjit-opt AND TARGET symjit-run)
   install(TARGETS symjit-opt symjit-run RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
+if(TARGET symjit-aot)
+  install(TARGETS symjit-aot RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
@@ -43,3 +46,9 @@ file(RELATIVE_PATH SJ_PC_TO_PREFIX /p/${CMAKE_INSTALL_LIBDIR}/pkgconfig /p)
 string(REGEX REPLACE "/$" "" SJ_PC_TO_PREFIX "${SJ_PC_TO_PREFIX}")
 configure_file(${PROJECT_SOURCE_DIR}/cmake/symjit.pc.in ${PROJECT_BINARY_DIR}/symjit.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/symjit.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
+
+# symjit_rt.pc: the runtime of exported functions (docs/aot.md), no LLVM.
+# -lmvec -lm are public: the exported objects call libm and libmvec.
+set(SJ_RT_PC_LIBS_PRIVATE "-pthread ${_sj_dl}")
+configure_file(${PROJECT_SOURCE_DIR}/cmake/symjit_rt.pc.in ${PROJECT_BINARY_DIR}/symjit_rt.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/symjit_rt.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

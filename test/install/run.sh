@@ -71,4 +71,26 @@ run "pkg-config" "$tmp/pc_shared" "$libdir"
 quiet $cc -std=c17 -Wall -Werror $(pkg-config --cflags symjit) "$c" -o "$tmp/pc_static" \
   $(pkg-config --static --libs symjit | sed 's/-lsymjit\b/-l:libsymjit.a/') -lm
 run "pkg-config --static" "$tmp/pc_static"
+
+# 3. ahead-of-time export (docs/aot.md): the installed symjit-aot exports a
+# function; the program links the installed libsymjit_rt through
+# symjit_rt.pc (shared, then static), never libsymjit or libLLVM
+[ -e "$prefix/bin/symjit-aot" ] && [ -e "$prefix/include/symjit/aot.h" ] && [ -e "$libdir/libsymjit_rt.a" ] &&
+  [ -e "$libdir/pkgconfig/symjit_rt.pc" ] && grep -q 'symjit::symjit_rt' "$libdir/cmake/symjit/symjitTargets.cmake" ||
+  { echo "FAIL: symjit-aot, aot.h, libsymjit_rt, symjit_rt.pc or its CMake target not installed"; exit 1; }
+quiet env SYMJIT_CACHE=0 "$prefix/bin/symjit-aot" "$src/examples/mlp_layer.sj" --func mlp --name lay -o "$tmp/lay.o" --header "$tmp/lay.h"
+a="$src/test/install/aot_consumer.c"
+# shellcheck disable=SC2046
+quiet $cc -std=c17 -Wall -Werror -I"$tmp" $(pkg-config --cflags symjit_rt) "$a" "$tmp/lay.o" -o "$tmp/aot_shared" \
+  $(pkg-config --libs symjit_rt) -Wl,-rpath,"$libdir"
+grep_ldd() { ldd "$1" >"$tmp/ldd"; ! grep -qE 'libLLVM|libsymjit\.so' "$tmp/ldd" || { cat "$tmp/ldd"; echo "FAIL: $1 loads libLLVM or libsymjit"; exit 1; }; }
+grep_ldd "$tmp/aot_shared"
+grep -q "libsymjit_rt.so.* => $libdir/" "$tmp/ldd" || { cat "$tmp/ldd"; echo "FAIL: aot_shared does not load $libdir/libsymjit_rt.so"; exit 1; }
+"$tmp/aot_shared" || { echo "FAIL: aot_shared"; exit 1; }
+# shellcheck disable=SC2046
+quiet $cc -std=c17 -Wall -Werror -I"$tmp" $(pkg-config --cflags symjit_rt) "$a" "$tmp/lay.o" -o "$tmp/aot_static" \
+  $(pkg-config --static --libs symjit_rt | sed 's/-lsymjit_rt\b/-l:libsymjit_rt.a/')
+grep_ldd "$tmp/aot_static"
+! grep -q libsymjit_rt "$tmp/ldd" || { echo "FAIL: aot_static loads libsymjit_rt.so"; exit 1; }
+"$tmp/aot_static" || { echo "FAIL: aot_static"; exit 1; }
 echo "install_consumer: $((SECONDS - start)) s"
