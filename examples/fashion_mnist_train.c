@@ -36,7 +36,7 @@ static int export_predictor(const char *name, sj_ctx *c, sj_function *predict, c
     rc = sj_function_export(predict, name, obj, hdr, &ao) != SJ_OK;
   }
   if (rc) fprintf(stderr, "%s: export failed: %s", name, obj && hdr ? sj_ctx_errmsg(c) : "out of memory\n");
-  else printf("%s: exported the predictor (test accuracy %.4f) as %s and %s\n", name, acc, obj, hdr);
+  else printf("%s: exported the predictor (test accuracy %.4f; compiled in-process in %.1f ms) as %s and %s\n", name, acc, sj_function_compile_ms(predict), obj, hdr);
   free(obj), free(hdr);
   return rc;
 }
