@@ -283,6 +283,7 @@ sj_status sj_function_export(sj_function *f, const char *name, const char *obj_p
   else sj_aot_options_init(&o);
   sj_status st = check_args(f, name, obj_path, header_path, &o);
   if (st) return st;
+  sj_function_wait(f); /* a tiered compile's background thread reads the same IR */
   sj_op_vec ks = {0};
   sj_api_launched_kernels(f->mod, f->func, &ks, 0);
   blob b = {0};

@@ -1,6 +1,7 @@
-/* Two functions exported by symjit-aot (test/CMakeLists.txt: `lay` from
- * examples/mlp_layer.sj, `rows` from Inputs/rows.sj) linked into one
- * program with libsymjit_rt alone: the symbol prefixes keep them apart.
+/* Functions exported by symjit-aot (test/CMakeLists.txt: `lay` from
+ * examples/mlp_layer.sj, `rows` from Inputs/rows.sj, e_id/e_mm/e_sc from
+ * Inputs/edge.sj) linked into one program with libsymjit_rt alone: the
+ * symbol prefixes keep them apart.
  * Results against double loops here; every error path returns a status and
  * a message naming the argument, never crashes or writes an output. */
 #include <math.h>
@@ -9,6 +10,9 @@
 #include <string.h>
 
 #include "../unit/check.h"
+#include "e_id.h"
+#include "e_mm.h"
+#include "e_sc.h"
 #include "lay.h"
 #include "rows.h"
 
@@ -130,6 +134,23 @@ static void test_bad_images(void) {
   sj_aot_free(NULL);
 }
 
+/* No kernel at all, a gemm alone, rank-0 integers. */
+static void test_edges(void) {
+  float x[3] = {1, 2, 3}, y[3] = {0};
+  double a[8] = {1, 2, 3, 4, 5, 6, 7, 8}, b[8] = {1, 0, 0, 0, 0, 1, 0, 0}, c[4] = {0};
+  int32_t i = -7;
+  int64_t o = 0;
+  e_id_state *s1 = e_id_new(1);
+  e_mm_state *s2 = e_mm_new(1);
+  e_sc_state *s3 = e_sc_new(1);
+  CHECK(e_id_id(s1, x, 3, y, 3) == 0 && y[0] == 1 && y[2] == 3);
+  CHECK(e_id_id(s1, x, 0, y, 0) == 0);
+  CHECK(e_mm_mm(s2, a, 2, b, 2, c, 2, 2) == 0 && c[0] == 1 && c[1] == 3 && c[2] == 5 && c[3] == 7);
+  CHECK_MSG(e_mm_mm(s2, a, 2, b, 2, c, 2, 3), s2, "output 0 must be a f64[2,2] tensor");
+  CHECK(e_sc_sc(s3, &i, &o) == 0 && o == -7);
+  e_id_free(s1), e_mm_free(s2), e_sc_free(s3);
+}
+
 int main(void) {
   rows_state *r = rows_new(2);
   lay_state *l = lay_new(0);
@@ -141,6 +162,7 @@ int main(void) {
   test_errors(r);
   test_rows(r, 5, 6, 2); /* still fine after the errors */
   test_bad_images();
+  test_edges();
   rows_free(r);
   lay_free(l);
   if (!failures) printf("aot_two: ok\n");
