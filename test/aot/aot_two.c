@@ -5,6 +5,7 @@
  * Results against double loops here; every error path returns a status and
  * a message naming the argument, never crashes or writes an output. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,6 +152,20 @@ static void test_edges(void) {
   e_id_free(s1), e_mm_free(s2), e_sc_free(s3);
 }
 
+/* States are independent: one per thread, calls at the same time. */
+static void *worker(void *arg) {
+  rows_state *s = rows_new(2);
+  for (int rep = 0; rep < 20 && s; rep++) test_rows(s, 17 + rep + (int)(intptr_t)arg, 40, 1);
+  rows_free(s);
+  return s ? NULL : arg;
+}
+
+static void test_threads(void) {
+  pthread_t th[3];
+  for (intptr_t i = 0; i < 3; i++) CHECK(pthread_create(&th[i], NULL, worker, (void *)i) == 0);
+  for (int i = 0; i < 3; i++) pthread_join(th[i], NULL);
+}
+
 int main(void) {
   rows_state *r = rows_new(2);
   lay_state *l = lay_new(0);
@@ -163,6 +178,7 @@ int main(void) {
   test_rows(r, 5, 6, 2); /* still fine after the errors */
   test_bad_images();
   test_edges();
+  test_threads();
   rows_free(r);
   lay_free(l);
   if (!failures) printf("aot_two: ok\n");
