@@ -1,6 +1,8 @@
 /* A multilayer perceptron (784-256-128-10, relu) on Fashion-MNIST:
  * weights uniform in +-1/sqrt(fan_in), cross-entropy, SGD (or momentum) as updates.
- *   ./build/mlp [--epochs 10] [--batch 128] [--lr 0.1] [--momentum 0] [--seed 1] [--data DIR] */
+ *   ./build/mlp [--epochs 10] [--batch 128] [--lr 0.1] [--momentum 0] [--seed 1] [--data DIR] [--export DIR]
+ * --export DIR: the trained predictor as DIR/mlp.o and DIR/mlp.h (docs/aot.md;
+ * examples/mlp_classify.c links them without LLVM). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

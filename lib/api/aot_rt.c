@@ -29,10 +29,6 @@ struct sj_aot_state {
   sj_tensor **spare, **all_in, **all_out;
 };
 
-static sj_status bad(sj_aot_state *s, const char *fmt, const char *what) {
-  return sj_api_fail(s->ctx, NULL, fmt, what);
-}
-
 /* The image's variables, as tensors the state owns. */
 static sj_status read_vars(sj_aot_state *s, sj_aot_reader *r) {
   s->vars = calloc(s->nvars + 1, sizeof *s->vars);
@@ -40,14 +36,14 @@ static sj_status read_vars(sj_aot_state *s, sj_aot_reader *r) {
   for (size_t i = 0; i < s->nvars && !r->bad; i++) {
     uint32_t dt = sj_aot_u32(r), rank = sj_aot_u32(r);
     int64_t dims[SJ_MAX_RANK] = {0};
-    if (dt >= SJ_DTYPE_COUNT || rank > SJ_MAX_RANK) return bad(s, "corrupt image%s: a shared variable's type", "");
+    if (dt >= SJ_DTYPE_COUNT || rank > SJ_MAX_RANK) return sj_api_fail(s->ctx, NULL, "corrupt image: a shared variable's type");
     for (uint32_t k = 0; k < rank; k++) dims[k] = (int64_t)sj_aot_u64(r);
     uint64_t nbytes = sj_aot_u64(r);
     const unsigned char *data = sj_aot_take(r, r->bad ? 0 : nbytes);
     if (r->bad) break;
     s->vars[i] = sj_tensor_new((sj_dtype)dt, (int)rank, dims);
     if (!s->vars[i]) return sj_api_nomem(s->ctx, NULL, "out of memory loading shared variable %zu", i);
-    if (sj_tensor_nbytes(s->vars[i]) != nbytes) return bad(s, "corrupt image%s: a shared variable's size", "");
+    if (sj_tensor_nbytes(s->vars[i]) != nbytes) return sj_api_fail(s->ctx, NULL, "corrupt image: a shared variable's size");
     if (nbytes) memcpy(sj_tensor_data(s->vars[i]), data, nbytes);
   }
   return SJ_OK;
@@ -65,7 +61,7 @@ static sj_status match_kernels(sj_aot_state *s, sj_aot_reader *r, const sj_aot_i
     }
   }
   for (size_t i = 0; i < ks->n; i++)
-    if (!fns[i]) return bad(s, "corrupt image: kernel @%s is not in its table", sj_func_name(ks->v[i]));
+    if (!fns[i]) return sj_api_fail(s->ctx, NULL, "corrupt image: kernel @%s is not in its table", sj_func_name(ks->v[i]));
   return SJ_OK;
 }
 
@@ -81,9 +77,9 @@ static char *read_str(sj_aot_reader *r, uint64_t len) {
 static sj_status check_binding(sj_aot_state *s) {
   sj_function *f = s->f;
   if (s->nin + s->nbin != f->nin || s->nout + s->nupd != f->nout)
-    return bad(s, "corrupt image%s: the signature does not match the function", "");
+    return sj_api_fail(s->ctx, NULL, "corrupt image: the signature does not match the function");
   for (size_t i = 0; i < s->nbin + s->nupd; i++)
-    if (s->bind[i] >= s->nvars) return bad(s, "corrupt image%s: a variable index", "");
+    if (s->bind[i] >= s->nvars) return sj_api_fail(s->ctx, NULL, "corrupt image: a variable index");
   s->spare = calloc(s->nupd + 1, sizeof *s->spare);
   s->all_in = calloc(f->nin + 1, sizeof *s->all_in);
   s->all_out = calloc(2 * f->nout + 1, sizeof *s->all_out);
@@ -98,40 +94,40 @@ static sj_status parse(sj_aot_state *s, sj_aot_reader *r) {
   char *fname = read_str(r, flen);
   uint64_t tlen = sj_aot_u64(r);
   char *text = r->bad ? NULL : read_str(r, tlen);
-  sj_status st = !fname || !text ? (r->bad ? bad(s, "corrupt image%s: truncated", "")
+  sj_status st = !fname || !text ? (r->bad ? sj_api_fail(s->ctx, NULL, "corrupt image: truncated")
                                            : sj_api_nomem(s->ctx, NULL, "out of memory loading the image"))
                                  : sj_parse_module(s->ctx, "<aot image>", text, tlen, true, &f->mod);
   free(text);
   if (!st) {
     f->func = sj_module_lookup(f->mod, fname);
-    if (!f->func || f->func->code != SJ_OP_FUNC) st = bad(s, "corrupt image: no function @%s in its IR", fname);
+    if (!f->func || f->func->code != SJ_OP_FUNC) st = sj_api_fail(s->ctx, NULL, "corrupt image: no function @%s in its IR", fname);
   }
   free(fname);
   return st;
 }
 
 static sj_status load(sj_aot_state *s, const sj_aot_image *img, int nthreads) {
-  if (!img || !img->blob) return bad(s, "no image%s", "");
+  if (!img || !img->blob) return sj_api_fail(s->ctx, NULL, "no image");
   if (img->abi != SJ_AOT_ABI) {
     return sj_api_fail(s->ctx, NULL, "the image was exported for runtime ABI %u; this runtime reads ABI %u (export it again)",
                        img->abi, SJ_AOT_ABI);
   }
   sj_aot_reader r = {img->blob, img->blob_len, 0, 0};
   const unsigned char *magic = sj_aot_take(&r, SJ_AOT_MAGIC_LEN);
-  if (!magic || memcmp(magic, SJ_AOT_MAGIC, SJ_AOT_MAGIC_LEN)) return bad(s, "corrupt image%s: no magic", "");
+  if (!magic || memcmp(magic, SJ_AOT_MAGIC, SJ_AOT_MAGIC_LEN)) return sj_api_fail(s->ctx, NULL, "corrupt image: no magic");
   s->nin = sj_aot_u32(&r), s->nout = sj_aot_u32(&r);
   s->nbin = sj_aot_u32(&r), s->nupd = sj_aot_u32(&r);
   s->nvars = sj_aot_u32(&r);
   uint32_t nk = sj_aot_u32(&r);
   if (r.bad || nk != img->nkernels || s->nbin > r.len || s->nupd > r.len || s->nvars > r.len)
-    return bad(s, "corrupt image%s: its counts", "");
+    return sj_api_fail(s->ctx, NULL, "corrupt image: its counts");
   s->bind = calloc(s->nbin + s->nupd + 1, sizeof *s->bind);
   if (!s->bind) return sj_api_nomem(s->ctx, NULL, "out of memory loading the image");
   for (size_t i = 0; i < s->nbin + s->nupd; i++) s->bind[i] = sj_aot_u32(&r);
   sj_status st = read_vars(s, &r);
   sj_aot_reader names = r; /* the kernel names: matched once the IR is parsed */
   for (uint32_t j = 0; !st && j < nk && !r.bad; j++) sj_aot_take(&r, sj_aot_u32(&r));
-  if (!st && r.bad) st = bad(s, "corrupt image%s: truncated", "");
+  if (!st && r.bad) st = sj_api_fail(s->ctx, NULL, "corrupt image: truncated");
   s->f = st ? NULL : calloc(1, sizeof *s->f);
   if (!st && !s->f) st = sj_api_nomem(s->ctx, NULL, "out of memory loading the image");
   if (!st) s->f->ctx = s->ctx, st = parse(s, &r);
@@ -145,7 +141,7 @@ static sj_status load(sj_aot_state *s, const sj_aot_image *img, int nthreads) {
   }
   if (!st) st = sj_api_build_plan(s->f, ks.v, fns, ks.n);
   if (!st) st = check_binding(s);
-  if (!st && !(s->f->pool = sj_pool_new(nthreads))) st = bad(s, "cannot start the thread pool%s", "");
+  if (!st && !(s->f->pool = sj_pool_new(nthreads))) st = sj_api_fail(s->ctx, NULL, "cannot start the thread pool");
   sj_op_vec_free(&ks);
   free(fns);
   return st;

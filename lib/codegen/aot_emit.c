@@ -3,6 +3,7 @@
  * for the same CPU), then the image the runtime loads, emitted by a
  * position-independent target machine so the object links into PIE
  * executables and shared libraries. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,9 +12,13 @@
 #include "cg_internal.h"
 #include "symjit/aot.h"
 
-static sj_status fail(sj_ctx *diag, sj_status st, const char *fmt, const char *what) {
+static sj_status fail(sj_ctx *diag, sj_status st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static sj_status fail(sj_ctx *diag, sj_status st, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
   sj_loc none = {0};
-  sj_emit_error(diag, none, fmt, what);
+  sj_emit_verror(diag, none, fmt, ap);
+  va_end(ap);
   return st;
 }
 
@@ -95,7 +100,7 @@ sj_status sj_aot_emit_object(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_l
                              const unsigned char *blob, size_t blob_len, unsigned char **obj, size_t *obj_len) {
   *obj = NULL, *obj_len = 0;
   char (*syms)[SJ_KABI_SYM_CAP] = calloc(n + 1, sizeof *syms);
-  if (!syms) return fail(diag, SJ_ERR_NOMEM, "export: out of memory%s", "");
+  if (!syms) return fail(diag, SJ_ERR_NOMEM, "export: out of memory");
   sj_cg_kernel_symbols(ks, n, syms);
   LLVMContextRef L = LLVMContextCreate();
   LLVMModuleRef M = NULL;
@@ -106,7 +111,7 @@ sj_status sj_aot_emit_object(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_l
     if (st) fail(diag, st, "export: cannot build the image%s", st == SJ_ERR_NOMEM ? ": out of memory" : " (internal error)");
   }
   LLVMTargetMachineRef tm = st ? NULL : pic_tm();
-  if (!st && !tm) st = fail(diag, SJ_ERR_UNSUPPORTED, "export: cannot create a target machine for the host%s", "");
+  if (!st && !tm) st = fail(diag, SJ_ERR_UNSUPPORTED, "export: cannot create a target machine for the host");
   LLVMMemoryBufferRef buf = NULL;
   char *err = NULL;
   if (!st && LLVMTargetMachineEmitToMemoryBuffer(tm, M, LLVMObjectFile, &err, &buf))
@@ -115,7 +120,7 @@ sj_status sj_aot_emit_object(sj_ctx *diag, sj_op *const *ks, size_t n, int opt_l
     *obj_len = LLVMGetBufferSize(buf);
     *obj = malloc(*obj_len ? *obj_len : 1);
     if (*obj) memcpy(*obj, LLVMGetBufferStart(buf), *obj_len);
-    else st = fail(diag, SJ_ERR_NOMEM, "export: out of memory%s", ""), *obj_len = 0;
+    else st = fail(diag, SJ_ERR_NOMEM, "export: out of memory"), *obj_len = 0;
   }
   if (err) LLVMDisposeMessage(err);
   if (buf) LLVMDisposeMemoryBuffer(buf);
