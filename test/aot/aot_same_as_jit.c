@@ -1,6 +1,6 @@
 /* An exported function computes the same bits as the JIT'd one: the same
  * IR, optimized the same way for the same CPU (test/CMakeLists.txt exports
- * `lay` and `rows` with symjit-aot; this program links them with libsymjit
+ * `lay`, `rows` and `rnn` (a scan: test/Run/scan-rnn.sj) with symjit-aot; this program links them with libsymjit
  * and JIT-compiles the same files at the same level). */
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,6 +9,7 @@
 
 #include "../unit/check.h"
 #include "lay.h"
+#include "rnn.h"
 #include "rows.h"
 #include "symjit/symjit.h"
 
@@ -30,7 +31,7 @@ static sj_function *jit(sj_ctx *c, const char *path, const char *func) {
 /* Runs f (JIT) and the state s (exported) on the same tensors; the outputs
  * must be identical bit for bit. */
 static void same(sj_ctx *c, sj_function *f, sj_aot_state *s, sj_tensor **in, size_t nin, size_t nout, const char *what) {
-  sj_tensor *a[4] = {0}, *b[4] = {0};
+  sj_tensor *a[8] = {0}, *b[8] = {0};
   CHECK(sj_function_call(f, in, nin, a, nout) == SJ_OK);
   CHECK(sj_aot_call_tensors(s, in, nin, b, nout) == SJ_OK);
   for (size_t i = 0; i < nout && a[i] && b[i]; i++) {
@@ -66,8 +67,17 @@ int main(void) {
     same(c, fr, r, rin, 2, 2, "rows");
     sj_tensor_free(rin[0]), sj_tensor_free(rin[1]);
   }
+  sj_function *fn = jit(c, SJ_SOURCE_DIR "/test/Run/scan-rnn.sj", "rnn");
+  rnn_state *rs = rnn_new(0);
+  CHECK(fn && rs);
+  int64_t xsd[3] = {3, 2, 3}, h0d[2] = {2, 4}, wd[2] = {3, 4}, ud[2] = {4, 4}, bd[1] = {4};
+  sj_tensor *nin[5] = {rnd(SJ_F32, 3, xsd, 8), rnd(SJ_F32, 2, h0d, 9), rnd(SJ_F32, 2, wd, 10), rnd(SJ_F32, 2, ud, 11),
+                       rnd(SJ_F32, 1, bd, 12)};
+  if (fn && rs) same(c, fn, rs, nin, 5, 5, "scan-rnn");
+  for (int i = 0; i < 5; i++) sj_tensor_free(nin[i]);
+  rnn_free(rs);
   lay_free(l), rows_free(r);
-  sj_function_free(fl), sj_function_free(fr);
+  sj_function_free(fl), sj_function_free(fr), sj_function_free(fn);
   sj_ctx_free(c);
   if (!failures) printf("aot_same_as_jit: ok\n");
   return failures != 0;
