@@ -52,19 +52,11 @@ sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o) {
   return st;
 }
 
+/* Every step has a device form: scan (cuda_scan.c) and random_*
+ * (cuda_random.c) included; the bodies get their device state here. */
 sj_status sj_api_gpu_check_plan(sj_function *f) {
-  for (int i = 0; i < f->nsteps; i++) {
-    const step *s = &f->steps[i];
-    const char *why = s->kind == ST_SCAN ? "is a loop the host runs"
-                      : s->kind == ST_RANDOM ? "draws on the host"
-                      : NULL;
-    if (why) {
-      sj_emit_error(f->ctx, s->op->loc, "device '%s': '%s' in @%s %s: it cannot run on a CUDA device yet", f->gpu->name,
-                    sj_op_name(s->op), sj_func_name(f->func), why);
-      return SJ_ERR_UNSUPPORTED;
-    }
-  }
-  return sj_api_gpu_gemm_load(f);
+  sj_status st = sj_api_gpu_gemm_load(f);
+  return st ? st : sj_api_gpu_scan_attach(f);
 }
 
 /* The PTX target for the device: its own sm_XY, at most sm_90 (the newest
@@ -117,17 +109,26 @@ sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int op
 void sj_api_gpu_free(sj_function *f) {
   sj_api_gpu *g = f->gpu;
   if (!g) return;
+  for (int i = 0; f->steps && i < f->nsteps; i++) { /* scan bodies first: they use g's device */
+    sj_function *c = sj_api_scan_body(&f->steps[i]);
+    if (c) sj_api_gpu_free(c);
+  }
   for (int s = 0; g->own && s < f->nslots; s++) sj_cu_free(g->dev, g->own[s]);
   for (int b = 0; g->buf && b < f->nbufs; b++) sj_cu_free(g->dev, g->buf[b]);
   for (int s = 0; g->stage && s < f->nslots; s++) free(g->stage[s]);
   for (size_t k = 0; g->res && k < f->nslots_in + f->nupd; k++) sj_cu_resident_release(g->res[k]); /* host copies current */
   free(g->res), free(g->in_place);
   sj_cu_free(g->dev, g->scratch);
+  sj_cu_free(g->dev, g->cond);
+  for (size_t r = 0; g->pong && r <= f->nout; r++) sj_cu_free(g->dev, g->pong[r]);
+  free(g->pong), free(g->pongcap), free(g->rnd_in), free(g->rnd_out);
   sj_api_gpu_gemm_free(f);
-  sj_cu_module_free(g->dev, g->mod);
-  sj_cu_stream_free(g->dev, g->stream);
-  sj_cu_close(g->dev);
-  free(g->kinfo), free(g->fn), free(g->fn1);
+  if (!g->child) { /* a body borrows these from its function */
+    sj_cu_module_free(g->dev, g->mod);
+    sj_cu_stream_free(g->dev, g->stream);
+    sj_cu_close(g->dev);
+    free(g->kinfo), free(g->fn), free(g->fn1);
+  }
   free(g->dptr), free(g->stage), free(g->own), free(g->owncap), free(g->buf), free(g->bufcap);
   free(g);
   f->gpu = NULL;
