@@ -55,6 +55,10 @@ typedef struct sj_api_gpu {
   /* random_* steps (cuda_random.c): host staging, kept between calls */
   void *rnd_in, *rnd_out;
   size_t rnd_in_cap, rnd_out_cap;
+  /* the compile cache of the PTX (cuda_api.c); NULL: none */
+  char *cache_dir;
+  uint64_t cache_max;
+  bool from_cache; /* this compile's PTX came from it */
 } sj_api_gpu;
 
 /* cuda_api.c */

@@ -7,6 +7,7 @@
  *   FAKE_CUDA_VERSION   cuDriverGetVersion (default 12040)
  *   FAKE_CUDA_DEVICES   device count (default 1)
  *   FAKE_CUDA_MEM       bytes one cuMemAlloc may take (default 1 GiB)
+ *   FAKE_CUDA_CC        compute capability, 10 * major + minor (default 90)
  * fake_cuda_live("h2d"/"d2h") counts the bytes copied each way.
  * Every launch is also logged (fake_cuda_launches, fake_cuda_launch_at):
  * the entry's name, grid, block, and as many 8-byte arguments as the PTX
@@ -63,8 +64,8 @@ int cuDeviceGetAttribute(int *v, int attr, int dev) {
   case 1: *v = 1024; return 0;       /* max threads per block */
   case 5: *v = 2147483647; return 0; /* max grid x */
   case 16: *v = 132; return 0;       /* SMs (an H100 SXM) */
-  case 75: *v = 9; return 0;
-  case 76: *v = 0; return 0;
+  case 75: *v = (int)env_long("FAKE_CUDA_CC", 90) / 10; return 0;
+  case 76: *v = (int)env_long("FAKE_CUDA_CC", 90) % 10; return 0;
   default: return 1;
   }
 }
