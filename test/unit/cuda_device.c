@@ -7,7 +7,11 @@
  * shared variable on the device against the same step on the CPU; matmuls
  * (the device GEMM: transpositions, an accumulator with alpha/beta, K = 0,
  * batches broadcast wholly and partly, a bias + tanh epilogue, f16
- * storage; sizes not multiples of the 64-wide tile) against the CPU. Exits
+ * storage; sizes not multiples of the 64-wide tile) against the CPU; scans
+ * (an RNN with a matmul in its body, reverse with a state kept `last`,
+ * `until` stopping early, a computed step count, nested loops with an
+ * inner `until`) against the CPU, and random draws bit for bit (decision
+ * 0037: drawn on the host, so the device must give the CPU's bits). Exits
  * 77 (ctest: skipped) when there is no usable driver or device: on such a
  * machine it has checked nothing. */
 #include <math.h>
@@ -244,6 +248,99 @@ static void check_matmuls(void) {
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check_matmul_case(&cases[i]);
 }
 
+/* Scans and random draws on the device against the same function on the CPU. */
+static const char loop_src[] =
+    "func @rnn(%xs: f32[?,?,?], %h0: f32[?,?], %w: f32[?,?]) -> (f32[?,?,?], f32[?,?]) {\n"
+    "  %H, %L = scan %xs, %h0, %h0, %w {nseq = 1, nstate = 2, last = [1]} : f32[?,?,?], f32[?,?] (%x: f32[?,?], %h: f32[?,?], %g: f32[?,?], %v: f32[?,?]) {\n"
+    "    %m = matmul %h, %v : f32[?,?]\n    %a = add %m, %x : f32[?,?]\n    %h2 = tanh %a : f32[?,?]\n"
+    "    %g2 = add %g, %h2 : f32[?,?]\n    yield %h2, %g2\n  }\n  return %H, %L\n}\n"
+    "func @rev(%xs: f32[?], %h0: f32[]) -> (f32[?], f32[]) {\n"
+    "  %H, %L = scan %xs, %h0, %h0 {nseq = 1, nstate = 2, reverse = true, last = [1]} : f32[?], f32[] (%x: f32[], %h: f32[], %g: f32[]) {\n"
+    "    %h2 = add %h, %x : f32[]\n    %g2 = mul %g, %x : f32[]\n    yield %h2, %g2\n  }\n  return %H, %L\n}\n"
+    "func @u(%xs: f32[?], %h0: f32[], %lim: f32[]) -> (f32[?], f32[?], f32[]) {\n"
+    "  %H, %Y = scan %xs, %h0, %lim {nseq = 1, nstate = 1, until = true} : f32[?], f32[?] (%x: f32[], %h: f32[], %l: f32[]) {\n"
+    "    %h2 = add %h, %x : f32[]\n    %y = mul %h2, %h2 : f32[]\n    %c = gt %h2, %l : bool[]\n    yield %h2, %y, %c\n  }\n"
+    "  %Y2 = neg %Y : f32[?]\n  %s = sum %Y2 {axes = [0]} : f32[]\n  return %H, %Y2, %s\n}\n"
+    "func @cn(%ks: i64[?], %h0: f32[2]) -> (f32[?,2]) {\n"
+    "  %n = sum %ks {axes = [0]} : i64[]\n"
+    "  %H = scan %n, %h0 {nseq = 0, nstate = 1, has_n = true} : f32[?,2] (%h: f32[2]) {\n"
+    "    %k = constant {value = 0.5} : f32[2]\n    %h2 = mul %h, %k : f32[2]\n    yield %h2\n  }\n  return %H\n}\n"
+    "func @nu(%xs: f32[?,4], %h0: f32[]) -> (f32[?], f32[?]) {\n"
+    "  %H, %C = scan %xs, %h0 {nseq = 1, nstate = 1} : f32[?], f32[?] (%row: f32[4], %h: f32[]) {\n"
+    "    %z = constant {value = 0.0} : f32[]\n"
+    "    %S = scan %row, %z, %h {nseq = 1, nstate = 1, until = true} : f32[?] (%e: f32[], %acc: f32[], %lim: f32[]) {\n"
+    "      %a2 = add %acc, %e : f32[]\n      %c = gt %a2, %lim : bool[]\n      yield %a2, %c\n    }\n"
+    "    %m = max %S {axes = [0]} : f32[]\n    %h2 = add %h, %m : f32[]\n    %cnt = sum %S {axes = [0]} : f32[]\n"
+    "    yield %h2, %cnt\n  }\n  return %H, %C\n}\n"
+    "func @draws(%s: i64[2], %x: f32[?,5]) -> (f32[?,5], f64[?,5], bool[?,5], i32[?], i64[2], f32[3,2]) {\n"
+    "  %u = random_uniform %s, %x {hi = 3.0, lo = -2.0} : f32[?,5]\n  %e = exp %x : f32[?,5]\n"
+    "  %y = random_normal %s, %e {mean = 1.0, std = 0.5} : f64[?,5]\n  %b = random_bernoulli %s, %x {p = 0.3} : bool[?,5]\n"
+    "  %c = random_categorical %s, %x {logits = true} : i32[?]\n  %t = random_skip %s, %x : i64[2]\n"
+    "  %k = random_uniform %t {hi = 1.0, lo = 0.0} : f32[3,2]\n  return %u, %y, %b, %c, %t, %k\n}\n";
+
+/* @fn on the device and on the CPU with `in`; every output compared
+ * (rtol 0: bit for bit). */
+static void check_loop(const char *fn, sj_tensor **in, size_t nin, size_t nout, double rtol) {
+  sj_tensor *out[2][8] = {{0}};
+  for (int dev = 0; dev < 2; dev++) {
+    sj_ctx *c = sj_ctx_new();
+    sj_module *m = NULL;
+    sj_function *f = NULL;
+    sj_compile_options o;
+    sj_compile_options_init(&o);
+    o.device = dev ? "cuda" : NULL;
+    int ok = sj_module_parse(c, loop_src, sizeof loop_src - 1, "loops.sj", &m) == SJ_OK &&
+             sj_module_compile(m, fn, &o, &f) == SJ_OK && sj_function_call(f, in, nin, out[dev], nout) == SJ_OK;
+    if (!ok) fprintf(stderr, "@%s on %s: %s", fn, dev ? "cuda" : "cpu", sj_ctx_errmsg(c));
+    CHECK(ok);
+    sj_function_free(f);
+    sj_ctx_free(c);
+  }
+  for (size_t k = 0; k < nout; k++) {
+    sj_tensor *g = out[1][k], *r = out[0][k];
+    CHECK(g && r && sj_tensor_numel(g) == sj_tensor_numel(r) && sj_tensor_rank(g) == sj_tensor_rank(r));
+    int64_t bad = 0;
+    for (int64_t i = 0; g && r && i < sj_tensor_numel(r) && sj_tensor_numel(g) == sj_tensor_numel(r); i++) {
+      double a = sj_tensor_get(g, i), b = sj_tensor_get(r, i);
+      if (rtol ? !(fabs(a - b) <= rtol * (1 + fabs(b))) : a != b) {
+        if (!bad) fprintf(stderr, "@%s output %zu element %lld: device %g, cpu %g\n", fn, k, (long long)i, a, b);
+        bad++;
+      }
+    }
+    CHECK(bad == 0);
+    sj_tensor_free(g), sj_tensor_free(r);
+  }
+}
+
+static sj_tensor *filled(sj_dtype dt, int rank, const int64_t *d, uint64_t seed, double lo, double hi) {
+  sj_tensor *t = sj_tensor_new(dt, rank, d);
+  sj_tensor_fill_uniform(t, seed, lo, hi);
+  return t;
+}
+
+static void check_loops(void) {
+  sj_tensor *rnn[3] = {filled(SJ_F32, 3, (int64_t[]){50, 33, 70}, 1, -1, 1), filled(SJ_F32, 2, (int64_t[]){33, 70}, 2, -1, 1),
+                       filled(SJ_F32, 2, (int64_t[]){70, 70}, 3, -0.2, 0.2)};
+  check_loop("rnn", rnn, 3, 2, 1e-4);
+  sj_tensor *rev[2] = {filled(SJ_F32, 1, (int64_t[]){9}, 4, 0.5, 1.5), filled(SJ_F32, 0, NULL, 5, -1, 1)};
+  check_loop("rev", rev, 2, 2, 1e-5);
+  sj_tensor *u[3] = {filled(SJ_F32, 1, (int64_t[]){40}, 6, 0, 1), filled(SJ_F32, 0, NULL, 7, 0, 0), filled(SJ_F32, 0, NULL, 8, 0, 0)};
+  sj_tensor_set(u[2], 0, 7.5); /* stops after some 15 of the 40 steps */
+  check_loop("u", u, 3, 3, 1e-5);
+  sj_tensor *cn[2] = {sj_tensor_new(SJ_I64, 1, (int64_t[]){3}), filled(SJ_F32, 1, (int64_t[]){2}, 9, 1, 2)};
+  for (int i = 0; i < 3; i++) sj_tensor_set(cn[0], i, i + 2);
+  check_loop("cn", cn, 2, 1, 0);
+  sj_tensor *nu[2] = {filled(SJ_F32, 2, (int64_t[]){6, 4}, 10, 0, 1), filled(SJ_F32, 0, NULL, 11, 0.5, 1)};
+  check_loop("nu", nu, 2, 2, 1e-5);
+  sj_tensor *dr[2] = {sj_tensor_new(SJ_I64, 1, (int64_t[]){2}), filled(SJ_F32, 2, (int64_t[]){1000, 5}, 12, -2, 2)};
+  sj_tensor_set(dr[0], 0, 777), sj_tensor_set(dr[0], 1, 3);
+  check_loop("draws", dr, 2, 6, 0);
+  sj_tensor **all[] = {rnn, rev, u, cn, nu, dr};
+  size_t n[] = {3, 2, 3, 2, 2, 2};
+  for (size_t i = 0; i < 6; i++)
+    for (size_t k = 0; k < n[i]; k++) sj_tensor_free(all[i][k]);
+}
+
 int main(void) {
   char err[4096];
   sj_cu_dev *d = NULL;
@@ -262,6 +359,7 @@ int main(void) {
   check_rejections(d);
   check_training_step();
   check_matmuls();
+  check_loops();
   sj_cu_close(d);
   return failures != 0;
 }
