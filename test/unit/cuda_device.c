@@ -11,12 +11,18 @@
  * (an RNN with a matmul in its body, reverse with a state kept `last`,
  * `until` stopping early, a computed step count, nested loops with an
  * inner `until`) against the CPU, and random draws bit for bit (decision
- * 0037: drawn on the host, so the device must give the CPU's bits). Exits
+ * 0037: drawn on the host, so the device must give the CPU's bits); an LSTM
+ * training step (sj_scan, backpropagation through time, SGD; the weights
+ * device-resident) over a few steps against the CPU. `--lstm-bench`
+ * instead times that step at char_lstm's size, device against CPU in the
+ * same run (scripts/gpu-check.sh prints it). Exits
  * 77 (ctest: skipped) when there is no usable driver or device: on such a
  * machine it has checked nothing. */
+#define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cuda_driver.h"
 #include "symjit/graph.h"
@@ -341,7 +347,150 @@ static void check_loops(void) {
     for (size_t k = 0; k < n[i]; k++) sj_tensor_free(all[i][k]);
 }
 
-int main(void) {
+/* ---- an LSTM training step (examples/char_model.c's model, SGD) ---- */
+
+enum { L_WIH, L_B, L_WHH, L_WOUT, L_BOUT, L_N };
+
+static sj_var *gate(sj_var *g, int k, int H) {
+  sj_slice_spec sp[2] = {SJ_ALL, {(int64_t)k * H, (int64_t)(k + 1) * H, 1}};
+  return sj_slice(g, 2, sp);
+}
+
+static void lstm_cell(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c;
+  int H = *(const int *)ud;
+  sj_var *g = sj_add(st->args[0], sj_matmul(st->args[1], st->args[3]));
+  sj_var *i = sj_sigmoid(gate(g, 0, H)), *f = sj_sigmoid(gate(g, 1, H)), *gg = sj_tanh(gate(g, 2, H)),
+         *o = sj_sigmoid(gate(g, 3, H));
+  st->outputs[1] = sj_add(sj_mul(f, st->args[2]), sj_mul(i, gg));
+  st->outputs[0] = sj_mul(o, sj_tanh(st->outputs[1]));
+}
+
+typedef struct lstm {
+  sj_ctx *c;
+  sj_function *step;
+  sj_var *p[L_N];
+  int H;
+} lstm;
+
+/* The step on `device` (NULL: the CPU) from the initial weights init. */
+static int lstm_build(lstm *m, const char *device, int V, int H, int T, int B, sj_tensor *const *init) {
+  sj_ctx *c = m->c = sj_ctx_new();
+  m->H = H;
+  (void)V; /* the weights' shapes carry it */
+  int64_t xd[2] = {T, B}, hd[2] = {B, H}, flat[1] = {(int64_t)T * B}, hflat[2] = {(int64_t)T * B, H};
+  sj_var *x = sj_input(c, "x", SJ_I32, 2, xd), *y = sj_input(c, "y", SJ_I32, 2, xd);
+  for (int k = 0; k < L_N; k++) m->p[k] = sj_shared(c, "p", init[k]);
+  sj_var *pre = sj_add(sj_take(m->p[L_WIH], x, 0), m->p[L_B]);
+  sj_tensor *z = sj_tensor_new(SJ_F32, 2, hd);
+  sj_var *info[2] = {sj_constant(c, z), sj_constant(c, z)}, *nonseq[1] = {m->p[L_WHH]};
+  sj_tensor_free(z);
+  const bool last[2] = {false, true};
+  sj_scan_options so = {.sequences = &pre, .nseq = 1, .outputs_info = info, .nout = 2, .non_sequences = nonseq,
+                        .nnonseq = 1, .return_last = last};
+  sj_var *res[2] = {0};
+  size_t nu = 0;
+  if (sj_scan(c, lstm_cell, &m->H, &so, res, NULL, 0, &nu)) return 0;
+  sj_var *logits = sj_add(sj_matmul(sj_reshape(res[0], 2, hflat), m->p[L_WOUT]), m->p[L_BOUT]);
+  sj_var *loss = sj_crossentropy(logits, sj_reshape(y, 1, flat)), *g[L_N];
+  if (sj_grad(loss, m->p, L_N, g)) return 0;
+  sj_update up[L_N];
+  for (int k = 0; k < L_N; k++) up[k] = (sj_update){m->p[k], sj_sub(m->p[k], sj_mul(sj_scalar(c, 0.5, SJ_F32), g[k]))};
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.device = device;
+  sj_var *in[2] = {x, y};
+  return sj_compile(c, in, 2, &loss, 1, up, L_N, NULL, 0, &o, &m->step) == SJ_OK;
+}
+
+static void lstm_free(lstm *m) {
+  sj_function_free(m->step);
+  sj_ctx_free(m->c);
+}
+
+static void lstm_data(int V, int H, int T, int B, sj_tensor **init, sj_tensor **xy) {
+  int64_t d[L_N][2] = {{V, 4 * H}, {4 * H}, {H, 4 * H}, {H, V}, {V}}, xd[2] = {T, B};
+  int rank[L_N] = {2, 1, 2, 2, 1};
+  double r = 1 / sqrt(H);
+  for (int k = 0; k < L_N; k++) {
+    init[k] = sj_tensor_new(SJ_F32, rank[k], d[k]);
+    sj_tensor_fill_uniform(init[k], 40 + (uint64_t)k, -r, r);
+  }
+  for (int k = 0; k < 2; k++) {
+    xy[k] = sj_tensor_new(SJ_I32, 2, xd);
+    for (int64_t i = 0; i < (int64_t)T * B; i++) sj_tensor_set(xy[k], i, (double)((i * 7 + (k ? 3 : 0) + i / 5) % V));
+  }
+}
+
+/* Three steps on each: the losses and the final W_hh agree. */
+static void check_lstm(void) {
+  enum { V = 20, H = 32, T = 12, B = 8 };
+  sj_tensor *init[L_N], *xy[2];
+  lstm_data(V, H, T, B, init, xy);
+  lstm m[2] = {{0}};
+  double loss[2][3] = {{0}};
+  for (int dev = 0; dev < 2; dev++) {
+    int ok = lstm_build(&m[dev], dev ? "cuda" : NULL, V, H, T, B, init);
+    if (!ok) fprintf(stderr, "lstm on %s: %s", dev ? "cuda" : "cpu", sj_ctx_errmsg(m[dev].c));
+    CHECK(ok);
+    for (int k = 0; ok && k < 3; k++) {
+      sj_tensor *out = NULL;
+      CHECK(sj_function_call(m[dev].step, xy, 2, &out, 1) == SJ_OK);
+      loss[dev][k] = out ? sj_tensor_get(out, 0) : NAN;
+      sj_tensor_free(out);
+    }
+  }
+  for (int k = 0; k < 3; k++) {
+    CHECK(fabs(loss[1][k] - loss[0][k]) <= 1e-4 * (1 + fabs(loss[0][k])));
+    fprintf(stderr, "note: lstm step %d: loss device %.7g, cpu %.7g\n", k, loss[1][k], loss[0][k]);
+  }
+  CHECK(loss[0][2] < loss[0][0]); /* it trains */
+  const sj_tensor *w[2] = {sj_shared_value(m[0].p[L_WHH]), sj_shared_value(m[1].p[L_WHH])};
+  int64_t bad = 0;
+  for (int64_t i = 0; w[0] && w[1] && i < sj_tensor_numel(w[0]); i++)
+    bad += !(fabs(sj_tensor_get(w[1], i) - sj_tensor_get(w[0], i)) <= 1e-4);
+  CHECK(w[0] && w[1] && bad == 0);
+  lstm_free(&m[0]), lstm_free(&m[1]);
+  for (int k = 0; k < L_N; k++) sj_tensor_free(init[k]);
+  sj_tensor_free(xy[0]), sj_tensor_free(xy[1]);
+}
+
+static double now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* char_lstm's default size (V 96, H 256, T 50, B 32): the best of 5 rounds
+ * of 5 steps each, device and CPU alternating, as a ratio. */
+static int lstm_bench(void) {
+  enum { V = 96, H = 256, T = 50, B = 32 };
+  sj_tensor *init[L_N], *xy[2];
+  lstm_data(V, H, T, B, init, xy);
+  lstm m[2] = {{0}};
+  double best[2] = {1e30, 1e30};
+  int ok = lstm_build(&m[0], NULL, V, H, T, B, init) && lstm_build(&m[1], "cuda", V, H, T, B, init);
+  if (!ok) fprintf(stderr, "lstm bench: %s%s", sj_ctx_errmsg(m[0].c), m[1].c ? sj_ctx_errmsg(m[1].c) : "");
+  for (int r = 0; ok && r < 6; r++)
+    for (int dev = 0; dev < 2; dev++) {
+      double t0 = now_ms();
+      for (int k = 0; k < 5 && ok; k++) {
+        sj_tensor *out = NULL;
+        ok = sj_function_call(m[dev].step, xy, 2, &out, 1) == SJ_OK; /* the loss comes back: the step is done */
+        sj_tensor_free(out);
+      }
+      if (r) best[dev] = fmin(best[dev], (now_ms() - t0) / 5); /* round 0 warms up */
+    }
+  if (ok)
+    printf("lstm training step (V %d, H %d, T %d, B %d): device %.2f ms, cpu %.2f ms, cpu/device %.2f\n", V, H, T, B,
+           best[1], best[0], best[0] / best[1]);
+  lstm_free(&m[0]), lstm_free(&m[1]);
+  for (int k = 0; k < L_N; k++) sj_tensor_free(init[k]);
+  sj_tensor_free(xy[0]), sj_tensor_free(xy[1]);
+  return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv) {
   char err[4096];
   sj_cu_dev *d = NULL;
   if (sj_cu_open(0, &d, err, sizeof err)) {
@@ -355,11 +504,17 @@ int main(void) {
     sj_cu_close(d);
     return 77;
   }
+  if (argc > 1 && !strcmp(argv[1], "--lstm-bench")) {
+    int rc = lstm_bench();
+    sj_cu_close(d);
+    return rc;
+  }
   check_add_one(d);
   check_rejections(d);
   check_training_step();
   check_matmuls();
   check_loops();
+  check_lstm();
   sj_cu_close(d);
   return failures != 0;
 }
