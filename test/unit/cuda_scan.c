@@ -15,6 +15,9 @@
  *     stops and the results shrink to the steps run;
  *   - a computed step count (a barrier) read back once before the loop;
  *   - nested scans run (the inner loop's launches per outer step);
+ *   - an RNN training step (sj_scan, its gradient a reverse scan, SGD on
+ *     shared weights): after the first call a step moves only the batch
+ *     in and the loss out, every loop state staying on the device;
  *   - random draws: the state copied back (16 bytes), the draw copied in,
  *     and the values bit-identical to the CPU's (the fake passes the bytes
  *     through, and the draw is made on the host);
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "symjit/graph.h"
 #include "symjit/symjit.h"
 
 #include "check.h"
@@ -388,6 +392,48 @@ static void test_random(void) {
   sj_ctx_free(c);
 }
 
+static void rnn_cell(sj_ctx *c, sj_scan_step *st, void *ud) {
+  (void)c, (void)ud;
+  st->outputs[0] = sj_tanh(sj_add(sj_matmul(st->args[0], st->args[2]), sj_matmul(st->args[1], st->args[3])));
+}
+
+static void test_training_step(void) {
+  enum { T = 7, B = 4, D = 5, H = 6 };
+  sj_ctx *c = sj_ctx_new();
+  int64_t xd[3] = {T, B, D}, wd[2] = {D, H}, ud[2] = {H, H}, hd[2] = {B, H};
+  sj_tensor *w0 = sj_tensor_new(SJ_F32, 2, wd), *u0 = sj_tensor_new(SJ_F32, 2, ud), *z = sj_tensor_new(SJ_F32, 2, hd);
+  sj_tensor_fill_uniform(w0, 1, -0.5, 0.5), sj_tensor_fill_uniform(u0, 2, -0.5, 0.5);
+  sj_var *x = sj_input(c, "x", SJ_F32, 3, xd), *w = sj_shared(c, "W", w0), *u = sj_shared(c, "U", u0);
+  sj_var *info[1] = {sj_constant(c, z)}, *nonseq[2] = {w, u}, *hs = NULL;
+  sj_scan_options so = {.sequences = &x, .nseq = 1, .outputs_info = info, .nout = 1, .non_sequences = nonseq, .nnonseq = 2};
+  size_t nu = 0;
+  CHECK(sj_scan(c, rnn_cell, NULL, &so, &hs, NULL, 0, &nu) == SJ_OK);
+  sj_var *loss = sj_sum(sj_mul(hs, hs), 0, NULL, false), *p[2] = {w, u}, *g[2] = {NULL, NULL};
+  CHECK(sj_grad(loss, p, 2, g) == SJ_OK);
+  sj_update up[2] = {{w, sj_sub(w, sj_mul(sj_scalar(c, 0.1, SJ_F32), g[0]))},
+                     {u, sj_sub(u, sj_mul(sj_scalar(c, 0.1, SJ_F32), g[1]))}};
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.device = "cuda";
+  sj_function *f = NULL;
+  CHECK(sj_compile(c, &x, 1, &loss, 1, up, 2, NULL, 0, &o, &f) == SJ_OK && f);
+  if (!f) fprintf(stderr, "%s", sj_ctx_errmsg(c));
+  sj_tensor *xt = sj_tensor_new(SJ_F32, 3, xd), *out = NULL;
+  sj_tensor_fill_uniform(xt, 3, -1, 1);
+  CHECK(f && sj_function_call(f, &xt, 1, &out, 1) == SJ_OK);
+  sj_tensor_free(out), out = NULL;
+  for (int k = 0; f && k < 3; k++) {
+    long hb = api.live("h2d"), db = api.live("d2h");
+    CHECK(sj_function_call(f, &xt, 1, &out, 1) == SJ_OK);
+    sj_tensor_free(out), out = NULL;
+    CHECK(api.live("h2d") - hb == (long)sizeof(float) * T * B * D); /* the batch */
+    CHECK(api.live("d2h") - db == (long)sizeof(float));             /* the loss */
+  }
+  sj_function_free(f);
+  sj_tensor_free(xt), sj_tensor_free(w0), sj_tensor_free(u0), sj_tensor_free(z);
+  sj_ctx_free(c);
+}
+
 int main(void) {
   setenv("SJ_LIBCUDA", SJ_FAKE_CUDA, 1);
   void *h = dlopen(SJ_FAKE_CUDA, RTLD_NOW);
@@ -407,6 +453,7 @@ int main(void) {
   test_until();
   test_nested();
   test_random();
+  test_training_step();
   CHECK(api.live("allocs") == 0 && api.live("modules") == 0 && api.live("streams") == 0 && api.live("ctx") == 0);
   return failures != 0;
 }
