@@ -150,8 +150,13 @@ sj_status sj_api_gpu_alloc_range(sj_function *f, int lo, int hi) {
     const step *s = &f->steps[i];
     int first, n = sj_api_allocated_slots(s, &first);
     for (int r = first; r < first + n && !st; r++) {
-      if (f->slots[r].fresh_out) st = alloc_fresh(f, s->op, r);
-      else if ((used[f->slots[r].buf] = true), bytes_of(f, r) > need[f->slots[r].buf]) need[f->slots[r].buf] = bytes_of(f, r);
+      int buf = f->slots[r].buf;
+      if (f->slots[r].fresh_out) {
+        st = alloc_fresh(f, s->op, r);
+      } else {
+        used[buf] = true;
+        if (bytes_of(f, r) > need[buf]) need[buf] = bytes_of(f, r);
+      }
     }
   }
   for (int b = 0; b < f->nbufs && !st; b++)
