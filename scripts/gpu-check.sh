@@ -5,8 +5,11 @@
 # tests with the cuda-device feature on), then the GPU bench (bench/
 # gpu_bench.c: W1 on 2^24 and 2^26 floats against a device-to-device copy
 # of the same bytes, log_softmax rows, GEMM 1024^3 and 4096^3 in f32 and
-# f16 storage, an MLP training step), printing ratios against references
-# measured in the same run. Without a CUDA device: prints why, exits 77.
+# f16 storage, an MLP training step) and the LSTM training step of
+# examples/char_lstm (its model and size: sj_scan, backpropagation through
+# time; test/unit/cuda_device.c --lstm-bench), printing ratios against
+# references measured in the same run. Without a CUDA device: prints why,
+# exits 77.
 # Exit status: 0 when every device test passed, 1 otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -45,6 +48,7 @@ fi
 # 3. The bench (ratios; never pass/fail).
 echo "== bench =="
 "$build/gpu_bench" 2>&1 || echo "gpu-check: the bench stopped with status $?" >&2
+"$build/test/unit_cuda_device" --lstm-bench 2>&1 || echo "gpu-check: the LSTM step bench stopped with status $?" >&2
 
 if [ "$failed" -ne 0 ]; then
   echo "gpu-check: FAILED (see above)"

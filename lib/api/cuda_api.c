@@ -1,10 +1,13 @@
 /* The `device` compile option and sj_device_check (cuda_exec.h): a CUDA
  * device is opened when the compile starts, before any pass runs, so a
  * machine without a driver fails at once with the reason. */
+#define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
+#include "cache_policy.h"
 #include "codegen.h"
 #include "cuda_exec.h"
 #include "opinfo.h"
@@ -43,6 +46,10 @@ sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o) {
   if (!st) {
     f->gpu = g;
     snprintf(g->name, sizeof g->name, "cuda:%d", ord);
+    char dir[4096];
+    sj_cg_cache cache;
+    if (sj_api_cache_config(o, dir, sizeof dir, &cache)) /* the PTX is cached (sj_api_gpu_compile) */
+      g->cache_dir = strdup(dir), g->cache_max = cache.max_bytes; /* NULL (no memory): uncached */
     st = sj_cu_open(ord, &g->dev, msg, sizeof msg);
   }
   if (!st) st = sj_cu_stream_new(g->dev, &g->stream, msg, sizeof msg);
@@ -52,19 +59,11 @@ sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o) {
   return st;
 }
 
+/* Every step has a device form: scan (cuda_scan.c) and random_*
+ * (cuda_random.c) included; the bodies get their device state here. */
 sj_status sj_api_gpu_check_plan(sj_function *f) {
-  for (int i = 0; i < f->nsteps; i++) {
-    const step *s = &f->steps[i];
-    const char *why = s->kind == ST_SCAN ? "is a loop the host runs"
-                      : s->kind == ST_RANDOM ? "draws on the host"
-                      : NULL;
-    if (why) {
-      sj_emit_error(f->ctx, s->op->loc, "device '%s': '%s' in @%s %s: it cannot run on a CUDA device yet", f->gpu->name,
-                    sj_op_name(s->op), sj_func_name(f->func), why);
-      return SJ_ERR_UNSUPPORTED;
-    }
-  }
-  return sj_api_gpu_gemm_load(f);
+  sj_status st = sj_api_gpu_gemm_load(f);
+  return st ? st : sj_api_gpu_scan_attach(f);
 }
 
 /* The PTX target for the device: its own sm_XY, at most sm_90 (the newest
@@ -95,6 +94,34 @@ static sj_status load_kernels(sj_function *f, const char *ptx) {
   return st;
 }
 
+/* The compile cache (decision 0037): an entry holds the PTX text (with its
+ * NUL) and the kernels' launch descriptions (gpu_abi.h; the key names
+ * symjit's build, so the layout cannot change under it), keyed by the
+ * kernels, the architecture and the options. A hit skips the NVPTX
+ * compile; the driver still JIT-compiles the PTX (it keeps its own cache
+ * of that, ~/.nv/ComputeCache). */
+static bool cache_get(sj_api_gpu *g, const unsigned char *key, sj_op *const *ks, size_t nk, char **ptx) {
+  sj_cache_objs objs = {0};
+  if (!sj_cache_load(g->cache_dir, key, &objs)) return false;
+  bool ok = objs.n == 2 && objs.len[0] > 0 && objs.data[0][objs.len[0] - 1] == 0 &&
+            objs.len[1] == nk * sizeof *g->kinfo;
+  if (ok) *ptx = malloc(objs.len[0]);
+  if (ok && *ptx) {
+    memcpy(*ptx, objs.data[0], objs.len[0]);
+    memcpy(g->kinfo, objs.data[1], objs.len[1]);
+    for (size_t i = 0; i < nk; i++) g->kinfo[i].op = ks[i]; /* a pointer of the process that stored it */
+  }
+  sj_cache_objs_free(&objs);
+  return ok && *ptx;
+}
+
+static void cache_put(sj_api_gpu *g, const unsigned char *key, const char *ptx, size_t nk) {
+  unsigned char *data[2] = {(unsigned char *)ptx, (unsigned char *)g->kinfo};
+  size_t len[2] = {strlen(ptx) + 1, nk * sizeof *g->kinfo};
+  sj_cache_objs objs = {2, data, len};
+  sj_cache_store(g->cache_dir, g->cache_max, key, &objs);
+}
+
 sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level) {
   sj_api_gpu *g = f->gpu;
   sj_status st;
@@ -108,7 +135,11 @@ sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int op
   sj_api_gpu_arch(sj_cu_props_of(g->dev), arch, sizeof arch);
   sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level};
   char *ptx = NULL;
-  st = sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors are in the context */
+  unsigned char key[SJ_CACHE_KEY_BYTES];
+  bool keyed = g->cache_dir && sj_cache_key_gpu(ks, nk, go.arch, go.opt_level, go.ftz, go.libdevice, key);
+  g->from_cache = keyed && cache_get(g, key, ks, nk, &ptx);
+  st = g->from_cache ? SJ_OK : sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors: in the context */
+  if (!st && keyed && !g->from_cache) cache_put(g, key, ptx, nk);
   if (!st) st = load_kernels(f, ptx);
   free(ptx);
   return st;
@@ -117,17 +148,26 @@ sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int op
 void sj_api_gpu_free(sj_function *f) {
   sj_api_gpu *g = f->gpu;
   if (!g) return;
+  for (int i = 0; f->steps && i < f->nsteps; i++) { /* scan bodies first: they use g's device */
+    sj_function *c = sj_api_scan_body(&f->steps[i]);
+    if (c) sj_api_gpu_free(c);
+  }
   for (int s = 0; g->own && s < f->nslots; s++) sj_cu_free(g->dev, g->own[s]);
   for (int b = 0; g->buf && b < f->nbufs; b++) sj_cu_free(g->dev, g->buf[b]);
   for (int s = 0; g->stage && s < f->nslots; s++) free(g->stage[s]);
   for (size_t k = 0; g->res && k < f->nslots_in + f->nupd; k++) sj_cu_resident_release(g->res[k]); /* host copies current */
   free(g->res), free(g->in_place);
   sj_cu_free(g->dev, g->scratch);
+  sj_cu_free(g->dev, g->cond);
+  for (size_t r = 0; g->pong && r <= f->nout; r++) sj_cu_free(g->dev, g->pong[r]);
+  free(g->pong), free(g->pongcap), free(g->rnd_in), free(g->rnd_out), free(g->cache_dir);
   sj_api_gpu_gemm_free(f);
-  sj_cu_module_free(g->dev, g->mod);
-  sj_cu_stream_free(g->dev, g->stream);
-  sj_cu_close(g->dev);
-  free(g->kinfo), free(g->fn), free(g->fn1);
+  if (!g->child) { /* a body borrows these from its function */
+    sj_cu_module_free(g->dev, g->mod);
+    sj_cu_stream_free(g->dev, g->stream);
+    sj_cu_close(g->dev);
+    free(g->kinfo), free(g->fn), free(g->fn1);
+  }
   free(g->dptr), free(g->stage), free(g->own), free(g->owncap), free(g->buf), free(g->bufcap);
   free(g);
   f->gpu = NULL;

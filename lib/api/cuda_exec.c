@@ -4,8 +4,10 @@
  * inputs and constants copied in, the kernels launched per gpu_abi.h, the
  * results copied back into host tensors, one synchronization. Intermediates
  * never leave the device. A gemm is its GEMM entry (cuda_gemm.c), then its
- * epilogue once over the whole result. Steps without a device form (scan,
- * random) are refused by sj_api_gpu_check_plan, and again here. */
+ * epilogue once over the whole result. A scan is scan_exec.c's loop over
+ * device memory (cuda_scan.c); a random draw is made on the host and copied
+ * in (cuda_random.c). Barriers (data-dependent shapes) run as on the CPU:
+ * shapes and device memory are made per segment. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +41,7 @@ static sj_status grow(sj_function *f, sj_cu_ptr *p, size_t *cap, size_t need) {
   return SJ_OK;
 }
 
-static sj_status ensure_state(sj_function *f) {
+sj_status sj_api_gpu_ensure(sj_function *f) {
   sj_api_gpu *g = f->gpu;
   if (g->dptr) return SJ_OK;
   size_t ns = (size_t)f->nslots + 1, nb = (size_t)f->nbufs + 1;
@@ -108,36 +110,63 @@ static int in_place_update(const sj_function *f, int s) {
   return -1;
 }
 
-/* Every allocating step's result: its own memory if the caller gets it
- * (and a host tensor to copy it into), else the shared buffer its plan
- * gave it, sized for the largest slot using it in this call. */
-static sj_status alloc_results(sj_function *f) {
+/* A result the caller gets: its own memory (or, for an update in place,
+ * its variable's spare) and a host tensor to copy it into. A body's
+ * results are placed by its scan. */
+static sj_status alloc_fresh(sj_function *f, const sj_op *op, int r) {
   sj_api_gpu *g = f->gpu;
-  size_t *need = calloc((size_t)f->nbufs + 1, sizeof *need);
-  if (!need) return sj_api_nomem(f->ctx, NULL, "out of memory sizing the device buffers");
-  sj_status st = SJ_OK;
-  for (int i = 0; i < f->nsteps && !st; i++) {
+  if (f->is_body) return SJ_OK;
+  sj_status st = sj_api_alloc_slot(f, op, r); /* the host tensor the result comes back to */
+  int k = in_place_update(f, r);
+  if (!st && k < 0) st = own_slot(f, r, NULL);
+  if (!st && k >= 0) { /* an update in place: the variable's spare */
+    char msg[MSG_CAP];
+    st = sj_cu_resident_spare(g->res[f->nslots_in + (size_t)k], g->dev, &g->dptr[r], msg, sizeof msg);
+    if (st) st = dev_fail(f, op, st, msg);
+  }
+  return st;
+}
+
+sj_status sj_api_gpu_alloc_slot(sj_function *f, const sj_op *op, int r) {
+  sj_api_gpu *g = f->gpu;
+  if (f->slots[r].fresh_out) return alloc_fresh(f, op, r);
+  int b = f->slots[r].buf; /* a barrier's results have buffers of their own (plan.c) */
+  sj_status st = grow(f, &g->buf[b], &g->bufcap[b], bytes_of(f, r));
+  if (!st) g->dptr[r] = g->buf[b];
+  return st;
+}
+
+/* The results of the allocating steps in [lo, hi): fresh ones as above,
+ * others in the shared buffer their plan gave them, sized for the largest
+ * slot using it (buffers never span a barrier, so [lo, hi) decides). */
+sj_status sj_api_gpu_alloc_range(sj_function *f, int lo, int hi) {
+  sj_api_gpu *g = f->gpu;
+  sj_status st = sj_api_gpu_ensure(f);
+  size_t *need = st ? NULL : calloc((size_t)f->nbufs + 1, sizeof *need);
+  if (!st && !need) return sj_api_nomem(f->ctx, NULL, "out of memory sizing the device buffers");
+  bool *used = st ? NULL : calloc((size_t)f->nbufs + 1, sizeof *used);
+  if (!st && !used) st = sj_api_nomem(f->ctx, NULL, "out of memory sizing the device buffers");
+  for (int i = lo; i < hi && !st; i++) {
     const step *s = &f->steps[i];
-    if (!sj_api_step_allocates(s)) continue;
-    if (f->slots[s->out].fresh_out) {
-      st = sj_api_alloc_slot(f, s->op, s->out); /* the host tensor the result comes back to */
-      int k = in_place_update(f, s->out);
-      if (!st && k < 0) st = own_slot(f, s->out, NULL);
-      if (!st && k >= 0) { /* an update in place: the variable's spare */
-        char msg[MSG_CAP];
-        st = sj_cu_resident_spare(g->res[f->nslots_in + (size_t)k], g->dev, &g->dptr[s->out], msg, sizeof msg);
-        if (st) st = dev_fail(f, s->op, st, msg);
+    int first, n = sj_api_allocated_slots(s, &first);
+    for (int r = first; r < first + n && !st; r++) {
+      int buf = f->slots[r].buf;
+      if (f->slots[r].fresh_out) {
+        st = alloc_fresh(f, s->op, r);
+      } else {
+        used[buf] = true;
+        if (bytes_of(f, r) > need[buf]) need[buf] = bytes_of(f, r);
       }
-    } else if (bytes_of(f, s->out) > need[f->slots[s->out].buf]) {
-      need[f->slots[s->out].buf] = bytes_of(f, s->out);
     }
   }
-  for (int b = 0; b < f->nbufs && !st; b++) st = grow(f, &g->buf[b], &g->bufcap[b], need[b]);
-  for (int i = 0; i < f->nsteps && !st; i++) {
-    const step *s = &f->steps[i];
-    if (sj_api_step_allocates(s) && !f->slots[s->out].fresh_out) g->dptr[s->out] = g->buf[f->slots[s->out].buf];
+  for (int b = 0; b < f->nbufs && !st; b++)
+    if (used[b]) st = grow(f, &g->buf[b], &g->bufcap[b], need[b]);
+  for (int i = lo; i < hi && !st; i++) {
+    int first, n = sj_api_allocated_slots(&f->steps[i], &first);
+    for (int r = first; r < first + n; r++)
+      if (!f->slots[r].fresh_out) g->dptr[r] = g->buf[f->slots[r].buf];
   }
-  free(need);
+  free(need), free(used);
   return st;
 }
 
@@ -159,10 +188,10 @@ static sj_status launch(sj_function *f, const step *s) {
   return st ? dev_fail(f, s->op, st, msg) : SJ_OK;
 }
 
-static sj_status run_steps(sj_function *f) {
+static sj_status run_range(sj_function *f, int lo, int hi) {
   sj_api_gpu *g = f->gpu;
   sj_status st = SJ_OK;
-  for (int i = 0; i < f->nsteps && !st; i++) {
+  for (int i = lo; i < hi && !st; i++) {
     step *s = &f->steps[i];
     switch (s->kind) {
     case ST_DIM:
@@ -189,11 +218,26 @@ static sj_status run_steps(sj_function *f) {
       st = sj_api_gpu_gemm(f, i);
       if (!st && s->epi) st = launch(f, s->epi);
       break;
-    case ST_SCAN:
-    case ST_RANDOM: st = dev_fail(f, s->op, SJ_ERR_UNSUPPORTED, "this step has no device form yet"); break;
+    case ST_SCAN: st = sj_api_gpu_scan(f, s); break;
+    case ST_RANDOM: st = sj_api_gpu_random(f, s); break;
     }
   }
   return st;
+}
+
+/* As sj_api_run_from: a barrier sizes its own results when it runs; then
+ * the shapes and device memory of what follows it, to the next barrier. */
+sj_status sj_api_gpu_run_from(sj_function *f, int lo) {
+  for (;;) {
+    int b = f->shape_stop;
+    sj_status st = run_range(f, lo, b);
+    if (st || b >= f->nsteps) return st;
+    st = run_range(f, b, b + 1);
+    if (!st) st = sj_api_shapes_from(f, b + 1);
+    if (!st) st = sj_api_gpu_alloc_range(f, b + 1, f->shape_stop);
+    if (st) return st;
+    lo = b + 1;
+  }
 }
 
 /* True when slot s's value is on the host already: a caller's input, a
@@ -256,13 +300,12 @@ static void settle_updates(sj_function *f) {
 }
 
 sj_status sj_api_gpu_run(sj_function *f) {
-  if (f->has_barrier) return dev_fail(f, NULL, SJ_ERR_UNSUPPORTED, "shapes that depend on data (scan) are not run on the device yet");
-  sj_status st = ensure_state(f);
+  sj_status st = sj_api_gpu_ensure(f);
   if (!st) st = acquire_resident(f);
   for (size_t k = 0; !st && f->bound && k < f->nupd; k++) f->gpu->in_place[k] = update_in_place(f, k);
   if (!st) st = bind_inputs(f);
-  if (!st) st = alloc_results(f);
-  if (!st) st = run_steps(f);
+  if (!st) st = sj_api_gpu_alloc_range(f, 0, f->shape_stop);
+  if (!st) st = sj_api_gpu_run_from(f, 0);
   if (!st) st = copy_back(f);
   char msg[MSG_CAP];
   sj_status sst = sj_cu_sync(f->gpu->dev, f->gpu->stream, msg, sizeof msg); /* always: nothing stays queued */

@@ -4,6 +4,8 @@
  *   cuda_launch.c  one symjit kernel launched per lib/codegen/gpu_abi.h
  *   cuda_exec.c    call phase 2 on the device: buffers, copies, launches
  *   cuda_gemm.c    gemm steps: their GEMM entries loaded and launched
+ *   cuda_scan.c    scan steps: scan_exec.c's loop over device memory
+ *   cuda_random.c  random_* steps: drawn on the host, copied in (0037)
  * Phase 1 (inputs, shapes, prechecks: shapes.c) is the CPU's, unchanged:
  * every shape is known on the host before anything is queued. */
 #ifndef SJ_CUDA_EXEC_H
@@ -44,6 +46,19 @@ typedef struct sj_api_gpu {
   sj_cu_fn **gemm_fn;
   char (*gemm_name)[SJ_KABI_SYM_CAP];
   sj_cu_fn **gemm_step_fn; /* by step index: its entry (gemm steps only) */
+  /* a scan body's plan (cuda_scan.c): dev, stream, mod, kinfo, fn, fn1 are
+   * its function's (not owned); its buffers and gemm entries are its own */
+  bool child;
+  sj_cu_ptr *pong;  /* by body result: the device scratch of a state kept `last` */
+  size_t *pongcap;
+  sj_cu_ptr cond;   /* where the body of an `until` scan writes its condition */
+  /* random_* steps (cuda_random.c): host staging, kept between calls */
+  void *rnd_in, *rnd_out;
+  size_t rnd_in_cap, rnd_out_cap;
+  /* the compile cache of the PTX (cuda_api.c); NULL: none */
+  char *cache_dir;
+  uint64_t cache_max;
+  bool from_cache; /* this compile's PTX came from it */
 } sj_api_gpu;
 
 /* cuda_api.c */
@@ -52,8 +67,8 @@ typedef struct sj_api_gpu {
 sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o);
 /* Compiles and loads the kernels ks (launch order, as for the JIT). */
 sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int opt_level);
-/* Refuses a plan with steps that have no device form (scan, random_*),
- * naming the op and its location; loads the gemm steps' entries. */
+/* Gives every scan body its device state (recursively) and loads the gemm
+ * steps' entries. */
 sj_status sj_api_gpu_check_plan(sj_function *f);
 /* The PTX target for the device: its sm_XY, at most sm_90. */
 void sj_api_gpu_arch(const sj_cu_props *p, char *buf, size_t cap);
@@ -77,7 +92,27 @@ void sj_api_gpu_gemm_free(sj_function *f);
  * the batch dims broadcast partly; nothing when C is empty. */
 sj_status sj_api_gpu_gemm(sj_function *f, int i);
 
+/* cuda_scan.c */
+/* The device state of each scan body of f (recursively), sharing f's
+ * device, stream and kernels; its gemm entries loaded. */
+sj_status sj_api_gpu_scan_attach(sj_function *f);
+/* Runs scan step s on the device (scan_exec.c's loop, device memory). */
+sj_status sj_api_gpu_scan(sj_function *f, step *s);
+
+/* cuda_random.c */
+/* Random step s: drawn on the host (the CPU's Philox fill), copied in. */
+sj_status sj_api_gpu_random(sj_function *f, const step *s);
+
 /* cuda_exec.c */
+/* The per-slot device arrays of f, made at its first call. */
+sj_status sj_api_gpu_ensure(sj_function *f);
+/* Device memory for the results of the allocating steps in [lo, hi) (a
+ * body's results excepted: its scan places them). */
+sj_status sj_api_gpu_alloc_range(sj_function *f, int lo, int hi);
+/* Device memory for result slot r (a barrier's result, sized at run time). */
+sj_status sj_api_gpu_alloc_slot(sj_function *f, const sj_op *op, int r);
+/* Runs from step lo through the barriers to the end (as sj_api_run_from). */
+sj_status sj_api_gpu_run_from(sj_function *f, int lo);
 /* Phase 2 on the device: inputs copied in, steps launched on the
  * function's stream, results copied back into f->data (host), one
  * synchronization at the end. */

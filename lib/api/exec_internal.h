@@ -155,6 +155,26 @@ bool sj_api_scan_is_barrier(const step *s);
 sj_status sj_api_shape_scan(sj_function *f, const step *s);
 /* Runs the loop (a barrier first sizes and allocates its results). */
 sj_status sj_api_run_scan(sj_function *f, step *s);
+/* Where a scan's tensors live while its loop runs: host memory (scan_exec.c)
+ * or a CUDA device's (cuda_scan.c, decision 0037). Addresses are integers,
+ * a host pointer or a device address; 0 is none. The loop's logic (rows,
+ * ping-pong, copies, barriers) is the same over both. */
+typedef struct sj_scan_mem {
+  uintptr_t (*addr)(sj_function *f, int s);         /* slot s's data in this call */
+  void (*bind)(sj_function *body, int s, uintptr_t a); /* a body's slot s at a */
+  sj_status (*copy)(sj_function *f, const sj_op *op, uintptr_t dst, uintptr_t src, size_t n);
+  sj_status (*read)(sj_function *f, const sj_op *op, void *dst, uintptr_t src, size_t n); /* into host memory */
+  /* the scratch of state r kept `last`, at least n bytes, kept by the plan */
+  sj_status (*scratch)(sj_function *f, const step *s, unsigned r, size_t n, uintptr_t *at);
+  sj_status (*cond)(sj_function *f, const step *s, uintptr_t *at); /* where `until`'s condition goes */
+  sj_status (*alloc_slot)(sj_function *f, const sj_op *op, int r);
+  sj_status (*alloc_range)(sj_function *f, int lo, int hi);
+  sj_status (*run_body)(sj_function *body); /* from step 0 through its barriers */
+} sj_scan_mem;
+/* sj_api_run_scan over the memory m. */
+sj_status sj_api_run_scan_in(sj_function *f, step *s, const sj_scan_mem *m);
+/* The body plan of scan step s (NULL for another step). */
+sj_function *sj_api_scan_body(const step *s);
 /* Points the body plans' launches at fns (tier 2). */
 void sj_api_scan_swap(step *s, sj_kernel_fn const *fns);
 void sj_api_free_scan(step *s);

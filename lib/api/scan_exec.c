@@ -46,7 +46,9 @@ typedef struct sj_scan_plan {
   bool late[MAX_RES + 1];   /* output r's shape is known only after step 0 */
   void *pong[MAX_RES];      /* scratch buffer of a state kept `last` */
   size_t pongcap[MAX_RES];
-  bool cond;        /* where the stop condition is written */
+  uintptr_t pongat[MAX_RES]; /* this call's scratch (host or device, sj_scan_mem) */
+  bool cond;        /* the stop condition, read after each step */
+  uintptr_t condat; /* where the body writes it (&cond on the host) */
   int64_t n;        /* steps (bound) of the current call */
   int first_stop;   /* the body's first barrier, this call */
 } sj_scan_plan;
@@ -157,11 +159,15 @@ static void shape_text(const sj_type *t, const int64_t *d, char *buf, size_t cap
 
 /* The step count: the shortest sequence, or %n (read from its data, which
  * exists by now), checked against every sequence. */
-static sj_status step_count(sj_function *f, const step *s) {
+static sj_status step_count(sj_function *f, const step *s, const sj_scan_mem *m) {
   sj_scan_plan *p = s->scan;
   int64_t n = INT64_MAX;
   if (p->has_n) {
-    const void *d = p->n_is_const ? sj_tensor_data(f->slots[s->args[0]].konst) : f->data[s->args[0]];
+    int64_t buf = 0; /* read where it lives (a device: copied back) */
+    const void *d = p->n_is_const ? sj_tensor_data(f->slots[s->args[0]].konst) : &buf;
+    size_t nb = sj_dtype_size(f->slots[s->args[0]].type.dt);
+    sj_status rst = p->n_is_const ? SJ_OK : m->read(f, s->op, &buf, m->addr(f, s->args[0]), nb);
+    if (rst) return rst;
     n = f->slots[s->args[0]].type.dt == SJ_I32 ? *(const int32_t *)d : *(const int64_t *)d;
     char nm[64];
     if (n < 0) return sj_api_fail(f->ctx, s->op, "scan: the step count%s is %lld, negative", opnd_name(f, s, 0, nm, sizeof nm), (long long)n);
@@ -227,10 +233,10 @@ static sj_status check_state(sj_function *f, const step *s, unsigned r) {
 }
 
 /* Shapes and checks of the scan once its step count is known. */
-static sj_status scan_shapes(sj_function *f, const step *s) {
+static sj_status scan_shapes(sj_function *f, const step *s, const sj_scan_mem *m) {
   sj_scan_plan *p = s->scan;
   sj_function *c = p->body;
-  sj_status st = step_count(f, s);
+  sj_status st = step_count(f, s, m);
   if (!st) st = body_shapes(f, s);
   for (unsigned r = 0; !st && r < p->nstate; r++)
     if (c->slots[c->outs[r]].def_step < c->shape_stop) st = check_state(f, s, r);
@@ -244,7 +250,39 @@ static sj_status scan_shapes(sj_function *f, const step *s) {
   return st;
 }
 
-sj_status sj_api_shape_scan(sj_function *f, const step *s) { return scan_shapes(f, s); }
+/* ---- host memory (a CUDA device's: cuda_scan.c) ---- */
+
+static uintptr_t host_addr(sj_function *f, int s) { return (uintptr_t)f->data[s]; }
+static void host_bind(sj_function *c, int s, uintptr_t a) { c->data[s] = (void *)a; }
+static sj_status host_copy(sj_function *f, const sj_op *op, uintptr_t dst, uintptr_t src, size_t n) {
+  (void)f, (void)op;
+  memcpy((void *)dst, (const void *)src, n);
+  return SJ_OK;
+}
+static sj_status host_read(sj_function *f, const sj_op *op, void *dst, uintptr_t src, size_t n) {
+  (void)f, (void)op;
+  if ((uintptr_t)dst != src) memcpy(dst, (const void *)src, n);
+  return SJ_OK;
+}
+static sj_status grow_pong(sj_function *f, const step *s, unsigned r, size_t bytes);
+static sj_status host_scratch(sj_function *f, const step *s, unsigned r, size_t n, uintptr_t *at) {
+  sj_status st = grow_pong(f, s, r, n);
+  *at = (uintptr_t)s->scan->pong[r];
+  return st;
+}
+static sj_status host_cond(sj_function *f, const step *s, uintptr_t *at) {
+  (void)f;
+  *at = (uintptr_t)&s->scan->cond;
+  return SJ_OK;
+}
+static sj_status host_run_body(sj_function *c) { return sj_api_run_from(c, 0); }
+
+static const sj_scan_mem host_mem = {host_addr,    host_bind, host_copy,         host_read,      host_scratch,
+                                     host_cond,    sj_api_alloc_slot, sj_api_alloc_range, host_run_body};
+
+sj_status sj_api_shape_scan(sj_function *f, const step *s) { return scan_shapes(f, s, &host_mem); }
+
+sj_function *sj_api_scan_body(const step *s) { return s->scan ? s->scan->body : NULL; }
 
 /* ---- run ---- */
 
@@ -268,57 +306,58 @@ static sj_status grow_pong(sj_function *f, const step *s, unsigned r, size_t byt
   return p->pong[r] ? SJ_OK : sj_api_nomem(f->ctx, s->op, "out of memory for the scan's state %u", r);
 }
 
-/* Where step j (t its row) reads state r and writes result r. */
+/* Where step j (t its row) reads state r and writes result r (addresses in
+ * the memory of sj_scan_mem). */
 typedef struct step_io {
-  void *in[MAX_RES];
-  void *out[MAX_RES + 1];
+  uintptr_t in[MAX_RES];
+  uintptr_t out[MAX_RES + 1];
 } step_io;
 
-static void place(sj_function *f, const step *s, int64_t j, int64_t t, step_io *io) {
+static void place(sj_function *f, const step *s, int64_t j, int64_t t, step_io *io, const sj_scan_mem *m) {
   sj_scan_plan *p = s->scan;
   for (unsigned r = 0; r < p->nres; r++) {
-    char *base = f->data[s->out + (int)r];
+    uintptr_t base = m->addr(f, s->out + (int)r);
     size_t rb = res_row_bytes(f, s, r);
     if (!base) { /* a late output before step 0 ran: not written in place */
-      io->out[r] = NULL;
+      io->out[r] = 0;
     } else if (r >= p->nstate) {
       io->out[r] = p->keep_last[r] ? base : base + (size_t)t * rb;
     } else if (!p->keep_last[r]) {
       int64_t rd = p->reverse ? t + 1 : t, wr = p->reverse ? t : t + 1;
       io->in[r] = base + (size_t)rd * rb, io->out[r] = base + (size_t)wr * rb;
     } else { /* ping-pong: the step n-1 writes the result */
-      io->in[r] = j ? ((p->n - j) % 2 == 0 ? base : p->pong[r]) : f->data[s->args[p->first + p->nseq + r]];
-      io->out[r] = (p->n - 1 - j) % 2 == 0 ? base : p->pong[r];
+      io->in[r] = j ? ((p->n - j) % 2 == 0 ? base : p->pongat[r]) : m->addr(f, s->args[p->first + p->nseq + r]);
+      io->out[r] = (p->n - 1 - j) % 2 == 0 ? base : p->pongat[r];
     }
   }
-  io->out[p->nres] = &p->cond;
+  io->out[p->nres] = p->condat;
 }
 
 /* Before the loop: row 0 (n in reverse) of each state is its init; the
  * scratch of `last` states; the body's buffers, sized once. */
-static sj_status prepare(sj_function *f, const step *s) {
+static sj_status prepare(sj_function *f, const step *s, const sj_scan_mem *m) {
   sj_scan_plan *p = s->scan;
   sj_function *c = p->body;
   c->pool = f->pool;
-  for (unsigned r = 0; r < p->nstate; r++) {
+  sj_status st = p->until ? m->cond(f, s, &p->condat) : SJ_OK;
+  for (unsigned r = 0; r < p->nstate && !st; r++) {
     int init = s->args[p->first + p->nseq + r];
     size_t rb = res_row_bytes(f, s, r);
-    char *base = f->data[s->out + (int)r];
+    uintptr_t base = m->addr(f, s->out + (int)r);
     if (p->keep_last[r]) {
-      sj_status st = p->n ? grow_pong(f, s, r, rb) : SJ_OK;
-      if (st) return st;
-      if (!p->n) memcpy(base, f->data[init], rb); /* zero steps: the initial value */
+      st = p->n ? m->scratch(f, s, r, rb, &p->pongat[r]) : SJ_OK;
+      if (!st && !p->n) st = m->copy(f, s->op, base, m->addr(f, init), rb); /* zero steps: the initial value */
     } else {
-      memcpy(base + (p->reverse ? (size_t)p->n * rb : 0), f->data[init], rb);
+      st = m->copy(f, s->op, base + (p->reverse ? (size_t)p->n * rb : 0), m->addr(f, init), rb);
     }
   }
-  for (unsigned i = p->nseq; i < c->nin; i++) c->data[i] = f->data[s->args[p->first + i]];
-  return sj_api_alloc_range(c, 0, p->first_stop);
+  for (unsigned i = p->nseq; i < c->nin && !st; i++) m->bind(c, (int)i, m->addr(f, s->args[p->first + i]));
+  return st ? st : m->alloc_range(c, 0, p->first_stop);
 }
 
 /* After step j: what the body did not write in place is copied, its shape
  * checked against the destination's row. */
-static sj_status copy_out(sj_function *f, const step *s, const step_io *io) {
+static sj_status copy_out(sj_function *f, const step *s, const step_io *io, const sj_scan_mem *m) {
   sj_scan_plan *p = s->scan;
   sj_function *c = p->body;
   for (unsigned r = 0; r < p->nres + p->until; r++) {
@@ -339,14 +378,17 @@ static sj_status copy_out(sj_function *f, const step *s, const step_io *io) {
       }
     }
     size_t bytes = row_bytes(c, cs, sj_api_dims(c, cs), c->slots[cs].type.rank);
-    if (io->out[r] != c->data[cs]) memcpy(io->out[r], c->data[cs], bytes);
+    if (io->out[r] != m->addr(c, cs)) {
+      sj_status st = m->copy(f, s->op, io->out[r], m->addr(c, cs), bytes);
+      if (st) return st;
+    }
   }
   return SJ_OK;
 }
 
 /* Late outputs (shaped by the body's barrier): sized and allocated after
  * step 0, from the body's result. */
-static sj_status alloc_late(sj_function *f, const step *s, bool ran) {
+static sj_status alloc_late(sj_function *f, const step *s, bool ran, const sj_scan_mem *m) {
   sj_scan_plan *p = s->scan;
   sj_function *c = p->body;
   for (unsigned r = p->nstate; r < p->nres; r++) {
@@ -356,17 +398,17 @@ static sj_status alloc_late(sj_function *f, const step *s, bool ran) {
     if (ran) /* else zero steps: [0, 0...], the dims stay as result_dims left them */
       memcpy(sj_api_dims(f, out) + lead, sj_api_dims(c, cs), (size_t)c->slots[cs].type.rank * sizeof(int64_t));
     sj_status st = sj_api_check_extent(f, s->op, out, "the scan result");
-    if (!st) st = sj_api_alloc_slot(f, s->op, out);
+    if (!st) st = m->alloc_slot(f, s->op, out);
     if (st) return st;
   }
   return SJ_OK;
 }
 
 /* A barrier's results: sized now, allocated with room for every step. */
-static sj_status barrier_begin(sj_function *f, const step *s) {
-  sj_status st = scan_shapes(f, s);
+static sj_status barrier_begin(sj_function *f, const step *s, const sj_scan_mem *m) {
+  sj_status st = scan_shapes(f, s, m);
   for (unsigned r = 0; !st && r < s->scan->nres; r++)
-    if (!s->scan->late[r]) st = sj_api_alloc_slot(f, s->op, s->out + (int)r);
+    if (!s->scan->late[r]) st = m->alloc_slot(f, s->op, s->out + (int)r);
   return st;
 }
 
@@ -391,19 +433,23 @@ static sj_status barrier_end(sj_function *f, const step *s, int64_t m) {
 
 /* The last state kept `last` by an until-loop that stopped early may sit
  * in the scratch buffer. */
-static void settle_last(sj_function *f, const step *s, const step_io *io, int64_t m) {
+static sj_status settle_last(sj_function *f, const step *s, const step_io *io, int64_t m, const sj_scan_mem *mem) {
   sj_scan_plan *p = s->scan;
-  for (unsigned r = 0; r < p->nstate; r++) {
-    char *base = f->data[s->out + (int)r];
-    if (p->keep_last[r] && m && io->out[r] != base) memcpy(base, io->out[r], res_row_bytes(f, s, r));
+  sj_status st = SJ_OK;
+  for (unsigned r = 0; r < p->nstate && !st; r++) {
+    uintptr_t base = mem->addr(f, s->out + (int)r);
+    if (p->keep_last[r] && m && io->out[r] != base) st = mem->copy(f, s->op, base, io->out[r], res_row_bytes(f, s, r));
   }
+  return st;
 }
 
-sj_status sj_api_run_scan(sj_function *f, step *s) {
+sj_status sj_api_run_scan(sj_function *f, step *s) { return sj_api_run_scan_in(f, s, &host_mem); }
+
+sj_status sj_api_run_scan_in(sj_function *f, step *s, const sj_scan_mem *mem) {
   sj_scan_plan *p = s->scan;
   sj_function *c = p->body;
-  sj_status st = p->barrier ? barrier_begin(f, s) : SJ_OK;
-  if (!st) st = prepare(f, s);
+  sj_status st = p->barrier ? barrier_begin(f, s, mem) : SJ_OK;
+  if (!st) st = prepare(f, s, mem);
   step_io io = {0};
   int64_t m = 0;
   size_t seq_rb[MAX_RES + 1];
@@ -413,21 +459,22 @@ sj_status sj_api_run_scan(sj_function *f, step *s) {
   }
   for (int64_t j = 0; !st && j < p->n; j++) {
     int64_t t = p->reverse ? p->n - 1 - j : j;
-    place(f, s, j, t, &io);
-    for (unsigned i = 0; i < p->nseq; i++) c->data[i] = (char *)f->data[s->args[p->first + i]] + (size_t)t * seq_rb[i];
-    for (unsigned r = 0; r < p->nstate; r++) c->data[p->nseq + r] = io.in[r];
+    place(f, s, j, t, &io, mem);
+    for (unsigned i = 0; i < p->nseq; i++) mem->bind(c, (int)i, mem->addr(f, s->args[p->first + i]) + (size_t)t * seq_rb[i]);
+    for (unsigned r = 0; r < p->nstate; r++) mem->bind(c, (int)(p->nseq + r), io.in[r]);
     for (unsigned r = 0; r < p->nres + p->until; r++)
-      if (p->direct[r]) c->data[c->outs[r]] = io.out[r];
+      if (p->direct[r]) mem->bind(c, c->outs[r], io.out[r]);
     c->shape_stop = p->first_stop;
-    st = sj_api_run_from(c, 0);
-    if (!st && j == 0) st = alloc_late(f, s, true);
-    if (!st) place(f, s, j, t, &io); /* late results have their memory now */
-    if (!st) st = copy_out(f, s, &io);
+    st = mem->run_body(c);
+    if (!st && j == 0) st = alloc_late(f, s, true, mem);
+    if (!st) place(f, s, j, t, &io, mem); /* late results have their memory now */
+    if (!st) st = copy_out(f, s, &io, mem);
     m = j + 1;
+    if (!st && p->until) st = mem->read(f, s->op, &p->cond, p->condat, sizeof p->cond); /* a device: one small copy back */
     if (!st && p->until && p->cond) break;
   }
-  if (!st && m == 0) st = alloc_late(f, s, false);
-  if (!st) settle_last(f, s, &io, m);
+  if (!st && m == 0) st = alloc_late(f, s, false, mem);
+  if (!st) st = settle_last(f, s, &io, m, mem);
   if (!st && p->barrier) st = barrier_end(f, s, m);
   return st;
 }

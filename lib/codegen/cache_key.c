@@ -162,3 +162,29 @@ bool sj_cache_key(sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n, int
   sj_sha256_final(&s, key);
   return true;
 }
+
+/* The key of kernels ks[0..n) compiled to PTX (the device compile of
+ * lib/api/cuda_api.c, decision 0037): the same fields as sj_cache_key's
+ * (the host digest: versions, symjit's build, and the host, which the
+ * PTX does not depend on but which costs only sharing between machines)
+ * under a distinct tag, plus what decides the PTX: the GPU architecture
+ * (sm_XY), the optimization level, flush-to-zero and the libdevice in use
+ * (its path: $CUDA_HOME, or the option). */
+bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const char *arch, int opt_level, bool ftz, const char *libdevice,
+                      unsigned char key[SJ_CACHE_KEY_BYTES]) {
+  pthread_once(&host_once, host_init);
+  if (!host_ok || !arch) return false;
+  sj_sha256 s;
+  sj_sha256_init(&s);
+  put(&s, host_digest, sizeof host_digest);
+  char opts[160];
+  const char *home = getenv("CUDA_HOME");
+  snprintf(opts, sizeof opts, "nvptx %s opt %d ftz %d kernels %zu", arch, opt_level, ftz ? 1 : 0, n);
+  put_str(&s, opts);
+  put_str(&s, libdevice ? libdevice : "");
+  put_str(&s, home ? home : "");
+  for (size_t i = 0; i < n; i++)
+    if (!put_kernel(&s, ks[i])) return false;
+  sj_sha256_final(&s, key);
+  return true;
+}

@@ -10,6 +10,7 @@
  * batch in, the loss out), and a matmul compiling for the device (its
  * launches: unit_cuda_gemm). */
 #define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,70 @@ static void test_mlp_step(void *h) {
   sj_ctx_free(c);
 }
 
+/* The compile cache of device code (decision 0037): the first compile
+ * misses and stores the PTX; a second one (another context: what a second
+ * process sees, the entry is on disk) hits, skips the NVPTX compile and
+ * loads the same entries; a device of another architecture (the fake at
+ * sm_80) misses and stores an entry of its own; back on sm_90, a hit. */
+static sj_status compile_cached(const char *dir, bool *hit) {
+  sj_ctx *c = sj_ctx_new();
+  sj_module *m = NULL;
+  CHECK(sj_module_parse(c, src, sizeof src - 1, "t", &m) == SJ_OK);
+  sj_compile_options o;
+  sj_compile_options_init(&o);
+  o.device = "cuda";
+  o.cache_dir = dir;
+  sj_function *f = NULL;
+  sj_status st = sj_module_compile(m, "f", &o, &f);
+  *hit = f && f->gpu && f->gpu->from_cache;
+  if (f) { /* the loaded entry runs: its kernel is found and launched */
+    int64_t d[1] = {4};
+    sj_tensor *x = sj_tensor_new(SJ_F32, 1, d), *y = NULL;
+    CHECK(sj_function_call(f, &x, 1, &y, 1) == SJ_OK);
+    sj_tensor_free(x), sj_tensor_free(y);
+  }
+  sj_function_free(f);
+  sj_ctx_free(c);
+  return st;
+}
+
+static void test_cache(void) {
+  char dir[] = "/tmp/sj_gpu_cache_XXXXXX";
+  CHECK(mkdtemp(dir) != NULL);
+  unsetenv("SYMJIT_CACHE"); /* ctest turns the cache off for every test */
+  sj_cache_stats a, b;
+  bool hit = true;
+  sj_cache_stats_get(&a);
+  CHECK(compile_cached(dir, &hit) == SJ_OK && !hit);
+  sj_cache_stats_get(&b);
+  CHECK(b.misses == a.misses + 1 && b.stored == a.stored + 1 && b.hits == a.hits);
+  CHECK(compile_cached(dir, &hit) == SJ_OK && hit);
+  sj_cache_stats_get(&a);
+  CHECK(a.hits == b.hits + 1 && a.stored == b.stored && a.misses == b.misses);
+  setenv("FAKE_CUDA_CC", "80", 1); /* another GPU: another key */
+  CHECK(compile_cached(dir, &hit) == SJ_OK && !hit);
+  sj_cache_stats_get(&b);
+  CHECK(b.misses == a.misses + 1 && b.stored == a.stored + 1);
+  CHECK(compile_cached(dir, &hit) == SJ_OK && hit);
+  unsetenv("FAKE_CUDA_CC");
+  CHECK(compile_cached(dir, &hit) == SJ_OK && hit); /* sm_90's entry is still there */
+  sj_cache_stats_get(&a);
+  CHECK(a.hits == b.hits + 2 && a.stored == b.stored);
+  DIR *dd = opendir(dir);
+  int entries = 0;
+  for (struct dirent *e; dd && (e = readdir(dd));) {
+    if (e->d_name[0] == '.') continue;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    entries++;
+    remove(path);
+  }
+  if (dd) closedir(dd);
+  CHECK(entries == 2); /* one per architecture */
+  rmdir(dir);
+  setenv("SYMJIT_CACHE", "0", 1);
+}
+
 static void test_fake(void) {
   setenv("SJ_LIBCUDA", SJ_FAKE_CUDA, 1);
   char buf[1024], msg[4096];
@@ -313,6 +378,7 @@ static void test_fake(void) {
   test_launches(h);
   test_residency(h);
   test_mlp_step(h);
+  test_cache();
   char msg2[4096];
   CHECK(compile_for("cuda", msg2, sizeof msg2) == SJ_OK); /* compiled to PTX and loaded by the fake */
   sj_ctx *cx = sj_ctx_new();

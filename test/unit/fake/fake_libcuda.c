@@ -7,10 +7,18 @@
  *   FAKE_CUDA_VERSION   cuDriverGetVersion (default 12040)
  *   FAKE_CUDA_DEVICES   device count (default 1)
  *   FAKE_CUDA_MEM       bytes one cuMemAlloc may take (default 1 GiB)
+ *   FAKE_CUDA_CC        compute capability, 10 * major + minor (default 90)
  * fake_cuda_live("h2d"/"d2h") counts the bytes copied each way.
  * Every launch is also logged (fake_cuda_launches, fake_cuda_launch_at):
  * the entry's name, grid, block, and as many 8-byte arguments as the PTX
  * entry declares .param's.
+ * Every copy is logged too, in the same sequence as the launches
+ * (fake_cuda_events, fake_cuda_event_at): 'H' host to device, 'D' device to
+ * host, 'C' device to device, with destination, source and size, so a test
+ * checks the copies and launches of each scan step and their offsets.
+ *   FAKE_CUDA_COND_AT   the k-th 1-byte copy to the host since the log was
+ *                       reset reads 1 (k from 1; 0 or unset: never), which
+ *                       stands for an `until` condition turning true
  * PTX containing "FAKE_INVALID" is rejected with 218 and an error log;
  * ".version 9.9" with 222. cuModuleGetFunction finds ".entry NAME(". */
 #define _POSIX_C_SOURCE 200809L
@@ -30,6 +38,22 @@ static int current_ctx_set;
 static long live_allocs, live_modules, live_streams, ctx_refs;
 static long h2d_bytes, d2h_bytes; /* copied so far */
 
+/* The event log: launches and copies in order (FAKE_EVENTS at most since
+ * fake_cuda_log_reset; later ones overwrite the last entry). */
+#define FAKE_EVENTS 4096
+typedef struct fake_event {
+  char kind; /* 'L' launch (index into the launch log in n), 'H', 'D', 'C' */
+  uint64_t dst, src;
+  size_t n;
+} fake_event;
+static fake_event events[FAKE_EVENTS];
+static size_t nevents, ncond_reads;
+static void log_event(char kind, uint64_t dst, uint64_t src, size_t n) {
+  fake_event *e = &events[nevents < FAKE_EVENTS ? nevents : FAKE_EVENTS - 1];
+  nevents++;
+  *e = (fake_event){kind, dst, src, n};
+}
+
 int cuInit(unsigned flags) { return flags ? 1 : (int)env_long("FAKE_CUDA_INIT", 0); }
 int cuDriverGetVersion(int *v) { *v = (int)env_long("FAKE_CUDA_VERSION", 12040); return 0; }
 int cuDeviceGetCount(int *n) { *n = (int)env_long("FAKE_CUDA_DEVICES", 1); return 0; }
@@ -40,8 +64,8 @@ int cuDeviceGetAttribute(int *v, int attr, int dev) {
   case 1: *v = 1024; return 0;       /* max threads per block */
   case 5: *v = 2147483647; return 0; /* max grid x */
   case 16: *v = 132; return 0;       /* SMs (an H100 SXM) */
-  case 75: *v = 9; return 0;
-  case 76: *v = 0; return 0;
+  case 75: *v = (int)env_long("FAKE_CUDA_CC", 90) / 10; return 0;
+  case 76: *v = (int)env_long("FAKE_CUDA_CC", 90) % 10; return 0;
   default: return 1;
   }
 }
@@ -61,9 +85,28 @@ int cuMemAlloc_v2(uint64_t *p, size_t n) {
   return 0;
 }
 int cuMemFree_v2(uint64_t p) { free((void *)(uintptr_t)p); live_allocs--; return 0; }
-int cuMemcpyHtoDAsync_v2(uint64_t d, const void *s, size_t n, void *st) { (void)st; memcpy((void *)(uintptr_t)d, s, n); h2d_bytes += (long)n; return 0; }
-int cuMemcpyDtoHAsync_v2(void *d, uint64_t s, size_t n, void *st) { (void)st; memcpy(d, (void *)(uintptr_t)s, n); d2h_bytes += (long)n; return 0; }
-int cuMemcpyDtoDAsync_v2(uint64_t d, uint64_t s, size_t n, void *st) { (void)st; memmove((void *)(uintptr_t)d, (void *)(uintptr_t)s, n); return 0; }
+int cuMemcpyHtoDAsync_v2(uint64_t d, const void *s, size_t n, void *st) {
+  (void)st;
+  memcpy((void *)(uintptr_t)d, s, n);
+  h2d_bytes += (long)n;
+  log_event('H', d, (uint64_t)(uintptr_t)s, n);
+  return 0;
+}
+int cuMemcpyDtoHAsync_v2(void *d, uint64_t s, size_t n, void *st) {
+  (void)st;
+  memcpy(d, (void *)(uintptr_t)s, n);
+  d2h_bytes += (long)n;
+  log_event('D', (uint64_t)(uintptr_t)d, s, n);
+  long at = env_long("FAKE_CUDA_COND_AT", 0);
+  if (n == 1 && ++ncond_reads == (size_t)at && at > 0) *(unsigned char *)d = 1;
+  return 0;
+}
+int cuMemcpyDtoDAsync_v2(uint64_t d, uint64_t s, size_t n, void *st) {
+  (void)st;
+  memmove((void *)(uintptr_t)d, (void *)(uintptr_t)s, n);
+  log_event('C', d, s, n);
+  return 0;
+}
 int cuMemsetD8Async(uint64_t d, unsigned char c, size_t n, void *st) { (void)st; memset((void *)(uintptr_t)d, c, n); return 0; }
 int cuStreamCreate(void **s, unsigned flags) { (void)flags; *s = malloc(1); live_streams++; return 0; }
 int cuStreamDestroy_v2(void *s) { free(s); live_streams--; return 0; }
@@ -148,6 +191,7 @@ static size_t log_launch(const char *f, const unsigned grid[3], const unsigned b
 int cuLaunchKernel(void *f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz, unsigned shm,
                    void *stream, void **params, void **extra) {
   (void)shm, (void)stream, (void)extra;
+  log_event('L', 0, 0, nlaunches < FAKE_LOG ? nlaunches : FAKE_LOG - 1);
   size_t declared = log_launch(f, (unsigned[]){gx, gy, gz}, (unsigned[]){bx, by, bz}, params);
   last_grid[0] = gx, last_grid[1] = gy, last_grid[2] = gz;
   last_block[0] = bx, last_block[1] = by, last_block[2] = bz;
@@ -165,7 +209,15 @@ void fake_cuda_last_launch(unsigned grid[3], unsigned block[3], size_t *nargs, u
   memcpy(args, last_args, last_nargs * 8);
 }
 size_t fake_cuda_launches(void) { return nlaunches; }
-void fake_cuda_log_reset(void) { nlaunches = 0; }
+void fake_cuda_log_reset(void) { nlaunches = 0, nevents = 0, ncond_reads = 0; }
+size_t fake_cuda_events(void) { return nevents; }
+/* Event i (i < min(fake_cuda_events(), FAKE_EVENTS)): its kind, and for a
+ * copy its destination, source and bytes; for a launch n is its index in
+ * the launch log. */
+void fake_cuda_event_at(size_t i, char *kind, uint64_t *dst, uint64_t *src, size_t *n) {
+  const fake_event *e = &events[i < FAKE_EVENTS ? i : FAKE_EVENTS - 1];
+  *kind = e->kind, *dst = e->dst, *src = e->src, *n = e->n;
+}
 /* Launch i of the log (i < min(fake_cuda_launches(), FAKE_LOG)); the
  * caller's args holds FAKE_MAX_ARGS. */
 void fake_cuda_launch_at(size_t i, char name[128], unsigned grid[3], unsigned block[3], size_t *nargs,
