@@ -187,7 +187,7 @@ static sj_status run_steps(sj_function *f) {
     case ST_LAUNCH: st = launch(f, s); break;
     case ST_GEMM:
       st = sj_api_gpu_gemm(f, i);
-      if (!st && s->epi) st = launch(f, s->epi);
+      if (!st && s->epi && !sj_api_gpu_gemm_fused(f, i)) st = launch(f, s->epi); /* else in the GEMM entry */
       break;
     case ST_SCAN:
     case ST_RANDOM: st = dev_fail(f, s->op, SJ_ERR_UNSUPPORTED, "this step has no device form yet"); break;

@@ -44,6 +44,8 @@ typedef struct sj_api_gpu {
   sj_cu_fn **gemm_fn;
   char (*gemm_name)[SJ_KABI_SYM_CAP];
   sj_cu_fn **gemm_step_fn; /* by step index: its entry (gemm steps only) */
+  bool *gemm_fused;        /* by step index: the entry applies the step's epilogue */
+  int *gemm_col_param;     /* by step index, fused: the epilogue arg whose dim 1 must be N, or -1 */
 } sj_api_gpu;
 
 /* cuda_api.c */
@@ -73,9 +75,12 @@ sj_status sj_api_gpu_launch(sj_cu_dev *d, sj_cu_stream *s, const sj_gpu_kernel *
 /* Generates and loads the GEMM entry of every gemm step (each once). */
 sj_status sj_api_gpu_gemm_load(sj_function *f);
 void sj_api_gpu_gemm_free(sj_function *f);
-/* Queues gemm step i (not its epilogue): one launch, or one per batch when
- * the batch dims broadcast partly; nothing when C is empty. */
+/* Queues gemm step i: one launch, or one per batch when the batch dims
+ * broadcast partly; nothing when C is empty. Its epilogue too when
+ * sj_api_gpu_gemm_fused(f, i); else the caller launches the epilogue after. */
 sj_status sj_api_gpu_gemm(sj_function *f, int i);
+/* Gemm step i's entry applies its epilogue (fused, decision 0038). */
+bool sj_api_gpu_gemm_fused(const sj_function *f, int i);
 
 /* cuda_exec.c */
 /* Phase 2 on the device: inputs copied in, steps launched on the
