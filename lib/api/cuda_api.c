@@ -43,6 +43,7 @@ sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o) {
   if (!st) {
     f->gpu = g;
     snprintf(g->name, sizeof g->name, "cuda:%d", ord);
+    g->native_half = o->gpu_native_f16 != 0;
     st = sj_cu_open(ord, &g->dev, msg, sizeof msg);
   }
   if (!st) st = sj_cu_stream_new(g->dev, &g->stream, msg, sizeof msg);
@@ -106,7 +107,7 @@ sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int op
   if (!nk) return SJ_OK;
   char arch[16];
   sj_api_gpu_arch(sj_cu_props_of(g->dev), arch, sizeof arch);
-  sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level};
+  sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level, .native_half = g->native_half};
   char *ptx = NULL;
   st = sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors are in the context */
   if (!st) st = load_kernels(f, ptx);

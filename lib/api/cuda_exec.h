@@ -19,6 +19,7 @@ typedef struct sj_api_gpu {
   sj_cu_dev *dev;
   sj_cu_stream *stream;
   char name[16]; /* "cuda:N", for messages */
+  bool native_half; /* sj_compile_options.gpu_native_f16 */
   sj_cu_module *mod;
   size_t nk;
   sj_gpu_kernel *kinfo; /* by kernel index (step.kidx) */

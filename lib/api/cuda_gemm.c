@@ -41,7 +41,7 @@ static sj_status load_entry(sj_function *f, const step *s, const char *name, con
   g->gemm_name = names;
   char arch[16], msg[MSG_CAP], nm[SJ_KABI_SYM_CAP];
   sj_api_gpu_arch(sj_cu_props_of(g->dev), arch, sizeof arch);
-  sj_gpu_options go = {.arch = arch, .opt_level = 2};
+  sj_gpu_options go = {.arch = arch, .opt_level = 2, .native_half = g->native_half};
   char *ptx = NULL;
   sj_status st = epi ? sj_gpu_gemm_fused(f->ctx, &go, s->op, epi, name, &ptx)
                      : sj_gpu_gemm(f->ctx, &go, gemm_dt(f, s), s->trans_a, s->trans_b, nm, &ptx);

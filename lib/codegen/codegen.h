@@ -63,6 +63,10 @@ typedef struct sj_gpu_options {
   bool ftz;              /* flush f32 subnormals to zero (libdevice's __nvvm_reflect) */
   const char *libdevice; /* NULL: $CUDA_HOME or /usr/local/cuda, nvvm/libdevice/libdevice.10.bc */
   sj_ctx *diag;          /* where errors go; NULL: the module's context */
+  bool native_half;      /* f16 (bf16 on sm_90) add/sub/mul/neg/min/max in
+                            half precision where the architecture has them
+                            (bit-identical to f32 and one rounding; fewer
+                            conversions), decision 0038 */
 } sj_gpu_options;
 
 /* Compiles kernels ks[0..n) for NVPTX: the PTX text (*ptx) and/or the

@@ -17,6 +17,8 @@ typedef struct sj_gpu_state {
   LLVMValueRef scratch, nparts;     /* TWO_STAGE */
   const sj_op *fold;                /* TWO_STAGE stage 2: the reduction to fold from scratch */
   unsigned nsmem;                   /* shared-memory globals so far, for names */
+  unsigned sm;                      /* the architecture: 80 for sm_80 */
+  bool native_half;                 /* sj_gpu_options.native_half */
 } sj_gpu_state;
 
 extern const sj_cg_target sj_cg_nvptx_target;

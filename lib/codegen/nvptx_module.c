@@ -219,6 +219,9 @@ static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const gemm_req *gm
   }
   sj_cg_kernel_symbols(ks, n, syms);
   cg g = {.sc = c, .L = L, .tgt = &sj_cg_nvptx_target, .gpu = state};
+  const char *arch = o && o->arch ? o->arch : "sm_80";
+  state->sm = (unsigned)atoi(arch + 3); /* target_ok/nvptx_tm accepted it: sm_NN[a] */
+  state->native_half = o && o->native_half;
   g.M = sj_cg_module_for(L, "symjit.gpu", tm);
   g.B = LLVMCreateBuilderInContext(L);
   for (size_t i = 0; i < n && !g.st; i++) {
