@@ -136,7 +136,9 @@ typedef struct gemm_req {
   char name[SJ_KABI_SYM_CAP];
   bool fused;      /* epi is this entry's fused epilogue */
   sj_gpu_epi epi;
-  const char *why; /* a gemm whose epilogue stays a launch of its own: why */
+  const char *why; /* its epilogue stays a launch of its own: why */
+  bool note;       /* only that: the entry `name` is emitted for another gemm */
+  const char *epi_name;
 } gemm_req;
 
 /* ---- libdevice ---- */
@@ -229,7 +231,8 @@ static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const gemm_req *gm
     ptx_symbol(syms[i], sym, sizeof sym);
     sj_nvptx_emit_kernel(&g, ks[i], sym, &info[i]);
   }
-  for (size_t i = 0; i < ng && !g.st; i++) sj_nvptx_emit_gemm(&g, gm[i].dt, gm[i].ta, gm[i].tb, gm[i].name, gm[i].fused ? &gm[i].epi : NULL);
+  for (size_t i = 0; i < ng && !g.st; i++)
+    if (!gm[i].note) sj_nvptx_emit_gemm(&g, gm[i].dt, gm[i].ta, gm[i].tb, gm[i].name, gm[i].fused ? &gm[i].epi : NULL);
   sj_cg_finish_used(&g);
   LLVMDisposeBuilder(g.B);
   sj_cg_free_values(&g);
@@ -367,13 +370,11 @@ static sj_status collect_gemms(sj_module *m, sj_ctx *c, gemm_req **out, size_t *
         break;
       }
       const char *epi = sj_op_sym(op, "epilogue");
-      if (epi) r.fused = sj_nvptx_epi_analyze(op, sj_module_lookup(m, epi), &r.epi, &r.why);
+      if (epi) r.fused = sj_nvptx_epi_analyze(op, sj_module_lookup(m, epi), &r.epi, &r.why), r.epi_name = epi;
       if (r.fused) /* an entry of its own, named after the plain one */
         snprintf(r.name + strlen(r.name), sizeof r.name - strlen(r.name), "$e%zu", *n);
-      bool seen = false;
-      for (size_t k = 0; k < *n && !seen && !r.fused; k++)
-        if ((seen = !strcmp((*out)[k].name, r.name)) && !(*out)[k].why) (*out)[k].why = r.why;
-      if (seen) continue;
+      for (size_t k = 0; k < *n && !r.fused && !r.note; k++) r.note = !(*out)[k].note && !strcmp((*out)[k].name, r.name);
+      if (r.note && !epi) continue; /* emitted already, nothing to say */
       if (*n == cap) {
         gemm_req *g = realloc(*out, (cap = cap ? 2 * cap : 4) * sizeof *g);
         if (!g) st = SJ_ERR_NOMEM;
@@ -394,6 +395,7 @@ static const char *const launch_names[] = {"grid-stride", "block-per-row", "one-
  * PTX and for tests. */
 static char *launch_comments(const sj_gpu_kernel *info, size_t n, const gemm_req *gm, size_t ng, const char *text) {
   size_t cap = strlen(text) + 1 + (n + ng) * (3 * SJ_KABI_SYM_CAP + 240);
+  for (size_t i = 0; i < ng; i++) cap += gm[i].epi_name ? strlen(gm[i].epi_name) : 0;
   char *s = malloc(cap);
   if (!s) return NULL;
   size_t k = 0;
@@ -408,11 +410,13 @@ static char *launch_comments(const sj_gpu_kernel *info, size_t n, const gemm_req
                           info[i].stage1);
   }
   for (size_t i = 0; i < ng; i++) {
-    k += (size_t)snprintf(s + k, cap - k, "// gemm %s: block %d, tile %d x %d", gm[i].name, SJ_GPU_GEMM_BLOCK,
-                          SJ_GPU_GEMM_TILE, SJ_GPU_GEMM_TILE);
-    if (gm[i].fused) k += (size_t)snprintf(s + k, cap - k, ", epilogue @%s fused", sj_func_name(gm[i].epi.k));
-    else if (gm[i].why) k += (size_t)snprintf(s + k, cap - k, ", an epilogue launched after it: %s", gm[i].why);
-    k += (size_t)snprintf(s + k, cap - k, "\n");
+    if (!gm[i].note)
+      k += (size_t)snprintf(s + k, cap - k, "// gemm %s: block %d, tile %d x %d%s", gm[i].name, SJ_GPU_GEMM_BLOCK,
+                            SJ_GPU_GEMM_TILE, SJ_GPU_GEMM_TILE, gm[i].epi_name ? ", " : "\n");
+    else k += (size_t)snprintf(s + k, cap - k, "// gemm %s again, ", gm[i].name);
+    if (gm[i].fused) k += (size_t)snprintf(s + k, cap - k, "epilogue @%s fused\n", gm[i].epi_name);
+    else if (gm[i].epi_name)
+      k += (size_t)snprintf(s + k, cap - k, "epilogue @%s launched after it: %s\n", gm[i].epi_name, gm[i].why);
   }
   snprintf(s + k, cap - k, "%s", text);
   return s;

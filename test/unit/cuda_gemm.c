@@ -308,6 +308,36 @@ static void test_epilogue_and_half(void) {
   sj_tensor_free(h[0]), sj_tensor_free(h[1]);
 }
 
+/* An epilogue whose column loop runs to its result's dim 1 (hand-written:
+ * the pipeline's have C's columns by construction): fused, and the launch
+ * checks that count is C's N; another count is an error naming both, not
+ * a kernel over the wrong columns. (An epilogue that also reads C[i, j] is
+ * stopped before, by phase 1's shape prechecks.) */
+static const char cols_src[] =
+    "func @cm(%a: f32[?,?], %b: f32[?,?], %v: f32[?]) -> (f32[?,?]) {\n"
+    "  %m = dim %a {axis = 0} : i64\n  %n = dim %b {axis = 1} : i64\n  %w = dim %v {axis = 0} : i64\n"
+    "  %c = alloc %m, %n : f32[?,?]\n  %o = alloc %m, %w : f32[?,?]\n"
+    "  gemm %a, %b, %c, %c, %v, %o {epilogue = @k, epilogue_rows = [0, 2]}\n  return %o\n}\n"
+    "kernel @k(%in0: f32[?,?], %in1: f32[?], %out0: f32[?,?]) {\n"
+    "  %c0 = constant {value = 0} : i64\n  %0 = dim %out0 {axis = 0} : i64\n  %1 = dim %out0 {axis = 1} : i64\n"
+    "  parallel_for %c0, %0 (%i: i64) {\n    for %c0, %1 (%j: i64) {\n"
+    "      %4 = load %in1, %j : f32\n      %5 = exp %4 : f32\n"
+    "      store %5, %out0, %i, %j\n      yield\n    }\n    yield\n  }\n  return\n}\n";
+
+static void test_epilogue_columns(void) {
+  int64_t da[2] = {9, 4}, db[2] = {4, 7}, dv[1] = {7}, dw[1] = {5};
+  sj_tensor *in[3] = {tensor(SJ_F32, 2, da, 30), tensor(SJ_F32, 2, db, 31), tensor(SJ_F32, 1, dv, 32)};
+  CHECK(run(cols_src, "cm", in, 3) == 1);
+  launch l = get(0);
+  CHECK_GEMM(&l, .name = "sjg_gemm_f32_nn$e5", .M = 9, .N = 7, .K = 4, .batch = 1, .sc = 63, .alpha = 1, .beta = 0,
+             .nargs = 13 + 3 + 5);
+  sj_tensor_free(in[2]);
+  in[2] = tensor(SJ_F32, 1, dw, 33);
+  CHECK(run(cols_src, "cm", in, 3) == -1);
+  CHECK(strstr(sj_ctx_errmsg(last_ctx), "cuda:0: the gemm's epilogue runs over 5 columns, its result has 7") != NULL);
+  for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
+}
+
 int main(void) {
   setenv("SJ_LIBCUDA", SJ_FAKE_CUDA, 1);
   void *h = dlopen(SJ_FAKE_CUDA, RTLD_NOW);
@@ -323,6 +353,7 @@ int main(void) {
   test_accumulator_and_edges();
   test_batched();
   test_epilogue_and_half();
+  test_epilogue_columns();
   run_done();
   CHECK(live("ctx") == 0 && live("allocs") == 0 && live("streams") == 0 && live("modules") == 0);
   dlclose(h);

@@ -32,7 +32,7 @@ func @s(%a: f32[?,3], %b: f32[3,70]) -> (f32[?,70]) {
 
 // CHECK:      // gemm sjg_gemm_f32_nn$e0: block 256, tile 64 x 64, epilogue @g_k0 fused
 // CHECK-NEXT: // gemm sjg_gemm_f32_nn$e1: block 256, tile 64 x 64, epilogue @l_k0 fused
-// CHECK-NEXT: // gemm sjg_gemm_f32_nn: block 256, tile 64 x 64, an epilogue launched after it: a loop that carries values or does not start at 0
+// CHECK-NEXT: // gemm sjg_gemm_f32_nn: block 256, tile 64 x 64, epilogue @s_f2 launched after it: a loop that carries values or does not start at 0
 
 // The GEMM's 13 parameters, then @g_k0's 3 pointers and 5 dims.
 // CHECK-LABEL: .visible .entry sjg_gemm_f32_nn$e0(
