@@ -40,6 +40,8 @@ static void usage(FILE *o) {
         "  --gpu-arch=sm_XX     the GPU architecture for --target=nvptx: sm_70 ..\n"
         "                       sm_90a (default sm_80)\n"
         "  --emit-ptx           print the PTX of the module's kernels (nvptx)\n"
+        "  --gpu-native-f16     f16 add/sub/mul/neg (min/max from sm_80; bf16 on\n"
+        "                       sm_90) in half precision instead of f32 (nvptx)\n"
         "  --gpu-gemm=DT,TT     print the PTX of the GPU GEMM entry for dtype DT\n"
         "                       (f16, bf16, f32, f64), TT = nn, nt, tn or tt\n"
         "                       (transposed A, B); reads no input\n"
@@ -71,6 +73,7 @@ typedef struct opts {
   bool nvptx, emit_ptx;  /* --target=nvptx, --emit-ptx */
   const char *gpu_arch; /* --gpu-arch */
   const char *gpu_gemm; /* --gpu-gemm */
+  bool gpu_native_f16;  /* --gpu-native-f16 */
 } opts;
 
 /* Returns -1 to continue, else an exit code. */
@@ -98,6 +101,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strncmp(a, "--gpu-arch=", 11)) o->gpu_arch = a + 11;
     else if (!strcmp(a, "--emit-ptx")) o->emit_ptx = true;
     else if (!strncmp(a, "--gpu-gemm=", 11)) o->gpu_gemm = a + 11;
+    else if (!strcmp(a, "--gpu-native-f16")) o->gpu_native_f16 = true;
     else if (!strncmp(a, "--grad=", 7)) o->grad = a + 7;
     else if (!strncmp(a, "--llvm-opt=", 11) && a[11] >= '0' && a[11] <= '3' && !a[12])
       o->llvm_opt = a[11] - '0';
@@ -193,7 +197,7 @@ static int process(const opts *o, sj_ctx *c, const char *name, const char *text,
     sj_pm_report_free(&rep);
   }
   if (st == SJ_OK && o->nvptx && (o->emit_llvm || o->emit_ptx)) {
-    sj_gpu_options gpu = {.arch = o->gpu_arch, .opt_level = o->llvm_opt};
+    sj_gpu_options gpu = {.arch = o->gpu_arch, .opt_level = o->llvm_opt, .native_half = o->gpu_native_f16};
     char *text = NULL;
     st = sj_gpu_emit_module(m, &gpu, o->emit_ptx, &text);
     if (st == SJ_OK) fputs(text, out);
@@ -286,7 +290,7 @@ static int print_gemm(const opts *o, sj_ctx *c) {
     fprintf(stderr, "symjit-opt: error: --gpu-gemm=%s: expected DTYPE,TT with TT one of nn nt tn tt\n", o->gpu_gemm);
     return 2;
   }
-  sj_gpu_options gpu = {.arch = o->gpu_arch, .opt_level = o->llvm_opt};
+  sj_gpu_options gpu = {.arch = o->gpu_arch, .opt_level = o->llvm_opt, .native_half = o->gpu_native_f16};
   char name[SJ_KABI_SYM_CAP], *ptx = NULL;
   if (sj_gpu_gemm(c, &gpu, dt, comma[1] == 't', comma[2] == 't', name, &ptx) != SJ_OK) {
     fputs(sj_ctx_diags(c), stderr);

@@ -174,6 +174,12 @@ typedef struct sj_compile_options {
                               used entries are evicted beyond it. 0:
                               $SYMJIT_CACHE_MAX_BYTES if set (a number of
                               bytes, suffix K, M or G allowed), else 256 MiB */
+  /* ---- CUDA devices (docs/gpu.md) ---- */
+  int gpu_native_f16; /* 1: f16 add, sub, mul, neg (and min/max from sm_80;
+                         bf16 too on sm_90) compute in half precision where
+                         the device has them: the same values (one
+                         correctly rounded op either way), fewer
+                         conversions. 0 (default): widened to f32 */
 } sj_compile_options;
 enum { SJ_UNUSED_INPUT_RAISE = 0, SJ_UNUSED_INPUT_WARN = 1, SJ_UNUSED_INPUT_IGNORE = 2 };
 SJ_API void sj_compile_options_init(sj_compile_options *o);

@@ -57,4 +57,5 @@ void sj_compile_options_init(sj_compile_options *o) {
   o->cache = 1; /* the directory and the cap come from the environment */
   o->cache_dir = NULL;
   o->cache_max_bytes = 0;
+  o->gpu_native_f16 = 0; /* half ops widened to f32 on a CUDA device */
 }

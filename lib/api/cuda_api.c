@@ -50,6 +50,7 @@ sj_status sj_api_gpu_open(sj_function *f, const sj_compile_options *o) {
     sj_cg_cache cache;
     if (sj_api_cache_config(o, dir, sizeof dir, &cache)) /* the PTX is cached (sj_api_gpu_compile) */
       g->cache_dir = strdup(dir), g->cache_max = cache.max_bytes; /* NULL (no memory): uncached */
+    g->native_half = o->gpu_native_f16 != 0;
     st = sj_cu_open(ord, &g->dev, msg, sizeof msg);
   }
   if (!st) st = sj_cu_stream_new(g->dev, &g->stream, msg, sizeof msg);
@@ -133,10 +134,10 @@ sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int op
   if (!nk) return SJ_OK;
   char arch[16];
   sj_api_gpu_arch(sj_cu_props_of(g->dev), arch, sizeof arch);
-  sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level};
+  sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level, .native_half = g->native_half};
   char *ptx = NULL;
   unsigned char key[SJ_CACHE_KEY_BYTES];
-  bool keyed = g->cache_dir && sj_cache_key_gpu(ks, nk, go.arch, go.opt_level, go.ftz, go.libdevice, key);
+  bool keyed = g->cache_dir && sj_cache_key_gpu(ks, nk, go.arch, go.opt_level, go.ftz, go.native_half, go.libdevice, key);
   g->from_cache = keyed && cache_get(g, key, ks, nk, &ptx);
   st = g->from_cache ? SJ_OK : sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors: in the context */
   if (!st && keyed && !g->from_cache) cache_put(g, key, ptx, nk);

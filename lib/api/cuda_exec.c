@@ -216,7 +216,7 @@ static sj_status run_range(sj_function *f, int lo, int hi) {
     case ST_LAUNCH: st = launch(f, s); break;
     case ST_GEMM:
       st = sj_api_gpu_gemm(f, i);
-      if (!st && s->epi) st = launch(f, s->epi);
+      if (!st && s->epi && !sj_api_gpu_gemm_fused(f, i)) st = launch(f, s->epi); /* else in the GEMM entry */
       break;
     case ST_SCAN: st = sj_api_gpu_scan(f, s); break;
     case ST_RANDOM: st = sj_api_gpu_random(f, s); break;

@@ -21,6 +21,7 @@ typedef struct sj_api_gpu {
   sj_cu_dev *dev;
   sj_cu_stream *stream;
   char name[16]; /* "cuda:N", for messages */
+  bool native_half; /* sj_compile_options.gpu_native_f16 */
   sj_cu_module *mod;
   size_t nk;
   sj_gpu_kernel *kinfo; /* by kernel index (step.kidx) */
@@ -46,6 +47,8 @@ typedef struct sj_api_gpu {
   sj_cu_fn **gemm_fn;
   char (*gemm_name)[SJ_KABI_SYM_CAP];
   sj_cu_fn **gemm_step_fn; /* by step index: its entry (gemm steps only) */
+  bool *gemm_fused;        /* by step index: the entry applies the step's epilogue */
+  int *gemm_col_param;     /* by step index, fused: the epilogue arg whose dim 1 must be N, or -1 */
   /* a scan body's plan (cuda_scan.c): dev, stream, mod, kinfo, fn, fn1 are
    * its function's (not owned); its buffers and gemm entries are its own */
   bool child;
@@ -88,9 +91,12 @@ sj_status sj_api_gpu_launch(sj_cu_dev *d, sj_cu_stream *s, const sj_gpu_kernel *
 /* Generates and loads the GEMM entry of every gemm step (each once). */
 sj_status sj_api_gpu_gemm_load(sj_function *f);
 void sj_api_gpu_gemm_free(sj_function *f);
-/* Queues gemm step i (not its epilogue): one launch, or one per batch when
- * the batch dims broadcast partly; nothing when C is empty. */
+/* Queues gemm step i: one launch, or one per batch when the batch dims
+ * broadcast partly; nothing when C is empty. Its epilogue too when
+ * sj_api_gpu_gemm_fused(f, i); else the caller launches the epilogue after. */
 sj_status sj_api_gpu_gemm(sj_function *f, int i);
+/* Gemm step i's entry applies its epilogue (fused, decision 0038). */
+bool sj_api_gpu_gemm_fused(const sj_function *f, int i);
 
 /* cuda_scan.c */
 /* The device state of each scan body of f (recursively), sharing f's

@@ -168,9 +168,10 @@ bool sj_cache_key(sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n, int
  * (the host digest: versions, symjit's build, and the host, which the
  * PTX does not depend on but which costs only sharing between machines)
  * under a distinct tag, plus what decides the PTX: the GPU architecture
- * (sm_XY), the optimization level, flush-to-zero and the libdevice in use
+ * (sm_XY), the optimization level, flush-to-zero, native half arithmetic
+ * (decision 0038) and the libdevice in use
  * (its path: $CUDA_HOME, or the option). */
-bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const char *arch, int opt_level, bool ftz, const char *libdevice,
+bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const char *arch, int opt_level, bool ftz, bool native_half, const char *libdevice,
                       unsigned char key[SJ_CACHE_KEY_BYTES]) {
   pthread_once(&host_once, host_init);
   if (!host_ok || !arch) return false;
@@ -179,7 +180,7 @@ bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const char *arch, int opt_leve
   put(&s, host_digest, sizeof host_digest);
   char opts[160];
   const char *home = getenv("CUDA_HOME");
-  snprintf(opts, sizeof opts, "nvptx %s opt %d ftz %d kernels %zu", arch, opt_level, ftz ? 1 : 0, n);
+  snprintf(opts, sizeof opts, "nvptx %s opt %d ftz %d half %d kernels %zu", arch, opt_level, ftz ? 1 : 0, native_half ? 1 : 0, n);
   put_str(&s, opts);
   put_str(&s, libdevice ? libdevice : "");
   put_str(&s, home ? home : "");

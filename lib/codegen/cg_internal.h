@@ -57,7 +57,14 @@ typedef struct sj_cg_target {
    * for one correct rounding); NVPTX cannot select some half operations
    * below sm_80/sm_90 (bf16 maximum aborts the process). */
   bool half_in_f32;
+  /* With half_in_f32: the classes of f16/bf16 ops (SJ_HALF_*) the target
+   * computes natively in dtype dt instead (the option native_half, where
+   * the architecture selects them); NULL: none. Bit-identical: one f32 op
+   * rounded once to f16/bf16 is the correctly rounded half op (f32 has
+   * 24 >= 2 * 11 + 2 bits), decision 0038. */
+  unsigned (*native_half)(cg *g, sj_dtype dt);
 } sj_cg_target;
+enum { SJ_HALF_ARITH = 1 /* add sub mul */, SJ_HALF_NEG = 2, SJ_HALF_ABS = 4, SJ_HALF_MINMAX = 8 };
 
 extern const sj_cg_target sj_cg_host_target;
 struct sj_gpu_state; /* nvptx.c */

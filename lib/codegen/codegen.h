@@ -63,6 +63,10 @@ typedef struct sj_gpu_options {
   bool ftz;              /* flush f32 subnormals to zero (libdevice's __nvvm_reflect) */
   const char *libdevice; /* NULL: $CUDA_HOME or /usr/local/cuda, nvvm/libdevice/libdevice.10.bc */
   sj_ctx *diag;          /* where errors go; NULL: the module's context */
+  bool native_half;      /* f16 (bf16 on sm_90) add/sub/mul/neg/min/max in
+                            half precision where the architecture has them
+                            (bit-identical to f32 and one rounding; fewer
+                            conversions), decision 0038 */
 } sj_gpu_options;
 
 /* Compiles kernels ks[0..n) for NVPTX: the PTX text (*ptx) and/or the
@@ -83,6 +87,19 @@ sj_status sj_gpu_gemm(sj_ctx *c, const sj_gpu_options *o, sj_dtype dt, bool tran
                       char **ptx);
 /* The GEMM entry's name alone (nvptx_gemm.c); false for a dtype without one. */
 bool sj_gpu_gemm_name(sj_dtype dt, bool trans_a, bool trans_b, char *name);
+/* Whether kernel k, the `epilogue` of gemm op `gemm`, works per element of
+ * C and so can run inside the GEMM entry after each store (nvptx_epi.c,
+ * decision 0038); when not, *why says what stops it (the epilogue is then a
+ * launch of its own after the GEMM). *col_param >= 0: the epilogue's
+ * column loop runs to that parameter's dim 1, which the fused entry takes
+ * to be C's N: the caller must check that before launching it. */
+bool sj_gpu_gemm_fusable(const sj_op *gemm, const sj_op *k, int *col_param, const char **why);
+/* The PTX of entry `name`: gemm op `gemm`'s GEMM (its dtype and
+ * transpositions) with its epilogue k fused (gpu_abi.h: the GEMM's 13
+ * parameters, then k's as for a kernel launch). An error when
+ * sj_gpu_gemm_fusable is false. */
+sj_status sj_gpu_gemm_fused(sj_ctx *c, const sj_gpu_options *o, const sj_op *gemm, const sj_op *k, const char *name,
+                            char **ptx);
 
 /* Host CPU description, e.g. "rocketlake (+avx2,+avx512f,...)"; malloc'd. */
 char *sj_host_cpu_desc(void);

@@ -53,7 +53,12 @@
  * y = ceil(M / SJ_GPU_GEMM_TILE), z = any >= 1 (batches b = ctaid.z,
  * ctaid.z + nctaid.z, ...), e.g. min(batch, 65535). A gemm's `epilogue`
  * kernel (bias, activation) is an ordinary kernel above: launch it after,
- * over the whole of C. */
+ * over the whole of C; unless it is fused (sj_gpu_gemm_fusable, decision
+ * 0038): then the entry "<plain name>$e<k>" (sj_gpu_gemm_fused) takes the
+ * 13 parameters above followed by the epilogue kernel's, in the kernel
+ * order (its buffers' device pointers, then every dim of every one), is
+ * launched exactly as the plain entry, with batch 1 (C is rank 2), and
+ * nothing is launched after it. */
 #ifndef SJ_GPU_ABI_H
 #define SJ_GPU_ABI_H
 

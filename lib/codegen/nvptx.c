@@ -552,6 +552,20 @@ static LLVMValueRef gpu_math2(cg *g, const char *fname, LLVMValueRef x, LLVMValu
   return libdevice_call(g, fname, a, 2, dt);
 }
 
+/* What NVPTX in LLVM 19 selects (checked with llc-19 per architecture;
+ * a half op it cannot select aborts the process, notes/gpu.md): f16 add,
+ * sub, mul, neg from sm_53 (every architecture symjit accepts), f16
+ * max/min (NaN-propagating) from sm_80 (f16 abs it promotes to f32: left
+ * to symjit's widening); bf16 neg, abs, max, min from sm_80, add, sub, mul
+ * only on sm_90 (bf16 max/min below sm_80 abort). */
+static unsigned gpu_native_half(cg *g, sj_dtype dt) {
+  const sj_gpu_state *s = g->gpu;
+  if (!s || !s->native_half) return 0;
+  if (dt == SJ_F16) return SJ_HALF_ARITH | SJ_HALF_NEG | (s->sm >= 80 ? SJ_HALF_MINMAX : 0);
+  if (dt != SJ_BF16 || s->sm < 80) return 0;
+  return SJ_HALF_NEG | SJ_HALF_ABS | SJ_HALF_MINMAX | (s->sm >= 90 ? SJ_HALF_ARITH : 0);
+}
+
 const sj_cg_target sj_cg_nvptx_target = {
     .name = "nvptx",
     .parallel_for = gpu_parallel_for,
@@ -559,4 +573,5 @@ const sj_cg_target sj_cg_nvptx_target = {
     .math1 = gpu_math1,
     .math2 = gpu_math2,
     .half_in_f32 = true,
+    .native_half = gpu_native_half,
 };

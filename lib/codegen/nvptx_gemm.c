@@ -34,6 +34,7 @@ typedef struct gemm {
   LLVMValueRef as, bs; /* shared [KSTEP x TILE] of ct */
   LLVMValueRef acc[PER][PER];
   LLVMValueRef bat_a, bat_b; /* this batch's A and B */
+  const sj_gpu_epi *epi;     /* the fused epilogue, or NULL */
 } gemm;
 
 #define ci64 sj_cg_ci64
@@ -164,7 +165,9 @@ static void kstep(gemm *q, LLVMValueRef k0) {
   nv(g, "llvm.nvvm.barrier0"); /* the slices are written again by the next step */
 }
 
-/* C = alpha acc + beta Z for this thread's outputs inside the matrix. */
+/* C = alpha acc + beta Z for this thread's outputs inside the matrix;
+ * with a fused epilogue, the epilogue on each (C stored only when read
+ * after the gemm). */
 static void write_c(gemm *q, LLVMValueRef cbase, LLVMValueRef zbase) {
   cg *g = q->g;
   LLVMValueRef use_z = LLVMBuildFCmp(g->B, LLVMRealUNE, q->beta, LLVMConstReal(q->ct, 0), "");
@@ -188,7 +191,10 @@ static void write_c(gemm *q, LLVMValueRef cbase, LLVMValueRef zbase) {
       LLVMValueRef r = LLVMBuildPhi(g->B, q->ct, "");
       LLVMAddIncoming(r, &v, &st, 1);
       LLVMAddIncoming(r, &vz, &zb, 1);
-      LLVMBuildStore(g->B, sj_cg_convert(g, r, q->cdt, q->dt), LLVMBuildInBoundsGEP2(g->B, q->st, cbase, &off, 1, ""));
+      LLVMValueRef cv = sj_cg_convert(g, r, q->cdt, q->dt);
+      if (!q->epi || q->epi->store_c) LLVMBuildStore(g->B, cv, LLVMBuildInBoundsGEP2(g->B, q->st, cbase, &off, 1, ""));
+      if (q->epi) sj_nvptx_epi_element(g, q->epi, m, n, cv); /* its loads of C[m, n] are cv */
+      if (g->st) return;
       LLVMBuildBr(g->B, next);
       LLVMPositionBuilderAtEnd(g->B, next);
     }
@@ -200,23 +206,32 @@ static void batch_body(gemm *q, LLVMValueRef b) {
   q->bat_b = LLVMBuildInBoundsGEP2(g->B, q->st, q->b, (LLVMValueRef[]){mul(q, b, q->sb)}, 1, "");
   LLVMValueRef cb = LLVMBuildInBoundsGEP2(g->B, q->st, q->c, (LLVMValueRef[]){mul(q, b, q->sc)}, 1, "");
   LLVMValueRef zb = LLVMBuildInBoundsGEP2(g->B, q->st, q->z, (LLVMValueRef[]){mul(q, b, q->sc)}, 1, "");
+  if (q->epi) sj_nvptx_epi_rebase(g, q->epi, cb);
   for (int i = 0; i < PER; i++)
     for (int j = 0; j < PER; j++) LLVMBuildStore(g->B, LLVMConstReal(q->ct, 0), q->acc[i][j]);
   loop(q, ci64(g, 0), q->K, ci64(g, KSTEP), kstep, "k0");
   write_c(q, cb, zb);
 }
 
-void sj_nvptx_emit_gemm(cg *g, sj_dtype dt, bool ta, bool tb, const char *name) {
-  gemm q = {.g = g, .dt = dt, .cdt = dt == SJ_F64 ? SJ_F64 : SJ_F32, .ta = ta, .tb = tb};
+void sj_nvptx_emit_gemm(cg *g, sj_dtype dt, bool ta, bool tb, const char *name, const sj_gpu_epi *epi) {
+  gemm q = {.g = g, .dt = dt, .cdt = dt == SJ_F64 ? SJ_F64 : SJ_F32, .ta = ta, .tb = tb, .epi = epi};
   q.st = sj_cg_dtype(g, dt), q.ct = sj_cg_dtype(g, q.cdt);
   LLVMTypeRef gptr = LLVMPointerTypeInContext(g->L, 1), i64 = sj_cg_i64(g), f64 = LLVMDoubleTypeInContext(g->L);
-  LLVMTypeRef pt[13] = {gptr, gptr, gptr, gptr, i64, i64, i64, i64, i64, i64, i64, f64, f64};
-  LLVMValueRef fn = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, 13, 0));
+  LLVMTypeRef pt[13 + SJ_GPU_MAX_PARAMS * (1 + SJ_MAX_RANK)] = {gptr, gptr, gptr, gptr, i64, i64, i64,
+                                                               i64,  i64,  i64,  i64,  f64, f64};
+  unsigned np = 13;
+  if (epi) sj_nvptx_epi_params(g, epi, pt, &np);
+  LLVMValueRef fn = LLVMAddFunction(g->M, name, LLVMFunctionType(LLVMVoidTypeInContext(g->L), pt, np, 0));
   LLVMValueRef md[3] = {fn, LLVMMDStringInContext(g->L, "kernel", 6), LLVMConstInt(LLVMInt32TypeInContext(g->L), 1, 0)};
   LLVMAddNamedMetadataOperand(g->M, "nvvm.annotations", LLVMMDNodeInContext(g->L, md, 3));
   LLVMValueRef md2[3] = {fn, LLVMMDStringInContext(g->L, "reqntidx", 8),
                          LLVMConstInt(LLVMInt32TypeInContext(g->L), SJ_GPU_GEMM_BLOCK, 0)};
   LLVMAddNamedMetadataOperand(g->M, "nvvm.annotations", LLVMMDNodeInContext(g->L, md2, 3));
+  /* .maxnreg 128: the budget ptxas picks for 256 threads anyway (two blocks
+   * per SM), but stated, ptxas allocates within it without the spills it
+   * otherwise makes on sm_80 once an epilogue is fused (decision 0038) */
+  LLVMValueRef md3[3] = {fn, LLVMMDStringInContext(g->L, "maxnreg", 7), LLVMConstInt(LLVMInt32TypeInContext(g->L), 128, 0)};
+  LLVMAddNamedMetadataOperand(g->M, "nvvm.annotations", LLVMMDNodeInContext(g->L, md3, 3));
   for (unsigned i = 0; i < 2; i++) sj_cg_param_attr(g, fn, i, "readonly"), sj_cg_param_attr(g, fn, i, "noalias");
   sj_cg_param_attr(g, fn, 3, "readonly"); /* Z may be C: no noalias on either */
   g->cur.fn = fn;
@@ -227,6 +242,8 @@ void sj_nvptx_emit_gemm(cg *g, sj_dtype dt, bool ta, bool tb, const char *name) 
   q.beta = LLVMBuildFPCast(g->B, LLVMGetParam(fn, 12), q.ct, "beta");
   for (int i = 0; i < PER; i++)
     for (int j = 0; j < PER; j++) q.acc[i][j] = LLVMBuildAlloca(g->B, q.ct, "acc");
+  if (epi) sj_nvptx_epi_begin(g, epi, fn, 13, q.M, q.N);
+  if (g->st) return epi ? sj_nvptx_epi_end(g) : (void)0;
   q.tid = nv(g, "llvm.nvvm.read.ptx.sreg.tid.x");
   q.tx = LLVMBuildAnd(g->B, q.tid, ci64(g, 15), "tx"), q.ty = LLVMBuildLShr(g->B, q.tid, ci64(g, 4), "ty");
   q.n0 = mul(&q, nv(g, "llvm.nvvm.read.ptx.sreg.ctaid.x"), ci64(g, TILE));
@@ -238,7 +255,8 @@ void sj_nvptx_emit_gemm(cg *g, sj_dtype dt, bool ta, bool tb, const char *name) 
   q.bs = shared_tile(&q, an);
   loop(&q, nv(g, "llvm.nvvm.read.ptx.sreg.ctaid.z"), q.batch, nv(g, "llvm.nvvm.read.ptx.sreg.nctaid.z"), batch_body,
        "batch");
-  LLVMBuildRetVoid(g->B);
+  if (epi) sj_nvptx_epi_end(g);
+  if (!g->st) LLVMBuildRetVoid(g->B);
 }
 
 bool sj_gpu_gemm_name(sj_dtype dt, bool trans_a, bool trans_b, char *name) {

@@ -134,6 +134,11 @@ typedef struct gemm_req {
   sj_dtype dt;
   bool ta, tb;
   char name[SJ_KABI_SYM_CAP];
+  bool fused;      /* epi is this entry's fused epilogue */
+  sj_gpu_epi epi;
+  const char *why; /* its epilogue stays a launch of its own: why */
+  bool note;       /* only that: the entry `name` is emitted for another gemm */
+  const char *epi_name;
 } gemm_req;
 
 /* ---- libdevice ---- */
@@ -216,6 +221,9 @@ static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const gemm_req *gm
   }
   sj_cg_kernel_symbols(ks, n, syms);
   cg g = {.sc = c, .L = L, .tgt = &sj_cg_nvptx_target, .gpu = state};
+  const char *arch = o && o->arch ? o->arch : "sm_80";
+  state->sm = (unsigned)atoi(arch + 3); /* target_ok/nvptx_tm accepted it: sm_NN[a] */
+  state->native_half = o && o->native_half;
   g.M = sj_cg_module_for(L, "symjit.gpu", tm);
   g.B = LLVMCreateBuilderInContext(L);
   for (size_t i = 0; i < n && !g.st; i++) {
@@ -223,7 +231,8 @@ static sj_status build(sj_ctx *c, sj_op *const *ks, size_t n, const gemm_req *gm
     ptx_symbol(syms[i], sym, sizeof sym);
     sj_nvptx_emit_kernel(&g, ks[i], sym, &info[i]);
   }
-  for (size_t i = 0; i < ng && !g.st; i++) sj_nvptx_emit_gemm(&g, gm[i].dt, gm[i].ta, gm[i].tb, gm[i].name);
+  for (size_t i = 0; i < ng && !g.st; i++)
+    if (!gm[i].note) sj_nvptx_emit_gemm(&g, gm[i].dt, gm[i].ta, gm[i].tb, gm[i].name, gm[i].fused ? &gm[i].epi : NULL);
   sj_cg_finish_used(&g);
   LLVMDisposeBuilder(g.B);
   sj_cg_free_values(&g);
@@ -316,6 +325,30 @@ sj_status sj_gpu_gemm(sj_ctx *c, const sj_gpu_options *o, sj_dtype dt, bool tran
   return ptx ? compile(c, NULL, 0, &r, 1, o, ptx, NULL, NULL) : SJ_OK;
 }
 
+/* The request for gemm op `op`: its dtype and transpositions; false (an
+ * error at the op) for a dtype without an entry. */
+static bool gemm_of(sj_ctx *c, const sj_op *op, const sj_op *f, gemm_req *r) {
+  *r = (gemm_req){.dt = sj_opnd(op, 2)->type.dt, .ta = sj_op_bool(op, "trans_a", false), .tb = sj_op_bool(op, "trans_b", false)};
+  if (sj_gpu_gemm_name(r->dt, r->ta, r->tb, r->name)) return true;
+  if (f) sj_emit_error(c, op->loc, "not supported on nvptx: 'gemm' (matmul) of %s in @%s", sj_dtype_name(r->dt), sj_func_name(f));
+  else sj_emit_error(c, op->loc, "not supported on nvptx: 'gemm' (matmul) of %s", sj_dtype_name(r->dt));
+  return false;
+}
+
+sj_status sj_gpu_gemm_fused(sj_ctx *c, const sj_gpu_options *o, const sj_op *gemm, const sj_op *k, const char *name,
+                            char **ptx) {
+  gemm_req r;
+  if (!gemm_of(c, gemm, NULL, &r)) return SJ_ERR_UNSUPPORTED;
+  const char *why;
+  if (!sj_nvptx_epi_analyze(gemm, k, &r.epi, &why)) {
+    sj_emit_error(c, gemm->loc, "codegen: the epilogue @%s cannot be fused into the GEMM: %s", k ? sj_func_name(k) : "?", why);
+    return SJ_ERR_UNSUPPORTED;
+  }
+  r.fused = true;
+  snprintf(r.name, sizeof r.name, "%s", name);
+  return compile(c, NULL, 0, &r, 1, o, ptx, NULL, NULL);
+}
+
 /* ---- whole modules (symjit-opt) ---- */
 
 /* The GEMM entries the funcs' gemm ops need, each once; an error (at the
@@ -331,15 +364,17 @@ static sj_status collect_gemms(sj_module *m, sj_ctx *c, gemm_req **out, size_t *
     for (size_t i = 0; i < ops.n && !st; i++) {
       const sj_op *op = ops.v[i];
       if (op->code != SJ_OP_GEMM) continue;
-      gemm_req r = {.dt = sj_opnd(op, 2)->type.dt, .ta = sj_op_bool(op, "trans_a", false), .tb = sj_op_bool(op, "trans_b", false)};
-      if (!sj_gpu_gemm_name(r.dt, r.ta, r.tb, r.name)) {
-        sj_emit_error(c, op->loc, "not supported on nvptx: 'gemm' (matmul) of %s in @%s", sj_dtype_name(r.dt), sj_func_name(f));
+      gemm_req r;
+      if (!gemm_of(c, op, f, &r)) {
         st = SJ_ERR_UNSUPPORTED;
         break;
       }
-      bool seen = false;
-      for (size_t k = 0; k < *n && !seen; k++) seen = !strcmp((*out)[k].name, r.name);
-      if (seen) continue;
+      const char *epi = sj_op_sym(op, "epilogue");
+      if (epi) r.fused = sj_nvptx_epi_analyze(op, sj_module_lookup(m, epi), &r.epi, &r.why), r.epi_name = epi;
+      if (r.fused) /* an entry of its own, named after the plain one */
+        snprintf(r.name + strlen(r.name), sizeof r.name - strlen(r.name), "$e%zu", *n);
+      for (size_t k = 0; k < *n && !r.fused && !r.note; k++) r.note = !(*out)[k].note && !strcmp((*out)[k].name, r.name);
+      if (r.note && !epi) continue; /* emitted already, nothing to say */
       if (*n == cap) {
         gemm_req *g = realloc(*out, (cap = cap ? 2 * cap : 4) * sizeof *g);
         if (!g) st = SJ_ERR_NOMEM;
@@ -359,7 +394,8 @@ static const char *const launch_names[] = {"grid-stride", "block-per-row", "one-
 /* One comment line per kernel: its launch (gpu_abi.h), for readers of the
  * PTX and for tests. */
 static char *launch_comments(const sj_gpu_kernel *info, size_t n, const gemm_req *gm, size_t ng, const char *text) {
-  size_t cap = strlen(text) + 1 + (n + ng) * (2 * SJ_KABI_SYM_CAP + 160);
+  size_t cap = strlen(text) + 1 + (n + ng) * (3 * SJ_KABI_SYM_CAP + 240);
+  for (size_t i = 0; i < ng; i++) cap += gm[i].epi_name ? strlen(gm[i].epi_name) : 0;
   char *s = malloc(cap);
   if (!s) return NULL;
   size_t k = 0;
@@ -373,9 +409,15 @@ static char *launch_comments(const sj_gpu_kernel *info, size_t n, const gemm_req
                           info[i].kind == SJ_GPU_ONE_BLOCK ? "" : trips, info[i].stage1[0] ? ", stage 1 " : "",
                           info[i].stage1);
   }
-  for (size_t i = 0; i < ng; i++)
-    k += (size_t)snprintf(s + k, cap - k, "// gemm %s: block %d, tile %d x %d\n", gm[i].name, SJ_GPU_GEMM_BLOCK,
-                          SJ_GPU_GEMM_TILE, SJ_GPU_GEMM_TILE);
+  for (size_t i = 0; i < ng; i++) {
+    if (!gm[i].note)
+      k += (size_t)snprintf(s + k, cap - k, "// gemm %s: block %d, tile %d x %d%s", gm[i].name, SJ_GPU_GEMM_BLOCK,
+                            SJ_GPU_GEMM_TILE, SJ_GPU_GEMM_TILE, gm[i].epi_name ? ", " : "\n");
+    else k += (size_t)snprintf(s + k, cap - k, "// gemm %s again, ", gm[i].name);
+    if (gm[i].fused) k += (size_t)snprintf(s + k, cap - k, "epilogue @%s fused\n", gm[i].epi_name);
+    else if (gm[i].epi_name)
+      k += (size_t)snprintf(s + k, cap - k, "epilogue @%s launched after it: %s\n", gm[i].epi_name, gm[i].why);
+  }
   snprintf(s + k, cap - k, "%s", text);
   return s;
 }

@@ -255,6 +255,26 @@ static const rule_fn rules[SJ_OP_COUNT] = {
 };
 #undef NONE
 
+/* The class of rule r among the half ops a target may compute natively
+ * (cg_internal.h: SJ_HALF_*); 0: always widened. Division, transcendentals
+ * and comparisons stay in f32. */
+static unsigned half_class(rule_fn r) {
+  if (r == r_add || r == r_sub || r == r_mul) return SJ_HALF_ARITH;
+  if (r == r_neg) return SJ_HALF_NEG;
+  if (r == r_abs) return SJ_HALF_ABS;
+  return r == r_maximum || r == r_minimum ? SJ_HALF_MINMAX : 0;
+}
+
+/* op computes natively in half dtype dt: its class is one the target
+ * selects, and every operand and the result are of dt. */
+static bool native_half(cg *g, const sj_op *op, rule_fn r, sj_dtype dt) {
+  unsigned c = half_class(r);
+  if (!c || !g->tgt->native_half || !(g->tgt->native_half(g, dt) & c) || sj_res(op, 0)->type.dt != dt) return false;
+  for (unsigned i = 0; i < op->nopnds; i++)
+    if (sj_opnd(op, i)->type.dt != dt) return false;
+  return true;
+}
+
 LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args) {
   sj_dtype dt = sj_op_compute_dtype(op);
   rule_fn r = rules[op->code];
@@ -262,7 +282,7 @@ LLVMValueRef sj_cg_scalar_op(cg *g, const sj_op *op, LLVMValueRef *args) {
     sj_cg_fail(g, op, "'%s' op has no scalar code generation rule", sj_op_name(op));
     return NULL;
   }
-  if (g->tgt->half_in_f32 && is_half(dt) && r != r_cast) { /* the target's choice (cg_internal.h) */
+  if (g->tgt->half_in_f32 && is_half(dt) && r != r_cast && !native_half(g, op, r, dt)) { /* the target's choice (cg_internal.h) */
     LLVMValueRef w[3];
     for (unsigned i = 0; i < op->nopnds && i < 3; i++)
       w[i] = sj_opnd(op, i)->type.dt != dt ? args[i] : dt == SJ_BF16 ? bf16_bits_to_f32(g, args[i]) : emit_cast(g, args[i], dt, SJ_F32);

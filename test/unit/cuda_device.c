@@ -186,7 +186,14 @@ static const char mm_src[] =
     "func @epi(%a: f32[?,?], %b: f32[?,?], %v: f32[?]) -> (f32[?,?]) {\n"
     "  %0 = matmul %a, %b : f32[?,?]\n  %1 = add %0, %v : f32[?,?]\n  %2 = tanh %1 : f32[?,?]\n  return %2\n}\n"
     "func @half(%a: f16[?,?], %b: f16[?,?]) -> (f16[?,?]) {\n"
-    "  %0 = matmul %a, %b : f16[?,?]\n  return %0\n}\n";
+    "  %0 = matmul %a, %b : f16[?,?]\n  return %0\n}\n"
+    /* fused epilogues (decision 0038): static columns, a scalar operand */
+    "func @epis(%a: f32[?,?], %b: f32[?,70], %v: f32[70]) -> (f32[?,70]) {\n"
+    "  %0 = matmul %a, %b : f32[?,70]\n  %1 = sub %v, %0 : f32[?,70]\n  %c = constant {value = 0.5} : f32[]\n"
+    "  %2 = mul %1, %c : f32[?,70]\n  %3 = exp %2 : f32[?,70]\n  return %3\n}\n"
+    /* not per element: the GEMM, then the softmax over rows */
+    "func @sm(%a: f32[?,?], %b: f32[?,?]) -> (f32[?,?]) {\n"
+    "  %0 = matmul %a, %b : f32[?,?]\n  %1 = softmax %0 {axis = 1} : f32[?,?]\n  return %1\n}\n";
 
 /* @fn on `device` with in; its output into *out (the caller frees). */
 static int mm_run(const char *device, const char *fn, sj_tensor **in, size_t nin, sj_tensor **out) {
@@ -250,6 +257,10 @@ static void check_matmuls(void) {
       {"b3", SJ_F32, 2, {3, 2}, {{4, 70, 19}, {19, 66}}, 1e-4},
       {"epi", SJ_F32, 3, {2, 2, 1}, {{130, 20}, {20, 70}, {70}}, 1e-4},
       {"half", SJ_F16, 2, {2, 2}, {{130, 40}, {40, 70}}, 2e-3},
+      {"epi", SJ_F32, 3, {2, 2, 1}, {{257, 65}, {65, 129}, {129}}, 1e-4},
+      {"epi", SJ_F32, 3, {2, 2, 1}, {{3, 0}, {0, 5}, {5}}, 0}, /* K = 0: tanh(v) */
+      {"epis", SJ_F32, 3, {2, 2, 1}, {{100, 33}, {33, 70}, {70}}, 1e-4},
+      {"sm", SJ_F32, 2, {2, 2}, {{130, 20}, {20, 300}}, 1e-4},
   };
   for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check_matmul_case(&cases[i]);
 }

@@ -6,7 +6,8 @@
  * when batch dims broadcast partly), alpha/beta, Z only when read, the
  * operand pointers (the fake's device memory is host memory: A's pointer
  * holds A's values), nothing for an empty C, alpha 0 for K = 0 (C = beta Z
- * exactly), the epilogue kernel after the GEMM over the whole C, and a
+ * exactly), a per-element epilogue fused into the GEMM's launch and any
+ * other epilogue kernel after the GEMM over the whole C, and a
  * half-precision matmul (widened to an f32 gemm, decision 0005). The fake
  * runs no kernel: values are unit_cuda_device's, on a GPU. */
 #define _POSIX_C_SOURCE 200809L
@@ -59,11 +60,13 @@ typedef struct want {
   double alpha, beta;
   const void *a, *b, *z; /* host data the device pointers must hold (bytes ab, ab2, zb); z NULL: Z is 0 */
   size_t abytes, bbytes, zbytes;
+  size_t nargs; /* 0: 13, a plain GEMM entry; more with a fused epilogue's arguments */
 } want;
 
 static void check_gemm(const launch *l, const want *w, int line) {
   int64_t gz = w->batch < 65535 ? w->batch : 65535;
-  bool ok = !strcmp(l->name, w->name) && l->nargs == 13 && l->block[0] == 256 && l->block[1] == 1 &&
+  size_t nargs = w->nargs ? w->nargs : 13;
+  bool ok = !strcmp(l->name, w->name) && l->nargs == nargs && l->block[0] == 256 && l->block[1] == 1 &&
             l->block[2] == 1 && l->grid[0] == (unsigned)((w->N + 63) / 64) && l->grid[1] == (unsigned)((w->M + 63) / 64) &&
             l->grid[2] == (unsigned)gz && i64(l, 4) == w->M && i64(l, 5) == w->N && i64(l, 6) == w->K &&
             i64(l, 7) == w->batch && i64(l, 8) == w->sa && i64(l, 9) == w->sb && i64(l, 10) == w->sc &&
@@ -74,8 +77,8 @@ static void check_gemm(const launch *l, const want *w, int line) {
   if (!ok) {
     fprintf(stderr, "line %d: launch %s grid %u,%u,%u block %u nargs %zu", line, l->name, l->grid[0], l->grid[1],
             l->grid[2], l->block[0], l->nargs);
-    for (int i = 4; i < 11 && l->nargs == 13; i++) fprintf(stderr, " %lld", (long long)i64(l, i));
-    if (l->nargs == 13) fprintf(stderr, " alpha %g beta %g", f64(l, 11), f64(l, 12));
+    for (int i = 4; i < 11 && l->nargs >= 13; i++) fprintf(stderr, " %lld", (long long)i64(l, i));
+    if (l->nargs >= 13) fprintf(stderr, " alpha %g beta %g", f64(l, 11), f64(l, 12));
     fprintf(stderr, "\n");
   }
   CHECK(ok);
@@ -249,15 +252,29 @@ static const char epi_src[] =
     "func @g(%a: f32[?,3], %b: f32[3,70], %v: f32[70]) -> (f32[?,70]) {\n"
     "  %0 = matmul %a, %b : f32[?,70]\n  %1 = add %0, %v : f32[?,70]\n  %2 = tanh %1 : f32[?,70]\n  return %2\n}\n"
     "func @h(%a: f16[?,3], %b: f16[3,70]) -> (f16[?,70]) {\n"
-    "  %0 = matmul %a, %b : f16[?,70]\n  return %0\n}\n";
+    "  %0 = matmul %a, %b : f16[?,70]\n  return %0\n}\n"
+    "func @s(%a: f32[?,3], %b: f32[3,70]) -> (f32[?,70]) {\n"
+    "  %0 = matmul %a, %b : f32[?,70]\n  %1 = softmax %0 {axis = 1} : f32[?,70]\n  return %1\n}\n";
 
-/* A bias + tanh epilogue: the GEMM, then the epilogue kernel once over the
- * whole C (grid > 1: all 130 rows), after it on the stream. */
+/* A bias + tanh epilogue works per element of C: fused into the step's own
+ * GEMM entry, one launch, whose arguments after the GEMM's 13 are the
+ * epilogue kernel's (C, the bias, the result; then their dims). A softmax
+ * over C's rows is not per element: the GEMM, then the epilogue kernel
+ * once over the whole C (grid > 1: all 130 rows), after it on the stream. */
 static void test_epilogue_and_half(void) {
   int64_t da[2] = {130, 3}, db[2] = {3, 70}, dv[1] = {70};
   sj_tensor *in[3] = {tensor(SJ_F32, 2, da, 18), tensor(SJ_F32, 2, db, 19), tensor(SJ_F32, 1, dv, 20)};
-  CHECK(run(epi_src, "g", in, 3) == 2);
+  CHECK(run(epi_src, "g", in, 3) == 1);
   launch l = get(0);
+  CHECK(!strncmp(l.name, "sjg_gemm_f32_nn$e", 17));
+  CHECK_GEMM(&l, .name = l.name, .M = 130, .N = 70, .K = 3, .batch = 1, .sc = 130 * 70, .alpha = 1, .beta = 0,
+             .a = sj_tensor_data(in[0]), .abytes = nbytes(in[0]), .nargs = 13 + 3 + 5);
+  CHECK(ptr(&l, 13) == ptr(&l, 2) && !memcmp(ptr(&l, 14), sj_tensor_data(in[2]), nbytes(in[2])) && ptr(&l, 15) &&
+        ptr(&l, 15) != ptr(&l, 2));
+  CHECK(i64(&l, 16) == 130 && i64(&l, 17) == 70 && i64(&l, 18) == 70 && i64(&l, 19) == 130 && i64(&l, 20) == 70);
+  /* not per element: two launches */
+  CHECK(run(epi_src, "s", in, 2) == 2);
+  l = get(0);
   CHECK_GEMM(&l, .name = "sjg_gemm_f32_nn", .M = 130, .N = 70, .K = 3, .batch = 1, .sc = 130 * 70, .alpha = 1, .beta = 0,
              .a = sj_tensor_data(in[0]), .abytes = nbytes(in[0]));
   const void *c = ptr(&l, 2);
@@ -266,8 +283,15 @@ static void test_epilogue_and_half(void) {
   bool reads_c = false, rows = false; /* C among its pointers, its rows (130) among its dims */
   for (size_t i = 0; i < l.nargs; i++) reads_c |= ptr(&l, (int)i) == c, rows |= i64(&l, (int)i) == 130;
   CHECK(reads_c && rows);
+  /* an empty C: nothing, fused or not */
+  int64_t d0[2] = {0, 3};
+  sj_tensor *e = tensor(SJ_F32, 2, d0, 23);
+  sj_tensor *in0[3] = {e, in[1], in[2]};
+  CHECK(run(epi_src, "g", in0, 3) == 0);
+  sj_tensor_free(e);
   for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
-  /* f16 storage: widened to f32 around an f32 gemm (decision 0005) */
+  /* f16 storage: widened to f32 around an f32 gemm (decision 0005); the
+   * cast back to f16 is a per-element epilogue, fused */
   sj_tensor *h[2] = {tensor(SJ_F16, 2, da, 21), tensor(SJ_F16, 2, db, 22)};
   CHECK(run(epi_src, "h", h, 2) >= 1);
   size_t n = nlaunch(), gemms = 0;
@@ -275,10 +299,43 @@ static void test_epilogue_and_half(void) {
     l = get(i);
     if (strncmp(l.name, "sjg_gemm_", 9)) continue;
     gemms++;
-    CHECK_GEMM(&l, .name = "sjg_gemm_f32_nn", .M = 130, .N = 70, .K = 3, .batch = 1, .sc = 130 * 70, .alpha = 1, .beta = 0);
+    CHECK(!strncmp(l.name, "sjg_gemm_f32_nn$e", 17));
+    CHECK_GEMM(&l, .name = l.name, .M = 130, .N = 70, .K = 3, .batch = 1, .sc = 130 * 70, .alpha = 1, .beta = 0,
+               .nargs = 13 + 2 + 4);
+    CHECK(i == n - 1); /* the last launch: the epilogue is in it */
   }
   CHECK(gemms == 1);
   sj_tensor_free(h[0]), sj_tensor_free(h[1]);
+}
+
+/* An epilogue whose column loop runs to its result's dim 1 (hand-written:
+ * the pipeline's have C's columns by construction): fused, and the launch
+ * checks that count is C's N; another count is an error naming both, not
+ * a kernel over the wrong columns. (An epilogue that also reads C[i, j] is
+ * stopped before, by phase 1's shape prechecks.) */
+static const char cols_src[] =
+    "func @cm(%a: f32[?,?], %b: f32[?,?], %v: f32[?]) -> (f32[?,?]) {\n"
+    "  %m = dim %a {axis = 0} : i64\n  %n = dim %b {axis = 1} : i64\n  %w = dim %v {axis = 0} : i64\n"
+    "  %c = alloc %m, %n : f32[?,?]\n  %o = alloc %m, %w : f32[?,?]\n"
+    "  gemm %a, %b, %c, %c, %v, %o {epilogue = @k, epilogue_rows = [0, 2]}\n  return %o\n}\n"
+    "kernel @k(%in0: f32[?,?], %in1: f32[?], %out0: f32[?,?]) {\n"
+    "  %c0 = constant {value = 0} : i64\n  %0 = dim %out0 {axis = 0} : i64\n  %1 = dim %out0 {axis = 1} : i64\n"
+    "  parallel_for %c0, %0 (%i: i64) {\n    for %c0, %1 (%j: i64) {\n"
+    "      %4 = load %in1, %j : f32\n      %5 = exp %4 : f32\n"
+    "      store %5, %out0, %i, %j\n      yield\n    }\n    yield\n  }\n  return\n}\n";
+
+static void test_epilogue_columns(void) {
+  int64_t da[2] = {9, 4}, db[2] = {4, 7}, dv[1] = {7}, dw[1] = {5};
+  sj_tensor *in[3] = {tensor(SJ_F32, 2, da, 30), tensor(SJ_F32, 2, db, 31), tensor(SJ_F32, 1, dv, 32)};
+  CHECK(run(cols_src, "cm", in, 3) == 1);
+  launch l = get(0);
+  CHECK_GEMM(&l, .name = "sjg_gemm_f32_nn$e5", .M = 9, .N = 7, .K = 4, .batch = 1, .sc = 63, .alpha = 1, .beta = 0,
+             .nargs = 13 + 3 + 5);
+  sj_tensor_free(in[2]);
+  in[2] = tensor(SJ_F32, 1, dw, 33);
+  CHECK(run(cols_src, "cm", in, 3) == -1);
+  CHECK(strstr(sj_ctx_errmsg(last_ctx), "cuda:0: the gemm's epilogue runs over 5 columns, its result has 7") != NULL);
+  for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
 }
 
 int main(void) {
@@ -296,6 +353,7 @@ int main(void) {
   test_accumulator_and_edges();
   test_batched();
   test_epilogue_and_half();
+  test_epilogue_columns();
   run_done();
   CHECK(live("ctx") == 0 && live("allocs") == 0 && live("streams") == 0 && live("modules") == 0);
   dlclose(h);
