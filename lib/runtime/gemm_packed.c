@@ -153,14 +153,20 @@ bool sj_rt_gemm_packed_fast(void) {
 #endif
 }
 
+/* The largest op(a) the packed kernel takes (it stays in a core's L2). */
+#define PACKED_MAX_A_BYTES (512.0 * 1024)
+
 /* Below this many multiply-adds the product runs on the caller. */
 #define PACKED_PARALLEL_FLOPS 2000000.0
 
 bool sj_rt_gemm2d_packed(sj_pool *pool, const sj_rt_gemm_desc *d, sj_rt_gemm_pack *p) {
   int64_t M = d->M, N = d->N, K = d->K;
   if (d->dt != SJ_F32 || !p || M < 0 || N < 0 || K < 0 || M > INT_MAX || N > INT_MAX || K > INT_MAX) return false;
-  if (d->alpha == 0 || K == 0 || M == 0 || N == 0) /* BLAS's conventions for these: not read, not written */
+  if (d->alpha == 0 || K == 0 || M == 0 || N == 0) /* BLAS's conventions for these */
     return sj_rt_gemm2d_desc(pool, d);
+  /* op(a) is read once per panel and not blocked: past a few hundred KiB it
+   * would stream from memory N / 32 times, where BLAS blocks it */
+  if ((double)M * (double)K * sizeof(float) > PACKED_MAX_A_BYTES) return sj_rt_gemm2d_desc(pool, d);
   int64_t npan = (N + NR - 1) / NR;
   if ((uint64_t)npan > SIZE_MAX / sizeof(float) / NR / (uint64_t)K) return false;
   size_t need = (size_t)npan * NR * (size_t)K;

@@ -119,7 +119,8 @@ bool sj_rt_gemm_packed_fast(void);
 /* c = alpha op(a) @ op(b) + beta z as sj_rt_gemm2d_desc (epilogue after,
  * by rows), split over `pool` by column panels, with op(b) read from p
  * (packed from d->b first when stale). f32 only; false (nothing run) for
- * other dtypes or sizes; BLAS when packing cannot allocate. */
+ * other dtypes or sizes; BLAS (sj_rt_gemm2d_desc) when packing cannot
+ * allocate, and for an op(a) over 512 KiB (the kernel does not block it). */
 bool sj_rt_gemm2d_packed(sj_pool *pool, const sj_rt_gemm_desc *d, sj_rt_gemm_pack *p);
 /* sj_rt_gemm with alpha and beta: c = alpha * a @ b + beta * z, z shaped as
  * c (z == c: in place; NULL or beta == 0: not read). */

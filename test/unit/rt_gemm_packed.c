@@ -182,6 +182,7 @@ int main(void) {
       for (size_t k = 0; k < sizeof ks / sizeof *ks; k++) shape_case(pools, 3, ms[i], ns[j], ks[k]);
   shape_case(pools, 3, 32, 1024, 256); /* the LSTM's forward step: split */
   shape_case(pools, 3, 33, 250, 300);  /* split, with edge tiles and an edge panel */
+  shape_case(pools, 3, 200, 40, 700);  /* op(a) over 512 KiB: BLAS, the same results */
   pack_life(NULL);
   pack_life(pools[2]);
   epilogue(pools[2]);
