@@ -3,6 +3,8 @@
  *
  *  (a) hoisting: a body op whose operands are non-sequences (and constants)
  *      is computed once before the loop; its result becomes a non-sequence.
+ *      Except a transpose that only feeds per-step matmuls: it is free as
+ *      the GEMM's transpose flag (transpose_for_gemm).
  *  (b) sequence-only ops: an elementwise op of sequence rows and invariants
  *      (where that loses no fusion in the body: mark_pays), or x_t @ W with
  *      W invariant, is computed for every row before the loop (the matmul
