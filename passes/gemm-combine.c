@@ -14,7 +14,15 @@
  * of the output instead. f16/bf16 products are left alone (their matmul
  * is widened to f32 by lower-to-loops, docs/decisions/0005); alpha or beta
  * 0 is left alone, since BLAS then reads neither operand and a NaN there
- * would vanish. Runs after differentiation: addmm has no gradient rule. */
+ * would vanish. Runs after differentiation: addmm has no gradient rule.
+ *
+ *   a*dot(X,Y) + 0      -> dot(X,Y) (a = 1) or addmm {beta = 0}
+ *
+ * when the other side is a constant of zeros of the product's type (the
+ * zero a gradient sum starts from, left by scan-pushout's accumulation
+ * rule): as an accumulator BLAS would copy it in and add it (1 MiB for the
+ * LSTM's dW_hh); without it the product is the same but for the sign of a
+ * zero (-0 + 0 is +0), which compares equal (decision 0039). */
 #include <math.h>
 
 #include "opinfo.h"
@@ -93,6 +101,40 @@ static bool build(sj_rewriter *rw, sj_op *op, const term *p, const term *z, doub
   return true;
 }
 
+/* A constant whose every element is zero (a splat of 0 or -0). */
+static bool zero_const(const sj_value *v) {
+  const sj_op *d = v->def;
+  if (!d || d->code != SJ_OP_CONSTANT || !v->type.is_tensor) return false;
+  const sj_attr *a = sj_op_attr(d, "value");
+  return a && ((a->kind == SJ_ATTR_FLOAT && a->u.f == 0) || (a->kind == SJ_ATTR_INT && a->u.i == 0));
+}
+
+/* alpha * p + zero: the product itself when alpha is 1 (neg(neg(p)) is p),
+ * else an addmm that reads no accumulator (beta 0; zero holds no NaN). */
+static bool product_alone(sj_rewriter *rw, sj_op *op, const term *p, double alpha, sj_value *zero) {
+  if (!product(p) || !zero_const(zero) || alpha == 0 || isnan(alpha)) return false;
+  if (alpha == 1) {
+    sj_rw_replace_op(rw, op, &p->v);
+    return true;
+  }
+  const sj_op *mm = p->v->def;
+  sj_value *opnds[3] = {zero, sj_opnd(mm, 0), sj_opnd(mm, 1)};
+  sj_op *g = sj_rw_create(rw, op, SJ_OP_ADDMM, 3, opnds, sj_res(op, 0)->type);
+  sj_op_set_float(sj_rw_ctx(rw), g, "alpha", alpha);
+  sj_op_set_float(sj_rw_ctx(rw), g, "beta", 0.0);
+  sj_rw_replace_op(rw, op, g->results);
+  return true;
+}
+
+static bool zero_acc(sj_rewriter *rw, sj_op *op) {
+  if ((op->code != SJ_OP_ADD && op->code != SJ_OP_SUB) || !sj_res(op, 0)->type.is_tensor) return false;
+  const sj_type *t = &sj_res(op, 0)->type;
+  if (!sj_type_eq(&sj_opnd(op, 0)->type, t) || !sj_type_eq(&sj_opnd(op, 1)->type, t)) return false; /* broadcasting */
+  term x = decode(sj_opnd(op, 0)), y = decode(sj_opnd(op, 1));
+  double sy = op->code == SJ_OP_SUB ? -y.scale : y.scale;
+  return product_alone(rw, op, &x, x.scale, sj_opnd(op, 1)) || product_alone(rw, op, &y, sy, sj_opnd(op, 0));
+}
+
 static bool addmm(sj_rewriter *rw, sj_op *op) {
   if ((op->code != SJ_OP_ADD && op->code != SJ_OP_SUB) || !sj_res(op, 0)->type.is_tensor) return false;
   const sj_type *t = &sj_res(op, 0)->type;
@@ -104,7 +146,7 @@ static bool addmm(sj_rewriter *rw, sj_op *op) {
 }
 
 /* Indexed by statistic: pattern k's applications are counter k. */
-static const sj_pattern patterns[] = {[SJ_STAT_gc_addmm] = {"addmm", addmm}};
+static const sj_pattern patterns[] = {[SJ_STAT_gc_zero] = {"zero-acc", zero_acc}, [SJ_STAT_gc_addmm] = {"addmm", addmm}};
 #define NPATS (sizeof patterns / sizeof *patterns)
 _Static_assert(NPATS == SJ_STAT_gc_dead, "one statistic per pattern, then dead-ops-erased");
 

@@ -3,6 +3,8 @@
  *
  *  (a) hoisting: a body op whose operands are non-sequences (and constants)
  *      is computed once before the loop; its result becomes a non-sequence.
+ *      Except a transpose that only feeds per-step matmuls: it is free as
+ *      the GEMM's transpose flag (transpose_for_gemm).
  *  (b) sequence-only ops: an elementwise op of sequence rows and invariants
  *      (where that loses no fusion in the body: mark_pays), or x_t @ W with
  *      W invariant, is computed for every row before the loop (the matmul
@@ -351,7 +353,28 @@ static void replace_by_arg(scan_ed *e, sj_op *op, unsigned kind, sj_value *outer
 
 /* ---- (a) hoisting ---- */
 
+/* A 2-D transpose whose every use is an operand of a matmul of the body
+ * whose other operand is per-step (a matmul that stays in the loop): it
+ * stays too. lower-to-loops folds it into the GEMM's transpose flag, so in
+ * the loop it costs nothing, where hoisted it is one more pass over the
+ * matrix per call (the LSTM's W_hh^T, 1 MiB), and the GEMM then reads the
+ * non-sequence itself, which it packs once per run (decision 0039). A
+ * matmul whose other operand is a row or invariant is pushed out or
+ * hoisted: its transpose goes with it, in the round after. */
+static bool transpose_for_gemm(const scan_ed *e, const sj_op *op) {
+  const sj_value *r = sj_res(op, 0);
+  if (op->code != SJ_OP_TRANSPOSE || r->type.rank != 2 || !r->uses) return false;
+  for (const sj_use *u = r->uses; u; u = u->next) {
+    const sj_op *mm = u->user;
+    if (mm->code != SJ_OP_MATMUL || mm->block != e->body || u->index > 1) return false;
+    const sj_value *other = sj_opnd(mm, 1 - u->index);
+    if (other == r || kind_of(e, other) != K_VAR) return false; /* wt @ wt is invariant */
+  }
+  return true;
+}
+
 static bool hoist(scan_ed *e, sj_op *op) {
+  if (transpose_for_gemm(e, op)) return false;
   bool any_inv = false;
   for (unsigned i = 0; i < op->nopnds; i++) {
     unsigned k = kind_of(e, sj_opnd(op, i));

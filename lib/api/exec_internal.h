@@ -52,6 +52,10 @@ typedef struct step {
   unsigned nchecks;
   bool *writes; /* launch: argument i is stored to by the kernel */
   struct sj_scan_plan *scan; /* scan: the body's plan and layout (scan_exec.c, owned) */
+  /* gemm of a scan body whose op(b) is a non-sequence: packed once per run
+   * of the loop (gemm_packed.c; owned and invalidated by scan_exec.c,
+   * decision 0039); NULL: BLAS */
+  struct sj_rt_gemm_pack *pack;
 } step;
 
 typedef struct slot {

@@ -55,6 +55,36 @@ typedef struct sj_scan_plan {
 
 /* ---- plan ---- */
 
+/* Decision 0039: a rank-2 f32 gemm of the body whose b operand is a
+ * non-sequence (or a view of one) multiplies by the same matrix at every
+ * step of a run, so op(b) is packed once per run (prepare invalidates the
+ * packs) instead of by BLAS on every step. Only where the packed kernel is
+ * the faster one (sj_rt_gemm_packed_fast) and not turned off by
+ * SYMJIT_GEMM_PACK=0. */
+static sj_status plan_packs(sj_function *f, const step *s) {
+  sj_scan_plan *p = s->scan;
+  sj_function *c = p->body;
+  const char *env = getenv("SYMJIT_GEMM_PACK"); /* "0": BLAS as before (for A/B measurements) */
+  if (!sj_rt_gemm_packed_fast() || (env && !strcmp(env, "0"))) return SJ_OK;
+  for (int i = 0; i < c->nsteps; i++) {
+    step *g = &c->steps[i];
+    if (g->kind != ST_GEMM) continue;
+    int a = g->args[0], b = g->args[1], root = c->slots[b].root;
+    if (c->slots[a].type.rank != 2 || c->slots[b].type.rank != 2 || c->slots[g->args[2]].type.dt != SJ_F32) continue;
+    if (root < (int)(p->nseq + p->nstate) || root >= (int)c->nin) continue;
+    g->pack = sj_rt_gemm_pack_new();
+    if (!g->pack) return sj_api_nomem(f->ctx, g->op, "out of memory planning the scan");
+  }
+  return SJ_OK;
+}
+
+/* The packs of the body's gemms: stale (the non-sequences may have changed
+ * since the last run), or freed. */
+static void packs_each(sj_function *c, void (*fn)(sj_rt_gemm_pack *)) {
+  for (int i = 0; i < c->nsteps; i++)
+    if (c->steps[i].pack) fn(c->steps[i].pack);
+}
+
 sj_status sj_api_plan_scan(sj_function *f, step *s, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk) {
   const sj_op *op = s->op;
   const char *sym = sj_op_sym(op, "body");
@@ -83,6 +113,8 @@ sj_status sj_api_plan_scan(sj_function *f, step *s, sj_op *const *ks, const sj_k
   if (st) return st;
   if (c->nin != p->nseq + p->nstate + p->nnon || c->nout != p->nres + p->until)
     return sj_api_fail(f->ctx, op, "scan body @%s does not match the scan's operands and results", sym);
+  st = plan_packs(f, s);
+  if (st) return st;
   /* a step count is known before the call runs when it is an input of the
    * function (not of a body: those change per step) or a constant */
   const sj_value *nv = p->has_n ? sj_opnd(op, 0) : NULL;
@@ -120,6 +152,7 @@ void sj_api_scan_swap(step *s, sj_kernel_fn const *fns) {
 void sj_api_free_scan(step *s) {
   sj_scan_plan *p = s->scan;
   if (p->body) {
+    if (p->body->steps) packs_each(p->body, sj_rt_gemm_pack_free);
     sj_api_free_plan(p->body);
     free(p->body);
   }
@@ -352,6 +385,7 @@ static sj_status prepare(sj_function *f, const step *s, const sj_scan_mem *m) {
     }
   }
   for (unsigned i = p->nseq; i < c->nin && !st; i++) m->bind(c, (int)i, m->addr(f, s->args[p->first + i]));
+  if (!st) packs_each(c, sj_rt_gemm_pack_invalidate); /* the non-sequences' data may have changed */
   return st ? st : m->alloc_range(c, 0, p->first_stop);
 }
 

@@ -105,6 +105,23 @@ bool sj_rt_gemm2d_desc(sj_pool *pool, const sj_rt_gemm_desc *d);
  * `threads` into column panels (then the epilogue runs after all of them,
  * split by rows) rather than row panels. */
 bool sj_rt_gemm_split_cols(int64_t M, int64_t N, int threads);
+/* A GEMM whose op(b) is packed once and reused while it does not change
+ * (the per-step product of a scan with a non-sequence weight; gemm_packed.c,
+ * decision 0039). The caller invalidates the pack when b's data may have
+ * changed (a new run of the loop); a call also repacks when b, its shape or
+ * trans_b differ from the packed ones. */
+typedef struct sj_rt_gemm_pack sj_rt_gemm_pack;
+sj_rt_gemm_pack *sj_rt_gemm_pack_new(void); /* NULL: out of memory */
+void sj_rt_gemm_pack_free(sj_rt_gemm_pack *p); /* NULL ok */
+void sj_rt_gemm_pack_invalidate(sj_rt_gemm_pack *p);
+/* True when this CPU runs the packed kernel (AVX-512) faster than BLAS. */
+bool sj_rt_gemm_packed_fast(void);
+/* c = alpha op(a) @ op(b) + beta z as sj_rt_gemm2d_desc (epilogue after,
+ * by rows), split over `pool` by column panels, with op(b) read from p
+ * (packed from d->b first when stale). f32 only; false (nothing run) for
+ * other dtypes or sizes; BLAS (sj_rt_gemm2d_desc) when packing cannot
+ * allocate, and for an op(a) over 512 KiB (the kernel does not block it). */
+bool sj_rt_gemm2d_packed(sj_pool *pool, const sj_rt_gemm_desc *d, sj_rt_gemm_pack *p);
 /* sj_rt_gemm with alpha and beta: c = alpha * a @ b + beta * z, z shaped as
  * c (z == c: in place; NULL or beta == 0: not read). */
 bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const void *b, int rb, const int64_t *db,

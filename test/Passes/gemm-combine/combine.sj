@@ -6,7 +6,13 @@
 // RUN: %symjit-run %s --check --func minus | FileCheck %s --check-prefix=EXEC
 // RUN: %symjit-run %s --check --func two | FileCheck %s --check-prefix=EXEC
 // RUN: %symjit-run %s --check --func batched | FileCheck %s --check-prefix=EXEC
-// EXEC: check: @{{[a-z]+}} passed
+// RUN: %symjit-run %s --check --func zero_acc | FileCheck %s --check-prefix=EXEC
+// RUN: %symjit-run %s --check --func zero_empty | FileCheck %s --check-prefix=EXEC
+// RUN: %symjit-run %s --check --func zero_k | FileCheck %s --check-prefix=EXEC
+// RUN: %symjit-opt %s --passes=gemm-combine --split-input-file --pass-statistics 2>&1 >/dev/null | FileCheck %s --check-prefix=STATS
+// STATS: (S) 4 zero-accumulators-dropped - add/sub of a scaled matmul and a constant of zeros: the product alone, no accumulator
+// STATS-NEXT: (S) 0 addmm-formed
+// EXEC: check: @{{[a-z_]+}} passed
 // RUN: %symjit-opt %s --passes=gemm-combine --split-input-file > %t && %symjit-opt %t --split-input-file | diff %t -
 // a*dot(X,Y) + b*Z: one addmm, the scalings become alpha and beta (the
 // constant on either side of the mul).
@@ -99,4 +105,66 @@ func @batched(%x: f32[2,8,5], %y: f32[5,6], %z: f32[2,8,6]) -> (f32[2,8,6]) {
   %0 = matmul %x, %y : f32[2,8,6]
   %1 = add %z, %0 : f32[2,8,6]
   return %1
+}
+// -----
+// a*dot(X,Y) + 0, the 0 a constant of zeros of the product's type (where a
+// gradient sum starts): the product alone, with no accumulator to copy in
+// and add. a = 1: the matmul itself (neg(neg(p)) is p; -0 is a zero too);
+// otherwise an addmm with beta = 0 (0 - dot: alpha = -1). The dead
+// constant is erased.
+// CHECK-LABEL: func @zero_acc(%x: f32[4,3], %y: f32[3,5]) -> (f32[4,5], f32[4,5], f32[4,5], f32[4,5]) {
+// CHECK-NEXT:   %z = constant {value = 0.0} : f32[4,5]
+// CHECK-NEXT:   %0 = matmul %x, %y : f32[4,5]
+// CHECK-NEXT:   %1 = addmm %z, %x, %y {alpha = 2.0, beta = 0.0} : f32[4,5]
+// CHECK-NEXT:   %2 = addmm %z, %x, %y {alpha = -1.0, beta = 0.0} : f32[4,5]
+// CHECK-NEXT:   %3 = matmul %x, %y : f32[4,5]
+// CHECK-NEXT:   return %0, %1, %2, %3
+// CHECK-NEXT: }
+func @zero_acc(%x: f32[4,3], %y: f32[3,5]) -> (f32[4,5], f32[4,5], f32[4,5], f32[4,5]) {
+  %z = constant {value = 0.0} : f32[4,5]
+  %0 = matmul %x, %y : f32[4,5]
+  %1 = add %0, %z : f32[4,5]
+  %2 = matmul %x, %y : f32[4,5]
+  %a = constant {value = 2.0} : f32[]
+  %3 = mul %a, %2 : f32[4,5]
+  %4 = add %z, %3 : f32[4,5]
+  %6 = matmul %x, %y : f32[4,5]
+  %7 = sub %z, %6 : f32[4,5]
+  %n = constant {value = -0.0} : f32[4,5]
+  %8 = matmul %x, %y : f32[4,5]
+  %9 = neg %8 : f32[4,5]
+  %10 = neg %9 : f32[4,5]
+  %11 = sub %10, %n : f32[4,5]
+  return %1, %4, %7, %11
+}
+// -----
+// The same with no rows: the product of an empty sum is written as zeros.
+// CHECK-LABEL: func @zero_empty(%x: f32[0,3], %y: f32[3,5]) -> (f32[0,5]) {
+// CHECK-NEXT:   %z = constant {value = 0.0} : f32[0,5]
+// CHECK-NEXT:   %0 = addmm %z, %x, %y {alpha = 3.0, beta = 0.0} : f32[0,5]
+// CHECK-NEXT:   return %0
+// CHECK-NEXT: }
+func @zero_empty(%x: f32[0,3], %y: f32[3,5]) -> (f32[0,5]) {
+  %z = constant {value = 0.0} : f32[0,5]
+  %0 = matmul %x, %y : f32[0,5]
+  %a = constant {value = 3.0} : f32[]
+  %1 = mul %0, %a : f32[0,5]
+  %2 = add %1, %z : f32[0,5]
+  return %2
+}
+// -----
+// And an empty contraction (K = 0): zeros, alpha or not.
+// CHECK-LABEL: func @zero_k(%x: f32[4,0], %y: f32[0,5]) -> (f32[4,5], f32[4,5]) {
+// CHECK-NEXT:   %z = constant {value = 0.0} : f32[4,5]
+// CHECK-NEXT:   %0 = matmul %x, %y : f32[4,5]
+// CHECK-NEXT:   %1 = addmm %z, %x, %y {alpha = -1.0, beta = 0.0} : f32[4,5]
+// CHECK-NEXT:   return %0, %1
+// CHECK-NEXT: }
+func @zero_k(%x: f32[4,0], %y: f32[0,5]) -> (f32[4,5], f32[4,5]) {
+  %z = constant {value = 0.0} : f32[4,5]
+  %0 = matmul %x, %y : f32[4,5]
+  %1 = add %z, %0 : f32[4,5]
+  %2 = matmul %x, %y : f32[4,5]
+  %3 = sub %z, %2 : f32[4,5]
+  return %1, %3
 }

@@ -110,3 +110,44 @@ func @scaled_shared(%x: f32[4,4], %z: f32[4,4]) -> (f32[4,4], f32[4,4]) {
   %2 = add %1, %z : f32[4,4]
   return %2, %1
 }
+// -----
+// A zero that broadcasts is not the product's type: left alone (a zero
+// of the product's type is dropped: combine.sj @zero_acc).
+// CHECK-LABEL: func @zero_broadcast(%x: f64[?,3], %y: f64[3,?]) -> (f64[?,?]) {
+// CHECK-NEXT:   %z = constant {value = 0} : f64[1,1]
+// CHECK-NEXT:   %0 = matmul %x, %y : f64[?,?]
+// CHECK-NEXT:   %1 = add %z, %0 : f64[?,?]
+// CHECK-NEXT:   return %1
+// CHECK-NEXT: }
+func @zero_broadcast(%x: f64[?,3], %y: f64[3,?]) -> (f64[?,?]) {
+  %z = constant {value = 0} : f64[1,1]
+  %0 = matmul %x, %y : f64[?,?]
+  %1 = add %z, %0 : f64[?,?]
+  return %1
+}
+// -----
+// Plus zeros, but the product has another user, or is f16 (widened by
+// lower-to-loops, not a BLAS product), or the zero is multiplied by the
+// product (not a sum): all stay.
+// CHECK-LABEL: func @zero_not(%x: f32[4,4], %h: f16[4,4]) -> (f32[4,4], f32[4,4], f16[4,4], f32[4,4]) {
+// CHECK-NEXT:   %z = constant {value = 0.0} : f32[4,4]
+// CHECK-NEXT:   %0 = matmul %x, %x : f32[4,4]
+// CHECK-NEXT:   %1 = add %0, %z : f32[4,4]
+// CHECK-NEXT:   %zh = constant {value = 0.0} : f16[4,4]
+// CHECK-NEXT:   %2 = matmul %h, %h : f16[4,4]
+// CHECK-NEXT:   %3 = sub %2, %zh : f16[4,4]
+// CHECK-NEXT:   %4 = matmul %x, %x : f32[4,4]
+// CHECK-NEXT:   %5 = mul %4, %z : f32[4,4]
+// CHECK-NEXT:   return %1, %0, %3, %5
+// CHECK-NEXT: }
+func @zero_not(%x: f32[4,4], %h: f16[4,4]) -> (f32[4,4], f32[4,4], f16[4,4], f32[4,4]) {
+  %z = constant {value = 0.0} : f32[4,4]
+  %0 = matmul %x, %x : f32[4,4]
+  %1 = add %0, %z : f32[4,4]
+  %zh = constant {value = 0.0} : f16[4,4]
+  %2 = matmul %h, %h : f16[4,4]
+  %3 = sub %2, %zh : f16[4,4]
+  %4 = matmul %x, %x : f32[4,4]
+  %5 = mul %4, %z : f32[4,4]
+  return %1, %0, %3, %5
+}
