@@ -6,6 +6,8 @@
  *                               max / sum; divide; store }
  *   max_pool2d_grad             n, c { zero the plane; oh, ow { argmax of
  *                               the window (recomputed); dx[argmax] += g } }
+ *                               (tiling windows: oh, ow { each window element
+ *                               = g if it is the first maximum, else 0 })
  *   avg_pool2d_grad             n, c { zero the plane; oh, ow { g / divisor
  *                               added over the window } }
  * Windows are clipped to the input with loop bounds (no per-element test);
@@ -241,29 +243,73 @@ static bool tiled(const pk *P, const sj_value *out, bool *covered) {
   return t;
 }
 
+/* The largest window (KH*KW positions) the max gradient's direct form
+ * unrolls; a larger one keeps the accumulating loops (bounded code). */
+#define MAX_DIRECT_WINDOW 16
+
+/* The max gradient of one window of a tiling pool (no clipping: the window
+ * is the k[0] x k[1] block at w[a].start), stored directly: the window's
+ * values are loaded in row-major order, take_p says position p replaces
+ * the best so far (window_argmax's rule: greater, or the first NaN), and
+ * p is the argmax when it takes and no later position does (position 0
+ * when none after it takes). Each element gets g or 0 by a select: no
+ * zeroing, no read-modify-write, no data-dependent address, so the loop
+ * over the windows of a row vectorizes (interleaved loads and stores). */
+static void window_direct(pk *P, sj_builder *B, sj_value *x, sj_value *out, sj_value **iv, const wax *w, sj_value *gv) {
+  int64_t kh = P->p.k[0], kw = P->p.k[1], np = kh * kw;
+  sj_value *idx[MAX_DIRECT_WINDOW][4], *take[MAX_DIRECT_WINDOW];
+  sj_type bt = sj_scalar_type(SJ_BOOL);
+  sj_value *best = sj_build_scalar(B, P->cdt, -INFINITY), *zero = sj_build_scalar(B, P->cdt, 0.0);
+  for (int64_t p = 0; p < np; p++) {
+    sj_value *y = p / kw ? sj_lw_binop(B, SJ_OP_ADD, w[0].start, sj_lw_kconst(&P->K, p / kw)) : w[0].start;
+    sj_value *xx = p % kw ? sj_lw_binop(B, SJ_OP_ADD, w[1].start, sj_lw_kconst(&P->K, p % kw)) : w[1].start;
+    sj_value **at = idx[p];
+    at[0] = iv[0], at[1] = iv[1], at[2] = sp_index(P, B, 0, y), at[3] = sp_index(P, B, 1, xx);
+    sj_value *v = load_c(P, B, x, at);
+    sj_value *isnan = sj_build1(B, SJ_OP_NE, 2, (sj_value *[]){v, v}, bt);
+    sj_value *best_ok = sj_build1(B, SJ_OP_EQ, 2, (sj_value *[]){best, best}, bt);
+    sj_value *gt = sj_build1(B, SJ_OP_GT, 2, (sj_value *[]){v, best}, bt);
+    take[p] = sj_build1(B, SJ_OP_SELECT, 3, (sj_value *[]){isnan, best_ok, gt}, bt);
+    best = sj_build1(B, SJ_OP_SELECT, 3, (sj_value *[]){take[p], v, best}, v->type);
+  }
+  sj_value *later = NULL, *val[MAX_DIRECT_WINDOW]; /* later: a position after p takes (select(c, c, l) is c || l) */
+  for (int64_t p = np - 1; p >= 0; p--) {
+    sj_value *mine = p ? sj_build1(B, SJ_OP_SELECT, 3, (sj_value *[]){take[p], gv, zero}, gv->type) : gv;
+    val[p] = later ? sj_build1(B, SJ_OP_SELECT, 3, (sj_value *[]){later, zero, mine}, gv->type) : mine;
+    if (p) later = later ? sj_build1(B, SJ_OP_SELECT, 3, (sj_value *[]){take[p], take[p], later}, bt) : take[p];
+  }
+  for (int64_t p = 0; p < np; p++) store_c(P, B, val[p], out, idx[p]); /* in address order */
+}
+
 /* Both grads: per plane, zero it, then over the windows (g at (oh, ow))
  * add g to the argmax, or g / divisor to every in-bounds element. The
  * windows of one plane are visited in order on one thread, so
  * overlapping windows add without races. When the windows tile the plane
  * (stride = window, no padding) the average's gradient is stored once
  * per element instead, with no read-modify-write, and the plane is zeroed
- * only when some rows or columns are in no window. The max gradient keeps
- * the accumulating form: written directly (g at the argmax, 0 elsewhere)
- * LLVM turned the comparison into a branch on random data, 3x slower
- * (docs/decisions/0023-pool-kernels.md). An input with
- * H or W of 0 has nothing to write (its windows are empty). */
+ * only when some rows or columns are in no window. So is the max's
+ * (window_direct, windows of up to MAX_DIRECT_WINDOW positions): g or 0
+ * chosen per element by selects on the take flags (decision 0040; a
+ * compare of each position with the argmax's coordinates made LLVM
+ * branch, 3x slower: decision 0023); overlapping or clipped windows keep
+ * the accumulating form. An input with H or W of 0 has nothing to write
+ * (its windows are empty). */
 static void pool_backward(pk *P, sj_value *x, sj_value *g, sj_value *out, bool is_max) {
   sj_value *iv[2], *ov[2];
   pool_top(P, out, g); /* loops: N, C, OH, OW of g */
+  bool covered, direct = tiled(P, out, &covered) && (!is_max || P->p.k[0] * P->p.k[1] <= MAX_DIRECT_WINDOW);
+  for (int a = 0; a < 2 && is_max && direct; a++) /* window_direct's offsets, at the kernel top */
+    for (int64_t i = 1; i < P->p.k[a]; i++) sj_lw_kconst(&P->K, i);
   sj_builder B = planes(P, iv);
-  bool covered, direct = !is_max && tiled(P, out, &covered);
   if (!direct || !covered) zero_plane(P, &B, out, iv);
   if (out->type.dims[2] != 0 && out->type.dims[3] != 0) {
     sj_builder in = out_loops(P, &B, P->ob + 2, ov);
     wax w[2] = {window_axis(P, &in, 0, ov[0]), window_axis(P, &in, 1, ov[1])};
     sj_value *gv = load_c(P, &in, g, (sj_value *[]){iv[0], iv[1], ov[0], ov[1]}), *at[2] = {0};
-    if (is_max) window_argmax(P, &in, x, iv, w, at);
-    if (is_max) { /* the direct form made LLVM branch on the argmax: slower (0023) */
+    if (is_max && direct) {
+      window_direct(P, &in, x, out, iv, w, gv);
+    } else if (is_max) {
+      window_argmax(P, &in, x, iv, w, at);
       accumulate(P, &in, out, (sj_value *[]){iv[0], iv[1], sp_index(P, &in, 0, at[0]), sp_index(P, &in, 1, at[1])}, gv);
     } else {
       sj_value *d = sj_lw_binop(&in, SJ_OP_DIV, gv, divisor(P, &in, w));

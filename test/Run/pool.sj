@@ -24,6 +24,17 @@
 // GRADS: check: @grads passed
 // HALF: check: @half passed
 // EMPTY: check: @empty_hw passed
+// max_pool2d_grad of windows that tile the plane (the direct form, decision
+// 0040): rows and columns left over at the border (zeroed), a 3x2 window,
+// ties (x rounded to halves), f16, N = 2, 1, 0
+// RUN: %symjit-run %s --check --func tiled --shape x=2x2x7x7 --shape g=2x2x3x3 --shape h=2x2x2x3 --range -2,2 | FileCheck %s --check-prefix=TILED
+// RUN: %symjit-run %s --check --func tiled --shape x=1x2x7x7 --shape g=1x2x3x3 --shape h=1x2x2x3 --range -2,2 | FileCheck %s --check-prefix=TILED
+// RUN: %symjit-run %s --check --func tiled --shape x=0x2x7x7 --shape g=0x2x3x3 --shape h=0x2x2x3 | FileCheck %s --check-prefix=TILED
+// TILED: check: @tiled passed
+// the largest window the direct form unrolls (4x4 = 16 positions), and a 1x2
+// one on a single row with a column left over
+// RUN: %symjit-run %s --check --func tiled16 --shape y=3x2x8x9 --shape h=3x2x2x2 --range -2,2 | FileCheck %s --check-prefix=TILED16
+// TILED16: check: @tiled16 passed
 // loop-fusion: the tanh after the max pooling runs in the pooling's kernel
 // (no intermediate buffer), and the average pooling of the same input joins
 // the same loop nest:
@@ -109,4 +120,27 @@ func @empty_hw(%x: f32[2,3,0,4], %g: f32[2,3,1,2]) -> (f32[2,3,1,2], f32[2,3,1,2
   %3 = max_pool2d_grad %x, %g {pad = [1, 1, 0, 0], stride = [2, 2], window = [2, 2]} : f32[2,3,0,4]
   %4 = avg_pool2d_grad %g, %x {pad = [1, 1, 0, 0], stride = [2, 2], window = [2, 2]} : f32[2,3,0,4]
   return %0, %1, %2, %3, %4
+}
+func @tiled(%x: f32[?,2,7,7], %g: f32[?,2,3,3], %h: f32[?,2,2,3]) -> (f32[?,2,7,7], f32[?,2,7,7], f16[?,2,7,7]) {
+  %k = constant {value = 2.0} : f32[]
+  %0 = mul %x, %k : f32[?,2,7,7]
+  %1 = cast %0 : i32[?,2,7,7]
+  %2 = cast %1 : f32[?,2,7,7]
+  %3 = div %2, %k : f32[?,2,7,7]
+  %4 = max_pool2d_grad %3, %g {pad = [0, 0, 0, 0], stride = [2, 2], window = [2, 2]} : f32[?,2,7,7]
+  %5 = max_pool2d_grad %3, %h {pad = [0, 0, 0, 0], stride = [3, 2], window = [3, 2]} : f32[?,2,7,7]
+  %6 = cast %3 : f16[?,2,7,7]
+  %7 = cast %g : f16[?,2,3,3]
+  %8 = max_pool2d_grad %6, %7 {pad = [0, 0, 0, 0], stride = [2, 2], window = [2, 2]} : f16[?,2,7,7]
+  return %4, %5, %8
+}
+func @tiled16(%y: f32[?,2,8,9], %h: f32[?,2,2,2], %x: f32[2,3,1,5], %g: f32[2,3,1,2]) -> (f32[?,2,8,9], f32[2,3,1,5]) {
+  %k = constant {value = 2.0} : f32[]
+  %0 = mul %y, %k : f32[?,2,8,9]
+  %1 = cast %0 : i32[?,2,8,9]
+  %2 = cast %1 : f32[?,2,8,9]
+  %3 = div %2, %k : f32[?,2,8,9]
+  %4 = max_pool2d_grad %3, %h {pad = [0, 0, 0, 0], stride = [4, 4], window = [4, 4]} : f32[?,2,8,9]
+  %5 = max_pool2d_grad %x, %g {pad = [0, 0, 0, 0], stride = [1, 2], window = [1, 2]} : f32[2,3,1,5]
+  return %4, %5
 }

@@ -275,3 +275,153 @@ func @ag5(%g: f32[1,1,2,2], %x: f32[1,1,5,5]) -> (f32[1,1,5,5]) {
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
 // CHECK-NEXT: }
+// -----
+// max_pool2d_grad, windows that tile the plane (stride = window, no padding;
+// decision 0040): per window the take flags of its positions in row-major
+// order (greater than the best so far, or the first NaN), and each element
+// stored once: g where it takes and no later position does, else 0. The
+// plane is zeroed first only for the column no window covers (W = 5).
+func @mgt(%x: f32[1,2,4,5], %g: f32[1,2,2,2]) -> (f32[1,2,4,5]) {
+  %0 = max_pool2d_grad %x, %g {pad = [0, 0, 0, 0], stride = [2, 2], window = [2, 2]} : f32[1,2,4,5]
+  return %0
+}
+// CHECK-LABEL: func @mgt(%x: f32[1,2,4,5], %g: f32[1,2,2,2]) -> (f32[1,2,4,5]) {
+// CHECK-NEXT:   %0 = alloc : f32[1,2,4,5]
+// CHECK-NEXT:   launch %x, %g, %0 {kernel = @mgt_k0}
+// CHECK-NEXT:   return %0
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @mgt_k0(%in0: f32[1,2,4,5], %in1: f32[1,2,2,2], %out0: f32[1,2,4,5]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
+// CHECK-NEXT:   %c1 = constant {value = 1} : i64
+// CHECK-NEXT:   parallel_for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c4 (%1: i64) {
+// CHECK-NEXT:       for %c0, %c5 (%2: i64) {
+// CHECK-NEXT:         %3 = constant {value = 0.0} : f32
+// CHECK-NEXT:         store %3, %out0, %c0, %0, %1, %2
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     for %c0, %c2 (%4: i64) {
+// CHECK-NEXT:       for %c0, %c2 (%5: i64) {
+// CHECK-NEXT:         %6 = mul %4, %c2 : i64
+// CHECK-NEXT:         %7 = mul %5, %c2 : i64
+// CHECK-NEXT:         %8 = load %in1, %c0, %0, %4, %5 : f32
+// CHECK-NEXT:         %9 = constant {value = -inf} : f32
+// CHECK-NEXT:         %10 = constant {value = 0.0} : f32
+// CHECK-NEXT:         %11 = clamp %6, %c4 : i64
+// CHECK-NEXT:         %12 = clamp %7, %c5 : i64
+// CHECK-NEXT:         %13 = load %in0, %c0, %0, %11, %12 : f32
+// CHECK-NEXT:         %14 = ne %13, %13 : bool
+// CHECK-NEXT:         %15 = eq %9, %9 : bool
+// CHECK-NEXT:         %16 = gt %13, %9 : bool
+// CHECK-NEXT:         %17 = select %14, %15, %16 : bool
+// CHECK-NEXT:         %18 = select %17, %13, %9 : f32
+// CHECK-NEXT:         %19 = add %7, %c1 : i64
+// CHECK-NEXT:         %20 = clamp %6, %c4 : i64
+// CHECK-NEXT:         %21 = clamp %19, %c5 : i64
+// CHECK-NEXT:         %22 = load %in0, %c0, %0, %20, %21 : f32
+// CHECK-NEXT:         %23 = ne %22, %22 : bool
+// CHECK-NEXT:         %24 = eq %18, %18 : bool
+// CHECK-NEXT:         %25 = gt %22, %18 : bool
+// CHECK-NEXT:         %26 = select %23, %24, %25 : bool
+// CHECK-NEXT:         %27 = select %26, %22, %18 : f32
+// CHECK-NEXT:         %28 = add %6, %c1 : i64
+// CHECK-NEXT:         %29 = clamp %28, %c4 : i64
+// CHECK-NEXT:         %30 = clamp %7, %c5 : i64
+// CHECK-NEXT:         %31 = load %in0, %c0, %0, %29, %30 : f32
+// CHECK-NEXT:         %32 = ne %31, %31 : bool
+// CHECK-NEXT:         %33 = eq %27, %27 : bool
+// CHECK-NEXT:         %34 = gt %31, %27 : bool
+// CHECK-NEXT:         %35 = select %32, %33, %34 : bool
+// CHECK-NEXT:         %36 = select %35, %31, %27 : f32
+// CHECK-NEXT:         %37 = add %6, %c1 : i64
+// CHECK-NEXT:         %38 = add %7, %c1 : i64
+// CHECK-NEXT:         %39 = clamp %37, %c4 : i64
+// CHECK-NEXT:         %40 = clamp %38, %c5 : i64
+// CHECK-NEXT:         %41 = load %in0, %c0, %0, %39, %40 : f32
+// CHECK-NEXT:         %42 = ne %41, %41 : bool
+// CHECK-NEXT:         %43 = eq %36, %36 : bool
+// CHECK-NEXT:         %44 = gt %41, %36 : bool
+// CHECK-NEXT:         %45 = select %42, %43, %44 : bool
+// CHECK-NEXT:         %46 = select %45, %41, %36 : f32
+// CHECK-NEXT:         %47 = select %45, %8, %10 : f32
+// CHECK-NEXT:         %48 = select %35, %8, %10 : f32
+// CHECK-NEXT:         %49 = select %45, %10, %48 : f32
+// CHECK-NEXT:         %50 = select %35, %35, %45 : bool
+// CHECK-NEXT:         %51 = select %26, %8, %10 : f32
+// CHECK-NEXT:         %52 = select %50, %10, %51 : f32
+// CHECK-NEXT:         %53 = select %26, %26, %50 : bool
+// CHECK-NEXT:         %54 = select %53, %10, %8 : f32
+// CHECK-NEXT:         store %54, %out0, %c0, %0, %11, %12
+// CHECK-NEXT:         store %52, %out0, %c0, %0, %20, %21
+// CHECK-NEXT:         store %49, %out0, %c0, %0, %29, %30
+// CHECK-NEXT:         store %47, %out0, %c0, %0, %39, %40
+// CHECK-NEXT:         yield
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// -----
+// Not the direct form: a tiling window of 5x4 = 20 positions (more than 16)
+// keeps the accumulating loops.
+func @mgbig(%x: f32[1,1,5,8], %g: f32[1,1,1,2]) -> (f32[1,1,5,8]) {
+  %0 = max_pool2d_grad %x, %g {pad = [0, 0, 0, 0], stride = [5, 4], window = [5, 4]} : f32[1,1,5,8]
+  return %0
+}
+// CHECK-LABEL: func @mgbig(%x: f32[1,1,5,8], %g: f32[1,1,1,2]) -> (f32[1,1,5,8]) {
+// CHECK-NEXT:   %0 = alloc : f32[1,1,5,8]
+// CHECK-NEXT:   launch %x, %g, %0 {kernel = @mgbig_k0}
+// CHECK-NEXT:   return %0
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @mgbig_k0(%in0: f32[1,1,5,8], %in1: f32[1,1,1,2], %out0: f32[1,1,5,8]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c5 = constant {value = 5} : i64
+// CHECK-NEXT:   %c8 = constant {value = 8} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   for %c0, %c5 (%0: i64) {
+// CHECK-NEXT:     for %c0, %c8 (%1: i64) {
+// CHECK-NEXT:       %2 = constant {value = 0.0} : f32
+// CHECK-NEXT:       store %2, %out0, %c0, %c0, %0, %1
+// CHECK-NEXT:       yield
+// CHECK-NEXT:     }
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   for %c0, %c2 (%3: i64) {
+// CHECK-NEXT:     %4 = mul %3, %c4 : i64
+// CHECK-NEXT:     %5 = load %in1, %c0, %c0, %c0, %3 : f32
+// CHECK-NEXT:     %6 = constant {value = -inf} : f32
+// CHECK-NEXT:     %7, %8, %9 = for %c0, %c5, %6, %c0, %4 : f32, i64, i64 (%10: i64, %11: f32, %12: i64, %13: i64) {
+// CHECK-NEXT:       %14 = add %c0, %10 : i64
+// CHECK-NEXT:       %15, %16, %17 = for %c0, %c4, %11, %12, %13 : f32, i64, i64 (%18: i64, %19: f32, %20: i64, %21: i64) {
+// CHECK-NEXT:         %22 = add %4, %18 : i64
+// CHECK-NEXT:         %23 = clamp %14, %c5 : i64
+// CHECK-NEXT:         %24 = clamp %22, %c8 : i64
+// CHECK-NEXT:         %25 = load %in0, %c0, %c0, %23, %24 : f32
+// CHECK-NEXT:         %26 = ne %25, %25 : bool
+// CHECK-NEXT:         %27 = eq %19, %19 : bool
+// CHECK-NEXT:         %28 = gt %25, %19 : bool
+// CHECK-NEXT:         %29 = select %26, %27, %28 : bool
+// CHECK-NEXT:         %30 = select %29, %25, %19 : f32
+// CHECK-NEXT:         %31 = select %29, %14, %20 : i64
+// CHECK-NEXT:         %32 = select %29, %22, %21 : i64
+// CHECK-NEXT:         yield %30, %31, %32
+// CHECK-NEXT:       }
+// CHECK-NEXT:       yield %15, %16, %17
+// CHECK-NEXT:     }
+// CHECK-NEXT:     %33 = clamp %8, %c5 : i64
+// CHECK-NEXT:     %34 = clamp %9, %c8 : i64
+// CHECK-NEXT:     %35 = load %out0, %c0, %c0, %33, %34 : f32
+// CHECK-NEXT:     %36 = add %35, %5 : f32
+// CHECK-NEXT:     store %36, %out0, %c0, %c0, %33, %34
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
