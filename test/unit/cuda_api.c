@@ -304,7 +304,11 @@ static void test_mlp_step(void *h) {
  * process sees, the entry is on disk) hits, skips the NVPTX compile and
  * loads the same entries; a device of another architecture (the fake at
  * sm_80) misses and stores an entry of its own; back on sm_90, a hit. */
-static sj_status compile_cached(const char *dir, bool *hit) {
+static sj_status compile_cached_half(const char *dir, bool native_half, bool *hit);
+static sj_status compile_cached(const char *dir, bool *hit) { return compile_cached_half(dir, false, hit); }
+/* native_half: sj_compile_options.gpu_native_f16, which changes the PTX
+ * (decision 0038), so it is part of the key. */
+static sj_status compile_cached_half(const char *dir, bool native_half, bool *hit) {
   sj_ctx *c = sj_ctx_new();
   sj_module *m = NULL;
   CHECK(sj_module_parse(c, src, sizeof src - 1, "t", &m) == SJ_OK);
@@ -312,6 +316,7 @@ static sj_status compile_cached(const char *dir, bool *hit) {
   sj_compile_options_init(&o);
   o.device = "cuda";
   o.cache_dir = dir;
+  o.gpu_native_f16 = native_half;
   sj_function *f = NULL;
   sj_status st = sj_module_compile(m, "f", &o, &f);
   *hit = f && f->gpu && f->gpu->from_cache;
@@ -348,6 +353,8 @@ static void test_cache(void) {
   CHECK(compile_cached(dir, &hit) == SJ_OK && hit); /* sm_90's entry is still there */
   sj_cache_stats_get(&a);
   CHECK(a.hits == b.hits + 2 && a.stored == b.stored);
+  CHECK(compile_cached_half(dir, true, &hit) == SJ_OK && !hit); /* native half: another key */
+  CHECK(compile_cached_half(dir, true, &hit) == SJ_OK && hit);
   DIR *dd = opendir(dir);
   int entries = 0;
   for (struct dirent *e; dd && (e = readdir(dd));) {
@@ -358,7 +365,7 @@ static void test_cache(void) {
     remove(path);
   }
   if (dd) closedir(dd);
-  CHECK(entries == 2); /* one per architecture */
+  CHECK(entries == 3); /* one per architecture, and sm_90 with native half */
   rmdir(dir);
   setenv("SYMJIT_CACHE", "0", 1);
 }
