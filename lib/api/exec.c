@@ -139,7 +139,8 @@ static bool run_gemm(sj_function *f, const step *s) {
                          .trans_b = tb, .alpha = s->alpha, .beta = s->beta, .M = da[ta ? 1 : 0],
                          .N = db[tb ? 0 : 1], .K = da[ta ? 0 : 1], .epilogue = s->epi ? run_epilogue : NULL,
                          .epilogue_env = &env};
-    if (s->pack && dt == SJ_F32) return sj_rt_gemm2d_packed(f->pool, &d, s->pack); /* decision 0039 */
+    if (s->pack && dt == SJ_F32 && sj_rt_gemm_packed_pays(d.M, d.N, d.K)) /* decision 0039 */
+      return sj_rt_gemm2d_packed(f->pool, &d, s->pack);
     return sj_rt_gemm2d_desc(f->pool, &d);
   }
   if (ta || tb) return false;

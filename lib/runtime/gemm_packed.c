@@ -144,6 +144,15 @@ static void panels_generic(void *env, int64_t plo, int64_t phi) PANELS_BODY
 __attribute__((target("avx512f,avx512vl,fma"))) static void panels_avx512(void *env, int64_t plo, int64_t phi) PANELS_BODY
 #endif
 
+/* Below this many multiply-adds (a few microseconds) a product is call
+ * overhead either way: BLAS keeps running it, so that a small loop's
+ * results stay those of the same product outside a loop. */
+#define PACKED_MIN_FLOPS 65536.0
+
+bool sj_rt_gemm_packed_pays(int64_t M, int64_t N, int64_t K) {
+  return (double)M * (double)N * (double)K >= PACKED_MIN_FLOPS;
+}
+
 bool sj_rt_gemm_packed_fast(void) {
 #ifdef HAVE_AVX512_KERNEL
   __builtin_cpu_init();

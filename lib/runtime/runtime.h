@@ -116,6 +116,9 @@ void sj_rt_gemm_pack_free(sj_rt_gemm_pack *p); /* NULL ok */
 void sj_rt_gemm_pack_invalidate(sj_rt_gemm_pack *p);
 /* True when this CPU runs the packed kernel (AVX-512) faster than BLAS. */
 bool sj_rt_gemm_packed_fast(void);
+/* True when an M x N x K product is big enough for the pack to pay (the
+ * executor's choice; sj_rt_gemm2d_packed itself takes any size). */
+bool sj_rt_gemm_packed_pays(int64_t M, int64_t N, int64_t K);
 /* c = alpha op(a) @ op(b) + beta z as sj_rt_gemm2d_desc (epilogue after,
  * by rows), split over `pool` by column panels, with op(b) read from p
  * (packed from d->b first when stale). f32 only; false (nothing run) for
