@@ -228,16 +228,7 @@ static sj_status run_range(sj_function *f, int lo, int hi) {
 /* As sj_api_run_from: a barrier sizes its own results when it runs; then
  * the shapes and device memory of what follows it, to the next barrier. */
 sj_status sj_api_gpu_run_from(sj_function *f, int lo) {
-  for (;;) {
-    int b = f->shape_stop;
-    sj_status st = run_range(f, lo, b);
-    if (st || b >= f->nsteps) return st;
-    st = run_range(f, b, b + 1);
-    if (!st) st = sj_api_shapes_from(f, b + 1);
-    if (!st) st = sj_api_gpu_alloc_range(f, b + 1, f->shape_stop);
-    if (st) return st;
-    lo = b + 1;
-  }
+  return sj_api_run_segments(f, lo, run_range, sj_api_gpu_alloc_range);
 }
 
 /* True when slot s's value is on the host already: a caller's input, a

@@ -212,18 +212,20 @@ static sj_status run_range(sj_function *f, int lo, int hi) {
 
 /* A barrier (exec_internal.h) runs, sizing its own results; then the shapes
  * and buffers of what follows it, up to the next barrier. */
-sj_status sj_api_run_from(sj_function *f, int lo) {
+sj_status sj_api_run_segments(sj_function *f, int lo, sj_api_range_fn run, sj_api_range_fn alloc) {
   for (;;) {
     int b = f->shape_stop;
-    sj_status st = run_range(f, lo, b);
+    sj_status st = run(f, lo, b);
     if (st || b >= f->nsteps) return st;
-    st = run_range(f, b, b + 1);
+    st = run(f, b, b + 1);
     if (!st) st = sj_api_shapes_from(f, b + 1);
-    if (!st) st = sj_api_alloc_range(f, b + 1, f->shape_stop);
+    if (!st) st = alloc(f, b + 1, f->shape_stop);
     if (st) return st;
     lo = b + 1;
   }
 }
+
+sj_status sj_api_run_from(sj_function *f, int lo) { return sj_api_run_segments(f, lo, run_range, sj_api_alloc_range); }
 
 sj_status sj_api_run(sj_function *f) {
   if (f->gpu) return sj_api_gpu_run(f); /* cuda_exec.c */

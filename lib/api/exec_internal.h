@@ -208,6 +208,10 @@ sj_status sj_api_alloc_range(sj_function *f, int lo, int hi);
 /* Runs from step lo (shapes and buffers of [lo, shape_stop) ready), through
  * the barriers, to the end. */
 sj_status sj_api_run_from(sj_function *f, int lo);
+/* The loop of sj_api_run_from with the steps run by `run` and the buffers
+ * after each barrier made by `alloc` (the device executor's, cuda_exec.c). */
+typedef sj_status (*sj_api_range_fn)(sj_function *f, int lo, int hi);
+sj_status sj_api_run_segments(sj_function *f, int lo, sj_api_range_fn run, sj_api_range_fn alloc);
 /* The buffer of result slot r of an allocating step: fresh, given or shared. */
 sj_status sj_api_alloc_slot(sj_function *f, const sj_op *op, int r);
 /* The unbound call: phase 1, phase 2, outputs handed over or copied. */
