@@ -16,27 +16,25 @@
 
 #define MSG_CAP 2048
 
-static size_t bytes_of(sj_function *f, int s) {
+size_t sj_api_gpu_slot_bytes(sj_function *f, int s) {
   int64_t n = 1;
   for (int k = 0; k < f->slots[s].type.rank; k++) n *= sj_api_dims(f, s)[k]; /* checked in phase 1 */
   return (size_t)n * sj_dtype_size(f->slots[s].type.dt);
 }
 
-static sj_status dev_fail(sj_function *f, const sj_op *op, sj_status st, const char *msg) {
+sj_status sj_api_gpu_fail(sj_function *f, const sj_op *op, sj_status st, const char *msg) {
   sj_loc none = {0};
   sj_emit_error(f->ctx, op ? op->loc : none, "%s: %s", f->gpu->name, msg);
   return st;
 }
 
-/* Device memory of `need` bytes in *p (capacity *cap), reallocated when
- * smaller. */
-static sj_status grow(sj_function *f, sj_cu_ptr *p, size_t *cap, size_t need) {
+sj_status sj_api_gpu_grow(sj_function *f, const sj_op *op, sj_cu_ptr *p, size_t *cap, size_t need) {
   if (*p && *cap >= need) return SJ_OK;
   sj_cu_free(f->gpu->dev, *p);
   *p = 0, *cap = 0;
   char msg[MSG_CAP];
   sj_status st = sj_cu_alloc(f->gpu->dev, need ? need : 1, p, msg, sizeof msg);
-  if (st) return dev_fail(f, NULL, st, msg);
+  if (st) return sj_api_gpu_fail(f, op, st, msg);
   *cap = need ? need : 1;
   return SJ_OK;
 }
@@ -74,7 +72,7 @@ static sj_status acquire_resident(sj_function *f) {
   for (size_t k = 0; k < n; k++) {
     sj_tensor **slot = k < f->nslots_in ? f->in_slots[k] : f->upd_slots[k - f->nslots_in];
     sj_status st = sj_cu_resident_acquire(slot, g->dev, &g->res[k], msg, sizeof msg);
-    if (st) return dev_fail(f, NULL, st, msg); /* the ones acquired are released by sj_api_gpu_free */
+    if (st) return sj_api_gpu_fail(f, NULL, st, msg); /* the ones acquired are released by sj_api_gpu_free */
   }
   return SJ_OK;
 }
@@ -94,13 +92,13 @@ static bool update_in_place(sj_function *f, size_t k) {
 /* Slot s gets memory of its own and, when `from` is set, that host data. */
 static sj_status own_slot(sj_function *f, int s, const void *from) {
   sj_api_gpu *g = f->gpu;
-  size_t n = bytes_of(f, s);
-  sj_status st = grow(f, &g->own[s], &g->owncap[s], n);
+  size_t n = sj_api_gpu_slot_bytes(f, s);
+  sj_status st = sj_api_gpu_grow(f, NULL, &g->own[s], &g->owncap[s], n);
   g->dptr[s] = g->own[s];
   if (st || !from) return st;
   char msg[MSG_CAP];
   st = sj_cu_to_device(g->dev, g->stream, g->dptr[s], from, n, msg, sizeof msg);
-  return st ? dev_fail(f, NULL, st, msg) : SJ_OK;
+  return st ? sj_api_gpu_fail(f, NULL, st, msg) : SJ_OK;
 }
 
 /* The update written in place into slot s this call, or -1. */
@@ -122,7 +120,7 @@ static sj_status alloc_fresh(sj_function *f, const sj_op *op, int r) {
   if (!st && k >= 0) { /* an update in place: the variable's spare */
     char msg[MSG_CAP];
     st = sj_cu_resident_spare(g->res[f->nslots_in + (size_t)k], g->dev, &g->dptr[r], msg, sizeof msg);
-    if (st) st = dev_fail(f, op, st, msg);
+    if (st) st = sj_api_gpu_fail(f, op, st, msg);
   }
   return st;
 }
@@ -131,7 +129,7 @@ sj_status sj_api_gpu_alloc_slot(sj_function *f, const sj_op *op, int r) {
   sj_api_gpu *g = f->gpu;
   if (f->slots[r].fresh_out) return alloc_fresh(f, op, r);
   int b = f->slots[r].buf; /* a barrier's results have buffers of their own (plan.c) */
-  sj_status st = grow(f, &g->buf[b], &g->bufcap[b], bytes_of(f, r));
+  sj_status st = sj_api_gpu_grow(f, NULL, &g->buf[b], &g->bufcap[b], sj_api_gpu_slot_bytes(f, r));
   if (!st) g->dptr[r] = g->buf[b];
   return st;
 }
@@ -155,12 +153,12 @@ sj_status sj_api_gpu_alloc_range(sj_function *f, int lo, int hi) {
         st = alloc_fresh(f, s->op, r);
       } else {
         used[buf] = true;
-        if (bytes_of(f, r) > need[buf]) need[buf] = bytes_of(f, r);
+        if (sj_api_gpu_slot_bytes(f, r) > need[buf]) need[buf] = sj_api_gpu_slot_bytes(f, r);
       }
     }
   }
   for (int b = 0; b < f->nbufs && !st; b++)
-    if (used[b]) st = grow(f, &g->buf[b], &g->bufcap[b], need[b]);
+    if (used[b]) st = sj_api_gpu_grow(f, NULL, &g->buf[b], &g->bufcap[b], need[b]);
   for (int i = lo; i < hi && !st; i++) {
     int first, n = sj_api_allocated_slots(&f->steps[i], &first);
     for (int r = first; r < first + n; r++)
@@ -174,7 +172,7 @@ static sj_status launch(sj_function *f, const step *s) {
   sj_api_gpu *g = f->gpu;
   if (sj_api_writes_nothing(f, s)) return SJ_OK;
   const sj_gpu_kernel *k = &g->kinfo[s->kidx];
-  if (k->nparams != s->nargs) return dev_fail(f, s->op, SJ_ERR_INVALID, "the kernel's parameters do not match its launch");
+  if (k->nparams != s->nargs) return sj_api_gpu_fail(f, s->op, SJ_ERR_INVALID, "the kernel's parameters do not match its launch");
   sj_cu_ptr ptrs[SJ_GPU_MAX_PARAMS];
   const int64_t *dims[SJ_GPU_MAX_PARAMS];
   for (unsigned i = 0; i < s->nargs; i++) {
@@ -182,10 +180,10 @@ static sj_status launch(sj_function *f, const step *s) {
     dims[i] = sj_api_dims(f, s->args[i]);
   }
   sj_status st = SJ_OK;
-  if (k->kind == SJ_GPU_TWO_STAGE) st = grow(f, &g->scratch, &g->scratch_cap, (size_t)k->max_parts * k->part_bytes);
+  if (k->kind == SJ_GPU_TWO_STAGE) st = sj_api_gpu_grow(f, NULL, &g->scratch, &g->scratch_cap, (size_t)k->max_parts * k->part_bytes);
   char msg[MSG_CAP];
   if (!st) st = sj_api_gpu_launch(g->dev, g->stream, k, g->fn[s->kidx], g->fn1[s->kidx], ptrs, dims, g->scratch, msg, sizeof msg);
-  return st ? dev_fail(f, s->op, st, msg) : SJ_OK;
+  return st ? sj_api_gpu_fail(f, s->op, st, msg) : SJ_OK;
 }
 
 static sj_status run_range(sj_function *f, int lo, int hi) {
@@ -253,11 +251,11 @@ static sj_status copy_back(sj_function *f) {
     if (!host && host_has(f, s)) continue;
     if (!host) {
       free(g->stage[s]);
-      g->stage[s] = f->data[s] = host = malloc(bytes_of(f, s) ? bytes_of(f, s) : 1);
+      g->stage[s] = f->data[s] = host = malloc(sj_api_gpu_slot_bytes(f, s) ? sj_api_gpu_slot_bytes(f, s) : 1);
       if (!host) return sj_api_nomem(f->ctx, NULL, "out of memory copying output %zu from the device", i);
     }
-    sj_status st = sj_cu_to_host(g->dev, g->stream, host, g->dptr[s], bytes_of(f, s), msg, sizeof msg);
-    if (st) return dev_fail(f, NULL, st, msg);
+    sj_status st = sj_cu_to_host(g->dev, g->stream, host, g->dptr[s], sj_api_gpu_slot_bytes(f, s), msg, sizeof msg);
+    if (st) return sj_api_gpu_fail(f, NULL, st, msg);
   }
   return SJ_OK;
 }
@@ -274,7 +272,7 @@ static sj_status bind_inputs(sj_function *f) {
       continue;
     }
     sj_status st = sj_cu_resident_value(g->res[i - f->nuser_in], g->dev, g->stream, &g->dptr[i], msg, sizeof msg);
-    if (st) return dev_fail(f, NULL, st, msg);
+    if (st) return sj_api_gpu_fail(f, NULL, st, msg);
   }
   return SJ_OK;
 }
@@ -300,7 +298,7 @@ sj_status sj_api_gpu_run(sj_function *f) {
   if (!st) st = copy_back(f);
   char msg[MSG_CAP];
   sj_status sst = sj_cu_sync(f->gpu->dev, f->gpu->stream, msg, sizeof msg); /* always: nothing stays queued */
-  if (!st && sst) st = dev_fail(f, NULL, sst, msg);
+  if (!st && sst) st = sj_api_gpu_fail(f, NULL, sst, msg);
   if (!st) settle_updates(f);
   return st;
 }

@@ -110,6 +110,12 @@ sj_status sj_api_gpu_scan(sj_function *f, step *s);
 sj_status sj_api_gpu_random(sj_function *f, const step *s);
 
 /* cuda_exec.c */
+/* Bytes of slot s at the current call's dims. */
+size_t sj_api_gpu_slot_bytes(sj_function *f, int s);
+/* Records a driver error msg at op (or nowhere), prefixed by the device. */
+sj_status sj_api_gpu_fail(sj_function *f, const sj_op *op, sj_status st, const char *msg);
+/* Device memory of `need` bytes in *p (capacity *cap), reallocated when smaller. */
+sj_status sj_api_gpu_grow(sj_function *f, const sj_op *op, sj_cu_ptr *p, size_t *cap, size_t need);
 /* The per-slot device arrays of f, made at its first call. */
 sj_status sj_api_gpu_ensure(sj_function *f);
 /* Device memory for the results of the allocating steps in [lo, hi) (a

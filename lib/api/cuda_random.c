@@ -22,17 +22,6 @@
 
 #define MSG_CAP 2048
 
-static size_t slot_bytes(sj_function *f, int s) {
-  int64_t n = 1;
-  for (int k = 0; k < f->slots[s].type.rank; k++) n *= sj_api_dims(f, s)[k]; /* checked in phase 1 */
-  return (size_t)n * sj_dtype_size(f->slots[s].type.dt);
-}
-
-static sj_status fail(sj_function *f, const step *s, sj_status st, const char *msg) {
-  sj_emit_error(f->ctx, s->op->loc, "%s: %s", f->gpu->name, msg);
-  return st;
-}
-
 /* Host block *p of at least n bytes (capacity *cap), kept between calls. */
 static sj_status host_block(sj_function *f, const step *s, void **p, size_t *cap, size_t n) {
   if (*p && *cap >= n) return SJ_OK;
@@ -44,18 +33,18 @@ static sj_status host_block(sj_function *f, const step *s, void **p, size_t *cap
 
 sj_status sj_api_gpu_random(sj_function *f, const step *s) {
   sj_api_gpu *g = f->gpu;
-  size_t out_bytes = slot_bytes(f, s->out);
+  size_t out_bytes = sj_api_gpu_slot_bytes(f, s->out);
   if (!out_bytes) return SJ_OK; /* nothing to draw (an empty like, zero rows) */
   char msg[MSG_CAP];
   int64_t state[2];
   sj_status st = sj_cu_to_host(g->dev, g->stream, state, g->dptr[s->args[0]], sizeof state, msg, sizeof msg);
-  if (st) return fail(f, s, st, msg);
+  if (st) return sj_api_gpu_fail(f, s->op, st, msg);
   int w = s->op->code == SJ_OP_RANDOM_CATEGORICAL ? s->args[1] : -1;
-  size_t wbytes = w >= 0 ? slot_bytes(f, w) : 0;
+  size_t wbytes = w >= 0 ? sj_api_gpu_slot_bytes(f, w) : 0;
   if (wbytes) {
     if ((st = host_block(f, s, &g->rnd_in, &g->rnd_in_cap, wbytes))) return st;
     st = sj_cu_to_host(g->dev, g->stream, g->rnd_in, g->dptr[w], wbytes, msg, sizeof msg);
-    if (st) return fail(f, s, st, msg);
+    if (st) return sj_api_gpu_fail(f, s->op, st, msg);
   }
   if ((st = host_block(f, s, &g->rnd_out, &g->rnd_out_cap, out_bytes))) return st;
   /* the CPU step reads f->data: point it at the host copies for the draw */
@@ -67,5 +56,5 @@ sj_status sj_api_gpu_random(sj_function *f, const step *s) {
   if (w >= 0) f->data[w] = saved_w;
   if (st) return st;
   st = sj_cu_to_device(g->dev, g->stream, g->dptr[s->out], g->rnd_out, out_bytes, msg, sizeof msg);
-  return st ? fail(f, s, st, msg) : SJ_OK;
+  return st ? sj_api_gpu_fail(f, s->op, st, msg) : SJ_OK;
 }

@@ -24,24 +24,6 @@
 
 #define MSG_CAP 2048
 
-static sj_status dev_fail(sj_function *f, const sj_op *op, sj_status st, const char *msg) {
-  sj_loc none = {0};
-  sj_emit_error(f->ctx, op ? op->loc : none, "%s: %s", f->gpu->name, msg);
-  return st;
-}
-
-/* Device memory of at least n bytes in *p (capacity *cap), kept. */
-static sj_status grow(sj_function *f, const sj_op *op, sj_cu_ptr *p, size_t *cap, size_t n) {
-  if (*p && *cap >= n) return SJ_OK;
-  sj_cu_free(f->gpu->dev, *p);
-  *p = 0, *cap = 0;
-  char msg[MSG_CAP];
-  sj_status st = sj_cu_alloc(f->gpu->dev, n ? n : 1, p, msg, sizeof msg);
-  if (st) return dev_fail(f, op, st, msg);
-  *cap = n ? n : 1;
-  return SJ_OK;
-}
-
 /* ---- the hooks ---- */
 
 static uintptr_t dev_addr(sj_function *f, int s) { return (uintptr_t)f->gpu->dptr[s]; }
@@ -52,18 +34,18 @@ static sj_status dev_copy(sj_function *f, const sj_op *op, uintptr_t dst, uintpt
   if (!n || dst == src) return SJ_OK;
   char msg[MSG_CAP];
   sj_status st = sj_cu_copy(f->gpu->dev, f->gpu->stream, (sj_cu_ptr)dst, (sj_cu_ptr)src, n, msg, sizeof msg);
-  return st ? dev_fail(f, op, st, msg) : SJ_OK;
+  return st ? sj_api_gpu_fail(f, op, st, msg) : SJ_OK;
 }
 
 static sj_status dev_read(sj_function *f, const sj_op *op, void *dst, uintptr_t src, size_t n) {
   char msg[MSG_CAP];
   sj_status st = sj_cu_to_host(f->gpu->dev, f->gpu->stream, dst, (sj_cu_ptr)src, n, msg, sizeof msg);
-  return st ? dev_fail(f, op, st, msg) : SJ_OK;
+  return st ? sj_api_gpu_fail(f, op, st, msg) : SJ_OK;
 }
 
 static sj_status dev_scratch(sj_function *f, const step *s, unsigned r, size_t n, uintptr_t *at) {
   sj_api_gpu *b = sj_api_scan_body(s)->gpu; /* kept by the body: one per scan step */
-  sj_status st = grow(f, s->op, &b->pong[r], &b->pongcap[r], n);
+  sj_status st = sj_api_gpu_grow(f, s->op, &b->pong[r], &b->pongcap[r], n);
   *at = (uintptr_t)b->pong[r];
   return st;
 }
@@ -71,7 +53,7 @@ static sj_status dev_scratch(sj_function *f, const step *s, unsigned r, size_t n
 static sj_status dev_cond(sj_function *f, const step *s, uintptr_t *at) {
   sj_api_gpu *b = sj_api_scan_body(s)->gpu;
   size_t cap = b->cond ? 8 : 0;
-  sj_status st = grow(f, s->op, &b->cond, &cap, 8);
+  sj_status st = sj_api_gpu_grow(f, s->op, &b->cond, &cap, 8);
   *at = (uintptr_t)b->cond;
   return st;
 }
