@@ -8,8 +8,10 @@
  * same kernels run, so the outputs must be identical bit for bit, and a call
  * one side refuses must be refused by the other with the same status.
  * Funcs the JIT itself rejects (or whose static inputs cannot exist) are
- * skipped, each with its reason. Usage: aot_sweep CC DIR (the files go to a
- * fresh directory under $TMPDIR or /tmp, removed at the end). */
+ * skipped, each with its reason. Usage: aot_sweep CC DIR [K N]: with K N,
+ * only the files whose index (sorted by name) is K mod N, so that ctest runs
+ * the sweep as N shorter tests. The files go to a fresh directory under
+ * $TMPDIR or /tmp, removed at the end. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
 #include <dlfcn.h>
@@ -27,6 +29,7 @@
 #define MAX_IO 32
 
 static int nfuncs, nsame, nskip, nfail;
+static int opt_level = 3; /* of the JIT and the export alike: $AOT_SWEEP_OPT */
 
 static bool is_float(sj_dtype dt) { return dt == SJ_F32 || dt == SJ_F64 || dt == SJ_F16 || dt == SJ_BF16; }
 
@@ -125,6 +128,7 @@ static void sweep_file(const char *cc, const char *dir, const char *name, const 
     o.tiered = 0;
     o.cache = 0;
     o.num_threads = 2;
+    o.opt_level = opt_level;
     sj_function *f = NULL;
     if (sj_module_compile(m, fname, &o, &f)) {
       char msg[300];
@@ -143,6 +147,7 @@ static void sweep_file(const char *cc, const char *dir, const char *name, const 
     snprintf(hdr, sizeof hdr, "%s/%s.h", tmp, sym);
     sj_aot_options ao;
     sj_aot_options_init(&ao);
+    ao.opt_level = opt_level;
     ao.func_id = "call"; /* a func named like a C keyword still gives a valid header */
     if (sj_function_export(f, sym, obj[nf], hdr, &ao)) {
       printf("FAIL %s @%s: sj_function_export: %s\n", name, fname, sj_ctx_errmsg(c));
@@ -192,10 +197,14 @@ static void sweep_file(const char *cc, const char *dir, const char *name, const 
 static int cmp_names(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: aot_sweep CC DIR\n");
+  int shard = 0, nshards = 1;
+  if (argc == 5) shard = atoi(argv[3]), nshards = atoi(argv[4]);
+  if ((argc != 3 && argc != 5) || nshards < 1 || shard < 0 || shard >= nshards) {
+    fprintf(stderr, "usage: aot_sweep CC DIR [K N]\n");
     return 2;
   }
+  const char *lv = getenv("AOT_SWEEP_OPT");
+  if (lv && *lv >= '0' && *lv <= '3' && !lv[1]) opt_level = *lv - '0';
   char tmp[1024];
   const char *td = getenv("TMPDIR");
   snprintf(tmp, sizeof tmp, "%s/aot_sweep.XXXXXX", td && *td ? td : "/tmp");
@@ -215,7 +224,7 @@ int main(int argc, char **argv) {
   closedir(d);
   qsort(names, (size_t)n, sizeof *names, cmp_names);
   for (int i = 0; i < n; i++) {
-    sweep_file(argv[1], argv[2], names[i], tmp, i);
+    if (i % nshards == shard) sweep_file(argv[1], argv[2], names[i], tmp, i);
     fflush(stdout);
     free(names[i]);
   }
