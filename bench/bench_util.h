@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 /* splitmix64: the C references' seeded host random numbers (their initial
  * weights), and a uniform double in [0, 1) from it. */
@@ -25,6 +26,20 @@ static inline double bench_now_ms(void) {
 static inline int bench_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
+}
+
+/* OpenBLAS's idle worker threads spin for 2^28 cycles (~0.1 s) after a
+ * threaded call before they sleep. A benchmark that alternates a threaded
+ * BLAS reference step with symjit's step would time symjit's against a
+ * thread spinning on the other core (measured: the LSTM step's median
+ * 26 ms in some runs, 45-61 ms in others, the reference unchanged). 2^20
+ * cycles (~0.3 ms) still keeps them spinning between the BLAS calls of one
+ * reference step. OpenBLAS reads the variable when it is loaded, so the
+ * process re-executes itself once with it set; a value the user set wins. */
+static inline void bench_openblas_short_spin(char **argv) {
+  if (getenv("OPENBLAS_THREAD_TIMEOUT")) return;
+  setenv("OPENBLAS_THREAD_TIMEOUT", "20", 1);
+  execv("/proc/self/exe", argv); /* returns only on failure: carry on as is */
 }
 
 typedef void (*bench_fn)(void *);

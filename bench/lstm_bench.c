@@ -252,6 +252,7 @@ static int timed(const args *a, char_model *m, sj_env *se, ref_env *re, double o
 }
 
 int main(int argc, char **argv) {
+  bench_openblas_short_spin(argv);
   args a = {5, 10, 0, 0, 0, 0, 0, 0, 1, NULL, CHAR_DEFAULT_TEXT};
   if (parse(argc, argv, &a)) {
     fprintf(stderr, "usage: lstm_bench [--rounds N] [--reps N] [--profile] [--unrolled] [--single] | --curve N [--seed S] [--embed E] | "
@@ -261,7 +262,8 @@ int main(int argc, char **argv) {
   }
   if (a.dump) return dump_grad(&a);
   /* numbers from machines whose OpenBLAS picked other kernels do not compare */
-  printf("openblas core: %s, %d threads\n", openblas_get_corename(), openblas_get_num_procs());
+  printf("openblas core: %s, %d threads, OPENBLAS_THREAD_TIMEOUT=%s\n", openblas_get_corename(), openblas_get_num_procs(),
+         getenv("OPENBLAS_THREAD_TIMEOUT") ? getenv("OPENBLAS_THREAD_TIMEOUT") : "(OpenBLAS's default)");
   char_text t;
   if (char_text_load(a.text, T + 1, &t)) return 1;
   int rc = a.curve ? curve(&a, &t) : bench(&a, &t);

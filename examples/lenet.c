@@ -24,6 +24,7 @@
  * Besides the other examples' lines, prints the median time of a training
  * step (the compiled call alone, without gathering the batch) of the last
  * epoch as step_ms= on the RESULT line. */
+#define _POSIX_C_SOURCE 200809L /* setenv, execv, clock_gettime (bench_util.h) */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@
 
 #include "fashion_mnist.h"
 #include "lenet_model.h"
+#include "bench_util.h"
 #include "lenet_ref.h"
 #include "symjit/info.h"
 
@@ -257,6 +259,7 @@ int main(int argc, char **argv) {
   lo.composite = take_flag(&argc, argv, "--composite");
   bool profile = take_flag(&argc, argv, "--profile"), with_ref = take_flag(&argc, argv, "--ref");
   bool cpu = take_flag(&argc, argv, "--cpu");
+  if (with_ref) bench_openblas_short_spin(argv); /* the C step's BLAS threads would spin through symjit's */
   int64_t test_limit = 0;
   if (take_count(&argc, argv, "--test-limit", &test_limit) || fm_parse_args(argc, argv, &o, "lenet")) {
     fprintf(stderr, "lenet: also --test-limit N, --relu (relu instead of tanh), --composite (no conv2d/max_pool2d ops), --profile, --ref, --cpu (one thread each, CPU time)\n");
