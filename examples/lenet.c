@@ -253,13 +253,14 @@ static int ref_single_thread(lenet_ref *r) {
 }
 
 int main(int argc, char **argv) {
+  for (int i = 1; i < argc; i++) /* before the options are taken out of argv */
+    if (!strcmp(argv[i], "--ref")) bench_openblas_short_spin(argv); /* the C step's BLAS threads would spin through symjit's */
   train_opts o = {1, 64, 0.1, 0, 1, "/usr/share/datasets/fashion-mnist", 0, 0, NULL};
   lenet_opts lo = {0};
   lo.relu = take_flag(&argc, argv, "--relu");
   lo.composite = take_flag(&argc, argv, "--composite");
   bool profile = take_flag(&argc, argv, "--profile"), with_ref = take_flag(&argc, argv, "--ref");
   bool cpu = take_flag(&argc, argv, "--cpu");
-  if (with_ref) bench_openblas_short_spin(argv); /* the C step's BLAS threads would spin through symjit's */
   int64_t test_limit = 0;
   if (take_count(&argc, argv, "--test-limit", &test_limit) || fm_parse_args(argc, argv, &o, "lenet")) {
     fprintf(stderr, "lenet: also --test-limit N, --relu (relu instead of tanh), --composite (no conv2d/max_pool2d ops), --profile, --ref, --cpu (one thread each, CPU time)\n");
