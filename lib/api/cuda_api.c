@@ -137,7 +137,7 @@ sj_status sj_api_gpu_compile(sj_function *f, sj_op *const *ks, size_t nk, int op
   sj_gpu_options go = {.arch = arch, .opt_level = opt_level < 1 ? 1 : opt_level, .native_half = g->native_half};
   char *ptx = NULL;
   unsigned char key[SJ_CACHE_KEY_BYTES];
-  bool keyed = g->cache_dir && sj_cache_key_gpu(ks, nk, go.arch, go.opt_level, go.ftz, go.native_half, go.libdevice, key);
+  bool keyed = g->cache_dir && sj_cache_key_gpu(ks, nk, &go, key);
   g->from_cache = keyed && cache_get(g, key, ks, nk, &ptx);
   st = g->from_cache ? SJ_OK : sj_gpu_compile(f->mod, ks, nk, &go, &ptx, NULL, g->kinfo); /* errors: in the context */
   if (!st && keyed && !g->from_cache) cache_put(g, key, ptx, nk);

@@ -37,8 +37,8 @@ bool sj_cache_key(sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n, int
 /* The key of kernels ks[0..n) compiled to PTX for `arch` ("sm_90") with
  * these options (lib/api/cuda_api.c): a tag of its own, the architecture,
  * the options and libdevice, the kernels' printed IR. */
-bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const char *arch, int opt_level, bool ftz, bool native_half, const char *libdevice,
-                      unsigned char key[SJ_CACHE_KEY_BYTES]);
+struct sj_gpu_options; /* codegen.h */
+bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const struct sj_gpu_options *o, unsigned char key[SJ_CACHE_KEY_BYTES]);
 
 /* ---- entries on disk (cache_entry.c) ---- */
 /* The objects of one entry: n object files, each a (bytes, length) pair. */

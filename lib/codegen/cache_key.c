@@ -28,6 +28,7 @@
 #include <llvm-c/TargetMachine.h>
 
 #include "cache.h"
+#include "codegen.h"
 #include "text.h"
 
 static void put(sj_sha256 *s, const void *p, size_t n) {
@@ -171,18 +172,18 @@ bool sj_cache_key(sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n, int
  * (sm_XY), the optimization level, flush-to-zero, native half arithmetic
  * (decision 0038) and the libdevice in use
  * (its path: $CUDA_HOME, or the option). */
-bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const char *arch, int opt_level, bool ftz, bool native_half, const char *libdevice,
-                      unsigned char key[SJ_CACHE_KEY_BYTES]) {
+bool sj_cache_key_gpu(sj_op *const *ks, size_t n, const sj_gpu_options *o, unsigned char key[SJ_CACHE_KEY_BYTES]) {
   pthread_once(&host_once, host_init);
-  if (!host_ok || !arch) return false;
+  if (!host_ok || !o->arch) return false;
   sj_sha256 s;
   sj_sha256_init(&s);
   put(&s, host_digest, sizeof host_digest);
   char opts[160];
   const char *home = getenv("CUDA_HOME");
-  snprintf(opts, sizeof opts, "nvptx %s opt %d ftz %d half %d kernels %zu", arch, opt_level, ftz ? 1 : 0, native_half ? 1 : 0, n);
+  snprintf(opts, sizeof opts, "nvptx %s opt %d ftz %d half %d kernels %zu", o->arch, o->opt_level, o->ftz ? 1 : 0,
+           o->native_half ? 1 : 0, n);
   put_str(&s, opts);
-  put_str(&s, libdevice ? libdevice : "");
+  put_str(&s, o->libdevice ? o->libdevice : "");
   put_str(&s, home ? home : "");
   for (size_t i = 0; i < n; i++)
     if (!put_kernel(&s, ks[i])) return false;

@@ -57,6 +57,8 @@ sj_status sj_emit_llvm_ir(sj_module *m, const sj_cg_options *o, char **out);
 bool sj_online_lse_pair(const sj_op *r1, const sj_op *r2);
 
 /* ---- the NVPTX target (docs/gpu.md; the kernel ABI: gpu_abi.h) ---- */
+/* Every field that changes the PTX is part of the compile cache's key
+ * (sj_cache_key_gpu, cache_key.c). */
 typedef struct sj_gpu_options {
   const char *arch;      /* "sm_80" when NULL; sm_70 .. sm_90a */
   int opt_level;         /* 1..3 (0 is taken as 1: libdevice must be inlined) */
