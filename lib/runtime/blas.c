@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "blas_internal.h"
 #include "blas_select.h" /* OpenBLAS is loaded at run time: cblas_* go through it */
 #include "runtime.h"
 #include "support/checked.h"
@@ -152,6 +153,7 @@ bool sj_rt_gemm_acc(sj_dtype dt, const void *a, int ra, const int64_t *da, const
 static pthread_once_t blas_once = PTHREAD_ONCE_INIT;
 static void blas_single_thread(void) { openblas_set_num_threads(1); }
 static void blas_single_thread_once(void) { pthread_once(&blas_once, blas_single_thread); }
+void sj_rt_blas_single_thread(void) { blas_single_thread_once(); } /* blas_internal.h */
 
 /* Rows [lo, hi) of c: z's rows first (when c is not z), BLAS, then the
  * epilogue on the same rows, still in this thread's cache. */

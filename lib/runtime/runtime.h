@@ -142,6 +142,47 @@ bool sj_rt_gemm_batched_epi(sj_pool *pool, sj_dtype dt, const void *a, int ra, c
                             int rb, const int64_t *db, void *c, int rc, const int64_t *dc, double alpha, double beta,
                             const void *z, sj_range_fn epilogue, void *epilogue_env);
 
+/* ---- convolution by chunks of im2col columns + BLAS (conv_gemm.c, decision 0041) ----
+ * The buffer-level convolution op's kernels. The images are taken a chunk
+ * at a time (a chunk size fixed by the shape: a few images whose im2col
+ * columns fit a per-thread buffer in L2, or one image by blocks of output
+ * rows), im2col'ed into that buffer and multiplied by BLAS while the
+ * columns are in cache; chunks are split over `pool` (NULL: serial), each
+ * thread with its own scratch in `ws` and single-threaded BLAS calls.
+ * All three take dt SJ_F32 or SJ_F64, x/gy/w/y/dx/dw contiguous row-major
+ * in dt, and return false (nothing useful written) ONLY for another dtype,
+ * BLAS unavailable (sj_rt_blas()), a size past CBLAS's int (or a geometry
+ * breaking the contract below), or scratch that cannot be allocated (the
+ * caller reports "out of memory"); they never abort or print. N = 0 and
+ * every other zero size work. */
+typedef struct sj_rt_conv_geom {
+  int64_t N, C, H, W;             /* input x [N, C, H, W] */
+  int64_t O, KH, KW;              /* filters w [O, C/groups, KH, KW] */
+  int64_t OH, OW;                 /* output y [N, O, OH, OW] */
+  int64_t sh, sw, dh, dw, pt, pl; /* stride, dilation, padding before rows/cols (the padding
+                                     after is whatever OH, OW imply; positions outside x read 0) */
+  int64_t groups;                 /* divides C and O */
+} sj_rt_conv_geom;
+/* Scratch kept between calls (per op of a function): the per-thread im2col
+ * buffers and filter-gradient partials, grown on demand and reused, so a
+ * call does not allocate (glibc mmaps blocks over 128 KiB: a malloc per call
+ * would page-fault every time). A function's calls are serialized: no lock. */
+typedef struct sj_rt_conv_ws sj_rt_conv_ws;
+sj_rt_conv_ws *sj_rt_conv_ws_new(void);     /* NULL: out of memory */
+void sj_rt_conv_ws_free(sj_rt_conv_ws *ws); /* NULL ok */
+/* y = conv(x, w); then epilogue(env, n0, n1) on image rows [n0, n1) of y once they are final,
+ * on the thread that computed them (NULL: none); every n in [0, N) is covered exactly once
+ * (also when O, OH or OW is 0, or C/groups is 0: y is then zeros/empty). */
+bool sj_rt_conv_forward(sj_pool *pool, sj_rt_conv_ws *ws, sj_dtype dt, const sj_rt_conv_geom *g,
+                        const void *x, const void *w, void *y, sj_range_fn epilogue, void *env);
+/* dx [N, C, H, W] = the gradient of sum(conv(x, w) * gy) with respect to x (col2im of w^T @ gy) */
+bool sj_rt_conv_input_grad(sj_pool *pool, sj_rt_conv_ws *ws, sj_dtype dt, const sj_rt_conv_geom *g,
+                           const void *gy, const void *w, void *dx);
+/* dw [O, C/groups, KH, KW] = the gradient with respect to w (gy @ im2col(x)^T summed over n);
+ * summed per fixed part of the chunks, then over the parts in order: the same bits on any pool */
+bool sj_rt_conv_filter_grad(sj_pool *pool, sj_rt_conv_ws *ws, sj_dtype dt, const sj_rt_conv_geom *g,
+                            const void *x, const void *gy, void *dw);
+
 /* ---- .npy ---- */
 
 /* sj_npy_load on an open stream positioned at the start of a .npy image
