@@ -109,6 +109,11 @@ static bool cg_dims_of(const sj_rt_conv_geom *g, size_t es, cg_dims *d) {
 
 /* ---- the plan: chunks and scratch ---- */
 
+/* im2col / col2im (conv_im2col.h): x or col, images, output rows [oh0, oh1), col or dx */
+typedef void (*cg_im2col_fn)(const cg_dims *, const void *, int64_t, int64_t, int64_t, void *);
+typedef void (*cg_col2im_fn)(const cg_dims *, const void *, int64_t, int64_t, int64_t, void *);
+static void cg_copy_fns(size_t es, cg_im2col_fn *im2col, cg_col2im_fn *col2im);
+
 typedef struct cg_plan {
   cg_dims d;
   size_t es;
@@ -118,6 +123,8 @@ typedef struct cg_plan {
   int64_t parts;      /* filter gradient: parts of the chunks, min(chunks, DW_PARTS) */
   size_t col_bytes;   /* per slot: [C*KH*KW, nb*rows*OW] */
   size_t pack_bytes;  /* per slot: [O, nb*P] when nb > 1 (the GEMM's output or gy's chunk) */
+  cg_im2col_fn im2col; /* for es on this CPU */
+  cg_col2im_fn col2im;
 } cg_plan;
 
 /* The chunk rule (decision 0041 §1): images whose columns fit the budget
@@ -139,6 +146,7 @@ static void cg_chunks(const cg_dims *d, size_t es, int64_t *nb, int64_t *rows) {
 static bool cg_plan_of(const sj_rt_conv_geom *g, sj_dtype dt, const sj_rt_conv_ws *ws, cg_plan *p) {
   p->es = sj_dtype_size(dt);
   if (!cg_dims_of(g, p->es, &p->d)) return false;
+  cg_copy_fns(p->es, &p->im2col, &p->col2im);
   const cg_dims *d = &p->d;
   cg_chunks(d, p->es, &p->nb, &p->rows);
   if (ws && ws->nb) p->nb = ws->nb < d->N ? ws->nb : d->N > 1 ? d->N : 1, p->rows = d->OH;
@@ -178,25 +186,62 @@ static bool cg_reserve(sj_rt_conv_ws *ws, size_t bytes) {
 
 /* ---- type-generic pieces ---- */
 
+/* The copy loops are compiled three times: for AVX-512, AVX2 and the
+ * baseline, picked by the CPU at run time (the library is built for the
+ * baseline; at -O2 and SSE2 LeNet conv1's input gradient ran at 0.73 of
+ * conv_ref's -O3 -march=native, decision 0041 §1). */
 #define CT float
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx512f,avx512vl,fma")))
+#define CFN(name) name##_f32_avx512
+#include "conv_im2col.h"
+#undef CATTR
+#undef CFN
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx2,fma")))
+#define CFN(name) name##_f32_avx2
+#include "conv_im2col.h"
+#undef CATTR
+#undef CFN
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns")))
 #define CFN(name) name##_f32
 #include "conv_im2col.h"
-#undef CT
+#undef CATTR
 #undef CFN
+#undef CT
 #define CT double
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx512f,avx512vl,fma")))
+#define CFN(name) name##_f64_avx512
+#include "conv_im2col.h"
+#undef CATTR
+#undef CFN
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx2,fma")))
+#define CFN(name) name##_f64_avx2
+#include "conv_im2col.h"
+#undef CATTR
+#undef CFN
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns")))
 #define CFN(name) name##_f64
 #include "conv_im2col.h"
-#undef CT
+#undef CATTR
 #undef CFN
+#undef CT
+
+/* The copy loops for elements of es bytes on this CPU. */
+static void cg_copy_fns(size_t es, cg_im2col_fn *im2col, cg_col2im_fn *col2im) {
+  const int isa = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? 2
+                  : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")      ? 1
+                                                                                         : 0;
+#define CG_PICK(suffix) (*im2col = im2col_##suffix, *col2im = col2im_##suffix)
+  if (es == 4) isa == 2 ? CG_PICK(f32_avx512) : isa == 1 ? CG_PICK(f32_avx2) : CG_PICK(f32);
+  else isa == 2 ? CG_PICK(f64_avx512) : isa == 1 ? CG_PICK(f64_avx2) : CG_PICK(f64);
+#undef CG_PICK
+}
 
 static void cg_im2col(const cg_plan *p, const char *x, int64_t nb, int64_t oh0, int64_t oh1, char *col) {
-  if (p->es == 4) im2col_f32(&p->d, (const float *)x, nb, oh0, oh1, (float *)col);
-  else im2col_f64(&p->d, (const double *)x, nb, oh0, oh1, (double *)col);
+  p->im2col(&p->d, x, nb, oh0, oh1, col);
 }
 
 static void cg_col2im(const cg_plan *p, const char *col, int64_t nb, int64_t oh0, int64_t oh1, char *dx) {
-  if (p->es == 4) col2im_f32(&p->d, (const float *)col, nb, oh0, oh1, (float *)dx);
-  else col2im_f64(&p->d, (const double *)col, nb, oh0, oh1, (double *)dx);
+  p->col2im(&p->d, col, nb, oh0, oh1, dx);
 }
 
 /* c = op(a) @ op(b) (+ c when acc), row-major; every size fits an int

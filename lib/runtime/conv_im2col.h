@@ -1,6 +1,7 @@
-/* im2col and col2im for one element type, included by conv_gemm.c once per
- * type with CT (the element type) and CFN(name) (name with the type's
- * suffix) defined; no include guard on purpose. cg_dims and cg_valid_cols
+/* im2col and col2im for one element type and instruction set, included by
+ * conv_gemm.c once per pair with CT (the element type), CFN(name) (name
+ * with the pair's suffix) and CATTR (the function attributes: the target
+ * ISA) defined; no include guard on purpose. cg_dims and cg_valid_cols
  * come from conv_gemm.c.
  *
  * col is [C*KH*KW][nb * (oh1-oh0)*OW]: row (c, kh, kw), columns image-major,
@@ -9,12 +10,14 @@
  * order as w's [C/g, KH, KW]). Copies are rows of OW elements, 8 in LeNet's
  * second layer: gcc would turn the copy loops into memcpy/memset calls that
  * cost more than the copy at that size (20 % of that layer in conv_ref.c),
- * hence no loop distribution here; the loops vectorize instead. */
+ * hence no loop distribution in CATTR; the loops vectorize instead (at -O3:
+ * the library's -O2 vectorizes only loops with no remainder). */
 
 /* col = the columns of output rows [oh0, oh1) of images x[0 .. nb-1]
  * (each [C, H, W]); positions outside x read 0. */
-__attribute__((optimize("no-tree-loop-distribute-patterns"))) static void
-CFN(im2col)(const cg_dims *d, const CT *restrict x, int64_t nb, int64_t oh0, int64_t oh1, CT *restrict col) {
+CATTR static void CFN(im2col)(const cg_dims *d, const void *x_, int64_t nb, int64_t oh0, int64_t oh1, void *col_) {
+  const CT *restrict x = x_;
+  CT *restrict col = col_;
   const int64_t OW = d->OW, bp = (oh1 - oh0) * OW, ld = nb * bp;
   for (int64_t c = 0; c < d->C; c++)
     for (int64_t kh = 0; kh < d->KH; kh++)
@@ -55,8 +58,9 @@ CFN(im2col)(const cg_dims *d, const CT *restrict x, int64_t nb, int64_t oh0, int
 
 /* dx[0 .. nb-1] += col's entries at the positions im2col (same rows) read
  * them from; entries im2col filled with padding zeros are dropped. */
-static void CFN(col2im)(const cg_dims *d, const CT *restrict col, int64_t nb, int64_t oh0, int64_t oh1,
-                        CT *restrict dx) {
+CATTR static void CFN(col2im)(const cg_dims *d, const void *col_, int64_t nb, int64_t oh0, int64_t oh1, void *dx_) {
+  const CT *restrict col = col_;
+  CT *restrict dx = dx_;
   const int64_t OW = d->OW, bp = (oh1 - oh0) * OW, ld = nb * bp;
   for (int64_t c = 0; c < d->C; c++)
     for (int64_t kh = 0; kh < d->KH; kh++)
