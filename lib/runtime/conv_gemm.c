@@ -191,7 +191,7 @@ static bool cg_reserve(sj_rt_conv_ws *ws, size_t bytes) {
  * baseline; at -O2 and SSE2 LeNet conv1's input gradient ran at 0.73 of
  * conv_ref's -O3 -march=native, decision 0041 §1). */
 #define CT float
-#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx512f,avx512vl,fma")))
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx512f,avx512vl,fma,prefer-vector-width=256")))
 #define CFN(name) name##_f32_avx512
 #include "conv_im2col.h"
 #undef CATTR
@@ -208,7 +208,7 @@ static bool cg_reserve(sj_rt_conv_ws *ws, size_t bytes) {
 #undef CFN
 #undef CT
 #define CT double
-#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx512f,avx512vl,fma")))
+#define CATTR __attribute__((optimize("O3", "no-tree-loop-distribute-patterns"), target("avx512f,avx512vl,fma,prefer-vector-width=256")))
 #define CFN(name) name##_f64_avx512
 #include "conv_im2col.h"
 #undef CATTR
