@@ -5,7 +5,7 @@
 # one exports only the runtime's API (symjit_rt.map). Built from the same
 # sources as libsymjit (the executor files compile a second time, for
 # this library's object set).
-set(SJ_RT_API_FILES api plan shapes exec scan_exec random_exec precheck bound_state profile debug_guard aot_rt aot_rt_hooks)
+set(SJ_RT_API_FILES api plan shapes exec scan_exec conv_exec random_exec precheck bound_state profile debug_guard aot_rt aot_rt_hooks)
 set(SJ_RT_LIB_SRC ${SJ_RT_SRC})
 foreach(f ${SJ_RT_API_FILES})
   list(APPEND SJ_RT_LIB_SRC ${PROJECT_SOURCE_DIR}/lib/api/${f}.c)

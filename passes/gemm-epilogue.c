@@ -29,7 +29,9 @@
  * [b, b+1) right after batch b's BLAS call, on the same pool thread (the
  * bias, activation and pooling after a convolution, decision 0028). The
  * launch may read c through a reshape that keeps its dim 0 (c [N, O, P]
- * as [N, O, OH, OW]). */
+ * as [N, O, OH, OW]). A conv_gemm in mode "forward" takes one the same way
+ * (rows: images, any rank), run on each chunk of images once it is final
+ * (docs/decisions/0041). */
 #include <string.h>
 
 #include "builder.h"
@@ -148,6 +150,13 @@ static const char *check_aliases(const sj_op *g, const sj_op *l, const rowinfo *
   return NULL;
 }
 
+/* A conv_gemm computing a convolution (not a gradient): its result's image
+ * rows are final one chunk at a time, like a batched gemm's. */
+static bool conv_forward(const sj_op *g) {
+  const sj_attr *m = g->code == SJ_OP_CONV_GEMM ? sj_op_attr(g, "mode") : NULL;
+  return m && m->kind == SJ_ATTR_STR && !strcmp(m->u.s, "forward");
+}
+
 /* The first op after g that touches buffer contents, past ops that do not. */
 static sj_op *next_memory_op(sj_op *g) {
   sj_op *o = g->next;
@@ -174,7 +183,7 @@ static void count_callers(sj_module *m, const sj_symtab *syms) {
   for (sj_op *f = m->body->first; f; f = f->next) {
     if (f->code != SJ_OP_FUNC) continue;
     for (sj_op *o = sj_func_body(f)->first; o; o = o->next) {
-      const char *s = o->code == SJ_OP_LAUNCH ? sj_op_sym(o, "kernel") : o->code == SJ_OP_GEMM ? sj_op_sym(o, "epilogue") : NULL;
+      const char *s = sj_op_sym(o, o->code == SJ_OP_LAUNCH ? "kernel" : "epilogue");
       sj_op *k = s ? sj_symtab_get(syms, s) : NULL;
       if (k) k->scratch++;
     }
@@ -198,7 +207,7 @@ static sj_op *candidate(const sj_symtab *syms, sj_op *g, rowinfo *ri, unsigned *
   sj_op *l = next_memory_op(g), *k = NULL;
   *why = NULL;
   if (sj_op_attr(g, "epilogue")) return NULL;
-  if (c->type.rank != 2 && c->type.rank != 3) return *why = "a gemm batched over more than one dim", NULL;
+  if (g->code == SJ_OP_GEMM && c->type.rank != 2 && c->type.rank != 3) return *why = "a gemm batched over more than one dim", NULL;
   if (!l || l->code != SJ_OP_LAUNCH) return *why = "the next op on buffers is not a launch", NULL;
   int n = 0, other = 0;
   for (unsigned i = 0; i < l->nopnds; i++) {
@@ -229,7 +238,7 @@ static void fuse(sj_module *m, const sj_symtab *syms, sj_op *g, sj_op *l, unsign
     if (ri->row[i]) rows[nr++] = i;
     args[n++] = sj_opnd(l, i);
   }
-  sj_op *ng = sj_op_new(cx, SJ_OP_GEMM, n, args, 0, NULL, 0, g->loc);
+  sj_op *ng = sj_op_new(cx, g->code, n, args, 0, NULL, 0, g->loc);
   for (unsigned a = 0; a < g->nattrs; a++) sj_op_set_attr(cx, ng, g->attrs[a]);
   sj_op_set_sym(cx, ng, "epilogue", sj_op_sym(l, "kernel"));
   sj_op_set_ints(cx, ng, "epilogue_rows", nr, rows);
@@ -249,7 +258,9 @@ sj_status sj_pass_gemm_epilogue(sj_module *m, sj_pass_run *run) {
     if (f->code != SJ_OP_FUNC) continue;
     for (sj_op *g = sj_func_body(f)->first, *nx; g; g = nx) {
       nx = g->next;
-      if (g->code != SJ_OP_GEMM) continue;
+      if (g->code == SJ_OP_CONV_GEMM && !conv_forward(g) && sj_pass_remarks_on(run))
+        sj_pass_remark(run, g->loc, "not fused: a conv_gemm gradient's rows are not final chunk by chunk");
+      if (g->code != SJ_OP_GEMM && !conv_forward(g)) continue;
       rowinfo ri;
       memset(&ri, 0, sizeof ri);
       unsigned ci = 0;

@@ -1,7 +1,10 @@
 /* lower-conv: the conv2d family at buffer level (part of lower-to-loops,
  * whose driver calls sj_lw_lower_conv for each op; docs/lowering.md §conv,
- * docs/decisions/0022-conv-kernels.md). Each op becomes im2col / col2im /
- * copy kernels built through the loop IR around BLAS gemms:
+ * docs/decisions/0022-conv-kernels.md, 0041). An f32/f64 op becomes one
+ * conv_gemm that the runtime runs in chunks of images with their im2col
+ * columns in cache (option conv-runtime, default 1). Otherwise (half
+ * dtypes; conv-runtime=0, the GPU's pipeline) each op becomes im2col /
+ * col2im / copy kernels built through the loop IR around BLAS gemms:
  *
  *   conv2d             col = im2col(x) [N,G,Cg,KH,KW,OH,OW];  y[n] = W[G,Og,K] @ col[n]      (gemm, batched over N)
  *   conv2d_input_grad  colg[n] = W^T[G,K,Og] @ g[n];  dx = col2im(colg)                       (zero + scatter-add)
@@ -516,11 +519,36 @@ static sj_value *zeros(cv *q, sj_type t) {
   return buf;
 }
 
+/* The op as one conv_gemm on a new result buffer: the runtime runs it in
+ * chunks of images (decision 0041). Operands in the tensor op's order; the
+ * gradients' `like` operand is replaced by the result buffer. */
+static sj_value *runtime_conv(cv *q) {
+  static const char *const modes[] = {"forward", "input_grad", "filter_grad"};
+  sj_op *op = q->op;
+  int m = op->code == SJ_OP_CONV2D ? 0 : op->code == SJ_OP_CONV2D_INPUT_GRAD ? 1 : 2;
+  sj_value *buf = alloc(q, sj_res(op, 0)->type);
+  sj_op *g = sj_build(&q->FB, SJ_OP_CONV_GEMM, 3, (sj_value *[]){sj_opnd(op, 0), sj_opnd(op, 1), buf}, 0, NULL);
+  sj_ctx *cx = q->L->m->ctx;
+  sj_op_set_attr(cx, g, (sj_attr){.name = "mode", .kind = SJ_ATTR_STR, .u.s = sj_intern(cx, modes[m])});
+  static const char *const copied[] = {"stride", "pad", "dilation", "groups"};
+  for (int i = 0; i < 4; i++)
+    if (sj_op_attr(op, copied[i])) sj_op_set_attr(cx, g, *sj_op_attr(op, copied[i]));
+  sj_pass_stat_add(q->L->run, SJ_STAT_lower_conv_gemms, 1);
+  return buf;
+}
+
+/* The runtime's form for the dtypes BLAS takes, unless the pipeline asks
+ * for kernels (the GPU has no conv_gemm). */
+static bool use_runtime(const cv *q) {
+  return (q->dt == SJ_F32 || q->dt == SJ_F64) && sj_pass_opt(q->L->run, SJ_OPT_lower_conv_runtime);
+}
+
 void sj_lw_lower_conv(lower *L, sj_op *op) {
   cv q = {.L = L, .op = op, .FB = sj_builder_before(L->m->ctx, op)};
   if (!setup(&q)) return;
   sj_value *r;
   if (no_products(&q)) r = zeros(&q, sj_res(op, 0)->type);
+  else if (use_runtime(&q)) r = runtime_conv(&q);
   else if (op->code == SJ_OP_CONV2D) r = lower_forward(&q, sj_opnd(op, 0), sj_opnd(op, 1));
   else if (op->code == SJ_OP_CONV2D_INPUT_GRAD) r = lower_input_grad(&q, sj_opnd(op, 0), sj_opnd(op, 1));
   else r = lower_filter_grad(&q, sj_opnd(op, 0), sj_opnd(op, 1));

@@ -16,9 +16,15 @@
  * updates of zeros (slice gradients; the zeros of a scan body are constants
  * once scan-pushout has sunk them) into one chain, before fusion would
  * make the sum a kernel (decision 0025). */
-const char *const sj_default_pipeline =
-    "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,scan-pushout,assemble-slices,outline-scan,expand-softmax,cse,"
-    "gemm-combine,fuse-elementwise,lower-to-loops,loop-fusion,gemm-epilogue,cse,dce";
+#define PIPELINE(LOWER)                                                                                              \
+  "canonicalize,stabilize-softmax,stabilize,cse,constant-fold,stabilize,constant-fold,canonicalize,dce,scan-pushout," \
+  "assemble-slices,outline-scan,expand-softmax,cse,gemm-combine,fuse-elementwise," LOWER                            \
+  ",loop-fusion,gemm-epilogue,cse,dce"
+const char *const sj_default_pipeline = PIPELINE("lower-to-loops");
+/* The device runs no conv_gemm (a runtime op): convolutions become kernels
+ * around gemms there (decision 0041). */
+const char *const sj_gpu_default_pipeline = PIPELINE("lower-to-loops{conv-runtime=0}");
+#undef PIPELINE
 
 /* Per pass: its statistics and options tables ({0} keeps empty ones legal C). */
 #define SJ_STAT(ID, NAME, DESC) {NAME, DESC},

@@ -30,8 +30,9 @@
 #undef SJ_STAT
 #undef SJ_OPT
 
-/* The -O pipeline. */
+/* The -O pipeline, and its form for the GPU (convolutions as kernels). */
 extern const char *const sj_default_pipeline;
+extern const char *const sj_gpu_default_pipeline;
 
 /* Every registered pass, in passes.def order. */
 size_t sj_num_passes(void);

@@ -61,7 +61,7 @@ static void list_passes(void) {
       printf("    %s=<int>%*s %s (default %lld)\n", p->opts[k].name, (int)(20 - strlen(p->opts[k].name)), "",
              p->opts[k].desc, (long long)p->opts[k].def);
   }
-  printf("\n-O runs: %s\n", sj_default_pipeline);
+  printf("\n-O runs: %s\n   (with --target=nvptx: lower-to-loops{conv-runtime=0})\n", sj_default_pipeline);
 }
 
 typedef struct opts {
@@ -192,7 +192,9 @@ static int process(const opts *o, sj_ctx *c, const char *name, const char *text,
     sj_pm_options pm = {.verify_each = o->verify_each,
                         .print_after = o->print_after_all ? stderr : NULL,
                         .report = want ? &rep : NULL};
-    st = sj_run_pipeline(m, o->pipeline, &pm);
+    /* -O for the GPU: convolutions as kernels (no conv_gemm on a device) */
+    const char *pipe = o->nvptx && o->pipeline == sj_default_pipeline ? sj_gpu_default_pipeline : o->pipeline;
+    st = sj_run_pipeline(m, pipe, &pm);
     if (want) print_report(o, &rep);
     sj_pm_report_free(&rep);
   }

@@ -12,6 +12,7 @@
 #include "codegen.h"
 #include "ir.h"
 #include "ref_eval.h"
+#include "registry.h"
 #include "runtime.h"
 #include "symjit/info.h"
 #include "symjit/symjit.h"
@@ -33,6 +34,7 @@ typedef struct opts {
   int bench, threads, llvm_opt;
   bool full, check, fast_math;
   bool nan_guard, profile; /* --nan-guard, --profile (docs/debugging.md) */
+  bool conv_kernels;       /* --conv-kernels */
   double lo, hi, ilo, ihi, rtol, atol; /* rtol/atol < 0: per-dtype defaults */
 } opts;
 
@@ -60,6 +62,10 @@ static void usage(FILE *o) {
         "                         device through the NVIDIA driver; docs/gpu.md); with\n"
         "                         --check, both compiled paths run there\n"
         "  --passes=a,b           symjit pipeline (default: -O)\n"
+        "  --conv-kernels         convolutions as im2col/col2im kernels around gemms\n"
+        "                         (the GPU's form, lower-to-loops{conv-runtime=0})\n"
+        "                         instead of conv_gemm; with --passes, the fused path\n"
+        "                         runs the given pipeline\n"
         "  --llvm-opt=N           LLVM optimization level 0-3 (default 3)\n"
         "  --nan-guard            fail at the first op that makes a NaN/Inf from finite\n"
         "                         operands, naming it and its line (no fusion)\n"
@@ -110,6 +116,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     else if (!strcmp(a, "--device") && more) o->device = argv[++i];
     else if (!strncmp(a, "--device=", 9)) o->device = a + 9;
     else if (!strncmp(a, "--passes=", 9)) o->pipeline = a + 9;
+    else if (!strcmp(a, "--conv-kernels")) o->conv_kernels = true;
     else if (!strncmp(a, "--llvm-opt=", 11)) o->llvm_opt = atoi(a + 11);
     else if (!strcmp(a, "--nan-guard")) o->nan_guard = true;
     else if (!strcmp(a, "--profile")) o->profile = true;
@@ -125,6 +132,7 @@ static int parse_args(int argc, char **argv, opts *o) {
     usage(stderr);
     return 2;
   }
+  if (o->conv_kernels && !o->pipeline) o->pipeline = sj_gpu_default_pipeline; /* -O, convolutions as kernels */
   return -1;
 }
 
@@ -429,6 +437,9 @@ static bool compare(const opts *o, const char *label, const sj_tensor *got, cons
 /* Pipeline without fusion: every op becomes its own kernel. */
 /* expand-softmax: the softmax ops have no kernels of their own */
 static const char *const unfused_pipeline = "canonicalize,cse,constant-fold,dce,outline-scan,expand-softmax,lower-to-loops";
+/* The same with convolutions as kernels around gemms (--conv-kernels) */
+static const char *const unfused_conv_kernels =
+    "canonicalize,cse,constant-fold,dce,outline-scan,expand-softmax,lower-to-loops{conv-runtime=0}";
 
 /* Outcome of one compiled path: 0 ran and matched the reference, 1 ran and
  * did not, 2 refused (compile or call error, left in the context). */
@@ -476,7 +487,8 @@ static int run_check(const opts *o, sj_ctx *c, sj_module *m, const sj_op *f, sj_
   static const char *const names[2] = {"fused", "unfused"};
   int rc[2];
   rc[0] = check_path(o, m, f, names[0], o->pipeline, in, nin, ref_ok ? ref : NULL, nout);
-  rc[1] = check_path(o, m, f, names[1], unfused_pipeline, in, nin, ref_ok ? ref : NULL, nout);
+  rc[1] = check_path(o, m, f, names[1], o->conv_kernels ? unfused_conv_kernels : unfused_pipeline, in, nin,
+                     ref_ok ? ref : NULL, nout);
   for (size_t k = 0; k < nout; k++) sj_tensor_free(ref[k]);
   free(ref);
   bool failed = false;

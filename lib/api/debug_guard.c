@@ -65,7 +65,7 @@ static const char *kind_of(sj_function *f, int s, int64_t i) {
 /* The op whose value a kernel stores into its parameter `arg`: the stored
  * value's definition (a reduction: its loop, named by its combine). */
 static void stored_op_name(sj_function *f, const step *s, unsigned arg, char *buf, size_t cap) {
-  snprintf(buf, cap, "%s", s->kind == ST_GEMM ? "matmul (gemm)" : "?");
+  snprintf(buf, cap, "%s", s->kind == ST_GEMM ? "matmul (gemm)" : s->kind == ST_CONV ? "convolution (conv_gemm)" : "?");
   if (s->kind != ST_LAUNCH) return;
   sj_op *k = sj_module_lookup(f->mod, sj_op_sym(s->op, "kernel"));
   if (!k) return;
@@ -98,7 +98,7 @@ static void index_str(sj_function *f, int s, int64_t e, char *buf, size_t cap) {
   if (n < cap) snprintf(buf + n, cap - n, "]");
 }
 
-static bool writes(const step *s, unsigned a) { return s->kind == ST_GEMM ? a == 2 : s->writes[a]; }
+static bool writes(const step *s, unsigned a) { return s->kind == ST_GEMM || s->kind == ST_CONV ? a == 2 : s->writes[a]; }
 
 sj_status sj_dbg_guard_step(sj_function *f, const step *s) {
   for (unsigned a = 0; a < s->nargs; a++) {
@@ -116,7 +116,7 @@ sj_status sj_dbg_guard_step(sj_function *f, const step *s) {
     /* unnamed slots print as %<N>, which means nothing to a user */
     const char *name = strncmp(f->slots[out].name, "%<", 2) ? f->slots[out].name : "its result";
     return sj_api_fail(f->ctx, s->op, "NaN guard: '%s' produced %s from finite operands at element %lld %s of %s (%s)%s%s",
-                       opname, kind_of(f, out, e), (long long)e, ix, name, sh, kernel ? ", in kernel @" : ", in BLAS gemm",
+                       opname, kind_of(f, out, e), (long long)e, ix, name, sh, kernel ? ", in kernel @" : s->kind == ST_CONV ? ", in conv_gemm" : ", in BLAS gemm",
                        kernel ? kernel : "");
   }
   return SJ_OK;

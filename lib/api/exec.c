@@ -101,13 +101,8 @@ sj_status sj_api_alloc_range(sj_function *f, int lo, int hi) {
 /* A gemm's epilogue on rows [lo, hi) of its output: the launch's arguments
  * with the row-sliced ones (epi_rows) offset to row lo and given hi - lo
  * rows; runs serially on the calling pool thread (rt NULL). */
-typedef struct epi_env {
-  sj_function *f;
-  const step *g;
-} epi_env;
-
-static void run_epilogue(void *env, int64_t lo, int64_t hi) {
-  const epi_env *e = env;
+void sj_api_run_epilogue(void *env, int64_t lo, int64_t hi) {
+  const sj_api_epi_env *e = env;
   const step *s = e->g->epi;
   sj_function *f = e->f;
   void *ptrs[SJ_KABI_STACK_PARAMS];
@@ -134,20 +129,20 @@ static bool run_gemm(sj_function *f, const step *s) {
   const int64_t *da = sj_api_dims(f, a), *db = sj_api_dims(f, b);
   const void *z = s->has_z ? f->data[s->args[3]] : NULL;
   if (f->slots[a].type.rank == 2 && f->slots[b].type.rank == 2) {
-    epi_env env = {f, s};
+    sj_api_epi_env env = {f, s};
     sj_rt_gemm_desc d = {.dt = dt, .a = f->data[a], .b = f->data[b], .c = f->data[c], .z = z, .trans_a = ta,
                          .trans_b = tb, .alpha = s->alpha, .beta = s->beta, .M = da[ta ? 1 : 0],
-                         .N = db[tb ? 0 : 1], .K = da[ta ? 0 : 1], .epilogue = s->epi ? run_epilogue : NULL,
+                         .N = db[tb ? 0 : 1], .K = da[ta ? 0 : 1], .epilogue = s->epi ? sj_api_run_epilogue : NULL,
                          .epilogue_env = &env};
     if (s->pack && dt == SJ_F32 && sj_rt_gemm_packed_pays(d.M, d.N, d.K)) /* decision 0039 */
       return sj_rt_gemm2d_packed(f->pool, &d, s->pack);
     return sj_rt_gemm2d_desc(f->pool, &d);
   }
   if (ta || tb) return false;
-  epi_env env = {f, s}; /* an epilogue of a batched gemm runs per row of c's dim 0 */
+  sj_api_epi_env env = {f, s}; /* an epilogue of a batched gemm runs per row of c's dim 0 */
   return sj_rt_gemm_batched_epi(f->pool, dt, f->data[a], f->slots[a].type.rank, da, f->data[b], f->slots[b].type.rank,
                                 db, f->data[c], f->slots[c].type.rank, sj_api_dims(f, c), s->alpha, s->beta, z,
-                                s->epi ? run_epilogue : NULL, &env);
+                                s->epi ? sj_api_run_epilogue : NULL, &env);
 }
 
 /* A kernel's only effects are its stores: when every buffer it writes is
@@ -204,6 +199,7 @@ static sj_status run_range(sj_function *f, int lo, int hi) {
       break;
     case ST_SCAN: st = sj_api_run_scan(f, s); break;
     case ST_RANDOM: st = sj_api_random_run(f, s); break;
+    case ST_CONV: st = sj_api_run_conv(f, s); break;
     }
     if (f->dbg_steps && !st) st = sj_dbg_after_step(f, i, ts);
   }

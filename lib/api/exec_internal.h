@@ -23,7 +23,8 @@
 
 /* ST_RANDOM: a random_* op, which allocates its result as ST_ALLOC does
  * (random_exec.c); ST_SCAN: a loop (scan_exec.c), which allocates its results */
-typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN, ST_RANDOM, ST_SCAN } step_kind;
+/* ST_CONV: a conv_gemm, run by the runtime (conv_exec.c) */
+typedef enum { ST_DIM, ST_ICONST, ST_CONST, ST_ALLOC, ST_LAUNCH, ST_GEMM, ST_RESHAPE, ST_SLICE_LEN, ST_RANDOM, ST_SCAN, ST_CONV } step_kind;
 
 /* A launch precondition on the call's shapes, derived from the kernel. */
 typedef enum { CK_EQ_DIM, CK_EQ_CONST, CK_NONEMPTY } check_kind;
@@ -56,6 +57,7 @@ typedef struct step {
    * of the loop (gemm_packed.c; owned and invalidated by scan_exec.c,
    * decision 0039); NULL: BLAS */
   struct sj_rt_gemm_pack *pack;
+  struct sj_conv_step *conv; /* conv_gemm: mode, attributes, scratch (conv_exec.c, owned) */
 } step;
 
 typedef struct slot {
@@ -182,6 +184,25 @@ sj_function *sj_api_scan_body(const step *s);
 /* Points the body plans' launches at fns (tier 2). */
 void sj_api_scan_swap(step *s, sj_kernel_fn const *fns);
 void sj_api_free_scan(step *s);
+
+/* conv_exec.c: the conv_gemm step (docs/decisions/0041). */
+/* Reads the op's mode and attributes into s->conv (s->kind is ST_CONV). */
+sj_status sj_api_plan_conv(sj_function *f, step *s);
+/* Phase 1: the operands' current dims agree with the convolution's. */
+sj_status sj_api_shape_conv(sj_function *f, const step *s);
+/* Runs it (the epilogue, if any, per chunk of images). */
+sj_status sj_api_run_conv(sj_function *f, const step *s);
+void sj_api_free_conv(step *s);
+/* Its multiply-adds times 2 with the current dims (the profile's GFLOP/s). */
+double sj_api_conv_flops(sj_function *f, const step *s);
+
+/* exec.c: a gemm's or conv_gemm's epilogue on rows [lo, hi) of its output
+ * (an sj_range_fn; env is an sj_api_epi_env). */
+typedef struct sj_api_epi_env {
+  sj_function *f;
+  const step *g;
+} sj_api_epi_env;
+void sj_api_run_epilogue(void *env, int64_t lo, int64_t hi);
 
 /* precheck.c */
 /* Derives the launch preconditions of kernel k into s; an index whose

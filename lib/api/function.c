@@ -46,7 +46,8 @@ static sj_status pipeline_protected(void *ud) {
   sj_module *mod = copy_module(a->m->ctx, a->m);
   sj_pm_options pm = {.verify_each = true};
   if (sj_dbg_dumping(a->dc)) pm.after_pass = sj_dbg_after_pass, pm.after_pass_ud = a->dc;
-  const char *pipeline = sj_dbg_pipeline(a->dc, a->o->pipeline ? a->o->pipeline : sj_default_pipeline);
+  const char *dflt = a->f->gpu ? sj_gpu_default_pipeline : sj_default_pipeline;
+  const char *pipeline = sj_dbg_pipeline(a->dc, a->o->pipeline ? a->o->pipeline : dflt);
   sj_status st = sj_dbg_dump_module(a->dc, "input", a->m);
   if (!st) st = sj_run_pipeline(mod, pipeline, &pm);
   if (!st) st = sj_dbg_dump_module(a->dc, "final", mod);

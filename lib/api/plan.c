@@ -45,7 +45,7 @@ void sj_api_launched_kernels(sj_module *m, const sj_op *f, sj_op_vec *ks, int de
       if (body && body->code == SJ_OP_FUNC && depth < 64) sj_api_launched_kernels(m, body, ks, depth + 1);
       continue;
     }
-    const char *sym = op->code == SJ_OP_LAUNCH ? sj_op_sym(op, "kernel") : op->code == SJ_OP_GEMM ? sj_op_sym(op, "epilogue") : NULL;
+    const char *sym = sj_op_sym(op, op->code == SJ_OP_LAUNCH ? "kernel" : "epilogue"); /* gemm, conv_gemm */
     if (!sym) continue;
     sj_op *k = sj_module_lookup(m, sym);
     bool seen = false;
@@ -101,7 +101,7 @@ static bool mark_writes(sj_op *k, step *s) {
 }
 
 static sj_status launch_step(sj_function *f, step *s, sj_op *const *ks, const sj_kernel_fn *fns, size_t nk) {
-  const char *name = sj_op_sym(s->op, s->op->code == SJ_OP_GEMM ? "epilogue" : "kernel");
+  const char *name = sj_op_sym(s->op, s->op->code == SJ_OP_LAUNCH ? "kernel" : "epilogue");
   s->kind = ST_LAUNCH;
   for (size_t i = 0; i < nk; i++)
     if (!strcmp(sj_func_name(ks[i]), name)) {
@@ -142,6 +142,8 @@ static double num_attr(const sj_op *op, const char *name, double dflt) {
   return !a ? dflt : a->kind == SJ_ATTR_FLOAT ? a->u.f : (double)a->u.i;
 }
 
+static sj_status plan_epilogue(sj_function *f, step *s, const plan_in *in, unsigned first);
+
 /* gemm: flags and scalars read once here, not on every call. An epilogue
  * becomes a launch step of its own (s->epi) over the operands after z,
  * with the kernel's prechecks, run by the gemm's row panels. */
@@ -152,8 +154,21 @@ static sj_status p_gemm(sj_function *f, step *s, const plan_in *in) {
   s->has_z = sj_op_attr(s->op, "beta") != NULL;
   s->alpha = num_attr(s->op, "alpha", 1);
   s->beta = num_attr(s->op, "beta", 0);
+  return plan_epilogue(f, s, in, 3 + s->has_z);
+}
+
+/* conv_gemm: run by the runtime; an epilogue as gemm's, after %c */
+static sj_status p_conv_gemm(sj_function *f, step *s, const plan_in *in) {
+  s->kind = ST_CONV;
+  sj_status st = sj_api_plan_conv(f, s);
+  return st ? st : plan_epilogue(f, s, in, 3);
+}
+
+/* A gemm's or conv_gemm's epilogue, if any: a launch step of its own
+ * (s->epi) over the operands from `first` on, with the kernel's
+ * prechecks. */
+static sj_status plan_epilogue(sj_function *f, step *s, const plan_in *in, unsigned first) {
   if (!sj_op_attr(s->op, "epilogue")) return SJ_OK;
-  unsigned first = 3 + s->has_z;
   if (s->nargs - first > SJ_KABI_STACK_PARAMS)
     return sj_api_fail(f->ctx, s->op, "a gemm epilogue takes at most %d arguments", SJ_KABI_STACK_PARAMS);
   s->epi = calloc(1, sizeof *s->epi);
@@ -363,6 +378,7 @@ void sj_api_free_plan(sj_function *f) {
       free(f->steps[i].epi);
     }
     if (f->steps[i].scan) sj_api_free_scan(&f->steps[i]);
+    sj_api_free_conv(&f->steps[i]);
   }
   for (int i = 0; f->slots && i < f->nslots; i++) sj_tensor_free(f->slots[i].konst);
   for (int i = 0; f->bufmem && i < f->nbufs; i++) free(f->bufmem[i]);

@@ -138,7 +138,7 @@ sj_status sj_api_analyze_kernel(sj_ctx *c, const sj_op *k, step *s) {
 /* ---- call time ---- */
 
 sj_status sj_api_check_launch(sj_function *f, const step *s) {
-  const char *kn = sj_op_sym(s->op, s->op->code == SJ_OP_GEMM ? "epilogue" : "kernel");
+  const char *kn = sj_op_sym(s->op, s->op->code == SJ_OP_LAUNCH ? "kernel" : "epilogue");
   /* a launch that writes only empty buffers is skipped: no clamped index is
    * ever read, so an empty indexed axis is fine (numpy's take of no indices
    * from an empty axis); the equalities still hold the shapes to account */

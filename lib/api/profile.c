@@ -36,7 +36,9 @@ static double gemm_flops(sj_function *f, const step *s) {
 }
 
 /* a scan is timed as a whole (its body's kernels are not listed) */
-static bool timed(const step *s) { return s->kind == ST_LAUNCH || s->kind == ST_GEMM || s->kind == ST_SCAN; }
+static bool timed(const step *s) {
+  return s->kind == ST_LAUNCH || s->kind == ST_GEMM || s->kind == ST_SCAN || s->kind == ST_CONV;
+}
 
 sj_status sj_dbg_after_step(sj_function *f, int i, double t0) {
   const step *s = &f->steps[i];
@@ -48,6 +50,7 @@ sj_status sj_dbg_after_step(sj_function *f, int i, double t0) {
     p->calls++;
     for (unsigned a = 0; a < s->nargs; a++) p->bytes += slot_bytes(f, s->args[a]);
     if (s->kind == ST_GEMM) p->flops += gemm_flops(f, s);
+    if (s->kind == ST_CONV) p->flops += sj_api_conv_flops(f, s);
   }
   return d->nan_guard && s->kind != ST_SCAN ? sj_dbg_guard_step(f, s) : SJ_OK;
 }
@@ -152,11 +155,12 @@ static void put_row(sbuf *b, sj_function *f, int i, double total) {
   char kernel[80];
   if (s->kind == ST_LAUNCH) snprintf(kernel, sizeof kernel, "@%s", sj_op_sym(s->op, "kernel"));
   else if (s->kind == ST_SCAN) snprintf(kernel, sizeof kernel, "@%s", sj_op_sym(s->op, "body"));
+  else if (s->kind == ST_CONV) snprintf(kernel, sizeof kernel, "(%s)", sj_op_attr(s->op, "mode")->u.s);
   else snprintf(kernel, sizeof kernel, "(BLAS)");
   double ms = p->seconds * 1e3, gbs = p->seconds > 0 ? p->bytes / p->seconds / 1e9 : 0;
-  put(b, "%6d  %-6s  %-24s %8llu %10.3f %6.1f%% %10.3f %8.2f ", i, s->kind == ST_LAUNCH ? "launch" : s->kind == ST_SCAN ? "scan" : "gemm",
+  put(b, "%6d  %-6s  %-24s %8llu %10.3f %6.1f%% %10.3f %8.2f ", i, s->kind == ST_LAUNCH ? "launch" : s->kind == ST_SCAN ? "scan" : s->kind == ST_CONV ? "conv" : "gemm",
       kernel, (unsigned long long)p->calls, ms, total > 0 ? 100 * p->seconds / total : 0.0, p->bytes / 1e6, gbs);
-  if (s->kind == ST_GEMM) put(b, "%8.2f  ", p->seconds > 0 ? p->flops / p->seconds / 1e9 : 0.0);
+  if (s->kind == ST_GEMM || s->kind == ST_CONV) put(b, "%8.2f  ", p->seconds > 0 ? p->flops / p->seconds / 1e9 : 0.0);
   else put(b, "%8s  ", "-");
   put_where(b, f, s);
   put(b, "\n");

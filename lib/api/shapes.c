@@ -179,6 +179,10 @@ sj_status sj_api_shapes_from(sj_function *f, int from) {
       st = shape_gemm(f, s);
       if (!st && s->epi) st = sj_api_check_launch(f, s->epi);
       break;
+    case ST_CONV:
+      st = sj_api_shape_conv(f, s);
+      if (!st && s->epi) st = sj_api_check_launch(f, s->epi);
+      break;
     case ST_SCAN:
       if (sj_api_scan_is_barrier(s)) {
         f->shape_stop = i;

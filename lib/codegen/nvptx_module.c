@@ -363,6 +363,11 @@ static sj_status collect_gemms(sj_module *m, sj_ctx *c, gemm_req **out, size_t *
     sj_status st = ops.failed ? SJ_ERR_NOMEM : SJ_OK;
     for (size_t i = 0; i < ops.n && !st; i++) {
       const sj_op *op = ops.v[i];
+      if (op->code == SJ_OP_CONV_GEMM) { /* a host runtime op (decision 0041) */
+        st = sj_emit_error(c, op->loc, "'conv_gemm' op runs on the host only: lower convolutions for the GPU with "
+                                       "lower-to-loops{conv-runtime=0} (the GPU's default pipeline does)");
+        break;
+      }
       if (op->code != SJ_OP_GEMM) continue;
       gemm_req r;
       if (!gemm_of(c, op, f, &r)) {

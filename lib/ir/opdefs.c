@@ -998,6 +998,8 @@ static sj_type swap_last2(const sj_type *t) {
   return r;
 }
 
+static sj_status verify_epilogue(sj_ctx *c, const sj_op *op, const sj_type *o, unsigned first);
+
 /* The operands after a, b, c: z when `beta` is given, then the epilogue's
  * arguments (the module verifier checks them against the kernel). */
 static sj_status verify_gemm_extra(sj_ctx *c, const sj_op *op, const sj_type *o) {
@@ -1013,6 +1015,15 @@ static sj_status verify_gemm_extra(sj_ctx *c, const sj_op *op, const sj_type *o)
     for (int i = 0; same && i < z->rank; i++) same = z->dims[i] == o->dims[i];
     if (!same) return err(c, op, "accumulator %s must have the output's type %s", TYS(z, x), TYS(o, y));
   }
+  if (sj_op_attr(op, "epilogue") && o->rank != 2 && o->rank != 3)
+    return err(c, op, "an epilogue needs a rank-2 output or a rank-3 one (batched over its dim 0), got %s", TYS(o, x));
+  return verify_epilogue(c, op, o, first);
+}
+
+/* The epilogue's arguments, operands first.. (gemm, conv_gemm): none
+ * without `epilogue`; those in `epilogue_rows` have the output's rows. */
+static sj_status verify_epilogue(sj_ctx *c, const sj_op *op, const sj_type *o, unsigned first) {
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
   const sj_attr *rows = sj_op_attr(op, "epilogue_rows");
   if (!sj_op_attr(op, "epilogue")) {
     if (rows) return err(c, op, "`epilogue_rows` without `epilogue`");
@@ -1020,8 +1031,6 @@ static sj_status verify_gemm_extra(sj_ctx *c, const sj_op *op, const sj_type *o)
       return err(c, op, "%u operand%s after %%c but no `epilogue`", op->nopnds - 3, op->nopnds == 4 ? "" : "s");
     return SJ_OK;
   }
-  if (o->rank != 2 && o->rank != 3)
-    return err(c, op, "an epilogue needs a rank-2 output or a rank-3 one (batched over its dim 0), got %s", TYS(o, x));
   for (int i = 0; rows && i < rows->u.ints.n; i++) {
     int64_t r = rows->u.ints.v[i];
     if (r < 0 || r >= (int64_t)(op->nopnds - first) || (i && r <= rows->u.ints.v[i - 1]))
@@ -1060,6 +1069,32 @@ static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
     if (!dims_match(r.dims[i], o->dims[i]))
       return err(c, op, "output buffer %s does not match the product type %s", TYS(o, x), TYS(&r, y));
   return verify_gemm_extra(c, op, o);
+}
+
+/* conv_gemm: the operands of its mode as the tensor op's (conv_shape
+ * checks the geometry), f32 or f64 (BLAS); an epilogue only on a forward
+ * convolution, by image rows. */
+static sj_status verify_conv_gemm(sj_ctx *c, const sj_op *op) {
+  static const char *const modes[3] = {"forward", "input_grad", "filter_grad"};
+  const char *mode = sj_op_attr(op, "mode")->u.s;
+  int m = 0;
+  while (m < 3 && strcmp(mode, modes[m])) m++;
+  if (m == 3) return err(c, op, "mode must be \"forward\", \"input_grad\" or \"filter_grad\", got \"%s\"", mode);
+  const sj_type *a = &sj_opnd(op, 0)->type, *b = &sj_opnd(op, 1)->type, *o = &sj_opnd(op, 2)->type;
+  char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
+  if (!a->is_tensor || (a->dt != SJ_F32 && a->dt != SJ_F64))
+    return err(c, op, "operands must be f32 or f64 (BLAS), got %s", TYS(a, x));
+  /* the convolution's input and filter, and the operand shaped as its output */
+  const sj_type *in = m == 1 ? o : a, *w = m == 2 ? o : b, *g = m == 0 ? o : m == 1 ? a : b;
+  sj_type want;
+  if (conv_shape(c, op, in, w, &want)) return SJ_ERR_VERIFY;
+  bool fits = g->is_tensor && g->dt == want.dt && g->rank == 4;
+  for (int i = 0; fits && i < 4; i++) fits = dims_match(g->dims[i], want.dims[i]);
+  if (!fits)
+    return err(c, op, "%s %s does not match the convolution's output %s", m ? "gradient" : "output buffer", TYS(g, x),
+               TYS(&want, y));
+  if (m && sj_op_attr(op, "epilogue")) return err(c, op, "an epilogue needs mode \"forward\", got \"%s\"", mode);
+  return verify_epilogue(c, op, o, 3);
 }
 
 /* ---- random streams (docs/decisions/0018-random.md) ---- */

@@ -226,7 +226,7 @@ sj_status sj_verify_module(sj_module *m) {
       st = SJ_ERR_VERIFY;
     else if (op->code == SJ_OP_LAUNCH)
       st = check_callee(m, syms, nsyms, op, "kernel", 0);
-    else if (op->code == SJ_OP_GEMM && sj_op_attr(op, "epilogue")) /* z, if any, precedes the epilogue's args */
+    else if (sj_op_attr(op, "epilogue")) /* gemm, conv_gemm: z, if any, precedes the epilogue's args */
       st = check_callee(m, syms, nsyms, op, "epilogue", 3 + (sj_op_attr(op, "beta") != NULL));
   }
   sj_scratch_free(syms);

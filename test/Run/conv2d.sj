@@ -114,11 +114,18 @@ func @kbig(%x: f32[2,16,5,5], %w: f32[4,16,3,3], %g: f32[2,4,3,3], %xd: f64[3,16
 // RUN: %symjit-run %s --check --func convpool --shape x=5x3x11x10 | FileCheck %s --check-prefix=CP
 // RUN: %symjit-run %s --check --func convpool --shape x=1x3x11x10 | FileCheck %s --check-prefix=CP
 // RUN: %symjit-run %s --check --func convpool --shape x=0x3x11x10 | FileCheck %s --check-prefix=CP
+// The same through the kernels-around-gemms form (the GPU's), where the
+// epilogue runs after each image's gemm.
+// RUN: %symjit-run %s --conv-kernels --check --func convpool --shape x=5x3x11x10 | FileCheck %s --check-prefix=CP
+// RUN: %symjit-run %s --conv-kernels --check --func convpool --shape x=0x3x11x10 | FileCheck %s --check-prefix=CP
 // Enough images for the gemm to be split over the pool: conv2d-split.test.
 // RUN: %symjit-opt %s -O --split-input-file | FileCheck %s --check-prefix=CPIR
+// RUN: %symjit-opt %s -O --target=nvptx --split-input-file | FileCheck %s --check-prefix=CPGPU
 // CP: check: @convpool passed
-// CPIR: gemm {{.*}}, %b, {{.*}} {epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2]}
-// CPIR: gemm {{.*}}, %b2, {{.*}} {epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2]}
+// CPIR: conv_gemm %x, %w, {{.*}}, %b, {{.*}} {dilation = [2, 1], epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2], groups = 1, mode = "forward", {{.*}}}
+// CPIR: conv_gemm %x, %w2, {{.*}}, %b2, {{.*}} {epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2], groups = 1, mode = "forward", {{.*}}}
+// CPGPU: gemm {{.*}}, %b, {{.*}} {epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2]}
+// CPGPU: gemm {{.*}}, %b2, {{.*}} {epilogue = @convpool_f{{[0-9]+}}, epilogue_rows = [0, 2]}
 func @convpool(%x: f32[?,3,11,10], %w: f32[4,3,3,2], %b: f32[1,4,1,1], %w2: f32[6,3,2,2], %b2: f32[1,6,1,1]) -> (f32[?,4,4,2], f32[?,6,4,4]) {
   %0 = conv2d %x, %w {stride = [1, 2], pad = [1, 0, 0, 1], dilation = [2, 1], groups = 1} : f32[?,4,8,5]
   %1 = max_pool2d %0 {pad = [0, 0, 0, 0], stride = [2, 2], window = [2, 2]} : f32[?,4,4,2]

@@ -338,6 +338,29 @@ static void test_epilogue_columns(void) {
   for (int i = 0; i < 3; i++) sj_tensor_free(in[i]);
 }
 
+static const char conv_src[] =
+    "func @c(%x: f32[?,2,6,6], %w: f32[3,2,3,3]) -> (f32[?,3,4,4]) {\n"
+    "  %0 = conv2d %x, %w {stride = [1, 1], pad = [0, 0, 0, 0]} : f32[?,3,4,4]\n  return %0\n}\n";
+
+/* A convolution on the device: the GPU's pipeline lowers it to an im2col
+ * kernel and a batched GEMM (no conv_gemm, a host runtime op: decision
+ * 0041): one GEMM launch of [3, 18] @ [18, 16] per image. */
+static void test_conv(void) {
+  int64_t dx[4] = {2, 2, 6, 6}, dw[4] = {3, 2, 3, 3};
+  sj_tensor *x = tensor(SJ_F32, 4, dx, 21), *w = tensor(SJ_F32, 4, dw, 22);
+  CHECK(run(conv_src, "c", (sj_tensor *[]){x, w}, 2) >= 2);
+  size_t gemms = 0;
+  for (size_t i = 0; i < nlaunch(); i++) {
+    launch l = get(i);
+    if (strncmp(l.name, "sjg_gemm_", 9)) continue;
+    gemms++;
+    CHECK_GEMM(&l, .name = "sjg_gemm_f32_nn", .M = 3, .N = 16, .K = 18, .batch = 2, .sa = 0, .sb = 288, .sc = 48,
+               .alpha = 1, .beta = 0, .a = NULL);
+  }
+  CHECK(gemms == 1);
+  sj_tensor_free(x), sj_tensor_free(w);
+}
+
 int main(void) {
   setenv("SJ_LIBCUDA", SJ_FAKE_CUDA, 1);
   void *h = dlopen(SJ_FAKE_CUDA, RTLD_NOW);
@@ -354,6 +377,7 @@ int main(void) {
   test_batched();
   test_epilogue_and_half();
   test_epilogue_columns();
+  test_conv();
   run_done();
   CHECK(live("ctx") == 0 && live("allocs") == 0 && live("streams") == 0 && live("modules") == 0);
   dlclose(h);

@@ -1,13 +1,22 @@
-// RUN: %symjit-opt %s --passes=lower-to-loops --split-input-file | FileCheck %s
+// RUN: %symjit-opt %s --passes=lower-to-loops{conv-runtime=0} --split-input-file | FileCheck %s
 // RUN: %symjit-run %s --check --func dwoh --shape x=3x33x9x11 --shape g=3x32x8x5 | FileCheck %s --check-prefix=EXEC-DWOH
+// RUN: %symjit-run %s --conv-kernels --check --func dwoh --shape x=3x33x9x11 --shape g=3x32x8x5 | FileCheck %s --check-prefix=EXEC-DWOH
 // RUN: %symjit-run %s --check --func dwoh --shape x=0x33x9x11 --shape g=0x32x8x5 | FileCheck %s --check-prefix=EXEC-DWOH
+// RUN: %symjit-run %s --conv-kernels --check --func dwoh --shape x=0x33x9x11 --shape g=0x32x8x5 | FileCheck %s --check-prefix=EXEC-DWOH
 // RUN: %symjit-run %s --check --func dwohpad --shape x=2x33x8x7 --shape g=2x32x8x4 | FileCheck %s --check-prefix=EXEC-DWOHPAD
+// RUN: %symjit-run %s --conv-kernels --check --func dwohpad --shape x=2x33x8x7 --shape g=2x32x8x4 | FileCheck %s --check-prefix=EXEC-DWOHPAD
 // RUN: %symjit-run %s --check --func dwodd --shape x=2x33x4x4 --shape g=2x32x3x3 | FileCheck %s --check-prefix=EXEC-DWODD
+// RUN: %symjit-run %s --conv-kernels --check --func dwodd --shape x=2x33x4x4 --shape g=2x32x3x3 | FileCheck %s --check-prefix=EXEC-DWODD
 // RUN: %symjit-run %s --check --func dwimg --shape x=3x2x6x5 --shape g=3x4x3x5 | FileCheck %s --check-prefix=EXEC-DWIMG
+// RUN: %symjit-run %s --conv-kernels --check --func dwimg --shape x=3x2x6x5 --shape g=3x4x3x5 | FileCheck %s --check-prefix=EXEC-DWIMG
 // RUN: %symjit-run %s --check --func dwimg --shape x=0x2x6x5 --shape g=0x4x3x5 | FileCheck %s --check-prefix=EXEC-DWIMG
+// RUN: %symjit-run %s --conv-kernels --check --func dwimg --shape x=0x2x6x5 --shape g=0x4x3x5 | FileCheck %s --check-prefix=EXEC-DWIMG
 // RUN: %symjit-run %s --check --func dxbig --shape g=3x4x4x4 --shape x=3x33x5x5 | FileCheck %s --check-prefix=EXEC-DXBIG
+// RUN: %symjit-run %s --conv-kernels --check --func dxbig --shape g=3x4x4x4 --shape x=3x33x5x5 | FileCheck %s --check-prefix=EXEC-DXBIG
 // RUN: %symjit-run %s --check --func dxbig --shape g=0x4x4x4 --shape x=0x33x5x5 | FileCheck %s --check-prefix=EXEC-DXBIG
+// RUN: %symjit-run %s --conv-kernels --check --func dxbig --shape g=0x4x4x4 --shape x=0x33x5x5 | FileCheck %s --check-prefix=EXEC-DXBIG
 // RUN: %symjit-run %s --check --func dxbigpad --shape g=2x4x4x2 --shape x=2x33x6x5 | FileCheck %s --check-prefix=EXEC-DXBIGPAD
+// RUN: %symjit-run %s --conv-kernels --check --func dxbigpad --shape g=2x4x4x2 --shape x=2x33x6x5 | FileCheck %s --check-prefix=EXEC-DXBIGPAD
 //
 // The conv2d gradients with a dynamic batch (the LeNet step's: its batch is
 // `?`) take the same parallel forms as with a static one

@@ -1,11 +1,18 @@
-// RUN: %symjit-opt %s --passes=lower-to-loops --split-input-file | FileCheck %s
+// RUN: %symjit-opt %s --passes=lower-to-loops{conv-runtime=0} --split-input-file | FileCheck %s
 // RUN: %symjit-run %s --check --func fwd --shape x=3x2x5x5 | FileCheck %s --check-prefix=EXEC-FWD
+// RUN: %symjit-run %s --conv-kernels --check --func fwd --shape x=3x2x5x5 | FileCheck %s --check-prefix=EXEC-FWD
 // RUN: %symjit-run %s --check --func pad | FileCheck %s --check-prefix=EXEC-PAD
+// RUN: %symjit-run %s --conv-kernels --check --func pad | FileCheck %s --check-prefix=EXEC-PAD
 // RUN: %symjit-run %s --check --func dx | FileCheck %s --check-prefix=EXEC-DX
+// RUN: %symjit-run %s --conv-kernels --check --func dx | FileCheck %s --check-prefix=EXEC-DX
 // RUN: %symjit-run %s --check --func dw | FileCheck %s --check-prefix=EXEC-DW
+// RUN: %symjit-run %s --conv-kernels --check --func dw | FileCheck %s --check-prefix=EXEC-DW
 // RUN: %symjit-run %s --check --func dwdyn --shape x=3x1x3x3 --shape g=3x2x2x2 | FileCheck %s --check-prefix=EXEC-DWDYN
+// RUN: %symjit-run %s --conv-kernels --check --func dwdyn --shape x=3x1x3x3 --shape g=3x2x2x2 | FileCheck %s --check-prefix=EXEC-DWDYN
 // RUN: %symjit-run %s --check --func dxpad | FileCheck %s --check-prefix=EXEC-DXPAD
+// RUN: %symjit-run %s --conv-kernels --check --func dxpad | FileCheck %s --check-prefix=EXEC-DXPAD
 // RUN: %symjit-run %s --check --func dxdyn --shape g=3x2x2x2 --shape x=3x1x3x3 | FileCheck %s --check-prefix=EXEC-DXDYN
+// RUN: %symjit-run %s --conv-kernels --check --func dxdyn --shape g=3x2x2x2 --shape x=3x1x3x3 | FileCheck %s --check-prefix=EXEC-DXDYN
 // EXEC-DXDYN: check: @dxdyn passed
 // EXEC-DXPAD: check: @dxpad passed
 // EXEC-FWD: check: @fwd passed

@@ -15,6 +15,7 @@
 // CHECK-NEXT: lower-to-loops
 // CHECK-NEXT:   (S) 4 kernels-created - kernels built (one launch each)
 // CHECK-NEXT:   (S) 1 gemms-created - matmuls lowered to gemm
+// CHECK-NEXT:   (S) 0 conv-gemms-created - f32/f64 convolutions lowered to conv_gemm
 // CHECK-NEXT: loop-fusion
 // CHECK-NEXT:   (S) 3 kernels-merged - pairs of launches merged into one kernel
 // CHECK-NEXT:   (S) 1 inner-loops-merged - inner loops merged into the next one
@@ -34,6 +35,7 @@
 // OPT-NEXT: lower-to-loops
 // OPT-NEXT:   (S) 6 kernels-created - kernels built (one launch each)
 // OPT-NEXT:   (S) 1 gemms-created - matmuls lowered to gemm
+// OPT-NEXT:   (S) 0 conv-gemms-created - f32/f64 convolutions lowered to conv_gemm
 // OPT-NEXT: loop-fusion
 // OPT-NEXT:   (S) 0 kernels-merged - pairs of launches merged into one kernel
 // OPT-NEXT:   (S) 0 inner-loops-merged - inner loops merged into the next one
