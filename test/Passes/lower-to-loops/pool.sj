@@ -306,7 +306,7 @@ func @mgt(%x: f32[1,2,4,5], %g: f32[1,2,2,2]) -> (f32[1,2,4,5]) {
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     for %c0, %c2 (%4: i64) {
-// CHECK-NEXT:       for %c0, %c2 (%5: i64) {
+// CHECK-NEXT:       for %c0, %c2 {loop.vectorize = 0} (%5: i64) {
 // CHECK-NEXT:         %6 = mul %4, %c2 : i64
 // CHECK-NEXT:         %7 = mul %5, %c2 : i64
 // CHECK-NEXT:         %8 = load %in1, %c0, %0, %4, %5 : f32
