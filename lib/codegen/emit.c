@@ -530,9 +530,24 @@ sj_status sj_cg_optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
   return SJ_OK;
 }
 
+/* LLVM's diagnostics on a host context (kept for its life: optimization
+ * here, machine code in the caller). Without a handler LLVM prints them
+ * to stderr and exits on an error; the library does neither. Warnings are
+ * dropped: the expected one is "loop not vectorized" on a loop with the
+ * loop.vectorize hint (loop_hints) where LLVM found vectorizing illegal
+ * or ran no vectorizer (O1). An error is reported to the context. */
+static void host_diag(LLVMDiagnosticInfoRef di, void *arg) {
+  if (LLVMGetDiagInfoSeverity(di) != LLVMDSError) return;
+  char *m = LLVMGetDiagInfoDescription(di);
+  sj_loc none = {0};
+  sj_emit_error(arg, none, "codegen: LLVM: %s", m ? m : "unknown error");
+  LLVMDisposeMessage(m);
+}
+
 sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n,
                              int opt_level, LLVMContextRef L, LLVMModuleRef *out) {
   cg g = {.sc = diag, .L = L, .tgt = &sj_cg_host_target};
+  LLVMContextSetDiagnosticHandler(L, host_diag, diag);
   LLVMTargetMachineRef tm = sj_cg_host_tm(LLVMCodeGenLevelAggressive, &g.isa);
   if (!tm) {
     sj_loc none = {0};
