@@ -7,7 +7,8 @@
  *   max_pool2d_grad             n, c { zero the plane; oh, ow { argmax of
  *                               the window (recomputed); dx[argmax] += g } }
  *                               (tiling windows: oh, ow { each window element
- *                               = g if it is the first maximum, else 0 })
+ *                               = g if it is the first maximum, else 0 },
+ *                               the ow loop marked {loop.vectorize = 0})
  *   avg_pool2d_grad             n, c { zero the plane; oh, ow { g / divisor
  *                               added over the window } }
  * Windows are clipped to the input with loop bounds (no per-element test);
