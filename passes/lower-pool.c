@@ -7,7 +7,8 @@
  *   max_pool2d_grad             n, c { zero the plane; oh, ow { argmax of
  *                               the window (recomputed); dx[argmax] += g } }
  *                               (tiling windows: oh, ow { each window element
- *                               = g if it is the first maximum, else 0 })
+ *                               = g if it is the first maximum, else 0 },
+ *                               the ow loop marked {loop.vectorize = 0})
  *   avg_pool2d_grad             n, c { zero the plane; oh, ow { g / divisor
  *                               added over the window } }
  * Windows are clipped to the input with loop bounds (no per-element test);
@@ -190,6 +191,17 @@ static void pool_forward(pk *P, sj_value *in, sj_value *out, bool is_max) {
   sj_lw_close_nest(&B);
 }
 
+/* {loop.vectorize = w} on the `for` whose variable is iv (none for a
+ * static 1, which has no loop): the hint that LLVM should vectorize it
+ * even with a trip count too short for its cost model to try run-time
+ * checks (docs/decisions/0042-pool-vectorize-hint.md). */
+static void vectorize_hint(sj_builder *B, sj_value *iv, int64_t w) {
+  sj_op *l = iv->def || !iv->owner ? NULL : iv->owner->parent;
+  if (!l || l->code != SJ_OP_FOR) return;
+  sj_attr a = {.name = "loop.vectorize", .kind = SJ_ATTR_INT, .u.i = w};
+  sj_op_set_attr(B->c, l, a);
+}
+
 /* Zeroes plane (iv[0], iv[1]) of out: a nest over H, W in B. */
 static void zero_plane(pk *P, sj_builder *B, sj_value *out, sj_value **iv) {
   sj_value *hi[2], *jv[2];
@@ -308,6 +320,7 @@ static void pool_backward(pk *P, sj_value *x, sj_value *g, sj_value *out, bool i
     sj_value *gv = load_c(P, &in, g, (sj_value *[]){iv[0], iv[1], ov[0], ov[1]}), *at[2] = {0};
     if (is_max && direct) {
       window_direct(P, &in, x, out, iv, w, gv);
+      vectorize_hint(&in, ov[1], 0);
     } else if (is_max) {
       window_argmax(P, &in, x, iv, w, at);
       accumulate(P, &in, out, (sj_value *[]){iv[0], iv[1], sp_index(P, &in, 0, at[0]), sp_index(P, &in, 1, at[1])}, gv);

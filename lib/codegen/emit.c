@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/DebugInfo.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "cg_internal.h"
@@ -291,6 +292,42 @@ static void mark_reduction(cg *g, const sj_op *loop) {
     LLVMSetFastMathFlags(inst, LLVMFastMathAllowReassoc | LLVMFastMathNoSignedZeros);
 }
 
+/* The llvm.loop metadata of the loop whose back edge is `back`. A loop
+ * with {loop.vectorize = W} (a hint set by the lowering on loops it knows
+ * are worth vectorizing: decision 0042) gets llvm.loop.vectorize.enable,
+ * which lets the vectorizer use run-time checks on a short trip count
+ * (where it otherwise refuses them as for -Os), and llvm.loop.vectorize.
+ * width W when W > 0; legality is still LLVM's to check. `fold`: an
+ * elementwise loop with an inline exp, whose remainder is folded into the
+ * vector loop under a mask on AVX-512 hosts (math_lib.c, sj_cg_fold_tail:
+ * why); one loop ID carries both. */
+static void loop_hints(cg *g, const sj_op *loop, LLVMValueRef back, bool fold) {
+  const sj_attr *a = sj_op_attr(loop, "loop.vectorize");
+  if (!a || a->kind != SJ_ATTR_INT) {
+    if (fold) sj_cg_fold_tail(g, back);
+    return;
+  }
+  LLVMTypeRef i1 = LLVMInt1TypeInContext(g->L), i32 = LLVMInt32TypeInContext(g->L);
+  struct {
+    const char *name;
+    LLVMValueRef v;
+    bool on;
+  } h[3] = {{"llvm.loop.vectorize.enable", LLVMConstInt(i1, 1, 0), true},
+            {"llvm.loop.vectorize.width", LLVMConstInt(i32, (unsigned long long)a->u.i, 0), a->u.i > 0},
+            {"llvm.loop.vectorize.predicate.enable", LLVMConstInt(i1, 1, 0), fold && (g->isa & SJ_ISA_E)}};
+  LLVMMetadataRef ops[4];
+  unsigned n = 0;
+  ops[n++] = LLVMTemporaryMDNode(g->L, NULL, 0);
+  for (int i = 0; i < 3; i++) {
+    if (!h[i].on) continue;
+    LLVMMetadataRef kv[2] = {LLVMMDStringInContext2(g->L, h[i].name, strlen(h[i].name)), LLVMValueAsMetadata(h[i].v)};
+    ops[n++] = LLVMMDNodeInContext2(g->L, kv, 2);
+  }
+  LLVMMetadataRef id = LLVMMDNodeInContext2(g->L, ops, n);
+  LLVMMetadataReplaceAllUsesWith(ops[0], id); /* the loop ID refers to itself */
+  LLVMSetMetadata(back, LLVMGetMDKindIDInContext(g->L, "llvm.loop", 9), LLVMMetadataAsValue(g->L, id));
+}
+
 /* lo..hi loop around the body of `loop` (block args: iv, carried...). */
 void sj_cg_emit_loop(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRef hi) {
   sj_cg_emit_loop_step(g, loop, lo, hi, ci64(g, 1));
@@ -326,7 +363,7 @@ void sj_cg_emit_loop_step(cg *g, const sj_op *loop, LLVMValueRef lo, LLVMValueRe
   LLVMBasicBlockRef latch = LLVMGetInsertBlock(g->B);
   LLVMValueRef next = LLVMBuildNSWAdd(g->B, iv, step, "");
   LLVMValueRef back = LLVMBuildBr(g->B, head);
-  if (g->loop_has_exp && ncar == 0) sj_cg_fold_tail(g, back); /* math_lib.c: why */
+  loop_hints(g, loop, back, g->loop_has_exp && ncar == 0);
   g->loop_has_exp = outer_exp; /* an exp in a nested loop is not this loop's */
   LLVMAddIncoming(iv, &next, &latch, 1);
   for (unsigned k = 0; k < ncar; k++) {
@@ -493,9 +530,24 @@ sj_status sj_cg_optimize(cg *g, int opt_level, LLVMTargetMachineRef tm) {
   return SJ_OK;
 }
 
+/* LLVM's diagnostics on a host context (kept for its life: optimization
+ * here, machine code in the caller). Without a handler LLVM prints them
+ * to stderr and exits on an error; the library does neither. Warnings are
+ * dropped: the expected one is "loop not vectorized" on a loop with the
+ * loop.vectorize hint (loop_hints) where LLVM found vectorizing illegal
+ * or ran no vectorizer (O1). An error is reported to the context. */
+static void host_diag(LLVMDiagnosticInfoRef di, void *arg) {
+  if (LLVMGetDiagInfoSeverity(di) != LLVMDSError) return;
+  char *m = LLVMGetDiagInfoDescription(di);
+  sj_loc none = {0};
+  sj_emit_error(arg, none, "codegen: LLVM: %s", m ? m : "unknown error");
+  LLVMDisposeMessage(m);
+}
+
 sj_status sj_cg_build_module(sj_ctx *diag, sj_op *const *ks, char (*syms)[SJ_KABI_SYM_CAP], size_t n,
                              int opt_level, LLVMContextRef L, LLVMModuleRef *out) {
   cg g = {.sc = diag, .L = L, .tgt = &sj_cg_host_target};
+  LLVMContextSetDiagnosticHandler(L, host_diag, diag);
   LLVMTargetMachineRef tm = sj_cg_host_tm(LLVMCodeGenLevelAggressive, &g.isa);
   if (!tm) {
     sj_loc none = {0};

@@ -924,6 +924,25 @@ static sj_status verify_combine(sj_ctx *c, const sj_op *op) {
   return SJ_OK;
 }
 
+/* {loop.vectorize = W} on a `for` (docs/ir.md, decision 0042): a hint
+ * that vectorizing this loop is worth it even where LLVM's cost model
+ * would not try (a short trip count that needs run-time checks): codegen
+ * marks the loop llvm.loop.vectorize.enable, with width W when W > 0
+ * (0: LLVM picks it). Discardable like every dotted attribute (a rewrite
+ * that drops it only loses speed; LLVM still checks legality), but its
+ * kind and value are checked here so a typo does not go unnoticed. */
+static sj_status verify_vectorize_hint(sj_ctx *c, const sj_op *op) {
+  const sj_attr *a = sj_op_attr(op, "loop.vectorize");
+  if (!a) return SJ_OK;
+  if (op->code != SJ_OP_FOR) return err(c, op, "attribute '%s' is only for a sequential 'for'", a->name);
+  if (a->kind != SJ_ATTR_INT) return err(c, op, "attribute '%s' must be an int (a vector width, or 0)", a->name);
+  int64_t w = a->u.i;
+  if (w < 0 || w == 1 || w > 64 || (w & (w - 1)))
+    return err(c, op, "attribute '%s' must be 0 (any width) or a power of two from 2 to 64, got %lld", a->name,
+               (long long)w);
+  return SJ_OK;
+}
+
 /* for: operands lo, hi, inits...; args (iv, carried...); results = carried.
  * parallel_for: lo, hi; args (iv); no results. */
 static sj_status verify_loop(sj_ctx *c, const sj_op *op) {
@@ -950,7 +969,8 @@ static sj_status verify_loop(sj_ctx *c, const sj_op *op) {
                  TYS(in, x), TYS(arg, y), sj_type_str(r, (char[SJ_TYPE_STR_CAP]){0}, SJ_TYPE_STR_CAP));
   }
   if (!b->last || b->last->code != SJ_OP_YIELD) return err(c, op, "body must end with 'yield'");
-  return verify_combine(c, op);
+  if (verify_combine(c, op)) return SJ_ERR_VERIFY;
+  return verify_vectorize_hint(c, op);
 }
 
 static sj_status verify_store(sj_ctx *c, const sj_op *op) {

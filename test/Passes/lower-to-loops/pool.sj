@@ -280,7 +280,9 @@ func @ag5(%g: f32[1,1,2,2], %x: f32[1,1,5,5]) -> (f32[1,1,5,5]) {
 // decision 0040): per window the take flags of its positions in row-major
 // order (greater than the best so far, or the first NaN), and each element
 // stored once: g where it takes and no later position does, else 0. The
-// plane is zeroed first only for the column no window covers (W = 5).
+// plane is zeroed first only for the column no window covers (W = 5). The
+// ow loop carries {loop.vectorize = 0} (decision 0042); the zeroing nest
+// and every other pooling loop in this file do not.
 func @mgt(%x: f32[1,2,4,5], %g: f32[1,2,2,2]) -> (f32[1,2,4,5]) {
   %0 = max_pool2d_grad %x, %g {pad = [0, 0, 0, 0], stride = [2, 2], window = [2, 2]} : f32[1,2,4,5]
   return %0
@@ -306,7 +308,7 @@ func @mgt(%x: f32[1,2,4,5], %g: f32[1,2,2,2]) -> (f32[1,2,4,5]) {
 // CHECK-NEXT:       yield
 // CHECK-NEXT:     }
 // CHECK-NEXT:     for %c0, %c2 (%4: i64) {
-// CHECK-NEXT:       for %c0, %c2 (%5: i64) {
+// CHECK-NEXT:       for %c0, %c2 {loop.vectorize = 0} (%5: i64) {
 // CHECK-NEXT:         %6 = mul %4, %c2 : i64
 // CHECK-NEXT:         %7 = mul %5, %c2 : i64
 // CHECK-NEXT:         %8 = load %in1, %c0, %0, %4, %5 : f32
@@ -421,6 +423,80 @@ func @mgbig(%x: f32[1,1,5,8], %g: f32[1,1,1,2]) -> (f32[1,1,5,8]) {
 // CHECK-NEXT:     %35 = load %out0, %c0, %c0, %33, %34 : f32
 // CHECK-NEXT:     %36 = add %35, %5 : f32
 // CHECK-NEXT:     store %36, %out0, %c0, %c0, %33, %34
+// CHECK-NEXT:     yield
+// CHECK-NEXT:   }
+// CHECK-NEXT:   return
+// CHECK-NEXT: }
+// -----
+// The same direct form with OW = 1: the ow loop is a static 1 (no loop), so
+// no loop gets the loop.vectorize hint (decision 0042), not the oh loop.
+func @mgcol(%x: f32[1,1,4,2], %g: f32[1,1,2,1]) -> (f32[1,1,4,2]) {
+  %0 = max_pool2d_grad %x, %g {pad = [0, 0, 0, 0], stride = [2, 2], window = [2, 2]} : f32[1,1,4,2]
+  return %0
+}
+// CHECK-LABEL: func @mgcol(%x: f32[1,1,4,2], %g: f32[1,1,2,1]) -> (f32[1,1,4,2]) {
+// CHECK-NEXT:   %0 = alloc : f32[1,1,4,2]
+// CHECK-NEXT:   launch %x, %g, %0 {kernel = @mgcol_k0}
+// CHECK-NEXT:   return %0
+// CHECK-NEXT: }
+// CHECK-LABEL: kernel @mgcol_k0(%in0: f32[1,1,4,2], %in1: f32[1,1,2,1], %out0: f32[1,1,4,2]) {
+// CHECK-NEXT:   %c0 = constant {value = 0} : i64
+// CHECK-NEXT:   %c2 = constant {value = 2} : i64
+// CHECK-NEXT:   %c4 = constant {value = 4} : i64
+// CHECK-NEXT:   %c1 = constant {value = 1} : i64
+// CHECK-NEXT:   for %c0, %c2 (%0: i64) {
+// CHECK-NEXT:     %1 = mul %0, %c2 : i64
+// CHECK-NEXT:     %2 = load %in1, %c0, %c0, %0, %c0 : f32
+// CHECK-NEXT:     %3 = constant {value = -inf} : f32
+// CHECK-NEXT:     %4 = constant {value = 0.0} : f32
+// CHECK-NEXT:     %5 = clamp %1, %c4 : i64
+// CHECK-NEXT:     %6 = clamp %c0, %c2 : i64
+// CHECK-NEXT:     %7 = load %in0, %c0, %c0, %5, %6 : f32
+// CHECK-NEXT:     %8 = ne %7, %7 : bool
+// CHECK-NEXT:     %9 = eq %3, %3 : bool
+// CHECK-NEXT:     %10 = gt %7, %3 : bool
+// CHECK-NEXT:     %11 = select %8, %9, %10 : bool
+// CHECK-NEXT:     %12 = select %11, %7, %3 : f32
+// CHECK-NEXT:     %13 = add %c0, %c1 : i64
+// CHECK-NEXT:     %14 = clamp %1, %c4 : i64
+// CHECK-NEXT:     %15 = clamp %13, %c2 : i64
+// CHECK-NEXT:     %16 = load %in0, %c0, %c0, %14, %15 : f32
+// CHECK-NEXT:     %17 = ne %16, %16 : bool
+// CHECK-NEXT:     %18 = eq %12, %12 : bool
+// CHECK-NEXT:     %19 = gt %16, %12 : bool
+// CHECK-NEXT:     %20 = select %17, %18, %19 : bool
+// CHECK-NEXT:     %21 = select %20, %16, %12 : f32
+// CHECK-NEXT:     %22 = add %1, %c1 : i64
+// CHECK-NEXT:     %23 = clamp %22, %c4 : i64
+// CHECK-NEXT:     %24 = clamp %c0, %c2 : i64
+// CHECK-NEXT:     %25 = load %in0, %c0, %c0, %23, %24 : f32
+// CHECK-NEXT:     %26 = ne %25, %25 : bool
+// CHECK-NEXT:     %27 = eq %21, %21 : bool
+// CHECK-NEXT:     %28 = gt %25, %21 : bool
+// CHECK-NEXT:     %29 = select %26, %27, %28 : bool
+// CHECK-NEXT:     %30 = select %29, %25, %21 : f32
+// CHECK-NEXT:     %31 = add %1, %c1 : i64
+// CHECK-NEXT:     %32 = add %c0, %c1 : i64
+// CHECK-NEXT:     %33 = clamp %31, %c4 : i64
+// CHECK-NEXT:     %34 = clamp %32, %c2 : i64
+// CHECK-NEXT:     %35 = load %in0, %c0, %c0, %33, %34 : f32
+// CHECK-NEXT:     %36 = ne %35, %35 : bool
+// CHECK-NEXT:     %37 = eq %30, %30 : bool
+// CHECK-NEXT:     %38 = gt %35, %30 : bool
+// CHECK-NEXT:     %39 = select %36, %37, %38 : bool
+// CHECK-NEXT:     %40 = select %39, %35, %30 : f32
+// CHECK-NEXT:     %41 = select %39, %2, %4 : f32
+// CHECK-NEXT:     %42 = select %29, %2, %4 : f32
+// CHECK-NEXT:     %43 = select %39, %4, %42 : f32
+// CHECK-NEXT:     %44 = select %29, %29, %39 : bool
+// CHECK-NEXT:     %45 = select %20, %2, %4 : f32
+// CHECK-NEXT:     %46 = select %44, %4, %45 : f32
+// CHECK-NEXT:     %47 = select %20, %20, %44 : bool
+// CHECK-NEXT:     %48 = select %47, %4, %2 : f32
+// CHECK-NEXT:     store %48, %out0, %c0, %c0, %5, %6
+// CHECK-NEXT:     store %46, %out0, %c0, %c0, %14, %15
+// CHECK-NEXT:     store %43, %out0, %c0, %c0, %23, %24
+// CHECK-NEXT:     store %41, %out0, %c0, %c0, %33, %34
 // CHECK-NEXT:     yield
 // CHECK-NEXT:   }
 // CHECK-NEXT:   return
