@@ -395,7 +395,7 @@ static bool cg_run(sj_pool *pool, sj_rt_conv_ws *ws, cg_job *j, size_t extra, ch
     return false;
   j->scratch = ws->buf;
   if (extra_at) *extra_at = (char *)ws->buf + slots_bytes;
-  if (j->slots > 1) sj_rt_blas_single_thread();
+  sj_rt_blas_single_thread(); /* always, as sj_rt_gemm2d: a serial call is one thread too */
   sj_pool_run(pool, cg_run_slots, j, 0, j->slots, 2, 1);
   return true;
 }
