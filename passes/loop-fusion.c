@@ -517,7 +517,16 @@ static bool inner_mergeable(sj_op *a, sj_op *b, sj_value *const *args) {
 
 /* Moves a's body to the front of b's body (a's iteration j then runs right
  * before b's iteration j), gives b a's bounds and iv name, and erases a. */
-static void merge_into(sj_op *a, sj_op *b) {
+/* a's loop hints (discardable `loop.*` attributes: decision 0042) that b
+ * lacks go to b: the merged loop holds a's body too, and LLVM still
+ * decides whether vectorizing it is legal. */
+static void keep_hints(sj_ctx *c, const sj_op *a, sj_op *b) {
+  for (unsigned i = 0; i < a->nattrs; i++)
+    if (!strncmp(a->attrs[i].name, "loop.", 5) && !sj_op_attr(b, a->attrs[i].name)) sj_op_set_attr(c, b, a->attrs[i]);
+}
+
+static void merge_into(sj_ctx *c, sj_op *a, sj_op *b) {
+  keep_hints(c, a, b);
   sj_block *ab = a->regions[0], *bb = b->regions[0];
   sj_value_replace_all_uses(ab->args[0], bb->args[0]);
   bb->args[0]->name = ab->args[0]->name;
@@ -534,19 +543,19 @@ static void merge_into(sj_op *a, sj_op *b) {
 
 /* Merges adjacent mergeable loops in b, then in every loop body nested in it.
  * Nesting depth is bounded by the tensor rank, so the recursion is shallow. */
-static unsigned fuse_inner(sj_block *b, sj_value *const *args) {
+static unsigned fuse_inner(sj_ctx *c, sj_block *b, sj_value *const *args) {
   unsigned merged = 0;
   for (sj_op *o = b->first; o; o = o->next) {
     while (o->code == SJ_OP_FOR && !o->nresults) {
       sj_op *nx = next_loop(o);
       if (!nx || !inner_mergeable(o, nx, args)) break;
-      merge_into(o, nx);
+      merge_into(c, o, nx);
       merged++;
       o = nx;
     }
   }
   for (sj_op *o = b->first; o; o = o->next)
-    if (is_loop(o)) merged += fuse_inner(o->regions[0], args);
+    if (is_loop(o)) merged += fuse_inner(c, o->regions[0], args);
   return merged;
 }
 
@@ -999,7 +1008,7 @@ static sj_op *try_fuse(lfuse *L, sj_op *func, sj_op *l1, sj_op *l2) {
   for (unsigned i = 0; i < l2->nopnds; i++) union_slot(u, &nu, a2[i]);
 
   sj_op *k = merge_kernels(c, l1, l2, &n1, &n2, u, nu);
-  unsigned inner = fuse_inner(sj_func_body(k), u);
+  unsigned inner = fuse_inner(c, sj_func_body(k), u);
   unsigned fwd = forward_stores(k);
   dce_kernel(k);
   if (n2.reduce && reads_back(k)) { /* the nest's results are not all forwarded: keep it parallel */
