@@ -50,6 +50,10 @@ double fm_now_s(void);
  * matches the label, evaluated in batches; -1 when a call fails (the error
  * is in the context) or the test set is empty. */
 double fm_accuracy(sj_function *predict, const dataset *test, int64_t batch);
+/* --export DIR: the trained predictor, weights included, as DIR/<name>.o
+ * and DIR/<name>.h, called <name>_predict (docs/aot.md); prints what it
+ * wrote. Non-zero (after a message) on failure. */
+int fm_export_predictor(const char *name, sj_ctx *c, sj_function *predict, const char *dir, double acc);
 /* Compiles the step (x, y -> loss, with updates) and argmax(logits), trains
  * for o->epochs printing per-epoch loss, test accuracy and time, then the
  * RESULT line. Returns the exit code. */

@@ -22,9 +22,7 @@ double fm_accuracy(sj_function *predict, const dataset *test, int64_t batch) {
   return test->n ? (double)correct / (double)test->n : -1;
 }
 
-/* --export DIR: the trained predictor, weights included, as DIR/<name>.o
- * and DIR/<name>.h, called <name>_predict (docs/aot.md). */
-static int export_predictor(const char *name, sj_ctx *c, sj_function *predict, const char *dir, double acc) {
+int fm_export_predictor(const char *name, sj_ctx *c, sj_function *predict, const char *dir, double acc) {
   size_t n = strlen(dir) + strlen(name) + 8;
   char *obj = malloc(n), *hdr = malloc(n);
   int rc = !obj || !hdr;
@@ -110,7 +108,7 @@ int fm_train(const char *name, sj_ctx *c, const train_opts *o, const dataset *tr
     fprintf(stderr, "%s: the training loss did not fall (%.4f -> %.4f)\n", name, first_loss, last_loss);
     rc = 1;
   }
-  if (!rc && o->export_dir) rc = export_predictor(name, c, predict, o->export_dir, acc);
+  if (!rc && o->export_dir) rc = fm_export_predictor(name, c, predict, o->export_dir, acc);
   free(perm), free(bx), free(by);
   sj_function_free(step);
   sj_function_free(predict);

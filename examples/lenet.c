@@ -231,6 +231,7 @@ static int train_and_test(const char *name, sj_ctx *c, const train_opts *o, cons
       rc = 1;
     }
   }
+  if (!rc && o->export_dir) rc = fm_export_predictor(name, c, r.predict, o->export_dir, acc);
   if (!rc && profile) print_profile(r.step);
   free(r.perm), free(r.bx), free(r.by), free(r.step_ms), free(r.losses), free(r.ref_ms);
   sj_function_free(r.step), sj_function_free(r.predict);
