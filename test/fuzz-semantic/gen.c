@@ -12,7 +12,7 @@
  * with keepdims (empty ones included: base dims may be 0), reshape,
  * transpose, broadcast_to, matmul (and c * matmul +/- matmul, gemm-combine's
  * pattern), take and take_along_axis, softmax and log_softmax, slice,
- * slice_update and index_update, pooling and its gradient ops, constants, and scan (a cumulative
+ * slice_update and index_update, pooling and its gradient ops, conv2d and its gradients, constants, and scan (a cumulative
  * state over the rows of a value and an output, with a random step count,
  * reverse, until and last; docs/decisions/0014-scan.md).
  * `special` mode adds NaN/Inf/-0 values and wide input ranges (i64 inputs
@@ -566,24 +566,34 @@ static void gen_scan(gen *g) {
  * time followed by its gradient op with the pooled value as g (f32/f64
  * only: a half gradient of overlapping windows rounds after each add,
  * docs/decisions/0023-pool-kernels.md). */
+/* *x as a rank-4 value with static last two dims: itself (rank 4), or
+ * [?, 1, H, W] from rank 3, [1, 1, H, W] from rank 2 (a reshape); false
+ * when it has none. */
+static bool as_rank4(gen *g, val *x) {
+  int r = x->t.rank;
+  if (r < 2 || r > 4) return false;
+  int64_t h = x->t.dims[r - 2], w = x->t.dims[r - 1];
+  if (h == SJ_DYN || w == SJ_DYN) return false;
+  if (r == 3 && h * w == 0) return false; /* a `?` of a zero-size reshape is ambiguous (the reference refuses it) */
+  if (r == 4) return true;
+  char b[SJ_TYPE_STR_CAP];
+  sj_type t = x->t;
+  int64_t rt[SJ_MAX_RANK] = {r == 3 ? x->rt[0] : 1, 1, h, w};
+  t.rank = 4, t.dims[0] = r == 3 ? SJ_DYN : 1, t.dims[1] = 1, t.dims[2] = h, t.dims[3] = w;
+  val *v = add_val(g, t, rt);
+  if (!v) return false;
+  emit(g, "  %%v%d = reshape %%v%d : %s\n", v->id, x->id, ty(&t, b));
+  *x = *v;
+  return true;
+}
+
 static void gen_pool(gen *g) {
   val *a = pick_val(g, 2);
-  if (!a || a->t.rank < 2 || a->t.rank > 4 || g->n + 3 > MAX_VALS) return;
+  if (!a || g->n + 3 > MAX_VALS) return;
   val x = *a;
-  int r = x.t.rank;
-  int64_t h = x.t.dims[r - 2], w = x.t.dims[r - 1];
-  if (h == SJ_DYN || w == SJ_DYN) return;
+  if (!as_rank4(g, &x)) return;
+  int64_t h = x.t.dims[2], w = x.t.dims[3];
   char b[SJ_TYPE_STR_CAP], ab[256];
-  if (r == 3 && h * w == 0) return; /* a `?` of a zero-size reshape is ambiguous (the reference refuses it) */
-  if (r < 4) { /* [?, 1, H, W] from rank 3, [1, 1, H, W] from rank 2 */
-    sj_type t = x.t;
-    int64_t rt[SJ_MAX_RANK] = {r == 3 ? x.rt[0] : 1, 1, h, w};
-    t.rank = 4, t.dims[0] = r == 3 ? SJ_DYN : 1, t.dims[1] = 1, t.dims[2] = h, t.dims[3] = w;
-    val *v = add_val(g, t, rt);
-    if (!v) return;
-    emit(g, "  %%v%d = reshape %%v%d : %s\n", v->id, x.id, ty(&t, b));
-    x = *v;
-  }
   bool is_max = chance(g, 50);
   sj_pool2d p = {.ceil_mode = chance(g, 40), .count_pad = !is_max && chance(g, 50)};
   for (int k = 0; k < 2; k++) {
@@ -610,9 +620,92 @@ static void gen_pool(gen *g) {
   else emit(g, "  %%v%d = avg_pool2d_grad %%v%d, %%v%d {%s} : %s\n", gv->id, pv->id, x.id, ab, ty(&x.t, b));
 }
 
+/* conv2d of an f32/f64 value of rank 4 (static C, H, W; N may be `?`)
+ * with a dense random filter: O 1-4, kernels 1-3, strides 1-3, dilation
+ * 1-2, padding up to the kernel's reach, groups dividing C and O; half the
+ * time followed by its input or filter gradient with the output as g
+ * (conv_gemm's domain, decision 0041; the half dtypes' kernels are covered
+ * by test/Run/conv2d.sj). */
+static bool conv_input(const val *v) {
+  const sj_type *t = &v->t;
+  return (t->dt == SJ_F32 || t->dt == SJ_F64) && t->rank >= 2 && t->rank <= 4 && t->dims[t->rank - 1] != SJ_DYN &&
+         t->dims[t->rank - 2] != SJ_DYN && (t->rank < 4 || t->dims[1] != SJ_DYN);
+}
+
+/* Some f32/f64 value with static dims as a one-row image [1, 1, 1, numel]
+ * (a reshape), into *x; false when there is none. */
+static bool as_row_image(gen *g, val *x) {
+  int start = pick(g, g->n);
+  for (int i = 0; i < g->n; i++) {
+    const val *v = &g->v[(start + i) % g->n];
+    int64_t n = 1;
+    for (int k = 0; k < v->t.rank && n > 0; k++) n = v->t.dims[k] == SJ_DYN ? -1 : n * v->t.dims[k];
+    if ((v->t.dt != SJ_F32 && v->t.dt != SJ_F64) || n < 1 || n > 64) continue;
+    char b[SJ_TYPE_STR_CAP];
+    sj_type t = sj_tensor_type(v->t.dt, 4, (const int64_t[]){1, 1, 1, n});
+    int64_t rt[SJ_MAX_RANK] = {1, 1, 1, n};
+    int id = v->id;
+    val *r = add_val(g, t, rt);
+    if (!r) return false;
+    emit(g, "  %%v%d = reshape %%v%d : %s\n", r->id, id, ty(&t, b));
+    *x = *r;
+    return true;
+  }
+  return false;
+}
+
+static void gen_conv(gen *g) {
+  int start = pick(g, g->n);
+  val *a = NULL;
+  for (int i = 0; i < g->n && !a; i++) a = conv_input(&g->v[(start + i) % g->n]) ? &g->v[(start + i) % g->n] : NULL;
+  if (g->n + 5 > MAX_VALS) return;
+  val x;
+  if (a) {
+    x = *a;
+    if (!as_rank4(g, &x)) return;
+  } else if (!as_row_image(g, &x)) return;
+  int64_t C = x.t.dims[1], H = x.t.dims[2], W = x.t.dims[3];
+  if (C == SJ_DYN || H == SJ_DYN || W == SJ_DYN || C == 0 || C > 8) return;
+  int64_t grp = C % 2 == 0 && chance(g, 30) ? 2 : 1, O = grp * (1 + pick(g, 2)), k[2], st[2], dl[2], pd[4], od[2];
+  for (int ax = 0; ax < 2; ax++) {
+    k[ax] = 1 + pick(g, 3), st[ax] = 1 + pick(g, 3), dl[ax] = 1 + pick(g, 2);
+    int64_t reach = dl[ax] * (k[ax] - 1);
+    pd[2 * ax] = pick(g, (int)reach + 1), pd[2 * ax + 1] = pick(g, (int)reach + 1);
+    int64_t in = ax ? W : H, span = in + pd[2 * ax] + pd[2 * ax + 1] - reach;
+    if (span < 1) return;
+    od[ax] = (span - 1) / st[ax] + 1;
+  }
+  char b[SJ_TYPE_STR_CAP], ab[256];
+  sj_type wt = sj_tensor_type(x.t.dt, 4, (const int64_t[]){O, C / grp, k[0], k[1]});
+  int64_t wrt[SJ_MAX_RANK] = {O, C / grp, k[0], k[1]};
+  val *wv = add_val(g, wt, wrt);
+  if (!wv) return;
+  emit(g, "  %%v%d = constant {value = dense<[", wv->id);
+  for (int64_t i = 0; i < O * (C / grp) * k[0] * k[1]; i++) emit(g, "%s%d.%d", i ? ", " : "", pick(g, 5) - 2, pick(g, 10));
+  emit(g, "]>} : %s\n", ty(&wt, b));
+  snprintf(ab, sizeof ab,
+           "dilation = [%" PRId64 ", %" PRId64 "], groups = %" PRId64 ", pad = [%" PRId64 ", %" PRId64 ", %" PRId64
+           ", %" PRId64 "], stride = [%" PRId64 ", %" PRId64 "]",
+           dl[0], dl[1], grp, pd[0], pd[1], pd[2], pd[3], st[0], st[1]);
+  sj_type yt = x.t;
+  int64_t yrt[SJ_MAX_RANK];
+  memcpy(yrt, x.rt, sizeof yrt);
+  yt.dims[1] = yrt[1] = O, yt.dims[2] = yrt[2] = od[0], yt.dims[3] = yrt[3] = od[1];
+  val *yv = add_val(g, yt, yrt);
+  if (!yv) return;
+  emit(g, "  %%v%d = conv2d %%v%d, %%v%d {%s} : %s\n", yv->id, x.id, wv->id, ab, ty(&yt, b));
+  if (!chance(g, 50)) return;
+  bool dx = chance(g, 50);
+  val *gv = dx ? add_val(g, x.t, x.rt) : add_val(g, wt, wrt);
+  if (!gv) return;
+  if (dx) emit(g, "  %%v%d = conv2d_input_grad %%v%d, %%v%d, %%v%d {%s} : %s\n", gv->id, yv->id, wv->id, x.id, ab, ty(&x.t, b));
+  else emit(g, "  %%v%d = conv2d_filter_grad %%v%d, %%v%d, %%v%d {%s} : %s\n", gv->id, x.id, yv->id, wv->id, ab, ty(&wt, b));
+}
+
 static void gen_op(gen *g) {
   int w = pick(g, g->avoid & AVOID_SCAN ? 103 : 106);
-  if (w < 17) gen_unary(g);
+  if (w < 16) gen_unary(g);
+  else if (w < 17) gen_conv(g); /* carved out of unary as pool: the other seeds keep their programs */
   else if (w < 18) gen_pool(g); /* carved out of unary: the other seeds keep their programs */
   else if (w < 38) gen_binary(g, 0);
   else if (w < 44) gen_binary(g, 1);
