@@ -33,6 +33,10 @@ typedef struct kcheck {
   unsigned arg, dim;   /* launch argument and its dim */
   unsigned arg2, dim2; /* CK_EQ_DIM: must equal this */
   int64_t c;           /* CK_EQ_CONST */
+  /* CK_NONEMPTY of an access inside a loop up to `dim` of an argument:
+   * not needed when that dim is 0 (the access never runs) */
+  bool guarded;
+  unsigned garg, gdim;
 } kcheck;
 
 typedef struct step {

@@ -84,6 +84,33 @@ static bool static_in_bounds(const sj_value *idx, int64_t n) {
   return c >= 0 && c < n && last >= 0 && last < n;
 }
 
+/* An index that must address a non-empty dim (the constant 0, a clamp):
+ * not needed at all when an enclosing loop of the access is statically
+ * empty, and only when a dynamic one runs, i.e. when the `dim` of a
+ * parameter that bounds it (the innermost such loop) is not 0. False: the
+ * access never runs. */
+static bool nonempty_check(step *s, kcheck k, const sj_op *mem) {
+  for (const sj_block *b = mem->block; b && b->parent; b = b->parent->block) {
+    const sj_op *loop = b->parent;
+    int64_t lo, hi;
+    if ((loop->code != SJ_OP_FOR && loop->code != SJ_OP_PARALLEL_FOR) || !const_int(sj_opnd(loop, 0), &lo) || lo < 0)
+      continue;
+    if (const_int(sj_opnd(loop, 1), &hi)) {
+      if (hi <= lo) return false;
+      continue;
+    }
+    const sj_op *d = sj_opnd(loop, 1)->def;
+    if (!k.guarded && d && d->code == SJ_OP_DIM && !sj_opnd(d, 0)->def) {
+      k.guarded = true;
+      k.garg = sj_opnd(d, 0)->index;
+      k.gdim = (unsigned)sj_op_int(d, "axis", 0);
+    }
+  }
+  k.kind = CK_NONEMPTY;
+  add_check(s, k);
+  return true;
+}
+
 /* Index `idx` used at dim j of kernel param p. */
 static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, unsigned j, const sj_value *idx) {
   kcheck k;
@@ -91,8 +118,7 @@ static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, u
   memset(&k, 0, sizeof k);
   k.arg = p, k.dim = j;
   if (const_int(idx, &v) && v == 0) {
-    k.kind = CK_NONEMPTY;
-    add_check(s, k);
+    nonempty_check(s, k, mem);
     return SJ_OK;
   }
   if (is_loop_var_from_0(idx) && extent_check(s, k, sj_opnd(idx->owner->parent, 1))) return SJ_OK;
@@ -104,8 +130,7 @@ static sj_status index_check(sj_ctx *c, step *s, const sj_op *mem, unsigned p, u
     return SJ_OK;
   }
   if (idx->def && idx->def->code == SJ_OP_CLAMP && extent_check(s, k, sj_opnd(idx->def, 1))) {
-    k.kind = CK_NONEMPTY;
-    add_check(s, k);
+    nonempty_check(s, k, mem);
     return SJ_OK;
   }
   return sj_api_fail(c, mem,
@@ -145,7 +170,7 @@ sj_status sj_api_check_launch(sj_function *f, const step *s) {
   bool skipped = sj_api_writes_nothing(f, s);
   for (unsigned i = 0; i < s->nchecks; i++) {
     const kcheck *k = &s->checks[i];
-    if (skipped && k->kind == CK_NONEMPTY) continue;
+    if (k->kind == CK_NONEMPTY && (skipped || (k->guarded && sj_api_dims(f, s->args[k->garg])[k->gdim] == 0))) continue;
     int a = s->args[k->arg];
     int64_t d = sj_api_dims(f, a)[k->dim];
     int64_t want = k->kind == CK_EQ_CONST ? k->c : k->kind == CK_NONEMPTY ? 1 : sj_api_dims(f, s->args[k->arg2])[k->dim2];
