@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "builder.h"
+#include "conv.h"
 #include "opinfo.h"
 #include "registry.h"
 #include "symtab.h"
@@ -152,10 +153,7 @@ static const char *check_aliases(const sj_op *g, const sj_op *l, const rowinfo *
 
 /* A conv_gemm computing a convolution (not a gradient): its result's image
  * rows are final one chunk at a time, like a batched gemm's. */
-static bool conv_forward(const sj_op *g) {
-  const sj_attr *m = g->code == SJ_OP_CONV_GEMM ? sj_op_attr(g, "mode") : NULL;
-  return m && m->kind == SJ_ATTR_STR && !strcmp(m->u.s, "forward");
-}
+static bool conv_forward(const sj_op *g) { return g->code == SJ_OP_CONV_GEMM && sj_conv_gemm_mode(g) == SJ_CONV_FORWARD; }
 
 /* The first op after g that touches buffer contents, past ops that do not. */
 static sj_op *next_memory_op(sj_op *g) {

@@ -523,13 +523,14 @@ static sj_value *zeros(cv *q, sj_type t) {
  * chunks of images (decision 0041). Operands in the tensor op's order; the
  * gradients' `like` operand is replaced by the result buffer. */
 static sj_value *runtime_conv(cv *q) {
-  static const char *const modes[] = {"forward", "input_grad", "filter_grad"};
   sj_op *op = q->op;
-  int m = op->code == SJ_OP_CONV2D ? 0 : op->code == SJ_OP_CONV2D_INPUT_GRAD ? 1 : 2;
+  sj_conv_mode m = op->code == SJ_OP_CONV2D ? SJ_CONV_FORWARD
+                   : op->code == SJ_OP_CONV2D_INPUT_GRAD ? SJ_CONV_INPUT_GRAD
+                                                         : SJ_CONV_FILTER_GRAD;
   sj_value *buf = alloc(q, sj_res(op, 0)->type);
   sj_op *g = sj_build(&q->FB, SJ_OP_CONV_GEMM, 3, (sj_value *[]){sj_opnd(op, 0), sj_opnd(op, 1), buf}, 0, NULL);
   sj_ctx *cx = q->L->m->ctx;
-  sj_op_set_attr(cx, g, (sj_attr){.name = "mode", .kind = SJ_ATTR_STR, .u.s = sj_intern(cx, modes[m])});
+  sj_op_set_attr(cx, g, (sj_attr){.name = "mode", .kind = SJ_ATTR_STR, .u.s = sj_intern(cx, sj_conv_mode_names[m])});
   static const char *const copied[] = {"stride", "pad", "dilation", "groups"};
   for (int i = 0; i < 4; i++)
     if (sj_op_attr(op, copied[i])) sj_op_set_attr(cx, g, *sj_op_attr(op, copied[i]));

@@ -436,10 +436,11 @@ static bool compare(const opts *o, const char *label, const sj_tensor *got, cons
 
 /* Pipeline without fusion: every op becomes its own kernel. */
 /* expand-softmax: the softmax ops have no kernels of their own */
-static const char *const unfused_pipeline = "canonicalize,cse,constant-fold,dce,outline-scan,expand-softmax,lower-to-loops";
-/* The same with convolutions as kernels around gemms (--conv-kernels) */
-static const char *const unfused_conv_kernels =
-    "canonicalize,cse,constant-fold,dce,outline-scan,expand-softmax,lower-to-loops{conv-runtime=0}";
+/* (--conv-kernels: convolutions as kernels around gemms) */
+#define UNFUSED(LOWER) "canonicalize,cse,constant-fold,dce,outline-scan,expand-softmax," LOWER
+static const char *const unfused_pipeline = UNFUSED("lower-to-loops");
+static const char *const unfused_conv_kernels = UNFUSED("lower-to-loops{conv-runtime=0}");
+#undef UNFUSED
 
 /* Outcome of one compiled path: 0 ran and matched the reference, 1 ran and
  * did not, 2 refused (compile or call error, left in the context). */

@@ -6,13 +6,10 @@
  * kept by the step between calls (a function's calls are serialized). */
 #include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "blas_select.h"
 #include "conv.h"
 #include "exec_internal.h"
-
-enum { M_FORWARD, M_INPUT_GRAD, M_FILTER_GRAD };
 
 typedef struct sj_conv_step {
   int mode;
@@ -21,13 +18,11 @@ typedef struct sj_conv_step {
 } sj_conv_step;
 
 sj_status sj_api_plan_conv(sj_function *f, step *s) {
-  static const char *const modes[] = {"forward", "input_grad", "filter_grad"};
   char why[160];
   s->conv = calloc(1, sizeof *s->conv);
   if (!s->conv || !(s->conv->ws = sj_rt_conv_ws_new()))
     return sj_api_nomem(f->ctx, s->op, "out of memory planning the function");
-  const char *mode = sj_op_attr(s->op, "mode")->u.s; /* verified */
-  while (s->conv->mode < 2 && strcmp(mode, modes[s->conv->mode])) s->conv->mode++;
+  s->conv->mode = sj_conv_gemm_mode(s->op); /* verified */
   if (!sj_conv_attrs_get(s->op, &s->conv->a, why, sizeof why)) return sj_api_fail(f->ctx, s->op, "%s", why);
   return SJ_OK;
 }
@@ -43,9 +38,9 @@ void sj_api_free_conv(step *s) {
  * operand (y, or the gradient g) for the step's mode. */
 static void roles(const step *s, int *x, int *w, int *y) {
   int m = s->conv->mode;
-  *x = s->args[m == M_INPUT_GRAD ? 2 : 0];
-  *w = s->args[m == M_FILTER_GRAD ? 2 : 1];
-  *y = s->args[m == M_FORWARD ? 2 : m == M_INPUT_GRAD ? 0 : 1];
+  *x = s->args[m == SJ_CONV_INPUT_GRAD ? 2 : 0];
+  *w = s->args[m == SJ_CONV_FILTER_GRAD ? 2 : 1];
+  *y = s->args[m == SJ_CONV_FORWARD ? 2 : m == SJ_CONV_INPUT_GRAD ? 0 : 1];
 }
 
 /* The geometry of the current call, or NULL with why set. */
@@ -63,7 +58,7 @@ static const char *geometry(sj_function *f, const step *s, sj_rt_conv_geom *g) {
   g->OW = sj_conv_out_size(g->W, g->KW, g->sw, a->pad[2], a->pad[3], g->dw);
   if (g->KH == 0 || g->KW == 0 || g->OH < 0 || g->OW < 0) return "the kernel is larger than the padded input";
   if (dy[0] != g->N || dy[1] != g->O || dy[2] != g->OH || dy[3] != g->OW)
-    return s->conv->mode == M_FORWARD ? "the output buffer does not have the convolution's shape"
+    return s->conv->mode == SJ_CONV_FORWARD ? "the output buffer does not have the convolution's shape"
                                       : "the gradient does not have the convolution's output shape";
   /* BLAS takes int dims: rows, columns and depth of the gemms per image */
   int64_t K = g->C / g->groups * g->KH * g->KW, P = g->OH * g->OW;
@@ -75,7 +70,7 @@ static sj_status conv_error(sj_function *f, const step *s, const char *why) {
   char sh[3][128];
   for (int i = 0; i < 3; i++) sj_api_shape_str(f, s->args[i], sh[i], sizeof sh[i]);
   return sj_api_fail(f->ctx, s->op, "conv_gemm (%s) of %s (%s) and %s (%s) into %s (%s): %s",
-                     sj_op_attr(s->op, "mode")->u.s, f->slots[s->args[0]].name, sh[0], f->slots[s->args[1]].name, sh[1],
+                     sj_conv_mode_names[s->conv->mode], f->slots[s->args[0]].name, sh[0], f->slots[s->args[1]].name, sh[1],
                      f->slots[s->args[2]].name, sh[2], why);
 }
 
@@ -103,10 +98,10 @@ sj_status sj_api_run_conv(sj_function *f, const step *s) {
   sj_api_epi_env env = {f, s};
   bool ok;
   switch (s->conv->mode) {
-  case M_FORWARD:
+  case SJ_CONV_FORWARD:
     ok = sj_rt_conv_forward(f->pool, s->conv->ws, dt, &g, a, b, c, s->epi ? sj_api_run_epilogue : NULL, &env);
     break;
-  case M_INPUT_GRAD: ok = sj_rt_conv_input_grad(f->pool, s->conv->ws, dt, &g, a, b, c); break;
+  case SJ_CONV_INPUT_GRAD: ok = sj_rt_conv_input_grad(f->pool, s->conv->ws, dt, &g, a, b, c); break;
   default: ok = sj_rt_conv_filter_grad(f->pool, s->conv->ws, dt, &g, a, b, c); break;
   }
   if (ok) return SJ_OK;

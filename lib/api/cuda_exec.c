@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conv.h"
 #include "cuda_exec.h"
 
 #define MSG_CAP 2048
@@ -219,8 +220,7 @@ static sj_status run_range(sj_function *f, int lo, int hi) {
     case ST_SCAN: st = sj_api_gpu_scan(f, s); break;
     case ST_RANDOM: st = sj_api_gpu_random(f, s); break;
     case ST_CONV: /* the GPU pipeline makes none (decision 0041); a hand-written one is refused */
-      st = sj_api_fail(f->ctx, s->op, "'conv_gemm' op runs on the host only: lower convolutions for the GPU with "
-                                      "lower-to-loops{conv-runtime=0}");
+      st = sj_api_fail(f->ctx, s->op, "%s", SJ_CONV_GEMM_HOST_ONLY);
       break;
     }
   }

@@ -87,16 +87,15 @@ static bool static_in_bounds(const sj_value *idx, int64_t n) {
 /* An index that must address a non-empty dim (the constant 0, a clamp):
  * not needed at all when an enclosing loop of the access is statically
  * empty, and only when a dynamic one runs, i.e. when the `dim` of a
- * parameter that bounds it (the innermost such loop) is not 0. False: the
- * access never runs. */
-static bool nonempty_check(step *s, kcheck k, const sj_op *mem) {
+ * parameter that bounds it (the innermost such loop) is not 0. */
+static void nonempty_check(step *s, kcheck k, const sj_op *mem) {
   for (const sj_block *b = mem->block; b && b->parent; b = b->parent->block) {
     const sj_op *loop = b->parent;
     int64_t lo, hi;
     if ((loop->code != SJ_OP_FOR && loop->code != SJ_OP_PARALLEL_FOR) || !const_int(sj_opnd(loop, 0), &lo) || lo < 0)
       continue;
     if (const_int(sj_opnd(loop, 1), &hi)) {
-      if (hi <= lo) return false;
+      if (hi <= lo) return; /* the access never runs */
       continue;
     }
     const sj_op *d = sj_opnd(loop, 1)->def;
@@ -108,7 +107,6 @@ static bool nonempty_check(step *s, kcheck k, const sj_op *mem) {
   }
   k.kind = CK_NONEMPTY;
   add_check(s, k);
-  return true;
 }
 
 /* Index `idx` used at dim j of kernel param p. */

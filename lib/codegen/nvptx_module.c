@@ -13,6 +13,7 @@
 #include <llvm-c/Linker.h>
 #include <llvm-c/Target.h>
 
+#include "conv.h"
 #include "nvptx.h"
 
 #define NVPTX_TRIPLE "nvptx64-nvidia-cuda"
@@ -364,8 +365,7 @@ static sj_status collect_gemms(sj_module *m, sj_ctx *c, gemm_req **out, size_t *
     for (size_t i = 0; i < ops.n && !st; i++) {
       const sj_op *op = ops.v[i];
       if (op->code == SJ_OP_CONV_GEMM) { /* a host runtime op (decision 0041) */
-        st = sj_emit_error(c, op->loc, "'conv_gemm' op runs on the host only: lower convolutions for the GPU with "
-                                       "lower-to-loops{conv-runtime=0} (the GPU's default pipeline does)");
+        st = sj_emit_error(c, op->loc, "%s (the GPU's default pipeline does)", SJ_CONV_GEMM_HOST_ONLY);
         break;
       }
       if (op->code != SJ_OP_GEMM) continue;

@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 /* ints attribute `name` of length n into v (default dflt when absent and
  * allowed); values in [lo, SJ_CONV_ATTR_MAX]. */
@@ -63,4 +64,13 @@ void sj_conv_attrs_set(sj_ctx *c, sj_op *op, const sj_conv_attrs *a) {
   sj_op_set_ints(c, op, "pad", 4, a->pad);
   sj_op_set_ints(c, op, "dilation", 2, a->dilation);
   sj_op_set_int(c, op, "groups", a->groups);
+}
+
+const char *const sj_conv_mode_names[SJ_CONV_NMODES] = {"forward", "input_grad", "filter_grad"};
+
+int sj_conv_gemm_mode(const sj_op *op) {
+  const sj_attr *a = sj_op_attr(op, "mode");
+  for (int m = 0; a && a->kind == SJ_ATTR_STR && m < SJ_CONV_NMODES; m++)
+    if (!strcmp(a->u.s, sj_conv_mode_names[m])) return m;
+  return -1;
 }

@@ -46,4 +46,16 @@ void sj_conv_same_pad(int64_t in, int64_t k, int64_t stride, int64_t dil, int64_
 /* Writes the attributes onto op (all four, so that the text form is
  * explicit). */
 void sj_conv_attrs_set(sj_ctx *c, sj_op *op, const sj_conv_attrs *a);
+
+/* conv_gemm (docs/decisions/0041): its modes, in the order of the tensor ops
+ * they run (conv2d, conv2d_input_grad, conv2d_filter_grad), and their
+ * names in the `mode` attribute. */
+typedef enum { SJ_CONV_FORWARD, SJ_CONV_INPUT_GRAD, SJ_CONV_FILTER_GRAD, SJ_CONV_NMODES } sj_conv_mode;
+extern const char *const sj_conv_mode_names[SJ_CONV_NMODES];
+/* The mode op's `mode` attribute names, or -1 when it is missing or names
+ * none. */
+int sj_conv_gemm_mode(const sj_op *op);
+/* Why a device refuses a conv_gemm (a host runtime op), with the way out. */
+#define SJ_CONV_GEMM_HOST_ONLY \
+  "'conv_gemm' op runs on the host only: lower convolutions for the GPU with lower-to-loops{conv-runtime=0}"
 #endif

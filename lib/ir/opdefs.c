@@ -1095,17 +1095,16 @@ static sj_status verify_gemm(sj_ctx *c, const sj_op *op) {
  * checks the geometry), f32 or f64 (BLAS); an epilogue only on a forward
  * convolution, by image rows. */
 static sj_status verify_conv_gemm(sj_ctx *c, const sj_op *op) {
-  static const char *const modes[3] = {"forward", "input_grad", "filter_grad"};
   const char *mode = sj_op_attr(op, "mode")->u.s;
-  int m = 0;
-  while (m < 3 && strcmp(mode, modes[m])) m++;
-  if (m == 3) return err(c, op, "mode must be \"forward\", \"input_grad\" or \"filter_grad\", got \"%s\"", mode);
+  int m = sj_conv_gemm_mode(op);
+  if (m < 0) return err(c, op, "mode must be \"forward\", \"input_grad\" or \"filter_grad\", got \"%s\"", mode);
   const sj_type *a = &sj_opnd(op, 0)->type, *b = &sj_opnd(op, 1)->type, *o = &sj_opnd(op, 2)->type;
   char x[SJ_TYPE_STR_CAP], y[SJ_TYPE_STR_CAP];
   if (!a->is_tensor || (a->dt != SJ_F32 && a->dt != SJ_F64))
     return err(c, op, "operands must be f32 or f64 (BLAS), got %s", TYS(a, x));
   /* the convolution's input and filter, and the operand shaped as its output */
-  const sj_type *in = m == 1 ? o : a, *w = m == 2 ? o : b, *g = m == 0 ? o : m == 1 ? a : b;
+  const sj_type *in = m == SJ_CONV_INPUT_GRAD ? o : a, *w = m == SJ_CONV_FILTER_GRAD ? o : b;
+  const sj_type *g = m == SJ_CONV_FORWARD ? o : m == SJ_CONV_INPUT_GRAD ? a : b;
   sj_type want;
   if (conv_shape(c, op, in, w, &want)) return SJ_ERR_VERIFY;
   bool fits = g->is_tensor && g->dt == want.dt && g->rank == 4;
