@@ -148,10 +148,7 @@ static int check_plan(const conv_shape *s, int nb, int rows, int workers, int bl
   return bad;
 }
 
-typedef struct named_shape {
-  const char *name;
-  conv_shape s; /* N C H W O KH KW sh sw pt pb pl pr dh dw groups */
-} named_shape;
+typedef conv_named_shape named_shape;
 
 static const named_shape check_shapes[] = {
     {"lenet1", {3, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
@@ -366,12 +363,6 @@ static void ref_call(void *e_) {
   else conv_ref_filter_grad(e->p, e->x, e->g, e->dw, NULL);
 }
 
-static const named_shape bench_shapes[] = {
-    {"conv1", {64, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
-    {"conv2", {64, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
-    {"big", {32, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}},
-};
-
 static const char *dir_names[5] = {"", "forward", "input grad", "", "filter grad"};
 static const char *dir_keys[5] = {"", "fwd", "dx", "", "dw"};
 
@@ -584,8 +575,8 @@ int main(int argc, char **argv) {
   if (do_check) rc = check();
   else if (lenet) rc = bench_lenet(act, reps, cpu);
   else
-    for (size_t i = 0; i < sizeof bench_shapes / sizeof bench_shapes[0] && !rc; i++)
-      if (!only || !strcmp(only, bench_shapes[i].name)) rc = bench_layer(&bench_shapes[i], reps, cpu);
+    for (size_t i = 0; i < CONV_BENCH_NLAYERS && !rc; i++)
+      if (!only || !strcmp(only, conv_bench_layers[i].name)) rc = bench_layer(&conv_bench_layers[i], reps, cpu);
   conv_ref_shutdown();
   return rc;
 }

@@ -24,6 +24,12 @@
  * panels and the output block. */
 #define TUNE_COL_BLOCK_BYTES (1024.0 * 1024)
 
+const conv_named_shape conv_bench_layers[CONV_BENCH_NLAYERS] = {
+    {"conv1", {64, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
+    {"conv2", {64, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
+    {"big", {32, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}},
+};
+
 /* ---- shapes ---- */
 
 static int out_size(int in, int p0, int p1, int k, int d, int s, int *out) {

@@ -33,6 +33,16 @@ typedef struct conv_shape {
   int OH, OW;          /* output size, set by conv_shape_init */
 } conv_shape;
 
+/* A shape with a name: the benchmarks' layers and conv_bench --check's cases. */
+typedef struct conv_named_shape {
+  const char *name;
+  conv_shape s; /* N C H W O KH KW sh sw pt pb pl pr dh dw groups */
+} conv_named_shape;
+/* The layers conv_bench and conv_rt_bench time (issue 12): LeNet's conv1
+ * and conv2 at batch 64, and 64->64 3x3 with padding 1 on 56x56, batch 32. */
+#define CONV_BENCH_NLAYERS 3
+extern const conv_named_shape conv_bench_layers[CONV_BENCH_NLAYERS];
+
 /* Checks the shape and sets OH, OW: OH = (H + pt + pb - dh*(KH-1) - 1)/sh + 1.
  * Non-zero when impossible (kernel larger than the padded input, a
  * non-positive stride/dilation/group count, negative pads, groups not

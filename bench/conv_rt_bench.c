@@ -25,16 +25,7 @@
 #include "conv_ref.h"
 #include "runtime.h"
 
-typedef struct layer {
-  const char *name;
-  conv_shape s; /* N C H W O KH KW sh sw pt pb pl pr dh dw groups */
-} layer;
-
-static const layer layers[] = {
-    {"conv1", {64, 1, 28, 28, 20, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
-    {"conv2", {64, 20, 12, 12, 50, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0}},
-    {"big", {32, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0}},
-};
+typedef conv_named_shape layer;
 
 static const char *dir_keys[5] = {"", "fwd", "dx", "", "dw"};
 
@@ -151,11 +142,10 @@ int main(int argc, char **argv) {
   int rc = 0;
   for (int t = 1; t <= 2; t++) {
     if (only_threads && t != only_threads) continue;
-    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++) {
-      if (only && strcmp(only, layers[i].name)) continue;
-      conv_shape s = layers[i].s;
-      if (conv_shape_init(&s)) return 1;
-      layer l = {layers[i].name, s};
+    for (size_t i = 0; i < CONV_BENCH_NLAYERS; i++) {
+      if (only && strcmp(only, conv_bench_layers[i].name)) continue;
+      layer l = conv_bench_layers[i];
+      if (conv_shape_init(&l.s)) return 1;
       for (int dir = CONV_FWD; dir <= CONV_BWD_FILTER; dir <<= 1) rc |= bench_dir(&l, dir, t, reps, force_nb, force_rows);
     }
   }
